@@ -1,0 +1,63 @@
+"""Exception classes raised by peermap, defined once.
+
+Each subclasses a built-in so that callers can catch either the precise peermap
+class or the familiar built-in (``except ValueError`` catches every validation
+problem).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from peermap.validation import ValidationReport
+
+__all__ = [
+    "BoundaryError",
+    "CRSError",
+    "KeyMaterialError",
+    "PeermapWarning",
+    "PrivacyError",
+    "ValidationError",
+]
+
+
+class ValidationError(ValueError):
+    """Input does not satisfy record schema v1.
+
+    Attributes
+    ----------
+    report : ValidationReport or None
+        Every problem found, when the error comes from reading a dataset.
+    """
+
+    def __init__(self, message: str, report: ValidationReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class PrivacyError(ValidationError):
+    """Input carries direct identifiers (names, postcodes, NHS numbers, ...).
+
+    Raised whatever ``strict`` says: identifying data is never accepted, and the
+    offending values are never echoed in the message.
+    """
+
+
+class KeyMaterialError(ValueError):
+    """A partnership key is missing, malformed or too short.
+
+    The message never contains the key itself.
+    """
+
+
+class BoundaryError(ValueError):
+    """A boundary file cannot be used (overlaps, duplicate codes, unknown columns)."""
+
+
+class CRSError(ValueError):
+    """Coordinates whose reference system is missing or ambiguous."""
+
+
+class PeermapWarning(UserWarning):
+    """Something the analyst should know that does not stop the work."""
