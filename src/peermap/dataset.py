@@ -1,0 +1,113 @@
+"""The :class:`Dataset` container: the five schema tables, boundaries, metadata and report."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from peermap._problems import ValidationReport
+
+__all__ = ["Dataset"]
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset of record schema v1.
+
+    Build one with :func:`peermap.read_dataset`. The container is frozen: to change a
+    table, make a new dataset with :meth:`replace`. Column types are documented in
+    ``docs/schema.md``.
+
+    Attributes
+    ----------
+    people : pandas.DataFrame
+        One row per young person.
+    places : geopandas.GeoDataFrame
+        One row per place, point geometry in British National Grid (EPSG:27700), with
+        ``lon``, ``lat``, ``easting`` and ``northing`` all filled; with boundaries,
+        also ``authority_code``, ``authority_name`` and ``assignment``.
+    ties : pandas.DataFrame
+        Associations between two young people.
+    sightings : pandas.DataFrame
+        A young person seen at, or linked to, a place.
+    relocations : pandas.DataFrame
+        Moves of a young person from one authority to another.
+    boundaries : geopandas.GeoDataFrame or None
+        Authority boundaries (``code``, ``name``, ``geometry``) the dataset was read
+        against, if any.
+    meta : Mapping
+        Read-only metadata: ``schema_version``, ``sources``, ``extra_columns``, ``crs``.
+    report : ValidationReport
+        Every problem found while reading and every row set aside.
+    """
+
+    people: pd.DataFrame
+    places: gpd.GeoDataFrame
+    ties: pd.DataFrame
+    sightings: pd.DataFrame
+    relocations: pd.DataFrame
+    boundaries: gpd.GeoDataFrame | None = None
+    meta: Mapping[str, Any] = field(default_factory=lambda: _frozen(None))
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.meta, MappingProxyType):
+            object.__setattr__(self, "meta", _frozen(self.meta))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Return a table by its schema name (``"people"``, ``"places"``, ...)."""
+        if name not in ("people", "places", "ties", "sightings", "relocations"):
+            raise KeyError(f"no table {name!r}")
+        frame: pd.DataFrame = getattr(self, name)
+        return frame
+
+    def replace(self, **changes: Any) -> Dataset:
+        """Return a copy with some attributes replaced (the original is unchanged)."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        return {
+            name: len(self.table(name))
+            for name in ("people", "places", "ties", "sightings", "relocations")
+        }
+
+    def summary(self) -> str:
+        """Describe the dataset in a few lines of plain text."""
+        c = self.counts
+        lines = [
+            f"peermap dataset (schema v{self.meta.get('schema_version', '1')})",
+            f"  young people  {c['people']:>9,}",
+            f"  places        {c['places']:>9,}",
+            f"  ties          {c['ties']:>9,}",
+            f"  sightings     {c['sightings']:>9,}",
+            f"  relocations   {c['relocations']:>9,}",
+        ]
+        if len(self.people):
+            n_auth = self.people["home_authority"].nunique()
+            lines.append(f"  home authorities {n_auth}")
+        if len(self.sightings):
+            lo, hi = self.sightings["date"].min(), self.sightings["date"].max()
+            lines.append(f"  sightings from {lo:%Y-%m-%d} to {hi:%Y-%m-%d}")
+        problems = self.report
+        lines.append(
+            f"  validation: {len(problems.errors)} error(s), {len(problems.warnings)} "
+            f"warning(s), {problems.n_rejected} row(s) set aside"
+        )
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        c = self.counts
+        inner = ", ".join(f"{k}={v}" for k, v in c.items())
+        return f"Dataset({inner})"

@@ -1,0 +1,956 @@
+"""Read and validate datasets of record schema v1; nothing is lost.
+
+:func:`read_dataset` returns a :class:`~peermap.dataset.Dataset`; :func:`validate`
+returns a :class:`ValidationReport` without building one. Every problem names the
+file, the row as the user sees it, the column, the value and what was expected.
+
+With ``strict=True`` (the default) any error raises :class:`~peermap.ValidationError`.
+With ``strict=False`` rows with errors are set aside: the dataset holds the good rows
+and ``ds.report`` holds every problem and every rejected row verbatim. Rows that
+depend on a rejected person or place (their ties, sightings, relocations) are
+rejected too, and reported as such. Identifying data is refused in both modes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from peermap import settings
+from peermap._io import RawTable, TableSource, locate_tables, read_raw
+from peermap._problems import WITHHELD, Problem, Severity, ValidationReport
+from peermap.dataset import Dataset
+from peermap.exceptions import PrivacyError, ValidationError
+from peermap.schema import (
+    RELIABILITIES,
+    SCHEMA_VERSION,
+    TABLE_ORDER,
+    TABLES,
+    ColumnSpec,
+    TableSpec,
+    normalise_enum_value,
+)
+
+__all__ = ["Problem", "ValidationReport", "read_dataset", "validate"]
+
+Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, TableSource]"
+BoundariesLike: TypeAlias = "gpd.GeoDataFrame | str | os.PathLike[str] | None"
+
+RELIABILITY_DTYPE = pd.CategoricalDtype(list(RELIABILITIES), ordered=True)
+
+_GSS = re.compile(r"^[A-Z][0-9]{8}$")
+_CODE_LIKE = re.compile(r"^[A-Za-z][0-9]+$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _by_unique(values: pd.Series, parse: Callable[[str], Any]) -> pd.Series:
+    """Apply ``parse`` to each distinct value once and map the results back."""
+    uniques = pd.unique(values.to_numpy())
+    lookup = {u: parse(u) for u in uniques}
+    return values.map(lookup)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    m = _ISO_DATE.match(text)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _UK_DATE.match(text)
+        if not m:
+            return None
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _parse_int(text: str) -> int | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not np.isfinite(value) or not value.is_integer():
+        return None
+    return int(value)
+
+
+def _parse_float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _parse_bool(text: str) -> bool | None:
+    key = text.lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+@dataclass
+class _Checker:
+    """Collects problems for one table and remembers which rows have errors."""
+
+    raw: RawTable
+    spec: TableSpec
+    problems: list[Problem] = field(default_factory=list)
+    bad: set[Hashable] = field(default_factory=set)
+    reasons: dict[Hashable, list[str]] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        return self.raw.headers.get(name, name)
+
+    def add(
+        self,
+        rows: Iterable[Hashable] | None,
+        column: str | None,
+        values: Iterable[str] | str,
+        message: str | Callable[[str], str],
+        rule: str,
+        severity: Severity = "error",
+    ) -> None:
+        """Record one problem per row (or one for the table when ``rows`` is None)."""
+        col = self.header(column) if column else None
+        if rows is None:
+            text = message if isinstance(message, str) else message("")
+            self.problems.append(
+                Problem(
+                    self.spec.name,
+                    None,
+                    col,
+                    cast(str, values),
+                    text,
+                    self.raw.file,
+                    severity,
+                    rule,
+                )
+            )
+            return
+        rows = list(rows)
+        vals = [values] * len(rows) if isinstance(values, str) else list(values)
+        for row, value in zip(rows, vals, strict=True):
+            text = message if isinstance(message, str) else message(value)
+            self.problems.append(
+                Problem(self.spec.name, row, col, value, text, self.raw.file, severity, rule)
+            )
+            if severity == "error":
+                self.bad.add(row)
+                self.reasons.setdefault(row, []).append(f"{col or 'row'}: {text}")
+
+    def flag(
+        self,
+        mask: pd.Series,
+        column: str | None,
+        values: pd.Series,
+        message: str | Callable[[str], str],
+        rule: str,
+        severity: Severity = "error",
+    ) -> None:
+        """Record a problem for every row where ``mask`` is true."""
+        if not mask.any():
+            return
+        hit = mask[mask].index
+        self.add(list(hit), column, [str(v) for v in values.loc[hit]], message, rule, severity)
+
+
+def _parse_column(check: _Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Series:
+    """Parse one column, flagging bad cells; returns parsed values (NA where bad/empty)."""
+    text = cells.str.strip()
+    empty = text == ""
+    name = spec.name
+    if spec.required:
+        check.flag(empty, name, cells, f"'{name}' is required ({spec.description})", "required")
+    filled = ~empty
+    if spec.type in ("id", "text", "authority"):
+        out = text.where(filled, None)
+        if spec.type == "authority":
+            code_like = text.str.match(_CODE_LIKE) & ~text.str.upper().str.match(_GSS)
+            check.flag(
+                filled & code_like,
+                name,
+                cells,
+                "looks like a GSS code but is not one: a GSS code is a letter and 8 digits, "
+                "such as E09000007",
+                "authority_code",
+            )
+            out = out.where(~text.str.upper().str.match(_GSS), text.str.upper())
+        return out
+    if spec.type == "enum":
+        allowed = spec.values
+        parsed = _by_unique(text, lambda v: normalise_enum_value(v, allowed=allowed))
+        bad = filled & ~parsed.isin(allowed)
+        check.flag(bad, name, cells, f"expected one of: {', '.join(allowed)}", "enum")
+        return parsed.where(filled & ~bad, None)
+    if spec.type == "int":
+        parsed = _by_unique(text, _parse_int)
+        check.flag(filled & parsed.isna(), name, cells, "expected a whole number", "integer")
+        return parsed
+    if spec.type == "float":
+        parsed = _by_unique(text, _parse_float)
+        check.flag(filled & parsed.isna(), name, cells, "expected a number", "number")
+        return parsed
+    if spec.type == "bool":
+        parsed = _by_unique(text, _parse_bool)
+        check.flag(
+            filled & parsed.isna(),
+            name,
+            cells,
+            "expected true or false (also yes/no, y/n, 1/0)",
+            "boolean",
+        )
+        return parsed
+    if spec.type == "date":
+        parsed = _by_unique(text, _parse_date)
+        check.flag(
+            filled & parsed.isna(),
+            name,
+            cells,
+            "expected a date as YYYY-MM-DD or DD/MM/YYYY",
+            "date",
+        )
+        today = dt.date.today()
+        future = parsed.map(lambda d: d is not None and not pd.isna(d) and d > today)
+        check.flag(
+            future.astype(bool),
+            name,
+            cells,
+            f"date is in the future (today is {today.isoformat()})",
+            "future_date",
+        )
+        return parsed
+    raise AssertionError(spec.type)  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class _Parsed:
+    """One table after parsing: parsed columns, extras, and its checker."""
+
+    check: _Checker
+    columns: dict[str, pd.Series]
+    extras: list[str]
+    usable: bool
+
+
+def _parse_table(raw: RawTable, spec: TableSpec) -> _Parsed:
+    check = _Checker(raw, spec)
+    check.problems.extend(raw.problems)
+    for row in raw.bad_rows:
+        check.bad.add(row)
+        check.reasons.setdefault(row, []).append(
+            next(p.message for p in raw.problems if p.row == row)
+        )
+    frame = raw.frame
+    present = set(frame.columns)
+    usable = True
+    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    if spec.name == "places":
+        has_ll = {"lon", "lat"} <= present
+        has_en = {"easting", "northing"} <= present
+        for a, b in (("lon", "lat"), ("easting", "northing")):
+            if (a in present) != (b in present):
+                lacking = b if a in present else a
+                missing.append(lacking)
+        if not has_ll and not has_en:
+            check.add(
+                None,
+                None,
+                "",
+                "no location columns: give 'lon' and 'lat' (WGS84) or 'easting' and "
+                "'northing' (British National Grid)",
+                "missing_column",
+            )
+            usable = False
+    for name in missing:
+        check.add(
+            None,
+            name,
+            "",
+            f"required column '{name}' is missing ({spec[name].description}); headers found: "
+            + (", ".join(raw.headers.values()) or "none"),
+            "missing_column",
+        )
+        usable = False
+    extras = [c for c in frame.columns if c not in spec]
+    for name in extras:
+        check.add(
+            None,
+            name,
+            "",
+            "column is not in schema v1: kept in memory, never exported",
+            "extra_column",
+            "warning",
+        )
+    columns: dict[str, pd.Series] = {}
+    if usable:
+        for col in spec.columns:
+            if col.name in present:
+                columns[col.name] = _parse_column(check, col, frame[col.name].astype(str))
+    else:
+        check.bad.update(frame.index)
+        for row in frame.index:
+            check.reasons.setdefault(row, []).append("table is missing required column(s)")
+    return _Parsed(check, columns, extras, usable)
+
+
+def _check_people(p: _Parsed) -> None:
+    age = p.columns["age"]
+    cells = p.check.raw.frame["age"]
+    valid = age.notna()
+    a = age.where(valid, 0).astype(int)
+    p.check.flag(
+        valid & ((a < 0) | (a > 25)),
+        "age",
+        cells,
+        "age outside 0-25: peermap is for young people aged 10-18",
+        "age_range",
+    )
+    p.check.flag(
+        valid & (a >= 0) & (a <= 25) & ((a < 10) | (a > 18)),
+        "age",
+        cells,
+        "age outside 10-18, the age range of peer-on-peer abuse work; kept",
+        "age_unusual",
+        "warning",
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _transformers() -> tuple[Any, Any]:
+    from pyproj import Transformer
+
+    to_bng = Transformer.from_crs(settings.map_crs, settings.metric_crs, always_xy=True)
+    to_wgs = Transformer.from_crs(settings.metric_crs, settings.map_crs, always_xy=True)
+    return to_bng, to_wgs
+
+
+def _check_places(p: _Parsed) -> None:
+    cols, check, frame = p.columns, p.check, p.check.raw.frame
+    nan = pd.Series(np.nan, index=frame.index, dtype=float)
+
+    def num(name: str) -> pd.Series:
+        return pd.to_numeric(cols.get(name, nan), errors="coerce").astype(float)
+
+    def filled(name: str) -> pd.Series:
+        if name not in frame:
+            return pd.Series(False, index=frame.index)
+        return frame[name].astype(str).str.strip() != ""
+
+    lon, lat, east, north = num("lon"), num("lat"), num("easting"), num("northing")
+    ll_given = filled("lon") | filled("lat")
+    en_given = filled("easting") | filled("northing")
+    for a, b, given in (("lon", "lat", ll_given), ("easting", "northing", en_given)):
+        if a in frame and b in frame:
+            half = given & (filled(a) != filled(b))
+            lacking = pd.Series(np.where(filled(a), b, a), index=frame.index)
+            for row in half[half].index:
+                check.add([row], lacking[row], [""], f"'{a}' and '{b}' go together", "location")
+    check.flag(
+        ~ll_given & ~en_given,
+        None,
+        pd.Series("", index=frame.index),
+        "no location: give lon and lat (WGS84) or easting and northing (British National Grid)",
+        "location",
+    )
+    x0, y0, x1, y1 = settings.gb_bounds_wgs84
+    ll_ok = lon.between(x0, x1) & lat.between(y0, y1)
+    ll_swapped = lat.between(x0, x1) & lon.between(y0, y1)
+    both_ll = lon.notna() & lat.notna()
+    ll_text = frame.get("lon", nan).astype(str) + ", " + frame.get("lat", nan).astype(str)
+    check.flag(
+        both_ll & ~ll_ok & ll_swapped,
+        "lon",
+        ll_text,
+        "lon and lat look swapped (longitude in Great Britain is about -8 to 2)",
+        "location_range",
+    )
+    check.flag(
+        both_ll & ~ll_ok & ~ll_swapped,
+        "lon",
+        ll_text,
+        "lon/lat lie far outside Great Britain (expected WGS84 degrees)",
+        "location_range",
+    )
+    ex0, ey0, ex1, ey1 = settings.gb_bounds_bng
+    # A pair that fits in +-180/+-90 is degrees typed into the grid columns: as metres it
+    # would lie in the Atlantic within 200 m of the grid's false origin.
+    en_degrees = east.between(-180, 180) & north.between(-90, 90)
+    en_ok = east.between(ex0, ex1) & north.between(ey0, ey1) & ~en_degrees
+    both_en = east.notna() & north.notna()
+    en_text = frame.get("easting", nan).astype(str) + ", " + frame.get("northing", nan).astype(str)
+    check.flag(
+        both_en & ~en_ok & en_degrees,
+        "easting",
+        en_text,
+        "easting/northing look like degrees: put longitude/latitude in 'lon' and 'lat'",
+        "location_range",
+    )
+    check.flag(
+        both_en & ~en_ok & ~en_degrees,
+        "easting",
+        en_text,
+        "easting/northing lie far outside Great Britain (expected British National Grid metres)",
+        "location_range",
+    )
+    to_bng, to_wgs = _transformers()
+    use_ll = both_ll & ll_ok
+    use_en = both_en & en_ok
+    if use_ll.any():
+        ex, ny = to_bng.transform(lon[use_ll].to_numpy(), lat[use_ll].to_numpy())
+        conv_e = pd.Series(ex, index=lon[use_ll].index)
+        conv_n = pd.Series(ny, index=lon[use_ll].index)
+        both = use_ll & use_en
+        if both.any():
+            gap = pd.Series(
+                np.hypot(conv_e[both] - east[both], conv_n[both] - north[both]),
+                index=conv_e[both].index,
+            )
+            far = pd.Series(False, index=frame.index)
+            far.loc[gap.index] = gap > 1000.0
+            check.flag(
+                far,
+                "easting",
+                en_text,
+                "lon/lat and easting/northing disagree by more than 1 km; give one pair",
+                "location_conflict",
+            )
+        east = east.where(~use_ll | use_en, conv_e.reindex(frame.index))
+        north = north.where(~use_ll | use_en, conv_n.reindex(frame.index))
+    if use_en.any():
+        x, y = to_wgs.transform(east[use_en].to_numpy(), north[use_en].to_numpy())
+        lon = lon.where(
+            ~use_en | use_ll, pd.Series(x, index=east[use_en].index).reindex(frame.index)
+        )
+        lat = lat.where(
+            ~use_en | use_ll, pd.Series(y, index=east[use_en].index).reindex(frame.index)
+        )
+    cols["lon"], cols["lat"], cols["easting"], cols["northing"] = lon, lat, east, north
+
+
+def _check_dates_order(p: _Parsed, first: str, last: str) -> None:
+    a, b = p.columns.get(first), p.columns.get(last)
+    if a is None or b is None:
+        return
+    order = pd.Series(
+        [not pd.isna(x) and not pd.isna(y) and bool(x > y) for x, y in zip(a, b, strict=True)],
+        index=a.index,
+        dtype=bool,
+    )
+    p.check.flag(
+        order,
+        last,
+        p.check.raw.frame[last].astype(str),
+        f"'{last}' is before '{first}'",
+        "date_order",
+    )
+
+
+def _exact_duplicates(p: _Parsed) -> None:
+    """Reject rows identical (after normalisation) to an earlier good row."""
+    check = p.check
+    if not p.usable or p.check.raw.frame.empty:
+        return
+    canon = pd.DataFrame({k: v.astype(str) for k, v in p.columns.items()})
+    for extra in p.extras:
+        canon[extra] = check.raw.frame[extra].astype(str).str.strip()
+    ok = ~canon.index.isin(list(check.bad))
+    candidates = canon[ok]
+    dup = candidates.duplicated(keep="first")
+    if not dup.any():
+        return
+    cols = list(candidates.columns)
+    first_row = (
+        candidates.reset_index().groupby(cols, dropna=False, sort=False)["row"].transform("first")
+    )
+    first_row.index = candidates.index
+    for row in dup[dup].index:
+        check.add(
+            [row],
+            None,
+            [""],
+            f"duplicate of row {first_row[row]}; the first copy is kept",
+            "duplicate_row",
+        )
+
+
+def _unique_key(p: _Parsed) -> None:
+    check = p.check
+    if not p.usable or not p.check.spec.key:
+        return
+    key = p.check.spec.key[0]
+    ids = p.columns[key]
+    ok = ids.notna() & ~ids.index.isin(list(check.bad))
+    dup = ids[ok].duplicated(keep=False)
+    if not dup.any():
+        return
+    rows_of = ids[ok][dup].groupby(ids[ok][dup], sort=False).groups
+    for value, rows in rows_of.items():
+        listed = ", ".join(str(r) for r in rows)
+        check.add(
+            list(rows),
+            key,
+            [str(value)] * len(rows),
+            f"'{key}' must be unique; '{value}' is on rows {listed} with different contents",
+            "duplicate_id",
+        )
+
+
+def _references(
+    p: _Parsed,
+    column: str,
+    accepted: set[str],
+    rejected: Mapping[str, Hashable],
+    target: str,
+    target_file: str,
+) -> None:
+    """Flag rows referring to ids not among the accepted rows of ``target``."""
+    if column not in p.columns:
+        return
+    ids = p.columns[column]
+    check = p.check
+    present = ids.notna()
+    known = ids.isin(accepted)
+    was_rejected = ids.isin(set(rejected))
+    cells = check.raw.frame[column].astype(str)
+    check.flag(
+        present & ~known & was_rejected,
+        column,
+        cells,
+        lambda v: (
+            f"refers to {target} '{v.strip()}' whose row {rejected[v.strip()]} in {target_file} "
+            "was rejected; this row is set aside with it"
+        ),
+        "rejected_reference",
+    )
+    check.flag(
+        present & ~known & ~was_rejected,
+        column,
+        cells,
+        f"no such {target} in {target_file}",
+        f"unknown_{target.replace(' ', '_')}",
+    )
+
+
+def _resolve_authorities(p: _Parsed, boundaries: gpd.GeoDataFrame | None) -> None:
+    if boundaries is None:
+        return
+    from peermap.assignment import resolve_authorities
+
+    for spec in p.check.spec.columns:
+        if spec.type != "authority" or spec.name not in p.columns:
+            continue
+        values = p.columns[spec.name]
+        present = values.notna()
+        if not present.any():
+            continue
+        resolved = resolve_authorities(values[present], boundaries)
+        unknown = resolved["code"].isna()
+        raw = p.check.raw.frame[spec.name].astype(str)
+        base = "not an authority in the boundaries (matched by GSS code or name)"
+        for row in unknown[unknown].index:
+            hint = resolved.at[row, "suggestion"]
+            text = f"{base}; {hint}" if isinstance(hint, str) and hint else base
+            p.check.add([row], spec.name, [raw[row]], text, "unknown_authority")
+        codes = values.copy()
+        codes[present] = resolved["code"]
+        p.columns[spec.name] = codes
+
+
+def _self_and_same(p: _Parsed) -> None:
+    table = p.check.spec.name
+    frame = p.check.raw.frame
+    if table == "ties" and {"person_a", "person_b"} <= set(p.columns):
+        a, b = p.columns["person_a"], p.columns["person_b"]
+        p.check.flag(
+            a.notna() & (a == b),
+            "person_b",
+            frame["person_b"].astype(str),
+            "a young person cannot have a tie with themselves",
+            "self_tie",
+        )
+    if table == "relocations" and {"from_authority", "to_authority"} <= set(p.columns):
+        a, b = p.columns["from_authority"], p.columns["to_authority"]
+        p.check.flag(
+            a.notna() & (a == b),
+            "to_authority",
+            frame["to_authority"].astype(str),
+            "a relocation must move between two different authorities",
+            "same_authority",
+        )
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def _empty_columns(spec: TableSpec) -> dict[str, pd.Series]:
+    return {c.name: pd.Series([], dtype=object) for c in spec.columns}
+
+
+def _typed_frame(p: _Parsed, keep: pd.Index) -> pd.DataFrame:
+    spec = p.check.spec
+    cols = p.columns if p.usable else _empty_columns(spec)
+    out: dict[str, pd.Series] = {}
+    for col in spec.columns:
+        values = cols.get(col.name)
+        if values is None:
+            values = pd.Series(None, index=p.check.raw.frame.index, dtype=object)
+        values = values.reindex(keep) if p.usable else values
+        out[col.name] = _typed(col, values)
+    frame = pd.DataFrame(out)
+    for extra in p.extras:
+        frame[extra] = p.check.raw.frame[extra].reindex(keep).astype("str").to_numpy()
+    return frame.reset_index(drop=True)
+
+
+def _typed(col: ColumnSpec, values: pd.Series) -> pd.Series:
+    data = values.to_numpy(dtype=object)
+    if col.type == "int":
+        return pd.Series(pd.array([None if pd.isna(v) else int(v) for v in data], dtype="Int64"))
+    if col.type == "float":
+        return pd.Series(np.asarray(data, dtype=float))
+    if col.type == "bool":
+        return pd.Series(pd.array([None if pd.isna(v) else bool(v) for v in data], dtype="boolean"))
+    if col.type == "date":
+        return pd.Series(pd.to_datetime(pd.Series(data, dtype=object)).astype("datetime64[ns]"))
+    if col.name == "reliability":
+        return pd.Series(pd.Categorical(data, dtype=RELIABILITY_DTYPE))
+    return pd.Series(pd.array([None if pd.isna(v) else str(v) for v in data], dtype="str"))
+
+
+def _places_frame(p: _Parsed, keep: pd.Index) -> gpd.GeoDataFrame:
+    frame = _typed_frame(p, keep)
+    geometry = gpd.points_from_xy(frame["easting"], frame["northing"], crs=settings.metric_crs)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.metric_crs)
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
+    from peermap.privacy import find_identifiers
+
+    frame = raw.frame.rename(columns=raw.headers)
+    problems = []
+    for f in find_identifiers(frame, table=table):
+        rows: list[Hashable | None] = list(f.rows) or [None]
+        for row in rows:
+            problems.append(
+                Problem(table, row, f.column, WITHHELD, f.message, raw.file, "error", f.rule)
+            )
+    return problems
+
+
+def _privacy_error(problems: list[Problem]) -> PrivacyError:
+    seen: dict[tuple[str, str | None, str], list[Hashable]] = {}
+    messages: dict[tuple[str, str | None, str], str] = {}
+    for p in problems:
+        key = (p.file, p.column, p.rule)
+        seen.setdefault(key, [])
+        if p.row is not None:
+            seen[key].append(p.row)
+        messages[key] = p.message
+    lines = ["input refused: it carries direct identifiers (values withheld)"]
+    for (file, column, _rule), rows in seen.items():
+        where = f"{file}, column '{column}'"
+        if rows:
+            shown = ", ".join(str(r) for r in rows[:5])
+            more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+            where += f", rows {shown}{more}"
+        lines.append(f"  {where}: {messages[(file, column, _rule)]}")
+    report = ValidationReport(problems=list(problems))
+    return PrivacyError("\n".join(lines), report)
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _load_boundaries(boundaries: BoundariesLike) -> gpd.GeoDataFrame | None:
+    if boundaries is None or isinstance(boundaries, gpd.GeoDataFrame):
+        return boundaries
+    from peermap.boundaries import load_boundaries
+
+    return load_boundaries(boundaries)
+
+
+def _run(
+    source: Source, boundaries: gpd.GeoDataFrame | None
+) -> tuple[dict[str, _Parsed], dict[str, pd.Index], list[Problem], ValidationReport]:
+    located = locate_tables(source)
+    raws: dict[str, RawTable] = {}
+    for name in TABLE_ORDER:
+        if name in located:
+            src, sheet = located[name]
+            raws[name] = read_raw(src, name, sheet=sheet)
+    privacy: list[Problem] = []
+    for name, raw in raws.items():
+        privacy.extend(_identifier_problems(raw, name))
+    parsed: dict[str, _Parsed] = {}
+    keeps: dict[str, pd.Index] = {}
+    accepted_ids: dict[str, set[str]] = {}
+    rejected_ids: dict[str, dict[str, Hashable]] = {}
+    for name in TABLE_ORDER:
+        if name not in raws:
+            continue
+        p = _parse_table(raws[name], TABLES[name])
+        parsed[name] = p
+        if p.usable:
+            if name == "people":
+                _check_people(p)
+            if name == "places":
+                _check_places(p)
+            if name == "ties":
+                _check_dates_order(p, "first_seen", "last_seen")
+            _self_and_same(p)
+            _resolve_authorities(p, boundaries)
+            if name in ("ties", "sightings", "relocations"):
+                people_file = raws["people"].file
+                for col in ("person_a", "person_b", "person_id"):
+                    _references(
+                        p,
+                        col,
+                        accepted_ids["people"],
+                        rejected_ids["people"],
+                        "person",
+                        people_file,
+                    )
+            if name == "sightings":
+                _references(
+                    p,
+                    "place_id",
+                    accepted_ids["places"],
+                    rejected_ids["places"],
+                    "place",
+                    raws["places"].file,
+                )
+            _exact_duplicates(p)
+            _unique_key(p)
+        index = p.check.raw.frame.index
+        keep = index[~index.isin(list(p.check.bad))]
+        keeps[name] = keep
+        if name in ("people", "places"):
+            key = TABLES[name].key[0]
+            ids = p.columns.get(key, pd.Series(dtype=object))
+            accepted_ids[name] = set(ids.reindex(keep).dropna()) if p.usable else set()
+            rejected_ids[name] = {}
+            if p.usable:
+                for row in index[index.isin(list(p.check.bad))]:
+                    value = ids.get(row)
+                    if isinstance(value, str) and value not in accepted_ids[name]:
+                        rejected_ids[name].setdefault(value, row)
+    report = _report(parsed, keeps)
+    return parsed, keeps, privacy, report
+
+
+def _report(parsed: dict[str, _Parsed], keeps: dict[str, pd.Index]) -> ValidationReport:
+    report = ValidationReport()
+    for name, p in parsed.items():
+        raw = p.check.raw
+        report.problems.extend(
+            sorted(p.check.problems, key=lambda q: (q.row is not None, _row_key(q.row)))
+        )
+        report.files[name] = raw.file
+        bad_index = raw.frame.index[~raw.frame.index.isin(keeps[name])]
+        verbatim = raw.frame.loc[bad_index].rename(columns=raw.headers)
+        extra_rows = pd.DataFrame.from_dict(
+            {r: v for r, v in raw.bad_rows.items()}, orient="index", dtype=object
+        )
+        if len(extra_rows):
+            extra_rows.columns = [
+                list(raw.headers.values())[i] if i < len(raw.headers) else f"cell {i + 1}"
+                for i in range(extra_rows.shape[1])
+            ]
+            verbatim = pd.concat([verbatim, extra_rows])
+            verbatim = verbatim.loc[sorted(verbatim.index, key=_row_key)]
+        verbatim = verbatim.astype(object).fillna("")
+        verbatim["rejected_because"] = [
+            "; ".join(p.check.reasons.get(r, [])) for r in verbatim.index
+        ]
+        verbatim.index.name = "row"
+        report.rejected[name] = verbatim
+        n_read = len(raw.frame) + len(raw.bad_rows)
+        report.counts[name] = {
+            "read": n_read,
+            "accepted": len(keeps[name]),
+            "rejected": len(verbatim),
+        }
+        if p.extras:
+            report.extra_columns[name] = [raw.headers[e] for e in p.extras]
+    return report
+
+
+def _row_key(row: Hashable | None) -> tuple[int, Any]:
+    if row is None:
+        return (0, 0)
+    if isinstance(row, int | np.integer):
+        return (1, int(row))
+    return (2, str(row))
+
+
+def validate(source: Source, *, boundaries: BoundariesLike = None) -> ValidationReport:
+    """Check a dataset against record schema v1 without building it.
+
+    Parameters
+    ----------
+    source : path or mapping
+        A folder of table files, an ``.xlsx`` workbook with one sheet per table, or a
+        mapping of table name (``people``, ``places``, ``ties``, ``sightings``,
+        ``relocations``) to a ``.csv``/``.xlsx``/``.parquet`` path or a frame.
+    boundaries : GeoDataFrame or path, optional
+        Authority boundaries; when given, authority references must resolve to them.
+
+    Returns
+    -------
+    ValidationReport
+        Every problem found (identifying values appear as ``<withheld>``), and the
+        rows that :func:`read_dataset` with ``strict=False`` would set aside.
+
+    Raises
+    ------
+    ValidationError
+        Only when the input cannot be read at all (no such file, missing tables).
+    """
+    bounds = _load_boundaries(boundaries)
+    _, _, privacy, report = _run(source, bounds)
+    report.problems[:0] = privacy
+    return report
+
+
+def read_dataset(
+    source: Source, *, boundaries: BoundariesLike = None, strict: bool = True
+) -> Dataset:
+    """Read and validate a dataset of record schema v1.
+
+    Parameters
+    ----------
+    source : path or mapping
+        A folder holding ``people``, ``places`` and optionally ``ties``,
+        ``sightings`` and ``relocations`` (each ``.csv``, ``.xlsx`` or ``.parquet``);
+        an ``.xlsx`` workbook with one sheet per table; or a mapping of table name to
+        a path or a frame.
+    boundaries : GeoDataFrame or path, optional
+        Authority boundaries (see :func:`peermap.load_boundaries`). When given, every
+        authority reference is resolved to a GSS code and places are assigned to the
+        authority they lie in.
+    strict : bool, default True
+        Raise on any error. With ``False``, rows with errors (and the rows that depend
+        on them) are set aside in ``ds.report`` and the rest is returned.
+
+    Returns
+    -------
+    Dataset
+        The validated tables.
+
+    Raises
+    ------
+    PrivacyError
+        When the input carries direct identifiers, whatever ``strict`` says.
+    ValidationError
+        When ``strict`` and any error is found; the message lists the first problems
+        and the total, and ``err.report`` holds them all.
+    """
+    bounds = _load_boundaries(boundaries)
+    parsed, keeps, privacy, report = _run(source, bounds)
+    if privacy:
+        raise _privacy_error(privacy)
+    if strict and not report.ok:
+        raise ValidationError(_error_message(report), report)
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        if name in parsed:
+            p = parsed[name]
+            tables[name] = (
+                _places_frame(p, keeps[name]) if name == "places" else _typed_frame(p, keeps[name])
+            )
+        else:
+            empty = _Parsed(
+                _Checker(RawTable(name, "", pd.DataFrame(), {}), spec), {}, [], usable=False
+            )
+            tables[name] = (
+                _places_frame(empty, pd.Index([]))
+                if name == "places"
+                else _typed_frame(empty, pd.Index([]))
+            )
+            report.counts[name] = {"read": 0, "accepted": 0, "rejected": 0}
+    places = cast(gpd.GeoDataFrame, tables["places"])
+    if bounds is not None:
+        from peermap.assignment import assign_authorities
+
+        places = assign_authorities(places, bounds)
+        outside = places["assignment"] == "outside"
+        for pid in places.loc[outside, "place_id"]:
+            report.problems.append(
+                Problem(
+                    "places",
+                    _place_row(parsed["places"], str(pid)),
+                    "place_id",
+                    str(pid),
+                    "place lies outside every authority in the boundaries (beyond the "
+                    "tolerance); kept, with no authority",
+                    report.files.get("places", ""),
+                    "warning",
+                    "outside_boundaries",
+                )
+            )
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "sources": dict(report.files),
+        "extra_columns": {k: list(v) for k, v in report.extra_columns.items()},
+        "crs": settings.metric_crs,
+        "strict": strict,
+    }
+    if bounds is not None:
+        meta["boundaries"] = dict(bounds.attrs)
+    return Dataset(
+        people=tables["people"],
+        places=places,
+        ties=tables["ties"],
+        sightings=tables["sightings"],
+        relocations=tables["relocations"],
+        boundaries=bounds,
+        meta=meta,
+        report=report,
+    )
+
+
+def _place_row(p: _Parsed, place_id: str) -> Hashable | None:
+    ids = p.columns.get("place_id")
+    if ids is None:
+        return None
+    hit = ids[ids == place_id]
+    return hit.index[0] if len(hit) else None
+
+
+def _error_message(report: ValidationReport) -> str:
+    errors = report.errors
+    limit = settings.max_problems_in_message
+    head = [str(p) for p in errors[:limit]]
+    more = len(errors) - len(head)
+    lines = [f"{len(errors)} problem(s) found; the dataset was not read:"]
+    lines += [f"  {h}" for h in head]
+    if more:
+        lines.append(f"  ... and {more} more (see err.report)")
+    lines.append("Fix these, or read with strict=False to set the bad rows aside in ds.report.")
+    return "\n".join(lines)

@@ -1,0 +1,312 @@
+"""Reading and validating record schema v1: every rule, and nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pyproj import Transformer
+
+import peermap
+from peermap import ValidationError
+from peermap.validation import read_dataset, validate
+
+GOOD = Path(__file__).parent / "data" / "good"
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+def test_good_folder_reads_with_no_problems_and_schema_types() -> None:
+    ds = read_dataset(GOOD)
+    assert ds.report.ok and len(ds.report) == 0
+    assert ds.counts == {"people": 6, "places": 4, "ties": 4, "sightings": 6, "relocations": 2}
+    assert str(ds.people["age"].dtype) == "Int64"
+    assert str(ds.people["looked_after"].dtype) == "boolean"
+    assert ds.ties["first_seen"].dtype == "datetime64[ns]"
+    assert ds.ties["reliability"].cat.ordered
+    assert ds.places.crs.to_epsg() == 27700
+    # BOM and odd-case, space-padded headers are read (people.csv has both)
+    assert list(ds.people.columns[:3]) == ["person_id", "home_authority", "age"]
+
+
+def test_enum_values_match_case_space_and_hyphen_insensitively() -> None:
+    ds = read_dataset(GOOD)
+    kinds = dict(zip(ds.places["place_id"], ds.places["kind"], strict=True))
+    assert kinds == {"h1": "hotel", "s1": "school", "k1": "transport_hub", "f1": "fast_food"}
+    assert "ex_partner" in set(ds.ties["kind"])
+    assert "cce" in set(ds.sightings["context"])
+    assert ds.people.set_index("person_id").loc["p003", "sex"] == "X"
+
+
+def test_uk_and_iso_dates_are_both_read_day_first() -> None:
+    ds = read_dataset(GOOD)
+    tie = ds.ties[ds.ties["person_a"] == "p002"].iloc[0]
+    assert tie["first_seen"] == pd.Timestamp("2024-02-05")  # 05/02/2024 is 5 February
+    assert pd.isna(tie["last_seen"])
+
+
+def test_places_carry_both_coordinate_systems_consistently() -> None:
+    ds = read_dataset(GOOD)
+    to_bng = Transformer.from_crs(4326, 27700, always_xy=True)
+    for _, place in ds.places.iterrows():
+        e, n = to_bng.transform(place["lon"], place["lat"])
+        assert abs(e - place["easting"]) < 1 and abs(n - place["northing"]) < 1
+        assert place.geometry.x == place["easting"] and place.geometry.y == place["northing"]
+    # King's Cross (given as lon/lat) lies at about E 530 260, N 182 990 on the grid.
+    kx = ds.places.set_index("place_id").loc["h1"]
+    assert abs(kx["easting"] - 530_260) < 100 and abs(kx["northing"] - 182_990) < 100
+
+
+EXPECTED_BAD = [
+    ("people.csv", 3, "age", "integer", "fifteen"),
+    ("people.csv", 4, "home_authority", "authority_code", "E0900019"),
+    ("people.csv", 5, "age", "age_range", "30"),
+    ("people.csv", 6, "looked_after", "boolean", "maybe"),
+    ("people.csv", 7, "sex", "enum", "Q"),
+    ("people.csv", 8, "person_id", "duplicate_id", "p007"),
+    ("people.csv", 9, "person_id", "duplicate_id", "p007"),
+    ("people.csv", 11, None, "duplicate_row", ""),
+    ("people.csv", 13, "home_authority", "required", ""),
+    ("places.csv", 3, "kind", "enum", "castle"),
+    ("places.csv", 4, "lon", "location_range", "51.5308, -0.1235"),
+    ("places.csv", 5, "easting", "location_range", "-0.12, 51.53"),
+    ("places.csv", 6, None, "location", ""),
+    ("places.csv", 7, "lat", "location", ""),
+    ("places.csv", 8, "easting", "location_conflict", "531500, 184500"),
+    ("places.csv", 9, "lon", "number", "abc"),
+    ("ties.csv", 2, "person_b", "self_tie", "p001"),
+    ("ties.csv", 3, "person_b", "rejected_reference", "p002"),
+    ("ties.csv", 4, "person_b", "unknown_person", "p999"),
+    ("ties.csv", 5, "kind", "enum", "rival"),
+    ("ties.csv", 5, "first_seen", "date", "2024-13-05"),
+    ("ties.csv", 5, "reliability", "enum", "sure"),
+    ("ties.csv", 6, "first_seen", "future_date", "2999-01-01"),
+    ("ties.csv", 7, "last_seen", "date_order", "2024-02-01"),
+    ("ties.csv", 8, "source", "required", ""),
+    ("sightings.csv", 3, "place_id", "rejected_reference", "h2"),
+    ("sightings.csv", 4, "place_id", "unknown_place", "zz"),
+    ("sightings.csv", 6, "date", "date", "31/02/2024"),
+    ("sightings.csv", 7, None, "ragged_row", "p001,h9,2024-02-01,cse,police,corroborated,extra"),
+    ("relocations.csv", 2, "to_authority", "same_authority", "E09000007"),
+    ("relocations.csv", 3, "kind", "enum", "holiday"),
+]
+
+
+@pytest.fixture(scope="module")
+def bad_report() -> peermap.validation.ValidationReport:
+    return validate(BAD)
+
+
+@pytest.mark.parametrize(("file", "row", "column", "rule", "value"), EXPECTED_BAD)
+def test_each_rule_names_file_row_column_and_value(
+    bad_report: peermap.validation.ValidationReport,
+    file: str,
+    row: int,
+    column: str | None,
+    rule: str,
+    value: str,
+) -> None:
+    hits = [
+        p
+        for p in bad_report.problems
+        if p.file.endswith(file) and p.row == row and p.rule == rule and p.column == column
+    ]
+    assert hits, f"no {rule} problem at {file} row {row} column {column}"
+    assert hits[0].value == value
+    assert hits[0].severity == "error"
+    assert hits[0].message
+
+
+def test_warnings_keep_rows(bad_report: peermap.validation.ValidationReport) -> None:
+    unusual = [p for p in bad_report.warnings if p.rule == "age_unusual"]
+    assert {p.row for p in unusual} == {6, 14}
+    extra = [p for p in bad_report.warnings if p.rule == "extra_column"]
+    assert [p.column for p in extra] == ["notes"]
+    ds = read_dataset(BAD, strict=False)
+    assert "p010" in set(ds.people["person_id"])  # age 9: warned, kept
+    assert "notes" in ds.people.columns  # extra column kept in memory
+    assert ds.meta["extra_columns"] == {"people": ["notes"]}
+
+
+def test_strict_raises_a_value_error_listing_problems_and_total() -> None:
+    with pytest.raises(ValidationError) as info:
+        read_dataset(BAD)
+    err = info.value
+    assert isinstance(err, ValueError)
+    text = str(err)
+    n = len(err.report.errors) if err.report else 0
+    assert n >= len(EXPECTED_BAD)
+    assert text.startswith(f"{n} problem(s) found")
+    assert "people.csv, row 3, column 'age' (value 'fifteen')" in text
+    assert f"and {n - peermap.settings.max_problems_in_message} more" in text
+
+
+def test_lenient_mode_loses_no_row() -> None:
+    ds = read_dataset(BAD, strict=False)
+    report = ds.report
+    for name, counts in report.counts.items():
+        assert counts["read"] == counts["accepted"] + counts["rejected"], name
+        assert counts["accepted"] == len(ds.table(name))
+        assert counts["rejected"] == len(report.rejected[name])
+    # blank line 12 in people.csv holds no record; the 12 non-blank data rows are counted
+    assert report.counts["people"]["read"] == 12
+    rejected = report.rejected["people"]
+    assert rejected.loc[3, "age"] == "fifteen"  # verbatim, as typed
+    assert "whole number" in rejected.loc[3, "rejected_because"]
+    assert rejected.loc[3, "notes"] == "bad age"  # extra columns travel with the row
+
+
+def test_rejected_person_takes_dependent_rows_with_it_and_says_so() -> None:
+    ds = read_dataset(BAD, strict=False)
+    assert "p002" not in set(ds.people["person_id"])
+    for table in ("ties", "sightings"):
+        frame = ds.table(table)
+        cols = [c for c in ("person_a", "person_b", "person_id") if c in frame]
+        assert not frame[cols].isin(["p002"]).any().any()
+    cascade = [p for p in ds.report.problems if p.rule == "rejected_reference"]
+    assert any("p002" in p.message and "row 3" in p.message for p in cascade)
+
+
+def test_missing_required_column_rejects_table_with_reason(tmp_path: Path) -> None:
+    shutil.copytree(GOOD, tmp_path / "d")
+    people = pd.read_csv(tmp_path / "d" / "people.csv", encoding="utf-8-sig")
+    people.drop(columns=[people.columns[2]]).to_csv(tmp_path / "d" / "people.csv", index=False)
+    report = validate(tmp_path / "d")
+    missing = [p for p in report.problems if p.rule == "missing_column"]
+    assert missing and missing[0].column == "age" and missing[0].row is None
+    assert "headers found" in missing[0].message
+    ds = read_dataset(tmp_path / "d", strict=False)
+    assert len(ds.people) == 0 and len(ds.report.rejected["people"]) == 6
+    # every tie now refers to a person who was rejected, and says so
+    assert len(ds.ties) == 0 and ds.report.counts["ties"]["rejected"] == 4
+
+
+def test_missing_people_table_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "places.csv").write_text("place_id,kind,lon,lat\nh1,hotel,-0.1,51.5\n")
+    with pytest.raises(ValidationError, match=r"people \(people.csv"):
+        read_dataset(tmp_path)
+
+
+def test_optional_tables_may_be_absent_and_come_back_empty_and_typed(tmp_path: Path) -> None:
+    for name in ("people.csv", "places.csv"):
+        shutil.copy(GOOD / name, tmp_path / name)
+    ds = read_dataset(tmp_path)
+    assert len(ds.ties) == len(ds.sightings) == len(ds.relocations) == 0
+    assert ds.sightings["date"].dtype == "datetime64[ns]"
+    assert list(ds.relocations.columns) == [
+        "person_id",
+        "from_authority",
+        "to_authority",
+        "date",
+        "kind",
+    ]
+
+
+def _tables(folder: Path) -> dict[str, pd.DataFrame]:
+    return {
+        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for p in folder.glob("*.csv")
+    }
+
+
+def _assert_same_dataset(a: peermap.Dataset, b: peermap.Dataset) -> None:
+    for name in ("people", "places", "ties", "sightings", "relocations"):
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(a.table(name)).drop(columns="geometry", errors="ignore"),
+            pd.DataFrame(b.table(name)).drop(columns="geometry", errors="ignore"),
+        )
+
+
+def test_excel_workbook_with_one_sheet_per_table_reads_the_same(tmp_path: Path) -> None:
+    book = tmp_path / "collection.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        for name, frame in _tables(GOOD).items():
+            frame.to_excel(writer, sheet_name=name.capitalize(), index=False)
+    _assert_same_dataset(read_dataset(book), read_dataset(GOOD))
+
+
+def test_excel_native_dates_and_numbers_are_read(tmp_path: Path) -> None:
+    tables = _tables(GOOD)
+    people = tables["people"].copy()
+    people["AGE"] = people["AGE"].astype(int)  # numeric cells
+    sightings = tables["sightings"].copy()
+    sightings["date"] = read_dataset(GOOD).sightings["date"].to_numpy()  # native date cells
+    folder = tmp_path / "x"
+    folder.mkdir()
+    for name, frame in {**tables, "people": people, "sightings": sightings}.items():
+        frame.to_excel(folder / f"{name}.xlsx", index=False)
+    ds = read_dataset(folder)
+    assert ds.people["age"].tolist() == read_dataset(GOOD).people["age"].tolist()
+    assert ds.sightings["date"].tolist() == read_dataset(GOOD).sightings["date"].tolist()
+    problem_rows = validate(folder).problems
+    assert problem_rows == []
+
+
+def test_parquet_tables_read_the_same(tmp_path: Path) -> None:
+    for name, frame in _tables(GOOD).items():
+        frame.to_parquet(tmp_path / f"{name}.parquet")
+    _assert_same_dataset(read_dataset(tmp_path), read_dataset(GOOD))
+
+
+def test_parquet_rows_are_numbered_from_one(tmp_path: Path) -> None:
+    tables = _tables(GOOD)
+    tables["people"].loc[1, "AGE"] = "old"
+    for name, frame in tables.items():
+        frame.to_parquet(tmp_path / f"{name}.parquet")
+    problem = next(p for p in validate(tmp_path).problems if p.rule == "integer")
+    assert problem.row == 2 and problem.file.endswith("people.parquet")
+
+
+def test_in_memory_frames_report_index_labels() -> None:
+    tables = _tables(GOOD)
+    people = tables["people"].copy()
+    people.index = pd.Index([f"r{i}" for i in range(len(people))])
+    people.loc["r2", "AGE"] = "x"
+    report = validate({**tables, "people": people})
+    problem = next(p for p in report.problems if p.rule == "integer")
+    assert problem.row == "r2" and problem.file == "<people frame>"
+
+
+def test_non_utf8_row_is_set_aside_and_the_rest_read(tmp_path: Path) -> None:
+    shutil.copytree(GOOD, tmp_path / "d")
+    path = tmp_path / "d" / "places.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b"secondary school", b"caf\xe9")  # Windows-1252 e-acute
+    path.write_bytes(b"\n".join(lines))
+    ds = read_dataset(tmp_path / "d", strict=False)
+    problem = next(p for p in ds.report.problems if p.rule == "encoding")
+    assert problem.row == 3 and "UTF-8" in problem.message and "\\xe9" in problem.value
+    assert set(ds.places["place_id"]) == {"h1", "k1", "f1"}
+    assert ds.report.counts["places"] == {"read": 4, "accepted": 3, "rejected": 1}
+
+
+def test_duplicate_header_is_reported(tmp_path: Path) -> None:
+    shutil.copytree(GOOD, tmp_path / "d")
+    path = tmp_path / "d" / "relocations.csv"
+    text = path.read_text().replace("kind\n", "Date\n", 1)
+    path.write_text(text)
+    problems = validate(tmp_path / "d").problems
+    assert any(p.rule == "duplicate_column" and p.column == "Date" for p in problems)
+
+
+def test_quoted_multiline_cells_keep_the_row_numbers_a_user_sees(tmp_path: Path) -> None:
+    shutil.copytree(GOOD, tmp_path / "d")
+    path = tmp_path / "d" / "places.csv"
+    text = path.read_text().replace("hotel near station", '"hotel\nnear station"')
+    text = text.replace("k1,Transport Hub", "k1,Transport Hubb")
+    path.write_text(text)
+    problem = next(p for p in validate(tmp_path / "d").problems if p.rule == "enum")
+    # header line 1, h1 spans lines 2-3, s1 line 4, k1 line 5
+    assert problem.row == 5 and problem.value == "Transport Hubb"
+
+
+def test_report_prints_as_a_readable_table(bad_report: peermap.validation.ValidationReport) -> None:
+    text = str(bad_report)
+    header = text.splitlines()[0]
+    for word in ("severity", "file", "row", "column", "value", "problem"):
+        assert word in header
+    assert "fifteen" in text
+    frame = bad_report.to_frame()
+    assert len(frame) == len(bad_report.problems)
+    assert set(frame.columns) >= {"table", "row", "column", "value", "message"}
