@@ -310,3 +310,18 @@ def test_report_prints_as_a_readable_table(bad_report: peermap.validation.Valida
     frame = bad_report.to_frame()
     assert len(frame) == len(bad_report.problems)
     assert set(frame.columns) >= {"table", "row", "column", "value", "message"}
+
+
+def test_a_dataset_validates_again_with_no_problems() -> None:
+    ds = read_dataset(GOOD)
+    report = validate(ds)
+    assert report.ok and report.problems == []
+    assert report.counts["sightings"] == {"read": 6, "accepted": 6, "rejected": 0}
+
+
+def test_a_damaged_dataset_fails_validation_again() -> None:
+    ds = read_dataset(GOOD)
+    ties = ds.ties.copy()
+    ties.loc[0, "person_b"] = ties.loc[0, "person_a"]
+    report = validate(ds.replace(ties=ties))
+    assert [p.rule for p in report.errors] == ["self_tie"]

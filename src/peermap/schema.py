@@ -18,6 +18,7 @@ from typing import Literal
 
 __all__ = [
     "CONTEXTS",
+    "DERIVED",
     "PLACE_KINDS",
     "RELIABILITIES",
     "RELIABILITY_RANK",
@@ -237,6 +238,11 @@ RELOCATIONS = TableSpec(
 #: The five tables, by name, in dependency order (people and places first).
 TABLES: dict[str, TableSpec] = {t.name: t for t in (PEOPLE, PLACES, TIES, SIGHTINGS, RELOCATIONS)}
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+
+#: Columns peermap itself adds to a table; on input they are recomputed, not validated.
+DERIVED: dict[str, tuple[str, ...]] = {
+    "places": ("authority_code", "authority_name", "assignment", "geometry"),
+}
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SEPARATORS = re.compile(r"[\s\-]+")

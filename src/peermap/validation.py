@@ -31,6 +31,7 @@ from peermap._problems import WITHHELD, Problem, Severity, ValidationReport
 from peermap.dataset import Dataset
 from peermap.exceptions import PrivacyError, ValidationError
 from peermap.schema import (
+    DERIVED,
     RELIABILITIES,
     SCHEMA_VERSION,
     TABLE_ORDER,
@@ -293,7 +294,8 @@ def _parse_table(raw: RawTable, spec: TableSpec) -> _Parsed:
             "missing_column",
         )
         usable = False
-    extras = [c for c in frame.columns if c not in spec]
+    derived = DERIVED.get(spec.name, ())
+    extras = [c for c in frame.columns if c not in spec and c not in derived]
     for name in extras:
         check.add(
             None,
@@ -663,24 +665,13 @@ def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
 
 
 def _privacy_error(problems: list[Problem]) -> PrivacyError:
-    seen: dict[tuple[str, str | None, str], list[Hashable]] = {}
-    messages: dict[tuple[str, str | None, str], str] = {}
+    """One refusal listing each offending file and column once; never the values."""
+    seen: dict[tuple[str, str | None, str], str] = {}
     for p in problems:
-        key = (p.file, p.column, p.rule)
-        seen.setdefault(key, [])
-        if p.row is not None:
-            seen[key].append(p.row)
-        messages[key] = p.message
+        seen.setdefault((p.file, p.column, p.rule), p.message)
     lines = ["input refused: it carries direct identifiers (values withheld)"]
-    for (file, column, _rule), rows in seen.items():
-        where = f"{file}, column '{column}'"
-        if rows:
-            shown = ", ".join(str(r) for r in rows[:5])
-            more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-            where += f", rows {shown}{more}"
-        lines.append(f"  {where}: {messages[(file, column, _rule)]}")
-    report = ValidationReport(problems=list(problems))
-    return PrivacyError("\n".join(lines), report)
+    lines += [f"  {file}: {message}" for (file, _column, _rule), message in seen.items()]
+    return PrivacyError("\n".join(lines), ValidationReport(problems=list(problems)))
 
 
 # --------------------------------------------------------------------------- driver
@@ -694,9 +685,20 @@ def _load_boundaries(boundaries: BoundariesLike) -> gpd.GeoDataFrame | None:
     return load_boundaries(boundaries)
 
 
+def _dataset_tables(ds: Dataset) -> dict[str, TableSource]:
+    """The tables of a Dataset as plain frames, for validating it again."""
+    tables: dict[str, TableSource] = {}
+    for name in TABLE_ORDER:
+        frame = pd.DataFrame(ds.table(name))
+        tables[name] = frame.drop(columns=list(DERIVED.get(name, ())), errors="ignore")
+    return tables
+
+
 def _run(
-    source: Source, boundaries: gpd.GeoDataFrame | None
+    source: Source | Dataset, boundaries: gpd.GeoDataFrame | None
 ) -> tuple[dict[str, _Parsed], dict[str, pd.Index], list[Problem], ValidationReport]:
+    if isinstance(source, Dataset):
+        source = _dataset_tables(source)
     located = locate_tables(source)
     raws: dict[str, RawTable] = {}
     for name in TABLE_ORDER:
@@ -808,15 +810,16 @@ def _row_key(row: Hashable | None) -> tuple[int, Any]:
     return (2, str(row))
 
 
-def validate(source: Source, *, boundaries: BoundariesLike = None) -> ValidationReport:
+def validate(source: Source | Dataset, *, boundaries: BoundariesLike = None) -> ValidationReport:
     """Check a dataset against record schema v1 without building it.
 
     Parameters
     ----------
-    source : path or mapping
-        A folder of table files, an ``.xlsx`` workbook with one sheet per table, or a
+    source : path, mapping or Dataset
+        A folder of table files, an ``.xlsx`` workbook with one sheet per table, a
         mapping of table name (``people``, ``places``, ``ties``, ``sightings``,
-        ``relocations``) to a ``.csv``/``.xlsx``/``.parquet`` path or a frame.
+        ``relocations``) to a ``.csv``/``.xlsx``/``.parquet`` path or a frame, or a
+        :class:`~peermap.Dataset` to check again (its own boundaries are used).
     boundaries : GeoDataFrame or path, optional
         Authority boundaries; when given, authority references must resolve to them.
 
@@ -831,6 +834,8 @@ def validate(source: Source, *, boundaries: BoundariesLike = None) -> Validation
     ValidationError
         Only when the input cannot be read at all (no such file, missing tables).
     """
+    if boundaries is None and isinstance(source, Dataset):
+        boundaries = source.boundaries
     bounds = _load_boundaries(boundaries)
     _, _, privacy, report = _run(source, bounds)
     report.problems[:0] = privacy
