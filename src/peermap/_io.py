@@ -15,12 +15,14 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from peermap._problems import Problem
@@ -110,22 +112,42 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _columns(rows: list[list[str]], width: int) -> list[list[str]]:
+    """Transpose rows of cells into ``width`` columns, padding short rows with ``""``."""
+    return [[r[i] if i < len(r) else "" for r in rows] for i in range(width)]
+
+
+def _column_text(series: pd.Series) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]:
+    """Render a frame column as cell text, converting each distinct value once.
+
+    Returns the text and a mask of the cells that hold something besides spaces.
+    """
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, dicts): convert one by one
+        text = np.array([cell_text(v) for v in series], dtype=object)
+        return text, np.array([t.strip() != "" for t in text], dtype=bool)
+    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    filled = np.array([t.strip() != "" for t in texts], dtype=bool)
+    return texts[codes], filled[codes]
+
+
 def _finish(
     table: str,
     file: str,
     header: list[str],
-    rows: list[list[str]],
+    columns: Sequence[Sequence[str]],
     numbers: list[Hashable],
     problems: list[Problem],
     bad_rows: dict[Hashable, list[str]],
 ) -> RawTable:
-    """Build a RawTable from a header and rows of text, checking the header."""
+    """Build a RawTable from a header and one sequence of cell text per column."""
     headers: dict[str, str] = {}
     keep: list[int] = []
     for i, h in enumerate(header):
         name = normalise_column_name(h)
         if name == "":
-            if any(i < len(r) and r[i].strip() for r in rows):
+            if any(c.strip() for c in columns[i]):
                 problems.append(
                     Problem(
                         table,
@@ -154,10 +176,7 @@ def _finish(
             continue
         headers[name] = h
         keep.append(i)
-    data = {
-        name: [r[i] if i < len(r) else "" for r in rows]
-        for name, i in zip(headers, keep, strict=True)
-    }
+    data = {name: columns[i] for name, i in zip(headers, keep, strict=True)}
     frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"), dtype=object)
     if not headers:
         frame = pd.DataFrame(index=pd.Index(numbers, name="row"))
@@ -234,7 +253,7 @@ def _read_csv(path: Path, table: str) -> RawTable:
         raise ValidationError(
             f"{file}, row 1: the header is not valid UTF-8 text; save the file as 'CSV UTF-8'"
         )
-    return _finish(table, file, header, rows, numbers, problems, bad_rows)
+    return _finish(table, file, header, _columns(rows, len(header)), numbers, problems, bad_rows)
 
 
 def _show_bytes(text: str) -> str:
@@ -290,22 +309,20 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
         else:
             good_rows.append(cells)
             good_numbers.append(row_number)
-    return _finish(table, file, header, good_rows, good_numbers, problems, bad_rows)
+    return _finish(
+        table, file, header, _columns(good_rows, len(header)), good_numbers, problems, bad_rows
+    )
 
 
 def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashable]) -> RawTable:
     header = [str(c) for c in frame.columns]
-    rows = [[cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    keep = [i for i, r in enumerate(rows) if any(c.strip() for c in r)]
-    return _finish(
-        table,
-        file,
-        header,
-        [rows[i] for i in keep],
-        [numbers[i] for i in keep],
-        [],
-        {},
-    )
+    converted = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    columns = [text for text, _ in converted]
+    filled = np.zeros(len(frame), dtype=bool)
+    for _, mask in converted:
+        filled |= mask
+    kept = [n for n, f in zip(numbers, filled, strict=True) if f]
+    return _finish(table, file, header, [c[filled] for c in columns], kept, [], {})
 
 
 def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> RawTable:

@@ -628,17 +628,18 @@ def _typed_frame(p: _Parsed, keep: pd.Index) -> pd.DataFrame:
 
 def _typed(col: ColumnSpec, values: pd.Series) -> pd.Series:
     data = values.to_numpy(dtype=object)
+    missing = pd.isna(data)
     if col.type == "int":
-        return pd.Series(pd.array([None if pd.isna(v) else int(v) for v in data], dtype="Int64"))
+        return pd.Series(pd.array(np.where(missing, None, data), dtype="Int64"))
     if col.type == "float":
-        return pd.Series(np.asarray(data, dtype=float))
+        return pd.Series(np.where(missing, np.nan, data).astype(float))
     if col.type == "bool":
-        return pd.Series(pd.array([None if pd.isna(v) else bool(v) for v in data], dtype="boolean"))
+        return pd.Series(pd.array(np.where(missing, None, data), dtype="boolean"))
     if col.type == "date":
         return pd.Series(pd.to_datetime(pd.Series(data, dtype=object)).astype("datetime64[ns]"))
     if col.name == "reliability":
         return pd.Series(pd.Categorical(data, dtype=RELIABILITY_DTYPE))
-    return pd.Series(pd.array([None if pd.isna(v) else str(v) for v in data], dtype="str"))
+    return pd.Series(np.where(missing, None, data), dtype="str")
 
 
 def _places_frame(p: _Parsed, keep: pd.Index) -> gpd.GeoDataFrame:
@@ -686,7 +687,7 @@ def _load_boundaries(boundaries: BoundariesLike) -> gpd.GeoDataFrame | None:
 
 
 def _dataset_tables(ds: Dataset) -> dict[str, TableSource]:
-    """The tables of a Dataset as plain frames, for validating it again."""
+    """Return the tables of a Dataset as plain frames, for validating it again."""
     tables: dict[str, TableSource] = {}
     for name in TABLE_ORDER:
         frame = pd.DataFrame(ds.table(name))
