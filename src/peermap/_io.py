@@ -136,7 +136,7 @@ def _finish(
     table: str,
     file: str,
     header: list[str],
-    columns: Sequence[Sequence[str]],
+    columns: Sequence[Sequence[str]] | Sequence[npt.NDArray[np.object_]],
     numbers: list[Hashable],
     problems: list[Problem],
     bad_rows: dict[Hashable, list[str]],

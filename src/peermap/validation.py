@@ -627,19 +627,20 @@ def _typed_frame(p: _Parsed, keep: pd.Index) -> pd.DataFrame:
 
 
 def _typed(col: ColumnSpec, values: pd.Series) -> pd.Series:
-    data = values.to_numpy(dtype=object)
+    data = values.to_numpy(dtype=object, copy=True)
     missing = pd.isna(data)
+    data[missing] = None
     if col.type == "int":
-        return pd.Series(pd.array(np.where(missing, None, data), dtype="Int64"))
+        return pd.Series(pd.array(data, dtype="Int64"))
     if col.type == "float":
-        return pd.Series(np.where(missing, np.nan, data).astype(float))
+        return pd.Series(np.asarray(data, dtype=float))
     if col.type == "bool":
-        return pd.Series(pd.array(np.where(missing, None, data), dtype="boolean"))
+        return pd.Series(pd.array(data, dtype="boolean"))
     if col.type == "date":
         return pd.Series(pd.to_datetime(pd.Series(data, dtype=object)).astype("datetime64[ns]"))
     if col.name == "reliability":
         return pd.Series(pd.Categorical(data, dtype=RELIABILITY_DTYPE))
-    return pd.Series(np.where(missing, None, data), dtype="str")
+    return pd.Series(data, dtype="str")
 
 
 def _places_frame(p: _Parsed, keep: pd.Index) -> gpd.GeoDataFrame:
