@@ -23,6 +23,7 @@ from peermap.exceptions import (
     ValidationError,
 )
 from peermap.privacy import (
+    IdentifierFinding,
     PartnershipKey,
     find_identifiers,
     generate_key,
@@ -31,6 +32,7 @@ from peermap.privacy import (
     load_key,
     pseudonym,
     pseudonymise,
+    refuse_identifiers,
 )
 from peermap.schema import SCHEMA_VERSION
 from peermap.validation import Problem, ValidationReport, read_dataset, validate
@@ -42,6 +44,7 @@ __all__ = [
     "BoundaryError",
     "CRSError",
     "Dataset",
+    "IdentifierFinding",
     "KeyMaterialError",
     "PartnershipKey",
     "PeermapWarning",
@@ -63,6 +66,7 @@ __all__ = [
     "pseudonym",
     "pseudonymise",
     "read_dataset",
+    "refuse_identifiers",
     "resolve_authorities",
     "settings",
     "validate",
