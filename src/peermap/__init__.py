@@ -6,6 +6,16 @@ The public API is functional and re-exported here; optional parameters are keywo
 from __future__ import annotations
 
 from peermap import settings
+from peermap.analysis import (
+    contexts,
+    flow_matrix,
+    flows,
+    gi_star,
+    host_notifications,
+    hotspots,
+    relocation_exposure,
+    relocations_received,
+)
 from peermap.assignment import assign_authorities, resolve_authorities
 from peermap.boundaries import (
     authority_graph,
@@ -21,6 +31,13 @@ from peermap.exceptions import (
     PeermapWarning,
     PrivacyError,
     ValidationError,
+)
+from peermap.networks import (
+    copresence_graph,
+    graph_from_gdfs,
+    graph_to_gdfs,
+    peer_graph,
+    place_graph,
 )
 from peermap.privacy import (
     IdentifierFinding,
@@ -56,17 +73,30 @@ __all__ = [
     "assign_authorities",
     "authority_graph",
     "boundary_attribution",
+    "contexts",
+    "copresence_graph",
     "demo_boundaries",
     "find_identifiers",
+    "flow_matrix",
+    "flows",
     "generate_key",
+    "gi_star",
+    "graph_from_gdfs",
+    "graph_to_gdfs",
+    "host_notifications",
+    "hotspots",
     "is_pseudonym",
     "key_fingerprint",
     "load_boundaries",
     "load_key",
+    "peer_graph",
+    "place_graph",
     "pseudonym",
     "pseudonymise",
     "read_dataset",
     "refuse_identifiers",
+    "relocation_exposure",
+    "relocations_received",
     "resolve_authorities",
     "settings",
     "validate",

@@ -1,0 +1,869 @@
+"""Cross-borough analysis: contexts, flows, hotspot venues, Gi* hot spots, relocations.
+
+Every function takes a :class:`~peermap.Dataset` and the same filter keywords as the
+graph builders (``since``, ``until``, ``min_reliability``), so an analyst can ask
+"confirmed and corroborated links in the last six months" everywhere. Methods and
+their limits are described in ``docs/analysis.md``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+
+from peermap import settings
+from peermap.dataset import Dataset
+from peermap.networks import DateLike, filter_sightings, filter_ties, place_graph
+from peermap.schema import CONTEXTS
+
+__all__ = [
+    "SERIOUS_CONTEXTS",
+    "contexts",
+    "flow_matrix",
+    "flows",
+    "gi_star",
+    "host_notifications",
+    "hotspots",
+    "relocation_exposure",
+    "relocations_received",
+]
+
+#: Contexts that weigh most when ranking contexts (exploitation and serious harm).
+SERIOUS_CONTEXTS: tuple[str, ...] = (
+    "cse",
+    "cce",
+    "serious_youth_violence",
+    "harmful_sexual_behaviour",
+)
+
+FlowKind = Literal["sightings", "ties", "relocations"]
+
+
+def _home(ds: Dataset) -> pd.Series:
+    return pd.Series(
+        ds.people["home_authority"].to_numpy(dtype=object),
+        index=ds.people["person_id"].to_numpy(dtype=object),
+    )
+
+
+def _place_authority(ds: Dataset) -> pd.Series:
+    if "authority_code" not in ds.places:
+        raise ValueError(
+            "places have no authority: read the dataset with boundaries "
+            "(peermap.read_dataset(..., boundaries=...)) or call peermap.assign_authorities"
+        )
+    return pd.Series(
+        ds.places["authority_code"].to_numpy(dtype=object),
+        index=ds.places["place_id"].to_numpy(dtype=object),
+    )
+
+
+def _authority_graph(ds: Dataset) -> nx.Graph | None:
+    if ds.boundaries is None:
+        return None
+    from peermap.boundaries import authority_graph
+
+    graph: nx.Graph = authority_graph(ds.boundaries)
+    return graph
+
+
+def _reach(authorities: list[str], graph: nx.Graph | None) -> tuple[str, float]:
+    """Classify a set of authorities: single, neighbours (a connected block), or distant."""
+    if len(authorities) <= 1:
+        return "single", 0.0
+    if graph is None or not all(a in graph for a in authorities):
+        return "unknown", math.nan
+    sub = graph.subgraph(authorities)
+    reach = "neighbours" if nx.is_connected(sub) else "distant"
+    far = 0.0
+    for a, b in itertools.combinations(authorities, 2):
+        (x0, y0), (x1, y1) = graph.nodes[a]["centroid_bng"], graph.nodes[b]["centroid_bng"]
+        far = max(far, math.hypot(x1 - x0, y1 - y0) / 1000.0)
+    return reach, round(far, 1)
+
+
+# --------------------------------------------------------------------------- contexts
+
+
+def contexts(
+    ds: Dataset,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    include_places: bool = True,
+    min_people: int = 2,
+    max_people: int | None = 250,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Find contexts: connected groups of young people and the places they share.
+
+    The combined graph has young people and places as nodes, ties between people and
+    sightings between a person and a place as edges. Its connected components are the
+    contexts; a component with more than ``max_people`` young people is split into
+    communities with networkx's Louvain method (seeded, so the split is repeatable).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (read with boundaries to classify reach and count place authorities).
+    since, until : date or str, optional
+        Keep ties active and sightings dated within this window.
+    min_reliability : str, default "unverified"
+        Keep ties and sightings of at least this grade.
+    include_places : bool, default True
+        Link young people through shared places; with ``False`` only recorded ties link.
+    min_people : int, default 2
+        Smallest context reported.
+    max_people : int or None, default 250
+        Split larger components with Louvain communities (``None``: never split).
+    seed : int, default 0
+        Seed for the Louvain method.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per context, widest and most serious first: ``context_id``, ``people``,
+        ``places``, ``authorities`` (sorted lists), ``n_people``, ``n_places``,
+        ``n_authorities``, ``spans_authorities``, ``reach`` (``single``,
+        ``neighbours``: the authorities form a connected block of neighbours,
+        ``distant``: they do not, ``unknown``: no boundaries), ``max_distance_km``
+        between authority centroids, ``n_ties``, ``exploiter_ties``, one column of
+        sightings per abuse context, ``serious`` (sightings in
+        :data:`SERIOUS_CONTEXTS` plus exploiter ties), ``n_relocated``,
+        ``first_date``, ``last_date``.
+    """
+    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+    sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    people_ids = ds.people["person_id"].to_numpy(dtype=object)
+    place_ids = ds.places["place_id"].to_numpy(dtype=object)
+    # Integer nodes: people 0..n-1, places n..n+m-1 (ids of the two kinds may coincide).
+    person_code = pd.Series(np.arange(len(people_ids)), index=people_ids)
+    place_code = pd.Series(np.arange(len(place_ids)) + len(people_ids), index=place_ids)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(people_ids)))
+    a = person_code.reindex(ties["person_a"].to_numpy()).to_numpy()
+    b = person_code.reindex(ties["person_b"].to_numpy()).to_numpy()
+    graph.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
+    if include_places and len(sightings):
+        pairs = sightings[["person_id", "place_id"]].drop_duplicates()
+        weights = sightings.groupby(["person_id", "place_id"], sort=False).size()
+        pw = weights.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy()
+        pa = person_code.reindex(pairs["person_id"].to_numpy()).to_numpy()
+        pl = place_code.reindex(pairs["place_id"].to_numpy()).to_numpy()
+        graph.add_weighted_edges_from(zip(pa.tolist(), pl.tolist(), pw.tolist(), strict=True))
+    groups: list[set[int]] = []
+    for component in nx.connected_components(graph):
+        n_people = sum(1 for n in component if n < len(people_ids))
+        if max_people is not None and n_people > max_people:
+            communities = nx.community.louvain_communities(
+                graph.subgraph(component), weight="weight", seed=seed
+            )
+            groups.extend(communities)
+        else:
+            groups.append(component)
+    return _context_table(ds, groups, len(people_ids), ties, sightings, min_people)
+
+
+def _context_table(
+    ds: Dataset,
+    groups: list[set[int]],
+    n_people_total: int,
+    ties: pd.DataFrame,
+    sightings: pd.DataFrame,
+    min_people: int,
+) -> pd.DataFrame:
+    people_ids = ds.people["person_id"].to_numpy(dtype=object)
+    place_ids = ds.places["place_id"].to_numpy(dtype=object)
+    home = _home(ds)
+    place_auth = _place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
+    relocated = set(ds.relocations["person_id"])
+    auth_graph = _authority_graph(ds)
+    membership_person: dict[str, int] = {}
+    membership_place: dict[str, int] = {}
+    kept: list[tuple[list[str], list[str]]] = []
+    for group in groups:
+        people = sorted(people_ids[n] for n in group if n < n_people_total)
+        if len(people) < min_people:
+            continue
+        places = sorted(place_ids[n - n_people_total] for n in group if n >= n_people_total)
+        index = len(kept)
+        kept.append((people, places))
+        for p in people:
+            membership_person[p] = index
+        for p in places:
+            membership_place[p] = index
+    # Sightings count towards a context when both the person and the place are in it.
+    s_ctx = sightings["person_id"].map(membership_person)
+    s_in = s_ctx.notna() & (s_ctx == sightings["place_id"].map(membership_place))
+    s_counts = (
+        sightings[s_in]
+        .assign(ctx=s_ctx[s_in].astype(int))
+        .groupby(["ctx", "context"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=list(CONTEXTS), fill_value=0)
+    )
+    s_dates = sightings[s_in].assign(ctx=s_ctx[s_in].astype(int)).groupby("ctx")["date"]
+    s_first, s_last = s_dates.min(), s_dates.max()
+    t_ctx = ties["person_a"].map(membership_person)
+    t_in = t_ctx.notna() & (t_ctx == ties["person_b"].map(membership_person))
+    t_frame = ties[t_in].assign(ctx=t_ctx[t_in].astype(int))
+    t_n = t_frame.groupby("ctx").size()
+    t_exploit = t_frame[t_frame["kind"] == "exploiter"].groupby("ctx").size()
+    t_first = t_frame.groupby("ctx")["first_seen"].min()
+    t_last = (
+        t_frame.assign(end=t_frame["last_seen"].fillna(t_frame["first_seen"]))
+        .groupby("ctx")["end"]
+        .max()
+    )
+    rows: list[dict[str, Any]] = []
+    for i, (people, places) in enumerate(kept):
+        auths = {home[p] for p in people if isinstance(home[p], str)}
+        auths |= {
+            place_auth[p]
+            for p in places
+            if p in place_auth.index and isinstance(place_auth[p], str)
+        }
+        authorities = sorted(auths)
+        reach, far = _reach(authorities, auth_graph)
+        counts = {
+            c: int(s_counts.loc[i, c]) if i in s_counts.index else 0  # type: ignore[arg-type]
+            for c in CONTEXTS
+        }
+        exploiter = int(t_exploit.get(i, 0))
+        firsts = [d for d in (s_first.get(i), t_first.get(i)) if d is not None and not pd.isna(d)]
+        lasts = [d for d in (s_last.get(i), t_last.get(i)) if d is not None and not pd.isna(d)]
+        rows.append(
+            {
+                "people": people,
+                "places": places,
+                "authorities": authorities,
+                "n_people": len(people),
+                "n_places": len(places),
+                "n_authorities": len(authorities),
+                "spans_authorities": len(authorities) > 1,
+                "reach": reach,
+                "max_distance_km": far,
+                "n_ties": int(t_n.get(i, 0)),
+                "exploiter_ties": exploiter,
+                **counts,
+                "serious": sum(counts[c] for c in SERIOUS_CONTEXTS) + exploiter,
+                "n_relocated": sum(1 for p in people if p in relocated),
+                "first_date": min(firsts) if firsts else pd.NaT,
+                "last_date": max(lasts) if lasts else pd.NaT,
+            }
+        )
+    columns = [
+        "context_id",
+        "people",
+        "places",
+        "authorities",
+        "n_people",
+        "n_places",
+        "n_authorities",
+        "spans_authorities",
+        "reach",
+        "max_distance_km",
+        "n_ties",
+        "exploiter_ties",
+        *CONTEXTS,
+        "serious",
+        "n_relocated",
+        "first_date",
+        "last_date",
+    ]
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    table = pd.DataFrame(rows)
+    table["first_person"] = [r["people"][0] for r in rows]
+    table = table.sort_values(
+        ["n_authorities", "serious", "n_people", "first_person"],
+        ascending=[False, False, False, True],
+        kind="stable",
+    ).drop(columns="first_person")
+    table.insert(0, "context_id", np.arange(1, len(table) + 1))
+    table["first_date"] = pd.to_datetime(table["first_date"]).astype("datetime64[ns]")
+    table["last_date"] = pd.to_datetime(table["last_date"]).astype("datetime64[ns]")
+    return table.reset_index(drop=True)[columns]
+
+
+# --------------------------------------------------------------------------- flows
+
+
+def flows(
+    ds: Dataset,
+    *,
+    kind: FlowKind = "sightings",
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+) -> pd.DataFrame:
+    """Origin-destination table of young people between authorities.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (``kind="sightings"`` needs places assigned to authorities).
+    kind : {"sightings", "ties", "relocations"}
+        ``sightings``: home authority -> authority of the place seen at;
+        ``ties``: the two home authorities of a tie (an unordered pair, written with the
+        smaller code as origin); ``relocations``: from -> to.
+    since, until : date or str, optional
+        Window (sighting date, tie activity, relocation date).
+    min_reliability : str, default "unverified"
+        Weakest grade kept (sightings and ties).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin``, ``destination`` (codes; ``None`` destination for places outside
+        every authority), ``people`` (distinct young people), ``events`` (sightings,
+        ties or relocations), ``within`` (origin equals destination: kept and marked),
+        sorted by people then events, largest first.
+    """
+    home = _home(ds)
+    if kind == "sightings":
+        s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+        frame = pd.DataFrame(
+            {
+                "origin": home.reindex(s["person_id"].to_numpy()).to_numpy(),
+                "destination": _place_authority(ds).reindex(s["place_id"].to_numpy()).to_numpy(),
+                "person": s["person_id"].to_numpy(dtype=object),
+            }
+        )
+        people_cols = ["person"]
+    elif kind == "ties":
+        t = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+        ha = home.reindex(t["person_a"].to_numpy()).to_numpy(dtype=object)
+        hb = home.reindex(t["person_b"].to_numpy()).to_numpy(dtype=object)
+        swap = ha > hb
+        frame = pd.DataFrame(
+            {
+                "origin": np.where(swap, hb, ha),
+                "destination": np.where(swap, ha, hb),
+                "person": t["person_a"].to_numpy(dtype=object),
+                "other": t["person_b"].to_numpy(dtype=object),
+            }
+        )
+        people_cols = ["person", "other"]
+    elif kind == "relocations":
+        r = ds.relocations
+        keep = pd.Series(True, index=r.index)
+        if since is not None:
+            keep &= r["date"] >= pd.Timestamp(since)
+        if until is not None:
+            keep &= r["date"] <= pd.Timestamp(until)
+        r = r[keep]
+        frame = pd.DataFrame(
+            {
+                "origin": r["from_authority"].to_numpy(dtype=object),
+                "destination": r["to_authority"].to_numpy(dtype=object),
+                "person": r["person_id"].to_numpy(dtype=object),
+            }
+        )
+        people_cols = ["person"]
+    else:
+        raise ValueError(f"kind={kind!r}; expected 'sightings', 'ties' or 'relocations'")
+    columns = ["origin", "destination", "people", "events", "within"]
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    events = frame.groupby(["origin", "destination"], dropna=False, sort=True).size()
+    long = pd.concat(
+        [frame[["origin", "destination", c]].rename(columns={c: "person"}) for c in people_cols]
+    )
+    people = (
+        long.drop_duplicates().groupby(["origin", "destination"], dropna=False, sort=True).size()
+    )
+    table = pd.DataFrame({"people": people, "events": events}).reset_index()
+    table["within"] = table["origin"] == table["destination"]
+    table = table.sort_values(
+        ["people", "events", "origin", "destination"],
+        ascending=[False, False, True, True],
+        kind="stable",
+        na_position="last",
+    )
+    table["people"] = table["people"].astype(int)
+    table["events"] = table["events"].astype(int)
+    return table.reset_index(drop=True)[columns]
+
+
+def flow_matrix(
+    table: pd.DataFrame,
+    *,
+    value: Literal["people", "events"] = "people",
+    authorities: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Turn a flow table into a square origin x destination matrix.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table from :func:`flows`.
+    value : {"people", "events"}
+        Which count fills the cells.
+    authorities : iterable of str, optional
+        Row and column order (default: every code in the table, sorted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows are origins, columns destinations, zero where no flow; square.
+    """
+    table = table.dropna(subset=["origin", "destination"])
+    codes = (
+        list(authorities)
+        if authorities is not None
+        else sorted(set(table["origin"]) | set(table["destination"]))
+    )
+    matrix = table.pivot_table(
+        index="origin", columns="destination", values=value, aggfunc="sum", fill_value=0
+    )
+    matrix = matrix.reindex(index=codes, columns=codes, fill_value=0).astype(int)
+    matrix.index.name, matrix.columns.name = "origin", "destination"
+    return matrix
+
+
+# --------------------------------------------------------------------------- hotspots
+
+_ESDA_ALTERNATIVE = "The alternative hypothesis for conditional randomization"
+
+#: Above this many nodes the place graph's betweenness is estimated from a seeded sample.
+BETWEENNESS_EXACT_MAX = 5_000
+
+
+def hotspots(
+    ds: Dataset,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    betweenness_sample: int = 256,
+    seed: int = 0,
+) -> gpd.GeoDataFrame:
+    """Rank venues by how many young people, from how many authorities, they draw.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (read with boundaries for ``outside_share``).
+    since, until : date or str, optional
+        Keep sightings dated within this window.
+    min_reliability : str, default "unverified"
+        Keep sightings of at least this grade.
+    betweenness_sample : int, default 256
+        Source nodes sampled for betweenness when the place graph has more than
+        :data:`BETWEENNESS_EXACT_MAX` nodes (exact below).
+    seed : int, default 0
+        Seed for the betweenness sample.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per place (EPSG:27700), ``place_id`` as a column, with ``people``
+        (distinct young people), ``sightings``, ``home_authorities`` (distinct home
+        authorities of those people), ``outside_share`` (share of them homed outside
+        the place's authority), one column of sightings per abuse context,
+        ``first_date``, ``last_date``, ``betweenness`` (normalised, in the place graph)
+        and ``rank`` (1 = most significant: most home authorities, then most young
+        people, then highest outside share, then betweenness).
+    """
+    s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    places = ds.places
+    home = _home(ds)
+    auth = (
+        places.set_index("place_id")["authority_code"]
+        if "authority_code" in places
+        else pd.Series(None, index=places["place_id"], dtype=object)
+    )
+    frame = pd.DataFrame(
+        {
+            "place_id": s["place_id"].to_numpy(dtype=object),
+            "person_id": s["person_id"].to_numpy(dtype=object),
+            "home": home.reindex(s["person_id"].to_numpy()).to_numpy(dtype=object),
+            "context": s["context"].to_numpy(dtype=object),
+            "date": s["date"].to_numpy(),
+        }
+    )
+    frame["place_auth"] = auth.reindex(frame["place_id"].to_numpy()).to_numpy(dtype=object)
+    distinct = frame.drop_duplicates(["place_id", "person_id"])
+    by_place = frame.groupby("place_id", sort=True)
+    stats = pd.DataFrame(
+        {
+            "people": distinct.groupby("place_id").size(),
+            "sightings": by_place.size(),
+            "home_authorities": distinct.groupby("place_id")["home"].nunique(),
+            "first_date": by_place["date"].min(),
+            "last_date": by_place["date"].max(),
+        }
+    )
+    has_auth = distinct["place_auth"].notna()
+    outside = (distinct["home"] != distinct["place_auth"]) & has_auth
+    n_outside = outside.astype(int).groupby(distinct["place_id"]).sum()
+    n_known = has_auth.astype(int).groupby(distinct["place_id"]).sum()
+    stats["outside_share"] = n_outside / n_known.where(n_known > 0)
+    by_context = (
+        frame.groupby(["place_id", "context"]).size().unstack(fill_value=0)
+        if len(frame)
+        else pd.DataFrame()
+    ).reindex(columns=list(CONTEXTS), fill_value=0)
+    table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
+    table = table.join(stats).join(by_context)
+    table.index.name = None  # place_id stays a column; the index is only for joining
+    for col in ("people", "sightings", "home_authorities", *CONTEXTS):
+        table[col] = table[col].fillna(0).astype(int)
+    table["betweenness"] = (
+        _place_betweenness(ds, since, until, min_reliability, betweenness_sample, seed)
+        .reindex(table.index)
+        .fillna(0.0)
+    )
+    order = table.sort_values(
+        ["home_authorities", "people", "outside_share", "betweenness", "place_id"],
+        ascending=[False, False, False, False, True],
+        na_position="last",
+        kind="stable",
+    ).index
+    table.loc[order, "rank"] = np.arange(1, len(order) + 1)
+    table["rank"] = table["rank"].astype(int)
+    table = table.loc[order].reset_index(drop=True)
+    keep = [
+        c
+        for c in ("place_id", "kind", "label", "authority_code", "authority_name", "assignment")
+        if c in table
+    ]
+    columns = [
+        *keep,
+        "people",
+        "sightings",
+        "home_authorities",
+        "outside_share",
+        *CONTEXTS,
+        "first_date",
+        "last_date",
+        "betweenness",
+        "rank",
+    ]
+    geometry = places.set_index("place_id").geometry.reindex(table["place_id"]).to_numpy()
+    return gpd.GeoDataFrame(table[columns], geometry=geometry, crs=places.crs)
+
+
+def _place_betweenness(
+    ds: Dataset,
+    since: DateLike,
+    until: DateLike,
+    min_reliability: str,
+    sample: int,
+    seed: int,
+) -> pd.Series:
+    graph = place_graph(ds, since=since, until=until, min_reliability=min_reliability)
+    if graph.number_of_nodes() == 0:
+        return pd.Series(dtype=float)
+    k = None if graph.number_of_nodes() <= BETWEENNESS_EXACT_MAX else min(sample, len(graph))
+    values = nx.betweenness_centrality(graph, k=k, seed=seed, normalized=True)
+    return pd.Series(
+        {n: v for n, v in values.items() if graph.nodes[n].get("node_type") == "place"},
+        dtype=float,
+    )
+
+
+# --------------------------------------------------------------------------- Gi*
+
+
+def gi_star(
+    ds: Dataset,
+    *,
+    cell_size_m: float = 500.0,
+    permutations: int = 999,
+    seed: int = 0,
+    fdr: bool = True,
+    inference: Literal["permutation", "analytical"] = "permutation",
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    max_cells: int = 250_000,
+) -> gpd.GeoDataFrame:
+    """Getis-Ord Gi* hot spots of sightings on a regular grid, with esda.
+
+    Sightings are counted in square cells covering the places seen (empty cells
+    included), and Gi* (``esda.G_Local`` with ``star=True``, binary queen-contiguity
+    weights on the lattice) is computed with conditional permutation inference. As in
+    ArcGIS's Hot Spot Analysis, each cell gets a confidence bin: +-3 (99%), +-2 (95%),
+    +-1 (90%) or 0, signed by z; with ``fdr=True`` the threshold at each confidence
+    level is corrected for the false discovery rate (``esda.fdr``).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    cell_size_m : float, default 500
+        Side of a grid cell in metres.
+    permutations : int, default 999
+        Conditional permutations for the pseudo p-values.
+    seed : int, default 0
+        Seed for the permutations.
+    fdr : bool, default True
+        Correct the significance thresholds for the false discovery rate.
+    inference : {"permutation", "analytical"}, default "permutation"
+        Which p-value sets the bins: the permutation p (``p``) or the normal
+        approximation of z (``p_norm``, as ArcGIS's Hot Spot Analysis does). A
+        permutation p cannot fall below ``2 / (permutations + 1)``; with the false
+        discovery rate controlled over many cells, the 99% and even 95% bins may then
+        be out of reach unless ``permutations`` is large. ``attrs["p_floor"]`` says so.
+    since, until : date or str, optional
+        Keep sightings dated within this window.
+    min_reliability : str, default "unverified"
+        Keep sightings of at least this grade.
+    max_cells : int, default 250000
+        Refuse grids larger than this (choose a larger cell).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per cell (EPSG:27700): ``cell``, ``row``, ``col``, ``count``, ``z``
+        (standardised Gi*), ``p`` (two-sided permutation p-value, ``2 * p_sim``
+        capped at 1), ``p_norm`` (two-sided p of z under the normal approximation),
+        ``bin`` (-3..3), polygon geometry. ``attrs`` records the parameters.
+    """
+    from esda.getisord import G_Local
+    from esda.util import fdr as esda_fdr
+    from libpysal.weights import lat2W
+
+    s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    xy = ds.places.set_index("place_id")[["easting", "northing"]]
+    pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
+    if len(pts) == 0:
+        raise ValueError("no sightings in the window: nothing to map")
+    x0 = math.floor(pts[:, 0].min() / cell_size_m) * cell_size_m
+    y0 = math.floor(pts[:, 1].min() / cell_size_m) * cell_size_m
+    ncols = int((pts[:, 0].max() - x0) // cell_size_m) + 1
+    nrows = int((pts[:, 1].max() - y0) // cell_size_m) + 1
+    if nrows * ncols > max_cells:
+        raise ValueError(
+            f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells "
+            f"(more than max_cells={max_cells:,}); choose a larger cell_size_m"
+        )
+    if nrows * ncols < 4:
+        raise ValueError("the sightings fit in fewer than 4 cells: choose a smaller cell_size_m")
+    col = ((pts[:, 0] - x0) // cell_size_m).astype(int)
+    row = ((pts[:, 1] - y0) // cell_size_m).astype(int)
+    counts = np.bincount(row * ncols + col, minlength=nrows * ncols).astype(float)
+    weights = lat2W(nrows, ncols, rook=False)
+    with warnings.catch_warnings():
+        # G_Local offers no way to choose the permutation alternative, so esda always
+        # warns that its default ("directed", a folded one-sided p) will change. We use
+        # that p and double it: the two-sided p that esda recommends moving to.
+        warnings.filterwarnings("ignore", message=_ESDA_ALTERNATIVE, category=DeprecationWarning)
+        gi = G_Local(
+            counts,
+            weights,
+            transform="B",
+            permutations=permutations,
+            star=True,
+            seed=seed,
+            n_jobs=1,
+            keep_simulations=False,
+        )
+    z = np.asarray(gi.Zs, dtype=float)
+    p = np.minimum(1.0, 2.0 * np.asarray(gi.p_sim, dtype=float))
+    p_norm = np.minimum(1.0, 2.0 * np.asarray(gi.p_norm, dtype=float))
+    if inference not in ("permutation", "analytical"):
+        raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
+    decide = p if inference == "permutation" else p_norm
+    level = np.zeros(len(z), dtype=int)
+    for confidence, alpha in ((1, 0.10), (2, 0.05), (3, 0.01)):
+        threshold = float(esda_fdr(decide, alpha)) if fdr else alpha
+        level[decide <= threshold] = confidence
+    bins = (np.sign(z) * level).astype(int)
+    ids = np.arange(nrows * ncols)
+    rows, cols = ids // ncols, ids % ncols
+    geoms = shapely.box(
+        x0 + cols * cell_size_m,
+        y0 + rows * cell_size_m,
+        x0 + (cols + 1) * cell_size_m,
+        y0 + (rows + 1) * cell_size_m,
+    )
+    grid = gpd.GeoDataFrame(
+        {
+            "cell": ids,
+            "row": rows,
+            "col": cols,
+            "count": counts.astype(int),
+            "z": z,
+            "p": p,
+            "p_norm": p_norm,
+            "bin": bins,
+        },
+        geometry=geoms,
+        crs=settings.metric_crs,
+    )
+    grid.attrs.update(
+        cell_size_m=cell_size_m,
+        permutations=permutations,
+        seed=seed,
+        fdr=fdr,
+        inference=inference,
+        p_floor=min(1.0, 2.0 / (permutations + 1)),
+    )
+    return grid
+
+
+# --------------------------------------------------------------------------- relocations
+
+
+def relocation_exposure(ds: Dataset) -> pd.DataFrame:
+    """Measure what follows each relocation in the receiving authority.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (read with boundaries so that places have authorities).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per relocation: ``person_id``, ``from_authority``, ``to_authority``,
+        ``date``, ``kind``; ``ties_after`` (ties first seen on or after the move with
+        young people homed in the receiving authority); ``places_after`` (distinct
+        places in the receiving authority where the young person was seen on or after
+        the move); ``contexts_after`` (sorted abuse contexts of those sightings);
+        ``kept_home_ties`` (a tie with someone homed in the sending authority still
+        active on or after the move).
+    """
+    r = ds.relocations.reset_index(drop=True)
+    home = _home(ds)
+    place_auth = _place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
+    t = ds.ties
+    both = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "person": t["person_a"],
+                    "other": t["person_b"],
+                    "first": t["first_seen"],
+                    "end": t["last_seen"].fillna(t["first_seen"]),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "person": t["person_b"],
+                    "other": t["person_a"],
+                    "first": t["first_seen"],
+                    "end": t["last_seen"].fillna(t["first_seen"]),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    both["other_home"] = home.reindex(both["other"].to_numpy()).to_numpy(dtype=object)
+    s = ds.sightings.assign(
+        place_auth=place_auth.reindex(ds.sightings["place_id"].to_numpy()).to_numpy(dtype=object)
+    )
+    ties_after, places_after, contexts_after, kept = [], [], [], []
+    for move in r.itertuples(index=False):
+        mine = both[both["person"] == move.person_id]
+        new = mine[(mine["first"] >= move.date) & (mine["other_home"] == move.to_authority)]
+        ties_after.append(len(new))
+        old = mine[(mine["end"] >= move.date) & (mine["other_home"] == move.from_authority)]
+        kept.append(bool(len(old)))
+        seen = s[
+            (s["person_id"] == move.person_id)
+            & (s["date"] >= move.date)
+            & (s["place_auth"] == move.to_authority)
+        ]
+        places_after.append(int(seen["place_id"].nunique()))
+        contexts_after.append(sorted(set(seen["context"])))
+    out = r[["person_id", "from_authority", "to_authority", "date", "kind"]].copy()
+    out["ties_after"] = pd.Series(ties_after, dtype=int)
+    out["places_after"] = pd.Series(places_after, dtype=int)
+    out["contexts_after"] = contexts_after
+    out["kept_home_ties"] = pd.Series(kept, dtype=bool)
+    return out
+
+
+def relocations_received(ds: Dataset) -> pd.DataFrame:
+    """Per receiving authority: young people received, from where, and what followed.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``authority``, ``received`` (distinct young people), ``relocations``,
+        ``from_authorities`` (sorted list), ``ties_after``, ``places_after`` (sums over
+        relocations), ``contexts_joined`` (sorted list); most received first.
+    """
+    exposure = relocation_exposure(ds)
+    columns = [
+        "authority",
+        "received",
+        "relocations",
+        "from_authorities",
+        "ties_after",
+        "places_after",
+        "contexts_joined",
+    ]
+    if exposure.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    rows = []
+    for authority, group in exposure.groupby("to_authority", sort=True):
+        rows.append(
+            {
+                "authority": authority,
+                "received": group["person_id"].nunique(),
+                "relocations": len(group),
+                "from_authorities": sorted(set(group["from_authority"])),
+                "ties_after": int(group["ties_after"].sum()),
+                "places_after": int(group["places_after"].sum()),
+                "contexts_joined": sorted(set(itertools.chain(*group["contexts_after"]))),
+            }
+        )
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(
+        ["received", "authority"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def host_notifications(ds: Dataset, authority: str) -> pd.DataFrame:
+    """Build the notification table a receiving (host) authority can be sent.
+
+    Host authorities must be told of placements into their area. The table carries
+    pseudonyms only.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    authority : str
+        The receiving authority's code (as in ``to_authority``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``person_id`` (pseudonym), ``date``, ``from_authority``, ``kind``, ``age``,
+        ``looked_after``, sorted by date.
+    """
+    r = ds.relocations[ds.relocations["to_authority"] == authority]
+    people = ds.people.set_index("person_id")
+    out = pd.DataFrame(
+        {
+            "person_id": r["person_id"].to_numpy(dtype=object),
+            "date": r["date"].to_numpy(),
+            "from_authority": r["from_authority"].to_numpy(dtype=object),
+            "kind": r["kind"].to_numpy(dtype=object),
+            "age": people["age"].reindex(r["person_id"].to_numpy()).to_numpy(),
+            "looked_after": people["looked_after"].reindex(r["person_id"].to_numpy()).to_numpy(),
+        }
+    )
+    return out.sort_values(["date", "person_id"], kind="stable").reset_index(drop=True)
