@@ -52,6 +52,7 @@ from peermap.privacy import (
     refuse_identifiers,
 )
 from peermap.schema import SCHEMA_VERSION
+from peermap.synthetic import GroundTruth, Scenario, scenario
 from peermap.validation import Problem, ValidationReport, read_dataset, validate
 
 __version__ = "0.1.0"
@@ -61,12 +62,14 @@ __all__ = [
     "BoundaryError",
     "CRSError",
     "Dataset",
+    "GroundTruth",
     "IdentifierFinding",
     "KeyMaterialError",
     "PartnershipKey",
     "PeermapWarning",
     "PrivacyError",
     "Problem",
+    "Scenario",
     "ValidationError",
     "ValidationReport",
     "__version__",
@@ -98,6 +101,7 @@ __all__ = [
     "relocation_exposure",
     "relocations_received",
     "resolve_authorities",
+    "scenario",
     "settings",
     "validate",
 ]
