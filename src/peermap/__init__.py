@@ -21,7 +21,9 @@ from peermap.boundaries import (
     authority_graph,
     boundary_attribution,
     demo_boundaries,
+    fetch_ons,
     load_boundaries,
+    ons_datasets,
 )
 from peermap.dataset import Dataset
 from peermap.exceptions import (
@@ -79,6 +81,7 @@ __all__ = [
     "contexts",
     "copresence_graph",
     "demo_boundaries",
+    "fetch_ons",
     "find_identifiers",
     "flow_matrix",
     "flows",
@@ -92,6 +95,7 @@ __all__ = [
     "key_fingerprint",
     "load_boundaries",
     "load_key",
+    "ons_datasets",
     "peer_graph",
     "place_graph",
     "pseudonym",

@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import os
 import re
+import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, cast
@@ -29,7 +30,7 @@ from peermap import settings
 from peermap._io import RawTable, TableSource, locate_tables, read_raw
 from peermap._problems import WITHHELD, Problem, Severity, ValidationReport
 from peermap.dataset import Dataset
-from peermap.exceptions import PrivacyError, ValidationError
+from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
 from peermap.schema import (
     DERIVED,
     RELIABILITIES,
@@ -905,7 +906,11 @@ def read_dataset(
     if bounds is not None:
         from peermap.assignment import assign_authorities
 
-        places = assign_authorities(places, bounds)
+        with warnings.catch_warnings():
+            # Places outside every authority are reported below as problems of the
+            # dataset, with their rows; the function's own warning would say it twice.
+            warnings.simplefilter("ignore", PeermapWarning)
+            places = assign_authorities(places, bounds)
         outside = places["assignment"] == "outside"
         for pid in places.loc[outside, "place_id"]:
             report.problems.append(

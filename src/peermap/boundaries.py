@@ -1,0 +1,1096 @@
+"""Local-authority boundaries: reading, repairing, neighbours and official downloads.
+
+The functions here turn whatever boundary file an analyst has into one shape
+that the rest of peermap relies on: a :class:`geopandas.GeoDataFrame` with
+exactly the columns ``code``, ``name`` and ``geometry`` (plus any extras the
+caller asks to keep), in British National Grid (EPSG:27700), one row per
+authority, sorted by code, with every geometry a valid ``MultiPolygon``.
+
+Metadata travels in :attr:`GeoDataFrame.attrs`:
+
+``source``
+    File name the boundaries came from.
+``layer``
+    Layer read from a multi-layer file, or ``None``.
+``vintage``
+    Year of the boundaries when it can be detected (``LAD13CD`` gives 2013, a
+    file called ``..._2024_...`` gives 2024), else ``None``.
+``attribution``
+    The line every map or file showing the boundaries must carry.
+``codes_derived``
+    ``True`` when the file had names but no codes and the codes were derived
+    from the names (see :func:`derived_code`).
+``repaired``
+    How many invalid geometries were repaired with ``make_valid``.
+``overlaps_resolved``
+    How many sliver overlaps between neighbours (below the tolerance) were
+    removed from the higher-coded authority.
+``crs_assumed``
+    ``True`` when the file declared no CRS and was read as WGS84 because its
+    coordinates fit longitude/latitude.
+``code_column``, ``name_column``
+    The source columns the codes and names came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+import urllib.error
+import urllib.request
+import warnings
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any, Final
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import platformdirs
+import pyogrio
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError as PyprojCRSError
+
+from peermap import settings
+from peermap.exceptions import BoundaryError, CRSError, PeermapWarning
+
+__all__ = [
+    "DEFAULT_SNAP_M",
+    "DEMO_ATTRIBUTION",
+    "authority_graph",
+    "boundary_attribution",
+    "demo_boundaries",
+    "derived_code",
+    "fetch_ons",
+    "load_boundaries",
+    "ons_attribution",
+    "ons_datasets",
+]
+
+#: Snapping tolerance (metres) for :func:`authority_graph`. Ultra-generalised and
+#: clipped boundaries leave neighbours a few metres to a few hundred metres apart
+#: across rivers (the Thames between Lambeth and Westminster is 216 m wide in the
+#: 2013 clipped file); 250 m joins those without joining authorities that are
+#: separated by a third one.
+DEFAULT_SNAP_M: Final = 250.0
+
+#: Overlap between two authorities (m²) up to which it is treated as a sliver left by
+#: quantisation or generalisation and removed, rather than an error. The real 2013
+#: TopoJSON has 76 such slivers after repair, the largest 1.7 ha (Bristol and North
+#: Somerset, along the Avon); 5 ha leaves a margin while a genuine overlap (two
+#: vintages or two levels in one file) is square kilometres.
+DEFAULT_OVERLAP_TOLERANCE_M2: Final = 50_000.0
+
+ONS_ATTRIBUTION_PREFIX: Final = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right"
+)
+
+DEMO_ATTRIBUTION: Final = (
+    "Fictional demonstration boundaries made for peermap: not real places, no real data."
+)
+
+DERIVED_CODE_PREFIX: Final = "Z"
+"""First letter of codes derived from names: not a GSS prefix (real codes start with
+E, W, S, N, K, J, L or M, and the demo region uses X), so they cannot collide."""
+
+_GSS_RE: Final = re.compile(r"^[A-Z][0-9]{8}$")
+_ONS_COLUMN_RE: Final = re.compile(r"^(?P<entity>[A-Za-z]+?)(?P<yy>[0-9]{2})(?P<kind>CD|NM)$", re.I)
+# When several ONS code columns are unique, the finest administrative level is the area itself.
+_ENTITY_PRECEDENCE: Final = ("WD", "LAD", "LTLA", "UTLA", "CTYUA", "CTY", "CAUTH", "RGN", "CTRY")
+_CODE_ALIASES: Final = ("code", "gss_code", "gsscode", "area_code")
+_NAME_ALIASES: Final = ("name", "area_name", "areaname")
+_PARQUET_SUFFIXES: Final = (".parquet", ".geoparquet", ".pq")
+_YEAR_IN_NAME_RE: Final = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9]{2})(?![0-9])")
+
+_DATA = "data"
+_BOUNDARY_DATA = "boundaries"
+_DEMO_FILE = "demo_region.geojson"
+_MANIFEST_FILE = "ons_manifest.json"
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _name_key(value: str) -> str:
+    """Normalise a place name for matching.
+
+    Lower case, accents and apostrophes removed, ``&`` read as ``and``, any other
+    punctuation as a space, ``saint`` as ``st``, whitespace collapsed.
+    """
+    text = unicodedata.normalize("NFKD", str(value))
+    text = re.sub(r"['’‘`]", "", text)
+    text = text.encode("ascii", "ignore").decode("ascii").lower().replace("&", " and ")
+    tokens = re.sub(r"[^a-z0-9]+", " ", text).split()
+    return " ".join("st" if token == "saint" else token for token in tokens)
+
+
+_PREFIXES: Final = (
+    "the ",
+    "london borough of ",
+    "royal borough of ",
+    "metropolitan borough of ",
+    "city and county of the ",
+    "city and county of ",
+    "borough of ",
+    "city of ",
+    "county of ",
+    "district of ",
+    "county ",
+)
+_SUFFIXES: Final = (
+    " metropolitan borough council",
+    " metropolitan district council",
+    " london borough council",
+    " borough council",
+    " district council",
+    " city council",
+    " county council",
+    " unitary authority",
+    " corporation",
+    " council",
+    " city of",
+    " county of",
+)
+# Stripping must not turn "City of London" into "london" (which usually means Greater London).
+_DO_NOT_STRIP_TO: Final = frozenset({"london"})
+
+
+def _strip_affixes(key: str) -> str:
+    """Remove council-style prefixes and suffixes from a :func:`_name_key`."""
+    previous = None
+    while previous != key:
+        previous = key
+        # Suffixes first: "City of London Council" -> "city of london", which then stays.
+        for suffix in _SUFFIXES:
+            rest = key[: -len(suffix)]
+            if key.endswith(suffix) and rest and rest not in _DO_NOT_STRIP_TO:
+                key = rest
+        for prefix in _PREFIXES:
+            rest = key[len(prefix) :]
+            if key.startswith(prefix) and rest and rest not in _DO_NOT_STRIP_TO:
+                key = rest
+    return key
+
+
+def derived_code(name: str) -> str:
+    """Return the stable, non-official code peermap derives from an authority name.
+
+    The code is GSS-shaped (a letter and eight digits) so that it fits wherever a
+    code is expected, but starts with ``Z``, which no GSS code does, so it can
+    never be mistaken for, or collide with, an official code. It depends only on
+    the name (case, accents, punctuation and ``&``/``and`` ignored), so the same
+    authority gets the same code from every names-only file.
+
+    Parameters
+    ----------
+    name : str
+        Authority name, e.g. ``"Buckinghamshire"``.
+
+    Returns
+    -------
+    str
+        For example ``"Z12345678"``.
+    """
+    digest = hashlib.sha256(_name_key(name).encode("utf-8")).digest()
+    return f"{DERIVED_CODE_PREFIX}{int.from_bytes(digest[:8], 'big') % 10**8:08d}"
+
+
+def _derive_codes(names: Sequence[str]) -> list[str]:
+    """Derive codes for a file's names, keeping them unique if two names hash alike."""
+    codes = [derived_code(name) for name in names]
+    seen: dict[str, str] = {}
+    # Resolve the (rare) hash collisions deterministically, in name order.
+    for i in sorted(range(len(names)), key=lambda j: _name_key(names[j])):
+        key = _name_key(names[i])
+        code = codes[i]
+        while code in seen and seen[code] != key:
+            code = f"{DERIVED_CODE_PREFIX}{(int(code[1:]) + 1) % 10**8:08d}"
+        seen[code] = key
+        codes[i] = code
+    return codes
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+def _join_years(years: Iterable[int]) -> str:
+    ordered = [str(y) for y in sorted(set(years))]
+    if len(ordered) <= 1:
+        return "".join(ordered)
+    return f"{', '.join(ordered[:-1])} and {ordered[-1]}"
+
+
+def ons_attribution(*years: int) -> str:
+    """Return the ONS/OS attribution line for boundaries of the given years.
+
+    Parameters
+    ----------
+    *years : int
+        Vintages shown, e.g. ``2013, 2024``. With none the year is left out.
+
+    Returns
+    -------
+    str
+        For example ``"Source: Office for National Statistics licensed under the Open
+        Government Licence v3.0. Contains OS data © Crown copyright and database right
+        2013 and 2024"``.
+    """
+    joined = _join_years(years)
+    return f"{ONS_ATTRIBUTION_PREFIX} {joined}" if joined else ONS_ATTRIBUTION_PREFIX
+
+
+def boundary_attribution(*boundaries: gpd.GeoDataFrame) -> str:
+    """Return the attribution a map or file showing these boundaries must carry.
+
+    Parameters
+    ----------
+    *boundaries : geopandas.GeoDataFrame
+        One or more results of :func:`load_boundaries`. ONS boundaries of several
+        vintages share one line naming every year ("... 2013 and 2024").
+
+    Returns
+    -------
+    str
+        The attribution text. Boundaries without peermap metadata are treated as
+        ONS boundaries of unknown year.
+    """
+    years: list[int] = []
+    ons = False
+    others: list[str] = []
+    for gdf in boundaries:
+        attrs = getattr(gdf, "attrs", {}) or {}
+        text = attrs.get("attribution")
+        if text is None or str(text).startswith(ONS_ATTRIBUTION_PREFIX):
+            ons = True
+            vintage = attrs.get("vintage")
+            if vintage is not None:
+                years.append(int(vintage))
+            if text is not None:
+                years.extend(int(y) for y in re.findall(r"(?:19|20)[0-9]{2}", str(text)))
+        elif str(text) not in others:
+            others.append(str(text))
+    parts = ([ons_attribution(*years)] if ons or not others else []) + others
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_source(
+    source: str | os.PathLike[str] | gpd.GeoDataFrame, layer: str | int | None
+) -> tuple[gpd.GeoDataFrame, str, str | None]:
+    """Read a file (or copy a GeoDataFrame); return it, its display name and the layer."""
+    if isinstance(source, gpd.GeoDataFrame):
+        name = str(source.attrs.get("source", "GeoDataFrame"))
+        return source.copy(), name, None
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"boundary file not found: {path}")
+    if path.suffix.lower() in _PARQUET_SUFFIXES:
+        try:
+            return gpd.read_parquet(path), path.name, None
+        except (ValueError, OSError) as exc:
+            raise BoundaryError(f"cannot read GeoParquet file {path.name}: {exc}") from exc
+    try:
+        layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError as exc:
+        raise BoundaryError(f"cannot read {path.name} as a boundary file: {exc}") from exc
+    if layer is None:
+        if len(layers) > 1:
+            raise BoundaryError(
+                f"{path.name} has {len(layers)} layers ({', '.join(map(repr, layers))}); "
+                "choose one with layer=..."
+            )
+        chosen: str | None = layers[0] if layers else None
+    elif isinstance(layer, int):
+        if not 0 <= layer < len(layers):
+            raise BoundaryError(f"{path.name} has no layer number {layer}; layers: {layers}")
+        chosen = layers[layer]
+    else:
+        if layer not in layers:
+            raise BoundaryError(
+                f"{path.name} has no layer {layer!r}; its layers are {', '.join(map(repr, layers))}"
+            )
+        chosen = layer
+    try:
+        gdf = gpd.read_file(path, layer=chosen, engine="pyogrio")
+    except pyogrio.errors.DataSourceError as exc:
+        raise BoundaryError(f"cannot read {path.name}: {exc}") from exc
+    return gdf, path.name, chosen if len(layers) > 1 or layer is not None else None
+
+
+def _find_column(gdf: pd.DataFrame, wanted: str, role: str, source: str) -> str:
+    """Find a caller-named column, exactly or ignoring case."""
+    if wanted in gdf.columns:
+        return wanted
+    matches = [c for c in gdf.columns if str(c).lower() == wanted.lower()]
+    if len(matches) == 1:
+        return str(matches[0])
+    columns = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    raise BoundaryError(f"{source} has no {role} column {wanted!r}; its columns are {columns}")
+
+
+def _vintage_from_column(column: str | None) -> int | None:
+    if column is None:
+        return None
+    match = _ONS_COLUMN_RE.match(column)
+    if match is None:
+        return None
+    yy = int(match["yy"])
+    return 2000 + yy if yy < 80 else 1900 + yy
+
+
+def _is_unique(series: pd.Series) -> bool:
+    values = series.dropna().astype(str).str.strip()
+    return bool(len(values) == len(series) and values.is_unique)
+
+
+def _detect_columns(
+    gdf: gpd.GeoDataFrame, code_column: str | None, name_column: str | None, source: str
+) -> tuple[str | None, str | None]:
+    """Choose the code and name columns (ONS conventions of any vintage, or plain)."""
+    columns = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    ons: dict[tuple[str, str], dict[str, str]] = {}
+    for col in columns:
+        match = _ONS_COLUMN_RE.match(col)
+        if match:
+            group = ons.setdefault((match["entity"].upper(), match["yy"]), {})
+            group[match["kind"].upper()] = col
+
+    if code_column is not None:
+        code_col: str | None = _find_column(gdf, code_column, "code", source)
+    else:
+        code_col = None
+        candidates = [g["CD"] for g in ons.values() if "CD" in g]
+        if len(candidates) > 1:
+            candidates = [c for c in candidates if _is_unique(gdf[c])] or candidates
+        if len(candidates) > 1:
+            ranked = sorted(
+                candidates,
+                key=lambda c: (
+                    _ENTITY_PRECEDENCE.index(m["entity"].upper())
+                    if (m := _ONS_COLUMN_RE.match(c)) and m["entity"].upper() in _ENTITY_PRECEDENCE
+                    else len(_ENTITY_PRECEDENCE)
+                ),
+            )
+            first = _ONS_COLUMN_RE.match(ranked[0])
+            if first is None or first["entity"].upper() not in _ENTITY_PRECEDENCE:
+                raise BoundaryError(
+                    f"{source} has several code columns ({', '.join(candidates)}); "
+                    "choose one with code_column=..."
+                )
+            candidates = ranked[:1]
+        if candidates:
+            code_col = candidates[0]
+        else:
+            plain = [c for c in columns if c.lower() in _CODE_ALIASES]
+            code_col = plain[0] if plain else None
+
+    if name_column is not None:
+        name_col: str | None = _find_column(gdf, name_column, "name", source)
+    else:
+        name_col = None
+        match = _ONS_COLUMN_RE.match(code_col) if code_col else None
+        if match is not None:
+            name_col = ons.get((match["entity"].upper(), match["yy"]), {}).get("NM")
+        if name_col is None:
+            plain = [c for c in columns if c.lower() in _NAME_ALIASES]
+            if plain:
+                name_col = plain[0]
+            else:
+                names = [g["NM"] for g in ons.values() if "NM" in g]
+                name_col = names[0] if len(names) == 1 else None
+    if code_col is None and name_col is None:
+        raise BoundaryError(
+            f"{source} has no recognisable code or name column (looked for ONS columns such as "
+            f"LAD24CD/LAD24NM or CTYUA23CD, WD22CD, and 'code'/'name'); its columns are "
+            f"{columns}. Name them with code_column=... and name_column=..."
+        )
+    return code_col, name_col
+
+
+def _clean_strings(series: pd.Series) -> pd.Series:
+    """Strip strings; missing or blank values become None (object dtype)."""
+    cleaned = [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in series]
+    return pd.Series(cleaned, index=series.index, dtype=object)
+
+
+def _list_some(items: Sequence[str]) -> str:
+    limit = settings.max_problems_in_message
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+# --------------------------------------------------------------------------- CRS
+
+
+def _crs_hint(bounds: np.ndarray) -> str:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    bx0, by0, bx1, by1 = settings.gb_bounds_bng
+    if bx0 <= minx and maxx <= bx1 and by0 <= miny and maxy <= by1:
+        guess = (
+            "They look like British National Grid metres: if so, pass crs='EPSG:27700' "
+            "to load_boundaries"
+        )
+    else:
+        guess = "Pass the CRS they use to load_boundaries, e.g. crs='EPSG:27700'"
+    return (
+        f"{guess}, or declare it in the file itself (for example "
+        "`ogr2ogr -a_srs EPSG:27700 fixed.gpkg yourfile`, or in Python "
+        "`gdf.set_crs('EPSG:27700')` before calling load_boundaries)."
+    )
+
+
+def _fits_lonlat(bounds: np.ndarray) -> bool:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return bool(minx >= -180.0 and maxx <= 180.0 and miny >= -90.0 and maxy <= 90.0)
+
+
+def _settle_crs(gdf: gpd.GeoDataFrame, crs: Any, source: str) -> tuple[gpd.GeoDataFrame, bool]:
+    """Give ``gdf`` a trustworthy CRS; return it and whether WGS84 was assumed."""
+    bounds = np.asarray(gdf.total_bounds, dtype=float)
+    if not np.isfinite(bounds).all():
+        raise BoundaryError(f"{source} has no coordinates")
+    fits = _fits_lonlat(bounds)
+    box = ", ".join(f"{v:.6g}" for v in bounds)
+    if crs is not None:
+        try:
+            wanted = CRS.from_user_input(crs)
+        except PyprojCRSError as exc:
+            raise CRSError(f"crs={crs!r} is not a CRS pyproj understands: {exc}") from exc
+        declared = CRS.from_user_input(gdf.crs) if gdf.crs is not None else None
+        # A geographic CRS on coordinates that are not degrees (GDAL's default for GeoJSON)
+        # is plainly wrong: replace it silently. Otherwise say that the file is overruled.
+        if (
+            declared is not None
+            and not declared.equals(wanted)
+            and not (declared.is_geographic and not fits)
+        ):
+            warnings.warn(
+                f"{source} declares {gdf.crs.to_string()} but crs={crs!r} was given: "
+                "using the given CRS",
+                PeermapWarning,
+                stacklevel=3,
+            )
+        if wanted.is_geographic and not fits:
+            raise CRSError(
+                f"{source}: crs={crs!r} is longitude/latitude but the coordinates ({box}) "
+                f"are not degrees. {_crs_hint(bounds)}"
+            )
+        return gdf.set_crs(wanted, allow_override=True), False
+    if gdf.crs is None:
+        if fits:
+            warnings.warn(
+                f"{source} declares no CRS; its coordinates fit longitude/latitude, so it is "
+                "read as WGS84 (EPSG:4326). Pass crs=... to load_boundaries if that is wrong.",
+                PeermapWarning,
+                stacklevel=3,
+            )
+            return gdf.set_crs("EPSG:4326"), True
+        raise CRSError(
+            f"{source} declares no coordinate reference system and its coordinates ({box}) "
+            f"are not longitude/latitude, so peermap cannot tell what they are. "
+            f"{_crs_hint(bounds)}"
+        )
+    if CRS.from_user_input(gdf.crs).is_geographic and not fits:
+        raise CRSError(
+            f"{source} is read as {gdf.crs.to_string()} (GeoJSON files always are) but its "
+            f"coordinates ({box}) are not longitude/latitude. {_crs_hint(bounds)}"
+        )
+    return gdf, False
+
+
+def _to_metric(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
+    metric = CRS.from_user_input(settings.metric_crs)
+    out = gdf if CRS.from_user_input(gdf.crs).equals(metric) else gdf.to_crs(metric)
+    bounds = np.asarray(out.total_bounds, dtype=float)
+    bx0, by0, bx1, by1 = settings.gb_bounds_bng
+    if (
+        not np.isfinite(bounds).all()
+        or bounds[2] < bx0
+        or bounds[0] > bx1
+        or bounds[3] < by0
+        or bounds[1] > by1
+    ):
+        raise CRSError(
+            f"{source}: read as {gdf.crs.to_string()}, the boundaries lie outside Great Britain "
+            f"(British National Grid bounds {', '.join(f'{v:.6g}' for v in bounds)}). Is the CRS "
+            "right (or are longitude and latitude swapped)? Pass the right one with crs=..."
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def _make_valid(geoms: np.ndarray) -> np.ndarray:
+    """``make_valid`` with the 'structure' method where available (unions overlapping parts)."""
+    try:
+        return np.asarray(shapely.make_valid(geoms, method="structure", keep_collapsed=False))
+    except (TypeError, ValueError, shapely.errors.UnsupportedGEOSVersionError):  # pragma: no cover
+        return np.asarray(shapely.make_valid(geoms))
+
+
+def _polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Keep the polygonal parts of each geometry, as one MultiPolygon each (or None)."""
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    while True:
+        type_ids = shapely.get_type_id(parts)
+        nested = np.isin(type_ids, (4, 5, 6, 7))
+        if not nested.any():
+            break
+        sub, sub_index = shapely.get_parts(parts[nested], return_index=True)
+        parts = np.concatenate([parts[~nested], sub])
+        index = np.concatenate([index[~nested], index[nested][sub_index]])
+    type_ids = shapely.get_type_id(parts)
+    keep = (type_ids == 3) & ~shapely.is_empty(parts)
+    keep[keep] = shapely.area(parts[keep]) > 0
+    parts, index = parts[keep], index[keep]
+    order = np.argsort(index, kind="stable")
+    out = np.full(len(geoms), None, dtype=object)
+    if len(parts):
+        shapely.multipolygons(parts[order], indices=index[order], out=out)
+    return out
+
+
+def _resolve_overlaps(
+    geoms: np.ndarray, codes: np.ndarray, names: np.ndarray, tolerance_m2: float, source: str
+) -> tuple[np.ndarray, int]:
+    """Raise on real overlaps; give tolerated slivers to the lower code (geoms sorted by code)."""
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    if len(left) == 0:
+        return geoms, 0
+    inner = shapely.relate_pattern(geoms[left], geoms[right], "T********")
+    left, right = left[inner], right[inner]
+    if len(left) == 0:
+        return geoms, 0
+    shared = shapely.intersection(geoms[left], geoms[right])
+    area = shapely.area(shared)
+    smaller = np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
+    bad = area > tolerance_m2
+    if bad.any():
+        lines = [
+            f"{names[i]} ({codes[i]}) and {names[j]} ({codes[j]}): {a / 1e6:.3g} km² "
+            f"({100 * a / s:.3g}% of the smaller)"
+            for i, j, a, s in zip(left[bad], right[bad], area[bad], smaller[bad], strict=True)
+        ]
+        raise BoundaryError(
+            f"{source}: {int(bad.sum())} pairs of areas overlap: {_list_some(lines)}. "
+            "Boundaries must not overlap (a mix of vintages or of levels, such as counties and "
+            f"districts, in one file?). Overlaps up to {tolerance_m2:g} m² are treated as "
+            "slivers; raise overlap_tolerance_m2 if these are slivers too."
+        )
+    out = geoms.copy()
+    positive = area > 0
+    for j in np.unique(right[positive]):
+        cut = shapely.union_all(shared[positive & (right == j)])
+        out[j] = shapely.difference(out[j], cut)
+    out[np.unique(right)] = _polygonal(out[np.unique(right)])
+    return out, int(positive.sum())
+
+
+# --------------------------------------------------------------------------- load
+
+
+def load_boundaries(
+    source: str | os.PathLike[str] | gpd.GeoDataFrame,
+    *,
+    layer: str | int | None = None,
+    code_column: str | None = None,
+    name_column: str | None = None,
+    crs: Any = None,
+    keep: Sequence[str] | None = None,
+    attribution: str | None = None,
+    overlap_tolerance_m2: float = DEFAULT_OVERLAP_TOLERANCE_M2,
+) -> gpd.GeoDataFrame:
+    """Read a boundary file into peermap's standard boundaries.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or geopandas.GeoDataFrame
+        A GeoJSON, TopoJSON, GeoPackage, Shapefile or GeoParquet file (anything GDAL
+        reads), or a GeoDataFrame already in memory.
+    layer : str or int, optional
+        Layer to read from a multi-layer file (GeoPackage, TopoJSON with several
+        objects). Required when the file has more than one.
+    code_column, name_column : str, optional
+        Columns holding the authority codes and names. By default they are detected:
+        ONS columns of any vintage (``LAD13CD``/``LAD13NM``, ``LAD24CD``/``LAD24NM``,
+        ``CTYUA23CD``, ``UTLA22CD``, ``WD24CD``, ...), then ``code``/``name``. A file
+        with names but no codes still works: codes are derived from the names
+        (:func:`derived_code`) and a :class:`~peermap.PeermapWarning` says so.
+    crs : str, int or pyproj.CRS, optional
+        CRS of the coordinates when the file declares none (or declares a wrong one).
+        Without it, a file with no CRS whose coordinates fit longitude/latitude is read
+        as WGS84 with a warning; any other file with no CRS raises
+        :class:`~peermap.CRSError`.
+    keep : sequence of str, optional
+        Further source columns to keep, after ``code`` and ``name``.
+    attribution : str, optional
+        Attribution line for non-ONS boundaries. The default is the ONS/OS line for the
+        detected vintage.
+    overlap_tolerance_m2 : float, default 50 000
+        Overlaps between two authorities up to this area (m²) are slivers from
+        quantisation or generalisation and are removed from the authority with the
+        higher code (and counted in ``attrs["overlaps_resolved"]``); larger overlaps
+        raise :class:`~peermap.BoundaryError`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``code``, ``name``, the kept extras and ``geometry`` (valid
+        MultiPolygons) in EPSG:27700, sorted by code, with metadata in ``.attrs``
+        (see the module documentation).
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    peermap.BoundaryError
+        Unreadable file, unknown layer or column, missing or duplicate codes,
+        non-polygonal or empty geometries, or overlapping areas.
+    peermap.CRSError
+        The CRS is missing and the coordinates are not longitude/latitude, or the
+        declared CRS does not fit the coordinates.
+
+    Warns
+    -----
+    peermap.PeermapWarning
+        When WGS84 is assumed, codes are derived from names, names are missing, or
+        invalid geometries were repaired.
+    """
+    gdf, source_name, layer_name = _read_source(source, layer)
+    try:
+        geometry_name = gdf.geometry.name
+    except AttributeError as exc:
+        raise BoundaryError(f"{source_name} has no geometry column") from exc
+    if geometry_name not in gdf.columns or len(gdf) == 0:
+        raise BoundaryError(f"{source_name} has no features")
+    inherited = source.attrs if isinstance(source, gpd.GeoDataFrame) else {}
+    code_col, name_col = _detect_columns(gdf, code_column, name_column, source_name)
+    keep_cols = [_find_column(gdf, k, "keep", source_name) for k in keep or ()]
+
+    given_names = _clean_strings(gdf[name_col]) if name_col else None
+    codes_derived = code_col is None
+    if code_col is None:
+        # _detect_columns guarantees a name column when there is no code column.
+        names = given_names if given_names is not None else pd.Series(dtype=object)
+        if names.isna().any():
+            raise BoundaryError(
+                f"{source_name}: {int(names.isna().sum())} features have no name, and without "
+                "codes every area needs one"
+            )
+        codes = pd.Series(_derive_codes(list(names)), index=gdf.index, dtype=object)
+        warnings.warn(
+            f"{source_name} has names ({name_col}) but no codes: peermap derived stable, "
+            f"non-official codes from the names ({DERIVED_CODE_PREFIX} followed by eight digits, "
+            "a prefix no real GSS code uses). Official GSS codes in your data will not match "
+            "them; refer to areas by name, or use a boundary file with codes.",
+            PeermapWarning,
+            stacklevel=2,
+        )
+    else:
+        codes = _clean_strings(gdf[code_col]).map(lambda v: v if v is None else v.upper())
+        if codes.isna().any():
+            raise BoundaryError(f"{source_name}: {int(codes.isna().sum())} features have no code")
+        if given_names is None:
+            warnings.warn(
+                f"{source_name} has codes ({code_col}) but no name column: names are the codes",
+                PeermapWarning,
+                stacklevel=2,
+            )
+            names = codes.copy()
+        else:
+            names = given_names.where(given_names.notna(), codes)
+
+    duplicated = codes.duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        what = "names" if codes_derived else "codes"
+        pairs = zip(codes.to_numpy()[duplicated], names.to_numpy()[duplicated], strict=True)
+        listed = sorted({f"{c} ({n})" for c, n in pairs})
+        raise BoundaryError(
+            f"{source_name}: duplicate {what}: {_list_some(listed)}. Each area must appear once; "
+            "if these rows are parts of one area, dissolve them first "
+            f"(gdf.dissolve(by={code_col or name_col!r}))."
+        )
+
+    gdf, crs_assumed = _settle_crs(gdf, crs, source_name)
+    gdf = _to_metric(gdf, source_name)
+
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        raise BoundaryError(
+            f"{source_name}: {int(missing.sum())} areas have no geometry: "
+            f"{_list_some([str(c) for c in codes[missing]])}"
+        )
+    type_ids = shapely.get_type_id(geoms)
+    not_polygonal = ~np.isin(type_ids, (3, 6))
+    if not_polygonal.any():
+        kinds = sorted(set(shapely.get_type_id(geoms[not_polygonal]).tolist()))
+        raise BoundaryError(
+            f"{source_name}: boundaries must be polygons, but {int(not_polygonal.sum())} features "
+            f"are not (GEOS type ids {kinds}): {_list_some([str(c) for c in codes[not_polygonal]])}"
+        )
+    invalid = ~shapely.is_valid(geoms)
+    repaired = int(invalid.sum())
+    if repaired:
+        geoms[invalid] = _make_valid(geoms[invalid])
+    geoms = _polygonal(geoms)
+    emptied = shapely.is_missing(geoms)
+    if emptied.any():
+        raise BoundaryError(
+            f"{source_name}: {int(emptied.sum())} areas have no area left after repairing their "
+            f"geometry: {_list_some([str(c) for c in codes[emptied]])}"
+        )
+
+    order = np.argsort(codes.to_numpy(dtype=object).astype(str), kind="stable")
+    code_arr = codes.to_numpy(dtype=object)[order]
+    name_arr = names.to_numpy(dtype=object)[order]
+    geoms = geoms[order]
+    geoms, slivers = _resolve_overlaps(geoms, code_arr, name_arr, overlap_tolerance_m2, source_name)
+
+    if repaired or slivers:
+        done = []
+        if repaired:
+            done.append(
+                f"repaired {repaired} invalid geometries with make_valid (polygonal parts kept)"
+            )
+        if slivers:
+            done.append(
+                f"removed {slivers} sliver overlaps between neighbours from the higher code"
+            )
+        warnings.warn(f"{source_name}: {'; '.join(done)}", PeermapWarning, stacklevel=2)
+
+    data: dict[str, Any] = {"code": code_arr.tolist(), "name": name_arr.tolist()}
+    for col in keep_cols:
+        if col not in ("code", "name"):
+            data[col] = gdf[col].to_numpy()[order]
+    out = gpd.GeoDataFrame(data, geometry=geoms, crs=settings.metric_crs)
+    vintage = _vintage_from_column(code_col) or _vintage_from_column(name_col)
+    if vintage is None:
+        year = _YEAR_IN_NAME_RE.search(source_name)
+        vintage = int(year.group(1)) if year else inherited.get("vintage")
+    if attribution is None and inherited.get("attribution"):
+        attribution = str(inherited["attribution"])
+    out.attrs = {
+        "source": source_name,
+        "layer": layer_name,
+        "vintage": vintage,
+        "attribution": attribution
+        if attribution is not None
+        else ons_attribution(*([vintage] if vintage else [])),
+        "codes_derived": codes_derived,
+        "repaired": repaired,
+        "overlaps_resolved": slivers,
+        "crs_assumed": crs_assumed,
+        "code_column": code_col,
+        "name_column": name_col,
+    }
+    return out
+
+
+def _package_file(*parts: str) -> Any:
+    return resources.files("peermap").joinpath(_DATA, _BOUNDARY_DATA, *parts)
+
+
+def demo_boundaries() -> gpd.GeoDataFrame:
+    """Return the fictional demo region shipped with peermap.
+
+    Seven invented boroughs (codes ``X09000001`` to ``X09000007``; ``X`` is not a
+    GSS prefix) placed in the North Sea east of Lowestoft so that they cannot be
+    mistaken for real places. They share borders exactly, a clipped estuary
+    separates some of them and the east side is a coastline, so every
+    assignment outcome (``within``, ``on_boundary``, ``nearest``, ``outside``)
+    can be demonstrated offline.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Boundaries as returned by :func:`load_boundaries`, with
+        ``attrs["fictional"] = True``.
+    """
+    with resources.as_file(_package_file(_DEMO_FILE)) as path:
+        gdf = load_boundaries(path, attribution=DEMO_ATTRIBUTION)
+    gdf.attrs["fictional"] = True
+    return gdf
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def _metric_boundaries(boundaries: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """Check a boundaries frame has code/name/geometry and return it in EPSG:27700."""
+    if not isinstance(boundaries, gpd.GeoDataFrame):
+        raise TypeError(f"{what} needs a GeoDataFrame from load_boundaries, got {type(boundaries)}")
+    missing = [c for c in ("code", "name") if c not in boundaries.columns]
+    if missing:
+        raise BoundaryError(
+            f"boundaries lack column(s) {missing}: read them with peermap.load_boundaries"
+        )
+    if boundaries.crs is None:
+        raise CRSError(
+            "boundaries have no CRS: read them with peermap.load_boundaries, or set one with "
+            "boundaries.set_crs('EPSG:27700')"
+        )
+    if not boundaries["code"].is_unique:
+        raise BoundaryError("boundaries have duplicate codes: read them with load_boundaries")
+    metric = CRS.from_user_input(settings.metric_crs)
+    if CRS.from_user_input(boundaries.crs).equals(metric):
+        return boundaries
+    return boundaries.to_crs(metric)
+
+
+def authority_graph(boundaries: gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNAP_M) -> nx.Graph:
+    """Build the graph of neighbouring authorities.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Result of :func:`load_boundaries`.
+    snap_m : float, default 250
+        Two authorities are neighbours when their borders come within this many
+        metres of each other. Generalised and clipped boundaries do not touch exactly
+        (rivers and estuaries are cut out), so a small tolerance is needed; 0 keeps
+        only borders that touch exactly.
+
+    Returns
+    -------
+    networkx.Graph
+        One node per authority, keyed by code, with attributes ``name``, ``area_km2``,
+        ``centroid_bng`` (x, y in EPSG:27700 metres) and ``centroid_wgs84`` (lon,
+        lat). An edge joins neighbours, with attributes ``distance_m`` (0 where the
+        borders touch) and ``shared_border_m``: the length of border lying within
+        ``snap_m`` of the neighbour (the shorter of the two sides' measures). Where
+        borders meet exactly this overstates the true shared length by up to about
+        ``2 * snap_m`` per stretch, so a corner contact shows as a few hundred metres.
+        Graph attributes: ``crs``, ``snap_m``, ``source``, ``vintage``,
+        ``attribution``.
+    """
+    if not np.isfinite(snap_m) or snap_m < 0:
+        raise ValueError(f"snap_m must be a non-negative number of metres, got {snap_m!r}")
+    gdf = _metric_boundaries(boundaries, "authority_graph")
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    codes = gdf["code"].astype(str).to_numpy()
+    names = gdf["name"].astype(str).to_numpy()
+
+    graph = nx.Graph(
+        crs=settings.metric_crs,
+        snap_m=float(snap_m),
+        source=boundaries.attrs.get("source"),
+        vintage=boundaries.attrs.get("vintage"),
+        attribution=boundary_attribution(boundaries),
+    )
+    centroids = shapely.centroid(geoms)
+    cx, cy = shapely.get_x(centroids), shapely.get_y(centroids)
+    to_wgs = Transformer.from_crs(settings.metric_crs, settings.map_crs, always_xy=True)
+    lon, lat = to_wgs.transform(cx, cy)
+    areas = shapely.area(geoms) / 1e6
+    for i, code in enumerate(codes):
+        graph.add_node(
+            code,
+            name=names[i],
+            area_km2=float(areas[i]),
+            centroid_bng=(float(cx[i]), float(cy[i])),
+            centroid_wgs84=(float(lon[i]), float(lat[i])),
+        )
+
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=max(snap_m, 1e-9))
+    keep = left < right
+    left, right = left[keep], right[keep]
+    if len(left):
+        distance = shapely.distance(geoms[left], geoms[right])
+        involved = np.unique(np.concatenate([left, right]))
+        borders = np.full(len(geoms), None, dtype=object)
+        zones = np.full(len(geoms), None, dtype=object)
+        borders[involved] = shapely.boundary(geoms[involved])
+        # Widened by 1% (more than the chords of the buffer's arcs cut off) so that the
+        # zone reaches every neighbour found within snap_m: each edge measures > 0.
+        zones[involved] = shapely.buffer(geoms[involved], snap_m * 1.01 + 0.5)
+        one = shapely.length(shapely.intersection(borders[left], zones[right]))
+        two = shapely.length(shapely.intersection(borders[right], zones[left]))
+        shared = np.minimum(one, two)
+        for i, j, d, s in zip(left, right, distance, shared, strict=True):
+            graph.add_edge(
+                codes[i], codes[j], distance_m=float(d), shared_border_m=float(round(s, 1))
+            )
+    return graph
+
+
+# --------------------------------------------------------------------------- ONS downloads
+
+
+def _manifest() -> dict[str, dict[str, Any]]:
+    text = _package_file(_MANIFEST_FILE).read_text(encoding="utf-8")
+    datasets: dict[str, dict[str, Any]] = json.loads(text)["datasets"]
+    return datasets
+
+
+def ons_datasets() -> pd.DataFrame:
+    """List the official boundary datasets :func:`fetch_ons` knows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per dataset, indexed by the name to pass to :func:`fetch_ons`, with
+        its title, vintage, resolution, coverage, expected feature count, code and
+        name columns, and URL.
+    """
+    rows = _manifest()
+    columns = [
+        "title",
+        "vintage",
+        "resolution",
+        "coverage",
+        "features",
+        "code_column",
+        "name_column",
+        "publisher",
+        "url",
+    ]
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "name"
+    return frame[[c for c in columns if c in frame.columns]]
+
+
+def _cache_root(cache_dir: str | os.PathLike[str] | None) -> Path:
+    if cache_dir is not None:
+        return Path(cache_dir)
+    return Path(platformdirs.user_cache_dir("peermap")) / _BOUNDARY_DATA
+
+
+def _open_url(url: str, timeout: float) -> IO[bytes]:
+    """Open ``url`` for reading (the one network call; tests replace it)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "peermap (python urllib)"})
+    response: IO[bytes] = urllib.request.urlopen(request, timeout=timeout)
+    return response
+
+
+def _verify_download(path: Path, name: str, entry: dict[str, Any]) -> None:
+    """Check a downloaded file against its manifest entry; raise BoundaryError if it fails."""
+    expected_sha = entry.get("sha256")
+    if expected_sha:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected_sha:
+            raise BoundaryError(
+                f"{name}: downloaded file's sha256 {digest.hexdigest()} is not the expected "
+                f"{expected_sha}"
+            )
+    head = path.read_bytes()[:2048].lstrip()
+    if head.startswith(b"{") and b'"error"' in head[:200]:
+        raise BoundaryError(f"{name}: the server answered with an error: {head[:300]!r}")
+    try:
+        info = pyogrio.read_info(path, layer=entry.get("layer"))
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise BoundaryError(f"{name}: the downloaded file is not readable: {exc}") from exc
+    fields = {str(f).upper() for f in info["fields"]}
+    wanted = [c for c in (entry.get("code_column"), entry.get("name_column")) if c]
+    absent = [c for c in wanted if c.upper() not in fields]
+    if absent:
+        raise BoundaryError(
+            f"{name}: the downloaded file lacks column(s) {absent}; it has {sorted(fields)}"
+        )
+    features = int(info["features"])
+    expected = entry.get("features")
+    if (expected is not None and features != int(expected)) or features <= 0:
+        raise BoundaryError(
+            f"{name}: the downloaded file has {features} features, expected "
+            f"{expected if expected is not None else 'some'} (truncated download, or the "
+            "service changed?)"
+        )
+
+
+def fetch_ons(
+    name: str,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    url: str | None = None,
+    timeout: float = 120.0,
+) -> Path:
+    """Download an official ONS boundary dataset (once) and return its cached path.
+
+    The file is downloaded to a temporary file in the cache folder, verified
+    against the manifest (sha256 where known; otherwise it must open, have the
+    expected code and name columns and exactly the expected number of features)
+    and only then renamed into place, so the cache never holds a partial or
+    unverified file. Pass the result to :func:`load_boundaries`.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name from :func:`ons_datasets`, e.g. ``"lad_2024_buc"``.
+    cache_dir : str or os.PathLike, optional
+        Folder for the cache; default ``platformdirs.user_cache_dir("peermap")/boundaries``.
+    force : bool, default False
+        Download again even when the file is already cached.
+    url : str, optional
+        Download from here instead of the manifest's URL (a mirror, or a service ONS
+        has renamed); the file is verified against the manifest all the same.
+    timeout : float, default 120
+        Seconds to wait for the server.
+
+    Returns
+    -------
+    pathlib.Path
+        Path of the verified file in the cache.
+
+    Raises
+    ------
+    ValueError
+        Unknown dataset name.
+    ConnectionError
+        The download failed (offline, server error).
+    peermap.BoundaryError
+        The downloaded file failed verification; nothing is cached.
+    """
+    datasets = _manifest()
+    if name not in datasets:
+        close = difflib.get_close_matches(name, list(datasets), n=3)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(
+            f"unknown ONS dataset {name!r}.{hint} Known datasets: {', '.join(sorted(datasets))}"
+        )
+    entry = datasets[name]
+    folder = _cache_root(cache_dir)
+    target = folder / f"{name}{entry.get('suffix', '.geojson')}"
+    if target.is_file() and not force:
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    source_url = url or str(entry["url"])
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=target.suffix, dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            try:
+                response = _open_url(source_url, timeout)
+                with response:
+                    for block in iter(lambda: response.read(1 << 20), b""):
+                        out.write(block)
+            except (urllib.error.URLError, OSError) as exc:
+                raise ConnectionError(
+                    f"could not download {name} from {source_url}: {exc}. Are you online? "
+                    "You can also download it in a browser and pass the file to "
+                    "load_boundaries."
+                ) from exc
+        _verify_download(tmp, name, entry)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
