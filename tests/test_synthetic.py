@@ -490,3 +490,15 @@ def test_runs_on_the_real_2024_boundaries(lad_2024_path: Path) -> None:
         assert not graph.has_edge(line.origin, line.destination)
     for trap in truth.trap_houses:
         assert len(trap.authorities) >= 3
+
+
+def test_a_scenario_pickles_whole_and_stays_read_only() -> None:
+    import pickle
+    from types import MappingProxyType
+
+    result = scenario(demo_boundaries(), n_people=200, seed=3)
+    back = pickle.loads(pickle.dumps(result))
+    assert back.truth.summary() == result.truth.summary()
+    assert isinstance(back.truth.parameters, MappingProxyType)
+    assert isinstance(back.dataset.meta, MappingProxyType)
+    assert back.dataset.counts == result.dataset.counts

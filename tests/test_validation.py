@@ -325,3 +325,14 @@ def test_a_damaged_dataset_fails_validation_again() -> None:
     ties.loc[0, "person_b"] = ties.loc[0, "person_a"]
     report = validate(ds.replace(ties=ties))
     assert [p.rule for p in report.errors] == ["self_tie"]
+
+
+def test_a_dataset_pickles_and_stays_read_only(tmp_path: Path) -> None:
+    import pickle
+
+    ds = read_dataset(GOOD)
+    back = pickle.loads(pickle.dumps(ds))
+    pd.testing.assert_frame_equal(back.people, ds.people)
+    assert dict(back.meta) == dict(ds.meta)
+    with pytest.raises(TypeError):
+        back.meta["schema_version"] = "2"  # type: ignore[index]

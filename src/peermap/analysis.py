@@ -26,7 +26,9 @@ from peermap.networks import DateLike, filter_sightings, filter_ties, place_grap
 from peermap.schema import CONTEXTS
 
 __all__ = [
+    "CONTEXT_WEIGHTS",
     "SERIOUS_CONTEXTS",
+    "context_graph",
     "contexts",
     "flow_matrix",
     "flows",
@@ -76,22 +78,130 @@ def _authority_graph(ds: Dataset) -> nx.Graph | None:
     return graph
 
 
-def _reach(authorities: list[str], graph: nx.Graph | None) -> tuple[str, float]:
-    """Classify a set of authorities: single, neighbours (a connected block), or distant."""
+def _reach(
+    authorities: list[str], links: set[tuple[str, str]], graph: nx.Graph | None
+) -> tuple[str, float]:
+    """Classify a context by the authority pairs its links join.
+
+    ``links`` holds (home authority, authority reached) pairs: a member's home and the
+    authority of a place they were seen at, or the two home authorities of a tie. The
+    reach is ``distant`` when some link joins two authorities that do not border each
+    other (a county-lines pattern), ``neighbours`` when every cross-authority link joins
+    neighbours, ``single`` with one authority, ``unknown`` without boundaries.
+    """
     if len(authorities) <= 1:
         return "single", 0.0
-    if graph is None or not all(a in graph for a in authorities):
+    crossing = {(a, b) for a, b in links if a != b}
+    if graph is None or not all(a in graph and b in graph for a, b in crossing):
         return "unknown", math.nan
-    sub = graph.subgraph(authorities)
-    reach = "neighbours" if nx.is_connected(sub) else "distant"
     far = 0.0
-    for a, b in itertools.combinations(authorities, 2):
+    distant = False
+    for a, b in crossing:
+        distant |= not graph.has_edge(a, b)
         (x0, y0), (x1, y1) = graph.nodes[a]["centroid_bng"], graph.nodes[b]["centroid_bng"]
         far = max(far, math.hypot(x1 - x0, y1 - y0) / 1000.0)
-    return reach, round(far, 1)
+    return ("distant" if distant else "neighbours"), round(far, 1)
 
 
 # --------------------------------------------------------------------------- contexts
+
+
+#: Weight of a sighting by abuse context when linking people to places (others weigh 1).
+CONTEXT_WEIGHTS: dict[str, float] = {
+    "cse": 3.0,
+    "cce": 3.0,
+    "harmful_sexual_behaviour": 2.0,
+    "serious_youth_violence": 2.0,
+}
+#: Weight of an exploiter tie relative to other ties.
+EXPLOITER_WEIGHT = 3.0
+
+
+def context_graph(
+    ds: Dataset,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    include_places: bool = True,
+    tie_weight: float = 0.3,
+) -> nx.Graph:
+    """Build the weighted graph of young people and places that contexts are cut from.
+
+    Nodes are ``("person", person_id)`` and ``("place", place_id)``. A person-place
+    edge weighs the person's sightings there (each weighted by
+    :data:`CONTEXT_WEIGHTS`) normalised by the geometric mean of the person's and
+    the place's totals (cosine, Salton's index): a venue that draws a large share of
+    a young person's sightings, and whose sightings come largely from them, links
+    strongly; a venue that hundreds pass through links each of them weakly. A tie
+    weighs ``tie_weight`` (times :data:`EXPLOITER_WEIGHT` for exploiter ties) divided
+    by the geometric mean of the two people's tie counts.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    since, until, min_reliability
+        Filters, as in :func:`contexts`.
+    include_places : bool, default True
+        Add places and person-place edges.
+    tie_weight : float, default 0.3
+        Weight of ties relative to place links.
+
+    Returns
+    -------
+    networkx.Graph
+        Every young person as a node; edges with a ``weight`` attribute.
+    """
+    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+    graph = nx.Graph()
+    graph.add_nodes_from(("person", p) for p in ds.people["person_id"].to_numpy(dtype=object))
+    if len(ties):
+        a = ties["person_a"].to_numpy(dtype=object)
+        b = ties["person_b"].to_numpy(dtype=object)
+        degree = pd.Series(np.concatenate([a, b])).value_counts()
+        kind = np.where(ties["kind"].to_numpy(dtype=object) == "exploiter", EXPLOITER_WEIGHT, 1.0)
+        norm = np.sqrt(degree.reindex(a).to_numpy() * degree.reindex(b).to_numpy())
+        lo, hi = np.where(a < b, a, b), np.where(a < b, b, a)
+        edges = (
+            pd.DataFrame({"u": lo, "v": hi, "w": tie_weight * kind / norm})
+            .groupby(["u", "v"], sort=True)["w"]
+            .sum()
+        )
+        graph.add_weighted_edges_from(
+            (("person", u), ("person", v), float(w))
+            for u, v, w in zip(
+                edges.index.get_level_values(0),
+                edges.index.get_level_values(1),
+                edges.to_numpy(),
+                strict=True,
+            )
+        )
+    if include_places:
+        s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+        graph.add_nodes_from(("place", p) for p in ds.places["place_id"].to_numpy(dtype=object))
+        if len(s):
+            frame = pd.DataFrame(
+                {
+                    "person": s["person_id"].to_numpy(dtype=object),
+                    "place": s["place_id"].to_numpy(dtype=object),
+                    "w": s["context"].map(CONTEXT_WEIGHTS).fillna(1.0).to_numpy(dtype=float),
+                }
+            )
+            pair = frame.groupby(["person", "place"], sort=True)["w"].sum()
+            per_person = frame.groupby("person")["w"].sum()
+            per_place = frame.groupby("place")["w"].sum()
+            persons = pair.index.get_level_values(0)
+            places = pair.index.get_level_values(1)
+            norm = np.sqrt(
+                per_person.reindex(persons).to_numpy() * per_place.reindex(places).to_numpy()
+            )
+            weights = pair.to_numpy() / norm
+            graph.add_weighted_edges_from(
+                (("person", u), ("place", v), float(w))
+                for u, v, w in zip(persons, places, weights, strict=True)
+            )
+    return graph
 
 
 def contexts(
@@ -102,15 +212,19 @@ def contexts(
     min_reliability: str = "unverified",
     include_places: bool = True,
     min_people: int = 2,
-    max_people: int | None = 250,
+    max_people: int | None = 50,
+    resolution: float = 4.0,
+    tie_weight: float = 0.3,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Find contexts: connected groups of young people and the places they share.
 
-    The combined graph has young people and places as nodes, ties between people and
-    sightings between a person and a place as edges. Its connected components are the
-    contexts; a component with more than ``max_people`` young people is split into
-    communities with networkx's Louvain method (seeded, so the split is repeatable).
+    Young people and places are joined by ties and by sightings (see
+    :func:`context_graph` for the weights). Its connected components are the
+    contexts; venues everyone passes through join most young people into one giant
+    component, so a component with more than ``max_people`` young people is split
+    into communities with networkx's Louvain method (weighted, seeded: the split is
+    repeatable), and any community still larger is split again on its own.
 
     Parameters
     ----------
@@ -124,8 +238,13 @@ def contexts(
         Link young people through shared places; with ``False`` only recorded ties link.
     min_people : int, default 2
         Smallest context reported.
-    max_people : int or None, default 250
-        Split larger components with Louvain communities (``None``: never split).
+    max_people : int or None, default 50
+        Split larger components into Louvain communities (``None``: never split).
+    resolution : float, default 4.0
+        Louvain resolution: higher gives smaller communities (about peer-group size
+        at the default).
+    tie_weight : float, default 0.3
+        Weight of ties relative to place links in the split.
     seed : int, default 0
         Seed for the Louvain method.
 
@@ -134,56 +253,65 @@ def contexts(
     pandas.DataFrame
         One row per context, widest and most serious first: ``context_id``, ``people``,
         ``places``, ``authorities`` (sorted lists), ``n_people``, ``n_places``,
-        ``n_authorities``, ``spans_authorities``, ``reach`` (``single``,
-        ``neighbours``: the authorities form a connected block of neighbours,
-        ``distant``: they do not, ``unknown``: no boundaries), ``max_distance_km``
-        between authority centroids, ``n_ties``, ``exploiter_ties``, one column of
+        ``n_authorities``, ``spans_authorities``, ``reach`` (``single``;
+        ``neighbours``: every link across authorities, a member seen in another
+        authority or a tie between young people of two authorities, joins neighbours;
+        ``distant``: some link joins authorities that do not border, a county-lines
+        pattern; ``unknown``: no boundaries), ``max_distance_km`` (the longest such
+        link, between authority centroids), ``n_ties``, ``exploiter_ties``, one column of
         sightings per abuse context, ``serious`` (sightings in
         :data:`SERIOUS_CONTEXTS` plus exploiter ties), ``n_relocated``,
         ``first_date``, ``last_date``.
     """
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    people_ids = ds.people["person_id"].to_numpy(dtype=object)
-    place_ids = ds.places["place_id"].to_numpy(dtype=object)
-    # Integer nodes: people 0..n-1, places n..n+m-1 (ids of the two kinds may coincide).
-    person_code = pd.Series(np.arange(len(people_ids)), index=people_ids)
-    place_code = pd.Series(np.arange(len(place_ids)) + len(people_ids), index=place_ids)
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(people_ids)))
-    a = person_code.reindex(ties["person_a"].to_numpy()).to_numpy()
-    b = person_code.reindex(ties["person_b"].to_numpy()).to_numpy()
-    graph.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
-    if include_places and len(sightings):
-        pairs = sightings[["person_id", "place_id"]].drop_duplicates()
-        weights = sightings.groupby(["person_id", "place_id"], sort=False).size()
-        pw = weights.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy()
-        pa = person_code.reindex(pairs["person_id"].to_numpy()).to_numpy()
-        pl = place_code.reindex(pairs["place_id"].to_numpy()).to_numpy()
-        graph.add_weighted_edges_from(zip(pa.tolist(), pl.tolist(), pw.tolist(), strict=True))
-    groups: list[set[int]] = []
-    for component in nx.connected_components(graph):
-        n_people = sum(1 for n in component if n < len(people_ids))
-        if max_people is not None and n_people > max_people:
-            communities = nx.community.louvain_communities(
-                graph.subgraph(component), weight="weight", seed=seed
-            )
-            groups.extend(communities)
-        else:
-            groups.append(component)
-    return _context_table(ds, groups, len(people_ids), ties, sightings, min_people)
+    graph = context_graph(
+        ds,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+        include_places=include_places,
+        tie_weight=tie_weight,
+    )
+    groups: list[set[tuple[str, str]]] = []
+    for component in sorted(nx.connected_components(graph), key=min):
+        groups.extend(_split(graph, component, max_people, resolution, seed))
+    return _context_table(ds, groups, ties, sightings, min_people)
+
+
+def _split(
+    graph: nx.Graph,
+    nodes: set[tuple[str, str]],
+    max_people: int | None,
+    resolution: float,
+    seed: int,
+) -> list[set[tuple[str, str]]]:
+    """Split ``nodes`` with Louvain until no part has more than ``max_people`` people.
+
+    Modularity has a resolution limit: on a large graph its communities grow with the
+    graph, so a community still too large is split again on its own subgraph.
+    """
+    n_people = sum(1 for kind, _ in nodes if kind == "person")
+    if max_people is None or n_people <= max_people:
+        return [nodes]
+    parts = nx.community.louvain_communities(
+        graph.subgraph(nodes), weight="weight", resolution=resolution, seed=seed
+    )
+    if len(parts) == 1:  # no split improves modularity: keep it whole
+        return [nodes]
+    out: list[set[tuple[str, str]]] = []
+    for part in sorted(parts, key=min):
+        out.extend(_split(graph, part, max_people, resolution, seed))
+    return out
 
 
 def _context_table(
     ds: Dataset,
-    groups: list[set[int]],
-    n_people_total: int,
+    groups: list[set[tuple[str, str]]],
     ties: pd.DataFrame,
     sightings: pd.DataFrame,
     min_people: int,
 ) -> pd.DataFrame:
-    people_ids = ds.people["person_id"].to_numpy(dtype=object)
-    place_ids = ds.places["place_id"].to_numpy(dtype=object)
     home = _home(ds)
     place_auth = _place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
     relocated = set(ds.relocations["person_id"])
@@ -192,10 +320,10 @@ def _context_table(
     membership_place: dict[str, int] = {}
     kept: list[tuple[list[str], list[str]]] = []
     for group in groups:
-        people = sorted(people_ids[n] for n in group if n < n_people_total)
+        people = sorted(key for kind, key in group if kind == "person")
         if len(people) < min_people:
             continue
-        places = sorted(place_ids[n - n_people_total] for n in group if n >= n_people_total)
+        places = sorted(key for kind, key in group if kind == "place")
         index = len(kept)
         kept.append((people, places))
         for p in people:
@@ -226,6 +354,17 @@ def _context_table(
         .groupby("ctx")["end"]
         .max()
     )
+    links: dict[int, set[tuple[str, str]]] = {}
+    s_home = sightings["person_id"][s_in].map(home)
+    s_auth = sightings["place_id"][s_in].map(place_auth)
+    for ctx, h, pa in zip(s_ctx[s_in].astype(int), s_home, s_auth, strict=True):
+        if isinstance(h, str) and isinstance(pa, str):
+            links.setdefault(ctx, set()).add((h, pa))
+    for ctx, ha, hb in zip(
+        t_frame["ctx"], t_frame["person_a"].map(home), t_frame["person_b"].map(home), strict=True
+    ):
+        if isinstance(ha, str) and isinstance(hb, str):
+            links.setdefault(ctx, set()).add((ha, hb))
     rows: list[dict[str, Any]] = []
     for i, (people, places) in enumerate(kept):
         auths = {home[p] for p in people if isinstance(home[p], str)}
@@ -235,7 +374,7 @@ def _context_table(
             if p in place_auth.index and isinstance(place_auth[p], str)
         }
         authorities = sorted(auths)
-        reach, far = _reach(authorities, auth_graph)
+        reach, far = _reach(authorities, links.get(i, set()), auth_graph)
         counts = {
             c: int(s_counts.loc[i, c]) if i in s_counts.index else 0  # type: ignore[arg-type]
             for c in CONTEXTS
@@ -438,7 +577,7 @@ def flow_matrix(
 _ESDA_ALTERNATIVE = "The alternative hypothesis for conditional randomization"
 
 #: Above this many nodes the place graph's betweenness is estimated from a seeded sample.
-BETWEENNESS_EXACT_MAX = 5_000
+BETWEENNESS_EXACT_MAX = 1_000
 
 
 def hotspots(
@@ -447,7 +586,7 @@ def hotspots(
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
-    betweenness_sample: int = 256,
+    betweenness_sample: int = 64,
     seed: int = 0,
 ) -> gpd.GeoDataFrame:
     """Rank venues by how many young people, from how many authorities, they draw.
@@ -460,7 +599,7 @@ def hotspots(
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
         Keep sightings of at least this grade.
-    betweenness_sample : int, default 256
+    betweenness_sample : int, default 64
         Source nodes sampled for betweenness when the place graph has more than
         :data:`BETWEENNESS_EXACT_MAX` nodes (exact below).
     seed : int, default 0

@@ -11,6 +11,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from peermap._pickling import reduce_frozen
 from peermap._problems import ValidationReport
 
 __all__ = ["Dataset"]
@@ -63,6 +64,10 @@ class Dataset:
     def __post_init__(self) -> None:
         if not isinstance(self.meta, MappingProxyType):
             object.__setattr__(self, "meta", _frozen(self.meta))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle support: ``meta`` travels as a dict and comes back read-only."""
+        return reduce_frozen(self)
 
     def table(self, name: str) -> pd.DataFrame:
         """Return a table by its schema name (``"people"``, ``"places"``, ...)."""

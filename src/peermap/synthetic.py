@@ -31,6 +31,7 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
+from peermap._pickling import reduce_frozen
 from peermap.dataset import Dataset
 from peermap.schema import CONTEXTS, PLACE_KINDS, RELIABILITIES, SOURCES, TIE_KINDS
 
@@ -317,6 +318,10 @@ class GroundTruth:
     groups: pd.DataFrame = field(compare=False, repr=False)
     parameters: Mapping[str, Any] = field(compare=False, repr=False)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle support: read-only mappings travel as dicts and come back read-only."""
+        return reduce_frozen(self)
+
     @property
     def relocated(self) -> tuple[Placement, ...]:
         """Placements outside the home authority: those with a ``relocations`` row."""
@@ -386,6 +391,10 @@ class Scenario:
     dataset: Dataset
     truth: GroundTruth
     timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle support: read-only mappings travel as dicts and come back read-only."""
+        return reduce_frozen(self)
 
     def __iter__(self) -> Iterator[Any]:
         yield self.dataset
