@@ -88,3 +88,15 @@ def test_console_script_is_installed() -> None:
         pytest.skip("peermap console script not installed in this environment")
     result = subprocess.run([str(exe), "validate", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "example" in result.stdout
+
+
+def test_demo_summarises_a_scenario_and_its_cross_border_contexts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--people", "600", "--seed", "4", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "fictional demo region (7 authorities), seed 4" in out
+    assert "young people        600" in out
+    assert "trap houses" in out and "county lines" in out
+    assert "span authorities" in out and "hotspot venues:" in out
+    assert "Northmere" in out or "Harrowfield" in out  # authorities by name, not code

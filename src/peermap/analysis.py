@@ -612,9 +612,10 @@ def hotspots(
         (distinct young people), ``sightings``, ``home_authorities`` (distinct home
         authorities of those people), ``outside_share`` (share of them homed outside
         the place's authority), one column of sightings per abuse context,
-        ``first_date``, ``last_date``, ``betweenness`` (normalised, in the place graph)
-        and ``rank`` (1 = most significant: most home authorities, then most young
-        people, then highest outside share, then betweenness).
+        ``serious`` (sightings in :data:`SERIOUS_CONTEXTS`), ``first_date``,
+        ``last_date``, ``betweenness`` (normalised, in the place graph) and ``rank``
+        (1 = most significant: most home authorities, then most serious sightings, then
+        most young people, then highest outside share, then betweenness).
     """
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     places = ds.places
@@ -660,14 +661,15 @@ def hotspots(
     table.index.name = None  # place_id stays a column; the index is only for joining
     for col in ("people", "sightings", "home_authorities", *CONTEXTS):
         table[col] = table[col].fillna(0).astype(int)
+    table["serious"] = table[list(SERIOUS_CONTEXTS)].sum(axis=1).astype(int)
     table["betweenness"] = (
         _place_betweenness(ds, since, until, min_reliability, betweenness_sample, seed)
         .reindex(table.index)
         .fillna(0.0)
     )
     order = table.sort_values(
-        ["home_authorities", "people", "outside_share", "betweenness", "place_id"],
-        ascending=[False, False, False, False, True],
+        ["home_authorities", "serious", "people", "outside_share", "betweenness", "place_id"],
+        ascending=[False, False, False, False, False, True],
         na_position="last",
         kind="stable",
     ).index
@@ -686,6 +688,7 @@ def hotspots(
         "home_authorities",
         "outside_share",
         *CONTEXTS,
+        "serious",
         "first_date",
         "last_date",
         "betweenness",

@@ -13,6 +13,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peermap.exceptions import (
     BoundaryError,
@@ -21,6 +22,9 @@ from peermap.exceptions import (
     PrivacyError,
     ValidationError,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from peermap.dataset import Dataset
 
 __all__ = ["main"]
 
@@ -59,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--boundaries", metavar="FILE", help="a real boundary file to run on")
     demo.add_argument("--people", type=int, default=2000, help="young people (default 2000)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo.add_argument("--top", type=int, default=5, help="rows of each table (default 5)")
 
     val = sub.add_parser(
         "validate",
@@ -136,7 +141,45 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"Synthetic scenario on {region} ({len(bounds)} authorities), seed {args.seed}")
     print(ds.summary())
     print(result.truth.summary())
+    print()
+    print(_analysis_summary(ds, top=args.top))
     return 0
+
+
+def _analysis_summary(ds: Dataset, *, top: int = 5) -> str:
+    """Contexts spanning authorities and the leading hotspot venues, in plain text."""
+    from peermap.analysis import contexts, hotspots
+
+    names: dict[str, str] = {}
+    if ds.boundaries is not None:
+        names = dict(zip(ds.boundaries["code"], ds.boundaries["name"], strict=True))
+
+    def name(code: str) -> str:
+        return names.get(code, code)
+
+    table = contexts(ds)
+    spanning = table[table["spans_authorities"]]
+    distant = int((spanning["reach"] == "distant").sum())
+    lines = [
+        f"contexts: {len(table)}, of which {len(spanning)} span authorities "
+        f"({distant} with a link between authorities that do not border)"
+    ]
+    for row in spanning.head(top).itertuples(index=False):
+        auths = ", ".join(name(a) for a in row.authorities)
+        lines.append(
+            f"  #{row.context_id:<4} {row.n_people:>3} young people, {row.n_places:>2} places,"
+            f" {row.serious:>3} serious ({row.reach}): {auths}"
+        )
+    spots = hotspots(ds).head(top)
+    lines.append("hotspot venues:")
+    for row in spots.itertuples(index=False):
+        share = "" if row.outside_share != row.outside_share else f", {row.outside_share:.0%}"
+        lines.append(
+            f"  {row.rank:>2}. {row.place_id} ({row.kind}) in {name(str(row.authority_code))}:"
+            f" {row.people} young people from {row.home_authorities} authorities{share}"
+            " from outside"
+        )
+    return "\n".join(lines)
 
 
 def _validate(args: argparse.Namespace) -> int:
