@@ -164,20 +164,20 @@ def _analysis_summary(ds: Dataset, *, top: int = 5) -> str:
         f"contexts: {len(table)}, of which {len(spanning)} span authorities "
         f"({distant} with a link between authorities that do not border)"
     ]
-    for row in spanning.head(top).itertuples(index=False):
-        auths = ", ".join(name(a) for a in row.authorities)
+    for row in spanning.head(top).to_dict("records"):
+        auths = ", ".join(name(str(a)) for a in row["authorities"])
         lines.append(
-            f"  #{row.context_id:<4} {row.n_people:>3} young people, {row.n_places:>2} places,"
-            f" {row.serious:>3} serious ({row.reach}): {auths}"
+            f"  #{row['context_id']:<4} {row['n_people']:>3} young people, "
+            f"{row['n_places']:>2} places, {row['serious']:>3} serious ({row['reach']}): {auths}"
         )
-    spots = hotspots(ds).head(top)
     lines.append("hotspot venues:")
-    for row in spots.itertuples(index=False):
-        share = "" if row.outside_share != row.outside_share else f", {row.outside_share:.0%}"
+    for spot in hotspots(ds).head(top).to_dict("records"):
+        share = spot["outside_share"]
+        shown = "" if share != share else f", {share:.0%} from outside"
         lines.append(
-            f"  {row.rank:>2}. {row.place_id} ({row.kind}) in {name(str(row.authority_code))}:"
-            f" {row.people} young people from {row.home_authorities} authorities{share}"
-            " from outside"
+            f"  {spot['rank']:>2}. {spot['place_id']} ({spot['kind']}) in "
+            f"{name(str(spot['authority_code']))}: {spot['people']} young people from "
+            f"{spot['home_authorities']} authorities{shown}"
         )
     return "\n".join(lines)
 
