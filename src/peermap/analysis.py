@@ -17,12 +17,13 @@ from typing import Any, Literal
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
 from peermap import settings
 from peermap.dataset import Dataset
-from peermap.networks import DateLike, filter_sightings, filter_ties, place_graph
+from peermap.networks import DateLike, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS
 
 __all__ = [
@@ -153,9 +154,42 @@ def context_graph(
     networkx.Graph
         Every young person as a node; edges with a ``weight`` attribute.
     """
-    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+    nodes, u, v, w = _context_edges(
+        ds,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+        include_places=include_places,
+        tie_weight=tie_weight,
+    )
     graph = nx.Graph()
-    graph.add_nodes_from(("person", p) for p in ds.people["person_id"].to_numpy(dtype=object))
+    graph.add_nodes_from(nodes)
+    graph.add_weighted_edges_from(
+        (nodes[i], nodes[j], weight)
+        for i, j, weight in zip(u.tolist(), v.tolist(), w.tolist(), strict=True)
+    )
+    return graph
+
+
+def _context_edges(
+    ds: Dataset,
+    *,
+    since: DateLike,
+    until: DateLike,
+    min_reliability: str,
+    include_places: bool,
+    tie_weight: float,
+) -> tuple[
+    list[tuple[str, str]], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]
+]:
+    """Nodes (people first, then places) and weighted edges as integer positions."""
+    people = ds.people["person_id"].to_numpy(dtype=object)
+    nodes: list[tuple[str, str]] = [("person", p) for p in people]
+    position = pd.Series(np.arange(len(people)), index=people)
+    us: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
+    vs: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
+    ws: list[npt.NDArray[np.float64]] = [np.empty(0, dtype=np.float64)]
+    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     if len(ties):
         a = ties["person_a"].to_numpy(dtype=object)
         b = ties["person_b"].to_numpy(dtype=object)
@@ -168,18 +202,14 @@ def context_graph(
             .groupby(["u", "v"], sort=True)["w"]
             .sum()
         )
-        graph.add_weighted_edges_from(
-            (("person", u), ("person", v), float(w))
-            for u, v, w in zip(
-                edges.index.get_level_values(0),
-                edges.index.get_level_values(1),
-                edges.to_numpy(),
-                strict=True,
-            )
-        )
+        us.append(position.reindex(edges.index.get_level_values(0)).to_numpy(dtype=np.int64))
+        vs.append(position.reindex(edges.index.get_level_values(1)).to_numpy(dtype=np.int64))
+        ws.append(edges.to_numpy(dtype=float))
     if include_places:
+        places = ds.places["place_id"].to_numpy(dtype=object)
+        nodes += [("place", p) for p in places]
+        place_position = pd.Series(np.arange(len(places)) + len(people), index=places)
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-        graph.add_nodes_from(("place", p) for p in ds.places["place_id"].to_numpy(dtype=object))
         if len(s):
             frame = pd.DataFrame(
                 {
@@ -192,16 +222,14 @@ def context_graph(
             per_person = frame.groupby("person")["w"].sum()
             per_place = frame.groupby("place")["w"].sum()
             persons = pair.index.get_level_values(0)
-            places = pair.index.get_level_values(1)
+            at = pair.index.get_level_values(1)
             norm = np.sqrt(
-                per_person.reindex(persons).to_numpy() * per_place.reindex(places).to_numpy()
+                per_person.reindex(persons).to_numpy() * per_place.reindex(at).to_numpy()
             )
-            weights = pair.to_numpy() / norm
-            graph.add_weighted_edges_from(
-                (("person", u), ("place", v), float(w))
-                for u, v, w in zip(persons, places, weights, strict=True)
-            )
-    return graph
+            us.append(position.reindex(persons).to_numpy(dtype=np.int64))
+            vs.append(place_position.reindex(at).to_numpy(dtype=np.int64))
+            ws.append(pair.to_numpy(dtype=float) / norm)
+    return nodes, np.concatenate(us), np.concatenate(vs), np.concatenate(ws)
 
 
 def contexts(
@@ -265,7 +293,7 @@ def contexts(
     """
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    graph = context_graph(
+    nodes, u, v, w = _context_edges(
         ds,
         since=since,
         until=until,
@@ -273,35 +301,44 @@ def contexts(
         include_places=include_places,
         tie_weight=tie_weight,
     )
+    # Louvain runs on integer nodes (much faster to hash than tuples); people are
+    # 0..n_people-1, places after them.
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(nodes)))
+    graph.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True))
+    n_people = len(ds.people)
     groups: list[set[tuple[str, str]]] = []
     for component in sorted(nx.connected_components(graph), key=min):
-        groups.extend(_split(graph, component, max_people, resolution, seed))
+        for part in _split(graph, component, n_people, max_people, resolution, seed):
+            groups.append({nodes[i] for i in part})
     return _context_table(ds, groups, ties, sightings, min_people)
 
 
 def _split(
     graph: nx.Graph,
-    nodes: set[tuple[str, str]],
+    nodes: set[int],
+    n_people: int,
     max_people: int | None,
     resolution: float,
     seed: int,
-) -> list[set[tuple[str, str]]]:
+) -> list[set[int]]:
     """Split ``nodes`` with Louvain until no part has more than ``max_people`` people.
 
-    Modularity has a resolution limit: on a large graph its communities grow with the
-    graph, so a community still too large is split again on its own subgraph.
+    Nodes below ``n_people`` are people. Modularity has a resolution limit: on a large
+    graph its communities grow with the graph, so a community still too large is split
+    again on its own subgraph.
     """
-    n_people = sum(1 for kind, _ in nodes if kind == "person")
-    if max_people is None or n_people <= max_people:
+    people = sum(1 for n in nodes if n < n_people)
+    if max_people is None or people <= max_people:
         return [nodes]
     parts = nx.community.louvain_communities(
         graph.subgraph(nodes), weight="weight", resolution=resolution, seed=seed
     )
     if len(parts) == 1:  # no split improves modularity: keep it whole
         return [nodes]
-    out: list[set[tuple[str, str]]] = []
+    out: list[set[int]] = []
     for part in sorted(parts, key=min):
-        out.extend(_split(graph, part, max_people, resolution, seed))
+        out.extend(_split(graph, part, n_people, max_people, resolution, seed))
     return out
 
 
@@ -706,14 +743,31 @@ def _place_betweenness(
     sample: int,
     seed: int,
 ) -> pd.Series:
-    graph = place_graph(ds, since=since, until=until, min_reliability=min_reliability)
-    if graph.number_of_nodes() == 0:
+    """Betweenness of each place in the place graph (its structure, without attributes).
+
+    The graph is the one :func:`peermap.place_graph` builds (every person and place a
+    node, an edge per person-place pair seen), on integer nodes for speed.
+    """
+    s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    people = ds.people["person_id"].to_numpy(dtype=object)
+    places = ds.places["place_id"].to_numpy(dtype=object)
+    if len(people) + len(places) == 0:
         return pd.Series(dtype=float)
-    k = None if graph.number_of_nodes() <= BETWEENNESS_EXACT_MAX else min(sample, len(graph))
+    pairs = s[["person_id", "place_id"]].drop_duplicates()
+    u = pd.Series(np.arange(len(people)), index=people).reindex(pairs["person_id"]).to_numpy()
+    v = (
+        pd.Series(np.arange(len(places)) + len(people), index=places)
+        .reindex(pairs["place_id"])
+        .to_numpy()
+    )
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(people) + len(places)))
+    graph.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+    n = graph.number_of_nodes()
+    k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)
     values = nx.betweenness_centrality(graph, k=k, seed=seed, normalized=True)
     return pd.Series(
-        {n: v for n, v in values.items() if graph.nodes[n].get("node_type") == "place"},
-        dtype=float,
+        [values[len(people) + i] for i in range(len(places))], index=places, dtype=float
     )
 
 

@@ -415,7 +415,14 @@ def copresence_graph(
     if len(pairs):
         grouped = pairs.groupby(["u", "v"], sort=True)
         summary = grouped.agg(count=("place", "size"), first=("date", "min"), last=("date", "max"))
-        places = grouped["place"].agg(lambda p: sorted(set(p))).to_list()
+        places = (
+            pairs[["u", "v", "place"]]
+            .drop_duplicates()
+            .sort_values(["u", "v", "place"])
+            .groupby(["u", "v"], sort=True)["place"]
+            .agg(list)
+            .to_list()
+        )
         counts = summary["count"].to_numpy(dtype=int)
         firsts, lasts = summary["first"].to_list(), summary["last"].to_list()
         graph.add_edges_from(
