@@ -623,7 +623,7 @@ def hotspots(
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
-    betweenness_sample: int = 64,
+    betweenness_sample: int = 32,
     seed: int = 0,
 ) -> gpd.GeoDataFrame:
     """Rank venues by how many young people, from how many authorities, they draw.
@@ -636,7 +636,7 @@ def hotspots(
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
         Keep sightings of at least this grade.
-    betweenness_sample : int, default 64
+    betweenness_sample : int, default 32
         Source nodes sampled for betweenness when the place graph has more than
         :data:`BETWEENNESS_EXACT_MAX` nodes (exact below).
     seed : int, default 0

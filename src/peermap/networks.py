@@ -415,14 +415,12 @@ def copresence_graph(
     if len(pairs):
         grouped = pairs.groupby(["u", "v"], sort=True)
         summary = grouped.agg(count=("place", "size"), first=("date", "min"), last=("date", "max"))
-        places = (
-            pairs[["u", "v", "place"]]
-            .drop_duplicates()
-            .sort_values(["u", "v", "place"])
-            .groupby(["u", "v"], sort=True)["place"]
-            .agg(list)
-            .to_list()
-        )
+        # Distinct places per pair: sort once, then split at each new (u, v); a
+        # groupby-agg(list) would build a Series for every one of millions of pairs.
+        uniq = pairs[["u", "v", "place"]].drop_duplicates().sort_values(["u", "v", "place"])
+        us, vs = uniq["u"].to_numpy(dtype=object), uniq["v"].to_numpy(dtype=object)
+        starts = np.flatnonzero((us[1:] != us[:-1]) | (vs[1:] != vs[:-1])) + 1
+        places = [list(chunk) for chunk in np.split(uniq["place"].to_numpy(dtype=object), starts)]
         counts = summary["count"].to_numpy(dtype=int)
         firsts, lasts = summary["first"].to_list(), summary["last"].to_list()
         graph.add_edges_from(
