@@ -26,3 +26,16 @@ def test_validate_exports_example(tmp_path: Path) -> None:
     text = "".join(p.read_text() for p in tmp_path.glob("*.csv"))
     assert "9434765919" not in text
     assert "whose row 4" in out  # the tie to the rejected person is set aside, with reason
+
+
+def test_hotspot_map_example(tmp_path: Path) -> None:
+    from peermap._assets import external_references
+
+    out = _run("hotspot_map.py", str(tmp_path))
+    html = tmp_path / "northmere_hotspots.html"
+    assert html.is_file() and (tmp_path / "northmere_hotspots.png").is_file()
+    assert "opens offline" in out and "public map:" in out
+    assert "yp-" not in out  # a public map's report names no young person
+    page = html.read_text(encoding="utf-8")
+    assert "yp-" not in page
+    assert external_references(page) == []

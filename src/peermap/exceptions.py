@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BoundaryError",
     "CRSError",
+    "ExternalAssetError",
     "KeyMaterialError",
     "PeermapWarning",
     "PrivacyError",
@@ -57,6 +58,10 @@ class BoundaryError(ValueError):
 
 class CRSError(ValueError):
     """Coordinates whose reference system is missing or ambiguous."""
+
+
+class ExternalAssetError(RuntimeError):
+    """A page refers to a resource on the network where it must be self-contained."""
 
 
 class PeermapWarning(UserWarning):

@@ -15,7 +15,8 @@ min_count : int
     Small-count suppression threshold: aggregate counts below it are withheld
     in maps and aggregate exports (ONS practice is 10; DfE marks such cells ``c``).
 round_to : int
-    Counts at or above ``min_count`` are rounded to a multiple of this (1 = exact).
+    Counts at or above ``min_count`` are rounded to a multiple of this (ONS practice
+    is 5; 1 shows them exactly).
 suppressed_marker : str
     What a withheld count shows as in tables.
 key_env : str
@@ -39,7 +40,7 @@ metric_crs: str = "EPSG:27700"
 map_crs: str = "EPSG:4326"
 
 min_count: int = 10
-round_to: int = 1
+round_to: int = 5
 suppressed_marker: str = "c"
 
 key_env: str = "PEERMAP_KEY"

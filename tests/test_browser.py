@@ -1,0 +1,228 @@
+"""Saved maps open in headless chromium with no network at all.
+
+The page is opened from a ``file://`` URL; every request to anything else is refused and
+recorded (there must be none), console errors and uncaught exceptions are collected
+(there must be none), each layer must be on the map and in the layer control, a tooltip
+must show on hover, and a screenshot is written to the test's temporary folder.
+
+Needs the Debian package ``chromium`` (``.ci/run`` installs it) and the Python package
+``playwright`` (used with the system chromium; it never downloads a browser). Without
+them the tests skip, except when the environment variable ``CI`` is set: then they fail,
+so that CI cannot pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import folium
+import pytest
+
+import peermap
+from peermap.maps import LAYERS, make_map, save_map
+from peermap.synthetic import scenario
+
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LAYER_NAMES = {
+    "authorities": "Authorities",
+    "gi_star": "Gi* hot spots",
+    "links": "Cross-authority links",
+    "relocations": "Relocations",
+    "hotspots": "Hotspot venues",
+}
+
+
+def _chromium() -> str | None:
+    explicit = os.environ.get("PEERMAP_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run on CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    if executable is None:
+        _unavailable(
+            "no chromium found (install the Debian package 'chromium', or set PEERMAP_CHROMIUM)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package 'playwright' is not installed")
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
+        context = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 860},
+        )
+        yield context
+        context.close()
+
+
+class Page:
+    """A page opened offline, with what it tried to fetch and what went wrong."""
+
+    def __init__(self, context: Any, path: Path):
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page = context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.resolve().as_uri(), wait_until="load")
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith("file:"):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort("internetdisconnected")
+
+    def js(self, code: str) -> Any:
+        return self.page.evaluate(code)
+
+    def settle(self) -> None:
+        """Wait until the map has not moved for 300 ms (the window may resize on opening)."""
+        self.js(
+            "new Promise(done => { var m = Object.values(window).find(v => v instanceof L.Map);"
+            " var t; function later() { clearTimeout(t); t = setTimeout(done, 300); }"
+            " m.on('move moveend zoomend resize', later); later(); })"
+        )
+
+
+@pytest.fixture(scope="module")
+def demo() -> peermap.Dataset:
+    return scenario(peermap.demo_boundaries(), n_people=600, seed=5).dataset
+
+
+def test_demo_map_opens_offline_with_every_layer(
+    browser: Any, demo: peermap.Dataset, tmp_path: Path
+) -> None:
+    m = make_map(
+        demo, audience="partnership", tiles=None, choropleth="people_seen", gi_permutations=99
+    )
+    assert set(m.info.layers) == set(LAYERS)
+    page = Page(browser, save_map(m, tmp_path / "demo.html"))
+    try:
+        assert page.requests == []
+        assert page.errors == []
+        for key in LAYERS:
+            assert page.js(f"PM.count({key!r})") == len(
+                [f for f in m.info.layers[key]["features"]]
+            ), key
+        control = page.js(
+            "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays span'))"
+            ".map(e => e.textContent.trim())"
+        )
+        for key in LAYERS:
+            assert any(text.startswith(LAYER_NAMES[key]) for text in control), (key, control)
+        assert page.js("document.querySelectorAll('.leaflet-overlay-pane canvas').length") == 1
+        assert page.js("document.querySelectorAll('.pm-name').length") == 7  # authority names
+        title = page.js("document.querySelector('.pm-title').textContent")
+        assert "Partnership map" in title and "PARTNERSHIP ONLY" in title
+        legend = page.js("document.querySelector('.pm-legend').textContent")
+        assert "Hotspot venues" in legend and "Fictional demonstration boundaries" in legend
+        attribution = page.js("document.querySelector('.leaflet-control-attribution').textContent")
+        assert "Fictional demonstration boundaries" in attribution
+
+        # Hovering a venue shows its tooltip: kind, authority and counts.
+        venue = m.info.table("hotspots").iloc[0]
+        page.settle()
+        x, y = page.js(
+            "(() => { var m = Object.values(window).find(v => v instanceof L.Map);"
+            f" var p = m.latLngToContainerPoint([{venue['lat']}, {venue['lon']}]);"
+            " var r = m.getContainer().getBoundingClientRect();"
+            " return [p.x + r.left, p.y + r.top]; })()"
+        )
+        page.page.mouse.move(x, y, steps=4)
+        page.page.wait_for_function(
+            "() => { var t = document.querySelector('.leaflet-tooltip .pm-tip');"
+            " return t && t.textContent.includes('Young people'); }",
+            timeout=3000,
+        )
+        tip = page.js("document.querySelector('.leaflet-tooltip .pm-tip').textContent")
+        assert "Young people" in tip and str(venue["people"]) in tip
+        assert venue["authority"] in tip
+
+        # Switching a layer off removes it and greys its legend section.
+        page.page.locator(".leaflet-control-layers-overlays label", has_text="Hotspot").click()
+        assert page.js("PM.count('hotspots')") == 0
+        assert page.js(
+            "document.querySelector('.pm-legend section[data-layer=\"Hotspot venues\"]')"
+            ".classList.contains('pm-off')"
+        )
+        page.page.locator(".leaflet-control-layers-overlays label", has_text="Hotspot").click()
+        assert page.js("PM.count('hotspots')") > 0
+
+        shot = tmp_path / "demo.png"
+        page.page.mouse.move(5, 5)
+        page.page.screenshot(path=str(shot))
+        _assert_not_blank(shot)
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.page.close()
+
+
+def test_public_map_opens_offline(browser: Any, demo: peermap.Dataset, tmp_path: Path) -> None:
+    m = make_map(demo, tiles=None, layers=["authorities", "hotspots"], min_count=10, round_to=5)
+    page = Page(browser, save_map(m, tmp_path / "public.html"))
+    try:
+        assert page.errors == [] and page.requests == []
+        assert page.js("PM.count('hotspots')") == len(m.info.layers["hotspots"]["features"]) > 0
+        assert "Public map" in page.js("document.querySelector('.pm-title').textContent")
+        page.page.screenshot(path=str(tmp_path / "public.png"))
+        _assert_not_blank(tmp_path / "public.png")
+    finally:
+        page.page.close()
+
+
+def test_a_cdn_map_is_caught_by_this_harness(browser: Any, tmp_path: Path) -> None:
+    """A default folium page, offline, is what the tests above must not see."""
+    path = tmp_path / "cdn.html"
+    folium.Map(tiles=None).save(str(path))
+    page = Page(browser, path)
+    try:
+        assert any("cdn.jsdelivr.net" in url for url in page.requests)
+        assert any("L is not defined" in e for e in page.errors)
+    finally:
+        page.page.close()
+
+
+def _assert_not_blank(path: Path) -> None:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+        assert rgb.size == (1280, 860)
+        colours = rgb.getcolors(maxcolors=1 << 24) or []
+        assert len(colours) > 100, "screenshot looks blank"
+        # No single colour (the empty background) covers more than 90% of the page.
+        assert max(n for n, _ in colours) < 0.9 * rgb.size[0] * rgb.size[1]
