@@ -329,3 +329,9 @@ def test_graphs_round_trip_through_geodataframes_exactly(ds: peermap.Dataset, bu
                 assert rebuilt[key][name] == value
     if builder == "place_graph":
         assert nodes.loc["H"].geometry.x == 693500 and nodes.loc["a1"].geometry is None
+
+
+def test_no_context_gives_an_empty_table_with_usable_types(ds: peermap.Dataset) -> None:
+    table = contexts(ds, min_people=99)
+    assert table.empty and table["spans_authorities"].dtype == bool
+    assert table[table["spans_authorities"]].empty  # a row filter, not a column selection

@@ -783,3 +783,27 @@ class TestFetchOns:
     def test_unknown_name(self) -> None:
         with pytest.raises(ValueError, match="Did you mean 'lad_2024_buc'"):
             fetch_ons("lad_2024_bcu")
+
+
+def test_attribution_credits_the_ons_only_on_evidence(tmp_path: Path) -> None:
+    import shapely
+
+    frame = gpd.GeoDataFrame(
+        {"code": ["X1", "X2"], "name": ["A", "B"]},
+        geometry=[
+            shapely.box(500000, 100000, 501000, 101000),
+            shapely.box(501000, 100000, 502000, 101000),
+        ],
+        crs=27700,
+    )
+    unknown = tmp_path / "my_region.gpkg"
+    frame.to_file(unknown)
+    text = load_boundaries(unknown).attrs["attribution"]
+    assert "Office for National Statistics" not in text and "my_region.gpkg" in text
+    frame.assign(code=["E09000007", "E09000019"]).to_file(tmp_path / "x.gpkg")
+    assert (
+        "Office for National Statistics"
+        in load_boundaries(tmp_path / "x.gpkg").attrs["attribution"]
+    )
+    given = load_boundaries(unknown, attribution="County GIS team, OGL").attrs["attribution"]
+    assert given == "County GIS team, OGL"

@@ -640,7 +640,9 @@ def load_boundaries(
         Further source columns to keep, after ``code`` and ``name``.
     attribution : str, optional
         Attribution line for non-ONS boundaries. The default is the ONS/OS line for the
-        detected vintage.
+        detected vintage when the file shows it is ONS data (ONS column names, real GSS
+        codes or "ons" in the file name), else a line naming the file and saying that its
+        source was not stated.
     overlap_tolerance_m2 : float, default 50 000
         Overlaps between two authorities up to this area (m²) are slivers from
         quantisation or generalisation and are removed from the authority with the
@@ -785,13 +787,26 @@ def load_boundaries(
         vintage = int(year.group(1)) if year else inherited.get("vintage")
     if attribution is None and inherited.get("attribution"):
         attribution = str(inherited["attribution"])
+    if attribution is None:
+        # Credit the ONS only on evidence: ONS column conventions, real GSS codes, or an
+        # ONS file name. A file that states no source is not silently labelled as ONS.
+        real_codes = not codes_derived and bool(
+            pd.Series(code_arr).astype(str).str.fullmatch(r"[EWSNK]\d{8}").all()
+        )
+        ons_name = re.search(r"(?<![a-z])ons(?![a-z])", source_name.lower()) is not None
+        ons_columns = _vintage_from_column(code_col) is not None
+        if real_codes or ons_name or ons_columns:
+            attribution = ons_attribution(*([vintage] if vintage else []))
+        else:
+            attribution = (
+                f"Boundaries: {source_name} (source and licence not stated: pass "
+                "attribution=... to load_boundaries)"
+            )
     out.attrs = {
         "source": source_name,
         "layer": layer_name,
         "vintage": vintage,
-        "attribution": attribution
-        if attribution is not None
-        else ons_attribution(*([vintage] if vintage else [])),
+        "attribution": attribution,
         "codes_derived": codes_derived,
         "repaired": repaired,
         "overlaps_resolved": slivers,
