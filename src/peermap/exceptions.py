@@ -16,6 +16,7 @@ __all__ = [
     "BoundaryError",
     "CRSError",
     "ExternalAssetError",
+    "IntegrityError",
     "KeyMaterialError",
     "PeermapWarning",
     "PrivacyError",
@@ -35,6 +36,14 @@ class ValidationError(ValueError):
     def __init__(self, message: str, report: ValidationReport | None = None) -> None:
         super().__init__(message)
         self.report = report
+
+
+class IntegrityError(ValidationError):
+    """A received file cannot be trusted: damaged, truncated, altered, or made with another key.
+
+    A subclass of :class:`ValidationError`, so callers that catch bad input catch it too;
+    catch it alone to tell a suspect file from badly formed records.
+    """
 
 
 class PrivacyError(ValidationError):

@@ -239,9 +239,15 @@ RELOCATIONS = TableSpec(
 TABLES: dict[str, TableSpec] = {t.name: t for t in (PEOPLE, PLACES, TIES, SIGHTINGS, RELOCATIONS)}
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 
-#: Columns peermap itself adds to a table; on input they are recomputed, not validated.
+#: Columns peermap itself adds to a table: on input they are not validated as schema
+#: columns (assignment is recomputed from boundaries; provenance is carried only by
+#: exchange packages and merged datasets).
 DERIVED: dict[str, tuple[str, ...]] = {
-    "places": ("authority_code", "authority_name", "assignment", "geometry"),
+    "people": ("provenance",),
+    "places": ("authority_code", "authority_name", "assignment", "geometry", "provenance"),
+    "ties": ("provenance",),
+    "sightings": ("provenance",),
+    "relocations": ("provenance",),
 }
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

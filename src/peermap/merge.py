@@ -1,0 +1,686 @@
+"""Merge several authorities' datasets into one, keeping who reported what.
+
+Neighbouring authorities each hold part of the picture. :func:`merge` unions their
+datasets (for example read with :func:`peermap.read_package`) so that nothing is lost
+and nothing is counted twice:
+
+- every record carries a ``provenance``: the GSS codes of every authority that
+  reported it, sorted and joined with ``;`` (``"E09000007;E09000019"``);
+- **people** are keyed by ``person_id`` and **places** by ``place_id``: one row
+  each, whoever reported them. When reporters disagree about an attribute (two home
+  authorities, two ages), one value is kept by a fixed rule and every disagreement
+  is reported in ``ds.meta["conflicts"]`` and as a warning in ``ds.report``; nothing
+  is silently overwritten;
+- **ties**, **sightings** and **relocations** are the same record when every schema
+  column is equal (a tie between A and B is the tie between B and A, except an
+  ``exploiter`` tie, whose ``person_a`` is the exploiter): one row, with the
+  provenances united.
+
+Merging is order-independent and idempotent: ``merge([a, b])`` equals
+``merge([b, a])`` and ``merge([a, a])`` equals ``a``, where datasets are compared
+by :func:`datasets_equal` (equal tables after a canonical sort).
+
+The kept value of a disputed attribute is the value reported by the most
+authorities; among values reported by equally many, the greatest (the higher age,
+``True`` over ``False`` for ``looked_after`` -- the safeguarding-cautious reading --
+and the later code or text in Unicode order). A place's four coordinates are one
+attribute (``location``), so a kept location is always one authority's whole
+location. Missing values never conflict: a value reported by one authority fills
+another's blank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from peermap import settings
+from peermap._problems import Problem
+from peermap.dataset import Dataset
+from peermap.exceptions import ValidationError
+from peermap.schema import RELIABILITIES, SCHEMA_VERSION, TABLE_ORDER, TABLES
+
+__all__ = [
+    "DIRECTED_TIE_KINDS",
+    "PROVENANCE",
+    "PROVENANCE_SEPARATOR",
+    "canonical_tables",
+    "datasets_equal",
+    "differences",
+    "merge",
+    "normalise_provenance",
+    "with_provenance",
+]
+
+#: Name of the column listing the authorities that reported a record.
+PROVENANCE = "provenance"
+#: Separator of the authority codes in a provenance value.
+PROVENANCE_SEPARATOR = ";"
+#: Tie kinds whose direction matters: ``person_a`` is the exploiter.
+DIRECTED_TIE_KINDS: tuple[str, ...] = ("exploiter",)
+
+_GSS = re.compile(r"^[A-Z][0-9]{8}$")
+_RELIABILITY_DTYPE = pd.CategoricalDtype(list(RELIABILITIES), ordered=True)
+_MISSING_KEY = "\x00"
+_FIELD_SEP = "\x1f"
+
+#: Attributes compared (and disputed) together, per keyed table.
+_ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "people": (("home_authority",), ("age",), ("sex",), ("looked_after",)),
+    "places": (("kind",), ("lon", "lat", "easting", "northing"), ("label",)),
+}
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def _check_code(code: str, what: str) -> str:
+    text = code.strip().upper()
+    if not _GSS.match(text):
+        raise ValidationError(
+            f"{what} {code!r} is not an authority code: a GSS code is a letter and 8 digits, "
+            "such as E09000007"
+        )
+    return text
+
+
+def normalise_provenance(value: object, *, what: str = "provenance") -> str:
+    """Return a provenance value in canonical form: unique codes, sorted, ``;``-joined.
+
+    Parameters
+    ----------
+    value : str or iterable of str
+        ``"E09000019; e09000007"`` or ``["E09000019", "E09000007"]``.
+    what : str, default "provenance"
+        How to name the value in an error message.
+
+    Returns
+    -------
+    str
+        ``"E09000007;E09000019"``.
+
+    Raises
+    ------
+    ValidationError
+        When a part is not shaped like a GSS code, or there is none.
+    """
+    parts: Iterable[object]
+    if isinstance(value, str):
+        parts = value.split(PROVENANCE_SEPARATOR)
+    elif isinstance(value, Iterable):
+        parts = value
+    else:
+        raise ValidationError(f"{what} {value!r} is not a list of authority codes")
+    codes = {_check_code(str(p), f"{what}: authority") for p in parts if str(p).strip()}
+    if not codes:
+        raise ValidationError(f"{what} is empty: it must name at least one authority")
+    return PROVENANCE_SEPARATOR.join(sorted(codes))
+
+
+def _normalised_column(values: pd.Series, fill: str | None, table: str) -> pd.Series:
+    """Normalise a provenance column, filling missing cells with ``fill``."""
+    cache: dict[str, str] = {}
+    out: list[str] = []
+    for i, value in enumerate(values.to_numpy(dtype=object)):
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            if fill is None:
+                raise ValidationError(
+                    f"{table} row {i + 1} has no provenance and no producer is known: read the "
+                    "dataset with peermap.read_package, or pass producers= to merge"
+                )
+            value = fill
+        text = str(value)
+        if text not in cache:
+            cache[text] = normalise_provenance(text, what=f"{table} provenance")
+        out.append(cache[text])
+    return pd.Series(out, index=values.index, dtype="str")
+
+
+def with_provenance(ds: Dataset, authority: str | None = None) -> Dataset:
+    """Return the dataset with a ``provenance`` column on every table.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (not modified).
+    authority : str, optional
+        GSS code of the authority that reported the records: fills every missing
+        provenance. Default ``ds.meta["producer"]`` when set.
+
+    Returns
+    -------
+    Dataset
+        The same records, every provenance in canonical form.
+
+    Raises
+    ------
+    ValidationError
+        When a record has no provenance and no authority is known, or a provenance
+        is not a list of authority codes.
+    """
+    if authority is None:
+        producer = ds.meta.get("producer")
+        authority = str(producer) if producer else None
+    fill = None if authority is None else _check_code(authority, "authority")
+    changes: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        frame = ds.table(name)
+        values = (
+            frame[PROVENANCE]
+            if PROVENANCE in frame
+            else pd.Series(None, index=frame.index, dtype=object)
+        )
+        out = frame.copy()
+        out[PROVENANCE] = _normalised_column(values, fill, name)
+        changes[name] = out
+    return ds.replace(**changes)
+
+
+# --------------------------------------------------------------------------- canonical
+
+
+def _typed(column: pd.Series, kind: str, name: str) -> pd.Series:
+    """Cast a column to the dtype read_dataset gives its schema type."""
+    if kind == "int":
+        return column.astype("Int64")
+    if kind == "float":
+        return column.astype(float)
+    if kind == "bool":
+        return column.astype("boolean")
+    if kind == "date":
+        return pd.to_datetime(column).astype("datetime64[ns]")
+    if name == "reliability":
+        return column.astype(object).astype(_RELIABILITY_DTYPE)
+    return column.astype("str")
+
+
+def _undirected(ties: pd.DataFrame) -> pd.Series:
+    return ~ties["kind"].isin(DIRECTED_TIE_KINDS)
+
+
+def _oriented(ties: pd.DataFrame) -> pd.DataFrame:
+    """Ties with the smaller id as ``person_a`` (undirected kinds only)."""
+    out = ties.copy()
+    a, b = out["person_a"], out["person_b"]
+    swap = (_undirected(out) & (a > b)).to_numpy(dtype=bool)
+    if swap.any():
+        a_values = a.to_numpy(dtype=object).copy()
+        b_values = b.to_numpy(dtype=object).copy()
+        a_values[swap], b_values[swap] = b_values[swap], a_values[swap]
+        out["person_a"] = pd.Series(a_values, index=out.index, dtype="str")
+        out["person_b"] = pd.Series(b_values, index=out.index, dtype="str")
+    return out
+
+
+def canonical_tables(ds: Dataset, *, provenance: bool = True) -> dict[str, pd.DataFrame]:
+    """Return the dataset's tables in canonical form, for comparison.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    provenance : bool, default True
+        Keep the ``provenance`` column (when the dataset has one).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        For each of the five tables: the schema columns (and ``provenance``) only,
+        with the dtypes :func:`peermap.read_dataset` gives, undirected ties written
+        with the smaller id first, rows sorted by every column, index ``0..n-1``.
+        Extra and derived columns (authority assignment, geometry) are left out.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        frame = ds.table(name)
+        columns = list(spec.names)
+        data: dict[str, pd.Series] = {}
+        for col in spec.columns:
+            values = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index)
+            data[col.name] = _typed(values, col.type, col.name)
+        if provenance and PROVENANCE in frame:
+            data[PROVENANCE] = _normalised_column(frame[PROVENANCE], None, name)
+            columns.append(PROVENANCE)
+        table = pd.DataFrame(data, index=frame.index)
+        if name == "ties":
+            table = _oriented(table)
+        out[name] = table.sort_values(columns, na_position="last", kind="mergesort").reset_index(
+            drop=True
+        )
+    return out
+
+
+def _row_texts(frame: pd.DataFrame) -> pd.Series:
+    """One text per row naming every value (missing as NUL): a key for grouping."""
+    parts: list[pd.Series] = []
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            text = column.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(column):
+            text = column.map(repr, na_action="ignore")
+        else:
+            text = column.astype(object).where(column.notna(), None).map(str, na_action="ignore")
+        parts.append(text.astype(object).where(column.notna(), _MISSING_KEY).astype(str))
+    if not parts:
+        return pd.Series("", index=frame.index, dtype=str)
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + _FIELD_SEP + part
+    return joined
+
+
+def differences(a: Dataset, b: Dataset, *, provenance: bool = True, limit: int = 5) -> list[str]:
+    """Describe how two datasets differ, table by table (empty when they are equal).
+
+    Parameters
+    ----------
+    a, b : Dataset
+        The datasets.
+    provenance : bool, default True
+        Compare provenance too.
+    limit : int, default 5
+        Rows to show per table and side.
+
+    Returns
+    -------
+    list of str
+        One line per difference: columns, row counts, and rows found on one side only.
+    """
+    left, right = (
+        canonical_tables(a, provenance=provenance),
+        canonical_tables(b, provenance=provenance),
+    )
+    lines: list[str] = []
+    for name in TABLE_ORDER:
+        x, y = left[name], right[name]
+        if list(x.columns) != list(y.columns):
+            lines.append(f"{name}: columns differ: {list(x.columns)} vs {list(y.columns)}")
+            continue
+        if x.equals(y):
+            continue
+        kx, ky = _row_texts(x), _row_texts(y)
+        only_x = x[~kx.isin(set(ky))]
+        only_y = y[~ky.isin(set(kx))]
+        lines.append(
+            f"{name}: {len(x)} vs {len(y)} rows; {len(only_x)} only in the first, "
+            f"{len(only_y)} only in the second"
+        )
+        for label, rows in (("first", only_x), ("second", only_y)):
+            for record in rows.head(limit).to_dict("records"):
+                lines.append(f"  only in the {label}: {record}")
+        if only_x.empty and only_y.empty:
+            lines.append("  the same rows, repeated a different number of times")
+    return lines
+
+
+def datasets_equal(a: Dataset, b: Dataset, *, provenance: bool = True) -> bool:
+    """Whether two datasets hold the same records (see :func:`canonical_tables`).
+
+    Parameters
+    ----------
+    a, b : Dataset
+        The datasets.
+    provenance : bool, default True
+        Compare provenance too.
+
+    Returns
+    -------
+    bool
+        True when every table is equal after the canonical sort.
+    """
+    left, right = (
+        canonical_tables(a, provenance=provenance),
+        canonical_tables(b, provenance=provenance),
+    )
+    return all(left[name].equals(right[name]) for name in TABLE_ORDER)
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _scalar(value: Any) -> Any:
+    """Return a plain Python value, or None when missing."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _order_key(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((v is not None, "" if v is None else v) for v in value)
+
+
+def _union(values: Iterable[str]) -> set[str]:
+    codes: set[str] = set()
+    for value in values:
+        codes.update(value.split(PROVENANCE_SEPARATOR))
+    return codes
+
+
+def _join(codes: Iterable[str]) -> str:
+    return PROVENANCE_SEPARATOR.join(sorted(codes))
+
+
+def _merge_keyed(
+    frame: pd.DataFrame, table: str, key: str
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """One row per key; disputed attributes resolved by the documented rule."""
+    groups = _ATTRIBUTES[table]
+    repeated = frame[key].duplicated(keep=False).to_numpy(dtype=bool)
+    single = frame[~repeated]
+    multi = frame[repeated]
+    # Plain arrays and a dict of row positions: a pandas groupby per key is far slower.
+    columns = {c: multi[c].to_numpy(dtype=object) for c in multi.columns}
+    provs = [str(p) for p in columns[PROVENANCE]]
+    positions: dict[Any, list[int]] = {}
+    for i, ident in enumerate(columns[key]):
+        positions.setdefault(ident, []).append(i)
+    rows: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    for ident in sorted(positions):
+        where = positions[ident]
+        row: dict[str, Any] = {key: ident, PROVENANCE: _join(_union(provs[i] for i in where))}
+        for cols in groups:
+            tally: dict[tuple[Any, ...], set[str]] = {}
+            for i in where:
+                value = tuple(_scalar(columns[c][i]) for c in cols)
+                if all(v is None for v in value):
+                    continue
+                tally.setdefault(value, set()).update(provs[i].split(PROVENANCE_SEPARATOR))
+            if not tally:
+                kept: tuple[Any, ...] = (None,) * len(cols)
+            elif len(tally) == 1:
+                kept = next(iter(tally))
+            else:
+                kept = max(tally, key=lambda v: (len(tally[v]), _order_key(v)))
+                column = cols[0] if len(cols) == 1 else "location"
+                for value, reporters in tally.items():
+                    conflicts.append(
+                        {
+                            "table": table,
+                            "id": str(ident),
+                            "column": column,
+                            "value": _describe(value),
+                            PROVENANCE: _join(reporters),
+                            "kept": value == kept,
+                        }
+                    )
+            row.update(zip(cols, kept, strict=True))
+        rows.append(row)
+    merged = pd.concat([single, pd.DataFrame(rows, columns=list(frame.columns))], ignore_index=True)
+    return merged, conflicts
+
+
+def _describe(value: tuple[Any, ...]) -> str:
+    parts = []
+    for v in value:
+        if isinstance(v, pd.Timestamp):
+            parts.append(v.strftime("%Y-%m-%d"))
+        elif isinstance(v, bool):
+            parts.append("true" if v else "false")
+        else:
+            parts.append(str(v))
+    return ", ".join(parts)
+
+
+def _united(keys: pd.Series, provenance: pd.Series) -> dict[str, str]:
+    """Provenance of each record key: the union over its rows."""
+    codes: dict[str, set[str]] = {}
+    for k, value in zip(keys.tolist(), provenance.tolist(), strict=True):
+        codes.setdefault(k, set()).update(str(value).split(PROVENANCE_SEPARATOR))
+    return {k: _join(v) for k, v in codes.items()}
+
+
+def _merge_records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """One row per distinct record (all schema columns equal), provenances united."""
+    if frame.empty:
+        return frame
+    keys = _row_texts(frame[columns])
+    united = _united(keys, frame[PROVENANCE])
+    first = ~keys.duplicated(keep="first").to_numpy(dtype=bool)
+    out = frame[first].copy()
+    out[PROVENANCE] = [united[k] for k in keys[first]]
+    return out
+
+
+def _merge_ties(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Ties: (a, b) and (b, a) are one tie unless the kind is directed."""
+    if frame.empty:
+        return frame
+    oriented = _oriented(frame)
+    keys = _row_texts(oriented[columns])
+    # A tie reported in both directions is written with the smaller id first; a tie
+    # reported one way only keeps its direction.
+    directions = frame.groupby(keys.to_numpy(), sort=False)["person_a"].transform("nunique")
+    both = (directions > 1).to_numpy(dtype=bool)
+    chosen = frame.copy()
+    chosen.loc[both, ["person_a", "person_b"]] = oriented.loc[both, ["person_a", "person_b"]]
+    united = _united(keys, frame[PROVENANCE])
+    first = ~keys.duplicated(keep="first").to_numpy(dtype=bool)
+    out = chosen[first].copy()
+    out[PROVENANCE] = [united[k] for k in keys[first]]
+    return out
+
+
+def _merge_boundaries(items: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame | None:
+    """Union boundaries by code; the same code must have the same geometry and name."""
+    if not items:
+        return None
+    vintages = {b.attrs.get("vintage") for b in items}
+    if len(vintages) > 1:
+        raise ValidationError(
+            "the datasets were read against boundaries of different vintages ("
+            + ", ".join(sorted(str(v) for v in vintages))
+            + "): authority codes may not mean the same areas; pass boundaries= to merge"
+        )
+    by_code: dict[str, tuple[str, bytes, Any]] = {}
+    for b in items:
+        wkb = shapely.to_wkb(np.asarray(b.geometry.values), byte_order=1, output_dimension=2)
+        for code, name, blob, geom in zip(b["code"], b["name"], wkb, b.geometry, strict=True):
+            seen = by_code.get(code)
+            if seen is None:
+                by_code[code] = (name, blob, geom)
+            elif seen[0] != name or seen[1] != blob:
+                raise ValidationError(
+                    f"the datasets' boundaries disagree about authority {code}: pass "
+                    "boundaries= to merge"
+                )
+    codes = sorted(by_code)
+    out = gpd.GeoDataFrame(
+        {"code": codes, "name": [by_code[c][0] for c in codes]},
+        geometry=[by_code[c][2] for c in codes],
+        crs=settings.metric_crs,
+    )
+    attrs: dict[str, Any] = {}
+    for key in ("vintage", "attribution", "fictional", "source"):
+        values = {str(b.attrs.get(key)) for b in items if b.attrs.get(key) is not None}
+        if key == "vintage":
+            attrs[key] = items[0].attrs.get("vintage")
+        elif key == "fictional":
+            attrs[key] = all(bool(b.attrs.get("fictional")) for b in items)
+        elif values:
+            attrs[key] = "; ".join(sorted(values))
+    out.attrs = attrs
+    return out
+
+
+def _producer(ds: Dataset, given: str | None) -> str | None:
+    if given is not None:
+        return given
+    producer = ds.meta.get("producer")
+    return str(producer) if producer else None
+
+
+def merge(
+    datasets: Iterable[Dataset],
+    *,
+    producers: Sequence[str | None] | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+) -> Dataset:
+    """Union several authorities' datasets, keeping who reported every record.
+
+    Parameters
+    ----------
+    datasets : iterable of Dataset
+        The datasets, for example from :func:`peermap.read_package` (which records the
+        producer). Every record needs a provenance: a ``provenance`` column, or the
+        dataset's producer (``ds.meta["producer"]`` or ``producers``).
+    producers : sequence of str or None, optional
+        GSS code of the authority that produced each dataset, in the same order; None
+        entries fall back to ``ds.meta["producer"]``.
+    boundaries : GeoDataFrame, optional
+        Boundaries for the merged dataset; default the union of the datasets'
+        boundaries (which must agree).
+
+    Returns
+    -------
+    Dataset
+        One row per young person and per place, one per distinct tie, sighting and
+        relocation, each with its ``provenance``; validated like
+        :func:`peermap.read_dataset` and sorted canonically. ``meta["conflicts"]``
+        lists every disputed attribute (``table``, ``id``, ``column``, ``value``,
+        ``provenance``, ``kept``), also reported as warnings (rule
+        ``merge_conflict``) in ``ds.report``; ``meta["producers"]`` lists every
+        authority in any provenance. Extra columns are not merged.
+
+    Raises
+    ------
+    ValidationError
+        When datasets come from different partnership keys (their pseudonyms would not
+        link), have another schema version, lack a provenance, or have boundaries that
+        disagree; or when the union is not a valid dataset.
+    """
+    items = list(datasets)
+    if not items:
+        raise ValueError("merge needs at least one dataset")
+    for i, ds in enumerate(items):
+        if not isinstance(ds, Dataset):
+            raise TypeError(f"merge takes peermap Datasets; item {i} is {type(ds).__name__}")
+    if producers is not None and len(producers) != len(items):
+        raise ValueError(f"{len(producers)} producers given for {len(items)} datasets")
+    fingerprints = sorted(
+        {str(ds.meta["key_fingerprint"]) for ds in items if ds.meta.get("key_fingerprint")}
+    )
+    if len(fingerprints) > 1:
+        raise ValidationError(
+            "the datasets were pseudonymised with different partnership keys (key "
+            f"fingerprints {', '.join(fingerprints)}): the same young person has different "
+            "pseudonyms in each, so they would not link. Re-pseudonymise with one key."
+        )
+    for ds in items:
+        version = str(ds.meta.get("schema_version", SCHEMA_VERSION))
+        if version != SCHEMA_VERSION:
+            raise ValidationError(
+                f"a dataset has schema version {version}; this peermap merges version "
+                f"{SCHEMA_VERSION} (read older files with peermap.read_package, which upgrades)"
+            )
+    tagged = [
+        with_provenance(ds, _producer(ds, None if producers is None else producers[i]))
+        for i, ds in enumerate(items)
+    ]
+    if boundaries is None:
+        boundaries = _merge_boundaries(
+            [ds.boundaries for ds in tagged if ds.boundaries is not None]
+        )
+
+    tables: dict[str, pd.DataFrame] = {}
+    conflicts: list[dict[str, Any]] = []
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        columns = [*spec.names, PROVENANCE]
+        parts = [pd.DataFrame(ds.table(name))[columns] for ds in tagged]
+        frame = pd.concat(parts, ignore_index=True)
+        frame = pd.DataFrame(
+            {
+                c: (_typed(frame[c], spec[c].type, c) if c in spec else frame[c].astype("str"))
+                for c in columns
+            }
+        )
+        if name in ("people", "places"):
+            frame, found = _merge_keyed(frame, name, spec.key[0])
+            conflicts.extend(found)
+        elif name == "ties":
+            frame = _merge_ties(frame, list(spec.names))
+        else:
+            frame = _merge_records(frame, list(spec.names))
+        frame = pd.DataFrame(
+            {
+                c: (_typed(frame[c], spec[c].type, c) if c in spec else frame[c].astype("str"))
+                for c in columns
+            }
+        )
+        sort_frame = _oriented(frame) if name == "ties" else frame
+        order = sort_frame.sort_values(columns, na_position="last", kind="mergesort").index
+        tables[name] = frame.loc[order].reset_index(drop=True)
+
+    merged = _validated(tables, boundaries)
+    report = merged.report
+    conflict_frame = pd.DataFrame(
+        conflicts, columns=["table", "id", "column", "value", PROVENANCE, "kept"]
+    )
+    if len(conflict_frame):
+        conflict_frame = conflict_frame.sort_values(
+            ["table", "id", "column", "value"], kind="mergesort"
+        ).reset_index(drop=True)
+    for record in conflict_frame.to_dict("records"):
+        verb = "kept" if record["kept"] else "not kept"
+        report.problems.append(
+            Problem(
+                str(record["table"]),
+                None,
+                str(record["column"]),
+                str(record["value"]),
+                f"{record['table']} {record['id']}: {record['column']} reported as "
+                f"{record['value']!s} by {record[PROVENANCE]} ({verb}); the reporters disagree",
+                "merge",
+                "warning",
+                "merge_conflict",
+            )
+        )
+    codes = sorted(
+        _union(value for name in TABLE_ORDER for value in merged.table(name)[PROVENANCE].tolist())
+    )
+    meta: dict[str, Any] = dict(merged.meta)
+    meta.update(
+        {
+            "sources": {name: "merge" for name in TABLE_ORDER},
+            "producers": codes,
+            "merged_from": len(items),
+            "conflicts": conflict_frame,
+        }
+    )
+    if fingerprints:
+        meta["key_fingerprint"] = fingerprints[0]
+    return merged.replace(meta=meta, report=report)
+
+
+def _validated(tables: Mapping[str, pd.DataFrame], boundaries: gpd.GeoDataFrame | None) -> Dataset:
+    """Validate merged tables like read_dataset and put the provenance back."""
+    from peermap.validation import read_dataset
+
+    frames = {name: frame.drop(columns=[PROVENANCE]) for name, frame in tables.items()}
+    try:
+        ds = read_dataset(frames, boundaries=boundaries, strict=True)
+    except ValidationError as exc:
+        raise type(exc)(f"the merged dataset is not valid:\n{exc}", exc.report) from None
+    changes: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        frame = ds.table(name).copy()
+        provenance = tables[name][PROVENANCE]
+        if len(frame) != len(provenance):  # pragma: no cover - strict reading keeps every row
+            raise AssertionError(f"{name}: {len(frame)} rows validated of {len(provenance)}")
+        frame[PROVENANCE] = provenance.to_numpy()
+        frame[PROVENANCE] = frame[PROVENANCE].astype("str")
+        changes[name] = frame
+    return ds.replace(**changes)

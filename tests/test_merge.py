@@ -1,0 +1,378 @@
+"""Merging authorities' datasets: nothing lost, nothing doubled, disagreements reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import peermap
+from peermap.dataset import Dataset
+from peermap.exceptions import ValidationError
+from peermap.exchange import read_package, write_package
+from peermap.merge import (
+    PROVENANCE,
+    canonical_tables,
+    datasets_equal,
+    differences,
+    merge,
+    normalise_provenance,
+    with_provenance,
+)
+
+KEY = "3c" * 32
+A, B, C = "X09000001", "X09000002", "X09000003"
+TABLES = ("people", "places", "ties", "sightings", "relocations")
+
+
+@pytest.fixture(scope="module")
+def boundaries() -> gpd.GeoDataFrame:
+    return peermap.demo_boundaries()
+
+
+# --------------------------------------------------------------------------- the scenario split
+
+
+def _view(ds: Dataset, code: str) -> dict[str, pd.DataFrame]:
+    """What one authority holds: its young people and the records involving them."""
+    people, ties, sightings, relocations = ds.people, ds.ties, ds.sightings, ds.relocations
+    own = set(people.loc[people["home_authority"] == code, "person_id"])
+    t = ties[ties["person_a"].isin(own) | ties["person_b"].isin(own)]
+    s = sightings[sightings["person_id"].isin(own)]
+    r = relocations[
+        relocations["person_id"].isin(own)
+        | (relocations["from_authority"] == code)
+        | (relocations["to_authority"] == code)
+    ]
+    known = own | set(t["person_a"]) | set(t["person_b"]) | set(r["person_id"])
+    return {
+        "people": people[people["person_id"].isin(known)],
+        "places": ds.places[ds.places["place_id"].isin(set(s["place_id"]))],
+        "ties": t,
+        "sightings": s,
+        "relocations": r,
+    }
+
+
+def test_three_authorities_merge_back_to_the_scenario(
+    boundaries: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    ds = peermap.scenario(boundaries, n_people=600, seed=7).dataset
+    key = peermap.load_key(KEY)
+    views = {code: _view(ds, code) for code in (A, B, C)}
+    packages = []
+    for code, view in views.items():
+        part = ds.replace(**{name: frame.reset_index(drop=True) for name, frame in view.items()})
+        packages.append(
+            write_package(
+                part,
+                tmp_path / f"{code}.gpkg",
+                key=key,
+                producer=code,
+                audience="partnership",
+                allow=["label"],
+            )
+        )
+    received = [read_package(p, key=key) for p in packages]
+    merged = merge(received)
+
+    # The expected union: every record any of the three holds, with who holds it.
+    expected: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        holders: dict[Any, list[str]] = {}
+        for code, view in views.items():
+            for index in view[name].index:
+                holders.setdefault(index, []).append(code)
+        frame = ds.table(name).loc[sorted(holders)].copy()
+        frame[PROVENANCE] = [";".join(sorted(holders[i])) for i in frame.index]
+        expected[name] = frame.reset_index(drop=True)
+    union = ds.replace(**expected)
+    assert differences(merged, union) == []
+    assert datasets_equal(merged, union)
+    for name in TABLES:  # none lost, none doubled
+        assert len(merged.table(name)) == len(expected[name]), name
+        assert not canonical_tables(merged, provenance=False)[name].duplicated().any()
+    shared = merged.ties[merged.ties[PROVENANCE].str.contains(";")]
+    assert len(shared) > 20  # cross-authority ties, reported by both sides
+    for row in shared.head(20).itertuples():
+        homes = set(
+            merged.people.set_index("person_id").loc[[row.person_a, row.person_b], "home_authority"]
+        )
+        assert set(str(row.provenance).split(";")) == homes
+    assert merged.meta["producers"] == [A, B, C]
+    assert merged.meta["key_fingerprint"] == key.fingerprint
+    assert merged.meta["conflicts"].empty
+    # order of the packages does not matter
+    assert datasets_equal(merge(received[::-1]), merged)
+    # the merged dataset is a valid dataset that can be sent on
+    again = write_package(
+        merged,
+        tmp_path / "merged.gpkg",
+        key=key,
+        producer=A,
+        audience="partnership",
+        allow=["label"],
+    )
+    assert datasets_equal(read_package(again, key=key), merged)
+
+
+# --------------------------------------------------------------------------- hand-made cases
+
+
+def _ds(
+    people: list[tuple[Any, ...]],
+    ties: list[tuple[Any, ...]] = (),  # type: ignore[assignment]
+    places: list[tuple[Any, ...]] | None = None,
+    sightings: list[tuple[Any, ...]] = (),  # type: ignore[assignment]
+    *,
+    producer: str | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+) -> Dataset:
+    frames = {
+        "people": pd.DataFrame(
+            people, columns=["person_id", "home_authority", "age", "sex", "looked_after"]
+        ),
+        "places": pd.DataFrame(
+            places if places is not None else [("h1", "hotel", 700_000.0, 310_000.0, None)],
+            columns=["place_id", "kind", "easting", "northing", "label"],
+        ),
+        "ties": pd.DataFrame(
+            list(ties),
+            columns=[
+                "person_a",
+                "person_b",
+                "kind",
+                "first_seen",
+                "last_seen",
+                "source",
+                "reliability",
+            ],
+        ),
+        "sightings": pd.DataFrame(
+            list(sightings),
+            columns=["person_id", "place_id", "date", "context", "source", "reliability"],
+        ),
+    }
+    ds = peermap.read_dataset(frames, boundaries=boundaries)
+    return ds if producer is None else with_provenance(ds, producer)
+
+
+P1 = ("p1", A, 14, "F", False)
+P2 = ("p2", B, 15, "M", None)
+T12 = ("p1", "p2", "friend", "2024-01-05", None, "school", "reported")
+T21 = ("p2", "p1", "friend", "2024-01-05", None, "school", "reported")
+
+
+def test_the_same_tie_from_both_sides_is_one_record() -> None:
+    a = _ds([P1, P2], [T12], producer=A)
+    b = _ds([P1, P2], [T21], producer=B)
+    m = merge([a, b])
+    assert len(m.ties) == 1 and m.ties[PROVENANCE].tolist() == [f"{A};{B}"]
+    assert m.ties[["person_a", "person_b"]].values.tolist() == [["p1", "p2"]]
+    assert m.people[PROVENANCE].tolist() == [f"{A};{B}"] * 2
+    # a tie reported one way only keeps its direction
+    c = _ds([P1, P2], [T21], producer=C)
+    assert merge([c, c]).ties[["person_a", "person_b"]].values.tolist() == [["p2", "p1"]]
+
+
+def test_exploiter_ties_keep_their_direction() -> None:
+    a = _ds(
+        [P1, P2], [("p1", "p2", "exploiter", "2024-01-05", None, "police", "confirmed")], producer=A
+    )
+    b = _ds(
+        [P1, P2], [("p2", "p1", "exploiter", "2024-01-05", None, "police", "confirmed")], producer=B
+    )
+    m = merge([a, b])
+    assert sorted(m.ties[["person_a", "person_b"]].values.tolist()) == [["p1", "p2"], ["p2", "p1"]]
+
+
+def test_differing_records_are_both_kept() -> None:
+    a = _ds([P1, P2], [T12], producer=A)
+    b = _ds([P1, P2], [(*T12[:-1], "confirmed")], producer=B)
+    m = merge([a, b])
+    assert sorted(m.ties["reliability"].astype(str)) == ["confirmed", "reported"]
+    assert sorted(m.ties[PROVENANCE]) == [A, B]
+
+
+def test_conflicting_attributes_are_kept_and_reported() -> None:
+    a = _ds([P1, P2], producer=A)
+    b = _ds([("p1", B, 15, "F", True), P2], producer=B)
+    m = merge([a, b])
+    person = m.people.set_index("person_id").loc["p1"]
+    # one reporter each: the greatest value is kept (documented), never silently
+    assert person["home_authority"] == B and person["age"] == 15 and bool(person["looked_after"])
+    conflicts = m.meta["conflicts"]
+    assert set(conflicts["column"]) == {"home_authority", "age", "looked_after"}
+    home = conflicts[conflicts["column"] == "home_authority"].set_index("value")
+    assert home.loc[A, PROVENANCE] == A and home.loc[B, PROVENANCE] == B
+    assert home.loc[B, "kept"] and not home.loc[A, "kept"]
+    warnings = [p for p in m.report.problems if p.rule == "merge_conflict"]
+    assert len(warnings) == len(conflicts) == 6
+    assert all(p.severity == "warning" for p in warnings)
+    # the value most authorities report wins
+    c = _ds([P1, P2], producer=C)
+    m3 = merge([a, b, c])
+    assert m3.people.set_index("person_id").loc["p1", "home_authority"] == A
+    assert m3.meta["conflicts"].query("column == 'home_authority' and kept")[
+        "provenance"
+    ].tolist() == [f"{A};{C}"]
+
+
+def test_missing_values_are_filled_not_disputed() -> None:
+    a = _ds([("p1", A, 14, None, None), P2], producer=A)
+    b = _ds([("p1", A, 14, "F", False), P2], producer=B)
+    m = merge([a, b])
+    person = m.people.set_index("person_id").loc["p1"]
+    assert person["sex"] == "F"
+    assert not person["looked_after"]
+    assert m.meta["conflicts"].empty
+
+
+def test_place_locations_are_kept_whole() -> None:
+    here = [("h1", "hotel", 700_000.0, 310_000.0, "Station Hotel")]
+    there = [("h1", "hotel", 700_400.0, 310_300.0, None)]
+    a = _ds([P1], places=here, producer=A)
+    b = _ds([P1], places=there, producer=B)
+    m = merge([a, b])
+    place = m.places.iloc[0]
+    assert (place["easting"], place["northing"]) == (700_400.0, 310_300.0)
+    assert place["label"] == "Station Hotel"
+    assert shapely.equals(m.places.geometry.iloc[0], shapely.Point(700_400.0, 310_300.0))
+    assert m.meta["conflicts"]["column"].unique().tolist() == ["location"]
+
+
+def test_merge_needs_to_know_who_reported() -> None:
+    a = _ds([P1])
+    with pytest.raises(ValidationError, match="no provenance and no producer"):
+        merge([a, a])
+    m = merge([a, _ds([P1, P2])], producers=[A, B])
+    assert m.people[PROVENANCE].tolist() == [f"{A};{B}", B]
+    with pytest.raises(ValueError, match="2 producers given for 1"):
+        merge([a], producers=[A, B])
+    with pytest.raises(ValueError, match="at least one"):
+        merge([])
+    with pytest.raises(ValidationError, match="GSS code"):
+        merge([a], producers=["Camden"])
+
+
+def test_different_keys_are_refused() -> None:
+    a = _ds([P1], producer=A)
+    b = _ds([P1], producer=B)
+    a = a.replace(meta={**a.meta, "key_fingerprint": "pmk1-aaaa-aaaa-aaaa"})
+    b = b.replace(meta={**b.meta, "key_fingerprint": "pmk1-bbbb-bbbb-bbbb"})
+    with pytest.raises(ValidationError, match="would not link"):
+        merge([a, b])
+
+
+def test_boundaries_must_agree(boundaries: gpd.GeoDataFrame) -> None:
+    a = _ds([P1], producer=A, boundaries=boundaries)
+    moved = boundaries.copy()
+    moved.attrs = dict(boundaries.attrs)
+    moved["name"] = moved["name"].where(moved["code"] != A, "Renamed")
+    b = _ds([P1], producer=B, boundaries=moved)
+    with pytest.raises(ValidationError, match=f"disagree about authority {A}"):
+        merge([a, b])
+    assert merge([a, b], boundaries=boundaries).boundaries is boundaries
+    old = boundaries.copy()
+    old.attrs = {**boundaries.attrs, "vintage": 2013}
+    c = _ds([P1], producer=C, boundaries=old)
+    with pytest.raises(ValidationError, match="different vintages"):
+        merge([a, c])
+
+
+def test_normalise_provenance() -> None:
+    assert normalise_provenance(" x09000002; X09000001 ;X09000002") == "X09000001;X09000002"
+    assert normalise_provenance(["X09000003"]) == "X09000003"
+    with pytest.raises(ValidationError):
+        normalise_provenance("Camden")
+    with pytest.raises(ValidationError):
+        normalise_provenance(" ; ")
+
+
+# --------------------------------------------------------------------------- properties
+
+_IDS = ["p1", "p2", "p3", "p4"]
+_CODES = [A, B, C]
+_person = st.tuples(
+    st.sampled_from(_CODES),
+    st.integers(12, 16),
+    st.sampled_from(["F", "M", None]),
+    st.sampled_from([True, False, None]),
+)
+_tie = st.tuples(
+    st.sampled_from(_IDS),
+    st.sampled_from(_IDS),
+    st.sampled_from(["friend", "exploiter"]),
+    st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 4)),
+    st.sampled_from(["police", "school"]),
+)
+_sighting = st.tuples(
+    st.sampled_from(_IDS),
+    st.sampled_from(["h1", "h2"]),
+    st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 3)),
+    st.sampled_from(["cse", "cce"]),
+)
+
+
+@st.composite
+def authority_views(draw: st.DrawFn, producer: str) -> Dataset:
+    people = {pid: draw(_person) for pid in _IDS}
+    ties = [
+        (a, b, kind, day.isoformat(), None, source, "reported")
+        for a, b, kind, day, source in draw(st.lists(_tie, max_size=6))
+        if a != b
+    ]
+    sightings = [
+        (p, place, day.isoformat(), context, "police", "reported")
+        for p, place, day, context in draw(st.lists(_sighting, max_size=5))
+    ]
+    places = [
+        ("h1", "hotel", 700_000.0, 310_000.0, draw(st.sampled_from(["Station Hotel", None]))),
+        ("h2", "park", draw(st.sampled_from([701_000.0, 701_200.0])), 311_000.0, None),
+    ]
+    return _ds(
+        [(pid, *values) for pid, values in people.items()],
+        list(dict.fromkeys(ties)),
+        places,
+        list(dict.fromkeys(sightings)),
+        producer=producer,
+    )
+
+
+# Every merge validates its result like read_dataset (about 0.1 s for any size): keep
+# the example counts modest.
+_slow = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_slow
+@given(a=authority_views(A), b=authority_views(B))
+def test_merge_is_order_independent(a: Dataset, b: Dataset) -> None:
+    ab, ba = merge([a, b]), merge([b, a])
+    assert differences(ab, ba) == []
+    pd.testing.assert_frame_equal(ab.meta["conflicts"], ba.meta["conflicts"])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=authority_views(A), b=authority_views(B), c=authority_views(C))
+def test_merge_is_idempotent_and_loses_nothing(a: Dataset, b: Dataset, c: Dataset) -> None:
+    assert datasets_equal(merge([a, a]), a)
+    assert datasets_equal(merge([a]), a)
+    m = merge([a, b, c])
+    assert datasets_equal(merge([c, a, b]), m)
+    assert datasets_equal(merge([m, m]), m)
+    assert datasets_equal(merge([m, b]), m)  # absorbing a dataset already merged in
+    for name in ("ties", "sightings"):
+        given_rows = pd.concat(
+            [canonical_tables(x, provenance=False)[name] for x in (a, b, c)]
+        ).drop_duplicates()
+        assert len(canonical_tables(m, provenance=False)[name]) == len(given_rows)
+    for name in TABLES:
+        codes = {code for value in m.table(name)[PROVENANCE] for code in value.split(";")}
+        assert codes <= {A, B, C}
