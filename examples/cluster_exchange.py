@@ -35,7 +35,7 @@ from peermap.exchange import (
     to_graphml,
     write_package,
 )
-from peermap.merge import PROVENANCE, merge
+from peermap.merging import PROVENANCE, merge
 
 CLUSTER = ("X09000001", "X09000002", "X09000004", "X09000007")
 HUB = "X09000001"

@@ -39,7 +39,7 @@ from peermap.exchange import (
     to_graphml,
     write_package,
 )
-from peermap.merge import PROVENANCE, datasets_equal, differences, with_provenance
+from peermap.merging import PROVENANCE, datasets_equal, differences, with_provenance
 
 KEY_HEX = "5a" * 32
 OTHER_HEX = "a5" * 32

@@ -17,7 +17,7 @@ import peermap
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
 from peermap.exchange import read_package, write_package
-from peermap.merge import (
+from peermap.merging import (
     PROVENANCE,
     canonical_tables,
     datasets_equal,

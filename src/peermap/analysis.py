@@ -459,11 +459,11 @@ def _context_table(
         "last_date",
     ]
     if not rows:
-        dtypes = {"spans_authorities": bool, "max_distance_km": float}
+        dtypes: dict[str, Any] = {"spans_authorities": bool, "max_distance_km": float}
         dtypes |= {c: "datetime64[ns]" for c in ("first_date", "last_date")}
-        counts = ["context_id", "n_people", "n_places", "n_authorities", "n_ties"]
-        counts += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated"]
-        dtypes |= {c: int for c in counts}
+        counted = ["context_id", "n_people", "n_places", "n_authorities", "n_ties"]
+        counted += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated"]
+        dtypes |= {c: int for c in counted}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     table = pd.DataFrame(rows)
     table["first_person"] = [r["people"][0] for r in rows]

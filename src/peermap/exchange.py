@@ -60,7 +60,7 @@ from peermap._io import atomic_path
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, suppress
 from peermap.exceptions import IntegrityError, KeyMaterialError, ValidationError
-from peermap.merge import (
+from peermap.merging import (
     PROVENANCE,
     differences,
     normalise_provenance,

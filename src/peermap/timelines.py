@@ -1,0 +1,622 @@
+"""Timelines: when a context formed and whether it is growing.
+
+:func:`timeline_table` counts, per period (calendar month by default), for a context, an
+authority or the whole dataset:
+
+- **young people**: ``active`` (distinct young people with a sighting, or a tie first
+  recorded, in the period), ``new`` (first recorded in the period) and ``cumulative``
+  (everyone recorded so far): the growth of the group;
+- **sightings** per abuse context;
+- **ties** first recorded, per kind;
+- **relocations** ``into`` and ``out_of`` the area (the authority, or the authorities a
+  context spans) and ``within`` it.
+
+:func:`timeline` draws the same counts with matplotlib, one panel each, sharing the
+time axis, with the first record marked and the last three periods compared with the
+three before. Audiences follow the maps: a public timeline shows counts under the
+small-count rule of :mod:`peermap.disclosure` (segments under ``min_count`` are not
+drawn; others are rounded), a partnership timeline exact counts.
+
+A time slider on the folium map is not provided: folium's ``TimestampedGeoJson``
+plugin loads its scripts from a CDN, which the offline maps refuse, and the panels
+here answer "when" more directly than an animation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Literal, cast, get_args
+
+import numpy as np
+import pandas as pd
+
+from peermap._io import atomic_path
+from peermap.dataset import Dataset
+from peermap.diagrams import TIE_COLOURS, ContextLike, context_subset
+from peermap.disclosure import SuppressionRule
+from peermap.networks import DateLike
+from peermap.schema import CONTEXTS, TIE_KINDS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
+
+__all__ = ["CONTEXT_COLOURS", "RELOCATION_COLOURS", "timeline", "timeline_table"]
+
+Audience = Literal["public", "partnership"]
+
+#: Colour of each abuse context: Paul Tol's colour-blind-safe "muted" scheme, pale grey
+#: for ``other``.
+CONTEXT_COLOURS: Final[dict[str, str]] = {
+    "cse": "#882255",
+    "cce": "#CC6677",
+    "teenage_relationship_abuse": "#AA4499",
+    "serious_youth_violence": "#332288",
+    "bullying": "#DDCC77",
+    "harmful_sexual_behaviour": "#117733",
+    "missing_episode": "#88CCEE",
+    "gang_association": "#44AA99",
+    "other": "#DDDDDD",
+}
+#: Colours of relocations into, out of and within the area.
+RELOCATION_COLOURS: Final[dict[str, str]] = {
+    "into": "#01665E",
+    "out_of": "#BF812D",
+    "within": "#999999",
+}
+PEOPLE_COLOUR: Final = "#4D4D4D"
+_RELOCATION_DIRECTIONS: Final = ("into", "out_of", "within")
+_PEOPLE_MEASURES: Final = ("active", "new", "cumulative")
+#: Periods compared at the end of the timeline (the last n with the n before).
+TREND_PERIODS: Final = 3
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def _resolve_authority(ds: Dataset, authority: str) -> tuple[str, str]:
+    """Return (code, name) of an authority given by GSS code or name."""
+    from peermap.diagrams import _authority_names
+
+    names = _authority_names(ds)
+    known = set(names) | {str(a) for a in ds.people["home_authority"].dropna()}
+    text = authority.strip()
+    if text.upper() in known:
+        code = text.upper()
+        return code, names.get(code, code)
+    if text in known:
+        return text, names.get(text, text)
+    folded = {k.casefold(): k for k in known}
+    folded.update({n.casefold(): c for c, n in names.items()})
+    if text.casefold() in folded:
+        code = folded[text.casefold()]
+        return code, names.get(code, code)
+    raise ValueError(
+        f"authority {authority!r} is not in the dataset; give a GSS code or a name such as "
+        + ", ".join(sorted(names.values())[:5] or sorted(known)[:5])
+    )
+
+
+def _select(
+    ds: Dataset,
+    *,
+    context: ContextLike,
+    contexts_table: pd.DataFrame | None,
+    authority: str | None,
+    since: DateLike,
+    until: DateLike,
+    min_reliability: str,
+) -> tuple[Dataset, str, set[str]]:
+    """Return the records shown, what they are ("" for all) and the area's authorities."""
+    if context is not None and authority is not None:
+        raise ValueError("give context or authority, not both")
+    sub, label = context_subset(
+        ds,
+        context=context,
+        contexts_table=contexts_table,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+    )
+    place_auth = (
+        pd.Series(
+            sub.places["authority_code"].to_numpy(dtype=object),
+            index=sub.places["place_id"].to_numpy(dtype=object),
+        )
+        if "authority_code" in sub.places
+        else pd.Series(dtype=object)
+    )
+    if authority is not None:
+        code, name = _resolve_authority(ds, authority)
+        home = pd.Series(
+            sub.people["home_authority"].to_numpy(dtype=object),
+            index=sub.people["person_id"].to_numpy(dtype=object),
+        )
+        s = sub.sightings
+        s_in = (s["place_id"].map(place_auth) == code) | (s["person_id"].map(home) == code)
+        t = sub.ties
+        t_in = (t["person_a"].map(home) == code) | (t["person_b"].map(home) == code)
+        r = sub.relocations
+        r_in = (r["from_authority"] == code) | (r["to_authority"] == code)
+        sub = sub.replace(sightings=s[s_in], ties=t[t_in], relocations=r[r_in])
+        return sub, name, {code}
+    area = {str(a) for a in sub.people["home_authority"].dropna()}
+    area |= {str(a) for a in place_auth.reindex(sub.sightings["place_id"]).dropna()}
+    if context is None:
+        area |= {str(a) for a in sub.relocations["from_authority"].dropna()}
+        area |= {str(a) for a in sub.relocations["to_authority"].dropna()}
+    return sub, label, area
+
+
+def _bins(dates: Sequence[pd.Timestamp], freq: str) -> pd.DatetimeIndex:
+    """Period starts covering the dates: each date falls in [start, next start)."""
+    offset = pd.tseries.frequencies.to_offset(freq)
+    lo, hi = min(dates).normalize(), max(dates).normalize()
+    start = pd.Timestamp(offset.rollback(lo))
+    return pd.date_range(start=start, end=hi, freq=offset)
+
+
+def _bin_of(dates: pd.Series, edges: pd.DatetimeIndex) -> np.ndarray:
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    idx: np.ndarray = np.searchsorted(edges.to_numpy(dtype="datetime64[ns]"), values, "right") - 1
+    return idx
+
+
+def _count(
+    frame: pd.DataFrame, date: str, by: str, categories: Sequence[str], edges: pd.DatetimeIndex
+) -> pd.DataFrame:
+    out = pd.DataFrame(0, index=edges, columns=list(categories), dtype="int64")
+    if len(frame):
+        b = _bin_of(frame[date], edges)
+        counts = (
+            pd.DataFrame({"bin": b, "cat": frame[by].astype(str).to_numpy()})
+            .groupby(["bin", "cat"])
+            .size()
+        )
+        positions = {str(c): j for j, c in enumerate(out.columns)}
+        values = out.to_numpy(copy=True)
+        for key, n in counts.items():
+            i, cat = cast(tuple[int, str], key)
+            if cat in positions:
+                values[int(i), positions[cat]] = int(n)
+        out = pd.DataFrame(values, index=edges, columns=list(categories))
+    return out
+
+
+# --------------------------------------------------------------------------- table
+
+
+def timeline_table(
+    ds: Dataset,
+    *,
+    context: ContextLike = None,
+    contexts_table: pd.DataFrame | None = None,
+    authority: str | None = None,
+    freq: str = "MS",
+    audience: Audience = "public",
+    min_count: int | None = None,
+    round_to: int | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+) -> pd.DataFrame:
+    """Count young people, sightings, ties and relocations per period.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    context : int or sequence of str, optional
+        A ``context_id`` of :func:`peermap.contexts` or a list of ``person_id`` values
+        (see :func:`peermap.diagrams.context_subset`).
+    contexts_table : pandas.DataFrame, optional
+        A precomputed :func:`peermap.contexts` table to look ``context`` up in.
+    authority : str, optional
+        GSS code or name of an authority: the records involving it (sightings at places
+        in it or of young people homed in it, ties with a young person homed in it,
+        relocations into or out of it). Not with ``context``.
+    freq : str, default "MS"
+        Period: a pandas offset alias anchored at the period's start (``"MS"`` calendar
+        months, ``"W-MON"`` weeks from Monday, ``"QS"`` quarters, ``"YS"`` years).
+    audience : {"public", "partnership"}, default "public"
+        ``"public"``: every count under the small-count rule (``c`` under
+        ``min_count``, others rounded to ``round_to``), as ``object`` values;
+        ``"partnership"``: exact ``int64`` counts.
+    min_count, round_to : int, optional
+        The small-count rule of public output (default ``peermap.settings``).
+    since, until : date or str, optional
+        Keep records dated within this window (ties: active in it).
+    min_reliability : str, default "unverified"
+        Keep ties and sightings of at least this grade.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period (index ``period``: its first day), every period from the
+        first record to the last included. Columns are pairs (``measure``,
+        ``category``): (``people``, ``active``/``new``/``cumulative``), (``sightings``,
+        each abuse context), (``ties``, each tie kind) and (``relocations``,
+        ``into``/``out_of``/``within``). ``attrs`` holds ``first_date`` and
+        ``last_date`` of the records, ``title`` (what was selected), ``freq``,
+        ``audience``, ``rule`` and ``trend``: distinct young people active in the last
+        :data:`TREND_PERIODS` periods and in the ones before (``None`` when there are
+        fewer than twice as many periods). Empty (no rows) when nothing is recorded.
+
+    Raises
+    ------
+    ValueError
+        For an unknown context or authority, both given, or an unknown audience.
+    """
+    if audience not in get_args(Audience):
+        raise ValueError(f"audience={audience!r}; expected 'public' or 'partnership'")
+    if audience == "partnership" and (min_count is not None or round_to is not None):
+        raise ValueError(
+            "min_count and round_to apply to public output; partnership output is exact"
+        )
+    rule = SuppressionRule.from_settings(min_count=min_count, round_to=round_to)
+    sub, label, area = _select(
+        ds,
+        context=context,
+        contexts_table=contexts_table,
+        authority=authority,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+    )
+    s, t, r = sub.sightings, sub.ties, sub.relocations
+    dates = [
+        *s["date"].dropna().tolist(),
+        *t["first_seen"].dropna().tolist(),
+        *r["date"].dropna().tolist(),
+    ]
+    columns = pd.MultiIndex.from_tuples(
+        [("people", m) for m in _PEOPLE_MEASURES]
+        + [("sightings", c) for c in CONTEXTS]
+        + [("ties", k) for k in TIE_KINDS]
+        + [("relocations", d) for d in _RELOCATION_DIRECTIONS],
+        names=["measure", "category"],
+    )
+    if not dates:
+        table = pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="period"))
+        table.attrs.update(
+            {
+                "first_date": None,
+                "last_date": None,
+                "title": label,
+                "freq": freq,
+                "audience": audience,
+                "rule": rule if audience == "public" else None,
+                "trend": None,
+            }
+        )
+        return table
+    stamps = [pd.Timestamp(d) for d in dates]
+    first, last = min(stamps), max(stamps)
+    if since is not None:
+        first = max(first, pd.Timestamp(since))
+    edges = _bins([first, last], freq)
+    # Ties first recorded before the window (active in it) count from its start.
+    t = t.assign(_first=t["first_seen"].where(t["first_seen"] >= edges[0], edges[0]))
+
+    sightings = _count(s, "date", "context", CONTEXTS, edges)
+    ties = _count(t, "_first", "kind", TIE_KINDS, edges)
+    direction = [
+        "within"
+        if (str(a) in area and str(b) in area)
+        else ("into" if str(b) in area else "out_of")
+        for a, b in zip(r["from_authority"], r["to_authority"], strict=True)
+    ]
+    relocations = _count(r.assign(_dir=direction), "date", "_dir", _RELOCATION_DIRECTIONS, edges)
+
+    # Young people: active per period, and first recorded.
+    events = pd.concat(
+        [
+            pd.DataFrame({"person": s["person_id"].astype(str), "date": s["date"]}),
+            pd.DataFrame({"person": t["person_a"].astype(str), "date": t["_first"]}),
+            pd.DataFrame({"person": t["person_b"].astype(str), "date": t["_first"]}),
+        ],
+        ignore_index=True,
+    )
+    people = pd.DataFrame(0, index=edges, columns=list(_PEOPLE_MEASURES), dtype="int64")
+    if len(events):
+        events["bin"] = _bin_of(events["date"], edges)
+        active = events.groupby("bin")["person"].nunique()
+        new = events.groupby("person")["bin"].min().value_counts()
+        counts = people.to_numpy(copy=True)
+        for i, n in active.items():
+            counts[cast(int, i), 0] = int(n)
+        for i, n in new.items():
+            counts[cast(int, i), 1] = int(n)
+        counts[:, 2] = np.cumsum(counts[:, 1])
+        people = pd.DataFrame(counts, index=edges, columns=list(_PEOPLE_MEASURES))
+    n = TREND_PERIODS
+    trend: tuple[int | str, int | str] | None = None
+    if len(edges) >= 2 * n:
+        binned = events["bin"] if len(events) else pd.Series(dtype="int64")
+        recent = events["person"][binned >= len(edges) - n].nunique() if len(events) else 0
+        before = (
+            events["person"][(binned >= len(edges) - 2 * n) & (binned < len(edges) - n)].nunique()
+            if len(events)
+            else 0
+        )
+        trend = (int(recent), int(before))
+        if audience == "public":
+            trend = (rule.display(trend[0]), rule.display(trend[1]))
+
+    table = pd.concat(
+        {"people": people, "sightings": sightings, "ties": ties, "relocations": relocations},
+        axis=1,
+    )
+    table.columns = columns
+    table.index.name = "period"
+    if audience == "public":
+        shown = table.astype(object)
+        for col in table.columns:
+            shown[col] = [rule.display(int(v)) for v in table[col]]
+        table = shown
+    table.attrs.update(
+        {
+            "first_date": first.date(),
+            "last_date": last.date(),
+            "title": label,
+            "freq": freq,
+            "audience": audience,
+            "rule": rule if audience == "public" else None,
+            "trend": trend,
+        }
+    )
+    return table
+
+
+# --------------------------------------------------------------------------- figure
+
+
+def _values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Heights to draw: numbers as they are, withheld cells as 0 (not drawn)."""
+    return frame.map(lambda v: float(v) if isinstance(v, int | float | np.integer) else 0.0)
+
+
+def _stacked(
+    ax: Axes,
+    x: pd.DatetimeIndex,
+    width: float,
+    frame: pd.DataFrame,
+    colours: dict[str, str],
+    labels: dict[str, str] | None = None,
+) -> None:
+    heights = _values(frame)
+    bottom = np.zeros(len(frame))
+    for cat in frame.columns:
+        h = heights[cat].to_numpy(dtype=float)
+        if not h.any():
+            continue
+        ax.bar(
+            x,
+            h,
+            width=width,
+            bottom=bottom,
+            color=colours.get(str(cat), "#999999"),
+            edgecolor="white",
+            linewidth=0.4,
+            label=(labels or {}).get(str(cat), str(cat).replace("_", " ")),
+            align="edge",
+        )
+        bottom += h
+
+
+def timeline(
+    ds: Dataset,
+    *,
+    context: ContextLike = None,
+    contexts_table: pd.DataFrame | None = None,
+    authority: str | None = None,
+    freq: str = "MS",
+    audience: Audience = "public",
+    min_count: int | None = None,
+    round_to: int | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    path: str | os.PathLike[str] | None = None,
+    title: str | None = None,
+    figsize: tuple[float, float] = (11.0, 9.0),
+    dpi: int = 150,
+) -> MplFigure:
+    """Draw when a context (or an authority's records) formed and whether it grows.
+
+    Four panels share the time axis: young people (active per period, and everyone
+    recorded so far), sightings per abuse context, ties first recorded per kind, and
+    relocations into and out of the area. The first record is marked, and the
+    subtitle compares the young people active in the last three periods with the
+    three before.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    context, contexts_table, authority, freq
+        As for :func:`timeline_table`.
+    audience : {"public", "partnership"}, default "public"
+        ``"public"``: counts under the small-count rule; a segment under ``min_count``
+        is not drawn and the others are drawn at their rounded height.
+        ``"partnership"``: exact counts, and the PARTNERSHIP ONLY banner.
+    min_count, round_to : int, optional
+        The small-count rule of public output.
+    since, until, min_reliability
+        As for :func:`timeline_table`.
+    path : str or path-like, optional
+        Save the figure here, atomically (``.png``, ``.svg`` or ``.pdf``).
+    title : str, optional
+        Title of the figure.
+    figsize : tuple of float, default (11, 9)
+        Figure size in inches.
+    dpi : int, default 150
+        Resolution of raster output.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas; no display needed). Each panel's bars carry the
+        category as their label; the counts drawn are those of :func:`timeline_table`
+        with the same arguments.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure as MplFigure
+
+    table = timeline_table(
+        ds,
+        context=context,
+        contexts_table=contexts_table,
+        authority=authority,
+        freq=freq,
+        audience=audience,
+        min_count=min_count,
+        round_to=round_to,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+    )
+    public = audience == "public"
+    rule: SuppressionRule | None = table.attrs["rule"]
+    selected = table.attrs["title"]
+    fig = MplFigure(figsize=figsize, dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(4, 1, sharex=True, height_ratios=[1.0, 1.4, 1.0, 0.8])
+    if title is None:
+        title = "Timeline" + (f": {selected}" if selected else ": all records")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=14, fontweight="bold")
+    footer = (
+        f"Public figure. {rule.describe()} Withheld segments are not drawn."
+        if rule is not None
+        else "PARTNERSHIP ONLY – pseudonymised personal data: do not share outside the "
+        "information-sharing agreement. Exact counts."
+    )
+    fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5)
+    if table.empty:
+        axes[0].text(
+            0.5,
+            0.5,
+            "No records in this selection",
+            ha="center",
+            va="center",
+            transform=axes[0].transAxes,
+        )
+        for ax in axes:
+            ax.set_yticks([])
+        return _finish(fig, path)
+    x = pd.DatetimeIndex(table.index)
+    step = (x[1] - x[0]).days if len(x) > 1 else 28
+    width = 0.85 * step
+    first, last = table.attrs["first_date"], table.attrs["last_date"]
+
+    # Young people.
+    ax = axes[0]
+    people = _values(pd.DataFrame(table["people"]))
+    ax.bar(
+        x,
+        people["active"],
+        width=width,
+        align="edge",
+        color="#BDBDBD",
+        label="active in the period",
+    )
+    ax.step(
+        [*x, x[-1] + pd.Timedelta(days=step)],
+        [*people["cumulative"], people["cumulative"].iloc[-1]],
+        where="post",
+        color=PEOPLE_COLOUR,
+        lw=1.8,
+        label="recorded so far",
+    )
+    ax.set_ylabel("Young people")
+
+    # Sightings by abuse context.
+    _stacked(axes[1], x, width, pd.DataFrame(table["sightings"]), CONTEXT_COLOURS)
+    axes[1].set_ylabel("Sightings")
+    # Ties first recorded.
+    _stacked(axes[2], x, width, pd.DataFrame(table["ties"]), TIE_COLOURS)
+    axes[2].set_ylabel("Ties first\nrecorded")
+    # Relocations.
+    _stacked(
+        axes[3],
+        x,
+        width,
+        pd.DataFrame(table["relocations"]),
+        RELOCATION_COLOURS,
+        {"into": "into the area", "out_of": "out of the area", "within": "within the area"},
+    )
+    axes[3].set_ylabel("Relocations")
+    headings = ("young people", "by abuse context", "by kind", "of its young people")
+    for ax, heading in zip(axes, headings, strict=True):
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:
+            ax.legend(
+                handles,
+                labels,
+                loc="upper left",
+                bbox_to_anchor=(1.005, 1.0),
+                fontsize=7.5,
+                frameon=False,
+                title=heading,
+                title_fontsize=8,
+            )
+        else:
+            ax.text(
+                0.5,
+                0.5,
+                "none, or all withheld (under the small-count rule)" if public else "none",
+                ha="center",
+                va="center",
+                color="#777",
+                fontsize=8,
+                transform=ax.transAxes,
+            )
+    first_ts = pd.Timestamp(first)
+    for ax in axes:
+        ax.axvline(first_ts, color="#A50026", lw=0.9, ls=(0, (4, 3)))
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.margins(x=0.01)
+    axes[0].annotate(
+        f"first record {first_ts:%-d %b %Y}",
+        (first_ts, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -2),
+        textcoords="offset points",
+        fontsize=7.5,
+        color="#A50026",
+        va="top",
+    )
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    axes[-1].xaxis.set_major_locator(locator)
+    axes[-1].xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+    bits = [f"Records {pd.Timestamp(first):%-d %b %Y} to {pd.Timestamp(last):%-d %b %Y}"]
+    if min_reliability != "unverified":
+        bits.append(f"{min_reliability} or better")
+    bits.append(_trend(table))
+    bits.append("Public figure: aggregates only" if public else "Partnership figure")
+    axes[0].set_title(" · ".join(b for b in bits if b), fontsize=9, loc="left")
+    return _finish(fig, path)
+
+
+def _trend(table: pd.DataFrame) -> str:
+    """Distinct young people active in the last periods and in the periods before."""
+    trend = table.attrs.get("trend")
+    if trend is None:
+        return ""
+    n = TREND_PERIODS
+    return f"young people active in the last {n} periods: {trend[0]} (the {n} before: {trend[1]})"
+
+
+def _finish(fig: MplFigure, path: str | os.PathLike[str] | None) -> MplFigure:
+    if path is not None:
+        final = Path(path)
+        fmt = final.suffix.lstrip(".").lower() or "png"
+        if fmt not in ("png", "svg", "pdf"):
+            raise ValueError(f"cannot save a timeline as {final.suffix!r}: use .png, .svg or .pdf")
+        with atomic_path(final) as tmp:
+            fig.savefig(tmp, format=fmt)
+    return fig

@@ -1,0 +1,569 @@
+"""Peer-group diagrams: elements, styles and audiences checked from the data; the page offline.
+
+A hand-built group on the fictional demo region:
+
+    A = Northmere (X09000001), B = Harrowfield (X09000002), C = Eastwick Vale (X09000006)
+    people  a1-a4 live in A, b1, b2 in B, c1 in C; c1 was relocated C -> A
+    places  v1 hotel in A ("<b>Hotel</b>" label), v2 park in B
+    ties    a1-a2 friend confirmed, a1-a2 associate reported (two lines, bowed apart),
+            a1-b1 partner unverified (across A-B: dashed, wide),
+            c1->a3 exploiter reported (across C-A: arrow from c1), b1-b2 sibling corroborated
+    sightings  a1@v1 twice (unverified, reported), b1@v1 unverified (across),
+               b2@v2 confirmed, a4@v2 reported (across)
+
+Record level: 7 young people + 2 places = 9 nodes; 5 ties + 4 person-place pairs = 9 lines.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import peermap
+import test_browser
+from peermap import _assets
+from peermap.diagrams import (
+    AUTHORITY_COLOURS,
+    CROSS_FACTOR,
+    FLOW_COLOURS,
+    NODE_OUTLINE,
+    PLACE_SIDE,
+    RING_COLOUR,
+    RING_WIDTH,
+    SIGHTING_COLOUR,
+    SIGHTING_CROSS_COLOUR,
+    TIE_COLOURS,
+    TIE_WIDTH,
+    UNVERIFIED_DASH,
+    context_subset,
+    peer_diagram,
+)
+from peermap.synthetic import scenario
+
+# The harness of tests/test_browser.py, its ``browser`` fixture registered here as
+# ``chromium``: headless chromium, every non-file request refused and recorded, console
+# errors collected; on CI a missing browser fails instead of skipping.
+chromium = test_browser.browser
+
+A, B, C = "X09000001", "X09000002", "X09000006"
+PEOPLE = {"a1": A, "a2": A, "a3": A, "a4": A, "b1": B, "b2": B, "c1": C}
+
+
+@pytest.fixture(scope="module")
+def group() -> peermap.Dataset:
+    people = pd.DataFrame(
+        {
+            "person_id": list(PEOPLE),
+            "home_authority": list(PEOPLE.values()),
+            "age": [14, 15, 15, 16, 14, 13, 17],
+        }
+    )
+    places = pd.DataFrame(
+        {
+            "place_id": ["v1", "v2"],
+            "kind": ["hotel", "park"],
+            "easting": [693500.0, 700821.0],
+            "northing": [315500.0, 315400.0],
+            "label": ["<b>Hotel</b></script>", ""],
+        }
+    )
+    ties = pd.DataFrame(
+        [
+            ("a1", "a2", "friend", "2024-01-05", "", "police", "confirmed"),
+            ("a1", "a2", "associate", "2024-02-05", "", "school", "reported"),
+            ("a1", "b1", "partner", "2024-03-01", "2024-04-01", "school", "unverified"),
+            ("c1", "a3", "exploiter", "2024-05-01", "", "police", "reported"),
+            ("b1", "b2", "sibling", "2024-01-01", "", "social_care", "corroborated"),
+        ],
+        columns=[
+            "person_a",
+            "person_b",
+            "kind",
+            "first_seen",
+            "last_seen",
+            "source",
+            "reliability",
+        ],
+    )
+    sightings = pd.DataFrame(
+        [
+            ("a1", "v1", "2024-02-01", "cse", "police", "unverified"),
+            ("a1", "v1", "2024-03-01", "cse", "police", "reported"),
+            ("b1", "v1", "2024-03-02", "cce", "school", "unverified"),
+            ("b2", "v2", "2024-04-01", "bullying", "school", "confirmed"),
+            ("a4", "v2", "2024-04-02", "bullying", "school", "reported"),
+        ],
+        columns=["person_id", "place_id", "date", "context", "source", "reliability"],
+    )
+    relocations = pd.DataFrame(
+        [("c1", C, A, "2024-04-20", "care_placement")],
+        columns=["person_id", "from_authority", "to_authority", "date", "kind"],
+    )
+    return peermap.read_dataset(
+        {
+            "people": people,
+            "places": places,
+            "ties": ties,
+            "sightings": sightings,
+            "relocations": relocations,
+        },
+        boundaries=peermap.demo_boundaries(),
+    )
+
+
+@pytest.fixture(scope="module")
+def diagram(group: peermap.Dataset) -> peermap.diagrams.PeerDiagram:
+    return peer_diagram(group, audience="partnership", seed=3)
+
+
+def _edge(d: Any, u: str, v: str, kind: str | None = None) -> pd.Series:
+    e = d.edges
+    hit = e[(e["u"] == u) & (e["v"] == v)]
+    if kind is not None:
+        hit = hit[hit["kind"] == kind]
+    assert len(hit) == 1, (u, v, kind, hit)
+    return hit.iloc[0]
+
+
+# --------------------------------------------------------------------------- record level
+
+
+def test_nodes_are_the_young_people_and_places(diagram: Any) -> None:
+    nodes = diagram.nodes.set_index("id")
+    assert diagram.info.level == "people"
+    assert len(nodes) == 9
+    assert (nodes["type"] == "person").sum() == 7 and (nodes["type"] == "place").sum() == 2
+    people = nodes[nodes["type"] == "person"]
+    assert set(people.index) == set(PEOPLE)
+    assert (people["shape"] == "circle").all()
+    assert (nodes.loc[["v1", "v2"], "shape"] == "square").all()
+    assert (nodes.loc[["v1", "v2"], "size"] == PLACE_SIDE).all()
+    # Partnership: pseudonyms (and place labels) are the labels.
+    assert people["label"].to_dict() == {p: p for p in PEOPLE}
+    assert nodes.loc["v1", "label"] == "<b>Hotel</b></script>"
+    assert nodes.loc["v2", "label"] == "v2"
+
+
+def test_colours_follow_authorities_with_a_named_legend(diagram: Any) -> None:
+    nodes = diagram.nodes.set_index("id")
+    colours = dict(
+        zip(diagram.info.authorities["code"], diagram.info.authorities["colour"], strict=True)
+    )
+    # Seven demo authorities, no more than the palette: colours in code order, stable.
+    demo_codes = sorted(peermap.demo_boundaries()["code"])
+    for code in (A, B, C):
+        assert colours[code] == AUTHORITY_COLOURS[demo_codes.index(code)]
+    for person, home in PEOPLE.items():
+        assert nodes.loc[person, "colour"] == colours[home]
+        assert nodes.loc[person, "authority"] == home
+    # Places take the colour of the authority they lie in.
+    assert nodes.loc["v1", "colour"] == colours[A] and nodes.loc["v1", "authority"] == A
+    assert nodes.loc["v2", "colour"] == colours[B]
+    assert len(set(colours.values())) == 3
+    names = diagram.info.authorities.set_index("code")["name"].to_dict()
+    assert names == {A: "Northmere", B: "Harrowfield", C: "Eastwick Vale"}
+    page = diagram.to_html()
+    for name in names.values():
+        assert html.escape(name) in page
+
+
+def test_relocated_young_people_carry_a_ring(diagram: Any) -> None:
+    nodes = diagram.nodes.set_index("id")
+    assert nodes.index[nodes["relocated"]].tolist() == ["c1"]
+    assert nodes.loc["c1", "outline"] == RING_COLOUR
+    assert nodes.loc["c1", "outline_width"] == RING_WIDTH
+    others = nodes[(nodes["type"] == "person") & ~nodes["relocated"]]
+    assert (others["outline"] == NODE_OUTLINE).all()
+    assert (others["outline_width"] < RING_WIDTH).all()
+    assert "Eastwick Vale → Northmere" in nodes.loc["c1", "tip"]
+
+
+def test_ties_are_styled_by_kind_reliability_and_reach(diagram: Any) -> None:
+    edges = diagram.edges
+    ties = edges[edges["type"] == "tie"]
+    assert len(ties) == 5 and len(edges) == 9
+    for t in ties.itertuples():
+        assert t.colour == TIE_COLOURS[t.kind]
+        assert (t.dash == UNVERIFIED_DASH) == (t.reliability == "unverified")
+    partner = _edge(diagram, "a1", "b1", "partner")
+    assert partner["dash"] == UNVERIFIED_DASH and partner["cross_authority"]
+    assert partner["width"] == pytest.approx(TIE_WIDTH * CROSS_FACTOR)
+    friend = _edge(diagram, "a1", "a2", "friend")
+    assert friend["dash"] is None and not friend["cross_authority"]
+    assert friend["width"] == pytest.approx(TIE_WIDTH)
+    exploiter = _edge(diagram, "c1", "a3", "exploiter")
+    assert exploiter["directed"] and exploiter["cross_authority"]
+    assert exploiter["width"] > partner["width"]
+    assert exploiter["colour"] == TIE_COLOURS["exploiter"]
+    assert ties["directed"].sum() == 1
+    assert ties["agency"].tolist().count("police") == 2
+    # Cross-authority ties are drawn last, above the others.
+    assert ties["cross_authority"].tolist() == sorted(ties["cross_authority"].tolist())
+
+
+def test_sightings_join_people_to_places(diagram: Any) -> None:
+    s = diagram.edges[diagram.edges["type"] == "sighting"]
+    assert len(s) == 4
+    a1 = _edge(diagram, "a1", "v1")
+    assert a1["count"] == 2 and a1["reliability"] == "reported" and a1["dash"] is None
+    assert a1["colour"] == SIGHTING_COLOUR and not a1["cross_authority"]
+    b1 = _edge(diagram, "b1", "v1")
+    assert b1["cross_authority"] and b1["colour"] == SIGHTING_CROSS_COLOUR
+    assert b1["dash"] == UNVERIFIED_DASH
+    a4 = _edge(diagram, "a4", "v2")
+    assert a4["cross_authority"] and a4["dash"] is None
+    assert not _edge(diagram, "b2", "v2")["cross_authority"]
+    assert a1["width"] > b1["width"]  # two sightings against one
+
+
+def test_lines_start_and_end_at_their_nodes_and_parallel_ties_bow_apart(diagram: Any) -> None:
+    xy = diagram.nodes.set_index("id")[["x", "y"]]
+    for e in diagram.edges.itertuples():
+        assert tuple(e.points[0]) == pytest.approx(tuple(xy.loc[e.u]))
+        assert tuple(e.points[-1]) == pytest.approx(tuple(xy.loc[e.v]))
+    friend = np.asarray(_edge(diagram, "a1", "a2", "friend")["points"])
+    associate = np.asarray(_edge(diagram, "a1", "a2", "associate")["points"])
+    assert len(friend) > 2 and len(associate) > 2
+    mid_f, mid_a = friend[len(friend) // 2], associate[len(associate) // 2]
+    assert np.hypot(*(mid_f - mid_a)) > 5  # visibly two lines
+    assert len(_edge(diagram, "b1", "b2")["points"]) == 2  # a lone tie is straight
+
+
+def test_layout_is_deterministic_for_a_seed(group: peermap.Dataset) -> None:
+    a = peer_diagram(group, audience="partnership", seed=11)
+    b = peer_diagram(group, audience="partnership", seed=11)
+    c = peer_diagram(group, audience="partnership", seed=12)
+    pd.testing.assert_frame_equal(a.nodes, b.nodes)
+    pd.testing.assert_frame_equal(a.edges, b.edges)
+    assert a.to_html() == b.to_html()
+    assert not np.allclose(a.nodes[["x", "y"]], c.nodes[["x", "y"]])
+    # Positions stay inside the layout box, and no two nodes sit on one another.
+    xy = a.nodes[["x", "y"]].to_numpy()
+    assert (xy[:, 0] >= 0).all() and (xy[:, 0] <= 1000).all()
+    assert (xy[:, 1] >= 0).all() and (xy[:, 1] <= 700).all()
+    dist = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(dist, np.inf)
+    assert dist.min() > 12
+
+
+def test_labels_can_be_left_off(group: peermap.Dataset) -> None:
+    d = peer_diagram(group, audience="partnership", labels=False)
+    assert (d.nodes["label"] == "").all()
+    assert "a1" in d.nodes.set_index("id").loc["a1", "tip"]  # tooltips keep the pseudonym
+
+
+def test_a_list_of_young_people_and_a_time_window(group: peermap.Dataset) -> None:
+    d = peer_diagram(group, context=["a1", "b1"], audience="partnership")
+    assert set(d.nodes["id"]) == {"a1", "b1", "v1"}
+    assert d.edges[d.edges["type"] == "tie"]["kind"].tolist() == ["partner"]
+    assert d.info.title == "Peer-group diagram: 2 young people"
+    # Ties active from April: the partner tie (to 1 April) and the exploiter tie (May).
+    recent = peer_diagram(group, audience="partnership", since="2024-04-01")
+    assert set(recent.edges.loc[recent.edges["type"] == "tie", "kind"]) == {
+        "partner",
+        "exploiter",
+    }
+    firm = peer_diagram(group, audience="partnership", min_reliability="corroborated")
+    assert set(firm.edges.loc[firm.edges["type"] == "tie", "kind"]) == {"friend", "sibling"}
+    assert firm.info.subtitle.count("corroborated or better") == 1
+
+
+def test_context_from_a_precomputed_contexts_table() -> None:
+    ds = scenario(peermap.demo_boundaries(), n_people=600, seed=5).dataset
+    table = peermap.contexts(ds)
+    row = table.iloc[0]
+    d = peer_diagram(
+        ds, context=int(row["context_id"]), contexts_table=table, audience="partnership"
+    )
+    people = d.nodes[d.nodes["type"] == "person"]
+    places = d.nodes[d.nodes["type"] == "place"]
+    assert sorted(people["id"]) == sorted(row["people"])
+    assert sorted(places["id"]) == sorted(row["places"])
+    assert len(d.edges[d.edges["type"] == "tie"]) == row["n_ties"]
+    sub, label = context_subset(ds, context=int(row["context_id"]), contexts_table=table)
+    assert label == f"context {int(row['context_id'])}"
+    assert len(d.edges[d.edges["type"] == "sighting"]) == len(
+        sub.sightings.drop_duplicates(["person_id", "place_id"])
+    )
+    with pytest.raises(ValueError, match="no context 999"):
+        peer_diagram(ds, context=999, contexts_table=table)
+    with pytest.raises(ValueError, match="not in the dataset"):
+        peer_diagram(ds, context=["nobody"])
+    with pytest.raises(ValueError, match="lacks"):
+        peer_diagram(ds, context=1, contexts_table=table.drop(columns="places"))
+
+
+def test_trap_house_exploiter_points_at_the_exploited() -> None:
+    sc = scenario(peermap.demo_boundaries(), n_people=600, seed=5)
+    house = sc.truth.trap_houses[0]
+    members = sorted(set(house.people) | set(house.exploiters))
+    d = peer_diagram(sc.dataset, context=members, audience="partnership")
+    exploiter = d.edges[d.edges["kind"] == "exploiter"]
+    assert len(exploiter) > 0
+    assert set(exploiter["u"]) <= set(house.exploiters)
+    assert exploiter["directed"].all()
+    assert d.nodes.set_index("id").loc[house.place_id, "authority"] == house.authority
+
+
+# --------------------------------------------------------------------------- audiences
+
+
+def test_public_diagram_never_shows_a_young_person(group: peermap.Dataset) -> None:
+    d = peer_diagram(group)  # public is the default
+    assert d.info.level == "authorities" and d.info.audience == "public"
+    assert set(d.nodes["type"]) == {"authority"}
+    assert set(d.nodes["id"]) == {A, B, C}
+    page = d.to_html()
+    for text in [*PEOPLE, "v1", "v2", "Hotel"]:
+        assert not re.search(rf"\b{re.escape(text)}\b", page), text
+    assert "PARTNERSHIP ONLY" not in page and "Public diagram" in page
+    # 4, 2 and 1 young people: all under 10, shown as c; every link withheld.
+    nodes = d.nodes.set_index("id")
+    assert nodes["count"].to_dict() == {A: 4, B: 2, C: 1}
+    assert (nodes["shown"] == "c").all()
+    assert nodes.loc[A, "label"] == "Northmere: c"
+    assert d.edges.empty
+    assert any("not drawn" in n for n in d.info.notes)
+    assert d.info.rule is not None and d.info.rule.min_count == peermap.settings.min_count
+
+
+def test_public_links_under_a_lower_threshold(group: peermap.Dataset) -> None:
+    d = peer_diagram(group, min_count=2, round_to=1)
+    nodes = d.nodes.set_index("id")
+    assert nodes["shown"].to_dict() == {A: 4, B: 2, C: "c"}
+    # Ties A-B: a1 and b1, one on each side: withheld (each side needs 2). Sightings:
+    # B->A (b1 at v1) and A->B (a4 at v2) one young person each; relocation C->A one.
+    assert d.edges.empty
+    notes = " ".join(d.info.notes)
+    assert "2 tie links" in notes and "2 sighting links" in notes and "1 relocations" in notes
+    every = peer_diagram(group, min_count=1, round_to=1)
+    e = every.edges.set_index(["type", "u", "v"])
+    assert e.loc[("ties", A, B), "shown"] == 2  # a1 and b1
+    assert e.loc[("ties", A, C), "shown"] == 2  # a3 and c1
+    assert e.loc[("sightings", B, A), "shown"] == 1
+    assert e.loc[("sightings", A, B), "shown"] == 1
+    assert e.loc[("relocations", C, A), "shown"] == 1
+    assert e.loc[("relocations", C, A), "directed"]
+    assert not e.loc[("ties", A, B), "directed"]
+    assert e.loc[("sightings", A, B), "colour"] == FLOW_COLOURS["sightings"]
+    assert len(every.edges) == 5
+
+
+def test_partnership_collapses_above_max_nodes(group: peermap.Dataset) -> None:
+    d = peer_diagram(group, audience="partnership", max_nodes=5)
+    assert d.info.level == "authorities"
+    assert d.nodes.set_index("id")["shown"].to_dict() == {A: 4, B: 2, C: 1}  # exact
+    assert len(d.edges) == 5  # nothing withheld
+    assert any("more than 5 nodes" in n for n in d.info.notes)
+    assert "PARTNERSHIP ONLY" in d.to_html()
+    forced = peer_diagram(group, audience="partnership", collapse=True)
+    assert forced.info.level == "authorities"
+    kept = peer_diagram(group, audience="partnership", max_nodes=5, collapse=False)
+    assert kept.info.level == "people"
+
+
+def test_refusals(group: peermap.Dataset) -> None:
+    with pytest.raises(ValueError, match="always collapsed"):
+        peer_diagram(group, collapse=False)
+    with pytest.raises(ValueError, match="exact counts"):
+        peer_diagram(group, audience="partnership", min_count=10)
+    with pytest.raises(ValueError, match="audience"):
+        peer_diagram(group, audience="everyone")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        peer_diagram(group.people)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def test_page_is_self_contained_and_escapes_labels(diagram: Any) -> None:
+    page = diagram.to_html()
+    assert _assets.external_references(page) == []
+    assert "<script src" not in page and "<link" not in page
+    assert _assets.leaflet_version() in page
+    # The label "<b>Hotel</b></script>" cannot close the script or add markup.
+    assert page.count("</script>") == page.count("<script>")
+    assert "<b>Hotel</b>" not in page
+    assert "PARTNERSHIP ONLY" in page
+
+
+def test_save_html_png_svg_atomically(group: peermap.Dataset, diagram: Any, tmp_path: Path) -> None:
+    html_path = diagram.save(tmp_path / "d.html")
+    assert html_path.read_text(encoding="utf-8") == diagram.to_html()
+    png = diagram.save(tmp_path / "d.png")
+    svg = diagram.save(tmp_path / "d.svg")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in svg.read_bytes()[:400]
+    with pytest.raises(ValueError, match="cannot save"):
+        diagram.save(tmp_path / "d.txt")
+    peer_diagram(group, audience="partnership", seed=3, path=tmp_path / "p.html")
+    assert (tmp_path / "p.html").read_text(encoding="utf-8") == diagram.to_html()
+    # Nothing half-written is left beside the files.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.html", "d.png", "d.svg", "p.html"]
+
+
+def test_static_figure_uses_the_same_colours(diagram: Any) -> None:
+    from matplotlib.colors import to_hex
+
+    fig = diagram.plot()
+    ax = fig.axes[0]
+    line_colours = {to_hex(line.get_color()) for line in ax.get_lines()}
+    assert {c.lower() for c in diagram.edges["colour"]} <= line_colours
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() not in ("-", "solid")]
+    assert len(dashed) == int((diagram.edges["dash"] == UNVERIFIED_DASH).sum())
+    faces = set()
+    for coll in ax.collections:
+        faces |= {to_hex(c) for c in coll.get_facecolors()}
+    assert {c.lower() for c in diagram.nodes["colour"]} <= faces
+    legend_text = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"Northmere", "Harrowfield", "Eastwick Vale"} <= set(legend_text)
+    assert "dashed: unverified" in legend_text
+
+
+def test_notebook_display_is_an_iframe_holding_the_page(diagram: Any) -> None:
+    shown = diagram._repr_html_()
+    assert shown.startswith("<iframe") and "srcdoc=" in shown
+    assert "&lt;script&gt;" in shown
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def _open(chromium: Any, path: Path) -> Any:
+    return test_browser.Page(chromium, path)
+
+
+def test_diagram_opens_offline_with_every_element(
+    chromium: Any, diagram: Any, tmp_path: Path
+) -> None:
+    page = _open(chromium, diagram.save(tmp_path / "diagram.html"))
+    try:
+        assert page.requests == []
+        assert page.errors == []
+        nodes, edges = diagram.nodes, diagram.edges
+        assert page.js("PD.count('person')") == (nodes["type"] == "person").sum() == 7
+        assert page.js("PD.count('place')") == (nodes["type"] == "place").sum() == 2
+        assert page.js("document.querySelectorAll('.pd-place').length") == 2
+        assert page.js("document.querySelectorAll('path.pd-edge').length") == len(edges)
+        assert page.js("document.querySelectorAll('path.pd-tie').length") == 5
+        assert page.js("document.querySelectorAll('path.pd-relocated').length") == 1
+        # Styles as in the data: dashes, colours, widths, the exploiter's arrowhead.
+        dashed = page.js(
+            "Array.from(document.querySelectorAll('path.pd-edge'))"
+            ".filter(p => p.getAttribute('stroke-dasharray')).length"
+        )
+        assert dashed == int((edges["dash"] == UNVERIFIED_DASH).sum()) == 2
+        strokes = page.js(
+            "Array.from(document.querySelectorAll('path.pd-tie'))"
+            ".map(p => [p.getAttribute('stroke'), Number(p.getAttribute('stroke-width'))])"
+        )
+        ties = edges[edges["type"] == "tie"]
+        assert sorted((c.lower(), round(w, 2)) for c, w in strokes) == sorted(
+            (c.lower(), round(float(w), 2))
+            for c, w in zip(ties["colour"], ties["width"], strict=True)
+        )
+        arrows = page.js(
+            "Array.from(document.querySelectorAll('path[marker-end]'))"
+            ".map(p => document.querySelector(p.getAttribute('marker-end').slice(4, -1)) !== null)"
+        )
+        assert arrows == [True]
+        fills = page.js(
+            "Array.from(document.querySelectorAll('path.pd-person'))"
+            ".map(p => p.getAttribute('fill').toLowerCase())"
+        )
+        assert sorted(fills) == sorted(
+            c.lower() for c in nodes.loc[nodes["type"] == "person", "colour"]
+        )
+        # The legend names the authorities; the banner says who may see it.
+        legend = page.js("document.querySelector('.pd-legend').textContent")
+        for name in ("Northmere", "Harrowfield", "Eastwick Vale", "dashed: unverified"):
+            assert name in legend
+        assert "PARTNERSHIP ONLY" in page.js("document.querySelector('.pd-title').textContent")
+        # The hostile place label is shown as text, not markup.
+        labels = page.js(
+            "Array.from(document.querySelectorAll('.pd-label span')).map(s => s.textContent)"
+        )
+        assert "<b>Hotel</b></script>" in labels and "a1" in labels
+        # Hovering a young person shows the tooltip with the pseudonym.
+        x, y = page.js(
+            "(() => { var r = document.querySelector('path.pd-relocated').getBoundingClientRect();"
+            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+        )
+        page.page.mouse.move(x, y, steps=4)
+        page.page.wait_for_function(
+            "() => { var t = document.querySelector('.leaflet-tooltip .pd-tip');"
+            " return t && t.textContent.includes('c1'); }",
+            timeout=3000,
+        )
+        tip = page.js("document.querySelector('.leaflet-tooltip .pd-tip').textContent")
+        assert "Eastwick Vale → Northmere" in tip
+        # Switching ties off removes them.
+        page.page.locator(".leaflet-control-layers-overlays label", has_text="Ties").click()
+        assert page.js("document.querySelectorAll('path.pd-tie').length") == 0
+        page.page.mouse.move(5, 5)
+        shot = tmp_path / "diagram.png"
+        page.page.screenshot(path=str(shot))
+        test_browser._assert_not_blank(shot)
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.page.close()
+
+
+def test_public_diagram_opens_offline_without_pseudonyms(chromium: Any, tmp_path: Path) -> None:
+    ds = scenario(peermap.demo_boundaries(), n_people=600, seed=5).dataset
+    d = peer_diagram(ds, min_count=10, round_to=5)
+    page = _open(chromium, d.save(tmp_path / "public.html"))
+    try:
+        assert page.errors == [] and page.requests == []
+        assert page.js("PD.count('authority')") == len(d.nodes) == 7
+        assert page.js("document.querySelectorAll('path.pd-edge').length") == len(d.edges) > 0
+        assert page.js("document.querySelectorAll('path[marker-end]').length") == int(
+            d.edges["directed"].sum()
+        )
+        text = page.js("document.body.textContent")
+        assert "yp-" not in text and "pl-" not in text
+        shown = page.js(
+            "Array.from(document.querySelectorAll('.pd-flow span')).map(s => s.textContent)"
+        )
+        assert sorted(shown) == sorted(str(v) for v in d.edges["shown"])
+        assert all(int(v) >= 10 for v in shown)
+    finally:
+        page.page.close()
+
+
+def test_without_boundaries() -> None:
+    people = pd.DataFrame(
+        {"person_id": ["a", "b", "c"], "home_authority": ["Camden", "Barnet", "Camden"], "age": 14}
+    )
+    places = pd.DataFrame({"place_id": ["v1"], "kind": ["park"], "lon": [-0.14], "lat": [51.54]})
+    ties = pd.DataFrame(
+        [("a", "b", "exploiter", "2024-01-01"), ("a", "c", "friend", "2024-02-01")],
+        columns=["person_a", "person_b", "kind", "first_seen"],
+    ).assign(source="police", reliability="reported")
+    sightings = pd.DataFrame(
+        [("a", "v1", "2024-01-03", "cse", "police", "reported")],
+        columns=["person_id", "place_id", "date", "context", "source", "reliability"],
+    )
+    ds = peermap.read_dataset(
+        {"people": people, "places": places, "ties": ties, "sightings": sightings}
+    )
+    d = peer_diagram(ds, audience="partnership")
+    nodes = d.nodes.set_index("id")
+    assert nodes.loc["a", "colour"] == nodes.loc["c", "colour"] != nodes.loc["b", "colour"]
+    assert nodes.loc["v1", "colour"] == "#FFFFFF"  # no authority known for the place
+    assert d.info.authorities["name"].tolist() == ["Barnet", "Camden"]
+    assert d.info.attribution == ""
+    assert not d.edges.set_index("u").loc["a", "cross_authority"].all()  # a-v1: unknown
+    assert _edge(d, "a", "b", "exploiter")["cross_authority"]
+    legend = d.to_html()
+    assert "no authority known" in legend
+    public = peer_diagram(ds, min_count=1, round_to=1)
+    assert public.edges[["u", "v", "type", "shown"]].values.tolist() == [
+        ["Barnet", "Camden", "ties", 2]
+    ]
