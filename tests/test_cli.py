@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import io
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -10,11 +14,43 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import shapely
 
-from peermap.cli import main
+import peermap
+from peermap._assets import external_references
+from peermap.cli import COMMANDS, Progress, main
 from peermap.privacy import is_pseudonym, key_fingerprint
+from peermap.schema import TABLE_ORDER, TABLES
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _no_key_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PEERMAP_KEY", raising=False)
+    monkeypatch.delenv("PEERMAP_KEY_FILE", raising=False)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic dataset written as CSV exports by ``peermap demo --out``."""
+    folder = tmp_path_factory.mktemp("exports")
+    assert main(["demo", "--people", "400", "--seed", "3", "--out", str(folder)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("key") / "partnership.key"
+    assert main(["key", str(path)]) == 0
+    return path
+
+
+def _region(exports: Path) -> str:
+    return str(exports / "demo_region.geojson")
+
+
+# --------------------------------------------------------------------------- basics
 
 
 def test_validate_good_folder_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,6 +78,7 @@ def test_bad_input_prints_one_paragraph_without_traceback(
     assert main(["validate", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err
     assert "no such file or folder" in err and "Traceback" not in err
+    assert "\n\n" not in err.strip()
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
@@ -49,6 +86,109 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError):
         main(["--debug", "validate", str(tmp_path / "nowhere")])
+
+
+def test_other_failures_exit_one_with_a_pointer_to_debug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(args: object) -> int:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(COMMANDS, "validate", broken)
+    assert main(["validate", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "RuntimeError: disk on fire" in err and "--debug" in err and "Traceback" not in err
+
+
+def test_missing_input_file_is_bad_input(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "pseudonymise",
+            str(tmp_path / "absent.csv"),
+            str(tmp_path / "out.csv"),
+            "--columns",
+            "id",
+            "--key-file",
+            str(key_file),
+        ]
+    )
+    assert status == 2
+    assert "absent.csv" in capsys.readouterr().err
+
+
+ALL_COMMANDS = (
+    "demo",
+    "validate",
+    "pseudonymise",
+    "assign",
+    "report",
+    "map",
+    "export",
+    "merge",
+    "info",
+    "template",
+    "key",
+)
+
+
+def test_the_issue_commands_all_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    assert set(ALL_COMMANDS) == set(COMMANDS)
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for name in ALL_COMMANDS:
+        assert re.search(rf"^\s+{name}\s", out, re.MULTILINE), name
+
+
+@pytest.mark.parametrize("command", ALL_COMMANDS)
+def test_every_command_help_has_an_example(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^examples?:\n  peermap " + command, out, re.MULTILINE), out
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).with_name("peermap")
+    if not exe.exists():
+        pytest.skip("peermap console script not installed in this environment")
+    result = subprocess.run([str(exe), "validate", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "example" in result.stdout
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_and_erases_itself() -> None:
+    stream = _Terminal()
+    with Progress("report", 3, stream=stream) as progress:
+        progress.step("reading")
+        progress.step("contexts")
+    text = stream.getvalue()
+    assert "peermap report [" in text and "1/3 reading" in text and "2/3 contexts" in text
+    assert text.endswith("\r") and text.split("\r")[-2].strip() == ""  # erased at the end
+
+
+def test_progress_bar_is_silent_when_not_a_terminal(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert Progress("x", 2, stream=io.StringIO()).enabled is False
+    main(["validate", str(exports)])
+    assert "\r" not in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- keys
 
 
 def test_key_writes_a_private_file_and_never_prints_the_key(
@@ -82,12 +222,25 @@ def test_pseudonymise_replaces_columns_with_the_partnership_pseudonyms(
     assert key.read_text().strip() not in capsys.readouterr().out
 
 
-def test_console_script_is_installed() -> None:
-    exe = Path(sys.executable).with_name("peermap")
-    if not exe.exists():
-        pytest.skip("peermap console script not installed in this environment")
-    result = subprocess.run([str(exe), "validate", "--help"], capture_output=True, text=True)
-    assert result.returncode == 0 and "example" in result.stdout
+def test_no_command_overwrites_a_key_file(
+    tmp_path: Path, exports: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = tmp_path / "partnership.key"
+    main(["key", str(key)])
+    secret = key.read_text()
+    src = tmp_path / "in.csv"
+    src.write_text("local_id\nCH-1\n")
+    assert (
+        main(["pseudonymise", str(src), str(key), "--columns", "local_id", "--key-file", str(key)])
+        == 2
+    )
+    assert main(["map", str(exports), "-o", str(key)]) == 2
+    assert main(["template", str(key), "--force"]) == 2
+    assert key.read_text() == secret
+    assert "never overwrites a key file" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- demo
 
 
 def test_demo_summarises_a_scenario_and_its_cross_border_contexts(
@@ -100,3 +253,483 @@ def test_demo_summarises_a_scenario_and_its_cross_border_contexts(
     assert "trap houses" in out and "county lines" in out
     assert "span authorities" in out and "hotspot venues:" in out
     assert "Northmere" in out or "Harrowfield" in out  # authorities by name, not code
+
+
+def test_demo_out_writes_exports_that_validate_cleanly(
+    exports: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert sorted(p.name for p in exports.iterdir()) == sorted(
+        [*(f"{t}.csv" for t in TABLE_ORDER), "demo_region.geojson"]
+    )
+    people = pd.read_csv(exports / "people.csv", dtype=str)
+    assert list(people.columns) == list(TABLES["people"].names)
+    assert len(people) == 400
+    assert main(["validate", str(exports), "--boundaries", _region(exports)]) == 0
+    out = capsys.readouterr().out
+    assert "0 error(s), 0 warning(s)" in out
+    # The copied region is still known to be fictional: no ONS attribution on it.
+    from peermap.cli import load_boundaries_file
+
+    assert load_boundaries_file(_region(exports)).attrs.get("fictional") is True
+
+
+# --------------------------------------------------------------------------- template
+
+
+def _validation_for(ws: object, cell: str) -> object:
+    rules = [dv for dv in ws.data_validations.dataValidation if cell in dv]  # type: ignore[attr-defined]
+    assert len(rules) == 1, f"{cell}: {len(rules)} validation rules"
+    return rules[0]
+
+
+def _excel_list(rule: object) -> list[str]:
+    formula = rule.formula1  # type: ignore[attr-defined]
+    assert formula.startswith('"') and formula.endswith('"') and len(formula) <= 257
+    return formula[1:-1].split(",")
+
+
+def test_template_has_a_sheet_per_table_headers_guidance_and_dropdowns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    path = tmp_path / "collection.xlsx"
+    assert main(["template", str(path)]) == 0
+    assert "dropdown lists" in capsys.readouterr().out
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["guidance", *TABLE_ORDER]
+    guidance = " ".join(str(c.value) for row in wb["guidance"].iter_rows() for c in row if c.value)
+    assert "Never type names, dates of birth" in guidance and "reliability" in guidance
+    enum_columns = 0
+    for table in TABLE_ORDER:
+        ws = wb[table]
+        headers = [c.value for c in ws[1]]
+        assert headers == list(TABLES[table].names)
+        for i, col in enumerate(TABLES[table].columns, start=1):
+            letter = get_column_letter(i)
+            if col.type == "enum":
+                enum_columns += 1
+                for cell in (f"{letter}2", f"{letter}5001"):
+                    rule = _validation_for(ws, cell)
+                    assert rule.type == "list"  # type: ignore[attr-defined]
+                    assert rule.showErrorMessage and rule.errorStyle == "stop"  # type: ignore[attr-defined]
+                    assert _excel_list(rule) == list(col.values)
+                    # Excel refuses anything outside the list: a misspelt value is not in it.
+                    assert "hotel_room" not in _excel_list(rule)
+                    assert "Police" not in _excel_list(rule) or col.name != "source"
+                assert not [dv for dv in ws.data_validations.dataValidation if f"{letter}1" in dv]
+    # Every enumerated column of the schema was checked: kinds, contexts, sources, ...
+    assert enum_columns == sum(
+        1 for t in TABLE_ORDER for c in TABLES[t].columns if c.type == "enum"
+    )
+    assert enum_columns >= 9
+
+
+def _point_inside(bounds: object, code: str) -> tuple[float, float]:
+    geom = bounds.set_index("code").geometry[code]  # type: ignore[attr-defined]
+    p = geom.representative_point()
+    return float(p.x), float(p.y)
+
+
+def test_template_filled_in_reads_back_with_no_problems(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "collection.xlsx"
+    assert main(["template", str(path)]) == 0
+    bounds = peermap.demo_boundaries()
+    x, y = _point_inside(bounds, "X09000001")
+    wb = load_workbook(path)
+    wb["people"].append(["CH-1001", "Northmere", 14, "F", "no"])
+    wb["people"].append(["CH-1002", "X09000002", 16, "M", "yes"])
+    wb["people"].append(["CH-1003", "Harrowfield", 15, None, None])
+    wb["places"].append(["V1", "hotel", None, None, x, y, "hotel by the station"])
+    wb["places"].append(["V2", "transport_hub", None, None, x + 200, y + 100, None])
+    wb["ties"].append(
+        ["CH-1001", "CH-1002", "friend", dt.date(2024, 3, 1), None, "school", "reported"]
+    )
+    wb["ties"].append(
+        [
+            "CH-1003",
+            "CH-1001",
+            "exploiter",
+            dt.date(2024, 4, 2),
+            dt.date(2024, 5, 1),
+            "police",
+            "corroborated",
+        ]
+    )
+    wb["sightings"].append(["CH-1001", "V1", dt.date(2024, 3, 5), "cse", "police", "confirmed"])
+    wb["sightings"].append(
+        ["CH-1002", "V2", dt.date(2024, 3, 9), "missing_episode", "social_care", "unverified"]
+    )
+    wb["relocations"].append(
+        ["CH-1002", "X09000002", "X09000001", dt.date(2024, 2, 1), "care_placement"]
+    )
+    wb.save(path)
+    ds = peermap.read_dataset(path, boundaries=bounds, strict=False)
+    assert ds.report.problems == []
+    assert ds.counts == {"people": 3, "places": 2, "ties": 2, "sightings": 2, "relocations": 1}
+    assert ds.people["home_authority"].tolist() == ["X09000001", "X09000002", "X09000002"]
+    assert (ds.places["assignment"] == "within").all()
+    # ... and the command that practitioners' analysts run on it agrees.
+    assert main(["validate", str(path), "--boundaries", str(_demo_file(tmp_path))]) == 0
+
+
+def _demo_file(tmp_path: Path) -> Path:
+    from peermap.cli import _demo_region_file
+
+    target = tmp_path / "region.geojson"
+    target.write_bytes(_demo_region_file().read_bytes())
+    return target
+
+
+def test_template_offers_the_authorities_of_the_boundaries(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "collection.xlsx"
+    assert main(["template", str(path), "--boundaries", str(_demo_file(tmp_path))]) == 0
+    wb = load_workbook(path)
+    assert wb["authority_list"].sheet_state == "hidden"
+    names = [c.value for c in wb["authority_list"]["A"]]
+    assert "Northmere" in names and len(names) == 7
+    rule = _validation_for(wb["people"], "B2")
+    assert rule.formula1.startswith("'authority_list'!")  # type: ignore[attr-defined]
+    assert rule.errorStyle == "warning"  # type: ignore[attr-defined]  # codes still allowed
+    assert peermap.read_dataset(path).counts["people"] == 0
+
+
+def test_template_never_replaces_a_workbook_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "collection.xlsx"
+    path.write_bytes(b"filled in by practitioners")
+    assert main(["template", str(path)]) == 2
+    assert path.read_bytes() == b"filled in by practitioners"
+    assert "--force" in capsys.readouterr().err
+    assert main(["template", str(path), "--force"]) == 0
+    assert main(["template", str(tmp_path / "collection.csv")]) == 2
+
+
+# --------------------------------------------------------------------------- assign
+
+
+def test_assign_reports_the_four_outcomes_and_writes_the_authorities(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bounds = peermap.demo_boundaries()
+    geoms = bounds.set_index("code").geometry
+    inside = _point_inside(bounds, "X09000003")
+    border = geoms["X09000001"].boundary.intersection(geoms["X09000002"].boundary)
+    on_border = shapely.line_interpolate_point(shapely.line_merge(border), 0.5, normalized=True)
+    region = bounds.union_all()
+    near = region.buffer(300).exterior.interpolate(0.3, normalized=True)
+    far = region.buffer(5000).exterior.interpolate(0.3, normalized=True)
+    rows = [
+        ("in", "school", *inside),
+        ("edge", "park", on_border.x, on_border.y),
+        ("near", "other", near.x, near.y),
+        ("far", "other", far.x, far.y),
+    ]
+    places = tmp_path / "places.csv"
+    pd.DataFrame(rows, columns=["place_id", "kind", "easting", "northing"]).to_csv(
+        places, index=False
+    )
+    out = tmp_path / "assigned.csv"
+    status = main(
+        ["assign", str(places), "--boundaries", str(_demo_file(tmp_path)), "-o", str(out)]
+    )
+    text = capsys.readouterr().out
+    assert status == 0, text
+    for outcome in ("within", "on_boundary", "nearest", "outside"):
+        assert re.search(rf"^  {outcome}\s+1\s", text, re.MULTILINE), text
+    assert "outside every authority: far" in text
+    frame = pd.read_csv(out, dtype=str).set_index("place_id")
+    assert frame.loc["in", "authority_code"] == "X09000003"
+    assert frame.loc["edge", "authority_code"] == "X09000001"  # the lowest code of the two
+    assert frame.loc["edge", "assignment"] == "on_boundary"
+    assert frame.loc["near", "assignment"] == "nearest"
+    assert pd.isna(frame.loc["far", "authority_code"])
+    assert list(frame.columns[-3:]) == ["authority_code", "authority_name", "assignment"]
+
+
+def test_assign_sets_bad_rows_aside_and_exits_two(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bounds = peermap.demo_boundaries()
+    x, y = _point_inside(bounds, "X09000003")
+    places = tmp_path / "places.csv"
+    places.write_text(f"place_id,kind,easting,northing\nok,park,{x},{y}\nbad,castle,{x},{y}\n")
+    out = tmp_path / "assigned.csv"
+    status = main(
+        ["assign", str(places), "--boundaries", str(_demo_file(tmp_path)), "-o", str(out)]
+    )
+    assert status == 2
+    text = capsys.readouterr().out
+    assert "castle" in text and "1 row(s) with errors were set aside" in text
+    assert pd.read_csv(out)["place_id"].tolist() == ["ok"]
+
+
+def test_assign_refuses_identifying_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    places = tmp_path / "places.csv"
+    places.write_text("place_id,kind,easting,northing,postcode\nok,park,700000,310000,N1 9GU\n")
+    status = main(["assign", str(places), "--boundaries", str(_demo_file(tmp_path)), "-o", "x.csv"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "postcode" in err and "N1 9GU" not in err
+
+
+# --------------------------------------------------------------------------- map and report
+
+
+def test_map_writes_a_public_offline_map(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "hotspots.html"
+    args = ["map", str(exports), "--boundaries", _region(exports), "-o", str(out)]
+    assert main([*args, "--tiles", "none"]) == 0
+    text = capsys.readouterr().out
+    assert "audience: public (Counts under 10 are suppressed" in text
+    assert "opens offline" in text
+    page = out.read_text(encoding="utf-8")
+    assert external_references(page) == []
+    assert "yp-" not in page and "pl-" not in page  # no young person, no place id
+    assert "Fictional demonstration boundaries" in page
+
+
+def test_map_as_a_static_figure_and_bad_options(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["map", str(exports), "--boundaries", _region(exports)]
+    png = tmp_path / "map.png"
+    assert main([*base, "-o", str(png), "--layers", "authorities,hotspots"]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    capsys.readouterr()
+    assert main([*base, "-o", str(tmp_path / "map.txt")]) == 2
+    assert main([*base, "-o", str(tmp_path / "m.html"), "--audience", "partnership"]) == 0
+    capsys.readouterr()
+    assert (
+        main(
+            [*base, "-o", str(tmp_path / "m.html"), "--audience", "partnership", "--min-count", "5"]
+        )
+        == 2
+    )
+    assert "exact counts" in capsys.readouterr().err
+    assert main([*base, "-o", str(tmp_path / "m.html"), "--layers", "nonsense"]) == 2
+
+
+def _srcdoc(page: str) -> str:
+    match = re.search(r'<iframe[^>]*srcdoc="([^"]*)"', page)
+    assert match, "no embedded map"
+    return html.unescape(match.group(1))
+
+
+def test_public_html_report_is_self_contained_and_names_nobody(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.html"
+    args = ["report", str(exports), "--boundaries", _region(exports), "-o", str(out)]
+    assert main(args) == 0
+    assert "report (public, html)" in capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    for heading in (
+        "Contexts spanning authorities",
+        "Hotspot venues",
+        "Flows between authorities",
+        "Relocations received",
+        "Map",
+    ):
+        assert f"<h2>{heading}</h2>" in page
+    assert "Public report: aggregates only" in page
+    assert external_references(page) == []
+    embedded = _srcdoc(page)
+    assert "L.map" in embedded or "L.Map" in embedded or "leaflet" in embedded.lower()
+    assert external_references(embedded) == []
+    assert "yp-" not in page and "pl-" not in page
+    venues = page.split("<h2>Hotspot venues</h2>")[1].split("<h2>")[0]
+    assert "<td>fast food</td>" in venues or "<td>school</td>" in venues
+    assert "<td>residential</td>" not in venues  # private homes are never listed
+    # Every count of young people in the tables is withheld or a multiple of 5.
+    table = page.split("<h2>Relocations received</h2>")[1].split("</table>")[0]
+    for cell in re.findall(r'<td class="n">([^<]*)</td>', table):
+        assert cell == "c" or int(cell.replace(",", "")) % 5 == 0
+
+
+def test_markdown_report_links_the_map_written_beside_it(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report" / "summary.md"
+    map_file = tmp_path / "maps" / "partnership map.html"
+    args = ["report", str(exports), "--boundaries", _region(exports), "-o", str(out)]
+    status = main([*args, "--map", str(map_file), "--audience", "partnership", "--top", "3"])
+    assert status == 0
+    text = capsys.readouterr().out
+    assert "PARTNERSHIP ONLY" in text
+    md = out.read_text(encoding="utf-8")
+    assert md.startswith("# ") and "> **PARTNERSHIP ONLY" in md
+    assert "(../maps/partnership%20map.html)" in md
+    assert map_file.is_file() and external_references(map_file.read_text("utf-8")) == []
+    assert "| context | authorities |" in md
+    assert "pl-" in md  # partnership reports name the places
+    assert "## Data quality" in md and "0 error(s)" in md
+    assert "<iframe" not in md
+
+
+def test_report_refuses_unknown_formats_and_same_names(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["report", str(exports), "--boundaries", _region(exports)]
+    assert main([*base, "-o", str(tmp_path / "r.pdf")]) == 2
+    assert ".html" in capsys.readouterr().err
+    same = str(tmp_path / "r.html")
+    assert main([*base, "-o", same, "--map", same]) == 2
+    assert main([*base, "-o", str(tmp_path / "r.html"), "--round-to", "0"]) == 2
+
+
+def test_lenient_reading_reports_rows_set_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.md"
+    assert main(["report", str(DATA / "bad"), "-o", str(out)]) == 2
+    capsys.readouterr()
+    assert main(["report", str(DATA / "bad"), "-o", str(out), "--lenient"]) == 0
+    text = capsys.readouterr().out
+    assert "row(s) with errors were set aside" in text and "without --boundaries" in text
+
+
+# --------------------------------------------------------------------------- packages
+
+
+@pytest.fixture(scope="module")
+def packages(
+    exports: Path, key_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("packages")
+    made = {}
+    for code in ("X09000001", "X09000002"):
+        path = folder / f"{code}.gpkg"
+        status = main(
+            [
+                "export",
+                str(exports),
+                "--boundaries",
+                _region(exports),
+                "-o",
+                str(path),
+                "--producer",
+                code,
+                "--audience",
+                "partnership",
+                "--key-file",
+                str(key_file),
+            ]
+        )
+        assert status == 0
+        made[code] = path
+    return made
+
+
+def test_export_and_info_of_a_package(
+    packages: dict[str, Path], key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = packages["X09000001"]
+    assert main(["info", str(path), "--key-file", str(key_file)]) == 0
+    out = capsys.readouterr().out
+    assert "record schema v1" in out and "X09000001 (Northmere)" in out
+    assert "period           2024-" in out and "people 400" in out
+    assert "verified with the partnership key" in out
+    assert key_file.read_text().strip() not in out
+    assert main(["info", str(path)]) == 0
+    assert "give --key-file to verify" in capsys.readouterr().out
+
+
+def test_info_refuses_a_package_made_with_another_key(
+    packages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.key"
+    main(["key", str(other)])
+    capsys.readouterr()
+    assert main(["info", str(packages["X09000001"]), "--key-file", str(other)]) == 2
+    captured = capsys.readouterr()
+    assert "X09000001" in captured.out  # what the package says is still shown
+    assert "would not link" in captured.err
+
+
+def test_export_needs_an_audience_a_producer_and_for_records_a_key(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["export", str(exports), "--boundaries", _region(exports)]
+    out = str(tmp_path / "p.gpkg")
+    assert main([*base, "-o", out, "--producer", "X09000001"]) == 2
+    assert "--audience partnership" in capsys.readouterr().err
+    assert main([*base, "-o", out, "--audience", "partnership"]) == 2
+    assert main([*base, "-o", out, "--audience", "partnership", "--producer", "X09000001"]) == 2
+    assert "no partnership key" in capsys.readouterr().err
+    assert main([*base, "-o", str(tmp_path / "p.zip")]) == 2
+    agg = tmp_path / "aggregate.gpkg"
+    assert main([*base, "-o", str(agg), "--audience", "aggregate", "--producer", "X09000001"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(agg)]) == 0
+    out_text = capsys.readouterr().out
+    assert "aggregate" in out_text and "flows" in out_text and "min_count=10" in out_text
+
+
+def test_export_graph_and_geojson(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import networkx as nx
+
+    base = ["export", str(exports), "--boundaries", _region(exports)]
+    graphml = tmp_path / "net.graphml"
+    assert main([*base, "-o", str(graphml)]) == 0
+    assert nx.read_graphml(graphml).number_of_nodes() == 400
+    folder = tmp_path / "geojson"
+    assert main([*base, "-o", str(folder), "--format", "geojson"]) == 0
+    assert (folder / "places.geojson").is_file() and (folder / "metadata.json").is_file()
+    assert "PARTNERSHIP ONLY" in capsys.readouterr().out
+
+
+def test_merge_keeps_who_reported_each_record(
+    packages: dict[str, Path], key_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "cluster.gpkg"
+    args = ["merge", *map(str, packages.values()), "-o", str(out), "--producer", "X09000001"]
+    assert main([*args, "--key-file", str(key_file)]) == 0
+    text = capsys.readouterr().out
+    assert "merged 2 package(s): people 400" in text
+    assert "reported by: X09000001, X09000002; 0 disagreement(s)" in text
+    ds = peermap.exchange.read_package(out, key=peermap.load_key(file=key_file))
+    assert set(ds.people["provenance"]) == {"X09000001;X09000002"}
+    assert main(args) == 2  # no key: refused
+    assert "no partnership key" in capsys.readouterr().err
+
+
+def test_map_and_report_read_a_package(
+    packages: dict[str, Path], key_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(packages["X09000002"])
+    out = tmp_path / "r.md"
+    assert main(["report", path, "-o", str(out), "--key-file", str(key_file)]) == 0
+    assert "Harrowfield" in out.read_text(encoding="utf-8")
+    assert main(["report", path, "-o", str(out), "--boundaries", "x.geojson"]) == 2
+    assert "carries its own boundaries" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- info
+
+
+def test_info_describes_boundary_files_and_dataset_folders(
+    exports: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["info", _region(exports)]) == 0
+    out = capsys.readouterr().out
+    assert "authorities      7" in out and "fictional" in out and "X09" in out
+    assert main(["info", str(exports), "--boundaries", _region(exports)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"people\s+400 rows read,\s+400 accepted", out)
+    assert "period       2024-" in out and "Northmere" in out
+    assert main(["info", str(DATA / "bad")]) == 0
+    assert "set aside" in capsys.readouterr().out
+    assert main(["info", str(exports / "people.csv")]) == 2

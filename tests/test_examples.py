@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _run(name: str, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True
+        [sys.executable, "-W", "error", str(EXAMPLES / name), *args],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -39,3 +45,68 @@ def test_hotspot_map_example(tmp_path: Path) -> None:
     page = html.read_text(encoding="utf-8")
     assert "yp-" not in page
     assert external_references(page) == []
+
+
+def test_cluster_exchange_example(tmp_path: Path) -> None:
+    import networkx as nx
+
+    out = _run("cluster_exchange.py", str(tmp_path))
+    packages = sorted(p.name for p in tmp_path.glob("X09*.gpkg"))
+    assert len(packages) == 4
+    for name in packages:
+        assert re.search(rf"received {re.escape(name)} from .*: verified", out), name
+    merged = re.search(r"merged 4 packages: (\d+) young people \(from (\d+) rows\)", out)
+    assert merged and int(merged.group(1)) < int(merged.group(2))  # nobody counted twice
+    assert "refused a tampered copy" in out and "another partnership's key" in out
+    nodes = re.search(r"cluster_peer\.graphml \((\d+) nodes, (\d+) edges\)", out)
+    assert nodes
+    graph = nx.read_graphml(tmp_path / "cluster_peer.graphml")
+    assert graph.number_of_nodes() == int(nodes.group(1)) == int(merged.group(1))
+    assert graph.number_of_edges() == int(nodes.group(2))
+    assert (tmp_path / "cluster_aggregate.gpkg").is_file()
+
+
+def test_relocations_review_example(tmp_path: Path) -> None:
+    from peermap._assets import external_references
+
+    out = _run("relocations_review.py", str(tmp_path))
+    host = re.search(r"^(.+) \((X09\d{6})\): (\d+) notification\(s\)", out, re.MULTILINE)
+    assert host, out
+    name, code, count = host.group(1), host.group(2), int(host.group(3))
+    notices = pd.read_csv(tmp_path / f"host_notifications_{code}.csv")
+    assert len(notices) == count > 0
+    assert list(notices.columns) == [
+        "person_id",
+        "date",
+        "from_authority",
+        "kind",
+        "age",
+        "looked_after",
+    ]
+    assert (notices["from_authority"] != code).all()
+    review = pd.read_csv(tmp_path / f"relocations_review_{code}.csv")
+    assert len(review) == count and (review["to_authority"] == code).all()
+    formed = int(re.search(r"(\d+) formed ties with young people homed in", out).group(1))  # type: ignore[union-attr]
+    assert formed == int((review["ties_after"] > 0).sum())
+    truth = re.search(r"new ties found for (\d+) of (\d+) arrivals", out)
+    assert truth and truth.group(1) == truth.group(2)  # every planted tie is seen
+    assert f"young people into {name}" in out
+    page = (tmp_path / "relocations_map.html").read_text(encoding="utf-8")
+    assert external_references(page) == [] and "PARTNERSHIP ONLY" in page
+
+
+def test_problem_profile_example(tmp_path: Path) -> None:
+    out = _run("problem_profile.py", str(tmp_path))
+    figures = pd.read_csv(tmp_path / "figures.csv")
+    assert len(figures) == 5
+    for name in figures["figure"]:
+        path = tmp_path / name
+        assert path.read_bytes()[:8] == PNG, name
+        assert f"saved: {name}" in out
+    assert "disclosure rule: Counts under 10 are suppressed" in out
+    assert "yp-" not in out and "pl-" not in out
+    # Every count the profile prints is withheld or rounded to 5.
+    months = re.search(r"serious sightings per month: (.*)", out)
+    assert months
+    for value in re.findall(r"\d{4}-\d{2}: (\w+)", months.group(1)):
+        assert value == "c" or int(value) % 5 == 0

@@ -25,7 +25,9 @@ from peermap.boundaries import (
     load_boundaries,
     ons_datasets,
 )
+from peermap.data_quality import QualityProfile, quality
 from peermap.dataset import Dataset
+from peermap.diagrams import DiagramInfo, PeerDiagram, peer_diagram
 from peermap.exceptions import (
     BoundaryError,
     CRSError,
@@ -46,7 +48,7 @@ from peermap.exchange import (
     write_package,
 )
 from peermap.maps import ExternalAssetError, MapInfo, PeerMap, make_map, plot_static, save_map
-from peermap.merge import datasets_equal, merge, with_provenance
+from peermap.merging import datasets_equal, merge, with_provenance
 from peermap.networks import (
     copresence_graph,
     graph_from_gdfs,
@@ -68,6 +70,7 @@ from peermap.privacy import (
 )
 from peermap.schema import SCHEMA_VERSION
 from peermap.synthetic import GroundTruth, Scenario, scenario
+from peermap.timelines import timeline, timeline_table
 from peermap.validation import Problem, ValidationReport, read_dataset, validate
 
 __version__ = "0.1.0"
@@ -78,6 +81,7 @@ __all__ = [
     "BoundaryError",
     "CRSError",
     "Dataset",
+    "DiagramInfo",
     "ExternalAssetError",
     "GroundTruth",
     "IdentifierFinding",
@@ -85,10 +89,12 @@ __all__ = [
     "KeyMaterialError",
     "MapInfo",
     "PartnershipKey",
+    "PeerDiagram",
     "PeerMap",
     "PeermapWarning",
     "PrivacyError",
     "Problem",
+    "QualityProfile",
     "Scenario",
     "ValidationError",
     "ValidationReport",
@@ -118,11 +124,13 @@ __all__ = [
     "make_map",
     "merge",
     "ons_datasets",
+    "peer_diagram",
     "peer_graph",
     "place_graph",
     "plot_static",
     "pseudonym",
     "pseudonymise",
+    "quality",
     "read_aggregate",
     "read_dataset",
     "read_package",
@@ -133,6 +141,8 @@ __all__ = [
     "save_map",
     "scenario",
     "settings",
+    "timeline",
+    "timeline_table",
     "to_geojson",
     "to_gexf",
     "to_graphml",
