@@ -337,9 +337,16 @@ def authority_views(draw: st.DrawFn, producer: str) -> Dataset:
         ("h1", "hotel", 700_000.0, 310_000.0, draw(st.sampled_from(["Station Hotel", None]))),
         ("h2", "park", draw(st.sampled_from([701_000.0, 701_200.0])), 311_000.0, None),
     ]
+    # One row per tie: ties are undirected (except exploiter ties), and read_dataset
+    # rightly refuses the same tie given as a-b and b-a.
+    undirected = {}
+    for tie in ties:
+        a, b, kind = tie[0], tie[1], tie[2]
+        key = (a, b) if kind == "exploiter" else tuple(sorted((a, b)))
+        undirected.setdefault((key, *tie[2:]), tie)
     return _ds(
         [(pid, *values) for pid, values in people.items()],
-        list(dict.fromkeys(ties)),
+        list(undirected.values()),
         places,
         list(dict.fromkeys(sightings)),
         producer=producer,

@@ -336,3 +336,19 @@ def test_a_dataset_pickles_and_stays_read_only(tmp_path: Path) -> None:
     assert dict(back.meta) == dict(ds.meta)
     with pytest.raises(TypeError):
         back.meta["schema_version"] = "2"  # type: ignore[index]
+
+
+def test_a_tie_given_both_ways_is_one_tie_but_exploitation_is_directed() -> None:
+    tables = _tables(GOOD)
+    ties = tables["ties"]
+    first = ties.iloc[0]
+    both_ways = first.copy()
+    both_ways["person_a"], both_ways["person_b"] = first["person_b"], first["person_a"]
+    exploit = ties.iloc[2].copy()  # p003 -> p004 exploiter
+    reverse = exploit.copy()
+    reverse["person_a"], reverse["person_b"] = exploit["person_b"], exploit["person_a"]
+    frame = pd.concat([ties, pd.DataFrame([both_ways, reverse])], ignore_index=True)
+    ds = read_dataset({**tables, "ties": frame}, strict=False)
+    dups = [p for p in ds.report.problems if p.rule == "duplicate_row"]
+    assert [p.row for p in dups] == [4]  # the reversed friend tie; the reversed exploiter stays
+    assert len(ds.ties) == len(ties) + 1

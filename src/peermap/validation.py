@@ -471,11 +471,20 @@ def _check_dates_order(p: _Parsed, first: str, last: str) -> None:
 
 
 def _exact_duplicates(p: _Parsed) -> None:
-    """Reject rows identical (after normalisation) to an earlier good row."""
+    """Reject rows identical (after normalisation) to an earlier good row.
+
+    A tie given in both orientations (``a``-``b`` and ``b``-``a``, same kind, dates,
+    source and reliability) is the same tie; exploiter ties are directed.
+    """
     check = p.check
     if not p.usable or p.check.raw.frame.empty:
         return
     canon = pd.DataFrame({k: v.astype(str) for k, v in p.columns.items()})
+    if p.check.spec.name == "ties" and {"person_a", "person_b", "kind"} <= set(canon):
+        # Ties are undirected except exploiter ties: a-b and b-a are the same tie.
+        a, b = canon["person_a"].copy(), canon["person_b"].copy()
+        swap = (canon["kind"] != "exploiter") & (a > b)
+        canon.loc[swap, "person_a"], canon.loc[swap, "person_b"] = b[swap], a[swap]
     for extra in p.extras:
         canon[extra] = check.raw.frame[extra].astype(str).str.strip()
     ok = ~canon.index.isin(list(check.bad))
