@@ -1,8 +1,9 @@
-"""A single authority's analyst: from a synthetic dataset to a hotspot map for the meeting.
+"""A single authority's analyst: from CSV exports to a hotspot map for the meeting.
 
 1. A synthetic partnership dataset on peermap's fictional demo region (no real data).
 2. Northmere's analyst keeps the venues in Northmere and everything recorded there,
-   whichever authority the young people live in.
+   whichever authority the young people live in, as the CSV exports of its case systems,
+   and reads them back with ``peermap.read_dataset`` (validated, places assigned).
 3. A public map (aggregates only: counts under 10 withheld, others rounded to 5) for the
    partnership meeting pack, saved as one HTML file that opens with no network, and the
    same picture as a PNG for the written report.
@@ -42,7 +43,18 @@ local = ds.replace(
         ds.relocations["person_id"].isin(seen) & (ds.relocations["to_authority"] == AUTHORITY)
     ],
 )
-name = places["authority_name"].iloc[0]
+# Northmere's case systems export CSV files (what an analyst receives); read them back
+# the way any export is read: validated, with every place tied to its authority.
+exports = out / "exports"
+exports.mkdir(parents=True, exist_ok=True)
+for table in ("people", "places", "ties", "sightings", "relocations"):
+    frame = local.table(table).drop(
+        columns=["geometry", "authority_code", "authority_name", "assignment"], errors="ignore"
+    )
+    frame.to_csv(exports / f"{table}.csv", index=False)
+local = peermap.read_dataset(exports, boundaries=peermap.demo_boundaries())
+print(f"read {exports.name}/*.csv: {local.report.summary().splitlines()[-1]}")
+name = local.places["authority_name"].iloc[0]
 print(
     f"{name} ({AUTHORITY}): {sightings['place_id'].nunique()} venues with sightings, "
     f"{len(sightings):,} sightings of {len(seen):,} young people"

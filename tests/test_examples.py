@@ -41,6 +41,8 @@ def test_hotspot_map_example(tmp_path: Path) -> None:
     html = tmp_path / "northmere_hotspots.html"
     assert html.is_file() and (tmp_path / "northmere_hotspots.png").is_file()
     assert "opens offline" in out and "public map:" in out
+    assert "read exports/*.csv: 0 error(s), 0 warning(s)" in out  # from CSV exports
+    assert {p.name for p in (tmp_path / "exports").glob("*.csv")} >= {"people.csv", "places.csv"}
     assert "yp-" not in out  # a public map's report names no young person
     page = html.read_text(encoding="utf-8")
     assert "yp-" not in page
