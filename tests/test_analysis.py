@@ -335,3 +335,18 @@ def test_no_context_gives_an_empty_table_with_usable_types(ds: peermap.Dataset) 
     table = contexts(ds, min_people=99)
     assert table.empty and table["spans_authorities"].dtype == bool
     assert table[table["spans_authorities"]].empty  # a row filter, not a column selection
+
+
+def test_data_period_is_the_span_of_the_records_kept(ds: peermap.Dataset) -> None:
+    import datetime as dt
+
+    from peermap.networks import data_period
+
+    # t4 runs 2023-06-01 .. 2024-06-01; the latest sighting is 2024-05-10
+    assert data_period(ds) == (dt.date(2023, 6, 1), dt.date(2024, 6, 1))
+    # clamped to the window: t4 is still active in March
+    assert data_period(ds, since="2024-03-01") == (dt.date(2024, 3, 1), dt.date(2024, 6, 1))
+    # in January only t1 (10 Jan), t4 and c1's sighting at S (15 Jan) are kept
+    assert data_period(ds, until="2024-01-31")[1] == dt.date(2024, 1, 31)
+    empty = ds.replace(ties=ds.ties.iloc[:0], sightings=ds.sightings.iloc[:0])
+    assert data_period(empty.replace(relocations=ds.relocations.iloc[:0])) == (None, None)

@@ -56,7 +56,7 @@ from peermap import _assets, settings
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule
-from peermap.networks import DateLike, filter_sightings, filter_ties
+from peermap.networks import DateLike, data_period, filter_sightings, filter_ties
 from peermap.schema import RELIABILITY_RANK, TIE_KINDS
 
 if TYPE_CHECKING:
@@ -645,11 +645,7 @@ def _nice(text: Any) -> str:
 
 
 def _period(ds: Dataset) -> tuple[dt.date | None, dt.date | None]:
-    starts = [ds.sightings["date"].min(), ds.ties["first_seen"].min()]
-    ends = [ds.sightings["date"].max(), ds.ties["last_seen"].max(), ds.ties["first_seen"].max()]
-    lo = [pd.Timestamp(v) for v in starts if not pd.isna(v)]
-    hi = [pd.Timestamp(v) for v in ends if not pd.isna(v)]
-    return (min(lo).date() if lo else None, max(hi).date() if hi else None)
+    return data_period(ds)
 
 
 @dataclass

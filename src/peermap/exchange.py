@@ -66,6 +66,7 @@ from peermap.merging import (
     normalise_provenance,
     with_provenance,
 )
+from peermap.networks import data_period
 from peermap.privacy import KeyLike, PartnershipKey, load_key
 from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
 
@@ -422,16 +423,9 @@ def _iso(value: Any) -> str:
 
 
 def _period(ds: Dataset, period: tuple[Any, Any] | None) -> tuple[str, str]:
-    dates = pd.concat(
-        [
-            ds.ties["first_seen"],
-            ds.ties["last_seen"],
-            ds.sightings["date"],
-            ds.relocations["date"],
-        ]
-    ).dropna()
-    lo = dates.min() if len(dates) else None
-    hi = dates.max() if len(dates) else None
+    first, last = data_period(ds)
+    lo = None if first is None else pd.Timestamp(first)
+    hi = None if last is None else pd.Timestamp(last)
     if period is None:
         return _iso(lo), _iso(hi)
     start, end = (pd.Timestamp(p) for p in period)

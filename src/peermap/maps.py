@@ -58,7 +58,7 @@ from peermap._io import atomic_path
 from peermap.analysis import contexts, flows, gi_star
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, suppress_share
-from peermap.networks import DateLike, filter_sightings, filter_ties
+from peermap.networks import DateLike, data_period, filter_sightings
 from peermap.schema import CONTEXTS, PLACE_KINDS
 
 if TYPE_CHECKING:
@@ -894,21 +894,7 @@ def _check_audience(audience: str) -> str:
 def _period(
     ds: Dataset, since: DateLike, until: DateLike, min_reliability: str
 ) -> tuple[dt.date | None, dt.date | None]:
-    s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    t = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-    starts = [s["date"].min(), t["first_seen"].min()] if len(t) else [s["date"].min()]
-    ends = [s["date"].max()]
-    if len(t):
-        ends.append(t["last_seen"].fillna(t["first_seen"]).max())
-    lo = [pd.Timestamp(v) for v in starts if not pd.isna(v)]
-    hi = [pd.Timestamp(v) for v in ends if not pd.isna(v)]
-    first = min(lo).date() if lo else None
-    last = max(hi).date() if hi else None
-    if since is not None and first is not None:
-        first = max(first, pd.Timestamp(since).date())
-    if until is not None and last is not None:
-        last = min(last, pd.Timestamp(until).date())
-    return first, last
+    return data_period(ds, since=since, until=until, min_reliability=min_reliability)
 
 
 def _context_dataset(ds: Dataset, row: pd.Series) -> Dataset:

@@ -58,6 +58,7 @@ from peermap.schema import RELIABILITIES, RELIABILITY_RANK
 
 __all__ = [
     "copresence_graph",
+    "data_period",
     "filter_sightings",
     "filter_ties",
     "graph_from_gdfs",
@@ -161,6 +162,57 @@ def filter_sightings(
     if end is not None:
         keep &= sightings["date"] <= end
     return sightings[keep]
+
+
+def data_period(
+    ds: Dataset,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+) -> tuple[dt.date | None, dt.date | None]:
+    """Return the first and last date the records cover, within a filter.
+
+    One definition for every output that states a data period (maps, diagrams,
+    reports, exchange packages): the ties kept by :func:`filter_ties` (from
+    ``first_seen`` to ``last_seen``, or ``first_seen`` alone), the sightings kept by
+    :func:`filter_sightings` and the relocations dated in the window, clamped to
+    ``[since, until]``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    since, until : date or str, optional
+        Window bounds, inclusive.
+    min_reliability : str, default "unverified"
+        Weakest grade of tie and sighting kept.
+
+    Returns
+    -------
+    tuple of (datetime.date or None)
+        ``(first, last)``; ``(None, None)`` when nothing is dated.
+    """
+    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+    sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    start, end = _timestamp(since, "since"), _timestamp(until, "until")
+    moves = ds.relocations["date"]
+    if start is not None:
+        moves = moves[moves >= start]
+    if end is not None:
+        moves = moves[moves <= end]
+    firsts = pd.concat([ties["first_seen"], sightings["date"], moves]).dropna()
+    lasts = pd.concat(
+        [ties["last_seen"].fillna(ties["first_seen"]), sightings["date"], moves]
+    ).dropna()
+    if firsts.empty:
+        return None, None
+    first, last = pd.Timestamp(firsts.min()), pd.Timestamp(lasts.max())
+    if start is not None:
+        first = max(first, start)
+    if end is not None:
+        last = min(last, end)
+    return first.date(), last.date()
 
 
 def _none(value: Any) -> Any:

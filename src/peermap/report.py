@@ -41,7 +41,7 @@ import pandas as pd
 from peermap._io import write_text_atomic
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, suppress_share
-from peermap.networks import DateLike
+from peermap.networks import DateLike, data_period
 
 __all__ = ["AUDIENCES", "FORMATS", "build_report", "report_format", "write_report"]
 
@@ -176,17 +176,7 @@ def _span(first: Any, last: Any, *, month: bool) -> str:
 
 
 def _period(ds: Dataset) -> tuple[Any, Any]:
-    dates = [
-        ds.sightings["date"],
-        ds.ties["first_seen"],
-        ds.ties["last_seen"],
-        ds.relocations["date"],
-    ]
-    present = [d.dropna() for d in dates if d.notna().any()]
-    if not present:
-        return None, None
-    values = pd.concat(present, ignore_index=True)
-    return values.min(), values.max()
+    return data_period(ds)
 
 
 def _filters_text(filters: dict[str, Any]) -> str:
