@@ -65,6 +65,7 @@ import pandas as pd
 
 from peermap import settings
 from peermap.exceptions import KeyMaterialError, PrivacyError
+from peermap.schema import DERIVED, TABLES
 
 __all__ = [
     "IDENTIFIER_RULES",
@@ -594,34 +595,11 @@ _DESCRIPTIONS = {
     "ni_number": "a National Insurance number",
 }
 
-# Record schema v1's own columns: never flagged by name (their values are checked).
+# Record schema v1's own columns, and those peermap adds, are never identifiers by name
+# (their values are still checked).
 _SCHEMA_COLUMNS = frozenset(
-    {
-        "person_id",
-        "person_a",
-        "person_b",
-        "place_id",
-        "home_authority",
-        "from_authority",
-        "to_authority",
-        "age",
-        "sex",
-        "looked_after",
-        "kind",
-        "lon",
-        "lat",
-        "easting",
-        "northing",
-        "label",
-        "first_seen",
-        "last_seen",
-        "source",
-        "reliability",
-        "date",
-        "context",
-        "authority_code",
-        "authority_name",
-    }
+    {column.name for table in TABLES.values() for column in table.columns}
+    | {column for columns in DERIVED.values() for column in columns}
 )
 
 _NUMBER = r"(?:number|num|nbr|no|nr)"
