@@ -6,7 +6,10 @@ hotspots (without Gi*). Prints each step's time, the total against the 60 s targ
 peak memory against 4 GB, and peer-graph construction beside a bare
 ``networkx.from_pandas_edgelist`` on the same edges (target within 2x).
 
-Run: ``python benchmarks/bench_analysis.py [--people 50000] [--seed 0]``
+Louvain and betweenness run on ``peermap.settings.graph_backend`` (igraph's C code by
+default); ``--backend networkx`` runs networkx's own pure-Python code for comparison.
+
+Run: ``python benchmarks/bench_analysis.py [--people 50000] [--seed 0] [--backend B]``
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--backend", default=peermap.settings.graph_backend)
     args = parser.parse_args()
+    peermap.settings.graph_backend = args.backend
     path = SHARED / "ons_lad_2013_england.topojson"
     if not path.is_file():
         print(f"needs the real ONS boundaries: {path} not found", file=sys.stderr)
@@ -45,7 +50,8 @@ def main() -> int:
     t0 = time.perf_counter()
     ds, _ = scenario(london, n_people=args.people, seed=args.seed)
     print(f"scenario: {len(london)} boroughs, {ds.counts} in {time.perf_counter() - t0:.1f} s")
-    print("(the scenario is set-up; the analysis steps below are what is measured)\n")
+    print("(the scenario is set-up; the analysis steps below are what is measured)")
+    print(f"graph backend: {args.backend}\n")
 
     steps: dict[str, float] = {}
 

@@ -12,7 +12,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import geopandas as gpd
 import networkx as nx
@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from peermap import settings
+from peermap import _graph_backends, settings
 from peermap.dataset import Dataset
 from peermap.networks import DateLike, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS
@@ -49,6 +49,12 @@ SERIOUS_CONTEXTS: tuple[str, ...] = (
 )
 
 FlowKind = Literal["sightings", "ties", "relocations"]
+Engine = Literal["pandas", "dask"]
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ("pandas", "dask"):
+        raise ValueError(f"engine={engine!r}; expected 'pandas' or 'dask'")
 
 
 def _home(ds: Dataset) -> pd.Series:
@@ -244,6 +250,7 @@ def contexts(
     resolution: float = 4.0,
     tie_weight: float = 0.3,
     seed: int = 0,
+    backend: str | None = None,
 ) -> pd.DataFrame:
     """Find contexts: connected groups of young people and the places they share.
 
@@ -251,7 +258,7 @@ def contexts(
     :func:`context_graph` for the weights). Its connected components are the
     contexts; venues everyone passes through join most young people into one giant
     component, so a component with more than ``max_people`` young people is split
-    into communities with networkx's Louvain method (weighted, seeded: the split is
+    into communities with the Louvain method (weighted, seeded: the split is
     repeatable), and any community still larger is split again on its own.
 
     Parameters
@@ -275,6 +282,12 @@ def contexts(
         Weight of ties relative to place links in the split.
     seed : int, default 0
         Seed for the Louvain method.
+    backend : str, optional
+        Where Louvain runs: ``"igraph"`` (its C implementation, the default through
+        :data:`peermap.settings.graph_backend`), ``"networkx"`` (networkx's
+        ``louvain_communities``), or an installed networkx backend. Each backend is
+        repeatable for a seed; the two implementations visit nodes in different
+        random orders, so their partitions differ in detail.
 
     Returns
     -------
@@ -301,26 +314,21 @@ def contexts(
         include_places=include_places,
         tie_weight=tie_weight,
     )
-    # Louvain runs on integer nodes (much faster to hash than tuples); people are
-    # 0..n_people-1, places after them.
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(nodes)))
-    graph.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True))
     n_people = len(ds.people)
+    name = _graph_backends.resolve(backend)
+    split = _graph_backends.louvain(name, len(nodes), u, v, w, resolution=resolution, seed=seed)
     groups: list[set[tuple[str, str]]] = []
-    for component in sorted(nx.connected_components(graph), key=min):
-        for part in _split(graph, component, n_people, max_people, resolution, seed):
+    for component in sorted(_graph_backends.components(name, len(nodes), u, v), key=min):
+        for part in _split(split, component, n_people, max_people):
             groups.append({nodes[i] for i in part})
     return _context_table(ds, groups, ties, sightings, min_people)
 
 
 def _split(
-    graph: nx.Graph,
+    communities: _graph_backends.Partition,
     nodes: set[int],
     n_people: int,
     max_people: int | None,
-    resolution: float,
-    seed: int,
 ) -> list[set[int]]:
     """Split ``nodes`` with Louvain until no part has more than ``max_people`` people.
 
@@ -331,14 +339,12 @@ def _split(
     people = sum(1 for n in nodes if n < n_people)
     if max_people is None or people <= max_people:
         return [nodes]
-    parts = nx.community.louvain_communities(
-        graph.subgraph(nodes), weight="weight", resolution=resolution, seed=seed
-    )
+    parts = communities(nodes)
     if len(parts) == 1:  # no split improves modularity: keep it whole
         return [nodes]
     out: list[set[int]] = []
     for part in sorted(parts, key=min):
-        out.extend(_split(graph, part, n_people, max_people, resolution, seed))
+        out.extend(_split(communities, part, n_people, max_people))
     return out
 
 
@@ -488,6 +494,7 @@ def flows(
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
+    engine: Engine = "pandas",
 ) -> pd.DataFrame:
     """Origin-destination table of young people between authorities.
 
@@ -503,6 +510,10 @@ def flows(
         Window (sighting date, tie activity, relocation date).
     min_reliability : str, default "unverified"
         Weakest grade kept (sightings and ties).
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` aggregates sightings on dask (see
+        :func:`peermap.dask_engine.sighting_flows`); ties and relocations are small and
+        stay in pandas. The table is the same.
 
     Returns
     -------
@@ -512,6 +523,17 @@ def flows(
         ties or relocations), ``within`` (origin equals destination: kept and marked),
         sorted by people then events, largest first.
     """
+    _check_engine(engine)
+    if kind == "sightings" and engine == "dask":
+        from peermap import dask_engine
+
+        return dask_engine.sighting_flows(
+            ds,
+            dask_engine.from_pandas(ds.sightings),
+            since=since,
+            until=until,
+            min_reliability=min_reliability,
+        )
     home = _home(ds)
     if kind == "sightings":
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
@@ -555,9 +577,8 @@ def flows(
         people_cols = ["person"]
     else:
         raise ValueError(f"kind={kind!r}; expected 'sightings', 'ties' or 'relocations'")
-    columns = ["origin", "destination", "people", "events", "within"]
     if frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        return _flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
     events = frame.groupby(["origin", "destination"], dropna=False, sort=True).size()
     long = pd.concat(
         [frame[["origin", "destination", c]].rename(columns={c: "person"}) for c in people_cols]
@@ -565,7 +586,19 @@ def flows(
     people = (
         long.drop_duplicates().groupby(["origin", "destination"], dropna=False, sort=True).size()
     )
-    table = pd.DataFrame({"people": people, "events": events}).reset_index()
+    return _flow_table(events, people)
+
+
+_FLOW_COLUMNS = ["origin", "destination", "people", "events", "within"]
+
+
+def _flow_table(events: pd.Series, people: pd.Series) -> pd.DataFrame:
+    """Finish a flow table from counts indexed by (origin, destination) (both engines)."""
+    if events.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _FLOW_COLUMNS})
+    table = pd.DataFrame({"people": people, "events": events})
+    table.index.names = ["origin", "destination"]
+    table = table.reset_index()
     table["within"] = table["origin"] == table["destination"]
     table = table.sort_values(
         ["people", "events", "origin", "destination"],
@@ -575,7 +608,7 @@ def flows(
     )
     table["people"] = table["people"].astype(int)
     table["events"] = table["events"].astype(int)
-    return table.reset_index(drop=True)[columns]
+    return table.reset_index(drop=True)[_FLOW_COLUMNS]
 
 
 def flow_matrix(
@@ -630,6 +663,8 @@ def hotspots(
     min_reliability: str = "unverified",
     betweenness_sample: int = 32,
     seed: int = 0,
+    backend: str | None = None,
+    engine: Engine = "pandas",
 ) -> gpd.GeoDataFrame:
     """Rank venues by how many young people, from how many authorities, they draw.
 
@@ -646,6 +681,15 @@ def hotspots(
         :data:`BETWEENNESS_EXACT_MAX` nodes (exact below).
     seed : int, default 0
         Seed for the betweenness sample.
+    backend : str, optional
+        Where betweenness runs: ``"igraph"`` (C, the default through
+        :data:`peermap.settings.graph_backend`; the same sample and rescaling as
+        networkx, so equal values), ``"networkx"``, or an installed networkx backend
+        such as ``"parallel"`` (nx-parallel).
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` aggregates the sightings on dask (see
+        :func:`peermap.dask_engine.hotspots`, which takes sightings already in dask);
+        the table is the same.
 
     Returns
     -------
@@ -659,7 +703,49 @@ def hotspots(
         (1 = most significant: most home authorities, then most serious sightings, then
         most young people, then highest outside share, then betweenness).
     """
+    if engine == "dask":
+        from peermap import dask_engine
+
+        return dask_engine.hotspots(
+            ds,
+            dask_engine.from_pandas(ds.sightings),
+            since=since,
+            until=until,
+            min_reliability=min_reliability,
+            betweenness_sample=betweenness_sample,
+            seed=seed,
+            backend=backend,
+        )
+    _check_engine(engine)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    return _hotspot_table(ds, _hotspot_parts(s), betweenness_sample, seed, backend)
+
+
+class _HotspotParts(NamedTuple):
+    """What hotspots needs from the sightings: each part adds up across partitions."""
+
+    pairs: pd.DataFrame  # distinct (person_id, place_id) pairs seen
+    by_context: pd.DataFrame  # sightings per place (index) and context (columns)
+    first_date: pd.Series  # per place
+    last_date: pd.Series  # per place
+
+
+def _hotspot_parts(s: pd.DataFrame) -> _HotspotParts:
+    """Aggregate sightings (``person_id``, ``place_id``, ``context``, ``date``) by place."""
+    pairs = s[["person_id", "place_id"]].drop_duplicates()
+    by_context = (
+        s.groupby(["place_id", "context"], observed=True).size().unstack(fill_value=0)
+        if len(s)
+        else pd.DataFrame()
+    )
+    dates = s.groupby("place_id")["date"]
+    return _HotspotParts(pairs, by_context, dates.min(), dates.max())
+
+
+def _hotspot_table(
+    ds: Dataset, parts: _HotspotParts, sample: int, seed: int, backend: str | None
+) -> gpd.GeoDataFrame:
+    """Build the ranked hotspot table from aggregated parts (both engines end here)."""
     places = ds.places
     home = _home(ds)
     auth = (
@@ -667,25 +753,21 @@ def hotspots(
         if "authority_code" in places
         else pd.Series(None, index=places["place_id"], dtype=object)
     )
-    frame = pd.DataFrame(
+    distinct = pd.DataFrame(
         {
-            "place_id": s["place_id"].to_numpy(dtype=object),
-            "person_id": s["person_id"].to_numpy(dtype=object),
-            "home": home.reindex(s["person_id"].to_numpy()).to_numpy(dtype=object),
-            "context": s["context"].to_numpy(dtype=object),
-            "date": s["date"].to_numpy(),
+            "place_id": parts.pairs["place_id"].to_numpy(dtype=object),
+            "home": home.reindex(parts.pairs["person_id"].to_numpy()).to_numpy(dtype=object),
         }
     )
-    frame["place_auth"] = auth.reindex(frame["place_id"].to_numpy()).to_numpy(dtype=object)
-    distinct = frame.drop_duplicates(["place_id", "person_id"])
-    by_place = frame.groupby("place_id", sort=True)
+    distinct["place_auth"] = auth.reindex(distinct["place_id"].to_numpy()).to_numpy(dtype=object)
+    by_context = parts.by_context.reindex(columns=list(CONTEXTS), fill_value=0)
     stats = pd.DataFrame(
         {
             "people": distinct.groupby("place_id").size(),
-            "sightings": by_place.size(),
+            "sightings": by_context.sum(axis=1),
             "home_authorities": distinct.groupby("place_id")["home"].nunique(),
-            "first_date": by_place["date"].min(),
-            "last_date": by_place["date"].max(),
+            "first_date": parts.first_date,
+            "last_date": parts.last_date,
         }
     )
     has_auth = distinct["place_auth"].notna()
@@ -693,11 +775,6 @@ def hotspots(
     n_outside = outside.astype(int).groupby(distinct["place_id"]).sum()
     n_known = has_auth.astype(int).groupby(distinct["place_id"]).sum()
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
-    by_context = (
-        frame.groupby(["place_id", "context"]).size().unstack(fill_value=0)
-        if len(frame)
-        else pd.DataFrame()
-    ).reindex(columns=list(CONTEXTS), fill_value=0)
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context)
     table.index.name = None  # place_id stays a column; the index is only for joining
@@ -705,9 +782,7 @@ def hotspots(
         table[col] = table[col].fillna(0).astype(int)
     table["serious"] = table[list(SERIOUS_CONTEXTS)].sum(axis=1).astype(int)
     table["betweenness"] = (
-        _place_betweenness(ds, since, until, min_reliability, betweenness_sample, seed)
-        .reindex(table.index)
-        .fillna(0.0)
+        _place_betweenness(ds, parts.pairs, sample, seed, backend).reindex(table.index).fillna(0.0)
     )
     order = table.sort_values(
         ["home_authorities", "serious", "people", "outside_share", "betweenness", "place_id"],
@@ -741,39 +816,34 @@ def hotspots(
 
 
 def _place_betweenness(
-    ds: Dataset,
-    since: DateLike,
-    until: DateLike,
-    min_reliability: str,
-    sample: int,
-    seed: int,
+    ds: Dataset, pairs: pd.DataFrame, sample: int, seed: int, backend: str | None
 ) -> pd.Series:
     """Betweenness of each place in the place graph (its structure, without attributes).
 
     The graph is the one :func:`peermap.place_graph` builds (every person and place a
-    node, an edge per person-place pair seen), on integer nodes for speed.
+    node, an edge per distinct person-place pair seen), on integer nodes: people first,
+    then places, in dataset order; edges sorted, so the answer does not depend on the
+    order the pairs come in.
     """
-    s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    if sample < 2:
+        raise ValueError(f"betweenness_sample={sample}; expected 2 or more")
+    name = _graph_backends.resolve(backend)
     people = ds.people["person_id"].to_numpy(dtype=object)
     places = ds.places["place_id"].to_numpy(dtype=object)
-    if len(people) + len(places) == 0:
+    n = len(people) + len(places)
+    if n == 0:
         return pd.Series(dtype=float)
-    pairs = s[["person_id", "place_id"]].drop_duplicates()
     u = pd.Series(np.arange(len(people)), index=people).reindex(pairs["person_id"]).to_numpy()
     v = (
         pd.Series(np.arange(len(places)) + len(people), index=places)
         .reindex(pairs["place_id"])
         .to_numpy()
     )
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(people) + len(places)))
-    graph.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
-    n = graph.number_of_nodes()
+    order = np.lexsort((v, u))
+    u, v = u[order], v[order]
     k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)
-    values = nx.betweenness_centrality(graph, k=k, seed=seed, normalized=True)
-    return pd.Series(
-        [values[len(people) + i] for i in range(len(places))], index=places, dtype=float
-    )
+    values = _graph_backends.betweenness(name, n, u, v, k=k, seed=seed)
+    return pd.Series(values[len(people) :], index=places, dtype=float)
 
 
 # --------------------------------------------------------------------------- Gi*

@@ -467,26 +467,26 @@ def copresence_graph(
     if len(pairs):
         grouped = pairs.groupby(["u", "v"], sort=True)
         summary = grouped.agg(count=("place", "size"), first=("date", "min"), last=("date", "max"))
-        # Distinct places per pair: sort once, then split at each new (u, v); a
-        # groupby-agg(list) would build a Series for every one of millions of pairs.
+        # Distinct places per pair: sort once, then slice one list at each new (u, v);
+        # a groupby-agg(list) or numpy.split would build an object per pair.
         uniq = pairs[["u", "v", "place"]].drop_duplicates().sort_values(["u", "v", "place"])
         us, vs = uniq["u"].to_numpy(dtype=object), uniq["v"].to_numpy(dtype=object)
         starts = np.flatnonzero((us[1:] != us[:-1]) | (vs[1:] != vs[:-1])) + 1
-        places = [list(chunk) for chunk in np.split(uniq["place"].to_numpy(dtype=object), starts)]
-        counts = summary["count"].to_numpy(dtype=int)
-        firsts, lasts = summary["first"].to_list(), summary["last"].to_list()
+        bounds = [0, *starts.tolist(), len(uniq)]
+        flat = uniq["place"].to_list()
+        counts = summary["count"].to_list()
+        firsts, lasts = summary["first"].to_list(), summary["last"].to_list()  # Timestamps
         graph.add_edges_from(
-            (
-                u,
-                v,
-                {
-                    "count": int(counts[i]),
-                    "places": places[i],
-                    "first": pd.Timestamp(firsts[i]),
-                    "last": pd.Timestamp(lasts[i]),
-                },
+            (u, v, {"count": c, "places": flat[a:b], "first": f, "last": la})
+            for (u, v), c, a, b, f, la in zip(
+                summary.index.to_list(),
+                counts,
+                bounds[:-1],
+                bounds[1:],
+                firsts,
+                lasts,
+                strict=True,
             )
-            for i, (u, v) in enumerate(summary.index.to_list())
         )
     graph.graph.update(_graph_attrs("copresence", since, until, min_reliability))
     graph.graph["window_days"] = window_days

@@ -32,6 +32,11 @@ gb_bounds_wgs84 : tuple of float
     Great Britain".
 gb_bounds_bng : tuple of float
     The same box in British National Grid metres.
+graph_backend : str
+    Where Louvain, betweenness and components run when a function is not told:
+    ``"igraph"`` (C, about ten times faster than networkx at London scale),
+    ``"networkx"`` (networkx's own code), or an installed networkx backend such as
+    ``"parallel"`` (nx-parallel).
 """
 
 from __future__ import annotations
@@ -53,3 +58,5 @@ max_problems_in_message: int = 20
 gb_bounds_wgs84: tuple[float, float, float, float] = (-11.0, 49.0, 3.0, 61.5)
 # British National Grid's valid area with a margin.
 gb_bounds_bng: tuple[float, float, float, float] = (-120_000.0, -20_000.0, 760_000.0, 1_300_000.0)
+
+graph_backend: str = "igraph"
