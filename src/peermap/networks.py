@@ -154,7 +154,13 @@ def filter_sightings(
     pandas.DataFrame
         The sightings kept, with their original index.
     """
-    sightings = ds.sightings
+    return _select_sightings(ds.sightings, since, until, min_reliability)
+
+
+def _select_sightings(
+    sightings: pd.DataFrame, since: DateLike, until: DateLike, min_reliability: str
+) -> pd.DataFrame:
+    """Filter a sightings frame (the whole table, or one dask partition of it)."""
     keep = _reliable(sightings, min_reliability)
     start, end = _timestamp(since, "since"), _timestamp(until, "until")
     if start is not None:

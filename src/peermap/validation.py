@@ -706,6 +706,73 @@ def _dataset_tables(ds: Dataset) -> dict[str, TableSource]:
     return tables
 
 
+def _check_table(
+    name: str,
+    p: _Parsed,
+    boundaries: gpd.GeoDataFrame | None,
+    accepted_ids: Mapping[str, set[str]],
+    rejected_ids: Mapping[str, Mapping[str, Hashable]],
+    files: Mapping[str, str],
+) -> None:
+    """Run every check of one table (references against the tables read before it)."""
+    if p.usable:
+        if name == "people":
+            _check_people(p)
+        if name == "places":
+            _check_places(p)
+        if name == "ties":
+            _check_dates_order(p, "first_seen", "last_seen")
+        _self_and_same(p)
+        _resolve_authorities(p, boundaries)
+        if name in ("ties", "sightings", "relocations"):
+            people_file = files["people"]
+            for col in ("person_a", "person_b", "person_id"):
+                _references(
+                    p,
+                    col,
+                    accepted_ids["people"],
+                    rejected_ids["people"],
+                    "person",
+                    people_file,
+                )
+        if name == "sightings":
+            _references(
+                p,
+                "place_id",
+                accepted_ids["places"],
+                rejected_ids["places"],
+                "place",
+                files["places"],
+            )
+        _exact_duplicates(p)
+        _unique_key(p)
+
+
+def _sightings_part(
+    source: TableSource,
+    accepted_ids: Mapping[str, set[str]],
+    rejected_ids: Mapping[str, Mapping[str, Hashable]],
+    files: Mapping[str, str],
+    boundaries: gpd.GeoDataFrame | None,
+) -> tuple[pd.DataFrame, ValidationReport, list[Problem]]:
+    """Read and check one file of sightings against people and places read before.
+
+    The same checks as :func:`read_dataset` runs on its sightings table; the dask
+    engine runs this on each file. Returns the accepted rows (typed, with their row
+    numbers in ``_row``), the report for this file, and any identifier problems.
+    """
+    raw = read_raw(source, "sightings")
+    privacy = _identifier_problems(raw, "sightings")
+    p = _parse_table(raw, TABLES["sightings"])
+    _check_table("sightings", p, boundaries, accepted_ids, rejected_ids, files)
+    index = raw.frame.index
+    keep = index[~index.isin(list(p.check.bad))]
+    report = _report({"sightings": p}, {"sightings": keep})
+    frame = _typed_frame(p, keep)
+    frame["_row"] = np.asarray([int(r) if isinstance(r, int | np.integer) else -1 for r in keep])
+    return frame, report, privacy
+
+
 def _run(
     source: Source | Dataset, boundaries: gpd.GeoDataFrame | None
 ) -> tuple[dict[str, _Parsed], dict[str, pd.Index], list[Problem], ValidationReport]:
@@ -729,37 +796,8 @@ def _run(
             continue
         p = _parse_table(raws[name], TABLES[name])
         parsed[name] = p
-        if p.usable:
-            if name == "people":
-                _check_people(p)
-            if name == "places":
-                _check_places(p)
-            if name == "ties":
-                _check_dates_order(p, "first_seen", "last_seen")
-            _self_and_same(p)
-            _resolve_authorities(p, boundaries)
-            if name in ("ties", "sightings", "relocations"):
-                people_file = raws["people"].file
-                for col in ("person_a", "person_b", "person_id"):
-                    _references(
-                        p,
-                        col,
-                        accepted_ids["people"],
-                        rejected_ids["people"],
-                        "person",
-                        people_file,
-                    )
-            if name == "sightings":
-                _references(
-                    p,
-                    "place_id",
-                    accepted_ids["places"],
-                    rejected_ids["places"],
-                    "place",
-                    raws["places"].file,
-                )
-            _exact_duplicates(p)
-            _unique_key(p)
+        files = {n: r.file for n, r in raws.items()}
+        _check_table(name, p, boundaries, accepted_ids, rejected_ids, files)
         index = p.check.raw.frame.index
         keep = index[~index.isin(list(p.check.bad))]
         keeps[name] = keep

@@ -1,0 +1,519 @@
+"""Run the heavy steps on dask: reading sightings, assignment, flows and hotspots.
+
+A regional or national picture (every authority in England, years of sightings)
+outgrows one process. These functions run the same work as the in-memory functions on
+`dask <https://docs.dask.org>`_ and `dask-geopandas
+<https://dask-geopandas.readthedocs.io>`_, and give the same answers exactly: each one
+aggregates on dask into the parts the in-memory function computes, and both finish in
+the same code.
+
+They run on whatever dask scheduler is active: a ``distributed.Client`` if one has been
+made (a ``LocalCluster`` on this machine, or a cluster by address), otherwise dask's
+default threads. Install with ``pip install 'peermap[dask]'``; the core install does not
+pull dask. See ``docs/scaling.md``.
+
+The small tables (people, places, ties, relocations) stay in pandas: sightings are what
+grow to tens of millions of rows.
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import os
+from collections.abc import Hashable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from peermap import _graph_backends
+from peermap._problems import Problem, ValidationReport
+from peermap.analysis import (
+    _flow_table,
+    _home,
+    _hotspot_parts,
+    _hotspot_table,
+    _HotspotParts,
+    _place_authority,
+)
+from peermap.dataset import Dataset
+from peermap.exceptions import ValidationError
+from peermap.networks import DateLike, _select_sightings
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import dask_geopandas as dgpd
+
+__all__ = [
+    "assign_authorities",
+    "from_pandas",
+    "hotspots",
+    "read_sightings",
+    "sighting_flows",
+]
+
+#: Rows per partition when a pandas frame is handed to dask.
+PARTITION_ROWS = 500_000
+
+_MISSING = "\x00none"  # stands for a missing authority in dask group keys
+
+
+def _require() -> None:
+    try:
+        import dask.dataframe  # noqa: F401
+        import dask_geopandas  # noqa: F401
+    except ImportError as err:  # pragma: no cover - exercised without the extra
+        raise ImportError(
+            "the dask engine needs peermap's optional dask dependencies: "
+            "pip install 'peermap[dask]'"
+        ) from err
+
+
+def from_pandas(frame: pd.DataFrame, *, npartitions: int | None = None) -> dd.DataFrame:
+    """Hand a pandas frame to dask in partitions of :data:`PARTITION_ROWS` rows.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table such as ``ds.sightings``.
+    npartitions : int, optional
+        Number of partitions (default: enough for :data:`PARTITION_ROWS` rows each).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+    """
+    _require()
+    import dask.dataframe as dd
+
+    n = npartitions or max(1, math.ceil(len(frame) / PARTITION_ROWS))
+    with _as_given():
+        result: dd.DataFrame = dd.from_pandas(frame, npartitions=n, sort=False)
+    return result
+
+
+def _as_given() -> Any:
+    """Keep column types as given: dask would turn text columns into pyarrow strings."""
+    from dask import config
+
+    return config.set({"dataframe.convert-string": False})
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _sighting_files(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
+    """List the files of a folder, a glob pattern, one file or a list (sorted, existing)."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(
+                str(f)
+                for f in path.iterdir()
+                if f.suffix.lower() in (".csv", ".parquet", ".xlsx") and f.is_file()
+            )
+        elif path.is_file():
+            files = [str(path)]
+        else:
+            files = sorted(glob.glob(str(source)))
+    else:
+        files = [str(f) for f in source]
+    if not files:
+        raise ValidationError(f"{source}: no sightings files found (.csv, .parquet or .xlsx)")
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        raise ValidationError(f"{missing[0]}: no such file")
+    return files
+
+
+def _references(ds: Dataset) -> tuple[dict[str, set[str]], dict[str, dict[str, Hashable]]]:
+    """Collect the accepted ids of people and places, and rows of those the reader rejected."""
+    accepted = {
+        "people": set(ds.people["person_id"].astype(str)),
+        "places": set(ds.places["place_id"].astype(str)),
+    }
+    rejected: dict[str, dict[str, Hashable]] = {"people": {}, "places": {}}
+    report = ds.report
+    for table, key in (("people", "person_id"), ("places", "place_id")):
+        frame = report.rejected.get(table) if report is not None else None
+        if frame is not None and key in frame:
+            for row, value in frame[key].items():
+                text = str(value).strip()
+                if text and text not in accepted[table]:
+                    rejected[table].setdefault(text, row)
+    return accepted, rejected
+
+
+def read_sightings(
+    source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    ds: Dataset,
+    *,
+    strict: bool = True,
+) -> tuple[dd.DataFrame, ValidationReport]:
+    """Read and validate sightings held in many files, one dask partition per file.
+
+    Each file gets exactly the checks :func:`peermap.read_dataset` gives a sightings
+    table (types, codes, dates, references to the people and places of ``ds``,
+    repeated rows), on a dask worker; then rows repeated across files are found. Every
+    problem names its file and row.
+
+    Parameters
+    ----------
+    source : folder, glob pattern, path or list of paths
+        Sightings files (``.csv``, ``.parquet``, ``.xlsx``), for example one per month.
+        A folder is read in file-name order.
+    ds : Dataset
+        The people and places (and boundaries) the sightings refer to, read with
+        :func:`peermap.read_dataset`; its own sightings are not used.
+    strict : bool, default True
+        Raise on any error. With ``False``, rows with errors are set aside in the
+        report, as :func:`peermap.read_dataset` does.
+
+    Returns
+    -------
+    (dask.dataframe.DataFrame, ValidationReport)
+        The accepted sightings, with the columns and types of ``ds.sightings`` plus
+        ``source_file``; and the report (``rejected["sightings"]`` has a ``file``
+        column).
+
+    Raises
+    ------
+    PrivacyError
+        When a file carries direct identifiers, whatever ``strict`` says.
+    ValidationError
+        When ``strict`` and any error is found.
+    """
+    _require()
+    import dask.dataframe as dd
+    from dask.base import compute, persist
+    from dask.delayed import delayed
+
+    from peermap.validation import _error_message, _privacy_error, _sightings_part
+
+    files = _sighting_files(source)
+    accepted, rejected = _references(ds)
+    names = {"people": ds.meta.get("sources", {}).get("people", "people")}
+    names["places"] = ds.meta.get("sources", {}).get("places", "places")
+    refs = delayed((accepted, rejected, names, ds.boundaries), pure=True)
+
+    def part(path: str, refs: Any) -> tuple[pd.DataFrame, ValidationReport, list[Problem]]:
+        frame, report, privacy = _sightings_part(path, refs[0], refs[1], refs[2], refs[3])
+        frame["source_file"] = path
+        return frame, report, privacy
+
+    # One pass validates every file and keeps its result on the workers (persist); only
+    # the reports and, below, the few rows repeated across files come back.
+    parts = persist(*[delayed(part, pure=True)(f, refs) for f in files])
+    frames = [delayed(lambda r: r[0], pure=True)(p) for p in parts]
+    outcome = compute(*[delayed(lambda r: (r[1], r[2]), pure=True)(p) for p in parts])
+    with _as_given():
+        table = dd.from_delayed(frames, meta=_sightings_meta(ds), verify_meta=False)
+    report, privacy = _merge_reports(files, [r for r, _ in outcome], [q for _, q in outcome])
+    if privacy:
+        raise _privacy_error(privacy)
+    table = _cross_file_duplicates(table, report)
+    if strict and not report.ok:
+        raise ValidationError(_error_message(report), report)
+    return table.drop(columns="_row"), report
+
+
+def _sightings_meta(ds: Dataset) -> pd.DataFrame:
+    meta = ds.sightings.iloc[:0].copy()
+    meta["_row"] = pd.Series([], dtype=np.int64)
+    meta["source_file"] = pd.Series([], dtype="str")
+    return meta
+
+
+def _merge_reports(
+    files: Sequence[str], reports: Sequence[ValidationReport], privacy: Sequence[list[Problem]]
+) -> tuple[ValidationReport, list[Problem]]:
+    merged = ValidationReport()
+    rejected = []
+    counts = {"read": 0, "accepted": 0, "rejected": 0}
+    for path, report in zip(files, reports, strict=True):
+        merged.problems.extend(report.problems)
+        frame = report.rejected.get("sightings")
+        if frame is not None and len(frame):
+            rejected.append(frame.assign(file=path))
+        for key in counts:
+            counts[key] += report.counts.get("sightings", {}).get(key, 0)
+        for extra in report.extra_columns.get("sightings", []):
+            merged.extra_columns.setdefault("sightings", [])
+            if extra not in merged.extra_columns["sightings"]:
+                merged.extra_columns["sightings"].append(extra)
+    merged.rejected["sightings"] = (
+        pd.concat(rejected) if rejected else pd.DataFrame(columns=["rejected_because", "file"])
+    )
+    merged.files["sightings"] = ", ".join(files)
+    merged.counts["sightings"] = counts
+    return merged, [p for group in privacy for p in group]
+
+
+def _content_hash(part: pd.DataFrame) -> pd.Series:
+    content = [c for c in part.columns if c not in ("_row", "source_file")]
+    return pd.util.hash_pandas_object(part[content].astype(str), index=False)
+
+
+def _cross_file_duplicates(table: dd.DataFrame, report: ValidationReport) -> dd.DataFrame:
+    """Reject a sighting given again in a later file, as one file's reader would.
+
+    Within a file the reader has already rejected repeated rows. Across files, rows are
+    hashed on their contents on the workers; only repeated hashes come back, their rows
+    are compared exactly, and every copy after the first (by file order, then row) is
+    rejected as a duplicate of the first.
+    """
+    hashes = table.map_partitions(_content_hash, meta=pd.Series([], dtype=np.uint64))
+    counts = hashes.value_counts(split_out=max(1, table.npartitions // 4))
+    repeated = set(counts[counts > 1].index.compute())
+    if not repeated:
+        return table
+
+    def candidates(part: pd.DataFrame) -> pd.DataFrame:
+        return part[_content_hash(part).isin(repeated).to_numpy()]
+
+    rows = table.map_partitions(candidates, meta=table._meta).compute()
+    order = {f: i for i, f in enumerate(report.files["sightings"].split(", "))}
+    rows = rows.assign(_file=rows["source_file"].map(order)).sort_values(
+        ["_file", "_row"], kind="stable"
+    )
+    content = [c for c in rows.columns if c not in ("_row", "source_file", "_file")]
+    canon = rows[content].astype(str).apply(tuple, axis=1)
+    drop: list[tuple[str, int]] = []
+    for _, group in rows.groupby(canon, sort=False):
+        first = group.iloc[0]
+        for _, row in group.iloc[1:].iterrows():
+            report.problems.append(
+                Problem(
+                    "sightings",
+                    int(row["_row"]),
+                    None,
+                    "",
+                    f"duplicate of row {first['_row']} in {first['source_file']}; the first "
+                    "copy is kept",
+                    str(row["source_file"]),
+                    "error",
+                    "duplicate_row",
+                )
+            )
+            drop.append((str(row["source_file"]), int(row["_row"])))
+    if not drop:
+        return table
+    dropped = pd.MultiIndex.from_tuples(drop, names=["source_file", "_row"])
+    gone = rows.set_index(["source_file", "_row"]).loc[dropped, content].reset_index()
+    gone["rejected_because"] = "duplicate of a row in an earlier file"
+    gone = gone.rename(columns={"source_file": "file", "_row": "row"}).set_index("row")
+    report.rejected["sightings"] = pd.concat([report.rejected["sightings"], gone])
+    counts_ = report.counts["sightings"]
+    counts_["accepted"] -= len(drop)
+    counts_["rejected"] += len(drop)
+
+    def without(part: pd.DataFrame) -> pd.DataFrame:
+        keys = pd.MultiIndex.from_arrays([part["source_file"], part["_row"]])
+        return part[~keys.isin(dropped)]
+
+    result: dd.DataFrame = table.map_partitions(without, meta=table._meta)
+    return result
+
+
+# --------------------------------------------------------------------------- assignment
+
+
+def assign_authorities(
+    places: gpd.GeoDataFrame | dgpd.GeoDataFrame,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float | None = None,
+    npartitions: int | None = None,
+) -> dgpd.GeoDataFrame:
+    """Assign points to authorities on dask: points spatially partitioned, boundaries broadcast.
+
+    Points are sorted along a Hilbert curve into spatially compact partitions (so a
+    partition touches few authorities), and every worker gets the boundaries once.
+    Each partition is assigned by :func:`peermap.assign_authorities`, so the result
+    equals it exactly (compute it and ``sort_index()`` to compare).
+
+    Parameters
+    ----------
+    places : GeoDataFrame or dask_geopandas.GeoDataFrame
+        Points, as for :func:`peermap.assign_authorities`.
+    boundaries : geopandas.GeoDataFrame
+        Result of :func:`peermap.load_boundaries`.
+    tolerance_m : float, optional
+        As for :func:`peermap.assign_authorities` (its default when not given).
+    npartitions : int, optional
+        Partitions for a pandas input (default: :data:`PARTITION_ROWS` points each).
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+        Lazy; ``.compute()`` gives the in-memory result in Hilbert order.
+    """
+    _require()
+    import dask_geopandas as dgpd
+    from dask.delayed import delayed
+
+    from peermap.assignment import DEFAULT_TOLERANCE_M
+    from peermap.assignment import assign_authorities as assign
+
+    if isinstance(places, gpd.GeoDataFrame):
+        n = npartitions or max(1, math.ceil(len(places) / PARTITION_ROWS))
+        with _as_given():
+            places = dgpd.from_geopandas(places, npartitions=n)
+    name = places._meta.index.name
+    # The Hilbert sort replaces the index; carry the original one through in a column.
+    places = places.map_partitions(_keep_index, meta=_keep_index(places._meta))
+    if places.npartitions > 1:
+        places = places.spatial_shuffle(by="hilbert")
+    tolerance = DEFAULT_TOLERANCE_M if tolerance_m is None else tolerance_m
+    shared = delayed(boundaries, pure=True)
+
+    def assign_part(part: gpd.GeoDataFrame, bounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        out = assign(part, bounds, tolerance_m=tolerance).set_index(_INDEX)
+        out.index.name = name
+        return out
+
+    meta = assign_part(places._meta, boundaries)
+    result: dgpd.GeoDataFrame = places.map_partitions(assign_part, shared, meta=meta)
+    return result
+
+
+_INDEX = "_peermap_index"
+
+
+def _keep_index(part: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return part.assign(**{_INDEX: part.index.to_numpy()})
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def _keyed(part: pd.DataFrame, home: pd.Series, place_auth: pd.Series | None) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "person_id": part["person_id"].to_numpy(dtype=object),
+            "origin": home.reindex(part["person_id"].to_numpy()).to_numpy(dtype=object),
+        },
+        index=part.index,
+    )
+    if place_auth is not None:
+        dest = place_auth.reindex(part["place_id"].to_numpy()).to_numpy(dtype=object)
+        out["destination"] = dest
+    return out.fillna(_MISSING)
+
+
+def _unmissing(series: pd.Series) -> pd.Series:
+    index = series.index.to_frame(index=False).replace(_MISSING, None)
+    series.index = pd.MultiIndex.from_frame(index)
+    return series
+
+
+def sighting_flows(
+    ds: Dataset,
+    sightings: dd.DataFrame,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+) -> pd.DataFrame:
+    """Flows of young people from home authority to the authority of places seen at.
+
+    The dask form of ``peermap.flows(ds, kind="sightings")``: the same table exactly.
+
+    Parameters
+    ----------
+    ds : Dataset
+        People (home authority) and places (assigned to authorities).
+    sightings : dask.dataframe.DataFrame
+        Sightings with the columns of ``ds.sightings`` (e.g. from
+        :func:`read_sightings`).
+    since, until, min_reliability
+        Filters, as in :func:`peermap.flows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin``, ``destination``, ``people``, ``events``, ``within``.
+    """
+    _require()
+    home, place_auth = _home(ds), _place_authority(ds)
+    kept = sightings.map_partitions(
+        _select_sightings, since, until, min_reliability, meta=sightings._meta
+    )
+    keyed = kept.map_partitions(
+        _keyed, home, place_auth, meta=_keyed(sightings._meta, home, place_auth)
+    )
+    split = max(1, keyed.npartitions // 4)
+    events = keyed.groupby(["origin", "destination"]).size(split_out=split)
+    people = (
+        keyed.drop_duplicates(["person_id", "destination"], split_out=split)
+        .groupby(["origin", "destination"])
+        .size(split_out=split)
+    )
+    from dask.base import compute
+
+    events, people = compute(events, people)
+    if events.empty:
+        return _flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
+    return _flow_table(_unmissing(events).sort_index(), _unmissing(people).sort_index())
+
+
+def hotspots(
+    ds: Dataset,
+    sightings: dd.DataFrame,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    betweenness_sample: int = 32,
+    seed: int = 0,
+    backend: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Rank venues as :func:`peermap.hotspots` does, aggregating sightings on dask.
+
+    Distinct person-place pairs, sightings per place and context, and first and last
+    dates are aggregated on dask; the ranking and the betweenness (on
+    ``backend``, see :mod:`peermap._graph_backends`) run on those in memory. The table
+    equals :func:`peermap.hotspots` exactly.
+
+    Parameters
+    ----------
+    ds : Dataset
+        People and places.
+    sightings : dask.dataframe.DataFrame
+        Sightings with the columns of ``ds.sightings``.
+    since, until, min_reliability, betweenness_sample, seed, backend
+        As for :func:`peermap.hotspots`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The hotspot table.
+    """
+    _require()
+    from dask.base import compute
+
+    _graph_backends.resolve(backend)
+    kept = sightings.map_partitions(
+        _select_sightings, since, until, min_reliability, meta=sightings._meta
+    )
+    split = max(1, kept.npartitions // 4)
+    cols = ["person_id", "place_id", "context", "date"]
+    small = kept[cols]
+    pairs = small[["person_id", "place_id"]].drop_duplicates(split_out=split)
+    by_context = small.groupby(["place_id", "context"], observed=True).size(split_out=split)
+    first = small.groupby("place_id")["date"].min(split_out=split)
+    last = small.groupby("place_id")["date"].max(split_out=split)
+    pairs, by_context, first, last = compute(pairs, by_context, first, last)
+    if by_context.empty:
+        parts = _hotspot_parts(ds.sightings.iloc[:0])
+    else:
+        parts = _HotspotParts(
+            pairs.reset_index(drop=True),
+            by_context.unstack(fill_value=0),
+            first,
+            last,
+        )
+    return _hotspot_table(ds, parts, betweenness_sample, seed, backend)
