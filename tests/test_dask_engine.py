@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("dask_geopandas", reason="the dask engine's extra is not installed")
-from dask.distributed import Client, LocalCluster  # noqa: E402
+from dask.distributed import Client, LocalCluster
 
-import peermap  # noqa: E402
-from peermap import dask_engine  # noqa: E402
-from peermap.synthetic import scenario  # noqa: E402
+import peermap
+from peermap import dask_engine
+from peermap.synthetic import scenario
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +180,7 @@ def test_problems_name_file_and_row_and_nothing_is_lost(
     assert counts == {"read": 41, "accepted": 39, "rejected": 2}
     assert len(table.compute()) == 39
     rejected = report.rejected["sightings"]
-    assert sorted(zip(rejected["file"].map(lambda f: Path(f).name), rejected.index)) == [
+    assert sorted(zip(rejected["file"].map(lambda f: Path(f).name), rejected.index, strict=True)) == [
         ("b.csv", 5),
         ("b.csv", 22),
     ]

@@ -112,3 +112,14 @@ def test_problem_profile_example(tmp_path: Path) -> None:
     assert months
     for value in re.findall(r"\d{4}-\d{2}: (\w+)", months.group(1)):
         assert value == "c" or int(value) % 5 == 0
+
+
+def test_regional_dask_example(tmp_path: Path) -> None:
+    import pytest
+
+    pytest.importorskip("dask_geopandas", reason="the dask engine's extra is not installed")
+    out = _run("regional_dask.py", str(tmp_path))
+    assert "12 monthly files" in out and "read on 12 partitions" in out
+    assert re.search(r"set aside: \d{4}-\d{2}\.parquet row 1: no such person", out)
+    assert "'rejected': 1" in out
+    assert "same tables as in memory: True" in out
