@@ -180,7 +180,8 @@ def test_problems_name_file_and_row_and_nothing_is_lost(
     assert counts == {"read": 41, "accepted": 39, "rejected": 2}
     assert len(table.compute()) == 39
     rejected = report.rejected["sightings"]
-    assert sorted(zip(rejected["file"].map(lambda f: Path(f).name), rejected.index, strict=True)) == [
+    names = rejected["file"].map(lambda f: Path(f).name)
+    assert sorted(zip(names, rejected.index, strict=True)) == [
         ("b.csv", 5),
         ("b.csv", 22),
     ]
