@@ -172,6 +172,9 @@ def test_problems_name_file_and_row_and_nothing_is_lost(
     problems = {(Path(p.file).name, p.row, p.rule) for p in caught.value.report.problems}
     assert ("b.csv", 5, "unknown_person") in problems
     assert ("b.csv", 22, "duplicate_row") in problems
+    message = str(caught.value)
+    assert "the sightings were not read" in message and "the report returned" in message
+    assert "b.csv, row 5" in message
     dup = next(p for p in caught.value.report.problems if p.rule == "duplicate_row")
     assert "row 9 in" in dup.message and "a.csv" in dup.message
 

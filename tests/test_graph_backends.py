@@ -21,6 +21,9 @@ def _edges(graph: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
     return pairs[:, 0], pairs[:, 1]
 
 
+_build = _graph_backends.build
+
+
 @pytest.fixture(scope="module")
 def random_graph() -> nx.Graph:
     graph = nx.gnm_random_graph(400, 900, seed=7)
@@ -35,18 +38,21 @@ def test_igraph_betweenness_equals_networkx_for_the_same_seed(
 ) -> None:
     u, v = _edges(random_graph)
     n = random_graph.number_of_nodes()
-    ours = _graph_backends.betweenness("igraph", n, u, v, k=k, seed=seed)
+    ours = _graph_backends.betweenness("igraph", _build("igraph", n, u, v), k=k, seed=seed)
     reference = nx.betweenness_centrality(random_graph, k=k, seed=seed, normalized=True)
     np.testing.assert_allclose(ours, [reference[i] for i in range(n)], rtol=1e-9, atol=1e-12)
-    through_networkx = _graph_backends.betweenness("networkx", n, u, v, k=k, seed=seed)
+    through_networkx = _graph_backends.betweenness(
+        "networkx", _build("networkx", n, u, v), k=k, seed=seed
+    )
     np.testing.assert_allclose(through_networkx, [reference[i] for i in range(n)], rtol=1e-12)
 
 
 def test_a_different_seed_samples_different_sources(random_graph: nx.Graph) -> None:
     u, v = _edges(random_graph)
     n = random_graph.number_of_nodes()
-    a = _graph_backends.betweenness("igraph", n, u, v, k=25, seed=0)
-    b = _graph_backends.betweenness("igraph", n, u, v, k=25, seed=1)
+    graph = _build("igraph", n, u, v)
+    a = _graph_backends.betweenness("igraph", graph, k=25, seed=0)
+    b = _graph_backends.betweenness("igraph", graph, k=25, seed=1)
     assert not np.allclose(a, b)
 
 
@@ -55,7 +61,7 @@ def test_components_are_the_same_sets_on_each_backend(random_graph: nx.Graph) ->
     n = random_graph.number_of_nodes()
     reference = sorted(map(sorted, nx.connected_components(random_graph)))
     for backend in ("igraph", "networkx"):
-        found = _graph_backends.components(backend, n, u, v)
+        found = _graph_backends.components(backend, _build(backend, n, u, v))
         assert sorted(map(sorted, found)) == reference
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import igraph as ig  # type: ignore[import-untyped]
 import networkx as nx
@@ -61,31 +62,33 @@ def _seeded(seed: int) -> Iterator[None]:
         ig.set_random_number_generator(random)
 
 
-def to_igraph(
-    n: int, u: IntArray, v: IntArray, w: npt.NDArray[np.float64] | None = None
-) -> ig.Graph:
-    """Build an undirected igraph graph on nodes ``0..n-1`` with edges ``(u[i], v[i])``."""
-    edges = np.column_stack([u, v]).astype(np.int64) if len(u) else np.empty((0, 2), np.int64)
-    graph = ig.Graph(n=n, edges=edges, directed=False)
-    graph.vs["node"] = range(n)
-    if w is not None:
-        graph.es["weight"] = np.asarray(w, dtype=float)
-    return graph
+def build(
+    backend: str, n: int, u: IntArray, v: IntArray, w: npt.NDArray[np.float64] | None = None
+) -> Any:
+    """Build the undirected graph on nodes ``0..n-1`` with edges ``(u[i], v[i])`` once.
 
-
-def louvain(
-    backend: str,
-    n: int,
-    u: IntArray,
-    v: IntArray,
-    w: npt.NDArray[np.float64],
-    *,
-    resolution: float,
-    seed: int,
-) -> Partition:
-    """Return a function that splits a set of nodes into Louvain communities on ``backend``."""
+    An igraph graph for ``"igraph"`` (with each vertex's node number in ``"node"``),
+    otherwise a networkx graph; edges weigh ``w`` when given.
+    """
     if backend == "igraph":
-        graph = to_igraph(n, u, v, w)
+        edges = np.column_stack([u, v]).astype(np.int64) if len(u) else np.empty((0, 2), np.int64)
+        graph = ig.Graph(n=n, edges=edges, directed=False)
+        graph.vs["node"] = range(n)
+        if w is not None:
+            graph.es["weight"] = np.asarray(w, dtype=float)
+        return graph
+    nx_graph = nx.Graph()
+    nx_graph.add_nodes_from(range(n))
+    if w is None:
+        nx_graph.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+    else:
+        nx_graph.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True))
+    return nx_graph
+
+
+def louvain(backend: str, graph: Any, *, resolution: float, seed: int) -> Partition:
+    """Return a function that splits a set of nodes into Louvain communities of ``graph``."""
+    if backend == "igraph":
 
         def split_igraph(nodes: set[int]) -> list[set[int]]:
             sub = graph.induced_subgraph(sorted(nodes))
@@ -96,13 +99,9 @@ def louvain(
 
         return split_igraph
 
-    nx_graph = nx.Graph()
-    nx_graph.add_nodes_from(range(n))
-    nx_graph.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True))
-
     def split_networkx(nodes: set[int]) -> list[set[int]]:
         parts = nx.community.louvain_communities(
-            nx_graph.subgraph(nodes),
+            graph.subgraph(nodes),
             weight="weight",
             resolution=resolution,
             seed=seed,
@@ -113,19 +112,14 @@ def louvain(
     return split_networkx
 
 
-def components(backend: str, n: int, u: IntArray, v: IntArray) -> list[set[int]]:
-    """Find the connected components of the graph on ``0..n-1``, each a set of nodes."""
+def components(backend: str, graph: Any) -> list[set[int]]:
+    """Find the connected components of ``graph``, each a set of node numbers."""
     if backend == "igraph":
-        return [set(c) for c in to_igraph(n, u, v).connected_components()]
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
-    graph.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+        return [set(c) for c in graph.connected_components()]
     return [set(c) for c in nx.connected_components(graph, **_dispatch(backend))]
 
 
-def betweenness(
-    backend: str, n: int, u: IntArray, v: IntArray, *, k: int | None, seed: int
-) -> npt.NDArray[np.float64]:
+def betweenness(backend: str, graph: Any, *, k: int | None, seed: int) -> npt.NDArray[np.float64]:
     """Normalised betweenness of nodes ``0..n-1``, as ``networkx.betweenness_centrality``.
 
     ``k`` sources are sampled with ``random.Random(seed).sample(list(nodes), k)``, as
@@ -134,19 +128,18 @@ def betweenness(
     source and ``1 / ((k - 1) (n - 2))`` for one that was (exact: ``1 / ((n-1)(n-2))``).
     """
     if backend != "igraph":
-        graph = nx.Graph()
-        graph.add_nodes_from(range(n))
-        graph.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
         values = nx.betweenness_centrality(
             graph, k=k, seed=seed, normalized=True, **_dispatch(backend)
         )
-        return np.array([values[i] for i in range(n)], dtype=float)
+        return np.array([values[i] for i in range(len(values))], dtype=float)
+    n: int = graph.vcount()
     sources: Sequence[int] | None = None
     if k is not None:
         sources = random.Random(seed).sample(list(range(n)), k)
-    graph = to_igraph(n, u, v)
     # igraph counts each unordered pair once; networkx accumulates both directions.
-    raw = 2.0 * np.asarray(graph.betweenness(directed=False, sources=sources), dtype=float)
+    raw: npt.NDArray[np.float64] = 2.0 * np.asarray(
+        graph.betweenness(directed=False, sources=sources), dtype=float
+    )
     if n - 1 < 2:
         return raw
     if k is None:

@@ -316,9 +316,10 @@ def contexts(
     )
     n_people = len(ds.people)
     name = _graph_backends.resolve(backend)
-    split = _graph_backends.louvain(name, len(nodes), u, v, w, resolution=resolution, seed=seed)
+    graph = _graph_backends.build(name, len(nodes), u, v, w)
+    split = _graph_backends.louvain(name, graph, resolution=resolution, seed=seed)
     groups: list[set[tuple[str, str]]] = []
-    for component in sorted(_graph_backends.components(name, len(nodes), u, v), key=min):
+    for component in sorted(_graph_backends.components(name, graph), key=min):
         for part in _split(split, component, n_people, max_people):
             groups.append({nodes[i] for i in part})
     return _context_table(ds, groups, ties, sightings, min_people)
@@ -842,7 +843,8 @@ def _place_betweenness(
     order = np.lexsort((v, u))
     u, v = u[order], v[order]
     k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)
-    values = _graph_backends.betweenness(name, n, u, v, k=k, seed=seed)
+    graph = _graph_backends.build(name, n, u, v)
+    values = _graph_backends.betweenness(name, graph, k=k, seed=seed)
     return pd.Series(values[len(people) :], index=places, dtype=float)
 
 

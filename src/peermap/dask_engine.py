@@ -216,7 +216,10 @@ def read_sightings(
         raise _privacy_error(privacy)
     table = _cross_file_duplicates(table, report)
     if strict and not report.ok:
-        raise ValidationError(_error_message(report), report)
+        raise ValidationError(
+            _error_message(report, what="the sightings were", aside="the report returned"),
+            report,
+        )
     return table.drop(columns="_row"), report
 
 

@@ -1002,14 +1002,16 @@ def _place_row(p: _Parsed, place_id: str) -> Hashable | None:
     return hit.index[0] if len(hit) else None
 
 
-def _error_message(report: ValidationReport) -> str:
+def _error_message(
+    report: ValidationReport, *, what: str = "the dataset was", aside: str = "ds.report"
+) -> str:
     errors = report.errors
     limit = settings.max_problems_in_message
     head = [str(p) for p in errors[:limit]]
     more = len(errors) - len(head)
-    lines = [f"{len(errors)} problem(s) found; the dataset was not read:"]
+    lines = [f"{len(errors)} problem(s) found; {what} not read:"]
     lines += [f"  {h}" for h in head]
     if more:
         lines.append(f"  ... and {more} more (see err.report)")
-    lines.append("Fix these, or read with strict=False to set the bad rows aside in ds.report.")
+    lines.append(f"Fix these, or read with strict=False to set the bad rows aside in {aside}.")
     return "\n".join(lines)
