@@ -199,3 +199,18 @@ def test_identifiers_are_refused_in_any_file(
     with pytest.raises(peermap.PrivacyError) as caught:
         dask_engine.read_sightings(tmp_path, ds, strict=False)
     assert "Jane Smith" not in str(caught.value)
+
+
+def test_local_scheduler_chosen_over_the_client_gives_the_same_answers(
+    client: Client, ds: peermap.Dataset, tmp_path: Path
+) -> None:
+    # Lookups go to the workers once on a cluster; with a local scheduler chosen they
+    # must instead travel in the graph, and the answers must not change.
+    import dask
+
+    _write_csv(ds.sightings, tmp_path / "all.csv")
+    with dask.config.set(scheduler="threads"):
+        table, report = dask_engine.read_sightings(tmp_path, ds)
+        got = dask_engine.sighting_flows(ds, table)
+    assert report.ok
+    pd.testing.assert_frame_equal(got, peermap.flows(ds, kind="sightings"))

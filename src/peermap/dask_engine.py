@@ -95,6 +95,27 @@ def from_pandas(frame: pd.DataFrame, *, npartitions: int | None = None) -> dd.Da
     return result
 
 
+def _shared(obj: Any) -> Any:
+    """Make ``obj`` (a lookup, the boundaries) available to every task that needs it.
+
+    On a ``distributed`` cluster it is sent to every worker once (``scatter`` with
+    ``broadcast``) and tasks refer to it, so it neither travels inside the task graph
+    nor is copied per task. On the local schedulers it becomes one node of the graph.
+    """
+    from dask.base import get_scheduler
+    from dask.delayed import delayed
+
+    try:
+        from distributed import default_client
+
+        client = default_client()
+    except (ImportError, ValueError):  # no distributed, or no client made
+        return delayed(obj, pure=True, traverse=False)
+    if get_scheduler() != client.get:  # a local scheduler chosen over the client
+        return delayed(obj, pure=True, traverse=False)
+    return client.scatter(obj, broadcast=True, hash=False)
+
+
 def _as_given() -> Any:
     """Keep column types as given: dask would turn text columns into pyarrow strings."""
     from dask import config
@@ -197,7 +218,7 @@ def read_sightings(
     accepted, rejected = _references(ds)
     names = {"people": ds.meta.get("sources", {}).get("people", "people")}
     names["places"] = ds.meta.get("sources", {}).get("places", "places")
-    refs = delayed((accepted, rejected, names, ds.boundaries), pure=True)
+    refs = _shared((accepted, rejected, names, ds.boundaries))
 
     def part(path: str, refs: Any) -> tuple[pd.DataFrame, ValidationReport, list[Problem]]:
         frame, report, privacy = _sightings_part(path, refs[0], refs[1], refs[2], refs[3])
@@ -356,7 +377,6 @@ def assign_authorities(
     """
     _require()
     import dask_geopandas as dgpd
-    from dask.delayed import delayed
 
     from peermap.assignment import DEFAULT_TOLERANCE_M
     from peermap.assignment import assign_authorities as assign
@@ -371,7 +391,7 @@ def assign_authorities(
     if places.npartitions > 1:
         places = places.spatial_shuffle(by="hilbert")
     tolerance = DEFAULT_TOLERANCE_M if tolerance_m is None else tolerance_m
-    shared = delayed(boundaries, pure=True)
+    shared = _shared(boundaries)
 
     def assign_part(part: gpd.GeoDataFrame, bounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out = assign(part, bounds, tolerance_m=tolerance).set_index(_INDEX)
@@ -446,7 +466,10 @@ def sighting_flows(
         _select_sightings, since, until, min_reliability, meta=sightings._meta
     )
     keyed = kept.map_partitions(
-        _keyed, home, place_auth, meta=_keyed(sightings._meta, home, place_auth)
+        _keyed,
+        _shared(home),
+        _shared(place_auth),
+        meta=_keyed(sightings._meta, home.iloc[:0], place_auth.iloc[:0]),
     )
     split = max(1, keyed.npartitions // 4)
     events = keyed.groupby(["origin", "destination"]).size(split_out=split)
