@@ -92,7 +92,10 @@ def test_engine_keyword_on_the_core_functions(client: Client, ds: peermap.Datase
         peermap.flows(ds, engine="spark")  # type: ignore[arg-type]
 
 
-def test_assignment_equals_the_in_memory_one(client: Client, ds: peermap.Dataset) -> None:
+@pytest.mark.parametrize("given", ["geopandas", "dask"])
+def test_assignment_equals_the_in_memory_one(
+    client: Client, ds: peermap.Dataset, given: str
+) -> None:
     rng = np.random.default_rng(0)
     xmin, ymin, xmax, ymax = ds.boundaries.total_bounds
     # Points over the whole region and beyond its edge: within, border and outside.
@@ -106,8 +109,16 @@ def test_assignment_equals_the_in_memory_one(client: Client, ds: peermap.Dataset
     )
     with pytest.warns(peermap.PeermapWarning, match="outside"):
         expected = peermap.assign_authorities(points, ds.boundaries)
-    lazy = dask_engine.assign_authorities(points, ds.boundaries, npartitions=6)
+    source = points if given == "geopandas" else dask_engine.from_pandas(points, npartitions=6)
+    lazy = dask_engine.assign_authorities(source, ds.boundaries, npartitions=6)
     assert lazy.npartitions == 6
+    # Partitions are spatially compact (Hilbert order): each covers far less than the whole.
+    boxes = lazy.map_partitions(
+        lambda part: pd.DataFrame([part.total_bounds], columns=["x0", "y0", "x1", "y1"])
+    ).compute()
+    area = ((boxes["x1"] - boxes["x0"]) * (boxes["y1"] - boxes["y0"])).mean()
+    whole = (xmax - xmin + 10_000) * (ymax - ymin + 10_000)
+    assert area < 0.5 * whole
     import warnings
 
     with warnings.catch_warnings():
@@ -214,3 +225,17 @@ def test_local_scheduler_chosen_over_the_client_gives_the_same_answers(
         got = dask_engine.sighting_flows(ds, table)
     assert report.ok
     pd.testing.assert_frame_equal(got, peermap.flows(ds, kind="sightings"))
+
+
+def test_sightings_of_people_outside_the_dataset_are_an_error(
+    client: Client, ds: peermap.Dataset
+) -> None:
+    # Workers count integer codes of the dataset's people and places; a sighting of
+    # someone else must stop the count rather than vanish from it.
+    sightings = ds.sightings.copy()
+    sightings.loc[sightings.index[5], "person_id"] = "yp-not-in-ds"
+    table = dask_engine.from_pandas(sightings, npartitions=3)
+    with pytest.raises(ValueError, match="person_id 'yp-not-in-ds'"):
+        dask_engine.sighting_flows(ds, table)
+    with pytest.raises(ValueError, match="person_id 'yp-not-in-ds'"):
+        dask_engine.hotspots(ds, table)

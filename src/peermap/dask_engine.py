@@ -19,14 +19,16 @@ grow to tens of millions of rows.
 from __future__ import annotations
 
 import glob
+import itertools
 import math
 import os
 from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends
@@ -58,8 +60,6 @@ __all__ = [
 #: Rows per partition when a pandas frame is handed to dask.
 PARTITION_ROWS = 500_000
 
-_MISSING = "\x00none"  # stands for a missing authority in dask group keys
-
 
 def _require() -> None:
     try:
@@ -87,12 +87,30 @@ def from_pandas(frame: pd.DataFrame, *, npartitions: int | None = None) -> dd.Da
     dask.dataframe.DataFrame
     """
     _require()
+    result: dd.DataFrame = _partitioned(frame, npartitions)
+    return result
+
+
+def _partitioned(frame: pd.DataFrame, npartitions: int | None) -> Any:
+    """Split ``frame`` in order into dask partitions (a GeoDataFrame into dask-geopandas).
+
+    On a ``distributed`` cluster the partitions are scattered to the workers, so they do
+    not travel inside every task graph that uses them; otherwise ``from_pandas``.
+    """
     import dask.dataframe as dd
 
     n = npartitions or max(1, math.ceil(len(frame) / PARTITION_ROWS))
+    client = _client()
     with _as_given():
-        result: dd.DataFrame = dd.from_pandas(frame, npartitions=n, sort=False)
-    return result
+        if client is None:
+            if isinstance(frame, gpd.GeoDataFrame):
+                import dask_geopandas as dgpd
+
+                return dgpd.from_geopandas(frame, npartitions=n, sort=False)
+            return dd.from_pandas(frame, npartitions=n, sort=False)
+        bounds = np.linspace(0, len(frame), min(n, max(1, len(frame))) + 1).astype(int)
+        chunks = [frame.iloc[a:b] for a, b in itertools.pairwise(bounds)]
+        return dd.from_delayed(client.scatter(chunks, hash=False), meta=frame.iloc[:0])
 
 
 def _shared(obj: Any) -> Any:
@@ -102,18 +120,28 @@ def _shared(obj: Any) -> Any:
     ``broadcast``) and tasks refer to it, so it neither travels inside the task graph
     nor is copied per task. On the local schedulers it becomes one node of the graph.
     """
-    from dask.base import get_scheduler
     from dask.delayed import delayed
+
+    client = _client()
+    if client is None:
+        return delayed(obj, pure=True, traverse=False)
+    # In a list, so that a tuple or dict is sent whole rather than item by item.
+    return client.scatter([obj], broadcast=True, hash=False)[0]
+
+
+def _client() -> Any:
+    """Find the ``distributed.Client`` computations will run on (``None``: a local scheduler)."""
+    from dask.base import get_scheduler
 
     try:
         from distributed import default_client
 
         client = default_client()
     except (ImportError, ValueError):  # no distributed, or no client made
-        return delayed(obj, pure=True, traverse=False)
+        return None
     if get_scheduler() != client.get:  # a local scheduler chosen over the client
-        return delayed(obj, pure=True, traverse=False)
-    return client.scatter(obj, broadcast=True, hash=False)
+        return None
+    return client
 
 
 def _as_given() -> Any:
@@ -376,20 +404,19 @@ def assign_authorities(
         Lazy; ``.compute()`` gives the in-memory result in Hilbert order.
     """
     _require()
-    import dask_geopandas as dgpd
 
     from peermap.assignment import DEFAULT_TOLERANCE_M
     from peermap.assignment import assign_authorities as assign
 
+    name = places.index.name if isinstance(places, gpd.GeoDataFrame) else places._meta.index.name
     if isinstance(places, gpd.GeoDataFrame):
-        n = npartitions or max(1, math.ceil(len(places) / PARTITION_ROWS))
-        with _as_given():
-            places = dgpd.from_geopandas(places, npartitions=n)
-    name = places._meta.index.name
-    # The Hilbert sort replaces the index; carry the original one through in a column.
-    places = places.map_partitions(_keep_index, meta=_keep_index(places._meta))
-    if places.npartitions > 1:
-        places = places.spatial_shuffle(by="hilbert")
+        # In memory already: sort along the Hilbert curve here, then partition in order.
+        places = _partitioned(_keep_index(places).iloc[_hilbert_order(places)], npartitions)
+    else:
+        # The Hilbert sort replaces the index; carry the original one through in a column.
+        places = places.map_partitions(_keep_index, meta=_keep_index(places._meta))
+        if places.npartitions > 1:
+            places = places.spatial_shuffle(by="hilbert")
     tolerance = DEFAULT_TOLERANCE_M if tolerance_m is None else tolerance_m
     shared = _shared(boundaries)
 
@@ -406,6 +433,18 @@ def assign_authorities(
 _INDEX = "_peermap_index"
 
 
+def _hilbert_order(frame: gpd.GeoDataFrame) -> npt.NDArray[np.intp]:
+    """Positions of ``frame``'s rows along a Hilbert curve (as ``spatial_shuffle``)."""
+    geometry = frame.geometry
+    if len(frame) == 0 or geometry.is_empty.all() or geometry.isna().all():
+        return np.arange(len(frame))
+    distance = np.zeros(len(frame), dtype=np.int64)
+    usable = ~(geometry.is_empty | geometry.isna()).to_numpy()
+    distance[usable] = geometry[usable].hilbert_distance().to_numpy()
+    distance[~usable] = np.iinfo(np.int64).max  # places without a location go last
+    return np.argsort(distance, kind="stable")
+
+
 def _keep_index(part: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return part.assign(**{_INDEX: part.index.to_numpy()})
 
@@ -413,24 +452,98 @@ def _keep_index(part: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- aggregation
 
 
-def _keyed(part: pd.DataFrame, home: pd.Series, place_auth: pd.Series | None) -> pd.DataFrame:
-    out = pd.DataFrame(
+class _Codes(NamedTuple):
+    """Integer codes for the ids in sightings, so workers group small integers, not text.
+
+    People and places are numbered in dataset order; authorities in sorted order, with
+    ``-1`` for none. The lookups go to each worker once (:func:`_shared`).
+    """
+
+    people: pd.Index  # person ids; a person's code is its position
+    places: pd.Index  # place ids
+    authorities: npt.NDArray[np.object_]  # authority codes; -1 (none) is not listed
+    home: npt.NDArray[np.int32]  # authority code of each person's home
+    place_authority: npt.NDArray[np.int32]  # authority code of each place
+
+    @classmethod
+    def of(cls, ds: Dataset, *, authorities: bool = True) -> _Codes:
+        people = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
+        places = pd.Index(ds.places["place_id"].to_numpy(dtype=object))
+        if not authorities:
+            none = np.zeros(0, dtype=np.int32)
+            return cls(people, places, np.zeros(0, dtype=object), none, none)
+        home = pd.Series(_home(ds).to_numpy(dtype=object))
+        at = pd.Series(_place_authority(ds).to_numpy(dtype=object))
+        names = pd.Index(sorted(set(home.dropna()) | set(at.dropna())))
+        return cls(
+            people,
+            places,
+            names.to_numpy(dtype=object),
+            names.get_indexer(pd.Index(home)).astype(np.int32),
+            names.get_indexer(pd.Index(at)).astype(np.int32),
+        )
+
+    def authority(self, codes: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.object_]:
+        """Turn integer codes into authority codes (``None`` for ``-1``)."""
+        known: npt.NDArray[np.object_] = np.append(self.authorities, [None])
+        result: npt.NDArray[np.object_] = known[codes]
+        return result
+
+
+def _code(part: pd.DataFrame, codes: _Codes) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Codes of the people and places of a partition; unknown ids are an error."""
+    who = codes.people.get_indexer(pd.Index(part["person_id"]))
+    where = codes.places.get_indexer(pd.Index(part["place_id"]))
+    for name, found, column in (("people", who, "person_id"), ("places", where, "place_id")):
+        if (found < 0).any():
+            first = part[column].to_numpy()[np.flatnonzero(found < 0)[0]]
+            raise ValueError(
+                f"sightings refer to {column} {first!r}, which is not among the {name} of the "
+                "dataset given; read sightings with dask_engine.read_sightings(files, ds)"
+            )
+    return who, where
+
+
+def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
+    who, where = _code(part, codes)
+    return pd.DataFrame(
         {
-            "person_id": part["person_id"].to_numpy(dtype=object),
-            "origin": home.reindex(part["person_id"].to_numpy()).to_numpy(dtype=object),
+            "person": who.astype(np.int32),
+            "origin": codes.home[who],
+            "destination": codes.place_authority[where],
         },
         index=part.index,
     )
-    if place_auth is not None:
-        dest = place_auth.reindex(part["place_id"].to_numpy()).to_numpy(dtype=object)
-        out["destination"] = dest
-    return out.fillna(_MISSING)
 
 
-def _unmissing(series: pd.Series) -> pd.Series:
-    index = series.index.to_frame(index=False).replace(_MISSING, None)
-    series.index = pd.MultiIndex.from_frame(index)
-    return series
+def _hotspot_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
+    who, where = _code(part, codes)
+    return pd.DataFrame(
+        {
+            "person": who.astype(np.int32),
+            "place": where.astype(np.int32),
+            "context": part["context"].to_numpy(),
+            "date": part["date"].to_numpy(),
+        },
+        index=part.index,
+    )
+
+
+def _meta_codes() -> _Codes:
+    empty = pd.Index([], dtype=object)
+    none = np.zeros(0, dtype=np.int32)
+    return _Codes(empty, empty, np.zeros(0, dtype=object), none, none)
+
+
+def _decoded(counts: pd.Series, codes: _Codes) -> pd.Series:
+    """Re-index counts by (origin, destination) authority codes instead of integers."""
+    index = pd.MultiIndex.from_arrays(
+        [
+            codes.authority(counts.index.get_level_values(0).to_numpy()),
+            codes.authority(counts.index.get_level_values(1).to_numpy()),
+        ]
+    )
+    return pd.Series(counts.to_numpy(), index=index).sort_index()
 
 
 def sighting_flows(
@@ -461,29 +574,26 @@ def sighting_flows(
         ``origin``, ``destination``, ``people``, ``events``, ``within``.
     """
     _require()
-    home, place_auth = _home(ds), _place_authority(ds)
+    from dask.base import compute
+
+    codes = _Codes.of(ds)
     kept = sightings.map_partitions(
         _select_sightings, since, until, min_reliability, meta=sightings._meta
     )
-    keyed = kept.map_partitions(
-        _keyed,
-        _shared(home),
-        _shared(place_auth),
-        meta=_keyed(sightings._meta, home.iloc[:0], place_auth.iloc[:0]),
+    coded = kept.map_partitions(
+        _flow_codes, _shared(codes), meta=_flow_codes(sightings._meta, _meta_codes())
     )
-    split = max(1, keyed.npartitions // 4)
-    events = keyed.groupby(["origin", "destination"]).size(split_out=split)
+    split = max(1, coded.npartitions // 4)
+    events = coded.groupby(["origin", "destination"]).size(split_out=split)
     people = (
-        keyed.drop_duplicates(["person_id", "destination"], split_out=split)
+        coded.drop_duplicates(["person", "destination"], split_out=split)
         .groupby(["origin", "destination"])
         .size(split_out=split)
     )
-    from dask.base import compute
-
     events, people = compute(events, people)
     if events.empty:
         return _flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
-    return _flow_table(_unmissing(events).sort_index(), _unmissing(people).sort_index())
+    return _flow_table(_decoded(events, codes), _decoded(people, codes))
 
 
 def hotspots(
@@ -522,24 +632,39 @@ def hotspots(
     from dask.base import compute
 
     _graph_backends.resolve(backend)
+    codes = _Codes.of(ds, authorities=False)
     kept = sightings.map_partitions(
         _select_sightings, since, until, min_reliability, meta=sightings._meta
     )
-    split = max(1, kept.npartitions // 4)
-    cols = ["person_id", "place_id", "context", "date"]
-    small = kept[cols]
-    pairs = small[["person_id", "place_id"]].drop_duplicates(split_out=split)
-    by_context = small.groupby(["place_id", "context"], observed=True).size(split_out=split)
-    first = small.groupby("place_id")["date"].min(split_out=split)
-    last = small.groupby("place_id")["date"].max(split_out=split)
+    coded = kept.map_partitions(
+        _hotspot_codes, _shared(codes), meta=_hotspot_codes(sightings._meta, _meta_codes())
+    )
+    split = max(1, coded.npartitions // 4)
+    pairs = coded[["person", "place"]].drop_duplicates(split_out=split)
+    by_context = coded.groupby(["place", "context"], observed=True).size(split_out=split)
+    first = coded.groupby("place")["date"].min(split_out=split)
+    last = coded.groupby("place")["date"].max(split_out=split)
     pairs, by_context, first, last = compute(pairs, by_context, first, last)
     if by_context.empty:
-        parts = _hotspot_parts(ds.sightings.iloc[:0])
-    else:
-        parts = _HotspotParts(
-            pairs.reset_index(drop=True),
-            by_context.unstack(fill_value=0),
-            first,
-            last,
+        return _hotspot_table(
+            ds, _hotspot_parts(ds.sightings.iloc[:0]), betweenness_sample, seed, backend
         )
+    place_ids = codes.places.to_numpy()
+    by_context.index = pd.MultiIndex.from_arrays(
+        [place_ids[by_context.index.get_level_values(0)], by_context.index.get_level_values(1)],
+        names=["place_id", "context"],
+    )
+    for series in (first, last):
+        series.index = pd.Index(place_ids[series.index.to_numpy()], name="place_id")
+    parts = _HotspotParts(
+        pd.DataFrame(
+            {
+                "person_id": codes.people.to_numpy()[pairs["person"].to_numpy()],
+                "place_id": place_ids[pairs["place"].to_numpy()],
+            }
+        ),
+        by_context.unstack(fill_value=0),
+        first,
+        last,
+    )
     return _hotspot_table(ds, parts, betweenness_sample, seed, backend)
