@@ -350,3 +350,15 @@ def test_data_period_is_the_span_of_the_records_kept(ds: peermap.Dataset) -> Non
     assert data_period(ds, until="2024-01-31")[1] == dt.date(2024, 1, 31)
     empty = ds.replace(ties=ds.ties.iloc[:0], sightings=ds.sightings.iloc[:0])
     assert data_period(empty.replace(relocations=ds.relocations.iloc[:0])) == (None, None)
+
+
+def test_a_sighting_of_someone_outside_the_dataset_stops_hotspots(ds: peermap.Dataset) -> None:
+    # Hotspots counts on positions in the people and places tables; a sighting that
+    # refers to neither (a hand-edited dataset) must not be counted silently.
+    import dataclasses
+
+    sightings = ds.sightings.copy()
+    sightings.loc[sightings.index[0], "place_id"] = "nowhere"
+    edited = dataclasses.replace(ds, sightings=sightings)
+    with pytest.raises(ValueError, match="place_id 'nowhere', which is not among the places"):
+        peermap.hotspots(edited)

@@ -719,21 +719,50 @@ def hotspots(
         )
     _check_engine(engine)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    return _hotspot_table(ds, _hotspot_parts(s), betweenness_sample, seed, backend)
+    return _hotspot_table(ds, _hotspot_parts(ds, s), betweenness_sample, seed, backend)
 
 
 class _HotspotParts(NamedTuple):
     """What hotspots needs from the sightings: each part adds up across partitions."""
 
-    pairs: pd.DataFrame  # distinct (person_id, place_id) pairs seen
+    pairs: pd.DataFrame  # distinct pairs seen: ``person`` and ``place``, positions (below)
     by_context: pd.DataFrame  # sightings per place (index) and context (columns)
     first_date: pd.Series  # per place
     last_date: pd.Series  # per place
 
 
-def _hotspot_parts(s: pd.DataFrame) -> _HotspotParts:
+def _ids(ds: Dataset) -> tuple[pd.Index, pd.Index]:
+    """Index the person ids and place ids of ``ds``, in dataset order."""
+    return (
+        pd.Index(ds.people["person_id"].to_numpy(dtype=object)),
+        pd.Index(ds.places["place_id"].to_numpy(dtype=object)),
+    )
+
+
+def _positions(
+    s: pd.DataFrame, people: pd.Index, places: pd.Index
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Positions in ``people`` and ``places`` (see :func:`_ids`) of each sighting's ids.
+
+    Graphs and counts work on these integers rather than on the ids' text. A sighting
+    of someone (or somewhere) not in the dataset is an error: it cannot be counted.
+    """
+    who = people.get_indexer(pd.Index(s["person_id"]))
+    where = places.get_indexer(pd.Index(s["place_id"]))
+    for name, found, column in (("people", who, "person_id"), ("places", where, "place_id")):
+        if (found < 0).any():
+            first = s[column].to_numpy()[np.flatnonzero(found < 0)[0]]
+            raise ValueError(
+                f"sightings refer to {column} {first!r}, which is not among the {name} of the "
+                "dataset given; read the sightings with the people and places they refer to"
+            )
+    return who, where
+
+
+def _hotspot_parts(ds: Dataset, s: pd.DataFrame) -> _HotspotParts:
     """Aggregate sightings (``person_id``, ``place_id``, ``context``, ``date``) by place."""
-    pairs = s[["person_id", "place_id"]].drop_duplicates()
+    who, where = _positions(s, *_ids(ds))
+    pairs = pd.DataFrame({"person": who, "place": where}).drop_duplicates()
     by_context = (
         s.groupby(["place_id", "context"], observed=True).size().unstack(fill_value=0)
         if len(s)
@@ -748,33 +777,40 @@ def _hotspot_table(
 ) -> gpd.GeoDataFrame:
     """Build the ranked hotspot table from aggregated parts (both engines end here)."""
     places = ds.places
-    home = _home(ds)
-    auth = (
-        places.set_index("place_id")["authority_code"]
+    n_places = len(places)
+    place_ids = pd.Index(places["place_id"].to_numpy(dtype=object))
+    # Homes and place authorities as integer codes of one factorisation (-1: none).
+    homes = _home(ds).to_numpy(dtype=object)
+    at = (
+        places["authority_code"].to_numpy(dtype=object)
         if "authority_code" in places
-        else pd.Series(None, index=places["place_id"], dtype=object)
+        else np.full(n_places, None, dtype=object)
     )
-    distinct = pd.DataFrame(
-        {
-            "place_id": parts.pairs["place_id"].to_numpy(dtype=object),
-            "home": home.reindex(parts.pairs["person_id"].to_numpy()).to_numpy(dtype=object),
-        }
-    )
-    distinct["place_auth"] = auth.reindex(distinct["place_id"].to_numpy()).to_numpy(dtype=object)
+    codes, _ = pd.factorize(np.concatenate([homes, at]), use_na_sentinel=True)
+    home_code, place_code = codes[: len(homes)], codes[len(homes) :]
+    person = parts.pairs["person"].to_numpy(dtype=np.intp)
+    place = parts.pairs["place"].to_numpy(dtype=np.intp)
+    home, place_auth = home_code[person], place_code[place]
+
+    def per_place(
+        weights: npt.NDArray[np.bool_] | None = None, where: npt.NDArray[np.intp] = place
+    ) -> pd.Series:
+        return pd.Series(np.bincount(where, weights=weights, minlength=n_places), index=place_ids)
+
+    with_home = pd.DataFrame({"place": place, "home": home})[home >= 0].drop_duplicates()
+    has_auth = place_auth >= 0
+    n_known = per_place(has_auth)
+    n_outside = per_place(has_auth & (home != place_auth))
     by_context = parts.by_context.reindex(columns=list(CONTEXTS), fill_value=0)
     stats = pd.DataFrame(
         {
-            "people": distinct.groupby("place_id").size(),
+            "people": per_place(),
             "sightings": by_context.sum(axis=1),
-            "home_authorities": distinct.groupby("place_id")["home"].nunique(),
+            "home_authorities": per_place(where=with_home["place"].to_numpy(dtype=np.intp)),
             "first_date": parts.first_date,
             "last_date": parts.last_date,
         }
     )
-    has_auth = distinct["place_auth"].notna()
-    outside = (distinct["home"] != distinct["place_auth"]) & has_auth
-    n_outside = outside.astype(int).groupby(distinct["place_id"]).sum()
-    n_known = has_auth.astype(int).groupby(distinct["place_id"]).sum()
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context)
@@ -834,12 +870,8 @@ def _place_betweenness(
     n = len(people) + len(places)
     if n == 0:
         return pd.Series(dtype=float)
-    u = pd.Series(np.arange(len(people)), index=people).reindex(pairs["person_id"]).to_numpy()
-    v = (
-        pd.Series(np.arange(len(places)) + len(people), index=places)
-        .reindex(pairs["place_id"])
-        .to_numpy()
-    )
+    u = pairs["person"].to_numpy(dtype=np.int64)
+    v = pairs["place"].to_numpy(dtype=np.int64) + len(people)
     order = np.lexsort((v, u))
     u, v = u[order], v[order]
     k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)

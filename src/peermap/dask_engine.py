@@ -39,7 +39,9 @@ from peermap.analysis import (
     _hotspot_parts,
     _hotspot_table,
     _HotspotParts,
+    _ids,
     _place_authority,
+    _positions,
 )
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
@@ -467,8 +469,7 @@ class _Codes(NamedTuple):
 
     @classmethod
     def of(cls, ds: Dataset, *, authorities: bool = True) -> _Codes:
-        people = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
-        places = pd.Index(ds.places["place_id"].to_numpy(dtype=object))
+        people, places = _ids(ds)
         if not authorities:
             none = np.zeros(0, dtype=np.int32)
             return cls(people, places, np.zeros(0, dtype=object), none, none)
@@ -490,22 +491,8 @@ class _Codes(NamedTuple):
         return result
 
 
-def _code(part: pd.DataFrame, codes: _Codes) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Codes of the people and places of a partition; unknown ids are an error."""
-    who = codes.people.get_indexer(pd.Index(part["person_id"]))
-    where = codes.places.get_indexer(pd.Index(part["place_id"]))
-    for name, found, column in (("people", who, "person_id"), ("places", where, "place_id")):
-        if (found < 0).any():
-            first = part[column].to_numpy()[np.flatnonzero(found < 0)[0]]
-            raise ValueError(
-                f"sightings refer to {column} {first!r}, which is not among the {name} of the "
-                "dataset given; read sightings with dask_engine.read_sightings(files, ds)"
-            )
-    return who, where
-
-
 def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
-    who, where = _code(part, codes)
+    who, where = _positions(part, codes.people, codes.places)
     return pd.DataFrame(
         {
             "person": who.astype(np.int32),
@@ -517,7 +504,7 @@ def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
 
 
 def _hotspot_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
-    who, where = _code(part, codes)
+    who, where = _positions(part, codes.people, codes.places)
     return pd.DataFrame(
         {
             "person": who.astype(np.int32),
@@ -647,7 +634,7 @@ def hotspots(
     pairs, by_context, first, last = compute(pairs, by_context, first, last)
     if by_context.empty:
         return _hotspot_table(
-            ds, _hotspot_parts(ds.sightings.iloc[:0]), betweenness_sample, seed, backend
+            ds, _hotspot_parts(ds, ds.sightings.iloc[:0]), betweenness_sample, seed, backend
         )
     place_ids = codes.places.to_numpy()
     by_context.index = pd.MultiIndex.from_arrays(
@@ -657,12 +644,7 @@ def hotspots(
     for series in (first, last):
         series.index = pd.Index(place_ids[series.index.to_numpy()], name="place_id")
     parts = _HotspotParts(
-        pd.DataFrame(
-            {
-                "person_id": codes.people.to_numpy()[pairs["person"].to_numpy()],
-                "place_id": place_ids[pairs["place"].to_numpy()],
-            }
-        ),
+        pairs.reset_index(drop=True),
         by_context.unstack(fill_value=0),
         first,
         last,
