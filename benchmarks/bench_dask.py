@@ -17,7 +17,9 @@ Run: ``python benchmarks/bench_dask.py [--sightings 10000000] [--baseline 100000
 from __future__ import annotations
 
 import argparse
+import atexit
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -147,6 +149,7 @@ def main() -> int:
         {"people": people, "places": places.drop(columns="authority")}, boundaries=england
     )
     work = Path(tempfile.mkdtemp(prefix="peermap-bench-dask-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # about 150 MB of Parquet
     big = write_sightings(work / "big", people, places, args.sightings, args.seed)
     small = write_sightings(work / "small", people, places, args.baseline, args.seed)
     print(
