@@ -28,16 +28,9 @@ import pandas as pd
 import pytest
 
 import peermap
-from peermap.analysis import (
-    contexts,
-    flow_matrix,
-    flows,
-    gi_star,
-    host_notifications,
-    hotspots,
-    relocation_exposure,
-    relocations_received,
-)
+from peermap.analysis import contexts, flow_matrix, flows, hotspots
+from peermap.getis_ord import gi_star
+from peermap.relocations import host_notifications, relocation_exposure, relocations_received
 
 A, B, C = "X09000001", "X09000002", "X09000006"
 

@@ -75,8 +75,8 @@ def test_api_reference_is_generated_from_the_docstrings(site: Path) -> None:
     for anchor in (
         "peermap.validation.read_dataset",
         "peermap.analysis.contexts",
-        "peermap.analysis.gi_star",
-        "peermap.analysis.relocation_exposure",
+        "peermap.getis_ord.gi_star",
+        "peermap.relocations.relocation_exposure",
         "peermap.maps.make_map",
         "peermap.privacy.pseudonymise",
         "peermap.disclosure.suppress",

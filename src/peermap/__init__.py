@@ -6,16 +6,7 @@ The public API is functional and re-exported here; optional parameters are keywo
 from __future__ import annotations
 
 from peermap import settings
-from peermap.analysis import (
-    contexts,
-    flow_matrix,
-    flows,
-    gi_star,
-    host_notifications,
-    hotspots,
-    relocation_exposure,
-    relocations_received,
-)
+from peermap.analysis import contexts, flow_matrix, flows, hotspots
 from peermap.assignment import assign_authorities, resolve_authorities
 from peermap.boundaries import (
     authority_graph,
@@ -47,6 +38,7 @@ from peermap.exchange import (
     to_graphml,
     write_package,
 )
+from peermap.getis_ord import gi_star
 from peermap.maps import ExternalAssetError, MapInfo, PeerMap, make_map, plot_static, save_map
 from peermap.merging import datasets_equal, merge, with_provenance
 from peermap.networks import (
@@ -68,6 +60,7 @@ from peermap.privacy import (
     pseudonymise,
     refuse_identifiers,
 )
+from peermap.relocations import host_notifications, relocation_exposure, relocations_received
 from peermap.schema import SCHEMA_VERSION
 from peermap.synthetic import GroundTruth, Scenario, scenario
 from peermap.timelines import timeline, timeline_table

@@ -8,9 +8,7 @@ their limits are described in ``docs/analysis.md``.
 
 from __future__ import annotations
 
-import itertools
 import math
-import warnings
 from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple
 
@@ -19,9 +17,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import shapely
 
-from peermap import _graph_backends, settings
+from peermap import _graph_backends, _lookup
 from peermap.dataset import Dataset
 from peermap.networks import DateLike, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS
@@ -33,11 +30,7 @@ __all__ = [
     "contexts",
     "flow_matrix",
     "flows",
-    "gi_star",
-    "host_notifications",
     "hotspots",
-    "relocation_exposure",
-    "relocations_received",
 ]
 
 #: Contexts that weigh most when ranking contexts (exploitation and serious harm).
@@ -55,25 +48,6 @@ Engine = Literal["pandas", "dask"]
 def _check_engine(engine: str) -> None:
     if engine not in ("pandas", "dask"):
         raise ValueError(f"engine={engine!r}; expected 'pandas' or 'dask'")
-
-
-def _home(ds: Dataset) -> pd.Series:
-    return pd.Series(
-        ds.people["home_authority"].to_numpy(dtype=object),
-        index=ds.people["person_id"].to_numpy(dtype=object),
-    )
-
-
-def _place_authority(ds: Dataset) -> pd.Series:
-    if "authority_code" not in ds.places:
-        raise ValueError(
-            "places have no authority: read the dataset with boundaries "
-            "(peermap.read_dataset(..., boundaries=...)) or call peermap.assign_authorities"
-        )
-    return pd.Series(
-        ds.places["authority_code"].to_numpy(dtype=object),
-        index=ds.places["place_id"].to_numpy(dtype=object),
-    )
 
 
 def _authority_graph(ds: Dataset) -> nx.Graph | None:
@@ -356,8 +330,10 @@ def _context_table(
     sightings: pd.DataFrame,
     min_people: int,
 ) -> pd.DataFrame:
-    home = _home(ds)
-    place_auth = _place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
+    home = _lookup.home(ds)
+    place_auth = (
+        _lookup.place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
+    )
     relocated = set(ds.relocations["person_id"])
     auth_graph = _authority_graph(ds)
     membership_person: dict[str, int] = {}
@@ -535,13 +511,15 @@ def flows(
             until=until,
             min_reliability=min_reliability,
         )
-    home = _home(ds)
+    home = _lookup.home(ds)
     if kind == "sightings":
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
         frame = pd.DataFrame(
             {
                 "origin": home.reindex(s["person_id"].to_numpy()).to_numpy(),
-                "destination": _place_authority(ds).reindex(s["place_id"].to_numpy()).to_numpy(),
+                "destination": _lookup.place_authority(ds)
+                .reindex(s["place_id"].to_numpy())
+                .to_numpy(),
                 "person": s["person_id"].to_numpy(dtype=object),
             }
         )
@@ -649,8 +627,6 @@ def flow_matrix(
 
 
 # --------------------------------------------------------------------------- hotspots
-
-_ESDA_ALTERNATIVE = "The alternative hypothesis for conditional randomization"
 
 #: Above this many nodes the place graph's betweenness is estimated from a seeded sample.
 BETWEENNESS_EXACT_MAX = 1_000
@@ -780,7 +756,7 @@ def _hotspot_table(
     n_places = len(places)
     place_ids = pd.Index(places["place_id"].to_numpy(dtype=object))
     # Homes and place authorities as integer codes of one factorisation (-1: none).
-    homes = _home(ds).to_numpy(dtype=object)
+    homes = _lookup.home(ds).to_numpy(dtype=object)
     at = (
         places["authority_code"].to_numpy(dtype=object)
         if "authority_code" in places
@@ -878,297 +854,3 @@ def _place_betweenness(
     graph = _graph_backends.build(name, n, u, v)
     values = _graph_backends.betweenness(name, graph, k=k, seed=seed)
     return pd.Series(values[len(people) :], index=places, dtype=float)
-
-
-# --------------------------------------------------------------------------- Gi*
-
-
-def gi_star(
-    ds: Dataset,
-    *,
-    cell_size_m: float = 500.0,
-    permutations: int = 999,
-    seed: int = 0,
-    fdr: bool = True,
-    inference: Literal["permutation", "analytical"] = "permutation",
-    since: DateLike = None,
-    until: DateLike = None,
-    min_reliability: str = "unverified",
-    max_cells: int = 250_000,
-) -> gpd.GeoDataFrame:
-    """Getis-Ord Gi* hot spots of sightings on a regular grid, with esda.
-
-    Sightings are counted in square cells covering the places seen (empty cells
-    included), and Gi* (``esda.G_Local`` with ``star=True``, binary queen-contiguity
-    weights on the lattice) is computed with conditional permutation inference. As in
-    ArcGIS's Hot Spot Analysis, each cell gets a confidence bin: +-3 (99%), +-2 (95%),
-    +-1 (90%) or 0, signed by z; with ``fdr=True`` the threshold at each confidence
-    level is corrected for the false discovery rate (``esda.fdr``).
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    cell_size_m : float, default 500
-        Side of a grid cell in metres.
-    permutations : int, default 999
-        Conditional permutations for the pseudo p-values.
-    seed : int, default 0
-        Seed for the permutations.
-    fdr : bool, default True
-        Correct the significance thresholds for the false discovery rate.
-    inference : {"permutation", "analytical"}, default "permutation"
-        Which p-value sets the bins: the permutation p (``p``) or the normal
-        approximation of z (``p_norm``, as ArcGIS's Hot Spot Analysis does). A
-        permutation p cannot fall below ``2 / (permutations + 1)``; with the false
-        discovery rate controlled over many cells, the 99% and even 95% bins may then
-        be out of reach unless ``permutations`` is large. ``attrs["p_floor"]`` says so.
-    since, until : date or str, optional
-        Keep sightings dated within this window.
-    min_reliability : str, default "unverified"
-        Keep sightings of at least this grade.
-    max_cells : int, default 250000
-        Refuse grids larger than this (choose a larger cell).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per cell (EPSG:27700): ``cell``, ``row``, ``col``, ``count``, ``z``
-        (standardised Gi*), ``p`` (two-sided permutation p-value, ``2 * p_sim``
-        capped at 1), ``p_norm`` (two-sided p of z under the normal approximation),
-        ``bin`` (-3..3), polygon geometry. ``attrs`` records the parameters.
-    """
-    from esda.getisord import G_Local
-    from esda.util import fdr as esda_fdr
-    from libpysal.weights import lat2W
-
-    s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    xy = ds.places.set_index("place_id")[["easting", "northing"]]
-    pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
-    if len(pts) == 0:
-        raise ValueError("no sightings in the window: nothing to map")
-    x0 = math.floor(pts[:, 0].min() / cell_size_m) * cell_size_m
-    y0 = math.floor(pts[:, 1].min() / cell_size_m) * cell_size_m
-    ncols = int((pts[:, 0].max() - x0) // cell_size_m) + 1
-    nrows = int((pts[:, 1].max() - y0) // cell_size_m) + 1
-    if nrows * ncols > max_cells:
-        raise ValueError(
-            f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells "
-            f"(more than max_cells={max_cells:,}); choose a larger cell_size_m"
-        )
-    if nrows * ncols < 4:
-        raise ValueError("the sightings fit in fewer than 4 cells: choose a smaller cell_size_m")
-    col = ((pts[:, 0] - x0) // cell_size_m).astype(int)
-    row = ((pts[:, 1] - y0) // cell_size_m).astype(int)
-    counts = np.bincount(row * ncols + col, minlength=nrows * ncols).astype(float)
-    weights = lat2W(nrows, ncols, rook=False)
-    with warnings.catch_warnings():
-        # G_Local offers no way to choose the permutation alternative, so esda always
-        # warns that its default ("directed", a folded one-sided p) will change. We use
-        # that p and double it: the two-sided p that esda recommends moving to.
-        warnings.filterwarnings("ignore", message=_ESDA_ALTERNATIVE, category=DeprecationWarning)
-        gi = G_Local(
-            counts,
-            weights,
-            transform="B",
-            permutations=permutations,
-            star=True,
-            seed=seed,
-            n_jobs=1,
-            keep_simulations=False,
-        )
-    z = np.asarray(gi.Zs, dtype=float)
-    p = np.minimum(1.0, 2.0 * np.asarray(gi.p_sim, dtype=float))
-    p_norm = np.minimum(1.0, 2.0 * np.asarray(gi.p_norm, dtype=float))
-    if inference not in ("permutation", "analytical"):
-        raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
-    decide = p if inference == "permutation" else p_norm
-    level = np.zeros(len(z), dtype=int)
-    for confidence, alpha in ((1, 0.10), (2, 0.05), (3, 0.01)):
-        threshold = float(esda_fdr(decide, alpha)) if fdr else alpha
-        level[decide <= threshold] = confidence
-    bins = (np.sign(z) * level).astype(int)
-    ids = np.arange(nrows * ncols)
-    rows, cols = ids // ncols, ids % ncols
-    geoms = shapely.box(
-        x0 + cols * cell_size_m,
-        y0 + rows * cell_size_m,
-        x0 + (cols + 1) * cell_size_m,
-        y0 + (rows + 1) * cell_size_m,
-    )
-    grid = gpd.GeoDataFrame(
-        {
-            "cell": ids,
-            "row": rows,
-            "col": cols,
-            "count": counts.astype(int),
-            "z": z,
-            "p": p,
-            "p_norm": p_norm,
-            "bin": bins,
-        },
-        geometry=geoms,
-        crs=settings.metric_crs,
-    )
-    grid.attrs.update(
-        cell_size_m=cell_size_m,
-        permutations=permutations,
-        seed=seed,
-        fdr=fdr,
-        inference=inference,
-        p_floor=min(1.0, 2.0 / (permutations + 1)),
-    )
-    return grid
-
-
-# --------------------------------------------------------------------------- relocations
-
-
-def relocation_exposure(ds: Dataset) -> pd.DataFrame:
-    """Measure what follows each relocation in the receiving authority.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset (read with boundaries so that places have authorities).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per relocation: ``person_id``, ``from_authority``, ``to_authority``,
-        ``date``, ``kind``; ``ties_after`` (ties first seen on or after the move with
-        young people homed in the receiving authority); ``places_after`` (distinct
-        places in the receiving authority where the young person was seen on or after
-        the move); ``contexts_after`` (sorted abuse contexts of those sightings);
-        ``kept_home_ties`` (a tie with someone homed in the sending authority still
-        active on or after the move).
-    """
-    r = ds.relocations.reset_index(drop=True)
-    home = _home(ds)
-    place_auth = _place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
-    t = ds.ties
-    both = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "person": t["person_a"],
-                    "other": t["person_b"],
-                    "first": t["first_seen"],
-                    "end": t["last_seen"].fillna(t["first_seen"]),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "person": t["person_b"],
-                    "other": t["person_a"],
-                    "first": t["first_seen"],
-                    "end": t["last_seen"].fillna(t["first_seen"]),
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    both["other_home"] = home.reindex(both["other"].to_numpy()).to_numpy(dtype=object)
-    s = ds.sightings.assign(
-        place_auth=place_auth.reindex(ds.sightings["place_id"].to_numpy()).to_numpy(dtype=object)
-    )
-    ties_after, places_after, contexts_after, kept = [], [], [], []
-    for move in r.itertuples(index=False):
-        mine = both[both["person"] == move.person_id]
-        new = mine[(mine["first"] >= move.date) & (mine["other_home"] == move.to_authority)]
-        ties_after.append(len(new))
-        old = mine[(mine["end"] >= move.date) & (mine["other_home"] == move.from_authority)]
-        kept.append(bool(len(old)))
-        seen = s[
-            (s["person_id"] == move.person_id)
-            & (s["date"] >= move.date)
-            & (s["place_auth"] == move.to_authority)
-        ]
-        places_after.append(int(seen["place_id"].nunique()))
-        contexts_after.append(sorted(set(seen["context"])))
-    out = r[["person_id", "from_authority", "to_authority", "date", "kind"]].copy()
-    out["ties_after"] = pd.Series(ties_after, dtype=int)
-    out["places_after"] = pd.Series(places_after, dtype=int)
-    out["contexts_after"] = contexts_after
-    out["kept_home_ties"] = pd.Series(kept, dtype=bool)
-    return out
-
-
-def relocations_received(ds: Dataset) -> pd.DataFrame:
-    """Per receiving authority: young people received, from where, and what followed.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``authority``, ``received`` (distinct young people), ``relocations``,
-        ``from_authorities`` (sorted list), ``ties_after``, ``places_after`` (sums over
-        relocations), ``contexts_joined`` (sorted list); most received first.
-    """
-    exposure = relocation_exposure(ds)
-    columns = [
-        "authority",
-        "received",
-        "relocations",
-        "from_authorities",
-        "ties_after",
-        "places_after",
-        "contexts_joined",
-    ]
-    if exposure.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    rows = []
-    for authority, group in exposure.groupby("to_authority", sort=True):
-        rows.append(
-            {
-                "authority": authority,
-                "received": group["person_id"].nunique(),
-                "relocations": len(group),
-                "from_authorities": sorted(set(group["from_authority"])),
-                "ties_after": int(group["ties_after"].sum()),
-                "places_after": int(group["places_after"].sum()),
-                "contexts_joined": sorted(set(itertools.chain(*group["contexts_after"]))),
-            }
-        )
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(
-        ["received", "authority"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
-
-
-def host_notifications(ds: Dataset, authority: str) -> pd.DataFrame:
-    """Build the notification table a receiving (host) authority can be sent.
-
-    Host authorities must be told of placements into their area. The table carries
-    pseudonyms only.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    authority : str
-        The receiving authority's code (as in ``to_authority``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``person_id`` (pseudonym), ``date``, ``from_authority``, ``kind``, ``age``,
-        ``looked_after``, sorted by date.
-    """
-    r = ds.relocations[ds.relocations["to_authority"] == authority]
-    people = ds.people.set_index("person_id")
-    out = pd.DataFrame(
-        {
-            "person_id": r["person_id"].to_numpy(dtype=object),
-            "date": r["date"].to_numpy(),
-            "from_authority": r["from_authority"].to_numpy(dtype=object),
-            "kind": r["kind"].to_numpy(dtype=object),
-            "age": people["age"].reindex(r["person_id"].to_numpy()).to_numpy(),
-            "looked_after": people["looked_after"].reindex(r["person_id"].to_numpy()).to_numpy(),
-        }
-    )
-    return out.sort_values(["date", "person_id"], kind="stable").reset_index(drop=True)

@@ -31,16 +31,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from peermap import _graph_backends
+from peermap import _graph_backends, _lookup
 from peermap._problems import Problem, ValidationReport
 from peermap.analysis import (
     _flow_table,
-    _home,
     _hotspot_parts,
     _hotspot_table,
     _HotspotParts,
     _ids,
-    _place_authority,
     _positions,
 )
 from peermap.dataset import Dataset
@@ -473,8 +471,8 @@ class _Codes(NamedTuple):
         if not authorities:
             none = np.zeros(0, dtype=np.int32)
             return cls(people, places, np.zeros(0, dtype=object), none, none)
-        home = pd.Series(_home(ds).to_numpy(dtype=object))
-        at = pd.Series(_place_authority(ds).to_numpy(dtype=object))
+        home = pd.Series(_lookup.home(ds).to_numpy(dtype=object))
+        at = pd.Series(_lookup.place_authority(ds).to_numpy(dtype=object))
         names = pd.Index(sorted(set(home.dropna()) | set(at.dropna())))
         return cls(
             people,

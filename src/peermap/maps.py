@@ -55,9 +55,10 @@ from shapely.errors import GEOSException, UnsupportedGEOSVersionError
 
 from peermap import _assets, settings
 from peermap._io import atomic_path
-from peermap.analysis import contexts, flows, gi_star
+from peermap.analysis import contexts, flows
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, suppress_share
+from peermap.getis_ord import gi_star
 from peermap.networks import DateLike, data_period, filter_sightings
 from peermap.schema import CONTEXTS, PLACE_KINDS
 

@@ -461,7 +461,7 @@ def _flows(c: _Context) -> _Section:
 
 
 def _relocations(c: _Context) -> _Section:
-    from peermap.analysis import relocations_received
+    from peermap.relocations import relocations_received
 
     table = relocations_received(c.ds)
     section = _Section("Relocations received")
