@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from peermap import _graph_backends, _lookup
+from peermap import _graph_backends, _lookup, ranking
 from peermap.dataset import Dataset
 from peermap.networks import DateLike, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS
@@ -111,12 +111,13 @@ def context_graph(
 
     Nodes are ``("person", person_id)`` and ``("place", place_id)``. A person-place
     edge weighs the person's sightings there (each weighted by
-    :data:`CONTEXT_WEIGHTS`) normalised by the geometric mean of the person's and
+    :data:`CONTEXT_WEIGHTS` and by its reliability,
+    :data:`peermap.ranking.RELIABILITY_WEIGHT`) normalised by the geometric mean of the person's and
     the place's totals (cosine, Salton's index): a venue that draws a large share of
     a young person's sightings, and whose sightings come largely from them, links
     strongly; a venue that hundreds pass through links each of them weakly. A tie
-    weighs ``tie_weight`` (times :data:`EXPLOITER_WEIGHT` for exploiter ties) divided
-    by the geometric mean of the two people's tie counts.
+    weighs ``tie_weight`` (times :data:`EXPLOITER_WEIGHT` for exploiter ties, times its
+    reliability weight) divided by the geometric mean of the two people's tie counts.
 
     Parameters
     ----------
@@ -175,6 +176,7 @@ def _context_edges(
         b = ties["person_b"].to_numpy(dtype=object)
         degree = pd.Series(np.concatenate([a, b])).value_counts()
         kind = np.where(ties["kind"].to_numpy(dtype=object) == "exploiter", EXPLOITER_WEIGHT, 1.0)
+        kind = kind * ranking.reliability_weight(ties["reliability"])
         norm = np.sqrt(degree.reindex(a).to_numpy() * degree.reindex(b).to_numpy())
         lo, hi = np.where(a < b, a, b), np.where(a < b, b, a)
         edges = (
@@ -195,7 +197,8 @@ def _context_edges(
                 {
                     "person": s["person_id"].to_numpy(dtype=object),
                     "place": s["place_id"].to_numpy(dtype=object),
-                    "w": s["context"].map(CONTEXT_WEIGHTS).fillna(1.0).to_numpy(dtype=float),
+                    "w": s["context"].map(CONTEXT_WEIGHTS).fillna(1.0).to_numpy(dtype=float)
+                    * ranking.reliability_weight(s["reliability"]),
                 }
             )
             pair = frame.groupby(["person", "place"], sort=True)["w"].sum()
@@ -224,16 +227,23 @@ def contexts(
     resolution: float = 4.0,
     tie_weight: float = 0.3,
     seed: int = 0,
+    stability_runs: int = 10,
     backend: str | None = None,
 ) -> pd.DataFrame:
-    """Find contexts: connected groups of young people and the places they share.
+    """Find contexts, groups of young people and the places they share, most concerning first.
 
     Young people and places are joined by ties and by sightings (see
     :func:`context_graph` for the weights). Its connected components are the
     contexts; venues everyone passes through join most young people into one giant
     component, so a component with more than ``max_people`` young people is split
-    into communities with the Louvain method (weighted, seeded: the split is
-    repeatable), and any community still larger is split again on its own.
+    into communities with the Leiden method (weighted, seeded: the split is
+    repeatable, and no community is internally disconnected), and any community still
+    larger is split again on its own.
+
+    Contexts are ranked by their concern score (:mod:`peermap.ranking`,
+    ``docs/analysis.md``): the harm recorded about their young people, by kind and
+    weighted by severity and reliability, beyond what their activity would bring at
+    the places they use, plus their exploiter ties, times the reach across authorities.
 
     Parameters
     ----------
@@ -242,41 +252,59 @@ def contexts(
     since, until : date or str, optional
         Keep ties active and sightings dated within this window.
     min_reliability : str, default "unverified"
-        Keep ties and sightings of at least this grade.
+        Keep ties and sightings of at least this grade (those kept still count by
+        their reliability, in the links and in the score).
     include_places : bool, default True
         Link young people through shared places; with ``False`` only recorded ties link.
     min_people : int, default 2
         Smallest context reported.
     max_people : int or None, default 50
-        Split larger components into Louvain communities (``None``: never split).
+        Split larger components into Leiden communities (``None``: never split).
     resolution : float, default 4.0
-        Louvain resolution: higher gives smaller communities (about peer-group size
+        Modularity resolution: higher gives smaller communities (about peer-group size
         at the default).
     tie_weight : float, default 0.3
         Weight of ties relative to place links in the split.
     seed : int, default 0
-        Seed for the Louvain method.
+        Seed for the community method.
+    stability_runs : int, default 10
+        Runs of the community method (seeds ``seed`` to ``seed + stability_runs - 1``)
+        that ``stability`` is measured over; 1 or less skips the measure (``NaN``).
     backend : str, optional
-        Where Louvain runs: ``"igraph"`` (its C implementation, the default through
-        :data:`peermap.settings.graph_backend`), ``"networkx"`` (networkx's
-        ``louvain_communities``), or an installed networkx backend. Each backend is
-        repeatable for a seed; the two implementations visit nodes in different
-        random orders, so their partitions differ in detail.
+        Where the community method runs: ``"igraph"`` (Leiden in C, the default through
+        :data:`peermap.settings.graph_backend`), ``"networkx"`` (Louvain, each
+        community then split into its connected components), or an installed networkx
+        backend. Each is repeatable for a seed.
 
     Returns
     -------
     pandas.DataFrame
-        One row per context, widest and most serious first: ``context_id``, ``people``,
-        ``places``, ``authorities`` (sorted lists), ``n_people``, ``n_places``,
-        ``n_authorities``, ``spans_authorities``, ``reach`` (``single``;
-        ``neighbours``: every link across authorities, a member seen in another
-        authority or a tie between young people of two authorities, joins neighbours;
-        ``distant``: some link joins authorities that do not border, a county-lines
-        pattern; ``unknown``: no boundaries), ``max_distance_km`` (the longest such
-        link, between authority centroids), ``n_ties``, ``exploiter_ties``, one column of
-        sightings per abuse context, ``serious`` (sightings in
-        :data:`SERIOUS_CONTEXTS` plus exploiter ties), ``n_relocated``,
-        ``first_date``, ``last_date``.
+        One row per context, most concerning first (``context_id`` 1 is the top):
+
+        * ``people``, ``places``, ``authorities``: sorted lists. ``places`` is the
+          context's own places (each place is in one context's ``places``);
+          ``shared_places`` lists other places where two or more of its young people
+          were seen, so a place shows with every context that uses it.
+        * ``n_people``, ``n_places``, ``n_authorities``, ``spans_authorities``.
+        * ``reach``: ``single``; ``neighbours``; ``distant`` (at least
+          :data:`DISTANT_MIN_PEOPLE` young people, and :data:`DISTANT_MIN_SHARE` of
+          those whose links cross authorities, link authorities that do not border each
+          other: a county-lines pattern); ``unknown`` without boundaries. A link is a
+          member seen at one of the context's places (own or shared) in another
+          authority than their home, or a tie between members homed apart.
+          ``max_distance_km``: the longest link, between authority centroids;
+          ``distant_people``: young people with a link between non-neighbours.
+        * ``n_ties``, ``exploiter_ties`` (ties between members), one column of
+          sightings per abuse context and ``serious`` (sightings in
+          :data:`SERIOUS_CONTEXTS` plus exploiter ties): every sighting of the
+          context's young people in the window, wherever it was;
+          ``outside_sightings``: how many of those were at places not in ``places``.
+        * ``n_relocated``, ``first_date``, ``last_date``.
+        * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
+          the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
+          (one-sided), ``concern``, ``stability`` (share of the runs in which a context
+          with at least half the same young people, Jaccard >= 0.5, comes out) and
+          ``reasons`` (the score in words).
     """
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
@@ -291,12 +319,34 @@ def contexts(
     n_people = len(ds.people)
     name = _graph_backends.resolve(backend)
     graph = _graph_backends.build(name, len(nodes), u, v, w)
-    split = _graph_backends.louvain(name, graph, resolution=resolution, seed=seed)
-    groups: list[set[tuple[str, str]]] = []
-    for component in sorted(_graph_backends.components(name, graph), key=min):
-        for part in _split(split, component, n_people, max_people):
-            groups.append({nodes[i] for i in part})
-    return _context_table(ds, groups, ties, sightings, min_people)
+    components = sorted(_graph_backends.components(name, graph), key=min)
+    # Components small enough stay whole in every run; only the split ones vary.
+    whole = [c for c in components if max_people is None or _n_people(c, n_people) <= max_people]
+    large = [
+        c for c in components if not (max_people is None or _n_people(c, n_people) <= max_people)
+    ]
+
+    def partition(run_seed: int) -> list[set[int]]:
+        split = _graph_backends.leiden(name, graph, resolution=resolution, seed=run_seed)
+        parts: list[set[int]] = []
+        for component in large:
+            parts.extend(_split(split, component, n_people, max_people))
+        return parts
+
+    split_parts = partition(seed)
+    groups = sorted([*whole, *split_parts], key=min)
+    table = _context_table(ds, [{nodes[i] for i in g} for g in groups], ties, sightings, min_people)
+    table["stability"] = (
+        _stability(table, ds, split_parts, [partition(seed + r) for r in range(1, stability_runs)])
+        if stability_runs > 1
+        else np.nan
+    )
+    table["reasons"] = [_context_reasons(row) for row in table.itertuples(index=False)]
+    return table
+
+
+def _n_people(nodes: set[int], n_people: int) -> int:
+    return sum(1 for n in nodes if n < n_people)
 
 
 def _split(
@@ -305,14 +355,13 @@ def _split(
     n_people: int,
     max_people: int | None,
 ) -> list[set[int]]:
-    """Split ``nodes`` with Louvain until no part has more than ``max_people`` people.
+    """Split ``nodes`` into communities until no part has more than ``max_people`` people.
 
     Nodes below ``n_people`` are people. Modularity has a resolution limit: on a large
     graph its communities grow with the graph, so a community still too large is split
     again on its own subgraph.
     """
-    people = sum(1 for n in nodes if n < n_people)
-    if max_people is None or people <= max_people:
+    if max_people is None or _n_people(nodes, n_people) <= max_people:
         return [nodes]
     parts = communities(nodes)
     if len(parts) == 1:  # no split improves modularity: keep it whole
@@ -321,6 +370,113 @@ def _split(
     for part in sorted(parts, key=min):
         out.extend(_split(communities, part, n_people, max_people))
     return out
+
+
+#: Jaccard similarity of young people from which a context counts as found again.
+STABILITY_JACCARD = 0.5
+
+
+def _stability(
+    table: pd.DataFrame, ds: Dataset, reference: list[set[int]], runs: list[list[set[int]]]
+) -> npt.NDArray[np.float64]:
+    """Share of runs (this one included) in which each context comes out again.
+
+    A context comes out again in a run when some community of that run has Jaccard
+    similarity of young people of at least :data:`STABILITY_JACCARD` with it. Contexts
+    cut from components that were not split come out whole in every run.
+    """
+    n_people = len(ds.people)
+    position = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
+    varying = np.zeros(n_people, dtype=bool)
+    for part in reference:
+        varying[[i for i in part if i < n_people]] = True
+    found = np.ones(len(table))
+    for parts in runs:
+        label = np.full(n_people, -1, dtype=np.int64)
+        size = np.zeros(len(parts), dtype=np.int64)
+        for j, part in enumerate(parts):
+            members = [i for i in part if i < n_people]
+            label[members] = j
+            size[j] = len(members)
+        for row, people in enumerate(table["people"]):
+            at = position.get_indexer(pd.Index(people))
+            if not varying[at].any():
+                found[row] += 1
+                continue
+            labels = label[at]
+            labels = labels[labels >= 0]
+            if not len(labels):
+                continue
+            best, common = np.unique(labels, return_counts=True)
+            k = int(np.argmax(common))
+            jaccard = common[k] / (len(at) + size[best[k]] - common[k])
+            found[row] += jaccard >= STABILITY_JACCARD
+    result: npt.NDArray[np.float64] = found / (len(runs) + 1)
+    return result
+
+
+#: A context is ``distant`` when at least this many of its young people have a link
+#: between authorities that do not border each other ...
+DISTANT_MIN_PEOPLE = 2
+#: ... and they are at least this share of its young people whose links cross authorities.
+DISTANT_MIN_SHARE = 0.5
+
+
+def _reach_of(
+    links: pd.DataFrame, n_contexts: int, graph: nx.Graph | None
+) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Classify each context's reach from its links (``ctx``, ``person``, ``a``, ``b``).
+
+    Returns the reach labels, the longest link in km and the young people with a
+    link between non-neighbours, per context.
+    """
+    reach = ["single"] * n_contexts
+    far_km = np.zeros(n_contexts)
+    distant_people = np.zeros(n_contexts, dtype=np.int64)
+    crossing = links[links["a"] != links["b"]].drop_duplicates()
+    if crossing.empty:
+        return reach, far_km, distant_people
+    if graph is None:
+        for ctx in set(crossing["ctx"].tolist()):
+            reach[int(ctx)] = "unknown"
+        far_km[:] = np.nan
+        return reach, far_km, distant_people
+    pairs = crossing[["a", "b"]].drop_duplicates()
+    known = [a in graph and b in graph for a, b in zip(pairs["a"], pairs["b"], strict=True)]
+    neighbour = [
+        ok and graph.has_edge(a, b) for ok, a, b in zip(known, pairs["a"], pairs["b"], strict=True)
+    ]
+    km = [
+        math.hypot(
+            graph.nodes[b]["centroid_bng"][0] - graph.nodes[a]["centroid_bng"][0],
+            graph.nodes[b]["centroid_bng"][1] - graph.nodes[a]["centroid_bng"][1],
+        )
+        / 1000.0
+        if ok
+        else math.nan
+        for ok, a, b in zip(known, pairs["a"], pairs["b"], strict=True)
+    ]
+    pairs = pairs.assign(known=known, neighbour=neighbour, km=km)
+    crossing = crossing.merge(pairs, on=["a", "b"], how="left")
+    per = crossing.groupby("ctx")
+    unknown = per["known"].all()
+    far_km_s = per["km"].max()
+    people_crossing = per["person"].nunique()
+    far_people = crossing[crossing["known"] & ~crossing["neighbour"]].groupby("ctx")["person"]
+    n_far = far_people.nunique()
+    for ctx in people_crossing.index:
+        i = int(ctx)
+        if not unknown[ctx]:
+            reach[i] = "unknown"
+            far_km[i] = math.nan
+            continue
+        far_km[i] = round(float(far_km_s[ctx]), 1)
+        k = int(n_far.get(ctx, 0))
+        distant_people[i] = k
+        share = k / max(int(people_crossing[ctx]), 1)
+        distant = k >= DISTANT_MIN_PEOPLE and share >= DISTANT_MIN_SHARE
+        reach[i] = "distant" if distant else "neighbours"
+    return reach, far_km, distant_people
 
 
 def _context_table(
@@ -335,37 +491,57 @@ def _context_table(
         _lookup.place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
     )
     relocated = set(ds.relocations["person_id"])
-    auth_graph = _authority_graph(ds)
-    membership_person: dict[str, int] = {}
-    membership_place: dict[str, int] = {}
+    people_index, place_index = _ids(ds)
+    n_places = len(place_index)
     kept: list[tuple[list[str], list[str]]] = []
     for group in groups:
         people = sorted(key for kind, key in group if kind == "person")
         if len(people) < min_people:
             continue
-        places = sorted(key for kind, key in group if kind == "place")
-        index = len(kept)
-        kept.append((people, places))
-        for p in people:
-            membership_person[p] = index
-        for p in places:
-            membership_place[p] = index
-    # Sightings count towards a context when both the person and the place are in it.
-    s_ctx = sightings["person_id"].map(membership_person)
-    s_in = s_ctx.notna() & (s_ctx == sightings["place_id"].map(membership_place))
+        kept.append((people, sorted(key for kind, key in group if kind == "place")))
+    n_ctx = len(kept)
+    person_ctx = np.full(len(people_index), -1, dtype=np.intp)
+    place_ctx = np.full(n_places, -1, dtype=np.intp)
+    for i, (people, places) in enumerate(kept):
+        person_ctx[people_index.get_indexer(pd.Index(people))] = i
+        if places:
+            place_ctx[place_index.get_indexer(pd.Index(places))] = i
+    # Every sighting of a context's young people counts towards it.
+    who, where = _positions(sightings, people_index, place_index)
+    s_ctx = person_ctx[who]
+    mine = s_ctx >= 0
+    frame = pd.DataFrame(
+        {
+            "ctx": s_ctx[mine],
+            "person": who[mine],
+            "place": where[mine],
+            "context": sightings["context"].to_numpy(dtype=object)[mine],
+            "date": sightings["date"].to_numpy()[mine],
+            "own": place_ctx[where[mine]] == s_ctx[mine],
+        }
+    )
     s_counts = (
-        sightings[s_in]
-        .assign(ctx=s_ctx[s_in].astype(int))
-        .groupby(["ctx", "context"])
+        frame.groupby(["ctx", "context"])
         .size()
         .unstack(fill_value=0)
-        .reindex(columns=list(CONTEXTS), fill_value=0)
+        .reindex(index=range(n_ctx), columns=list(CONTEXTS), fill_value=0)
     )
-    s_dates = sightings[s_in].assign(ctx=s_ctx[s_in].astype(int)).groupby("ctx")["date"]
-    s_first, s_last = s_dates.min(), s_dates.max()
-    t_ctx = ties["person_a"].map(membership_person)
-    t_in = t_ctx.notna() & (t_ctx == ties["person_b"].map(membership_person))
-    t_frame = ties[t_in].assign(ctx=t_ctx[t_in].astype(int))
+    outside = frame[~frame["own"]].groupby("ctx").size().reindex(range(n_ctx), fill_value=0)
+    s_first = frame.groupby("ctx")["date"].min()
+    s_last = frame.groupby("ctx")["date"].max()
+    # Places shared: not the context's own, where two or more of its people were seen.
+    seen = frame[~frame["own"]][["ctx", "place", "person"]].drop_duplicates()
+    n_seen = seen.groupby(["ctx", "place"]).size()
+    shared_counts = n_seen[n_seen >= 2].reset_index()
+    shared: dict[int, list[str]] = {}
+    for ctx, place in zip(shared_counts["ctx"], shared_counts["place"], strict=True):
+        shared.setdefault(int(ctx), []).append(str(place_index[place]))
+    # Ties between members; exploiter ties touching members count in the score.
+    a_at = people_index.get_indexer(pd.Index(ties["person_a"]))
+    b_at = people_index.get_indexer(pd.Index(ties["person_b"]))
+    a_ctx, b_ctx = person_ctx[a_at], person_ctx[b_at]
+    inside = (a_ctx >= 0) & (a_ctx == b_ctx)
+    t_frame = ties[inside].assign(ctx=a_ctx[inside])
     t_n = t_frame.groupby("ctx").size()
     t_exploit = t_frame[t_frame["kind"] == "exploiter"].groupby("ctx").size()
     t_first = t_frame.groupby("ctx")["first_seen"].min()
@@ -374,49 +550,92 @@ def _context_table(
         .groupby("ctx")["end"]
         .max()
     )
-    links: dict[int, set[tuple[str, str]]] = {}
-    s_home = sightings["person_id"][s_in].map(home)
-    s_auth = sightings["place_id"][s_in].map(place_auth)
-    for ctx, h, pa in zip(s_ctx[s_in].astype(int), s_home, s_auth, strict=True):
-        if isinstance(h, str) and isinstance(pa, str):
-            links.setdefault(ctx, set()).add((h, pa))
-    for ctx, ha, hb in zip(
-        t_frame["ctx"], t_frame["person_a"].map(home), t_frame["person_b"].map(home), strict=True
-    ):
-        if isinstance(ha, str) and isinstance(hb, str):
-            links.setdefault(ctx, set()).add((ha, hb))
+    score = _context_score(ds, sightings, ties, who, where, person_ctx, a_ctx, b_ctx, n_ctx)
+    # Links: members seen at the context's places (own or shared) away from home, and
+    # ties between members homed apart.
+    homes = home.reindex(people_index).to_numpy(dtype=object)
+    auths = (
+        place_auth.reindex(place_index).to_numpy(dtype=object)
+        if len(place_auth)
+        else (np.full(n_places, None, dtype=object))
+    )
+    shared_set = set(
+        zip(shared_counts["ctx"].tolist(), shared_counts["place"].tolist(), strict=True)
+    )
+    at_ctx_place = (
+        frame["own"].to_numpy()
+        | np.array(
+            [(c, p) in shared_set for c, p in zip(frame["ctx"], frame["place"], strict=True)],
+            dtype=bool,
+        )
+        if len(frame)
+        else np.zeros(0, dtype=bool)
+    )
+    linked = frame[at_ctx_place]
+    links = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "ctx": linked["ctx"].to_numpy(),
+                    "person": linked["person"].to_numpy(),
+                    "a": homes[linked["person"].to_numpy()],
+                    "b": auths[linked["place"].to_numpy()],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "ctx": a_ctx[inside],
+                    "person": a_at[inside],
+                    "a": homes[a_at[inside]],
+                    "b": homes[b_at[inside]],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "ctx": a_ctx[inside],
+                    "person": b_at[inside],
+                    "a": homes[b_at[inside]],
+                    "b": homes[a_at[inside]],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    links = links[
+        links["a"].map(lambda x: isinstance(x, str)) & links["b"].map(lambda x: isinstance(x, str))
+    ]
+    reach, far_km, distant_people = _reach_of(links, n_ctx, _authority_graph(ds))
     rows: list[dict[str, Any]] = []
+    home_of = {p: h for p, h in home.items() if isinstance(h, str)}
+    auth_of = {p: a for p, a in place_auth.items() if isinstance(a, str)}
+    count_rows = s_counts.to_numpy(dtype=np.int64)
     for i, (people, places) in enumerate(kept):
-        auths = {home[p] for p in people if isinstance(home[p], str)}
-        auths |= {
-            place_auth[p]
-            for p in places
-            if p in place_auth.index and isinstance(place_auth[p], str)
-        }
-        authorities = sorted(auths)
-        reach, far = _reach(authorities, links.get(i, set()), auth_graph)
-        counts = {
-            c: int(s_counts.loc[i, c]) if i in s_counts.index else 0  # type: ignore[arg-type]
-            for c in CONTEXTS
-        }
+        auths_i = {home_of[p] for p in people if p in home_of}
+        auths_i |= {auth_of[p] for p in places if p in auth_of}
+        authorities = sorted(auths_i)
+        counts = dict(zip(CONTEXTS, count_rows[i].tolist(), strict=True))
         exploiter = int(t_exploit.get(i, 0))
         firsts = [d for d in (s_first.get(i), t_first.get(i)) if d is not None and not pd.isna(d)]
         lasts = [d for d in (s_last.get(i), t_last.get(i)) if d is not None and not pd.isna(d)]
+        single = len(authorities) <= 1
         rows.append(
             {
                 "people": people,
                 "places": places,
+                "shared_places": sorted(shared.get(i, [])),
                 "authorities": authorities,
                 "n_people": len(people),
                 "n_places": len(places),
                 "n_authorities": len(authorities),
-                "spans_authorities": len(authorities) > 1,
-                "reach": reach,
-                "max_distance_km": far,
+                "spans_authorities": not single,
+                "reach": "single" if single else reach[i],
+                "max_distance_km": 0.0 if single else float(far_km[i]),
+                "distant_people": 0 if single else int(distant_people[i]),
                 "n_ties": int(t_n.get(i, 0)),
                 "exploiter_ties": exploiter,
                 **counts,
                 "serious": sum(counts[c] for c in SERIOUS_CONTEXTS) + exploiter,
+                "outside_sightings": int(outside.get(i, 0)),
                 "n_relocated": sum(1 for p in people if p in relocated),
                 "first_date": min(firsts) if firsts else pd.NaT,
                 "last_date": max(lasts) if lasts else pd.NaT,
@@ -426,6 +645,7 @@ def _context_table(
         "context_id",
         "people",
         "places",
+        "shared_places",
         "authorities",
         "n_people",
         "n_places",
@@ -433,32 +653,127 @@ def _context_table(
         "spans_authorities",
         "reach",
         "max_distance_km",
+        "distant_people",
         "n_ties",
         "exploiter_ties",
         *CONTEXTS,
         "serious",
+        "outside_sightings",
         "n_relocated",
         "first_date",
         "last_date",
+        *_SCORE_COLUMNS,
     ]
     if not rows:
         dtypes: dict[str, Any] = {"spans_authorities": bool, "max_distance_km": float}
         dtypes |= {c: "datetime64[ns]" for c in ("first_date", "last_date")}
         counted = ["context_id", "n_people", "n_places", "n_authorities", "n_ties"]
-        counted += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated"]
+        counted += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated", "distant_people"]
+        counted += ["outside_sightings"]
         dtypes |= {c: int for c in counted}
+        dtypes |= {c: float for c in _SCORE_COLUMNS if c != "harm_kinds"}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     table = pd.DataFrame(rows)
+    table = pd.concat([table, score.reset_index(drop=True)], axis=1)
+    table["concern"] = table["concern"] * ranking.reach_factor(table["reach"].to_numpy())
     table["first_person"] = [r["people"][0] for r in rows]
     table = table.sort_values(
-        ["n_authorities", "serious", "n_people", "first_person"],
-        ascending=[False, False, False, True],
+        ["concern", "n_authorities", "serious", "n_people", "first_person"],
+        ascending=[False, False, False, False, True],
         kind="stable",
     ).drop(columns="first_person")
     table.insert(0, "context_id", np.arange(1, len(table) + 1))
     table["first_date"] = pd.to_datetime(table["first_date"]).astype("datetime64[ns]")
     table["last_date"] = pd.to_datetime(table["last_date"]).astype("datetime64[ns]")
     return table.reset_index(drop=True)[columns]
+
+
+_SCORE_COLUMNS = (
+    "harm_kinds",
+    "harm",
+    "expected",
+    "excess_ratio",
+    "p_value",
+    "q_value",
+    "concern",
+)
+
+
+def _context_score(
+    ds: Dataset,
+    sightings: pd.DataFrame,
+    ties: pd.DataFrame,
+    who: npt.NDArray[np.intp],
+    where: npt.NDArray[np.intp],
+    person_ctx: npt.NDArray[np.intp],
+    a_ctx: npt.NDArray[np.intp],
+    b_ctx: npt.NDArray[np.intp],
+    n_ctx: int,
+) -> pd.DataFrame:
+    """Each context's score before reach: harm of its people, and its exploiter ties."""
+    n_places = len(ds.places)
+    wide = _wide(_pairs(who, where, sightings["context"], _record_sums(sightings)), n_places)
+    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
+    base = ranking.baseline(
+        wide.records, wide.weight, wide.weight2, wide.place, kinds.astype(np.intp), n_places
+    )
+    unit = person_ctx[wide.person]
+    observed = ranking.per_unit(unit, n_ctx, base.observed)
+    expected = ranking.per_unit(unit, n_ctx, base.expected)
+    # Exploiter ties as one more kind of harm: each tie touching a context once.
+    weight = ranking.reliability_weight(ties["reliability"]) if len(ties) else np.zeros(0)
+    exploiter = ties["kind"].to_numpy(dtype=object) == "exploiter"
+    x = np.where(exploiter, weight, 0.0)
+    tau = x.sum() / max(len(ties), 1)
+    spread_x = max(1e-3, float((x * x).sum() / x.sum())) if x.sum() > 0 else 1.0
+    both = np.concatenate([a_ctx, np.where(b_ctx != a_ctx, b_ctx, -1)])
+    xs = np.concatenate([x, x])
+    ok = both >= 0
+    obs_x = np.bincount(both[ok], weights=xs[ok], minlength=n_ctx)
+    n_touch = np.bincount(both[ok], minlength=n_ctx)
+    observed = np.column_stack([observed, obs_x])
+    expected = np.column_stack([expected, n_touch * tau])
+    severity = np.array(
+        [*(ranking.SEVERITY[k] for k in ranking.HARM_KINDS), ranking.EXPLOITER_SEVERITY]
+    )
+    result = ranking.excess(observed, expected, np.append(base.spread, spread_x), severity=severity)
+    names = (*ranking.HARM_KINDS, "exploiter")
+    weighted = result.statistic * severity[None, :]
+    standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
+    return pd.DataFrame(
+        {
+            "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
+            "harm": (result.observed * standing).sum(axis=1),
+            "expected": (result.expected * standing).sum(axis=1),
+            "excess_ratio": result.ratio(standing),
+            "p_value": result.p_value,
+            "q_value": ranking.q_values(result.p_value),
+            "concern": result.score,
+        }
+    )
+
+
+def _context_reasons(row: Any) -> str:
+    """Put a context's score in words, for reports and the command line."""
+    who = _people_words(int(row.n_people), int(row.n_authorities))
+    reach = {
+        "distant": f"reaching distant authorities (up to {row.max_distance_km:.0f} km)",
+        "neighbours": "across neighbouring authorities",
+    }.get(str(row.reach), "")
+    text = f"{who}{' ' + reach if reach else ''}"
+    if row.harm_kinds:
+        text += (
+            f"; {ranking.harm_words(row.harm_kinds)} at "
+            f"{ranking.times(float(row.excess_ratio))} the rate expected for their activity "
+            f"({ranking.p_words(float(row.q_value))})"
+        )
+    else:
+        text += "; no more harm recorded than expected for their activity"
+    if row.exploiter_ties:
+        text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
+    if isinstance(row.stability, float) and not math.isnan(row.stability):
+        text += f"; found in {row.stability:.0%} of runs"
+    return text
 
 
 # --------------------------------------------------------------------------- flows
@@ -643,16 +958,25 @@ def hotspots(
     backend: str | None = None,
     engine: Engine = "pandas",
 ) -> gpd.GeoDataFrame:
-    """Rank venues by how many young people, from how many authorities, they draw.
+    """Rank venues by concern: harm recorded there beyond what is usual for such a place.
+
+    A venue is not a hotspot because it is busy. Each venue's harm (records weighted
+    by severity and reliability, at most :data:`peermap.ranking.PAIR_CAP` per young
+    person) is judged against what its footfall would bring at the rate usual for
+    venues of its kind (Kulldorff's Poisson log-likelihood ratio, with a p-value and
+    Benjamini-Hochberg q-value), then weighed by the reach of the young people harmed
+    there and by how many of them are in exploiter ties. ``docs/analysis.md`` gives the
+    formula and the reasons; :mod:`peermap.ranking` holds the weights.
 
     Parameters
     ----------
     ds : Dataset
-        The dataset (read with boundaries for ``outside_share``).
+        The dataset (read with boundaries for reach and ``outside_share``).
     since, until : date or str, optional
-        Keep sightings dated within this window.
+        Keep sightings dated, and ties active, within this window.
     min_reliability : str, default "unverified"
-        Keep sightings of at least this grade.
+        Keep sightings and ties of at least this grade (weaker records kept still
+        count for less in the score).
     betweenness_sample : int, default 32
         Source nodes sampled for betweenness when the place graph has more than
         :data:`BETWEENNESS_EXACT_MAX` nodes (exact below).
@@ -671,14 +995,20 @@ def hotspots(
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per place (EPSG:27700), ``place_id`` as a column, with ``people``
-        (distinct young people), ``sightings``, ``home_authorities`` (distinct home
-        authorities of those people), ``outside_share`` (share of them homed outside
-        the place's authority), one column of sightings per abuse context,
-        ``serious`` (sightings in :data:`SERIOUS_CONTEXTS`), ``first_date``,
-        ``last_date``, ``betweenness`` (normalised, in the place graph) and ``rank``
-        (1 = most significant: most home authorities, then most serious sightings, then
-        most young people, then highest outside share, then betweenness).
+        One row per place (EPSG:27700), most concerning first, ``place_id`` as a
+        column, with ``people`` (distinct young people), ``sightings``,
+        ``home_authorities`` (distinct home authorities of those people),
+        ``outside_share`` (share of them homed outside the place's authority), one
+        column of sightings per abuse context, ``serious`` (sightings in
+        :data:`SERIOUS_CONTEXTS`), ``first_date``, ``last_date``, ``betweenness``
+        (normalised, in the place graph); the score's parts: ``harmed_people`` (young
+        people with a record of severity 0.5 or more there), ``harmed_authorities``
+        (their home authorities), ``exploited`` (how many of them are in an exploiter
+        tie), ``reach`` (``single``, ``neighbours`` or ``distant``, of those young
+        people's homes from the place's authority; ``unknown`` without boundaries),
+        ``harm`` and ``expected`` (observed and expected harm), ``excess_ratio``,
+        ``p_value`` and ``q_value`` (one-sided, of the excess), ``concern`` (the
+        score), ``reasons`` (the score in words) and ``rank`` (1 = most concerning).
     """
     if engine == "dask":
         from peermap import dask_engine
@@ -695,16 +1025,34 @@ def hotspots(
         )
     _check_engine(engine)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    return _hotspot_table(ds, _hotspot_parts(ds, s), betweenness_sample, seed, backend)
+    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+    return _hotspot_table(ds, _hotspot_parts(ds, s), ties, betweenness_sample, seed, backend)
 
 
 class _HotspotParts(NamedTuple):
     """What hotspots needs from the sightings: each part adds up across partitions."""
 
-    pairs: pd.DataFrame  # distinct pairs seen: ``person`` and ``place``, positions (below)
+    pairs: pd.DataFrame  # ``person``, ``place`` (positions), ``context`` (index), PAIR_SUMS
     by_context: pd.DataFrame  # sightings per place (index) and context (columns)
     first_date: pd.Series  # per place
     last_date: pd.Series  # per place
+
+
+#: What each (person, place, context) adds up: records, their reliability weights and
+#: the squares of those weights (see :mod:`peermap.ranking`).
+PAIR_SUMS = ("records", "weight", "weight2")
+#: Severity from which a record names a young person as harmed in the reasons, when no
+#: kind of harm stands out.
+HARMED_SEVERITY = 0.6
+
+
+def _record_sums(s: pd.DataFrame) -> pd.DataFrame:
+    """Compute the additive per-record columns of :data:`PAIR_SUMS` for sightings ``s``."""
+    weight = ranking.reliability_weight(s["reliability"])
+    return pd.DataFrame(
+        {"records": np.ones(len(s)), "weight": weight, "weight2": weight * weight},
+        index=s.index,
+    )
 
 
 def _ids(ds: Dataset) -> tuple[pd.Index, pd.Index]:
@@ -735,10 +1083,52 @@ def _positions(
     return who, where
 
 
+def _pairs(
+    who: npt.NDArray[np.intp], where: npt.NDArray[np.intp], context: pd.Series, sums: pd.DataFrame
+) -> pd.DataFrame:
+    """Sum :data:`PAIR_SUMS` per distinct (person, place, context), sorted."""
+    kind = pd.Index(ranking.HARM_KINDS).get_indexer(pd.Index(context.astype(str)))
+    frame = sums.reset_index(drop=True).assign(person=who, place=where, context=kind)
+    keys = ["person", "place", "context"]
+    return frame.groupby(keys, sort=True)[list(PAIR_SUMS)].sum().reset_index()
+
+
+class _Wide(NamedTuple):
+    """Distinct (person, place) pairs with their records and weights by kind of harm."""
+
+    person: npt.NDArray[np.intp]
+    place: npt.NDArray[np.intp]
+    records: npt.NDArray[np.float64]
+    weight: npt.NDArray[np.float64]  # pairs x kinds of harm
+    weight2: npt.NDArray[np.float64]
+
+
+def _wide(long: pd.DataFrame, n_places: int) -> _Wide:
+    """Turn per (person, place, context) sums into per-pair rows and per-kind columns."""
+    person = long["person"].to_numpy(dtype=np.int64)
+    place = long["place"].to_numpy(dtype=np.int64)
+    key = person * max(n_places, 1) + place
+    unique, inverse = np.unique(key, return_inverse=True)
+    n, k = len(unique), len(ranking.HARM_KINDS)
+    kind = long["context"].to_numpy(dtype=np.intp)
+    weight = np.zeros((n, k))
+    weight2 = np.zeros((n, k))
+    np.add.at(weight, (inverse, kind), long["weight"].to_numpy(dtype=float))
+    np.add.at(weight2, (inverse, kind), long["weight2"].to_numpy(dtype=float))
+    records = np.bincount(inverse, weights=long["records"].to_numpy(dtype=float), minlength=n)
+    return _Wide(
+        (unique // max(n_places, 1)).astype(np.intp),
+        (unique % max(n_places, 1)).astype(np.intp),
+        records.astype(float),
+        weight,
+        weight2,
+    )
+
+
 def _hotspot_parts(ds: Dataset, s: pd.DataFrame) -> _HotspotParts:
     """Aggregate sightings (``person_id``, ``place_id``, ``context``, ``date``) by place."""
     who, where = _positions(s, *_ids(ds))
-    pairs = pd.DataFrame({"person": who, "place": where}).drop_duplicates()
+    pairs = _pairs(who, where, s["context"], _record_sums(s))
     by_context = (
         s.groupby(["place_id", "context"], observed=True).size().unstack(fill_value=0)
         if len(s)
@@ -748,8 +1138,67 @@ def _hotspot_parts(ds: Dataset, s: pd.DataFrame) -> _HotspotParts:
     return _HotspotParts(pairs, by_context, dates.min(), dates.max())
 
 
+def _exploited(ds: Dataset, ties: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Per person (dataset order): the reliability weight of their strongest exploiter tie."""
+    people = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
+    out = np.zeros(len(people))
+    mine = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
+    if len(mine):
+        weight = ranking.reliability_weight(mine["reliability"])
+        for column in ("person_a", "person_b"):
+            at = people.get_indexer(pd.Index(mine[column]))
+            ok = at >= 0
+            np.maximum.at(out, at[ok], weight[ok])
+    return out
+
+
+def _venue_reach(
+    ds: Dataset,
+    place: npt.NDArray[np.intp],
+    home: npt.NDArray[np.intp],
+    place_auth: npt.NDArray[np.intp],
+    codes: npt.NDArray[np.object_],
+) -> npt.NDArray[np.object_]:
+    """Reach of each venue from the homes of the young people harmed there.
+
+    ``distant`` when at least two of them are homed in authorities that do not border
+    the venue's, ``neighbours`` when one or more are homed in another authority,
+    ``single`` otherwise; ``unknown`` without boundaries or an authority.
+    """
+    n_places = len(ds.places)
+    graph = _authority_graph(ds)
+    reach = np.full(n_places, "single", dtype=object)
+    has = place_auth[np.arange(n_places)] >= 0 if n_places else np.zeros(0, dtype=bool)
+    if graph is None:
+        reach[:] = "unknown"
+        return reach
+    reach[~has] = "unknown"
+    cross = (home >= 0) & (place_auth[place] >= 0) & (home != place_auth[place])
+    if not cross.any():
+        return reach
+    a = codes[home[cross]]
+    b = codes[place_auth[place[cross]]]
+    far = np.array(
+        [
+            not (x in graph and y in graph and graph.has_edge(x, y))
+            for x, y in zip(a, b, strict=True)
+        ],
+        dtype=bool,
+    )
+    n_cross = np.bincount(place[cross], minlength=n_places)
+    n_far = np.bincount(place[cross][far], minlength=n_places)
+    reach[(n_cross > 0) & has] = "neighbours"
+    reach[(n_far >= 2) & has] = "distant"
+    return reach
+
+
 def _hotspot_table(
-    ds: Dataset, parts: _HotspotParts, sample: int, seed: int, backend: str | None
+    ds: Dataset,
+    parts: _HotspotParts,
+    ties: pd.DataFrame,
+    sample: int,
+    seed: int,
+    backend: str | None,
 ) -> gpd.GeoDataFrame:
     """Build the ranked hotspot table from aggregated parts (both engines end here)."""
     places = ds.places
@@ -762,14 +1211,14 @@ def _hotspot_table(
         if "authority_code" in places
         else np.full(n_places, None, dtype=object)
     )
-    codes, _ = pd.factorize(np.concatenate([homes, at]), use_na_sentinel=True)
+    codes, uniques = pd.factorize(np.concatenate([homes, at]), use_na_sentinel=True)
     home_code, place_code = codes[: len(homes)], codes[len(homes) :]
-    person = parts.pairs["person"].to_numpy(dtype=np.intp)
-    place = parts.pairs["place"].to_numpy(dtype=np.intp)
+    wide = _wide(parts.pairs, n_places)
+    person, place = wide.person, wide.place
     home, place_auth = home_code[person], place_code[place]
 
     def per_place(
-        weights: npt.NDArray[np.bool_] | None = None, where: npt.NDArray[np.intp] = place
+        weights: npt.NDArray[Any] | None = None, where: npt.NDArray[np.intp] = place
     ) -> pd.Series:
         return pd.Series(np.bincount(where, weights=weights, minlength=n_places), index=place_ids)
 
@@ -788,18 +1237,23 @@ def _hotspot_table(
         }
     )
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
+    score = _venue_score(ds, wide, ties, home, place_code, np.asarray(uniques, dtype=object))
+    score.index = place_ids
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
-    table = table.join(stats).join(by_context)
+    table = table.join(stats).join(by_context).join(score)
     table.index.name = None  # place_id stays a column; the index is only for joining
     for col in ("people", "sightings", "home_authorities", *CONTEXTS):
         table[col] = table[col].fillna(0).astype(int)
     table["serious"] = table[list(SERIOUS_CONTEXTS)].sum(axis=1).astype(int)
     table["betweenness"] = (
-        _place_betweenness(ds, parts.pairs, sample, seed, backend).reindex(table.index).fillna(0.0)
+        _place_betweenness(ds, wide.person, wide.place, sample, seed, backend)
+        .reindex(table.index)
+        .fillna(0.0)
     )
+    table["reasons"] = [_venue_reasons(row) for row in table.itertuples(index=False)]
     order = table.sort_values(
-        ["home_authorities", "serious", "people", "outside_share", "betweenness", "place_id"],
-        ascending=[False, False, False, False, False, True],
+        ["concern", "q_value", "home_authorities", "serious", "people", "place_id"],
+        ascending=[False, True, False, False, False, True],
         na_position="last",
         kind="stable",
     ).index
@@ -822,14 +1276,115 @@ def _hotspot_table(
         "first_date",
         "last_date",
         "betweenness",
+        *score.columns,
+        "reasons",
         "rank",
     ]
     geometry = places.set_index("place_id").geometry.reindex(table["place_id"]).to_numpy()
     return gpd.GeoDataFrame(table[columns], geometry=geometry, crs=places.crs)
 
 
+def _venue_score(
+    ds: Dataset,
+    wide: _Wide,
+    ties: pd.DataFrame,
+    home: npt.NDArray[np.intp],
+    place_code: npt.NDArray[np.intp],
+    codes: npt.NDArray[np.object_],
+) -> pd.DataFrame:
+    """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`)."""
+    n_places = len(ds.places)
+    place = wide.place
+    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
+    base = ranking.baseline(
+        wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
+    )
+    result = ranking.excess(
+        ranking.per_unit(place, n_places, base.observed),
+        ranking.per_unit(place, n_places, base.expected),
+        base.spread,
+    )
+    # The kinds of harm that stand out at each venue (a tenth of its score or more);
+    # without any, the serious kinds recorded there name who was harmed.
+    weighted = result.statistic * np.array([ranking.SEVERITY[k] for k in ranking.HARM_KINDS])
+    standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
+    serious = np.array([ranking.SEVERITY[k] >= HARMED_SEVERITY for k in ranking.HARM_KINDS])
+    named = np.where(standing.any(axis=1)[:, None], standing, serious[None, :])
+    harmed = ((wide.weight > 0) & named[place]).any(axis=1)
+    exploited = _exploited(ds, ties)[wide.person] > 0
+    harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
+    n_harmed = np.bincount(place[harmed], minlength=n_places)
+    n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
+    reach = _venue_reach(ds, place[harmed], home[harmed], place_code, codes)
+    share = np.divide(n_exploited, n_harmed, out=np.zeros(n_places), where=n_harmed > 0)
+    return pd.DataFrame(
+        {
+            "harmed_people": n_harmed,
+            "harmed_authorities": np.bincount(
+                harmed_home.drop_duplicates()["place"].to_numpy(dtype=np.intp),
+                minlength=n_places,
+            ),
+            "exploited": n_exploited,
+            "reach": reach,
+            "harm_kinds": [
+                [k for k, on in zip(ranking.HARM_KINDS, row, strict=True) if on] for row in standing
+            ],
+            "harm": (result.observed * named).sum(axis=1),
+            "expected": (result.expected * named).sum(axis=1),
+            "excess_ratio": result.ratio(named),
+            "p_value": result.p_value,
+            "q_value": ranking.q_values(result.p_value),
+            "concern": result.score * ranking.reach_factor(reach) * (1.0 + share),
+        }
+    )
+
+
+_PLACE_WORDS = {
+    "school": "school",
+    "hotel": "hotel",
+    "park": "park",
+    "transport_hub": "transport hub",
+    "fast_food": "fast-food shop",
+    "shopping_centre": "shopping centre",
+    "residential": "residential address",
+    "youth_venue": "youth venue",
+    "other": "place",
+}
+
+
+def _venue_reasons(row: Any) -> str:
+    """Put the venue's score in words, for reports and the command line."""
+    kind = _PLACE_WORDS.get(str(row.kind), "place")
+    if row.harmed_people == 0:
+        return f"no serious harm recorded at this {kind} in the window"
+    who = _people_words(int(row.harmed_people), int(row.harmed_authorities))
+    if not row.harm_kinds:
+        return f"{who} with serious records, no more than usual for a {kind} this busy"
+    text = f"{who} with {ranking.harm_words(row.harm_kinds)} records at this {kind}"
+    if row.exploited:
+        text += f"; {int(row.exploited)} in exploiter ties"
+    if row.reach == "distant":
+        text += "; some homed in distant authorities"
+    return (
+        f"{text}; {ranking.times(float(row.excess_ratio))} the rate usual for a {kind} "
+        f"this busy ({ranking.p_words(float(row.q_value))})"
+    )
+
+
+def _people_words(people: int, authorities: int) -> str:
+    who = "1 young person" if people == 1 else f"{people} young people"
+    if authorities > 1:
+        who += f" from {authorities} authorities"
+    return who
+
+
 def _place_betweenness(
-    ds: Dataset, pairs: pd.DataFrame, sample: int, seed: int, backend: str | None
+    ds: Dataset,
+    person: npt.NDArray[np.intp],
+    place: npt.NDArray[np.intp],
+    sample: int,
+    seed: int,
+    backend: str | None,
 ) -> pd.Series:
     """Betweenness of each place in the place graph (its structure, without attributes).
 
@@ -846,8 +1401,8 @@ def _place_betweenness(
     n = len(people) + len(places)
     if n == 0:
         return pd.Series(dtype=float)
-    u = pairs["person"].to_numpy(dtype=np.int64)
-    v = pairs["place"].to_numpy(dtype=np.int64) + len(people)
+    u = person.astype(np.int64)
+    v = place.astype(np.int64) + len(people)
     order = np.lexsort((v, u))
     u, v = u[order], v[order]
     k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)

@@ -34,16 +34,19 @@ import pandas as pd
 from peermap import _graph_backends, _lookup
 from peermap._problems import Problem, ValidationReport
 from peermap.analysis import (
+    PAIR_SUMS,
     _flow_table,
     _hotspot_parts,
     _hotspot_table,
     _HotspotParts,
     _ids,
     _positions,
+    _record_sums,
 )
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
-from peermap.networks import DateLike, _select_sightings
+from peermap.networks import DateLike, _select_sightings, filter_ties
+from peermap.ranking import HARM_KINDS
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -503,12 +506,15 @@ def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
 
 def _hotspot_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
     who, where = _positions(part, codes.people, codes.places)
+    sums = _record_sums(part)
     return pd.DataFrame(
         {
             "person": who.astype(np.int32),
             "place": where.astype(np.int32),
             "context": part["context"].to_numpy(),
+            "kind": pd.Index(HARM_KINDS).get_indexer(pd.Index(part["context"].astype(str))),
             "date": part["date"].to_numpy(),
+            **{c: sums[c].to_numpy() for c in PAIR_SUMS},
         },
         index=part.index,
     )
@@ -625,14 +631,17 @@ def hotspots(
         _hotspot_codes, _shared(codes), meta=_hotspot_codes(sightings._meta, _meta_codes())
     )
     split = max(1, coded.npartitions // 4)
-    pairs = coded[["person", "place"]].drop_duplicates(split_out=split)
+    pairs = coded.groupby(["person", "place", "kind"]).agg(
+        {c: "sum" for c in PAIR_SUMS}, split_out=split
+    )
     by_context = coded.groupby(["place", "context"], observed=True).size(split_out=split)
     first = coded.groupby("place")["date"].min(split_out=split)
     last = coded.groupby("place")["date"].max(split_out=split)
     pairs, by_context, first, last = compute(pairs, by_context, first, last)
+    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     if by_context.empty:
         return _hotspot_table(
-            ds, _hotspot_parts(ds, ds.sightings.iloc[:0]), betweenness_sample, seed, backend
+            ds, _hotspot_parts(ds, ds.sightings.iloc[:0]), ties, betweenness_sample, seed, backend
         )
     place_ids = codes.places.to_numpy()
     by_context.index = pd.MultiIndex.from_arrays(
@@ -641,10 +650,12 @@ def hotspots(
     )
     for series in (first, last):
         series.index = pd.Index(place_ids[series.index.to_numpy()], name="place_id")
+    pairs = pairs.reset_index().rename(columns={"kind": "context"})
+    pairs = pairs.sort_values(["person", "place", "context"], kind="stable")
     parts = _HotspotParts(
-        pairs.reset_index(drop=True),
+        pairs.reset_index(drop=True)[["person", "place", "context", *PAIR_SUMS]],
         by_context.unstack(fill_value=0),
         first,
         last,
     )
-    return _hotspot_table(ds, parts, betweenness_sample, seed, backend)
+    return _hotspot_table(ds, parts, ties, betweenness_sample, seed, backend)

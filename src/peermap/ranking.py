@@ -1,0 +1,380 @@
+"""The concern score: how contexts and venues are ranked, and why.
+
+Safeguarding practice weighs the *harm* recorded (exploitation and serious violence
+ahead of bullying), how *reliable* the records are, how far a context *reaches* across
+authorities, and whether the harm is *specific* to a place or a group rather than an
+effect of how busy it is. A school that 600 young people pass through collects
+incidental records of every kind; a hotel where twelve young people from four
+authorities are recorded with sexual and criminal exploitation does not, and it is
+the hotel an analyst must read first.
+
+The score is one statistic for venues and contexts alike (``docs/analysis.md`` gives
+the formula and the reasons at length):
+
+1. **Records by kind of harm**, each counted by the weight of its reliability grade
+   (:data:`RELIABILITY_WEIGHT`: an unverified record counts a quarter of a confirmed
+   one). One young person's records of one kind at one place count at most
+   :data:`PAIR_CAP` (repeated records of the same child at the same place are not
+   independent evidence).
+2. **Expected records**: each (young person, place) pair's number of records times
+   the rate of that kind of harm usual at places of that kind. Venues whose own excess
+   is significant are left out of that baseline, and a kind of place with few records
+   is pulled towards the overall rate by :data:`BASELINE_PRIOR` records.
+3. **Excess of each kind of harm**: Kulldorff's Poisson log-likelihood ratio of
+   observed ``O`` over expected ``E``, ``O ln(O/E) - (O - E)`` when ``O > E`` (else
+   0), divided by the dispersion of the reliability weights (a weighted count varies
+   more than a plain one). The kinds of harm are summed weighted by their
+   :data:`SEVERITY`, as Kulldorff's multivariate scan statistic sums the
+   log-likelihood ratios of several data streams: a concentration of exploitation
+   weighs five times one of bullying, and harm that is common everywhere adds nothing.
+4. **Concern** = that sum x :data:`REACH_FACTOR` of the reach (``distant`` above
+   ``neighbours`` above ``single``); venues also x (1 + the share of the young people
+   harmed there who are in an exploiter tie); contexts count exploiter ties as one
+   more kind of harm, of severity :data:`EXPLOITER_SEVERITY`.
+
+Each unit also gets a p-value (the smallest one-sided p of its kinds of harm,
+Bonferroni-corrected for their number) and a Benjamini-Hochberg q-value across units.
+Everything here works on integer positions and numpy arrays, so that the in-memory and
+the dask engines share it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from peermap.schema import CONTEXTS, RELIABILITIES
+
+__all__ = [
+    "BASELINE_ALPHA",
+    "BASELINE_PRIOR",
+    "EXPLOITER_SEVERITY",
+    "HARM_KINDS",
+    "PAIR_CAP",
+    "REACH_FACTOR",
+    "RELIABILITY_WEIGHT",
+    "SEVERITY",
+    "Baseline",
+    "Excess",
+    "baseline",
+    "excess",
+    "harm_words",
+    "per_unit",
+    "q_values",
+    "reach_factor",
+    "reliability_weight",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntpArray = npt.NDArray[np.intp]
+
+#: Severity of each kind of harm recorded (1 = exploitation). Sexual and criminal
+#: exploitation and exploiter ties first; serious youth violence and harmful sexual
+#: behaviour next; missing episodes (a recognised marker of exploitation), gang
+#: association and relationship abuse after them; bullying and "other" last.
+SEVERITY: Mapping[str, float] = {
+    "cse": 1.0,
+    "cce": 1.0,
+    "serious_youth_violence": 0.6,
+    "harmful_sexual_behaviour": 0.6,
+    "missing_episode": 0.4,
+    "gang_association": 0.3,
+    "teenage_relationship_abuse": 0.3,
+    "bullying": 0.1,
+    "other": 0.05,
+}
+#: Severity of an exploiter tie (in contexts): direct evidence of exploitation.
+EXPLOITER_SEVERITY = 1.0
+#: The kinds of harm in the order of the score's columns (abuse contexts).
+HARM_KINDS: tuple[str, ...] = CONTEXTS
+#: Weight of a record by its reliability grade: an unverified record counts a quarter of
+#: a confirmed one, so weak records inform the score without deciding it.
+RELIABILITY_WEIGHT: Mapping[str, float] = {
+    "unverified": 0.25,
+    "reported": 0.5,
+    "corroborated": 0.8,
+    "confirmed": 1.0,
+}
+#: Most that one young person's records of one kind at one place can add (three
+#: confirmed records): a child recorded twenty times at home is one child.
+PAIR_CAP = 3.0
+#: Records of prior weight that pull a kind of place's rates towards the overall rates.
+BASELINE_PRIOR = 200.0
+#: Venues whose excess is significant at this level (Bonferroni over kinds of harm)
+#: are left out of the baseline they are judged against.
+BASELINE_ALPHA = 0.001
+#: Multiplier of the excess by reach across authorities.
+REACH_FACTOR: Mapping[str, float] = {
+    "single": 1.0,
+    "unknown": 1.0,
+    "neighbours": 1.5,
+    "distant": 2.0,
+}
+
+if set(SEVERITY) != set(CONTEXTS) or set(RELIABILITY_WEIGHT) != set(RELIABILITIES):
+    raise RuntimeError("peermap.ranking needs a weight for every context and grade")
+
+
+def reliability_weight(reliability: pd.Series) -> FloatArray:
+    """Weight of each record's reliability grade (:data:`RELIABILITY_WEIGHT`)."""
+    values = pd.Series(reliability.astype(str).to_numpy(dtype=object))
+    mapped = values.map(dict(RELIABILITY_WEIGHT))
+    if mapped.isna().any():
+        bad = values[mapped.isna()].iloc[0]
+        raise ValueError(f"reliability {bad!r} has no weight in peermap.ranking")
+    result: FloatArray = np.asarray(mapped.to_numpy(dtype=float), dtype=np.float64)
+    return result
+
+
+def _severity() -> FloatArray:
+    return np.array([SEVERITY[k] for k in HARM_KINDS], dtype=float)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Observed and expected records of each kind of harm, per (person, place) pair.
+
+    Attributes
+    ----------
+    observed, expected : numpy.ndarray
+        Pairs x kinds of harm (:data:`HARM_KINDS`), reliability-weighted and capped at
+        :data:`PAIR_CAP`.
+    rate : numpy.ndarray
+        Places x kinds of harm: the expected records per record seen there.
+    spread : numpy.ndarray
+        Per kind of harm: the dispersion of its weighted count relative to a Poisson
+        count, ``sum(w**2) / sum(w)`` over its records.
+    """
+
+    observed: FloatArray
+    expected: FloatArray
+    rate: FloatArray
+    spread: FloatArray
+
+
+def baseline(
+    records: FloatArray,
+    weight: FloatArray,
+    weight2: FloatArray,
+    place: IntpArray,
+    place_kind: IntpArray,
+    n_places: int,
+) -> Baseline:
+    """Judge each (person, place) pair against what is usual at places of its kind.
+
+    Parameters
+    ----------
+    records : numpy.ndarray
+        Per pair: its number of records (footfall).
+    weight, weight2 : numpy.ndarray
+        Pairs x kinds of harm: the sum of the records' reliability weights, and of
+        their squares.
+    place : numpy.ndarray
+        Per pair: the place's position.
+    place_kind : numpy.ndarray
+        Per place: an integer code of its kind (one baseline per kind of place).
+    n_places : int
+        Number of places.
+
+    Returns
+    -------
+    Baseline
+        Observed and expected harm per pair.
+    """
+    n_kinds = len(HARM_KINDS)
+    observed = np.minimum(PAIR_CAP, weight)
+    total_w = weight.sum(axis=0)
+    spread = np.where(total_w > 0, weight2.sum(axis=0) / np.where(total_w > 0, total_w, 1), 1.0)
+    spread = np.maximum(spread, 1e-3)
+    place_n = np.bincount(place, weights=records, minlength=n_places)
+    if place_n.sum() == 0:
+        zero = np.zeros_like(observed)
+        return Baseline(observed, zero, np.zeros((n_places, n_kinds)), spread)
+    place_w = np.stack(
+        [np.bincount(place, weights=weight[:, k], minlength=n_places) for k in range(n_kinds)],
+        axis=1,
+    )
+    # Pass 1: one overall rate per kind of harm; venues whose excess is significant
+    # leave the baseline (they must not set the bar they are judged against).
+    rate0 = place_w.sum(axis=0) / place_n.sum()
+    first = excess(
+        per_unit(place, n_places, observed),
+        per_unit(place, n_places, np.minimum(PAIR_CAP, records[:, None] * rate0[None, :])),
+        spread,
+    )
+    keep = first.p_value > BASELINE_ALPHA
+    if not keep.any():
+        keep[:] = True
+    base_n, base_w = place_n * keep, place_w * keep[:, None]
+    overall = base_w.sum(axis=0) / base_n.sum() if base_n.sum() > 0 else rate0
+    # Pass 2: rates per kind of place, shrunk towards the overall rates.
+    n_place_kinds = int(place_kind.max()) + 1 if len(place_kind) else 1
+    kind_n = np.bincount(place_kind, weights=base_n, minlength=n_place_kinds)
+    kind_w = np.stack(
+        [
+            np.bincount(place_kind, weights=base_w[:, k], minlength=n_place_kinds)
+            for k in range(n_kinds)
+        ],
+        axis=1,
+    )
+    kind_rate = (kind_w + BASELINE_PRIOR * overall[None, :]) / (kind_n[:, None] + BASELINE_PRIOR)
+    rate = kind_rate[place_kind] if len(place_kind) else np.zeros((0, n_kinds))
+    expected = np.minimum(PAIR_CAP, records[:, None] * rate[place])
+    return Baseline(observed, expected, rate, spread)
+
+
+def per_unit(unit: IntpArray, n_units: int, values: FloatArray) -> FloatArray:
+    """Sum rows of ``values`` (items x columns) into ``n_units`` units (``-1``: none)."""
+    ok = unit >= 0
+    out = np.zeros((n_units, values.shape[1]))
+    np.add.at(out, unit[ok], values[ok])
+    return out
+
+
+@dataclass(frozen=True)
+class Excess:
+    """Excess of observed over expected harm, per unit (venue or context) and kind.
+
+    Attributes
+    ----------
+    observed, expected : numpy.ndarray
+        Units x kinds of harm.
+    statistic : numpy.ndarray
+        Units x kinds: Kulldorff's Poisson log-likelihood ratio over the dispersion of
+        the kind (0 without excess).
+    score : numpy.ndarray
+        Per unit: the statistics summed, weighted by severity.
+    p_value : numpy.ndarray
+        Per unit: the smallest one-sided p of its kinds of harm (chi-square
+        approximation with one degree of freedom, halved), times the number of kinds
+        (Bonferroni), at most 1.
+    leading : numpy.ndarray
+        Per unit: the kind of harm that adds most to the score (an index).
+    """
+
+    observed: FloatArray
+    expected: FloatArray
+    statistic: FloatArray
+    score: FloatArray
+    p_value: FloatArray
+    leading: IntpArray
+
+    def ratio(self, kinds: npt.NDArray[np.bool_] | None = None) -> FloatArray:
+        """Observed over expected records, summed over ``kinds`` (default the leading)."""
+        if kinds is None:
+            rows = np.arange(len(self.leading))
+            o = self.observed[rows, self.leading]
+            e = self.expected[rows, self.leading]
+        else:
+            o = (self.observed * kinds).sum(axis=1)
+            e = (self.expected * kinds).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result: FloatArray = np.where(e > 0, o / e, np.where(o > 0, np.inf, 0.0))
+        return result
+
+
+def excess(
+    observed: FloatArray,
+    expected: FloatArray,
+    spread: FloatArray,
+    severity: FloatArray | None = None,
+) -> Excess:
+    """Kulldorff's Poisson log-likelihood ratio of ``observed`` over ``expected`` harm.
+
+    Parameters
+    ----------
+    observed, expected : numpy.ndarray
+        Units x kinds of harm; an ``expected`` of 0 is floored at 1e-9.
+    spread : numpy.ndarray
+        Per kind: the dispersion of its weighted count (see :class:`Baseline`).
+    severity : numpy.ndarray, optional
+        Per kind: its severity (default :data:`SEVERITY` of :data:`HARM_KINDS`).
+
+    Returns
+    -------
+    Excess
+        The statistics, the score, p-values and the leading kind per unit.
+    """
+    from scipy.stats import chi2
+
+    sev = _severity() if severity is None else np.asarray(severity, dtype=float)
+    o = np.asarray(observed, dtype=float)
+    e = np.maximum(np.asarray(expected, dtype=float), 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        llr = np.where(o > e, o * np.log(np.where(o > 0, o / e, 1.0)) - (o - e), 0.0)
+    statistic = llr / np.asarray(spread, dtype=float)[None, :]
+    weighted = statistic * sev[None, :]
+    score = weighted.sum(axis=1)
+    p_kind = np.where(statistic > 0, 0.5 * chi2.sf(2.0 * statistic, 1), 1.0)
+    p = np.minimum(1.0, p_kind.min(axis=1, initial=1.0) * o.shape[1]) if o.size else np.ones(len(o))
+    leading = np.argmax(weighted, axis=1).astype(np.intp) if o.size else np.zeros(len(o), np.intp)
+    return Excess(
+        np.asarray(observed, dtype=float),
+        np.asarray(expected, dtype=float),
+        statistic,
+        score,
+        p,
+        leading,
+    )
+
+
+def q_values(p: FloatArray) -> FloatArray:
+    """Benjamini-Hochberg q-values (false discovery rate) of one-sided p-values."""
+    from scipy.stats import false_discovery_control
+
+    if len(p) == 0:
+        return np.zeros(0)
+    result: FloatArray = np.asarray(false_discovery_control(np.asarray(p, dtype=float)))
+    return result
+
+
+def reach_factor(reach: Sequence[str] | npt.NDArray[np.object_]) -> FloatArray:
+    """Multiplier of :data:`REACH_FACTOR` for each reach label."""
+    return np.array([REACH_FACTOR.get(str(r), 1.0) for r in reach], dtype=float)
+
+
+_HARM_WORDS: Mapping[str, str] = {
+    "cse": "CSE",
+    "cce": "CCE",
+    "serious_youth_violence": "serious violence",
+    "harmful_sexual_behaviour": "harmful sexual behaviour",
+    "missing_episode": "missing episodes",
+    "gang_association": "gang association",
+    "teenage_relationship_abuse": "relationship abuse",
+    "bullying": "bullying",
+    "other": "other concerns",
+    "exploiter": "exploiter ties",
+}
+
+
+def harm_words(kinds: Sequence[str]) -> str:
+    """Name kinds of harm in words, e.g. ``"CSE/CCE and missing episodes"``."""
+    words: list[str] = []
+    for kind in kinds:
+        word = _HARM_WORDS.get(kind, kind)
+        if words and {word, words[-1]} == {"CSE", "CCE"}:
+            words[-1] = "CSE/CCE"
+        else:
+            words.append(word)
+    if not words:
+        return "no harm"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def times(ratio: float) -> str:
+    """Write a ratio for a reason: ``"9×"``, ``"2.5×"``, or ``"far above"``."""
+    if not math.isfinite(ratio):
+        return "far above"
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
+
+
+def p_words(q: float) -> str:
+    """Write a q-value for a reason."""
+    if q < 0.001:
+        return "q < 0.001"
+    return f"q = {q:.2g}"
