@@ -572,6 +572,18 @@ def _context_table(
         else np.zeros(0, dtype=bool)
     )
     linked = frame[at_ctx_place]
+    # A tie across authorities is one link: its evidence is the member on the side with
+    # fewer of the context's young people (the visitor), not both.
+    members_at = (
+        pd.Series(1, index=pd.MultiIndex.from_arrays([person_ctx, homes]))
+        .groupby(level=[0, 1])
+        .size()
+    )
+    side_a = members_at.reindex(pd.MultiIndex.from_arrays([a_ctx[inside], homes[a_at[inside]]]))
+    side_b = members_at.reindex(pd.MultiIndex.from_arrays([a_ctx[inside], homes[b_at[inside]]]))
+    visitor = np.where(
+        side_a.fillna(0).to_numpy() <= side_b.fillna(0).to_numpy(), a_at[inside], b_at[inside]
+    )
     links = pd.concat(
         [
             pd.DataFrame(
@@ -585,17 +597,9 @@ def _context_table(
             pd.DataFrame(
                 {
                     "ctx": a_ctx[inside],
-                    "person": a_at[inside],
+                    "person": visitor,
                     "a": homes[a_at[inside]],
                     "b": homes[b_at[inside]],
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "ctx": a_ctx[inside],
-                    "person": b_at[inside],
-                    "a": homes[b_at[inside]],
-                    "b": homes[a_at[inside]],
                 }
             ),
         ],
@@ -1299,24 +1303,41 @@ def _venue_score(
     base = ranking.baseline(
         wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
     )
+    # Young people in exploiter ties seen at a venue: one more kind of harm, judged
+    # against the share of all young people seen anywhere who are in one.
+    exploited_weight = _exploited(ds, ties)[wide.person]
+    seen_people = np.unique(wide.person)
+    usual = float(_exploited(ds, ties)[seen_people].mean()) if len(seen_people) else 0.0
+    x_obs = np.bincount(place, weights=exploited_weight, minlength=n_places)
+    x_exp = np.bincount(place, minlength=n_places) * usual
+    x_spread = (
+        float((exploited_weight**2).sum() / exploited_weight.sum())
+        if exploited_weight.sum() > 0
+        else 1.0
+    )
+    severity = np.array(
+        [*(ranking.SEVERITY[k] for k in ranking.HARM_KINDS), ranking.EXPLOITER_SEVERITY]
+    )
     result = ranking.excess(
-        ranking.per_unit(place, n_places, base.observed),
-        ranking.per_unit(place, n_places, base.expected),
-        base.spread,
+        np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs]),
+        np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp]),
+        np.append(base.spread, max(1e-3, x_spread)),
+        severity,
     )
     # The kinds of harm that stand out at each venue (a tenth of its score or more);
     # without any, the serious kinds recorded there name who was harmed.
-    weighted = result.statistic * np.array([ranking.SEVERITY[k] for k in ranking.HARM_KINDS])
+    weighted = result.statistic * severity[None, :]
     standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
+    records_standing = standing[:, :-1]
     serious = np.array([ranking.SEVERITY[k] >= HARMED_SEVERITY for k in ranking.HARM_KINDS])
-    named = np.where(standing.any(axis=1)[:, None], standing, serious[None, :])
+    named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])
     harmed = ((wide.weight > 0) & named[place]).any(axis=1)
-    exploited = _exploited(ds, ties)[wide.person] > 0
+    exploited = exploited_weight > 0
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
     reach = _venue_reach(ds, place[harmed], home[harmed], place_code, codes)
-    share = np.divide(n_exploited, n_harmed, out=np.zeros(n_places), where=n_harmed > 0)
+    names = (*ranking.HARM_KINDS, "exploiter")
     return pd.DataFrame(
         {
             "harmed_people": n_harmed,
@@ -1326,17 +1347,24 @@ def _venue_score(
             ),
             "exploited": n_exploited,
             "reach": reach,
-            "harm_kinds": [
-                [k for k, on in zip(ranking.HARM_KINDS, row, strict=True) if on] for row in standing
-            ],
-            "harm": (result.observed * named).sum(axis=1),
-            "expected": (result.expected * named).sum(axis=1),
-            "excess_ratio": result.ratio(named),
+            "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
+            "harm": (result.observed[:, :-1] * named).sum(axis=1),
+            "expected": (result.expected[:, :-1] * named).sum(axis=1),
+            "excess_ratio": _ratio(result.observed[:, :-1], result.expected[:, :-1], named),
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
-            "concern": result.score * ranking.reach_factor(reach) * (1.0 + share),
+            "concern": result.score * ranking.reach_factor(reach),
         }
     )
+
+
+def _ratio(
+    observed: npt.NDArray[np.float64], expected: npt.NDArray[np.float64], kinds: npt.NDArray[Any]
+) -> npt.NDArray[np.float64]:
+    o, e = (observed * kinds).sum(axis=1), (expected * kinds).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result: npt.NDArray[np.float64] = np.where(e > 0, o / e, np.where(o > 0, np.inf, 0.0))
+    return result
 
 
 _PLACE_WORDS = {
@@ -1360,7 +1388,8 @@ def _venue_reasons(row: Any) -> str:
     who = _people_words(int(row.harmed_people), int(row.harmed_authorities))
     if not row.harm_kinds:
         return f"{who} with serious records, no more than usual for a {kind} this busy"
-    text = f"{who} with {ranking.harm_words(row.harm_kinds)} records at this {kind}"
+    kinds = [k for k in row.harm_kinds if k != "exploiter"] or ["exploiter"]
+    text = f"{who} recorded for {ranking.harm_words(kinds)} at this {kind}"
     if row.exploited:
         text += f"; {int(row.exploited)} in exploiter ties"
     if row.reach == "distant":

@@ -1,0 +1,247 @@
+"""The concern score: specificity, severity, reliability, reach (hand-built cases).
+
+These datasets are written here by hand, not by ``peermap.synthetic``: each case
+isolates one reason the score gives for an order, so that the order holds for that
+reason and not because a generator happens to plant things a certain way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2
+
+import peermap
+from peermap import ranking
+from peermap.analysis import context_graph
+
+# Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 3 and 5 only.
+A1, A2, A3, A6 = "X09000001", "X09000002", "X09000003", "X09000006"
+XY = {  # a point inside each authority (EPSG:27700)
+    A1: (693500, 315500),
+    A2: (700820, 315400),
+    A3: (709535, 315650),
+    A6: (710124, 306250),
+}
+CONTEXT_MIX = (  # a busy venue's ordinary records: every kind, mostly minor
+    ["bullying"] * 30
+    + ["other"] * 25
+    + ["serious_youth_violence"] * 10
+    + ["missing_episode"] * 10
+    + ["gang_association"] * 8
+    + ["teenage_relationship_abuse"] * 8
+    + ["cse"] * 5
+    + ["cce"] * 4
+)
+
+
+def _dataset(
+    people: Iterable[tuple[str, str]],
+    places: Iterable[tuple[str, str, str]],
+    sightings: Iterable[tuple[str, str, str, str]],
+    ties: Iterable[tuple[str, str, str, str]] = (),
+) -> peermap.Dataset:
+    """Build a valid dataset: people (id, home), places (id, kind, authority), sightings
+    (person, place, context, reliability), ties (a, b, kind, reliability)."""
+    people_f = pd.DataFrame(list(people), columns=["person_id", "home_authority"]).assign(age=15)
+    rows = []
+    for i, (pid, kind, auth) in enumerate(places):
+        x, y = XY[auth]
+        rows.append((pid, kind, x + 50 * (i % 20), y + 50 * (i // 20)))
+    places_f = pd.DataFrame(rows, columns=["place_id", "kind", "easting", "northing"])
+    s = pd.DataFrame(list(sightings), columns=["person_id", "place_id", "context", "reliability"])
+    s["date"] = [f"2024-{1 + i % 12:02d}-{1 + (i // 12) % 28:02d}" for i in range(len(s))]
+    s["source"] = "police"
+    t = pd.DataFrame(list(ties), columns=["person_a", "person_b", "kind", "reliability"])
+    t["first_seen"], t["last_seen"], t["source"] = "2024-03-01", "", "police"
+    return peermap.read_dataset(
+        {"people": people_f, "places": places_f, "sightings": s, "ties": t},
+        boundaries=peermap.demo_boundaries(),
+    )
+
+
+def _busy_town(n: int = 240) -> tuple[list, list, list]:
+    """A school and a fast-food shop that everyone uses, with ordinary records."""
+    people = [(f"p{i:03d}", (A1, A2, A3)[i % 3]) for i in range(n)]
+    places = [("school", "school", A1), ("chips", "fast_food", A2), ("park", "park", A3)]
+    sightings = []
+    for i, (pid, _) in enumerate(people):
+        for j, venue in enumerate(("school", "chips", "park")):
+            context = CONTEXT_MIX[(7 * i + 3 * j) % len(CONTEXT_MIX)]
+            sightings.append((pid, venue, context, "reported"))
+    return people, places, sightings
+
+
+def test_excess_is_kulldorffs_poisson_log_likelihood_ratio() -> None:
+    severity = np.array([1.0, 0.1])  # CSE, bullying
+    result = ranking.excess(
+        np.array([[10.0, 1.0]]), np.array([[2.0, 4.0]]), np.array([1.0, 1.0]), severity
+    )
+    llr = 10 * math.log(10 / 2) - (10 - 2)
+    assert result.statistic[0].tolist() == pytest.approx([llr, 0.0])  # no excess: 0
+    assert result.score[0] == pytest.approx(1.0 * llr)
+    assert result.p_value[0] == pytest.approx(min(1.0, 2 * 0.5 * chi2.sf(2 * llr, 1)))
+    assert result.ratio()[0] == pytest.approx(5.0)
+    # A dispersion of 2 (records of weight 2) halves the evidence.
+    halved = ranking.excess(
+        np.array([[10.0, 1.0]]), np.array([[2.0, 4.0]]), np.array([2.0, 1.0]), severity
+    )
+    assert halved.score[0] == pytest.approx(result.score[0] / 2)
+
+
+def test_a_busy_venue_is_not_a_hotspot_because_it_is_busy() -> None:
+    people, places, sightings = _busy_town()
+    # A small hotel: six young people from three authorities, each recorded twice for
+    # exploitation. The school has more CSE/CCE records than the hotel in all.
+    places.append(("hotel", "hotel", A6))
+    victims = [pid for pid, _ in people[:6]]
+    for pid in victims:
+        sightings += [(pid, "hotel", "cse", "reported"), (pid, "hotel", "cce", "reported")]
+    ds = _dataset(people, places, sightings)
+    table = peermap.hotspots(ds)
+    school = table.set_index("place_id").loc["school"]
+    hotel = table.set_index("place_id").loc["hotel"]
+    assert school["cse"] + school["cce"] > hotel["cse"] + hotel["cce"]
+    assert table["place_id"].iloc[0] == "hotel"
+    assert hotel["q_value"] < 0.01 and school["q_value"] > 0.05
+    assert hotel["harmed_people"] == 6 and hotel["harmed_authorities"] == 3
+    assert "CSE/CCE" in hotel["reasons"] and "hotel" in hotel["reasons"]
+
+
+def test_severity_orders_the_same_excess() -> None:
+    people, places, sightings = _busy_town()
+    places += [("flat", "residential", A1), ("hall", "youth_venue", A1)]
+    for pid, _ in people[:6]:
+        sightings.append((pid, "flat", "cce", "confirmed"))
+    for pid, _ in people[6:12]:
+        sightings.append((pid, "hall", "bullying", "confirmed"))
+    table = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+    assert table.loc["flat", "concern"] > table.loc["hall", "concern"]
+
+
+def test_reliability_weighs_without_cutting() -> None:
+    people, places, sightings = _busy_town()
+    places += [("sure", "hotel", A2), ("rumour", "hotel", A3)]
+    for pid, _ in people[:5]:
+        sightings.append((pid, "sure", "cse", "confirmed"))
+    for pid, _ in people[5:10]:
+        sightings.append((pid, "rumour", "cse", "unverified"))
+    table = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+    assert table.loc["sure", "concern"] > table.loc["rumour", "concern"] > 0
+
+
+def test_repeated_records_of_one_child_are_one_child() -> None:
+    people, places, sightings = _busy_town()
+    places += [("home", "residential", A1), ("squat", "residential", A2)]
+    for k in range(12):  # one young person recorded twelve times at one address
+        sightings.append(
+            (people[0][0], "home", ("missing_episode", "cse", "cce")[k % 3], "confirmed")
+        )
+    for pid, _ in people[1:5]:  # four young people, once each
+        sightings.append((pid, "squat", "cse", "confirmed"))
+    table = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+    assert table.loc["squat", "concern"] > table.loc["home", "concern"]
+
+
+def test_reach_orders_venues_with_the_same_harm() -> None:
+    people, places, sightings = _busy_town()
+    places += [("local", "hotel", A1), ("wide", "hotel", A2)]
+    locals_ = [pid for pid, home in people if home == A1][:6]
+    mixed = [pid for pid, home in people if home != A2][6:12]  # homes in A1 and A3
+    for pid in locals_:
+        sightings.append((pid, "local", "cce", "corroborated"))
+    for pid in mixed:
+        sightings.append((pid, "wide", "cce", "corroborated"))
+    table = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+    assert table.loc["local", "reach"] == "single"
+    assert table.loc["wide", "reach"] in ("neighbours", "distant")
+    assert table.loc["wide", "concern"] > table.loc["local", "concern"]
+
+
+def _two_groups(far_people: int) -> peermap.Dataset:
+    """Two groups: one in A6 with ``far_people`` members homed in A1 (not a neighbour)."""
+    people, places, sightings = _busy_town(60)
+    places += [("flat", "residential", A6), ("den", "residential", A3)]
+    group = [(f"g{i}", A6) for i in range(6)] + [(f"f{i}", A1) for i in range(far_people)]
+    people += group
+    for pid, _ in group:
+        sightings += [
+            (pid, "flat", "cce", "confirmed"),
+            (pid, "flat", "missing_episode", "reported"),
+        ]
+    ties = [(group[i][0], group[i + 1][0], "associate", "reported") for i in range(len(group) - 1)]
+    return _dataset(people, places, sightings, ties)
+
+
+def test_distant_needs_more_than_one_young_person() -> None:
+    one = peermap.contexts(_two_groups(1), stability_runs=1)
+    row = one[one["places"].map(lambda p: "flat" in p)].iloc[0]
+    assert row["distant_people"] == 1 and row["reach"] == "neighbours"
+    assert row["max_distance_km"] > 10
+    three = peermap.contexts(_two_groups(3), stability_runs=1)
+    row = three[three["places"].map(lambda p: "flat" in p)].iloc[0]
+    assert row["distant_people"] == 3 and row["reach"] == "distant"
+
+
+def test_context_counts_every_sighting_of_its_people() -> None:
+    ds = _two_groups(3)
+    table = peermap.contexts(ds, stability_runs=1)
+    s = ds.sightings
+    for row in table.itertuples():
+        mine = s[s["person_id"].isin(row.people)]
+        assert row.cse + row.cce + row.missing_episode + row.bullying + row.other + (
+            row.serious_youth_violence
+            + row.gang_association
+            + row.teenage_relationship_abuse
+            + row.harmful_sexual_behaviour
+        ) == len(mine)
+        assert row.outside_sightings == int((~mine["place_id"].isin(row.places)).sum())
+
+
+def test_a_place_shows_with_every_context_that_uses_it() -> None:
+    ds = _two_groups(3)
+    table = peermap.contexts(ds, stability_runs=1)
+    seen = ds.sightings.groupby("place_id")["person_id"].apply(set)
+    for row in table.itertuples():
+        for place, who in seen.items():
+            if len(who & set(row.people)) >= 2:
+                assert place in row.places or place in row.shared_places
+
+
+@pytest.fixture(scope="module")
+def planted() -> tuple[peermap.Dataset, object]:
+    from peermap.synthetic import scenario
+
+    return scenario(peermap.demo_boundaries(), n_people=2000, seed=5)
+
+
+def test_contexts_are_connected_and_stability_is_a_share(planted) -> None:  # type: ignore[no-untyped-def]
+    ds, _ = planted
+    table = peermap.contexts(ds)
+    graph = context_graph(ds)
+    for row in table.head(30).itertuples():
+        nodes = [("person", p) for p in row.people] + [("place", p) for p in row.places]
+        assert nx.is_connected(graph.subgraph(nodes))
+    assert table["stability"].between(0.1, 1.0).all()
+    assert table["concern"].is_monotonic_decreasing
+    assert table["context_id"].tolist() == list(range(1, len(table) + 1))
+
+
+def test_trap_houses_lead_contexts_and_venues(planted) -> None:  # type: ignore[no-untyped-def]
+    ds, truth = planted
+    table = peermap.contexts(ds, stability_runs=1)
+    venues = peermap.hotspots(ds).set_index("place_id")
+    for house in truth.trap_houses:
+        hit = table[
+            table["places"].map(lambda p, h=house: h.place_id in p)
+            | table["people"].map(
+                lambda p, h=house: len(set(p) & set(h.people)) * 2 >= len(h.people)
+            )
+        ]
+        assert len(hit) and hit["context_id"].min() <= 5, house.place_id
+        assert venues.loc[house.place_id, "rank"] <= 10, house.place_id
