@@ -59,31 +59,6 @@ def _authority_graph(ds: Dataset) -> nx.Graph | None:
     return graph
 
 
-def _reach(
-    authorities: list[str], links: set[tuple[str, str]], graph: nx.Graph | None
-) -> tuple[str, float]:
-    """Classify a context by the authority pairs its links join.
-
-    ``links`` holds (home authority, authority reached) pairs: a member's home and the
-    authority of a place they were seen at, or the two home authorities of a tie. The
-    reach is ``distant`` when some link joins two authorities that do not border each
-    other (a county-lines pattern), ``neighbours`` when every cross-authority link joins
-    neighbours, ``single`` with one authority, ``unknown`` without boundaries.
-    """
-    if len(authorities) <= 1:
-        return "single", 0.0
-    crossing = {(a, b) for a, b in links if a != b}
-    if graph is None or not all(a in graph and b in graph for a, b in crossing):
-        return "unknown", math.nan
-    far = 0.0
-    distant = False
-    for a, b in crossing:
-        distant |= not graph.has_edge(a, b)
-        (x0, y0), (x1, y1) = graph.nodes[a]["centroid_bng"], graph.nodes[b]["centroid_bng"]
-        far = max(far, math.hypot(x1 - x0, y1 - y0) / 1000.0)
-    return ("distant" if distant else "neighbours"), round(far, 1)
-
-
 # --------------------------------------------------------------------------- contexts
 
 
