@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import io
@@ -10,6 +11,7 @@ import re
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -243,16 +245,110 @@ def test_no_command_overwrites_a_key_file(
 # --------------------------------------------------------------------------- demo
 
 
-def test_demo_summarises_a_scenario_and_its_cross_border_contexts(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["demo", "--people", "600", "--seed", "4", "--top", "3"]) == 0
-    out = capsys.readouterr().out
+DEMO_PEOPLE, DEMO_SEED = 600, 4
+
+
+@pytest.fixture(scope="module")
+def demo_output() -> str:
+    """What ``peermap demo`` prints for a small scenario."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["demo", "--people", str(DEMO_PEOPLE), "--seed", str(DEMO_SEED)])
+    assert status == 0
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_scenario() -> peermap.synthetic.Scenario:
+    """The scenario ``peermap demo`` generates, made the same way: region, size, seed."""
+    return peermap.synthetic.scenario(
+        peermap.demo_boundaries(), n_people=DEMO_PEOPLE, seed=DEMO_SEED
+    )
+
+
+def test_demo_summarises_a_scenario_and_its_cross_border_contexts(demo_output: str) -> None:
+    out = demo_output
     assert "fictional demo region (7 authorities), seed 4" in out
     assert "young people        600" in out
     assert "trap houses" in out and "county lines" in out
     assert "span authorities" in out and "hotspot venues:" in out
     assert "Northmere" in out or "Harrowfield" in out  # authorities by name, not code
+
+
+def _look_first(out: str) -> tuple[str, str]:
+    """The contexts and the venues parts of the demo's "What to look at first"."""
+    assert out.count("What to look at first") == 1
+    first = out.split("What to look at first", 1)[1]
+    contexts_part, venues_part = first.split("venues, most concerning first:", 1)
+    assert "contexts, most concerning first:" in contexts_part
+    return contexts_part, venues_part
+
+
+def _in_order(text: str, parts: list[str]) -> bool:
+    """Whether every part is in ``text`` (whitespace aside), one after the other."""
+    flat = " ".join(text.split())
+    at = 0
+    for part in parts:
+        found = flat.find(" ".join(part.split()), at)
+        if found < 0:
+            return False
+        at = found + 1
+    return True
+
+
+def test_demo_shows_what_to_look_at_first_with_the_reasons(
+    demo_output: str, demo_scenario: peermap.synthetic.Scenario
+) -> None:
+    ds = demo_scenario.dataset
+    names = dict(zip(ds.boundaries["code"], ds.boundaries["name"], strict=True))
+    found = peermap.contexts(ds)
+    spots = peermap.hotspots(ds)
+    top_contexts = found[found["concern"] > 0].head(5)
+    top_venues = spots[spots["concern"] > 0].head(5)
+    assert len(top_contexts) and len(top_venues)
+    contexts_part, venues_part = _look_first(demo_output)
+    # The most concerning contexts, in order, by id and authority names, with their reasons.
+    expected = []
+    for row in top_contexts.itertuples():
+        authorities = ", ".join(names[a] for a in row.authorities)
+        expected += [f"#{row.context_id} ({row.reach}): {authorities}", row.reasons]
+    assert _in_order(contexts_part, expected)
+    assert f"#{found['context_id'].iloc[5]} " not in contexts_part  # five, not more
+    expected = []
+    for spot in top_venues.itertuples():
+        expected += [f"{spot.rank}. {spot.place_id}", names[spot.authority_code], spot.reasons]
+    assert _in_order(venues_part, expected)
+    # The first venue to look at is one the scenario planted: a trap house or the place
+    # a county line sends young people to.
+    truth = demo_scenario.truth
+    planted = {t.place_id for t in truth.trap_houses} | {c.place_id for c in truth.county_lines}
+    first = re.search(r"^\s+1\. (\S+)", venues_part, re.MULTILINE)
+    assert first is not None and first.group(1) in planted
+    # Readable in a terminal of 100 columns.
+    assert (
+        max(len(line) for line in demo_output.split("What to look at first")[1].splitlines()) <= 100
+    )
+
+
+def test_demo_says_when_nothing_stands_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from peermap import analysis
+
+    def unconcerning(function: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+        def wrapped(*args: object, **kwargs: object) -> pd.DataFrame:
+            table = function(*args, **kwargs)
+            table["concern"] = 0.0
+            return table
+
+        return wrapped
+
+    monkeypatch.setattr(analysis, "contexts", unconcerning(analysis.contexts))
+    monkeypatch.setattr(analysis, "hotspots", unconcerning(analysis.hotspots))
+    assert main(["demo", "--people", "300", "--seed", "1"]) == 0
+    contexts_part, venues_part = _look_first(capsys.readouterr().out)
+    assert "none: no context" in contexts_part and "exploiter ties at" not in contexts_part
+    assert "none: no venue" in venues_part and "the rate usual" not in venues_part
 
 
 def test_demo_out_writes_exports_that_validate_cleanly(
@@ -571,10 +667,120 @@ def test_markdown_report_links_the_map_written_beside_it(
     assert md.startswith("# ") and "> **PARTNERSHIP ONLY" in md
     assert "(../maps/partnership%20map.html)" in md
     assert map_file.is_file() and external_references(map_file.read_text("utf-8")) == []
-    assert "| context | authorities |" in md
+    assert "| context | Why it ranks here | concern | q-value | authorities |" in md
     assert "pl-" in md  # partnership reports name the places
     assert "## Data quality" in md and "0 error(s)" in md
     assert "<iframe" not in md
+
+
+def _read_exports(exports: Path) -> peermap.Dataset:
+    from peermap.cli import load_boundaries_file
+
+    return peermap.read_dataset(exports, boundaries=load_boundaries_file(_region(exports)))
+
+
+def _html_table(page: str, heading: str) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (as text) of the table under a heading of an HTML report."""
+    section = page.split(f"<h2>{heading}</h2>")[1].split("<h2>")[0]
+
+    def text(cell: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", cell)).replace("\xa0", " ")
+
+    headers = [text(h) for h in re.findall(r"<th>(.*?)</th>", section)]
+    body = section.split("<tbody>")[1].split("</tbody>")[0]
+    rows = [
+        [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+        for tr in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+    return headers, rows
+
+
+def _report_page(exports: Path, tmp_path: Path, audience: str) -> str:
+    out = tmp_path / f"{audience}.html"
+    args = ["report", str(exports), "--boundaries", _region(exports), "-o", str(out)]
+    assert main([*args, "--audience", audience, "--no-embed"]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_partnership_report_says_why_each_context_and_venue_ranks_where_it_does(
+    exports: Path, tmp_path: Path
+) -> None:
+    page = _report_page(exports, tmp_path, "partnership")
+    ds = _read_exports(exports)
+    found = peermap.contexts(ds)
+    spanning = found[found["spans_authorities"].astype(bool)]
+    spots = peermap.hotspots(ds)
+    spots = spots[spots["people"] > 0]
+    for heading, ids, table in (
+        ("Contexts spanning authorities", "context_id", spanning),
+        ("Hotspot venues", "place_id", spots),
+    ):
+        headers, rows = _html_table(page, heading)
+        # The reasons lead, with the concern score and its q-value beside them.
+        assert headers[1] == "Why it ranks here" and {"concern", "q-value"} <= set(headers)
+        assert [row[1] for row in rows] == list(table["reasons"].head(len(rows)))
+        # Most concerning first: the order of peermap.contexts / peermap.hotspots.
+        assert len(rows) == min(10, len(table))
+        concern = [float(row[headers.index("concern")]) for row in rows]
+        assert concern == sorted(concern, reverse=True) and concern[0] > 0
+        shown = [
+            row[0] if ids == "context_id" else row[headers.index("place (label)")] for row in rows
+        ]
+        for cell, ref in zip(shown, table[ids], strict=False):
+            assert cell.split(" ")[0] == str(ref)
+
+
+def test_public_report_ranks_by_concern_without_the_reasons_or_small_counts(
+    exports: Path, tmp_path: Path
+) -> None:
+    from peermap import settings
+
+    page = _report_page(exports, tmp_path, "public")
+    ds = _read_exports(exports)
+    found = peermap.contexts(ds)
+    spots = peermap.hotspots(ds)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\xa0", " ")
+    text = " ".join(text.split())
+    # The reasons hold exact counts of young people: no reason, nor any part of one.
+    for reasons in (*found["reasons"], *spots["reasons"]):
+        assert reasons not in text
+    for phrase in (r"× the rate", r"the rate (expected|usual)", r"\bq [<=] \d", r"% of runs"):
+        assert not re.search(phrase, text), phrase
+    assert not re.search(r"\d+ (in )?exploiter ties?;", text)
+    assert "Why it ranks here" not in text
+    names = dict(zip(ds.boundaries["code"], ds.boundaries["name"], strict=True))
+    minimum, step = settings.min_count, settings.round_to
+    spanning = found[found["spans_authorities"].astype(bool) & (found["n_people"] >= minimum)]
+    venues = spots[(spots["people"] >= minimum) & (spots["kind"] != "residential")]
+    for heading, expected in (
+        (
+            "Contexts spanning authorities",
+            [", ".join(names[a] for a in row.authorities) for row in spanning.itertuples()],
+        ),
+        (
+            "Hotspot venues",
+            [
+                f"{row.kind.replace('_', ' ')} {names[row.authority_code]}"
+                for row in venues.itertuples()
+            ],
+        ),
+    ):
+        headers, rows = _html_table(page, heading)
+        assert rows and not {"concern", "q-value", "Why it ranks here"} & set(headers)
+        # In the order of concern, as in the partnership report.
+        if heading == "Hotspot venues":
+            shown = [f"{row[1]} {row[2]}" for row in rows]
+        else:
+            shown = [row[1] for row in rows]
+        assert shown == expected[: len(rows)]
+        # Counts of young people and of records: withheld, or at least the threshold and
+        # rounded; never a small count.
+        for column in ("young people", "serious", "serious sightings"):
+            if column in headers:
+                for row in rows:
+                    cell = row[headers.index(column)]
+                    value = int(cell.replace(",", "")) if cell != "c" else None
+                    assert value is None or (value >= minimum and value % step == 0), cell
 
 
 def test_report_refuses_unknown_formats_and_same_names(

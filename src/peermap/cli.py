@@ -17,7 +17,7 @@ import sys
 import textwrap
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +33,7 @@ from peermap.exceptions import (
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
+    import pandas as pd
 
     from peermap.dataset import Dataset
 
@@ -223,7 +224,8 @@ def _parser() -> argparse.ArgumentParser:
         "demo",
         "generate a synthetic dataset and summarise it",
         "Generate a seeded synthetic scenario (fictional young people on the built-in "
-        "fictional region, or on a real boundary file) and print its summary. With --out, "
+        "fictional region, or on a real boundary file) and print its summary, then what to "
+        "look at first: the most concerning contexts and venues with their reasons. With --out, "
         "also write it as CSV exports to try every other command on.",
         _examples(
             "peermap demo",
@@ -379,7 +381,8 @@ def _parser() -> argparse.ArgumentParser:
     report = command(
         "report",
         "write a summary report (HTML or Markdown) with the map",
-        "Write a summary: contexts spanning authorities, the leading hotspot venues, "
+        "Write a summary: contexts spanning authorities and hotspot venues, most concerning "
+        "first (a partnership report says why each ranks there), "
         "flows between authorities and relocations received, with the map embedded (HTML, "
         "one self-contained file that opens with no network) or linked (--map). A public "
         "report (the default) applies small-count suppression to every count of young "
@@ -715,7 +718,9 @@ def _demo(args: argparse.Namespace) -> int:
         result = scenario(bounds, n_people=args.people, seed=args.seed)
         ds = result.dataset
         progress.step("analysing")
-        summary = _analysis_summary(ds, top=args.top)
+        found, spots = _ranked(ds)
+        summary = _analysis_summary(ds, found, spots, top=args.top)
+        first = _look_first(ds, found, spots, top=args.top)
         written: list[Path] = []
         if out is not None:
             progress.step(f"writing {out}")
@@ -728,6 +733,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(result.truth.summary())
     print()
     print(summary)
+    print()
+    print(first)
     if out is not None:
         print()
         print(f"wrote {len(written)} file(s) to {out}: " + ", ".join(p.name for p in written))
@@ -769,20 +776,26 @@ def _write_tables(ds: Dataset, folder: Path) -> list[Path]:
     return written
 
 
-def _analysis_summary(ds: Dataset, *, top: int = 5) -> str:
-    """Contexts spanning authorities and the leading hotspot venues, in plain text."""
+def _ranked(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contexts and hotspot venues of a dataset, each most concerning first."""
     from peermap.analysis import contexts, hotspots
 
+    return contexts(ds), hotspots(ds)
+
+
+def _analysis_summary(
+    ds: Dataset, found: pd.DataFrame, spots: pd.DataFrame, *, top: int = 5
+) -> str:
+    """Contexts spanning authorities and the leading hotspot venues, in plain text."""
     names = _names(ds)
 
     def name(code: str) -> str:
         return names.get(code, code)
 
-    table = contexts(ds)
-    spanning = table[table["spans_authorities"].astype(bool)]
+    spanning = found[found["spans_authorities"].astype(bool)]
     distant = int((spanning["reach"] == "distant").sum())
     lines = [
-        f"contexts: {len(table)}, of which {len(spanning)} span authorities "
+        f"contexts: {len(found)}, of which {len(spanning)} span authorities "
         f"({distant} with a link between authorities that do not border)"
     ]
     for row in spanning.head(top).to_dict("records"):
@@ -792,7 +805,7 @@ def _analysis_summary(ds: Dataset, *, top: int = 5) -> str:
             f"{row['n_places']:>2} places, {row['serious']:>3} serious ({row['reach']}): {auths}"
         )
     lines.append("hotspot venues:")
-    for spot in hotspots(ds).head(top).to_dict("records"):
+    for spot in spots.head(top).to_dict("records"):
         share = spot["outside_share"]
         shown = "" if share != share else f", {share:.0%} from outside"
         lines.append(
@@ -800,6 +813,66 @@ def _analysis_summary(ds: Dataset, *, top: int = 5) -> str:
             f"{name(str(spot['authority_code']))}: {spot['people']} young people from "
             f"{spot['home_authorities']} authorities{shown}"
         )
+    return "\n".join(lines)
+
+
+#: Width of the demo's text, to read in a terminal of 100 columns.
+TEXT_WIDTH = 99
+_REASON_INDENT = " " * 8
+#: Phrases of the reasons kept on one line ("q < 0.001" must not break after "<").
+_UNBROKEN = ("q < ", "q = ")
+_GLUE = "\x00"
+
+
+def _wrapped(head: str, reasons: str) -> list[str]:
+    """One ranked item: its heading line(s), then its reasons wrapped and indented."""
+    lines = textwrap.wrap(head, TEXT_WIDTH, initial_indent="  ", subsequent_indent=_REASON_INDENT)
+    for phrase in _UNBROKEN:
+        reasons = reasons.replace(phrase, phrase.replace(" ", _GLUE))
+    lines += [
+        line.replace(_GLUE, " ")
+        for line in textwrap.wrap(
+            reasons, TEXT_WIDTH, initial_indent=_REASON_INDENT, subsequent_indent=_REASON_INDENT
+        )
+    ]
+    return lines
+
+
+def _venue_name(spot: Mapping[Any, Any]) -> str:
+    """Name a venue as an analyst knows it: reference, label, and kind unless the label says it."""
+    kind = str(spot["kind"]).replace("_", " ")
+    label = spot.get("label")
+    if label is None or label != label or not str(label).strip():
+        return f"{spot['place_id']} ({kind})"
+    text = f"{spot['place_id']} {str(label).strip()}"
+    return text if kind in str(label).lower() else f"{text} ({kind})"
+
+
+def _look_first(ds: Dataset, found: pd.DataFrame, spots: pd.DataFrame, *, top: int = 5) -> str:
+    """List the most concerning contexts and venues, each with the reasons it ranks there."""
+    names = _names(ds)
+
+    def name(code: Any) -> str:
+        if code is None or code != code:
+            return "no authority"
+        return names.get(str(code), str(code))
+
+    lines = ["What to look at first", "contexts, most concerning first:"]
+    concerning = found[found["concern"] > 0].head(top)
+    if concerning.empty:
+        lines.append("  none: no context has more harm recorded than its activity would bring")
+    for row in concerning.to_dict("records"):
+        auths = ", ".join(name(a) for a in row["authorities"]) or "no authority recorded"
+        head = f"#{row['context_id']} ({row['reach']}): {auths}"
+        lines += _wrapped(head, str(row["reasons"]))
+    lines += ["", "venues, most concerning first:"]
+    venues = spots[spots["concern"] > 0].head(top)
+    if venues.empty:
+        lines.append("  none: no venue has more harm recorded than is usual for its kind")
+    for spot in venues.to_dict("records"):
+        where = name(spot["authority_code"]) if "authority_code" in spot else "no authority"
+        head = f"{spot['rank']}. {_venue_name(spot)} in {where}"
+        lines += _wrapped(head, str(spot["reasons"]))
     return "\n".join(lines)
 
 

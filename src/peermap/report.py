@@ -16,9 +16,14 @@ Audiences follow the maps:
   ``min_count``; contexts, venues and flows under ``min_count`` young people are not
   listed (the report says how many were left out); private homes (``residential``
   places) never appear; no young person is named and no place id or label is shown.
-- ``"partnership"``: exact counts, place ids and labels, and the data-quality figures,
-  under a banner saying the file must not leave the partnership. Young people are still
-  not listed by pseudonym: a summary does not need them.
+  Contexts and venues are listed in the order of their concern score
+  (:mod:`peermap.ranking`), but the reasons, the score and its q-value are not shown:
+  they rest on exact counts.
+- ``"partnership"``: exact counts, place ids and labels, the data-quality figures and,
+  for every context and venue, why it ranks where it does (the reasons in words, the
+  concern score and its q-value), under a banner saying the file must not leave the
+  partnership. Young people are still not listed by pseudonym: a summary does not need
+  them.
 
 Counts of contexts, venues and authorities describe places and groups, not young
 people, and are shown as they are.
@@ -30,6 +35,7 @@ import datetime as dt
 import html
 import importlib.util
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +108,10 @@ class _Table:
     columns: list[str]
     rows: list[list[str]]
     numeric: list[bool]
+    #: Column holding sentences (the reasons): drawn wide enough to read, in HTML.
+    prose: int | None = None
+    #: Columns holding lists of names (authorities), kept from squeezing, in HTML.
+    names: tuple[int, ...] = ()
 
 
 @dataclass
@@ -155,6 +165,23 @@ class _Context:
         if code is None or (isinstance(code, float) and pd.isna(code)):
             return "(outside every authority)"
         return self.names.get(str(code), str(code))
+
+
+#: Header of the column that puts a context's or venue's concern score in words.
+WHY = "Why it ranks here"
+
+
+def _q(value: Any) -> str:
+    """Show a q-value (false discovery rate) in a table cell."""
+    if value is None or pd.isna(value):
+        return "z"
+    q = float(value)
+    return "<0.001" if q < 0.001 else f"{q:.2g}"
+
+
+def _concern(value: Any) -> str:
+    """Show a concern score in a table cell."""
+    return "z" if value is None or pd.isna(value) else f"{float(value):.1f}"
 
 
 def _n(count: int, noun: str) -> str:
@@ -232,18 +259,25 @@ def _contexts(c: _Context) -> _Section:
         f"{len(table):,} contexts (connected groups of young people and the places they share) "
         f"were found; {len(spanning):,} span more than one authority, {len(distant):,} of them "
         "with a link between authorities that do not border each other (a county-lines "
-        "pattern)."
+        "pattern). They are listed most concerning first: by the harm recorded about their "
+        "young people beyond what their activity would bring, weighted by how serious and how "
+        "reliable the records are, with their exploiter ties, and by how far they reach "
+        "across authorities."
     )
+    if not c.public:
+        section.paragraphs.append(_WHY_TEXT)
     keep = [c.listed(n) for n in spanning["n_people"]]
     listed = spanning[pd.Series(keep, index=spanning.index, dtype=bool)]
     left_out = len(spanning) - len(listed)
     shown = listed.head(c.top)
     rows: list[list[str]] = []
-    for row in shown.to_dict("records"):
+    for i, row in enumerate(shown.to_dict("records"), start=1):
         authorities = ", ".join(c.name(a) for a in row["authorities"])
         if c.public:
+            # The reasons, the score and its q-value rest on exact counts: not shown.
             rows.append(
                 [
+                    str(i),
                     authorities,
                     str(row["reach"]),
                     c.count(row["n_people"]),
@@ -256,6 +290,9 @@ def _contexts(c: _Context) -> _Section:
             rows.append(
                 [
                     str(row["context_id"]),
+                    str(row["reasons"]),
+                    _concern(row["concern"]),
+                    _q(row["q_value"]),
                     authorities,
                     str(row["reach"]),
                     c.count(row["n_people"]),
@@ -268,11 +305,14 @@ def _contexts(c: _Context) -> _Section:
                 ]
             )
     if c.public:
-        columns = ["authorities", "reach", "young people", "places", "serious", "active"]
-        numeric = [False, False, True, True, True, False]
+        columns = ["#", "authorities", "reach", "young people", "places", "serious", "active"]
+        numeric = [True, False, False, True, True, True, False]
     else:
         columns = [
             "context",
+            WHY,
+            "concern",
+            "q-value",
             "authorities",
             "reach",
             "young people",
@@ -283,11 +323,16 @@ def _contexts(c: _Context) -> _Section:
             "relocated",
             "active",
         ]
-        numeric = [True, False, False, True, True, True, True, True, True, False]
+        numeric = [True, False, True, True, False, False, True, True, True, True, True, True, False]
     if rows:
-        section.table = _Table(columns, rows, numeric)
+        if c.public:
+            section.table = _Table(columns, rows, numeric)
+        else:
+            section.table = _Table(columns, rows, numeric, prose=1, names=(4,))
     if len(listed) > len(shown):
-        section.notes.append(f"The {len(shown)} widest are listed; {len(listed):,} qualify.")
+        section.notes.append(
+            f"The {len(shown)} most concerning are listed; {len(listed):,} qualify."
+        )
     if left_out:
         section.notes.append(
             f"Not listed: {_n(left_out, 'context')} spanning authorities with fewer than "
@@ -309,9 +354,14 @@ def _hotspots(c: _Context) -> _Section:
     table = table[table["people"] > 0]
     section = _Section("Hotspot venues")
     section.paragraphs.append(
-        f"{len(table):,} venues have sightings. Venues are ranked by how many home "
-        "authorities their young people come from, then serious sightings, then young people."
+        f"{len(table):,} venues have sightings. They are listed most concerning first: by the "
+        "harm recorded there, weighted by how serious and how reliable the records are, "
+        "beyond what is usual for a place of its kind this busy, weighed by how far the young "
+        "people harmed there come from and how many of them are in exploiter ties. A busy "
+        "place is not a hotspot for being busy."
     )
+    if not c.public:
+        section.paragraphs.append(_WHY_TEXT)
     private = table["kind"].isin(_PRIVATE_KINDS) if c.public else pd.Series(False, table.index)
     small = pd.Series([not c.listed(n) for n in table["people"]], index=table.index, dtype=bool)
     listed = table[~private & ~small]
@@ -325,6 +375,7 @@ def _hotspots(c: _Context) -> _Section:
         where = c.name(row["authority_code"]) if has_auth else ""
         kind = str(row["kind"]).replace("_", " ")
         if c.public:
+            # The reasons, the score and its q-value rest on exact counts: not shown.
             rows.append(
                 [
                     str(i),
@@ -338,11 +389,16 @@ def _hotspots(c: _Context) -> _Section:
             )
         else:
             label = row.get("label")
+            place = str(row["place_id"])
+            if label is not None and not pd.isna(label) and str(label).strip():
+                place += f" ({str(label).strip()})"
             rows.append(
                 [
                     str(i),
-                    str(row["place_id"]),
-                    "" if label is None or pd.isna(label) else str(label),
+                    str(row["reasons"]),
+                    _concern(row["concern"]),
+                    _q(row["q_value"]),
+                    place,
                     kind,
                     where,
                     c.count(people),
@@ -367,8 +423,10 @@ def _hotspots(c: _Context) -> _Section:
     else:
         columns = [
             "#",
-            "place",
-            "label",
+            WHY,
+            "concern",
+            "q-value",
+            "place (label)",
             "kind",
             "authority",
             "young people",
@@ -378,9 +436,10 @@ def _hotspots(c: _Context) -> _Section:
             "serious sightings",
             "betweenness",
         ]
-        numeric = [True, False, False, False, False, True, True, True, True, True, True]
+        numeric = [True, False, True, True, False, False, False]
+        numeric += [True, True, True, True, True, True]
     if rows:
-        section.table = _Table(columns, rows, numeric)
+        section.table = _Table(columns, rows, numeric, prose=None if c.public else 1)
     if c.public:
         n_private = int(private.sum())
         n_small = int((small & ~private).sum())
@@ -394,6 +453,14 @@ def _hotspots(c: _Context) -> _Section:
                 f"{c.rule.min_count if c.rule else 0} young people."
             )
     return section
+
+
+_WHY_TEXT = (
+    f"'{WHY}' puts the concern score in words: the young people, how far they reach, the "
+    "kinds of harm that stand out and how far above the expected rate, with its q-value "
+    "(the false discovery rate across all that were scored: under 0.05, unlikely to be "
+    "chance). The concern score orders the list; it has no unit."
+)
 
 
 def _reach_of(c: _Context) -> Callable[[Any, Any], str]:
@@ -540,7 +607,7 @@ def _map_section(map_html: str | None, map_link: str | None, public: bool) -> _S
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
-max-width:68rem;padding:0 1rem;color:#222;line-height:1.45}
+max-width:82rem;padding:0 1rem;color:#222;line-height:1.45}p{max-width:68rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;
 border-bottom:1px solid #ccc;padding-bottom:.2rem}
 .banner{padding:.6rem .8rem;border-radius:4px;font-weight:600;margin:1rem 0}
@@ -549,6 +616,8 @@ border:1px solid #c33;color:#811}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}table.ranked{font-size:.85rem}.ranked th,.ranked td{padding:.2rem .35rem}
+td.why{min-width:18rem;max-width:26rem}td.names{min-width:8rem}.nw{white-space:nowrap}
 .note{color:#555;font-size:.85rem;margin:.2rem 0}
 iframe.map{width:100%;height:640px;border:1px solid #ccc}
 footer{margin-top:2rem;color:#555;font-size:.8rem;border-top:1px solid #ccc;padding-top:.5rem}
@@ -565,16 +634,47 @@ def _link_md(link: tuple[str, str]) -> str:
     return f"[{label}]({quote(href)})"
 
 
+#: Phrases of the reasons a line must not break inside ("q < 0.001").
+_UNBROKEN = ("q < ", "q = ")
+
+
+#: Words a line must not break inside at their hyphens: dates, place references.
+_HYPHENATED = re.compile(r"[^\s&;]+-[^\s&;]+")
+
+
+def _cell_html(text: str) -> str:
+    return _HYPHENATED.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', html.escape(text))
+
+
+def _prose_html(text: str) -> str:
+    escaped = html.escape(text)
+    for phrase in _UNBROKEN:
+        glued = html.escape(phrase.strip()).replace(" ", "&nbsp;")
+        escaped = escaped.replace(html.escape(phrase), glued + "&nbsp;")
+    return escaped
+
+
 def _table_html(table: _Table) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    opens = []
+    for i, num in enumerate(table.numeric):
+        if i == table.prose:
+            opens.append('<td class="why">')
+        elif i in table.names:
+            opens.append('<td class="names">')
+        else:
+            opens.append('<td class="n">' if num else "<td>")
     body = []
     for row in table.rows:
         cells = "".join(
-            f'<td class="n">{html.escape(v)}</td>' if num else f"<td>{html.escape(v)}</td>"
-            for v, num in zip(row, table.numeric, strict=True)
+            f"{td}{_prose_html(v) if i == table.prose else _cell_html(v)}</td>"
+            for i, (v, td) in enumerate(zip(row, opens, strict=True))
         )
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    inner = f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    if table.prose is None:
+        return f"<table>{inner}"
+    return f'<div class="scroll"><table class="ranked">{inner}</div>'
 
 
 def _md_cell(value: str) -> str:
