@@ -5,95 +5,136 @@ The method is described in ``docs/analysis.md``.
 
 from __future__ import annotations
 
-import itertools
-
+import numpy as np
 import pandas as pd
 
 from peermap import _lookup
 from peermap.dataset import Dataset
+from peermap.networks import DateLike
 
 __all__ = ["host_notifications", "relocation_exposure", "relocations_received"]
 
 
-def relocation_exposure(ds: Dataset) -> pd.DataFrame:
+def relocation_exposure(
+    ds: Dataset, *, since: DateLike = None, until: DateLike = None
+) -> pd.DataFrame:
     """Measure what follows each relocation in the receiving authority.
 
     Parameters
     ----------
     ds : Dataset
         The dataset (read with boundaries so that places have authorities).
+    since, until : date or str, optional
+        Keep only the relocations dated within ``[since, until]`` (inclusive); default
+        every relocation. What follows a kept move is measured over all the ties and
+        sightings, whatever their date.
 
     Returns
     -------
     pandas.DataFrame
-        One row per relocation: ``person_id``, ``from_authority``, ``to_authority``,
-        ``date``, ``kind``; ``ties_after`` (ties first seen on or after the move with
-        young people homed in the receiving authority); ``places_after`` (distinct
-        places in the receiving authority where the young person was seen on or after
-        the move); ``contexts_after`` (sorted abuse contexts of those sightings);
-        ``kept_home_ties`` (a tie with someone homed in the sending authority still
-        active on or after the move).
+        One row per relocation, in the order of ``ds.relocations``: ``person_id``,
+        ``from_authority``, ``to_authority``, ``date``, ``kind``; ``ties_after`` (ties
+        first seen on or after the move with young people homed in the receiving
+        authority); ``places_after`` (distinct places in the receiving authority where
+        the young person was seen on or after the move); ``contexts_after`` (sorted
+        abuse contexts of those sightings); ``kept_home_ties`` (a tie with someone homed
+        in the sending authority still active on or after the move).
+
+    Raises
+    ------
+    ValueError
+        When ``since`` or ``until`` is not a date.
+
+    Notes
+    -----
+    Computed with joins, not a scan per relocation: the relocations are joined to the
+    ties (both ends) and the sightings of the young people moved, the joined rows
+    filtered by date and authority, and the survivors counted per relocation.
     """
-    r = ds.relocations.reset_index(drop=True)
-    home = _lookup.home(ds)
-    place_auth = (
-        _lookup.place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)
-    )
+    r = _moves(ds, since, until).reset_index(drop=True)
+    n = len(r)
+    moves = pd.DataFrame({"row": np.arange(n), "person": r["person_id"].to_numpy(dtype=object)})
+    dates = r["date"].to_numpy()
+    to_auth = r["to_authority"].to_numpy(dtype=object)
+    from_auth = r["from_authority"].to_numpy(dtype=object)
+
+    # Ties from either end, of the young people moved only, joined to their moves.
     t = ds.ties
-    both = pd.concat(
-        [
+    moved = r["person_id"].unique()
+    end = t["last_seen"].fillna(t["first_seen"])
+    sides = []
+    for person, other in (("person_a", "person_b"), ("person_b", "person_a")):
+        mine = t[person].isin(moved).to_numpy(dtype=bool)
+        sides.append(
             pd.DataFrame(
                 {
-                    "person": t["person_a"],
-                    "other": t["person_b"],
-                    "first": t["first_seen"],
-                    "end": t["last_seen"].fillna(t["first_seen"]),
+                    "person": t[person][mine],
+                    "other": t[other][mine],
+                    "first": t["first_seen"][mine],
+                    "end": end[mine],
                 }
-            ),
-            pd.DataFrame(
-                {
-                    "person": t["person_b"],
-                    "other": t["person_a"],
-                    "first": t["first_seen"],
-                    "end": t["last_seen"].fillna(t["first_seen"]),
-                }
-            ),
-        ],
-        ignore_index=True,
+            )
+        )
+    ties = moves.merge(pd.concat(sides, ignore_index=True), on="person")
+    row = ties["row"].to_numpy(dtype=np.intp)
+    other_home = _lookup.home(ds).reindex(ties["other"].to_numpy()).to_numpy(dtype=object)
+    new = (ties["first"].to_numpy() >= dates[row]) & (other_home == to_auth[row])
+    old = (ties["end"].to_numpy() >= dates[row]) & (other_home == from_auth[row])
+    ties_after = np.bincount(row[new], minlength=n)
+    kept = np.bincount(row[old], minlength=n) > 0
+
+    # Sightings of the young people moved, joined to their moves.
+    s = ds.sightings
+    s = s[s["person_id"].isin(moved).to_numpy(dtype=bool)]
+    place_auth = (
+        _lookup.place_authority(ds).reindex(s["place_id"].to_numpy()).to_numpy(dtype=object)
+        if "authority_code" in ds.places
+        else np.full(len(s), np.nan, dtype=object)
     )
-    both["other_home"] = home.reindex(both["other"].to_numpy()).to_numpy(dtype=object)
-    s = ds.sightings.assign(
-        place_auth=place_auth.reindex(ds.sightings["place_id"].to_numpy()).to_numpy(dtype=object)
+    seen = moves.merge(
+        pd.DataFrame(
+            {
+                "person": s["person_id"].to_numpy(dtype=object),
+                "place": s["place_id"].to_numpy(dtype=object),
+                "place_auth": place_auth,
+                "date": s["date"].to_numpy(),
+                "context": s["context"].to_numpy(dtype=object),
+            }
+        ),
+        on="person",
     )
-    ties_after, places_after, contexts_after, kept = [], [], [], []
-    for move in r.itertuples(index=False):
-        mine = both[both["person"] == move.person_id]
-        new = mine[(mine["first"] >= move.date) & (mine["other_home"] == move.to_authority)]
-        ties_after.append(len(new))
-        old = mine[(mine["end"] >= move.date) & (mine["other_home"] == move.from_authority)]
-        kept.append(bool(len(old)))
-        seen = s[
-            (s["person_id"] == move.person_id)
-            & (s["date"] >= move.date)
-            & (s["place_auth"] == move.to_authority)
-        ]
-        places_after.append(int(seen["place_id"].nunique()))
-        contexts_after.append(sorted(set(seen["context"])))
+    row = seen["row"].to_numpy(dtype=np.intp)
+    after = (seen["date"].to_numpy() >= dates[row]) & (
+        seen["place_auth"].to_numpy(dtype=object) == to_auth[row]
+    )
+    seen = seen[after]
+    places_after = np.bincount(
+        seen[["row", "place"]].drop_duplicates()["row"].to_numpy(dtype=np.intp), minlength=n
+    )
+    contexts: list[set[str]] = [set() for _ in range(n)]
+    for i, context in zip(seen["row"].tolist(), seen["context"].tolist(), strict=True):
+        contexts[i].add(context)
+
     out = r[["person_id", "from_authority", "to_authority", "date", "kind"]].copy()
     out["ties_after"] = pd.Series(ties_after, dtype=int)
     out["places_after"] = pd.Series(places_after, dtype=int)
-    out["contexts_after"] = contexts_after
+    out["contexts_after"] = [sorted(c) for c in contexts]
     out["kept_home_ties"] = pd.Series(kept, dtype=bool)
     return out
 
 
-def relocations_received(ds: Dataset) -> pd.DataFrame:
+def relocations_received(
+    ds: Dataset, *, since: DateLike = None, until: DateLike = None
+) -> pd.DataFrame:
     """Per receiving authority: young people received, from where, and what followed.
 
     Parameters
     ----------
     ds : Dataset
         The dataset.
+    since, until : date or str, optional
+        Count only the relocations dated within ``[since, until]`` (inclusive); default
+        every relocation (see :func:`relocation_exposure`).
 
     Returns
     -------
@@ -101,8 +142,13 @@ def relocations_received(ds: Dataset) -> pd.DataFrame:
         ``authority``, ``received`` (distinct young people), ``relocations``,
         ``from_authorities`` (sorted list), ``ties_after``, ``places_after`` (sums over
         relocations), ``contexts_joined`` (sorted list); most received first.
+
+    Raises
+    ------
+    ValueError
+        When ``since`` or ``until`` is not a date.
     """
-    exposure = relocation_exposure(ds)
+    exposure = relocation_exposure(ds, since=since, until=until)
     columns = [
         "authority",
         "received",
@@ -114,23 +160,59 @@ def relocations_received(ds: Dataset) -> pd.DataFrame:
     ]
     if exposure.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    rows = []
-    for authority, group in exposure.groupby("to_authority", sort=True):
-        rows.append(
-            {
-                "authority": authority,
-                "received": group["person_id"].nunique(),
-                "relocations": len(group),
-                "from_authorities": sorted(set(group["from_authority"])),
-                "ties_after": int(group["ties_after"].sum()),
-                "places_after": int(group["places_after"].sum()),
-                "contexts_joined": sorted(set(itertools.chain(*group["contexts_after"]))),
-            }
+    grouped = exposure.groupby("to_authority", sort=True)
+    sums = grouped[["ties_after", "places_after"]].sum()
+    received = grouped["person_id"].nunique()
+    sizes = grouped.size()
+    froms: dict[str, set[str]] = {}
+    joined: dict[str, set[str]] = {}
+    for authority, origin, found in zip(
+        exposure["to_authority"].tolist(),
+        exposure["from_authority"].tolist(),
+        exposure["contexts_after"].tolist(),
+        strict=True,
+    ):
+        froms.setdefault(authority, set()).add(origin)
+        joined.setdefault(authority, set()).update(found)
+    rows = [
+        {
+            "authority": authority,
+            "received": int(n_people),
+            "relocations": int(n_moves),
+            "from_authorities": sorted(froms[authority]),
+            "ties_after": int(n_ties),
+            "places_after": int(n_places),
+            "contexts_joined": sorted(joined[authority]),
+        }
+        for authority, n_people, n_moves, n_ties, n_places in zip(
+            sums.index.tolist(),
+            received.tolist(),
+            sizes.tolist(),
+            sums["ties_after"].tolist(),
+            sums["places_after"].tolist(),
+            strict=True,
         )
+    ]
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(
         ["received", "authority"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
+
+
+def _moves(ds: Dataset, since: DateLike, until: DateLike) -> pd.DataFrame:
+    """Return the relocations dated within ``[since, until]``."""
+    r = ds.relocations
+    keep = np.ones(len(r), dtype=bool)
+    for value, name in ((since, "since"), (until, "until")):
+        if value is None:
+            continue
+        try:
+            bound = pd.Timestamp(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc
+        dates = r["date"]
+        keep &= (dates >= bound if name == "since" else dates <= bound).to_numpy(dtype=bool)
+    return r[keep]
 
 
 def host_notifications(ds: Dataset, authority: str) -> pd.DataFrame:
