@@ -6,12 +6,14 @@ The method and its limits are described in ``docs/analysis.md``.
 from __future__ import annotations
 
 import math
-import warnings
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from numpy.typing import NDArray
+from scipy import sparse
 
 from peermap import settings
 from peermap.dataset import Dataset
@@ -19,7 +21,141 @@ from peermap.networks import DateLike, filter_sightings
 
 __all__ = ["gi_star"]
 
-_ESDA_ALTERNATIVE = "The alternative hypothesis for conditional randomization"
+#: Confidence bins and the significance level each needs (ArcGIS's ``Gi_Bin``).
+_LEVELS = ((1, 0.10), (2, 0.05), (3, 0.01))
+#: Most simulated values held in memory at once (cells x permutations x neighbours).
+_CHUNK = 1 << 19
+
+_NOTE = {
+    "permutation": (
+        "bin: +-1/2/3 where the two-sided conditional-permutation p (p) passes the "
+        "90/95/99% threshold (FDR-corrected if fdr), signed by the tail of the permutation "
+        "distribution the observed Gi* lies in (upper = hot, lower = cold); ties count "
+        "against significance; a cell whose tail disagrees with the sign of z is binned 0 "
+        "(attrs['discordant']). z is the analytical standardised Gi* (esda Zs)."
+    ),
+    "analytical": (
+        "bin: +-1/2/3 where the two-sided normal p of z (p_norm) passes the 90/95/99% "
+        "threshold (FDR-corrected if fdr), signed by z, as in ArcGIS's Hot Spot Analysis; "
+        "p (conditional permutation) is reported but not used."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _GiCells:
+    """Gi* and its inference for each observation (see :func:`_gi_cells`)."""
+
+    z: NDArray[np.float64]
+    p: NDArray[np.float64]
+    p_norm: NDArray[np.float64]
+    tail: NDArray[np.int64]
+    bins: NDArray[np.int64]
+    degenerate: int
+    discordant: int
+
+
+def _tail_counts(
+    y: NDArray[np.float64], weights: Any, permutations: int, seed: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Conditional permutations at or above, and at or below, each observed Gi*.
+
+    Uses esda's conditional randomisation exactly: the permutation draws come from
+    ``esda.crand.vec_permutations`` with the same seed, and observation ``i`` keeps its
+    own value while its neighbours' values are replaced by a draw from the other
+    ``n - 1`` observations. With the self term and the total fixed, Gi*_i is an
+    increasing function of the weighted sum of the neighbours' values, so that sum is
+    compared. Ties (to within rounding) are counted in both tails.
+    """
+    from esda.crand import vec_permutations
+
+    n = len(y)
+    full = sparse.coo_matrix(weights.sparse)
+    off = (full.row != full.col) & (full.data != 0)
+    adj = sparse.csr_matrix(
+        (full.data[off].astype(float), (full.row[off], full.col[off])), shape=(n, n)
+    )
+    card = np.diff(adj.indptr)
+    upper = np.full(n, permutations, dtype=np.int64)
+    lower = np.full(n, permutations, dtype=np.int64)
+    if n < 2 or card.max() == 0:
+        return upper, lower
+    state = np.random.get_state()  # esda seeds numpy's global generator: restore it
+    try:
+        draws = np.asarray(vec_permutations(int(card.max()), n, permutations, seed))
+    finally:
+        np.random.set_state(state)
+    # The draws index the n - 1 observations other than i: draw j is observation j
+    # below i and j + 1 from i on, so the values of both readings are looked up once.
+    below, above = y[draws], y[draws + 1]
+    scale = float(np.abs(y).max())
+    for k in np.unique(card[card > 0]):
+        cells = np.flatnonzero(card == k)
+        ids, low, high = draws[None, :, :k], below[None, :, :k], above[None, :, :k]
+        step = max(1, _CHUNK // (permutations * int(k)))
+        for start in range(0, len(cells), step):
+            rows = cells[start : start + step]
+            pos = adj.indptr[rows][:, None] + np.arange(k)
+            wt = adj.data[pos]
+            observed = (y[adj.indices[pos]] * wt).sum(axis=1)[:, None]
+            drawn = np.where(ids >= rows[:, None, None], high, low)
+            simulated = np.einsum("cpk,ck->cp", drawn, wt)
+            tol = 1e-9 * scale * np.abs(wt).sum(axis=1)[:, None]
+            upper[rows] = (simulated >= observed - tol).sum(axis=1)
+            lower[rows] = (simulated <= observed + tol).sum(axis=1)
+    return upper, lower
+
+
+def _gi_cells(
+    y: NDArray[np.float64],
+    weights: Any,
+    *,
+    permutations: int,
+    seed: int,
+    fdr: bool,
+    inference: Literal["permutation", "analytical"],
+) -> _GiCells:
+    """Gi* (binary weights, self included), p-values and confidence bins.
+
+    ``weights`` is a libpysal ``W`` (or ``Graph``) of binary weights without self
+    weights, aligned with ``y``. ``z`` and ``p_norm`` are esda's ``G_Local(star=True)``
+    ``Zs`` and two-sided normal p. ``p`` is the two-sided conditional-permutation p,
+    ``min(1, 2 * min(p_upper, p_lower))`` with ``p_upper = (1 + #sim >= obs) /
+    (permutations + 1)`` and ``p_lower`` likewise; ``tail`` is +1 when the observed
+    Gi* is in the upper tail (``p_upper < p_lower``), -1 in the lower, 0 in neither.
+    """
+    from esda.getisord import G_Local
+    from esda.util import fdr as esda_fdr
+
+    if inference not in ("permutation", "analytical"):
+        raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
+    if permutations < 1:
+        raise ValueError(f"permutations={permutations}; at least 1 is needed")
+    y = np.asarray(y, dtype=float)
+    # permutations=0: esda's analytical moments only; the permutations are counted below
+    gi = G_Local(y, weights, transform="B", permutations=0, star=True)
+    z = np.asarray(gi.Zs, dtype=float)
+    p_norm = np.minimum(1.0, 2.0 * np.asarray(gi.p_norm, dtype=float))
+    upper, lower = _tail_counts(y, weights, permutations, seed)
+    p_upper = (upper + 1.0) / (permutations + 1.0)
+    p_lower = (lower + 1.0) / (permutations + 1.0)
+    p = np.minimum(1.0, 2.0 * np.minimum(p_upper, p_lower))
+    tail = np.sign(p_lower - p_upper).astype(np.int64)
+    decide = p if inference == "permutation" else p_norm
+    level = np.zeros(len(y), dtype=np.int64)
+    for confidence, alpha in _LEVELS:
+        threshold = float(esda_fdr(decide, alpha)) if fdr else alpha
+        level[decide <= threshold] = confidence
+    sign_z = np.sign(z).astype(np.int64)
+    if inference == "permutation":
+        agree = tail == sign_z
+        bins = np.where(agree, tail * level, 0)
+        discordant = int(((level > 0) & ~agree).sum())
+    else:
+        bins = sign_z * level
+        discordant = 0
+    degenerate = int(((upper == permutations) & (lower == permutations)).sum())
+    return _GiCells(z, p, p_norm, tail, bins.astype(np.int64), degenerate, discordant)
 
 
 def gi_star(
@@ -38,11 +174,21 @@ def gi_star(
     """Getis-Ord Gi* hot spots of sightings on a regular grid, with esda.
 
     Sightings are counted in square cells covering the places seen (empty cells
-    included), and Gi* (``esda.G_Local`` with ``star=True``, binary queen-contiguity
-    weights on the lattice) is computed with conditional permutation inference. As in
-    ArcGIS's Hot Spot Analysis, each cell gets a confidence bin: +-3 (99%), +-2 (95%),
-    +-1 (90%) or 0, signed by z; with ``fdr=True`` the threshold at each confidence
-    level is corrected for the false discovery rate (``esda.fdr``).
+    included), and Gi* is computed with ``esda.G_Local`` (``star=True``, binary
+    queen-contiguity weights on the lattice). As in ArcGIS's Hot Spot Analysis, each
+    cell gets a confidence bin: +-3 (99%), +-2 (95%), +-1 (90%) or 0; with ``fdr=True``
+    the threshold at each confidence level is corrected for the false discovery rate
+    (``esda.fdr``).
+
+    With ``inference="permutation"`` (the default) significance comes from esda's
+    conditional permutations: the cell keeps its own count and its neighbours' counts
+    are replaced by counts drawn from the other cells. A cell is a hot spot when its
+    observed Gi* lies in the upper tail of that distribution, a cold spot when it lies
+    in the lower tail; the bin's sign is that tail, the side whose p-value makes the
+    cell significant. (esda's own ``p_sim`` is a "directed" one-sided p that picks
+    whichever tail is smaller and counts ties on the upper side only, so an empty cell
+    among empty cells, equal to every permutation, came out at p = 1 / (permutations +
+    1); signing that by z made most empty cells "99% cold spots".)
 
     Parameters
     ----------
@@ -51,17 +197,18 @@ def gi_star(
     cell_size_m : float, default 500
         Side of a grid cell in metres.
     permutations : int, default 999
-        Conditional permutations for the pseudo p-values.
+        Conditional permutations for the pseudo p-values (at least 1).
     seed : int, default 0
-        Seed for the permutations.
+        Seed for the permutations (the same draws as ``esda.G_Local(seed=seed)``).
     fdr : bool, default True
         Correct the significance thresholds for the false discovery rate.
     inference : {"permutation", "analytical"}, default "permutation"
-        Which p-value sets the bins: the permutation p (``p``) or the normal
-        approximation of z (``p_norm``, as ArcGIS's Hot Spot Analysis does). A
-        permutation p cannot fall below ``2 / (permutations + 1)``; with the false
-        discovery rate controlled over many cells, the 99% and even 95% bins may then
-        be out of reach unless ``permutations`` is large. ``attrs["p_floor"]`` says so.
+        Which p-value sets the bins: the permutation ``p``, with the bin signed by the
+        tail the cell lies in, or the normal approximation ``p_norm``, with the bin
+        signed by z (as ArcGIS's Hot Spot Analysis does). A permutation p cannot fall
+        below ``2 / (permutations + 1)``; with the false discovery rate controlled over
+        many cells, the 99% and even 95% bins may then be out of reach unless
+        ``permutations`` is large. ``attrs["p_floor"]`` says so.
     since, until : date or str, optional
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
@@ -72,15 +219,36 @@ def gi_star(
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per cell (EPSG:27700): ``cell``, ``row``, ``col``, ``count``, ``z``
-        (standardised Gi*), ``p`` (two-sided permutation p-value, ``2 * p_sim``
-        capped at 1), ``p_norm`` (two-sided p of z under the normal approximation),
-        ``bin`` (-3..3), polygon geometry. ``attrs`` records the parameters.
+        One row per cell (EPSG:27700), with polygon geometry and:
+
+        - ``cell``, ``row``, ``col``: the cell's id (``row * ncols + col``) and position,
+          row 0 and column 0 at the south-west corner;
+        - ``count``: sightings in the cell;
+        - ``z``: the standardised Gi* (esda's ``Zs``: Gi* minus its expectation over
+          its standard deviation, from the analytical moments), in both modes;
+        - ``p``: the two-sided conditional-permutation p-value,
+          ``min(1, 2 * min(p_upper, p_lower))`` with ``p_upper = (1 + #permutations
+          with Gi* >= observed) / (permutations + 1)`` and ``p_lower`` the same with
+          ``<=``. Ties count in both tails, so a cell equal to all its permutations
+          (an empty cell among empty cells when almost all cells are empty) has p = 1;
+        - ``p_norm``: the two-sided p of z under the normal approximation;
+        - ``bin``: -3..3. In permutation mode, the confidence level that ``p`` reaches,
+          signed +1 when the observed Gi* is in the upper tail of its permutations
+          (``p_upper < p_lower``) and -1 in the lower tail; a significant cell whose tail
+          disagrees with the sign of z (a busy cell among quiet neighbours, or the
+          reverse) is binned 0, so every nonzero bin has the sign of z. In analytical
+          mode, the level that ``p_norm`` reaches, signed by z.
+
+        ``attrs`` records ``cell_size_m``, ``permutations``, ``seed``, ``fdr``,
+        ``inference`` (the mode), ``inference_note`` (what ``p``, ``z`` and ``bin``
+        mean in that mode), ``p_floor`` (the smallest possible ``p``), ``degenerate``
+        (cells equal to every permutation: p = 1) and ``discordant`` (significant cells
+        binned 0 because their tail disagrees with z; always 0 in analytical mode).
     """
-    from esda.getisord import G_Local
-    from esda.util import fdr as esda_fdr
     from libpysal.weights import lat2W
 
+    if inference not in ("permutation", "analytical"):
+        raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     xy = ds.places.set_index("place_id")[["easting", "northing"]]
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
@@ -100,33 +268,14 @@ def gi_star(
     col = ((pts[:, 0] - x0) // cell_size_m).astype(int)
     row = ((pts[:, 1] - y0) // cell_size_m).astype(int)
     counts = np.bincount(row * ncols + col, minlength=nrows * ncols).astype(float)
-    weights = lat2W(nrows, ncols, rook=False)
-    with warnings.catch_warnings():
-        # G_Local offers no way to choose the permutation alternative, so esda always
-        # warns that its default ("directed", a folded one-sided p) will change. We use
-        # that p and double it: the two-sided p that esda recommends moving to.
-        warnings.filterwarnings("ignore", message=_ESDA_ALTERNATIVE, category=DeprecationWarning)
-        gi = G_Local(
-            counts,
-            weights,
-            transform="B",
-            permutations=permutations,
-            star=True,
-            seed=seed,
-            n_jobs=1,
-            keep_simulations=False,
-        )
-    z = np.asarray(gi.Zs, dtype=float)
-    p = np.minimum(1.0, 2.0 * np.asarray(gi.p_sim, dtype=float))
-    p_norm = np.minimum(1.0, 2.0 * np.asarray(gi.p_norm, dtype=float))
-    if inference not in ("permutation", "analytical"):
-        raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
-    decide = p if inference == "permutation" else p_norm
-    level = np.zeros(len(z), dtype=int)
-    for confidence, alpha in ((1, 0.10), (2, 0.05), (3, 0.01)):
-        threshold = float(esda_fdr(decide, alpha)) if fdr else alpha
-        level[decide <= threshold] = confidence
-    bins = (np.sign(z) * level).astype(int)
+    gi = _gi_cells(
+        counts,
+        lat2W(nrows, ncols, rook=False),
+        permutations=permutations,
+        seed=seed,
+        fdr=fdr,
+        inference=inference,
+    )
     ids = np.arange(nrows * ncols)
     rows, cols = ids // ncols, ids % ncols
     geoms = shapely.box(
@@ -141,10 +290,10 @@ def gi_star(
             "row": rows,
             "col": cols,
             "count": counts.astype(int),
-            "z": z,
-            "p": p,
-            "p_norm": p_norm,
-            "bin": bins,
+            "z": gi.z,
+            "p": gi.p,
+            "p_norm": gi.p_norm,
+            "bin": gi.bins,
         },
         geometry=geoms,
         crs=settings.metric_crs,
@@ -155,6 +304,9 @@ def gi_star(
         seed=seed,
         fdr=fdr,
         inference=inference,
+        inference_note=_NOTE[inference],
         p_floor=min(1.0, 2.0 / (permutations + 1)),
+        degenerate=gi.degenerate,
+        discordant=gi.discordant,
     )
     return grid
