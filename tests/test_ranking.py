@@ -227,7 +227,8 @@ def test_contexts_are_connected_and_stability_is_a_share(planted) -> None:  # ty
     for row in table.head(30).itertuples():
         nodes = [("person", p) for p in row.people] + [("place", p) for p in row.places]
         assert nx.is_connected(graph.subgraph(nodes))
-    assert table["stability"].between(0.1, 1.0).all()
+    assert table["stability"].between(0.0, 1.0).all()
+    assert table["stability"].iloc[:3].min() >= 0.5  # the leading contexts hold
     assert table["concern"].is_monotonic_decreasing
     assert table["context_id"].tolist() == list(range(1, len(table) + 1))
 

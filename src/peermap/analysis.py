@@ -139,54 +139,42 @@ def _context_edges(
     list[tuple[str, str]], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]
 ]:
     """Nodes (people first, then places) and weighted edges as integer positions."""
-    people = ds.people["person_id"].to_numpy(dtype=object)
-    nodes: list[tuple[str, str]] = [("person", p) for p in people]
-    position = pd.Series(np.arange(len(people)), index=people)
+    people_index, place_index = _ids(ds)
+    n_people, n_places = len(people_index), len(place_index)
+    nodes: list[tuple[str, str]] = [("person", p) for p in people_index]
     us: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
     vs: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
     ws: list[npt.NDArray[np.float64]] = [np.empty(0, dtype=np.float64)]
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     if len(ties):
-        a = ties["person_a"].to_numpy(dtype=object)
-        b = ties["person_b"].to_numpy(dtype=object)
-        degree = pd.Series(np.concatenate([a, b])).value_counts()
+        a = people_index.get_indexer(pd.Index(ties["person_a"])).astype(np.int64)
+        b = people_index.get_indexer(pd.Index(ties["person_b"])).astype(np.int64)
+        degree = np.bincount(np.concatenate([a, b]), minlength=n_people).astype(float)
         kind = np.where(ties["kind"].to_numpy(dtype=object) == "exploiter", EXPLOITER_WEIGHT, 1.0)
         kind = kind * ranking.reliability_weight(ties["reliability"])
-        norm = np.sqrt(degree.reindex(a).to_numpy() * degree.reindex(b).to_numpy())
-        lo, hi = np.where(a < b, a, b), np.where(a < b, b, a)
-        edges = (
-            pd.DataFrame({"u": lo, "v": hi, "w": tie_weight * kind / norm})
-            .groupby(["u", "v"], sort=True)["w"]
-            .sum()
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        key, inverse = np.unique(lo * n_people + hi, return_inverse=True)
+        weight = np.bincount(
+            inverse, weights=tie_weight * kind / np.sqrt(degree[a] * degree[b]), minlength=len(key)
         )
-        us.append(position.reindex(edges.index.get_level_values(0)).to_numpy(dtype=np.int64))
-        vs.append(position.reindex(edges.index.get_level_values(1)).to_numpy(dtype=np.int64))
-        ws.append(edges.to_numpy(dtype=float))
+        us.append(key // n_people)
+        vs.append(key % n_people)
+        ws.append(weight.astype(np.float64))
     if include_places:
-        places = ds.places["place_id"].to_numpy(dtype=object)
-        nodes += [("place", p) for p in places]
-        place_position = pd.Series(np.arange(len(places)) + len(people), index=places)
+        nodes += [("place", p) for p in place_index]
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
         if len(s):
-            frame = pd.DataFrame(
-                {
-                    "person": s["person_id"].to_numpy(dtype=object),
-                    "place": s["place_id"].to_numpy(dtype=object),
-                    "w": s["context"].map(CONTEXT_WEIGHTS).fillna(1.0).to_numpy(dtype=float)
-                    * ranking.reliability_weight(s["reliability"]),
-                }
-            )
-            pair = frame.groupby(["person", "place"], sort=True)["w"].sum()
-            per_person = frame.groupby("person")["w"].sum()
-            per_place = frame.groupby("place")["w"].sum()
-            persons = pair.index.get_level_values(0)
-            at = pair.index.get_level_values(1)
-            norm = np.sqrt(
-                per_person.reindex(persons).to_numpy() * per_place.reindex(at).to_numpy()
-            )
-            us.append(position.reindex(persons).to_numpy(dtype=np.int64))
-            vs.append(place_position.reindex(at).to_numpy(dtype=np.int64))
-            ws.append(pair.to_numpy(dtype=float) / norm)
+            who, where = _positions(s, people_index, place_index)
+            w = s["context"].map(CONTEXT_WEIGHTS).fillna(1.0).to_numpy(dtype=float)
+            w = w * ranking.reliability_weight(s["reliability"])
+            key, inverse = np.unique(who.astype(np.int64) * n_places + where, return_inverse=True)
+            pair = np.bincount(inverse, weights=w, minlength=len(key))
+            per_person = np.bincount(who, weights=w, minlength=n_people)
+            per_place = np.bincount(where, weights=w, minlength=n_places)
+            persons, at = key // n_places, key % n_places
+            us.append(persons)
+            vs.append(at + n_people)
+            ws.append(pair / np.sqrt(per_person[persons] * per_place[at]))
     return nodes, np.concatenate(us), np.concatenate(vs), np.concatenate(ws)
 
 
@@ -243,8 +231,11 @@ def contexts(
     seed : int, default 0
         Seed for the community method.
     stability_runs : int, default 10
-        Runs of the community method (seeds ``seed`` to ``seed + stability_runs - 1``)
-        that ``stability`` is measured over; 1 or less skips the measure (``NaN``).
+        Runs of the community method, with seeds drawn from ``seed``. Large components
+        are split by their consensus (two linked nodes stay together when they share a
+        community in more than half the runs), so the contexts do not hang on one
+        seed, and ``stability`` says in what share of the runs each context came out.
+        1 or less: one run, no consensus, ``stability`` is ``NaN``.
     backend : str, optional
         Where the community method runs: ``"igraph"`` (Leiden in C, the default through
         :data:`peermap.settings.graph_backend`), ``"networkx"`` (Louvain, each
@@ -308,14 +299,19 @@ def contexts(
             parts.extend(_split(split, component, n_people, max_people))
         return parts
 
-    split_parts = partition(seed)
+    if stability_runs > 1 and large:
+        seeds = np.random.SeedSequence(seed).generate_state(stability_runs).tolist()
+        runs = [partition(int(s)) for s in seeds]
+        split_parts = _consensus(runs, len(nodes), u, v, w)
+    else:
+        runs = []
+        split_parts = partition(seed)
     groups = sorted([*whole, *split_parts], key=min)
-    table = _context_table(ds, [{nodes[i] for i in g} for g in groups], ties, sightings, min_people)
-    table["stability"] = (
-        _stability(table, ds, split_parts, [partition(seed + r) for r in range(1, stability_runs)])
-        if stability_runs > 1
-        else np.nan
-    )
+    table = _context_table(ds, groups, ties, sightings, min_people)
+    if stability_runs > 1:
+        table["stability"] = _stability(table, ds, split_parts, runs)
+    else:
+        table["stability"] = np.nan
     table["reasons"] = [_context_reasons(row) for row in table.itertuples(index=False)]
     return table
 
@@ -347,6 +343,60 @@ def _split(
     return out
 
 
+#: Share of runs in which two linked nodes must share a community to stay together in
+#: the consensus partition.
+CONSENSUS_SHARE = 0.5
+
+
+def _consensus(
+    runs: list[list[set[int]]],
+    n_nodes: int,
+    u: npt.NDArray[np.int64],
+    v: npt.NDArray[np.int64],
+    w: npt.NDArray[np.float64],
+) -> list[set[int]]:
+    """Combine several partitions into one that does not depend on any one seed.
+
+    Consensus clustering (Lancichinetti and Fortunato, 2012): two linked nodes stay
+    together when they share a community in more than :data:`CONSENSUS_SHARE` of the
+    runs; the consensus communities are the connected components of those links. A node
+    left alone joins the consensus community of the neighbour it shared most runs with
+    (by link weight on ties). Only nodes of split components take part.
+    """
+    label = np.full((len(runs), n_nodes), -1, dtype=np.int64)
+    for r, parts in enumerate(runs):
+        for j, part in enumerate(parts):
+            label[r, np.fromiter(part, dtype=np.int64, count=len(part))] = j
+    taking = label[0] >= 0
+    inside = taking[u] & taking[v]
+    uu, vv, ww = u[inside], v[inside], w[inside]
+    share = (label[:, uu] == label[:, vv]).mean(axis=0) if len(uu) else np.zeros(0)
+    keep = share > CONSENSUS_SHARE
+    graph = nx.Graph()
+    members = np.flatnonzero(taking)
+    graph.add_nodes_from(members.tolist())
+    graph.add_edges_from(zip(uu[keep].tolist(), vv[keep].tolist(), strict=True))
+    group = {}
+    for j, component in enumerate(nx.connected_components(graph)):
+        for node in component:
+            group[node] = j
+    sizes = np.bincount(np.fromiter(group.values(), dtype=np.int64, count=len(group)))
+    # Nodes left alone join the neighbour they were most often with.
+    best: dict[int, tuple[float, float, int]] = {}
+    for a, b, sh, wt in zip(uu.tolist(), vv.tolist(), share.tolist(), ww.tolist(), strict=True):
+        for x, y in ((a, b), (b, a)):
+            if sizes[group[x]] == 1 and sizes[group[y]] > 1:
+                cand = (sh, wt, -y)
+                if x not in best or cand > best[x]:
+                    best[x] = cand
+    for x, (_, _, neg_y) in best.items():
+        group[x] = group[-neg_y]
+    out: dict[int, set[int]] = {}
+    for node, j in group.items():
+        out.setdefault(j, set()).add(node)
+    return sorted(out.values(), key=min)
+
+
 #: Jaccard similarity of young people from which a context counts as found again.
 STABILITY_JACCARD = 0.5
 
@@ -354,7 +404,7 @@ STABILITY_JACCARD = 0.5
 def _stability(
     table: pd.DataFrame, ds: Dataset, reference: list[set[int]], runs: list[list[set[int]]]
 ) -> npt.NDArray[np.float64]:
-    """Share of runs (this one included) in which each context comes out again.
+    """Share of the runs in which each context comes out.
 
     A context comes out again in a run when some community of that run has Jaccard
     similarity of young people of at least :data:`STABILITY_JACCARD` with it. Contexts
@@ -365,28 +415,30 @@ def _stability(
     varying = np.zeros(n_people, dtype=bool)
     for part in reference:
         varying[[i for i in part if i < n_people]] = True
-    found = np.ones(len(table))
+    n_rows = len(table)
+    lengths = table["people"].map(len).to_numpy(dtype=np.int64)
+    if n_rows == 0:
+        return np.zeros(0)
+    flat = position.get_indexer(pd.Index(np.concatenate(table["people"].to_numpy())))
+    row_of = np.repeat(np.arange(n_rows), lengths)
+    fixed = np.bincount(row_of, weights=varying[flat], minlength=n_rows) == 0
+    found = np.zeros(n_rows)
     for parts in runs:
         label = np.full(n_people, -1, dtype=np.int64)
-        size = np.zeros(len(parts), dtype=np.int64)
+        size = np.zeros(len(parts) + 1, dtype=np.int64)
         for j, part in enumerate(parts):
             members = [i for i in part if i < n_people]
             label[members] = j
             size[j] = len(members)
-        for row, people in enumerate(table["people"]):
-            at = position.get_indexer(pd.Index(people))
-            if not varying[at].any():
-                found[row] += 1
-                continue
-            labels = label[at]
-            labels = labels[labels >= 0]
-            if not len(labels):
-                continue
-            best, common = np.unique(labels, return_counts=True)
-            k = int(np.argmax(common))
-            jaccard = common[k] / (len(at) + size[best[k]] - common[k])
-            found[row] += jaccard >= STABILITY_JACCARD
-    result: npt.NDArray[np.float64] = found / (len(runs) + 1)
+        labels = label[flat]
+        ok = labels >= 0
+        key, common = np.unique(row_of[ok] * (len(parts) + 1) + labels[ok], return_counts=True)
+        rows, best = key // (len(parts) + 1), key % (len(parts) + 1)
+        jaccard = common / (lengths[rows] + size[best] - common)
+        top = np.zeros(n_rows)
+        np.maximum.at(top, rows, jaccard)
+        found += fixed | (top >= STABILITY_JACCARD)
+    result: npt.NDArray[np.float64] = found / max(len(runs), 1)
     return result
 
 
@@ -456,7 +508,7 @@ def _reach_of(
 
 def _context_table(
     ds: Dataset,
-    groups: list[set[tuple[str, str]]],
+    groups: list[set[int]],
     ties: pd.DataFrame,
     sightings: pd.DataFrame,
     min_people: int,
@@ -467,20 +519,27 @@ def _context_table(
     )
     relocated = set(ds.relocations["person_id"])
     people_index, place_index = _ids(ds)
-    n_places = len(place_index)
+    n_people, n_places = len(people_index), len(place_index)
+    people_ids = people_index.to_numpy(dtype=object)
+    place_ids = place_index.to_numpy(dtype=object)
+    person_ctx = np.full(n_people, -1, dtype=np.intp)
+    place_ctx = np.full(n_places, -1, dtype=np.intp)
     kept: list[tuple[list[str], list[str]]] = []
     for group in groups:
-        people = sorted(key for kind, key in group if kind == "person")
-        if len(people) < min_people:
+        nodes = np.fromiter(group, dtype=np.intp, count=len(group))
+        people_at = nodes[nodes < n_people]
+        if len(people_at) < min_people:
             continue
-        kept.append((people, sorted(key for kind, key in group if kind == "place")))
+        places_at = nodes[nodes >= n_people] - n_people
+        person_ctx[people_at] = len(kept)
+        place_ctx[places_at] = len(kept)
+        kept.append(
+            (
+                sorted(people_ids[people_at].tolist()),
+                sorted(place_ids[places_at].tolist()),
+            )
+        )
     n_ctx = len(kept)
-    person_ctx = np.full(len(people_index), -1, dtype=np.intp)
-    place_ctx = np.full(n_places, -1, dtype=np.intp)
-    for i, (people, places) in enumerate(kept):
-        person_ctx[people_index.get_indexer(pd.Index(people))] = i
-        if places:
-            place_ctx[place_index.get_indexer(pd.Index(places))] = i
     # Every sighting of a context's young people counts towards it.
     who, where = _positions(sightings, people_index, place_index)
     s_ctx = person_ctx[who]
@@ -534,18 +593,11 @@ def _context_table(
         if len(place_auth)
         else (np.full(n_places, None, dtype=object))
     )
-    shared_set = set(
-        zip(shared_counts["ctx"].tolist(), shared_counts["place"].tolist(), strict=True)
-    )
-    at_ctx_place = (
-        frame["own"].to_numpy()
-        | np.array(
-            [(c, p) in shared_set for c, p in zip(frame["ctx"], frame["place"], strict=True)],
-            dtype=bool,
-        )
-        if len(frame)
-        else np.zeros(0, dtype=bool)
-    )
+    pair_key = frame["ctx"].to_numpy(dtype=np.int64) * n_places + frame["place"].to_numpy()
+    shared_key = shared_counts["ctx"].to_numpy(dtype=np.int64) * n_places + shared_counts[
+        "place"
+    ].to_numpy(dtype=np.int64)
+    at_ctx_place = frame["own"].to_numpy(dtype=bool) | np.isin(pair_key, shared_key)
     linked = frame[at_ctx_place]
     # A tie across authorities is one link: its evidence is the member on the side with
     # fewer of the context's young people (the visitor), not both.
@@ -580,11 +632,16 @@ def _context_table(
         ],
         ignore_index=True,
     )
-    links = links[
-        links["a"].map(lambda x: isinstance(x, str)) & links["b"].map(lambda x: isinstance(x, str))
-    ]
+    links = links[links["a"].notna().to_numpy() & links["b"].notna().to_numpy()]
     reach, far_km, distant_people = _reach_of(links, n_ctx, _authority_graph(ds))
     rows: list[dict[str, Any]] = []
+    n_exploit, n_tie, n_outside = t_exploit.to_dict(), t_n.to_dict(), outside.to_dict()
+    first_s, first_t, last_s, last_t = (
+        s_first.to_dict(),
+        t_first.to_dict(),
+        s_last.to_dict(),
+        t_last.to_dict(),
+    )
     home_of = {p: h for p, h in home.items() if isinstance(h, str)}
     auth_of = {p: a for p, a in place_auth.items() if isinstance(a, str)}
     count_rows = s_counts.to_numpy(dtype=np.int64)
@@ -593,9 +650,9 @@ def _context_table(
         auths_i |= {auth_of[p] for p in places if p in auth_of}
         authorities = sorted(auths_i)
         counts = dict(zip(CONTEXTS, count_rows[i].tolist(), strict=True))
-        exploiter = int(t_exploit.get(i, 0))
-        firsts = [d for d in (s_first.get(i), t_first.get(i)) if d is not None and not pd.isna(d)]
-        lasts = [d for d in (s_last.get(i), t_last.get(i)) if d is not None and not pd.isna(d)]
+        exploiter = int(n_exploit.get(i, 0))
+        firsts = [d for d in (first_s.get(i), first_t.get(i)) if d is not None and not pd.isna(d)]
+        lasts = [d for d in (last_s.get(i), last_t.get(i)) if d is not None and not pd.isna(d)]
         single = len(authorities) <= 1
         rows.append(
             {
@@ -610,11 +667,11 @@ def _context_table(
                 "reach": "single" if single else reach[i],
                 "max_distance_km": 0.0 if single else float(far_km[i]),
                 "distant_people": 0 if single else int(distant_people[i]),
-                "n_ties": int(t_n.get(i, 0)),
+                "n_ties": int(n_tie.get(i, 0)),
                 "exploiter_ties": exploiter,
                 **counts,
                 "serious": sum(counts[c] for c in SERIOUS_CONTEXTS) + exploiter,
-                "outside_sightings": int(outside.get(i, 0)),
+                "outside_sightings": int(n_outside.get(i, 0)),
                 "n_relocated": sum(1 for p in people if p in relocated),
                 "first_date": min(firsts) if firsts else pd.NaT,
                 "last_date": max(lasts) if lasts else pd.NaT,

@@ -1419,6 +1419,7 @@ def _gi_layer(p: _Prep, cell_size_m: float, permutations: int, cold: bool) -> _L
         p.ds,
         cell_size_m=cell_size_m,
         permutations=permutations,
+        inference="analytical",
         since=p.since,
         until=p.until,
         min_reliability=p.min_reliability,
@@ -1439,8 +1440,9 @@ def _gi_layer(p: _Prep, cell_size_m: float, permutations: int, cold: bool) -> _L
     legend = [_section(name, name)]
     legend.append(
         _note(
-            f"Sightings on {cell_size_m:g} m cells, {permutations} permutations, "
-            "FDR-corrected" + ("" if cold else "; cold spots not drawn")
+            f"Sightings on {cell_size_m:g} m cells; bins from the Gi* z-score, "
+            "FDR-corrected, as ArcGIS's Hot Spot Analysis"
+            + ("" if cold else "; cold spots not drawn")
         )
     )
     bins = (3, 2, 1) + ((-1, -2, -3) if cold else ())

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.special import erfc
 
 from peermap.schema import CONTEXTS, RELIABILITIES
 
@@ -122,11 +123,12 @@ if set(SEVERITY) != set(CONTEXTS) or set(RELIABILITY_WEIGHT) != set(RELIABILITIE
 
 def reliability_weight(reliability: pd.Series) -> FloatArray:
     """Weight of each record's reliability grade (:data:`RELIABILITY_WEIGHT`)."""
-    values = pd.Series(reliability.astype(str).to_numpy(dtype=object))
-    mapped = values.map(dict(RELIABILITY_WEIGHT))
-    if mapped.isna().any():
-        bad = values[mapped.isna()].iloc[0]
-        raise ValueError(f"reliability {bad!r} has no weight in peermap.ranking")
+    codes, uniques = pd.factorize(reliability.astype(str), use_na_sentinel=True)
+    table = np.array([RELIABILITY_WEIGHT.get(str(u), np.nan) for u in uniques], dtype=float)
+    if (codes < 0).any() or np.isnan(table).any():
+        bad = [u for u in uniques if str(u) not in RELIABILITY_WEIGHT] or [None]
+        raise ValueError(f"reliability {bad[0]!r} has no weight in peermap.ranking")
+    mapped = pd.Series(table[codes])
     result: FloatArray = np.asarray(mapped.to_numpy(dtype=float), dtype=np.float64)
     return result
 
@@ -231,9 +233,11 @@ def baseline(
 def per_unit(unit: IntpArray, n_units: int, values: FloatArray) -> FloatArray:
     """Sum rows of ``values`` (items x columns) into ``n_units`` units (``-1``: none)."""
     ok = unit >= 0
-    out = np.zeros((n_units, values.shape[1]))
-    np.add.at(out, unit[ok], values[ok])
-    return out
+    at = unit[ok]
+    columns = [
+        np.bincount(at, weights=values[ok, k], minlength=n_units) for k in range(values.shape[1])
+    ]
+    return np.stack(columns, axis=1) if columns else np.zeros((n_units, 0))
 
 
 @dataclass(frozen=True)
@@ -300,8 +304,6 @@ def excess(
     Excess
         The statistics, the score, p-values and the leading kind per unit.
     """
-    from scipy.stats import chi2
-
     sev = _severity() if severity is None else np.asarray(severity, dtype=float)
     o = np.asarray(observed, dtype=float)
     e = np.maximum(np.asarray(expected, dtype=float), 1e-9)
@@ -310,7 +312,8 @@ def excess(
     statistic = llr / np.asarray(spread, dtype=float)[None, :]
     weighted = statistic * sev[None, :]
     score = weighted.sum(axis=1)
-    p_kind = np.where(statistic > 0, 0.5 * chi2.sf(2.0 * statistic, 1), 1.0)
+    # P(chi2 with 1 df > 2T) = erfc(sqrt(T)); halved for the one-sided test.
+    p_kind = np.where(statistic > 0, 0.5 * erfc(np.sqrt(np.maximum(statistic, 0.0))), 1.0)
     p = np.minimum(1.0, p_kind.min(axis=1, initial=1.0) * o.shape[1]) if o.size else np.ones(len(o))
     leading = np.argmax(weighted, axis=1).astype(np.intp) if o.size else np.zeros(len(o), np.intp)
     return Excess(
@@ -324,12 +327,21 @@ def excess(
 
 
 def q_values(p: FloatArray) -> FloatArray:
-    """Benjamini-Hochberg q-values (false discovery rate) of one-sided p-values."""
-    from scipy.stats import false_discovery_control
+    """Benjamini-Hochberg q-values (false discovery rate) of p-values.
 
-    if len(p) == 0:
+    The q-value of the i-th smallest of m p-values is the smallest ``p_(j) m / j`` over
+    ``j >= i``, at most 1 (the step-up procedure of Benjamini and Hochberg, 1995, as
+    ``scipy.stats.false_discovery_control`` computes it).
+    """
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    if m == 0:
         return np.zeros(0)
-    result: FloatArray = np.asarray(false_discovery_control(np.asarray(p, dtype=float)))
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * m / np.arange(1, m + 1)
+    q = np.minimum.accumulate(scaled[::-1])[::-1]
+    result = np.empty(m)
+    result[order] = np.minimum(q, 1.0)
     return result
 
 
