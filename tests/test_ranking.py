@@ -246,3 +246,11 @@ def test_trap_houses_lead_contexts_and_venues(planted) -> None:  # type: ignore[
         ]
         assert len(hit) and hit["context_id"].min() <= 5, house.place_id
         assert venues.loc[house.place_id, "rank"] <= 10, house.place_id
+
+
+def test_q_values_are_benjamini_hochberg() -> None:
+    from scipy.stats import false_discovery_control
+
+    p = np.random.default_rng(0).random(300) ** 3
+    np.testing.assert_allclose(ranking.q_values(p), false_discovery_control(p))
+    assert ranking.q_values(np.zeros(0)).shape == (0,)
