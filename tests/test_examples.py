@@ -123,3 +123,13 @@ def test_regional_dask_example(tmp_path: Path) -> None:
     assert re.search(r"set aside: \d{4}-\d{2}\.parquet row 1: no such person", out)
     assert "'rejected': 1" in out
     assert "same tables as in memory: True" in out
+
+
+def test_what_to_look_at_first_example() -> None:
+    out = _run("what_to_look_at_first.py")
+    assert "contexts, most concerning first:" in out and "venues, most concerning first:" in out
+    found = re.search(r"planted places in the top 5 venues: (\d+) of (\d+)", out)
+    assert found and found.group(1) == found.group(2)  # every planted place leads
+    first_venue = out.split("venues, most concerning first:")[1].splitlines()[1]
+    assert "<- " in first_venue  # the first venue read is a planted one
+    assert "the rate usual for a" in out and "× " in out
