@@ -18,11 +18,29 @@ import pandas as pd
 import pytest
 
 import peermap
-from peermap import PeermapWarning
+from peermap import PeermapWarning, settings
 from peermap.boundaries import authority_graph, demo_boundaries, load_boundaries
 from peermap.dataset import Dataset
 from peermap.schema import PLACE_KINDS, TABLE_ORDER
-from peermap.synthetic import GroundTruth, Scenario, scenario
+from peermap.synthetic import (
+    BACKGROUND_EXPLOITER_AGE_GAP,
+    BACKGROUND_EXPLOITER_MIN_AGE,
+    BACKGROUND_EXPLOITER_SHARE,
+    COUNTY_LINE_CONTEXTS,
+    COUNTY_LINE_KM,
+    DECOY_CYCLE,
+    DECOY_FIGHT_AUTHORITIES,
+    DECOY_FIGHT_GAP_DAYS,
+    DECOY_FIGHT_PEOPLE,
+    DECOY_HUB_PEOPLE,
+    DECOY_HUB_WINDOW_DAYS,
+    DECOY_PLACE_KINDS,
+    TRAP_CONTEXTS,
+    TRAP_REACH_KM,
+    GroundTruth,
+    Scenario,
+    scenario,
+)
 from peermap.validation import validate
 
 TABLES = TABLE_ORDER
@@ -49,6 +67,30 @@ def _home(ds: Dataset) -> pd.Series:
 
 def _place_authority(ds: Dataset) -> pd.Series:
     return ds.places.set_index("place_id")["authority_code"]
+
+
+def _centroid_km(bounds: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Distances between the authorities' centroids (km, British National Grid)."""
+    metric = bounds.to_crs(settings.metric_crs)
+    c = metric.geometry.centroid
+    x, y = c.x.to_numpy(), c.y.to_numpy()
+    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) / 1000.0
+    codes = metric["code"].astype(str).to_list()
+    return pd.DataFrame(d, index=codes, columns=codes)
+
+
+def _planted_rows(ds: Dataset, truth: GroundTruth) -> pd.Series:
+    """Mask of sightings that are a planted context's or a decoy's own records."""
+    s = ds.sightings
+    mask = pd.Series(False, index=s.index)
+    plants = [
+        (p.place_id, set(p.people) | set(p.exploiters))
+        for p in (*truth.trap_houses, *truth.county_lines)
+    ]
+    plants += [(d.place_id, set(d.people)) for d in truth.decoys]
+    for place, people in plants:
+        mask |= (s["place_id"] == place) & s["person_id"].isin(people)
+    return mask
 
 
 # --------------------------------------------------------------------------- validity
@@ -304,7 +346,7 @@ def test_trap_houses_draw_three_authorities_with_cse_cce_and_an_exploiter(run: S
             )
             & ds.sightings["context"].isin(trap.contexts)
         ]
-        assert set(trap.contexts) == {"cse", "cce"}
+        assert {"cse", "cce"} <= set(trap.contexts) <= TRAP_CONTEXTS.keys()
         assert {"cse", "cce"} <= set(at.loc[at["person_id"].isin(trap.people), "context"])
         # every young person drawn in is seen there, in the window, for cse/cce
         assert set(trap.people) <= set(at["person_id"])
@@ -333,9 +375,161 @@ def test_county_line_goes_to_a_distant_authority(
     at = ds.sightings[
         (ds.sightings["place_id"] == line.place_id) & ds.sightings["person_id"].isin(line.people)
     ]
-    assert set(at["person_id"]) == set(line.people) and set(at["context"]) == {"cce"}
+    assert set(at["person_id"]) == set(line.people)
+    assert "cce" in set(at["context"]) and set(at["context"]) <= set(line.contexts)
+    assert set(line.contexts) <= COUNTY_LINE_CONTEXTS.keys()
     exploit = ds.ties[(ds.ties["kind"] == "exploiter") & ds.ties["person_a"].isin(line.exploiters)]
     assert set(line.people) <= set(exploit["person_b"])
+
+
+def test_trap_houses_draw_only_on_linked_authorities(run: Scenario, demo: gpd.GeoDataFrame) -> None:
+    _, truth = run
+    graph = authority_graph(demo)
+    km = _centroid_km(demo)
+    for trap in truth.trap_houses:
+        for code in trap.authorities:
+            assert (
+                code == trap.authority
+                or graph.has_edge(trap.authority, code)
+                or km.loc[trap.authority, code] <= TRAP_REACH_KM
+            )
+
+
+def test_decoys_are_real_incidents_at_busy_venues_not_trap_houses(
+    run: Scenario, demo: gpd.GeoDataFrame
+) -> None:
+    ds, truth = run
+    assert truth.parameters["n_decoys"] == len(truth.decoys) == len(DECOY_CYCLE)
+    assert [d.kind for d in truth.decoys] == list(DECOY_CYCLE)
+    home, where = _home(ds), _place_authority(ds)
+    kinds = ds.places.set_index("place_id")["kind"]
+    footfall = ds.sightings.groupby("place_id").size()
+    graph, km = authority_graph(demo), _centroid_km(demo)
+    planted_places = {p.place_id for p in (*truth.trap_houses, *truth.county_lines)}
+    assert len({d.place_id for d in truth.decoys} | planted_places) == len(truth.decoys) + len(
+        planted_places
+    )
+    for d in truth.decoys:
+        assert kinds[d.place_id] == d.place_kind and d.place_kind in DECOY_PLACE_KINDS
+        assert where[d.place_id] == d.authority
+        assert set(home[list(d.people)]) == set(d.authorities) and d.authority in d.authorities
+        for code in d.authorities:  # the venue's authority and linked ones
+            linked = graph.has_edge(d.authority, code) or km.loc[d.authority, code] <= (
+                TRAP_REACH_KM
+            )
+            assert code == d.authority or linked
+        at = ds.sightings[
+            (ds.sightings["place_id"] == d.place_id)
+            & ds.sightings["person_id"].isin(d.people)
+            & ds.sightings["date"].between(pd.Timestamp(d.first_date), pd.Timestamp(d.last_date))
+        ]
+        assert set(at["person_id"]) == set(d.people)  # everyone involved is recorded there
+        assert set(d.contexts) <= set(at["context"])
+        if d.kind == "fight":
+            assert "serious_youth_violence" in d.contexts
+            assert DECOY_FIGHT_PEOPLE[0] <= len(d.people) <= DECOY_FIGHT_PEOPLE[1]
+            assert DECOY_FIGHT_AUTHORITIES[0] <= len(d.authorities) <= DECOY_FIGHT_AUTHORITIES[1]
+            assert (d.last_date - d.first_date).days <= DECOY_FIGHT_GAP_DAYS  # one or two days
+            assert at["date"].nunique() <= 2
+        else:
+            assert d.place_kind == "transport_hub"
+            assert {"cse", "cce"} <= set(d.contexts)
+            assert DECOY_HUB_PEOPLE[0] <= len(d.people) <= DECOY_HUB_PEOPLE[1]
+            assert (d.last_date - d.first_date).days < DECOY_HUB_WINDOW_DAYS
+        # a busy venue, where the incident is a small part of what is recorded
+        assert footfall[d.place_id] > footfall.quantile(0.6)
+        assert len(at) < 0.25 * footfall[d.place_id]
+    # ordinary young people: in no planted context, nobody in two incidents, and no
+    # exploiter tie (the harm is real, the exploitation structure is not there)
+    people = [p for d in truth.decoys for p in d.people]
+    assert len(people) == len(set(people)) == len(truth.decoy_people)
+    assert truth.decoy_people.isdisjoint(truth.planted_people)
+    exploit = ds.ties[ds.ties["kind"] == "exploiter"]
+    assert not set(exploit["person_a"]) & truth.decoy_people
+    assert "decoys" in truth.summary() and truth.decoys[0].place_id in truth.summary()
+
+
+def test_background_exploiter_ties_exist_outside_planted_contexts(
+    run: Scenario, neighbours: set[frozenset[str]]
+) -> None:
+    ds, truth = run
+    home, age = _home(ds), ds.people.set_index("person_id")["age"]
+    exploit = ds.ties[ds.ties["kind"] == "exploiter"]
+    planted = truth.planted_people
+    inside = exploit["person_a"].isin(planted) | exploit["person_b"].isin(planted)
+    background = exploit[~inside]
+    # planted exploiter ties stay wholly inside the planted contexts
+    assert (exploit.loc[inside, "person_a"].isin(planted)).all()
+    assert (exploit.loc[inside, "person_b"].isin(planted)).all()
+    # a few background ones: about BACKGROUND_EXPLOITER_SHARE of all ties, so that
+    # "has an exploiter tie" does not single out the planted young people
+    share = len(background) / len(ds.ties)
+    assert 0.5 * BACKGROUND_EXPLOITER_SHARE <= share <= 1.5 * BACKGROUND_EXPLOITER_SHARE
+    assert background["person_a"].nunique() >= 0.3 * len(background)  # spread, not a hub
+    a, b = age[background["person_a"]].to_numpy(), age[background["person_b"]].to_numpy()
+    assert (a >= BACKGROUND_EXPLOITER_MIN_AGE).all()
+    assert (a - b >= BACKGROUND_EXPLOITER_AGE_GAP).all()
+    ha, hb = home[background["person_a"]].to_numpy(), home[background["person_b"]].to_numpy()
+    same_or_next = [x == y or frozenset((x, y)) in neighbours for x, y in zip(ha, hb, strict=True)]
+    assert all(same_or_next)
+    assert (ha == hb).mean() > 0.5  # usually the same authority
+    rel = background["reliability"].value_counts(normalize=True)
+    assert rel.reindex(["unverified", "reported"], fill_value=0).sum() > 0.7
+
+
+def test_background_cse_and_cce_are_spread_thin(run: Scenario) -> None:
+    ds, truth = run
+    s = ds.sightings[~_planted_rows(ds, truth)]
+    harm = s[s["context"].isin(["cse", "cce"])]
+    assert len(harm) > 0.05 * len(s)  # plenty of it: noise the analysis must see through
+    footfall = s.groupby("place_id").size()
+    busy = footfall[footfall >= 50].index
+    assert pd.Index(busy).isin(harm["place_id"]).mean() > 0.9  # nearly every busy place
+    assert harm["place_id"].value_counts(normalize=True).max() < 0.05
+    assert harm["person_id"].value_counts(normalize=True).max() < 0.01
+    assert harm["person_id"].nunique() > 0.3 * ds.counts["people"]
+    # at busy places, in proportion to footfall: no ordinary place is a hotspot of it
+    share = (harm.groupby("place_id").size() / footfall).reindex(busy).fillna(0)
+    assert share.max() < 0.25
+
+
+def test_planted_contexts_vary_in_visits_reliability_and_contexts(demo: gpd.GeoDataFrame) -> None:
+    visits, reliabilities, contexts = [], set(), set()
+    for seed in range(4):
+        ds, truth = scenario(demo, n_people=1500, seed=seed, n_trap_houses=3, n_decoys=0)
+        s = ds.sightings
+        for trap in truth.trap_houses:
+            own = s[(s["place_id"] == trap.place_id) & s["person_id"].isin(trap.people)]
+            visits.append(own.groupby("person_id").size().mean())
+            reliabilities |= set(own["reliability"])
+            contexts |= set(trap.contexts)
+            assert set(trap.contexts) <= set(own["context"])
+            assert {"cse", "cce"} <= set(trap.contexts) <= TRAP_CONTEXTS.keys()
+    assert max(visits) - min(visits) > 1.0  # some houses see each young person far less
+    assert min(visits) < 2.5
+    assert {"unverified", "reported"} <= reliabilities  # not only corroborated records
+    assert {"missing_episode", "gang_association"} & contexts  # not only cse/cce
+
+
+def test_planted_young_people_keep_their_ordinary_lives(run: Scenario) -> None:
+    ds, truth = run
+    s = ds.sightings[~_planted_rows(ds, truth)]
+    for trap in truth.trap_houses:
+        people = set(trap.people)
+        elsewhere = set(s.loc[s["person_id"].isin(people), "person_id"])
+        assert len(elsewhere) >= 0.7 * len(people)  # seen at school, in parks, ...
+        ordinary = ds.ties[
+            ds.ties["kind"].isin(["friend", "group_member", "sibling", "partner", "ex_partner"])
+        ]
+        tied = set(ordinary["person_a"]) | set(ordinary["person_b"])
+        assert len(people & tied) >= 0.7 * len(people)
+
+
+def test_no_decoys_when_asked(demo: gpd.GeoDataFrame) -> None:
+    ds, truth = scenario(demo, n_people=300, seed=2, n_decoys=0)
+    assert truth.decoys == () and truth.decoy_people == frozenset() and ds.report.ok
+    with pytest.raises(ValueError, match="n_decoys"):
+        scenario(demo, n_people=300, n_decoys=-1)
 
 
 def test_placements_about_four_in_ten_out_of_area_mostly_next_door(
@@ -418,6 +612,7 @@ def test_same_seed_same_bytes_different_seed_different(
         two = (tmp_path / f"{name}1.parquet").read_bytes()
         assert one == two, name
     assert run.truth == again.truth
+    assert run.truth.decoys == again.truth.decoys and run.truth.decoys
     assert run.truth.groups.equals(again.truth.groups)
     other = scenario(demo, n_people=2000, seed=1)
     assert other.truth != run.truth
@@ -435,6 +630,7 @@ def test_same_seed_same_bytes_across_processes() -> None:
         "for name in ('people', 'places', 'ties', 'sightings', 'relocations'):\n"
         "    ds.table(name).to_csv(buf, index=False)\n"
         "buf.write(truth.summary())\n"
+        "buf.write(repr((truth.trap_houses, truth.county_lines, truth.decoys)))\n"
         "print(hashlib.sha256(buf.getvalue().encode()).hexdigest())\n"
     )
     here = io.StringIO()
@@ -479,17 +675,83 @@ def test_impossible_requests_are_refused_clearly(demo: gpd.GeoDataFrame) -> None
 def test_runs_on_the_real_2024_boundaries(lad_2024_path: Path) -> None:
     with pytest.warns(PeermapWarning, match="no codes"):
         bounds = load_boundaries(lad_2024_path)
-    ds, truth = scenario(bounds, n_people=3000, seed=0)
+    ds, truth = scenario(bounds, n_people=3000, seed=0, n_trap_houses=4, n_county_lines=6)
     assert ds.report.ok and validate(ds).problems == []
     # ~10 young people per district: duplicates and self-pairs are replaced, counts exact
     assert ds.counts["ties"] == 12000 and ds.counts["sightings"] == 30000
     assert (ds.places["assignment"] == "within").all()
     assert ds.places["authority_code"].nunique() == len(bounds)  # places everywhere
     graph = authority_graph(bounds)
+    km = _centroid_km(bounds)
+    # county lines of plausible length: 40-250 km, never coast to coast, never next door
+    assert len(truth.county_lines) == 6
     for line in truth.county_lines:
         assert not graph.has_edge(line.origin, line.destination)
+        assert line.distance_km == pytest.approx(km.loc[line.origin, line.destination], abs=0.1)
+        assert COUNTY_LINE_KM[0] <= line.distance_km <= COUNTY_LINE_KM[1]
+    # trap houses and decoys join only authorities that something links
+    for plant in (*truth.trap_houses, *truth.decoys):
+        for code in plant.authorities:
+            linked = graph.has_edge(plant.authority, code) or km.loc[plant.authority, code] <= (
+                TRAP_REACH_KM
+            )
+            assert code == plant.authority or linked, (plant.place_id, code)
     for trap in truth.trap_houses:
         assert len(trap.authorities) >= 3
+    assert len(truth.decoys) == len(DECOY_CYCLE)
+
+
+@pytest.fixture(scope="module")
+def lad13(lad_2013_path: Path) -> gpd.GeoDataFrame:
+    with pytest.warns(PeermapWarning):  # no CRS declared; broken rings repaired
+        return load_boundaries(lad_2013_path)
+
+
+@pytest.mark.real_boundaries
+def test_county_lines_on_the_2013_england_file_are_40_to_250_km(lad13: gpd.GeoDataFrame) -> None:
+    ds, truth = scenario(
+        lad13, n_people=4000, seed=1, n_ties=8000, n_sightings=12000, n_county_lines=6
+    )
+    assert ds.report.ok
+    graph = authority_graph(lad13)
+    km = _centroid_km(lad13)
+    assert len(truth.county_lines) == 6
+    for line in truth.county_lines:
+        assert not graph.has_edge(line.origin, line.destination)
+        assert line.distance_km == pytest.approx(km.loc[line.origin, line.destination], abs=0.1)
+        assert COUNTY_LINE_KM[0] <= line.distance_km <= COUNTY_LINE_KM[1]
+
+
+@pytest.mark.real_boundaries
+def test_county_lines_on_london_alone_fall_back_to_the_farthest_non_neighbours(
+    lad13: gpd.GeoDataFrame,
+) -> None:
+    london = lad13[lad13["code"].str.startswith("E09")].reset_index(drop=True)
+    assert len(london) == 33
+    graph = authority_graph(london)
+    km = _centroid_km(london)
+    # London is too small for the 40 km rule everywhere: most boroughs have no
+    # non-neighbour that far (the whole of London spans about 45 km).
+    far = {
+        code: km.loc[code, [c for c in km.index if c != code and not graph.has_edge(code, c)]]
+        for code in km.index
+    }
+    assert any(d.max() < COUNTY_LINE_KM[0] for d in far.values())
+    ds, truth = scenario(london, n_people=3000, seed=2, n_trap_houses=0, n_county_lines=10)
+    assert ds.report.ok
+    fell_back = 0
+    for line in truth.county_lines:
+        assert line.origin != line.destination
+        assert not graph.has_edge(line.origin, line.destination)  # never a neighbour
+        d = far[line.origin]
+        assert line.distance_km == pytest.approx(d[line.destination], abs=0.1)
+        assert line.distance_km <= COUNTY_LINE_KM[1]
+        if d.max() >= COUNTY_LINE_KM[0]:
+            assert line.distance_km >= COUNTY_LINE_KM[0]
+        else:  # the farther half of the origin's non-neighbours
+            fell_back += 1
+            assert line.distance_km >= d.median() - 0.1
+    assert fell_back > 0
 
 
 def test_a_scenario_pickles_whole_and_stays_read_only() -> None:
@@ -499,6 +761,7 @@ def test_a_scenario_pickles_whole_and_stays_read_only() -> None:
     result = scenario(demo_boundaries(), n_people=200, seed=3)
     back = pickle.loads(pickle.dumps(result))
     assert back.truth.summary() == result.truth.summary()
+    assert back.truth == result.truth and back.truth.decoys == result.truth.decoys
     assert isinstance(back.truth.parameters, MappingProxyType)
     assert isinstance(back.dataset.meta, MappingProxyType)
     assert back.dataset.counts == result.dataset.counts

@@ -3,11 +3,16 @@
 :func:`scenario` builds a fictional population of young people aged 10-18 on any
 set of authority boundaries, with peer groups, sibling and partner ties, places of
 every kind, sightings, out-of-area care placements and a few planted exploitation
-contexts (trap houses drawing young people from three or more authorities, and a
-county-lines style link to a distant authority). The tables go through
+contexts (trap houses drawing young people from three or more nearby authorities, and
+a county-lines style link to an authority 40-250 km away). Decoys make the planted
+truth hard to single out by trivial signals: genuine serious incidents at busy
+ordinary venues (fights, a few exploitation records at a transport hub), background
+``exploiter`` ties in no planted context, and background CSE/CCE records spread thin
+over many places and young people. The tables go through
 :func:`peermap.read_dataset` with the boundaries, so the returned
 :class:`~peermap.Dataset` is valid by construction, and the planted contexts come
-back in a :class:`GroundTruth` so that tests can check that an analysis finds them.
+back in a :class:`GroundTruth` (with the decoys) so that tests can check that an
+analysis finds them, and ranks them above the decoys.
 
 Nothing here is real: identifiers are sequential (``yp-000001``, ``pl-00001``), labels
 are generic (``hotel 12``), and the same ``seed`` gives the same tables byte for byte.
@@ -38,6 +43,7 @@ from peermap.schema import CONTEXTS, PLACE_KINDS, RELIABILITIES, SOURCES, TIE_KI
 __all__ = [
     "CountyLine",
     "GroundTruth",
+    "Incident",
     "Placement",
     "Scenario",
     "TrapHouse",
@@ -154,6 +160,9 @@ PLACE_MIX: Final = {
 #: Kinds that cluster near transport hubs, the share of them that do, and the radius (m).
 HUB_CLUSTERED: Final = ("hotel", "fast_food")
 HUB_SHARE, HUB_RADIUS_M = 0.85, 400.0
+#: Places of one kind are not equally busy: each place's attraction is multiplied by a
+#: log-normal busyness of mean 1 and this log-scale spread.
+PLACE_BUSYNESS_SIGMA: Final = 0.5
 
 #: Gravity model: exponent and distance floor (km).
 BETA_DEFAULT, DISTANCE_FLOOR_KM = 2.0, 2.0
@@ -167,12 +176,100 @@ _TOP_UP_ROUNDS: Final = 20
 #: Share of young people placed out of area who form ties in the receiving authority.
 RECEIVING_TIE_SHARE: Final = 0.5
 
+#: Background ``exploiter`` ties, in no planted context: their share of the background
+#: tie budget; the older young person's minimum age and the smallest age gap; how many
+#: younger young people each one has; the probability that the younger one is homed in a
+#: neighbouring authority (otherwise the same one); where they come from and how
+#: reliable they are (mostly unverified or reported).
+BACKGROUND_EXPLOITER_SHARE: Final = 0.004
+BACKGROUND_EXPLOITER_MIN_AGE, BACKGROUND_EXPLOITER_AGE_GAP = 15, 2
+BACKGROUND_EXPLOITER_VICTIMS: Final = (1, 3)
+BACKGROUND_EXPLOITER_CROSS: Final = 0.25
+BACKGROUND_EXPLOITER_SOURCES: Final = {
+    "police": 0.35,
+    "social_care": 0.30,
+    "school": 0.15,
+    "youth_service": 0.10,
+    "young_person": 0.05,
+    "other": 0.05,
+}
+BACKGROUND_EXPLOITER_RELIABILITY: Final = {
+    "unverified": 0.45,
+    "reported": 0.40,
+    "corroborated": 0.12,
+    "confirmed": 0.03,
+}
+
 #: Planted contexts: young people per home authority, home authorities per trap house.
 TRAP_PER_AUTHORITY, TRAP_AUTHORITIES = (2, 4), (3, 5)
-TRAP_VISITS, TRAP_WINDOW_DAYS = (2, 5), 120
-COUNTY_LINE_PEOPLE, COUNTY_LINE_VISITS = (3, 6), (2, 4)
-PLANTED_SOURCES: Final = {"police": 0.5, "social_care": 0.3, "youth_service": 0.2}
-PLANTED_RELIABILITY: Final = {"reported": 0.4, "corroborated": 0.4, "confirmed": 0.2}
+#: A trap house's other home authorities are its host's neighbours or lie within this
+#: distance of it (centroids, km): never authorities that nothing links.
+TRAP_REACH_KM: Final = 25.0
+#: Sightings per young person at a trap house: 1 to a ceiling drawn per house from
+#: ``TRAP_VISITS`` (so some houses see each young person only once or twice), within a
+#: window whose length (days) is drawn per house from ``TRAP_WINDOW_DAYS``.
+TRAP_VISITS, TRAP_WINDOW_DAYS = (2, 5), (60, 180)
+#: Contexts of trap-house sightings (``cse`` and ``cce`` always both appear).
+TRAP_CONTEXTS: Final = {"cse": 0.36, "cce": 0.36, "missing_episode": 0.16, "gang_association": 0.12}
+#: County lines: young people sent, sightings per young person (1 to the upper bound).
+COUNTY_LINE_PEOPLE, COUNTY_LINE_VISITS = (3, 6), (1, 4)
+#: Contexts of county-line sightings (``cce`` always appears).
+COUNTY_LINE_CONTEXTS: Final = {"cce": 0.8, "missing_episode": 0.2}
+#: Distance from origin to destination (centroids, km): the destination is drawn from the
+#: non-neighbours in this band; if the origin has none there, from the farther half of its
+#: non-neighbours closer than the upper bound (never farther, never a neighbour).
+COUNTY_LINE_KM: Final = (40.0, 250.0)
+#: Where planted records come from and how reliable they are. A planted context is
+#: thinly documented with probability ``THIN_SHARE``: its records are then mostly
+#: unverified or reported (``THIN_RELIABILITY``).
+PLANTED_SOURCES: Final = {
+    "police": 0.45,
+    "social_care": 0.25,
+    "youth_service": 0.12,
+    "school": 0.08,
+    "health": 0.05,
+    "voluntary_sector": 0.05,
+}
+PLANTED_RELIABILITY: Final = {
+    "unverified": 0.10,
+    "reported": 0.40,
+    "corroborated": 0.35,
+    "confirmed": 0.15,
+}
+THIN_SHARE: Final = 0.4
+THIN_RELIABILITY: Final = {"unverified": 0.45, "reported": 0.45, "corroborated": 0.10}
+
+#: Decoys: busy ordinary venues with genuine serious incidents that are not trap houses.
+#: The kinds of venue, and the incidents in turn (``DECOY_CYCLE``): a ``fight`` or an
+#: ``exploitation`` incident seen at a busy transport hub.
+DECOY_PLACE_KINDS: Final = ("school", "fast_food", "transport_hub", "shopping_centre", "park")
+DECOY_CYCLE: Final = ("fight", "exploitation", "fight", "fight")
+#: A fight: young people, their home authorities (the venue's and linked ones drawn by
+#: the gravity model), the days it spans (a second day at most ``DECOY_FIGHT_GAP_DAYS``
+#: after the first: a retaliation), and its contexts.
+DECOY_FIGHT_PEOPLE, DECOY_FIGHT_AUTHORITIES = (4, 8), (2, 3)
+DECOY_FIGHT_DAYS, DECOY_FIGHT_GAP_DAYS = (1, 2), 7
+DECOY_FIGHT_CONTEXTS: Final = {
+    "serious_youth_violence": 0.8,
+    "gang_association": 0.1,
+    "bullying": 0.1,
+}
+#: Exploitation at a hub: young people, home authorities, window (days), contexts.
+DECOY_HUB_PEOPLE, DECOY_HUB_AUTHORITIES, DECOY_HUB_WINDOW_DAYS = (3, 5), (1, 3), 30
+DECOY_HUB_CONTEXTS: Final = {"cse": 0.45, "cce": 0.45, "missing_episode": 0.10}
+#: Decoy venues are among the busiest: at or above this quantile of expected footfall.
+DECOY_BUSY_QUANTILE: Final = 0.75
+#: Sightings per young person in a decoy incident.
+DECOY_VISITS: Final = (1, 2)
+#: Decoy records come mostly from the police and schools, and are well corroborated.
+DECOY_SOURCES: Final = {
+    "police": 0.5,
+    "school": 0.2,
+    "social_care": 0.15,
+    "youth_service": 0.1,
+    "other": 0.05,
+}
+DECOY_RELIABILITY: Final = {"reported": 0.35, "corroborated": 0.40, "confirmed": 0.25}
 
 _PERSON_PREFIX, _PLACE_PREFIX, _GROUP_PREFIX = "yp-", "pl-", "grp-"
 
@@ -200,7 +297,8 @@ class TrapHouse:
         Older young people (17-18) with an ``exploiter`` tie to them (``person_a`` is
         the exploiter).
     contexts : tuple of str
-        Contexts of the sightings at the place: ``("cse", "cce")``.
+        Contexts of the planted sightings at the place, in schema order: always
+        ``cse`` and ``cce``, often also ``missing_episode`` or ``gang_association``.
     first_date, last_date : datetime.date
         The window of the sightings at the place.
     """
@@ -234,9 +332,10 @@ class CountyLine:
         Who exploits them (homed in ``origin``; ``person_a`` of the ``exploiter`` ties).
     place_id : str
         The place in ``destination`` (a ``residential`` flat where there is one) where
-        they are seen, with context ``cce``.
+        they are seen, with context ``cce`` (and sometimes ``missing_episode``).
     contexts : tuple of str
-        ``("cce",)``.
+        Contexts of the planted sightings at the place: ``("cce",)`` or
+        ``("cce", "missing_episode")``.
     first_date, last_date : datetime.date
         The window of the sightings at the place.
     """
@@ -247,6 +346,44 @@ class CountyLine:
     people: tuple[str, ...]
     exploiters: tuple[str, ...]
     place_id: str
+    contexts: tuple[str, ...]
+    first_date: dt.date
+    last_date: dt.date
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A decoy: a genuine serious incident at a busy ordinary venue, not a trap house.
+
+    Attributes
+    ----------
+    place_id : str
+        The venue (a school, fast food outlet, transport hub, shopping centre or park).
+    place_kind : str
+        The venue's kind.
+    kind : {"fight", "exploitation"}
+        ``fight``: serious youth violence between young people from two or three
+        authorities on one or two days. ``exploitation``: a few ``cse``/``cce`` records
+        at a busy transport hub within a month.
+    authority : str
+        Code of the authority the venue lies in.
+    people : tuple of str
+        The young people involved (``person_id``, sorted); ordinary young people, in no
+        planted context.
+    authorities : tuple of str
+        Their distinct home authorities (codes, sorted).
+    contexts : tuple of str
+        Contexts of the incident's sightings, in schema order.
+    first_date, last_date : datetime.date
+        The days the incident spans.
+    """
+
+    place_id: str
+    place_kind: str
+    kind: str
+    authority: str
+    people: tuple[str, ...]
+    authorities: tuple[str, ...]
     contexts: tuple[str, ...]
     first_date: dt.date
     last_date: dt.date
@@ -309,6 +446,10 @@ class GroundTruth:
         authority the group is based in). Young people in no group are absent.
     parameters : Mapping
         The parameters the scenario was made with (read-only).
+    decoys : tuple of Incident
+        Genuine serious incidents at busy ordinary venues (fights, a few exploitation
+        records at a transport hub): real harm, but not trap houses. An analysis should
+        not rank them above the planted contexts.
     """
 
     seed: int
@@ -317,6 +458,7 @@ class GroundTruth:
     placements: tuple[Placement, ...]
     groups: pd.DataFrame = field(compare=False, repr=False)
     parameters: Mapping[str, Any] = field(compare=False, repr=False)
+    decoys: tuple[Incident, ...] = ()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle support: read-only mappings travel as dicts and come back read-only."""
@@ -336,6 +478,11 @@ class GroundTruth:
         for c in self.county_lines:
             ids.update(c.people, c.exploiters)
         return frozenset(ids)
+
+    @property
+    def decoy_people(self) -> frozenset[str]:
+        """Every young person in a decoy incident (none is in a planted context)."""
+        return frozenset(p for d in self.decoys for p in d.people)
 
     def summary(self) -> str:
         """Describe the planted truth in a few lines of plain text."""
@@ -359,6 +506,13 @@ class GroundTruth:
             lines.append(
                 f"    {c.origin} -> {c.destination} ({c.distance_km:.1f} km, not neighbours): "
                 f"{len(c.people)} young people seen at {c.place_id}"
+            )
+        lines.append(f"  decoys         {len(self.decoys):>6}  (real incidents, not trap houses)")
+        for d in self.decoys:
+            lines.append(
+                f"    {d.place_id} ({d.place_kind}) in {d.authority}: {d.kind}, "
+                f"{len(d.people)} young people from {len(d.authorities)} authorities, "
+                f"{'/'.join(d.contexts)}, {d.first_date:%Y-%m-%d} to {d.last_date:%Y-%m-%d}"
             )
         out = self.relocated
         near = sum(p.where == "neighbour" for p in out)
@@ -664,10 +818,17 @@ class _Places:
     y: FloatArray
     order: IntArray  # place indices sorted by authority
     counts: IntArray  # places per authority
+    busy: FloatArray  # busyness: multiplies the attraction of the place's kind
 
     @property
     def n(self) -> int:
         return len(self.ids)
+
+    def pull(self) -> FloatArray:
+        """How strongly each place draws sightings: its kind's attraction x busyness."""
+        attraction = np.array([PLACE_ATTRACTION[kind] for kind in PLACE_KINDS])
+        out: FloatArray = attraction[self.kind] * self.busy
+        return out
 
 
 def _uniform_points(rng: np.random.Generator, geom: Any, n: int) -> tuple[FloatArray, FloatArray]:
@@ -764,7 +925,9 @@ def _make_places(rng: np.random.Generator, region: _Region, n_places: int) -> _P
     order = np.argsort(authority, kind="stable").astype(np.int64)
     per_auth = np.bincount(authority, minlength=k).astype(np.int64)
     ids = _ids(_PLACE_PREFIX, len(kind), 5)
-    return _Places(ids, kind, authority, x_all, y_all, order, per_auth)
+    sigma = PLACE_BUSYNESS_SIGMA
+    busy = rng.lognormal(-(sigma**2) / 2.0, sigma, len(kind))
+    return _Places(ids, kind, authority, x_all, y_all, order, per_auth, busy)
 
 
 # --------------------------------------------------------------------------- ties
@@ -963,25 +1126,33 @@ def _planted_sightings(
     out: _Sightings,
     who: IntArray,
     place: int,
-    visits: tuple[int, int],
-    window: tuple[int, int],
-    contexts: IntArray,
-) -> None:
-    """``visits`` sightings of each of ``who`` at ``place`` in the day ``window``."""
-    per = rng.integers(visits[0], visits[1] + 1, len(who))
+    per: IntArray,
+    days: IntArray,
+    contexts: Mapping[str, float],
+    required: Sequence[str],
+    reliability: Mapping[str, float],
+    sources: Mapping[str, float] = PLANTED_SOURCES,
+) -> tuple[str, ...]:
+    """``per[i]`` sightings of ``who[i]`` at ``place``, on days drawn from ``days``.
+
+    Contexts are drawn from ``contexts``, and every one of ``required`` appears (the
+    first sightings take them in turn). Returns the contexts drawn, in schema order.
+    """
     person = np.repeat(who, per)
-    days = rng.integers(window[0], window[1] + 1, len(person))
-    ctx = contexts[rng.integers(0, len(contexts), len(person))]
-    # Every context of the plant appears: the first sightings take them in turn.
-    ctx[: min(len(contexts), len(ctx))] = contexts[: min(len(contexts), len(ctx))]
+    n = len(person)
+    day = days[rng.integers(0, len(days), n)]
+    ctx = _enum_draw(rng, contexts, CONTEXTS, n)
+    need = np.array([CONTEXTS.index(c) for c in required], dtype=np.int64)[:n]
+    ctx[: len(need)] = need
     out.add(
         person=person,
-        place=np.full(len(person), place, dtype=np.int64),
-        day=days,
+        place=np.full(n, place, dtype=np.int64),
+        day=day,
         context=ctx,
-        source=_enum_draw(rng, PLANTED_SOURCES, SOURCES, len(person)),
-        reliability=_enum_draw(rng, PLANTED_RELIABILITY, RELIABILITIES, len(person)),
+        source=_enum_draw(rng, sources, SOURCES, n),
+        reliability=_enum_draw(rng, reliability, RELIABILITIES, n),
     )
+    return tuple(CONTEXTS[i] for i in sorted(set(ctx.tolist())))
 
 
 # --------------------------------------------------------------------------- planting
@@ -996,7 +1167,7 @@ class _Planter:
     cal: _Calendar
     ties: _Ties
     sightings: _Sightings
-    used: BoolArray
+    used: BoolArray  # young people already in a planted context or a decoy
 
     def pick_people(self, authority: int, count: int) -> IntArray:
         """``count`` young people homed in ``authority`` not yet in a planted context."""
@@ -1014,12 +1185,24 @@ class _Planter:
         self.used[chosen] = True
         return chosen
 
-    def free(self, authority: int) -> int:
-        starts = self.people.starts()
-        pool = self.people.order[
-            starts[authority] : starts[authority] + self.people.counts[authority]
-        ]
-        return int((~self.used[pool]).sum())
+    def room(self) -> IntArray:
+        """Young people not yet in a planted context or a decoy, per authority."""
+        free = np.bincount(self.people.home[~self.used], minlength=self.region.k).astype(np.int64)
+        return free
+
+    def linked(self) -> BoolArray:
+        """K x K: neighbours, or centroids within ``TRAP_REACH_KM``; False on the diagonal."""
+        region = self.region
+        out: BoolArray = region.neighbour | (region.dist_km <= TRAP_REACH_KM)
+        np.fill_diagonal(out, False)
+        return out
+
+    def free_places(self, taken: set[int], kinds: Sequence[str]) -> BoolArray:
+        """Places of ``kinds`` not yet taken by a planted context or a decoy."""
+        ok: BoolArray = np.isin(self.places.kind, [PLACE_KINDS.index(c) for c in kinds])
+        if taken:
+            ok[np.array(sorted(taken), dtype=np.int64)] = False
+        return ok
 
     def pick_place(self, authority: int, kinds: Sequence[str], taken: set[int]) -> int:
         """Pick a place in ``authority`` of the first of ``kinds`` it has (else any)."""
@@ -1036,12 +1219,48 @@ class _Planter:
             )
         return int(self.rng.choice(in_auth))
 
-    def window(self) -> tuple[int, int]:
-        length = min(TRAP_WINDOW_DAYS, self.cal.n_days)
+    def window(self, length_range: tuple[int, int] = TRAP_WINDOW_DAYS) -> tuple[int, int]:
+        lo, hi = length_range
+        length = min(int(self.rng.integers(lo, hi + 1)), self.cal.n_days)
         w0 = int(self.rng.integers(0, self.cal.n_days - length + 1))
         return w0, w0 + length - 1
 
-    def exploit(self, exploiters: IntArray, victims: IntArray, w0: int, w1: int) -> None:
+    def reliability(self) -> Mapping[str, float]:
+        """How well a planted context is documented: thinly with ``THIN_SHARE``."""
+        return THIN_RELIABILITY if self.rng.random() < THIN_SHARE else PLANTED_RELIABILITY
+
+    def add_ties(
+        self,
+        a: IntArray,
+        b: IntArray,
+        kind: str,
+        window: tuple[int, int],
+        reliability: Mapping[str, float],
+        sources: Mapping[str, float] = PLANTED_SOURCES,
+    ) -> None:
+        """Ties first seen in ``window``; some with a ``last_seen``, like background ties."""
+        n = len(a)
+        first = self.rng.integers(window[0], window[1] + 1, n)
+        span = np.round(self.rng.exponential(LAST_SEEN_MEAN_DAYS, n)).astype(np.int64)
+        last = np.minimum(first + span, self.cal.n_days - 1)
+        last = np.where(self.rng.random(n) < LAST_SEEN_SHARE, last, -1)
+        self.ties.add(
+            a,
+            b,
+            np.full(n, TIE_KINDS.index(kind), dtype=np.int64),
+            first,
+            last,
+            _enum_draw(self.rng, sources, SOURCES, n),
+            _enum_draw(self.rng, reliability, RELIABILITIES, n),
+        )
+
+    def exploit(
+        self,
+        exploiters: IntArray,
+        victims: IntArray,
+        window: tuple[int, int],
+        reliability: Mapping[str, float],
+    ) -> None:
         """Exploiter ties: the first exploiter to every victim, others to about half."""
         a_list: list[IntArray] = []
         b_list: list[IntArray] = []
@@ -1049,49 +1268,50 @@ class _Planter:
             who = victims if i == 0 else victims[self.rng.random(len(victims)) < 0.5]
             a_list.append(np.full(len(who), e, dtype=np.int64))
             b_list.append(who)
-        a, b = np.concatenate(a_list), np.concatenate(b_list)
-        n = len(a)
-        first = self.rng.integers(w0, w1 + 1, n)
-        last = np.minimum(first + self.rng.integers(0, 60, n), self.cal.n_days - 1)
-        self.ties.add(
-            a,
-            b,
-            np.full(n, TIE_KINDS.index("exploiter"), dtype=np.int64),
-            first,
-            last,
-            _enum_draw(self.rng, PLANTED_SOURCES, SOURCES, n),
-            _enum_draw(self.rng, PLANTED_RELIABILITY, RELIABILITIES, n),
+        self.add_ties(
+            np.concatenate(a_list), np.concatenate(b_list), "exploiter", window, reliability
         )
 
     def set_ages(self, victims: IntArray, exploiters: IntArray) -> None:
         self.people.age[victims] = self.rng.integers(13, 18, len(victims))
         self.people.age[exploiters] = self.rng.integers(17, 19, len(exploiters))
 
+    def visits(self, size: int, bounds: tuple[int, int]) -> IntArray:
+        """Sightings per young person: 1 to a ceiling drawn in ``bounds``."""
+        ceiling = int(self.rng.integers(bounds[0], bounds[1] + 1))
+        out: IntArray = self.rng.integers(1, ceiling + 1, size).astype(np.int64)
+        return out
+
     def trap_house(self, number: int, taken: set[int]) -> TrapHouse:
         rng, region = self.rng, self.region
         k = region.k
         n_auth = int(rng.integers(TRAP_AUTHORITIES[0], TRAP_AUTHORITIES[1] + 1))
-        n_auth = min(n_auth, k)
         per_lo = TRAP_PER_AUTHORITY[0]
-        # The place's authority: by weight, among those with enough people left.
-        room = np.array([self.free(a) for a in range(k)])
-        host_ok = (room >= per_lo + 2) & (self.places.counts > 0)
-        if host_ok.sum() < 1 or (room >= per_lo).sum() < 3:
+        # The place's authority: by weight, among those with enough people left and
+        # with at least two linked authorities (neighbours or nearby) that have too.
+        room = self.room()
+        linked = self.linked() & (room >= per_lo)[None, :] & (region.weight > 0)[None, :]
+        host_ok = (
+            (room >= per_lo + 2)
+            & (self.places.counts > 0)
+            & (linked.sum(axis=1) >= TRAP_AUTHORITIES[0] - 1)
+        )
+        if not host_ok.any():
             raise ValueError(
-                "too few young people to plant a trap house drawing on three authorities: "
-                "raise n_people, or lower n_trap_houses"
+                "too few young people to plant a trap house drawing on three authorities "
+                f"that are neighbours or within {TRAP_REACH_KM:g} km of each other: raise "
+                "n_people, or lower n_trap_houses"
             )
         p = region.weight * host_ok
         host = int(rng.choice(k, p=p / p.sum()))
-        # Other home authorities by gravity from the host (so mostly nearby).
-        g = region.gravity[host] * (room >= per_lo)
-        g[host] = 0.0
+        # Other home authorities by gravity from the host, among the linked ones.
+        g = region.gravity[host] * linked[host]
         n_other = min(n_auth - 1, int((g > 0).sum()))
         others = rng.choice(k, size=n_other, replace=False, p=g / g.sum())
         homes = [host, *sorted(int(o) for o in others)]
         victims_l: list[IntArray] = []
         for a in homes:
-            hi = min(TRAP_PER_AUTHORITY[1], self.free(a) - (2 if a == host else 0))
+            hi = min(TRAP_PER_AUTHORITY[1], int(room[a]) - (2 if a == host else 0))
             count = int(rng.integers(per_lo, max(hi, per_lo) + 1))
             victims_l.append(self.pick_people(a, count))
         victims = np.sort(np.concatenate(victims_l))
@@ -1101,23 +1321,35 @@ class _Planter:
         place = self.pick_place(host, kinds, taken)
         taken.add(place)
         w0, w1 = self.window()
-        contexts = np.array([CONTEXTS.index("cse"), CONTEXTS.index("cce")], dtype=np.int64)
-        _planted_sightings(rng, self.sightings, victims, place, TRAP_VISITS, (w0, w1), contexts)
-        _planted_sightings(rng, self.sightings, exploiters, place, TRAP_VISITS, (w0, w1), contexts)
-        self.exploit(exploiters, victims, w0, w1)
+        days = np.arange(w0, w1 + 1, dtype=np.int64)
+        rel = self.reliability()
+        required = ("cse", "cce")
+        seen = _planted_sightings(
+            rng,
+            self.sightings,
+            victims,
+            place,
+            self.visits(len(victims), TRAP_VISITS),
+            days,
+            TRAP_CONTEXTS,
+            required,
+            rel,
+        )
+        seen += _planted_sightings(
+            rng,
+            self.sightings,
+            exploiters,
+            place,
+            self.visits(len(exploiters), TRAP_VISITS),
+            days,
+            TRAP_CONTEXTS,
+            required,
+            rel,
+        )
+        self.exploit(exploiters, victims, (w0, w1), rel)
         # The young people drawn in come to know each other: a chain of associate ties.
         chain = rng.permutation(victims)
-        n = len(chain) - 1
-        first = rng.integers(w0, w1 + 1, n)
-        self.ties.add(
-            chain[:-1],
-            chain[1:],
-            np.full(n, TIE_KINDS.index("associate"), dtype=np.int64),
-            first,
-            np.full(n, -1, dtype=np.int64),
-            _enum_draw(rng, PLANTED_SOURCES, SOURCES, n),
-            _enum_draw(rng, PLANTED_RELIABILITY, RELIABILITIES, n),
-        )
+        self.add_ties(chain[:-1], chain[1:], "associate", (w0, w1), rel)
         return TrapHouse(
             place_id=str(self.places.ids[place]),
             kind=PLACE_KINDS[int(self.places.kind[place])],
@@ -1125,7 +1357,7 @@ class _Planter:
             people=tuple(str(v) for v in self.people.ids[victims]),
             authorities=tuple(sorted({str(region.codes[a]) for a in homes})),
             exploiters=tuple(str(v) for v in self.people.ids[np.sort(exploiters)]),
-            contexts=("cse", "cce"),
+            contexts=_schema_order(seen),
             first_date=self.cal.day(w0),
             last_date=self.cal.day(w1),
         )
@@ -1134,25 +1366,29 @@ class _Planter:
         rng, region = self.rng, self.region
         k = region.k
         lo = COUNTY_LINE_PEOPLE[0] + 1
-        room = np.array([self.free(a) for a in range(k)])
-        far = ~region.neighbour & ~np.eye(k, dtype=bool)
+        near_km, far_km = COUNTY_LINE_KM
+        room = self.room()
+        far = (
+            ~region.neighbour
+            & ~np.eye(k, dtype=bool)
+            & (region.dist_km <= far_km)
+            & (self.places.counts > 0)[None, :]
+        )
         origin_ok = (room >= lo) & far.any(axis=1)
         if not origin_ok.any():
             raise ValueError(
                 "cannot plant a county line: it needs an authority with enough young people "
-                "and another authority that is not its neighbour (set n_county_lines=0)"
+                f"and another authority that is not its neighbour, within {far_km:g} km, with "
+                "a place (set n_county_lines=0)"
             )
         p = region.weight * origin_ok
         origin = int(rng.choice(k, p=p / p.sum()))
-        # Destination: among the non-neighbours, the farther half, by weight.
-        cand = np.flatnonzero(far[origin] & (self.places.counts > 0))
-        if not len(cand):
-            raise ValueError(
-                f"cannot plant a county line from {region.codes[origin]}: no authority beyond "
-                "its neighbours has a place (raise n_places)"
-            )
+        # Destination: a non-neighbour 40-250 km away, by weight; where there is none,
+        # the farther half of the non-neighbours within 250 km.
+        cand = np.flatnonzero(far[origin])
         d = region.dist_km[origin, cand]
-        cand = cand[d >= np.median(d)]
+        band = cand[d >= near_km]
+        cand = band if len(band) else cand[d >= np.median(d)]
         q = region.weight[cand] + 1e-12
         dest = int(rng.choice(cand, p=q / q.sum()))
         n_people = int(rng.integers(COUNTY_LINE_PEOPLE[0], COUNTY_LINE_PEOPLE[1] + 1))
@@ -1163,10 +1399,20 @@ class _Planter:
         place = self.pick_place(dest, ("residential", "transport_hub"), taken)
         taken.add(place)
         w0, w1 = self.window()
-        cce = np.array([CONTEXTS.index("cce")], dtype=np.int64)
+        rel = self.reliability()
         everyone = np.concatenate([victims, exploiters])
-        _planted_sightings(rng, self.sightings, everyone, place, COUNTY_LINE_VISITS, (w0, w1), cce)
-        self.exploit(exploiters, victims, w0, w1)
+        seen = _planted_sightings(
+            rng,
+            self.sightings,
+            everyone,
+            place,
+            rng.integers(COUNTY_LINE_VISITS[0], COUNTY_LINE_VISITS[1] + 1, len(everyone)),
+            np.arange(w0, w1 + 1, dtype=np.int64),
+            COUNTY_LINE_CONTEXTS,
+            ("cce",),
+            rel,
+        )
+        self.exploit(exploiters, victims, (w0, w1), rel)
         return CountyLine(
             origin=str(region.codes[origin]),
             destination=str(region.codes[dest]),
@@ -1174,10 +1420,107 @@ class _Planter:
             people=tuple(str(v) for v in self.people.ids[victims]),
             exploiters=tuple(str(v) for v in self.people.ids[exploiters]),
             place_id=str(self.places.ids[place]),
-            contexts=("cce",),
+            contexts=seen,
             first_date=self.cal.day(w0),
             last_date=self.cal.day(w1),
         )
+
+    def decoy(self, number: int, taken: set[int]) -> Incident:
+        """Plant a genuine serious incident at a busy ordinary venue (not a trap house)."""
+        rng, region, places = self.rng, self.region, self.places
+        k = region.k
+        kind = DECOY_CYCLE[number % len(DECOY_CYCLE)]
+        fight = kind == "fight"
+        room = self.room()
+        venue_kinds: Sequence[str] = DECOY_PLACE_KINDS if fight else ("transport_hub",)
+        venue = self.free_places(taken, venue_kinds)
+        venue &= (room >= 2)[places.authority]
+        if not fight and not venue.any():  # no hub left: any busy kind of venue
+            venue = self.free_places(taken, DECOY_PLACE_KINDS) & (room >= 2)[places.authority]
+        if not venue.any():
+            raise ValueError(
+                "too few young people or places left to plant the decoy incidents: raise "
+                "n_people or n_places, or lower n_decoys"
+            )
+        # The venue: a busy one. Expected footfall is the young people homed in the
+        # authority times the place's share of the authority's pull; the venue is drawn
+        # by it among the free venues at or above its DECOY_BUSY_QUANTILE over all places.
+        pull = places.pull()
+        share = pull / np.bincount(places.authority, weights=pull, minlength=k)[places.authority]
+        footfall = self.people.counts[places.authority] * share
+        busy = venue & (footfall >= np.quantile(footfall, DECOY_BUSY_QUANTILE))
+        cand = np.flatnonzero(busy if busy.any() else venue)
+        place = int(rng.choice(cand, p=footfall[cand] / footfall[cand].sum()))
+        host = int(places.authority[place])
+        taken.add(place)
+        # Home authorities: the host and the nearest linked ones, by gravity.
+        people_range = DECOY_FIGHT_PEOPLE if fight else DECOY_HUB_PEOPLE
+        auth_range = DECOY_FIGHT_AUTHORITIES if fight else DECOY_HUB_AUTHORITIES
+        n_auth = int(rng.integers(auth_range[0], auth_range[1] + 1))
+        g = region.gravity[host] * self.linked()[host] * (room >= 1)
+        n_other = min(n_auth - 1, int((g > 0).sum()))
+        others = (
+            rng.choice(k, size=n_other, replace=False, p=g / g.sum())
+            if n_other
+            else np.zeros(0, dtype=np.int64)
+        )
+        homes = np.array([host, *sorted(int(o) for o in others)], dtype=np.int64)
+        n_people = max(int(rng.integers(people_range[0], people_range[1] + 1)), len(homes))
+        counts = 1 + rng.multinomial(n_people - len(homes), np.full(len(homes), 1 / len(homes)))
+        counts = np.minimum(counts, room[homes])  # at least two in all: the host has two
+        sides = [self.pick_people(int(a), int(c)) for a, c in zip(homes, counts, strict=True)]
+        who = np.sort(np.concatenate(sides))
+        required: tuple[str, ...]
+        if fight:
+            d0 = int(rng.integers(0, self.cal.n_days))
+            n_days = int(rng.integers(DECOY_FIGHT_DAYS[0], DECOY_FIGHT_DAYS[1] + 1))
+            later = min(d0 + int(rng.integers(1, DECOY_FIGHT_GAP_DAYS + 1)), self.cal.n_days - 1)
+            days = np.unique(np.array([d0, later][:n_days], dtype=np.int64))
+            contexts, required = DECOY_FIGHT_CONTEXTS, ("serious_youth_violence",)
+        else:
+            w0, w1 = self.window((DECOY_HUB_WINDOW_DAYS, DECOY_HUB_WINDOW_DAYS))
+            days = np.arange(w0, w1 + 1, dtype=np.int64)
+            contexts, required = DECOY_HUB_CONTEXTS, ("cse", "cce")
+        seen = _planted_sightings(
+            rng,
+            self.sightings,
+            who,
+            place,
+            rng.integers(DECOY_VISITS[0], DECOY_VISITS[1] + 1, len(who)),
+            days,
+            contexts,
+            required,
+            DECOY_RELIABILITY,
+            DECOY_SOURCES,
+        )
+        if fight:  # each side of a fight is known to be together: associate ties
+            for side in sides:
+                if len(side) >= 2:
+                    chain = rng.permutation(side)
+                    self.add_ties(
+                        chain[:-1],
+                        chain[1:],
+                        "associate",
+                        (int(days[0]), int(days[0])),
+                        DECOY_RELIABILITY,
+                        DECOY_SOURCES,
+                    )
+        return Incident(
+            place_id=str(places.ids[place]),
+            place_kind=PLACE_KINDS[int(places.kind[place])],
+            kind=kind,
+            authority=str(region.codes[host]),
+            people=tuple(str(v) for v in self.people.ids[who]),
+            authorities=tuple(sorted({str(region.codes[int(a)]) for a in homes})),
+            contexts=seen,
+            first_date=self.cal.day(int(days.min())),
+            last_date=self.cal.day(int(days.max())),
+        )
+
+
+def _schema_order(contexts: Sequence[str]) -> tuple[str, ...]:
+    """Distinct ``contexts`` in the order of ``peermap.schema.CONTEXTS``."""
+    return tuple(c for c in CONTEXTS if c in set(contexts))
 
 
 # --------------------------------------------------------------------------- placements
@@ -1237,12 +1580,14 @@ def _background_ties(
     ties: _Ties,
     groups: tuple[IntArray, IntArray],
     n_ties: int,
+    planted: BoolArray,
 ) -> dict[str, IntArray]:
     """Add background ties to the planted ones; return distinct ties, planted first."""
     n_people = people.n
     n_planted = sum(len(v) for v in ties.a)
     budget = max(n_ties - n_planted, 0)
     quota = {name: round(budget * share) for name, share in TIE_MIX.items()}
+    quota["exploiter"] = round(budget * BACKGROUND_EXPLOITER_SHARE)
     # peer groups: a sample of the pairs of members of each group
     pa, pb = _group_pairs(*groups)
     n_group = min(quota["group"], len(pa))
@@ -1263,6 +1608,18 @@ def _background_ties(
         ra, rb = ra[fit][: quota["partner"]], rb[fit][: quota["partner"]]
         kinds = {"partner": 1.0 - EX_PARTNER_SHARE, "ex_partner": EX_PARTNER_SHARE}
         _add_background(ties, rng, cal, ra, rb, kinds)
+    # exploiter ties in no planted context: older to younger, same or next authority
+    ea, eb = _background_exploiters(rng, region, people, planted, quota["exploiter"])
+    _add_background(
+        ties,
+        rng,
+        cal,
+        ea,
+        eb,
+        {"exploiter": 1.0},
+        BACKGROUND_EXPLOITER_SOURCES,
+        BACKGROUND_EXPLOITER_RELIABILITY,
+    )
     # ties outside groups by the gravity model; they also fill any shortfall left by
     # duplicates and self-pairs, in a few rounds
     extra = max(n_ties - sum(len(v) for v in ties.a), 0) + budget // 5 + 16
@@ -1279,6 +1636,51 @@ def _background_ties(
     idx = np.flatnonzero(keep)
     idx = idx[: max(n_ties, int(keep[:n_planted].sum()))]
     return {name: v[idx] for name, v in t.items()}
+
+
+def _background_exploiters(
+    rng: np.random.Generator,
+    region: _Region,
+    people: _People,
+    planted: BoolArray,
+    quota: int,
+) -> tuple[IntArray, IntArray]:
+    """About ``quota`` (exploiter, younger young person) pairs outside planted contexts.
+
+    Exploiters are aged ``BACKGROUND_EXPLOITER_MIN_AGE`` or over, each with 1-3 younger
+    young people (at least ``BACKGROUND_EXPLOITER_AGE_GAP`` years younger) homed in the
+    same authority, or with ``BACKGROUND_EXPLOITER_CROSS`` in a neighbouring one.
+    """
+    none = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    older = np.flatnonzero((people.age >= BACKGROUND_EXPLOITER_MIN_AGE) & ~planted)
+    if quota <= 0 or not len(older):
+        return none
+    lo, hi = BACKGROUND_EXPLOITER_VICTIMS
+    sizes = rng.integers(lo, hi + 1, quota)
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), quota)) + 1]
+    n_exp = min(len(sizes), len(older))
+    exploiters = rng.choice(older, size=n_exp, replace=False).astype(np.int64)
+    a = np.repeat(exploiters, sizes[:n_exp])
+    # Where the younger one is homed: the same authority, or a neighbour by weight.
+    k = region.k
+    near = region.neighbour * (region.weight * (people.counts > 0))[None, :]
+    totals = near.sum(axis=1, keepdims=True)
+    has = totals[:, 0] > 0
+    cross = np.where(has, BACKGROUND_EXPLOITER_CROSS, 0.0)
+    m = near / np.where(totals > 0, totals, 1.0) * cross[:, None]
+    m[np.arange(k), np.arange(k)] += 1.0 - cross
+    dest = _sample_rows(rng, _row_sampler(m), k, people.home[a])
+    # A few candidates each; the first young enough, not planted and not the exploiter.
+    tries = 6
+    cand = people.random_in(rng, np.repeat(dest, tries)).reshape(len(a), tries)
+    fits = (
+        (people.age[cand] <= people.age[a][:, None] - BACKGROUND_EXPLOITER_AGE_GAP)
+        & ~planted[cand]
+        & (cand != a[:, None])
+    )
+    ok = fits.any(axis=1)
+    b = cand[np.arange(len(a)), np.argmax(fits, axis=1)]
+    return a[ok][:quota], b[ok][:quota]
 
 
 def _background_sightings(
@@ -1303,9 +1705,8 @@ def _background_sightings(
     activity = rng.gamma(ACTIVITY_SHAPE, size=n_people)
     activity_p = activity / activity.sum()
     travel = _row_sampler(_mixture(region, SIGHTING_CROSS, places.counts > 0))
-    attraction = np.array([PLACE_ATTRACTION[kind] for kind in PLACE_KINDS])
     flat, per_authority = _block_sampler(
-        places.authority[places.order], attraction[places.kind[places.order]], k
+        places.authority[places.order], places.pull()[places.order], k
     )
     budget = max(n_sightings - n_planted, 0)
     draw = budget + budget // 50 + 16
@@ -1352,6 +1753,7 @@ def scenario(
     weight: str | None = None,
     n_trap_houses: int = 2,
     n_county_lines: int = 1,
+    n_decoys: int = len(DECOY_CYCLE),
     looked_after_share: float = 0.05,
     out_of_area_share: float = OUT_OF_AREA_DEFAULT,
     beta: float = BETA_DEFAULT,
@@ -1384,7 +1786,13 @@ def scenario(
         Planted trap houses (a hotel or a flat), each drawing young people from three
         or more authorities; needs at least three authorities.
     n_county_lines : int, default 1
-        Planted county-lines links to an authority that is not a neighbour.
+        Planted county-lines links to an authority that is not a neighbour, 40-250 km
+        away where the boundaries allow (``COUNTY_LINE_KM``).
+    n_decoys : int, default 4
+        Genuine serious incidents at busy ordinary venues, which are not trap houses,
+        in the order of ``DECOY_CYCLE`` (fight, exploitation, fight, fight, then again):
+        fights between young people from two or three authorities, and a few
+        ``cse``/``cce`` records at a transport hub. Recorded in ``truth.decoys``.
     looked_after_share : float, default 0.05
         Share of young people who are looked after (exactly rounded).
     out_of_area_share : float, default 0.41
@@ -1420,6 +1828,7 @@ def scenario(
     seed = _check_count("seed", seed, 0)
     n_trap_houses = _check_count("n_trap_houses", n_trap_houses)
     n_county_lines = _check_count("n_county_lines", n_county_lines)
+    n_decoys = _check_count("n_decoys", n_decoys)
     looked_after_share = _check_share("looked_after_share", looked_after_share)
     out_of_area_share = _check_share("out_of_area_share", out_of_area_share)
     if not np.isfinite(beta) or beta < 0:
@@ -1456,6 +1865,7 @@ def scenario(
     taken: set[int] = set()
     traps = [planter.trap_house(i, taken) for i in range(n_trap_houses)]
     lines = [planter.county_line(taken) for _ in range(n_county_lines)]
+    decoys = [planter.decoy(i, taken) for i in range(n_decoys)]
 
     # Placements of looked-after young people, and ties formed where they are placed.
     plc = _make_placements(rng, region, people, cal, out_of_area_share)
@@ -1483,7 +1893,9 @@ def scenario(
 
     # Background ties and sightings, after the planted ones (which always stay).
     member, group, group_auth = _groups(rng, region, people)
-    t = _background_ties(rng, region, people, cal, ties, (member, group), n_ties)
+    t = _background_ties(
+        rng, region, people, cal, ties, (member, group), n_ties, planter.used.copy()
+    )
     moved = np.full(n_people, -1, dtype=np.int64)
     moved_day = np.full(n_people, cal.n_days, dtype=np.int64)
     moved[plc.person[out]] = plc.dest[out]
@@ -1523,14 +1935,18 @@ def scenario(
                 "weight": weight or "area",
                 "n_trap_houses": n_trap_houses,
                 "n_county_lines": n_county_lines,
+                "n_decoys": n_decoys,
                 "looked_after_share": looked_after_share,
                 "out_of_area_share": out_of_area_share,
                 "beta": float(beta),
                 "distance_floor_km": DISTANCE_FLOOR_KM,
+                "trap_reach_km": TRAP_REACH_KM,
+                "county_line_km": COUNTY_LINE_KM,
                 "start": start,
                 "end": end,
             }
         ),
+        decoys=tuple(decoys),
     )
     timings = {"generation": generated - clock, "validation": validated - generated}
     return Scenario(ds, truth, MappingProxyType(timings))
