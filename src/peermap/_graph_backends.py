@@ -32,7 +32,8 @@ import numpy.typing as npt
 from peermap import settings
 
 IntArray = npt.NDArray[np.int64]
-Partition = Callable[[set[int]], list[set[int]]]
+#: Split a sorted array of nodes into communities: one label (0, 1, ...) per node.
+Partition = Callable[[IntArray], IntArray]
 
 
 def resolve(backend: str | None) -> str:
@@ -88,34 +89,38 @@ def build(
     return nx_graph
 
 
+def _labels(parts: list[set[int]], nodes: IntArray) -> IntArray:
+    label = {node: j for j, part in enumerate(parts) for node in part}
+    return np.array([label[int(n)] for n in nodes], dtype=np.int64)
+
+
 def louvain(backend: str, graph: Any, *, resolution: float, seed: int) -> Partition:
-    """Return a function that splits a set of nodes into Louvain communities of ``graph``."""
+    """Return a function that labels a sorted array of nodes with Louvain communities."""
     if backend == "igraph":
 
-        def split_igraph(nodes: set[int]) -> list[set[int]]:
-            sub = graph.induced_subgraph(sorted(nodes))
+        def split_igraph(nodes: IntArray) -> IntArray:
+            sub = graph.induced_subgraph(nodes.tolist())
             with _seeded(seed):
                 clusters = sub.community_multilevel(weights="weight", resolution=resolution)
-            ids = sub.vs["node"]
-            return [{ids[i] for i in members} for members in clusters]
+            return np.asarray(clusters.membership, dtype=np.int64)
 
         return split_igraph
 
-    def split_networkx(nodes: set[int]) -> list[set[int]]:
+    def split_networkx(nodes: IntArray) -> IntArray:
         parts = nx.community.louvain_communities(
-            graph.subgraph(nodes),
+            graph.subgraph(nodes.tolist()),
             weight="weight",
             resolution=resolution,
             seed=seed,
             **_dispatch(backend),
         )
-        return [set(part) for part in parts]
+        return _labels([set(part) for part in parts], nodes)
 
     return split_networkx
 
 
 def leiden(backend: str, graph: Any, *, resolution: float, seed: int) -> Partition:
-    """Return a function that splits a set of nodes into connected communities.
+    """Return a function that labels a sorted array of nodes with connected communities.
 
     With ``"igraph"`` this is the Leiden method (Traag, Waltman and van Eck, 2019) on
     modularity (igraph's two iterations): unlike Louvain it never leaves a community
@@ -126,8 +131,8 @@ def leiden(backend: str, graph: Any, *, resolution: float, seed: int) -> Partiti
     """
     if backend == "igraph":
 
-        def split_igraph(nodes: set[int]) -> list[set[int]]:
-            sub = graph.induced_subgraph(sorted(nodes))
+        def split_igraph(nodes: IntArray) -> IntArray:
+            sub = graph.induced_subgraph(nodes.tolist())
             with _seeded(seed):
                 clusters = sub.community_leiden(
                     objective_function="modularity",
@@ -135,27 +140,34 @@ def leiden(backend: str, graph: Any, *, resolution: float, seed: int) -> Partiti
                     resolution=resolution,
                     n_iterations=2,
                 )
-            ids = sub.vs["node"]
-            return [{ids[i] for i in members} for members in clusters]
+            return np.asarray(clusters.membership, dtype=np.int64)
 
         return split_igraph
 
     louvain_split = louvain(backend, graph, resolution=resolution, seed=seed)
 
-    def split_connected(nodes: set[int]) -> list[set[int]]:
+    def split_connected(nodes: IntArray) -> IntArray:
+        label = louvain_split(nodes)
         parts: list[set[int]] = []
-        for part in louvain_split(nodes):
+        for j in range(int(label.max()) + 1 if len(label) else 0):
+            part = nodes[label == j].tolist()
             parts.extend(set(c) for c in nx.connected_components(graph.subgraph(part)))
-        return parts
+        return _labels(parts, nodes)
 
     return split_connected
 
 
-def components(backend: str, graph: Any) -> list[set[int]]:
-    """Find the connected components of ``graph``, each a set of node numbers."""
+def components(backend: str, graph: Any) -> list[IntArray]:
+    """Find the connected components of ``graph``, each a sorted array of node numbers."""
     if backend == "igraph":
-        return [set(c) for c in graph.connected_components()]
-    return [set(c) for c in nx.connected_components(graph, **_dispatch(backend))]
+        membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
+        order = np.argsort(membership, kind="stable")
+        bounds = np.flatnonzero(np.diff(membership[order])) + 1
+        return [np.sort(part) for part in np.split(order, bounds)] if len(order) else []
+    return [
+        np.array(sorted(c), dtype=np.int64)
+        for c in nx.connected_components(graph, **_dispatch(backend))
+    ]
 
 
 def betweenness(backend: str, graph: Any, *, k: int | None, seed: int) -> npt.NDArray[np.float64]:

@@ -9,10 +9,11 @@ their limits are described in ``docs/analysis.md``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal, NamedTuple
 
 import geopandas as gpd
+import igraph as ig  # type: ignore[import-untyped]
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
@@ -285,28 +286,36 @@ def contexts(
     n_people = len(ds.people)
     name = _graph_backends.resolve(backend)
     graph = _graph_backends.build(name, len(nodes), u, v, w)
-    components = sorted(_graph_backends.components(name, graph), key=min)
-    # Components small enough stay whole in every run; only the split ones vary.
-    whole = [c for c in components if max_people is None or _n_people(c, n_people) <= max_people]
-    large = [
-        c for c in components if not (max_people is None or _n_people(c, n_people) <= max_people)
-    ]
+    components = _graph_backends.components(name, graph)
 
-    def partition(run_seed: int) -> list[set[int]]:
+    def small(nodes: npt.NDArray[np.int64]) -> bool:
+        return max_people is None or int((nodes < n_people).sum()) <= max_people
+
+    # Components small enough stay whole in every run; only the split ones vary.
+    whole = [c for c in components if small(c)]
+    large = [c for c in components if not small(c)]
+
+    def partition(run_seed: int) -> list[npt.NDArray[np.int64]]:
         split = _graph_backends.leiden(name, graph, resolution=resolution, seed=run_seed)
-        parts: list[set[int]] = []
+        parts: list[npt.NDArray[np.int64]] = []
         for component in large:
-            parts.extend(_split(split, component, n_people, max_people))
+            parts.extend(_split(split, component, small))
         return parts
 
     if stability_runs > 1 and large:
         seeds = np.random.SeedSequence(seed).generate_state(stability_runs).tolist()
-        runs = [partition(int(s)) for s in seeds]
-        split_parts = _consensus(runs, len(nodes), u, v, w)
+        runs = [_label(partition(int(s)), len(nodes)) for s in seeds]
+        split_parts = []
+        for part in _consensus(runs, u, v, w):
+            if small(part):
+                split_parts.append(part)
+            else:  # consensus chained communities: keep the first run's split of them
+                first = runs[0][part]
+                split_parts.extend(part[first == j] for j in np.unique(first))
     else:
         runs = []
         split_parts = partition(seed)
-    groups = sorted([*whole, *split_parts], key=min)
+    groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
     table = _context_table(ds, groups, ties, sightings, min_people)
     if stability_runs > 1:
         table["stability"] = _stability(table, ds, split_parts, runs)
@@ -316,31 +325,39 @@ def contexts(
     return table
 
 
-def _n_people(nodes: set[int], n_people: int) -> int:
-    return sum(1 for n in nodes if n < n_people)
-
-
 def _split(
     communities: _graph_backends.Partition,
-    nodes: set[int],
-    n_people: int,
-    max_people: int | None,
-) -> list[set[int]]:
-    """Split ``nodes`` into communities until no part has more than ``max_people`` people.
+    nodes: npt.NDArray[np.int64],
+    small: Callable[[npt.NDArray[np.int64]], bool],
+) -> list[npt.NDArray[np.int64]]:
+    """Split sorted ``nodes`` into communities until every part is ``small``.
 
-    Nodes below ``n_people`` are people. Modularity has a resolution limit: on a large
-    graph its communities grow with the graph, so a community still too large is split
-    again on its own subgraph.
+    Modularity has a resolution limit: on a large graph its communities grow with the
+    graph, so a community still too large is split again on its own subgraph.
     """
-    if max_people is None or _n_people(nodes, n_people) <= max_people:
-        return [nodes]
-    parts = communities(nodes)
-    if len(parts) == 1:  # no split improves modularity: keep it whole
-        return [nodes]
-    out: list[set[int]] = []
-    for part in sorted(parts, key=min):
-        out.extend(_split(communities, part, n_people, max_people))
-    return out
+    out: list[npt.NDArray[np.int64]] = []
+    stack = [nodes]
+    while stack:
+        current = stack.pop()
+        if small(current):
+            out.append(current)
+            continue
+        label = communities(current)
+        if not len(label) or int(label.max()) == 0:  # no split improves modularity
+            out.append(current)
+            continue
+        order = np.argsort(label, kind="stable")
+        bounds = np.flatnonzero(np.diff(label[order])) + 1
+        stack.extend(np.split(current[order], bounds))
+    return sorted(out, key=lambda part: int(part.min()))
+
+
+def _label(parts: list[npt.NDArray[np.int64]], n_nodes: int) -> npt.NDArray[np.int64]:
+    """One run's partition as a label per node (-1 for nodes it did not split)."""
+    label = np.full(n_nodes, -1, dtype=np.int64)
+    for j, part in enumerate(parts):
+        label[part] = j
+    return label
 
 
 #: Share of runs in which two linked nodes must share a community to stay together in
@@ -349,52 +366,46 @@ CONSENSUS_SHARE = 0.5
 
 
 def _consensus(
-    runs: list[list[set[int]]],
-    n_nodes: int,
+    runs: list[npt.NDArray[np.int64]],
     u: npt.NDArray[np.int64],
     v: npt.NDArray[np.int64],
     w: npt.NDArray[np.float64],
-) -> list[set[int]]:
-    """Combine several partitions into one that does not depend on any one seed.
+) -> list[npt.NDArray[np.int64]]:
+    """Combine several partitions (labels per node) into one that no seed decides.
 
     Consensus clustering (Lancichinetti and Fortunato, 2012): two linked nodes stay
     together when they share a community in more than :data:`CONSENSUS_SHARE` of the
     runs; the consensus communities are the connected components of those links. A node
     left alone joins the consensus community of the neighbour it shared most runs with
-    (by link weight on ties). Only nodes of split components take part.
+    (by link weight on ties). Only nodes of split components (label >= 0) take part.
     """
-    label = np.full((len(runs), n_nodes), -1, dtype=np.int64)
-    for r, parts in enumerate(runs):
-        for j, part in enumerate(parts):
-            label[r, np.fromiter(part, dtype=np.int64, count=len(part))] = j
+    label = np.stack(runs)
     taking = label[0] >= 0
     inside = taking[u] & taking[v]
     uu, vv, ww = u[inside], v[inside], w[inside]
     share = (label[:, uu] == label[:, vv]).mean(axis=0) if len(uu) else np.zeros(0)
     keep = share > CONSENSUS_SHARE
-    graph = nx.Graph()
-    members = np.flatnonzero(taking)
-    graph.add_nodes_from(members.tolist())
-    graph.add_edges_from(zip(uu[keep].tolist(), vv[keep].tolist(), strict=True))
-    group = {}
-    for j, component in enumerate(nx.connected_components(graph)):
-        for node in component:
-            group[node] = j
-    sizes = np.bincount(np.fromiter(group.values(), dtype=np.int64, count=len(group)))
+    n_nodes = label.shape[1]
+    kept = ig.Graph(n=n_nodes, edges=list(zip(uu[keep].tolist(), vv[keep].tolist(), strict=True)))
+    group = np.asarray(kept.connected_components().membership, dtype=np.int64)
+    sizes = np.bincount(group[taking], minlength=int(group.max()) + 1 if n_nodes else 0)
     # Nodes left alone join the neighbour they were most often with.
-    best: dict[int, tuple[float, float, int]] = {}
-    for a, b, sh, wt in zip(uu.tolist(), vv.tolist(), share.tolist(), ww.tolist(), strict=True):
-        for x, y in ((a, b), (b, a)):
-            if sizes[group[x]] == 1 and sizes[group[y]] > 1:
-                cand = (sh, wt, -y)
-                if x not in best or cand > best[x]:
-                    best[x] = cand
-    for x, (_, _, neg_y) in best.items():
-        group[x] = group[-neg_y]
-    out: dict[int, set[int]] = {}
-    for node, j in group.items():
-        out.setdefault(j, set()).add(node)
-    return sorted(out.values(), key=min)
+    alone = taking & (sizes[group] == 1)
+    if alone.any() and len(uu):
+        a = np.concatenate([uu, vv])
+        b = np.concatenate([vv, uu])
+        score = np.concatenate([share, share]) + 1e-6 * np.concatenate([ww, ww])
+        pick = alone[a] & ~alone[b]
+        a, b, score = a[pick], b[pick], score[pick]
+        order = np.lexsort((b, -score, a))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = a[order][1:] != a[order][:-1]
+        group[a[order][first]] = group[b[order][first]]
+    members = np.flatnonzero(taking)
+    order = np.argsort(group[members], kind="stable")
+    bounds = np.flatnonzero(np.diff(group[members][order])) + 1
+    parts = np.split(members[order], bounds) if len(members) else []
+    return sorted((np.sort(p) for p in parts), key=lambda p: int(p.min()))
 
 
 #: Jaccard similarity of young people from which a context counts as found again.
@@ -402,11 +413,14 @@ STABILITY_JACCARD = 0.5
 
 
 def _stability(
-    table: pd.DataFrame, ds: Dataset, reference: list[set[int]], runs: list[list[set[int]]]
+    table: pd.DataFrame,
+    ds: Dataset,
+    reference: list[npt.NDArray[np.int64]],
+    runs: list[npt.NDArray[np.int64]],
 ) -> npt.NDArray[np.float64]:
     """Share of the runs in which each context comes out.
 
-    A context comes out again in a run when some community of that run has Jaccard
+    A context comes out in a run when some community of that run has Jaccard
     similarity of young people of at least :data:`STABILITY_JACCARD` with it. Contexts
     cut from components that were not split come out whole in every run.
     """
@@ -414,26 +428,23 @@ def _stability(
     position = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
     varying = np.zeros(n_people, dtype=bool)
     for part in reference:
-        varying[[i for i in part if i < n_people]] = True
+        varying[part[part < n_people]] = True
     n_rows = len(table)
-    lengths = table["people"].map(len).to_numpy(dtype=np.int64)
     if n_rows == 0:
         return np.zeros(0)
+    lengths = table["people"].map(len).to_numpy(dtype=np.int64)
     flat = position.get_indexer(pd.Index(np.concatenate(table["people"].to_numpy())))
     row_of = np.repeat(np.arange(n_rows), lengths)
     fixed = np.bincount(row_of, weights=varying[flat], minlength=n_rows) == 0
     found = np.zeros(n_rows)
-    for parts in runs:
-        label = np.full(n_people, -1, dtype=np.int64)
-        size = np.zeros(len(parts) + 1, dtype=np.int64)
-        for j, part in enumerate(parts):
-            members = [i for i in part if i < n_people]
-            label[members] = j
-            size[j] = len(members)
+    for run in runs:
+        label = run[:n_people]
+        n_labels = int(label.max()) + 2
+        size = np.bincount(label[label >= 0], minlength=n_labels)
         labels = label[flat]
         ok = labels >= 0
-        key, common = np.unique(row_of[ok] * (len(parts) + 1) + labels[ok], return_counts=True)
-        rows, best = key // (len(parts) + 1), key % (len(parts) + 1)
+        key, common = np.unique(row_of[ok] * n_labels + labels[ok], return_counts=True)
+        rows, best = key // n_labels, key % n_labels
         jaccard = common / (lengths[rows] + size[best] - common)
         top = np.zeros(n_rows)
         np.maximum.at(top, rows, jaccard)
@@ -508,7 +519,7 @@ def _reach_of(
 
 def _context_table(
     ds: Dataset,
-    groups: list[set[int]],
+    groups: list[npt.NDArray[np.int64]],
     ties: pd.DataFrame,
     sightings: pd.DataFrame,
     min_people: int,
@@ -526,7 +537,7 @@ def _context_table(
     place_ctx = np.full(n_places, -1, dtype=np.intp)
     kept: list[tuple[list[str], list[str]]] = []
     for group in groups:
-        nodes = np.fromiter(group, dtype=np.intp, count=len(group))
+        nodes = np.asarray(group, dtype=np.intp)
         people_at = nodes[nodes < n_people]
         if len(people_at) < min_people:
             continue

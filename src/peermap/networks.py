@@ -42,9 +42,11 @@ multigraphs, ``key``) and back, exactly.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Hashable
-from typing import Any, cast
+import gc
+from collections.abc import Hashable, Iterator
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import networkx as nx
@@ -221,37 +223,210 @@ def data_period(
     return first.date(), last.date()
 
 
-def _none(value: Any) -> Any:
-    """Missing values (NaN, NA) as None, so attributes are plain Python values."""
-    return (
-        None
-        if value is None or (not isinstance(value, str | list | dict) and pd.isna(value))
-        else value
-    )
+# Building the graphs
+# -------------------
+# The builders fill networkx's documented adjacency structures (``G._node``, ``G._adj``)
+# directly, the way ``networkx.from_pandas_edgelist`` and ``Graph.add_edges_from`` do,
+# with the per-row work done by numpy and pandas beforehand: attribute values are made
+# once per distinct value (a ``pandas.Timestamp`` per distinct date, not per edge) and
+# edge attribute dicts are built by comprehensions over plain lists. The graphs are the
+# same, node for node and edge for edge, as those of ``add_nodes_from`` and
+# ``add_edges_from`` (``tests/test_networks_speed_equivalence.py`` checks this against
+# the per-row implementation, including the order of nodes and of every adjacency).
 
 
-def _person_nodes(ds: Dataset) -> list[tuple[str, dict[str, Any]]]:
+def _object_values(values: pd.Series) -> np.ndarray:
+    """Return ``values.to_numpy(dtype=object)``, converting each distinct value once.
+
+    The objects are those ``to_numpy(dtype=object)`` gives (``str``,
+    ``pandas.Timestamp`` in the column's unit, ``NaT``, NaN), but a column of a few
+    hundred distinct dates costs a few hundred conversions, not one per row.
+    """
+    codes, uniques = pd.factorize(values)
+    lookup = np.empty(len(uniques) + 1, dtype=object)
+    lookup[: len(uniques)] = uniques.to_numpy(dtype=object)
+    missing = codes < 0
+    if missing.any():
+        first_missing = int(np.argmax(missing))
+        lookup[-1] = values.iloc[[first_missing]].to_numpy(dtype=object)[0]
+    result: np.ndarray = lookup[codes]
+    return result
+
+
+def _object_array(items: list[Any]) -> np.ndarray:
+    """Return a list's items in a one-dimensional object array (dicts and lists as is)."""
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _missing(values: pd.Series) -> list[bool]:
+    return values.isna().to_numpy(dtype=bool).tolist()
+
+
+def _nullable(values: pd.Series) -> list[Any]:
+    """Return the column's values as Python objects, None where missing (NaN, NA)."""
+    objects = values.to_numpy(dtype=object)
+    objects[values.isna().to_numpy(dtype=bool)] = None
+    return objects.tolist()
+
+
+def _person_nodes(ds: Dataset, bipartite: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """Person nodes and their attributes (with ``bipartite`` last when given)."""
     people = ds.people
-    relocated = set(ds.relocations["person_id"])
-    cols = {
-        "home_authority": people["home_authority"].to_numpy(dtype=object),
-        "age": people["age"].to_numpy(dtype=object),
-        "sex": people["sex"].to_numpy(dtype=object),
-        "looked_after": people["looked_after"].to_numpy(dtype=object),
-    }
-    nodes = []
-    for i, pid in enumerate(people["person_id"].to_numpy(dtype=object)):
-        attrs: dict[str, Any] = {"node_type": "person"}
-        for name, values in cols.items():
-            value = _none(values[i])
-            if name == "age" and value is not None:
-                value = int(value)
-            if name == "looked_after" and value is not None:
-                value = bool(value)
-            attrs[name] = value
-        attrs["relocated"] = pid in relocated
-        nodes.append((pid, attrs))
-    return nodes
+    ids = people["person_id"].to_numpy(dtype=object).tolist()
+    homes = _nullable(people["home_authority"])
+    sexes = _nullable(people["sex"])
+    ages = [
+        None if gone else int(value)
+        for value, gone in zip(
+            people["age"].to_numpy(dtype=object), _missing(people["age"]), strict=True
+        )
+    ]
+    looked_after = [
+        None if gone else bool(value)
+        for value, gone in zip(
+            people["looked_after"].to_numpy(dtype=object),
+            _missing(people["looked_after"]),
+            strict=True,
+        )
+    ]
+    relocated = people["person_id"].isin(ds.relocations["person_id"]).to_numpy(dtype=bool).tolist()
+    columns = zip(ids, homes, ages, sexes, looked_after, relocated, strict=True)
+    if bipartite is None:
+        return [
+            (
+                pid,
+                {
+                    "node_type": "person",
+                    "home_authority": home,
+                    "age": age,
+                    "sex": sex,
+                    "looked_after": la,
+                    "relocated": moved,
+                },
+            )
+            for pid, home, age, sex, la, moved in columns
+        ]
+    return [
+        (
+            pid,
+            {
+                "node_type": "person",
+                "home_authority": home,
+                "age": age,
+                "sex": sex,
+                "looked_after": la,
+                "relocated": moved,
+                "bipartite": bipartite,
+            },
+        )
+        for pid, home, age, sex, la, moved in columns
+    ]
+
+
+def _add_nodes(graph: nx.Graph, nodes: list[tuple[Any, dict[str, Any]]]) -> None:
+    """``graph.add_nodes_from(nodes)`` for freshly built ``(node, attrs)`` pairs.
+
+    A new node takes its (unshared) ``attrs`` dict as is, an existing one is updated
+    with it; new nodes come after the existing ones, in the order given.
+    """
+    adj, node = graph._adj, graph._node
+    if any(node.values()):  # some nodes have attributes already: merge one by one
+        for key, attrs in nodes:
+            current = node.get(key)
+            if current is None:
+                if key is None:
+                    raise ValueError("None cannot be a node")
+                adj[key] = {}
+                node[key] = attrs
+            else:
+                current.update(attrs)
+    else:  # an existing node has no attribute yet: taking ``attrs`` is updating with it
+        new = dict(nodes)
+        if None in new:
+            raise ValueError("None cannot be a node")
+        node.update(new)
+        adj.update({key: {} for key in new if key not in adj})
+    _clear_cache(graph)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a graph is built.
+
+    A London-scale graph is millions of new dicts and lists (one or two per edge), in
+    no reference cycle. With the collector running, its passes over the growing heap
+    cost more than building them; re-enabled as is, its next young collection would
+    still pass over all of them (and the next middle one again) before they reach the
+    oldest generation. So on the way out they are moved there directly: ``gc.freeze()``
+    then ``gc.unfreeze()`` moves every tracked object to the oldest generation without
+    a pass. (Cyclic garbage the application made just before is then found by the next
+    full collection rather than a young one.) The move is skipped when the application
+    has frozen objects of its own (``gc.freeze`` before forking), not to unfreeze them.
+    The collector is left as it was found (off stays off), also on error.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def _add_coded_edges(
+    graph: nx.Graph, keys: np.ndarray, u: np.ndarray, v: np.ndarray, data: list[dict[str, Any]]
+) -> None:
+    """``graph.add_edges_from(zip(keys[u], keys[v], data))`` for a graph with no edges yet.
+
+    ``keys`` (object array) holds distinct node keys; ``u`` and ``v`` index it. The
+    ``(u, v)`` pairs must be distinct, with ``u != v``, and every edge in which a node
+    is the second end must come before every edge in which it is the first end: true of
+    pairs sorted by ``(u, v)`` with ``u < v``, and of bipartite pairs (a node is always
+    the first end or always the second). When every key is already a node, each node's
+    adjacency is then built in one go (see :func:`_link_edges`); otherwise networkx adds
+    the edges one by one.
+    """
+    if not any(graph._adj.values()) and graph._node.keys() >= set(keys.tolist()):
+        _link_edges(graph, keys, u, v, data)
+    else:
+        graph.add_edges_from(zip(keys[u].tolist(), keys[v].tolist(), data, strict=True))
+
+
+def _link_edges(
+    graph: nx.Graph, keys: np.ndarray, u: np.ndarray, v: np.ndarray, data: list[dict[str, Any]]
+) -> None:
+    """Fill ``graph._adj`` with the edges of :func:`_add_coded_edges`, node by node.
+
+    ``add_edges_from`` would put edge ``i`` in ``adj[u[i]]`` and ``adj[v[i]]`` in edge
+    order, one data dict shared by both. Listing the edges twice, first as ``v -> u``
+    then as ``u -> v``, and stably sorting on the first end gives each node's
+    neighbours in that same order (given the ordering :func:`_add_coded_edges` asks
+    for), so each adjacency dict is made by one ``dict(zip(...))``.
+    """
+    m = len(data)
+    if m == 0:
+        return
+    src = np.concatenate((v, u))
+    order = _stable_argsort(src)
+    src = src[order]
+    starts = _run_starts(src)
+    stops = np.append(starts[1:], len(src))
+    neighbours = keys[np.concatenate((u, v))[order]].tolist()
+    shared = _object_array(data)[order % m].tolist()
+    adj = graph._adj
+    for node, a, b in zip(keys[src[starts]].tolist(), starts.tolist(), stops.tolist(), strict=True):
+        adj[node] = dict(zip(neighbours[a:b], shared[a:b], strict=True))
+    _clear_cache(graph)
+
+
+def _clear_cache(graph: nx.Graph) -> None:
+    """Drop networkx's cache of converted graphs, as networkx does after a change."""
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
 
 
 def _graph_attrs(
@@ -292,56 +467,181 @@ def peer_graph(
         per tie; attributes as documented in :mod:`peermap.networks`.
     """
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-    edges = pd.DataFrame(
-        {
-            "person_a": ties["person_a"].to_numpy(dtype=object),
-            "person_b": ties["person_b"].to_numpy(dtype=object),
-            "key": ties.index.to_numpy(),
-            "kind": ties["kind"].to_numpy(dtype=object),
-            "source": ties["source"].to_numpy(dtype=object),
-            "reliability": ties["reliability"].astype(str).to_numpy(dtype=object),
-            "first_seen": ties["first_seen"].to_numpy(dtype=object),
-            "last_seen": ties["last_seen"].to_numpy(dtype=object),
-        }
-    )
-    graph = nx.from_pandas_edgelist(
-        edges,
-        "person_a",
-        "person_b",
-        edge_attr=["kind", "source", "reliability", "first_seen", "last_seen"],
-        edge_key="key",
-        create_using=nx.MultiGraph,
-    )
-    graph.add_nodes_from(_person_nodes(ds))
+    graph = nx.MultiGraph()
+    with _gc_paused():
+        _add_ties(graph, ties)
+        _add_nodes(graph, _person_nodes(ds))
     graph.graph.update(_graph_attrs("peer", since, until, min_reliability))
     return graph
 
 
+def _add_ties(graph: nx.MultiGraph, ties: pd.DataFrame) -> None:
+    """Add one edge per tie to an empty graph, as ``from_pandas_edgelist`` adds them.
+
+    That is, with ``edge_key`` the tie's index label, one edge at a time in tie order:
+    nodes (with no attributes yet) in the order they first appear, each node's
+    neighbours in the order of their first tie with it, and one key dict per pair of
+    people (shared by both directions) holding its ties in order. Built here per pair
+    and per node instead of per tie.
+    """
+    data = [
+        {"kind": k, "source": s, "reliability": r, "first_seen": f, "last_seen": la}
+        for k, s, r, f, la in zip(
+            _object_values(ties["kind"]).tolist(),
+            _object_values(ties["source"]).tolist(),
+            _object_values(ties["reliability"].astype(str)).tolist(),
+            _object_values(ties["first_seen"]).tolist(),
+            _object_values(ties["last_seen"]).tolist(),
+            strict=True,
+        )
+    ]
+    heads = _object_values(ties["person_a"])
+    tails = _object_values(ties["person_b"])
+    keys = ties.index.tolist()
+    n = len(ties)
+    if n == 0:
+        return
+    ends = np.empty(2 * n, dtype=object)
+    ends[0::2], ends[1::2] = heads, tails
+    codes, nodes = pd.factorize(ends)  # nodes in order of first appearance
+    if graph.number_of_nodes() or not ties.index.is_unique or (codes < 0).any():
+        _add_ties_one_by_one(graph, heads.tolist(), tails.tolist(), keys, data)
+        return
+    # Pairs of people in order of their first tie; ties grouped by pair, in tie order.
+    low = np.minimum(codes[0::2], codes[1::2]).astype(np.int64)
+    high = np.maximum(codes[0::2], codes[1::2]).astype(np.int64)
+    pair, firsts = pd.factorize(low * len(nodes) + high)
+    by_pair = _stable_argsort(pair)
+    bounds = [*_run_starts(pair[by_pair]).tolist(), n]
+    keys_in_pairs = np.array(keys, dtype=object)[by_pair].tolist()
+    data_in_pairs = _object_array(data)[by_pair].tolist()
+    keydicts = _object_array(
+        [{keys_in_pairs[a]: data_in_pairs[a]} for a in bounds[:-1]]  # most pairs: one tie
+    )
+    for p in np.flatnonzero(np.diff(bounds) > 1).tolist():
+        a, b = bounds[p], bounds[p + 1]
+        keydicts[p] = dict(zip(keys_in_pairs[a:b], data_in_pairs[a:b], strict=True))
+    # Each pair once from each end (once for a self-loop), in pair order; a stable sort
+    # on the node keeps that order among each node's neighbours.
+    low, high = firsts // len(nodes), firsts % len(nodes)
+    src = np.column_stack((low, high)).ravel()
+    dst = np.column_stack((high, low)).ravel()
+    which = np.repeat(np.arange(len(firsts)), 2)
+    keep = np.ones(len(src), dtype=bool)
+    keep[1::2] = low != high
+    src, dst, which = src[keep], dst[keep], which[keep]
+    order = _stable_argsort(src)
+    src = src[order]
+    starts = _run_starts(src)
+    stops = np.append(starts[1:], len(src))
+    keyed = nodes
+    neighbours = keyed[dst[order]].tolist()
+    shared = keydicts[which[order]].tolist()
+    adj, node = graph._adj, graph._node
+    for key, a, b in zip(keyed[src[starts]].tolist(), starts.tolist(), stops.tolist(), strict=True):
+        node[key] = {}
+        adj[key] = dict(zip(neighbours[a:b], shared[a:b], strict=True))
+    _clear_cache(graph)
+
+
+def _add_ties_one_by_one(
+    graph: nx.MultiGraph,
+    heads: list[Any],
+    tails: list[Any],
+    keys: list[Any],
+    data: list[dict[str, Any]],
+) -> None:
+    """:func:`_add_ties` one tie at a time (repeated index labels, missing ids)."""
+    adj, node = graph._adj, graph._node
+    for u, v, key, attrs in zip(heads, tails, keys, data, strict=True):
+        if u not in node:
+            if u is None:
+                raise ValueError("None cannot be a node")
+            adj[u] = {}
+            node[u] = {}
+        if v not in node:
+            if v is None:
+                raise ValueError("None cannot be a node")
+            adj[v] = {}
+            node[v] = {}
+        keydict = adj[u].get(v)
+        if keydict is None:
+            keydict = {key: attrs}
+            adj[u][v] = keydict
+            adj[v][u] = keydict
+        elif key in keydict:
+            keydict[key].update(attrs)
+        else:
+            keydict[key] = attrs
+    _clear_cache(graph)
+
+
 def _place_nodes(ds: Dataset, ids: set[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
     places = ds.places
-    has_authority = "authority_code" in places
-    nodes = []
-    for row in places.itertuples(index=False):
-        pid = row.place_id
-        if ids is not None and pid not in ids:
-            continue
-        nodes.append(
-            (
-                pid,
-                {
-                    "node_type": "place",
-                    "bipartite": 1,
-                    "kind": row.kind,
-                    "authority_code": _none(row.authority_code) if has_authority else None,
-                    "authority_name": _none(row.authority_name) if has_authority else None,
-                    "x": float(row.easting),
-                    "y": float(row.northing),
-                    "lon": float(row.lon),
-                    "lat": float(row.lat),
-                },
-            )
+    if ids is not None:
+        places = places[places["place_id"].isin(ids)]
+    if "authority_code" in places:
+        codes = _nullable(places["authority_code"])
+        names = _nullable(places["authority_name"])
+    else:
+        codes = names = [None] * len(places)
+    return [
+        (
+            pid,
+            {
+                "node_type": "place",
+                "bipartite": 1,
+                "kind": kind,
+                "authority_code": code,
+                "authority_name": name,
+                "x": x,
+                "y": y,
+                "lon": lon,
+                "lat": lat,
+            },
         )
-    return nodes
+        for pid, kind, code, name, x, y, lon, lat in zip(
+            places["place_id"].to_numpy(dtype=object).tolist(),
+            places["kind"].to_numpy(dtype=object).tolist(),
+            codes,
+            names,
+            places["easting"].to_numpy(dtype=float).tolist(),
+            places["northing"].to_numpy(dtype=float).tolist(),
+            places["lon"].to_numpy(dtype=float).tolist(),
+            places["lat"].to_numpy(dtype=float).tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """Positions where a run of equal values starts in a sorted array."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+
+
+def _run_lengths(starts: np.ndarray, total: int) -> np.ndarray:
+    return np.diff(np.append(starts, total))
+
+
+def _stable_argsort(values: np.ndarray) -> np.ndarray:
+    """Return ``numpy.argsort(values, kind="stable")`` for non-negative integers, faster.
+
+    NumPy sorts 16-bit integers by radix sort, in linear time, and wider ones by
+    timsort. Stable passes on 16-bit digits, lowest first, order by the whole value.
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.intp)
+    values = values.astype(np.int64, copy=False)
+    top = int(values.max())
+    order = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
+    shift = 16
+    while top >> shift:
+        digit = ((values[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
 
 
 def place_graph(
@@ -373,7 +673,8 @@ def place_graph(
     ValueError
         When a person and a place share an id.
     """
-    clash = set(ds.people["person_id"]) & set(ds.places["place_id"])
+    people_ids = ds.people["person_id"]
+    clash = set(people_ids[people_ids.isin(ds.places["place_id"])].tolist())
     if clash:
         raise ValueError(
             "a person and a place share an id ("
@@ -382,56 +683,74 @@ def place_graph(
         )
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     graph = nx.Graph()
-    people = _person_nodes(ds)
-    for _, attrs in people:
-        attrs["bipartite"] = 0
-    graph.add_nodes_from(people)
-    graph.add_nodes_from(_place_nodes(ds))
-    if len(s):
-        rank = s["reliability"].map(RELIABILITY_RANK).astype(int)
-        frame = pd.DataFrame(
-            {
-                "person_id": s["person_id"].to_numpy(dtype=object),
-                "place_id": s["place_id"].to_numpy(dtype=object),
-                "context": s["context"].to_numpy(dtype=object),
-                "date": s["date"].to_numpy(),
-                "rank": rank.to_numpy(),
-            }
-        )
-        pairs = frame.groupby(["person_id", "place_id"], sort=True)
-        summary = pairs.agg(
-            count=("date", "size"),
-            first=("date", "min"),
-            last=("date", "max"),
-            rank=("rank", "max"),
-        )
-        by_context = (
-            frame.groupby(["person_id", "place_id", "context"], sort=True).size().rename("n")
-        )
-        contexts: dict[tuple[str, str], dict[str, int]] = {}
-        for key, n in by_context.items():
-            person, place, context = cast(tuple[str, str, str], key)
-            contexts.setdefault((person, place), {})[context] = int(n)
-        ends = summary.index.to_list()
-        counts = summary["count"].to_numpy(dtype=int)
-        firsts, lasts = summary["first"].to_list(), summary["last"].to_list()
-        ranks = summary["rank"].to_numpy(dtype=int)
-        graph.add_edges_from(
-            (
-                person,
-                place,
-                {
-                    "count": int(counts[i]),
-                    "contexts": contexts[(person, place)],
-                    "first": pd.Timestamp(firsts[i]),
-                    "last": pd.Timestamp(lasts[i]),
-                    "reliability": RELIABILITIES[int(ranks[i])],
-                },
-            )
-            for i, (person, place) in enumerate(ends)
-        )
+    with _gc_paused():
+        _add_nodes(graph, _person_nodes(ds, bipartite=0))
+        _add_nodes(graph, _place_nodes(ds))
+        _add_visits(graph, s)
     graph.graph.update(_graph_attrs("place", since, until, min_reliability))
     return graph
+
+
+def _add_visits(graph: nx.Graph, s: pd.DataFrame) -> None:
+    """Add one edge per (person, place) seen, in sorted order, as a sorted groupby would.
+
+    Ids are coded by a sorted factorize, so code order is id order.
+    """
+    person, people = pd.factorize(s["person_id"], sort=True)
+    place, places = pd.factorize(s["place_id"], sort=True)
+    keep = (person >= 0) & (place >= 0)  # a groupby leaves out missing keys
+    if not keep.any():
+        return
+    context, contexts = pd.factorize(s["context"], sort=True)
+    day, days = pd.factorize(s["date"], sort=True)
+    rank = s["reliability"].map(RELIABILITY_RANK).astype(int).to_numpy()
+    pair = person[keep].astype(np.int64) * len(places) + place[keep]
+    order = _stable_argsort(pair)
+    pair = pair[order]
+    starts = _run_starts(pair)
+    n_pairs = len(starts)
+    counts = _run_lengths(starts, len(pair))
+    day = day[keep][order]
+    first = np.minimum.reduceat(day, starts)
+    last = np.maximum.reduceat(day, starts)
+    best = np.maximum.reduceat(rank[keep][order], starts)
+    # Sightings by context within each pair, contexts in sorted order.
+    context = context[keep][order]
+    edge_of_row = np.repeat(np.arange(n_pairs, dtype=np.int64), counts)
+    named = context >= 0
+    n_contexts = max(len(contexts), 1)
+    triples, per_context = np.unique(
+        edge_of_row[named] * n_contexts + context[named], return_counts=True
+    )
+    by_edge: list[dict[str, int]] = [{} for _ in range(n_pairs)]
+    for edge, name, n in zip(
+        (triples // n_contexts).tolist(),
+        contexts.to_numpy(dtype=object)[triples % n_contexts].tolist(),
+        per_context.tolist(),
+        strict=True,
+    ):
+        by_edge[edge][name] = n
+    stamps = days.to_numpy(dtype=object)
+    grades = np.array(RELIABILITIES, dtype=object)
+    data = [
+        {"count": c, "contexts": ctx, "first": f, "last": la, "reliability": r}
+        for c, ctx, f, la, r in zip(
+            counts.tolist(),
+            by_edge,
+            stamps[first].tolist(),
+            stamps[last].tolist(),
+            grades[best].tolist(),
+            strict=True,
+        )
+    ]
+    ends = pair[starts]
+    _add_coded_edges(
+        graph,
+        np.concatenate((people.to_numpy(dtype=object), places.to_numpy(dtype=object))),
+        ends // len(places),
+        len(people) + ends % len(places),
+        data,
+    )
 
 
 def copresence_graph(
@@ -468,74 +787,102 @@ def copresence_graph(
         raise ValueError(f"window_days={window_days}; expected 0 or more")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     graph = nx.Graph()
-    graph.add_nodes_from(_person_nodes(ds))
-    pairs = _copresent_pairs(s, window_days)
-    if len(pairs):
-        grouped = pairs.groupby(["u", "v"], sort=True)
-        summary = grouped.agg(count=("place", "size"), first=("date", "min"), last=("date", "max"))
-        # Distinct places per pair: sort once, then slice one list at each new (u, v);
-        # a groupby-agg(list) or numpy.split would build an object per pair.
-        uniq = pairs[["u", "v", "place"]].drop_duplicates().sort_values(["u", "v", "place"])
-        us, vs = uniq["u"].to_numpy(dtype=object), uniq["v"].to_numpy(dtype=object)
-        starts = np.flatnonzero((us[1:] != us[:-1]) | (vs[1:] != vs[:-1])) + 1
-        bounds = [0, *starts.tolist(), len(uniq)]
-        flat = uniq["place"].to_list()
-        counts = summary["count"].to_list()
-        firsts, lasts = summary["first"].to_list(), summary["last"].to_list()  # Timestamps
-        graph.add_edges_from(
-            (u, v, {"count": c, "places": flat[a:b], "first": f, "last": la})
-            for (u, v), c, a, b, f, la in zip(
-                summary.index.to_list(),
-                counts,
-                bounds[:-1],
-                bounds[1:],
-                firsts,
-                lasts,
-                strict=True,
-            )
-        )
+    with _gc_paused():
+        _add_nodes(graph, _person_nodes(ds))
+        pairs = _copresent_pairs(s, window_days)
+        if pairs is not None:
+            data = [
+                {"count": c, "places": pairs.places[a:b], "first": f, "last": la}
+                for c, a, b, f, la in zip(
+                    pairs.counts,
+                    pairs.bounds[:-1],
+                    pairs.bounds[1:],
+                    pairs.firsts,
+                    pairs.lasts,
+                    strict=True,
+                )
+            ]
+            _add_coded_edges(graph, pairs.ids, pairs.u, pairs.v, data)
     graph.graph.update(_graph_attrs("copresence", since, until, min_reliability))
     graph.graph["window_days"] = window_days
     return graph
 
 
-def _copresent_pairs(s: pd.DataFrame, window_days: int) -> pd.DataFrame:
-    """All pairs of sightings of two different people at one place within the window.
+class _Copresence(NamedTuple):
+    """Co-presence edges, one per pair of people, in sorted ``(u, v)`` order."""
 
-    Vectorised: sightings are sorted by place and date, and for each sighting the run
-    of later sightings at the same place within the window is found with
-    ``numpy.searchsorted`` and expanded, so the cost grows with the pairs found, not
-    with the square of the sightings at a place.
+    #: Person ids in sorted order; edge ``i`` links ``ids[u[i]]`` and ``ids[v[i]]``.
+    ids: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    counts: list[int]
+    #: The distinct places of edge ``i`` are ``places[bounds[i]:bounds[i + 1]]``.
+    places: list[Any]
+    bounds: list[int]
+    firsts: list[Any]
+    lasts: list[Any]
+
+
+def _copresent_pairs(s: pd.DataFrame, window_days: int) -> _Copresence | None:
+    """Aggregate all pairs of sightings of two people at one place within the window.
+
+    Sightings are sorted by place and day; for each sighting the run of later sightings
+    at the same place within the window is found with ``numpy.searchsorted`` and
+    expanded, so the cost grows with the pairs found, not with the square of the
+    sightings at a place. Pairs are then grouped on integer codes: ids are coded by a
+    sorted factorize, so code order is id order and ``u < v`` as strings. Each pair of
+    sightings counts once and is dated by the later of the two; an edge's ``first`` and
+    ``last`` are the earliest and latest such dates, its ``places`` the distinct places
+    in sorted order. None when no pair is found.
     """
-    if s.empty:
-        return pd.DataFrame(columns=["u", "v", "place", "date"])
-    frame = s[["person_id", "place_id", "date"]].sort_values(["place_id", "date", "person_id"])
-    place_codes, _ = pd.factorize(frame["place_id"], sort=True)
-    days = (frame["date"].to_numpy().astype("datetime64[D]").astype(np.int64)).astype(np.int64)
-    # A single sortable key: place first, then day, so a window never crosses places.
-    key = place_codes.astype(np.int64) * (1 << 32) + (days - days.min())
-    hi = np.searchsorted(key, key + window_days, side="right")
+    person, people = pd.factorize(s["person_id"], sort=True)
+    place, places = pd.factorize(s["place_id"], sort=True)
+    when, dates = pd.factorize(s["date"], sort=True)
+    keep = (person >= 0) & (place >= 0) & (when >= 0)
+    person, place, when = person[keep], place[keep], when[keep]
+    if len(person) < 2:
+        return None
+    day_of_date = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = day_of_date[when] - day_of_date[0]
+    # A single sortable key: place first, then day, so a window never crosses places
+    # (no two days are further apart than the last day, so a longer window is that).
+    window = min(window_days, int(day.max()))
+    key = place.astype(np.int64) * (int(day.max()) + window + 1) + day
+    order = _stable_argsort(key)
+    key = key[order]
+    hi = np.searchsorted(key, key + window, side="right")
     start = np.arange(len(key)) + 1
     counts = np.maximum(hi - start, 0)
     left = np.repeat(np.arange(len(key)), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    right = np.repeat(start, counts) + offsets
-    people = frame["person_id"].to_numpy(dtype=object)
-    a, b = people[left], people[right]
+    right = left + 1 + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    person, place, when = person[order], place[order], when[order]
+    a, b = person[left], person[right]
     differ = a != b
-    a, b = a[differ], b[differ]
-    swap = a > b
-    u = np.where(swap, b, a)
-    v = np.where(swap, a, b)
-    dates = frame["date"].to_numpy()
-    later = np.maximum(dates[left][differ], dates[right][differ])
-    return pd.DataFrame(
-        {
-            "u": u,
-            "v": v,
-            "place": frame["place_id"].to_numpy(dtype=object)[left][differ],
-            "date": later,
-        }
+    if not differ.any():
+        return None
+    left, right, a, b = left[differ], right[differ], a[differ], b[differ]
+    n_people = len(people)
+    pair = np.minimum(a, b).astype(np.int64) * n_people + np.maximum(a, b)
+    at = place[left]  # in place order, as the sightings are
+    later = np.maximum(when[left], when[right])
+    grouped = _stable_argsort(pair)  # so by pair, then place
+    pair, at, later = pair[grouped], at[grouped], later[grouped]
+    starts = _run_starts(pair)
+    # Distinct (pair, place) runs, in place order within each pair.
+    distinct = np.flatnonzero(
+        np.concatenate(([True], (pair[1:] != pair[:-1]) | (at[1:] != at[:-1])))
+    )
+    ends = pair[starts]
+    stamps = dates.to_numpy(dtype=object)
+    return _Copresence(
+        ids=people.to_numpy(dtype=object),
+        u=ends // n_people,
+        v=ends % n_people,
+        counts=_run_lengths(starts, len(pair)).tolist(),
+        places=places.to_numpy(dtype=object)[at[distinct]].tolist(),
+        bounds=[*np.searchsorted(distinct, starts).tolist(), len(distinct)],
+        firsts=stamps[np.minimum.reduceat(later, starts)].tolist(),
+        lasts=stamps[np.maximum.reduceat(later, starts)].tolist(),
     )
 
 
