@@ -327,7 +327,9 @@ def _add_nodes(graph: nx.Graph, nodes: list[tuple[Any, dict[str, Any]]]) -> None
     """``graph.add_nodes_from(nodes)`` for freshly built ``(node, attrs)`` pairs.
 
     A new node takes its (unshared) ``attrs`` dict as is, an existing one is updated
-    with it; new nodes come after the existing ones, in the order given.
+    with it; new nodes come after the existing ones, in the order given. (A node listed
+    twice keeps the later ``attrs``: the same as merging both, as the callers' dicts all
+    have the same keys.)
     """
     adj, node = graph._adj, graph._node
     if any(node.values()):  # some nodes have attributes already: merge one by one
@@ -382,14 +384,16 @@ def _add_coded_edges(
     """``graph.add_edges_from(zip(keys[u], keys[v], data))`` for a graph with no edges yet.
 
     ``keys`` (object array) holds distinct node keys; ``u`` and ``v`` index it. The
-    ``(u, v)`` pairs must be distinct, with ``u != v``, and every edge in which a node
-    is the second end must come before every edge in which it is the first end: true of
-    pairs sorted by ``(u, v)`` with ``u < v``, and of bipartite pairs (a node is always
-    the first end or always the second). When every key is already a node, each node's
-    adjacency is then built in one go (see :func:`_link_edges`); otherwise networkx adds
-    the edges one by one.
+    pairs must be distinct and sorted by ``(u, v)``, with ``u < v``. When every key is
+    already a node, each node's adjacency is built in one go (see :func:`_link_edges`);
+    otherwise networkx adds the edges one by one.
     """
-    if not any(graph._adj.values()) and graph._node.keys() >= set(keys.tolist()):
+    distinct = set(keys.tolist())
+    if (
+        len(distinct) == len(keys)
+        and graph._node.keys() >= distinct
+        and not any(graph._adj.values())
+    ):
         _link_edges(graph, keys, u, v, data)
     else:
         graph.add_edges_from(zip(keys[u].tolist(), keys[v].tolist(), data, strict=True))
@@ -400,25 +404,27 @@ def _link_edges(
 ) -> None:
     """Fill ``graph._adj`` with the edges of :func:`_add_coded_edges`, node by node.
 
-    ``add_edges_from`` would put edge ``i`` in ``adj[u[i]]`` and ``adj[v[i]]`` in edge
-    order, one data dict shared by both. Listing the edges twice, first as ``v -> u``
-    then as ``u -> v``, and stably sorting on the first end gives each node's
-    neighbours in that same order (given the ordering :func:`_add_coded_edges` asks
-    for), so each adjacency dict is made by one ``dict(zip(...))``.
+    ``add_edges_from`` would put edge ``i`` in ``adj[u[i]]`` and ``adj[v[i]]``, in edge
+    order, one data dict shared by both. With the edges sorted by ``(u, v)`` and
+    ``u < v``, node ``x`` thus gets its neighbours ``u < x`` first (the edges ending at
+    ``x``, by ``u``), then its neighbours ``v > x`` (the run of edges starting at ``x``,
+    by ``v``): two slices, so each adjacency dict is made by two bulk calls.
     """
-    m = len(data)
-    if m == 0:
+    if not data:
         return
-    src = np.concatenate((v, u))
-    order = _stable_argsort(src)
-    src = src[order]
-    starts = _run_starts(src)
-    stops = np.append(starts[1:], len(src))
-    neighbours = keys[np.concatenate((u, v))[order]].tolist()
-    shared = _object_array(data)[order % m].tolist()
+    n = len(keys)
+    nodes = np.arange(n + 1)
+    by_end = _stable_argsort(v)  # edges by their second end, then (stable) by u
+    ended = np.searchsorted(v[by_end], nodes).tolist()
+    begun = np.searchsorted(u, nodes).tolist()
+    heads = keys[u[by_end]].tolist()
+    head_data = _object_array(data)[by_end].tolist()
+    tails = keys[v].tolist()
     adj = graph._adj
-    for node, a, b in zip(keys[src[starts]].tolist(), starts.tolist(), stops.tolist(), strict=True):
-        adj[node] = dict(zip(neighbours[a:b], shared[a:b], strict=True))
+    for node, a, b, c, d in zip(keys.tolist(), ended, ended[1:], begun, begun[1:], strict=False):
+        links = dict(zip(heads[a:b], head_data[a:b], strict=True))
+        links.update(zip(tails[c:d], data[c:d], strict=True))
+        adj[node] = links
     _clear_cache(graph)
 
 
@@ -534,11 +540,10 @@ def _add_ties(graph: nx.MultiGraph, ties: pd.DataFrame) -> None:
     src = src[order]
     starts = _run_starts(src)
     stops = np.append(starts[1:], len(src))
-    keyed = nodes
-    neighbours = keyed[dst[order]].tolist()
+    neighbours = nodes[dst[order]].tolist()
     shared = keydicts[which[order]].tolist()
     adj, node = graph._adj, graph._node
-    for key, a, b in zip(keyed[src[starts]].tolist(), starts.tolist(), stops.tolist(), strict=True):
+    for key, a, b in zip(nodes[src[starts]].tolist(), starts.tolist(), stops.tolist(), strict=True):
         node[key] = {}
         adj[key] = dict(zip(neighbours[a:b], shared[a:b], strict=True))
     _clear_cache(graph)
