@@ -134,8 +134,14 @@ def test_contexts_match_the_hand_worked_answer(ds: peermap.Dataset) -> None:
 
 
 def test_reliability_cut_drops_the_unverified_tie(ds: peermap.Dataset) -> None:
+    # The cut on evidence keeps the context whole: b2 is still linked, by a weak tie,
+    # but the unverified tie no longer counts.
     table = contexts(ds, min_reliability="reported")
-    assert table.iloc[0]["people"] == ["a1", "a2", "b1"]  # b2 hung on the unverified tie only
+    assert table.iloc[0]["people"] == ["a1", "a2", "b1", "b2"]
+    assert table.iloc[0]["n_ties"] == 2
+    # Cutting the links too drops b2, who hung on the unverified tie only.
+    table = contexts(ds, min_reliability="reported", link_reliability="reported")
+    assert table.iloc[0]["people"] == ["a1", "a2", "b1"]
     assert table.iloc[0]["n_ties"] == 2
 
 

@@ -192,6 +192,7 @@ def contexts(
     tie_weight: float = 0.3,
     seed: int = 0,
     stability_runs: int = 10,
+    link_reliability: str = "unverified",
     backend: str | None = None,
 ) -> pd.DataFrame:
     """Find contexts, groups of young people and the places they share, most concerning first.
@@ -216,8 +217,14 @@ def contexts(
     since, until : date or str, optional
         Keep ties active and sightings dated within this window.
     min_reliability : str, default "unverified"
-        Keep ties and sightings of at least this grade (those kept still count by
-        their reliability, in the links and in the score).
+        The weakest grade that counts as evidence: in the counts and the concern
+        score (records kept still count by their reliability). It does not decide who
+        is linked to whom: that is ``link_reliability``, so a stricter cut ranks
+        contexts on stronger evidence without breaking them apart.
+    link_reliability : str, default "unverified"
+        The weakest grade of tie or sighting that links young people and places into
+        contexts; every link weighs by its reliability
+        (:data:`peermap.ranking.RELIABILITY_WEIGHT`), so weak records join weakly.
     include_places : bool, default True
         Link young people through shared places; with ``False`` only recorded ties link.
     min_people : int, default 2
@@ -279,7 +286,7 @@ def contexts(
         ds,
         since=since,
         until=until,
-        min_reliability=min_reliability,
+        min_reliability=link_reliability,
         include_places=include_places,
         tie_weight=tie_weight,
     )
