@@ -19,6 +19,7 @@ from peermap.boundaries import (
 from peermap.data_quality import QualityProfile, quality
 from peermap.dataset import Dataset
 from peermap.diagrams import DiagramInfo, PeerDiagram, peer_diagram
+from peermap.disclosure import Audience
 from peermap.exceptions import (
     BoundaryError,
     CRSError,
@@ -71,6 +72,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION",
     "AggregatePackage",
+    "Audience",
     "BoundaryError",
     "CRSError",
     "Dataset",

@@ -22,6 +22,12 @@ setting, not a constant. ONS practice is to suppress counts under 10 and round t
 others to 5; DfE uses ``c`` (suppressed), ``z`` (not applicable) and ``k`` (rounds to
 zero; never produced here because rounded counts are never below the threshold).
 
+Who sees what is one policy, :class:`Audience`: the audience names (``public``,
+``partnership``, ``aggregate``; one vocabulary for maps, diagrams, timelines, reports,
+the command line and exchange packages), the rule each applies, what each may list
+(private homes and places or links with too few young people are hidden from every
+audience but the partnership), and the banner and legend texts.
+
 What this does not do: secondary (complementary) suppression. Rounding every shown count
 limits recovering a suppressed cell from a total minus the other cells, but a table
 whose totals are published exactly needs a second suppressed cell per row and column.
@@ -32,7 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -40,8 +46,17 @@ import pandas as pd
 from peermap import settings
 
 __all__ = [
+    "AUDIENCE_NAMES",
     "NOT_APPLICABLE",
+    "PACKAGE_AUDIENCES",
+    "PARTNERSHIP_BANNER",
+    "PRIVATE_PLACE_KINDS",
+    "VIEW_AUDIENCES",
+    "Audience",
+    "AudienceName",
+    "PackageAudience",
     "SuppressionRule",
+    "ViewAudience",
     "suppress",
     "suppress_frame",
     "suppress_share",
@@ -51,6 +66,26 @@ __all__ = [
 NOT_APPLICABLE = "z"
 
 Display = int | str
+
+#: Who an output is for: the one vocabulary of audiences.
+AudienceName = Literal["public", "partnership", "aggregate"]
+#: The audience names, in the order of :data:`AudienceName`.
+AUDIENCE_NAMES: Final[tuple[str, ...]] = get_args(AudienceName)
+#: The audiences a view (map, diagram, timeline, report) can be for.
+ViewAudience = Literal["public", "partnership"]
+#: The audiences an exchange package can be for.
+PackageAudience = Literal["partnership", "aggregate"]
+#: The audience names of views.
+VIEW_AUDIENCES: Final[tuple[str, ...]] = get_args(ViewAudience)
+#: The audience names of exchange packages.
+PACKAGE_AUDIENCES: Final[tuple[str, ...]] = get_args(PackageAudience)
+#: Kinds of place never shown beyond the partnership: a private dwelling is a home.
+PRIVATE_PLACE_KINDS: Final[frozenset[str]] = frozenset({"residential"})
+#: The banner of every partnership output.
+PARTNERSHIP_BANNER: Final = (
+    "PARTNERSHIP ONLY – pseudonymised personal data: do not share outside the "
+    "information-sharing agreement"
+)
 
 
 @dataclass(frozen=True)
@@ -321,3 +356,155 @@ def suppress_frame(
         "withheld": withheld,
     }
     return out
+
+
+def _choices(names: Iterable[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an output is for, and so what it may show: one policy for every output.
+
+    ``partnership`` outputs stay within the information-sharing agreement: exact counts,
+    pseudonyms and every place, under the PARTNERSHIP ONLY banner. ``public`` views and
+    ``aggregate`` packages go beyond it: every count goes through the small-count rule,
+    shares are withheld when they would give a small count back, and rows about fewer
+    than ``min_count`` young people (venues, links, flows, Gi* cells) and private homes
+    (:data:`PRIVATE_PLACE_KINDS`) are not listed.
+
+    Build one with :meth:`of`, which checks the name once.
+
+    Attributes
+    ----------
+    name : {"public", "partnership", "aggregate"}
+        Who the output is for.
+    rule : SuppressionRule or None
+        The small-count rule (``None``: exact counts, the partnership).
+
+    Examples
+    --------
+    >>> public = Audience.of("public", min_count=10, round_to=5)
+    >>> public.count(3), public.count(13), public.share(12, 30)
+    ('c', 15, 40)
+    >>> Audience.of("partnership").count(3)
+    3
+    """
+
+    name: AudienceName
+    rule: SuppressionRule | None
+
+    def __post_init__(self) -> None:
+        if self.name not in AUDIENCE_NAMES:
+            raise ValueError(f"audience={self.name!r}; expected {_choices(AUDIENCE_NAMES)}")
+        if (self.name == "partnership") != (self.rule is None):
+            raise ValueError(
+                "a partnership audience has no small-count rule; every other audience has one"
+            )
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        *,
+        min_count: int | None = None,
+        round_to: int | None = None,
+        allowed: Iterable[str] = AUDIENCE_NAMES,
+        what: str = "output",
+    ) -> Audience:
+        """Return the policy for an audience name, checking the name and the rule.
+
+        Parameters
+        ----------
+        name : str
+            ``"public"``, ``"partnership"`` or ``"aggregate"``.
+        min_count, round_to : int, optional
+            The small-count rule of a public or aggregate audience (default:
+            ``peermap.settings``). Not allowed for the partnership, which sees exact counts.
+        allowed : iterable of str, optional
+            The names this output accepts (default: all of :data:`AUDIENCE_NAMES`).
+        what : str, default "output"
+            What the output is ("map", "report", ...), for the error messages.
+
+        Returns
+        -------
+        Audience
+
+        Raises
+        ------
+        ValueError
+            For a name not in ``allowed``, or ``min_count``/``round_to`` with the
+            partnership.
+        """
+        choices = tuple(allowed)
+        if not isinstance(name, str) or name not in choices:
+            raise ValueError(f"audience={name!r}; expected {_choices(choices)}")
+        if name == "partnership":
+            if min_count is not None or round_to is not None:
+                raise ValueError(
+                    f"min_count and round_to apply to public {what}s; a partnership {what} "
+                    f"shows exact counts (use audience='public' for a suppressed {what})"
+                )
+            return cls("partnership", None)
+        rule = SuppressionRule.from_settings(min_count=min_count, round_to=round_to)
+        return cls("public" if name == "public" else "aggregate", rule)
+
+    @property
+    def exact(self) -> bool:
+        """Whether counts are shown exactly (the partnership)."""
+        return self.rule is None
+
+    @property
+    def hidden_place_kinds(self) -> frozenset[str]:
+        """Kinds of place this audience is never shown (private homes beyond the partnership)."""
+        return frozenset() if self.rule is None else PRIVATE_PLACE_KINDS
+
+    @property
+    def banner(self) -> str | None:
+        """The banner an output for this audience carries (partnership outputs only)."""
+        return PARTNERSHIP_BANNER if self.rule is None else None
+
+    @property
+    def banner_ascii(self) -> str | None:
+        """The banner in plain ASCII, for the terminal (the en dash as a hyphen)."""
+        return None if self.banner is None else self.banner.replace("\u2013", "-")
+
+    def count(self, value: Any) -> Display:
+        """Return what a count shows as: exact, rounded, the marker, or ``z`` when missing."""
+        if self.rule is None:
+            return NOT_APPLICABLE if _missing(value) else _whole(value)
+        return self.rule.display(value)
+
+    def share(self, part: Any, whole: Any, *, decimals: int = 0) -> int | float | str:
+        """Return a share in percent as this audience may see it (see :func:`suppress_share`).
+
+        Exact for the partnership; otherwise withheld (the marker) when the part or the
+        rest of the whole is under ``min_count``. ``z`` when the whole is 0 or missing.
+        """
+        if self.rule is not None:
+            return suppress_share(part, whole, rule=self.rule, decimals=decimals)
+        if _missing(part) or _missing(whole) or _whole(whole) == 0:
+            return NOT_APPLICABLE
+        share = round(100.0 * _whole(part) / _whole(whole), decimals)
+        return int(share) if decimals == 0 else share
+
+    def listed(self, people: Any) -> bool:
+        """Whether a row about this many young people (a venue, link, flow, cell) is listed."""
+        return self.rule is None or _whole(people) >= self.rule.min_count
+
+    def may_list_place(self, kind: Any, people: Any) -> bool:
+        """Whether a place of this kind, seen by this many young people, is listed."""
+        return kind not in self.hidden_place_kinds and self.listed(people)
+
+    def heading(self, noun: str) -> str:
+        """Say who an output is for, in a subtitle: ``"Public map: aggregates only"``."""
+        if self.rule is None:
+            return f"Partnership {noun}: exact counts"
+        return f"{self.name.capitalize()} {noun}: aggregates only"
+
+    def notice(self, noun: str) -> str:
+        """Say what an output shows, for its legend or footer, with the rule in force."""
+        if self.rule is None:
+            return f"Partnership {noun}: exact counts. Not for publication."
+        return f"{self.heading(noun)}. {self.rule.describe()}"
