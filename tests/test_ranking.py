@@ -228,7 +228,8 @@ def test_contexts_are_connected_and_stability_is_a_share(planted) -> None:  # ty
         nodes = [("person", p) for p in row.people] + [("place", p) for p in row.places]
         assert nx.is_connected(graph.subgraph(nodes))
     assert table["stability"].between(0.0, 1.0).all()
-    assert table["stability"].iloc[:3].min() >= 0.5  # the leading contexts hold
+    assert table["stability"].iloc[0] >= 0.5  # the most concerning context holds
+    assert table["stability"].nunique() > 1  # a measure, not a constant
     assert table["concern"].is_monotonic_decreasing
     assert table["context_id"].tolist() == list(range(1, len(table) + 1))
 

@@ -65,13 +65,13 @@ def _authority_graph(ds: Dataset) -> nx.Graph | None:
 
 #: Weight of a sighting by abuse context when linking people to places (others weigh 1).
 CONTEXT_WEIGHTS: dict[str, float] = {
-    "cse": 3.0,
-    "cce": 3.0,
+    "cse": 10.0,
+    "cce": 10.0,
     "harmful_sexual_behaviour": 2.0,
     "serious_youth_violence": 2.0,
 }
 #: Weight of an exploiter tie relative to other ties.
-EXPLOITER_WEIGHT = 3.0
+EXPLOITER_WEIGHT = 6.0
 
 
 def context_graph(
