@@ -46,7 +46,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, cast, get_args
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import networkx as nx
 import numpy as np
@@ -55,7 +55,7 @@ import pandas as pd
 from peermap import _assets, settings
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
-from peermap.disclosure import SuppressionRule
+from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike, data_period, filter_sightings, filter_ties
 from peermap.schema import RELIABILITY_RANK, TIE_KINDS
 
@@ -73,7 +73,6 @@ __all__ = [
     "peer_diagram",
 ]
 
-Audience = Literal["public", "partnership"]
 ContextLike = int | Sequence[str] | None
 
 #: Fills of authorities, in order: Paul Tol's colour-blind-safe "light" scheme, designed
@@ -653,7 +652,7 @@ class _Build:
     """What the diagram builders share."""
 
     ds: Dataset
-    audience: str
+    audience: Audience
     rule: SuppressionRule
     names: dict[str, str]
     place_auth: pd.Series
@@ -667,7 +666,7 @@ class _Build:
         return self.names.get(code, code)
 
     def shown(self, count: int) -> int | str:
-        return self.rule.display(count) if self.audience == "public" else int(count)
+        return self.audience.count(count)
 
 
 def _relocation_text(ds: Dataset, b: _Build) -> dict[str, str]:
@@ -1031,7 +1030,7 @@ def _scaled(value: float, top: float, bounds: tuple[float, float]) -> float:
 
 def _authority_level(b: _Build) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     ds = b.ds
-    public = b.audience == "public"
+    public = not b.audience.exact
     people = ds.people
     home = pd.Series(
         people["home_authority"].to_numpy(dtype=object),
@@ -1304,7 +1303,7 @@ def _legend(
                 "circle",
                 {"colour": "#ffffff", "size": 9},
                 "authority: young people homed there"
-                + (" (small-count rule)" if b.audience == "public" else ""),
+                + ("" if b.audience.exact else " (small-count rule)"),
             )
         ]
         sections.append(("Nodes", tuple(shapes)))
@@ -1830,7 +1829,7 @@ def peer_diagram(
     *,
     context: ContextLike = None,
     contexts_table: pd.DataFrame | None = None,
-    audience: Audience = "public",
+    audience: ViewAudience = "public",
     path: str | os.PathLike[str] | None = None,
     seed: int = 0,
     max_nodes: int = DEFAULT_MAX_NODES,
@@ -1897,16 +1896,12 @@ def peer_diagram(
         For an unknown audience or context, ``min_count``/``round_to`` with a
         partnership diagram, ``collapse=False`` with a public one, or nothing to draw.
     """
-    if audience not in get_args(Audience):
-        raise ValueError(f"audience={audience!r}; expected 'public' or 'partnership'")
+    policy = Audience.of(
+        audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="diagram"
+    )
     if not isinstance(ds, Dataset):
         raise TypeError(f"peer_diagram needs a peermap.Dataset, got {type(ds).__name__}")
-    public = audience == "public"
-    if not public and (min_count is not None or round_to is not None):
-        raise ValueError(
-            "min_count and round_to apply to public diagrams; a partnership diagram shows "
-            "exact counts (use audience='public' for a suppressed one)"
-        )
+    public = not policy.exact
     if public and collapse is False:
         raise ValueError(
             "a public diagram never shows young people: it is always collapsed into "
@@ -1914,7 +1909,7 @@ def peer_diagram(
         )
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
-    rule = SuppressionRule.from_settings(min_count=min_count, round_to=round_to)
+    rule = policy.rule or SuppressionRule.from_settings()
     sub, selected = context_subset(
         ds,
         context=context,
@@ -1927,7 +1922,7 @@ def peer_diagram(
         raise ValueError("there are no young people to draw")
     b = _Build(
         ds=sub,
-        audience=audience,
+        audience=policy,
         rule=rule,
         names=_authority_names(ds),
         place_auth=_place_authority(sub),
@@ -1963,13 +1958,8 @@ def peer_diagram(
         bits.append(f"Data {_date_text(period[0])} to {_date_text(period[1])}")
     if min_reliability != "unverified":
         bits.append(f"{min_reliability} or better")
-    bits.append("Public diagram: aggregates only" if public else "Partnership diagram")
-    banner = (
-        None
-        if public
-        else "PARTNERSHIP ONLY – pseudonymised personal data: do not share outside the "
-        "information-sharing agreement"
-    )
+    bits.append(policy.heading("diagram"))
+    banner = policy.banner
     attribution = ""
     if ds.boundaries is not None:
         from peermap.boundaries import boundary_attribution
@@ -1989,7 +1979,7 @@ def peer_diagram(
         subtitle=" · ".join(bits),
         audience=audience,
         level=level,
-        rule=rule if public else None,
+        rule=policy.rule,
         period=period,
         seed=seed,
         notes=tuple(b.notes),

@@ -57,7 +57,13 @@ from peermap import _assets, settings
 from peermap._io import atomic_path
 from peermap.analysis import contexts, flows
 from peermap.dataset import Dataset
-from peermap.disclosure import SuppressionRule, suppress_share
+from peermap.disclosure import (
+    VIEW_AUDIENCES,
+    Audience,
+    SuppressionRule,
+    ViewAudience,
+    suppress_share,
+)
 from peermap.getis_ord import gi_star
 from peermap.networks import DateLike, data_period, filter_sightings
 from peermap.schema import CONTEXTS, PLACE_KINDS
@@ -78,7 +84,6 @@ __all__ = [
 
 ExternalAssetError = _assets.ExternalAssetError
 
-Audience = Literal["public", "partnership"]
 LayerKey = Literal["authorities", "gi_star", "links", "relocations", "hotspots"]
 Measure = Literal["people_seen", "cross_border_share", "relocations_received"]
 LinkKind = Literal["sightings", "ties"]
@@ -128,8 +133,6 @@ VENUE_RADII: Final = (2.5, 4.0, 5.5, 7.5, 10.0)
 _VENUE_STEPS: Final = (1.0, 2.5, 5.0, 10.0)
 _SHARE_BREAKS: Final = (20.0, 40.0, 60.0, 80.0)
 
-#: Kinds of place never drawn on a public map: a private dwelling is a home.
-PRIVATE_PLACE_KINDS: Final = frozenset({"residential"})
 
 #: Relocation arrows whose count is written on the map (the largest); all have tooltips.
 MAX_RELOCATION_LABELS: Final = 30
@@ -863,6 +866,7 @@ class _Content:
 class _Prep:
     ds: Dataset
     audience: str
+    policy: Audience
     rule: SuppressionRule
     suppressing: bool
     since: DateLike
@@ -875,21 +879,12 @@ class _Prep:
 
     def count(self, value: Any) -> int | str:
         """Return what a count shows as for this audience."""
-        if not self.suppressing:
-            return int(value)
-        shown = self.rule.display(value)
-        return shown
+        return self.policy.count(value)
 
     def name(self, code: Any) -> str:
         if not isinstance(code, str):
             return "outside the boundaries"
         return self.authority_names.get(code, code)
-
-
-def _check_audience(audience: str) -> str:
-    if audience not in get_args(Audience):
-        raise ValueError(f"audience={audience!r}; expected 'public' or 'partnership'")
-    return audience
 
 
 def _period(
@@ -1125,7 +1120,8 @@ def _hotspots_layer(p: _Prep) -> _Layer:
     m = p.rule.min_count
     if p.suppressing:
         small = stats["people"] < m
-        private = places["kind"].reindex(stats.index).isin(PRIVATE_PLACE_KINDS) & ~small
+        hidden = p.policy.hidden_place_kinds
+        private = places["kind"].reindex(stats.index).isin(hidden) & ~small
         if small.any():
             notes.append(f"Not shown: {_n(int(small.sum()), 'venue')} with under {m} young people")
         if private.any():
@@ -1491,16 +1487,13 @@ def _prepare(
     gi_permutations: int,
     gi_cold_spots: bool,
 ) -> _Content:
-    _check_audience(audience)
+    policy = Audience.of(
+        audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="map"
+    )
     if not isinstance(ds, Dataset):
         raise TypeError(f"make_map needs a peermap.Dataset, got {type(ds).__name__}")
-    suppressing = audience == "public"
-    if not suppressing and (min_count is not None or round_to is not None):
-        raise ValueError(
-            "min_count and round_to apply to public maps; a partnership map shows exact "
-            "counts (use audience='public' for a suppressed map)"
-        )
-    rule = SuppressionRule.from_settings(min_count=min_count, round_to=round_to)
+    suppressing = not policy.exact
+    rule = policy.rule or SuppressionRule.from_settings()
     if choropleth is not None and choropleth not in get_args(Measure):
         raise ValueError(
             f"choropleth={choropleth!r}; expected one of {', '.join(get_args(Measure))} or None"
@@ -1595,6 +1588,7 @@ def _prepare(
     prep = _Prep(
         ds=ds,
         audience=audience,
+        policy=policy,
         rule=rule,
         suppressing=suppressing,
         since=since,
@@ -1641,17 +1635,9 @@ def _prepare(
         subtitle.append(f"Data {_date_text(period[0])} to {_date_text(period[1])}")
     if min_reliability != "unverified":
         subtitle.append(f"{min_reliability} or better")
-    if suppressing:
-        subtitle.append("Public map: aggregates only")
-        banner = None
-        rule_text = "Public map. " + rule.describe()
-    else:
-        subtitle.append("Partnership map: exact counts")
-        banner = (
-            "PARTNERSHIP ONLY – pseudonymised personal data: do not share outside the "
-            "information-sharing agreement"
-        )
-        rule_text = "Partnership map: exact counts. Not for publication."
+    subtitle.append(policy.heading("map"))
+    banner = policy.banner
+    rule_text = policy.notice("map")
     if row is not None:
         n_people = prep.count(len(row["people"]))
         bits = [
@@ -1793,7 +1779,7 @@ def _config(content: _Content, tables: Mapping[str, Any]) -> dict[str, Any]:
 def make_map(
     ds: Dataset,
     *,
-    audience: Audience = "public",
+    audience: ViewAudience = "public",
     layers: Sequence[str] | None = None,
     tiles: str | None = "OpenStreetMap",
     min_count: int | None = None,
@@ -1987,7 +1973,7 @@ def plot_static(
     ds: Dataset,
     path: str | os.PathLike[str] | None = None,
     *,
-    audience: Audience = "public",
+    audience: ViewAudience = "public",
     layers: Sequence[str] | None = None,
     min_count: int | None = None,
     round_to: int | None = None,

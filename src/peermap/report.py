@@ -46,16 +46,15 @@ import pandas as pd
 
 from peermap._io import write_text_atomic
 from peermap.dataset import Dataset
-from peermap.disclosure import SuppressionRule, suppress_share
+from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike, data_period
 
 __all__ = ["AUDIENCES", "FORMATS", "build_report", "report_format", "write_report"]
 
-Audience = Literal["public", "partnership"]
 Format = Literal["html", "markdown"]
 
-#: Who a report is for.
-AUDIENCES: tuple[str, ...] = ("public", "partnership")
+#: Who a report is for (see :class:`peermap.disclosure.Audience`).
+AUDIENCES: tuple[str, ...] = VIEW_AUDIENCES
 #: File suffix -> report format.
 FORMATS: dict[str, Format] = {
     ".html": "html",
@@ -64,11 +63,6 @@ FORMATS: dict[str, Format] = {
     ".markdown": "markdown",
 }
 
-_PARTNERSHIP_BANNER = (
-    "PARTNERSHIP ONLY – pseudonymised personal data: do not share outside the "
-    "information-sharing agreement"
-)
-_PRIVATE_KINDS = frozenset({"residential"})
 
 Step = Callable[[str], None]
 
@@ -130,36 +124,31 @@ class _Section:
 class _Context:
     ds: Dataset
     audience: Audience
-    rule: SuppressionRule | None
     names: dict[str, str]
     filters: dict[str, Any]
     top: int
 
     @property
+    def rule(self) -> SuppressionRule | None:
+        return self.audience.rule
+
+    @property
     def public(self) -> bool:
-        return self.rule is not None
+        return not self.audience.exact
 
     def count(self, value: Any) -> str:
         """Show a count of young people or records as this audience may see it."""
-        if pd.isna(value):
-            return "z"
-        if self.rule is None:
-            return f"{int(value):,}"
-        shown = self.rule.display(int(value))
+        shown = self.audience.count(value)
         return f"{shown:,}" if isinstance(shown, int) else shown
 
     def share(self, part: Any, whole: Any) -> str:
         """Show a share in percent as this audience may see it."""
-        if pd.isna(part) or pd.isna(whole) or int(whole) == 0:
-            return "z"
-        if self.rule is None:
-            return f"{100.0 * int(part) / int(whole):.0f}%"
-        shown = suppress_share(int(part), int(whole), rule=self.rule)
+        shown = self.audience.share(part, whole)
         return f"{shown}%" if isinstance(shown, int | float) else str(shown)
 
     def listed(self, people: Any) -> bool:
         """Whether a row about this many young people may be listed."""
-        return self.rule is None or int(people) >= self.rule.min_count
+        return self.audience.listed(people)
 
     def name(self, code: Any) -> str:
         if code is None or (isinstance(code, float) and pd.isna(code)):
@@ -362,7 +351,7 @@ def _hotspots(c: _Context) -> _Section:
     )
     if not c.public:
         section.paragraphs.append(_WHY_TEXT)
-    private = table["kind"].isin(_PRIVATE_KINDS) if c.public else pd.Series(False, table.index)
+    private = table["kind"].isin(c.audience.hidden_place_kinds)
     small = pd.Series([not c.listed(n) for n in table["people"]], index=table.index, dtype=bool)
     listed = table[~private & ~small]
     shown = listed.head(c.top)
@@ -692,7 +681,7 @@ def _table_md(table: _Table) -> str:
 class _Document:
     title: str
     banner: str
-    audience: Audience
+    audience: str
     sections: list[_Section]
     footer: list[str]
 
@@ -754,7 +743,7 @@ def build_report(
     ds: Dataset,
     *,
     fmt: Format = "html",
-    audience: Audience = "public",
+    audience: ViewAudience = "public",
     title: str | None = None,
     top: int = 10,
     since: DateLike = None,
@@ -808,17 +797,8 @@ def build_report(
     """
     if fmt not in ("html", "markdown"):
         raise ValueError(f"fmt={fmt!r}; expected 'html' or 'markdown'")
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience={audience!r}; expected 'public' or 'partnership'")
-    if audience == "partnership" and (min_count is not None or round_to is not None):
-        raise ValueError(
-            "a partnership report shows exact counts: min_count/round_to apply to public "
-            "reports only"
-        )
-    rule = (
-        SuppressionRule.from_settings(min_count=min_count, round_to=round_to)
-        if audience == "public"
-        else None
+    policy = Audience.of(
+        audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
     names: dict[str, str] = {}
     if ds.boundaries is not None:
@@ -831,7 +811,7 @@ def build_report(
         "until": until,
         "min_reliability": min_reliability,
     }
-    c = _Context(ds, audience, rule, names, filters, top)
+    c = _Context(ds, policy, names, filters, top)
     note = step or (lambda name: None)
     sections = [_overview(c)]
     note("contexts")
@@ -848,14 +828,9 @@ def build_report(
         sections.append(quality)
     if map_html is not None or map_link is not None:
         sections.append(_map_section(map_html if fmt == "html" else None, map_link, c.public))
-    if rule is not None:
-        banner = (
-            "Public report: aggregates only. "
-            + rule.describe()
-            + " No young person is named; private homes are not shown."
-        )
-    else:
-        banner = _PARTNERSHIP_BANNER
+    banner = policy.banner or (
+        policy.notice("report") + " No young person is named; private homes are not shown."
+    )
     footer = []
     attribution = "" if ds.boundaries is None else str(ds.boundaries.attrs.get("attribution", ""))
     if attribution:
@@ -877,7 +852,7 @@ def write_report(
     ds: Dataset,
     path: str | os.PathLike[str],
     *,
-    audience: Audience = "public",
+    audience: ViewAudience = "public",
     map_path: str | os.PathLike[str] | None = None,
     embed_map: bool = True,
     tiles: str | None = None,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal, cast, get_args
+from typing import TYPE_CHECKING, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ import pandas as pd
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
 from peermap.diagrams import TIE_COLOURS, ContextLike, context_subset
-from peermap.disclosure import SuppressionRule
+from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike
 from peermap.schema import CONTEXTS, TIE_KINDS
 
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
 __all__ = ["CONTEXT_COLOURS", "RELOCATION_COLOURS", "timeline", "timeline_table"]
-
-Audience = Literal["public", "partnership"]
 
 #: Colour of each abuse context: Paul Tol's colour-blind-safe "muted" scheme, pale grey
 #: for ``other``.
@@ -195,7 +193,7 @@ def timeline_table(
     contexts_table: pd.DataFrame | None = None,
     authority: str | None = None,
     freq: str = "MS",
-    audience: Audience = "public",
+    audience: ViewAudience = "public",
     min_count: int | None = None,
     round_to: int | None = None,
     since: DateLike = None,
@@ -249,13 +247,9 @@ def timeline_table(
     ValueError
         For an unknown context or authority, both given, or an unknown audience.
     """
-    if audience not in get_args(Audience):
-        raise ValueError(f"audience={audience!r}; expected 'public' or 'partnership'")
-    if audience == "partnership" and (min_count is not None or round_to is not None):
-        raise ValueError(
-            "min_count and round_to apply to public output; partnership output is exact"
-        )
-    rule = SuppressionRule.from_settings(min_count=min_count, round_to=round_to)
+    policy = Audience.of(
+        audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="timeline"
+    )
     sub, label, area = _select(
         ds,
         context=context,
@@ -287,7 +281,7 @@ def timeline_table(
                 "title": label,
                 "freq": freq,
                 "audience": audience,
-                "rule": rule if audience == "public" else None,
+                "rule": policy.rule,
                 "trend": None,
             }
         )
@@ -342,8 +336,7 @@ def timeline_table(
             else 0
         )
         trend = (int(recent), int(before))
-        if audience == "public":
-            trend = (rule.display(trend[0]), rule.display(trend[1]))
+        trend = (policy.count(trend[0]), policy.count(trend[1]))
 
     table = pd.concat(
         {"people": people, "sightings": sightings, "ties": ties, "relocations": relocations},
@@ -351,10 +344,10 @@ def timeline_table(
     )
     table.columns = columns
     table.index.name = "period"
-    if audience == "public":
+    if not policy.exact:
         shown = table.astype(object)
         for col in table.columns:
-            shown[col] = [rule.display(int(v)) for v in table[col]]
+            shown[col] = [policy.count(int(v)) for v in table[col]]
         table = shown
     table.attrs.update(
         {
@@ -363,7 +356,7 @@ def timeline_table(
             "title": label,
             "freq": freq,
             "audience": audience,
-            "rule": rule if audience == "public" else None,
+            "rule": policy.rule,
             "trend": trend,
         }
     )
@@ -413,7 +406,7 @@ def timeline(
     contexts_table: pd.DataFrame | None = None,
     authority: str | None = None,
     freq: str = "MS",
-    audience: Audience = "public",
+    audience: ViewAudience = "public",
     min_count: int | None = None,
     round_to: int | None = None,
     since: DateLike = None,
@@ -479,8 +472,9 @@ def timeline(
         until=until,
         min_reliability=min_reliability,
     )
-    public = audience == "public"
     rule: SuppressionRule | None = table.attrs["rule"]
+    policy = Audience("partnership", None) if rule is None else Audience("public", rule)
+    public = not policy.exact
     selected = table.attrs["title"]
     fig = MplFigure(figsize=figsize, dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
@@ -489,10 +483,9 @@ def timeline(
         title = "Timeline" + (f": {selected}" if selected else ": all records")
     fig.suptitle(title, x=0.01, ha="left", fontsize=14, fontweight="bold")
     footer = (
-        f"Public figure. {rule.describe()} Withheld segments are not drawn."
-        if rule is not None
-        else "PARTNERSHIP ONLY – pseudonymised personal data: do not share outside the "
-        "information-sharing agreement. Exact counts."
+        f"{policy.banner}. Exact counts."
+        if policy.banner
+        else policy.notice("figure") + " Withheld segments are not drawn."
     )
     fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5)
     if table.empty:
@@ -597,7 +590,7 @@ def timeline(
     if min_reliability != "unverified":
         bits.append(f"{min_reliability} or better")
     bits.append(_trend(table))
-    bits.append("Public figure: aggregates only" if public else "Partnership figure")
+    bits.append(policy.heading("figure"))
     axes[0].set_title(" · ".join(b for b in bits if b), fontsize=9, loc="left")
     return _finish(fig, path)
 
