@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
+from peermap.disclosure import PACKAGE_AUDIENCES, VIEW_AUDIENCES, Audience
 from peermap.exceptions import (
     BoundaryError,
     CRSError,
@@ -358,7 +359,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     map_.add_argument(
         "--audience",
-        choices=("public", "partnership"),
+        choices=VIEW_AUDIENCES,
         default="public",
         help="public: aggregates, small counts suppressed (default); partnership: exact",
     )
@@ -401,7 +402,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--audience",
-        choices=("public", "partnership"),
+        choices=VIEW_AUDIENCES,
         default="public",
         help="public: aggregates, small counts suppressed (default); partnership: exact",
     )
@@ -441,7 +442,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--audience",
-        choices=("partnership", "aggregate"),
+        choices=PACKAGE_AUDIENCES,
         help="package: record level for the partnership, or aggregate (required for .gpkg)",
     )
     export.add_argument("--producer", metavar="CODE", help="GSS code of your authority")
@@ -690,10 +691,9 @@ def _print_notes(notes: Sequence[str]) -> None:
 
 
 def _partnership_warning() -> str:
-    return (
-        "PARTNERSHIP ONLY: pseudonymised personal data; do not share outside the "
-        "information-sharing agreement"
-    )
+    banner = Audience.of("partnership").banner_ascii
+    assert banner is not None
+    return banner
 
 
 def _names(ds: Dataset) -> dict[str, str]:

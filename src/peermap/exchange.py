@@ -58,7 +58,13 @@ from pyproj import CRS
 from peermap import settings
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
-from peermap.disclosure import SuppressionRule, suppress
+from peermap.disclosure import (
+    PACKAGE_AUDIENCES,
+    Audience,
+    PackageAudience,
+    SuppressionRule,
+    suppress,
+)
 from peermap.exceptions import IntegrityError, KeyMaterialError, ValidationError
 from peermap.merging import (
     PROVENANCE,
@@ -89,9 +95,9 @@ __all__ = [
     "write_package",
 ]
 
-Audience = Literal["partnership", "aggregate"]
-#: Who a package is for: record level within the partnership, or aggregate beyond it.
-AUDIENCES: tuple[str, ...] = ("partnership", "aggregate")
+#: Who a package is for: record level within the partnership, or aggregate beyond it
+#: (see :class:`peermap.disclosure.Audience`).
+AUDIENCES: tuple[str, ...] = PACKAGE_AUDIENCES
 #: Value of the ``format`` metadata key of every package.
 FORMAT = "peermap-package"
 #: Label from which the MAC key is derived: ``HMAC-SHA256(partnership key, MAC_LABEL)``.
@@ -698,8 +704,10 @@ def _shown_columns(shown: pd.Series, hidden: pd.Series) -> tuple[pd.Series, pd.S
     )
 
 
-def _aggregate_layers(ds: Dataset) -> tuple[list[tuple[_Layer, pa.Table]], str]:
-    flows, auth = aggregate_tables(ds)
+def _aggregate_layers(
+    ds: Dataset, suppression: SuppressionRule | None = None
+) -> tuple[list[tuple[_Layer, pa.Table]], str]:
+    flows, auth = aggregate_tables(ds, rule=suppression)
     layout = _aggregate_layout()
     s = flows.attrs["suppression"]
     rule = f"min_count={s['min_count']};round_to={s['round_to']};marker={s['marker']}"
@@ -767,7 +775,7 @@ def write_package(
     *,
     key: KeyLike | None,
     producer: str,
-    audience: Audience,
+    audience: PackageAudience,
     allow: Iterable[str] = (),
     period: tuple[Any, Any] | None = None,
     verify: bool = True,
@@ -821,8 +829,7 @@ def write_package(
     target = Path(path)
     if target.suffix.lower() != ".gpkg":
         raise ValueError(f"{target}: a GeoPackage's file name ends in .gpkg")
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience={audience!r}; expected one of {', '.join(AUDIENCES)}")
+    policy = Audience.of(audience, allowed=AUDIENCES, what="package")
     code = _gss(producer, "producer")
     secret = None if key is None else load_key(key)
     if secret is None and audience == "partnership":
@@ -846,7 +853,7 @@ def write_package(
     else:
         if list(allow):
             raise ValueError("an aggregate package holds no record columns: allow= does not apply")
-        layers, suppression = _aggregate_layers(ds)
+        layers, suppression = _aggregate_layers(ds, policy.rule)
         extras, withheld = {}, []
     meta: dict[str, str] = {
         "format": FORMAT,
