@@ -243,7 +243,9 @@ def contexts(
         are split by their consensus (two linked nodes stay together when they share a
         community in more than half the runs), so the contexts do not hang on one
         seed, and ``stability`` says in what share of the runs each context came out.
-        1 or less: one run, no consensus, ``stability`` is ``NaN``.
+        The first split of each large component, the costliest, is made once (with
+        ``seed``) and shared by the runs; they differ in every split below it. 1 or
+        less: one run, no consensus, ``stability`` is ``NaN``.
     backend : str, optional
         Where the community method runs: ``"igraph"`` (Leiden in C, the default through
         :data:`peermap.settings.graph_backend`), ``"networkx"`` (Louvain, each
@@ -302,11 +304,23 @@ def contexts(
     whole = [c for c in components if small(c)]
     large = [c for c in components if not small(c)]
 
+    # The first split of a large component (the costliest: the whole component) is
+    # made once, with ``seed``; the runs differ in every split below it.
+    first_split = _graph_backends.leiden(name, graph, resolution=resolution, seed=seed)
+    first_parts: list[npt.NDArray[np.int64]] = []
+    for component in large:
+        label = first_split(component)
+        if not len(label) or int(label.max()) == 0:
+            first_parts.append(component)
+            continue
+        order = np.argsort(label, kind="stable")
+        first_parts.extend(np.split(component[order], np.flatnonzero(np.diff(label[order])) + 1))
+
     def partition(run_seed: int) -> list[npt.NDArray[np.int64]]:
         split = _graph_backends.leiden(name, graph, resolution=resolution, seed=run_seed)
         parts: list[npt.NDArray[np.int64]] = []
-        for component in large:
-            parts.extend(_split(split, component, small))
+        for component in first_parts:
+            parts.extend(_split(split, np.sort(component), small))
         return parts
 
     if stability_runs > 1 and large:
