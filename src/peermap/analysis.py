@@ -275,7 +275,8 @@ def contexts(
           :data:`SERIOUS_CONTEXTS` plus exploiter ties): every sighting of the
           context's young people in the window, wherever it was;
           ``outside_sightings``: how many of those were at places not in ``places``.
-        * ``n_relocated``, ``first_date``, ``last_date``.
+        * ``n_relocated``; ``first_date`` and ``last_date``: the first and last record
+          at the context's places (own or shared) or between its young people.
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
           (one-sided), ``concern``, ``stability`` (share of the runs in which a context
@@ -593,8 +594,6 @@ def _context_table(
         .reindex(index=range(n_ctx), columns=list(CONTEXTS), fill_value=0)
     )
     outside = frame[~frame["own"]].groupby("ctx").size().reindex(range(n_ctx), fill_value=0)
-    s_first = frame.groupby("ctx")["date"].min()
-    s_last = frame.groupby("ctx")["date"].max()
     # Places shared: not the context's own, where two or more of its people were seen.
     seen = frame[~frame["own"]][["ctx", "place", "person"]].drop_duplicates()
     n_seen = seen.groupby(["ctx", "place"]).size()
@@ -631,6 +630,10 @@ def _context_table(
     ].to_numpy(dtype=np.int64)
     at_ctx_place = frame["own"].to_numpy(dtype=bool) | np.isin(pair_key, shared_key)
     linked = frame[at_ctx_place]
+    # Active: from the first to the last record at the context's places or between its
+    # young people (their records elsewhere are counted, not dated).
+    s_first = linked.groupby("ctx")["date"].min()
+    s_last = linked.groupby("ctx")["date"].max()
     # A tie across authorities is one link: its evidence is the member on the side with
     # fewer of the context's young people (the visitor), not both.
     members_at = (
