@@ -263,13 +263,15 @@ def contexts(
           were seen, so a place shows with every context that uses it.
         * ``n_people``, ``n_places``, ``n_authorities``, ``spans_authorities``.
         * ``reach``: ``single``; ``neighbours``; ``distant`` (at least
-          :data:`DISTANT_MIN_PEOPLE` young people, and :data:`DISTANT_MIN_SHARE` of
-          those whose links cross authorities, link authorities that do not border each
-          other: a county-lines pattern); ``unknown`` without boundaries. A link is a
+          :data:`DISTANT_MIN_PEOPLE` young people link the same two authorities that
+          do not border each other, and they are at least :data:`DISTANT_MIN_SHARE` of
+          its young people whose links cross authorities: a county-lines pattern, not
+          scattered visits); ``unknown`` without boundaries. A link is a
           member seen at one of the context's places (own or shared) in another
           authority than their home, or a tie between members homed apart.
           ``max_distance_km``: the longest link, between authority centroids;
-          ``distant_people``: young people with a link between non-neighbours.
+          ``distant_people``: the most young people linking one pair of authorities
+          that do not border each other.
         * ``n_ties``, ``exploiter_ties`` (ties between members), one column of
           sightings per abuse context and ``serious`` (sightings in
           :data:`SERIOUS_CONTEXTS` plus exploiter ties): every sighting of the
@@ -475,11 +477,11 @@ def _stability(
     return result
 
 
-#: A context is ``distant`` when at least this many of its young people have a link
-#: between authorities that do not border each other ...
+#: A context is ``distant`` when at least this many of its young people link the same
+#: two authorities that do not border each other (independent evidence of one route) ...
 DISTANT_MIN_PEOPLE = 2
 #: ... and they are at least this share of its young people whose links cross authorities.
-DISTANT_MIN_SHARE = 0.5
+DISTANT_MIN_SHARE = 0.2
 
 
 def _reach_of(
@@ -522,8 +524,15 @@ def _reach_of(
     unknown = per["known"].all()
     far_km_s = per["km"].max()
     people_crossing = per["person"].nunique()
-    far_people = crossing[crossing["known"] & ~crossing["neighbour"]].groupby("ctx")["person"]
-    n_far = far_people.nunique()
+    far = crossing[crossing["known"] & ~crossing["neighbour"]]
+    lo = np.where(
+        far["a"].to_numpy(dtype=object) < far["b"].to_numpy(dtype=object), far["a"], far["b"]
+    )
+    hi = np.where(
+        far["a"].to_numpy(dtype=object) < far["b"].to_numpy(dtype=object), far["b"], far["a"]
+    )
+    per_pair = far.assign(lo=lo, hi=hi).groupby(["ctx", "lo", "hi"])["person"].nunique()
+    n_far = per_pair.groupby(level=0).max() if len(per_pair) else pd.Series(dtype=int)
     for ctx in people_crossing.index:
         i = int(ctx)
         if not unknown[ctx]:
