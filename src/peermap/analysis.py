@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal, NamedTuple
 
 import geopandas as gpd
-import igraph as ig  # type: ignore[import-untyped]
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
@@ -410,8 +409,10 @@ def _consensus(
     share = (label[:, uu] == label[:, vv]).mean(axis=0) if len(uu) else np.zeros(0)
     keep = share > CONSENSUS_SHARE
     n_nodes = label.shape[1]
-    kept = ig.Graph(n=n_nodes, edges=list(zip(uu[keep].tolist(), vv[keep].tolist(), strict=True)))
-    group = np.asarray(kept.connected_components().membership, dtype=np.int64)
+    kept = _graph_backends.build("igraph", n_nodes, uu[keep], vv[keep])
+    group = np.full(n_nodes, -1, dtype=np.int64)
+    for j, component in enumerate(_graph_backends.components("igraph", kept)):
+        group[component] = j
     sizes = np.bincount(group[taking], minlength=int(group.max()) + 1 if n_nodes else 0)
     # Nodes left alone join the neighbour they were most often with.
     alone = taking & (sizes[group] == 1)
@@ -1381,9 +1382,10 @@ def _venue_score(
     )
     # Young people in exploiter ties seen at a venue: one more kind of harm, judged
     # against the share of all young people seen anywhere who are in one.
-    exploited_weight = _exploited(ds, ties)[wide.person]
+    per_person = _exploited(ds, ties)
+    exploited_weight = per_person[wide.person]
     seen_people = np.unique(wide.person)
-    usual = float(_exploited(ds, ties)[seen_people].mean()) if len(seen_people) else 0.0
+    usual = float(per_person[seen_people].mean()) if len(seen_people) else 0.0
     x_obs = np.bincount(place, weights=exploited_weight, minlength=n_places)
     x_exp = np.bincount(place, minlength=n_places) * usual
     x_spread = (
@@ -1426,21 +1428,12 @@ def _venue_score(
             "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
             "harm": (result.observed[:, :-1] * named).sum(axis=1),
             "expected": (result.expected[:, :-1] * named).sum(axis=1),
-            "excess_ratio": _ratio(result.observed[:, :-1], result.expected[:, :-1], named),
+            "excess_ratio": result.ratio(np.column_stack([named, np.zeros(n_places, bool)])),
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
             "concern": result.score * ranking.reach_factor(reach),
         }
     )
-
-
-def _ratio(
-    observed: npt.NDArray[np.float64], expected: npt.NDArray[np.float64], kinds: npt.NDArray[Any]
-) -> npt.NDArray[np.float64]:
-    o, e = (observed * kinds).sum(axis=1), (expected * kinds).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result: npt.NDArray[np.float64] = np.where(e > 0, o / e, np.where(o > 0, np.inf, 0.0))
-    return result
 
 
 _PLACE_WORDS = {
