@@ -188,6 +188,44 @@ def test_distant_needs_more_than_one_young_person() -> None:
     assert row["distant_people"] == 3 and row["reach"] == "distant"
 
 
+def test_a_group_seen_together_far_from_home_is_distant() -> None:
+    # Four young people homed in A1 share a den at home and are seen together at a flat
+    # in A6 (not a neighbour of A1) that belongs to a larger group homed there. The flat
+    # is a shared place of the A1 group, and the group's reach comes from being there.
+    people = [(f"a{i}", A1) for i in range(4)] + [(f"b{i}", A6) for i in range(8)]
+    places = [("den", "residential", A1), ("flat", "residential", A6)]
+    sightings = [(f"a{i}", "den", "other", "reported") for i in range(4) for _ in range(3)]
+    sightings += [(f"b{i}", "flat", "other", "reported") for i in range(8) for _ in range(3)]
+    sightings += [(f"a{i}", "flat", "cce", "reported") for i in range(3)]
+    ties = [(f"a{i}", f"a{i + 1}", "associate", "reported") for i in range(3)]
+    ties += [(f"b{i}", f"b{i + 1}", "associate", "reported") for i in range(7)]
+    table = peermap.contexts(_dataset(people, places, sightings, ties), max_people=6)
+    row = table[table["people"].map(lambda p: "a0" in p)].iloc[0]
+    assert set(row["people"]) == {"a0", "a1", "a2", "a3"} and "flat" in row["shared_places"]
+    assert row["reach"] == "distant" and row["distant_people"] == 3
+    assert A6 in row["authorities"] and row["spans_authorities"]
+
+
+def _crowd_with_a_route(far_context: str) -> peermap.Dataset:
+    """Twelve young people homed in A1 crossing to a park in A2 (a neighbour); two of them
+    also seen at a flat in A6 (not a neighbour) with ``far_context`` records."""
+    people = [(f"c{i:02d}", A1) for i in range(12)]
+    places = [("park", "park", A2), ("flat", "residential", A6)]
+    sightings = [(pid, "park", "other", "reported") for pid, _ in people]
+    sightings += [(f"c{i:02d}", "flat", far_context, "reported") for i in range(2)]
+    ties = [(people[i][0], people[i + 1][0], "associate", "reported") for i in range(11)]
+    return _dataset(people, places, sightings, ties)
+
+
+def test_a_few_on_an_exploitation_route_make_a_crowd_distant() -> None:
+    # Two of twelve is under the share that stops scattered visits from reading as a
+    # county line; CCE records at the far end make it one all the same.
+    route = peermap.contexts(_crowd_with_a_route("cce"), stability_runs=1).iloc[0]
+    assert route["distant_people"] == 2 and route["reach"] == "distant"
+    visits = peermap.contexts(_crowd_with_a_route("other"), stability_runs=1).iloc[0]
+    assert visits["distant_people"] == 2 and visits["reach"] == "neighbours"
+
+
 def test_context_counts_every_sighting_of_its_people() -> None:
     ds = _two_groups(3)
     table = peermap.contexts(ds, stability_runs=1)

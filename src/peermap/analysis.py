@@ -260,12 +260,16 @@ def contexts(
           context's own places (each place is in one context's ``places``);
           ``shared_places`` lists other places where two or more of its young people
           were seen, so a place shows with every context that uses it.
+          ``authorities``: the young people's home authorities and those of the
+          context's places, own and shared.
         * ``n_people``, ``n_places``, ``n_authorities``, ``spans_authorities``.
         * ``reach``: ``single``; ``neighbours``; ``distant`` (at least
           :data:`DISTANT_MIN_PEOPLE` young people link the same two authorities that
-          do not border each other, and they are at least :data:`DISTANT_MIN_SHARE` of
-          its young people whose links cross authorities: a county-lines pattern, not
-          scattered visits); ``unknown`` without boundaries. A link is a
+          do not border each other, and either they are at least
+          :data:`DISTANT_MIN_SHARE` of its young people whose links cross authorities,
+          or at least :data:`DISTANT_MIN_PEOPLE` of them link that pair by exploitation
+          records (CSE, CCE or missing episodes at the far end, exploiter ties): a
+          county-lines pattern, not scattered visits); ``unknown`` without boundaries. A link is a
           member seen at one of the context's places (own or shared) in another
           authority than their home, or a tie between members homed apart.
           ``max_distance_km``: the longest link, between authority centroids;
@@ -481,14 +485,20 @@ def _stability(
 #: A context is ``distant`` when at least this many of its young people link the same
 #: two authorities that do not border each other (independent evidence of one route) ...
 DISTANT_MIN_PEOPLE = 2
-#: ... and they are at least this share of its young people whose links cross authorities.
+#: ... and they are at least this share of its young people whose links cross authorities,
+#: or at least DISTANT_MIN_PEOPLE of them link that pair by exploitation records
+#: (:data:`EXPLOITATION_CONTEXTS` at the far end, or exploiter ties).
 DISTANT_MIN_SHARE = 0.2
+#: Records that make a distant route an exploitation route: a county-lines pattern even
+#: when the route's young people are few among a large context's visitors elsewhere.
+EXPLOITATION_CONTEXTS: tuple[str, ...] = ("cse", "cce", "missing_episode")
 
 
 def _reach_of(
     links: pd.DataFrame, n_contexts: int, graph: nx.Graph | None
 ) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Classify each context's reach from its links (``ctx``, ``person``, ``a``, ``b``).
+    """Classify each context's reach from its links (``ctx``, ``person``, ``a``, ``b``,
+    ``exploitation``).
 
     Returns the reach labels, the longest link in km and the young people with a
     link between non-neighbours, per context.
@@ -532,8 +542,12 @@ def _reach_of(
     hi = np.where(
         far["a"].to_numpy(dtype=object) < far["b"].to_numpy(dtype=object), far["b"], far["a"]
     )
-    per_pair = far.assign(lo=lo, hi=hi).groupby(["ctx", "lo", "hi"])["person"].nunique()
+    far = far.assign(lo=lo, hi=hi)
+    per_pair = far.groupby(["ctx", "lo", "hi"])["person"].nunique()
     n_far = per_pair.groupby(level=0).max() if len(per_pair) else pd.Series(dtype=int)
+    exploited = far[far["exploitation"].astype(bool)]
+    per_pair_x = exploited.groupby(["ctx", "lo", "hi"])["person"].nunique()
+    n_far_x = per_pair_x.groupby(level=0).max() if len(per_pair_x) else pd.Series(dtype=int)
     for ctx in people_crossing.index:
         i = int(ctx)
         if not unknown[ctx]:
@@ -544,7 +558,8 @@ def _reach_of(
         k = int(n_far.get(ctx, 0))
         distant_people[i] = k
         share = k / max(int(people_crossing[ctx]), 1)
-        distant = k >= DISTANT_MIN_PEOPLE and share >= DISTANT_MIN_SHARE
+        exploited_route = int(n_far_x.get(ctx, 0)) >= DISTANT_MIN_PEOPLE
+        distant = k >= DISTANT_MIN_PEOPLE and (share >= DISTANT_MIN_SHARE or exploited_route)
         reach[i] = "distant" if distant else "neighbours"
     return reach, far_km, distant_people
 
@@ -664,6 +679,7 @@ def _context_table(
                     "person": linked["person"].to_numpy(),
                     "a": homes[linked["person"].to_numpy()],
                     "b": auths[linked["place"].to_numpy()],
+                    "exploitation": linked["context"].isin(EXPLOITATION_CONTEXTS).to_numpy(),
                 }
             ),
             pd.DataFrame(
@@ -672,6 +688,7 @@ def _context_table(
                     "person": visitor,
                     "a": homes[a_at[inside]],
                     "b": homes[b_at[inside]],
+                    "exploitation": (t_frame["kind"] == "exploiter").to_numpy(),
                 }
             ),
         ],
@@ -692,13 +709,16 @@ def _context_table(
     count_rows = s_counts.to_numpy(dtype=np.int64)
     for i, (people, places) in enumerate(kept):
         auths_i = {home_of[p] for p in people if p in home_of}
-        auths_i |= {auth_of[p] for p in places if p in auth_of}
+        auths_i |= {auth_of[p] for p in (*places, *shared.get(i, [])) if p in auth_of}
         authorities = sorted(auths_i)
         counts = dict(zip(CONTEXTS, count_rows[i].tolist(), strict=True))
         exploiter = int(n_exploit.get(i, 0))
         firsts = [d for d in (first_s.get(i), first_t.get(i)) if d is not None and not pd.isna(d)]
         lasts = [d for d in (last_s.get(i), last_t.get(i)) if d is not None and not pd.isna(d)]
-        single = len(authorities) <= 1
+        # Reach comes from the links (members at the context's places, own or shared,
+        # away from home; ties homed apart), so a group homed in one authority and seen
+        # together at a flat far away is not "single".
+        single = len(authorities) <= 1 and reach[i] == "single"
         rows.append(
             {
                 "people": people,
