@@ -497,10 +497,9 @@ EXPLOITATION_CONTEXTS: tuple[str, ...] = ("cse", "cce", "missing_episode")
 def _reach_of(
     links: pd.DataFrame, n_contexts: int, graph: nx.Graph | None
 ) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Classify each context's reach from its links (``ctx``, ``person``, ``a``, ``b``,
-    ``exploitation``).
+    """Classify each context's reach from its links.
 
-    Returns the reach labels, the longest link in km and the young people with a
+    ``links`` has columns ``ctx``, ``person``, ``a``, ``b`` and ``exploitation``. Returns the reach labels, the longest link in km and the young people with a
     link between non-neighbours, per context.
     """
     reach = ["single"] * n_contexts
