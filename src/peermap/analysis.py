@@ -499,7 +499,8 @@ def _reach_of(
 ) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Classify each context's reach from its links.
 
-    ``links`` has columns ``ctx``, ``person``, ``a``, ``b`` and ``exploitation``. Returns the reach labels, the longest link in km and the young people with a
+    ``links`` has columns ``ctx``, ``person``, ``a``, ``b`` and ``exploitation``.
+    Returns the reach labels, the longest link in km and the young people with a
     link between non-neighbours, per context.
     """
     reach = ["single"] * n_contexts
