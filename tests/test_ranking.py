@@ -17,7 +17,7 @@ import pytest
 from scipy.stats import chi2
 
 import peermap
-from peermap import ranking
+from peermap import analysis, ranking
 from peermap.analysis import context_graph
 
 # Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 3 and 5 only.
@@ -270,6 +270,25 @@ def test_contexts_are_connected_and_stability_is_a_share(planted) -> None:  # ty
     assert table["stability"].nunique() > 1  # a measure, not a constant
     assert table["concern"].is_monotonic_decreasing
     assert table["context_id"].tolist() == list(range(1, len(table) + 1))
+
+
+def test_stability_runs_are_independent_and_whole_components_always_come_out(
+    planted: tuple[peermap.Dataset, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds, _ = planted
+    table = peermap.contexts(ds, stability_runs=10)
+    # Shares of 10 independent runs: tenths, and some context of the top 30 is not
+    # found by every run (the runs differ from their first cut, not only below it).
+    tenths = table["stability"] * 10
+    assert np.allclose(tenths, tenths.round())
+    assert (table["stability"].head(30) < 1).any()
+    # Nothing to split (every component small enough): every context comes out always.
+    whole = peermap.contexts(ds, max_people=None, stability_runs=10)
+    assert (whole["stability"] == 1.0).all()
+    # Above the size where runs cost too much, one run unless asked: no stability.
+    monkeypatch.setattr(analysis, "STABILITY_AUTO_MAX_PEOPLE", 10)
+    assert peermap.contexts(ds)["stability"].isna().all()
+    assert peermap.contexts(ds, stability_runs=3)["stability"].notna().all()
 
 
 def test_trap_houses_lead_contexts_and_venues(planted) -> None:  # type: ignore[no-untyped-def]

@@ -119,8 +119,19 @@ def louvain(backend: str, graph: Any, *, resolution: float, seed: int) -> Partit
     return split_networkx
 
 
-def leiden(backend: str, graph: Any, *, resolution: float, seed: int) -> Partition:
+def leiden(
+    backend: str,
+    graph: Any,
+    *,
+    resolution: float,
+    seed: int,
+    n_iterations: int = 2,
+    subgraphs: dict[bytes, Any] | None = None,
+) -> Partition:
     """Return a function that labels a sorted array of nodes with connected communities.
+
+    ``subgraphs`` (from :func:`subgraphs`) holds induced subgraphs cut once for runs
+    with several seeds; other node sets are cut when asked.
 
     With ``"igraph"`` this is the Leiden method (Traag, Waltman and van Eck, 2019) on
     modularity (igraph's two iterations): unlike Louvain it never leaves a community
@@ -132,13 +143,17 @@ def leiden(backend: str, graph: Any, *, resolution: float, seed: int) -> Partiti
     if backend == "igraph":
 
         def split_igraph(nodes: IntArray) -> IntArray:
-            sub = graph.induced_subgraph(nodes.tolist())
+            sub = None
+            if subgraphs:
+                sub = subgraphs.get(np.asarray(nodes, dtype=np.int64).tobytes())
+            if sub is None:
+                sub = graph.induced_subgraph(nodes.tolist())
             with _seeded(seed):
                 clusters = sub.community_leiden(
                     objective_function="modularity",
                     weights="weight",
                     resolution=resolution,
-                    n_iterations=2,
+                    n_iterations=n_iterations,
                 )
             return np.asarray(clusters.membership, dtype=np.int64)
 
@@ -155,6 +170,19 @@ def leiden(backend: str, graph: Any, *, resolution: float, seed: int) -> Partiti
         return _labels(parts, nodes)
 
     return split_connected
+
+
+def subgraphs(backend: str, graph: Any, node_sets: Sequence[IntArray]) -> dict[bytes, Any]:
+    """Cut the induced subgraphs of sorted ``node_sets`` once, for :func:`leiden`.
+
+    Only igraph needs them cut (networkx takes a view); empty for other backends.
+    """
+    if backend != "igraph":
+        return {}
+    return {
+        np.asarray(nodes, dtype=np.int64).tobytes(): graph.induced_subgraph(nodes.tolist())
+        for nodes in node_sets
+    }
 
 
 def components(backend: str, graph: Any) -> list[IntArray]:

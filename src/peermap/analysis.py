@@ -17,6 +17,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import scipy.sparse
+import scipy.sparse.csgraph
 
 from peermap import _graph_backends, _lookup, ranking
 from peermap.dataset import Dataset
@@ -190,7 +192,7 @@ def contexts(
     resolution: float = 4.0,
     tie_weight: float = 0.3,
     seed: int = 0,
-    stability_runs: int = 10,
+    stability_runs: int | None = None,
     link_reliability: str = "unverified",
     backend: str | None = None,
 ) -> pd.DataFrame:
@@ -237,14 +239,16 @@ def contexts(
         Weight of ties relative to place links in the split.
     seed : int, default 0
         Seed for the community method.
-    stability_runs : int, default 10
-        Runs of the community method, with seeds drawn from ``seed``. Large components
-        are split by their consensus (two linked nodes stay together when they share a
-        community in more than half the runs), so the contexts do not hang on one
-        seed, and ``stability`` says in what share of the runs each context came out.
-        The first split of each large component, the costliest, is made once (with
-        ``seed``) and shared by the runs; they differ in every split below it. 1 or
-        less: one run, no consensus, ``stability`` is ``NaN``.
+    stability_runs : int, optional
+        Independent runs of the community method, with seeds drawn from ``seed``.
+        Large components are split by their consensus (two linked nodes stay together
+        when they share a community in more than half the runs), so the contexts do
+        not hang on one seed, and ``stability`` says in what share of the runs each
+        context came out. 1 or less: one run with ``seed``, no consensus,
+        ``stability`` is ``NaN``. By default :data:`STABILITY_RUNS` when the components
+        to split hold at most :data:`STABILITY_AUTO_MAX_PEOPLE` young people, else 1:
+        each run costs about as much as the whole call (about 1.5 s per run at London
+        scale, 50,000 young people), so at that scale ask for it.
     backend : str, optional
         Where the community method runs: ``"igraph"`` (Leiden in C, the default through
         :data:`peermap.settings.graph_backend`), ``"networkx"`` (Louvain, each
@@ -310,26 +314,25 @@ def contexts(
     whole = [c for c in components if small(c)]
     large = [c for c in components if not small(c)]
 
-    # The first split of a large component (the costliest: the whole component) is
-    # made once, with ``seed``; the runs differ in every split below it.
-    first_split = _graph_backends.leiden(name, graph, resolution=resolution, seed=seed)
-    first_parts: list[npt.NDArray[np.int64]] = []
-    for component in large:
-        label = first_split(component)
-        if not len(label) or int(label.max()) == 0:
-            first_parts.append(component)
-            continue
-        order = np.argsort(label, kind="stable")
-        first_parts.extend(np.split(component[order], np.flatnonzero(np.diff(label[order])) + 1))
+    n_split = sum(int((c < n_people).sum()) for c in large)
+    if stability_runs is None:
+        stability_runs = STABILITY_RUNS if n_split <= STABILITY_AUTO_MAX_PEOPLE else 1
+    # Each large component is cut out of the graph once, for every run.
+    subgraphs = _graph_backends.subgraphs(name, graph, large if stability_runs > 1 else [])
 
     def partition(run_seed: int) -> list[npt.NDArray[np.int64]]:
-        split = _graph_backends.leiden(name, graph, resolution=resolution, seed=run_seed)
+        split = _graph_backends.leiden(
+            name, graph, resolution=resolution, seed=run_seed, subgraphs=subgraphs
+        )
         parts: list[npt.NDArray[np.int64]] = []
-        for component in first_parts:
-            parts.extend(_split(split, np.sort(component), small))
+        for component in large:
+            parts.extend(_split(split, component, small))
         return parts
 
+    runs: list[npt.NDArray[np.int64]] = []
     if stability_runs > 1 and large:
+        # Independent runs: each splits every large component from the top with its
+        # own seed, so a context owes nothing to one seed's first cut.
         seeds = np.random.SeedSequence(seed).generate_state(stability_runs).tolist()
         runs = [_label(partition(int(s)), len(nodes)) for s in seeds]
         split_parts = []
@@ -340,12 +343,11 @@ def contexts(
                 first = runs[0][part]
                 split_parts.extend(part[first == j] for j in np.unique(first))
     else:
-        runs = []
         split_parts = partition(seed)
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
     table = _context_table(ds, groups, ties, sightings, min_people)
     if stability_runs > 1:
-        table["stability"] = _stability(table, ds, split_parts, runs)
+        table["stability"] = _stability(table, ds, split_parts, runs) if runs else 1.0
     else:
         table["stability"] = np.nan
     table["reasons"] = [_context_reasons(row) for row in table.itertuples(index=False)]
@@ -413,10 +415,10 @@ def _consensus(
     share = (label[:, uu] == label[:, vv]).mean(axis=0) if len(uu) else np.zeros(0)
     keep = share > CONSENSUS_SHARE
     n_nodes = label.shape[1]
-    kept = _graph_backends.build("igraph", n_nodes, uu[keep], vv[keep])
-    group = np.full(n_nodes, -1, dtype=np.int64)
-    for j, component in enumerate(_graph_backends.components("igraph", kept)):
-        group[component] = j
+    kept = scipy.sparse.coo_array(
+        (np.ones(int(keep.sum()), dtype=np.int8), (uu[keep], vv[keep])), shape=(n_nodes, n_nodes)
+    )
+    group = scipy.sparse.csgraph.connected_components(kept, directed=False)[1].astype(np.int64)
     sizes = np.bincount(group[taking], minlength=int(group.max()) + 1 if n_nodes else 0)
     # Nodes left alone join the neighbour they were most often with.
     alone = taking & (sizes[group] == 1)
@@ -436,6 +438,12 @@ def _consensus(
     parts = np.split(members[order], bounds) if len(members) else []
     return sorted((np.sort(p) for p in parts), key=lambda p: int(p.min()))
 
+
+#: Runs of the community method for the consensus and ``stability`` by default.
+STABILITY_RUNS = 10
+#: Above this many young people in components to split, ``contexts()`` makes one run
+#: unless ``stability_runs`` asks for more (the runs' cost grows with the graph).
+STABILITY_AUTO_MAX_PEOPLE = 20_000
 
 #: Jaccard similarity of young people from which a context counts as found again.
 STABILITY_JACCARD = 0.5
@@ -623,9 +631,14 @@ def _context_table(
     seen = frame[~frame["own"]][["ctx", "place", "person"]].drop_duplicates()
     n_seen = seen.groupby(["ctx", "place"]).size()
     shared_counts = n_seen[n_seen >= 2].reset_index()
-    shared: dict[int, list[str]] = {}
-    for ctx, place in zip(shared_counts["ctx"], shared_counts["place"], strict=True):
-        shared.setdefault(int(ctx), []).append(str(place_index[place]))
+    shared_ctx = shared_counts["ctx"].to_numpy(dtype=np.int64)
+    shared_names = place_ids[shared_counts["place"].to_numpy(dtype=np.int64)]
+    cuts = np.flatnonzero(np.diff(shared_ctx)) + 1  # grouped by ctx: runs of one ctx
+    shared: dict[int, list[str]] = {
+        int(run[0]): sorted(names.tolist())
+        for run, names in zip(np.split(shared_ctx, cuts), np.split(shared_names, cuts), strict=True)
+        if len(run)
+    }
     # Ties between members; exploiter ties touching members count in the score.
     a_at = people_index.get_indexer(pd.Index(ties["person_a"]))
     b_at = people_index.get_indexer(pd.Index(ties["person_b"]))
@@ -723,7 +736,7 @@ def _context_table(
             {
                 "people": people,
                 "places": places,
-                "shared_places": sorted(shared.get(i, [])),
+                "shared_places": shared.get(i, []),
                 "authorities": authorities,
                 "n_people": len(people),
                 "n_places": len(places),
