@@ -109,7 +109,7 @@ def _mac_key(key: PartnershipKey) -> bytes:
     # Domain separation: the MAC key is derived from the partnership key with a label no
     # other peermap derivation uses (pseudonyms hash identifiers without spaces; the
     # fingerprint uses "peermap key fingerprint v1").
-    return hmac.digest(key._secret, MAC_LABEL, "sha256")
+    return key.digest(MAC_LABEL)
 
 
 def mac(key: PartnershipKey, data: bytes) -> str:
