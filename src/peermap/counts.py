@@ -22,7 +22,7 @@ from peermap.boundaries import as_multipolygons
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, suppress
 from peermap.exceptions import ValidationError
-from peermap.networks import DateLike, filter_sightings, filter_ties
+from peermap.filters import DateLike, filter_sightings, filter_ties
 
 __all__ = ["AUTHORITY_COUNTS", "aggregate_tables", "authority_counts"]
 

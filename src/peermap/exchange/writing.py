@@ -47,8 +47,8 @@ from peermap.exchange.layout import (
     partnership_layout,
 )
 from peermap.exchange.reading import load, read_partnership
+from peermap.filters import data_period
 from peermap.merging import PROVENANCE, differences, with_provenance
-from peermap.networks import data_period
 from peermap.privacy import KeyLike, PartnershipKey, load_key
 from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
 
