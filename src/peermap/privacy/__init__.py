@@ -11,6 +11,11 @@ identifier, while anyone without the key can neither reverse nor recompute them.
 Pseudonymised data is still personal data (ICO guidance); pseudonymisation
 reduces risk, it does not make data anonymous.
 
+The package holds one concern per module, all re-exported here:
+:mod:`~peermap.privacy.keys` (partnership keys), :mod:`~peermap.privacy.pseudonyms`
+(pseudonyms) and :mod:`~peermap.privacy.identifiers` (finding direct identifiers).
+The small-count rule for published counts is :mod:`peermap.disclosure`.
+
 Key strings
 -----------
 A key is at least :data:`peermap.settings.min_key_bits` bits of random bytes,
@@ -44,13 +49,6 @@ characters, is the first 60 bits of ``HMAC-SHA256(key, "peermap key fingerprint
 v1")``. It is public: files carry it so that data pseudonymised with different
 keys is not silently joined. Because normalised identifiers never contain
 spaces, a fingerprint can never coincide with a pseudonym's HMAC input.
-
-Modules
--------
-The package holds one concern per submodule, all re-exported here:
-:mod:`~peermap.privacy.keys` (partnership keys), :mod:`~peermap.privacy.pseudonyms`
-(pseudonyms) and :mod:`~peermap.privacy.identifiers` (finding direct identifiers).
-The small-count rule for published counts is :mod:`peermap.disclosure`.
 """
 
 from __future__ import annotations
