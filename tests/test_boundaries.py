@@ -17,8 +17,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
-from peermap import BoundaryError, CRSError, PeermapWarning
-from peermap import boundaries as bnd
+from peermap import BoundaryError, CRSError, PeermapWarning, ons
 from peermap.boundaries import (
     DEMO_ATTRIBUTION,
     authority_graph,
@@ -697,7 +696,7 @@ class TestFetchOns:
         self, tmp_path: Path, lad_2013_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         opener = FakeOpener(lad_2013_path)
-        monkeypatch.setattr(bnd, "_open_url", opener)
+        monkeypatch.setattr(ons, "_open_url", opener)
         cache = tmp_path / "cache"
         path = fetch_ons("lad_2013_eng_topojson", cache_dir=cache)
         assert path == cache / "lad_2013_eng_topojson.topojson"
@@ -714,8 +713,8 @@ class TestFetchOns:
     def test_default_cache_is_the_user_cache_folder(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(bnd.platformdirs, "user_cache_dir", lambda app: str(tmp_path / app))
-        monkeypatch.setattr(bnd, "_open_url", FakeOpener(lad13_like_geojson(tmp_path / "s", 361)))
+        monkeypatch.setattr(ons.platformdirs, "user_cache_dir", lambda app: str(tmp_path / app))
+        monkeypatch.setattr(ons, "_open_url", FakeOpener(lad13_like_geojson(tmp_path / "s", 361)))
         path = fetch_ons("lad_2024_buc")
         assert path == tmp_path / "peermap" / "boundaries" / "lad_2024_buc.geojson"
         assert load_boundaries(path).attrs["vintage"] == 2024
@@ -724,7 +723,7 @@ class TestFetchOns:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         served = lad13_like_geojson(tmp_path / "short.geojson", 5)
-        monkeypatch.setattr(bnd, "_open_url", FakeOpener(served))
+        monkeypatch.setattr(ons, "_open_url", FakeOpener(served))
         cache = tmp_path / "cache"
         with pytest.raises(BoundaryError, match="5 features, expected 361"):
             fetch_ons("lad_2024_buc", cache_dir=cache)
@@ -736,7 +735,7 @@ class TestFetchOns:
         served = write_geojson_text(
             tmp_path / "cols.geojson", [({"name": "A"}, g) for g in lonlat_squares(1)]
         )
-        monkeypatch.setattr(bnd, "_open_url", FakeOpener(served))
+        monkeypatch.setattr(ons, "_open_url", FakeOpener(served))
         with pytest.raises(BoundaryError, match="lacks column"):
             fetch_ons("lad_2024_buc", cache_dir=tmp_path / "cache")
 
@@ -745,13 +744,13 @@ class TestFetchOns:
     ) -> None:
         served = tmp_path / "err.json"
         served.write_text('{"error": {"code": 400, "message": "Invalid URL"}}', encoding="utf-8")
-        monkeypatch.setattr(bnd, "_open_url", FakeOpener(served))
+        monkeypatch.setattr(ons, "_open_url", FakeOpener(served))
         with pytest.raises(BoundaryError, match="server answered with an error"):
             fetch_ons("lad_2024_buc", cache_dir=tmp_path / "cache")
 
     def test_offline(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         opener = FakeOpener(error=urllib.error.URLError("no network"))
-        monkeypatch.setattr(bnd, "_open_url", opener)
+        monkeypatch.setattr(ons, "_open_url", opener)
         cache = tmp_path / "cache"
         with pytest.raises(ConnectionError, match="Are you online"):
             fetch_ons("lad_2024_buc", cache_dir=cache)
@@ -761,10 +760,10 @@ class TestFetchOns:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         served = lad13_like_geojson(tmp_path / "s.geojson", 361)
-        manifest = bnd._manifest()
+        manifest = ons._manifest()
         manifest["lad_2024_buc"]["sha256"] = "0" * 64
-        monkeypatch.setattr(bnd, "_manifest", lambda: manifest)
-        monkeypatch.setattr(bnd, "_open_url", FakeOpener(served))
+        monkeypatch.setattr(ons, "_manifest", lambda: manifest)
+        monkeypatch.setattr(ons, "_open_url", FakeOpener(served))
         with pytest.raises(BoundaryError, match="sha256"):
             fetch_ons("lad_2024_buc", cache_dir=tmp_path / "cache")
 
@@ -776,7 +775,7 @@ class TestFetchOns:
             seen.append(url)
             return served.open("rb")
 
-        monkeypatch.setattr(bnd, "_open_url", opener)
+        monkeypatch.setattr(ons, "_open_url", opener)
         fetch_ons("lad_2024_buc", cache_dir=tmp_path / "c", url="https://mirror.example/lad.json")
         assert seen == ["https://mirror.example/lad.json"]
 

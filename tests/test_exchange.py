@@ -39,6 +39,7 @@ from peermap.exchange import (
     to_graphml,
     write_package,
 )
+from peermap.exchange.layout import aggregate_layout, partnership_layout
 from peermap.merging import PROVENANCE, datasets_equal, differences, with_provenance
 
 KEY_HEX = "5a" * 32
@@ -938,10 +939,10 @@ def _doc_columns() -> dict[str, list[str]]:
 
 def test_the_doc_lists_every_layer_column_in_order() -> None:
     documented = _doc_columns()
-    for name, layer in exchange._partnership_layout().items():
+    for name, layer in partnership_layout().items():
         expected = list(layer.names) + (["geom"] if layer.geometry else [])
         assert documented[name] == expected, name
-    assert documented["flows"] == list(exchange._aggregate_layout()["flows"].names)
+    assert documented["flows"] == list(aggregate_layout()["flows"].names)
 
 
 def test_the_doc_lists_every_metadata_key() -> None:

@@ -306,6 +306,13 @@ class TestKeySecrecy:
         assert load_key(RAW) != RAW  # a key is not equal to its bytes
         assert len({load_key(RAW), load_key(RAW_HEX), load_key(OTHER_RAW)}) == 2
 
+    def test_digest_is_hmac_sha256_keyed_with_the_secret(self) -> None:
+        key = load_key(RAW)
+        assert key.digest(b"peermap") == hmac.digest(RAW, b"peermap", "sha256")
+        fingerprint_input = b"peermap key fingerprint v1"
+        body = base64.b32encode(key.digest(fingerprint_input)[:10]).decode().lower()[:12]
+        assert key.fingerprint == f"pmk1-{body[:4]}-{body[4:8]}-{body[8:]}"
+
     def test_error_messages_never_contain_the_key(self, tmp_path: Path) -> None:
         secret_like = "key:" + RAW_HEX  # a would-be key that is neither hex nor base64
         path = tmp_path / "partnership.key"

@@ -16,6 +16,7 @@ from peermap.boundaries import (
     load_boundaries,
     ons_datasets,
 )
+from peermap.counts import aggregate_tables, authority_counts
 from peermap.data_quality import QualityProfile, quality
 from peermap.dataset import Dataset
 from peermap.diagrams import DiagramInfo, PeerDiagram, peer_diagram
@@ -31,7 +32,6 @@ from peermap.exceptions import (
 )
 from peermap.exchange import (
     AggregatePackage,
-    aggregate_tables,
     read_aggregate,
     read_package,
     to_geojson,
@@ -96,6 +96,7 @@ __all__ = [
     "__version__",
     "aggregate_tables",
     "assign_authorities",
+    "authority_counts",
     "authority_graph",
     "boundary_attribution",
     "contexts",

@@ -50,7 +50,8 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
-from peermap.boundaries import _metric_boundaries, _name_key, _strip_affixes
+from peermap.authority_names import name_key, strip_affixes
+from peermap.boundaries import metric_boundaries
 from peermap.exceptions import CRSError, PeermapWarning
 
 __all__ = [
@@ -98,7 +99,7 @@ def _sorted_boundaries(
     boundaries: gpd.GeoDataFrame,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Codes, names and geometries (EPSG:27700) of the boundaries, sorted by code."""
-    gdf = _metric_boundaries(boundaries, "assign_authorities")
+    gdf = metric_boundaries(boundaries, "assign_authorities")
     codes = gdf["code"].astype(str).to_numpy(dtype=object)
     order = np.argsort(codes.astype(str), kind="stable")
     geoms = np.asarray(gdf.geometry.values, dtype=object)[order]
@@ -323,8 +324,8 @@ def _lookup(boundaries: gpd.GeoDataFrame) -> tuple[dict[str, str], dict[str, set
     by_code = {code.strip().upper(): code for code in codes}
     by_name: dict[str, set[str]] = {}
     for code, name in zip(codes, names, strict=True):
-        key = _name_key(name)
-        for variant in {key, _strip_affixes(key)}:
+        key = name_key(name)
+        for variant in {key, strip_affixes(key)}:
             if variant:
                 by_name.setdefault(variant, set()).add(code)
     return by_code, by_name
@@ -348,8 +349,8 @@ def _resolve_one(
     text = value.strip()
     if text.upper() in by_code:
         return by_code[text.upper()], None
-    key = _name_key(text)
-    for variant in (key, _strip_affixes(key)):
+    key = name_key(text)
+    for variant in (key, strip_affixes(key)):
         found = by_name.get(variant)
         if found and len(found) == 1:
             return next(iter(found)), None
@@ -368,7 +369,7 @@ def _resolve_one(
         vintage = attrs.get("vintage")
         in_what = f"the {vintage} boundaries" if vintage else "these boundaries"
         return None, f"code '{text}' is not in {in_what}{note}"
-    stripped = _strip_affixes(key)
+    stripped = strip_affixes(key)
     # Names containing the reference as whole words first ("Hull" -> "Kingston upon Hull"),
     # then names that are spelled alike ("Camdn" -> "Camden").
     pattern = re.compile(rf"(^| ){re.escape(stripped)}( |$)") if stripped else None

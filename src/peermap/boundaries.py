@@ -1,4 +1,4 @@
-"""Local-authority boundaries: reading, repairing, neighbours and official downloads.
+"""Local-authority boundaries: reading, repairing, attribution and neighbours.
 
 The functions here turn whatever boundary file an analyst has into one shape
 that the rest of peermap relies on: a :class:`geopandas.GeoDataFrame` with
@@ -30,37 +30,34 @@ Metadata travels in :attr:`GeoDataFrame.attrs`:
     coordinates fit longitude/latitude.
 ``code_column``, ``name_column``
     The source columns the codes and names came from.
+
+Official ONS downloads (:func:`fetch_ons`, :func:`ons_datasets`) live in
+:mod:`peermap.ons` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
 import os
 import re
-import tempfile
-import unicodedata
-import urllib.error
-import urllib.request
 import warnings
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import platformdirs
 import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from peermap import settings
+from peermap.authority_names import DERIVED_CODE_PREFIX, derive_codes, derived_code
 from peermap.exceptions import BoundaryError, CRSError, PeermapWarning
+from peermap.ons import fetch_ons, ons_datasets
 
 __all__ = [
     "DEFAULT_SNAP_M",
@@ -98,10 +95,6 @@ DEMO_ATTRIBUTION: Final = (
     "Fictional demonstration boundaries made for peermap: not real places, no real data."
 )
 
-DERIVED_CODE_PREFIX: Final = "Z"
-"""First letter of codes derived from names: not a GSS prefix (real codes start with
-E, W, S, N, K, J, L or M, and the demo region uses X), so they cannot collide."""
-
 _GSS_RE: Final = re.compile(r"^[A-Z][0-9]{8}$")
 _ONS_COLUMN_RE: Final = re.compile(r"^(?P<entity>[A-Za-z]+?)(?P<yy>[0-9]{2})(?P<kind>CD|NM)$", re.I)
 # When several ONS code columns are unique, the finest administrative level is the area itself.
@@ -114,109 +107,6 @@ _YEAR_IN_NAME_RE: Final = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9]{2})(?![0-9
 _DATA = "data"
 _BOUNDARY_DATA = "boundaries"
 _DEMO_FILE = "demo_region.geojson"
-_MANIFEST_FILE = "ons_manifest.json"
-
-
-# --------------------------------------------------------------------------- names
-
-
-def _name_key(value: str) -> str:
-    """Normalise a place name for matching.
-
-    Lower case, accents and apostrophes removed, ``&`` read as ``and``, any other
-    punctuation as a space, ``saint`` as ``st``, whitespace collapsed.
-    """
-    text = unicodedata.normalize("NFKD", str(value))
-    text = re.sub(r"['’‘`]", "", text)
-    text = text.encode("ascii", "ignore").decode("ascii").lower().replace("&", " and ")
-    tokens = re.sub(r"[^a-z0-9]+", " ", text).split()
-    return " ".join("st" if token == "saint" else token for token in tokens)
-
-
-_PREFIXES: Final = (
-    "the ",
-    "london borough of ",
-    "royal borough of ",
-    "metropolitan borough of ",
-    "city and county of the ",
-    "city and county of ",
-    "borough of ",
-    "city of ",
-    "county of ",
-    "district of ",
-    "county ",
-)
-_SUFFIXES: Final = (
-    " metropolitan borough council",
-    " metropolitan district council",
-    " london borough council",
-    " borough council",
-    " district council",
-    " city council",
-    " county council",
-    " unitary authority",
-    " corporation",
-    " council",
-    " city of",
-    " county of",
-)
-# Stripping must not turn "City of London" into "london" (which usually means Greater London).
-_DO_NOT_STRIP_TO: Final = frozenset({"london"})
-
-
-def _strip_affixes(key: str) -> str:
-    """Remove council-style prefixes and suffixes from a :func:`_name_key`."""
-    previous = None
-    while previous != key:
-        previous = key
-        # Suffixes first: "City of London Council" -> "city of london", which then stays.
-        for suffix in _SUFFIXES:
-            rest = key[: -len(suffix)]
-            if key.endswith(suffix) and rest and rest not in _DO_NOT_STRIP_TO:
-                key = rest
-        for prefix in _PREFIXES:
-            rest = key[len(prefix) :]
-            if key.startswith(prefix) and rest and rest not in _DO_NOT_STRIP_TO:
-                key = rest
-    return key
-
-
-def derived_code(name: str) -> str:
-    """Return the stable, non-official code peermap derives from an authority name.
-
-    The code is GSS-shaped (a letter and eight digits) so that it fits wherever a
-    code is expected, but starts with ``Z``, which no GSS code does, so it can
-    never be mistaken for, or collide with, an official code. It depends only on
-    the name (case, accents, punctuation and ``&``/``and`` ignored), so the same
-    authority gets the same code from every names-only file.
-
-    Parameters
-    ----------
-    name : str
-        Authority name, e.g. ``"Buckinghamshire"``.
-
-    Returns
-    -------
-    str
-        For example ``"Z12345678"``.
-    """
-    digest = hashlib.sha256(_name_key(name).encode("utf-8")).digest()
-    return f"{DERIVED_CODE_PREFIX}{int.from_bytes(digest[:8], 'big') % 10**8:08d}"
-
-
-def _derive_codes(names: Sequence[str]) -> list[str]:
-    """Derive codes for a file's names, keeping them unique if two names hash alike."""
-    codes = [derived_code(name) for name in names]
-    seen: dict[str, str] = {}
-    # Resolve the (rare) hash collisions deterministically, in name order.
-    for i in sorted(range(len(names)), key=lambda j: _name_key(names[j])):
-        key = _name_key(names[i])
-        code = codes[i]
-        while code in seen and seen[code] != key:
-            code = f"{DERIVED_CODE_PREFIX}{(int(code[1:]) + 1) % 10**8:08d}"
-        seen[code] = key
-        codes[i] = code
-    return codes
 
 
 # --------------------------------------------------------------------------- attribution
@@ -694,7 +584,7 @@ def load_boundaries(
                 f"{source_name}: {int(names.isna().sum())} features have no name, and without "
                 "codes every area needs one"
             )
-        codes = pd.Series(_derive_codes(list(names)), index=gdf.index, dtype=object)
+        codes = pd.Series(derive_codes(list(names)), index=gdf.index, dtype=object)
         warnings.warn(
             f"{source_name} has names ({name_col}) but no codes: peermap derived stable, "
             f"non-official codes from the names ({DERIVED_CODE_PREFIX} followed by eight digits, "
@@ -843,10 +733,31 @@ def demo_boundaries() -> gpd.GeoDataFrame:
     return gdf
 
 
+def as_multipolygons(boundaries: gpd.GeoDataFrame) -> np.ndarray:
+    """Return the boundary geometries with every Polygon made a one-part MultiPolygon.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Boundaries (Polygons or MultiPolygons).
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries (object array), all MultiPolygons, in row order.
+    """
+    geoms = np.asarray(boundaries.geometry.values, dtype=object)
+    single = shapely.get_type_id(geoms) == 3
+    if single.any():
+        geoms = geoms.copy()
+        geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
+    return geoms
+
+
 # --------------------------------------------------------------------------- graph
 
 
-def _metric_boundaries(boundaries: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+def metric_boundaries(boundaries: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     """Check a boundaries frame has code/name/geometry and return it in EPSG:27700."""
     if not isinstance(boundaries, gpd.GeoDataFrame):
         raise TypeError(f"{what} needs a GeoDataFrame from load_boundaries, got {type(boundaries)}")
@@ -896,7 +807,7 @@ def authority_graph(boundaries: gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNA
     """
     if not np.isfinite(snap_m) or snap_m < 0:
         raise ValueError(f"snap_m must be a non-negative number of metres, got {snap_m!r}")
-    gdf = _metric_boundaries(boundaries, "authority_graph")
+    gdf = metric_boundaries(boundaries, "authority_graph")
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     codes = gdf["code"].astype(str).to_numpy()
     names = gdf["name"].astype(str).to_numpy()
@@ -943,169 +854,3 @@ def authority_graph(boundaries: gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNA
                 codes[i], codes[j], distance_m=float(d), shared_border_m=float(round(s, 1))
             )
     return graph
-
-
-# --------------------------------------------------------------------------- ONS downloads
-
-
-def _manifest() -> dict[str, dict[str, Any]]:
-    text = _package_file(_MANIFEST_FILE).read_text(encoding="utf-8")
-    datasets: dict[str, dict[str, Any]] = json.loads(text)["datasets"]
-    return datasets
-
-
-def ons_datasets() -> pd.DataFrame:
-    """List the official boundary datasets :func:`fetch_ons` knows.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per dataset, indexed by the name to pass to :func:`fetch_ons`, with
-        its title, vintage, resolution, coverage, expected feature count, code and
-        name columns, and URL.
-    """
-    rows = _manifest()
-    columns = [
-        "title",
-        "vintage",
-        "resolution",
-        "coverage",
-        "features",
-        "code_column",
-        "name_column",
-        "publisher",
-        "url",
-    ]
-    frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame.index.name = "name"
-    return frame[[c for c in columns if c in frame.columns]]
-
-
-def _cache_root(cache_dir: str | os.PathLike[str] | None) -> Path:
-    if cache_dir is not None:
-        return Path(cache_dir)
-    return Path(platformdirs.user_cache_dir("peermap")) / _BOUNDARY_DATA
-
-
-def _open_url(url: str, timeout: float) -> IO[bytes]:
-    """Open ``url`` for reading (the one network call; tests replace it)."""
-    request = urllib.request.Request(url, headers={"User-Agent": "peermap (python urllib)"})
-    response: IO[bytes] = urllib.request.urlopen(request, timeout=timeout)
-    return response
-
-
-def _verify_download(path: Path, name: str, entry: dict[str, Any]) -> None:
-    """Check a downloaded file against its manifest entry; raise BoundaryError if it fails."""
-    expected_sha = entry.get("sha256")
-    if expected_sha:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != expected_sha:
-            raise BoundaryError(
-                f"{name}: downloaded file's sha256 {digest.hexdigest()} is not the expected "
-                f"{expected_sha}"
-            )
-    head = path.read_bytes()[:2048].lstrip()
-    if head.startswith(b"{") and b'"error"' in head[:200]:
-        raise BoundaryError(f"{name}: the server answered with an error: {head[:300]!r}")
-    try:
-        info = pyogrio.read_info(path, layer=entry.get("layer"))
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise BoundaryError(f"{name}: the downloaded file is not readable: {exc}") from exc
-    fields = {str(f).upper() for f in info["fields"]}
-    wanted = [c for c in (entry.get("code_column"), entry.get("name_column")) if c]
-    absent = [c for c in wanted if c.upper() not in fields]
-    if absent:
-        raise BoundaryError(
-            f"{name}: the downloaded file lacks column(s) {absent}; it has {sorted(fields)}"
-        )
-    features = int(info["features"])
-    expected = entry.get("features")
-    if (expected is not None and features != int(expected)) or features <= 0:
-        raise BoundaryError(
-            f"{name}: the downloaded file has {features} features, expected "
-            f"{expected if expected is not None else 'some'} (truncated download, or the "
-            "service changed?)"
-        )
-
-
-def fetch_ons(
-    name: str,
-    *,
-    cache_dir: str | os.PathLike[str] | None = None,
-    force: bool = False,
-    url: str | None = None,
-    timeout: float = 120.0,
-) -> Path:
-    """Download an official ONS boundary dataset (once) and return its cached path.
-
-    The file is downloaded to a temporary file in the cache folder, verified
-    against the manifest (sha256 where known; otherwise it must open, have the
-    expected code and name columns and exactly the expected number of features)
-    and only then renamed into place, so the cache never holds a partial or
-    unverified file. Pass the result to :func:`load_boundaries`.
-
-    Parameters
-    ----------
-    name : str
-        Dataset name from :func:`ons_datasets`, e.g. ``"lad_2024_buc"``.
-    cache_dir : str or os.PathLike, optional
-        Folder for the cache; default ``platformdirs.user_cache_dir("peermap")/boundaries``.
-    force : bool, default False
-        Download again even when the file is already cached.
-    url : str, optional
-        Download from here instead of the manifest's URL (a mirror, or a service ONS
-        has renamed); the file is verified against the manifest all the same.
-    timeout : float, default 120
-        Seconds to wait for the server.
-
-    Returns
-    -------
-    pathlib.Path
-        Path of the verified file in the cache.
-
-    Raises
-    ------
-    ValueError
-        Unknown dataset name.
-    ConnectionError
-        The download failed (offline, server error).
-    peermap.BoundaryError
-        The downloaded file failed verification; nothing is cached.
-    """
-    datasets = _manifest()
-    if name not in datasets:
-        close = difflib.get_close_matches(name, list(datasets), n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ValueError(
-            f"unknown ONS dataset {name!r}.{hint} Known datasets: {', '.join(sorted(datasets))}"
-        )
-    entry = datasets[name]
-    folder = _cache_root(cache_dir)
-    target = folder / f"{name}{entry.get('suffix', '.geojson')}"
-    if target.is_file() and not force:
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    source_url = url or str(entry["url"])
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=target.suffix, dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            try:
-                response = _open_url(source_url, timeout)
-                with response:
-                    for block in iter(lambda: response.read(1 << 20), b""):
-                        out.write(block)
-            except (urllib.error.URLError, OSError) as exc:
-                raise ConnectionError(
-                    f"could not download {name} from {source_url}: {exc}. Are you online? "
-                    "You can also download it in a browser and pass the file to "
-                    "load_boundaries."
-                ) from exc
-        _verify_download(tmp, name, entry)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target

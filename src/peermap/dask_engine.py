@@ -45,7 +45,7 @@ from peermap.analysis import (
 )
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
-from peermap.networks import DateLike, _select_sightings, filter_ties
+from peermap.filters import DateLike, filter_ties, select_sightings
 from peermap.ranking import HARM_KINDS
 
 if TYPE_CHECKING:
@@ -569,7 +569,7 @@ def sighting_flows(
 
     codes = _Codes.of(ds)
     kept = sightings.map_partitions(
-        _select_sightings, since, until, min_reliability, meta=sightings._meta
+        select_sightings, since, until, min_reliability, meta=sightings._meta
     )
     coded = kept.map_partitions(
         _flow_codes, _shared(codes), meta=_flow_codes(sightings._meta, _meta_codes())
@@ -625,7 +625,7 @@ def hotspots(
     _graph_backends.resolve(backend)
     codes = _Codes.of(ds, authorities=False)
     kept = sightings.map_partitions(
-        _select_sightings, since, until, min_reliability, meta=sightings._meta
+        select_sightings, since, until, min_reliability, meta=sightings._meta
     )
     coded = kept.map_partitions(
         _hotspot_codes, _shared(codes), meta=_hotspot_codes(sightings._meta, _meta_codes())

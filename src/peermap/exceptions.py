@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from peermap.validation import ValidationReport
+    from peermap._problems import ValidationReport
 
 __all__ = [
     "BoundaryError",

@@ -38,27 +38,31 @@ graph: :func:`place_graph` raises ``ValueError`` if they do.
 :func:`graph_to_gdfs` and :func:`graph_from_gdfs` convert any of these graphs to a pair
 of GeoDataFrames (nodes indexed by id; edges indexed by ``u``, ``v`` and, for
 multigraphs, ``key``) and back, exactly.
+
+The filters every output shares (:func:`filter_ties`, :func:`filter_sightings`,
+:func:`data_period`) live in :mod:`peermap.filters` and the conversions in
+:mod:`peermap.graph_frames`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import shapely
 
 from peermap import settings
 from peermap.dataset import Dataset
+from peermap.filters import DateLike, data_period, filter_sightings, filter_ties
+from peermap.graph_frames import graph_from_gdfs, graph_to_gdfs
 from peermap.schema import RELIABILITIES, RELIABILITY_RANK
 
 __all__ = [
+    "DateLike",
     "copresence_graph",
     "data_period",
     "filter_sightings",
@@ -68,160 +72,6 @@ __all__ = [
     "peer_graph",
     "place_graph",
 ]
-
-DateLike = str | dt.date | pd.Timestamp | None
-
-
-def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc
-
-
-def _min_rank(min_reliability: str) -> int:
-    if min_reliability not in RELIABILITY_RANK:
-        raise ValueError(
-            f"min_reliability={min_reliability!r}; expected one of {', '.join(RELIABILITIES)}"
-        )
-    return RELIABILITY_RANK[min_reliability]
-
-
-def _reliable(frame: pd.DataFrame, min_reliability: str) -> pd.Series:
-    rank = _min_rank(min_reliability)
-    codes = frame["reliability"].map(RELIABILITY_RANK).astype(float)
-    return codes >= rank
-
-
-def filter_ties(
-    ds: Dataset,
-    *,
-    since: DateLike = None,
-    until: DateLike = None,
-    min_reliability: str = "unverified",
-) -> pd.DataFrame:
-    """Return the ties active in a time window with at least a given reliability.
-
-    A tie is active from ``first_seen`` to ``last_seen`` (or to ``first_seen`` when no
-    ``last_seen`` is recorded); it is kept when that span overlaps ``[since, until]``.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    since, until : date or str, optional
-        Window bounds, inclusive.
-    min_reliability : str, default "unverified"
-        Weakest grade kept: ``"confirmed"``, ``"corroborated"``, ``"reported"`` or
-        ``"unverified"`` (everything).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The ties kept, with their original index.
-    """
-    ties = ds.ties
-    keep = _reliable(ties, min_reliability)
-    start, end = _timestamp(since, "since"), _timestamp(until, "until")
-    last = ties["last_seen"].fillna(ties["first_seen"])
-    if start is not None:
-        keep &= last >= start
-    if end is not None:
-        keep &= ties["first_seen"] <= end
-    return ties[keep]
-
-
-def filter_sightings(
-    ds: Dataset,
-    *,
-    since: DateLike = None,
-    until: DateLike = None,
-    min_reliability: str = "unverified",
-) -> pd.DataFrame:
-    """Return the sightings dated within ``[since, until]`` with at least a given reliability.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    since, until : date or str, optional
-        Window bounds, inclusive.
-    min_reliability : str, default "unverified"
-        Weakest grade kept.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The sightings kept, with their original index.
-    """
-    return _select_sightings(ds.sightings, since, until, min_reliability)
-
-
-def _select_sightings(
-    sightings: pd.DataFrame, since: DateLike, until: DateLike, min_reliability: str
-) -> pd.DataFrame:
-    """Filter a sightings frame (the whole table, or one dask partition of it)."""
-    keep = _reliable(sightings, min_reliability)
-    start, end = _timestamp(since, "since"), _timestamp(until, "until")
-    if start is not None:
-        keep &= sightings["date"] >= start
-    if end is not None:
-        keep &= sightings["date"] <= end
-    return sightings[keep]
-
-
-def data_period(
-    ds: Dataset,
-    *,
-    since: DateLike = None,
-    until: DateLike = None,
-    min_reliability: str = "unverified",
-) -> tuple[dt.date | None, dt.date | None]:
-    """Return the first and last date the records cover, within a filter.
-
-    One definition for every output that states a data period (maps, diagrams,
-    reports, exchange packages): the ties kept by :func:`filter_ties` (from
-    ``first_seen`` to ``last_seen``, or ``first_seen`` alone), the sightings kept by
-    :func:`filter_sightings` and the relocations dated in the window, clamped to
-    ``[since, until]``.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    since, until : date or str, optional
-        Window bounds, inclusive.
-    min_reliability : str, default "unverified"
-        Weakest grade of tie and sighting kept.
-
-    Returns
-    -------
-    tuple of (datetime.date or None)
-        ``(first, last)``; ``(None, None)`` when nothing is dated.
-    """
-    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-    sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    start, end = _timestamp(since, "since"), _timestamp(until, "until")
-    moves = ds.relocations["date"]
-    if start is not None:
-        moves = moves[moves >= start]
-    if end is not None:
-        moves = moves[moves <= end]
-    firsts = pd.concat([ties["first_seen"], sightings["date"], moves]).dropna()
-    lasts = pd.concat(
-        [ties["last_seen"].fillna(ties["first_seen"]), sightings["date"], moves]
-    ).dropna()
-    if firsts.empty:
-        return None, None
-    first, last = pd.Timestamp(firsts.min()), pd.Timestamp(lasts.max())
-    if start is not None:
-        first = max(first, start)
-    if end is not None:
-        last = min(last, end)
-    return first.date(), last.date()
-
 
 # Building the graphs
 # -------------------
@@ -889,139 +739,3 @@ def _copresent_pairs(s: pd.DataFrame, window_days: int) -> _Copresence | None:
         firsts=stamps[np.minimum.reduceat(later, starts)].tolist(),
         lasts=stamps[np.maximum.reduceat(later, starts)].tolist(),
     )
-
-
-# --------------------------------------------------------------------------- conversions
-
-
-def graph_to_gdfs(graph: nx.Graph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Convert a peermap graph to node and edge GeoDataFrames.
-
-    Parameters
-    ----------
-    graph : networkx.Graph or networkx.MultiGraph
-        A graph from :func:`peer_graph`, :func:`place_graph` or
-        :func:`copresence_graph` (or any graph with the same conventions).
-
-    Returns
-    -------
-    nodes : geopandas.GeoDataFrame
-        Indexed by node key (``node``); one column per attribute; point geometry for
-        nodes with ``x`` and ``y`` (places), empty geometry otherwise (people have no
-        location).
-    edges : geopandas.GeoDataFrame
-        Indexed by ``u``, ``v`` (and ``key`` for multigraphs); one column per attribute;
-        a line between the two ends where both have a location.
-
-    Notes
-    -----
-    Graph attributes travel in ``nodes.attrs["graph"]``; :func:`graph_from_gdfs`
-    restores them. The conversion is exact: ``graph_from_gdfs(*graph_to_gdfs(G))``
-    has the same nodes, edges, keys and attributes as ``G``.
-    """
-    crs = graph.graph.get("crs", settings.metric_crs)
-    node_keys = list(graph.nodes)
-    node_rows = [graph.nodes[n] for n in node_keys]
-    # dtype=object keeps every value as the Python object it was (ints stay ints).
-    nodes = pd.DataFrame(
-        node_rows, index=pd.Index(node_keys, name="node", dtype=object), dtype=object
-    )
-    xy = {n: (a.get("x"), a.get("y")) for n, a in zip(node_keys, node_rows, strict=True)}
-    node_geoms = [
-        shapely.Point(x, y) if x is not None and y is not None else None
-        for x, y in (xy[n] for n in node_keys)
-    ]
-    nodes_gdf = gpd.GeoDataFrame(
-        nodes, geometry=gpd.GeoSeries(node_geoms, index=nodes.index, crs=crs)
-    )
-    nodes_gdf.attrs["graph"] = dict(graph.graph)
-    nodes_gdf.attrs["multigraph"] = graph.is_multigraph()
-    nodes_gdf.attrs["directed"] = graph.is_directed()
-    nodes_gdf.attrs["columns"] = {n: sorted(a) for n, a in zip(node_keys, node_rows, strict=True)}
-    if graph.is_multigraph():
-        triples = list(graph.edges(keys=True, data=True))
-        index = (
-            pd.MultiIndex.from_tuples(
-                [(u, v, k) for u, v, k, _ in triples] or [], names=["u", "v", "key"]
-            )
-            if triples
-            else pd.MultiIndex.from_arrays([[], [], []], names=["u", "v", "key"])
-        )
-        rows = [d for _, _, _, d in triples]
-        ends = [(u, v) for u, v, _, _ in triples]
-    else:
-        pairs = list(graph.edges(data=True))
-        index = (
-            pd.MultiIndex.from_tuples([(u, v) for u, v, _ in pairs], names=["u", "v"])
-            if pairs
-            else pd.MultiIndex.from_arrays([[], []], names=["u", "v"])
-        )
-        rows = [d for _, _, d in pairs]
-        ends = [(u, v) for u, v, _ in pairs]
-    edges = pd.DataFrame(rows, index=index, dtype=object)
-    edge_geoms: list[shapely.LineString | None] = []
-    for u, v in ends:
-        (x0, y0), (x1, y1) = xy[u], xy[v]
-        if None in (x0, y0, x1, y1):
-            edge_geoms.append(None)
-        else:
-            edge_geoms.append(shapely.LineString([(x0, y0), (x1, y1)]))
-    edges_gdf = gpd.GeoDataFrame(edges, geometry=gpd.GeoSeries(edge_geoms, index=index, crs=crs))
-    edges_gdf.attrs["columns"] = [sorted(d) for d in rows]
-    return nodes_gdf, edges_gdf
-
-
-def graph_from_gdfs(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> nx.Graph:
-    """Rebuild a graph from the GeoDataFrames of :func:`graph_to_gdfs`.
-
-    Parameters
-    ----------
-    nodes : geopandas.GeoDataFrame
-        Nodes indexed by key.
-    edges : geopandas.GeoDataFrame
-        Edges indexed by ``u``, ``v`` (and ``key``).
-
-    Returns
-    -------
-    networkx.Graph or networkx.MultiGraph
-        The graph, with the attributes each node and edge had (geometry is derived, so
-        it is not stored as an attribute).
-    """
-    multigraph = nodes.attrs.get("multigraph", edges.index.nlevels == 3)
-    graph: nx.Graph = nx.MultiGraph() if multigraph else nx.Graph()
-    graph.graph.update(nodes.attrs.get("graph", {}))
-    node_columns: dict[Hashable, list[str]] | None = nodes.attrs.get("columns")
-    attr_cols = [c for c in nodes.columns if c != nodes.geometry.name]
-    for key, row in zip(nodes.index, nodes[attr_cols].itertuples(index=False), strict=True):
-        values = dict(zip(attr_cols, row, strict=True))
-        keep = node_columns.get(key) if node_columns is not None else None
-        attrs = {c: values[c] for c in (keep if keep is not None else attr_cols) if c in values}
-        if keep is None:
-            attrs = {c: v for c, v in attrs.items() if not _is_missing(v)}
-        graph.add_node(key, **attrs)
-    edge_columns: list[list[str]] | None = edges.attrs.get("columns")
-    attr_cols = [c for c in edges.columns if c != edges.geometry.name]
-    for i, (idx, row) in enumerate(
-        zip(edges.index, edges[attr_cols].itertuples(index=False), strict=True)
-    ):
-        values = dict(zip(attr_cols, row, strict=True))
-        keep = edge_columns[i] if edge_columns is not None else None
-        attrs = {c: values[c] for c in (keep if keep is not None else attr_cols) if c in values}
-        if keep is None:
-            attrs = {c: v for c, v in attrs.items() if not _is_missing(v)}
-        if multigraph:
-            u, v, k = idx
-            graph.add_edge(u, v, key=k, **attrs)
-        else:
-            u, v = idx
-            graph.add_edge(u, v, **attrs)
-    return graph
-
-
-def _is_missing(value: Any) -> bool:
-    if isinstance(value, str | list | dict | tuple):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -1,0 +1,626 @@
+"""Reading packages: file checks, structure, version, integrity, then the records.
+
+:func:`read_package` reads a partnership package back into a
+:class:`~peermap.dataset.Dataset` (validated like :func:`peermap.read_dataset`),
+:func:`read_aggregate` an aggregate package into an :class:`AggregatePackage`, and
+:func:`canonical_form` returns the bytes a package's digest and MAC cover. Every read
+goes through :func:`load`: the file must be a whole GeoPackage, a peermap package of a
+schema version this peermap reads, with the layers and columns of its layout, the row
+counts its metadata lists, and a content matching its MAC (with the key) or digest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyogrio
+import pyogrio.errors
+import shapely
+from pyproj import CRS
+
+from peermap import settings
+from peermap.dataset import Dataset
+from peermap.exceptions import IntegrityError, ValidationError
+from peermap.exchange.canonical import canonical, mac
+from peermap.exchange.layout import (
+    AUDIENCES,
+    DERIVED_NAMES,
+    FORMAT,
+    GEOMETRY_COLUMN,
+    LAYOUTS,
+    METADATA_KEYS,
+    Layer,
+)
+from peermap.merging import PROVENANCE, normalise_provenance
+from peermap.privacy import KeyLike, PartnershipKey, load_key
+from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
+
+__all__ = ["AggregatePackage", "canonical_form", "read_aggregate", "read_package"]
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_GPKG_APPLICATION_ID = b"GPKG"
+#: GeoPackage column type of each kind (as GDAL reports it).
+_OGR_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
+    "text": (("OFTString", "OFSTNone"),),
+    "int": (("OFTInteger64", "OFSTNone"), ("OFTInteger", "OFSTNone")),
+    "float": (("OFTReal", "OFSTNone"),),
+    "bool": (("OFTInteger", "OFSTBoolean"),),
+    "date": (("OFTDate", "OFSTNone"),),
+}
+_SQL_TYPE = {"text": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN", "date": "DATE"}
+
+
+@dataclass
+class Loaded:
+    """A package's layers as stored, after the file and integrity checks."""
+
+    label: str
+    meta: dict[str, str]
+    layers: dict[str, tuple[Layer, pa.Table]]
+    fids: dict[str, list[int]]
+    verified: bool
+
+
+#: Upgraders from one schema version to the next, keyed by the older version. Each takes
+#: the loaded package (already verified as written) and returns it in the next
+#: version's layout. Version 1 is the first: there is nothing to upgrade yet.
+UPGRADES: dict[str, Callable[[Loaded], Loaded]] = {}
+
+
+def _check_file(path: Path, label: str) -> None:
+    """Refuse files that are not whole GeoPackages, with a clear message."""
+    if not path.is_file():
+        raise ValidationError(f"{label}: no such file")
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise IntegrityError(
+            f"{label}: not a GeoPackage (not an SQLite database, or empty or cut short); a "
+            "peermap package is a .gpkg file written by peermap.write_package"
+        )
+    if header[68:72] != _GPKG_APPLICATION_ID:
+        raise ValidationError(f"{label}: an SQLite database but not a GeoPackage")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[92:96] == header[24:28] and pages > 0
+    if page_size and size % page_size:
+        raise IntegrityError(
+            f"{label}: the file is damaged or truncated ({size} bytes is not a whole number of "
+            f"{page_size}-byte database pages); ask the sender for it again"
+        )
+    if header_valid and size != pages * page_size:
+        raise IntegrityError(
+            f"{label}: the file is truncated or damaged: it has {size} bytes but its header "
+            f"says {pages * page_size}; ask the sender for it again"
+        )
+    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            result = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise IntegrityError(
+            f"{label}: the file is damaged ({exc}); ask the sender for it again"
+        ) from None
+    if result != [("ok",)]:
+        found = "; ".join(str(r[0]).splitlines()[0] for r in result[:3] if str(r[0]).strip())
+        raise IntegrityError(
+            f"{label}: the file is damaged (SQLite integrity check: {found}); ask the sender "
+            "for it again"
+        )
+
+
+_GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+)
+
+
+def _read_layer(path: Path, name: str, label: str) -> tuple[dict[str, Any], pa.Table]:
+    try:
+        meta, table = pyogrio.read_arrow(str(path), layer=name, return_fids=True)
+    except _GDAL_ERRORS as exc:
+        raise ValidationError(f"{label} [layer {name}]: cannot be read ({exc})") from None
+    return cast(dict[str, Any], meta), table
+
+
+def _read_metadata(path: Path, label: str, layer_names: set[str]) -> dict[str, str]:
+    if "metadata" not in layer_names:
+        raise ValidationError(
+            f"{label}: no 'metadata' layer: not a peermap package (layers: "
+            + ", ".join(sorted(layer_names))
+            + ")"
+        )
+    info, table = _read_layer(path, "metadata", label)
+    names = list(info["fields"])
+    if names[:2] != ["key", "value"]:
+        raise ValidationError(f"{label} [layer metadata]: expected columns key and value")
+    keys = table.column("key").to_pylist()
+    values = table.column("value").to_pylist()
+    meta: dict[str, str] = {}
+    for k, v in zip(keys, values, strict=True):
+        if k is None:
+            raise ValidationError(f"{label} [layer metadata]: a row has no key")
+        if k in meta:
+            raise ValidationError(f"{label} [layer metadata]: key {k!r} is given twice")
+        meta[str(k)] = "" if v is None else str(v)
+    return meta
+
+
+def _check_version(meta: Mapping[str, str], label: str) -> str:
+    if meta.get("format") != FORMAT:
+        raise ValidationError(
+            f"{label}: not a peermap package (metadata 'format' is {meta.get('format')!r}, "
+            f"expected {FORMAT!r})"
+        )
+    version = meta.get("schema_version", "")
+    if not version.isdigit():
+        raise ValidationError(f"{label}: schema version {version!r} is not a version number")
+    if int(version) > int(SCHEMA_VERSION):
+        raise ValidationError(
+            f"{label} was written with record schema version {version}, newer than this "
+            f"peermap reads (version {SCHEMA_VERSION}): upgrade peermap (pip install -U "
+            "peermap) to read it"
+        )
+    if version not in LAYOUTS:
+        raise ValidationError(
+            f"{label}: schema version {version} is not one this peermap knows how to read"
+        )
+    return version
+
+
+def _declared_extras(meta: Mapping[str, str], label: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for item in filter(None, meta.get("extra_columns", "").split(";")):
+        table, _, column = item.partition(".")
+        if table not in TABLES or not column:
+            raise ValidationError(
+                f"{label}: metadata extra_columns lists {item!r}, not table.column"
+            )
+        out.setdefault(table, []).append(column)
+    return out
+
+
+def _check_fields(info: Mapping[str, Any], layer: Layer, label: str) -> None:
+    where = f"{label} [layer {layer.name}]"
+    fields = list(info["fields"])
+    missing = [c for c in layer.names if c not in fields]
+    unknown = [c for c in fields if c not in layer.names]
+    if missing:
+        raise ValidationError(f"{where}: column(s) missing: {', '.join(missing)}")
+    if unknown:
+        raise ValidationError(
+            f"{where}: column(s) not in the package format and not declared as allowlisted "
+            f"extra columns: {', '.join(unknown)}"
+        )
+    types = dict(
+        zip(fields, zip(info["ogr_types"], info["ogr_subtypes"], strict=True), strict=True)
+    )
+    for name, kind in layer.columns:
+        if types[name] not in _OGR_TYPES[kind]:
+            raise ValidationError(
+                f"{where}, column '{name}': expected a {_SQL_TYPE[kind]} column, found "
+                f"{types[name][0]}"
+            )
+    geometry = info.get("geometry_type")
+    if layer.geometry is None and geometry is not None:
+        raise ValidationError(f"{where}: expected an attribute table, found {geometry} geometry")
+    if layer.geometry is not None:
+        if geometry != layer.geometry:
+            raise ValidationError(f"{where}: expected {layer.geometry} geometry, found {geometry}")
+        crs = info.get("crs")
+        if crs is None or CRS.from_user_input(crs) != CRS.from_user_input(settings.metric_crs):
+            raise ValidationError(
+                f"{where}: expected coordinates in {settings.metric_crs} (British National "
+                f"Grid), found {crs}"
+            )
+
+
+def load(
+    path: str | os.PathLike[str], key: PartnershipKey | None, label: str | None = None
+) -> Loaded:
+    """Open a package, check its structure, version, counts, fingerprint and integrity."""
+    p = Path(path)
+    where = label or str(p)
+    _check_file(p, where)
+    try:
+        listed = pyogrio.list_layers(str(p))
+    except _GDAL_ERRORS as exc:
+        raise ValidationError(f"{where}: cannot be read as a GeoPackage ({exc})") from None
+    names = {str(n) for n in listed[:, 0]}
+    meta = _read_metadata(p, where, names)
+    version = _check_version(meta, where)
+    audience = meta.get("audience", "")
+    if audience not in AUDIENCES:
+        raise ValidationError(f"{where}: unknown audience {audience!r} in the metadata")
+    missing_keys = [k for k in METADATA_KEYS if k not in meta]
+    if missing_keys:
+        raise ValidationError(f"{where}: metadata lacks key(s): {', '.join(missing_keys)}")
+    layout = LAYOUTS[version][audience]()
+    if audience == "partnership":
+        extras = _declared_extras(meta, where)
+        layout = {
+            n: (lay.with_extras(extras.get(n, [])) if n in TABLES else lay)
+            for n, lay in layout.items()
+        }
+    expected = set(layout) | {"metadata"}
+    if names != expected:
+        lacking, surplus = sorted(expected - names), sorted(names - expected)
+        parts = []
+        if lacking:
+            parts.append("missing layer(s) " + ", ".join(lacking))
+        if surplus:
+            parts.append("unexpected layer(s) " + ", ".join(surplus))
+        raise ValidationError(f"{where}: not a {audience} package: " + "; ".join(parts))
+    if key is not None:
+        fingerprint = meta["key_fingerprint"]
+        if not fingerprint or not meta["mac"]:
+            raise ValidationError(
+                f"{where} was written without the partnership key, so its integrity cannot be "
+                "checked with one; read it without key= (integrity not verified)"
+            )
+        if fingerprint != key.fingerprint:
+            raise IntegrityError(
+                f"{where} was made with the partnership key {fingerprint}, not with the key "
+                f"given ({key.fingerprint}): its pseudonyms would not link with yours. Refused; "
+                "check that both authorities use the partnership's key."
+            )
+    layers: dict[str, tuple[Layer, pa.Table]] = {}
+    fids: dict[str, list[int]] = {}
+    for name, layer in layout.items():
+        info, table = _read_layer(p, name, where)
+        _check_fields(info, layer, where)
+        fids[name] = [int(f) for f in table.column("fid").to_pylist()]
+        columns = list(layer.names) + ([GEOMETRY_COLUMN] if layer.geometry else [])
+        geometry_name = info.get("geometry_name") or GEOMETRY_COLUMN
+        table = table.rename_columns(
+            [
+                GEOMETRY_COLUMN if c == geometry_name and layer.geometry else c
+                for c in table.column_names
+            ]
+        )
+        layers[name] = (layer, table.select(columns))
+        stated = meta.get(f"count_{name}")
+        if stated is None or not stated.isdigit():
+            raise ValidationError(f"{where}: metadata lacks the row count of layer {name}")
+        if int(stated) != table.num_rows:
+            raise IntegrityError(
+                f"{where} [layer {name}]: holds {table.num_rows} rows but the package lists "
+                f"{stated}: rows were deleted or added since it was written, or the file is "
+                "incomplete. Refused; ask the sender for it again."
+            )
+    data = canonical(meta, list(layers.values()))
+    if key is not None:
+        if not hmac.compare_digest(mac(key, data), meta["mac"]):
+            raise IntegrityError(
+                f"{where} failed its integrity check: its content does not match the MAC made "
+                "with the partnership key, so it was changed (a value edited, a row added or "
+                "deleted, the metadata altered) or damaged after it was written. Refused; ask "
+                f"{meta['producer'] or 'the sender'} for it again."
+            )
+        verified = True
+    else:
+        if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), meta["content_sha256"]):
+            raise IntegrityError(
+                f"{where}: its content does not match its digest: it was changed or damaged "
+                "after it was written. Refused; ask the sender for it again."
+            )
+        verified = False
+    loaded = Loaded(where, meta, layers, fids, verified)
+    while loaded.meta["schema_version"] != SCHEMA_VERSION:  # pragma: no cover - no v0 exists
+        loaded = UPGRADES[loaded.meta["schema_version"]](loaded)
+    return loaded
+
+
+def canonical_form(path: str | os.PathLike[str]) -> bytes:
+    """Return the canonical serialisation of a package, as its digest and MAC cover it.
+
+    For implementers of other tools: a package is intact when
+    ``sha256(canonical_form(path))`` equals its ``content_sha256`` and, with the
+    partnership key, ``HMAC-SHA256(HMAC-SHA256(key, MAC_LABEL), canonical_form(path))``
+    equals its ``mac`` (see ``docs/exchange-format.md``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The package.
+
+    Returns
+    -------
+    bytes
+        UTF-8 text, one line per metadata entry, layer header and row.
+
+    Raises
+    ------
+    ValidationError
+        When the file is not a readable package, or its content does not match its
+        digest.
+    """
+    loaded = load(path, None)
+    return canonical(loaded.meta, list(loaded.layers.values()))
+
+
+def _frame(layer: Layer, table: pa.Table, fids: list[int], columns: Iterable[str]) -> pd.DataFrame:
+    index = pd.Index(fids, name="fid")
+    return pd.DataFrame(
+        {c: pd.Series(table.column(c).to_pylist(), index=index, dtype=object) for c in columns},
+        index=index,
+    )
+
+
+def _relabelled(exc: ValidationError, label: str) -> ValidationError:
+    """Return the same error naming the package's layers instead of in-memory frames."""
+    message = str(exc)
+    for name in TABLE_ORDER:
+        message = message.replace(f"<{name} frame>", f"{label} [layer {name}]")
+    report = exc.report
+    if report is not None:
+        report.problems = [
+            dataclasses.replace(p, file=f"{label} [layer {p.table}]")
+            if p.file.startswith("<")
+            else p
+            for p in report.problems
+        ]
+        report.files = {t: f"{label} [layer {t}]" for t in report.files}
+    return type(exc)(message, report)
+
+
+def _boundaries_from(loaded: Loaded) -> gpd.GeoDataFrame | None:
+    from peermap.boundaries import load_boundaries
+
+    _, table = loaded.layers["authorities"]
+    if table.num_rows == 0:
+        return None
+    gdf = gpd.GeoDataFrame(
+        {"code": table.column("code").to_pylist(), "name": table.column("name").to_pylist()},
+        geometry=shapely.from_wkb(table.column(GEOMETRY_COLUMN).to_pylist()),
+        crs=settings.metric_crs,
+    )
+    meta = loaded.meta
+    try:
+        bounds = load_boundaries(gdf, attribution=meta["boundary_attribution"] or None)
+    except ValueError as exc:
+        raise ValidationError(f"{loaded.label} [layer authorities]: {exc}") from None
+    vintage = meta["boundary_vintage"]
+    bounds.attrs.update(
+        {
+            "source": meta["boundary_source"] or f"{loaded.label} [layer authorities]",
+            "layer": "authorities",
+            "vintage": int(vintage) if vintage.isdigit() else (vintage or None),
+        }
+    )
+    if meta["boundary_fictional"] == "true":
+        bounds.attrs["fictional"] = True
+    return bounds
+
+
+def read_partnership(
+    path: str | os.PathLike[str], key: PartnershipKey | None, label: str | None
+) -> Dataset:
+    """Read a partnership package with a loaded key (or none); ``label`` names it in errors."""
+    from peermap.validation import read_dataset
+
+    loaded = load(path, key, label)
+    where = loaded.label
+    meta = loaded.meta
+    if meta["audience"] != "partnership":
+        raise ValidationError(
+            f"{where} is an aggregate package (authority-level counts, no records): read it "
+            "with peermap.exchange.read_aggregate"
+        )
+    producer = meta["producer"]
+    frames: dict[str, pd.DataFrame] = {}
+    provenance: dict[str, list[Any]] = {}
+    for name in TABLE_ORDER:
+        layer, table = loaded.layers[name]
+        spec = TABLES[name]
+        columns = [c for c in layer.names if c in spec or c not in (PROVENANCE, *DERIVED_NAMES)]
+        frames[name] = _frame(layer, table, loaded.fids[name], columns)
+        provenance[name] = table.column(PROVENANCE).to_pylist()
+    bounds = _boundaries_from(loaded)
+    try:
+        ds = read_dataset(frames, boundaries=bounds, strict=True)
+    except ValidationError as exc:
+        raise _relabelled(exc, where) from None
+    changes: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        frame = ds.table(name).copy()
+        first = TABLES[name].columns[0].name
+        stored = [str(v).strip() for v in frames[name][first]]
+        if frame[first].tolist() != stored:  # pragma: no cover - strict reading keeps order
+            raise AssertionError(f"{name}: rows were reordered while validating")
+        values: list[str] = []
+        for fid, value in zip(loaded.fids[name], provenance[name], strict=True):
+            try:
+                values.append(
+                    normalise_provenance(
+                        producer if value is None or not str(value).strip() else value,
+                        what=f"{where} [layer {name}], row {fid}: provenance",
+                    )
+                )
+            except ValidationError as exc:
+                raise ValidationError(str(exc)) from None
+        frame[PROVENANCE] = pd.Series(values, index=frame.index, dtype="str")
+        changes[name] = frame
+    _check_points(loaded, cast(gpd.GeoDataFrame, changes["places"]))
+    integrity = (
+        "verified: the content matches the MAC made with the partnership key"
+        if loaded.verified
+        else "not verified (no key given): the content matches its digest, which detects "
+        "damage but not deliberate changes; read with key= to verify"
+    )
+    info: dict[str, Any] = dict(ds.meta)
+    info.update(
+        {
+            "sources": {name: f"{where} [layer {name}]" for name in TABLE_ORDER},
+            "producer": producer,
+            "producer_name": meta["producer_name"],
+            "created": meta["created"],
+            "audience": meta["audience"],
+            "period": (meta["period_start"] or None, meta["period_end"] or None),
+            "key_fingerprint": meta["key_fingerprint"] or None,
+            "verified": loaded.verified,
+            "integrity": integrity,
+            "withheld_columns": [c for c in meta["withheld_columns"].split(";") if c],
+            "package": MappingProxyType(dict(meta)),
+        }
+    )
+    return ds.replace(**changes, meta=info)
+
+
+def _check_points(loaded: Loaded, places: gpd.GeoDataFrame) -> None:
+    """Check the stored points lie where easting and northing say (what GIS users see)."""
+    _, table = loaded.layers["places"]
+    if table.num_rows == 0:
+        return
+    stored = shapely.from_wkb(table.column(GEOMETRY_COLUMN).to_pylist())
+    east = np.asarray(table.column("easting").to_pylist(), dtype=float)
+    north = np.asarray(table.column("northing").to_pylist(), dtype=float)
+    gap = shapely.distance(stored, shapely.points(east, north))
+    bad = ~(gap <= 1.0)
+    if bad.any():
+        rows = [str(f) for f, b in zip(loaded.fids["places"], bad, strict=True) if b]
+        raise ValidationError(
+            f"{loaded.label} [layer places], row(s) {', '.join(rows[:10])}: the point geometry "
+            "is more than 1 m from the place's easting/northing"
+        )
+
+
+def read_package(path: str | os.PathLike[str], *, key: KeyLike | None = None) -> Dataset:
+    """Read an exchange package written by :func:`write_package` (or another tool).
+
+    Checks, in order: that the file is a whole GeoPackage (a truncated or damaged file
+    is refused with a clear message), that it is a peermap package of a schema version
+    this peermap reads (older versions are upgraded; newer ones are refused, saying
+    which version is needed), that its layers and columns are as specified, that every
+    layer holds the rows the metadata lists, and its integrity: with ``key``, the
+    package must have been made with that key (else it is refused: pseudonyms would
+    not link) and its MAC must check; without, its content digest must match (which
+    detects damage, not deliberate changes). Then the records are validated exactly
+    like :func:`peermap.read_dataset` (strict), errors naming the layer and row
+    (``fid``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.gpkg`` file.
+    key : PartnershipKey, bytes or str, optional
+        The partnership key, to verify the package. Without it the package is read but
+        ``ds.meta["verified"]`` is False.
+
+    Returns
+    -------
+    Dataset
+        The records, each table with its ``provenance`` column, validated against the
+        package's own boundaries (``authorities`` layer). ``meta`` adds ``producer``,
+        ``producer_name``, ``created``, ``audience``, ``period``, ``key_fingerprint``,
+        ``verified``, ``integrity``, ``withheld_columns`` and ``package`` (every metadata
+        entry as stored).
+
+    Raises
+    ------
+    ValidationError
+        For any of the failures above (a :class:`peermap.PrivacyError` when records
+        carry direct identifiers). Messages never contain the key.
+    """
+    secret = None if key is None else load_key(key)
+    return read_partnership(path, secret, None)
+
+
+@dataclass(frozen=True)
+class AggregatePackage:
+    """An aggregate package as read by :func:`read_aggregate`.
+
+    Attributes
+    ----------
+    flows : pandas.DataFrame
+        As from :func:`aggregate_tables`.
+    authorities : geopandas.GeoDataFrame
+        As from :func:`aggregate_tables`.
+    meta : Mapping
+        Every metadata entry as stored, plus ``verified`` (bool).
+    """
+
+    flows: pd.DataFrame
+    authorities: gpd.GeoDataFrame
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _typed_table(layer: Layer, table: pa.Table) -> pd.DataFrame:
+    data: dict[str, pd.Series] = {}
+    for name, kind in layer.columns:
+        values = table.column(name).to_pylist()
+        if kind == "int":
+            data[name] = pd.Series(values, dtype="Int64")
+        elif kind == "bool":
+            data[name] = pd.Series(values, dtype="boolean")
+        elif kind == "float":
+            data[name] = pd.Series(values, dtype=float)
+        elif kind == "date":
+            data[name] = pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype(
+                "datetime64[ns]"
+            )
+        else:
+            data[name] = pd.Series(values, dtype="str")
+    return pd.DataFrame(data)
+
+
+def read_aggregate(path: str | os.PathLike[str], *, key: KeyLike | None = None) -> AggregatePackage:
+    """Read an aggregate package (``audience="aggregate"``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.gpkg`` file.
+    key : PartnershipKey, bytes or str, optional
+        The partnership key, to verify the MAC (only a partnership member has it);
+        without, the content digest is checked.
+
+    Returns
+    -------
+    AggregatePackage
+        The suppressed flows and authority counts.
+
+    Raises
+    ------
+    ValidationError
+        As for :func:`read_package`, or when the package is not an aggregate one.
+    """
+    secret = None if key is None else load_key(key)
+    loaded = load(path, secret)
+    if loaded.meta["audience"] != "aggregate":
+        raise ValidationError(
+            f"{loaded.label} is a partnership package (records): read it with peermap.read_package"
+        )
+    flow_layer, flow_table = loaded.layers["flows"]
+    auth_layer, auth_table = loaded.layers["authorities"]
+    flows = _typed_table(flow_layer, flow_table)
+    auth = gpd.GeoDataFrame(
+        _typed_table(auth_layer, auth_table),
+        geometry=shapely.from_wkb(auth_table.column(GEOMETRY_COLUMN).to_pylist()),
+        crs=settings.metric_crs,
+    )
+    meta: dict[str, Any] = dict(loaded.meta)
+    meta["verified"] = loaded.verified
+    return AggregatePackage(flows, auth, MappingProxyType(meta))
