@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import peermap
-from peermap import _graph_backends, analysis
+from peermap import _graph_backends
+from peermap.analysis import kernels
 from peermap.synthetic import scenario
 
 
@@ -75,7 +76,7 @@ def test_hotspot_betweenness_is_the_same_on_both_backends(
     scenario_ds: peermap.Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Force the sampled estimate on a small graph, so the sample itself is compared.
-    monkeypatch.setattr(analysis, "BETWEENNESS_EXACT_MAX", 10)
+    monkeypatch.setattr(kernels, "BETWEENNESS_EXACT_MAX", 10)
     fast = peermap.hotspots(scenario_ds, betweenness_sample=40, seed=5, backend="igraph")
     slow = peermap.hotspots(scenario_ds, betweenness_sample=40, seed=5, backend="networkx")
     np.testing.assert_allclose(fast["betweenness"], slow["betweenness"], rtol=1e-9, atol=1e-15)
@@ -162,7 +163,7 @@ def loopback(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_named_networkx_backend_gets_the_work_and_gives_the_same_answers(
     scenario_ds: peermap.Dataset, loopback: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(analysis, "BETWEENNESS_EXACT_MAX", 10)
+    monkeypatch.setattr(kernels, "BETWEENNESS_EXACT_MAX", 10)
     dispatched = peermap.hotspots(scenario_ds, betweenness_sample=30, backend="nx_loopback")
     assert "betweenness_centrality" in loopback
     direct = peermap.hotspots(scenario_ds, betweenness_sample=30, backend="networkx")

@@ -17,8 +17,8 @@ import pytest
 from scipy.stats import chi2
 
 import peermap
-from peermap import analysis, ranking
-from peermap.analysis import context_graph
+from peermap import ranking
+from peermap.analysis import community, context_graph
 
 # Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 3 and 5 only.
 A1, A2, A3, A6 = "X09000001", "X09000002", "X09000003", "X09000006"
@@ -286,7 +286,7 @@ def test_stability_runs_are_independent_and_whole_components_always_come_out(
     whole = peermap.contexts(ds, max_people=None, stability_runs=10)
     assert (whole["stability"] == 1.0).all()
     # Above the size where runs cost too much, one run unless asked: no stability.
-    monkeypatch.setattr(analysis, "STABILITY_AUTO_MAX_PEOPLE", 10)
+    monkeypatch.setattr(community, "STABILITY_AUTO_MAX_PEOPLE", 10)
     assert peermap.contexts(ds)["stability"].isna().all()
     assert peermap.contexts(ds, stability_runs=3)["stability"].notna().all()
 

@@ -33,15 +33,15 @@ import pandas as pd
 
 from peermap import _graph_backends, _lookup
 from peermap._problems import Problem, ValidationReport
-from peermap.analysis import (
+from peermap.analysis.kernels import (
     PAIR_SUMS,
-    _flow_table,
-    _hotspot_parts,
-    _hotspot_table,
-    _HotspotParts,
-    _ids,
-    _positions,
-    _record_sums,
+    HotspotParts,
+    flow_table,
+    hotspot_parts,
+    hotspot_table,
+    ids,
+    positions,
+    record_sums,
 )
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
@@ -470,7 +470,7 @@ class _Codes(NamedTuple):
 
     @classmethod
     def of(cls, ds: Dataset, *, authorities: bool = True) -> _Codes:
-        people, places = _ids(ds)
+        people, places = ids(ds)
         if not authorities:
             none = np.zeros(0, dtype=np.int32)
             return cls(people, places, np.zeros(0, dtype=object), none, none)
@@ -493,7 +493,7 @@ class _Codes(NamedTuple):
 
 
 def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
-    who, where = _positions(part, codes.people, codes.places)
+    who, where = positions(part, codes.people, codes.places)
     return pd.DataFrame(
         {
             "person": who.astype(np.int32),
@@ -505,8 +505,8 @@ def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
 
 
 def _hotspot_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
-    who, where = _positions(part, codes.people, codes.places)
-    sums = _record_sums(part)
+    who, where = positions(part, codes.people, codes.places)
+    sums = record_sums(part)
     return pd.DataFrame(
         {
             "person": who.astype(np.int32),
@@ -583,8 +583,8 @@ def sighting_flows(
     )
     events, people = compute(events, people)
     if events.empty:
-        return _flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
-    return _flow_table(_decoded(events, codes), _decoded(people, codes))
+        return flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
+    return flow_table(_decoded(events, codes), _decoded(people, codes))
 
 
 def hotspots(
@@ -640,8 +640,8 @@ def hotspots(
     pairs, by_context, first, last = compute(pairs, by_context, first, last)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     if by_context.empty:
-        return _hotspot_table(
-            ds, _hotspot_parts(ds, ds.sightings.iloc[:0]), ties, betweenness_sample, seed, backend
+        return hotspot_table(
+            ds, hotspot_parts(ds, ds.sightings.iloc[:0]), ties, betweenness_sample, seed, backend
         )
     place_ids = codes.places.to_numpy()
     by_context.index = pd.MultiIndex.from_arrays(
@@ -652,10 +652,10 @@ def hotspots(
         series.index = pd.Index(place_ids[series.index.to_numpy()], name="place_id")
     pairs = pairs.reset_index().rename(columns={"kind": "context"})
     pairs = pairs.sort_values(["person", "place", "context"], kind="stable")
-    parts = _HotspotParts(
+    parts = HotspotParts(
         pairs.reset_index(drop=True)[["person", "place", "context", *PAIR_SUMS]],
         by_context.unstack(fill_value=0),
         first,
         last,
     )
-    return _hotspot_table(ds, parts, ties, betweenness_sample, seed, backend)
+    return hotspot_table(ds, parts, ties, betweenness_sample, seed, backend)

@@ -1,0 +1,59 @@
+"""Cross-borough analysis: contexts, flows and hotspot venues.
+
+Every function takes a :class:`~peermap.Dataset` and the same filter keywords as the
+graph builders (``since``, ``until``, ``min_reliability``), so an analyst can ask
+"confirmed and corroborated links in the last six months" everywhere. Methods and
+their limits are described in ``docs/analysis.md``.
+
+One concern per module:
+
+* :mod:`peermap.analysis.community`: :func:`contexts` and :func:`context_graph`;
+* :mod:`peermap.analysis.venues`: :func:`hotspots`;
+* :mod:`peermap.analysis.movement`: :func:`flows` and :func:`flow_matrix`;
+* :mod:`peermap.analysis.kernels`: what the in-memory and dask engines share.
+"""
+
+from __future__ import annotations
+
+from peermap.analysis.community import (
+    CONSENSUS_SHARE,
+    CONTEXT_WEIGHTS,
+    DISTANT_MIN_PEOPLE,
+    DISTANT_MIN_SHARE,
+    EXPLOITATION_CONTEXTS,
+    EXPLOITER_WEIGHT,
+    STABILITY_AUTO_MAX_PEOPLE,
+    STABILITY_JACCARD,
+    STABILITY_RUNS,
+    context_graph,
+    contexts,
+)
+from peermap.analysis.kernels import (
+    BETWEENNESS_EXACT_MAX,
+    HARMED_SEVERITY,
+    PAIR_SUMS,
+    SERIOUS_CONTEXTS,
+)
+from peermap.analysis.movement import flow_matrix, flows
+from peermap.analysis.venues import hotspots
+
+__all__ = [
+    "BETWEENNESS_EXACT_MAX",
+    "CONSENSUS_SHARE",
+    "CONTEXT_WEIGHTS",
+    "DISTANT_MIN_PEOPLE",
+    "DISTANT_MIN_SHARE",
+    "EXPLOITATION_CONTEXTS",
+    "EXPLOITER_WEIGHT",
+    "HARMED_SEVERITY",
+    "PAIR_SUMS",
+    "SERIOUS_CONTEXTS",
+    "STABILITY_AUTO_MAX_PEOPLE",
+    "STABILITY_JACCARD",
+    "STABILITY_RUNS",
+    "context_graph",
+    "contexts",
+    "flow_matrix",
+    "flows",
+    "hotspots",
+]

@@ -1,0 +1,503 @@
+"""The kernels shared by the in-memory and the dask engines.
+
+Both :func:`peermap.hotspots` (``engine="pandas"``) and
+:func:`peermap.dask_engine.hotspots` reduce sightings to the same additive parts
+(:class:`HotspotParts`) and turn them into the same table with :func:`hotspot_table`;
+flows share :func:`flow_table`. Keeping them here, below both engines, lets the dask
+engine use them without importing the analysis functions that dispatch to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NamedTuple
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from peermap import _graph_backends, _lookup, ranking
+from peermap.dataset import Dataset
+from peermap.schema import CONTEXTS
+
+__all__ = [
+    "BETWEENNESS_EXACT_MAX",
+    "HARMED_SEVERITY",
+    "PAIR_SUMS",
+    "SERIOUS_CONTEXTS",
+    "Engine",
+    "FlowKind",
+    "HotspotParts",
+    "WidePairs",
+    "authority_graph_of",
+    "check_engine",
+    "flow_table",
+    "hotspot_parts",
+    "hotspot_table",
+    "ids",
+    "pair_table",
+    "people_words",
+    "positions",
+    "record_sums",
+    "wide_pairs",
+]
+
+
+#: Contexts that weigh most when ranking contexts (exploitation and serious harm).
+SERIOUS_CONTEXTS: tuple[str, ...] = (
+    "cse",
+    "cce",
+    "serious_youth_violence",
+    "harmful_sexual_behaviour",
+)
+
+
+FlowKind = Literal["sightings", "ties", "relocations"]
+
+
+Engine = Literal["pandas", "dask"]
+
+
+def check_engine(engine: str) -> None:
+    """Refuse an engine name other than ``"pandas"`` or ``"dask"``."""
+    if engine not in ("pandas", "dask"):
+        raise ValueError(f"engine={engine!r}; expected 'pandas' or 'dask'")
+
+
+def authority_graph_of(ds: Dataset) -> nx.Graph | None:
+    """Return the neighbour graph of the dataset's boundaries (``None`` without them)."""
+    if ds.boundaries is None:
+        return None
+    from peermap.boundaries import authority_graph
+
+    graph: nx.Graph = authority_graph(ds.boundaries)
+    return graph
+
+
+def ids(ds: Dataset) -> tuple[pd.Index, pd.Index]:
+    """Index the person ids and place ids of ``ds``, in dataset order."""
+    return (
+        pd.Index(ds.people["person_id"].to_numpy(dtype=object)),
+        pd.Index(ds.places["place_id"].to_numpy(dtype=object)),
+    )
+
+
+def positions(
+    s: pd.DataFrame, people: pd.Index, places: pd.Index
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Positions in ``people`` and ``places`` (see :func:`ids`) of each sighting's ids.
+
+    Graphs and counts work on these integers rather than on the ids' text. A sighting
+    of someone (or somewhere) not in the dataset is an error: it cannot be counted.
+    """
+    who = people.get_indexer(pd.Index(s["person_id"]))
+    where = places.get_indexer(pd.Index(s["place_id"]))
+    for name, found, column in (("people", who, "person_id"), ("places", where, "place_id")):
+        if (found < 0).any():
+            first = s[column].to_numpy()[np.flatnonzero(found < 0)[0]]
+            raise ValueError(
+                f"sightings refer to {column} {first!r}, which is not among the {name} of the "
+                "dataset given; read the sightings with the people and places they refer to"
+            )
+    return who, where
+
+
+#: Above this many nodes the place graph's betweenness is estimated from a seeded sample.
+BETWEENNESS_EXACT_MAX = 1_000
+
+
+class HotspotParts(NamedTuple):
+    """What hotspots needs from the sightings: each part adds up across partitions."""
+
+    pairs: pd.DataFrame  # ``person``, ``place`` (positions), ``context`` (index), PAIR_SUMS
+    by_context: pd.DataFrame  # sightings per place (index) and context (columns)
+    first_date: pd.Series  # per place
+    last_date: pd.Series  # per place
+
+
+#: What each (person, place, context) adds up: records, their reliability weights and
+#: the squares of those weights (see :mod:`peermap.ranking`).
+PAIR_SUMS = ("records", "weight", "weight2")
+
+
+#: Severity from which a record names a young person as harmed in the reasons, when no
+#: kind of harm stands out.
+HARMED_SEVERITY = 0.6
+
+
+def record_sums(s: pd.DataFrame) -> pd.DataFrame:
+    """Compute the additive per-record columns of :data:`PAIR_SUMS` for sightings ``s``."""
+    weight = ranking.reliability_weight(s["reliability"])
+    return pd.DataFrame(
+        {"records": np.ones(len(s)), "weight": weight, "weight2": weight * weight},
+        index=s.index,
+    )
+
+
+def pair_table(
+    who: npt.NDArray[np.intp], where: npt.NDArray[np.intp], context: pd.Series, sums: pd.DataFrame
+) -> pd.DataFrame:
+    """Sum :data:`PAIR_SUMS` per distinct (person, place, context), sorted."""
+    kind = pd.Index(ranking.HARM_KINDS).get_indexer(pd.Index(context.astype(str)))
+    frame = sums.reset_index(drop=True).assign(person=who, place=where, context=kind)
+    keys = ["person", "place", "context"]
+    return frame.groupby(keys, sort=True)[list(PAIR_SUMS)].sum().reset_index()
+
+
+class WidePairs(NamedTuple):
+    """Distinct (person, place) pairs with their records and weights by kind of harm."""
+
+    person: npt.NDArray[np.intp]
+    place: npt.NDArray[np.intp]
+    records: npt.NDArray[np.float64]
+    weight: npt.NDArray[np.float64]  # pairs x kinds of harm
+    weight2: npt.NDArray[np.float64]
+
+
+def wide_pairs(long: pd.DataFrame, n_places: int) -> WidePairs:
+    """Turn per (person, place, context) sums into per-pair rows and per-kind columns."""
+    person = long["person"].to_numpy(dtype=np.int64)
+    place = long["place"].to_numpy(dtype=np.int64)
+    key = person * max(n_places, 1) + place
+    unique, inverse = np.unique(key, return_inverse=True)
+    n, k = len(unique), len(ranking.HARM_KINDS)
+    kind = long["context"].to_numpy(dtype=np.intp)
+    weight = np.zeros((n, k))
+    weight2 = np.zeros((n, k))
+    np.add.at(weight, (inverse, kind), long["weight"].to_numpy(dtype=float))
+    np.add.at(weight2, (inverse, kind), long["weight2"].to_numpy(dtype=float))
+    records = np.bincount(inverse, weights=long["records"].to_numpy(dtype=float), minlength=n)
+    return WidePairs(
+        (unique // max(n_places, 1)).astype(np.intp),
+        (unique % max(n_places, 1)).astype(np.intp),
+        records.astype(float),
+        weight,
+        weight2,
+    )
+
+
+def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
+    """Aggregate sightings (``person_id``, ``place_id``, ``context``, ``date``) by place."""
+    who, where = positions(s, *ids(ds))
+    pairs = pair_table(who, where, s["context"], record_sums(s))
+    by_context = (
+        s.groupby(["place_id", "context"], observed=True).size().unstack(fill_value=0)
+        if len(s)
+        else pd.DataFrame()
+    )
+    dates = s.groupby("place_id")["date"]
+    return HotspotParts(pairs, by_context, dates.min(), dates.max())
+
+
+def _exploited(ds: Dataset, ties: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Per person (dataset order): the reliability weight of their strongest exploiter tie."""
+    people = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
+    out = np.zeros(len(people))
+    mine = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
+    if len(mine):
+        weight = ranking.reliability_weight(mine["reliability"])
+        for column in ("person_a", "person_b"):
+            at = people.get_indexer(pd.Index(mine[column]))
+            ok = at >= 0
+            np.maximum.at(out, at[ok], weight[ok])
+    return out
+
+
+def _venue_reach(
+    ds: Dataset,
+    place: npt.NDArray[np.intp],
+    home: npt.NDArray[np.intp],
+    place_auth: npt.NDArray[np.intp],
+    codes: npt.NDArray[np.object_],
+) -> npt.NDArray[np.object_]:
+    """Reach of each venue from the homes of the young people harmed there.
+
+    ``distant`` when at least two of them are homed in authorities that do not border
+    the venue's, ``neighbours`` when one or more are homed in another authority,
+    ``single`` otherwise; ``unknown`` without boundaries or an authority.
+    """
+    n_places = len(ds.places)
+    graph = authority_graph_of(ds)
+    reach = np.full(n_places, "single", dtype=object)
+    has = place_auth[np.arange(n_places)] >= 0 if n_places else np.zeros(0, dtype=bool)
+    if graph is None:
+        reach[:] = "unknown"
+        return reach
+    reach[~has] = "unknown"
+    cross = (home >= 0) & (place_auth[place] >= 0) & (home != place_auth[place])
+    if not cross.any():
+        return reach
+    a = codes[home[cross]]
+    b = codes[place_auth[place[cross]]]
+    far = np.array(
+        [
+            not (x in graph and y in graph and graph.has_edge(x, y))
+            for x, y in zip(a, b, strict=True)
+        ],
+        dtype=bool,
+    )
+    n_cross = np.bincount(place[cross], minlength=n_places)
+    n_far = np.bincount(place[cross][far], minlength=n_places)
+    reach[(n_cross > 0) & has] = "neighbours"
+    reach[(n_far >= 2) & has] = "distant"
+    return reach
+
+
+def hotspot_table(
+    ds: Dataset,
+    parts: HotspotParts,
+    ties: pd.DataFrame,
+    sample: int,
+    seed: int,
+    backend: str | None,
+) -> gpd.GeoDataFrame:
+    """Build the ranked hotspot table from aggregated parts (both engines end here)."""
+    places = ds.places
+    n_places = len(places)
+    place_ids = pd.Index(places["place_id"].to_numpy(dtype=object))
+    # Homes and place authorities as integer codes of one factorisation (-1: none).
+    homes = _lookup.home(ds).to_numpy(dtype=object)
+    at = (
+        places["authority_code"].to_numpy(dtype=object)
+        if "authority_code" in places
+        else np.full(n_places, None, dtype=object)
+    )
+    codes, uniques = pd.factorize(np.concatenate([homes, at]), use_na_sentinel=True)
+    home_code, place_code = codes[: len(homes)], codes[len(homes) :]
+    wide = wide_pairs(parts.pairs, n_places)
+    person, place = wide.person, wide.place
+    home, place_auth = home_code[person], place_code[place]
+
+    def per_place(
+        weights: npt.NDArray[Any] | None = None, where: npt.NDArray[np.intp] = place
+    ) -> pd.Series:
+        return pd.Series(np.bincount(where, weights=weights, minlength=n_places), index=place_ids)
+
+    with_home = pd.DataFrame({"place": place, "home": home})[home >= 0].drop_duplicates()
+    has_auth = place_auth >= 0
+    n_known = per_place(has_auth)
+    n_outside = per_place(has_auth & (home != place_auth))
+    by_context = parts.by_context.reindex(columns=list(CONTEXTS), fill_value=0)
+    stats = pd.DataFrame(
+        {
+            "people": per_place(),
+            "sightings": by_context.sum(axis=1),
+            "home_authorities": per_place(where=with_home["place"].to_numpy(dtype=np.intp)),
+            "first_date": parts.first_date,
+            "last_date": parts.last_date,
+        }
+    )
+    stats["outside_share"] = n_outside / n_known.where(n_known > 0)
+    score = _venue_score(ds, wide, ties, home, place_code, np.asarray(uniques, dtype=object))
+    score.index = place_ids
+    table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
+    table = table.join(stats).join(by_context).join(score)
+    table.index.name = None  # place_id stays a column; the index is only for joining
+    for col in ("people", "sightings", "home_authorities", *CONTEXTS):
+        table[col] = table[col].fillna(0).astype(int)
+    table["serious"] = table[list(SERIOUS_CONTEXTS)].sum(axis=1).astype(int)
+    table["betweenness"] = (
+        _place_betweenness(ds, wide.person, wide.place, sample, seed, backend)
+        .reindex(table.index)
+        .fillna(0.0)
+    )
+    table["reasons"] = [_venue_reasons(row) for row in table.itertuples(index=False)]
+    order = table.sort_values(
+        ["concern", "q_value", "home_authorities", "serious", "people", "place_id"],
+        ascending=[False, True, False, False, False, True],
+        na_position="last",
+        kind="stable",
+    ).index
+    table.loc[order, "rank"] = np.arange(1, len(order) + 1)
+    table["rank"] = table["rank"].astype(int)
+    table = table.loc[order].reset_index(drop=True)
+    keep = [
+        c
+        for c in ("place_id", "kind", "label", "authority_code", "authority_name", "assignment")
+        if c in table
+    ]
+    columns = [
+        *keep,
+        "people",
+        "sightings",
+        "home_authorities",
+        "outside_share",
+        *CONTEXTS,
+        "serious",
+        "first_date",
+        "last_date",
+        "betweenness",
+        *score.columns,
+        "reasons",
+        "rank",
+    ]
+    geometry = places.set_index("place_id").geometry.reindex(table["place_id"]).to_numpy()
+    return gpd.GeoDataFrame(table[columns], geometry=geometry, crs=places.crs)
+
+
+def _venue_score(
+    ds: Dataset,
+    wide: WidePairs,
+    ties: pd.DataFrame,
+    home: npt.NDArray[np.intp],
+    place_code: npt.NDArray[np.intp],
+    codes: npt.NDArray[np.object_],
+) -> pd.DataFrame:
+    """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`)."""
+    n_places = len(ds.places)
+    place = wide.place
+    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
+    base = ranking.baseline(
+        wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
+    )
+    # Young people in exploiter ties seen at a venue: one more kind of harm, judged
+    # against the share of all young people seen anywhere who are in one.
+    per_person = _exploited(ds, ties)
+    exploited_weight = per_person[wide.person]
+    seen_people = np.unique(wide.person)
+    usual = float(per_person[seen_people].mean()) if len(seen_people) else 0.0
+    x_obs = np.bincount(place, weights=exploited_weight, minlength=n_places)
+    x_exp = np.bincount(place, minlength=n_places) * usual
+    x_spread = (
+        float((exploited_weight**2).sum() / exploited_weight.sum())
+        if exploited_weight.sum() > 0
+        else 1.0
+    )
+    severity = np.array(
+        [*(ranking.SEVERITY[k] for k in ranking.HARM_KINDS), ranking.EXPLOITER_SEVERITY]
+    )
+    result = ranking.excess(
+        np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs]),
+        np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp]),
+        np.append(base.spread, max(1e-3, x_spread)),
+        severity,
+    )
+    # The kinds of harm that stand out at each venue (a tenth of its score or more);
+    # without any, the serious kinds recorded there name who was harmed.
+    weighted = result.statistic * severity[None, :]
+    standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
+    records_standing = standing[:, :-1]
+    serious = np.array([ranking.SEVERITY[k] >= HARMED_SEVERITY for k in ranking.HARM_KINDS])
+    named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])
+    harmed = ((wide.weight > 0) & named[place]).any(axis=1)
+    exploited = exploited_weight > 0
+    harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
+    n_harmed = np.bincount(place[harmed], minlength=n_places)
+    n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
+    reach = _venue_reach(ds, place[harmed], home[harmed], place_code, codes)
+    names = (*ranking.HARM_KINDS, "exploiter")
+    return pd.DataFrame(
+        {
+            "harmed_people": n_harmed,
+            "harmed_authorities": np.bincount(
+                harmed_home.drop_duplicates()["place"].to_numpy(dtype=np.intp),
+                minlength=n_places,
+            ),
+            "exploited": n_exploited,
+            "reach": reach,
+            "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
+            "harm": (result.observed[:, :-1] * named).sum(axis=1),
+            "expected": (result.expected[:, :-1] * named).sum(axis=1),
+            "excess_ratio": result.ratio(np.column_stack([named, np.zeros(n_places, bool)])),
+            "p_value": result.p_value,
+            "q_value": ranking.q_values(result.p_value),
+            "concern": result.score * ranking.reach_factor(reach),
+        }
+    )
+
+
+_PLACE_WORDS = {
+    "school": "school",
+    "hotel": "hotel",
+    "park": "park",
+    "transport_hub": "transport hub",
+    "fast_food": "fast-food shop",
+    "shopping_centre": "shopping centre",
+    "residential": "residential address",
+    "youth_venue": "youth venue",
+    "other": "place",
+}
+
+
+def _venue_reasons(row: Any) -> str:
+    """Put the venue's score in words, for reports and the command line."""
+    kind = _PLACE_WORDS.get(str(row.kind), "place")
+    if row.harmed_people == 0:
+        return f"no serious harm recorded at this {kind} in the window"
+    who = people_words(int(row.harmed_people), int(row.harmed_authorities))
+    if not row.harm_kinds:
+        return f"{who} with serious records, no more than usual for a {kind} this busy"
+    kinds = [k for k in row.harm_kinds if k != "exploiter"] or ["exploiter"]
+    text = f"{who} recorded for {ranking.harm_words(kinds)} at this {kind}"
+    if row.exploited:
+        text += f"; {int(row.exploited)} in exploiter ties"
+    if row.reach == "distant":
+        text += "; some homed in distant authorities"
+    return (
+        f"{text}; {ranking.times(float(row.excess_ratio))} the rate usual for a {kind} "
+        f"this busy ({ranking.p_words(float(row.q_value))})"
+    )
+
+
+def people_words(people: int, authorities: int) -> str:
+    """Say how many young people, from how many authorities ("3 young people from 2 ...")."""
+    who = "1 young person" if people == 1 else f"{people} young people"
+    if authorities > 1:
+        who += f" from {authorities} authorities"
+    return who
+
+
+def _place_betweenness(
+    ds: Dataset,
+    person: npt.NDArray[np.intp],
+    place: npt.NDArray[np.intp],
+    sample: int,
+    seed: int,
+    backend: str | None,
+) -> pd.Series:
+    """Betweenness of each place in the place graph (its structure, without attributes).
+
+    The graph is the one :func:`peermap.place_graph` builds (every person and place a
+    node, an edge per distinct person-place pair seen), on integer nodes: people first,
+    then places, in dataset order; edges sorted, so the answer does not depend on the
+    order the pairs come in.
+    """
+    if sample < 2:
+        raise ValueError(f"betweenness_sample={sample}; expected 2 or more")
+    name = _graph_backends.resolve(backend)
+    people = ds.people["person_id"].to_numpy(dtype=object)
+    places = ds.places["place_id"].to_numpy(dtype=object)
+    n = len(people) + len(places)
+    if n == 0:
+        return pd.Series(dtype=float)
+    u = person.astype(np.int64)
+    v = place.astype(np.int64) + len(people)
+    order = np.lexsort((v, u))
+    u, v = u[order], v[order]
+    k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)
+    graph = _graph_backends.build(name, n, u, v)
+    values = _graph_backends.betweenness(name, graph, k=k, seed=seed)
+    return pd.Series(values[len(people) :], index=places, dtype=float)
+
+
+_FLOW_COLUMNS = ["origin", "destination", "people", "events", "within"]
+
+
+def flow_table(events: pd.Series, people: pd.Series) -> pd.DataFrame:
+    """Finish a flow table from counts indexed by (origin, destination) (both engines)."""
+    if events.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _FLOW_COLUMNS})
+    table = pd.DataFrame({"people": people, "events": events})
+    table.index.names = ["origin", "destination"]
+    table = table.reset_index()
+    table["within"] = table["origin"] == table["destination"]
+    table = table.sort_values(
+        ["people", "events", "origin", "destination"],
+        ascending=[False, False, True, True],
+        kind="stable",
+        na_position="last",
+    )
+    table["people"] = table["people"].astype(int)
+    table["events"] = table["events"].astype(int)
+    return table.reset_index(drop=True)[_FLOW_COLUMNS]

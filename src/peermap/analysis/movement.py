@@ -1,0 +1,159 @@
+"""Flows of young people between authorities: where they live and where they are seen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from peermap import _lookup
+from peermap.analysis.kernels import Engine, FlowKind, check_engine, flow_table
+from peermap.dataset import Dataset
+from peermap.networks import DateLike, filter_sightings, filter_ties
+
+__all__ = [
+    "flow_matrix",
+    "flows",
+]
+
+
+def flows(
+    ds: Dataset,
+    *,
+    kind: FlowKind = "sightings",
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    engine: Engine = "pandas",
+) -> pd.DataFrame:
+    """Origin-destination table of young people between authorities.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (``kind="sightings"`` needs places assigned to authorities).
+    kind : {"sightings", "ties", "relocations"}
+        ``sightings``: home authority -> authority of the place seen at;
+        ``ties``: the two home authorities of a tie (an unordered pair, written with the
+        smaller code as origin); ``relocations``: from -> to.
+    since, until : date or str, optional
+        Window (sighting date, tie activity, relocation date).
+    min_reliability : str, default "unverified"
+        Weakest grade kept (sightings and ties).
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` aggregates sightings on dask (see
+        :func:`peermap.dask_engine.sighting_flows`); ties and relocations are small and
+        stay in pandas. The table is the same.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin``, ``destination`` (codes; ``None`` destination for places outside
+        every authority), ``people`` (distinct young people), ``events`` (sightings,
+        ties or relocations), ``within`` (origin equals destination: kept and marked),
+        sorted by people then events, largest first.
+    """
+    check_engine(engine)
+    if kind == "sightings" and engine == "dask":
+        from peermap import dask_engine
+
+        return dask_engine.sighting_flows(
+            ds,
+            dask_engine.from_pandas(ds.sightings),
+            since=since,
+            until=until,
+            min_reliability=min_reliability,
+        )
+    home = _lookup.home(ds)
+    if kind == "sightings":
+        s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+        frame = pd.DataFrame(
+            {
+                "origin": home.reindex(s["person_id"].to_numpy()).to_numpy(),
+                "destination": _lookup.place_authority(ds)
+                .reindex(s["place_id"].to_numpy())
+                .to_numpy(),
+                "person": s["person_id"].to_numpy(dtype=object),
+            }
+        )
+        people_cols = ["person"]
+    elif kind == "ties":
+        t = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+        ha = home.reindex(t["person_a"].to_numpy()).to_numpy(dtype=object)
+        hb = home.reindex(t["person_b"].to_numpy()).to_numpy(dtype=object)
+        swap = ha > hb
+        frame = pd.DataFrame(
+            {
+                "origin": np.where(swap, hb, ha),
+                "destination": np.where(swap, ha, hb),
+                "person": t["person_a"].to_numpy(dtype=object),
+                "other": t["person_b"].to_numpy(dtype=object),
+            }
+        )
+        people_cols = ["person", "other"]
+    elif kind == "relocations":
+        r = ds.relocations
+        keep = pd.Series(True, index=r.index)
+        if since is not None:
+            keep &= r["date"] >= pd.Timestamp(since)
+        if until is not None:
+            keep &= r["date"] <= pd.Timestamp(until)
+        r = r[keep]
+        frame = pd.DataFrame(
+            {
+                "origin": r["from_authority"].to_numpy(dtype=object),
+                "destination": r["to_authority"].to_numpy(dtype=object),
+                "person": r["person_id"].to_numpy(dtype=object),
+            }
+        )
+        people_cols = ["person"]
+    else:
+        raise ValueError(f"kind={kind!r}; expected 'sightings', 'ties' or 'relocations'")
+    if frame.empty:
+        return flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
+    events = frame.groupby(["origin", "destination"], dropna=False, sort=True).size()
+    long = pd.concat(
+        [frame[["origin", "destination", c]].rename(columns={c: "person"}) for c in people_cols]
+    )
+    people = (
+        long.drop_duplicates().groupby(["origin", "destination"], dropna=False, sort=True).size()
+    )
+    return flow_table(events, people)
+
+
+def flow_matrix(
+    table: pd.DataFrame,
+    *,
+    value: Literal["people", "events"] = "people",
+    authorities: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Turn a flow table into a square origin x destination matrix.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table from :func:`flows`.
+    value : {"people", "events"}
+        Which count fills the cells.
+    authorities : iterable of str, optional
+        Row and column order (default: every code in the table, sorted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows are origins, columns destinations, zero where no flow; square.
+    """
+    table = table.dropna(subset=["origin", "destination"])
+    codes = (
+        list(authorities)
+        if authorities is not None
+        else sorted(set(table["origin"]) | set(table["destination"]))
+    )
+    matrix = table.pivot_table(
+        index="origin", columns="destination", values=value, aggfunc="sum", fill_value=0
+    )
+    matrix = matrix.reindex(index=codes, columns=codes, fill_value=0).astype(int)
+    matrix.index.name, matrix.columns.name = "origin", "destination"
+    return matrix

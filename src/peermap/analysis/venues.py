@@ -1,0 +1,95 @@
+"""Hotspot venues ranked by the concern score (``docs/analysis.md``, "Hotspots")."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from peermap.analysis.kernels import Engine, check_engine, hotspot_parts, hotspot_table
+from peermap.dataset import Dataset
+from peermap.networks import DateLike, filter_sightings, filter_ties
+
+__all__ = [
+    "hotspots",
+]
+
+
+def hotspots(
+    ds: Dataset,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    betweenness_sample: int = 32,
+    seed: int = 0,
+    backend: str | None = None,
+    engine: Engine = "pandas",
+) -> gpd.GeoDataFrame:
+    """Rank venues by concern: harm recorded there beyond what is usual for such a place.
+
+    A venue is not a hotspot because it is busy. Each venue's harm (records weighted
+    by severity and reliability, at most :data:`peermap.ranking.PAIR_CAP` per young
+    person) is judged against what its footfall would bring at the rate usual for
+    venues of its kind (Kulldorff's Poisson log-likelihood ratio, with a p-value and
+    Benjamini-Hochberg q-value), then weighed by the reach of the young people harmed
+    there and by how many of them are in exploiter ties. ``docs/analysis.md`` gives the
+    formula and the reasons; :mod:`peermap.ranking` holds the weights.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (read with boundaries for reach and ``outside_share``).
+    since, until : date or str, optional
+        Keep sightings dated, and ties active, within this window.
+    min_reliability : str, default "unverified"
+        Keep sightings and ties of at least this grade (weaker records kept still
+        count for less in the score).
+    betweenness_sample : int, default 32
+        Source nodes sampled for betweenness when the place graph has more than
+        :data:`BETWEENNESS_EXACT_MAX` nodes (exact below).
+    seed : int, default 0
+        Seed for the betweenness sample.
+    backend : str, optional
+        Where betweenness runs: ``"igraph"`` (C, the default through
+        :data:`peermap.settings.graph_backend`; the same sample and rescaling as
+        networkx, so equal values), ``"networkx"``, or an installed networkx backend
+        such as ``"parallel"`` (nx-parallel).
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` aggregates the sightings on dask (see
+        :func:`peermap.dask_engine.hotspots`, which takes sightings already in dask);
+        the table is the same.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per place (EPSG:27700), most concerning first, ``place_id`` as a
+        column, with ``people`` (distinct young people), ``sightings``,
+        ``home_authorities`` (distinct home authorities of those people),
+        ``outside_share`` (share of them homed outside the place's authority), one
+        column of sightings per abuse context, ``serious`` (sightings in
+        :data:`SERIOUS_CONTEXTS`), ``first_date``, ``last_date``, ``betweenness``
+        (normalised, in the place graph); the score's parts: ``harmed_people`` (young
+        people with a record of severity 0.5 or more there), ``harmed_authorities``
+        (their home authorities), ``exploited`` (how many of them are in an exploiter
+        tie), ``reach`` (``single``, ``neighbours`` or ``distant``, of those young
+        people's homes from the place's authority; ``unknown`` without boundaries),
+        ``harm`` and ``expected`` (observed and expected harm), ``excess_ratio``,
+        ``p_value`` and ``q_value`` (one-sided, of the excess), ``concern`` (the
+        score), ``reasons`` (the score in words) and ``rank`` (1 = most concerning).
+    """
+    if engine == "dask":
+        from peermap import dask_engine
+
+        return dask_engine.hotspots(
+            ds,
+            dask_engine.from_pandas(ds.sightings),
+            since=since,
+            until=until,
+            min_reliability=min_reliability,
+            betweenness_sample=betweenness_sample,
+            seed=seed,
+            backend=backend,
+        )
+    check_engine(engine)
+    s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
+    return hotspot_table(ds, hotspot_parts(ds, s), ties, betweenness_sample, seed, backend)
