@@ -15,12 +15,14 @@ import importlib.util
 from typing import TYPE_CHECKING, Any
 
 from peermap import settings
+from peermap._optional import missing_dependency
 from peermap.exceptions import (
     BoundaryError,
     CRSError,
     ExternalAssetError,
     IntegrityError,
     KeyMaterialError,
+    MissingDependencyError,
     PeermapWarning,
     PrivacyError,
     ValidationError,
@@ -152,6 +154,7 @@ __all__ = [
     "IntegrityError",
     "KeyMaterialError",
     "MapInfo",
+    "MissingDependencyError",
     "PartnershipKey",
     "PeerDiagram",
     "PeerMap",
@@ -223,12 +226,19 @@ def __getattr__(name: str) -> Any:
     package imported every module up front.
     """
     module = _HOME.get(name)
-    if module is not None:
-        value = getattr(importlib.import_module(module), name)
-    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
-        value = importlib.import_module(f"{__name__}.{name}")
-    else:
+    submodule = f"{__name__}.{name}"
+    if module is None and not name.startswith("_") and importlib.util.find_spec(submodule):
+        module = submodule
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        home = importlib.import_module(module)
+    except ImportError as exc:  # an optional library: name the extra that brings it
+        error = missing_dependency(exc)
+        if error is None:
+            raise
+        raise error from exc
+    value = home if module == submodule else getattr(home, name)
     globals()[name] = value  # later look-ups skip this function
     return value
 

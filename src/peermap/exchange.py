@@ -87,8 +87,10 @@ __all__ = [
     "AggregatePackage",
     "aggregate_tables",
     "canonical_form",
+    "package_metadata",
     "read_aggregate",
     "read_package",
+    "to_csv",
     "to_geojson",
     "to_gexf",
     "to_graphml",
@@ -975,6 +977,43 @@ def _read_layer(path: Path, name: str, label: str) -> tuple[dict[str, Any], pa.T
     return cast(dict[str, Any], meta), table
 
 
+def package_metadata(path: str | os.PathLike[str]) -> dict[str, str] | None:
+    """Read the metadata of a peermap package without checking the package.
+
+    For telling a package from any other file and describing it (``peermap info``)
+    before it is read: nothing is verified here; :func:`read_package` and
+    :func:`read_aggregate` check integrity.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any file.
+
+    Returns
+    -------
+    dict of str to str or None
+        Every metadata entry as stored (a missing value as ``""``); None when the file
+        cannot be read by GDAL, has no ``metadata`` layer of keys and values, or its
+        ``format`` is not a peermap package.
+    """
+    try:
+        layers = {str(name) for name in pyogrio.list_layers(str(path))[:, 0]}
+        if "metadata" not in layers:
+            return None
+        _, table = pyogrio.read_arrow(str(path), layer="metadata")
+    except (*_GDAL_ERRORS, OSError):
+        return None
+    if not {"key", "value"} <= set(table.column_names):
+        return None
+    meta = {
+        str(k): "" if v is None else str(v)
+        for k, v in zip(
+            table.column("key").to_pylist(), table.column("value").to_pylist(), strict=True
+        )
+    }
+    return meta if meta.get("format") == FORMAT else None
+
+
 def _read_metadata(path: Path, label: str, layer_names: set[str]) -> dict[str, str]:
     if "metadata" not in layer_names:
         raise ValidationError(
@@ -1674,6 +1713,42 @@ def _write_attribute_geojson(target: Path, layer: _Layer, table: pa.Table) -> No
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         json.dump(document, fh, ensure_ascii=False, allow_nan=False)
         fh.write("\n")
+
+
+def to_csv(ds: Dataset, folder: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write a dataset's schema columns as CSV exports, one file per table.
+
+    The files are what an authority's export in record schema v1 looks like
+    (``people.csv``, ``places.csv``, ...; dates as ``YYYY-MM-DD``), so that
+    :func:`peermap.read_dataset` reads them back. Only schema columns are written:
+    no provenance, no extra column. Each file is written atomically.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    folder : str or path-like
+        Where to write (created if needed).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Table name to file, in schema order.
+    """
+    out_dir = Path(folder)
+    written: dict[str, Path] = {}
+    for name in TABLE_ORDER:
+        frame = pd.DataFrame(ds.table(name))
+        columns = [c for c in TABLES[name].names if c in frame.columns]
+        out = frame[columns].copy()
+        for col in TABLES[name].columns:
+            if col.type == "date" and col.name in out:
+                out[col.name] = out[col.name].dt.strftime("%Y-%m-%d")
+        target = out_dir / f"{name}.csv"
+        with atomic_path(target) as tmp:
+            out.to_csv(tmp, index=False, encoding="utf-8")
+        written[name] = target
+    return written
 
 
 def to_geojson(

@@ -81,6 +81,7 @@ __all__ = [
     "pseudonym",
     "pseudonymise",
     "refuse_identifiers",
+    "write_key",
 ]
 
 # ---------------------------------------------------------------------------
@@ -374,6 +375,40 @@ def key_fingerprint(
         with different keys is detected rather than silently mismatched.
     """
     return load_key(key, file=file).fingerprint
+
+
+def write_key(path: str | os.PathLike[str]) -> PartnershipKey:
+    """Write a new random partnership key to a new file that only its owner can read.
+
+    The file is created with mode 0600 and never replaces an existing file, so that no
+    key is ever overwritten (data pseudonymised with a lost key cannot be linked again).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The key file to create; it must not exist.
+
+    Returns
+    -------
+    PartnershipKey
+        The key written (its ``fingerprint`` may be shown; the key itself never).
+
+    Raises
+    ------
+    KeyMaterialError
+        When ``path`` exists.
+    """
+    target = Path(path)
+    secret = generate_key()
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise KeyMaterialError(
+            f"{target} exists; choose a new file so no key is overwritten"
+        ) from None
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secret + "\n")
+    return load_key(secret)
 
 
 # ---------------------------------------------------------------------------
