@@ -88,3 +88,79 @@ def test_submodules_are_reached_as_attributes() -> None:
     assert peermap.exchange.write_package is peermap.write_package
     with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
         _ = peermap.no_such_name
+
+
+# --------------------------------------------------------------------------- optional extras
+
+#: Every library of the optional extras (maps, xlsx, dask), made unimportable.
+WITHOUT_EXTRAS = (
+    "import sys\n"
+    "for name in ('folium', 'branca', 'matplotlib', 'js_lib_leaflet', 'openpyxl', 'dask',\n"
+    "             'dask_geopandas', 'distributed'):\n"
+    "    sys.modules[name] = None\n"
+)
+
+
+def _without_extras(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PEERMAP_NO_PROGRESS="1")
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(PACKAGE.parent), env.get("PYTHONPATH", "")) if p
+    )
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_EXTRAS + code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def test_the_core_install_reads_validates_analyses_and_exchanges(tmp_path: Path) -> None:
+    code = (
+        "from peermap.cli import main\n"
+        "assert main(['demo', '--people', '200', '--out', 'ex']) == 0\n"
+        "region = 'ex/demo_region.geojson'\n"
+        "assert main(['validate', 'ex', '--boundaries', region]) == 0\n"
+        "assert main(['export', 'ex', '--boundaries', region, '-o', 'a.gpkg',\n"
+        "             '--audience', 'aggregate', '--producer', 'X09000001']) == 0\n"
+        "assert main(['info', 'a.gpkg']) == 0\n"
+        "assert main(['report', 'ex', '--boundaries', region, '-o', 'r.md']) == 0\n"
+    )
+    done = _without_extras(code, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "extra", "module"),
+    [
+        (["map", "ex", "-o", "m.html"], "maps", "folium"),
+        (["report", "ex", "-o", "r.html"], "maps", "folium"),
+        (["template", "t.xlsx"], "xlsx", "openpyxl"),
+    ],
+)
+def test_a_missing_extra_is_named_in_one_paragraph_with_status_two(
+    tmp_path: Path, arguments: list[str], extra: str, module: str
+) -> None:
+    (tmp_path / "ex").mkdir()
+    code = f"from peermap.cli import main\nraise SystemExit(main({arguments!r}))\n"
+    done = _without_extras(code, tmp_path)
+    assert done.returncode == 2, done.stderr
+    err = done.stderr.strip()
+    assert f"pip install 'peermap[{extra}]'" in err and f"'{module}'" in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith(f"peermap {arguments[0]}: ")
+
+
+def test_the_library_names_the_missing_extra(tmp_path: Path) -> None:
+    code = (
+        "import peermap\n"
+        "try:\n    peermap.make_map\nexcept peermap.MissingDependencyError as exc:\n"
+        "    assert \"pip install 'peermap[maps]'\" in str(exc), exc\n"
+        "    assert isinstance(exc, ImportError)\n"
+        "else:\n    raise AssertionError('make_map imported without folium')\n"
+        "from peermap import dask_engine\n"
+        "try:\n    dask_engine.from_pandas(None)\nexcept peermap.MissingDependencyError as exc:\n"
+        "    assert \"pip install 'peermap[dask]'\" in str(exc), exc\n"
+    )
+    done = _without_extras(code, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -38,12 +38,11 @@ WHAT: Final[dict[str, str]] = {
 
 
 def _error(module: str, extra: str) -> MissingDependencyError:
-    error = MissingDependencyError(
-        f"{WHAT[extra]} need the optional dependency '{module}', which is not installed: "
+    return MissingDependencyError(
+        f"the optional dependency '{module}' (for {WHAT[extra]}) is not installed: "
         f"pip install 'peermap[{extra}]' (or 'peermap[all]' for every optional feature)",
         name=module,
     )
-    return error
 
 
 def missing_dependency(exc: ImportError) -> MissingDependencyError | None:

@@ -180,6 +180,8 @@ def _report(args: argparse.Namespace) -> int:
     options = rule(args)
     notes: list[str] = []
     drawn = map_path is not None or (fmt == "html" and not args.no_embed)
+    if drawn:  # fail before reading anything when the maps extra is missing
+        from peermap import make_map  # noqa: F401
     steps = int(bool(args.boundaries)) + 1 + int(drawn) + 4 + 1
     if args.audience == "partnership":
         steps += 1
