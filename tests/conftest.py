@@ -58,8 +58,8 @@ def data_dir() -> Path:
 
 # --------------------------------------------------------------------------- shared datasets
 
-#: Columns of a table given as tuples to ``make_dataset``, in order; a shorter tuple
-#: fills the first columns.
+#: Columns of a table given as tuples to ``make_dataset``, in order; the widest tuple
+#: decides how many columns there are, and shorter ones leave the rest missing.
 TUPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "people": ("person_id", "home_authority", "age", "looked_after"),
     "places": ("place_id", "kind", "easting", "northing", "label"),
@@ -75,7 +75,8 @@ def _frame(table: str, rows: Rows) -> pd.DataFrame:
     if isinstance(rows, pd.DataFrame):
         return rows
     width = max((len(row) for row in rows), default=len(TUPLE_COLUMNS[table]))
-    return pd.DataFrame(list(rows), columns=list(TUPLE_COLUMNS[table][:width]))
+    padded = [(*row, *(None,) * (width - len(row))) for row in rows]  # missing trailing values
+    return pd.DataFrame(padded, columns=list(TUPLE_COLUMNS[table][:width]))
 
 
 class MakeDataset(Protocol):
