@@ -36,71 +36,9 @@ A, B, C = "X09000001", "X09000002", "X09000006"
 
 
 @pytest.fixture(scope="module")
-def ds() -> peermap.Dataset:
-    people = pd.DataFrame(
-        [
-            ("a1", A, 14, "no"),
-            ("a2", A, 15, "no"),
-            ("a3", A, 16, "no"),
-            ("b1", B, 15, "no"),
-            ("b2", B, 13, "no"),
-            ("c1", C, 15, "yes"),
-            ("c2", C, 12, "no"),
-        ],
-        columns=["person_id", "home_authority", "age", "looked_after"],
-    )
-    places = pd.DataFrame(
-        [
-            ("H", "hotel", 693500, 315500),
-            ("P", "park", 692500, 313500),
-            ("S", "school", 710124, 306250),
-        ],
-        columns=["place_id", "kind", "easting", "northing"],
-    )
-    ties = pd.DataFrame(
-        [
-            ("a1", "a2", "friend", "2024-01-10", "", "school", "confirmed"),
-            ("a2", "b1", "associate", "2024-02-01", "", "police", "reported"),
-            ("b1", "b2", "friend", "2024-02-05", "", "young_person", "unverified"),
-            ("c1", "c2", "sibling", "2023-06-01", "2024-06-01", "social_care", "confirmed"),
-            ("c1", "a3", "partner", "2024-05-01", "", "police", "reported"),
-        ],
-        columns=[
-            "person_a",
-            "person_b",
-            "kind",
-            "first_seen",
-            "last_seen",
-            "source",
-            "reliability",
-        ],
-    )
-    sightings = pd.DataFrame(
-        [
-            ("a1", "H", "2024-02-10", "cse", "police", "confirmed"),
-            ("b1", "H", "2024-02-12", "cse", "police", "corroborated"),
-            ("a2", "H", "2024-02-12", "cce", "police", "reported"),
-            ("a3", "P", "2024-04-01", "bullying", "school", "confirmed"),
-            ("c1", "P", "2024-05-10", "cse", "police", "reported"),
-            ("c2", "S", "2024-03-01", "other", "school", "confirmed"),
-            ("c1", "S", "2024-01-15", "missing_episode", "police", "reported"),
-        ],
-        columns=["person_id", "place_id", "date", "context", "source", "reliability"],
-    )
-    relocations = pd.DataFrame(
-        [("c1", C, A, "2024-04-01", "care_placement")],
-        columns=["person_id", "from_authority", "to_authority", "date", "kind"],
-    )
-    return peermap.read_dataset(
-        {
-            "people": people,
-            "places": places,
-            "ties": ties,
-            "sightings": sightings,
-            "relocations": relocations,
-        },
-        boundaries=peermap.demo_boundaries(),
-    )
+def ds(hand_worked: peermap.Dataset) -> peermap.Dataset:
+    """The scenario of the module docstring (``hand_worked`` in conftest.py)."""
+    return hand_worked
 
 
 def test_places_lie_in_the_boroughs_the_scenario_says(ds: peermap.Dataset) -> None:

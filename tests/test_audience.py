@@ -15,6 +15,7 @@ import pytest
 
 import peermap
 from peermap import cli, exchange, report
+from peermap.cli.common import partnership_warning
 from peermap.diagrams import peer_diagram
 from peermap.disclosure import (
     AUDIENCE_NAMES,
@@ -223,7 +224,7 @@ def test_the_banner_is_for_the_partnership_only(ds: peermap.Dataset) -> None:
         assert (PARTNERSHIP_BANNER in page) is partnership
         diagram = peer_diagram(ds, audience=audience)  # type: ignore[arg-type]
         assert diagram.info.banner == (PARTNERSHIP_BANNER if partnership else None)
-    assert cli._partnership_warning() == plain
+    assert partnership_warning() == plain
 
 
 def test_headings_and_notices_say_who_an_output_is_for() -> None:

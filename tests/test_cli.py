@@ -473,10 +473,10 @@ def test_template_filled_in_reads_back_with_no_problems(tmp_path: Path) -> None:
 
 
 def _demo_file(tmp_path: Path) -> Path:
-    from peermap.cli import _demo_region_file
+    from peermap.boundaries import demo_region_file
 
     target = tmp_path / "region.geojson"
-    target.write_bytes(_demo_region_file().read_bytes())
+    target.write_bytes(demo_region_file().read_bytes())
     return target
 
 

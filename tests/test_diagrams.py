@@ -27,6 +27,7 @@ import pytest
 
 import peermap
 import test_browser
+from conftest import DemoScenario, MakeDataset
 from peermap import _assets
 from peermap.diagrams import (
     AUTHORITY_COLOURS,
@@ -44,7 +45,6 @@ from peermap.diagrams import (
     context_subset,
     peer_diagram,
 )
-from peermap.synthetic import scenario
 
 # The harness of tests/test_browser.py, its ``browser`` fixture registered here as
 # ``chromium``: headless chromium, every non-file request refused and recorded, console
@@ -56,64 +56,29 @@ PEOPLE = {"a1": A, "a2": A, "a3": A, "a4": A, "b1": B, "b2": B, "c1": C}
 
 
 @pytest.fixture(scope="module")
-def group() -> peermap.Dataset:
-    people = pd.DataFrame(
-        {
-            "person_id": list(PEOPLE),
-            "home_authority": list(PEOPLE.values()),
-            "age": [14, 15, 15, 16, 14, 13, 17],
-        }
-    )
-    places = pd.DataFrame(
-        {
-            "place_id": ["v1", "v2"],
-            "kind": ["hotel", "park"],
-            "easting": [693500.0, 700821.0],
-            "northing": [315500.0, 315400.0],
-            "label": ["<b>Hotel</b></script>", ""],
-        }
-    )
-    ties = pd.DataFrame(
-        [
+def group(make_dataset: MakeDataset) -> peermap.Dataset:
+    ages = [14, 15, 15, 16, 14, 13, 17]
+    return make_dataset(
+        people=[(p, home, age) for (p, home), age in zip(PEOPLE.items(), ages, strict=True)],
+        places=[
+            ("v1", "hotel", 693500.0, 315500.0, "<b>Hotel</b></script>"),
+            ("v2", "park", 700821.0, 315400.0, ""),
+        ],
+        ties=[
             ("a1", "a2", "friend", "2024-01-05", "", "police", "confirmed"),
             ("a1", "a2", "associate", "2024-02-05", "", "school", "reported"),
             ("a1", "b1", "partner", "2024-03-01", "2024-04-01", "school", "unverified"),
             ("c1", "a3", "exploiter", "2024-05-01", "", "police", "reported"),
             ("b1", "b2", "sibling", "2024-01-01", "", "social_care", "corroborated"),
         ],
-        columns=[
-            "person_a",
-            "person_b",
-            "kind",
-            "first_seen",
-            "last_seen",
-            "source",
-            "reliability",
-        ],
-    )
-    sightings = pd.DataFrame(
-        [
+        sightings=[
             ("a1", "v1", "2024-02-01", "cse", "police", "unverified"),
             ("a1", "v1", "2024-03-01", "cse", "police", "reported"),
             ("b1", "v1", "2024-03-02", "cce", "school", "unverified"),
             ("b2", "v2", "2024-04-01", "bullying", "school", "confirmed"),
             ("a4", "v2", "2024-04-02", "bullying", "school", "reported"),
         ],
-        columns=["person_id", "place_id", "date", "context", "source", "reliability"],
-    )
-    relocations = pd.DataFrame(
-        [("c1", C, A, "2024-04-20", "care_placement")],
-        columns=["person_id", "from_authority", "to_authority", "date", "kind"],
-    )
-    return peermap.read_dataset(
-        {
-            "people": people,
-            "places": places,
-            "ties": ties,
-            "sightings": sightings,
-            "relocations": relocations,
-        },
-        boundaries=peermap.demo_boundaries(),
+        relocations=[("c1", C, A, "2024-04-20", "care_placement")],
     )
 
 
@@ -274,8 +239,8 @@ def test_a_list_of_young_people_and_a_time_window(group: peermap.Dataset) -> Non
     assert firm.info.subtitle.count("corroborated or better") == 1
 
 
-def test_context_from_a_precomputed_contexts_table() -> None:
-    ds = scenario(peermap.demo_boundaries(), n_people=600, seed=5).dataset
+def test_context_from_a_precomputed_contexts_table(demo_scenario: DemoScenario) -> None:
+    ds = demo_scenario(600, 5).dataset
     table = peermap.contexts(ds)
     row = table.iloc[0]
     d = peer_diagram(
@@ -299,8 +264,8 @@ def test_context_from_a_precomputed_contexts_table() -> None:
         peer_diagram(ds, context=1, contexts_table=table.drop(columns="places"))
 
 
-def test_trap_house_exploiter_points_at_the_exploited() -> None:
-    sc = scenario(peermap.demo_boundaries(), n_people=600, seed=5)
+def test_trap_house_exploiter_points_at_the_exploited(demo_scenario: DemoScenario) -> None:
+    sc = demo_scenario(600, 5)
     house = sc.truth.trap_houses[0]
     members = sorted(set(house.people) | set(house.exploiters))
     d = peer_diagram(sc.dataset, context=members, audience="partnership")
@@ -515,8 +480,10 @@ def test_diagram_opens_offline_with_every_element(
         page.page.close()
 
 
-def test_public_diagram_opens_offline_without_pseudonyms(chromium: Any, tmp_path: Path) -> None:
-    ds = scenario(peermap.demo_boundaries(), n_people=600, seed=5).dataset
+def test_public_diagram_opens_offline_without_pseudonyms(
+    chromium: Any, tmp_path: Path, demo_scenario: DemoScenario
+) -> None:
+    ds = demo_scenario(600, 5).dataset
     d = peer_diagram(ds, min_count=10, round_to=5)
     page = _open(chromium, d.save(tmp_path / "public.html"))
     try:
@@ -537,21 +504,13 @@ def test_public_diagram_opens_offline_without_pseudonyms(chromium: Any, tmp_path
         page.page.close()
 
 
-def test_without_boundaries() -> None:
-    people = pd.DataFrame(
-        {"person_id": ["a", "b", "c"], "home_authority": ["Camden", "Barnet", "Camden"], "age": 14}
-    )
-    places = pd.DataFrame({"place_id": ["v1"], "kind": ["park"], "lon": [-0.14], "lat": [51.54]})
-    ties = pd.DataFrame(
-        [("a", "b", "exploiter", "2024-01-01"), ("a", "c", "friend", "2024-02-01")],
-        columns=["person_a", "person_b", "kind", "first_seen"],
-    ).assign(source="police", reliability="reported")
-    sightings = pd.DataFrame(
-        [("a", "v1", "2024-01-03", "cse", "police", "reported")],
-        columns=["person_id", "place_id", "date", "context", "source", "reliability"],
-    )
-    ds = peermap.read_dataset(
-        {"people": people, "places": places, "ties": ties, "sightings": sightings}
+def test_without_boundaries(
+    make_dataset: MakeDataset, names_as_written: dict[str, pd.DataFrame]
+) -> None:
+    ds = make_dataset(
+        **names_as_written,
+        sightings=[("a", "v1", "2024-01-03", "cse", "police", "reported")],
+        boundaries=False,
     )
     d = peer_diagram(ds, audience="partnership")
     nodes = d.nodes.set_index("id")

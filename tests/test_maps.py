@@ -35,6 +35,7 @@ import pandas as pd
 import pytest
 
 import peermap
+from conftest import MakeDataset
 from peermap import _assets, disclosure, settings
 from peermap.disclosure import SuppressionRule, suppress, suppress_frame, suppress_share
 from peermap.maps import ExternalAssetError, PeerMap, make_map, plot_static, save_map
@@ -63,21 +64,8 @@ def _seen(place: str, people: list[str], month: int) -> list[tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def ds() -> peermap.Dataset:
+def ds(make_dataset: MakeDataset) -> peermap.Dataset:
     home = {p: {"a": A, "b": B, "c": C}[p[0]] for p in ALL_PEOPLE}
-    people = pd.DataFrame(
-        [(p, home[p], 14, "no") for p in ALL_PEOPLE],
-        columns=["person_id", "home_authority", "age", "looked_after"],
-    )
-    places = pd.DataFrame(
-        [
-            ("V1", "fast_food", *POINTS["V1"], "chicken shop"),
-            ("V2", "park", *POINTS["V2"], ""),
-            ("V3", "residential", *POINTS["V3"], "tower block flat"),
-            ("V4", "school", *POINTS["V4"], ""),
-        ],
-        columns=["place_id", "kind", "easting", "northing", "label"],
-    )
     a = [f"a{i:02d}" for i in range(1, 31)]
     b = [f"b{i:02d}" for i in range(1, 11)]
     c = [f"c{i:02d}" for i in range(1, 13)]
@@ -88,36 +76,20 @@ def ds() -> peermap.Dataset:
         + _seen("V3", a[8:19], 5)
         + _seen("V4", c + a[19:30] + b[7:9], 6)
     )
-    ties = pd.DataFrame(
-        [
+    return make_dataset(
+        people=[(p, home[p], 14, "no") for p in ALL_PEOPLE],
+        places=[
+            ("V1", "fast_food", *POINTS["V1"], "chicken shop"),
+            ("V2", "park", *POINTS["V2"], ""),
+            ("V3", "residential", *POINTS["V3"], "tower block flat"),
+            ("V4", "school", *POINTS["V4"], ""),
+        ],
+        ties=[
             ("a01", "a02", "friend", "2024-01-10", "", "school", "confirmed"),
             ("a20", "c01", "associate", "2024-07-01", "", "police", "reported"),
         ],
-        columns=[
-            "person_id",
-            "person_b",
-            "kind",
-            "first_seen",
-            "last_seen",
-            "source",
-            "reliability",
-        ],
-    ).rename(columns={"person_id": "person_a"})
-    return peermap.read_dataset(
-        {
-            "people": people,
-            "places": places,
-            "ties": ties,
-            "sightings": pd.DataFrame(
-                sightings,
-                columns=["person_id", "place_id", "date", "context", "source", "reliability"],
-            ),
-            "relocations": pd.DataFrame(
-                [("c01", C, A, "2024-04-01", "care_placement")],
-                columns=["person_id", "from_authority", "to_authority", "date", "kind"],
-            ),
-        },
-        boundaries=peermap.demo_boundaries(),
+        sightings=sightings,
+        relocations=[("c01", C, A, "2024-04-01", "care_placement")],
     )
 
 
@@ -505,9 +477,9 @@ def test_default_basemap_is_the_only_network_use(ds: peermap.Dataset, tmp_path: 
 
 
 def test_a_cdn_plugin_is_refused_by_name_and_nothing_is_written(
-    public: PeerMap, tmp_path: Path
+    public: PeerMap, small: peermap.Dataset, tmp_path: Path
 ) -> None:
-    m = make_map(_small(), tiles=None, layers=["hotspots"], **RULE)
+    m = make_map(small, tiles=None, layers=["hotspots"], **RULE)
     folium.plugins.Fullscreen().add_to(m)
     target = tmp_path / "plugin.html"
     with pytest.raises(ExternalAssetError, match=r"Control\.FullScreen\.js|leaflet\.fullscreen"):
@@ -515,22 +487,13 @@ def test_a_cdn_plugin_is_refused_by_name_and_nothing_is_written(
     assert not target.exists() and not list(tmp_path.iterdir())
 
 
-def _small() -> peermap.Dataset:
-    return peermap.read_dataset(
-        {
-            "people": pd.DataFrame(
-                [(f"p{i}", A, 14) for i in range(12)],
-                columns=["person_id", "home_authority", "age"],
-            ),
-            "places": pd.DataFrame(
-                [("Q", "park", *POINTS["V1"])], columns=["place_id", "kind", "easting", "northing"]
-            ),
-            "sightings": pd.DataFrame(
-                [(f"p{i}", "Q", "2024-03-01", "other", "police", "confirmed") for i in range(12)],
-                columns=["person_id", "place_id", "date", "context", "source", "reliability"],
-            ),
-        },
-        boundaries=peermap.demo_boundaries(),
+@pytest.fixture(scope="module")
+def small(make_dataset: MakeDataset) -> peermap.Dataset:
+    """Twelve young people of A seen at one park."""
+    return make_dataset(
+        people=[(f"p{i}", A, 14) for i in range(12)],
+        places=[("Q", "park", *POINTS["V1"])],
+        sightings=[(f"p{i}", "Q", "2024-03-01", "other", "police", "confirmed") for i in range(12)],
     )
 
 

@@ -564,11 +564,9 @@ def test_empty_tables(small: Dataset) -> None:
         assert_same_graph(new, old)
 
 
-def test_analysis_fixture_dataset() -> None:
+def test_analysis_fixture_dataset(hand_worked: Dataset) -> None:
     # The hand-worked dataset of test_analysis, read with the demo boundaries.
-    from tests.test_analysis import ds as fixture
-
-    ds = fixture.__wrapped__()  # type: ignore[attr-defined]
+    ds = hand_worked
     for builder in ("peer_graph", "place_graph"):
         assert_same_graph(*_builds(ds, builder))
     for window in (0, 2, 7):

@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 import peermap
+from conftest import MakeDataset
 from peermap.data_quality import QualityProfile, quality
 
 A, B = "X09000001", "X09000002"
@@ -269,27 +270,15 @@ def test_duplicates_across_partners_after_merge(defects: peermap.Dataset) -> Non
     assert "### Per partner" in text and "### Disagreements between partners" in text
 
 
-def test_the_real_merge_is_profiled() -> None:
+def test_the_real_merge_is_profiled(make_dataset: MakeDataset) -> None:
     from peermap.merging import merge
 
     def one(people: list[tuple[str, str, int]], ties: list[tuple[str, ...]]) -> peermap.Dataset:
-        return peermap.read_dataset(
-            {
-                "people": pd.DataFrame(people, columns=["person_id", "home_authority", "age"]),
-                "places": pd.DataFrame(
-                    {
-                        "place_id": ["v1"],
-                        "kind": ["park"],
-                        "easting": [693500.0],
-                        "northing": [315500.0],
-                    }
-                ),
-                "ties": pd.DataFrame(
-                    ties,
-                    columns=["person_a", "person_b", "kind", "first_seen", "source", "reliability"],
-                ),
-            },
-            boundaries=peermap.demo_boundaries(),
+        columns = ["person_a", "person_b", "kind", "first_seen", "source", "reliability"]
+        return make_dataset(
+            people=people,
+            places=[("v1", "park", 693500.0, 315500.0)],
+            ties=pd.DataFrame(ties, columns=columns),
         )
 
     first = one(

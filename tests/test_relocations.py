@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import peermap
+from conftest import MakeDataset
 from peermap import _lookup
 from peermap.dataset import Dataset
 from peermap.relocations import relocation_exposure, relocations_received
@@ -220,89 +221,58 @@ A, B, C = "X09000001", "X09000002", "X09000006"
 
 
 @pytest.fixture(scope="module")
-def edge_ds() -> Dataset:
+def edge_ds(make_dataset: MakeDataset) -> Dataset:
     """Hand-built edge cases.
 
     m1 moved twice (C -> A in March, A -> B in July); m2 moved with no tie at all;
     m3 moved with ties that have no last_seen; sightings at a place outside every
     authority (no authority) and at places in the receiving authorities.
     """
-    people = pd.DataFrame(
-        [
-            ("m1", C, 15, "yes"),
-            ("m2", B, 14, "yes"),
-            ("m3", A, 16, "no"),
-            ("a1", A, 15, "no"),
-            ("a2", A, 13, "no"),
-            ("b1", B, 17, "no"),
-            ("c1", C, 12, "no"),
-        ],
-        columns=["person_id", "home_authority", "age", "looked_after"],
-    )
-    places = pd.DataFrame(
-        [
-            ("H", "hotel", 693500, 315500),  # in A
-            ("P", "park", 692500, 313500),  # in A
-            ("S", "school", 710124, 306250),  # in C
-            ("X", "other", 530000, 180000),  # central London: outside the demo region
-        ],
-        columns=["place_id", "kind", "easting", "northing"],
-    )
-    ties = pd.DataFrame(
-        [
-            ("m1", "c1", "sibling", "2023-06-01", "2024-05-01", "social_care", "confirmed"),
-            ("a1", "m1", "friend", "2024-03-10", "", "police", "reported"),
-            ("m1", "a2", "associate", "2024-02-01", "", "police", "reported"),
-            ("b1", "m1", "friend", "2024-08-01", "", "school", "unverified"),
-            ("m3", "c1", "friend", "2024-01-01", "", "school", "reported"),
-            ("a1", "m3", "friend", "2024-05-01", "", "school", "reported"),
-            ("m1", "a1", "partner", "2024-04-01", "2024-04-02", "police", "confirmed"),
-        ],
-        columns=[
-            "person_a",
-            "person_b",
-            "kind",
-            "first_seen",
-            "last_seen",
-            "source",
-            "reliability",
-        ],
-    )
-    sightings = pd.DataFrame(
-        [
-            ("m1", "H", "2024-03-20", "cse", "police", "confirmed"),
-            ("m1", "P", "2024-04-20", "cce", "police", "reported"),
-            ("m1", "H", "2024-05-20", "cce", "police", "reported"),
-            ("m1", "X", "2024-05-21", "missing_episode", "police", "reported"),
-            ("m1", "S", "2024-01-20", "other", "school", "reported"),
-            ("m2", "X", "2024-06-01", "cse", "police", "reported"),
-            ("m2", "H", "2024-06-02", "bullying", "school", "reported"),
-            ("m3", "S", "2024-07-01", "serious_youth_violence", "police", "reported"),
-        ],
-        columns=["person_id", "place_id", "date", "context", "source", "reliability"],
-    )
-    relocations = pd.DataFrame(
-        [
-            ("m1", C, A, "2024-03-15", "care_placement"),
-            ("m2", B, A, "2024-05-01", "secure"),
-            ("m1", A, B, "2024-07-15", "housing"),
-            ("m3", A, C, "2024-04-01", "family"),
-        ],
-        columns=["person_id", "from_authority", "to_authority", "date", "kind"],
-    )
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", peermap.PeermapWarning)  # X lies outside
-        return peermap.read_dataset(
-            {
-                "people": people,
-                "places": places,
-                "ties": ties,
-                "sightings": sightings,
-                "relocations": relocations,
-            },
-            boundaries=peermap.demo_boundaries(),
+        return make_dataset(
+            people=[
+                ("m1", C, 15, "yes"),
+                ("m2", B, 14, "yes"),
+                ("m3", A, 16, "no"),
+                ("a1", A, 15, "no"),
+                ("a2", A, 13, "no"),
+                ("b1", B, 17, "no"),
+                ("c1", C, 12, "no"),
+            ],
+            places=[
+                ("H", "hotel", 693500, 315500),  # in A
+                ("P", "park", 692500, 313500),  # in A
+                ("S", "school", 710124, 306250),  # in C
+                ("X", "other", 530000, 180000),  # central London: outside the demo region
+            ],
+            ties=[
+                ("m1", "c1", "sibling", "2023-06-01", "2024-05-01", "social_care", "confirmed"),
+                ("a1", "m1", "friend", "2024-03-10", "", "police", "reported"),
+                ("m1", "a2", "associate", "2024-02-01", "", "police", "reported"),
+                ("b1", "m1", "friend", "2024-08-01", "", "school", "unverified"),
+                ("m3", "c1", "friend", "2024-01-01", "", "school", "reported"),
+                ("a1", "m3", "friend", "2024-05-01", "", "school", "reported"),
+                ("m1", "a1", "partner", "2024-04-01", "2024-04-02", "police", "confirmed"),
+            ],
+            sightings=[
+                ("m1", "H", "2024-03-20", "cse", "police", "confirmed"),
+                ("m1", "P", "2024-04-20", "cce", "police", "reported"),
+                ("m1", "H", "2024-05-20", "cce", "police", "reported"),
+                ("m1", "X", "2024-05-21", "missing_episode", "police", "reported"),
+                ("m1", "S", "2024-01-20", "other", "school", "reported"),
+                ("m2", "X", "2024-06-01", "cse", "police", "reported"),
+                ("m2", "H", "2024-06-02", "bullying", "school", "reported"),
+                ("m3", "S", "2024-07-01", "serious_youth_violence", "police", "reported"),
+            ],
+            relocations=[
+                ("m1", C, A, "2024-03-15", "care_placement"),
+                ("m2", B, A, "2024-05-01", "secure"),
+                ("m1", A, B, "2024-07-15", "housing"),
+                ("m3", A, C, "2024-04-01", "family"),
+            ],
         )
 
 

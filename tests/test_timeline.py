@@ -30,9 +30,9 @@ import pandas as pd
 import pytest
 
 import peermap
+from conftest import DemoScenario, MakeDataset
 from peermap.diagrams import TIE_COLOURS
 from peermap.schema import CONTEXTS, TIE_KINDS
-from peermap.synthetic import scenario
 from peermap.timelines import CONTEXT_COLOURS, timeline, timeline_table
 
 A, B, C = "X09000001", "X09000002", "X09000006"
@@ -42,22 +42,8 @@ MONTHS = pd.DatetimeIndex(
 
 
 @pytest.fixture(scope="module")
-def history() -> peermap.Dataset:
-    people = pd.DataFrame(
-        {
-            "person_id": ["a1", "a2", "a3", "a4", "a5", "b1", "b2", "c1"],
-            "home_authority": [A, A, A, A, A, B, B, C],
-            "age": [14] * 8,
-        }
-    )
-    places = pd.DataFrame(
-        {
-            "place_id": ["v1", "v2"],
-            "kind": ["hotel", "park"],
-            "easting": [693500.0, 700821.0],
-            "northing": [315500.0, 315400.0],
-        }
-    )
+def history(make_dataset: MakeDataset) -> peermap.Dataset:
+    homes = {"a1": A, "a2": A, "a3": A, "a4": A, "a5": A, "b1": B, "b2": B, "c1": C}
     ties = pd.DataFrame(
         [
             ("a1", "a2", "friend", "2024-01-02", ""),
@@ -79,23 +65,16 @@ def history() -> peermap.Dataset:
         ],
         columns=["person_id", "place_id", "date", "context"],
     ).assign(source="police", reliability="reported")
-    relocations = pd.DataFrame(
-        [
+    return make_dataset(
+        people=[(p, home, 14) for p, home in homes.items()],
+        places=[("v1", "hotel", 693500.0, 315500.0), ("v2", "park", 700821.0, 315400.0)],
+        ties=ties,
+        sightings=sightings,
+        relocations=[
             ("b2", B, C, "2024-02-02", "care_placement"),
             ("c1", C, A, "2024-03-10", "care_placement"),
             ("a2", A, B, "2024-04-02", "housing"),
         ],
-        columns=["person_id", "from_authority", "to_authority", "date", "kind"],
-    )
-    return peermap.read_dataset(
-        {
-            "people": people,
-            "places": places,
-            "ties": ties,
-            "sightings": sightings,
-            "relocations": relocations,
-        },
-        boundaries=peermap.demo_boundaries(),
     )
 
 
@@ -238,9 +217,9 @@ def test_public_figure_leaves_out_withheld_segments(history: peermap.Dataset) ->
     assert all(not ax.containers for ax in empty.axes[1:4])
 
 
-def test_a_context_grows_on_synthetic_data(tmp_path: Path) -> None:
+def test_a_context_grows_on_synthetic_data(tmp_path: Path, demo_scenario: DemoScenario) -> None:
     """A planted trap house forms on its planted dates; the timeline says when."""
-    sc = scenario(peermap.demo_boundaries(), n_people=600, seed=5)
+    sc = demo_scenario(600, 5)
     house = sc.truth.trap_houses[0]
     ds = sc.dataset
     table = peermap.contexts(ds)
@@ -279,16 +258,10 @@ def test_nothing_recorded(history: peermap.Dataset) -> None:
     assert "No records" in fig.axes[0].texts[0].get_text()
 
 
-def test_without_boundaries_authorities_are_names_as_written() -> None:
-    people = pd.DataFrame(
-        {"person_id": ["a", "b", "c"], "home_authority": ["Camden", "Barnet", "Camden"], "age": 14}
-    )
-    places = pd.DataFrame({"place_id": ["v1"], "kind": ["park"], "lon": [-0.14], "lat": [51.54]})
-    ties = pd.DataFrame(
-        [("a", "b", "exploiter", "2024-01-01"), ("a", "c", "friend", "2024-02-01")],
-        columns=["person_a", "person_b", "kind", "first_seen"],
-    ).assign(source="police", reliability="reported")
-    ds = peermap.read_dataset({"people": people, "places": places, "ties": ties})
+def test_without_boundaries_authorities_are_names_as_written(
+    make_dataset: MakeDataset, names_as_written: dict[str, pd.DataFrame]
+) -> None:
+    ds = make_dataset(**names_as_written, boundaries=False)
     t = timeline_table(ds, authority="camden", audience="partnership")
     assert t.attrs["title"] == "Camden"
     assert _col(t, "ties", "exploiter") == [1, 0] and _col(t, "ties", "friend") == [0, 1]

@@ -1,71 +1,144 @@
 """peermap: map peer-on-peer abuse and exploitation contexts across local-authority boundaries.
 
 The public API is functional and re-exported here; optional parameters are keyword-only.
+
+``import peermap`` is cheap: the exceptions and :mod:`peermap.settings` are imported
+with the package, and every other name is imported from its home module the first time
+it is used (PEP 562 module ``__getattr__``), so that the command line starts quickly and
+a script that only validates records never loads the mapping libraries.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
 from peermap import settings
-from peermap.analysis import contexts, flow_matrix, flows, hotspots
-from peermap.assignment import assign_authorities, resolve_authorities
-from peermap.boundaries import (
-    authority_graph,
-    boundary_attribution,
-    demo_boundaries,
-    fetch_ons,
-    load_boundaries,
-    ons_datasets,
-)
-from peermap.counts import aggregate_tables, authority_counts
-from peermap.data_quality import QualityProfile, quality
-from peermap.dataset import Dataset
-from peermap.diagrams import DiagramInfo, PeerDiagram, peer_diagram
-from peermap.disclosure import Audience
+from peermap._optional import missing_dependency
 from peermap.exceptions import (
     BoundaryError,
     CRSError,
+    ExternalAssetError,
     IntegrityError,
     KeyMaterialError,
+    MissingDependencyError,
     PeermapWarning,
     PrivacyError,
     ValidationError,
 )
-from peermap.exchange import (
-    AggregatePackage,
-    read_aggregate,
-    read_package,
-    to_geojson,
-    to_gexf,
-    to_graphml,
-    write_package,
-)
-from peermap.getis_ord import gi_star
-from peermap.maps import ExternalAssetError, MapInfo, PeerMap, make_map, plot_static, save_map
-from peermap.merging import datasets_equal, merge, with_provenance
-from peermap.networks import (
-    copresence_graph,
-    graph_from_gdfs,
-    graph_to_gdfs,
-    peer_graph,
-    place_graph,
-)
-from peermap.privacy import (
-    IdentifierFinding,
-    PartnershipKey,
-    find_identifiers,
-    generate_key,
-    is_pseudonym,
-    key_fingerprint,
-    load_key,
-    pseudonym,
-    pseudonymise,
-    refuse_identifiers,
-)
-from peermap.relocations import host_notifications, relocation_exposure, relocations_received
-from peermap.schema import SCHEMA_VERSION
-from peermap.synthetic import GroundTruth, Scenario, scenario
-from peermap.timelines import timeline, timeline_table
-from peermap.validation import Problem, ValidationReport, read_dataset, validate
+
+if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and IDEs
+    from peermap.analysis import contexts, flow_matrix, flows, hotspots
+    from peermap.assignment import assign_authorities, resolve_authorities
+    from peermap.boundaries import (
+        authority_graph,
+        boundary_attribution,
+        demo_boundaries,
+        fetch_ons,
+        load_boundaries,
+        ons_datasets,
+    )
+    from peermap.counts import authority_counts
+    from peermap.data_quality import QualityProfile, quality
+    from peermap.dataset import Dataset
+    from peermap.diagrams import DiagramInfo, PeerDiagram, peer_diagram
+    from peermap.disclosure import Audience
+    from peermap.exchange import (
+        AggregatePackage,
+        aggregate_tables,
+        read_aggregate,
+        read_package,
+        to_geojson,
+        to_gexf,
+        to_graphml,
+        write_package,
+    )
+    from peermap.getis_ord import gi_star
+    from peermap.maps import MapInfo, PeerMap, make_map, plot_static, save_map
+    from peermap.merging import datasets_equal, merge, with_provenance
+    from peermap.networks import (
+        copresence_graph,
+        graph_from_gdfs,
+        graph_to_gdfs,
+        peer_graph,
+        place_graph,
+    )
+    from peermap.privacy import (
+        IdentifierFinding,
+        PartnershipKey,
+        find_identifiers,
+        generate_key,
+        is_pseudonym,
+        key_fingerprint,
+        load_key,
+        pseudonym,
+        pseudonymise,
+        refuse_identifiers,
+    )
+    from peermap.relocations import host_notifications, relocation_exposure, relocations_received
+    from peermap.schema import SCHEMA_VERSION
+    from peermap.synthetic import GroundTruth, Scenario, scenario
+    from peermap.timelines import timeline, timeline_table
+    from peermap.validation import Problem, ValidationReport, read_dataset, validate
+
+#: Where each lazily imported name lives: its home module. Keep it in step with the
+#: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "peermap.analysis": ("contexts", "flow_matrix", "flows", "hotspots"),
+    "peermap.assignment": ("assign_authorities", "resolve_authorities"),
+    "peermap.boundaries": (
+        "authority_graph",
+        "boundary_attribution",
+        "demo_boundaries",
+        "fetch_ons",
+        "load_boundaries",
+        "ons_datasets",
+    ),
+    "peermap.counts": ("authority_counts",),
+    "peermap.data_quality": ("QualityProfile", "quality"),
+    "peermap.dataset": ("Dataset",),
+    "peermap.diagrams": ("DiagramInfo", "PeerDiagram", "peer_diagram"),
+    "peermap.disclosure": ("Audience",),
+    "peermap.exchange": (
+        "AggregatePackage",
+        "aggregate_tables",
+        "read_aggregate",
+        "read_package",
+        "to_geojson",
+        "to_gexf",
+        "to_graphml",
+        "write_package",
+    ),
+    "peermap.getis_ord": ("gi_star",),
+    "peermap.maps": ("MapInfo", "PeerMap", "make_map", "plot_static", "save_map"),
+    "peermap.merging": ("datasets_equal", "merge", "with_provenance"),
+    "peermap.networks": (
+        "copresence_graph",
+        "graph_from_gdfs",
+        "graph_to_gdfs",
+        "peer_graph",
+        "place_graph",
+    ),
+    "peermap.privacy": (
+        "IdentifierFinding",
+        "PartnershipKey",
+        "find_identifiers",
+        "generate_key",
+        "is_pseudonym",
+        "key_fingerprint",
+        "load_key",
+        "pseudonym",
+        "pseudonymise",
+        "refuse_identifiers",
+    ),
+    "peermap.relocations": ("host_notifications", "relocation_exposure", "relocations_received"),
+    "peermap.schema": ("SCHEMA_VERSION",),
+    "peermap.synthetic": ("GroundTruth", "Scenario", "scenario"),
+    "peermap.timelines": ("timeline", "timeline_table"),
+    "peermap.validation": ("Problem", "ValidationReport", "read_dataset", "validate"),
+}
+_HOME: dict[str, str] = {name: module for module, names in _LAZY.items() for name in names}
 
 __version__ = "0.1.0"
 
@@ -83,6 +156,7 @@ __all__ = [
     "IntegrityError",
     "KeyMaterialError",
     "MapInfo",
+    "MissingDependencyError",
     "PartnershipKey",
     "PeerDiagram",
     "PeerMap",
@@ -146,3 +220,31 @@ __all__ = [
     "with_provenance",
     "write_package",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its home module on first use (PEP 562).
+
+    A submodule (``peermap.exchange``) is imported on first use too, as it was when the
+    package imported every module up front.
+    """
+    module = _HOME.get(name)
+    submodule = f"{__name__}.{name}"
+    if module is None and not name.startswith("_") and importlib.util.find_spec(submodule):
+        module = submodule
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        home = importlib.import_module(module)
+    except ImportError as exc:  # an optional library: name the extra that brings it
+        error = missing_dependency(exc)
+        if error is None:
+            raise
+        raise error from exc
+    value = home if module == submodule else getattr(home, name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

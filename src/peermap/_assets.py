@@ -21,6 +21,7 @@ import re
 from importlib import resources
 from importlib.abc import Traversable
 
+from peermap._optional import require
 from peermap.exceptions import ExternalAssetError
 
 __all__ = [
@@ -40,13 +41,9 @@ _STATIC = ("static", "js_lib_leaflet")
 
 
 def _static() -> Traversable:
-    try:
-        root = resources.files(_IMPORT_NAME)
-    except ModuleNotFoundError as exc:
-        raise ModuleNotFoundError(
-            f"peermap's offline maps inline Leaflet from the '{LEAFLET_PACKAGE}' package, "
-            f"which is not installed: pip install {LEAFLET_PACKAGE}"
-        ) from exc
+    # Offline maps inline Leaflet from this package (the maps extra installs it).
+    require(_IMPORT_NAME)
+    root = resources.files(_IMPORT_NAME)
     folder = root.joinpath(*_STATIC)
     if not folder.joinpath("leaflet.js").is_file():
         raise FileNotFoundError(

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from peermap._optional import require
 from peermap._problems import Problem
 from peermap.exceptions import ValidationError
 from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
@@ -34,6 +35,7 @@ __all__ = [
     "RawTable",
     "atomic_path",
     "cell_text",
+    "find_table",
     "locate_tables",
     "read_raw",
     "write_text_atomic",
@@ -261,6 +263,7 @@ def _show_bytes(text: str) -> str:
 
 
 def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
+    require("openpyxl")
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
@@ -359,11 +362,12 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
     if suffix == ".xlsx":
         return _read_xlsx(path, table, sheet)
     if suffix == ".parquet":
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         try:
             frame = pq.read_table(path).to_pandas()
-        except Exception as exc:  # pyarrow raises several unrelated types
+        except (pa.ArrowException, OSError, ValueError) as exc:  # every error pyarrow raises
             raise ValidationError(f"{path}: cannot read as Parquet ({exc})") from exc
         numbers: list[Hashable] = list(range(1, len(frame) + 1))
         return _from_frame(frame.reset_index(drop=True), table, str(path), numbers)
@@ -429,6 +433,7 @@ def locate_tables(
                     )
                 found[name] = (paths[0], None)
         elif path.is_file() and path.suffix.lower() == ".xlsx":
+            require("openpyxl")
             from openpyxl import load_workbook
 
             wb = load_workbook(path, read_only=True)
@@ -455,6 +460,56 @@ def locate_tables(
             + ", ".join(f"{t} ({t}.csv, .xlsx or .parquet)" for t in missing)
         )
     return found
+
+
+def find_table(path: str | os.PathLike[str], table: str) -> TableSource:
+    """Find one schema table in a table file, a workbook or a dataset folder.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A table file (``.csv``, ``.xlsx``, ``.parquet``), a workbook with a sheet named
+        after the table, or a folder holding ``<table>.csv`` (or ``.xlsx``, ``.parquet``).
+    table : str
+        The schema table, for example ``"places"``.
+
+    Returns
+    -------
+    path or pandas.DataFrame
+        The file to read; the sheet's rows, as text, when a workbook has a sheet named
+        after the table (the first sheet of any other workbook is read as the table).
+
+    Raises
+    ------
+    ValidationError
+        When a folder holds no such table.
+    FileNotFoundError
+        When ``path`` does not exist.
+    """
+    source = Path(path)
+    if source.is_dir():
+        found = [p for p in sorted(source.iterdir()) if p.stem.lower() == table]
+        found = [p for p in found if p.suffix.lower() in SUFFIXES]
+        if not found:
+            raise ValidationError(
+                f"{source}: no {', '.join(table + s for s in SUFFIXES[:-1])} or "
+                f"{table}{SUFFIXES[-1]} in it"
+            )
+        return found[0]
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such file or folder")
+    if source.suffix.lower() == ".xlsx":
+        require("openpyxl")
+        from openpyxl import load_workbook
+
+        wb = load_workbook(source, read_only=True)
+        try:
+            sheets = [s for s in wb.sheetnames if s.strip().lower() == table]
+        finally:
+            wb.close()
+        if sheets:
+            return read_raw(source, table, sheet=sheets[0]).frame.reset_index(drop=True)
+    return source
 
 
 @contextmanager

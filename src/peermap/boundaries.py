@@ -42,6 +42,7 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, Final
 
@@ -65,8 +66,10 @@ __all__ = [
     "authority_graph",
     "boundary_attribution",
     "demo_boundaries",
+    "demo_region_file",
     "derived_code",
     "fetch_ons",
+    "is_demo_region",
     "load_boundaries",
     "ons_attribution",
     "ons_datasets",
@@ -752,6 +755,44 @@ def as_multipolygons(boundaries: gpd.GeoDataFrame) -> np.ndarray:
         geoms = geoms.copy()
         geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
     return geoms
+
+
+def demo_region_file() -> Traversable:
+    """Return the packaged GeoJSON file of the fictional demo region (WGS84).
+
+    It is what :func:`demo_boundaries` reads; ``peermap demo --out`` copies it beside
+    the synthetic exports. Read it with ``read_bytes()``, or open it as a path with
+    :func:`importlib.resources.as_file`.
+
+    Returns
+    -------
+    importlib.abc.Traversable
+        The file inside the installed package.
+    """
+    file: Traversable = _package_file(_DEMO_FILE)
+    return file
+
+
+def is_demo_region(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is an unchanged copy of the fictional demo region.
+
+    Maps and reports drawn on such a copy say the region is fictional instead of
+    crediting the ONS, so a boundary file named by a user is checked with this and,
+    when it is a copy, read with :func:`demo_boundaries`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A boundary file.
+
+    Returns
+    -------
+    bool
+        True when the file holds exactly the bytes of :func:`demo_region_file`.
+    """
+    file = Path(path)
+    data = demo_region_file().read_bytes()
+    return file.is_file() and file.stat().st_size == len(data) and file.read_bytes() == data
 
 
 # --------------------------------------------------------------------------- graph

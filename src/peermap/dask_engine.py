@@ -32,6 +32,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends, _lookup
+from peermap._optional import require
 from peermap._problems import Problem, ValidationReport
 from peermap.analysis.kernels import (
     PAIR_SUMS,
@@ -65,14 +66,8 @@ PARTITION_ROWS = 500_000
 
 
 def _require() -> None:
-    try:
-        import dask.dataframe  # noqa: F401
-        import dask_geopandas  # noqa: F401
-    except ImportError as err:  # pragma: no cover - exercised without the extra
-        raise ImportError(
-            "the dask engine needs peermap's optional dask dependencies: "
-            "pip install 'peermap[dask]'"
-        ) from err
+    require("dask.dataframe")
+    require("dask_geopandas")
 
 
 def from_pandas(frame: pd.DataFrame, *, npartitions: int | None = None) -> dd.DataFrame:

@@ -88,6 +88,28 @@ class Dataset:
             for name in ("people", "places", "ties", "sightings", "relocations")
         }
 
+    @property
+    def authority_names(self) -> dict[str, str]:
+        """Authority code to name, from the boundaries and the places assigned to them.
+
+        Empty when the dataset was read without boundaries (codes are then shown as
+        written).
+        """
+        names: dict[str, str] = {}
+        if "authority_code" in self.places and "authority_name" in self.places:
+            pairs = self.places[["authority_code", "authority_name"]].dropna().drop_duplicates()
+            names.update(
+                zip(
+                    pairs["authority_code"].astype(str),
+                    pairs["authority_name"].astype(str),
+                    strict=True,
+                )
+            )
+        if self.boundaries is not None:
+            codes, labels = self.boundaries["code"], self.boundaries["name"]
+            names.update(zip(codes.astype(str), labels.astype(str), strict=True))
+        return names
+
     def summary(self) -> str:
         """Describe the dataset in a few lines of plain text."""
         c = self.counts

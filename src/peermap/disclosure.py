@@ -36,14 +36,18 @@ whose totals are published exactly needs a second suppressed cell per row and co
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final, Literal, get_args
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from peermap import settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# pandas is imported where a table is suppressed, not with the module: the command line
+# reads the audience names here before it knows whether it will need a table at all.
 
 __all__ = [
     "AUDIENCE_NAMES",
@@ -109,7 +113,7 @@ class SuppressionRule:
     def __post_init__(self) -> None:
         for name in ("min_count", "round_to"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
         if not isinstance(self.marker, str) or not self.marker or self.marker.strip().isdigit():
             raise ValueError(f"marker must be non-numeric text, got {self.marker!r}")
@@ -180,6 +184,8 @@ class SuppressionRule:
 
 
 def _missing(value: Any) -> bool:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
@@ -255,6 +261,8 @@ def suppress(
     >>> hidden.tolist()
     [True, True, False, False, False, False]
     """
+    import pandas as pd
+
     r = _rule(rule, min_count, round_to, marker)
     series = counts if isinstance(counts, pd.Series) else pd.Series(list(counts), dtype=object)
     shown = [r.display(v) for v in series.tolist()]

@@ -18,6 +18,7 @@ __all__ = [
     "ExternalAssetError",
     "IntegrityError",
     "KeyMaterialError",
+    "MissingDependencyError",
     "PeermapWarning",
     "PrivacyError",
     "ValidationError",
@@ -71,6 +72,13 @@ class CRSError(ValueError):
 
 class ExternalAssetError(RuntimeError):
     """A page refers to a resource on the network where it must be self-contained."""
+
+
+class MissingDependencyError(ModuleNotFoundError):
+    """An optional dependency is not installed; the message names the extra that brings it.
+
+    A subclass of :class:`ModuleNotFoundError`, so ``except ImportError`` catches it.
+    """
 
 
 class PeermapWarning(UserWarning):

@@ -22,6 +22,7 @@ from typing import Any
 
 from peermap import settings
 from peermap._io import atomic_path
+from peermap._optional import require
 from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, ColumnSpec
 
 __all__ = ["BOOLEAN_VALUES", "GUIDANCE_SHEET", "TEMPLATE_ROWS", "template_lists", "write_template"]
@@ -303,6 +304,7 @@ def write_template(
     ValueError
         When the file name does not end in ``.xlsx``.
     """
+    require("openpyxl")
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill

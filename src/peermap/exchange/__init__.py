@@ -28,13 +28,15 @@ The package holds one concern per module: :mod:`~peermap.exchange.layout` (the
 format: layers, columns, metadata keys), :mod:`~peermap.exchange.canonical` (the
 canonical form and the MAC), :mod:`~peermap.exchange.writing` and
 :mod:`~peermap.exchange.reading` (packages), :mod:`~peermap.exchange.graphs` (GraphML,
-GEXF) and :mod:`~peermap.exchange.geojson`. The aggregate tables an aggregate package
-holds are computed by :func:`peermap.counts.aggregate_tables` (re-exported here).
+GEXF), :mod:`~peermap.exchange.geojson` and :mod:`~peermap.exchange.csv`. The
+aggregate tables an aggregate package holds are computed by
+:func:`peermap.counts.aggregate_tables` (re-exported here).
 """
 
 from __future__ import annotations
 
 from peermap.counts import aggregate_tables
+from peermap.exchange.csv import to_csv
 from peermap.exchange.geojson import to_geojson
 from peermap.exchange.graphs import to_gexf, to_graphml
 from peermap.exchange.layout import (
@@ -49,6 +51,7 @@ from peermap.exchange.layout import (
 from peermap.exchange.reading import (
     AggregatePackage,
     canonical_form,
+    package_metadata,
     read_aggregate,
     read_package,
 )
@@ -65,8 +68,10 @@ __all__ = [
     "AggregatePackage",
     "aggregate_tables",
     "canonical_form",
+    "package_metadata",
     "read_aggregate",
     "read_package",
+    "to_csv",
     "to_geojson",
     "to_gexf",
     "to_graphml",

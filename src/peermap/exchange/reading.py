@@ -624,3 +624,40 @@ def read_aggregate(path: str | os.PathLike[str], *, key: KeyLike | None = None) 
     meta: dict[str, Any] = dict(loaded.meta)
     meta["verified"] = loaded.verified
     return AggregatePackage(flows, auth, MappingProxyType(meta))
+
+
+def package_metadata(path: str | os.PathLike[str]) -> dict[str, str] | None:
+    """Read the metadata of a peermap package without checking the package.
+
+    For telling a package from any other file and describing it (``peermap info``)
+    before it is read: nothing is verified here; :func:`read_package` and
+    :func:`read_aggregate` check integrity.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any file.
+
+    Returns
+    -------
+    dict of str to str or None
+        Every metadata entry as stored (a missing value as ``""``); None when the file
+        cannot be read by GDAL, has no ``metadata`` layer of keys and values, or its
+        ``format`` is not a peermap package.
+    """
+    try:
+        layers = {str(name) for name in pyogrio.list_layers(str(path))[:, 0]}
+        if "metadata" not in layers:
+            return None
+        _, table = pyogrio.read_arrow(str(path), layer="metadata")
+    except (*_GDAL_ERRORS, OSError):
+        return None
+    if not {"key", "value"} <= set(table.column_names):
+        return None
+    meta = {
+        str(k): "" if v is None else str(v)
+        for k, v in zip(
+            table.column("key").to_pylist(), table.column("value").to_pylist(), strict=True
+        )
+    }
+    return meta if meta.get("format") == FORMAT else None

@@ -65,6 +65,7 @@ from peermap.privacy.keys import (
     generate_key,
     key_fingerprint,
     load_key,
+    write_key,
 )
 from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN, is_pseudonym, pseudonym, pseudonymise
 
@@ -82,4 +83,5 @@ __all__ = [
     "pseudonym",
     "pseudonymise",
     "refuse_identifiers",
+    "write_key",
 ]

@@ -21,7 +21,14 @@ from typing import Any, NoReturn, SupportsIndex, TypeAlias
 from peermap import settings
 from peermap.exceptions import KeyMaterialError
 
-__all__ = ["KeyLike", "PartnershipKey", "generate_key", "key_fingerprint", "load_key"]
+__all__ = [
+    "KeyLike",
+    "PartnershipKey",
+    "generate_key",
+    "key_fingerprint",
+    "load_key",
+    "write_key",
+]
 
 _FINGERPRINT_LABEL = b"peermap key fingerprint v1"
 _FINGERPRINT_VERSION = "pmk1"
@@ -329,3 +336,48 @@ def key_fingerprint(
         with different keys is detected rather than silently mismatched.
     """
     return load_key(key, file=file).fingerprint
+
+
+def write_key(path: str | os.PathLike[str]) -> PartnershipKey:
+    """Write a new random partnership key to a new file that only its owner can read.
+
+    The file is created with mode 0600 and never replaces an existing file, so that no
+    key is ever overwritten (data pseudonymised with a lost key cannot be linked again).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The key file to create; it must not exist.
+
+    Returns
+    -------
+    PartnershipKey
+        The key written (its ``fingerprint`` may be shown; the key itself never).
+
+    Raises
+    ------
+    KeyMaterialError
+        When ``path`` exists.
+    """
+    target = Path(path)
+    secret = generate_key()
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise KeyMaterialError(
+            f"{target} exists; choose a new file so no key is overwritten"
+        ) from None
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secret + "\n")
+    return load_key(secret)
+
+
+# ---------------------------------------------------------------------------
+# Pseudonyms
+# ---------------------------------------------------------------------------
+
+PSEUDONYM_PATTERN = r"pm[a-z2-7]{16}"
+"""Regular expression (for ``fullmatch``) of a peermap pseudonym."""
+
+_PSEUDONYM_RE = re.compile(PSEUDONYM_PATTERN)
+_PSEUDONYM_BYTES = 10  # 80 bits = 16 base32 characters, no padding

@@ -1,0 +1,7 @@
+"""``python -m peermap``: the ``peermap`` command line."""
+
+import sys
+
+from peermap.cli import main
+
+sys.exit(main())

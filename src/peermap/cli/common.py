@@ -1,0 +1,405 @@
+"""What every command of the command line shares: errors, progress, arguments, inputs.
+
+Nothing here is analysis: the commands call peermap's public functions and print what
+they return. A rule that a library user would need too belongs in the library module
+that owns the concept (see docs/architecture.md, "Command line and start-up").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TextIO
+
+from peermap.disclosure import Audience
+from peermap.exceptions import (
+    BoundaryError,
+    CRSError,
+    KeyMaterialError,
+    MissingDependencyError,
+    PrivacyError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+    from peermap.dataset import Dataset
+    from peermap.privacy import PartnershipKey
+
+__all__ = [
+    "BAD_INPUT",
+    "FAILURES",
+    "RELIABILITY_CHOICES",
+    "AddCommand",
+    "Command",
+    "Formatter",
+    "Progress",
+    "UsageError",
+    "add_filters",
+    "add_rule",
+    "add_source",
+    "arguments_checked",
+    "examples",
+    "fill",
+    "filters",
+    "load_boundaries_file",
+    "output_path",
+    "partnership_key",
+    "partnership_warning",
+    "print_notes",
+    "read_boundaries",
+    "read_source",
+    "rule",
+    "tiles",
+]
+
+
+class UsageError(Exception):
+    """An argument the command cannot use (exit status 2, like other bad input)."""
+
+
+#: Bad input: the command prints one paragraph and exits with status 2.
+BAD_INPUT: tuple[type[BaseException], ...] = (
+    ValidationError,
+    PrivacyError,
+    KeyMaterialError,
+    BoundaryError,
+    CRSError,
+    UsageError,
+    FileNotFoundError,
+    MissingDependencyError,
+)
+
+#: Other failures the command reports in one paragraph with status 1: the system (a
+#: full disk, a refused permission, memory), and the libraries' errors on the data
+#: (GDAL and PROJ errors derive from RuntimeError; pandas and pyarrow raise ValueError).
+#: Anything else is a bug in peermap and shows its traceback.
+FAILURES: tuple[type[BaseException], ...] = (OSError, MemoryError, RuntimeError, ValueError)
+
+RELIABILITY_CHOICES = ("unverified", "reported", "corroborated", "confirmed")
+
+#: A command: parsed arguments in, exit status out.
+Command = Callable[[argparse.Namespace], int]
+#: Adds a sub-command: name, one-line help, description, examples -> its parser.
+AddCommand = Callable[[str, str, str, str], argparse.ArgumentParser]
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """A small progress bar on standard error, drawn only when it is a terminal.
+
+    Parameters
+    ----------
+    command : str
+        The command shown before the bar.
+    total : int
+        Number of steps expected.
+    stream : text stream, optional
+        Where to draw (default ``sys.stderr``).
+    enabled : bool, optional
+        Force drawing on or off; by default on only when ``stream`` is a terminal and
+        the environment variable ``PEERMAP_NO_PROGRESS`` is unset.
+    """
+
+    width = 20
+
+    def __init__(
+        self,
+        command: str,
+        total: int,
+        *,
+        stream: TextIO | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        self.command = command
+        self.total = max(1, total)
+        self.stream = sys.stderr if stream is None else stream
+        if enabled is None:
+            isatty = getattr(self.stream, "isatty", None)
+            enabled = bool(isatty and isatty()) and not os.environ.get("PEERMAP_NO_PROGRESS")
+        self.enabled = enabled
+        self.done = 0
+        self.start = time.monotonic()
+        self._shown = 0
+
+    def step(self, label: str) -> None:
+        """Start the next step, named ``label``, and redraw the bar."""
+        self.done = min(self.done + 1, self.total)
+        if not self.enabled:
+            return
+        filled = round(self.width * (self.done - 1) / self.total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        elapsed = time.monotonic() - self.start
+        text = f"peermap {self.command} [{bar}] {self.done}/{self.total} {label} ({elapsed:.0f} s)"
+        text = text[:119]
+        self.stream.write("\r" + text.ljust(self._shown))
+        self.stream.flush()
+        self._shown = len(text)
+
+    def close(self) -> None:
+        """Erase the bar."""
+        if self.enabled and self._shown:
+            self.stream.write("\r" + " " * self._shown + "\r")
+            self.stream.flush()
+        self._shown = 0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help text as written: descriptions filled by us, examples kept line by line."""
+
+
+def examples(*lines: str) -> str:
+    """Return the ``example:`` (or ``examples:``) section of a command's help."""
+    head = "example:" if len(lines) == 1 else "examples:"
+    return head + "\n" + "\n".join(f"  {line}" for line in lines) + "\n"
+
+
+def fill(text: str) -> str:
+    """Fill a description to 79 columns."""
+    return textwrap.fill(text, 79)
+
+
+def add_source(p: argparse.ArgumentParser, *, what: str = "dataset") -> None:
+    """Add the dataset a command reads (folder, workbook or package) and how to read it."""
+    p.add_argument(
+        "source",
+        help=f"{what}: a folder of table files, an .xlsx workbook, or a .gpkg package",
+    )
+    p.add_argument(
+        "--boundaries",
+        metavar="FILE",
+        help="authority boundaries to read a folder or workbook against (any format GDAL "
+        "reads); a package carries its own",
+    )
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="set rows with errors aside instead of stopping (peermap validate lists them)",
+    )
+    p.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="the partnership key, to verify a package (else PEERMAP_KEY / PEERMAP_KEY_FILE)",
+    )
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    """Add the window and reliability filters of the analysis functions."""
+    p.add_argument("--since", metavar="DATE", help="keep records dated on or after DATE")
+    p.add_argument("--until", metavar="DATE", help="keep records dated on or before DATE")
+    p.add_argument(
+        "--min-reliability",
+        choices=RELIABILITY_CHOICES,
+        default="unverified",
+        help="keep ties and sightings of at least this grade (default: all)",
+    )
+
+
+def add_rule(p: argparse.ArgumentParser) -> None:
+    """Add the small-count rule of public outputs."""
+    p.add_argument(
+        "--min-count",
+        type=int,
+        metavar="N",
+        help="public audience: suppress counts under N (default peermap.settings, 10)",
+    )
+    p.add_argument(
+        "--round-to",
+        type=int,
+        metavar="N",
+        help="public audience: round shown counts to a multiple of N (default 5)",
+    )
+
+
+def filters(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the filter options as keyword arguments of the analysis functions."""
+    return {"since": args.since, "until": args.until, "min_reliability": args.min_reliability}
+
+
+def rule(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the small-count rule options as keyword arguments (not for the partnership)."""
+    if args.audience == "partnership" and (args.min_count is not None or args.round_to is not None):
+        raise UsageError(
+            "a partnership audience sees exact counts: --min-count and --round-to apply to "
+            "public maps and reports only"
+        )
+    return {"min_count": args.min_count, "round_to": args.round_to}
+
+
+def tiles(value: str) -> str | None:
+    """Read a ``--tiles`` value: ``none`` (or nothing) is no basemap."""
+    return None if value.strip().lower() in ("none", "") else value
+
+
+@contextmanager
+def arguments_checked() -> Iterator[None]:
+    """Report a plain ValueError raised on the user's options as bad input (status 2)."""
+    try:
+        yield
+    except BAD_INPUT:
+        raise
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- inputs and outputs
+
+
+def partnership_key(key_file: str | None, *, required: bool) -> PartnershipKey | None:
+    """Load the partnership key from --key-file or the environment (None if optional, absent)."""
+    from peermap import load_key, settings
+
+    if key_file:
+        return load_key(file=key_file)
+    in_environment = bool(
+        os.environ.get(settings.key_env, "").strip()
+        or os.environ.get(settings.key_file_env, "").strip()
+    )
+    if required or in_environment:
+        return load_key()
+    return None
+
+
+def _holds_key(path: Path) -> bool:
+    """Whether an existing file holds a partnership key (such a file is never overwritten)."""
+    from peermap import load_key
+
+    try:
+        if not path.is_file() or path.stat().st_size > 1024:
+            return False
+        load_key(file=path)
+    except (KeyMaterialError, OSError):
+        return False
+    return True
+
+
+def output_path(path: str, *inputs: str | None, folder: bool = False) -> Path:
+    """Check a user-named output path before anything is written to it."""
+    out = Path(path)
+    if folder:
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"{out} is a file; name a folder to write into")
+        return out
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; name the file to write")
+    if _holds_key(out):
+        raise KeyMaterialError(
+            f"{out} holds a partnership key: peermap never overwrites a key file; choose "
+            "another output name"
+        )
+    for given in inputs:
+        if given and out.exists() and Path(given).exists() and out.samefile(given):
+            raise UsageError(f"{out} is also an input of this command; choose another name")
+    return out
+
+
+def load_boundaries_file(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
+    """Load a boundary file named on the command line.
+
+    A copy of peermap's fictional demo region (as ``peermap demo --out`` writes) is
+    recognised by its content (:func:`peermap.boundaries.is_demo_region`) and loaded as
+    :func:`peermap.demo_boundaries`, so that maps and reports made from it say it is
+    fictional instead of crediting the ONS.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any boundary file :func:`peermap.load_boundaries` reads.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The boundaries.
+    """
+    from peermap import demo_boundaries, load_boundaries
+    from peermap.boundaries import is_demo_region
+
+    return demo_boundaries() if is_demo_region(path) else load_boundaries(Path(path))
+
+
+def read_boundaries(path: str | None, progress: Progress) -> gpd.GeoDataFrame | None:
+    """Load the --boundaries file as a progress step (None when not given)."""
+    if not path:
+        return None
+    progress.step(f"loading {Path(path).name}")
+    return load_boundaries_file(path)
+
+
+def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) -> Dataset:
+    """Read the command's source: a package, or a folder or workbook (validated)."""
+    source = Path(args.source)
+    if source.suffix.lower() == ".gpkg":
+        from peermap import read_package
+
+        if args.boundaries:
+            raise UsageError(
+                f"{source} is a package and carries its own boundaries; --boundaries applies "
+                "to folders and workbooks"
+            )
+        if not source.is_file():
+            raise FileNotFoundError(f"{source}: no such file")
+        key = partnership_key(args.key_file, required=False)
+        progress.step(f"reading {source.name}")
+        ds = read_package(source, key=key)
+        if not ds.meta.get("verified"):
+            notes.append(
+                f"{source.name}: integrity checked against its digest only (no partnership "
+                "key given); pass --key-file to verify who made it"
+            )
+        return ds
+    from peermap import read_dataset
+
+    bounds = read_boundaries(args.boundaries, progress)
+    progress.step(f"reading {source.name or source}")
+    ds = read_dataset(source, boundaries=bounds, strict=not args.lenient)
+    if ds.report.n_rejected:
+        notes.append(
+            f"{ds.report.n_rejected} row(s) with errors were set aside; "
+            f"'peermap validate {args.source}' lists them"
+        )
+    if bounds is None:
+        notes.append(
+            "read without --boundaries: places are not assigned to authorities, so "
+            "authority layers, flows into places and reach are missing"
+        )
+    return ds
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def print_notes(notes: Sequence[str]) -> None:
+    """Print what the reader should know about how the input was read."""
+    for note in notes:
+        print(f"note: {note}")
+
+
+def partnership_warning() -> str:
+    """Return the partnership banner in plain ASCII, for the terminal."""
+    banner = Audience.of("partnership").banner_ascii
+    assert banner is not None
+    return banner

@@ -1,0 +1,195 @@
+"""``peermap demo``: a synthetic scenario, summarised, with what to look at first."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from peermap.cli.common import (
+    AddCommand,
+    Command,
+    Progress,
+    examples,
+    load_boundaries_file,
+    output_path,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from peermap.dataset import Dataset
+
+__all__ = ["COMMANDS", "TEXT_WIDTH", "add_parsers", "analysis_summary", "look_first"]
+
+#: Width of the demo's text, to read in a terminal of 100 columns.
+TEXT_WIDTH = 99
+_REASON_INDENT = " " * 8
+#: Phrases of the reasons kept on one line ("q < 0.001" must not break after "<").
+_UNBROKEN = ("q < ", "q = ")
+_GLUE = "\x00"
+
+
+def add_parsers(add: AddCommand) -> None:
+    """Add ``demo`` to the command line."""
+    demo = add(
+        "demo",
+        "generate a synthetic dataset and summarise it",
+        "Generate a seeded synthetic scenario (fictional young people on the built-in "
+        "fictional region, or on a real boundary file) and print its summary, then what to "
+        "look at first: the most concerning contexts and venues with their reasons. With --out, "
+        "also write it as CSV exports to try every other command on.",
+        examples(
+            "peermap demo",
+            "peermap demo --people 5000 --seed 7",
+            "peermap demo --out exports/",
+            "peermap demo --boundaries ons_lad_2024_england_buc.geojson",
+        ),
+    )
+    demo.add_argument("--boundaries", metavar="FILE", help="a real boundary file to run on")
+    demo.add_argument("--people", type=int, default=2000, help="young people (default 2000)")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo.add_argument("--top", type=int, default=5, help="rows of each table (default 5)")
+    demo.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write the tables to DIR/<table>.csv (and the fictional region to "
+        "DIR/demo_region.geojson)",
+    )
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from peermap import demo_boundaries, scenario
+    from peermap.analysis import contexts, hotspots
+
+    out = output_path(args.out, folder=True) if args.out else None
+    with Progress("demo", 3 if out else 2) as progress:
+        progress.step("generating")
+        bounds = load_boundaries_file(args.boundaries) if args.boundaries else demo_boundaries()
+        result = scenario(bounds, n_people=args.people, seed=args.seed)
+        ds = result.dataset
+        progress.step("analysing")
+        found, spots = contexts(ds), hotspots(ds)
+        summary = analysis_summary(ds, found, spots, top=args.top)
+        first = look_first(ds, found, spots, top=args.top)
+        written: list[Path] = []
+        if out is not None:
+            progress.step(f"writing {out}")
+            written = _write_exports(ds, out, region=not args.boundaries)
+    region_text = args.boundaries or "the built-in fictional demo region"
+    print(f"Synthetic scenario on {region_text} ({len(bounds)} authorities), seed {args.seed}")
+    print(ds.summary())
+    print(result.truth.summary())
+    print()
+    print(summary)
+    print()
+    print(first)
+    if out is not None:
+        print()
+        print(f"wrote {len(written)} file(s) to {out}: " + ", ".join(p.name for p in written))
+        boundary_hint = args.boundaries or str(out / "demo_region.geojson")
+        print(f"next: peermap validate {out} --boundaries {boundary_hint}")
+    return 0
+
+
+def _write_exports(ds: Dataset, out: Path, *, region: bool) -> list[Path]:
+    """Write the CSV exports (and a copy of the fictional region), none over a key file."""
+    from peermap._io import atomic_path
+    from peermap.boundaries import demo_region_file
+    from peermap.exchange import to_csv
+    from peermap.schema import TABLE_ORDER
+
+    for name in TABLE_ORDER:
+        output_path(str(out / f"{name}.csv"))
+    written = list(to_csv(ds, out).values())
+    if region:
+        target = output_path(str(out / "demo_region.geojson"))
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(demo_region_file().read_bytes())
+        written.append(target)
+    return written
+
+
+def _authority(names: Mapping[str, str], code: Any) -> str:
+    if code is None or code != code:
+        return "no authority"
+    return names.get(str(code), str(code))
+
+
+def analysis_summary(ds: Dataset, found: pd.DataFrame, spots: pd.DataFrame, *, top: int = 5) -> str:
+    """Contexts spanning authorities and the leading hotspot venues, in plain text."""
+    names = ds.authority_names
+    spanning = found[found["spans_authorities"].astype(bool)]
+    distant = int((spanning["reach"] == "distant").sum())
+    lines = [
+        f"contexts: {len(found)}, of which {len(spanning)} span authorities "
+        f"({distant} with a link between authorities that do not border)"
+    ]
+    for row in spanning.head(top).to_dict("records"):
+        auths = ", ".join(names.get(str(a), str(a)) for a in row["authorities"])
+        lines.append(
+            f"  #{row['context_id']:<4} {row['n_people']:>3} young people, "
+            f"{row['n_places']:>2} places, {row['serious']:>3} serious ({row['reach']}): {auths}"
+        )
+    lines.append("hotspot venues:")
+    for spot in spots.head(top).to_dict("records"):
+        share = spot["outside_share"]
+        shown = "" if share != share else f", {share:.0%} from outside"
+        code = str(spot["authority_code"])
+        lines.append(
+            f"  {spot['rank']:>2}. {spot['place_id']} ({spot['kind']}) in "
+            f"{names.get(code, code)}: {spot['people']} young people from "
+            f"{spot['home_authorities']} authorities{shown}"
+        )
+    return "\n".join(lines)
+
+
+def _wrapped(head: str, reasons: str) -> list[str]:
+    """One ranked item: its heading line(s), then its reasons wrapped and indented."""
+    lines = textwrap.wrap(head, TEXT_WIDTH, initial_indent="  ", subsequent_indent=_REASON_INDENT)
+    for phrase in _UNBROKEN:
+        reasons = reasons.replace(phrase, phrase.replace(" ", _GLUE))
+    lines += [
+        line.replace(_GLUE, " ")
+        for line in textwrap.wrap(
+            reasons, TEXT_WIDTH, initial_indent=_REASON_INDENT, subsequent_indent=_REASON_INDENT
+        )
+    ]
+    return lines
+
+
+def _venue_name(spot: Mapping[Any, Any]) -> str:
+    """Name a venue as an analyst knows it: reference, label, and kind unless the label says it."""
+    kind = str(spot["kind"]).replace("_", " ")
+    label = spot.get("label")
+    if label is None or label != label or not str(label).strip():
+        return f"{spot['place_id']} ({kind})"
+    text = f"{spot['place_id']} {str(label).strip()}"
+    return text if kind in str(label).lower() else f"{text} ({kind})"
+
+
+def look_first(ds: Dataset, found: pd.DataFrame, spots: pd.DataFrame, *, top: int = 5) -> str:
+    """List the most concerning contexts and venues, each with the reasons it ranks there."""
+    names = ds.authority_names
+    lines = ["What to look at first", "contexts, most concerning first:"]
+    concerning = found[found["concern"] > 0].head(top)
+    if concerning.empty:
+        lines.append("  none: no context has more harm recorded than its activity would bring")
+    for row in concerning.to_dict("records"):
+        auths = ", ".join(_authority(names, a) for a in row["authorities"])
+        head = f"#{row['context_id']} ({row['reach']}): {auths or 'no authority recorded'}"
+        lines += _wrapped(head, str(row["reasons"]))
+    lines += ["", "venues, most concerning first:"]
+    venues = spots[spots["concern"] > 0].head(top)
+    if venues.empty:
+        lines.append("  none: no venue has more harm recorded than is usual for its kind")
+    for spot in venues.to_dict("records"):
+        where = _authority(names, spot.get("authority_code"))
+        head = f"{spot['rank']}. {_venue_name(spot)} in {where}"
+        lines += _wrapped(head, str(spot["reasons"]))
+    return "\n".join(lines)
+
+
+COMMANDS: dict[str, Command] = {"demo": _demo}
