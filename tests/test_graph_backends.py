@@ -13,7 +13,7 @@ import pytest
 
 import peermap
 from peermap import _graph_backends
-from peermap.analysis import kernels
+from peermap import _kernels as kernels
 from peermap.synthetic import scenario
 
 

@@ -32,9 +32,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends, _lookup
-from peermap._optional import require
-from peermap._problems import Problem, ValidationReport
-from peermap.analysis.kernels import (
+from peermap._kernels import (
     PAIR_SUMS,
     HotspotParts,
     flow_table,
@@ -44,6 +42,8 @@ from peermap.analysis.kernels import (
     positions,
     record_sums,
 )
+from peermap._optional import require
+from peermap._problems import Problem, ValidationReport
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
 from peermap.filters import DateLike, filter_ties, select_sightings
@@ -238,7 +238,7 @@ def read_sightings(
     from dask.base import compute, persist
     from dask.delayed import delayed
 
-    from peermap.validation import _error_message, _privacy_error, _sightings_part
+    from peermap.validation import error_message, privacy_error, sightings_part
 
     files = _sighting_files(source)
     accepted, rejected = _references(ds)
@@ -247,7 +247,7 @@ def read_sightings(
     refs = _shared((accepted, rejected, names, ds.boundaries))
 
     def part(path: str, refs: Any) -> tuple[pd.DataFrame, ValidationReport, list[Problem]]:
-        frame, report, privacy = _sightings_part(path, refs[0], refs[1], refs[2], refs[3])
+        frame, report, privacy = sightings_part(path, refs[0], refs[1], refs[2], refs[3])
         frame["source_file"] = path
         return frame, report, privacy
 
@@ -260,11 +260,11 @@ def read_sightings(
         table = dd.from_delayed(frames, meta=_sightings_meta(ds), verify_meta=False)
     report, privacy = _merge_reports(files, [r for r, _ in outcome], [q for _, q in outcome])
     if privacy:
-        raise _privacy_error(privacy)
+        raise privacy_error(privacy)
     table = _cross_file_duplicates(table, report)
     if strict and not report.ok:
         raise ValidationError(
-            _error_message(report, what="the sightings were", aside="the report returned"),
+            error_message(report, what="the sightings were", aside="the report returned"),
             report,
         )
     return table.drop(columns="_row"), report

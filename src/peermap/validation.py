@@ -367,8 +367,8 @@ def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
     return problems
 
 
-def _privacy_error(problems: list[Problem]) -> PrivacyError:
-    """One refusal listing each offending file and column once; never the values."""
+def privacy_error(problems: list[Problem]) -> PrivacyError:
+    """Refuse identifiers: each offending file and column once, never the values."""
     seen: dict[tuple[str, str | None, str], str] = {}
     for p in problems:
         seen.setdefault((p.file, p.column, p.rule), p.message)
@@ -439,7 +439,7 @@ def _check_table(
         _unique_key(p)
 
 
-def _sightings_part(
+def sightings_part(
     source: TableSource,
     accepted_ids: Mapping[str, set[str]],
     rejected_ids: Mapping[str, Mapping[str, Hashable]],
@@ -619,9 +619,9 @@ def read_dataset(
     bounds = _load_boundaries(boundaries)
     parsed, keeps, privacy, report = _run(source, bounds)
     if privacy:
-        raise _privacy_error(privacy)
+        raise privacy_error(privacy)
     if strict and not report.ok:
-        raise ValidationError(_error_message(report), report)
+        raise ValidationError(error_message(report), report)
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
         spec = TABLES[name]
@@ -693,9 +693,10 @@ def _place_row(p: ParsedTable, place_id: str) -> Hashable | None:
     return hit.index[0] if len(hit) else None
 
 
-def _error_message(
+def error_message(
     report: ValidationReport, *, what: str = "the dataset was", aside: str = "ds.report"
 ) -> str:
+    """Say in one paragraph why reading failed: the first errors, where to find the rest."""
     errors = report.errors
     limit = settings.max_problems_in_message
     head = [str(p) for p in errors[:limit]]

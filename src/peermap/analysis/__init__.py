@@ -10,11 +10,17 @@ One concern per module:
 * :mod:`peermap.analysis.community`: :func:`contexts` and :func:`context_graph`;
 * :mod:`peermap.analysis.venues`: :func:`hotspots`;
 * :mod:`peermap.analysis.movement`: :func:`flows` and :func:`flow_matrix`;
-* :mod:`peermap.analysis.kernels`: what the in-memory and dask engines share.
+* :mod:`peermap._kernels`: what the in-memory and dask engines share.
 """
 
 from __future__ import annotations
 
+from peermap._kernels import (
+    BETWEENNESS_EXACT_MAX,
+    HARMED_SEVERITY,
+    PAIR_SUMS,
+    SERIOUS_CONTEXTS,
+)
 from peermap.analysis.community import (
     CONSENSUS_SHARE,
     CONTEXT_WEIGHTS,
@@ -27,12 +33,6 @@ from peermap.analysis.community import (
     STABILITY_RUNS,
     context_graph,
     contexts,
-)
-from peermap.analysis.kernels import (
-    BETWEENNESS_EXACT_MAX,
-    HARMED_SEVERITY,
-    PAIR_SUMS,
-    SERIOUS_CONTEXTS,
 )
 from peermap.analysis.movement import flow_matrix, flows
 from peermap.analysis.venues import hotspots

@@ -17,7 +17,7 @@ import scipy.sparse
 import scipy.sparse.csgraph
 
 from peermap import _graph_backends, _lookup, ranking
-from peermap.analysis.kernels import (
+from peermap._kernels import (
     SERIOUS_CONTEXTS,
     authority_graph_of,
     ids,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from peermap import _lookup
-from peermap.analysis.kernels import Engine, FlowKind, check_engine, flow_table
+from peermap._kernels import Engine, FlowKind, check_engine, flow_table
 from peermap.dataset import Dataset
 from peermap.networks import DateLike, filter_sightings, filter_ties
 

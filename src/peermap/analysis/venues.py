@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from peermap.analysis.kernels import Engine, check_engine, hotspot_parts, hotspot_table
+from peermap._kernels import Engine, check_engine, hotspot_parts, hotspot_table
 from peermap.dataset import Dataset
 from peermap.networks import DateLike, filter_sightings, filter_ties
 
