@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
         to_graphml,
         write_package,
     )
+    from peermap.filters import Window, select
     from peermap.getis_ord import gi_star
     from peermap.maps import MapInfo, PeerMap, make_map, plot_static, save_map
     from peermap.merging import datasets_equal, merge, with_provenance
@@ -100,6 +101,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "peermap.dataset": ("Dataset",),
     "peermap.diagrams": ("DiagramInfo", "PeerDiagram", "peer_diagram"),
     "peermap.disclosure": ("Audience",),
+    "peermap.filters": ("Window", "select"),
     "peermap.exchange": (
         "AggregatePackage",
         "aggregate_tables",
@@ -167,6 +169,7 @@ __all__ = [
     "Scenario",
     "ValidationError",
     "ValidationReport",
+    "Window",
     "__version__",
     "aggregate_tables",
     "assign_authorities",
@@ -210,6 +213,7 @@ __all__ = [
     "resolve_authorities",
     "save_map",
     "scenario",
+    "select",
     "settings",
     "timeline",
     "timeline_table",

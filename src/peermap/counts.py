@@ -22,7 +22,7 @@ from peermap.boundaries import as_multipolygons
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, suppress
 from peermap.exceptions import ValidationError
-from peermap.filters import DateLike, filter_sightings, filter_ties
+from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 
 __all__ = ["AUTHORITY_COUNTS", "aggregate_tables", "authority_counts"]
 
@@ -49,6 +49,7 @@ def _require_authorities(ds: Dataset) -> gpd.GeoDataFrame:
 def authority_counts(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -59,6 +60,9 @@ def authority_counts(
     ----------
     ds : Dataset
         A dataset read with boundaries (places assigned to authorities).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Count only the sightings, ties and relocations in ``[since, until]``
         (inclusive; ties active in it, as :func:`peermap.networks.filter_ties`);
@@ -81,6 +85,8 @@ def authority_counts(
     ValidationError
         When the dataset was read without boundaries.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     bounds = _require_authorities(ds)
     filters: dict[str, Any] = {"since": since, "until": until, "min_reliability": min_reliability}
     sightings = filter_sightings(ds, **filters)

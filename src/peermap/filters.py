@@ -1,21 +1,38 @@
 """Which records an output counts: a date window and a weakest reliability grade.
 
-Every output (graphs, flows, maps, diagrams, timelines, reports, exchange packages)
-selects ties and sightings with :func:`filter_ties` and :func:`filter_sightings`, and
-states the period its records cover with :func:`data_period`, so that the same
-``since``, ``until`` and ``min_reliability`` mean the same thing everywhere.
+One selection step for every output: a :class:`Window` (``since``, ``until``,
+``min_reliability``) and :func:`select`, which applies it once to a dataset (ties
+active in the window, sightings dated in it, relocations dated in it; ties and
+sightings at least as reliable as ``min_reliability``) and, given a context, keeps its
+young people and places. Analyses and views take ``window=`` (or the keyword trio
+``since``, ``until``, ``min_reliability`` as a convenience, turned into a window by
+:meth:`Window.of`). :func:`filter_ties` and :func:`filter_sightings` select one table,
+and :func:`data_period` states the period the records cover, so the same window means
+the same thing everywhere.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
 from peermap.dataset import Dataset
 from peermap.schema import RELIABILITIES, RELIABILITY_RANK
 
-__all__ = ["DateLike", "data_period", "filter_sightings", "filter_ties"]
+__all__ = [
+    "DateLike",
+    "Window",
+    "data_period",
+    "filter_sightings",
+    "filter_ties",
+    "select",
+    "select_sightings",
+    "select_ties",
+]
 
 #: A date given to a filter: ``YYYY-MM-DD`` text, a date or a timestamp; None for no bound.
 DateLike = str | dt.date | pd.Timestamp | None
@@ -47,6 +64,7 @@ def _reliable(frame: pd.DataFrame, min_reliability: str) -> pd.Series:
 def filter_ties(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -60,6 +78,8 @@ def filter_ties(
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which records count; or give ``since``, ``until`` and ``min_reliability``.
     since, until : date or str, optional
         Window bounds, inclusive.
     min_reliability : str, default "unverified"
@@ -71,7 +91,14 @@ def filter_ties(
     pandas.DataFrame
         The ties kept, with their original index.
     """
-    ties = ds.ties
+    w = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    return select_ties(ds.ties, w.since, w.until, w.min_reliability)
+
+
+def select_ties(
+    ties: pd.DataFrame, since: DateLike, until: DateLike, min_reliability: str
+) -> pd.DataFrame:
+    """Filter a ties frame: active in ``[since, until]``, at least ``min_reliability``."""
     keep = _reliable(ties, min_reliability)
     start, end = _timestamp(since, "since"), _timestamp(until, "until")
     last = ties["last_seen"].fillna(ties["first_seen"])
@@ -85,6 +112,7 @@ def filter_ties(
 def filter_sightings(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -95,6 +123,8 @@ def filter_sightings(
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which records count; or give ``since``, ``until`` and ``min_reliability``.
     since, until : date or str, optional
         Window bounds, inclusive.
     min_reliability : str, default "unverified"
@@ -105,7 +135,8 @@ def filter_sightings(
     pandas.DataFrame
         The sightings kept, with their original index.
     """
-    return select_sightings(ds.sightings, since, until, min_reliability)
+    w = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    return select_sightings(ds.sightings, w.since, w.until, w.min_reliability)
 
 
 def select_sightings(
@@ -124,6 +155,7 @@ def select_sightings(
 def data_period(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -140,6 +172,8 @@ def data_period(
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which records count; or give ``since``, ``until`` and ``min_reliability``.
     since, until : date or str, optional
         Window bounds, inclusive.
     min_reliability : str, default "unverified"
@@ -150,9 +184,10 @@ def data_period(
     tuple of (datetime.date or None)
         ``(first, last)``; ``(None, None)`` when nothing is dated.
     """
-    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-    sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    start, end = _timestamp(since, "since"), _timestamp(until, "until")
+    w = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    ties = filter_ties(ds, window=w)
+    sightings = filter_sightings(ds, window=w)
+    start, end = w.since, w.until
     moves = ds.relocations["date"]
     if start is not None:
         moves = moves[moves >= start]
@@ -170,3 +205,175 @@ def data_period(
     if end is not None:
         last = min(last, end)
     return first.date(), last.date()
+
+
+@dataclasses.dataclass(frozen=True, init=False)
+class Window:
+    """Which records an output counts: dated within ``[since, until]``, reliable enough.
+
+    Parameters
+    ----------
+    since, until : date or str, optional
+        Window bounds, inclusive (``YYYY-MM-DD`` text, a date or a timestamp; None for
+        no bound). A tie counts when its span (``first_seen`` to ``last_seen``, or
+        ``first_seen`` alone) overlaps the window; sightings and relocations by date.
+    min_reliability : str, default "unverified"
+        The weakest grade of tie and sighting counted.
+
+    Attributes
+    ----------
+    since, until : pandas.Timestamp or None
+        The bounds, parsed.
+    min_reliability : str
+        The weakest grade counted.
+
+    Examples
+    --------
+    >>> import peermap
+    >>> w = peermap.Window(since="2024-01-01", min_reliability="corroborated")
+    >>> w.since
+    Timestamp('2024-01-01 00:00:00')
+    """
+
+    since: pd.Timestamp | None
+    until: pd.Timestamp | None
+    min_reliability: str
+
+    def __init__(
+        self, since: DateLike = None, until: DateLike = None, min_reliability: str = "unverified"
+    ) -> None:
+        start, end = _timestamp(since, "since"), _timestamp(until, "until")
+        _min_rank(min_reliability)
+        if start is not None and end is not None and start > end:
+            raise ValueError(f"since={since!r} is after until={until!r}")
+        object.__setattr__(self, "since", start)
+        object.__setattr__(self, "until", end)
+        object.__setattr__(self, "min_reliability", min_reliability)
+
+    @classmethod
+    def of(
+        cls,
+        window: Window | None = None,
+        *,
+        since: DateLike = None,
+        until: DateLike = None,
+        min_reliability: str | None = None,
+    ) -> Window:
+        """Return the one window an output applies: ``window``, or the keyword trio.
+
+        Raises
+        ------
+        ValueError
+            When both a window and any of the keywords are given (which would win is
+            not obvious, so neither does).
+        """
+        if window is None:
+            return cls(since, until, "unverified" if min_reliability is None else min_reliability)
+        if not isinstance(window, Window):
+            raise TypeError(f"window must be a peermap.Window, not {type(window).__name__}")
+        given = [
+            name
+            for name, value in (
+                ("since", since),
+                ("until", until),
+                ("min_reliability", min_reliability),
+            )
+            if value is not None and not (name == "min_reliability" and value == "unverified")
+        ]
+        if given:
+            raise ValueError(
+                f"give window= or {', '.join(given)}=, not both (the window already says "
+                "which records count)"
+            )
+        return window
+
+    @property
+    def keywords(self) -> dict[str, Any]:
+        """The window as the keyword trio (``since``, ``until``, ``min_reliability``)."""
+        return {"since": self.since, "until": self.until, "min_reliability": self.min_reliability}
+
+    @property
+    def everything(self) -> bool:
+        """True when the window keeps every record (no bounds, every grade)."""
+        return self.since is None and self.until is None and self.min_reliability == "unverified"
+
+
+def select(
+    ds: Dataset,
+    window: Window | None = None,
+    *,
+    context: Mapping[str, Any] | pd.Series | Iterable[str] | None = None,
+) -> Dataset:
+    """Apply a window (and a context) to a dataset once: the records an output counts.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    window : Window, optional
+        Which records count (default: every record).
+    context : row of peermap.contexts, or list of person_id, optional
+        Keep one context: a row of :func:`peermap.contexts` (its young people, and its
+        places own and shared) or a list of young people (their places are where they
+        were seen). Ties are kept between two kept young people, sightings of kept young
+        people at kept places, relocations of kept young people.
+
+    Returns
+    -------
+    Dataset
+        A dataset with the same people and places (all of them, or the context's) and
+        only the ties, sightings and relocations the window (and context) keep.
+
+    Raises
+    ------
+    ValueError
+        A context naming young people not in the dataset, or an empty one.
+    """
+    w = Window() if window is None else Window.of(window)
+    ties = select_ties(ds.ties, w.since, w.until, w.min_reliability)
+    sightings = select_sightings(ds.sightings, w.since, w.until, w.min_reliability)
+    moves = ds.relocations
+    if w.since is not None:
+        moves = moves[moves["date"] >= w.since]
+    if w.until is not None:
+        moves = moves[moves["date"] <= w.until]
+    people, places = ds.people, ds.places
+    if context is not None:
+        members, venues = _context_members(ds, context, sightings)
+        people = people[people["person_id"].isin(members)]
+        places = places[places["place_id"].isin(venues)]
+        sightings = sightings[
+            sightings["person_id"].isin(members) & sightings["place_id"].isin(venues)
+        ]
+        ties = ties[ties["person_a"].isin(members) & ties["person_b"].isin(members)]
+        moves = moves[moves["person_id"].isin(members)]
+    return ds.replace(
+        people=people, places=places, ties=ties, sightings=sightings, relocations=moves
+    )
+
+
+def _context_members(
+    ds: Dataset, context: Mapping[str, Any] | pd.Series | Iterable[str], sightings: pd.DataFrame
+) -> tuple[set[str], set[str]]:
+    """Return the young people and places of a context row, or of a list of young people."""
+    if isinstance(context, (Mapping, pd.Series)) and "people" in context:
+        members = {str(p) for p in context["people"]}
+        venues = {str(p) for p in context.get("places", [])}
+        venues |= {str(p) for p in context.get("shared_places", [])}
+        return members, venues
+    if isinstance(context, (str, bytes)) or not isinstance(context, Iterable):
+        raise TypeError(
+            "context must be a row of peermap.contexts or a list of person_id values, "
+            f"not {type(context).__name__}"
+        )
+    members = {str(p) for p in context}
+    if not members:
+        raise ValueError("context is an empty list of young people")
+    unknown = members - set(ds.people["person_id"])
+    if unknown:
+        raise ValueError(
+            f"{len(unknown)} of the {len(members)} young people given are not in the "
+            "dataset's people table"
+        )
+    seen = sightings[sightings["person_id"].isin(members)]
+    return members, set(seen["place_id"])

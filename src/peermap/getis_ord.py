@@ -17,7 +17,7 @@ from scipy import sparse
 
 from peermap import settings
 from peermap.dataset import Dataset
-from peermap.networks import DateLike, filter_sightings
+from peermap.filters import DateLike, Window, filter_sightings
 
 __all__ = ["gi_star"]
 
@@ -166,6 +166,7 @@ def gi_star(
     seed: int = 0,
     fdr: bool = True,
     inference: Literal["permutation", "analytical"] = "permutation",
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -209,6 +210,9 @@ def gi_star(
         below ``2 / (permutations + 1)``; with the false discovery rate controlled over
         many cells, the 99% and even 95% bins may then be out of reach unless
         ``permutations`` is large. ``attrs["p_floor"]`` says so.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
@@ -245,6 +249,8 @@ def gi_star(
         (cells equal to every permutation: p = 1) and ``discordant`` (significant cells
         binned 0 because their tail disagrees with z; always 0 in analytical mode).
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     from libpysal.weights import lat2W
 
     if inference not in ("permutation", "analytical"):

@@ -57,7 +57,7 @@ import pandas as pd
 
 from peermap import settings
 from peermap.dataset import Dataset
-from peermap.filters import DateLike, data_period, filter_sightings, filter_ties
+from peermap.filters import DateLike, Window, data_period, filter_sightings, filter_ties
 from peermap.graph_frames import graph_from_gdfs, graph_to_gdfs
 from peermap.schema import RELIABILITIES, RELIABILITY_RANK
 
@@ -300,6 +300,7 @@ def _graph_attrs(
 def peer_graph(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -310,6 +311,9 @@ def peer_graph(
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep ties active within this window (see :func:`filter_ties`).
     min_reliability : str, default "unverified"
@@ -322,6 +326,8 @@ def peer_graph(
         Every young person as a node (also those with no tie in the window), one edge
         per tie; attributes as documented in :mod:`peermap.networks`.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     graph = nx.MultiGraph()
     with _gc_paused():
@@ -502,6 +508,7 @@ def _stable_argsort(values: np.ndarray) -> np.ndarray:
 def place_graph(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -512,6 +519,9 @@ def place_graph(
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
@@ -528,6 +538,8 @@ def place_graph(
     ValueError
         When a person and a place share an id.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     people_ids = ds.people["person_id"]
     clash = set(people_ids[people_ids.isin(ds.places["place_id"])].tolist())
     if clash:
@@ -612,6 +624,7 @@ def copresence_graph(
     ds: Dataset,
     *,
     window_days: int = 7,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -627,6 +640,9 @@ def copresence_graph(
     window_days : int, default 7
         Two sightings at one place at most this many days apart link their young
         people (0 = the same day).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
@@ -638,6 +654,8 @@ def copresence_graph(
         Young people as nodes (all of them), co-presence edges with ``count``,
         ``places``, ``first`` and ``last``.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     if window_days < 0:
         raise ValueError(f"window_days={window_days}; expected 0 or more")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)

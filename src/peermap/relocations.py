@@ -10,13 +10,17 @@ import pandas as pd
 
 from peermap import _lookup
 from peermap.dataset import Dataset
-from peermap.networks import DateLike
+from peermap.filters import DateLike, Window
 
 __all__ = ["host_notifications", "relocation_exposure", "relocations_received"]
 
 
 def relocation_exposure(
-    ds: Dataset, *, since: DateLike = None, until: DateLike = None
+    ds: Dataset,
+    *,
+    window: Window | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
 ) -> pd.DataFrame:
     """Measure what follows each relocation in the receiving authority.
 
@@ -24,6 +28,9 @@ def relocation_exposure(
     ----------
     ds : Dataset
         The dataset (read with boundaries so that places have authorities).
+    window : Window, optional
+        Which relocations count: those dated in the window (relocations carry no
+        reliability grade); or give ``since`` and ``until``.
     since, until : date or str, optional
         Keep only the relocations dated within ``[since, until]`` (inclusive); default
         every relocation. What follows a kept move is measured over all the ties and
@@ -51,6 +58,8 @@ def relocation_exposure(
     ties (both ends) and the sightings of the young people moved, the joined rows
     filtered by date and authority, and the survivors counted per relocation.
     """
+    chosen = Window.of(window, since=since, until=until)
+    since, until = chosen.since, chosen.until
     r = _moves(ds, since, until).reset_index(drop=True)
     n = len(r)
     moves = pd.DataFrame({"row": np.arange(n), "person": r["person_id"].to_numpy(dtype=object)})
@@ -124,7 +133,11 @@ def relocation_exposure(
 
 
 def relocations_received(
-    ds: Dataset, *, since: DateLike = None, until: DateLike = None
+    ds: Dataset,
+    *,
+    window: Window | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
 ) -> pd.DataFrame:
     """Per receiving authority: young people received, from where, and what followed.
 
@@ -132,6 +145,9 @@ def relocations_received(
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which relocations count: those dated in the window; or give ``since`` and
+        ``until``.
     since, until : date or str, optional
         Count only the relocations dated within ``[since, until]`` (inclusive); default
         every relocation (see :func:`relocation_exposure`).
@@ -148,6 +164,8 @@ def relocations_received(
     ValueError
         When ``since`` or ``until`` is not a date.
     """
+    chosen = Window.of(window, since=since, until=until)
+    since, until = chosen.since, chosen.until
     exposure = relocation_exposure(ds, since=since, until=until)
     columns = [
         "authority",

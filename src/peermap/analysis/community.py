@@ -28,7 +28,7 @@ from peermap._kernels import (
     wide_pairs,
 )
 from peermap.dataset import Dataset
-from peermap.networks import DateLike, filter_sightings, filter_ties
+from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS
 
 __all__ = [
@@ -62,6 +62,7 @@ EXPLOITER_WEIGHT = 6.0
 def context_graph(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -84,8 +85,8 @@ def context_graph(
     ----------
     ds : Dataset
         The dataset.
-    since, until, min_reliability
-        Filters, as in :func:`contexts`.
+    window, since, until, min_reliability
+        Which records count, as in :func:`contexts`.
     include_places : bool, default True
         Add places and person-place edges.
     tie_weight : float, default 0.3
@@ -96,6 +97,8 @@ def context_graph(
     networkx.Graph
         Every young person as a node; edges with a ``weight`` attribute.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     nodes, u, v, w = _context_edges(
         ds,
         since=since,
@@ -167,6 +170,7 @@ def _context_edges(
 def contexts(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -199,6 +203,9 @@ def contexts(
     ----------
     ds : Dataset
         The dataset (read with boundaries to classify reach and count place authorities).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep ties active and sightings dated within this window.
     min_reliability : str, default "unverified"
@@ -276,6 +283,8 @@ def contexts(
           with at least half the same young people, Jaccard >= 0.5, comes out) and
           ``reasons`` (the score in words).
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     nodes, u, v, w = _context_edges(

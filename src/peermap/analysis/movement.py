@@ -11,7 +11,7 @@ import pandas as pd
 from peermap import _lookup
 from peermap._kernels import Engine, FlowKind, check_engine, flow_table
 from peermap.dataset import Dataset
-from peermap.networks import DateLike, filter_sightings, filter_ties
+from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 
 __all__ = [
     "flow_matrix",
@@ -23,6 +23,7 @@ def flows(
     ds: Dataset,
     *,
     kind: FlowKind = "sightings",
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -38,6 +39,9 @@ def flows(
         ``sightings``: home authority -> authority of the place seen at;
         ``ties``: the two home authorities of a tie (an unordered pair, written with the
         smaller code as origin); ``relocations``: from -> to.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Window (sighting date, tie activity, relocation date).
     min_reliability : str, default "unverified"
@@ -55,6 +59,8 @@ def flows(
         ties or relocations), ``within`` (origin equals destination: kept and marked),
         sorted by people then events, largest first.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     check_engine(engine)
     if kind == "sightings" and engine == "dask":
         from peermap import dask_engine

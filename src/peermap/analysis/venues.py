@@ -6,7 +6,7 @@ import geopandas as gpd
 
 from peermap._kernels import Engine, check_engine, hotspot_parts, hotspot_table
 from peermap.dataset import Dataset
-from peermap.networks import DateLike, filter_sightings, filter_ties
+from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 
 __all__ = [
     "hotspots",
@@ -16,6 +16,7 @@ __all__ = [
 def hotspots(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -38,6 +39,9 @@ def hotspots(
     ----------
     ds : Dataset
         The dataset (read with boundaries for reach and ``outside_share``).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep sightings dated, and ties active, within this window.
     min_reliability : str, default "unverified"
@@ -76,6 +80,8 @@ def hotspots(
         ``p_value`` and ``q_value`` (one-sided, of the excess), ``concern`` (the
         score), ``reasons`` (the score in words) and ``rank`` (1 = most concerning).
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     if engine == "dask":
         from peermap import dask_engine
 

@@ -1,0 +1,106 @@
+"""One selection step: a Window applied once (issue 18, step 2).
+
+An analyst asks "corroborated records since March" once; every analysis must then
+count exactly those records, whether the window is given as ``window=`` or as the
+three keywords, and relocations must be selected like ties and sightings.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import peermap
+from conftest import DemoScenario
+from peermap import Window, select
+from peermap.filters import filter_sightings, filter_ties
+
+WINDOW = dict(since="2024-03-01", until="2024-09-30", min_reliability="corroborated")
+
+
+@pytest.fixture(scope="module")
+def ds(demo_scenario: DemoScenario) -> peermap.Dataset:
+    return demo_scenario(600, 5).dataset
+
+
+def test_select_keeps_the_records_in_the_window_and_every_person_and_place(
+    ds: peermap.Dataset,
+) -> None:
+    window = Window(**WINDOW)
+    chosen = select(ds, window)
+    pd.testing.assert_frame_equal(chosen.ties, filter_ties(ds, **WINDOW))
+    pd.testing.assert_frame_equal(chosen.sightings, filter_sightings(ds, **WINDOW))
+    moves = ds.relocations
+    in_window = (moves["date"] >= window.since) & (moves["date"] <= window.until)
+    pd.testing.assert_frame_equal(chosen.relocations, moves[in_window])
+    assert 0 < len(chosen.relocations) < len(moves)  # the scenario has moves either side
+    pd.testing.assert_frame_equal(chosen.people, ds.people)
+    pd.testing.assert_frame_equal(chosen.places, ds.places)
+    assert len(chosen.sightings) < len(ds.sightings)
+    assert chosen.sightings["reliability"].isin(["corroborated", "confirmed"]).all()
+
+
+def test_every_analysis_counts_the_same_records_with_window_or_keywords(
+    ds: peermap.Dataset,
+) -> None:
+    window = Window(**WINDOW)
+    pairs = [
+        (peermap.contexts(ds, window=window), peermap.contexts(ds, **WINDOW)),
+        (peermap.hotspots(ds, window=window), peermap.hotspots(ds, **WINDOW)),
+        (peermap.flows(ds, window=window), peermap.flows(ds, **WINDOW)),
+        (
+            peermap.relocations_received(ds, window=window),
+            peermap.relocations_received(ds, since=WINDOW["since"], until=WINDOW["until"]),
+        ),
+    ]
+    for by_window, by_keywords in pairs:
+        pd.testing.assert_frame_equal(by_window, by_keywords)
+    # ... and a window changes what is counted.
+    assert not peermap.flows(ds, window=window).equals(peermap.flows(ds))
+    everything = peermap.hotspots(ds)
+    assert everything["sightings"].sum() > pairs[1][0]["sightings"].sum()
+
+
+def test_a_window_and_keywords_together_are_refused(ds: peermap.Dataset) -> None:
+    with pytest.raises(ValueError, match="not both"):
+        peermap.contexts(ds, window=Window(since="2024-01-01"), until="2024-06-30")
+    with pytest.raises(ValueError, match="not both"):
+        peermap.hotspots(ds, window=Window(), min_reliability="confirmed")
+
+
+def test_a_window_checks_its_bounds_and_grade() -> None:
+    with pytest.raises(ValueError, match="after"):
+        Window(since="2024-06-01", until="2024-01-01")
+    with pytest.raises(ValueError, match="min_reliability='probable'"):
+        Window(min_reliability="probable")
+    with pytest.raises(ValueError, match="not a date"):
+        Window(since="last spring")
+    assert Window().everything and not Window(since="2024-01-01").everything
+
+
+def test_select_keeps_a_context_with_its_shared_places(ds: peermap.Dataset) -> None:
+    table = peermap.contexts(ds)
+    row = next(r for _, r in table.iterrows() if len(r["shared_places"]) > 0)
+    chosen = select(ds, context=row)
+    assert set(chosen.people["person_id"]) == set(row["people"])
+    assert set(chosen.places["place_id"]) == set(row["places"]) | set(row["shared_places"])
+    members = set(row["people"])
+    assert chosen.ties["person_a"].isin(members).all()
+    assert chosen.ties["person_b"].isin(members).all()
+    assert chosen.sightings["place_id"].isin(set(chosen.places["place_id"])).all()
+    assert chosen.relocations["person_id"].isin(members).all()
+
+
+def test_select_keeps_a_list_of_young_people_where_they_were_seen(
+    ds: peermap.Dataset,
+) -> None:
+    people = ds.people["person_id"].iloc[:5].tolist()
+    chosen = select(ds, Window(min_reliability="reported"), context=people)
+    assert set(chosen.people["person_id"]) == set(people)
+    seen = filter_sightings(ds, min_reliability="reported")
+    seen = seen[seen["person_id"].isin(people)]
+    assert set(chosen.places["place_id"]) == set(seen["place_id"])
+    with pytest.raises(ValueError, match="not in the dataset"):
+        select(ds, context=["nobody-at-all"])
+    with pytest.raises(TypeError, match=r"row of peermap\.contexts"):
+        select(ds, context="yp-000001")
