@@ -28,7 +28,8 @@ import pytest
 import peermap
 import test_browser
 from peermap import _assets
-from peermap.diagrams import (
+from peermap.synthetic import scenario
+from peermap.views.diagrams import (
     AUTHORITY_COLOURS,
     CROSS_FACTOR,
     FLOW_COLOURS,
@@ -44,7 +45,6 @@ from peermap.diagrams import (
     context_subset,
     peer_diagram,
 )
-from peermap.synthetic import scenario
 
 # The harness of tests/test_browser.py, its ``browser`` fixture registered here as
 # ``chromium``: headless chromium, every non-file request refused and recorded, console
@@ -118,7 +118,7 @@ def group() -> peermap.Dataset:
 
 
 @pytest.fixture(scope="module")
-def diagram(group: peermap.Dataset) -> peermap.diagrams.PeerDiagram:
+def diagram(group: peermap.Dataset) -> peermap.views.diagrams.PeerDiagram:
     return peer_diagram(group, audience="partnership", seed=3)
 
 

@@ -30,10 +30,10 @@ import pandas as pd
 import pytest
 
 import peermap
-from peermap.diagrams import TIE_COLOURS
 from peermap.schema import CONTEXTS, TIE_KINDS
 from peermap.synthetic import scenario
-from peermap.timelines import CONTEXT_COLOURS, timeline, timeline_table
+from peermap.views.diagrams import TIE_COLOURS
+from peermap.views.timelines import CONTEXT_COLOURS, timeline, timeline_table
 
 A, B, C = "X09000001", "X09000002", "X09000006"
 MONTHS = pd.DatetimeIndex(

@@ -18,7 +18,6 @@ from peermap.boundaries import (
 )
 from peermap.data_quality import QualityProfile, quality
 from peermap.dataset import Dataset
-from peermap.diagrams import DiagramInfo, PeerDiagram, peer_diagram
 from peermap.disclosure import Audience
 from peermap.exceptions import (
     BoundaryError,
@@ -40,7 +39,6 @@ from peermap.exchange import (
     write_package,
 )
 from peermap.getis_ord import gi_star
-from peermap.maps import ExternalAssetError, MapInfo, PeerMap, make_map, plot_static, save_map
 from peermap.merging import datasets_equal, merge, with_provenance
 from peermap.networks import (
     copresence_graph,
@@ -64,8 +62,10 @@ from peermap.privacy import (
 from peermap.relocations import host_notifications, relocation_exposure, relocations_received
 from peermap.schema import SCHEMA_VERSION
 from peermap.synthetic import GroundTruth, Scenario, scenario
-from peermap.timelines import timeline, timeline_table
 from peermap.validation import Problem, ValidationReport, read_dataset, validate
+from peermap.views.diagrams import DiagramInfo, PeerDiagram, peer_diagram
+from peermap.views.maps import ExternalAssetError, MapInfo, PeerMap, make_map, plot_static, save_map
+from peermap.views.timelines import timeline, timeline_table
 
 __version__ = "0.1.0"
 

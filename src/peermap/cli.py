@@ -1057,7 +1057,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _map(args: argparse.Namespace) -> int:
-    from peermap.maps import make_map, plot_static, save_map
+    from peermap.views.maps import make_map, plot_static, save_map
 
     target = _output(args.output, args.source, args.boundaries, args.key_file)
     suffix = target.suffix.lower()
@@ -1108,7 +1108,7 @@ def _map(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from peermap.report import report_format, write_report
+    from peermap.views.report import report_format, write_report
 
     target = _output(args.output, args.source, args.boundaries, args.key_file)
     with _arguments_checked():

@@ -34,10 +34,10 @@ import pandas as pd
 
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
-from peermap.diagrams import TIE_COLOURS, ContextLike, context_subset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike
 from peermap.schema import CONTEXTS, TIE_KINDS
+from peermap.views.diagrams import TIE_COLOURS, ContextLike, context_subset
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -76,7 +76,7 @@ TREND_PERIODS: Final = 3
 
 def _resolve_authority(ds: Dataset, authority: str) -> tuple[str, str]:
     """Return (code, name) of an authority given by GSS code or name."""
-    from peermap.diagrams import _authority_names
+    from peermap.views.diagrams import _authority_names
 
     names = _authority_names(ds)
     known = set(names) | {str(a) for a in ds.people["home_authority"].dropna()}
@@ -208,7 +208,7 @@ def timeline_table(
         The dataset.
     context : int or sequence of str, optional
         A ``context_id`` of :func:`peermap.contexts` or a list of ``person_id`` values
-        (see :func:`peermap.diagrams.context_subset`).
+        (see :func:`peermap.views.diagrams.context_subset`).
     contexts_table : pandas.DataFrame, optional
         A precomputed :func:`peermap.contexts` table to look ``context`` up in.
     authority : str, optional

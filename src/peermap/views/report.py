@@ -4,7 +4,7 @@
 holding the contexts that span authorities, the leading hotspot venues, the flows of
 young people between authorities, the relocations each authority received and, in an
 HTML report, the map itself. The HTML page is self-contained: its styles are inline
-and the embedded map inlines Leaflet (see :mod:`peermap.maps`), so it opens with no
+and the embedded map inlines Leaflet (see :mod:`peermap.views.maps`), so it opens with no
 network. A Markdown report links to a map written beside it.
 
 Audiences follow the maps:
@@ -900,7 +900,7 @@ def write_report(
     map_html: str | None = None
     map_link: str | None = None
     if map_path is not None or (fmt == "html" and embed_map):
-        from peermap.maps import make_map, save_map
+        from peermap.views.maps import make_map, save_map
 
         note("map")
         m = make_map(
