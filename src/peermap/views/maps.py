@@ -65,7 +65,14 @@ from peermap.disclosure import (
     suppress_share,
 )
 from peermap.getis_ord import gi_star
-from peermap.networks import DateLike, data_period, filter_sightings
+from peermap.measures import (
+    AUTHORITY_MEASURES,
+    AuthorityMeasure,
+    people_seen,
+    relocated_into,
+    venue_stats,
+)
+from peermap.networks import DateLike, data_period
 from peermap.schema import CONTEXTS, PLACE_KINDS
 
 if TYPE_CHECKING:
@@ -85,7 +92,7 @@ __all__ = [
 ExternalAssetError = _assets.ExternalAssetError
 
 LayerKey = Literal["authorities", "gi_star", "links", "relocations", "hotspots"]
-Measure = Literal["people_seen", "cross_border_share", "relocations_received"]
+Measure = AuthorityMeasure
 LinkKind = Literal["sightings", "ties"]
 
 #: Layers in drawing order, bottom to top.
@@ -1011,34 +1018,12 @@ def _measure_values(
     p: _Prep, codes: list[str], measure: str
 ) -> tuple[list[Any], list[float | None]]:
     """Per authority: the value shown and the number it is classed by."""
-    ds = p.ds
     if measure == "relocations_received":
-        # Distinct young people moved into each authority within the window (as
-        # peermap.relocations_received counts them, with the map's date filter).
-        r = ds.relocations
-        keep = pd.Series(True, index=r.index)
-        if p.since is not None:
-            keep &= r["date"] >= pd.Timestamp(p.since)
-        if p.until is not None:
-            keep &= r["date"] <= pd.Timestamp(p.until)
-        received = r[keep].groupby("to_authority")["person_id"].nunique()
-        exact = [int(received.get(c, 0)) for c in codes]
-        shown = [p.count(v) for v in exact]
+        received = relocated_into(p.ds, since=p.since, until=p.until)
+        shown = [p.count(int(received.get(c, 0))) for c in codes]
         return shown, [_numeric(v) for v in shown]
-    s = filter_sightings(ds, since=p.since, until=p.until, min_reliability=p.min_reliability)
-    place_auth = ds.places.set_index("place_id")["authority_code"]
-    home = ds.people.set_index("person_id")["home_authority"]
-    seen = pd.DataFrame(
-        {
-            "auth": place_auth.reindex(s["place_id"].to_numpy()).to_numpy(dtype=object),
-            "person": s["person_id"].to_numpy(dtype=object),
-        }
-    ).drop_duplicates()
-    seen["away"] = home.reindex(seen["person"].to_numpy()).to_numpy(dtype=object) != seen[
-        "auth"
-    ].to_numpy(dtype=object)
-    total = seen.groupby("auth").size()
-    away = seen.groupby("auth")["away"].sum()
+    seen = people_seen(p.ds, since=p.since, until=p.until, min_reliability=p.min_reliability)
+    total, away = seen["people"], seen["from_elsewhere"]
     if measure == "people_seen":
         shown = [p.count(int(total.get(c, 0))) for c in codes]
         return shown, [_numeric(v) for v in shown]
@@ -1052,63 +1037,30 @@ def _measure_values(
                 out.append(round(100.0 * part / whole) if whole else "z")
         return out, [_numeric(v) for v in out]
     raise ValueError(
-        f"choropleth={measure!r}; expected one of {', '.join(get_args(Measure))} or None"
+        f"choropleth={measure!r}; expected one of {', '.join(AUTHORITY_MEASURES)} or None"
     )
 
 
 def _venue_stats(p: _Prep) -> pd.DataFrame:
-    """Per place seen: distinct young people, sightings, from other authorities, contexts."""
-    ds = p.ds
-    s = filter_sightings(ds, since=p.since, until=p.until, min_reliability=p.min_reliability)
-    home = ds.people.set_index("person_id")["home_authority"]
-    places = ds.places.set_index("place_id")
-    auth = (
-        places["authority_code"]
-        if "authority_code" in places
-        else pd.Series(None, index=places.index, dtype=object)
+    """Per place seen (see :func:`peermap.measures.venue_stats`), pseudonyms capped."""
+    stats = venue_stats(
+        p.ds,
+        since=p.since,
+        until=p.until,
+        min_reliability=p.min_reliability,
+        people=p.context_people is not None,
     )
-    frame = pd.DataFrame(
-        {
-            "place_id": s["place_id"].to_numpy(dtype=object),
-            "person_id": s["person_id"].to_numpy(dtype=object),
-            "context": s["context"].to_numpy(dtype=object),
-        }
-    )
-    frame["home"] = home.reindex(frame["person_id"].to_numpy()).to_numpy(dtype=object)
-    frame["auth"] = auth.reindex(frame["place_id"].to_numpy()).to_numpy(dtype=object)
-    distinct = frame.drop_duplicates(["place_id", "person_id"])
-    known = distinct["auth"].notna()
-    away = (distinct["home"] != distinct["auth"]) & known
-    stats = pd.DataFrame(
-        {
-            "people": distinct.groupby("place_id").size(),
-            "sightings": frame.groupby("place_id").size(),
-            "away": away.astype(int).groupby(distinct["place_id"]).sum(),
-            "known": known.astype(int).groupby(distinct["place_id"]).sum(),
-        }
-    )
-    top = (
-        frame.groupby(["place_id", "context"])
-        .size()
-        .rename("n")
-        .reset_index()
-        .sort_values(["place_id", "n", "context"], ascending=[True, False, True], kind="stable")
-    )
-    top = top.groupby("place_id").head(3)
-    pairs: dict[str, list[list[Any]]] = {}
-    for place, context, n in zip(top["place_id"], top["context"], top["n"], strict=True):
-        pairs.setdefault(str(place), []).append([str(context), int(n)])
-    stats["contexts"] = pd.Series(pairs, dtype=object)
-    if p.context_people is not None:
-        seen: dict[str, list[str]] = {}
-        for place, ids in distinct.groupby("place_id")["person_id"]:
-            people = sorted(str(i) for i in ids)
-            more = len(people) - MAX_TOOLTIP_PSEUDONYMS
-            seen[str(place)] = people[:MAX_TOOLTIP_PSEUDONYMS] + (
-                [f"and {more} more"] if more > 0 else []
-            )
-        stats["seen"] = pd.Series(seen, dtype=object)
+    if "seen" in stats:
+        stats["seen"] = pd.Series(
+            [_capped(people) for people in stats["seen"]], index=stats.index, dtype=object
+        )
     return stats
+
+
+def _capped(people: list[str]) -> list[str]:
+    """Return the first pseudonyms of a venue's tooltip, and how many more there are."""
+    more = len(people) - MAX_TOOLTIP_PSEUDONYMS
+    return people[:MAX_TOOLTIP_PSEUDONYMS] + ([f"and {more} more"] if more > 0 else [])
 
 
 def _hotspots_layer(p: _Prep) -> _Layer:
@@ -1494,9 +1446,9 @@ def _prepare(
         raise TypeError(f"make_map needs a peermap.Dataset, got {type(ds).__name__}")
     suppressing = not policy.exact
     rule = policy.rule or SuppressionRule.from_settings()
-    if choropleth is not None and choropleth not in get_args(Measure):
+    if choropleth is not None and choropleth not in AUTHORITY_MEASURES:
         raise ValueError(
-            f"choropleth={choropleth!r}; expected one of {', '.join(get_args(Measure))} or None"
+            f"choropleth={choropleth!r}; expected one of {', '.join(AUTHORITY_MEASURES)} or None"
         )
     if flow_kind not in get_args(LinkKind):
         raise ValueError(f"flow_kind={flow_kind!r}; expected 'sightings' or 'ties'")
