@@ -38,26 +38,31 @@ colour, shape, size, dash and width, so the picture can be checked without a bro
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import math
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from peermap import _assets, settings
-from peermap._io import atomic_path
+from peermap import settings
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike, data_period, filter_sightings, filter_ties
 from peermap.schema import RELIABILITY_RANK, TIE_KINDS
+from peermap.views.page import (
+    View,
+    authority_names,
+    date_text,
+    macros,
+    period_text,
+    render,
+    script_json,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -278,24 +283,6 @@ def context_subset(
     return out, label
 
 
-def _authority_names(ds: Dataset) -> dict[str, str]:
-    names: dict[str, str] = {}
-    if "authority_code" in ds.places and "authority_name" in ds.places:
-        pairs = ds.places[["authority_code", "authority_name"]].dropna().drop_duplicates()
-        names.update(
-            zip(
-                pairs["authority_code"].astype(str),
-                pairs["authority_name"].astype(str),
-                strict=True,
-            )
-        )
-    if ds.boundaries is not None:
-        names.update(
-            zip(ds.boundaries["code"].astype(str), ds.boundaries["name"].astype(str), strict=True)
-        )
-    return names
-
-
 def _place_authority(ds: Dataset) -> pd.Series:
     if "authority_code" not in ds.places:
         return pd.Series(dtype=object)
@@ -398,7 +385,7 @@ class DiagramInfo:
 
 
 @dataclass(frozen=True)
-class PeerDiagram:
+class PeerDiagram(View):
     """A peer-group diagram: the drawing as data, an HTML page and a static figure.
 
     Attributes
@@ -436,6 +423,8 @@ class PeerDiagram:
         default=(), repr=False
     )
 
+    noun: ClassVar[str] = "diagram"
+
     def to_html(self) -> str:
         """Return the diagram as one self-contained HTML page (no network needed)."""
         return _page(self)
@@ -456,48 +445,6 @@ class PeerDiagram:
             The figure (Agg canvas; no display needed).
         """
         return _plot(self, figsize=figsize, dpi=dpi)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the diagram atomically: ``.html`` page, or ``.png``/``.svg``/``.pdf``.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination; its suffix chooses the format.
-
-        Returns
-        -------
-        pathlib.Path
-            The path written.
-
-        Raises
-        ------
-        ExternalAssetError
-            When the page would load anything from the network (never expected).
-        ValueError
-            For an unknown suffix.
-        """
-        final = Path(path)
-        suffix = final.suffix.lower()
-        if suffix in (".html", ".htm"):
-            page = self.to_html()
-            _assets.check_offline(page)
-            with atomic_path(final) as tmp:
-                tmp.write_text(page, encoding="utf-8")
-            return final
-        if suffix in (".png", ".svg", ".pdf"):
-            fig = self.plot()
-            with atomic_path(final) as tmp:
-                fig.savefig(tmp, format=suffix[1:])
-            return final
-        raise ValueError(
-            f"cannot save a diagram as {final.suffix!r}: use .html, .png, .svg or .pdf"
-        )
-
-    def _repr_html_(self) -> str:
-        """Show the page inline in Jupyter (an iframe holding the whole page)."""
-        page = html.escape(self.to_html(), quote=True)
-        return f'<iframe style="width:100%;height:640px;border:none" srcdoc="{page}"></iframe>'
 
     def __repr__(self) -> str:
         return (
@@ -628,10 +575,6 @@ def _separate(
 # --------------------------------------------------------------------------- building
 
 
-def _date_text(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%-d %b %Y")
-
-
 def _tip(title: str, rows: Sequence[tuple[str, Any]]) -> str:
     """Return tooltip text: the title, then one ``label<TAB>value`` line per row given."""
     lines = [title.replace("\n", " ")]
@@ -641,10 +584,6 @@ def _tip(title: str, rows: Sequence[tuple[str, Any]]) -> str:
 
 def _nice(text: Any) -> str:
     return str(text).replace("_", " ")
-
-
-def _period(ds: Dataset) -> tuple[dt.date | None, dt.date | None]:
-    return data_period(ds)
 
 
 @dataclass
@@ -674,7 +613,7 @@ def _relocation_text(ds: Dataset, b: _Build) -> dict[str, str]:
     for row in _rows(ds.relocations.sort_values("date")):
         out.setdefault(str(row["person_id"]), []).append(
             f"{b.name(row['from_authority'])} → {b.name(row['to_authority'])}, "
-            f"{_date_text(row['date'])} ({_nice(row['kind'])})"
+            f"{date_text(row['date'])} ({_nice(row['kind'])})"
         )
     return {k: "; ".join(v) for k, v in out.items()}
 
@@ -911,8 +850,8 @@ def _people_level(b: _Build) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]
                         ("Sightings", n),
                         ("Contexts", ctx_text.get((pid, plid), "")),
                         ("Strongest reliability", best),
-                        ("From", _date_text(pr["first"])),
-                        ("To", _date_text(pr["last"])),
+                        ("From", date_text(pr["first"])),
+                        ("To", date_text(pr["last"])),
                         ("Across authorities", "yes" if cross else "no"),
                     ],
                 ),
@@ -957,8 +896,8 @@ def _people_level(b: _Build) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]
                     [
                         ("Reliability", reliability),
                         ("Source", _nice(t["source"])),
-                        ("First seen", _date_text(t["first_seen"])),
-                        ("Last seen", _date_text(t["last_seen"])),
+                        ("First seen", date_text(t["first_seen"])),
+                        ("Last seen", date_text(t["last_seen"])),
                         (
                             "Across authorities",
                             f"yes ({b.name(home.get(a))} – {b.name(home.get(c))})"
@@ -1324,231 +1263,20 @@ def _legend(
     return tuple((h, r) for h, r in sections if r)
 
 
-def _legend_symbol(kind: str, style: Mapping[str, Any]) -> str:
-    colour = style.get("colour", "#ffffff")
-    if kind == "patch":
-        return f'<span class="pd-sw" style="background:{colour}"></span>'
-    if kind == "circle":
-        r = style.get("size", 6)
-        d = 2 * r + 4
-        return (
-            f'<svg width="{d}" height="{d}"><circle cx="{d / 2}" cy="{d / 2}" r="{r}" '
-            f'fill="{colour}" stroke="{NODE_OUTLINE}" stroke-width="1"/></svg>'
-        )
-    if kind == "ring":
-        return (
-            '<svg width="16" height="16"><circle cx="8" cy="8" r="6" '
-            f'fill="{colour}" stroke="{RING_COLOUR}" stroke-width="{RING_WIDTH}"/></svg>'
-        )
-    if kind == "square":
-        return (
-            '<svg width="16" height="16"><rect x="1.5" y="1.5" width="13" height="13" '
-            f'fill="{colour}" stroke="{NODE_OUTLINE}" stroke-width="1.5"/></svg>'
-        )
-    if kind == "line":
-        dash = style.get("dash")
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        return (
-            f'<svg width="34" height="12"><line x1="1" y1="6" x2="33" y2="6" '
-            f'stroke="{colour}" stroke-width="{style.get("width", 2)}"{dash_attr}/></svg>'
-        )
-    return ""
-
-
 def _legend_html(legend: _Legend, info: DiagramInfo) -> str:
-    parts = ["<details open><summary>Legend</summary>"]
     rule = (
         "Public diagram. " + info.rule.describe()
         if info.rule is not None
         else "Partnership diagram: exact counts. Not for publication."
     )
-    parts.append(f'<div class="pd-rule">{html.escape(rule)}</div>')
-    for heading, rows in legend:
-        parts.append(f"<section><h2>{html.escape(heading)}</h2>")
-        for kind, style, text in rows:
-            if kind == "note":
-                parts.append(f'<div class="pd-note">{html.escape(text)}</div>')
-            else:
-                parts.append(
-                    f'<div class="pd-row">{_legend_symbol(kind, style)}'
-                    f"<span>{html.escape(text)}</span></div>"
-                )
-        parts.append("</section>")
-    if info.attribution:
-        parts.append(f'<div class="pd-note">Positions: {html.escape(info.attribution)}</div>')
-    parts.append("</details>")
-    return "".join(parts)
+    return str(
+        macros("diagram_legend.html.j2").legend(
+            legend, rule, info.attribution, NODE_OUTLINE, RING_COLOUR, RING_WIDTH
+        )
+    )
 
 
 # --------------------------------------------------------------------------- page
-
-_PD_CSS: Final = """
-html,body{margin:0;height:100%}
-#pd-map{position:absolute;inset:0;background:#fbfbf8;
- font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-.pd-title{position:absolute;top:8px;left:12px;z-index:1000;max-width:calc(100% - 360px);
- background:rgba(255,255,255,.94);padding:6px 12px;border-radius:4px;
- box-shadow:0 1px 4px rgba(0,0,0,.3);pointer-events:none}
-.pd-title h1{font-size:17px;margin:0 0 2px;font-weight:600}
-.pd-title div{font-size:12px;color:#333}
-.pd-title .pd-banner{color:#fff;background:#a50026;font-weight:600;padding:1px 6px;
- margin-top:3px;border-radius:2px}
-.pd-legend{background:rgba(255,255,255,.95);padding:6px 10px;border-radius:4px;
- box-shadow:0 1px 4px rgba(0,0,0,.3);width:270px;max-height:calc(100vh - 160px);overflow:auto}
-.pd-legend summary{font-weight:600;cursor:pointer;font-size:13px}
-.pd-legend section{margin-top:6px}
-.pd-legend h2{font-size:12.5px;margin:0 0 2px;font-weight:600}
-.pd-row{display:flex;align-items:center;gap:6px;margin:1px 0}
-.pd-row svg{flex:none}
-.pd-sw{display:inline-block;width:22px;height:12px;border:1px solid #777;flex:none}
-.pd-note{color:#444;font-size:11px;margin:2px 0}
-.pd-rule{font-size:11.5px;border-left:3px solid #a50026;padding-left:5px;margin:4px 0}
-.pd-place div{width:100%;height:100%;box-sizing:border-box;border:1.5px solid #333}
-.pd-label span,.pd-flow span{position:absolute;white-space:nowrap;pointer-events:none}
-.pd-label span{left:9px;top:-8px;color:#222;font-size:10.5px;
- text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
-.pd-label-authority span{left:0;transform:translateX(-50%);font-weight:600;font-size:12px}
-.pd-flow span{transform:translate(-50%,-50%);background:#fff;border-radius:3px;
- padding:0 3px;font-size:10.5px;font-weight:700;border:1px solid #999}
-.pd-nolabels .pd-label{display:none}
-.pd-tip th{text-align:left;font-weight:normal;color:#555;padding-right:8px}
-.pd-tip td{font-weight:600;max-width:280px;white-space:normal}
-"""
-
-_PD_JS: Final = r"""
-function (cfg) {
-  var map = L.map("pd-map", {crs: L.CRS.Simple, minZoom: -3, maxZoom: 5, zoomSnap: 0.25,
-                             attributionControl: false, zoomControl: false});
-  L.control.zoom({position: "bottomleft"}).addTo(map);
-  // The view is set first: Leaflet draws a layer (and creates its SVG path) only once
-  // the map has a view.
-  var box = L.latLngBounds([[cfg.box[0][1], cfg.box[0][0]], [cfg.box[1][1], cfg.box[1][0]]]);
-  map.fitBounds(box, {paddingTopLeft: [20, 90], paddingBottomRight: [300, 20]});
-  var svg = L.svg({padding: 0.5});
-  var defs = document.querySelector("#pd-defs defs");
-  var NS = "http://www.w3.org/2000/svg";
-  var heads = {};
-  // Arrowheads are SVG markers in screen pixels, set back from the line's end by the
-  // radius of the node it points at, so they stay visible at every zoom.
-  function head(colour, back) {
-    var id = "pd-head-" + colour.slice(1) + "-" + Math.round(back);
-    if (!heads[id]) {
-      var m = document.createElementNS(NS, "marker");
-      m.setAttribute("id", id);
-      m.setAttribute("viewBox", "0 0 10 10");
-      m.setAttribute("markerWidth", "11");
-      m.setAttribute("markerHeight", "11");
-      m.setAttribute("markerUnits", "userSpaceOnUse");
-      m.setAttribute("refX", String(10 + back * 10 / 11));
-      m.setAttribute("refY", "5");
-      m.setAttribute("orient", "auto");
-      var p = document.createElementNS(NS, "path");
-      p.setAttribute("d", "M0,0 L10,5 L0,10 z");
-      p.setAttribute("fill", colour);
-      m.appendChild(p);
-      defs.appendChild(m);
-      heads[id] = true;
-    }
-    return "url(#" + id + ")";
-  }
-  var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
-  function esc(v) { return String(v).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
-  // Tooltip text is "title" then "label<TAB>value" lines; it becomes a small table.
-  function tip(text) {
-    var lines = text.split("\n"), h = '<div class="pd-tip"><b>' + esc(lines[0]) + "</b><table>";
-    lines.slice(1).forEach(function (line) {
-      var i = line.indexOf("\t");
-      h += "<tr><th>" + esc(line.slice(0, i)) + "</th><td>" + esc(line.slice(i + 1)) + "</td></tr>";
-    });
-    return h + "</table></div>";
-  }
-  var groups = {};
-  function group(name) {
-    if (!groups[name]) { groups[name] = L.featureGroup().addTo(map); }
-    return groups[name];
-  }
-  var radius = {};
-  cfg.nodes.forEach(function (n) { radius[n.id] = n.shape === "square" ? n.size * 0.75 : n.size; });
-  cfg.edges.forEach(function (e) {
-    var line = L.polyline(e.points.map(function (p) { return [p[1], p[0]]; }), {
-      renderer: svg, color: e.colour, weight: e.width, opacity: e.opacity,
-      dashArray: e.dash, lineCap: "butt", className: "pd-edge pd-" + e.type
-    });
-    line.bindTooltip(function () { return tip(e.tip); }, {sticky: true});
-    line.addTo(group(cfg.groups[e.type]));
-    if (e.directed) {
-      line._path.setAttribute("marker-end", head(e.colour, radius[e.v] + e.width / 2 + 1));
-    }
-    if (e.label) {
-      var mid = e.points[Math.floor(e.points.length / 2)];
-      L.marker([mid[1], mid[0]], {interactive: false, keyboard: false,
-        icon: L.divIcon({className: "pd-flow", html: "<span>" + esc(e.label) + "</span>",
-                         iconSize: null})}).addTo(group(cfg.groups[e.type]));
-    }
-  });
-  var labels = L.featureGroup();
-  cfg.nodes.forEach(function (n) {
-    var at = [n.y, n.x], mark;
-    if (n.shape === "square") {
-      mark = L.marker(at, {icon: L.divIcon({className: "pd-node pd-" + n.type, iconSize:
-        [n.size, n.size], html: '<div style="background:' + n.colour + '"></div>'})});
-    } else {
-      mark = L.circleMarker(at, {renderer: svg, radius: n.size, fillColor: n.colour,
-        fillOpacity: 1, color: n.outline, weight: n.outline_width, opacity: 1,
-        className: "pd-node pd-" + n.type + (n.relocated ? " pd-relocated" : "")});
-    }
-    mark.bindTooltip(function () { return tip(n.tip); }, {direction: "top"});
-    mark.addTo(group(n.type === "place" ? cfg.groups.sighting : "nodes"));
-    if (n.label) {
-      L.marker(at, {interactive: false, keyboard: false, icon: L.divIcon({
-        className: "pd-label" + (n.type === "authority" ? " pd-label-authority" : ""),
-        html: n.type === "authority"
-          ? '<span style="top:' + (n.size + 2) + 'px">' + esc(n.label) + "</span>"
-          : "<span>" + esc(n.label) + "</span>", iconSize: null})}).addTo(labels);
-    }
-  });
-  labels.addTo(map);
-  var overlays = {};
-  Object.keys(cfg.layerNames).forEach(function (key) {
-    if (groups[key]) { overlays[cfg.layerNames[key]] = groups[key]; }
-  });
-  if (cfg.nodes.some(function (n) { return n.label; })) { overlays.Labels = labels; }
-  L.control.layers(null, overlays, {collapsed: false, position: "topright"}).addTo(map);
-  var Legend = L.Control.extend({onAdd: function () {
-    var div = L.DomUtil.create("div", "pd-legend");
-    div.innerHTML = cfg.legend;
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  }});
-  new Legend({position: "topright"}).addTo(map);
-  var title = L.DomUtil.create("div", "pd-title", map.getContainer());
-  title.innerHTML = cfg.title;
-  var labelZoom = map.getZoom() + cfg.labelStep;
-  function showLabels() {
-    map.getContainer().classList.toggle("pd-nolabels", map.getZoom() < labelZoom - 1e-9);
-  }
-  map.on("zoomend", showLabels);
-  showLabels();
-  function count(type) {
-    var n = 0;
-    map.eachLayer(function (l) {
-      var o = l.options || {}, c = o.className || (o.icon && o.icon.options.className) || "";
-      if ((" " + c + " ").indexOf(" pd-" + type + " ") >= 0) { n += 1; }
-    });
-    return n;
-  }
-  return {map: map, count: count, labelZoom: labelZoom, cfg: cfg};
-}
-"""
-
-
-def _js_json(value: Any) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    # "<" escaped, no "</script>" or "<!--" can end the element early; U+2028/9 are line
-    # breaks in older JavaScript.
-    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _plain(value: Any) -> Any:
@@ -1560,10 +1288,7 @@ def _plain(value: Any) -> Any:
 
 
 def _title_html(info: DiagramInfo) -> str:
-    out = f"<h1>{html.escape(info.title)}</h1><div>{html.escape(info.subtitle)}</div>"
-    if info.banner:
-        out += f'<div class="pd-banner">{html.escape(info.banner)}</div>'
-    return out
+    return str(macros("diagram_legend.html.j2").title(info))
 
 
 def _check_colour(value: str) -> str:
@@ -1633,17 +1358,7 @@ def _page(d: PeerDiagram) -> str:
         "box": [[0, 0], [_BOX[0], _BOX[1]]],
         "labelStep": 0 if (not record_level or n_nodes <= LABELS_AT_ONCE_MAX) else 1,
     }
-    title = html.escape(info.title)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n"
-        f"{_assets.inline_html()}\n<style>{_PD_CSS}</style>\n</head>\n<body>\n"
-        '<div id="pd-map"></div>\n'
-        '<svg id="pd-defs" width="0" height="0" style="position:absolute" aria-hidden="true">'
-        "<defs></defs></svg>\n"
-        f"<script>\nvar PD = ({_PD_JS})({_js_json(config)});\n</script>\n</body>\n</html>\n"
-    )
+    return render("diagram.html.j2", title=info.title, config=script_json(config))
 
 
 # --------------------------------------------------------------------------- static
@@ -1924,7 +1639,7 @@ def peer_diagram(
         ds=sub,
         audience=policy,
         rule=rule,
-        names=_authority_names(ds),
+        names=authority_names(ds),
         place_auth=_place_authority(sub),
         seed=seed,
         labels=labels and not public,
@@ -1948,14 +1663,14 @@ def peer_diagram(
         nodes, edges, colours = _people_level(b)
     else:
         nodes, edges, colours = _authority_level(b)
-    period = _period(sub)
+    period = data_period(sub)
     if title is None:
         title = "Peer-group diagram" + (f": {selected}" if selected else "")
         if level == "authorities":
             title += " (by authority)"
     bits = []
-    if period[0] is not None and period[1] is not None:
-        bits.append(f"Data {_date_text(period[0])} to {_date_text(period[1])}")
+    if period_text(period):
+        bits.append(period_text(period))
     if min_reliability != "unverified":
         bits.append(f"{min_reliability} or better")
     bits.append(policy.heading("diagram"))

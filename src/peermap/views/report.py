@@ -32,10 +32,8 @@ people, and are shown as they are.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import importlib.util
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +46,7 @@ from peermap._io import write_text_atomic
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike, data_period
+from peermap.views.page import iframe, render
 
 __all__ = ["AUDIENCES", "FORMATS", "build_report", "report_format", "write_report"]
 
@@ -580,10 +579,7 @@ def _quality(c: _Context) -> _Section | None:
 def _map_section(map_html: str | None, map_link: str | None, public: bool) -> _Section:
     section = _Section("Map")
     if map_html is not None:
-        srcdoc = html.escape(map_html, quote=True)
-        section.html = (
-            f'<iframe class="map" title="Map" sandbox="allow-scripts" srcdoc="{srcdoc}"></iframe>'
-        )
+        section.html = iframe(map_html, class_="map", title="Map", sandbox="allow-scripts")
     if map_link is not None:
         text = "Open the map" + (" (public: aggregates only)" if public else "")
         section.link = (map_link, text)
@@ -594,76 +590,10 @@ def _map_section(map_html: str | None, map_link: str | None, public: bool) -> _S
 
 # --------------------------------------------------------------------------- rendering
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
-max-width:82rem;padding:0 1rem;color:#222;line-height:1.45}p{max-width:68rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;
-border-bottom:1px solid #ccc;padding-bottom:.2rem}
-.banner{padding:.6rem .8rem;border-radius:4px;font-weight:600;margin:1rem 0}
-.public{background:#eef3fb;border:1px solid #9ab}.partnership{background:#fde8e8;
-border:1px solid #c33;color:#811}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto}table.ranked{font-size:.85rem}.ranked th,.ranked td{padding:.2rem .35rem}
-td.why{min-width:18rem;max-width:26rem}td.names{min-width:8rem}.nw{white-space:nowrap}
-.note{color:#555;font-size:.85rem;margin:.2rem 0}
-iframe.map{width:100%;height:640px;border:1px solid #ccc}
-footer{margin-top:2rem;color:#555;font-size:.8rem;border-top:1px solid #ccc;padding-top:.5rem}
-"""
-
-
-def _link_html(link: tuple[str, str]) -> str:
-    href, label = link
-    return f'<p><a href="{html.escape(quote(href), quote=True)}">{html.escape(label)}</a></p>'
-
 
 def _link_md(link: tuple[str, str]) -> str:
     href, label = link
     return f"[{label}]({quote(href)})"
-
-
-#: Phrases of the reasons a line must not break inside ("q < 0.001").
-_UNBROKEN = ("q < ", "q = ")
-
-
-#: Words a line must not break inside at their hyphens: dates, place references.
-_HYPHENATED = re.compile(r"[^\s&;]+-[^\s&;]+")
-
-
-def _cell_html(text: str) -> str:
-    return _HYPHENATED.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', html.escape(text))
-
-
-def _prose_html(text: str) -> str:
-    escaped = html.escape(text)
-    for phrase in _UNBROKEN:
-        glued = html.escape(phrase.strip()).replace(" ", "&nbsp;")
-        escaped = escaped.replace(html.escape(phrase), glued + "&nbsp;")
-    return escaped
-
-
-def _table_html(table: _Table) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-    opens = []
-    for i, num in enumerate(table.numeric):
-        if i == table.prose:
-            opens.append('<td class="why">')
-        elif i in table.names:
-            opens.append('<td class="names">')
-        else:
-            opens.append('<td class="n">' if num else "<td>")
-    body = []
-    for row in table.rows:
-        cells = "".join(
-            f"{td}{_prose_html(v) if i == table.prose else _cell_html(v)}</td>"
-            for i, (v, td) in enumerate(zip(row, opens, strict=True))
-        )
-        body.append(f"<tr>{cells}</tr>")
-    inner = f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    if table.prose is None:
-        return f"<table>{inner}"
-    return f'<div class="scroll"><table class="ranked">{inner}</div>'
 
 
 def _md_cell(value: str) -> str:
@@ -687,31 +617,7 @@ class _Document:
 
 
 def _render_html(doc: _Document) -> str:
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(doc.title)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{html.escape(doc.title)}</h1>",
-        f'<div class="banner {doc.audience}">{html.escape(doc.banner)}</div>',
-    ]
-    for section in doc.sections:
-        if section.own_heading:
-            parts.append(section.html)
-        else:
-            parts.append(f"<h2>{html.escape(section.title)}</h2>")
-        parts.extend(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
-        if section.link is not None:
-            parts.append(_link_html(section.link))
-        if section.table is not None:
-            parts.append(_table_html(section.table))
-        if section.html and not section.own_heading:
-            parts.append(section.html)
-        parts.extend(f'<p class="note">{html.escape(n)}</p>' for n in section.notes)
-    parts.append("<footer>" + "<br>".join(html.escape(f) for f in doc.footer) + "</footer>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return render("report.html.j2", doc=doc)
 
 
 def _render_markdown(doc: _Document) -> str:

@@ -38,6 +38,7 @@ from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAu
 from peermap.networks import DateLike
 from peermap.schema import CONTEXTS, TIE_KINDS
 from peermap.views.diagrams import TIE_COLOURS, ContextLike, context_subset
+from peermap.views.page import authority_names
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -76,9 +77,7 @@ TREND_PERIODS: Final = 3
 
 def _resolve_authority(ds: Dataset, authority: str) -> tuple[str, str]:
     """Return (code, name) of an authority given by GSS code or name."""
-    from peermap.views.diagrams import _authority_names
-
-    names = _authority_names(ds)
+    names = authority_names(ds)
     known = set(names) | {str(a) for a in ds.people["home_authority"].dropna()}
     text = authority.strip()
     if text.upper() in known:
