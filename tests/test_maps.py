@@ -611,7 +611,7 @@ def test_plot_static_applies_the_same_rule(ds: peermap.Dataset) -> None:
 def test_boundary_simplification_keeps_shared_borders_shared() -> None:
     import shapely
 
-    from peermap.views.maps import _simplify
+    from peermap.views.map_style import simplify as _simplify
 
     geoms = np.asarray(peermap.demo_boundaries().geometry.values, dtype=object)
 

@@ -217,7 +217,7 @@ def period_text(period: tuple[Any, Any], lead: str = "Data") -> str:
     return f"{lead} {first} to {last}"
 
 
-def authority_names(ds: Dataset) -> dict[str, str]:
+def authority_names(ds: Dataset, *, places: bool = True) -> dict[str, str]:
     """Return the name of each authority code a dataset knows.
 
     Names come from the places' ``authority_name`` (set when places are assigned to
@@ -227,6 +227,9 @@ def authority_names(ds: Dataset) -> dict[str, str]:
     ----------
     ds : Dataset
         The dataset.
+    places : bool, default True
+        Also take names from the places; ``False``: from the boundaries only (maps and
+        reports, which show codes for a dataset read without boundaries).
 
     Returns
     -------
@@ -234,7 +237,7 @@ def authority_names(ds: Dataset) -> dict[str, str]:
         Authority code -> name.
     """
     names: dict[str, str] = {}
-    if "authority_code" in ds.places and "authority_name" in ds.places:
+    if places and "authority_code" in ds.places and "authority_name" in ds.places:
         pairs = ds.places[["authority_code", "authority_name"]].dropna().drop_duplicates()
         names.update(
             zip(

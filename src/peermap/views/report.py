@@ -46,7 +46,7 @@ from peermap._io import write_text_atomic
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike, data_period
-from peermap.views.page import iframe, render
+from peermap.views.page import authority_names, iframe, render
 
 __all__ = ["AUDIENCES", "FORMATS", "build_report", "report_format", "write_report"]
 
@@ -706,12 +706,7 @@ def build_report(
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
-    names: dict[str, str] = {}
-    if ds.boundaries is not None:
-        names = {
-            str(k): str(v)
-            for k, v in zip(ds.boundaries["code"], ds.boundaries["name"], strict=True)
-        }
+    names = authority_names(ds, places=False)
     filters: dict[str, Any] = {
         "since": since,
         "until": until,
