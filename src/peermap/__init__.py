@@ -65,7 +65,8 @@ from peermap.synthetic import GroundTruth, Scenario, scenario
 from peermap.validation import Problem, ValidationReport, read_dataset, validate
 from peermap.views.diagrams import DiagramInfo, PeerDiagram, peer_diagram
 from peermap.views.maps import ExternalAssetError, MapInfo, PeerMap, make_map, plot_static, save_map
-from peermap.views.timelines import timeline, timeline_table
+from peermap.views.report import Report, ReportInfo, make_report
+from peermap.views.timelines import Timeline, TimelineInfo, make_timeline, timeline, timeline_table
 
 __version__ = "0.1.0"
 
@@ -90,7 +91,11 @@ __all__ = [
     "PrivacyError",
     "Problem",
     "QualityProfile",
+    "Report",
+    "ReportInfo",
     "Scenario",
+    "Timeline",
+    "TimelineInfo",
     "ValidationError",
     "ValidationReport",
     "__version__",
@@ -117,6 +122,8 @@ __all__ = [
     "load_boundaries",
     "load_key",
     "make_map",
+    "make_report",
+    "make_timeline",
     "merge",
     "ons_datasets",
     "peer_diagram",

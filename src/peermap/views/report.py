@@ -32,23 +32,52 @@ people, and are shown as they are.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote
-
-import pandas as pd
 
 from peermap._io import write_text_atomic
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
-from peermap.networks import DateLike, data_period
-from peermap.views.page import authority_names, iframe, render
+from peermap.networks import DateLike
+from peermap.views.maps import PeerMap, make_map, save_map
+from peermap.views.page import (
+    FIGURE_FORMATS,
+    View,
+    authority_names,
+    iframe,
+    render,
+    save_figure,
+)
+from peermap.views.report_sections import (
+    ReportContext,
+    Section,
+    Table,
+    contexts_section,
+    flows_section,
+    hotspots_section,
+    overview_section,
+    period_of,
+    quality_section,
+    relocations_section,
+)
 
-__all__ = ["AUDIENCES", "FORMATS", "build_report", "report_format", "write_report"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
+
+__all__ = [
+    "AUDIENCES",
+    "FORMATS",
+    "Report",
+    "ReportInfo",
+    "build_report",
+    "make_report",
+    "report_format",
+    "write_report",
+]
 
 Format = Literal["html", "markdown"]
 
@@ -93,491 +122,8 @@ def report_format(path: str | os.PathLike[str]) -> Format:
     return FORMATS[suffix]
 
 
-# --------------------------------------------------------------------------- content
-
-
-@dataclass
-class _Table:
-    columns: list[str]
-    rows: list[list[str]]
-    numeric: list[bool]
-    #: Column holding sentences (the reasons): drawn wide enough to read, in HTML.
-    prose: int | None = None
-    #: Columns holding lists of names (authorities), kept from squeezing, in HTML.
-    names: tuple[int, ...] = ()
-
-
-@dataclass
-class _Section:
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    table: _Table | None = None
-    notes: list[str] = field(default_factory=list)
-    html: str = ""
-    markdown: str = ""
-    link: tuple[str, str] | None = None
-    own_heading: bool = False
-
-
-@dataclass
-class _Context:
-    ds: Dataset
-    audience: Audience
-    names: dict[str, str]
-    filters: dict[str, Any]
-    top: int
-
-    @property
-    def rule(self) -> SuppressionRule | None:
-        return self.audience.rule
-
-    @property
-    def public(self) -> bool:
-        return not self.audience.exact
-
-    def count(self, value: Any) -> str:
-        """Show a count of young people or records as this audience may see it."""
-        shown = self.audience.count(value)
-        return f"{shown:,}" if isinstance(shown, int) else shown
-
-    def share(self, part: Any, whole: Any) -> str:
-        """Show a share in percent as this audience may see it."""
-        shown = self.audience.share(part, whole)
-        return f"{shown}%" if isinstance(shown, int | float) else str(shown)
-
-    def listed(self, people: Any) -> bool:
-        """Whether a row about this many young people may be listed."""
-        return self.audience.listed(people)
-
-    def name(self, code: Any) -> str:
-        if code is None or (isinstance(code, float) and pd.isna(code)):
-            return "(outside every authority)"
-        return self.names.get(str(code), str(code))
-
-
-#: Header of the column that puts a context's or venue's concern score in words.
-WHY = "Why it ranks here"
-
-
-def _q(value: Any) -> str:
-    """Show a q-value (false discovery rate) in a table cell."""
-    if value is None or pd.isna(value):
-        return "z"
-    q = float(value)
-    return "<0.001" if q < 0.001 else f"{q:.2g}"
-
-
-def _concern(value: Any) -> str:
-    """Show a concern score in a table cell."""
-    return "z" if value is None or pd.isna(value) else f"{float(value):.1f}"
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
-def _date(value: Any, *, month: bool = False) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    stamp = pd.Timestamp(value)
-    return f"{stamp:%Y-%m}" if month else f"{stamp:%Y-%m-%d}"
-
-
-def _span(first: Any, last: Any, *, month: bool) -> str:
-    a, b = _date(first, month=month), _date(last, month=month)
-    if not a:
-        return ""
-    return a if a == b else f"{a} to {b}"
-
-
-def _period(ds: Dataset) -> tuple[Any, Any]:
-    return data_period(ds)
-
-
-def _filters_text(filters: dict[str, Any]) -> str:
-    parts = []
-    if filters.get("since") is not None or filters.get("until") is not None:
-        since = _date(filters.get("since")) or "the start"
-        until = _date(filters.get("until")) or "the end"
-        parts.append(f"records dated from {since} to {until}")
-    grade = filters.get("min_reliability", "unverified")
-    if grade == "unverified":
-        parts.append("ties and sightings of every reliability grade (unverified included)")
-    else:
-        parts.append(f"ties and sightings graded {grade} or better")
-    return "; ".join(parts)
-
-
-def _overview(c: _Context) -> _Section:
-    ds = c.ds
-    counts = ds.counts
-    first, last = _period(ds)
-    section = _Section("Overview")
-    rows = [
-        ["young people", c.count(counts["people"])],
-        ["places", f"{counts['places']:,}"],
-        ["ties", c.count(counts["ties"])],
-        ["sightings", c.count(counts["sightings"])],
-        ["relocations", c.count(counts["relocations"])],
-    ]
-    if ds.boundaries is not None:
-        rows.append(["authorities in the boundaries", f"{len(ds.boundaries):,}"])
-    homes = ds.people["home_authority"].nunique()
-    rows.append(["home authorities of the young people", f"{homes:,}"])
-    section.table = _Table(["", "count"], rows, [False, True])
-    if first is not None:
-        section.paragraphs.append(f"Data period: {_date(first)} to {_date(last)}.")
-    section.paragraphs.append(f"Findings rest on {_filters_text(c.filters)}.")
-    if ds.boundaries is None:
-        section.notes.append(
-            "Read without boundaries: authorities are shown as recorded and places are not "
-            "assigned to authorities, so flows into places and reach cannot be given."
-        )
-    return section
-
-
-def _contexts(c: _Context) -> _Section:
-    from peermap.analysis import contexts
-
-    table = contexts(c.ds, **c.filters)
-    spanning = table[table["spans_authorities"].astype(bool)]
-    distant = spanning[spanning["reach"] == "distant"]
-    section = _Section("Contexts spanning authorities")
-    section.paragraphs.append(
-        f"{len(table):,} contexts (connected groups of young people and the places they share) "
-        f"were found; {len(spanning):,} span more than one authority, {len(distant):,} of them "
-        "with a link between authorities that do not border each other (a county-lines "
-        "pattern). They are listed most concerning first: by the harm recorded about their "
-        "young people beyond what their activity would bring, weighted by how serious and how "
-        "reliable the records are, with their exploiter ties, and by how far they reach "
-        "across authorities."
-    )
-    if not c.public:
-        section.paragraphs.append(_WHY_TEXT)
-    keep = [c.listed(n) for n in spanning["n_people"]]
-    listed = spanning[pd.Series(keep, index=spanning.index, dtype=bool)]
-    left_out = len(spanning) - len(listed)
-    shown = listed.head(c.top)
-    rows: list[list[str]] = []
-    for i, row in enumerate(shown.to_dict("records"), start=1):
-        authorities = ", ".join(c.name(a) for a in row["authorities"])
-        if c.public:
-            # The reasons, the score and its q-value rest on exact counts: not shown.
-            rows.append(
-                [
-                    str(i),
-                    authorities,
-                    str(row["reach"]),
-                    c.count(row["n_people"]),
-                    f"{row['n_places']:,}",
-                    c.count(row["serious"]),
-                    _span(row["first_date"], row["last_date"], month=True),
-                ]
-            )
-        else:
-            rows.append(
-                [
-                    str(row["context_id"]),
-                    str(row["reasons"]),
-                    _concern(row["concern"]),
-                    _q(row["q_value"]),
-                    authorities,
-                    str(row["reach"]),
-                    c.count(row["n_people"]),
-                    f"{row['n_places']:,}",
-                    c.count(row["n_ties"]),
-                    c.count(row["exploiter_ties"]),
-                    c.count(row["serious"]),
-                    c.count(row["n_relocated"]),
-                    _span(row["first_date"], row["last_date"], month=False),
-                ]
-            )
-    if c.public:
-        columns = ["#", "authorities", "reach", "young people", "places", "serious", "active"]
-        numeric = [True, False, False, True, True, True, False]
-    else:
-        columns = [
-            "context",
-            WHY,
-            "concern",
-            "q-value",
-            "authorities",
-            "reach",
-            "young people",
-            "places",
-            "ties",
-            "exploiter ties",
-            "serious",
-            "relocated",
-            "active",
-        ]
-        numeric = [True, False, True, True, False, False, True, True, True, True, True, True, False]
-    if rows:
-        if c.public:
-            section.table = _Table(columns, rows, numeric)
-        else:
-            section.table = _Table(columns, rows, numeric, prose=1, names=(4,))
-    if len(listed) > len(shown):
-        section.notes.append(
-            f"The {len(shown)} most concerning are listed; {len(listed):,} qualify."
-        )
-    if left_out:
-        section.notes.append(
-            f"Not listed: {_n(left_out, 'context')} spanning authorities with fewer than "
-            f"{c.rule.min_count if c.rule else 0} young people."
-        )
-    section.notes.append(
-        "'serious' counts sightings of child sexual or criminal exploitation, serious youth "
-        "violence and harmful sexual behaviour, plus exploiter ties. A context is only as "
-        "complete as the records: treat it as a lead for a peer-group or location "
-        "assessment, not as fact."
-    )
-    return section
-
-
-def _hotspots(c: _Context) -> _Section:
-    from peermap.analysis import hotspots
-
-    table = hotspots(c.ds, **c.filters)
-    table = table[table["people"] > 0]
-    section = _Section("Hotspot venues")
-    section.paragraphs.append(
-        f"{len(table):,} venues have sightings. They are listed most concerning first: by the "
-        "harm recorded there, weighted by how serious and how reliable the records are, "
-        "beyond what is usual for a place of its kind this busy, weighed by how far the young "
-        "people harmed there come from and how many of them are in exploiter ties. A busy "
-        "place is not a hotspot for being busy."
-    )
-    if not c.public:
-        section.paragraphs.append(_WHY_TEXT)
-    private = table["kind"].isin(c.audience.hidden_place_kinds)
-    small = pd.Series([not c.listed(n) for n in table["people"]], index=table.index, dtype=bool)
-    listed = table[~private & ~small]
-    shown = listed.head(c.top)
-    has_auth = "authority_code" in shown
-    rows: list[list[str]] = []
-    for i, row in enumerate(shown.to_dict("records"), start=1):
-        people = int(row["people"])
-        share = row["outside_share"]
-        outside = None if pd.isna(share) else round(float(share) * people)
-        where = c.name(row["authority_code"]) if has_auth else ""
-        kind = str(row["kind"]).replace("_", " ")
-        if c.public:
-            # The reasons, the score and its q-value rest on exact counts: not shown.
-            rows.append(
-                [
-                    str(i),
-                    kind,
-                    where,
-                    c.count(people),
-                    f"{int(row['home_authorities']):,}",
-                    c.share(outside, people) if outside is not None else "z",
-                    c.count(row["serious"]),
-                ]
-            )
-        else:
-            label = row.get("label")
-            place = str(row["place_id"])
-            if label is not None and not pd.isna(label) and str(label).strip():
-                place += f" ({str(label).strip()})"
-            rows.append(
-                [
-                    str(i),
-                    str(row["reasons"]),
-                    _concern(row["concern"]),
-                    _q(row["q_value"]),
-                    place,
-                    kind,
-                    where,
-                    c.count(people),
-                    c.count(row["sightings"]),
-                    f"{int(row['home_authorities']):,}",
-                    c.share(outside, people) if outside is not None else "z",
-                    c.count(row["serious"]),
-                    f"{float(row['betweenness']):.3f}",
-                ]
-            )
-    if c.public:
-        columns = [
-            "#",
-            "kind",
-            "authority",
-            "young people",
-            "home authorities",
-            "from other authorities",
-            "serious sightings",
-        ]
-        numeric = [True, False, False, True, True, True, True]
-    else:
-        columns = [
-            "#",
-            WHY,
-            "concern",
-            "q-value",
-            "place (label)",
-            "kind",
-            "authority",
-            "young people",
-            "sightings",
-            "home authorities",
-            "from other authorities",
-            "serious sightings",
-            "betweenness",
-        ]
-        numeric = [True, False, True, True, False, False, False]
-        numeric += [True, True, True, True, True, True]
-    if rows:
-        section.table = _Table(columns, rows, numeric, prose=None if c.public else 1)
-    if c.public:
-        n_private = int(private.sum())
-        n_small = int((small & ~private).sum())
-        if n_private:
-            section.notes.append(
-                f"Not listed: {_n(n_private, 'private home')} (residential places)."
-            )
-        if n_small:
-            section.notes.append(
-                f"Not listed: {_n(n_small, 'venue')} with fewer than "
-                f"{c.rule.min_count if c.rule else 0} young people."
-            )
-    return section
-
-
-_WHY_TEXT = (
-    f"'{WHY}' puts the concern score in words: the young people, how far they reach, the "
-    "kinds of harm that stand out and how far above the expected rate, with its q-value "
-    "(the false discovery rate across all that were scored: under 0.05, unlikely to be "
-    "chance). The concern score orders the list; it has no unit."
-)
-
-
-def _reach_of(c: _Context) -> Callable[[Any, Any], str]:
-    if c.ds.boundaries is None:
-        return lambda a, b: ""
-    from peermap.boundaries import authority_graph
-
-    graph = authority_graph(c.ds.boundaries)
-
-    def reach(a: Any, b: Any) -> str:
-        if a is None or b is None or pd.isna(a) or pd.isna(b):
-            return ""
-        return "neighbours" if graph.has_edge(a, b) else "distant"
-
-    return reach
-
-
-def _flows(c: _Context) -> _Section:
-    from peermap.analysis import flows
-
-    section = _Section("Flows between authorities")
-    section.paragraphs.append(
-        "Young people seen at places in an authority other than their home authority: "
-        "home authority to the authority of the place, by distinct young people."
-    )
-    if "authority_code" not in c.ds.places:
-        section.notes.append("Not available: places are not assigned to authorities.")
-        return section
-    table = flows(c.ds, kind="sightings", **c.filters)
-    if table.empty:
-        section.notes.append("No sightings to count.")
-        return section
-    cross = table[~table["within"].astype(bool) & table["destination"].notna()]
-    if cross.empty:
-        section.notes.append("Every young person was seen only in their home authority.")
-        return section
-    reach = _reach_of(c)
-    listed = cross[pd.Series([c.listed(n) for n in cross["people"]], index=cross.index, dtype=bool)]
-    shown = listed.head(c.top)
-    rows = [
-        [
-            c.name(row["origin"]),
-            c.name(row["destination"]),
-            reach(row["origin"], row["destination"]),
-            c.count(row["people"]),
-            c.count(row["events"]),
-        ]
-        for row in shown.to_dict("records")
-    ]
-    if rows:
-        section.table = _Table(
-            ["home authority", "seen in", "reach", "young people", "sightings"],
-            rows,
-            [False, False, False, True, True],
-        )
-    if len(listed) > len(shown):
-        section.notes.append(f"The {len(shown)} largest are listed; {len(listed):,} qualify.")
-    left_out = len(cross) - len(listed)
-    if left_out:
-        section.notes.append(
-            f"Not listed: {_n(left_out, 'flow')} of fewer than "
-            f"{c.rule.min_count if c.rule else 0} young people."
-        )
-    return section
-
-
-def _relocations(c: _Context) -> _Section:
-    from peermap.relocations import relocations_received
-
-    table = relocations_received(c.ds)
-    section = _Section("Relocations received")
-    section.paragraphs.append(
-        "Young people relocated into each authority (care placements, housing, education, "
-        "secure and family moves) and what followed the move in the receiving authority: new "
-        "ties with young people homed there, and places there where they were seen. Host "
-        "authorities must be notified of placements into their area."
-    )
-    if table.empty:
-        section.notes.append("The dataset records no relocations.")
-        return section
-    rows: list[list[str]] = []
-    for row in table.to_dict("records"):
-        line = [
-            c.name(row["authority"]),
-            c.count(row["received"]),
-            c.count(row["relocations"]),
-            c.count(row["ties_after"]),
-            c.count(row["places_after"]),
-        ]
-        if not c.public:
-            line.append(", ".join(c.name(a) for a in row["from_authorities"]))
-            line.append(", ".join(str(x).replace("_", " ") for x in row["contexts_joined"]))
-        rows.append(line)
-    columns = ["authority", "young people received", "relocations", "new ties", "places seen"]
-    numeric = [False, True, True, True, True]
-    if not c.public:
-        columns += ["from", "contexts joined"]
-        numeric += [False, False]
-    section.table = _Table(columns, rows, numeric)
-    if c.public:
-        section.notes.append(
-            "Where young people came from and the abuse contexts they were seen in afterwards "
-            "are in the partnership report only."
-        )
-    return section
-
-
-def _quality(c: _Context) -> _Section | None:
-    """Build the data-quality section (partnership reports only)."""
-    if c.public:
-        return None
-    report = c.ds.report
-    section = _Section("Data quality")
-    section.paragraphs.append(
-        f"Validation: {len(report.errors):,} error(s), {len(report.warnings):,} warning(s), "
-        f"{report.n_rejected:,} row(s) set aside when the data was read."
-    )
-    if importlib.util.find_spec("peermap.data_quality") is not None:
-        from peermap.data_quality import quality
-
-        profile = quality(c.ds)
-        section.html = str(profile.to_html(level=2))
-        section.markdown = str(profile.to_markdown(level=2))
-        section.own_heading = True
-    return section
-
-
-def _map_section(map_html: str | None, map_link: str | None, public: bool) -> _Section:
-    section = _Section("Map")
+def _map_section(map_html: str | None, map_link: str | None, public: bool) -> Section:
+    section = Section("Map")
     if map_html is not None:
         section.html = iframe(map_html, class_="map", title="Map", sandbox="allow-scripts")
     if map_link is not None:
@@ -600,20 +146,22 @@ def _md_cell(value: str) -> str:
     return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _table_md(table: _Table) -> str:
+def _table_md(table: Table) -> str:
     head = "| " + " | ".join(_md_cell(c) or " " for c in table.columns) + " |"
     rule = "|" + "|".join("---:" if n else "---" for n in table.numeric) + "|"
     rows = ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in table.rows]
     return "\n".join([head, rule, *rows])
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Document:
     title: str
     banner: str
     audience: str
-    sections: list[_Section]
+    sections: list[Section]
     footer: list[str]
+    rule: SuppressionRule | None = None
+    period: tuple[Any, Any] = (None, None)
 
 
 def _render_html(doc: _Document) -> str:
@@ -706,29 +254,36 @@ def build_report(
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
-    names = authority_names(ds, places=False)
-    filters: dict[str, Any] = {
-        "since": since,
-        "until": until,
-        "min_reliability": min_reliability,
-    }
-    c = _Context(ds, policy, names, filters, top)
+    filters: dict[str, Any] = {"since": since, "until": until, "min_reliability": min_reliability}
+    doc = _document(ds, policy, title=title, top=top, filters=filters, step=step)
+    return _render(doc, fmt, map_html=map_html, map_link=map_link)
+
+
+def _document(
+    ds: Dataset,
+    policy: Audience,
+    *,
+    title: str | None,
+    top: int,
+    filters: dict[str, Any],
+    step: Step | None,
+) -> _Document:
+    """Compute every section of a report (the map section is added when rendering)."""
+    c = ReportContext(ds, policy, authority_names(ds, places=False), filters, top)
     note = step or (lambda name: None)
-    sections = [_overview(c)]
+    sections = [overview_section(c)]
     note("contexts")
-    sections.append(_contexts(c))
+    sections.append(contexts_section(c))
     note("hotspot venues")
-    sections.append(_hotspots(c))
+    sections.append(hotspots_section(c))
     note("flows")
-    sections.append(_flows(c))
+    sections.append(flows_section(c))
     note("relocations")
-    sections.append(_relocations(c))
-    quality = _quality(c)
+    sections.append(relocations_section(c))
+    quality = quality_section(c)
     if quality is not None:
         note("data quality")
         sections.append(quality)
-    if map_html is not None or map_link is not None:
-        sections.append(_map_section(map_html if fmt == "html" else None, map_link, c.public))
     banner = policy.banner or (
         policy.notice("report") + " No young person is named; private homes are not shown."
     )
@@ -739,14 +294,223 @@ def build_report(
     from peermap import __version__
 
     footer.append(f"Made with peermap {__version__} on {dt.date.today():%Y-%m-%d}.")
-    doc = _Document(
+    return _Document(
         title or "Peer-on-peer abuse and exploitation across authorities",
         banner,
-        audience,
+        policy.name,
         sections,
         footer,
+        rule=policy.rule,
+        period=period_of(ds),
     )
+
+
+def _render(doc: _Document, fmt: Format, *, map_html: str | None, map_link: str | None) -> str:
+    """Render a report as HTML or Markdown, with a map section when a map is given."""
+    if map_html is not None or map_link is not None:
+        section = _map_section(map_html if fmt == "html" else None, map_link, doc.rule is not None)
+        doc = replace(doc, sections=[*doc.sections, section])
     return _render_html(doc) if fmt == "html" else _render_markdown(doc)
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What a report shows and under which rule.
+
+    Attributes
+    ----------
+    title : str
+        The title of the report.
+    audience : {"public", "partnership"}
+        Who the report is for.
+    rule : SuppressionRule or None
+        The small-count rule applied (``None``: exact counts).
+    period : tuple
+        First and last date of the data.
+    sections : tuple of str
+        The titles of its sections, in order (the map's not included).
+    banner : str
+        The banner under the title.
+    """
+
+    title: str
+    audience: str
+    rule: SuppressionRule | None
+    period: tuple[Any, Any]
+    sections: tuple[str, ...]
+    banner: str
+
+
+@dataclass(frozen=True)
+class Report(View):
+    """A report: its sections computed once, rendered as HTML or Markdown.
+
+    Attributes
+    ----------
+    info : ReportInfo
+        Title, audience, rule, period and sections.
+    map : PeerMap or None
+        The map shown with the report (embedded in the HTML page, saved beside it with
+        ``save(..., map_path=...)``), when it was made with one.
+    """
+
+    info: ReportInfo
+    _document: _Document = field(repr=False)
+    map: PeerMap | None = None
+
+    noun: ClassVar[str] = "report"
+
+    def to_html(self, *, map_link: str | None = None, embed_map: bool = True) -> str:
+        """Return the report as one self-contained HTML page.
+
+        Parameters
+        ----------
+        map_link : str, optional
+            A link (relative URL) to the map written beside the report.
+        embed_map : bool, default True
+            Embed the map (if the report has one) in an ``iframe``.
+
+        Returns
+        -------
+        str
+            The page.
+        """
+        map_html = self.map.to_html() if embed_map and self.map is not None else None
+        return _render(self._document, "html", map_html=map_html, map_link=map_link)
+
+    def to_markdown(self, *, map_link: str | None = None) -> str:
+        """Return the report as Markdown (linking to ``map_link`` when given)."""
+        return _render(self._document, "markdown", map_html=None, map_link=map_link)
+
+    def plot(self, *, figsize: tuple[float, float] = (11.0, 8.5), dpi: int = 150) -> MplFigure:
+        """Draw the report's map with matplotlib (see :meth:`PeerMap.plot`).
+
+        Raises
+        ------
+        ValueError
+            For a report made without a map.
+        """
+        if self.map is None:
+            raise ValueError("this report was made without a map (make_report(with_map=True))")
+        return self.map.plot(figsize=figsize, dpi=dpi)
+
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        map_path: str | os.PathLike[str] | None = None,
+        embed_map: bool = True,
+    ) -> Path:
+        """Write the report atomically: ``.html``/``.md`` (or the map's ``.png``/``.svg``/``.pdf``).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The report: ``.html`` (self-contained page) or ``.md`` (Markdown); a figure
+            suffix writes the map's picture.
+        map_path : str or path-like, optional
+            Also save the map here (``.html``) and link to it from the report.
+        embed_map : bool, default True
+            Embed the map in an HTML report.
+
+        Returns
+        -------
+        pathlib.Path
+            The report written.
+
+        Raises
+        ------
+        ValueError
+            For an unknown suffix, or ``map_path`` for a report without a map.
+        """
+        target = Path(path)
+        if target.suffix.lower() in FIGURE_FORMATS:
+            return save_figure(self.plot(), target)
+        fmt = report_format(target)
+        map_link: str | None = None
+        if map_path is not None:
+            if self.map is None:
+                raise ValueError("this report was made without a map to save at map_path")
+            saved = save_map(self.map, map_path)
+            map_link = Path(os.path.relpath(saved.resolve(), target.resolve().parent)).as_posix()
+        if fmt == "html":
+            text = self.to_html(map_link=map_link, embed_map=embed_map)
+        else:
+            text = self.to_markdown(map_link=map_link)
+        write_text_atomic(target, text)
+        return target
+
+
+def make_report(
+    ds: Dataset,
+    *,
+    audience: ViewAudience = "public",
+    with_map: bool = True,
+    tiles: str | None = None,
+    title: str | None = None,
+    top: int = 10,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    min_count: int | None = None,
+    round_to: int | None = None,
+    step: Step | None = None,
+) -> Report:
+    """Make a report of a dataset: its sections and, by default, its map.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset, read with boundaries to name authorities and assign places.
+    audience : {"public", "partnership"}, default "public"
+        Who the report is for (see the module documentation); the map follows the same
+        rule.
+    with_map : bool, default True
+        Also draw the map (:func:`peermap.make_map`) shown with the report.
+    tiles : str or None, default None
+        Basemap of the map (default none: the report requests nothing from any server).
+    title : str, optional
+        Title of the report (and of the map).
+    top, since, until, min_reliability, min_count, round_to
+        As for :func:`build_report`.
+    step : callable, optional
+        Called with the name of each step as it starts.
+
+    Returns
+    -------
+    Report
+        ``.to_html()``, ``.to_markdown()`` and ``.save(path)`` render it; ``.map`` is
+        its map.
+    """
+    policy = Audience.of(
+        audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
+    )
+    note = step or (lambda name: None)
+    peer_map: PeerMap | None = None
+    if with_map:
+        note("map")
+        peer_map = make_map(
+            ds,
+            audience=audience,
+            tiles=tiles,
+            min_count=min_count,
+            round_to=round_to,
+            since=since,
+            until=until,
+            min_reliability=min_reliability,
+            title=title,
+        )
+    filters: dict[str, Any] = {"since": since, "until": until, "min_reliability": min_reliability}
+    doc = _document(ds, policy, title=title, top=top, filters=filters, step=note)
+    info = ReportInfo(
+        title=doc.title,
+        audience=doc.audience,
+        rule=doc.rule,
+        period=doc.period,
+        sections=tuple(section.title for section in doc.sections),
+        banner=doc.banner,
+    )
+    return Report(info=info, _document=doc, map=peer_map)
 
 
 def write_report(
@@ -796,34 +560,11 @@ def write_report(
         The report written.
     """
     fmt = report_format(path)
-    target = Path(path)
-    note = step or (lambda name: None)
-    map_html: str | None = None
-    map_link: str | None = None
-    if map_path is not None or (fmt == "html" and embed_map):
-        from peermap.views.maps import make_map, save_map
-
-        note("map")
-        m = make_map(
-            ds,
-            audience=audience,
-            tiles=tiles,
-            min_count=min_count,
-            round_to=round_to,
-            since=since,
-            until=until,
-            min_reliability=min_reliability,
-            title=title,
-        )
-        if map_path is not None:
-            saved = save_map(m, map_path)
-            map_link = Path(os.path.relpath(saved.resolve(), target.resolve().parent)).as_posix()
-        if fmt == "html" and embed_map:
-            map_html = m.get_root().render()
-    text = build_report(
+    report = make_report(
         ds,
-        fmt=fmt,
         audience=audience,
+        with_map=map_path is not None or (fmt == "html" and embed_map),
+        tiles=tiles,
         title=title,
         top=top,
         since=since,
@@ -831,10 +572,7 @@ def write_report(
         min_reliability=min_reliability,
         min_count=min_count,
         round_to=round_to,
-        map_html=map_html,
-        map_link=map_link,
-        step=note,
+        step=step,
     )
-    note("writing")
-    write_text_atomic(target, text)
-    return target
+    (step or (lambda name: None))("writing")
+    return report.save(path, map_path=map_path, embed_map=embed_map)
