@@ -45,8 +45,8 @@ import geopandas as gpd
 
 import peermap
 from peermap import _assets
-from peermap.maps import make_map, save_map
 from peermap.synthetic import scenario
+from peermap.views.maps import make_map, save_map
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PEERMAP_SHARED_BOUNDARIES", REPO.parent / "shared" / "boundaries"))

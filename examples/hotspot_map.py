@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 
 import peermap
-from peermap.maps import make_map, plot_static, save_map
 from peermap.synthetic import scenario
+from peermap.views.maps import make_map, plot_static, save_map
 
 AUTHORITY = "X09000001"  # Northmere, in the fictional demo region
 

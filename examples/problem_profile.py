@@ -146,7 +146,7 @@ top_kind = by_kind.idxmax().replace("_", " ")
 print(f"{len(reach)} venues draw from three or more authorities; most are {top_kind} venues")
 
 # %% Figure 5: when the largest context spanning authorities formed, and whether it grows
-from peermap.timelines import timeline  # noqa: E402
+from peermap.views.timelines import timeline  # noqa: E402
 
 contexts = peermap.contexts(ds, since=since, until=until)
 spanning = contexts[contexts["spans_authorities"].astype(bool)]

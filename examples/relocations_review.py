@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 import peermap
-from peermap.maps import make_map, save_map
 from peermap.synthetic import scenario
+from peermap.views.maps import make_map, save_map
 
 out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="peermap-"))
 out.mkdir(parents=True, exist_ok=True)

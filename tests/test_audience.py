@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 import peermap
-from peermap import cli, exchange, report
+from peermap import cli, exchange
 from peermap.cli.common import partnership_warning
-from peermap.diagrams import peer_diagram
 from peermap.disclosure import (
     AUDIENCE_NAMES,
     PACKAGE_AUDIENCES,
@@ -29,10 +28,12 @@ from peermap.disclosure import (
     suppress_share,
 )
 from peermap.exchange import write_package
-from peermap.maps import make_map
-from peermap.report import build_report
 from peermap.synthetic import scenario
-from peermap.timelines import timeline_table
+from peermap.views import report
+from peermap.views.diagrams import peer_diagram
+from peermap.views.maps import make_map
+from peermap.views.report import build_report
+from peermap.views.timelines import timeline_table
 
 RULE = {"min_count": 10, "round_to": 5}
 

@@ -24,8 +24,8 @@ import folium
 import pytest
 
 import peermap
-from peermap.maps import LAYERS, make_map, save_map
 from peermap.synthetic import scenario
+from peermap.views.maps import LAYERS, make_map, save_map
 
 CHROMIUM_FLAGS = [
     "--headless=new",

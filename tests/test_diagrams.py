@@ -29,7 +29,7 @@ import peermap
 import test_browser
 from conftest import DemoScenario, MakeDataset
 from peermap import _assets
-from peermap.diagrams import (
+from peermap.views.diagrams import (
     AUTHORITY_COLOURS,
     CROSS_FACTOR,
     FLOW_COLOURS,
@@ -83,7 +83,7 @@ def group(make_dataset: MakeDataset) -> peermap.Dataset:
 
 
 @pytest.fixture(scope="module")
-def diagram(group: peermap.Dataset) -> peermap.diagrams.PeerDiagram:
+def diagram(group: peermap.Dataset) -> peermap.views.diagrams.PeerDiagram:
     return peer_diagram(group, audience="partnership", seed=3)
 
 

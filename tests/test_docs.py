@@ -77,12 +77,12 @@ def test_api_reference_is_generated_from_the_docstrings(site: Path) -> None:
         "peermap.analysis.contexts",
         "peermap.getis_ord.gi_star",
         "peermap.relocations.relocation_exposure",
-        "peermap.maps.make_map",
+        "peermap.views.maps.make_map",
         "peermap.privacy.pseudonymise",
         "peermap.disclosure.suppress",
         "peermap.exchange.write_package",
         "peermap.merging.merge",
-        "peermap.report.write_report",
+        "peermap.views.report.write_report",
         "peermap.template.write_template",
     ):
         assert f'id="{anchor}"' in api, anchor

@@ -38,8 +38,8 @@ import peermap
 from conftest import MakeDataset
 from peermap import _assets, disclosure, settings
 from peermap.disclosure import SuppressionRule, suppress, suppress_frame, suppress_share
-from peermap.maps import ExternalAssetError, PeerMap, make_map, plot_static, save_map
 from peermap.synthetic import scenario
+from peermap.views.maps import ExternalAssetError, PeerMap, make_map, plot_static, save_map
 
 A, B, C = "X09000001", "X09000002", "X09000006"
 POINTS = {
@@ -574,7 +574,7 @@ def test_plot_static_applies_the_same_rule(ds: peermap.Dataset) -> None:
 def test_boundary_simplification_keeps_shared_borders_shared() -> None:
     import shapely
 
-    from peermap.maps import _simplify
+    from peermap.views.map_style import simplify as _simplify
 
     geoms = np.asarray(peermap.demo_boundaries().geometry.values, dtype=object)
 

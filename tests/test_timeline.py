@@ -31,9 +31,9 @@ import pytest
 
 import peermap
 from conftest import DemoScenario, MakeDataset
-from peermap.diagrams import TIE_COLOURS
 from peermap.schema import CONTEXTS, TIE_KINDS
-from peermap.timelines import CONTEXT_COLOURS, timeline, timeline_table
+from peermap.views.diagrams import TIE_COLOURS
+from peermap.views.timelines import CONTEXT_COLOURS, timeline, timeline_table
 
 A, B, C = "X09000001", "X09000002", "X09000006"
 MONTHS = pd.DatetimeIndex(

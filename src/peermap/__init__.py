@@ -42,7 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
     from peermap.counts import authority_counts
     from peermap.data_quality import QualityProfile, quality
     from peermap.dataset import Dataset
-    from peermap.diagrams import DiagramInfo, PeerDiagram, peer_diagram
     from peermap.disclosure import Audience
     from peermap.exchange import (
         AggregatePackage,
@@ -56,7 +55,6 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
     )
     from peermap.filters import Window, select
     from peermap.getis_ord import gi_star
-    from peermap.maps import MapInfo, PeerMap, make_map, plot_static, save_map
     from peermap.merging import datasets_equal, merge, with_provenance
     from peermap.networks import (
         copresence_graph,
@@ -80,8 +78,17 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
     from peermap.relocations import host_notifications, relocation_exposure, relocations_received
     from peermap.schema import SCHEMA_VERSION
     from peermap.synthetic import GroundTruth, Scenario, scenario
-    from peermap.timelines import timeline, timeline_table
     from peermap.validation import Problem, ValidationReport, read_dataset, validate
+    from peermap.views.diagrams import DiagramInfo, PeerDiagram, peer_diagram
+    from peermap.views.maps import MapInfo, PeerMap, make_map, plot_static, save_map
+    from peermap.views.report import Report, ReportInfo, make_report
+    from peermap.views.timelines import (
+        Timeline,
+        TimelineInfo,
+        make_timeline,
+        timeline,
+        timeline_table,
+    )
 
 #: Where each lazily imported name lives: its home module. Keep it in step with the
 #: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
@@ -99,7 +106,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "peermap.counts": ("authority_counts",),
     "peermap.data_quality": ("QualityProfile", "quality"),
     "peermap.dataset": ("Dataset",),
-    "peermap.diagrams": ("DiagramInfo", "PeerDiagram", "peer_diagram"),
+    "peermap.views.diagrams": ("DiagramInfo", "PeerDiagram", "peer_diagram"),
     "peermap.disclosure": ("Audience",),
     "peermap.filters": ("Window", "select"),
     "peermap.exchange": (
@@ -113,7 +120,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "write_package",
     ),
     "peermap.getis_ord": ("gi_star",),
-    "peermap.maps": ("MapInfo", "PeerMap", "make_map", "plot_static", "save_map"),
+    "peermap.views.maps": ("MapInfo", "PeerMap", "make_map", "plot_static", "save_map"),
     "peermap.merging": ("datasets_equal", "merge", "with_provenance"),
     "peermap.networks": (
         "copresence_graph",
@@ -137,7 +144,14 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "peermap.relocations": ("host_notifications", "relocation_exposure", "relocations_received"),
     "peermap.schema": ("SCHEMA_VERSION",),
     "peermap.synthetic": ("GroundTruth", "Scenario", "scenario"),
-    "peermap.timelines": ("timeline", "timeline_table"),
+    "peermap.views.report": ("Report", "ReportInfo", "make_report"),
+    "peermap.views.timelines": (
+        "Timeline",
+        "TimelineInfo",
+        "make_timeline",
+        "timeline",
+        "timeline_table",
+    ),
     "peermap.validation": ("Problem", "ValidationReport", "read_dataset", "validate"),
 }
 _HOME: dict[str, str] = {name: module for module, names in _LAZY.items() for name in names}
@@ -166,7 +180,11 @@ __all__ = [
     "PrivacyError",
     "Problem",
     "QualityProfile",
+    "Report",
+    "ReportInfo",
     "Scenario",
+    "Timeline",
+    "TimelineInfo",
     "ValidationError",
     "ValidationReport",
     "Window",
@@ -195,6 +213,8 @@ __all__ = [
     "load_boundaries",
     "load_key",
     "make_map",
+    "make_report",
+    "make_timeline",
     "merge",
     "ons_datasets",
     "peer_diagram",

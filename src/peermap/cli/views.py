@@ -165,7 +165,7 @@ def _map(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from peermap.report import report_format, write_report
+    from peermap.views.report import report_format, write_report
 
     target = output_path(args.output, args.source, args.boundaries, args.key_file)
     with arguments_checked():

@@ -24,26 +24,39 @@ here answer "when" more directly than an animation.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import io
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, ClassVar, Final, cast
 
 import numpy as np
 import pandas as pd
 
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
-from peermap.diagrams import TIE_COLOURS, ContextLike, context_subset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.networks import DateLike
 from peermap.schema import CONTEXTS, TIE_KINDS
+from peermap.views.diagrams import TIE_COLOURS, ContextLike, context_subset
+from peermap.views.page import View, authority_names, period_text, render
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
-__all__ = ["CONTEXT_COLOURS", "RELOCATION_COLOURS", "timeline", "timeline_table"]
+__all__ = [
+    "CONTEXT_COLOURS",
+    "RELOCATION_COLOURS",
+    "Timeline",
+    "TimelineInfo",
+    "make_timeline",
+    "timeline",
+    "timeline_table",
+]
 
 #: Colour of each abuse context: Paul Tol's colour-blind-safe "muted" scheme, pale grey
 #: for ``other``.
@@ -76,9 +89,7 @@ TREND_PERIODS: Final = 3
 
 def _resolve_authority(ds: Dataset, authority: str) -> tuple[str, str]:
     """Return (code, name) of an authority given by GSS code or name."""
-    from peermap.diagrams import _authority_names
-
-    names = _authority_names(ds)
+    names = authority_names(ds)
     known = set(names) | {str(a) for a in ds.people["home_authority"].dropna()}
     text = authority.strip()
     if text.upper() in known:
@@ -208,7 +219,7 @@ def timeline_table(
         The dataset.
     context : int or sequence of str, optional
         A ``context_id`` of :func:`peermap.contexts` or a list of ``person_id`` values
-        (see :func:`peermap.diagrams.context_subset`).
+        (see :func:`peermap.views.diagrams.context_subset`).
     contexts_table : pandas.DataFrame, optional
         A precomputed :func:`peermap.contexts` table to look ``context`` up in.
     authority : str, optional
@@ -363,6 +374,122 @@ def timeline_table(
     return table
 
 
+# --------------------------------------------------------------------------- view
+
+
+@dataclass(frozen=True)
+class TimelineInfo:
+    """What a timeline shows and under which rule.
+
+    Attributes
+    ----------
+    title : str
+        The title of the figure.
+    selected : str
+        What was selected ("" for all records).
+    audience : {"public", "partnership"}
+        Who the timeline is for.
+    rule : SuppressionRule or None
+        The small-count rule applied (``None``: exact counts).
+    period : tuple of (datetime.date or None)
+        First and last date of the records counted.
+    freq : str
+        The period (pandas offset alias).
+    trend : tuple or None
+        Young people active in the last :data:`TREND_PERIODS` periods and in the ones
+        before.
+    min_reliability : str
+        The lowest reliability grade kept.
+    banner : str or None
+        The PARTNERSHIP ONLY banner of partnership timelines.
+    """
+
+    title: str
+    selected: str
+    audience: str
+    rule: SuppressionRule | None
+    period: tuple[dt.date | None, dt.date | None]
+    freq: str
+    trend: tuple[int | str, int | str] | None
+    min_reliability: str
+    banner: str | None = None
+
+
+@dataclass(frozen=True)
+class Timeline(View):
+    """A timeline: the counts per period, a figure and a page.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The counts, as :func:`timeline_table` gives them.
+    info : TimelineInfo
+        Title, audience, rule and period.
+    """
+
+    table: pd.DataFrame
+    info: TimelineInfo
+
+    noun: ClassVar[str] = "timeline"
+
+    def plot(self, *, figsize: tuple[float, float] = (11.0, 9.0), dpi: int = 150) -> MplFigure:
+        """Draw the timeline with matplotlib (the figure of :func:`timeline`).
+
+        Parameters
+        ----------
+        figsize : tuple of float, default (11, 9)
+            Figure size in inches.
+        dpi : int, default 150
+            Resolution of raster output.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure (Agg canvas; no display needed).
+        """
+        return _draw(
+            self.table,
+            title=self.info.title,
+            min_reliability=self.info.min_reliability,
+            figsize=figsize,
+            dpi=dpi,
+        )
+
+    def to_html(self) -> str:
+        """Return a self-contained page: the figure (SVG) and the counts per period."""
+        buffer = io.BytesIO()
+        fig = self.plot()
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        figure = base64.b64encode(buffer.getvalue()).decode("ascii")
+        policy = (
+            Audience("partnership", None)
+            if self.info.rule is None
+            else Audience("public", self.info.rule)
+        )
+        table = self.table.copy()
+        table.columns = [
+            f"{pair[0]}: {str(pair[1]).replace('_', ' ')}" for pair in table.columns.to_list()
+        ]
+        if len(table):
+            table.index = [f"{pd.Timestamp(p):%Y-%m-%d}" for p in table.index]
+        return render(
+            "timeline.html.j2",
+            info=self.info,
+            banner=policy.banner or policy.notice("timeline"),
+            subtitle=" · ".join(
+                b
+                for b in (
+                    period_text(self.info.period, "Records"),
+                    _trend(self.table),
+                    policy.heading("timeline"),
+                )
+                if b
+            ),
+            figure=figure,
+            table=table.to_html(border=0, na_rep=""),
+        )
+
+
 # --------------------------------------------------------------------------- figure
 
 
@@ -455,10 +582,58 @@ def timeline(
         category as their label; the counts drawn are those of :func:`timeline_table`
         with the same arguments.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-    from matplotlib.figure import Figure as MplFigure
+    view = make_timeline(
+        ds,
+        context=context,
+        contexts_table=contexts_table,
+        authority=authority,
+        freq=freq,
+        audience=audience,
+        min_count=min_count,
+        round_to=round_to,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+        title=title,
+    )
+    return _finish(view.plot(figsize=figsize, dpi=dpi), path)
 
+
+def make_timeline(
+    ds: Dataset,
+    *,
+    context: ContextLike = None,
+    contexts_table: pd.DataFrame | None = None,
+    authority: str | None = None,
+    freq: str = "MS",
+    audience: ViewAudience = "public",
+    min_count: int | None = None,
+    round_to: int | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    title: str | None = None,
+) -> Timeline:
+    """Make the timeline view of a context, an authority or a dataset.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    context, contexts_table, authority, freq, audience, min_count, round_to
+        As for :func:`timeline_table`.
+    since, until, min_reliability
+        As for :func:`timeline_table`.
+    title : str, optional
+        Title of the figure and the page.
+
+    Returns
+    -------
+    Timeline
+        ``.table`` holds the counts (:func:`timeline_table`), ``.plot()`` draws the
+        figure of :func:`timeline`, ``.to_html()`` gives a page with the figure and the
+        table, ``.save(path)`` writes either.
+    """
     table = timeline_table(
         ds,
         context=context,
@@ -472,15 +647,44 @@ def timeline(
         until=until,
         min_reliability=min_reliability,
     )
+    selected = table.attrs["title"]
+    if title is None:
+        title = "Timeline" + (f": {selected}" if selected else ": all records")
+    rule: SuppressionRule | None = table.attrs["rule"]
+    policy = Audience("partnership", None) if rule is None else Audience("public", rule)
+    info = TimelineInfo(
+        title=title,
+        selected=selected,
+        audience=str(table.attrs["audience"]),
+        rule=rule,
+        period=(table.attrs["first_date"], table.attrs["last_date"]),
+        freq=freq,
+        trend=table.attrs["trend"],
+        min_reliability=min_reliability,
+        banner=policy.banner,
+    )
+    return Timeline(table=table, info=info)
+
+
+def _draw(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    min_reliability: str,
+    figsize: tuple[float, float],
+    dpi: int,
+) -> MplFigure:
+    """Draw the four panels of a timeline table."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure as MplFigure
+
     rule: SuppressionRule | None = table.attrs["rule"]
     policy = Audience("partnership", None) if rule is None else Audience("public", rule)
     public = not policy.exact
-    selected = table.attrs["title"]
     fig = MplFigure(figsize=figsize, dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(4, 1, sharex=True, height_ratios=[1.0, 1.4, 1.0, 0.8])
-    if title is None:
-        title = "Timeline" + (f": {selected}" if selected else ": all records")
     fig.suptitle(title, x=0.01, ha="left", fontsize=14, fontweight="bold")
     footer = (
         f"{policy.banner}. Exact counts."
@@ -499,7 +703,7 @@ def timeline(
         )
         for ax in axes:
             ax.set_yticks([])
-        return _finish(fig, path)
+        return fig
     x = pd.DatetimeIndex(table.index)
     step = (x[1] - x[0]).days if len(x) > 1 else 28
     width = 0.85 * step
@@ -592,7 +796,7 @@ def timeline(
     bits.append(_trend(table))
     bits.append(policy.heading("figure"))
     axes[0].set_title(" · ".join(b for b in bits if b), fontsize=9, loc="left")
-    return _finish(fig, path)
+    return fig
 
 
 def _trend(table: pd.DataFrame) -> str:

@@ -1,0 +1,308 @@
+"""Drawing a built peer-group diagram: the HTML page and the matplotlib figure."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from peermap.views.diagram_build import (
+    Legend,
+)
+from peermap.views.diagram_style import (
+    BOX,
+    HEX,
+    LABELS_AT_ONCE_MAX,
+    NODE_OUTLINE,
+    RING_COLOUR,
+    RING_WIDTH,
+    rows_of,
+)
+from peermap.views.page import (
+    macros,
+    render,
+    script_json,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
+
+    from peermap.views.diagrams import DiagramInfo, PeerDiagram
+
+
+def legend_html(legend: Legend, info: DiagramInfo) -> str:
+    """Return the legend of the page (rule, sections, attribution)."""
+    rule = (
+        "Public diagram. " + info.rule.describe()
+        if info.rule is not None
+        else "Partnership diagram: exact counts. Not for publication."
+    )
+    return str(
+        macros("diagram_legend.html.j2").legend(
+            legend, rule, info.attribution, NODE_OUTLINE, RING_COLOUR, RING_WIDTH
+        )
+    )
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def title_html(info: DiagramInfo) -> str:
+    """Return the title box of the page."""
+    return str(macros("diagram_legend.html.j2").title(info))
+
+
+def _check_colour(value: str) -> str:
+    if not HEX.match(value):  # pragma: no cover - colours come from this module
+        raise ValueError(f"not a colour: {value!r}")
+    return value
+
+
+def page_html(d: PeerDiagram) -> str:
+    """Return the diagram as one self-contained HTML page."""
+    info = d.info
+    nodes = [
+        {
+            "id": str(n["id"]),
+            "type": str(n["type"]),
+            "x": float(n["x"]),
+            "y": float(n["y"]),
+            "colour": _check_colour(str(n["colour"])),
+            "shape": str(n["shape"]),
+            "size": float(n["size"]),
+            "outline": _check_colour(str(n["outline"])),
+            "outline_width": float(n["outline_width"]),
+            "relocated": bool(n["relocated"]),
+            "label": str(n["label"]),
+            "tip": str(n["tip"]),
+        }
+        for n in rows_of(d.nodes)
+    ]
+    edges = [
+        {
+            "u": str(e["u"]),
+            "v": str(e["v"]),
+            "type": str(e["type"]),
+            "colour": _check_colour(str(e["colour"])),
+            "width": float(e["width"]),
+            "dash": _plain(e["dash"]),
+            "opacity": float(e["opacity"]),
+            "directed": bool(e["directed"]),
+            "label": str(e["label"]),
+            "points": [[float(x), float(y)] for x, y in e["points"]],
+            "tip": str(e["tip"]),
+        }
+        for e in rows_of(d.edges)
+    ]
+    record_level = info.level == "people"
+    groups = (
+        {"tie": "ties", "sighting": "sightings"}
+        if record_level
+        else {"ties": "ties", "sightings": "sightings", "relocations": "relocations"}
+    )
+    layer_names = (
+        {"sightings": "Places and sightings", "ties": "Ties"}
+        if record_level
+        else {
+            "ties": "Ties between authorities",
+            "sightings": "Seen in another authority",
+            "relocations": "Relocations",
+        }
+    )
+    n_nodes = len(nodes)
+    config = {
+        "title": title_html(info),
+        "legend": legend_html(d._legend, info),
+        "nodes": nodes,
+        "edges": edges,
+        "groups": groups,
+        "layerNames": layer_names,
+        "box": [[0, 0], [BOX[0], BOX[1]]],
+        "labelStep": 0 if (not record_level or n_nodes <= LABELS_AT_ONCE_MAX) else 1,
+    }
+    return render("diagram.html.j2", title=info.title, config=script_json(config))
+
+
+# --------------------------------------------------------------------------- static
+
+
+def _mpl_dash(dash: Any) -> Any:
+    if not isinstance(dash, str) or not dash:
+        return "-"
+    on, off = (float(v) for v in dash.split())
+    return (0, (on / 1.6, off / 1.6))
+
+
+def plot_diagram(d: PeerDiagram, *, figsize: tuple[float, float], dpi: int) -> MplFigure:
+    """Draw the diagram with matplotlib, in the colours and styles of the page."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    fig = MplFigure(figsize=figsize, dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    px = 0.75  # points per CSS pixel
+    radius_of = {
+        str(n["id"]): (float(n["size"]) * (0.75 if n["shape"] == "square" else 1.0))
+        for n in rows_of(d.nodes)
+    }
+    for e in rows_of(d.edges):
+        pts = np.asarray(e["points"], dtype=float)
+        ax.plot(
+            pts[:, 0],
+            pts[:, 1],
+            color=e["colour"],
+            lw=float(e["width"]) * px,
+            ls=_mpl_dash(e["dash"]),
+            alpha=float(e["opacity"]),
+            solid_capstyle="butt",
+            zorder=2 if e["type"] in ("sighting",) else 3,
+        )
+        if e["directed"] and len(pts) >= 2:
+            ax.annotate(
+                "",
+                xy=tuple(pts[-1]),
+                xytext=tuple(pts[-2]),
+                arrowprops={
+                    "arrowstyle": "-|>,head_length=0.6,head_width=0.3",
+                    "color": e["colour"],
+                    "lw": 0,
+                    "shrinkA": 0,
+                    "shrinkB": radius_of.get(str(e["v"]), 0.0) * px + 1,
+                    "mutation_scale": 10 + float(e["width"]),
+                },
+                zorder=3,
+            )
+        if e["label"]:
+            mid = pts[len(pts) // 2]
+            ax.annotate(
+                str(e["label"]),
+                tuple(mid),
+                ha="center",
+                va="center",
+                fontsize=7,
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#999", "lw": 0.5},
+                zorder=6,
+            )
+    for shape, marker in (("circle", "o"), ("square", "s")):
+        sub = d.nodes[d.nodes["shape"] == shape]
+        if not len(sub):
+            continue
+        size = sub["size"].to_numpy(dtype=float)
+        diameter = (2 * size if shape == "circle" else size) * px
+        ax.scatter(
+            sub["x"].to_numpy(dtype=float),
+            sub["y"].to_numpy(dtype=float),
+            s=diameter**2,
+            marker=marker,
+            c=list(sub["colour"]),
+            edgecolors=list(sub["outline"]),
+            linewidths=[float(w) * px for w in sub["outline_width"]],
+            zorder=4,
+        )
+    labelled = d.nodes[d.nodes["label"] != ""]
+    record_level = d.info.level == "people"
+    if len(labelled) and (not record_level or len(d.nodes) <= 150):
+        for n in rows_of(labelled):
+            if record_level:
+                ax.annotate(
+                    str(n["label"]),
+                    (float(n["x"]), float(n["y"])),
+                    xytext=(float(n["size"]) * px + 2, 0),
+                    textcoords="offset points",
+                    fontsize=5.5,
+                    va="center",
+                    color="#222",
+                    zorder=5,
+                )
+            else:
+                ax.annotate(
+                    str(n["label"]),
+                    (float(n["x"]), float(n["y"])),
+                    xytext=(0, -(float(n["size"]) * px + 2)),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top",
+                    fontsize=8,
+                    fontweight="bold",
+                    color="#111",
+                    zorder=5,
+                )
+    ax.set_xlim(0, BOX[0])
+    ax.set_ylim(0, BOX[1])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    handles = _mpl_handles(d._legend)
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="outside right upper",
+            fontsize=7.5,
+            frameon=False,
+            handlelength=2.4,
+        )
+    info = d.info
+    fig.suptitle(info.title, x=0.01, ha="left", fontsize=14, fontweight="bold")
+    ax.set_title(info.subtitle, fontsize=9, loc="left")
+    footer = (
+        "Public diagram. " + info.rule.describe()
+        if info.rule is not None
+        else "Partnership diagram: exact counts. Not for publication."
+    )
+    if info.banner:
+        footer = info.banner + ". " + footer
+    if info.attribution:
+        footer += "\nPositions: " + info.attribution
+    fig.supxlabel(footer, x=0.01, ha="left", fontsize=7)
+    return fig
+
+
+def _mpl_handles(legend: Legend) -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = []
+    for heading, rows in legend:
+        handles.append(Patch(facecolor="none", edgecolor="none", label=heading))
+        for kind, style, text in rows:
+            colour = style.get("colour", "#ffffff")
+            if kind == "patch":
+                handles.append(Patch(facecolor=colour, edgecolor="#777", label=text))
+            elif kind in ("circle", "ring", "square"):
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="s" if kind == "square" else "o",
+                        ls="",
+                        markersize=8,
+                        markerfacecolor=colour,
+                        markeredgecolor=RING_COLOUR if kind == "ring" else NODE_OUTLINE,
+                        markeredgewidth=RING_WIDTH * 0.75 if kind == "ring" else 0.8,
+                        label=text,
+                    )
+                )
+            elif kind == "line":
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        color=colour,
+                        lw=float(style.get("width", 2)) * 0.75,
+                        ls=_mpl_dash(style.get("dash")),
+                        label=text,
+                    )
+                )
+            else:
+                handles.append(Patch(facecolor="none", edgecolor="none", label=text))
+    return handles

@@ -1,0 +1,282 @@
+"""What a map shows, prepared once for both renderers (the page and the static plot).
+
+:func:`prepare_map` checks the options, restricts the dataset to a context, finds the
+extent and the zoom it opens at, and builds each layer asked for (or every layer the
+data allows) through :data:`peermap.views.map_layers.LAYER_REGISTRY`; the result is a
+:class:`MapContent` in British National Grid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, cast, get_args
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import Transformer
+
+from peermap import settings
+from peermap.analysis import contexts
+from peermap.dataset import Dataset
+from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule
+from peermap.measures import AUTHORITY_MEASURES
+from peermap.networks import DateLike, data_period
+from peermap.views.map_layers import LAYER_REGISTRY, LAYERS
+from peermap.views.map_style import MapLayer, MapRequest, fit_zoom, metres_per_px
+from peermap.views.page import authority_names, period_text
+
+__all__ = ["LinkKind", "MapContent", "prepare_map"]
+
+LinkKind = Literal["sightings", "ties"]
+
+
+@dataclass
+class MapContent:
+    """Everything both renderers draw, in British National Grid.
+
+    Attributes
+    ----------
+    title, subtitle, banner
+        The title, the subtitle's parts and the PARTNERSHIP ONLY banner (or None).
+    audience, rule, suppressing
+        Who the map is for, the small-count rule and whether counts go through it.
+    period, attribution
+        Dates of the data drawn and the boundary attribution.
+    layers : list of MapLayer
+        The layers built, in drawing order.
+    bounds_bng, zoom, mpp
+        The extent, the zoom it opens at and metres per pixel there.
+    context, context_text, context_people
+        The context of a context view, what it holds and its young people (partnership).
+    rule_text : str
+        The disclosure notice of the legend.
+    """
+
+    title: str
+    subtitle: list[str]
+    banner: str | None
+    audience: str
+    rule: SuppressionRule
+    suppressing: bool
+    period: tuple[dt.date | None, dt.date | None]
+    attribution: str
+    layers: list[MapLayer]
+    bounds_bng: tuple[float, float, float, float]
+    zoom: int
+    mpp: float
+    context: int | None
+    rule_text: str
+    context_text: str
+    context_people: list[str]
+
+
+def _period(
+    ds: Dataset, since: DateLike, until: DateLike, min_reliability: str
+) -> tuple[dt.date | None, dt.date | None]:
+    return data_period(ds, since=since, until=until, min_reliability=min_reliability)
+
+
+def _context_dataset(ds: Dataset, row: pd.Series) -> Dataset:
+    """Restrict the dataset to one context's young people and places."""
+    people = set(row["people"])
+    places = set(row["places"])
+    s = ds.sightings
+    t = ds.ties
+    return ds.replace(
+        people=ds.people[ds.people["person_id"].isin(people)],
+        places=ds.places[ds.places["place_id"].isin(places)],
+        sightings=s[s["person_id"].isin(people) & s["place_id"].isin(places)],
+        ties=t[t["person_a"].isin(people) & t["person_b"].isin(people)],
+        relocations=ds.relocations[ds.relocations["person_id"].isin(people)],
+    )
+
+
+def prepare_map(
+    ds: Dataset,
+    *,
+    audience: str,
+    layers: Sequence[str] | None,
+    min_count: int | None,
+    round_to: int | None,
+    context: int | None,
+    choropleth: str | None,
+    flow_kind: str,
+    since: DateLike,
+    until: DateLike,
+    min_reliability: str,
+    title: str | None,
+    gi_cell_size_m: float,
+    gi_permutations: int,
+    gi_cold_spots: bool,
+) -> MapContent:
+    """Check a map's options and prepare what it shows (see :func:`~peermap.make_map`).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    audience, layers, min_count, round_to, context, choropleth, flow_kind
+        As for :func:`peermap.views.maps.make_map`.
+    since, until, min_reliability, title
+        As for :func:`peermap.views.maps.make_map`.
+    gi_cell_size_m, gi_permutations, gi_cold_spots
+        As for :func:`peermap.views.maps.make_map`.
+
+    Returns
+    -------
+    MapContent
+        The layers built, the extent and zoom, the texts.
+
+    Raises
+    ------
+    ValueError
+        For an unknown audience, layer, measure or context, or a layer the data cannot
+        give.
+    """
+    policy = Audience.of(
+        audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="map"
+    )
+    if not isinstance(ds, Dataset):
+        raise TypeError(f"make_map needs a peermap.Dataset, got {type(ds).__name__}")
+    suppressing = not policy.exact
+    rule = policy.rule or SuppressionRule.from_settings()
+    if choropleth is not None and choropleth not in AUTHORITY_MEASURES:
+        raise ValueError(
+            f"choropleth={choropleth!r}; expected one of {', '.join(AUTHORITY_MEASURES)} or None"
+        )
+    if flow_kind not in get_args(LinkKind):
+        raise ValueError(f"flow_kind={flow_kind!r}; expected 'sightings' or 'ties'")
+    if layers is not None:
+        unknown = [k for k in layers if k not in LAYERS]
+        if unknown:
+            raise ValueError(f"unknown layer(s) {unknown}; choose from {', '.join(LAYERS)}")
+    boundaries = ds.boundaries
+    has_auth = boundaries is not None and "authority_code" in ds.places
+    row: pd.Series | None = None
+    context_text = ""
+    context_people: list[str] = []
+    if context is not None:
+        table = contexts(ds, since=since, until=until, min_reliability=min_reliability)
+        match = table[table["context_id"] == context]
+        if match.empty:
+            ids = table["context_id"].tolist()
+            raise ValueError(
+                f"no context {context!r}; this dataset has contexts "
+                + (f"{min(ids)} to {max(ids)}" if ids else "none")
+                + " (see peermap.contexts)"
+            )
+        row = match.iloc[0]
+        ds = _context_dataset(ds, row)
+    # What can be drawn.
+    if layers is None:
+        wanted = [k for k in LAYERS if LAYER_REGISTRY[k].possible(ds, context) is None]
+    else:
+        for k in layers:
+            reason = LAYER_REGISTRY[k].possible(ds, context)
+            if reason is not None:
+                raise ValueError(f"cannot draw layer {k!r}: {reason}")
+        wanted = [k for k in LAYERS if k in layers]
+    if choropleth is not None and "authorities" not in wanted:
+        raise ValueError("choropleth needs the 'authorities' layer")
+    if choropleth in ("people_seen", "cross_border_share") and not has_auth:
+        raise ValueError(f"choropleth={choropleth!r} needs places assigned to authorities")
+
+    # Extent and the zoom it is shown at.
+    shown_bounds: gpd.GeoDataFrame | None = None
+    if boundaries is not None:
+        shown_bounds = boundaries.to_crs(settings.metric_crs)
+        if row is not None:
+            shown_bounds = shown_bounds[shown_bounds["code"].isin(list(row["authorities"]))]
+    if shown_bounds is not None and len(shown_bounds):
+        bounds = tuple(float(v) for v in shown_bounds.total_bounds)
+    else:
+        xy = ds.places.geometry
+        pad = 500.0
+        b = xy.total_bounds
+        bounds = (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
+    to_wgs = Transformer.from_crs(settings.metric_crs, settings.map_crs, always_xy=True)
+    w, s = to_wgs.transform(bounds[0], bounds[1])
+    e, n = to_wgs.transform(bounds[2], bounds[3])
+    zoom = fit_zoom((w, s, e, n))
+    mpp = metres_per_px(zoom, (s + n) / 2)
+
+    graph = None
+    attribution = ""
+    if boundaries is not None:
+        from peermap.boundaries import authority_graph, boundary_attribution
+
+        graph = authority_graph(boundaries)
+        attribution = boundary_attribution(boundaries)
+    prep = MapRequest(
+        ds=ds,
+        audience=audience,
+        policy=policy,
+        rule=rule,
+        suppressing=suppressing,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+        graph=graph,
+        authority_names=authority_names(ds, places=False),
+        mpp=mpp,
+        context_people=list(row["people"]) if row is not None else None,
+        boundaries=shown_bounds,
+        spans=set(row["authorities"]) if row is not None else None,
+        choropleth=choropleth,
+        flow_kind=flow_kind,
+        gi_cell_size_m=gi_cell_size_m,
+        gi_permutations=gi_permutations,
+        gi_cold_spots=gi_cold_spots,
+        requested=layers is not None,
+    )
+    built = [
+        layer
+        for layer in (LAYER_REGISTRY[k].build(prep, LAYER_REGISTRY[k].title) for k in wanted)
+        if layer is not None
+    ]
+
+    period = _period(ds, since, until, min_reliability)
+    if title is None:
+        title = (
+            f"Context {context}: its places and authorities"
+            if context is not None
+            else "Peer-on-peer abuse and exploitation across authorities"
+        )
+    subtitle = []
+    if period_text(period):
+        subtitle.append(period_text(period))
+    if min_reliability != "unverified":
+        subtitle.append(f"{min_reliability} or better")
+    subtitle.append(policy.heading("map"))
+    banner = policy.banner
+    rule_text = policy.notice("map")
+    if row is not None:
+        n_people = prep.count(len(row["people"]))
+        bits = [
+            f"{n_people} young people",
+            f"{prep.count(len(row['places']))} places",
+            f"{len(row['authorities'])} authorities ({row['reach']})",
+        ]
+        context_text = "; ".join(bits)
+        if not suppressing:
+            context_people = [str(x) for x in row["people"]]
+    return MapContent(
+        title=title,
+        subtitle=subtitle,
+        banner=banner,
+        audience=audience,
+        rule=rule,
+        suppressing=suppressing,
+        period=period,
+        attribution=attribution,
+        layers=built,
+        bounds_bng=cast(tuple[float, float, float, float], bounds),
+        zoom=zoom,
+        mpp=mpp,
+        context=context,
+        rule_text=rule_text,
+        context_text=context_text,
+        context_people=context_people,
+    )

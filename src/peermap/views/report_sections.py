@@ -1,0 +1,530 @@
+"""The sections of a report: what each says, for its audience, computed once.
+
+Each ``*_section`` function turns the analysis of a dataset (:mod:`peermap.analysis`,
+:mod:`peermap.relocations`, :mod:`peermap.data_quality`) into a :class:`Section`:
+paragraphs, a :class:`Table` of text cells and notes, counts already shown as the
+audience may see them (:class:`ReportContext`). :mod:`peermap.views.report` renders
+them as HTML or Markdown.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from peermap.dataset import Dataset
+from peermap.disclosure import Audience, SuppressionRule
+from peermap.networks import data_period
+
+__all__ = [
+    "WHY",
+    "ReportContext",
+    "Section",
+    "Table",
+    "contexts_section",
+    "flows_section",
+    "hotspots_section",
+    "overview_section",
+    "period_of",
+    "quality_section",
+    "relocations_section",
+]
+
+
+@dataclass
+class Table:
+    """A table of text cells; ``numeric`` columns are right-aligned."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    #: Column holding sentences (the reasons): drawn wide enough to read, in HTML.
+    prose: int | None = None
+    #: Columns holding lists of names (authorities), kept from squeezing, in HTML.
+    names: tuple[int, ...] = ()
+
+
+@dataclass
+class Section:
+    """A section: paragraphs, a table, notes, and ready HTML/Markdown (data quality, map)."""
+
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    table: Table | None = None
+    notes: list[str] = field(default_factory=list)
+    html: str = ""
+    markdown: str = ""
+    link: tuple[str, str] | None = None
+    own_heading: bool = False
+
+
+@dataclass
+class ReportContext:
+    """What every section is given: the data, the audience, names, filters, rows listed."""
+
+    ds: Dataset
+    audience: Audience
+    names: dict[str, str]
+    filters: dict[str, Any]
+    top: int
+
+    @property
+    def rule(self) -> SuppressionRule | None:
+        """The small-count rule (``None``: exact counts)."""
+        return self.audience.rule
+
+    @property
+    def public(self) -> bool:
+        """Whether counts go through the small-count rule."""
+        return not self.audience.exact
+
+    def count(self, value: Any) -> str:
+        """Return a count of young people or records as this audience may see it."""
+        shown = self.audience.count(value)
+        return f"{shown:,}" if isinstance(shown, int) else shown
+
+    def share(self, part: Any, whole: Any) -> str:
+        """Return a share in percent as this audience may see it."""
+        shown = self.audience.share(part, whole)
+        return f"{shown}%" if isinstance(shown, int | float) else str(shown)
+
+    def listed(self, people: Any) -> bool:
+        """Return whether a row about this many young people may be listed."""
+        return self.audience.listed(people)
+
+    def name(self, code: Any) -> str:
+        """Return an authority's name ("(outside every authority)" for none)."""
+        if code is None or (isinstance(code, float) and pd.isna(code)):
+            return "(outside every authority)"
+        return self.names.get(str(code), str(code))
+
+
+#: Header of the column that puts a context's or venue's concern score in words.
+WHY = "Why it ranks here"
+
+
+def _q(value: Any) -> str:
+    """Show a q-value (false discovery rate) in a table cell."""
+    if value is None or pd.isna(value):
+        return "z"
+    q = float(value)
+    return "<0.001" if q < 0.001 else f"{q:.2g}"
+
+
+def _concern(value: Any) -> str:
+    """Show a concern score in a table cell."""
+    return "z" if value is None or pd.isna(value) else f"{float(value):.1f}"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _date(value: Any, *, month: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    return f"{stamp:%Y-%m}" if month else f"{stamp:%Y-%m-%d}"
+
+
+def _span(first: Any, last: Any, *, month: bool) -> str:
+    a, b = _date(first, month=month), _date(last, month=month)
+    if not a:
+        return ""
+    return a if a == b else f"{a} to {b}"
+
+
+def period_of(ds: Dataset) -> tuple[Any, Any]:
+    """Return the first and last date of the data."""
+    return data_period(ds)
+
+
+def _filters_text(filters: dict[str, Any]) -> str:
+    parts = []
+    if filters.get("since") is not None or filters.get("until") is not None:
+        since = _date(filters.get("since")) or "the start"
+        until = _date(filters.get("until")) or "the end"
+        parts.append(f"records dated from {since} to {until}")
+    grade = filters.get("min_reliability", "unverified")
+    if grade == "unverified":
+        parts.append("ties and sightings of every reliability grade (unverified included)")
+    else:
+        parts.append(f"ties and sightings graded {grade} or better")
+    return "; ".join(parts)
+
+
+def overview_section(c: ReportContext) -> Section:
+    """Build the overview: what the dataset holds, its period and filters."""
+    ds = c.ds
+    counts = ds.counts
+    first, last = period_of(ds)
+    section = Section("Overview")
+    rows = [
+        ["young people", c.count(counts["people"])],
+        ["places", f"{counts['places']:,}"],
+        ["ties", c.count(counts["ties"])],
+        ["sightings", c.count(counts["sightings"])],
+        ["relocations", c.count(counts["relocations"])],
+    ]
+    if ds.boundaries is not None:
+        rows.append(["authorities in the boundaries", f"{len(ds.boundaries):,}"])
+    homes = ds.people["home_authority"].nunique()
+    rows.append(["home authorities of the young people", f"{homes:,}"])
+    section.table = Table(["", "count"], rows, [False, True])
+    if first is not None:
+        section.paragraphs.append(f"Data period: {_date(first)} to {_date(last)}.")
+    section.paragraphs.append(f"Findings rest on {_filters_text(c.filters)}.")
+    if ds.boundaries is None:
+        section.notes.append(
+            "Read without boundaries: authorities are shown as recorded and places are not "
+            "assigned to authorities, so flows into places and reach cannot be given."
+        )
+    return section
+
+
+def contexts_section(c: ReportContext) -> Section:
+    """Build the contexts spanning authorities, most concerning first."""
+    from peermap.analysis import contexts
+
+    table = contexts(c.ds, **c.filters)
+    spanning = table[table["spans_authorities"].astype(bool)]
+    distant = spanning[spanning["reach"] == "distant"]
+    section = Section("Contexts spanning authorities")
+    section.paragraphs.append(
+        f"{len(table):,} contexts (connected groups of young people and the places they share) "
+        f"were found; {len(spanning):,} span more than one authority, {len(distant):,} of them "
+        "with a link between authorities that do not border each other (a county-lines "
+        "pattern). They are listed most concerning first: by the harm recorded about their "
+        "young people beyond what their activity would bring, weighted by how serious and how "
+        "reliable the records are, with their exploiter ties, and by how far they reach "
+        "across authorities."
+    )
+    if not c.public:
+        section.paragraphs.append(_WHY_TEXT)
+    keep = [c.listed(n) for n in spanning["n_people"]]
+    listed = spanning[pd.Series(keep, index=spanning.index, dtype=bool)]
+    left_out = len(spanning) - len(listed)
+    shown = listed.head(c.top)
+    rows: list[list[str]] = []
+    for i, row in enumerate(shown.to_dict("records"), start=1):
+        authorities = ", ".join(c.name(a) for a in row["authorities"])
+        if c.public:
+            # The reasons, the score and its q-value rest on exact counts: not shown.
+            rows.append(
+                [
+                    str(i),
+                    authorities,
+                    str(row["reach"]),
+                    c.count(row["n_people"]),
+                    f"{row['n_places']:,}",
+                    c.count(row["serious"]),
+                    _span(row["first_date"], row["last_date"], month=True),
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    str(row["context_id"]),
+                    str(row["reasons"]),
+                    _concern(row["concern"]),
+                    _q(row["q_value"]),
+                    authorities,
+                    str(row["reach"]),
+                    c.count(row["n_people"]),
+                    f"{row['n_places']:,}",
+                    c.count(row["n_ties"]),
+                    c.count(row["exploiter_ties"]),
+                    c.count(row["serious"]),
+                    c.count(row["n_relocated"]),
+                    _span(row["first_date"], row["last_date"], month=False),
+                ]
+            )
+    if c.public:
+        columns = ["#", "authorities", "reach", "young people", "places", "serious", "active"]
+        numeric = [True, False, False, True, True, True, False]
+    else:
+        columns = [
+            "context",
+            WHY,
+            "concern",
+            "q-value",
+            "authorities",
+            "reach",
+            "young people",
+            "places",
+            "ties",
+            "exploiter ties",
+            "serious",
+            "relocated",
+            "active",
+        ]
+        numeric = [True, False, True, True, False, False, True, True, True, True, True, True, False]
+    if rows:
+        if c.public:
+            section.table = Table(columns, rows, numeric)
+        else:
+            section.table = Table(columns, rows, numeric, prose=1, names=(4,))
+    if len(listed) > len(shown):
+        section.notes.append(
+            f"The {len(shown)} most concerning are listed; {len(listed):,} qualify."
+        )
+    if left_out:
+        section.notes.append(
+            f"Not listed: {_n(left_out, 'context')} spanning authorities with fewer than "
+            f"{c.rule.min_count if c.rule else 0} young people."
+        )
+    section.notes.append(
+        "'serious' counts sightings of child sexual or criminal exploitation, serious youth "
+        "violence and harmful sexual behaviour, plus exploiter ties. A context is only as "
+        "complete as the records: treat it as a lead for a peer-group or location "
+        "assessment, not as fact."
+    )
+    return section
+
+
+def hotspots_section(c: ReportContext) -> Section:
+    """Build the hotspot venues, most concerning first."""
+    from peermap.analysis import hotspots
+
+    table = hotspots(c.ds, **c.filters)
+    table = table[table["people"] > 0]
+    section = Section("Hotspot venues")
+    section.paragraphs.append(
+        f"{len(table):,} venues have sightings. They are listed most concerning first: by the "
+        "harm recorded there, weighted by how serious and how reliable the records are, "
+        "beyond what is usual for a place of its kind this busy, weighed by how far the young "
+        "people harmed there come from and how many of them are in exploiter ties. A busy "
+        "place is not a hotspot for being busy."
+    )
+    if not c.public:
+        section.paragraphs.append(_WHY_TEXT)
+    private = table["kind"].isin(c.audience.hidden_place_kinds)
+    small = pd.Series([not c.listed(n) for n in table["people"]], index=table.index, dtype=bool)
+    listed = table[~private & ~small]
+    shown = listed.head(c.top)
+    has_auth = "authority_code" in shown
+    rows: list[list[str]] = []
+    for i, row in enumerate(shown.to_dict("records"), start=1):
+        people = int(row["people"])
+        share = row["outside_share"]
+        outside = None if pd.isna(share) else round(float(share) * people)
+        where = c.name(row["authority_code"]) if has_auth else ""
+        kind = str(row["kind"]).replace("_", " ")
+        if c.public:
+            # The reasons, the score and its q-value rest on exact counts: not shown.
+            rows.append(
+                [
+                    str(i),
+                    kind,
+                    where,
+                    c.count(people),
+                    f"{int(row['home_authorities']):,}",
+                    c.share(outside, people) if outside is not None else "z",
+                    c.count(row["serious"]),
+                ]
+            )
+        else:
+            label = row.get("label")
+            place = str(row["place_id"])
+            if label is not None and not pd.isna(label) and str(label).strip():
+                place += f" ({str(label).strip()})"
+            rows.append(
+                [
+                    str(i),
+                    str(row["reasons"]),
+                    _concern(row["concern"]),
+                    _q(row["q_value"]),
+                    place,
+                    kind,
+                    where,
+                    c.count(people),
+                    c.count(row["sightings"]),
+                    f"{int(row['home_authorities']):,}",
+                    c.share(outside, people) if outside is not None else "z",
+                    c.count(row["serious"]),
+                    f"{float(row['betweenness']):.3f}",
+                ]
+            )
+    if c.public:
+        columns = [
+            "#",
+            "kind",
+            "authority",
+            "young people",
+            "home authorities",
+            "from other authorities",
+            "serious sightings",
+        ]
+        numeric = [True, False, False, True, True, True, True]
+    else:
+        columns = [
+            "#",
+            WHY,
+            "concern",
+            "q-value",
+            "place (label)",
+            "kind",
+            "authority",
+            "young people",
+            "sightings",
+            "home authorities",
+            "from other authorities",
+            "serious sightings",
+            "betweenness",
+        ]
+        numeric = [True, False, True, True, False, False, False]
+        numeric += [True, True, True, True, True, True]
+    if rows:
+        section.table = Table(columns, rows, numeric, prose=None if c.public else 1)
+    if c.public:
+        n_private = int(private.sum())
+        n_small = int((small & ~private).sum())
+        if n_private:
+            section.notes.append(
+                f"Not listed: {_n(n_private, 'private home')} (residential places)."
+            )
+        if n_small:
+            section.notes.append(
+                f"Not listed: {_n(n_small, 'venue')} with fewer than "
+                f"{c.rule.min_count if c.rule else 0} young people."
+            )
+    return section
+
+
+_WHY_TEXT = (
+    f"'{WHY}' puts the concern score in words: the young people, how far they reach, the "
+    "kinds of harm that stand out and how far above the expected rate, with its q-value "
+    "(the false discovery rate across all that were scored: under 0.05, unlikely to be "
+    "chance). The concern score orders the list; it has no unit."
+)
+
+
+def _reach_of(c: ReportContext) -> Callable[[Any, Any], str]:
+    if c.ds.boundaries is None:
+        return lambda a, b: ""
+    from peermap.boundaries import authority_graph
+
+    graph = authority_graph(c.ds.boundaries)
+
+    def reach(a: Any, b: Any) -> str:
+        if a is None or b is None or pd.isna(a) or pd.isna(b):
+            return ""
+        return "neighbours" if graph.has_edge(a, b) else "distant"
+
+    return reach
+
+
+def flows_section(c: ReportContext) -> Section:
+    """Build the flows of young people seen outside their home authority."""
+    from peermap.analysis import flows
+
+    section = Section("Flows between authorities")
+    section.paragraphs.append(
+        "Young people seen at places in an authority other than their home authority: "
+        "home authority to the authority of the place, by distinct young people."
+    )
+    if "authority_code" not in c.ds.places:
+        section.notes.append("Not available: places are not assigned to authorities.")
+        return section
+    table = flows(c.ds, kind="sightings", **c.filters)
+    if table.empty:
+        section.notes.append("No sightings to count.")
+        return section
+    cross = table[~table["within"].astype(bool) & table["destination"].notna()]
+    if cross.empty:
+        section.notes.append("Every young person was seen only in their home authority.")
+        return section
+    reach = _reach_of(c)
+    listed = cross[pd.Series([c.listed(n) for n in cross["people"]], index=cross.index, dtype=bool)]
+    shown = listed.head(c.top)
+    rows = [
+        [
+            c.name(row["origin"]),
+            c.name(row["destination"]),
+            reach(row["origin"], row["destination"]),
+            c.count(row["people"]),
+            c.count(row["events"]),
+        ]
+        for row in shown.to_dict("records")
+    ]
+    if rows:
+        section.table = Table(
+            ["home authority", "seen in", "reach", "young people", "sightings"],
+            rows,
+            [False, False, False, True, True],
+        )
+    if len(listed) > len(shown):
+        section.notes.append(f"The {len(shown)} largest are listed; {len(listed):,} qualify.")
+    left_out = len(cross) - len(listed)
+    if left_out:
+        section.notes.append(
+            f"Not listed: {_n(left_out, 'flow')} of fewer than "
+            f"{c.rule.min_count if c.rule else 0} young people."
+        )
+    return section
+
+
+def relocations_section(c: ReportContext) -> Section:
+    """Build the relocations each authority received and what followed."""
+    from peermap.relocations import relocations_received
+
+    table = relocations_received(c.ds)
+    section = Section("Relocations received")
+    section.paragraphs.append(
+        "Young people relocated into each authority (care placements, housing, education, "
+        "secure and family moves) and what followed the move in the receiving authority: new "
+        "ties with young people homed there, and places there where they were seen. Host "
+        "authorities must be notified of placements into their area."
+    )
+    if table.empty:
+        section.notes.append("The dataset records no relocations.")
+        return section
+    rows: list[list[str]] = []
+    for row in table.to_dict("records"):
+        line = [
+            c.name(row["authority"]),
+            c.count(row["received"]),
+            c.count(row["relocations"]),
+            c.count(row["ties_after"]),
+            c.count(row["places_after"]),
+        ]
+        if not c.public:
+            line.append(", ".join(c.name(a) for a in row["from_authorities"]))
+            line.append(", ".join(str(x).replace("_", " ") for x in row["contexts_joined"]))
+        rows.append(line)
+    columns = ["authority", "young people received", "relocations", "new ties", "places seen"]
+    numeric = [False, True, True, True, True]
+    if not c.public:
+        columns += ["from", "contexts joined"]
+        numeric += [False, False]
+    section.table = Table(columns, rows, numeric)
+    if c.public:
+        section.notes.append(
+            "Where young people came from and the abuse contexts they were seen in afterwards "
+            "are in the partnership report only."
+        )
+    return section
+
+
+def quality_section(c: ReportContext) -> Section | None:
+    """Build the data-quality section (partnership reports only)."""
+    if c.public:
+        return None
+    report = c.ds.report
+    section = Section("Data quality")
+    section.paragraphs.append(
+        f"Validation: {len(report.errors):,} error(s), {len(report.warnings):,} warning(s), "
+        f"{report.n_rejected:,} row(s) set aside when the data was read."
+    )
+    if importlib.util.find_spec("peermap.data_quality") is not None:
+        from peermap.data_quality import quality
+
+        profile = quality(c.ds)
+        section.html = str(profile.to_html(level=2))
+        section.markdown = str(profile.to_markdown(level=2))
+        section.own_heading = True
+    return section

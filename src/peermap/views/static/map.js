@@ -1,0 +1,163 @@
+/* The browser half of peermap's maps: every layer is one L.geoJSON whose style, markers
+   and tooltips are computed from its features' properties by these functions (no
+   per-feature code). Called as (this)(map, config); returns the PM helpers. */
+function (map, cfg) {
+  var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+  function esc(v) {
+    return String(v).replace(/[&<>"']/g, function (c) { return ESC[c]; });
+  }
+  function nice(v) { return String(v).replace(/_/g, " "); }
+  function given(v) { return v !== undefined && v !== null && v !== ""; }
+  function shade(list, i) {
+    if (i === null || i === undefined) { return cfg.noData; }
+    return i < 0 ? cfg.suppressed : list[i];
+  }
+  var layers = {};
+  // Every layer draws on one canvas: with thousands of venues and flows it opens much
+  // faster than an SVG element per feature, and one renderer keeps the stacking order.
+  var canvas = L.canvas({padding: 0.3});
+  function head(c, cls) {
+    return {className: cls, stroke: false, fill: true, fillColor: c, fillOpacity: 0.9,
+            interactive: false};
+  }
+  function classOf(v, breaks) {
+    var i = 0;
+    while (i < breaks.length && v >= breaks[i]) { i += 1; }
+    return i;
+  }
+  // An arrowhead at the end of a directed line, sized in metres at the first zoom shown
+  // (as in the static plot); the line is shortened so that it ends inside the head.
+  function arrow(l, style, cls) {
+    var pts = l.getLatLngs(), n = pts.length;
+    if (n < 2) { return null; }
+    var a = pts[n - 2], b = pts[n - 1], w = cfg.widths[l.feature.properties.w];
+    var kx = 111320 * Math.cos(b.lat * Math.PI / 180), ky = 110540;
+    var dx = (b.lng - a.lng) * kx, dy = (b.lat - a.lat) * ky, d = Math.sqrt(dx * dx + dy * dy);
+    if (!d) { return null; }
+    var ux = dx / d, uy = dy / d, len = (7 + 1.6 * w) * cfg.mpp, half = (4 + 1.8 * w) * cfg.mpp / 2;
+    function at(back, side) {
+      return L.latLng(b.lat + (-uy * back + ux * side) / ky, b.lng + (-ux * back - uy * side) / kx);
+    }
+    pts[n - 1] = at(0.8 * len, 0);
+    l.setLatLngs(pts);
+    var o = head(style.color, cls);
+    o.renderer = canvas;
+    return L.polygon([at(len, half), b, at(len, -half)], o);
+  }
+  var styles = {
+    authorities: function (p) {
+      return {className: "pm-authorities", color: p.spans ? "#111" : "#555",
+              weight: p.spans ? 3.2 : 1.1, fillColor: shade(cfg.choropleth, p.cls),
+              fillOpacity: given(p.cls) ? 0.6 : 0.05};
+    },
+    gi_star: function (p) {
+      return {className: "pm-gi_star", stroke: false, fillColor: cfg.gi[String(p.b)],
+              fillOpacity: 0.6};
+    },
+    links: function (p) {
+      var c = p.n === 1 ? cfg.neighbour : cfg.distant;
+      return {className: "pm-links", color: c, weight: cfg.widths[p.w], opacity: 0.7,
+              dashArray: p.n === 1 ? null : cfg.dash, lineCap: "butt", fill: false};
+    },
+    relocations: function (p) {
+      return {className: "pm-relocations", color: cfg.relocation,
+              weight: cfg.widths[p.w], opacity: 0.85, lineCap: "butt", fill: false};
+    },
+    hotspots: function (p) {
+      var size = typeof p.p === "number" ? classOf(p.p, cfg.venueSteps) : 0;
+      var colour = typeof p.o === "number" ? classOf(p.o, cfg.shareBreaks)
+        : (p.o === cfg.marker ? -1 : null);
+      return {className: "pm-hotspots", radius: cfg.radii[size], color: "#222",
+              weight: 0.8, fillColor: shade(cfg.share, colour), fillOpacity: 0.92};
+    }
+  };
+  function lookup(table, v) {
+    if (!table) { return v; }
+    if (Array.isArray(v)) {
+      return v.map(function (pair) { return nice(cfg.tables[table][pair[0]]) + " " + pair[1]; })
+        .join(", ");
+    }
+    return nice(cfg.tables[table][v]);
+  }
+  function tooltip(key, p) {
+    var spec = cfg.tips[key];
+    var title = spec.title.map(function (t) {
+      return given(p[t[0]]) ? lookup(t[1], p[t[0]]) : "";
+    });
+    var h = '<div class="pm-tip"><b>' + esc(title.join(spec.join || "")) + "</b><table>";
+    spec.rows.forEach(function (r) {
+      var v = p[r[0]];
+      if (!given(v)) { return; }
+      v = lookup(r[3], v);
+      if (typeof v === "number" && r[2]) { v = v + r[2]; }
+      h += "<tr><th>" + esc(r[1]) + "</th><td>" + esc(v) + "</td></tr>";
+    });
+    h += "</table>";
+    if (p.seen) {
+      h += '<div class="pm-seen">Seen here: ' + esc(p.seen.join(", ")) + "</div>";
+    }
+    return h + "</div>";
+  }
+  function layer(key, data) {
+    var extra = [];
+    var options = {style: function (f) { return styles[key](f.properties); }};
+    options.renderer = canvas;
+    if (key === "hotspots") {
+      options.pointToLayer = function (f, latlng) {
+        var o = styles.hotspots(f.properties);
+        o.renderer = canvas;
+        return L.circleMarker(latlng, o);
+      };
+    }
+    options.onEachFeature = function (f, l) {
+      var p = f.properties;
+      if (p.d) { extra.push(arrow(l, styles[key](p), "pm-" + key)); }
+      if (given(p.label) && p.at) {
+        // Labels are markers with a DivIcon: placing them needs no layout reads, unlike
+        // permanent tooltips, which matters with thousands of paths on the page.
+        extra.push(L.marker([p.at[1], p.at[0]], {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({className: key === "authorities" ? "pm-name" : "pm-count",
+                           html: "<span>" + esc(p.label) + "</span>", iconSize: null})}));
+      }
+    };
+    var g = L.geoJSON(data, options);
+    extra.forEach(function (x) { if (x) { g.addLayer(x); } });
+    g.bindTooltip(function (l) { return tooltip(key, l.feature.properties); }, {sticky: true});
+    layers[key] = g;
+    return g;
+  }
+  // Keep the stacking order of cfg.order whichever layer is switched on last.
+  map.on("overlayadd", function () {
+    cfg.order.forEach(function (key) {
+      if (layers[key] && map.hasLayer(layers[key])) { layers[key].bringToFront(); }
+    });
+  });
+  var title = L.DomUtil.create("div", "pm-title", map.getContainer());
+  title.innerHTML = cfg.title;
+  var Legend = L.Control.extend({
+    onAdd: function () {
+      var div = L.DomUtil.create("div", "pm-legend");
+      div.innerHTML = cfg.legend;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    }
+  });
+  function legend() { new Legend({position: "topright"}).addTo(map); }
+  function toggle(e, off) {
+    var s = document.querySelector('.pm-legend section[data-layer="' + e.name + '"]');
+    if (s) { s.classList.toggle("pm-off", off); }
+  }
+  map.on("overlayadd", function (e) { toggle(e, false); });
+  map.on("overlayremove", function (e) { toggle(e, true); });
+  if (cfg.attribution) { map.attributionControl.addAttribution(esc(cfg.attribution)); }
+  function count(key) {
+    var n = 0;
+    if (layers[key] && map.hasLayer(layers[key])) {
+      layers[key].eachLayer(function (l) { if (l.feature) { n += 1; } });
+    }
+    return n;
+  }
+  return {layer: layer, legend: legend, count: count, cfg: cfg};
+}
