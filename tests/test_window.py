@@ -78,10 +78,12 @@ def test_a_window_checks_its_bounds_and_grade() -> None:
     assert Window().everything and not Window(since="2024-01-01").everything
 
 
-def test_select_keeps_a_context_with_its_shared_places(ds: peermap.Dataset) -> None:
+def test_select_keeps_a_context_and_on_request_its_shared_places(ds: peermap.Dataset) -> None:
     table = peermap.contexts(ds)
     row = next(r for _, r in table.iterrows() if len(r["shared_places"]) > 0)
-    chosen = select(ds, context=row)
+    own = select(ds, context=row)
+    assert set(own.places["place_id"]) == set(row["places"])
+    chosen = select(ds, context=row, shared_places=True)
     assert set(chosen.people["person_id"]) == set(row["people"])
     assert set(chosen.places["place_id"]) == set(row["places"]) | set(row["shared_places"])
     members = set(row["people"])

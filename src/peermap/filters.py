@@ -303,6 +303,7 @@ def select(
     window: Window | None = None,
     *,
     context: Mapping[str, Any] | pd.Series | Iterable[str] | None = None,
+    shared_places: bool = False,
 ) -> Dataset:
     """Apply a window (and a context) to a dataset once: the records an output counts.
 
@@ -313,10 +314,13 @@ def select(
     window : Window, optional
         Which records count (default: every record).
     context : row of peermap.contexts, or list of person_id, optional
-        Keep one context: a row of :func:`peermap.contexts` (its young people, and its
-        places own and shared) or a list of young people (their places are where they
-        were seen). Ties are kept between two kept young people, sightings of kept young
+        Keep one context: a row of :func:`peermap.contexts` (its young people and its
+        own ``places``) or a list of young people (their places are where they were
+        seen). Ties are kept between two kept young people, sightings of kept young
         people at kept places, relocations of kept young people.
+    shared_places : bool, default False
+        With a context row, also keep its ``shared_places`` (places it shares with
+        other contexts, such as a county line's flat far away).
 
     Returns
     -------
@@ -339,7 +343,7 @@ def select(
         moves = moves[moves["date"] <= w.until]
     people, places = ds.people, ds.places
     if context is not None:
-        members, venues = _context_members(ds, context, sightings)
+        members, venues = _context_members(ds, context, sightings, shared_places)
         people = people[people["person_id"].isin(members)]
         places = places[places["place_id"].isin(venues)]
         sightings = sightings[
@@ -353,13 +357,17 @@ def select(
 
 
 def _context_members(
-    ds: Dataset, context: Mapping[str, Any] | pd.Series | Iterable[str], sightings: pd.DataFrame
+    ds: Dataset,
+    context: Mapping[str, Any] | pd.Series | Iterable[str],
+    sightings: pd.DataFrame,
+    shared_places: bool,
 ) -> tuple[set[str], set[str]]:
     """Return the young people and places of a context row, or of a list of young people."""
     if isinstance(context, (Mapping, pd.Series)) and "people" in context:
         members = {str(p) for p in context["people"]}
         venues = {str(p) for p in context.get("places", [])}
-        venues |= {str(p) for p in context.get("shared_places", [])}
+        if shared_places:
+            venues |= {str(p) for p in context.get("shared_places", [])}
         return members, venues
     if isinstance(context, (str, bytes)) or not isinstance(context, Iterable):
         raise TypeError(

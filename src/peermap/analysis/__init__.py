@@ -32,6 +32,7 @@ from peermap.analysis.community import (
     STABILITY_JACCARD,
     STABILITY_RUNS,
     context_graph,
+    context_row,
     contexts,
 )
 from peermap.analysis.movement import flow_matrix, flows
@@ -52,6 +53,7 @@ __all__ = [
     "STABILITY_JACCARD",
     "STABILITY_RUNS",
     "context_graph",
+    "context_row",
     "contexts",
     "flow_matrix",
     "flows",

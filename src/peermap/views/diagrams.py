@@ -48,7 +48,7 @@ import pandas as pd
 
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
-from peermap.networks import DateLike, data_period, filter_sightings, filter_ties
+from peermap.filters import DateLike, Window, data_period, select
 from peermap.views.diagram_build import (
     DiagramBuild,
     authority_level,
@@ -174,77 +174,21 @@ def context_subset(
         For an unknown context or young person, or a contexts table without the
         columns of :func:`peermap.contexts`.
     """
-    ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-    sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    relocations = ds.relocations
-    start, end = _timestamp(since), _timestamp(until)
-    if start is not None:
-        relocations = relocations[relocations["date"] >= start]
-    if end is not None:
-        relocations = relocations[relocations["date"] <= end]
-    people, places = ds.people, ds.places
-    label = ""
+    window = Window.of(since=since, until=until, min_reliability=min_reliability)
     if context is None:
-        pass
-    elif isinstance(context, int | np.integer) and not isinstance(context, bool):
-        table = contexts_table
-        if table is None:
-            from peermap.analysis import contexts
+        return select(ds, window), ""
+    if isinstance(context, int | np.integer) and not isinstance(context, bool):
+        from peermap.analysis import context_row
 
-            table = contexts(ds, since=since, until=until, min_reliability=min_reliability)
-        missing = {"context_id", "people", "places"} - set(table.columns)
-        if missing:
-            raise ValueError(
-                "contexts_table must be a table from peermap.contexts; it lacks "
-                + ", ".join(sorted(missing))
-            )
-        match = table[table["context_id"] == int(context)]
-        if match.empty:
-            ids = [int(i) for i in table["context_id"]]
-            raise ValueError(
-                f"no context {int(context)}; this dataset has contexts "
-                + (f"{min(ids)} to {max(ids)}" if ids else "none")
-                + " (see peermap.contexts)"
-            )
-        row = match.iloc[0]
-        members, venues = set(row["people"]), set(row["places"])
-        people = people[people["person_id"].isin(members)]
-        places = places[places["place_id"].isin(venues)]
-        sightings = sightings[
-            sightings["person_id"].isin(members) & sightings["place_id"].isin(venues)
-        ]
-        label = f"context {int(context)}"
-    elif isinstance(context, Sequence) and not isinstance(context, str | bytes):
-        members = {str(p) for p in context}
-        if not members:
-            raise ValueError("context is an empty list of young people")
-        unknown = members - set(people["person_id"])
-        if unknown:
-            raise ValueError(
-                f"{len(unknown)} of the {len(members)} young people given are not in the "
-                "dataset's people table"
-            )
-        people = people[people["person_id"].isin(members)]
-        sightings = sightings[sightings["person_id"].isin(members)]
-        places = places[places["place_id"].isin(set(sightings["place_id"]))]
-        label = f"{len(members)} young people"
-    else:
-        raise TypeError(
-            "context must be a context_id (int) of peermap.contexts or a list of "
-            f"person_id values, not {type(context).__name__}"
-        )
-    if context is not None:
-        members = set(people["person_id"])
-        ties = ties[ties["person_a"].isin(members) & ties["person_b"].isin(members)]
-        relocations = relocations[relocations["person_id"].isin(members)]
-    out = ds.replace(
-        people=people,
-        places=places,
-        ties=ties,
-        sightings=sightings,
-        relocations=relocations,
+        row = context_row(ds, int(context), table=contexts_table, window=window)
+        return select(ds, window, context=row), f"context {int(context)}"
+    if isinstance(context, Sequence) and not isinstance(context, str | bytes):
+        members = [str(p) for p in context]
+        return select(ds, window, context=members), f"{len(set(members))} young people"
+    raise TypeError(
+        "context must be a context_id (int) of peermap.contexts or a list of "
+        f"person_id values, not {type(context).__name__}"
     )
-    return out, label
 
 
 # --------------------------------------------------------------------------- results

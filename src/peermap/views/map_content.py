@@ -18,11 +18,11 @@ import pandas as pd
 from pyproj import Transformer
 
 from peermap import settings
-from peermap.analysis import contexts
+from peermap.analysis import context_row
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule
+from peermap.filters import DateLike, Window, data_period, select
 from peermap.measures import AUTHORITY_MEASURES
-from peermap.networks import DateLike, data_period
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS
 from peermap.views.map_style import MapLayer, MapRequest, fit_zoom, metres_per_px
 from peermap.views.page import authority_names, period_text
@@ -76,21 +76,6 @@ def _period(
     ds: Dataset, since: DateLike, until: DateLike, min_reliability: str
 ) -> tuple[dt.date | None, dt.date | None]:
     return data_period(ds, since=since, until=until, min_reliability=min_reliability)
-
-
-def _context_dataset(ds: Dataset, row: pd.Series) -> Dataset:
-    """Restrict the dataset to one context's young people and places."""
-    people = set(row["people"])
-    places = set(row["places"])
-    s = ds.sightings
-    t = ds.ties
-    return ds.replace(
-        people=ds.people[ds.people["person_id"].isin(people)],
-        places=ds.places[ds.places["place_id"].isin(places)],
-        sightings=s[s["person_id"].isin(people) & s["place_id"].isin(places)],
-        ties=t[t["person_a"].isin(people) & t["person_b"].isin(people)],
-        relocations=ds.relocations[ds.relocations["person_id"].isin(people)],
-    )
 
 
 def prepare_map(
@@ -158,17 +143,9 @@ def prepare_map(
     context_text = ""
     context_people: list[str] = []
     if context is not None:
-        table = contexts(ds, since=since, until=until, min_reliability=min_reliability)
-        match = table[table["context_id"] == context]
-        if match.empty:
-            ids = table["context_id"].tolist()
-            raise ValueError(
-                f"no context {context!r}; this dataset has contexts "
-                + (f"{min(ids)} to {max(ids)}" if ids else "none")
-                + " (see peermap.contexts)"
-            )
-        row = match.iloc[0]
-        ds = _context_dataset(ds, row)
+        window = Window.of(since=since, until=until, min_reliability=min_reliability)
+        row = context_row(ds, context, window=window)
+        ds = select(ds, context=row)
     # What can be drawn.
     if layers is None:
         wanted = [k for k in LAYERS if LAYER_REGISTRY[k].possible(ds, context) is None]
