@@ -106,3 +106,22 @@ def test_select_keeps_a_list_of_young_people_where_they_were_seen(
         select(ds, context=["nobody-at-all"])
     with pytest.raises(TypeError, match=r"row of peermap\.contexts"):
         select(ds, context="yp-000001")
+
+
+def test_views_draw_the_same_records_with_window_or_keywords(ds: peermap.Dataset) -> None:
+    window = Window(**WINDOW)
+    by_window = peermap.timeline_table(ds, audience="partnership", window=window)
+    by_keywords = peermap.timeline_table(ds, audience="partnership", **WINDOW)
+    pd.testing.assert_frame_equal(by_window, by_keywords)
+    everything = peermap.timeline_table(ds, audience="partnership")
+    assert by_window.to_numpy().sum() < everything.to_numpy().sum()
+    from peermap.views.report import build_report
+
+    md_window = build_report(ds, fmt="markdown", audience="partnership", window=window)
+    md_keywords = build_report(ds, fmt="markdown", audience="partnership", **WINDOW)
+
+    def lines(text: str) -> list[str]:
+        return [line for line in text.splitlines() if "generated" not in line.lower()]
+
+    assert lines(md_window) == lines(md_keywords)
+    assert lines(md_window) != lines(build_report(ds, fmt="markdown", audience="partnership"))

@@ -135,6 +135,7 @@ def context_subset(
     *,
     context: ContextLike = None,
     contexts_table: pd.DataFrame | None = None,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -155,6 +156,9 @@ def context_subset(
     contexts_table : pandas.DataFrame, optional
         A table from :func:`peermap.contexts` to look ``context`` up in, instead of
         computing it (slow at scale).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep ties active, and sightings and relocations dated, within this window.
     min_reliability : str, default "unverified"
@@ -174,6 +178,8 @@ def context_subset(
         For an unknown context or young person, or a contexts table without the
         columns of :func:`peermap.contexts`.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     window = Window.of(since=since, until=until, min_reliability=min_reliability)
     if context is None:
         return select(ds, window), ""
@@ -323,6 +329,7 @@ def peer_diagram(
     labels: bool = True,
     min_count: int | None = None,
     round_to: int | None = None,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -363,6 +370,9 @@ def peer_diagram(
         (tooltips carry them either way).
     min_count, round_to : int, optional
         The small-count rule of public diagrams (default ``peermap.settings``).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep ties active, and sightings and relocations dated, within this window.
     min_reliability : str, default "unverified"
@@ -382,6 +392,8 @@ def peer_diagram(
         For an unknown audience or context, ``min_count``/``round_to`` with a
         partnership diagram, ``collapse=False`` with a public one, or nothing to draw.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="diagram"
     )

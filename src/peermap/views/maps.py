@@ -51,8 +51,8 @@ from pyproj import Transformer
 from peermap import _assets, settings
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, ViewAudience
+from peermap.filters import DateLike, Window
 from peermap.measures import AuthorityMeasure
-from peermap.networks import DateLike
 from peermap.schema import CONTEXTS, PLACE_KINDS
 from peermap.views.map_content import LinkKind, MapContent, prepare_map
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS, PROPERTY_KEYS, LayerKey
@@ -455,6 +455,7 @@ def make_map(
     context: int | None = None,
     choropleth: Measure | None = None,
     flow_kind: LinkKind = "sightings",
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -500,6 +501,9 @@ def make_map(
         What the links layer aggregates: young people seen outside their home authority
         (home -> where seen, with arrows), or ties between young people homed in two
         authorities (undirected).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep sightings, ties and relocations dated within this window.
     min_reliability : str, default "unverified"
@@ -526,6 +530,8 @@ def make_map(
         For an unknown audience, layer, measure or context, a layer the data cannot
         give, or ``min_count``/``round_to`` with a partnership map.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     content = prepare_map(
         ds,
         audience=audience,
@@ -644,6 +650,7 @@ def plot_static(
     context: int | None = None,
     choropleth: Measure | None = None,
     flow_kind: LinkKind = "sightings",
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -669,7 +676,7 @@ def plot_static(
         atomically.
     audience, layers, min_count, round_to, context, choropleth
         As for :func:`make_map`.
-    flow_kind, since, until, min_reliability, title
+    flow_kind, window, since, until, min_reliability, title
         As for :func:`make_map`.
     gi_cell_size_m, gi_permutations, gi_cold_spots
         As for :func:`make_map`.
@@ -683,6 +690,8 @@ def plot_static(
     matplotlib.figure.Figure
         The figure.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     content = prepare_map(
         ds,
         audience=audience,

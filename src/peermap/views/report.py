@@ -42,7 +42,7 @@ from urllib.parse import quote
 from peermap._io import write_text_atomic
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
-from peermap.networks import DateLike
+from peermap.filters import DateLike, Window
 from peermap.views.page import (
     FIGURE_FORMATS,
     View,
@@ -201,6 +201,7 @@ def build_report(
     audience: ViewAudience = "public",
     title: str | None = None,
     top: int = 10,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -224,6 +225,9 @@ def build_report(
         Title of the report.
     top : int, default 10
         Rows listed in each table.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep records dated within this window (as in :mod:`peermap.analysis`).
     min_reliability : str, default "unverified"
@@ -250,6 +254,8 @@ def build_report(
         For an unknown format or audience, or a small-count rule with a partnership
         report.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     if fmt not in ("html", "markdown"):
         raise ValueError(f"fmt={fmt!r}; expected 'html' or 'markdown'")
     policy = Audience.of(
@@ -452,6 +458,7 @@ def make_report(
     tiles: str | None = None,
     title: str | None = None,
     top: int = 10,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -474,7 +481,7 @@ def make_report(
         Basemap of the map (default none: the report requests nothing from any server).
     title : str, optional
         Title of the report (and of the map).
-    top, since, until, min_reliability, min_count, round_to
+    top, window, since, until, min_reliability, min_count, round_to
         As for :func:`build_report`.
     step : callable, optional
         Called with the name of each step as it starts.
@@ -485,6 +492,8 @@ def make_report(
         ``.to_html()``, ``.to_markdown()`` and ``.save(path)`` render it; ``.map`` is
         its map.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
@@ -528,6 +537,7 @@ def write_report(
     tiles: str | None = None,
     title: str | None = None,
     top: int = 10,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -554,7 +564,7 @@ def write_report(
         Basemap of the map (default none: the report requests nothing from any server).
     title : str, optional
         Title of the report (and of the map).
-    top, since, until, min_reliability, min_count, round_to
+    top, window, since, until, min_reliability, min_count, round_to
         As for :func:`build_report`.
     step : callable, optional
         Called with the name of each step as it starts.
@@ -564,6 +574,8 @@ def write_report(
     pathlib.Path
         The report written.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     fmt = report_format(path)
     report = make_report(
         ds,

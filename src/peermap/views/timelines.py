@@ -39,7 +39,7 @@ import pandas as pd
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
-from peermap.networks import DateLike
+from peermap.filters import DateLike, Window
 from peermap.schema import CONTEXTS, TIE_KINDS
 from peermap.views.diagrams import TIE_COLOURS, ContextLike, context_subset
 from peermap.views.page import View, authority_names, period_text, render
@@ -207,6 +207,7 @@ def timeline_table(
     audience: ViewAudience = "public",
     min_count: int | None = None,
     round_to: int | None = None,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -235,6 +236,9 @@ def timeline_table(
         ``"partnership"``: exact ``int64`` counts.
     min_count, round_to : int, optional
         The small-count rule of public output (default ``peermap.settings``).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until : date or str, optional
         Keep records dated within this window (ties: active in it).
     min_reliability : str, default "unverified"
@@ -258,6 +262,8 @@ def timeline_table(
     ValueError
         For an unknown context or authority, both given, or an unknown audience.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="timeline"
     )
@@ -536,6 +542,7 @@ def timeline(
     audience: ViewAudience = "public",
     min_count: int | None = None,
     round_to: int | None = None,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -564,6 +571,9 @@ def timeline(
         ``"partnership"``: exact counts, and the PARTNERSHIP ONLY banner.
     min_count, round_to : int, optional
         The small-count rule of public output.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until, min_reliability
         As for :func:`timeline_table`.
     path : str or path-like, optional
@@ -582,6 +592,8 @@ def timeline(
         category as their label; the counts drawn are those of :func:`timeline_table`
         with the same arguments.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     view = make_timeline(
         ds,
         context=context,
@@ -609,6 +621,7 @@ def make_timeline(
     audience: ViewAudience = "public",
     min_count: int | None = None,
     round_to: int | None = None,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -622,6 +635,9 @@ def make_timeline(
         The dataset.
     context, contexts_table, authority, freq, audience, min_count, round_to
         As for :func:`timeline_table`.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give ``since``, ``until``
+        and ``min_reliability``, the same window in three keywords.
     since, until, min_reliability
         As for :func:`timeline_table`.
     title : str, optional
@@ -634,6 +650,8 @@ def make_timeline(
         figure of :func:`timeline`, ``.to_html()`` gives a page with the figure and the
         table, ``.save(path)`` writes either.
     """
+    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
+    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     table = timeline_table(
         ds,
         context=context,
