@@ -44,7 +44,7 @@ from peermap import settings
 from peermap._problems import Problem
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
-from peermap.schema import RELIABILITIES, SCHEMA_VERSION, TABLE_ORDER, TABLES
+from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column
 
 __all__ = [
     "DIRECTED_TIE_KINDS",
@@ -66,7 +66,6 @@ PROVENANCE_SEPARATOR = ";"
 DIRECTED_TIE_KINDS: tuple[str, ...] = ("exploiter",)
 
 _GSS = re.compile(r"^[A-Z][0-9]{8}$")
-_RELIABILITY_DTYPE = pd.CategoricalDtype(list(RELIABILITIES), ordered=True)
 _MISSING_KEY = "\x00"
 _FIELD_SEP = "\x1f"
 
@@ -185,21 +184,6 @@ def with_provenance(ds: Dataset, authority: str | None = None) -> Dataset:
 # --------------------------------------------------------------------------- canonical
 
 
-def _typed(column: pd.Series, kind: str, name: str) -> pd.Series:
-    """Cast a column to the dtype read_dataset gives its schema type."""
-    if kind == "int":
-        return column.astype("Int64")
-    if kind == "float":
-        return column.astype(float)
-    if kind == "bool":
-        return column.astype("boolean")
-    if kind == "date":
-        return pd.to_datetime(column).astype("datetime64[ns]")
-    if name == "reliability":
-        return column.astype(object).astype(_RELIABILITY_DTYPE)
-    return column.astype("str")
-
-
 def _undirected(ties: pd.DataFrame) -> pd.Series:
     return ~ties["kind"].isin(DIRECTED_TIE_KINDS)
 
@@ -244,7 +228,7 @@ def canonical_tables(ds: Dataset, *, provenance: bool = True) -> dict[str, pd.Da
         data: dict[str, pd.Series] = {}
         for col in spec.columns:
             values = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index)
-            data[col.name] = _typed(values, col.type, col.name)
+            data[col.name] = cast_column(values, col.dtype)
         if provenance and PROVENANCE in frame:
             data[PROVENANCE] = _normalised_column(frame[PROVENANCE], None, name)
             columns.append(PROVENANCE)
@@ -602,10 +586,7 @@ def merge(
         parts = [pd.DataFrame(ds.table(name))[columns] for ds in tagged]
         frame = pd.concat(parts, ignore_index=True)
         frame = pd.DataFrame(
-            {
-                c: (_typed(frame[c], spec[c].type, c) if c in spec else frame[c].astype("str"))
-                for c in columns
-            }
+            {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
         )
         if name in ("people", "places"):
             frame, found = _merge_keyed(frame, name, spec.key[0])
@@ -615,10 +596,7 @@ def merge(
         else:
             frame = _merge_records(frame, list(spec.names))
         frame = pd.DataFrame(
-            {
-                c: (_typed(frame[c], spec[c].type, c) if c in spec else frame[c].astype("str"))
-                for c in columns
-            }
+            {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
         )
         sort_frame = _oriented(frame) if name == "ties" else frame
         order = sort_frame.sort_values(columns, na_position="last", kind="mergesort").index

@@ -46,7 +46,7 @@ from peermap.exchange.layout import (
 )
 from peermap.merging import PROVENANCE, normalise_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
-from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
+from peermap.schema import DTYPES, SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column
 
 __all__ = ["AggregatePackage", "canonical_form", "read_aggregate", "read_package"]
 
@@ -568,22 +568,12 @@ class AggregatePackage:
 
 
 def _typed_table(layer: Layer, table: pa.Table) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {}
-    for name, kind in layer.columns:
-        values = table.column(name).to_pylist()
-        if kind == "int":
-            data[name] = pd.Series(values, dtype="Int64")
-        elif kind == "bool":
-            data[name] = pd.Series(values, dtype="boolean")
-        elif kind == "float":
-            data[name] = pd.Series(values, dtype=float)
-        elif kind == "date":
-            data[name] = pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype(
-                "datetime64[ns]"
-            )
-        else:
-            data[name] = pd.Series(values, dtype="str")
-    return pd.DataFrame(data)
+    return pd.DataFrame(
+        {
+            name: cast_column(table.column(name).to_pylist(), DTYPES[kind])
+            for name, kind in layer.columns
+        }
+    )
 
 
 def read_aggregate(path: str | os.PathLike[str], *, key: KeyLike | None = None) -> AggregatePackage:
