@@ -1,4 +1,9 @@
-"""The :class:`Dataset` container: the five schema tables, boundaries, metadata and report."""
+"""The :class:`Dataset` container: the five schema tables, boundaries, metadata and report.
+
+The tables are the schema's (:data:`peermap.schema.TABLES`): one attribute per table,
+named and ordered as there (a test checks it); :meth:`Dataset.table`,
+:attr:`Dataset.counts` and :meth:`Dataset.summary` follow the schema.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import pandas as pd
 
 from peermap._pickling import reduce_frozen
 from peermap._problems import ValidationReport
+from peermap.schema import TABLE_ORDER, TABLES
 
 __all__ = ["Dataset"]
 
@@ -71,7 +77,7 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         """Return a table by its schema name (``"people"``, ``"places"``, ...)."""
-        if name not in ("people", "places", "ties", "sightings", "relocations"):
+        if name not in TABLES:
             raise KeyError(f"no table {name!r}")
         frame: pd.DataFrame = getattr(self, name)
         return frame
@@ -83,21 +89,14 @@ class Dataset:
     @property
     def counts(self) -> dict[str, int]:
         """Rows per table."""
-        return {
-            name: len(self.table(name))
-            for name in ("people", "places", "ties", "sightings", "relocations")
-        }
+        return {name: len(self.table(name)) for name in TABLE_ORDER}
 
     def summary(self) -> str:
         """Describe the dataset in a few lines of plain text."""
         c = self.counts
         lines = [
             f"peermap dataset (schema v{self.meta.get('schema_version', '1')})",
-            f"  young people  {c['people']:>9,}",
-            f"  places        {c['places']:>9,}",
-            f"  ties          {c['ties']:>9,}",
-            f"  sightings     {c['sightings']:>9,}",
-            f"  relocations   {c['relocations']:>9,}",
+            *(f"  {TABLES[name].label:<13} {n:>9,}" for name, n in c.items()),
         ]
         if len(self.people):
             n_auth = self.people["home_authority"].nunique()

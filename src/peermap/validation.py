@@ -31,6 +31,7 @@ from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
 from peermap.schema import (
     DERIVED,
+    REFERENCED,
     SCHEMA_VERSION,
     TABLE_ORDER,
     TABLES,
@@ -415,25 +416,14 @@ def _check_table(
             _check_dates_order(p, "first_seen", "last_seen")
         _self_and_same(p)
         _resolve_authorities(p, boundaries)
-        if name in ("ties", "sightings", "relocations"):
-            people_file = files["people"]
-            for col in ("person_a", "person_b", "person_id"):
-                _references(
-                    p,
-                    col,
-                    accepted_ids["people"],
-                    rejected_ids["people"],
-                    "person",
-                    people_file,
-                )
-        if name == "sightings":
+        for fk in TABLES[name].foreign_keys:
             _references(
                 p,
-                "place_id",
-                accepted_ids["places"],
-                rejected_ids["places"],
-                "place",
-                files["places"],
+                fk.column,
+                accepted_ids[fk.table],
+                rejected_ids[fk.table],
+                TABLES[fk.table].noun,
+                files[fk.table],
             )
         _exact_duplicates(p)
         _unique_key(p)
@@ -492,7 +482,7 @@ def _run(
         index = p.check.raw.frame.index
         keep = index[~index.isin(list(p.check.bad))]
         keeps[name] = keep
-        if name in ("people", "places"):
+        if name in REFERENCED:
             key = TABLES[name].key[0]
             ids = p.columns.get(key, pd.Series(dtype=object))
             accepted_ids[name] = set(ids.reindex(keep).dropna()) if p.usable else set()
