@@ -9,6 +9,7 @@ from peermap import settings
 from peermap.analysis import contexts, flow_matrix, flows, hotspots
 from peermap.assignment import assign_authorities, resolve_authorities
 from peermap.boundaries import (
+    Boundaries,
     authority_graph,
     boundary_attribution,
     demo_boundaries,
@@ -73,6 +74,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AggregatePackage",
     "Audience",
+    "Boundaries",
     "BoundaryError",
     "CRSError",
     "Dataset",

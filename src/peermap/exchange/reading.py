@@ -32,6 +32,7 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
+from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import IntegrityError, ValidationError
 from peermap.exchange.canonical import canonical, mac
@@ -386,9 +387,7 @@ def _relabelled(exc: ValidationError, label: str) -> ValidationError:
     return type(exc)(message, report)
 
 
-def _boundaries_from(loaded: Loaded) -> gpd.GeoDataFrame | None:
-    from peermap.boundaries import load_boundaries
-
+def _boundaries_from(loaded: Loaded) -> Boundaries | None:
     _, table = loaded.layers["authorities"]
     if table.num_rows == 0:
         return None
@@ -399,20 +398,17 @@ def _boundaries_from(loaded: Loaded) -> gpd.GeoDataFrame | None:
     )
     meta = loaded.meta
     try:
-        bounds = load_boundaries(gdf, attribution=meta["boundary_attribution"] or None)
+        bounds = Boundaries.load(gdf, attribution=meta["boundary_attribution"] or None)
     except ValueError as exc:
         raise ValidationError(f"{loaded.label} [layer authorities]: {exc}") from None
     vintage = meta["boundary_vintage"]
-    bounds.attrs.update(
-        {
-            "source": meta["boundary_source"] or f"{loaded.label} [layer authorities]",
-            "layer": "authorities",
-            "vintage": int(vintage) if vintage.isdigit() else (vintage or None),
-        }
+    return dataclasses.replace(
+        bounds,
+        source=meta["boundary_source"] or f"{loaded.label} [layer authorities]",
+        layer="authorities",
+        vintage=int(vintage) if vintage.isdigit() else None,
+        fictional=meta["boundary_fictional"] == "true",
     )
-    if meta["boundary_fictional"] == "true":
-        bounds.attrs["fictional"] = True
-    return bounds
 
 
 def read_partnership(
