@@ -53,12 +53,7 @@ def _check_engine(engine: str) -> None:
 
 
 def _authority_graph(ds: Dataset) -> nx.Graph | None:
-    if ds.boundaries is None:
-        return None
-    from peermap.boundaries import authority_graph
-
-    graph: nx.Graph = authority_graph(ds.boundaries)
-    return graph
+    return None if ds.region is None else ds.region.neighbour_graph()
 
 
 # --------------------------------------------------------------------------- contexts

@@ -1579,10 +1579,10 @@ def _prepare(
         names = dict(
             zip(boundaries["code"].astype(str), boundaries["name"].astype(str), strict=True)
         )
-        from peermap.boundaries import authority_graph, boundary_attribution
+        from peermap.boundaries import boundary_attribution
 
-        graph = authority_graph(boundaries)
-        attribution = boundary_attribution(boundaries)
+        graph = ds.region.neighbour_graph() if ds.region is not None else None
+        attribution = boundary_attribution(ds.region or boundaries)
     else:
         attribution = ""
     prep = _Prep(

@@ -453,11 +453,9 @@ _WHY_TEXT = (
 
 
 def _reach_of(c: _Context) -> Callable[[Any, Any], str]:
-    if c.ds.boundaries is None:
+    if c.ds.region is None:
         return lambda a, b: ""
-    from peermap.boundaries import authority_graph
-
-    graph = authority_graph(c.ds.boundaries)
+    graph = c.ds.region.neighbour_graph()
 
     def reach(a: Any, b: Any) -> str:
         if a is None or b is None or pd.isna(a) or pd.isna(b):
@@ -832,7 +830,7 @@ def build_report(
         policy.notice("report") + " No young person is named; private homes are not shown."
     )
     footer = []
-    attribution = "" if ds.boundaries is None else str(ds.boundaries.attrs.get("attribution", ""))
+    attribution = "" if ds.region is None else str(ds.region.attribution or "")
     if attribution:
         footer.append(f"Boundaries: {attribution}")
     from peermap import __version__
