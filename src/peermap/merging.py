@@ -589,7 +589,7 @@ def merge(
         frame = pd.DataFrame(
             {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
         )
-        if name in ("people", "places"):
+        if spec.key:
             frame, found = _merge_keyed(frame, name, spec.key[0])
             conflicts.extend(found)
         elif name == "ties":
