@@ -272,20 +272,6 @@ class TableSpec:
                 out.append(ForeignKey(c.name, table, target))
         return tuple(out)
 
-    def cast(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Return the table's columns of ``frame`` cast to their dtypes (see :func:`cast_column`).
-
-        Columns the schema does not know are left as they are; missing schema
-        columns are not added.
-        """
-        return pd.DataFrame(
-            {
-                c: cast_column(frame[c], self[c].dtype) if c in self else frame[c]
-                for c in frame.columns
-            },
-            index=frame.index,
-        )
-
     def __getitem__(self, name: str) -> ColumnSpec:
         return self.column_index[name]
 
