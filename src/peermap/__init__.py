@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
     from peermap.analysis import contexts, flow_matrix, flows, hotspots
     from peermap.assignment import assign_authorities, resolve_authorities
     from peermap.boundaries import (
+        Boundaries,
         authority_graph,
         boundary_attribution,
         demo_boundaries,
@@ -96,6 +97,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "peermap.analysis": ("contexts", "flow_matrix", "flows", "hotspots"),
     "peermap.assignment": ("assign_authorities", "resolve_authorities"),
     "peermap.boundaries": (
+        "Boundaries",
         "authority_graph",
         "boundary_attribution",
         "demo_boundaries",
@@ -162,6 +164,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AggregatePackage",
     "Audience",
+    "Boundaries",
     "BoundaryError",
     "CRSError",
     "Dataset",

@@ -67,12 +67,7 @@ def check_engine(engine: str) -> None:
 
 def authority_graph_of(ds: Dataset) -> nx.Graph | None:
     """Return the neighbour graph of the dataset's boundaries (``None`` without them)."""
-    if ds.boundaries is None:
-        return None
-    from peermap.boundaries import authority_graph
-
-    graph: nx.Graph = authority_graph(ds.boundaries)
-    return graph
+    return None if ds.region is None else ds.region.neighbour_graph()
 
 
 def ids(ds: Dataset) -> tuple[pd.Index, pd.Index]:

@@ -24,11 +24,9 @@ import pandas as pd
 from peermap import settings
 from peermap._io import RawTable
 from peermap._problems import Problem, Severity
-from peermap.schema import DERIVED, RELIABILITIES, ColumnSpec, TableSpec, normalise_enum_value
+from peermap.schema import DERIVED, ColumnSpec, TableSpec, cast_column, normalise_enum_value
 
 __all__ = ["Checker", "ParsedTable", "parse_column", "parse_table", "places_frame", "typed_frame"]
-
-RELIABILITY_DTYPE = pd.CategoricalDtype(list(RELIABILITIES), ordered=True)
 
 _GSS = re.compile(r"^[A-Z][0-9]{8}$")
 _CODE_LIKE = re.compile(r"^[A-Za-z][0-9]+$")
@@ -315,28 +313,11 @@ def typed_frame(p: ParsedTable, keep: pd.Index) -> pd.DataFrame:
         if values is None:
             values = pd.Series(None, index=p.check.raw.frame.index, dtype=object)
         values = values.reindex(keep) if p.usable else values
-        out[col.name] = _typed(col, values)
+        out[col.name] = cast_column(values.reset_index(drop=True), col.dtype)
     frame = pd.DataFrame(out)
     for extra in p.extras:
         frame[extra] = p.check.raw.frame[extra].reindex(keep).astype("str").to_numpy()
     return frame.reset_index(drop=True)
-
-
-def _typed(col: ColumnSpec, values: pd.Series) -> pd.Series:
-    data = values.to_numpy(dtype=object, copy=True)
-    missing = pd.isna(data)
-    data[missing] = None
-    if col.type == "int":
-        return pd.Series(pd.array(data, dtype="Int64"))
-    if col.type == "float":
-        return pd.Series(np.asarray(data, dtype=float))
-    if col.type == "bool":
-        return pd.Series(pd.array(data, dtype="boolean"))
-    if col.type == "date":
-        return pd.Series(pd.to_datetime(pd.Series(data, dtype=object)).astype("datetime64[ns]"))
-    if col.name == "reliability":
-        return pd.Series(pd.Categorical(data, dtype=RELIABILITY_DTYPE))
-    return pd.Series(data, dtype="str")
 
 
 def places_frame(p: ParsedTable, keep: pd.Index) -> gpd.GeoDataFrame:

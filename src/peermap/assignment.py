@@ -51,7 +51,7 @@ from pyproj import CRS
 
 from peermap import settings
 from peermap.authority_names import name_key, strip_affixes
-from peermap.boundaries import metric_boundaries
+from peermap.boundaries import Boundaries, metric_boundaries
 from peermap.exceptions import CRSError, PeermapWarning
 
 __all__ = [
@@ -236,7 +236,7 @@ def _assign_indices(
 
 def assign_authorities(
     places: gpd.GeoDataFrame,
-    boundaries: gpd.GeoDataFrame,
+    boundaries: Boundaries | gpd.GeoDataFrame,
     *,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
 ) -> gpd.GeoDataFrame:
@@ -248,7 +248,7 @@ def assign_authorities(
         Places as points, in any CRS (reprojected to EPSG:27700 for the work; the
         returned geometry is unchanged). Places without coordinates are kept, with
         missing authority and assignment.
-    boundaries : geopandas.GeoDataFrame
+    boundaries : Boundaries or geopandas.GeoDataFrame
         Result of :func:`peermap.load_boundaries`.
     tolerance_m : float, default 1000
         How far outside every authority a point may lie and still be given to the
@@ -303,7 +303,7 @@ def assign_authorities(
         limit = settings.max_problems_in_message
         shown = ", ".join(str(v) for v in ids[:limit])
         more = f" and {len(outside) - limit} more" if len(outside) > limit else ""
-        source = boundaries.attrs.get("source", "the boundaries")
+        source = Boundaries.of(boundaries).source or "the boundaries"
         warnings.warn(
             f"{len(outside)} of {len(result)} places lie more than {tolerance_m:g} m from every "
             f"authority in {source} and are marked 'outside' with no authority "
@@ -385,7 +385,9 @@ def _resolve_one(
     return None, f"did you mean {_describe(suggested[:3], name_of)}?"
 
 
-def resolve_authorities(values: pd.Series, boundaries: gpd.GeoDataFrame) -> pd.DataFrame:
+def resolve_authorities(
+    values: pd.Series, boundaries: Boundaries | gpd.GeoDataFrame
+) -> pd.DataFrame:
     """Resolve authority references (codes or names) to codes.
 
     Codes match exactly, ignoring case and surrounding spaces. Names match
@@ -400,7 +402,7 @@ def resolve_authorities(values: pd.Series, boundaries: gpd.GeoDataFrame) -> pd.D
     values : pandas.Series
         Authority references as typed by analysts, e.g. ``"Camden"``,
         ``"London Borough of Camden"``, ``"e09000007"``, ``"Brighton & Hove"``.
-    boundaries : geopandas.GeoDataFrame
+    boundaries : Boundaries or geopandas.GeoDataFrame
         Result of :func:`peermap.load_boundaries`.
 
     Returns
@@ -414,6 +416,9 @@ def resolve_authorities(values: pd.Series, boundaries: gpd.GeoDataFrame) -> pd.D
     """
     if not isinstance(values, pd.Series):
         raise TypeError(f"values must be a pandas Series, got {type(values)}")
+    region = boundaries if isinstance(boundaries, Boundaries) else None
+    if isinstance(boundaries, Boundaries):
+        boundaries = boundaries.frame
     for column in ("code", "name"):
         if column not in boundaries.columns:
             raise ValueError(f"boundaries lack column {column!r}: use peermap.load_boundaries")
@@ -426,7 +431,7 @@ def resolve_authorities(values: pd.Series, boundaries: gpd.GeoDataFrame) -> pd.D
             strict=True,
         )
     )
-    attrs = dict(getattr(boundaries, "attrs", {}) or {})
+    attrs = region.attrs if region is not None else dict(getattr(boundaries, "attrs", {}) or {})
     codes: list[str | None] = []
     notes: list[str | None] = []
     for value in uniques:

@@ -6,7 +6,14 @@ exactly the columns ``code``, ``name`` and ``geometry`` (plus any extras the
 caller asks to keep), in British National Grid (EPSG:27700), one row per
 authority, sorted by code, with every geometry a valid ``MultiPolygon``.
 
-Metadata travels in :attr:`GeoDataFrame.attrs`:
+:class:`Boundaries` holds such a frame together with its metadata (as attributes,
+so that pandas operations cannot drop it) and its neighbour graph, built once
+(:meth:`Boundaries.neighbour_graph`). Every function that takes boundaries accepts a
+:class:`Boundaries` or a GeoDataFrame; :meth:`Boundaries.of` converts either.
+:func:`load_boundaries` and :func:`demo_boundaries` return the GeoDataFrame, with the
+metadata also in :attr:`GeoDataFrame.attrs` (which a merge, a dissolve or a file
+round trip drops); :meth:`Boundaries.load` and :meth:`Boundaries.demo` return a
+:class:`Boundaries`. The metadata:
 
 ``source``
     File name the boundaries came from.
@@ -30,6 +37,8 @@ Metadata travels in :attr:`GeoDataFrame.attrs`:
     coordinates fit longitude/latitude.
 ``code_column``, ``name_column``
     The source columns the codes and names came from.
+``fictional``
+    ``True`` for the demo region (and boundaries read from packages made with it).
 
 Official ONS downloads (:func:`fetch_ons`, :func:`ons_datasets`) live in
 :mod:`peermap.ons` and are re-exported here.
@@ -37,14 +46,16 @@ Official ONS downloads (:func:`fetch_ons`, :func:`ons_datasets`) live in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 import geopandas as gpd
 import networkx as nx
@@ -63,6 +74,7 @@ from peermap.ons import fetch_ons, ons_datasets
 __all__ = [
     "DEFAULT_SNAP_M",
     "DEMO_ATTRIBUTION",
+    "Boundaries",
     "authority_graph",
     "boundary_attribution",
     "demo_boundaries",
@@ -141,12 +153,12 @@ def ons_attribution(*years: int) -> str:
     return f"{ONS_ATTRIBUTION_PREFIX} {joined}" if joined else ONS_ATTRIBUTION_PREFIX
 
 
-def boundary_attribution(*boundaries: gpd.GeoDataFrame) -> str:
+def boundary_attribution(*boundaries: Boundaries | gpd.GeoDataFrame) -> str:
     """Return the attribution a map or file showing these boundaries must carry.
 
     Parameters
     ----------
-    *boundaries : geopandas.GeoDataFrame
+    *boundaries : Boundaries or geopandas.GeoDataFrame
         One or more results of :func:`load_boundaries`. ONS boundaries of several
         vintages share one line naming every year ("... 2013 and 2024").
 
@@ -159,14 +171,13 @@ def boundary_attribution(*boundaries: gpd.GeoDataFrame) -> str:
     years: list[int] = []
     ons = False
     others: list[str] = []
-    for gdf in boundaries:
-        attrs = getattr(gdf, "attrs", {}) or {}
-        text = attrs.get("attribution")
+    for item in boundaries:
+        bounds = Boundaries.of(item)
+        text = bounds.attribution
         if text is None or str(text).startswith(ONS_ATTRIBUTION_PREFIX):
             ons = True
-            vintage = attrs.get("vintage")
-            if vintage is not None:
-                years.append(int(vintage))
+            if bounds.vintage is not None:
+                years.append(int(bounds.vintage))
             if text is not None:
                 years.extend(int(y) for y in re.findall(r"(?:19|20)[0-9]{2}", str(text)))
         elif str(text) not in others:
@@ -798,8 +809,10 @@ def is_demo_region(path: str | os.PathLike[str]) -> bool:
 # --------------------------------------------------------------------------- graph
 
 
-def metric_boundaries(boundaries: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+def metric_boundaries(boundaries: Boundaries | gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     """Check a boundaries frame has code/name/geometry and return it in EPSG:27700."""
+    if isinstance(boundaries, Boundaries):
+        boundaries = boundaries.frame
     if not isinstance(boundaries, gpd.GeoDataFrame):
         raise TypeError(f"{what} needs a GeoDataFrame from load_boundaries, got {type(boundaries)}")
     missing = [c for c in ("code", "name") if c not in boundaries.columns]
@@ -820,12 +833,18 @@ def metric_boundaries(boundaries: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFra
     return boundaries.to_crs(metric)
 
 
-def authority_graph(boundaries: gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNAP_M) -> nx.Graph:
+def authority_graph(
+    boundaries: Boundaries | gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNAP_M
+) -> nx.Graph:
     """Build the graph of neighbouring authorities.
+
+    Each call builds a new graph, the caller's to change. Code that only reads it
+    should ask :meth:`Boundaries.neighbour_graph`, which builds it once per
+    :class:`Boundaries` (``ds.region.neighbour_graph()`` for a dataset).
 
     Parameters
     ----------
-    boundaries : geopandas.GeoDataFrame
+    boundaries : Boundaries or geopandas.GeoDataFrame
         Result of :func:`load_boundaries`.
     snap_m : float, default 250
         Two authorities are neighbours when their borders come within this many
@@ -848,7 +867,8 @@ def authority_graph(boundaries: gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNA
     """
     if not np.isfinite(snap_m) or snap_m < 0:
         raise ValueError(f"snap_m must be a non-negative number of metres, got {snap_m!r}")
-    gdf = metric_boundaries(boundaries, "authority_graph")
+    bounds = Boundaries.of(boundaries)
+    gdf = metric_boundaries(bounds.frame, "authority_graph")
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     codes = gdf["code"].astype(str).to_numpy()
     names = gdf["name"].astype(str).to_numpy()
@@ -856,9 +876,9 @@ def authority_graph(boundaries: gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNA
     graph = nx.Graph(
         crs=settings.metric_crs,
         snap_m=float(snap_m),
-        source=boundaries.attrs.get("source"),
-        vintage=boundaries.attrs.get("vintage"),
-        attribution=boundary_attribution(boundaries),
+        source=bounds.source,
+        vintage=bounds.vintage,
+        attribution=boundary_attribution(bounds),
     )
     centroids = shapely.centroid(geoms)
     cx, cy = shapely.get_x(centroids), shapely.get_y(centroids)
@@ -895,3 +915,200 @@ def authority_graph(boundaries: gpd.GeoDataFrame, *, snap_m: float = DEFAULT_SNA
                 codes[i], codes[j], distance_m=float(d), shared_border_m=float(round(s, 1))
             )
     return graph
+
+
+# --------------------------------------------------------------------------- Boundaries
+
+#: What :meth:`Boundaries.of` accepts.
+BoundariesLike: TypeAlias = "Boundaries | gpd.GeoDataFrame | str | os.PathLike[str]"
+
+# The metadata :func:`load_boundaries` puts in ``.attrs``, in its order, with the value
+# a frame without it is taken to have.
+_METADATA: Final[dict[str, Any]] = {
+    "source": None,
+    "layer": None,
+    "vintage": None,
+    "attribution": None,
+    "codes_derived": False,
+    "repaired": 0,
+    "overlaps_resolved": 0,
+    "crs_assumed": False,
+    "code_column": None,
+    "name_column": None,
+    "fictional": False,
+}
+
+
+def _vintage(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None
+
+
+@dataclass(frozen=True, eq=False)
+class Boundaries:
+    """Authority boundaries, their metadata and their neighbour graph.
+
+    The frame is what :func:`load_boundaries` returns; the metadata are attributes
+    here (pandas drops ``.attrs`` on a merge, a dissolve, a concat of frames with
+    different metadata or a file round trip; a :class:`Boundaries` keeps them).
+    Build one with :meth:`load`, :meth:`demo` or :meth:`of`; a dataset's is
+    :attr:`peermap.Dataset.region`.
+
+    Attributes
+    ----------
+    frame : geopandas.GeoDataFrame
+        ``code``, ``name`` (and kept extras) and ``geometry``, EPSG:27700, sorted by
+        code. Its ``.attrs`` carry the same metadata, for code that reads them.
+    source : str or None
+        File name the boundaries came from.
+    vintage : int or None
+        Year of the boundaries, when known.
+    attribution : str or None
+        The line every map or file showing the boundaries must carry (``None``: ONS
+        boundaries of unknown year; :func:`boundary_attribution` gives the line).
+    fictional : bool
+        The demo region, or boundaries read from a package made with it.
+    layer, codes_derived, repaired, overlaps_resolved, crs_assumed, code_column, name_column
+        As in the module documentation.
+    """
+
+    frame: gpd.GeoDataFrame
+    source: str | None = None
+    vintage: int | None = None
+    attribution: str | None = None
+    fictional: bool = False
+    layer: str | None = None
+    codes_derived: bool = False
+    repaired: int = 0
+    overlaps_resolved: int = 0
+    crs_assumed: bool = False
+    code_column: str | None = None
+    name_column: str | None = None
+    _graphs: dict[float, nx.Graph] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.frame, gpd.GeoDataFrame):
+            raise TypeError(
+                f"Boundaries needs a GeoDataFrame from load_boundaries, got {type(self.frame)}"
+            )
+        frame_attrs = self.frame.attrs
+        stale = any(
+            frame_attrs.get(key, default) != value
+            for key, default in _METADATA.items()
+            if (value := getattr(self, key)) != default or key in frame_attrs
+        )
+        if stale:
+            # The metadata given here win; the caller's frame is not changed.
+            frame = self.frame.copy(deep=False)
+            frame.attrs = {**frame_attrs, **self.attrs}
+            object.__setattr__(self, "frame", frame)
+
+    @classmethod
+    def of(cls, boundaries: BoundariesLike) -> Boundaries:
+        """Return ``boundaries`` as a :class:`Boundaries`.
+
+        Parameters
+        ----------
+        boundaries : Boundaries, geopandas.GeoDataFrame or path
+            A :class:`Boundaries` (returned as it is); a frame from
+            :func:`load_boundaries` (wrapped, not copied: its ``.attrs`` give the
+            metadata, missing ones their defaults); or a boundary file (read with
+            :func:`load_boundaries`).
+
+        Returns
+        -------
+        Boundaries
+        """
+        if isinstance(boundaries, Boundaries):
+            return boundaries
+        if isinstance(boundaries, gpd.GeoDataFrame):
+            attrs: Mapping[str, Any] = boundaries.attrs
+            return cls(
+                boundaries,
+                source=None if attrs.get("source") is None else str(attrs["source"]),
+                vintage=_vintage(attrs.get("vintage")),
+                attribution=(
+                    None if attrs.get("attribution") is None else str(attrs["attribution"])
+                ),
+                fictional=bool(attrs.get("fictional", False)),
+                layer=None if attrs.get("layer") is None else str(attrs["layer"]),
+                codes_derived=bool(attrs.get("codes_derived", False)),
+                repaired=int(attrs.get("repaired", 0) or 0),
+                overlaps_resolved=int(attrs.get("overlaps_resolved", 0) or 0),
+                crs_assumed=bool(attrs.get("crs_assumed", False)),
+                code_column=attrs.get("code_column"),
+                name_column=attrs.get("name_column"),
+            )
+        if isinstance(boundaries, str | os.PathLike):
+            return cls.load(boundaries)
+        raise TypeError(
+            "boundaries must be a Boundaries, a GeoDataFrame from peermap.load_boundaries "
+            f"or a boundary file, got {type(boundaries).__name__}"
+        )
+
+    @classmethod
+    def load(cls, source: str | os.PathLike[str] | gpd.GeoDataFrame, **kwargs: Any) -> Boundaries:
+        """Read boundaries as :func:`load_boundaries` does (same arguments)."""
+        return cls.of(load_boundaries(source, **kwargs))
+
+    @classmethod
+    def demo(cls) -> Boundaries:
+        """Return the fictional demo region (see :func:`demo_boundaries`)."""
+        return cls.of(demo_boundaries())
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        """The metadata as :func:`load_boundaries` writes them in ``.attrs``."""
+        out = {key: getattr(self, key) for key in _METADATA if key != "fictional"}
+        if self.fictional:
+            out["fictional"] = True
+        return out
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Authority name by code."""
+        return dict(
+            zip(self.frame["code"].astype(str), self.frame["name"].astype(str), strict=True)
+        )
+
+    def with_frame(self, frame: gpd.GeoDataFrame) -> Boundaries:
+        """Return the same metadata with another frame (and a neighbour graph of its own).
+
+        For boundaries changed with pandas (a merge with a lookup, a selection, a
+        dissolve), which drops or keeps ``.attrs`` depending on the operation.
+        """
+        return dataclasses.replace(self, frame=frame)
+
+    def neighbour_graph(self, *, snap_m: float = DEFAULT_SNAP_M) -> nx.Graph:
+        """Return the graph of neighbouring authorities, built once per ``snap_m``.
+
+        The graph of :func:`authority_graph` (nodes, edges and their attributes are
+        documented in ``docs/geography.md``), frozen: it is shared by every caller
+        (analysis, maps, reports of a dataset), so it cannot be changed; copy it with
+        ``nx.Graph(graph)`` to change it.
+
+        Parameters
+        ----------
+        snap_m : float, default 250
+            As in :func:`authority_graph`.
+
+        Returns
+        -------
+        networkx.Graph
+        """
+        key = float(snap_m)
+        graph = self._graphs.get(key)
+        if graph is None:
+            graph = nx.freeze(authority_graph(self, snap_m=snap_m))
+            self._graphs[key] = graph
+        return graph
+
+    def __repr__(self) -> str:
+        what = f"{len(self.frame)} authorities"
+        if self.source:
+            what += f" from {self.source}"
+        if self.vintage is not None:
+            what += f" ({self.vintage})"
+        return f"Boundaries({what})"

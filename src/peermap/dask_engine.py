@@ -48,6 +48,7 @@ from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
 from peermap.filters import DateLike, filter_ties, select_sightings
 from peermap.ranking import HARM_KINDS
+from peermap.schema import TABLES
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -178,13 +179,11 @@ def _sighting_files(source: str | os.PathLike[str] | Iterable[str | os.PathLike[
 
 def _references(ds: Dataset) -> tuple[dict[str, set[str]], dict[str, dict[str, Hashable]]]:
     """Collect the accepted ids of people and places, and rows of those the reader rejected."""
-    accepted = {
-        "people": set(ds.people["person_id"].astype(str)),
-        "places": set(ds.places["place_id"].astype(str)),
-    }
-    rejected: dict[str, dict[str, Hashable]] = {"people": {}, "places": {}}
+    targets = {fk.table: fk.target for fk in TABLES["sightings"].foreign_keys}
+    accepted = {table: set(ds.table(table)[key].astype(str)) for table, key in targets.items()}
+    rejected: dict[str, dict[str, Hashable]] = {table: {} for table in targets}
     report = ds.report
-    for table, key in (("people", "person_id"), ("places", "place_id")):
+    for table, key in targets.items():
         frame = report.rejected.get(table) if report is not None else None
         if frame is not None and key in frame:
             for row, value in frame[key].items():
@@ -242,8 +241,7 @@ def read_sightings(
 
     files = _sighting_files(source)
     accepted, rejected = _references(ds)
-    names = {"people": ds.meta.get("sources", {}).get("people", "people")}
-    names["places"] = ds.meta.get("sources", {}).get("places", "places")
+    names = {table: ds.meta.get("sources", {}).get(table, table) for table in accepted}
     refs = _shared((accepted, rejected, names, ds.boundaries))
 
     def part(path: str, refs: Any) -> tuple[pd.DataFrame, ValidationReport, list[Problem]]:

@@ -1,4 +1,9 @@
-"""The :class:`Dataset` container: the five schema tables, boundaries, metadata and report."""
+"""The :class:`Dataset` container: the five schema tables, boundaries, metadata and report.
+
+The tables are the schema's (:data:`peermap.schema.TABLES`): one attribute per table,
+named and ordered as there (a test checks it); :meth:`Dataset.table`,
+:attr:`Dataset.counts` and :meth:`Dataset.summary` follow the schema.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,17 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 
 from peermap._pickling import reduce_frozen
 from peermap._problems import ValidationReport
+from peermap.schema import TABLE_ORDER, TABLES
+
+if TYPE_CHECKING:
+    from peermap.boundaries import Boundaries
 
 __all__ = ["Dataset"]
 
@@ -46,6 +55,11 @@ class Dataset:
     boundaries : geopandas.GeoDataFrame or None
         Authority boundaries (``code``, ``name``, ``geometry``) the dataset was read
         against, if any.
+    region : Boundaries or None
+        The same boundaries with their metadata (source, vintage, attribution) and
+        their neighbour graph, built once for everything made from the dataset
+        (``ds.region.neighbour_graph()``). Derived from ``boundaries`` when not given;
+        given alone, it sets ``boundaries``.
     meta : Mapping
         Read-only metadata: ``schema_version``, ``sources``, ``extra_columns``, ``crs``.
     report : ValidationReport
@@ -60,10 +74,23 @@ class Dataset:
     boundaries: gpd.GeoDataFrame | None = None
     meta: Mapping[str, Any] = field(default_factory=lambda: _frozen(None))
     report: ValidationReport = field(default_factory=ValidationReport)
+    region: Boundaries | None = field(default=None, kw_only=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.meta, MappingProxyType):
             object.__setattr__(self, "meta", _frozen(self.meta))
+        if self.region is None:
+            if self.boundaries is not None:
+                from peermap.boundaries import Boundaries
+
+                object.__setattr__(self, "region", Boundaries.of(self.boundaries))
+        elif self.boundaries is None:
+            object.__setattr__(self, "boundaries", self.region.frame)
+        elif self.region.frame is not self.boundaries:
+            raise ValueError(
+                "boundaries= and region= are different boundaries: give one of them "
+                "(or region=Boundaries.of(boundaries))"
+            )
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle support: ``meta`` travels as a dict and comes back read-only."""
@@ -71,22 +98,27 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         """Return a table by its schema name (``"people"``, ``"places"``, ...)."""
-        if name not in ("people", "places", "ties", "sightings", "relocations"):
+        if name not in TABLES:
             raise KeyError(f"no table {name!r}")
         frame: pd.DataFrame = getattr(self, name)
         return frame
 
     def replace(self, **changes: Any) -> Dataset:
-        """Return a copy with some attributes replaced (the original is unchanged)."""
+        """Return a copy with some attributes replaced (the original is unchanged).
+
+        Replacing ``boundaries`` replaces ``region`` with it (and the other way
+        round); the region, and its neighbour graph, are otherwise kept.
+        """
+        if "boundaries" in changes and "region" not in changes:
+            changes["region"] = None
+        elif "region" in changes and "boundaries" not in changes:
+            changes["boundaries"] = None
         return dataclasses.replace(self, **changes)
 
     @property
     def counts(self) -> dict[str, int]:
         """Rows per table."""
-        return {
-            name: len(self.table(name))
-            for name in ("people", "places", "ties", "sightings", "relocations")
-        }
+        return {name: len(self.table(name)) for name in TABLE_ORDER}
 
     @property
     def authority_names(self) -> dict[str, str]:
@@ -115,11 +147,7 @@ class Dataset:
         c = self.counts
         lines = [
             f"peermap dataset (schema v{self.meta.get('schema_version', '1')})",
-            f"  young people  {c['people']:>9,}",
-            f"  places        {c['places']:>9,}",
-            f"  ties          {c['ties']:>9,}",
-            f"  sightings     {c['sightings']:>9,}",
-            f"  relocations   {c['relocations']:>9,}",
+            *(f"  {TABLES[name].label:<13} {n:>9,}" for name, n in c.items()),
         ]
         if len(self.people):
             n_auth = self.people["home_authority"].nunique()

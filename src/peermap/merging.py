@@ -42,9 +42,10 @@ import shapely
 
 from peermap import settings
 from peermap._problems import Problem
+from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
-from peermap.schema import RELIABILITIES, SCHEMA_VERSION, TABLE_ORDER, TABLES
+from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column
 
 __all__ = [
     "DIRECTED_TIE_KINDS",
@@ -66,7 +67,6 @@ PROVENANCE_SEPARATOR = ";"
 DIRECTED_TIE_KINDS: tuple[str, ...] = ("exploiter",)
 
 _GSS = re.compile(r"^[A-Z][0-9]{8}$")
-_RELIABILITY_DTYPE = pd.CategoricalDtype(list(RELIABILITIES), ordered=True)
 _MISSING_KEY = "\x00"
 _FIELD_SEP = "\x1f"
 
@@ -185,21 +185,6 @@ def with_provenance(ds: Dataset, authority: str | None = None) -> Dataset:
 # --------------------------------------------------------------------------- canonical
 
 
-def _typed(column: pd.Series, kind: str, name: str) -> pd.Series:
-    """Cast a column to the dtype read_dataset gives its schema type."""
-    if kind == "int":
-        return column.astype("Int64")
-    if kind == "float":
-        return column.astype(float)
-    if kind == "bool":
-        return column.astype("boolean")
-    if kind == "date":
-        return pd.to_datetime(column).astype("datetime64[ns]")
-    if name == "reliability":
-        return column.astype(object).astype(_RELIABILITY_DTYPE)
-    return column.astype("str")
-
-
 def _undirected(ties: pd.DataFrame) -> pd.Series:
     return ~ties["kind"].isin(DIRECTED_TIE_KINDS)
 
@@ -244,7 +229,7 @@ def canonical_tables(ds: Dataset, *, provenance: bool = True) -> dict[str, pd.Da
         data: dict[str, pd.Series] = {}
         for col in spec.columns:
             values = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index)
-            data[col.name] = _typed(values, col.type, col.name)
+            data[col.name] = cast_column(values, col.dtype)
         if provenance and PROVENANCE in frame:
             data[PROVENANCE] = _normalised_column(frame[PROVENANCE], None, name)
             columns.append(PROVENANCE)
@@ -473,11 +458,11 @@ def _merge_ties(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def _merge_boundaries(items: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame | None:
+def _merge_boundaries(items: Sequence[Boundaries]) -> Boundaries | None:
     """Union boundaries by code; the same code must have the same geometry and name."""
     if not items:
         return None
-    vintages = {b.attrs.get("vintage") for b in items}
+    vintages = {b.vintage for b in items}
     if len(vintages) > 1:
         raise ValidationError(
             "the datasets were read against boundaries of different vintages ("
@@ -485,7 +470,8 @@ def _merge_boundaries(items: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame | N
             + "): authority codes may not mean the same areas; pass boundaries= to merge"
         )
     by_code: dict[str, tuple[str, bytes, Any]] = {}
-    for b in items:
+    for item in items:
+        b = item.frame
         wkb = shapely.to_wkb(np.asarray(b.geometry.values), byte_order=1, output_dimension=2)
         for code, name, blob, geom in zip(b["code"], b["name"], wkb, b.geometry, strict=True):
             seen = by_code.get(code)
@@ -502,17 +488,18 @@ def _merge_boundaries(items: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame | N
         geometry=[by_code[c][2] for c in codes],
         crs=settings.metric_crs,
     )
-    attrs: dict[str, Any] = {}
-    for key in ("vintage", "attribution", "fictional", "source"):
-        values = {str(b.attrs.get(key)) for b in items if b.attrs.get(key) is not None}
-        if key == "vintage":
-            attrs[key] = items[0].attrs.get("vintage")
-        elif key == "fictional":
-            attrs[key] = all(bool(b.attrs.get("fictional")) for b in items)
-        elif values:
-            attrs[key] = "; ".join(sorted(values))
-    out.attrs = attrs
-    return out
+
+    def joined(values: Iterable[str | None]) -> str | None:
+        distinct = sorted({v for v in values if v is not None})
+        return "; ".join(distinct) if distinct else None
+
+    return Boundaries(
+        out,
+        source=joined(b.source for b in items),
+        vintage=items[0].vintage,
+        attribution=joined(b.attribution for b in items),
+        fictional=all(b.fictional for b in items),
+    )
 
 
 def _producer(ds: Dataset, given: str | None) -> str | None:
@@ -526,7 +513,7 @@ def merge(
     datasets: Iterable[Dataset],
     *,
     producers: Sequence[str | None] | None = None,
-    boundaries: gpd.GeoDataFrame | None = None,
+    boundaries: Boundaries | gpd.GeoDataFrame | None = None,
 ) -> Dataset:
     """Union several authorities' datasets, keeping who reported every record.
 
@@ -539,7 +526,7 @@ def merge(
     producers : sequence of str or None, optional
         GSS code of the authority that produced each dataset, in the same order; None
         entries fall back to ``ds.meta["producer"]``.
-    boundaries : GeoDataFrame, optional
+    boundaries : Boundaries or GeoDataFrame, optional
         Boundaries for the merged dataset; default the union of the datasets'
         boundaries (which must agree).
 
@@ -590,9 +577,7 @@ def merge(
         for i, ds in enumerate(items)
     ]
     if boundaries is None:
-        boundaries = _merge_boundaries(
-            [ds.boundaries for ds in tagged if ds.boundaries is not None]
-        )
+        boundaries = _merge_boundaries([ds.region for ds in tagged if ds.region is not None])
 
     tables: dict[str, pd.DataFrame] = {}
     conflicts: list[dict[str, Any]] = []
@@ -602,12 +587,9 @@ def merge(
         parts = [pd.DataFrame(ds.table(name))[columns] for ds in tagged]
         frame = pd.concat(parts, ignore_index=True)
         frame = pd.DataFrame(
-            {
-                c: (_typed(frame[c], spec[c].type, c) if c in spec else frame[c].astype("str"))
-                for c in columns
-            }
+            {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
         )
-        if name in ("people", "places"):
+        if spec.key:
             frame, found = _merge_keyed(frame, name, spec.key[0])
             conflicts.extend(found)
         elif name == "ties":
@@ -615,10 +597,7 @@ def merge(
         else:
             frame = _merge_records(frame, list(spec.names))
         frame = pd.DataFrame(
-            {
-                c: (_typed(frame[c], spec[c].type, c) if c in spec else frame[c].astype("str"))
-                for c in columns
-            }
+            {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
         )
         sort_frame = _oriented(frame) if name == "ties" else frame
         order = sort_frame.sort_values(columns, na_position="last", kind="mergesort").index
@@ -665,7 +644,9 @@ def merge(
     return merged.replace(meta=meta, report=report)
 
 
-def _validated(tables: Mapping[str, pd.DataFrame], boundaries: gpd.GeoDataFrame | None) -> Dataset:
+def _validated(
+    tables: Mapping[str, pd.DataFrame], boundaries: Boundaries | gpd.GeoDataFrame | None
+) -> Dataset:
     """Validate merged tables like read_dataset and put the provenance back."""
     from peermap.validation import read_dataset
 

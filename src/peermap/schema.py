@@ -1,9 +1,13 @@
 """Record schema v1: the five tables that authorities exchange.
 
 This module is the single statement of the contract: table names, columns, their
-types, which are required, and the allowed values of every enumerated column.
-``docs/schema.md`` documents the same contract for people; the tests check that the
-two agree.
+types, which are required, the allowed values of every enumerated column, the
+foreign keys between tables (``ColumnSpec.references``) and the pandas dtype every
+column is read as (``ColumnSpec.dtype``, applied by :func:`cast_column`). The rest of
+peermap derives from it: the :class:`~peermap.Dataset` tables, the reference checks
+of :func:`peermap.read_dataset` ("no such person"), the typed frames of the reader,
+of :func:`peermap.merge` and of exchange packages. ``docs/schema.md`` documents the
+same contract for people; the tests check that the two agree.
 
 Column names match case-insensitively with surrounding spaces ignored; enumerated
 values likewise, and spaces or hyphens inside a value read as underscores
@@ -13,14 +17,21 @@ values likewise, and spaces or hyphens inside a value read as underscores
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
 
 __all__ = [
     "CONTEXTS",
     "DERIVED",
+    "DTYPES",
     "PLACE_KINDS",
+    "REFERENCED",
     "RELIABILITIES",
+    "RELIABILITY_DTYPE",
     "RELIABILITY_RANK",
     "RELOCATION_KINDS",
     "SCHEMA_VERSION",
@@ -30,7 +41,9 @@ __all__ = [
     "TABLE_ORDER",
     "TIE_KINDS",
     "ColumnSpec",
+    "ForeignKey",
     "TableSpec",
+    "cast_column",
     "normalise_column_name",
     "normalise_enum_value",
 ]
@@ -74,6 +87,8 @@ SOURCES: tuple[str, ...] = (
 RELIABILITIES: tuple[str, ...] = ("unverified", "reported", "corroborated", "confirmed")
 #: Rank of each reliability grade (higher is more reliable).
 RELIABILITY_RANK: dict[str, int] = {r: i for i, r in enumerate(RELIABILITIES)}
+#: The dtype of ``reliability`` columns: ordered, so grades compare (``>= "reported"``).
+RELIABILITY_DTYPE = pd.CategoricalDtype(list(RELIABILITIES), ordered=True)
 CONTEXTS: tuple[str, ...] = (
     "cse",
     "cce",
@@ -95,6 +110,77 @@ RELOCATION_KINDS: tuple[str, ...] = (
 )
 
 
+#: The pandas dtype of each column type (a column may name another: ``reliability``
+#: is :data:`RELIABILITY_DTYPE`). Missing values are ``<NA>``, ``NaN`` or ``NaT``.
+DTYPES: dict[str, Any] = {
+    "id": "str",
+    "authority": "str",
+    "enum": "str",
+    "text": "str",
+    "int": "Int64",
+    "float": "float64",
+    "bool": "boolean",
+    "date": "datetime64[ns]",
+}
+
+
+def cast_column(values: pd.Series | Sequence[Any], dtype: Any) -> pd.Series:
+    """Return values as the given column dtype: the one cast every reader uses.
+
+    :func:`peermap.read_dataset` (from parsed cells), :func:`peermap.merge` and
+    :func:`peermap.datasets_equal` (from typed frames) and exchange packages (from
+    and to Arrow) all cast through here, so a column has one dtype wherever it comes
+    from.
+
+    Parameters
+    ----------
+    values : pandas.Series or sequence
+        Python values (``int``, ``float``, ``bool``, ``str``, ``datetime.date``,
+        ``Timestamp``), with ``None``, ``NaN``, ``NaT`` or ``<NA>`` for missing, or a
+        series of any dtype. A series keeps its index.
+    dtype : str or pandas dtype
+        One of :data:`DTYPES`' values or :data:`RELIABILITY_DTYPE`, as in
+        :attr:`ColumnSpec.dtype`.
+
+    Returns
+    -------
+    pandas.Series
+        The values in ``dtype``, every missing value as its missing marker.
+    """
+    index = values.index if isinstance(values, pd.Series) else None
+    if isinstance(values, pd.Series) and values.dtype == dtype:
+        return values.copy(deep=False)
+    data = np.asarray(values, dtype=object).copy()
+    data[pd.isna(data)] = None
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Series(pd.Categorical(data, dtype=dtype), index=index)
+    if dtype == "datetime64[ns]":
+        stamps = pd.to_datetime(pd.Series(data, index=index, dtype=object))
+        return stamps.astype("datetime64[ns]")
+    if dtype == "float64":
+        return pd.Series(np.asarray(data, dtype=float), index=index)
+    return pd.Series(pd.array(data, dtype=dtype), index=index)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A column whose values must be the key of a row of another table.
+
+    Attributes
+    ----------
+    column : str
+        The referring column (``sightings.place_id``).
+    table : str
+        The table referred to (``places``).
+    target : str
+        Its key column (``place_id``).
+    """
+
+    column: str
+    table: str
+    target: str
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """One column of a schema table.
@@ -112,6 +198,12 @@ class ColumnSpec:
         Allowed values of an ``enum`` column.
     description : str
         What the column holds (used in the documentation and error messages).
+    references : str, optional
+        ``"table.column"`` of the key this column refers to (a foreign key): every
+        value must be the key of an accepted row there, or the row is rejected
+        ("no such person in people.csv").
+    dtype : str or pandas dtype, optional
+        The pandas dtype the column is read as; default :data:`DTYPES` of its type.
     """
 
     name: str
@@ -119,6 +211,14 @@ class ColumnSpec:
     required: bool = True
     values: tuple[str, ...] = ()
     description: str = ""
+    references: str | None = None
+    dtype: Any = None
+
+    def __post_init__(self) -> None:
+        if self.dtype is None:
+            object.__setattr__(self, "dtype", DTYPES[self.type])
+        if self.references is not None and self.references.count(".") != 1:
+            raise ValueError(f"references={self.references!r}: expected 'table.column'")
 
 
 @dataclass(frozen=True)
@@ -135,12 +235,18 @@ class TableSpec:
         Columns whose values must be unique together (empty for none).
     optional_table : bool
         Whether a dataset may omit the table entirely.
+    noun : str
+        What one row is, in messages (``"no such person"``).
+    label : str
+        What the rows are, in summaries (``"young people"``).
     """
 
     name: str
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...] = ()
     optional_table: bool = False
+    noun: str = ""
+    label: str = ""
     column_index: dict[str, ColumnSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -150,6 +256,21 @@ class TableSpec:
     def names(self) -> tuple[str, ...]:
         """Canonical column names in order."""
         return tuple(c.name for c in self.columns)
+
+    @property
+    def dtypes(self) -> dict[str, Any]:
+        """The dtype of each column, in order."""
+        return {c.name: c.dtype for c in self.columns}
+
+    @property
+    def foreign_keys(self) -> tuple[ForeignKey, ...]:
+        """The columns that refer to another table's key, in column order."""
+        out = []
+        for c in self.columns:
+            if c.references is not None:
+                table, target = c.references.split(".")
+                out.append(ForeignKey(c.name, table, target))
+        return tuple(out)
 
     def __getitem__(self, name: str) -> ColumnSpec:
         return self.column_index[name]
@@ -166,6 +287,7 @@ _RELIABILITY = ColumnSpec(
     description=(
         "how far the record is established: confirmed > corroborated > reported > unverified"
     ),
+    dtype=RELIABILITY_DTYPE,
 )
 
 PEOPLE = TableSpec(
@@ -180,6 +302,8 @@ PEOPLE = TableSpec(
         ColumnSpec("looked_after", "bool", required=False, description="looked-after child"),
     ),
     key=("person_id",),
+    noun="person",
+    label="young people",
 )
 PLACES = TableSpec(
     "places",
@@ -197,12 +321,24 @@ PLACES = TableSpec(
         ColumnSpec("label", "text", required=False, description="short non-identifying label"),
     ),
     key=("place_id",),
+    noun="place",
+    label="places",
 )
 TIES = TableSpec(
     "ties",
     (
-        ColumnSpec("person_a", "id", description="one young person (person_id)"),
-        ColumnSpec("person_b", "id", description="the other young person (person_id)"),
+        ColumnSpec(
+            "person_a",
+            "id",
+            description="one young person (person_id)",
+            references="people.person_id",
+        ),
+        ColumnSpec(
+            "person_b",
+            "id",
+            description="the other young person (person_id)",
+            references="people.person_id",
+        ),
         ColumnSpec("kind", "enum", values=TIE_KINDS, description="kind of association"),
         ColumnSpec("first_seen", "date", description="date the tie was first recorded"),
         ColumnSpec("last_seen", "date", required=False, description="date last recorded"),
@@ -210,34 +346,75 @@ TIES = TableSpec(
         _RELIABILITY,
     ),
     optional_table=True,
+    noun="tie",
+    label="ties",
 )
 SIGHTINGS = TableSpec(
     "sightings",
     (
-        ColumnSpec("person_id", "id", description="the young person"),
-        ColumnSpec("place_id", "id", description="the place they were seen at or linked to"),
+        ColumnSpec(
+            "person_id", "id", description="the young person", references="people.person_id"
+        ),
+        ColumnSpec(
+            "place_id",
+            "id",
+            description="the place they were seen at or linked to",
+            references="places.place_id",
+        ),
         ColumnSpec("date", "date", description="date of the sighting"),
         ColumnSpec("context", "enum", values=CONTEXTS, description="abuse or harm context"),
         _SOURCE,
         _RELIABILITY,
     ),
     optional_table=True,
+    noun="sighting",
+    label="sightings",
 )
 RELOCATIONS = TableSpec(
     "relocations",
     (
-        ColumnSpec("person_id", "id", description="the young person relocated"),
+        ColumnSpec(
+            "person_id",
+            "id",
+            description="the young person relocated",
+            references="people.person_id",
+        ),
         ColumnSpec("from_authority", "authority", description="authority moved from"),
         ColumnSpec("to_authority", "authority", description="authority moved to"),
         ColumnSpec("date", "date", description="date of the move"),
         ColumnSpec("kind", "enum", values=RELOCATION_KINDS, description="kind of relocation"),
     ),
     optional_table=True,
+    noun="relocation",
+    label="relocations",
 )
 
 #: The five tables, by name, in dependency order (people and places first).
 TABLES: dict[str, TableSpec] = {t.name: t for t in (PEOPLE, PLACES, TIES, SIGHTINGS, RELOCATIONS)}
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+
+
+def _check_references() -> None:
+    """Every foreign key names a table read before its own, by that table's key."""
+    for position, spec in enumerate(TABLES.values()):
+        for fk in spec.foreign_keys:
+            target = TABLES.get(fk.table)
+            if target is None or TABLE_ORDER.index(fk.table) >= position:
+                raise ValueError(f"{spec.name}.{fk.column}: {fk.table} is not a table before it")
+            if target.key != (fk.target,):
+                raise ValueError(
+                    f"{spec.name}.{fk.column}: {fk.target} is not the key of {fk.table}"
+                )
+
+
+_check_references()
+
+#: The tables some foreign key refers to (their accepted keys are collected on reading).
+REFERENCED: tuple[str, ...] = tuple(
+    name
+    for name in TABLE_ORDER
+    if any(fk.table == name for s in TABLES.values() for fk in s.foreign_keys)
+)
 
 #: Columns peermap itself adds to a table: on input they are not validated as schema
 #: columns (assignment is recomputed from boundaries; provenance is carried only by

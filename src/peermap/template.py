@@ -287,7 +287,7 @@ def write_template(
     ----------
     path : str or path-like
         The workbook to write (``.xlsx``).
-    boundaries : GeoDataFrame or path, optional
+    boundaries : Boundaries, GeoDataFrame or path, optional
         Authority boundaries (see :func:`peermap.load_boundaries`): authority columns
         then offer the authorities' names as a list (a GSS code is still accepted,
         with a warning from Excel).
@@ -316,9 +316,11 @@ def write_template(
         raise ValueError(f"rows must be at least 1, got {rows}")
     names: list[str] = []
     if boundaries is not None:
-        from peermap.boundaries import load_boundaries
+        from peermap.boundaries import Boundaries, load_boundaries
 
-        bounds = load_boundaries(boundaries)
+        bounds = (
+            boundaries.frame if isinstance(boundaries, Boundaries) else load_boundaries(boundaries)
+        )
         names = sorted(str(n) for n in bounds["name"])
 
     wb = Workbook()

@@ -17,7 +17,7 @@ import functools
 import os
 import warnings
 from collections.abc import Collection, Hashable, Mapping
-from typing import Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import geopandas as gpd
 import numpy as np
@@ -31,15 +31,19 @@ from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
 from peermap.schema import (
     DERIVED,
+    REFERENCED,
     SCHEMA_VERSION,
     TABLE_ORDER,
     TABLES,
 )
 
+if TYPE_CHECKING:
+    from peermap.boundaries import Boundaries
+
 __all__ = ["Problem", "ValidationReport", "read_dataset", "validate"]
 
 Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, TableSource]"
-BoundariesLike: TypeAlias = "gpd.GeoDataFrame | str | os.PathLike[str] | None"
+BoundariesLike: TypeAlias = "Boundaries | gpd.GeoDataFrame | str | os.PathLike[str] | None"
 
 
 def _check_people(p: ParsedTable) -> None:
@@ -380,12 +384,12 @@ def privacy_error(problems: list[Problem]) -> PrivacyError:
 # --------------------------------------------------------------------------- driver
 
 
-def _load_boundaries(boundaries: BoundariesLike) -> gpd.GeoDataFrame | None:
-    if boundaries is None or isinstance(boundaries, gpd.GeoDataFrame):
-        return boundaries
-    from peermap.boundaries import load_boundaries
+def _load_boundaries(boundaries: BoundariesLike) -> Boundaries | None:
+    if boundaries is None:
+        return None
+    from peermap.boundaries import Boundaries
 
-    return load_boundaries(boundaries)
+    return Boundaries.of(boundaries)
 
 
 def _dataset_tables(ds: Dataset) -> dict[str, TableSource]:
@@ -415,25 +419,14 @@ def _check_table(
             _check_dates_order(p, "first_seen", "last_seen")
         _self_and_same(p)
         _resolve_authorities(p, boundaries)
-        if name in ("ties", "sightings", "relocations"):
-            people_file = files["people"]
-            for col in ("person_a", "person_b", "person_id"):
-                _references(
-                    p,
-                    col,
-                    accepted_ids["people"],
-                    rejected_ids["people"],
-                    "person",
-                    people_file,
-                )
-        if name == "sightings":
+        for fk in TABLES[name].foreign_keys:
             _references(
                 p,
-                "place_id",
-                accepted_ids["places"],
-                rejected_ids["places"],
-                "place",
-                files["places"],
+                fk.column,
+                accepted_ids[fk.table],
+                rejected_ids[fk.table],
+                TABLES[fk.table].noun,
+                files[fk.table],
             )
         _exact_duplicates(p)
         _unique_key(p)
@@ -492,7 +485,7 @@ def _run(
         index = p.check.raw.frame.index
         keep = index[~index.isin(list(p.check.bad))]
         keeps[name] = keep
-        if name in ("people", "places"):
+        if name in REFERENCED:
             key = TABLES[name].key[0]
             ids = p.columns.get(key, pd.Series(dtype=object))
             accepted_ids[name] = set(ids.reindex(keep).dropna()) if p.usable else set()
@@ -561,7 +554,7 @@ def validate(source: Source | Dataset, *, boundaries: BoundariesLike = None) -> 
         mapping of table name (``people``, ``places``, ``ties``, ``sightings``,
         ``relocations``) to a ``.csv``/``.xlsx``/``.parquet`` path or a frame, or a
         :class:`~peermap.Dataset` to check again (its own boundaries are used).
-    boundaries : GeoDataFrame or path, optional
+    boundaries : Boundaries, GeoDataFrame or path, optional
         Authority boundaries; when given, authority references must resolve to them.
 
     Returns
@@ -576,9 +569,9 @@ def validate(source: Source | Dataset, *, boundaries: BoundariesLike = None) -> 
         Only when the input cannot be read at all (no such file, missing tables).
     """
     if boundaries is None and isinstance(source, Dataset):
-        boundaries = source.boundaries
-    bounds = _load_boundaries(boundaries)
-    _, _, privacy, report = _run(source, bounds)
+        boundaries = source.region
+    region = _load_boundaries(boundaries)
+    _, _, privacy, report = _run(source, None if region is None else region.frame)
     report.problems[:0] = privacy
     return report
 
@@ -595,7 +588,7 @@ def read_dataset(
         ``sightings`` and ``relocations`` (each ``.csv``, ``.xlsx`` or ``.parquet``);
         an ``.xlsx`` workbook with one sheet per table; or a mapping of table name to
         a path or a frame.
-    boundaries : GeoDataFrame or path, optional
+    boundaries : Boundaries, GeoDataFrame or path, optional
         Authority boundaries (see :func:`peermap.load_boundaries`). When given, every
         authority reference is resolved to a GSS code and places are assigned to the
         authority they lie in.
@@ -616,7 +609,8 @@ def read_dataset(
         When ``strict`` and any error is found; the message lists the first problems
         and the total, and ``err.report`` holds them all.
     """
-    bounds = _load_boundaries(boundaries)
+    region = _load_boundaries(boundaries)
+    bounds = None if region is None else region.frame
     parsed, keeps, privacy, report = _run(source, bounds)
     if privacy:
         raise privacy_error(privacy)
@@ -671,8 +665,8 @@ def read_dataset(
         "crs": settings.metric_crs,
         "strict": strict,
     }
-    if bounds is not None:
-        meta["boundaries"] = dict(bounds.attrs)
+    if region is not None:
+        meta["boundaries"] = region.attrs
     return Dataset(
         people=tables["people"],
         places=places,
@@ -682,6 +676,7 @@ def read_dataset(
         boundaries=bounds,
         meta=meta,
         report=report,
+        region=region,
     )
 
 

@@ -113,7 +113,7 @@ def to_geojson(
         "producer": code,
         "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "key_fingerprint": ds.meta.get("key_fingerprint"),
-        **{k: v or None for k, v in boundary_meta(ds.boundaries).items()},
+        **{k: v or None for k, v in boundary_meta(ds.region).items()},
         "extra_columns": sorted(f"{t}.{c}" for t, cols in extras.items() for c in cols),
         "withheld_columns": withheld,
         "counts": {layer.name: table.num_rows for layer, table in layers},

@@ -21,7 +21,7 @@ import shapely
 from peermap.counts import AUTHORITY_COUNTS
 from peermap.disclosure import PACKAGE_AUDIENCES
 from peermap.merging import PROVENANCE
-from peermap.schema import TABLE_ORDER, TABLES
+from peermap.schema import DTYPES, TABLE_ORDER, TABLES, cast_column
 
 __all__ = [
     "AGGREGATE_COUNTS",
@@ -215,16 +215,10 @@ def _arrow_column(values: pd.Series | None, kind: Kind, n: int) -> pa.Array:
     typ = _ARROW_TYPE[kind]
     if values is None:
         return pa.nulls(n, type=typ)
-    if kind == "text":
-        return pa.array(values.astype("str"), from_pandas=True, type=typ)
-    if kind == "int":
-        return pa.array(values.astype("Int64"), type=typ)
-    if kind == "float":
-        return pa.array(values.astype(float), from_pandas=True, type=typ)
-    if kind == "bool":
-        return pa.array(values.astype("boolean"), type=typ)
-    stamps = pd.to_datetime(values).astype("datetime64[ns]")
-    return pa.array(stamps, from_pandas=True).cast(typ)
+    typed = cast_column(values, DTYPES[kind])
+    if kind == "date":
+        return pa.array(typed, from_pandas=True).cast(typ)
+    return pa.array(typed, from_pandas=True, type=typ)
 
 
 def _wkb(geoms: Any) -> list[bytes | None]:

@@ -32,6 +32,7 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
+from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import IntegrityError, ValidationError
 from peermap.exchange.canonical import canonical, mac
@@ -46,7 +47,7 @@ from peermap.exchange.layout import (
 )
 from peermap.merging import PROVENANCE, normalise_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
-from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
+from peermap.schema import DTYPES, SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column
 
 __all__ = ["AggregatePackage", "canonical_form", "read_aggregate", "read_package"]
 
@@ -386,9 +387,7 @@ def _relabelled(exc: ValidationError, label: str) -> ValidationError:
     return type(exc)(message, report)
 
 
-def _boundaries_from(loaded: Loaded) -> gpd.GeoDataFrame | None:
-    from peermap.boundaries import load_boundaries
-
+def _boundaries_from(loaded: Loaded) -> Boundaries | None:
     _, table = loaded.layers["authorities"]
     if table.num_rows == 0:
         return None
@@ -399,20 +398,17 @@ def _boundaries_from(loaded: Loaded) -> gpd.GeoDataFrame | None:
     )
     meta = loaded.meta
     try:
-        bounds = load_boundaries(gdf, attribution=meta["boundary_attribution"] or None)
+        bounds = Boundaries.load(gdf, attribution=meta["boundary_attribution"] or None)
     except ValueError as exc:
         raise ValidationError(f"{loaded.label} [layer authorities]: {exc}") from None
     vintage = meta["boundary_vintage"]
-    bounds.attrs.update(
-        {
-            "source": meta["boundary_source"] or f"{loaded.label} [layer authorities]",
-            "layer": "authorities",
-            "vintage": int(vintage) if vintage.isdigit() else (vintage or None),
-        }
+    return dataclasses.replace(
+        bounds,
+        source=meta["boundary_source"] or f"{loaded.label} [layer authorities]",
+        layer="authorities",
+        vintage=int(vintage) if vintage.isdigit() else None,
+        fictional=meta["boundary_fictional"] == "true",
     )
-    if meta["boundary_fictional"] == "true":
-        bounds.attrs["fictional"] = True
-    return bounds
 
 
 def read_partnership(
@@ -568,22 +564,12 @@ class AggregatePackage:
 
 
 def _typed_table(layer: Layer, table: pa.Table) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {}
-    for name, kind in layer.columns:
-        values = table.column(name).to_pylist()
-        if kind == "int":
-            data[name] = pd.Series(values, dtype="Int64")
-        elif kind == "bool":
-            data[name] = pd.Series(values, dtype="boolean")
-        elif kind == "float":
-            data[name] = pd.Series(values, dtype=float)
-        elif kind == "date":
-            data[name] = pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype(
-                "datetime64[ns]"
-            )
-        else:
-            data[name] = pd.Series(values, dtype="str")
-    return pd.DataFrame(data)
+    return pd.DataFrame(
+        {
+            name: cast_column(table.column(name).to_pylist(), DTYPES[kind])
+            for name, kind in layer.columns
+        }
+    )
 
 
 def read_aggregate(path: str | os.PathLike[str], *, key: KeyLike | None = None) -> AggregatePackage:

@@ -29,7 +29,7 @@ from pyproj import CRS
 
 from peermap import settings
 from peermap._io import atomic_path
-from peermap.boundaries import as_multipolygons
+from peermap.boundaries import Boundaries, as_multipolygons
 from peermap.counts import aggregate_tables
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, PackageAudience, SuppressionRule
@@ -101,7 +101,7 @@ def _period(ds: Dataset, period: tuple[Any, Any] | None) -> tuple[str, str]:
     return _iso(start), _iso(end)
 
 
-def boundary_meta(boundaries: gpd.GeoDataFrame | None) -> dict[str, str]:
+def boundary_meta(boundaries: Boundaries | gpd.GeoDataFrame | None) -> dict[str, str]:
     """Return the boundary metadata entries (vintage, attribution, source, fictional)."""
     if boundaries is None:
         return {
@@ -110,13 +110,12 @@ def boundary_meta(boundaries: gpd.GeoDataFrame | None) -> dict[str, str]:
             "boundary_source": "",
             "boundary_fictional": "",
         }
-    attrs = boundaries.attrs
-    vintage = attrs.get("vintage")
+    bounds = Boundaries.of(boundaries)
     return {
-        "boundary_vintage": "" if vintage is None else str(vintage),
-        "boundary_attribution": str(attrs.get("attribution") or ""),
-        "boundary_source": str(attrs.get("source") or ""),
-        "boundary_fictional": "true" if attrs.get("fictional") else "false",
+        "boundary_vintage": "" if bounds.vintage is None else str(bounds.vintage),
+        "boundary_attribution": bounds.attribution or "",
+        "boundary_source": bounds.source or "",
+        "boundary_fictional": "true" if bounds.fictional else "false",
     }
 
 
@@ -379,7 +378,7 @@ def write_package(
         "period_start": start,
         "period_end": end,
         "key_fingerprint": "" if secret is None else secret.fingerprint,
-        **boundary_meta(ds.boundaries),
+        **boundary_meta(ds.region),
         "extra_columns": _join_list(f"{t}.{c}" for t, cols in extras.items() for c in cols),
         "withheld_columns": _join_list(withheld),
         "suppression": suppression,

@@ -182,10 +182,10 @@ def prepare_map(
     graph = None
     attribution = ""
     if boundaries is not None:
-        from peermap.boundaries import authority_graph, boundary_attribution
+        from peermap.boundaries import boundary_attribution
 
-        graph = authority_graph(boundaries)
-        attribution = boundary_attribution(boundaries)
+        graph = ds.region.neighbour_graph() if ds.region is not None else None
+        attribution = boundary_attribution(ds.region or boundaries)
     prep = MapRequest(
         ds=ds,
         audience=audience,

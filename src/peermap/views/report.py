@@ -295,7 +295,7 @@ def _document(
         policy.notice("report") + " No young person is named; private homes are not shown."
     )
     footer = []
-    attribution = "" if ds.boundaries is None else str(ds.boundaries.attrs.get("attribution", ""))
+    attribution = "" if ds.region is None else str(ds.region.attribution or "")
     if attribution:
         footer.append(f"Boundaries: {attribution}")
     from peermap import __version__

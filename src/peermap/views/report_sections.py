@@ -404,11 +404,9 @@ _WHY_TEXT = (
 
 
 def _reach_of(c: ReportContext) -> Callable[[Any, Any], str]:
-    if c.ds.boundaries is None:
+    if c.ds.region is None:
         return lambda a, b: ""
-    from peermap.boundaries import authority_graph
-
-    graph = authority_graph(c.ds.boundaries)
+    graph = c.ds.region.neighbour_graph()
 
     def reach(a: Any, b: Any) -> str:
         if a is None or b is None or pd.isna(a) or pd.isna(b):
