@@ -10,7 +10,6 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 import pytest
-from peermap.views.report import build_report
 
 import peermap
 import peermap.boundaries as boundaries_module
@@ -18,6 +17,7 @@ from peermap import Boundaries
 from peermap.boundaries import DEMO_ATTRIBUTION, boundary_attribution
 from peermap.dataset import Dataset
 from peermap.synthetic import scenario
+from peermap.views.report import build_report
 
 
 @pytest.fixture(scope="module")
