@@ -11,15 +11,14 @@ from peermap import synthetic
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "synthetic.md"
-SOURCE = REPO / "src" / "peermap" / "synthetic.py"
+SOURCE = REPO / "src" / "peermap" / "synthetic" / "constants.py"
 
 
 def _constants() -> list[str]:
-    """Names assigned in the parameters block of the module, in order."""
+    """Names assigned in the constants module, in order."""
     text = SOURCE.read_text(encoding="utf-8")
-    block = text.split("-- parameters\n", 1)[1].split("-- truth\n", 1)[0]
     names: list[str] = []
-    for line in block.splitlines():
+    for line in text.splitlines():
         m = re.match(r"([A-Z][A-Z0-9_]*(?:, [A-Z][A-Z0-9_]*)*)(?:: Final)? =", line)
         if m:
             names += m.group(1).split(", ")
