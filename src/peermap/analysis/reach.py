@@ -1,0 +1,101 @@
+"""How far a context reaches: single, neighbours or distant (a county-lines pattern).
+
+See :func:`peermap.contexts` (``reach``) and ``docs/analysis.md`` ("Reach").
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = ["DISTANT_MIN_PEOPLE", "DISTANT_MIN_SHARE", "EXPLOITATION_CONTEXTS", "reach_of"]
+
+
+#: A context is ``distant`` when at least this many of its young people link the same
+#: two authorities that do not border each other (independent evidence of one route) ...
+DISTANT_MIN_PEOPLE = 2
+
+
+#: ... and they are at least this share of its young people whose links cross authorities,
+#: or at least DISTANT_MIN_PEOPLE of them link that pair by exploitation records
+#: (:data:`EXPLOITATION_CONTEXTS` at the far end, or exploiter ties).
+DISTANT_MIN_SHARE = 0.2
+
+
+#: Records that make a distant route an exploitation route: a county-lines pattern even
+#: when the route's young people are few among a large context's visitors elsewhere.
+EXPLOITATION_CONTEXTS: tuple[str, ...] = ("cse", "cce", "missing_episode")
+
+
+def reach_of(
+    links: pd.DataFrame, n_contexts: int, graph: nx.Graph | None
+) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Classify each context's reach from its links.
+
+    ``links`` has columns ``ctx``, ``person``, ``a``, ``b`` and ``exploitation``.
+    Returns the reach labels, the longest link in km and the young people with a
+    link between non-neighbours, per context.
+    """
+    reach = ["single"] * n_contexts
+    far_km = np.zeros(n_contexts)
+    distant_people = np.zeros(n_contexts, dtype=np.int64)
+    crossing = links[links["a"] != links["b"]].drop_duplicates()
+    if crossing.empty:
+        return reach, far_km, distant_people
+    if graph is None:
+        for ctx in set(crossing["ctx"].tolist()):
+            reach[int(ctx)] = "unknown"
+        far_km[:] = np.nan
+        return reach, far_km, distant_people
+    pairs = crossing[["a", "b"]].drop_duplicates()
+    known = [a in graph and b in graph for a, b in zip(pairs["a"], pairs["b"], strict=True)]
+    neighbour = [
+        ok and graph.has_edge(a, b) for ok, a, b in zip(known, pairs["a"], pairs["b"], strict=True)
+    ]
+    km = [
+        math.hypot(
+            graph.nodes[b]["centroid_bng"][0] - graph.nodes[a]["centroid_bng"][0],
+            graph.nodes[b]["centroid_bng"][1] - graph.nodes[a]["centroid_bng"][1],
+        )
+        / 1000.0
+        if ok
+        else math.nan
+        for ok, a, b in zip(known, pairs["a"], pairs["b"], strict=True)
+    ]
+    pairs = pairs.assign(known=known, neighbour=neighbour, km=km)
+    crossing = crossing.merge(pairs, on=["a", "b"], how="left")
+    per = crossing.groupby("ctx")
+    unknown = per["known"].all()
+    far_km_s = per["km"].max()
+    people_crossing = per["person"].nunique()
+    far = crossing[crossing["known"] & ~crossing["neighbour"]]
+    lo = np.where(
+        far["a"].to_numpy(dtype=object) < far["b"].to_numpy(dtype=object), far["a"], far["b"]
+    )
+    hi = np.where(
+        far["a"].to_numpy(dtype=object) < far["b"].to_numpy(dtype=object), far["b"], far["a"]
+    )
+    far = far.assign(lo=lo, hi=hi)
+    per_pair = far.groupby(["ctx", "lo", "hi"])["person"].nunique()
+    n_far = per_pair.groupby(level=0).max() if len(per_pair) else pd.Series(dtype=int)
+    exploited = far[far["exploitation"].astype(bool)]
+    per_pair_x = exploited.groupby(["ctx", "lo", "hi"])["person"].nunique()
+    n_far_x = per_pair_x.groupby(level=0).max() if len(per_pair_x) else pd.Series(dtype=int)
+    for ctx in people_crossing.index:
+        i = int(ctx)
+        if not unknown[ctx]:
+            reach[i] = "unknown"
+            far_km[i] = math.nan
+            continue
+        far_km[i] = round(float(far_km_s[ctx]), 1)
+        k = int(n_far.get(ctx, 0))
+        distant_people[i] = k
+        share = k / max(int(people_crossing[ctx]), 1)
+        exploited_route = int(n_far_x.get(ctx, 0)) >= DISTANT_MIN_PEOPLE
+        distant = k >= DISTANT_MIN_PEOPLE and (share >= DISTANT_MIN_SHARE or exploited_route)
+        reach[i] = "distant" if distant else "neighbours"
+    return reach, far_km, distant_people
