@@ -135,9 +135,21 @@ def pair_table(
 ) -> pd.DataFrame:
     """Sum :data:`PAIR_SUMS` per distinct (person, place, context), sorted."""
     kind = pd.Index(ranking.HARM_KINDS).get_indexer(pd.Index(context.astype(str)))
-    frame = sums.reset_index(drop=True).assign(person=who, place=where, context=kind)
-    keys = ["person", "place", "context"]
-    return frame.groupby(keys, sort=True)[list(PAIR_SUMS)].sum().reset_index()
+    # One integer key per (person, place, context), sorted as a groupby would sort them;
+    # sums by bincount (a groupby on three columns costs several times more).
+    n_kinds = len(ranking.HARM_KINDS) + 1  # an unknown context (-1) sorts first
+    n_where = int(where.max()) + 1 if len(where) else 1
+    key = (np.asarray(who, dtype=np.int64) * n_where + where) * n_kinds + (kind + 1)
+    unique, inverse = np.unique(key, return_inverse=True)
+    columns: dict[str, Any] = {
+        "person": unique // (n_where * n_kinds),
+        "place": (unique // n_kinds) % n_where,
+        "context": unique % n_kinds - 1,
+    }
+    for name in PAIR_SUMS:
+        values = sums[name].to_numpy(dtype=float)
+        columns[name] = np.bincount(inverse, weights=values, minlength=len(unique))
+    return pd.DataFrame(columns)
 
 
 class WidePairs(NamedTuple):
@@ -158,10 +170,13 @@ def wide_pairs(long: pd.DataFrame, n_places: int) -> WidePairs:
     unique, inverse = np.unique(key, return_inverse=True)
     n, k = len(unique), len(ranking.HARM_KINDS)
     kind = long["context"].to_numpy(dtype=np.intp)
-    weight = np.zeros((n, k))
-    weight2 = np.zeros((n, k))
-    np.add.at(weight, (inverse, kind), long["weight"].to_numpy(dtype=float))
-    np.add.at(weight2, (inverse, kind), long["weight2"].to_numpy(dtype=float))
+    cell = inverse * k + kind
+    sums = [
+        np.bincount(cell, weights=long[name].to_numpy(dtype=float), minlength=n * k)
+        for name in ("weight", "weight2")
+    ]
+    weight: npt.NDArray[np.float64] = np.asarray(sums[0], dtype=np.float64).reshape(n, k)
+    weight2: npt.NDArray[np.float64] = np.asarray(sums[1], dtype=np.float64).reshape(n, k)
     records = np.bincount(inverse, weights=long["records"].to_numpy(dtype=float), minlength=n)
     return WidePairs(
         (unique // max(n_places, 1)).astype(np.intp),

@@ -197,10 +197,7 @@ def baseline(
     if place_n.sum() == 0:
         zero = np.zeros_like(observed)
         return Baseline(observed, zero, np.zeros((n_places, n_kinds)), spread)
-    place_w = np.stack(
-        [np.bincount(place, weights=weight[:, k], minlength=n_places) for k in range(n_kinds)],
-        axis=1,
-    )
+    place_w = per_unit(place, n_places, weight)
     # Pass 1: one overall rate per kind of harm; venues whose excess is significant
     # leave the baseline (they must not set the bar they are judged against).
     rate0 = place_w.sum(axis=0) / place_n.sum()
@@ -232,12 +229,19 @@ def baseline(
 
 def per_unit(unit: IntpArray, n_units: int, values: FloatArray) -> FloatArray:
     """Sum rows of ``values`` (items x columns) into ``n_units`` units (``-1``: none)."""
-    ok = unit >= 0
-    at = unit[ok]
-    columns = [
-        np.bincount(at, weights=values[ok, k], minlength=n_units) for k in range(values.shape[1])
-    ]
-    return np.stack(columns, axis=1) if columns else np.zeros((n_units, 0))
+    n_columns = values.shape[1]
+    if n_columns == 0:
+        return np.zeros((n_units, 0))
+    # Rows of no unit (-1) go to a spare unit that is dropped; one bincount over the
+    # (unit, column) cells, row-major, so the flat order is the result's order.
+    at = np.where(unit >= 0, unit, n_units).astype(np.int64)
+    cell = (at[:, None] * n_columns + np.arange(n_columns)[None, :]).ravel()
+    rows = np.asarray(values, dtype=float).ravel()
+    sums = np.bincount(cell, weights=rows, minlength=(n_units + 1) * n_columns)
+    result: FloatArray = np.asarray(sums[: n_units * n_columns], dtype=np.float64).reshape(
+        n_units, n_columns
+    )
+    return result
 
 
 @dataclass(frozen=True)

@@ -123,9 +123,57 @@ def context_graph(
     return graph
 
 
+class _Coded:
+    """Positions of the dataset's people and places in every sighting and tie, once.
+
+    ``contexts()`` selects records twice (links and evidence); both selections keep
+    the dataset's row labels, so their positions are looked up here rather than
+    matched again by id.
+    """
+
+    def __init__(self, ds: Dataset) -> None:
+        self.people, self.places = ids(ds)
+        self._ds = ds
+        self._sightings: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+        self._ties: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+
+    @staticmethod
+    def _rows(frame: pd.DataFrame, whole: pd.DataFrame) -> npt.NDArray[np.intp] | None:
+        index = whole.index
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+            return np.asarray(frame.index, dtype=np.intp)
+        return None
+
+    def sightings(self, s: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Positions of the person and place of each sighting in ``s``."""
+        rows = self._rows(s, self._ds.sightings)
+        if rows is None:
+            return positions(s, self.people, self.places)
+        if self._sightings is None:
+            self._sightings = positions(self._ds.sightings, self.people, self.places)
+        return self._sightings[0][rows], self._sightings[1][rows]
+
+    def ties(self, t: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Positions of the two young people of each tie in ``t``."""
+        rows = self._rows(t, self._ds.ties)
+        if rows is None:
+            return (
+                self.people.get_indexer(pd.Index(t["person_a"])),
+                self.people.get_indexer(pd.Index(t["person_b"])),
+            )
+        if self._ties is None:
+            whole = self._ds.ties
+            self._ties = (
+                self.people.get_indexer(pd.Index(whole["person_a"])),
+                self.people.get_indexer(pd.Index(whole["person_b"])),
+            )
+        return self._ties[0][rows], self._ties[1][rows]
+
+
 def _context_edges(
     ds: Dataset,
     *,
+    coded: _Coded | None = None,
     since: DateLike,
     until: DateLike,
     min_reliability: str,
@@ -135,7 +183,8 @@ def _context_edges(
     list[tuple[str, str]], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]
 ]:
     """Nodes (people first, then places) and weighted edges as integer positions."""
-    people_index, place_index = ids(ds)
+    coded = _Coded(ds) if coded is None else coded
+    people_index, place_index = coded.people, coded.places
     n_people, n_places = len(people_index), len(place_index)
     nodes: list[tuple[str, str]] = [("person", p) for p in people_index]
     us: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
@@ -143,8 +192,8 @@ def _context_edges(
     ws: list[npt.NDArray[np.float64]] = [np.empty(0, dtype=np.float64)]
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     if len(ties):
-        a = people_index.get_indexer(pd.Index(ties["person_a"])).astype(np.int64)
-        b = people_index.get_indexer(pd.Index(ties["person_b"])).astype(np.int64)
+        a_pos, b_pos = coded.ties(ties)
+        a, b = a_pos.astype(np.int64), b_pos.astype(np.int64)
         degree = np.bincount(np.concatenate([a, b]), minlength=n_people).astype(float)
         kind = np.where(ties["kind"].to_numpy(dtype=object) == "exploiter", EXPLOITER_WEIGHT, 1.0)
         kind = kind * ranking.reliability_weight(ties["reliability"])
@@ -160,8 +209,10 @@ def _context_edges(
         nodes += [("place", p) for p in place_index]
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
         if len(s):
-            who, where = positions(s, people_index, place_index)
-            w = s["context"].map(CONTEXT_WEIGHTS).fillna(1.0).to_numpy(dtype=float)
+            who, where = coded.sightings(s)
+            weights = np.array([CONTEXT_WEIGHTS.get(c, 1.0) for c in CONTEXTS])
+            kind = pd.Index(CONTEXTS).get_indexer(pd.Index(s["context"]))
+            w = np.where(kind >= 0, weights[kind], 1.0)
             w = w * ranking.reliability_weight(s["reliability"])
             key, inverse = np.unique(who.astype(np.int64) * n_places + where, return_inverse=True)
             pair = np.bincount(inverse, weights=w, minlength=len(key))
@@ -294,8 +345,10 @@ def contexts(
     since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    coded = _Coded(ds)
     nodes, u, v, w = _context_edges(
         ds,
+        coded=coded,
         since=since,
         until=until,
         min_reliability=link_reliability,
@@ -345,7 +398,7 @@ def contexts(
     else:
         split_parts = partition(seed)
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
-    table = _context_table(ds, groups, ties, sightings, min_people)
+    table = _context_table(ds, groups, ties, sightings, min_people, coded)
     if stability_runs > 1:
         table["stability"] = _stability(table, ds, split_parts, runs) if runs else 1.0
     else:
@@ -499,6 +552,7 @@ def _context_table(
     ties: pd.DataFrame,
     sightings: pd.DataFrame,
     min_people: int,
+    coded: _Coded,
 ) -> pd.DataFrame:
     home = _lookup.home(ds)
     place_auth = (
@@ -528,7 +582,7 @@ def _context_table(
         )
     n_ctx = len(kept)
     # Every sighting of a context's young people counts towards it.
-    who, where = positions(sightings, people_index, place_index)
+    who, where = coded.sightings(sightings)
     s_ctx = person_ctx[who]
     mine = s_ctx >= 0
     frame = pd.DataFrame(
@@ -561,8 +615,7 @@ def _context_table(
         if len(run)
     }
     # Ties between members; exploiter ties touching members count in the score.
-    a_at = people_index.get_indexer(pd.Index(ties["person_a"]))
-    b_at = people_index.get_indexer(pd.Index(ties["person_b"]))
+    a_at, b_at = coded.ties(ties)
     a_ctx, b_ctx = person_ctx[a_at], person_ctx[b_at]
     inside = (a_ctx >= 0) & (a_ctx == b_ctx)
     t_frame = ties[inside].assign(ctx=a_ctx[inside])
