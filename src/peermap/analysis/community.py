@@ -296,8 +296,8 @@ def contexts(
         context came out. 1 or less: one run with ``seed``, no consensus,
         ``stability`` is ``NaN``. By default :data:`STABILITY_RUNS` when the components
         to split hold at most :data:`STABILITY_AUTO_MAX_PEOPLE` young people, else 1:
-        each run costs about as much as the whole call (about 1.5 s per run at London
-        scale, 50,000 young people), so at that scale ask for it.
+        each run re-splits the whole graph (``benchmarks/bench_analysis.py`` prints what
+        ten runs cost at London scale, 50,000 young people), so at that scale ask for it.
     backend : str, optional
         Where the community method runs: ``"igraph"`` (Leiden in C, the default through
         :data:`peermap.settings.graph_backend`), ``"networkx"`` (Louvain, each
