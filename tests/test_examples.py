@@ -133,3 +133,15 @@ def test_what_to_look_at_first_example() -> None:
     first_venue = out.split("venues, most concerning first:")[1].splitlines()[1]
     assert "<- " in first_venue  # the first venue read is a planted one
     assert "the rate usual for a" in out and "× " in out
+
+
+def test_one_window_example(tmp_path: Path) -> None:
+    out = _run("one_window.py", str(tmp_path))
+    kept = re.search(r"records the window keeps: \{.*'sightings': (\d+)", out)
+    every = re.search(r"records in the dataset: +\{.*'sightings': (\d+)", out)
+    assert kept and every and 0 < int(kept.group(1)) < int(every.group(1))
+    assert f"sightings at them: {kept.group(1)}" in out  # hotspots count the same records
+    assert f"pairs of authorities, {kept.group(1)} sightings" in out  # and so do flows
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "records dated from 2024-03-01 to 2024-09-30" in report
+    assert "graded corroborated or better" in report
