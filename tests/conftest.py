@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +27,22 @@ SHARED_BOUNDARIES = Path(
 )
 LAD_2024 = SHARED_BOUNDARIES / "ons_lad_2024_england_buc.geojson"
 LAD_2013 = SHARED_BOUNDARIES / "ons_lad_2013_england.topojson"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _work_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Run every test from a scratch folder, so no command writes into the checkout.
+
+    ``peermap demo`` writes ``demo/map.html`` and ``demo/report.html`` where it runs, as a
+    user expects; tests find the repository's files by absolute paths.
+    """
+    scratch = tmp_path_factory.mktemp("cwd")
+    before = Path.cwd()
+    os.chdir(scratch)
+    try:
+        yield scratch
+    finally:
+        os.chdir(before)
 
 
 def _need(path: Path) -> Path:

@@ -939,3 +939,26 @@ def test_info_describes_boundary_files_and_dataset_folders(
     assert main(["info", str(DATA / "bad")]) == 0
     assert "set aside" in capsys.readouterr().out
     assert main(["info", str(exports / "people.csv")]) == 2
+
+
+def test_demo_writes_a_map_and_a_report_that_need_no_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    views = tmp_path / "views"
+    assert main(["demo", "--people", "300", "--seed", "2", "--views", str(views)]) == 0
+    out = capsys.readouterr().out
+    map_html, report_html = views / "map.html", views / "report.html"
+    assert f"wrote {map_html}" in out and f"wrote {report_html}" in out
+    page = map_html.read_text(encoding="utf-8")
+    report = report_html.read_text(encoding="utf-8")
+    # Self-contained: no script or style fetched from the network (tiles=None).
+    assert not re.search(r"<script[^>]+src=\"https?://", page)
+    assert not re.search(r"<link[^>]+href=\"https?://", page)
+    assert "PARTNERSHIP ONLY" in report and "map.html" in report
+    # --no-views prints the same analysis and writes nothing.
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.chdir(fresh)
+    assert main(["demo", "--people", "300", "--seed", "2", "--no-views"]) == 0
+    assert "wrote" not in capsys.readouterr().out
+    assert list(fresh.iterdir()) == []

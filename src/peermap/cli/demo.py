@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from peermap._optional import require
 from peermap.cli.common import (
     AddCommand,
     Command,
@@ -16,6 +17,8 @@ from peermap.cli.common import (
     load_boundaries_file,
     output_path,
 )
+from peermap.disclosure import VIEW_AUDIENCES
+from peermap.exceptions import MissingDependencyError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -39,11 +42,13 @@ def add_parsers(add: AddCommand) -> None:
         "generate a synthetic dataset and summarise it",
         "Generate a seeded synthetic scenario (fictional young people on the built-in "
         "fictional region, or on a real boundary file) and print its summary, then what to "
-        "look at first: the most concerning contexts and venues with their reasons. With --out, "
-        "also write it as CSV exports to try every other command on.",
+        "look at first: the most concerning contexts and venues with their reasons, and write "
+        "a map and a report of it (demo/map.html, demo/report.html; both open offline). With "
+        "--out, also write it as CSV exports to try every other command on.",
         examples(
             "peermap demo",
             "peermap demo --people 5000 --seed 7",
+            "peermap demo --views demo-2024/ --audience public",
             "peermap demo --out exports/",
             "peermap demo --boundaries ons_lad_2024_england_buc.geojson",
         ),
@@ -52,6 +57,20 @@ def add_parsers(add: AddCommand) -> None:
     demo.add_argument("--people", type=int, default=2000, help="young people (default 2000)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--top", type=int, default=5, help="rows of each table (default 5)")
+    demo.add_argument(
+        "--views",
+        metavar="DIR",
+        help="write map.html and report.html to DIR (default: demo, when the [maps] extra "
+        "is installed)",
+    )
+    demo.add_argument("--no-views", action="store_true", help="write no map or report, only print")
+    demo.add_argument(
+        "--audience",
+        choices=VIEW_AUDIENCES,
+        default="partnership",
+        help="who the map and report are for (default: partnership, exact counts of the "
+        "fictional records; public applies the small-count rule)",
+    )
     demo.add_argument(
         "--out",
         metavar="DIR",
@@ -65,7 +84,16 @@ def _demo(args: argparse.Namespace) -> int:
     from peermap.analysis import contexts, hotspots
 
     out = output_path(args.out, folder=True) if args.out else None
-    with Progress("demo", 3 if out else 2) as progress:
+    views = None if args.no_views else output_path(args.views or "demo", folder=True)
+    skipped = ""
+    if views is not None:
+        try:
+            require("folium")  # the [maps] extra: fail before the work, not after it
+        except MissingDependencyError as exc:
+            if args.views:  # asked for by name: say so and stop
+                raise
+            views, skipped = None, str(exc)
+    with Progress("demo", 2 + (out is not None) + (views is not None)) as progress:
         progress.step("generating")
         bounds = load_boundaries_file(args.boundaries) if args.boundaries else demo_boundaries()
         result = scenario(bounds, n_people=args.people, seed=args.seed)
@@ -78,6 +106,10 @@ def _demo(args: argparse.Namespace) -> int:
         if out is not None:
             progress.step(f"writing {out}")
             written = _write_exports(ds, out, region=not args.boundaries)
+        drawn: list[Path] = []
+        if views is not None:
+            progress.step(f"drawing {views}")
+            drawn = write_views(ds, views, audience=args.audience)
     region_text = args.boundaries or "the built-in fictional demo region"
     print(f"Synthetic scenario on {region_text} ({len(bounds)} authorities), seed {args.seed}")
     print(ds.summary())
@@ -86,12 +118,31 @@ def _demo(args: argparse.Namespace) -> int:
     print(summary)
     print()
     print(first)
+    if skipped:
+        print()
+        print(f"no map or report written: {skipped}")
+    if drawn:
+        print()
+        for path in drawn:
+            print(f"wrote {path}")
+        print("open them in a browser: they need no network")
     if out is not None:
         print()
         print(f"wrote {len(written)} file(s) to {out}: " + ", ".join(p.name for p in written))
         boundary_hint = args.boundaries or str(out / "demo_region.geojson")
         print(f"next: peermap validate {out} --boundaries {boundary_hint}")
     return 0
+
+
+def write_views(ds: Dataset, folder: Path, *, audience: str) -> list[Path]:
+    """Write the demo's map and report (``map.html``, ``report.html``), none over a key."""
+    from peermap.views.report import make_report
+
+    map_path = output_path(str(folder / "map.html"))
+    report_path = output_path(str(folder / "report.html"))
+    report = make_report(ds, audience=audience, tiles=None)  # type: ignore[arg-type]
+    report.save(report_path, map_path=map_path)
+    return [map_path, report_path]
 
 
 def _write_exports(ds: Dataset, out: Path, *, region: bool) -> list[Path]:
