@@ -29,6 +29,7 @@ __all__ = [
     "Engine",
     "FlowKind",
     "HotspotParts",
+    "RecordPositions",
     "WidePairs",
     "authority_graph_of",
     "check_engine",
@@ -128,6 +129,54 @@ def record_sums(s: pd.DataFrame) -> pd.DataFrame:
         {"records": np.ones(len(s)), "weight": weight, "weight2": weight * weight},
         index=s.index,
     )
+
+
+class RecordPositions:
+    """Positions of the dataset's people and places in every sighting and tie, once.
+
+    An analysis that selects records more than once (``contexts()``: links and
+    evidence) looks their positions up here: selections keep the dataset's row labels,
+    so a selection's positions are the whole table's, taken by row, instead of ids
+    matched again.
+    """
+
+    def __init__(self, ds: Dataset) -> None:
+        self.people, self.places = ids(ds)
+        self._ds = ds
+        self._sightings: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+        self._ties: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+
+    @staticmethod
+    def _rows(frame: pd.DataFrame, whole: pd.DataFrame) -> npt.NDArray[np.intp] | None:
+        index = whole.index
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+            return np.asarray(frame.index, dtype=np.intp)
+        return None
+
+    def sightings(self, s: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Positions of the person and place of each sighting in ``s``."""
+        rows = self._rows(s, self._ds.sightings)
+        if rows is None:
+            return positions(s, self.people, self.places)
+        if self._sightings is None:
+            self._sightings = positions(self._ds.sightings, self.people, self.places)
+        return self._sightings[0][rows], self._sightings[1][rows]
+
+    def ties(self, t: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Positions of the two young people of each tie in ``t``."""
+        rows = self._rows(t, self._ds.ties)
+        if rows is None:
+            return (
+                self.people.get_indexer(pd.Index(t["person_a"])),
+                self.people.get_indexer(pd.Index(t["person_b"])),
+            )
+        if self._ties is None:
+            whole = self._ds.ties
+            self._ties = (
+                self.people.get_indexer(pd.Index(whole["person_a"])),
+                self.people.get_indexer(pd.Index(whole["person_b"])),
+            )
+        return self._ties[0][rows], self._ties[1][rows]
 
 
 def pair_table(

@@ -327,7 +327,8 @@ def peer_graph(
         per tie; attributes as documented in :mod:`peermap.networks`.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     graph = nx.MultiGraph()
     with _gc_paused():
@@ -539,7 +540,8 @@ def place_graph(
         When a person and a place share an id.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     people_ids = ds.people["person_id"]
     clash = set(people_ids[people_ids.isin(ds.places["place_id"])].tolist())
     if clash:
@@ -655,7 +657,8 @@ def copresence_graph(
         ``places``, ``first`` and ``last``.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     if window_days < 0:
         raise ValueError(f"window_days={window_days}; expected 0 or more")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)

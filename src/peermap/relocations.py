@@ -59,7 +59,8 @@ def relocation_exposure(
     filtered by date and authority, and the survivors counted per relocation.
     """
     chosen = Window.of(window, since=since, until=until)
-    since, until = chosen.since, chosen.until
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until = chosen.since, chosen.until
     r = _moves(ds, since, until).reset_index(drop=True)
     n = len(r)
     moves = pd.DataFrame({"row": np.arange(n), "person": r["person_id"].to_numpy(dtype=object)})
@@ -165,7 +166,8 @@ def relocations_received(
         When ``since`` or ``until`` is not a date.
     """
     chosen = Window.of(window, since=since, until=until)
-    since, until = chosen.since, chosen.until
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until = chosen.since, chosen.until
     exposure = relocation_exposure(ds, since=since, until=until)
     columns = [
         "authority",

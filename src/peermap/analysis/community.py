@@ -19,11 +19,11 @@ import scipy.sparse.csgraph
 from peermap import _graph_backends, _lookup, ranking
 from peermap._kernels import (
     SERIOUS_CONTEXTS,
+    RecordPositions,
     authority_graph_of,
     ids,
     pair_table,
     people_words,
-    positions,
     record_sums,
     wide_pairs,
 )
@@ -105,7 +105,8 @@ def context_graph(
         Every young person as a node; edges with a ``weight`` attribute.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     nodes, u, v, w = _context_edges(
         ds,
         since=since,
@@ -123,57 +124,10 @@ def context_graph(
     return graph
 
 
-class _Coded:
-    """Positions of the dataset's people and places in every sighting and tie, once.
-
-    ``contexts()`` selects records twice (links and evidence); both selections keep
-    the dataset's row labels, so their positions are looked up here rather than
-    matched again by id.
-    """
-
-    def __init__(self, ds: Dataset) -> None:
-        self.people, self.places = ids(ds)
-        self._ds = ds
-        self._sightings: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
-        self._ties: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
-
-    @staticmethod
-    def _rows(frame: pd.DataFrame, whole: pd.DataFrame) -> npt.NDArray[np.intp] | None:
-        index = whole.index
-        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-            return np.asarray(frame.index, dtype=np.intp)
-        return None
-
-    def sightings(self, s: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-        """Positions of the person and place of each sighting in ``s``."""
-        rows = self._rows(s, self._ds.sightings)
-        if rows is None:
-            return positions(s, self.people, self.places)
-        if self._sightings is None:
-            self._sightings = positions(self._ds.sightings, self.people, self.places)
-        return self._sightings[0][rows], self._sightings[1][rows]
-
-    def ties(self, t: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-        """Positions of the two young people of each tie in ``t``."""
-        rows = self._rows(t, self._ds.ties)
-        if rows is None:
-            return (
-                self.people.get_indexer(pd.Index(t["person_a"])),
-                self.people.get_indexer(pd.Index(t["person_b"])),
-            )
-        if self._ties is None:
-            whole = self._ds.ties
-            self._ties = (
-                self.people.get_indexer(pd.Index(whole["person_a"])),
-                self.people.get_indexer(pd.Index(whole["person_b"])),
-            )
-        return self._ties[0][rows], self._ties[1][rows]
-
-
 def _context_edges(
     ds: Dataset,
     *,
-    coded: _Coded | None = None,
+    coded: RecordPositions | None = None,
     since: DateLike,
     until: DateLike,
     min_reliability: str,
@@ -183,7 +137,7 @@ def _context_edges(
     list[tuple[str, str]], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]
 ]:
     """Nodes (people first, then places) and weighted edges as integer positions."""
-    coded = _Coded(ds) if coded is None else coded
+    coded = RecordPositions(ds) if coded is None else coded
     people_index, place_index = coded.people, coded.places
     n_people, n_places = len(people_index), len(place_index)
     nodes: list[tuple[str, str]] = [("person", p) for p in people_index]
@@ -342,10 +296,11 @@ def contexts(
           ``reasons`` (the score in words).
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    coded = _Coded(ds)
+    coded = RecordPositions(ds)
     nodes, u, v, w = _context_edges(
         ds,
         coded=coded,
@@ -552,7 +507,7 @@ def _context_table(
     ties: pd.DataFrame,
     sightings: pd.DataFrame,
     min_people: int,
-    coded: _Coded,
+    coded: RecordPositions,
 ) -> pd.DataFrame:
     home = _lookup.home(ds)
     place_auth = (

@@ -60,7 +60,8 @@ def flows(
         sorted by people then events, largest first.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     check_engine(engine)
     if kind == "sightings" and engine == "dask":
         from peermap import dask_engine

@@ -179,7 +179,8 @@ def context_subset(
         columns of :func:`peermap.contexts`.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     window = Window.of(since=since, until=until, min_reliability=min_reliability)
     if context is None:
         return select(ds, window), ""
@@ -393,7 +394,8 @@ def peer_diagram(
         partnership diagram, ``collapse=False`` with a public one, or nothing to draw.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="diagram"
     )

@@ -531,7 +531,8 @@ def make_map(
         give, or ``min_count``/``round_to`` with a partnership map.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     content = prepare_map(
         ds,
         audience=audience,
@@ -691,7 +692,8 @@ def plot_static(
         The figure.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     content = prepare_map(
         ds,
         audience=audience,

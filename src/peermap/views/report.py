@@ -255,7 +255,8 @@ def build_report(
         report.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     if fmt not in ("html", "markdown"):
         raise ValueError(f"fmt={fmt!r}; expected 'html' or 'markdown'")
     policy = Audience.of(
@@ -493,7 +494,8 @@ def make_report(
         its map.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
@@ -575,7 +577,8 @@ def write_report(
         The report written.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     fmt = report_format(path)
     report = make_report(
         ds,

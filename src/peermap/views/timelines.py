@@ -263,7 +263,8 @@ def timeline_table(
         For an unknown context or authority, both given, or an unknown audience.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="timeline"
     )
@@ -593,7 +594,8 @@ def timeline(
         with the same arguments.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     view = make_timeline(
         ds,
         context=context,
@@ -651,7 +653,8 @@ def make_timeline(
         table, ``.save(path)`` writes either.
     """
     chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    if window is not None:  # else the keywords stand as given (and are checked)
+        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
     table = timeline_table(
         ds,
         context=context,
