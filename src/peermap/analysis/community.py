@@ -275,8 +275,9 @@ def contexts(
           do not border each other, and either they are at least
           :data:`DISTANT_MIN_SHARE` of its young people whose links cross authorities,
           or at least :data:`DISTANT_MIN_PEOPLE` of them link that pair by exploitation
-          records (CSE, CCE or missing episodes at the far end, exploiter ties): a
-          county-lines pattern, not scattered visits); ``unknown`` without boundaries. A link is a
+          records at one place far away (CSE, CCE or missing episodes) or by exploiter
+          ties: a county-lines pattern, not scattered visits); ``unknown`` without
+          boundaries. A link is a
           member seen at one of the context's places (own or shared) in another
           authority than their home, or a tie between members homed apart.
           ``max_distance_km``: the longest link, between authority centroids;
@@ -622,6 +623,7 @@ def _context_table(
                     "a": homes[linked["person"].to_numpy()],
                     "b": auths[linked["place"].to_numpy()],
                     "exploitation": linked["context"].isin(EXPLOITATION_CONTEXTS).to_numpy(),
+                    "place": linked["place"].to_numpy(),
                 }
             ),
             pd.DataFrame(
@@ -631,6 +633,7 @@ def _context_table(
                     "a": homes[a_at[inside]],
                     "b": homes[b_at[inside]],
                     "exploitation": (t_frame["kind"] == "exploiter").to_numpy(),
+                    "place": np.full(int(inside.sum()), -1),
                 }
             ),
         ],

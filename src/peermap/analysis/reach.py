@@ -21,8 +21,9 @@ DISTANT_MIN_PEOPLE = 2
 
 
 #: ... and they are at least this share of its young people whose links cross authorities,
-#: or at least DISTANT_MIN_PEOPLE of them link that pair by exploitation records
-#: (:data:`EXPLOITATION_CONTEXTS` at the far end, or exploiter ties).
+#: or at least DISTANT_MIN_PEOPLE of them link that pair by exploitation records at one
+#: place far away (:data:`EXPLOITATION_CONTEXTS`: the county-line address), or by
+#: exploiter ties.
 DISTANT_MIN_SHARE = 0.2
 
 
@@ -36,7 +37,8 @@ def reach_of(
 ) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Classify each context's reach from its links.
 
-    ``links`` has columns ``ctx``, ``person``, ``a``, ``b`` and ``exploitation``.
+    ``links`` has columns ``ctx``, ``person``, ``a``, ``b``, ``exploitation`` and
+    ``place`` (the place's position for a sighting, -1 for a tie).
     Returns the reach labels, the longest link in km and the young people with a
     link between non-neighbours, per context.
     """
@@ -83,7 +85,9 @@ def reach_of(
     per_pair = far.groupby(["ctx", "lo", "hi"])["person"].nunique()
     n_far = per_pair.groupby(level=0).max() if len(per_pair) else pd.Series(dtype=int)
     exploited = far[far["exploitation"].astype(bool)]
-    per_pair_x = exploited.groupby(["ctx", "lo", "hi"])["person"].nunique()
+    # One route: the same pair of authorities and the same place (an address far away),
+    # not scattered records of missing episodes that happen to fall in one authority.
+    per_pair_x = exploited.groupby(["ctx", "lo", "hi", "place"])["person"].nunique()
     n_far_x = per_pair_x.groupby(level=0).max() if len(per_pair_x) else pd.Series(dtype=int)
     for ctx in people_crossing.index:
         i = int(ctx)
