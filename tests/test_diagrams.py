@@ -34,6 +34,7 @@ from peermap.views.diagrams import (
     CROSS_FACTOR,
     FLOW_COLOURS,
     NODE_OUTLINE,
+    OTHER_AUTHORITY_COLOUR,
     PLACE_SIDE,
     RING_COLOUR,
     RING_WIDTH,
@@ -120,10 +121,10 @@ def test_colours_follow_authorities_with_a_named_legend(diagram: Any) -> None:
     colours = dict(
         zip(diagram.info.authorities["code"], diagram.info.authorities["colour"], strict=True)
     )
-    # Seven demo authorities, no more than the palette: colours in code order, stable.
-    demo_codes = sorted(peermap.demo_boundaries()["code"])
-    for code in (A, B, C):
-        assert colours[code] == AUTHORITY_COLOURS[demo_codes.index(code)]
+    # Seven demo authorities, no more than the palette: ranked once for the dataset by
+    # young people living there (A 4, B 2, C 1), the most distinct colours first.
+    for i, code in enumerate((A, B, C)):
+        assert colours[code] == AUTHORITY_COLOURS[i]
     for person, home in PEOPLE.items():
         assert nodes.loc[person, "colour"] == colours[home]
         assert nodes.loc[person, "authority"] == home
@@ -136,6 +137,103 @@ def test_colours_follow_authorities_with_a_named_legend(diagram: Any) -> None:
     page = diagram.to_html()
     for name in names.values():
         assert html.escape(name) in page
+
+
+# --------------------------------------------------------------------------- palette
+#
+# Colour differences are CIE76 ΔE (Euclidean distance in CIELAB, D65 white) of sRGB
+# colours. Colour-vision deficiency is simulated with the matrices of Machado, Oliveira
+# and Fernandes (2009), "A physiologically-based model for simulation of color vision
+# deficiency", IEEE TVCG 15(6):1291-1298, severity 1.0 (full dichromacy), applied to
+# linear RGB. Thresholds: a just-noticeable difference is ΔE76 ~ 2.3 (Sharma 2003), but
+# small marks need several times more to be told apart at a glance (Szafir 2017,
+# "Modeling color difference for visualization design", IEEE TVCG 24(1)); a diagram's
+# nodes are 12-13 px, so colours must differ by ΔE76 >= 20 (~9 JND) in normal vision.
+# Full dichromacy collapses one colour axis, so under simulation the bar is half that,
+# ΔE76 >= 10 (~4 JND, still well clear of the ~2-5 that reads as "the same colour").
+
+MACHADO_DEUTERANOPIA = np.array(
+    [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ]
+)
+MACHADO_PROTANOPIA = np.array(
+    [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ]
+)
+VISIONS = {"normal": None, "deuteranopia": MACHADO_DEUTERANOPIA, "protanopia": MACHADO_PROTANOPIA}
+MIN_DELTA_E = {"normal": 20.0, "deuteranopia": 10.0, "protanopia": 10.0}
+
+
+def _lab(colour: str, cvd: np.ndarray | None = None) -> np.ndarray:
+    """CIELAB (D65) of an sRGB hex colour, seen with the given simulation matrix."""
+    srgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    rgb = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    if cvd is not None:
+        rgb = np.clip(cvd @ rgb, 0.0, 1.0)
+    to_xyz = np.array(
+        [
+            [0.4124564, 0.3575761, 0.1804375],
+            [0.2126729, 0.7151522, 0.0721750],
+            [0.0193339, 0.1191920, 0.9503041],
+        ]
+    )
+    xyz = to_xyz @ rgb / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _delta_e(a: str, b: str, cvd: np.ndarray | None = None) -> float:
+    return float(np.linalg.norm(_lab(a, cvd) - _lab(b, cvd)))
+
+
+def test_delta_e_formula() -> None:
+    # Known CIELAB values: white (100, 0, 0), sRGB red (53.24, 80.09, 67.20).
+    assert _lab("#FFFFFF") == pytest.approx([100.0, 0.0, 0.0], abs=0.01)
+    assert _lab("#FF0000") == pytest.approx([53.24, 80.09, 67.20], abs=0.05)
+    # A full-severity dichromat cannot tell red from green as well as normal vision can.
+    assert _delta_e("#FF0000", "#00FF00", MACHADO_DEUTERANOPIA) < _delta_e("#FF0000", "#00FF00") / 2
+
+
+def test_twelve_authorities_get_twelve_colours_most_people_first(make_dataset: MakeDataset) -> None:
+    codes = [f"X0900{i:04d}" for i in range(100, 112)]
+    people = [(f"p{i}-{j}", code, 15) for i, code in enumerate(codes) for j in range(13 - i)]
+    ds = make_dataset(people=people, places=[("v1", "park", 693500.0, 315500.0)], boundaries=False)
+    d = peer_diagram(ds, audience="partnership", collapse=False, labels=False)
+    colours = dict(zip(d.info.authorities["code"], d.info.authorities["colour"], strict=True))
+    assert len(colours) == 12
+    assert OTHER_AUTHORITY_COLOUR not in colours.values()
+    assert len(set(colours.values())) == 12
+    # Most young people first: code i has 13 - i of them.
+    assert [colours[c] for c in codes] == list(AUTHORITY_COLOURS[:12])
+    # The same authority keeps its colour in a diagram of part of the dataset.
+    part = peer_diagram(ds, context=["p11-0", "p5-0"], audience="partnership", labels=False)
+    part_colours = dict(
+        zip(part.info.authorities["code"], part.info.authorities["colour"], strict=True)
+    )
+    assert part_colours == {codes[11]: colours[codes[11]], codes[5]: colours[codes[5]]}
+
+
+@pytest.mark.parametrize("vision", list(VISIONS))
+def test_palette_colours_differ_from_each_other_and_from_other(vision: str) -> None:
+    cvd, bar = VISIONS[vision], MIN_DELTA_E[vision]
+    assert len(AUTHORITY_COLOURS) >= 12
+    pairs = [(a, b) for i, a in enumerate(AUTHORITY_COLOURS) for b in AUTHORITY_COLOURS[i + 1 :]]
+    worst = min(pairs, key=lambda p: _delta_e(*p, cvd))
+    assert _delta_e(*worst, cvd) >= bar, (vision, worst, _delta_e(*worst, cvd))
+    nearest = min(AUTHORITY_COLOURS, key=lambda c: _delta_e(c, OTHER_AUTHORITY_COLOUR, cvd))
+    assert _delta_e(nearest, OTHER_AUTHORITY_COLOUR, cvd) >= bar, (vision, nearest)
+
+
+def test_palette_colours_differ_from_tie_colours() -> None:
+    for fill in AUTHORITY_COLOURS:
+        for kind, line in TIE_COLOURS.items():
+            assert _delta_e(fill, line) >= MIN_DELTA_E["normal"], (fill, kind, line)
 
 
 def test_relocated_young_people_carry_a_ring(diagram: Any) -> None:

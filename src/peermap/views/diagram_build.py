@@ -85,6 +85,9 @@ class DiagramBuild:
     place_auth: pd.Series
     seed: int
     labels: bool
+    #: The whole dataset ``ds`` was cut from: authority colours are ranked on it, so an
+    #: authority keeps its colour in every diagram of the dataset (``ds`` when None).
+    whole: Dataset | None = None
     notes: list[str] = field(default_factory=list)
 
     def name(self, code: Any) -> str:
@@ -126,7 +129,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
         {c for c in home.values() if isinstance(c, str)}
         | {c for c in pauth.values() if c is not None}
     )
-    colours = authority_colours(ds, shown_codes, counts)
+    colours = authority_colours(ds if b.whole is None else b.whole, shown_codes, counts)
 
     # Sightings aggregated per person-place pair.
     if len(sightings):
@@ -542,7 +545,9 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
     codes = sorted(
         set(counts.index.astype(str)) | {str(f["u"]) for f in flows} | {str(f["v"]) for f in flows}
     )
-    colours = authority_colours(ds, codes, {str(k): int(v) for k, v in counts.items()})
+    colours = authority_colours(
+        ds if b.whole is None else b.whole, codes, {str(k): int(v) for k, v in counts.items()}
+    )
     anchors = authority_anchors(ds, codes)
     pos = fit_box(anchors, margin=90.0)
     if len(codes) == 1:

@@ -23,19 +23,34 @@ if TYPE_CHECKING:
     pass
 
 
-#: Fills of authorities, in order: Paul Tol's colour-blind-safe "light" scheme, designed
-#: for filled shapes under dark labels. With more authorities than colours, the ones
-#: with most young people get a colour and the rest share :data:`OTHER_AUTHORITY_COLOUR`.
+#: Fills of authorities, most distinct first. All thirteen are Paul Tol's colour-blind-safe
+#: qualitative colours (P. Tol, "Colour Schemes", SRON/EPS/TN/09-002, 2021,
+#: https://personal.sron.nl/~pault/): schemes "light" (#AAAA00 #99DDFF #EE8866 #44BB99
+#: #FFAABB), "bright" (#AA3377), "pale" (#EEEEBB), "dark" (#666633), "vibrant" (#EE3377)
+#: and "medium-contrast" (#997700 #EECC66 #6699CC #994455). Chosen from all his
+#: qualitative colours with lightness L* >= 40 (a relocated person's black ring and the
+#: dark outlines stay visible), in greedy max-min order of CIELAB difference (ΔE76) taken
+#: as the least of normal vision and of deuteranopia and protanopia simulated with Machado
+#: et al. (2009): every pair differs by ΔE76 >= 25 in normal vision and >= 12 under either
+#: simulation, each colour by >= 26 / >= 10 from :data:`OTHER_AUTHORITY_COLOUR` and by
+#: >= 20 from every tie colour (tests/test_diagrams.py checks this). Labels are never drawn
+#: on a fill (dark text with a white halo beside the node), so any fill keeps them readable.
+#: With more authorities than colours, the ones with most young people get a colour and
+#: the rest share :data:`OTHER_AUTHORITY_COLOUR`.
 AUTHORITY_COLOURS: Final = (
-    "#77AADD",
-    "#EE8866",
-    "#EEDD88",
-    "#FFAABB",
-    "#99DDFF",
-    "#44BB99",
-    "#BBCC33",
     "#AAAA00",
-    "#CC99CC",
+    "#AA3377",
+    "#99DDFF",
+    "#EE8866",
+    "#EEEEBB",
+    "#666633",
+    "#44BB99",
+    "#EE3377",
+    "#997700",
+    "#FFAABB",
+    "#EECC66",
+    "#6699CC",
+    "#994455",
 )
 OTHER_AUTHORITY_COLOUR: Final = "#DDDDDD"
 #: Fill of a place outside every authority, or of a dataset read without boundaries.
@@ -117,14 +132,25 @@ def nice(text: Any) -> str:
 def authority_colours(
     ds: Dataset, shown: Sequence[str], weight: Mapping[str, int]
 ) -> dict[str, str]:
-    """Colour per authority code: stable across a dataset's views when it has few."""
-    universe: set[str] = {str(a) for a in ds.people["home_authority"].dropna()}
+    """Colour per authority code, the most distinct colours to the most young people.
+
+    When the dataset's authorities (homes, places' authorities and boundaries) are no
+    more than :data:`AUTHORITY_COLOURS`, they are ranked once for the whole dataset (most
+    young people living there first, then code), so an authority keeps its colour in
+    every view of the dataset. Otherwise the authorities shown are ranked by ``weight``
+    (then code); all but the last colour go to the first of them and the rest share
+    :data:`OTHER_AUTHORITY_COLOUR`.
+    """
+    homes = ds.people["home_authority"].dropna().astype(str)
+    universe: set[str] = set(homes)
     if "authority_code" in ds.places:
         universe |= {str(a) for a in ds.places["authority_code"].dropna()}
     if ds.boundaries is not None:
         universe |= {str(a) for a in ds.boundaries["code"]}
     if len(universe) <= len(AUTHORITY_COLOURS):
-        return {code: AUTHORITY_COLOURS[i] for i, code in enumerate(sorted(universe))}
+        people = homes.value_counts().to_dict()
+        ranked = sorted(universe, key=lambda c: (-int(people.get(c, 0)), c))
+        return {code: AUTHORITY_COLOURS[i] for i, code in enumerate(ranked)}
     ranked = sorted(set(shown), key=lambda c: (-weight.get(c, 0), c))
     n = len(AUTHORITY_COLOURS) - 1 if len(ranked) > len(AUTHORITY_COLOURS) else len(ranked)
     colours = {code: AUTHORITY_COLOURS[i] for i, code in enumerate(ranked[:n])}

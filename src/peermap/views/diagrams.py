@@ -428,6 +428,7 @@ def peer_diagram(
         place_auth=place_authority(sub),
         seed=seed,
         labels=labels and not public,
+        whole=ds,
     )
     n_nodes = len(sub.people) + len(sub.places)
     if public:
