@@ -378,7 +378,14 @@ def test_trap_house_exploiter_points_at_the_exploited(demo_scenario: DemoScenari
 
 
 def test_public_diagram_never_shows_a_young_person(group: peermap.Dataset) -> None:
-    d = peer_diagram(group)  # public is the default
+    # 4, 2 and 1 young people: under the default rule (10) every count would be "c" and
+    # every link withheld, a picture that tells the reader nothing: refused, with why.
+    with pytest.raises(ValueError, match="would show nothing") as refused:
+        peer_diagram(group)  # public is the default
+    assert "audience='partnership'" in str(refused.value)
+    for text in [*PEOPLE, "v1", "v2", "Hotel"]:
+        assert text not in str(refused.value)
+    d = peer_diagram(group, min_count=3, round_to=1)
     assert d.info.level == "authorities" and d.info.audience == "public"
     assert set(d.nodes["type"]) == {"authority"}
     assert set(d.nodes["id"]) == {A, B, C}
@@ -386,14 +393,11 @@ def test_public_diagram_never_shows_a_young_person(group: peermap.Dataset) -> No
     for text in [*PEOPLE, "v1", "v2", "Hotel"]:
         assert not re.search(rf"\b{re.escape(text)}\b", page), text
     assert "PARTNERSHIP ONLY" not in page and "Public diagram" in page
-    # 4, 2 and 1 young people: all under 10, shown as c; every link withheld.
     nodes = d.nodes.set_index("id")
     assert nodes["count"].to_dict() == {A: 4, B: 2, C: 1}
-    assert (nodes["shown"] == "c").all()
-    assert nodes.loc[A, "label"] == "Northmere: c"
-    assert d.edges.empty
-    assert any("not drawn" in n for n in d.info.notes)
-    assert d.info.rule is not None and d.info.rule.min_count == peermap.settings.min_count
+    assert nodes["shown"].astype(str).to_dict() == {A: "4", B: "c", C: "c"}
+    assert nodes.loc[A, "label"] == "Northmere: 4"
+    assert d.info.rule is not None and d.info.rule.min_count == 3
 
 
 def test_public_links_under_a_lower_threshold(group: peermap.Dataset) -> None:

@@ -449,6 +449,14 @@ def peer_diagram(
         nodes, edges, colours = people_level(b)
     else:
         nodes, edges, colours = authority_level(b)
+    if public and edges.empty and (nodes["shown"].astype(str) == rule.marker).all():
+        raise ValueError(
+            f"a public diagram of {selected or 'these records'} would show nothing: every "
+            f"authority has fewer than {rule.min_count} young people in it and no link between "
+            f"authorities reaches {rule.min_count} (the small-count rule). Choose more records "
+            "(a larger group or a longer window), or make a partnership diagram "
+            "(audience='partnership') for the partnership's eyes only"
+        )
     period = data_period(sub)
     if title is None:
         title = "Peer-group diagram" + (f": {selected}" if selected else "")
