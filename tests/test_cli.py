@@ -616,6 +616,30 @@ def test_map_as_a_static_figure_and_bad_options(
     assert main([*base, "-o", str(tmp_path / "m.html"), "--layers", "nonsense"]) == 2
 
 
+def test_map_gi_cell_option_sets_the_cell_and_errors_name_it(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["map", str(exports), "--boundaries", _region(exports), "--tiles", "none"]
+    out = tmp_path / "gi.html"
+    assert main([*base, "-o", str(out), "--layers", "gi_star", "--gi-cell", "1000"]) == 0
+    capsys.readouterr()
+    assert "Sightings on 1000 m cells" in out.read_text(encoding="utf-8")
+    # A cell larger than the region: left out with a note, or refused when asked for.
+    assert main([*base, "-o", str(out), "--gi-cell", "1000000"]) == 0
+    text = capsys.readouterr().out
+    assert "Gi* hot spots not drawn: the sightings fit in fewer than 4 cells" in text
+    assert "gi_star" not in text.split("layers:")[1].splitlines()[0]
+    args = [*base, "-o", str(out), "--layers", "gi_star", "--gi-cell", "1000000"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "cannot draw layer 'gi_star'" in err and "choose a smaller --gi-cell" in err
+    assert "cell_size_m" not in err
+    report = tmp_path / "report.html"
+    args = ["report", str(exports), "--boundaries", _region(exports), "-o", str(report)]
+    assert main([*args, "--gi-cell", "1000"]) == 0
+    assert "Sightings on 1000 m cells" in _srcdoc(report.read_text(encoding="utf-8"))
+
+
 def _srcdoc(page: str) -> str:
     match = re.search(r'<iframe[^>]*srcdoc="([^"]*)"', page)
     assert match, "no embedded map"

@@ -383,6 +383,51 @@ def test_gi_layer_keeps_significant_hot_cells_and_hides_small_counts(
     assert any(n < 10 for n in hot["count"])  # so some cell shows "c"
 
 
+def test_gi_cell_size_is_fitted_to_the_sightings_and_keeps_500_m_on_a_small_region(
+    ds: peermap.Dataset, public: PeerMap
+) -> None:
+    fitted = peermap.gi_star(ds, cell_size_m=None, permutations=99, inference="analytical")
+    assert fitted.attrs["cell_size_m"] == 500.0
+    explicit = make_map(ds, tiles=None, gi_cell_size_m=500, gi_permutations=99, **RULE)
+    assert public.info.layers["gi_star"] == explicit.info.layers["gi_star"]
+    assert "Sightings on 500 m cells" in _page(public)
+
+
+def test_gi_layer_left_out_says_why_and_a_request_names_the_keyword(
+    ds: peermap.Dataset,
+) -> None:
+    # Four venues 18 km apart fit in one 100 km cell: no grid to test.
+    m = make_map(ds, tiles=None, gi_cell_size_m=100_000, gi_permutations=99, **RULE)
+    assert "gi_star" not in m.info.layers
+    note = "Gi* hot spots not drawn: the sightings fit in fewer than 4 cells of 100000 m."
+    assert note in m.info.notes
+    assert note in html.unescape(_page(m)).replace('\\"', '"')
+    with pytest.raises(ValueError, match=r"choose a smaller gi_cell_size_m$") as err:
+        make_map(ds, tiles=None, layers=["gi_star"], gi_cell_size_m=100_000, **RULE)
+    assert str(err.value).startswith("cannot draw layer 'gi_star': the sightings fit in")
+    fig = plot_static(ds, gi_cell_size_m=100_000, gi_permutations=99, **RULE)
+    assert note in fig.get_supxlabel()
+
+
+@pytest.mark.real_boundaries
+def test_gi_layer_is_drawn_over_all_england_on_larger_cells(lad_2024_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", peermap.PeermapWarning)  # codes derived from names
+        england = peermap.load_boundaries(lad_2024_path)
+    assert len(england) == 296
+    ds = scenario(england, n_people=600, seed=1).dataset
+    grid = peermap.gi_star(ds, cell_size_m=None, permutations=9, inference="analytical")
+    size = grid.attrs["cell_size_m"]
+    assert size > 500.0 and size % 500 == 0
+    assert len(grid) <= peermap.getis_ord.FIT_MAX_CELLS
+    m = make_map(ds, tiles=None, gi_permutations=99, layers=None)
+    assert "gi_star" in m.info.layers
+    assert f"Sightings on {size:g} m cells" in _page(m)
+    assert not any("Gi*" in n and "not drawn:" in n for n in m.info.notes)
+    with pytest.raises(ValueError, match="choose a larger gi_cell_size_m"):
+        make_map(ds, tiles=None, layers=["gi_star"], gi_cell_size_m=500)
+
+
 def test_relocations_choropleth_counts_young_people_received(ds: peermap.Dataset) -> None:
     m = make_map(
         ds,

@@ -19,7 +19,13 @@ from peermap import settings
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings
 
-__all__ = ["gi_star"]
+__all__ = ["FIT_MAX_CELLS", "gi_star"]
+
+#: Most cells of a grid whose cell size is fitted to the sightings (``cell_size_m=None``):
+#: Gi* on such a grid takes a few seconds and its significant cells stay few.
+FIT_MAX_CELLS = 20_000
+#: The cell size a fitted grid starts from, and whose multiples it tries.
+_BASE_CELL_M = 500.0
 
 #: Confidence bins and the significance level each needs (ArcGIS's ``Gi_Bin``).
 _LEVELS = ((1, 0.10), (2, 0.05), (3, 0.01))
@@ -158,10 +164,29 @@ def _gi_cells(
     return _GiCells(z, p, p_norm, tail, bins.astype(np.int64), degenerate, discordant)
 
 
+def _grid_shape(pts: NDArray[np.float64], cell_size_m: float) -> tuple[float, float, int, int]:
+    """South-west corner, rows and columns of the grid of ``cell_size_m`` over ``pts``."""
+    x0 = math.floor(pts[:, 0].min() / cell_size_m) * cell_size_m
+    y0 = math.floor(pts[:, 1].min() / cell_size_m) * cell_size_m
+    ncols = int((pts[:, 0].max() - x0) // cell_size_m) + 1
+    nrows = int((pts[:, 1].max() - y0) // cell_size_m) + 1
+    return x0, y0, nrows, ncols
+
+
+def _fitted_cell_size(pts: NDArray[np.float64], max_cells: int) -> float:
+    """500 m, or the smallest multiple of 500 m whose grid over ``pts`` has few enough cells."""
+    size = _BASE_CELL_M
+    while True:
+        _, _, nrows, ncols = _grid_shape(pts, size)
+        if nrows * ncols <= max_cells:
+            return size
+        size += _BASE_CELL_M
+
+
 def gi_star(
     ds: Dataset,
     *,
-    cell_size_m: float = 500.0,
+    cell_size_m: float | None = 500.0,
     permutations: int = 999,
     seed: int = 0,
     fdr: bool = True,
@@ -195,8 +220,11 @@ def gi_star(
     ----------
     ds : Dataset
         The dataset.
-    cell_size_m : float, default 500
-        Side of a grid cell in metres.
+    cell_size_m : float or None, default 500
+        Side of a grid cell in metres. ``None`` fits it to the sightings: 500 m when
+        the grid over the sightings' extent then has at most :data:`FIT_MAX_CELLS`
+        (20 000) cells, else the smallest multiple of 500 m for which it has (4 500 m
+        over all England). ``attrs["cell_size_m"]`` records the size used.
     permutations : int, default 999
         Conditional permutations for the pseudo p-values (at least 1).
     seed : int, default 0
@@ -261,17 +289,20 @@ def gi_star(
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
     if len(pts) == 0:
         raise ValueError("no sightings in the window: nothing to map")
-    x0 = math.floor(pts[:, 0].min() / cell_size_m) * cell_size_m
-    y0 = math.floor(pts[:, 1].min() / cell_size_m) * cell_size_m
-    ncols = int((pts[:, 0].max() - x0) // cell_size_m) + 1
-    nrows = int((pts[:, 1].max() - y0) // cell_size_m) + 1
+    if cell_size_m is None:
+        cell_size_m = _fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
+    x0, y0, nrows, ncols = _grid_shape(pts, cell_size_m)
     if nrows * ncols > max_cells:
         raise ValueError(
-            f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells "
-            f"(more than max_cells={max_cells:,}); choose a larger cell_size_m"
+            f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells, "
+            f"more than the {max_cells:,} allowed; choose a larger cell_size_m "
+            "(or None to fit it to the sightings)"
         )
     if nrows * ncols < 4:
-        raise ValueError("the sightings fit in fewer than 4 cells: choose a smaller cell_size_m")
+        raise ValueError(
+            f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
+            "choose a smaller cell_size_m"
+        )
     col = ((pts[:, 0] - x0) // cell_size_m).astype(int)
     row = ((pts[:, 1] - y0) // cell_size_m).astype(int)
     counts = np.bincount(row * ncols + col, minlength=nrows * ncols).astype(float)

@@ -256,14 +256,21 @@ def tiles(value: str) -> str | None:
 
 
 @contextmanager
-def arguments_checked() -> Iterator[None]:
-    """Report a plain ValueError raised on the user's options as bad input (status 2)."""
+def arguments_checked(
+    in_cli_terms: Callable[[str], str] | None = None,
+) -> Iterator[None]:
+    """Report a plain ValueError raised on the user's options as bad input (status 2).
+
+    ``in_cli_terms`` rewrites the message, naming a library keyword as the command's
+    option (``gi_cell_size_m`` as ``--gi-cell``).
+    """
     try:
         yield
     except BAD_INPUT:
         raise
     except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+        message = str(exc)
+        raise UsageError(in_cli_terms(message) if in_cli_terms else message) from exc
 
 
 # --------------------------------------------------------------------------- inputs and outputs

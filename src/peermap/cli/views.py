@@ -71,6 +71,7 @@ def add_parsers(add: AddCommand) -> None:
     map_.add_argument("--context", type=int, metavar="ID", help="show only this context")
     map_.add_argument("--layers", metavar="LIST", help="comma-separated layers to draw")
     map_.add_argument("--title", help="title on the map")
+    _add_gi_cell(map_)
     add_filters(map_)
     add_rule(map_)
 
@@ -110,8 +111,25 @@ def add_parsers(add: AddCommand) -> None:
     )
     report.add_argument("--title", help="title of the report")
     report.add_argument("--top", type=int, default=10, help="rows per table (default 10)")
+    _add_gi_cell(report)
     add_filters(report)
     add_rule(report)
+
+
+def _add_gi_cell(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--gi-cell",
+        type=float,
+        metavar="METRES",
+        help="side of a Gi* hot-spot cell in metres (default: 500, or larger so that the "
+        "grid over the sightings has at most 20,000 cells)",
+    )
+
+
+def _in_cli_terms(text: str) -> str:
+    """Name the map's Gi* cell keyword as the command's option."""
+    text = text.replace("gi_cell_size_m (or None to fit it to the sightings)", "--gi-cell")
+    return text.replace("gi_cell_size_m", "--gi-cell")
 
 
 def _map(args: argparse.Namespace) -> int:
@@ -130,6 +148,7 @@ def _map(args: argparse.Namespace) -> int:
         "context": args.context,
         "choropleth": args.choropleth,
         "title": args.title,
+        "gi_cell_size_m": args.gi_cell,
         **rule(args),
         **filters(args),
     }
@@ -137,7 +156,7 @@ def _map(args: argparse.Namespace) -> int:
     with Progress("map", 4) as progress:
         ds = read_source(args, progress, notes)
         progress.step("drawing")
-        with arguments_checked():
+        with arguments_checked(_in_cli_terms):
             if suffix in STATIC_SUFFIXES:
                 progress.step(f"writing {target.name}")
                 plot_static(ds, target, **options)
@@ -187,7 +206,7 @@ def _report(args: argparse.Namespace) -> int:
         steps += 1
     with Progress("report", steps) as progress:
         ds = read_source(args, progress, notes)
-        with arguments_checked():
+        with arguments_checked(_in_cli_terms):
             write_report(
                 ds,
                 target,
@@ -197,6 +216,7 @@ def _report(args: argparse.Namespace) -> int:
                 tiles=tiles(args.tiles),
                 title=args.title,
                 top=args.top,
+                gi_cell_size_m=args.gi_cell,
                 step=progress.step,
                 **options,
                 **filters(args),

@@ -10,6 +10,7 @@ in :data:`peermap.views.map_layers.LAYER_REGISTRY`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -519,17 +520,27 @@ def _flow_layer(
 
 
 def gi_layer(p: MapRequest, title: str) -> MapLayer | None:
-    """Significant Gi* hot-spot cells (cold spots too when asked for)."""
+    """Significant Gi* hot-spot cells (cold spots too when asked for).
+
+    When the grid cannot be built (too few sightings, or too many cells at the size
+    given) the layer is left out with a note in ``p.dropped``, or, when it was asked
+    for by name, ``ValueError`` names the map's keyword ``gi_cell_size_m``.
+    """
     try:
         return _gi_cells(p, title, p.gi_cell_size_m, p.gi_permutations, p.gi_cold_spots)
-    except ValueError:
+    except ValueError as exc:
+        reason, _, advice = str(exc).partition("; ")
+        advice = re.sub(r"\bcell_size_m\b", "gi_cell_size_m", advice)
         if p.requested:
-            raise
+            raise ValueError(
+                f"cannot draw layer 'gi_star': {reason}" + (f"; {advice}" if advice else "")
+            ) from exc
+        p.dropped.append(f"{title} not drawn: {reason}.")
         return None
 
 
 def _gi_cells(
-    p: MapRequest, title: str, cell_size_m: float, permutations: int, cold: bool
+    p: MapRequest, title: str, cell_size_m: float | None, permutations: int, cold: bool
 ) -> MapLayer:
     lg = symbols()
     grid = gi_star(
@@ -541,6 +552,7 @@ def _gi_cells(
         until=p.until,
         min_reliability=p.min_reliability,
     )
+    cell_size_m = float(grid.attrs["cell_size_m"])
     keep = grid["bin"] > 0 if not cold else grid["bin"] != 0
     cells = grid[keep]
     frame = gpd.GeoDataFrame(

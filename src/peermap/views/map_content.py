@@ -52,6 +52,8 @@ class MapContent:
         The context of a context view, what it holds and its young people (partnership).
     rule_text : str
         The disclosure notice of the legend.
+    dropped : list of str
+        Why layers the data allows were left out (shown in the legend and notes).
     """
 
     title: str
@@ -70,6 +72,7 @@ class MapContent:
     rule_text: str
     context_text: str
     context_people: list[str]
+    dropped: list[str]
 
 
 def _period(
@@ -92,7 +95,7 @@ def prepare_map(
     until: DateLike,
     min_reliability: str,
     title: str | None,
-    gi_cell_size_m: float,
+    gi_cell_size_m: float | None,
     gi_permutations: int,
     gi_cold_spots: bool,
 ) -> MapContent:
@@ -107,7 +110,8 @@ def prepare_map(
     since, until, min_reliability, title
         As for :func:`peermap.views.maps.make_map`.
     gi_cell_size_m, gi_permutations, gi_cold_spots
-        As for :func:`peermap.views.maps.make_map`.
+        As for :func:`peermap.views.maps.make_map` (a cell size of ``None`` is fitted to
+        the sightings).
 
     Returns
     -------
@@ -256,4 +260,5 @@ def prepare_map(
         rule_text=rule_text,
         context_text=context_text,
         context_people=context_people,
+        dropped=prep.dropped,
     )

@@ -10,6 +10,7 @@ returns; :func:`symbols` gives the legend's symbols (``templates/map_legend.html
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,9 +73,15 @@ M_PER_PX_Z0: Final = 156_543.033_92  # Web Mercator metres per pixel at zoom 0, 
 CONFIDENCE: Final = {3: "99%", 2: "95%", 1: "90%"}
 
 
+@functools.lru_cache(maxsize=4)
+def _transformer(source: str, target: str) -> Transformer:
+    """One transformer per pair of CRSs (making one takes tens of milliseconds)."""
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
 def to_wgs84(geoms: np.ndarray) -> np.ndarray:
     """Project EPSG:27700 geometries to WGS84 and round coordinates to 5 decimals."""
-    transformer = Transformer.from_crs(settings.metric_crs, settings.map_crs, always_xy=True)
+    transformer = _transformer(str(settings.metric_crs), str(settings.map_crs))
 
     def project(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
@@ -359,9 +366,11 @@ class MapRequest:
     choropleth, flow_kind
         What authorities are shaded by and what links aggregate.
     gi_cell_size_m, gi_permutations, gi_cold_spots
-        The Gi* options.
+        The Gi* options (a cell size of ``None`` is fitted to the sightings).
     requested : bool
         Whether the layers were asked for by name (a layer asked for must be drawn).
+    dropped : list of str
+        Why layers the data allows were left out; builders append, the legend shows.
     """
 
     ds: Dataset
@@ -380,10 +389,11 @@ class MapRequest:
     spans: set[str] | None = None
     choropleth: str | None = None
     flow_kind: str = "sightings"
-    gi_cell_size_m: float = 500.0
+    gi_cell_size_m: float | None = None
     gi_permutations: int = 999
     gi_cold_spots: bool = False
     requested: bool = False
+    dropped: list[str] = field(default_factory=list)
 
     def count(self, value: Any) -> int | str:
         """Return what a count shows as for this audience."""

@@ -393,7 +393,9 @@ def _legend_html(content: MapContent) -> str:
             context_note,
             len(people),
             listed,
-            [layer.legend for layer in reversed(content.layers)],  # top layer first
+            # top layer first, then what was left out
+            [layer.legend for layer in reversed(content.layers)]
+            + [symbols().note(text) for text in content.dropped],
             content.attribution,
         )
     )
@@ -460,7 +462,7 @@ def make_map(
     until: DateLike = None,
     min_reliability: str = "unverified",
     title: str | None = None,
-    gi_cell_size_m: float = 500.0,
+    gi_cell_size_m: float | None = None,
     gi_permutations: int = 999,
     gi_cold_spots: bool = False,
 ) -> PeerMap:
@@ -510,8 +512,14 @@ def make_map(
         Keep ties and sightings of at least this grade.
     title : str, optional
         Title on the map (a default describes the view).
-    gi_cell_size_m : float, default 500
-        Gi* grid cell side in metres.
+    gi_cell_size_m : float, optional
+        Gi* grid cell side in metres. Default: fitted to the sightings, 500 m unless
+        that grid would have more than 20 000 cells, else the smallest multiple of
+        500 m that has no more (:func:`peermap.gi_star` with ``cell_size_m=None``;
+        4 500 m over all England). When the Gi* layer cannot be drawn (too few
+        sightings, or too many cells at the size given) it is left out with a note in
+        the legend and ``info.notes``, or, when asked for in ``layers``, ``ValueError``
+        says why.
     gi_permutations : int, default 999
         Gi* permutations.
     gi_cold_spots : bool, default False
@@ -573,7 +581,7 @@ def make_map(
     m.fit_bounds(
         [[south, west], [north, east]], padding_top_left=(10, 70), padding_bottom_right=(290, 10)
     )
-    notes = tuple(n for layer in content.layers for n in layer.notes)
+    notes = tuple(n for layer in content.layers for n in layer.notes) + tuple(content.dropped)
     m.info = MapInfo(
         title=content.title,
         audience=content.audience,
@@ -656,7 +664,7 @@ def plot_static(
     until: DateLike = None,
     min_reliability: str = "unverified",
     title: str | None = None,
-    gi_cell_size_m: float = 500.0,
+    gi_cell_size_m: float | None = None,
     gi_permutations: int = 999,
     gi_cold_spots: bool = False,
     figsize: tuple[float, float] = (11.0, 8.5),
@@ -744,7 +752,7 @@ def _draw(content: MapContent, *, figsize: tuple[float, float], dpi: int) -> Mpl
         )
     fig.suptitle(content.title, fontsize=14, fontweight="bold")
     ax.set_title(" · ".join(content.subtitle), fontsize=9)
-    footer = content.rule_text
+    footer = " ".join([content.rule_text, *content.dropped])
     if content.banner:
         footer = content.banner + ". " + footer
     if content.attribution:

@@ -465,6 +465,7 @@ def make_report(
     min_reliability: str = "unverified",
     min_count: int | None = None,
     round_to: int | None = None,
+    gi_cell_size_m: float | None = None,
     step: Step | None = None,
 ) -> Report:
     """Make a report of a dataset: its sections and, by default, its map.
@@ -484,6 +485,9 @@ def make_report(
         Title of the report (and of the map).
     top, window, since, until, min_reliability, min_count, round_to
         As for :func:`build_report`.
+    gi_cell_size_m : float, optional
+        The map's Gi* cell size in metres (default fitted to the sightings; see
+        :func:`peermap.make_map`).
     step : callable, optional
         Called with the name of each step as it starts.
 
@@ -515,6 +519,7 @@ def make_report(
             until=until,
             min_reliability=min_reliability,
             title=title,
+            gi_cell_size_m=gi_cell_size_m,
         )
     filters: dict[str, Any] = {"since": since, "until": until, "min_reliability": min_reliability}
     doc = _document(ds, policy, title=title, top=top, filters=filters, step=note)
@@ -545,6 +550,7 @@ def write_report(
     min_reliability: str = "unverified",
     min_count: int | None = None,
     round_to: int | None = None,
+    gi_cell_size_m: float | None = None,
     step: Step | None = None,
 ) -> Path:
     """Write a report as a self-contained HTML page or a Markdown file, atomically.
@@ -568,6 +574,9 @@ def write_report(
         Title of the report (and of the map).
     top, window, since, until, min_reliability, min_count, round_to
         As for :func:`build_report`.
+    gi_cell_size_m : float, optional
+        The map's Gi* cell size in metres (default fitted to the sightings; see
+        :func:`peermap.make_map`).
     step : callable, optional
         Called with the name of each step as it starts.
 
@@ -592,6 +601,7 @@ def write_report(
         min_reliability=min_reliability,
         min_count=min_count,
         round_to=round_to,
+        gi_cell_size_m=gi_cell_size_m,
         step=step,
     )
     (step or (lambda name: None))("writing")
