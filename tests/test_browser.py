@@ -26,6 +26,7 @@ import pytest
 import peermap
 from peermap.synthetic import scenario
 from peermap.views.maps import LAYERS, make_map, save_map
+from peermap.views.report import write_report
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -89,10 +90,12 @@ def browser() -> Iterator[Any]:
 class Page:
     """A page opened offline, with what it tried to fetch and what went wrong."""
 
-    def __init__(self, context: Any, path: Path):
+    def __init__(self, context: Any, path: Path, *, size: tuple[int, int] | None = None):
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.page = context.new_page()
+        if size is not None:
+            self.page.set_viewport_size({"width": size[0], "height": size[1]})
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
         self.page.route("**/*", self._route)
@@ -162,12 +165,23 @@ def test_demo_map_opens_offline_with_every_layer(
             " var r = m.getContainer().getBoundingClientRect();"
             " return [p.x + r.left, p.y + r.top]; })()"
         )
-        page.page.mouse.move(x, y, steps=4)
-        page.page.wait_for_function(
-            "() => { var t = document.querySelector('.leaflet-tooltip .pm-tip');"
-            " return t && t.textContent.includes('Young people'); }",
-            timeout=3000,
-        )
+        # On a busy machine the canvas can miss a hover: move off and back, up to 3 times.
+        for attempt in range(3):
+            if attempt:
+                page.page.mouse.move(x + 40, y + 40, steps=4)
+            page.page.mouse.move(x, y, steps=4)
+            try:
+                page.page.wait_for_function(
+                    "(people) => { var t = document.querySelector('.leaflet-tooltip .pm-tip');"
+                    " return t && t.textContent.includes('Young people')"
+                    " && t.textContent.includes(people); }",
+                    arg=str(venue["people"]),
+                    timeout=3000,
+                )
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
         tip = page.js("document.querySelector('.leaflet-tooltip .pm-tip').textContent")
         assert "Young people" in tip and str(venue["people"]) in tip
         assert venue["authority"] in tip
@@ -212,6 +226,102 @@ def test_a_cdn_map_is_caught_by_this_harness(browser: Any, tmp_path: Path) -> No
     try:
         assert any("cdn.jsdelivr.net" in url for url in page.requests)
         assert any("L is not defined" in e for e in page.errors)
+    finally:
+        page.page.close()
+
+
+#: Window sizes of common laptops and desktops, and a small one that must still work.
+WINDOWS = [(1366, 768), (1440, 900), (1920, 1080), (1024, 768)]
+#: The panels on a map page.
+PANELS = {"title": ".pm-title", "layers": ".leaflet-control-layers", "legend": ".pm-legend"}
+#: The panels' boxes and the window's size, measured in the map's own window.
+MEASURE = (
+    "(panels) => { var out = {window: [window.innerWidth, window.innerHeight]};"
+    " for (var k in panels) { var r = document.querySelector(panels[k]).getBoundingClientRect();"
+    " out[k] = [r.left, r.top, r.right, r.bottom]; } return out; }"
+)
+
+#: The legend is open only when it fits without scrolling (otherwise closed to its summary).
+LEGEND_FITS = (
+    "(() => { var l = document.querySelector('.pm-legend');"
+    " return !l.querySelector('details').open || l.scrollHeight <= l.clientHeight; })()"
+)
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _assert_panels_apart(boxes: dict[str, Any], where: str) -> None:
+    width, height = boxes["window"]
+    names = list(PANELS)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not _overlap(boxes[a], boxes[b]), (where, a, b, boxes)
+    for name in names:
+        left, top, right, bottom = boxes[name]
+        assert left >= 0 and top >= 0 and right <= width and bottom <= height, (where, name, boxes)
+
+
+@pytest.fixture(scope="module")
+def demo_pages(demo: peermap.Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("panels")
+    partnership = make_map(
+        demo, audience="partnership", tiles=None, choropleth="people_seen", gi_permutations=99
+    )
+    public = make_map(demo, tiles=None, min_count=10, round_to=5)
+    return {
+        "partnership": save_map(partnership, folder / "partnership.html"),
+        "public": save_map(public, folder / "public.html"),
+        "report": write_report(demo, folder / "report.html", audience="partnership"),
+    }
+
+
+@pytest.mark.parametrize("size", WINDOWS, ids=[f"{w}x{h}" for w, h in WINDOWS])
+@pytest.mark.parametrize("which", ["partnership", "public"])
+def test_map_panels_do_not_overlap(
+    browser: Any, demo_pages: dict[str, Path], which: str, size: tuple[int, int]
+) -> None:
+    """The title, the layer control and the legend stay apart and inside the window."""
+    page = Page(browser, demo_pages[which], size=size)
+    try:
+        page.settle()
+        boxes = page.page.evaluate(MEASURE, PANELS)
+        assert boxes["window"] == list(size)
+        _assert_panels_apart(boxes, f"{which} {size}")
+        # Every layer switch can be clicked (nothing covers it).
+        for label in page.page.locator(".leaflet-control-layers-overlays label").all():
+            box = label.bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            assert page.js(
+                f"document.elementFromPoint({x}, {y}).closest('.leaflet-control-layers') !== null"
+            ), (which, size, label.text_content())
+        # Open at first only when it fits without scrolling; otherwise closed to its summary.
+        assert page.js(LEGEND_FITS), (which, size)
+        # The legend opens (its summary is a button) and still fits the window.
+        if not page.js("document.querySelector('.pm-legend > details').open"):
+            page.page.locator(".pm-legend > details > summary").first.click()
+        assert page.js("document.querySelector('.pm-legend > details').open")
+        _assert_panels_apart(page.page.evaluate(MEASURE, PANELS), f"{which} {size} open")
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.page.close()
+
+
+@pytest.mark.parametrize("size", WINDOWS[:3], ids=[f"{w}x{h}" for w, h in WINDOWS[:3]])
+def test_report_map_panels_do_not_overlap(
+    browser: Any, demo_pages: dict[str, Path], size: tuple[int, int]
+) -> None:
+    """Inside a report's embedded map the panels stay apart and inside the map's frame."""
+    page = Page(browser, demo_pages["report"], size=size)
+    try:
+        page.page.frame_locator("iframe.map").locator(".pm-legend").wait_for()
+        inner = next(f for f in page.page.frames if f != page.page.main_frame)
+        inner.wait_for_function("() => document.querySelector('.pm-legend') !== null")
+        inner.evaluate("new Promise(done => setTimeout(done, 400))")
+        _assert_panels_apart(inner.evaluate(MEASURE, PANELS), f"report {size}")
+        assert inner.evaluate(LEGEND_FITS), size
+        assert page.errors == [] and page.requests == []
     finally:
         page.page.close()
 

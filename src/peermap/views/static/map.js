@@ -133,18 +133,95 @@ function (map, cfg) {
       if (layers[key] && map.hasLayer(layers[key])) { layers[key].bringToFront(); }
     });
   });
-  var title = L.DomUtil.create("div", "pm-title", map.getContainer());
+  // A map laid out before its frame has a size (a report's iframe, while the report is
+  // still being laid out) has no room for the padding: fit it once it has a size.
+  var fitBounds = map.fitBounds, pendingFit = null;
+  map.fitBounds = function (bounds, options) {
+    var size = map.getSize(), o = L.extend({}, options);
+    var tl = L.point(o.paddingTopLeft || [0, 0]), br = L.point(o.paddingBottomRight || [0, 0]);
+    if (size.x < 2 * (tl.x + br.x) || size.y < 2 * (tl.y + br.y)) {
+      if (size.x < 100 || size.y < 100) {
+        pendingFit = [bounds, options];
+        return map.setView(L.latLngBounds(bounds).getCenter(), map.getZoom() || 0);
+      }
+      var k = Math.min(1, size.x / 2 / (tl.x + br.x || 1), size.y / 2 / (tl.y + br.y || 1));
+      o.paddingTopLeft = tl.multiplyBy(k);
+      o.paddingBottomRight = br.multiplyBy(k);
+    }
+    return fitBounds.call(map, bounds, o);
+  };
+
+  // The panels: the title at the top, between the zoom buttons and the right-hand column
+  // (the layer control above the legend); the legend no taller than the room left under
+  // the layer control, and closed to its summary when it would not fit open, until its
+  // reader opens or closes it.
+  var container = map.getContainer();
+  var title = L.DomUtil.create("div", "pm-title", container);
   title.innerHTML = cfg.title;
+  var legendBox = null, chosen = false, GAP = 10;
+  function rect(el) { return el ? el.getBoundingClientRect() : null; }
+  function layout() {
+    var box = rect(container);
+    if (box.width < 100 || box.height < 100) { return; }
+    if (pendingFit) {
+      var fit = pendingFit;
+      pendingFit = null;
+      map.fitBounds(fit[0], fit[1]);
+    }
+    var left = GAP, right = box.width - GAP;
+    var zoom = rect(container.querySelector(".leaflet-top.leaflet-left .leaflet-control"));
+    if (zoom) { left = zoom.right - box.left + GAP; }
+    container.querySelectorAll(".leaflet-top.leaflet-right .leaflet-control").forEach(function (c) {
+      right = Math.min(right, rect(c).left - box.left - GAP);
+    });
+    var room = Math.max(right - left, 160);
+    title.style.maxWidth = room + "px";
+    title.style.transform = "none";
+    var width = title.offsetWidth;
+    var x = Math.min(Math.max((box.width - width) / 2, left), Math.max(left, right - width));
+    title.style.left = Math.round(x) + "px";
+    if (!legendBox) { return; }
+    var details = legendBox.querySelector("details");
+    var attribution = rect(container.querySelector(".leaflet-control-attribution"));
+    var bottom = box.height - GAP - (attribution ? attribution.height : 0);
+    var top = rect(legendBox).top - box.top;
+    var height = Math.max(bottom - top, 40);
+    if (details && !chosen) {
+      legendBox.style.maxHeight = "none";
+      details.open = true;
+      details.open = legendBox.offsetHeight <= height;
+    }
+    legendBox.style.maxHeight = Math.floor(height) + "px";
+  }
   var Legend = L.Control.extend({
     onAdd: function () {
       var div = L.DomUtil.create("div", "pm-legend");
       div.innerHTML = cfg.legend;
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
+      var summary = div.querySelector("details > summary");
+      if (summary) { summary.addEventListener("click", function () { chosen = true; }); }
       return div;
     }
   });
-  function legend() { new Legend({position: "topright"}).addTo(map); }
+  function legend() {
+    legendBox = new Legend({position: "topright"}).addTo(map).getContainer();
+    layout();
+  }
+  map.on("resize", layout);
+  if (window.ResizeObserver) {
+    // The controls and the title change size with their text and fonts: lay out again
+    // in the next frame (not inside the observer, which would loop).
+    var frame = null;
+    var watch = new ResizeObserver(function () {
+      if (frame === null) {
+        frame = requestAnimationFrame(function () { frame = null; layout(); });
+      }
+    });
+    watch.observe(container.querySelector(".leaflet-top.leaflet-right"));
+  }
+  map.whenReady(layout);
+  window.addEventListener("load", layout);
   function toggle(e, off) {
     var s = document.querySelector('.pm-legend section[data-layer="' + e.name + '"]');
     if (s) { s.classList.toggle("pm-off", off); }
