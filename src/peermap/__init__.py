@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from peermap import settings
 from peermap._optional import missing_dependency
+from peermap._version import __version__
 from peermap.exceptions import (
     BoundaryError,
     CRSError,
@@ -158,7 +159,6 @@ _LAZY: dict[str, tuple[str, ...]] = {
 }
 _HOME: dict[str, str] = {name: module for module, names in _LAZY.items() for name in names}
 
-__version__ = "0.1.0"
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -29,6 +29,7 @@ from pyproj import CRS
 
 from peermap import settings
 from peermap._io import atomic_path
+from peermap._version import __version__
 from peermap.boundaries import Boundaries, as_multipolygons
 from peermap.counts import aggregate_tables
 from peermap.dataset import Dataset
@@ -67,15 +68,6 @@ def gss_code(value: object, what: str) -> str:
             f"{what} {value!r} is not a GSS code: a letter and 8 digits, such as E09000007 (Camden)"
         )
     return text
-
-
-def _peermap_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("peermap")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
 
 
 def _iso(value: Any) -> str:
@@ -382,7 +374,7 @@ def write_package(
         "extra_columns": _join_list(f"{t}.{c}" for t, cols in extras.items() for c in cols),
         "withheld_columns": _join_list(withheld),
         "suppression": suppression,
-        "peermap_version": _peermap_version(),
+        "peermap_version": __version__,
     }
     for layer, table in layers:
         meta[f"count_{layer.name}"] = str(table.num_rows)

@@ -8,6 +8,7 @@ public diagrams. Both return the ``nodes`` and ``edges`` tables of
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -757,3 +758,47 @@ def legend_sections(
     if b.notes:
         sections.append(("Notes", tuple(("note", {}, n) for n in b.notes)))
     return tuple((h, r) for h, r in sections if r)
+
+
+@dataclass(frozen=True)
+class DiagramInfo:
+    """What a diagram shows and under which rule.
+
+    Attributes
+    ----------
+    title : str
+        The title on the diagram.
+    subtitle : str
+        Period, audience and what was selected.
+    audience : {"public", "partnership"}
+        Who the diagram is for.
+    level : {"people", "authorities"}
+        ``"people"``: a node per young person and place; ``"authorities"``: young people
+        collapsed into their home authorities.
+    rule : SuppressionRule or None
+        The small-count rule applied (``None``: exact counts).
+    period : tuple of (datetime.date or None)
+        First and last date of the ties and sightings drawn.
+    seed : int
+        Seed of the layout.
+    notes : tuple of str
+        Why the diagram was collapsed and what was left out, as said in the legend.
+    authorities : pandas.DataFrame
+        ``code``, ``name``, ``colour`` of every authority drawn, as in the legend.
+    attribution : str
+        Boundary attribution, when authority positions come from boundaries.
+    banner : str or None
+        The PARTNERSHIP ONLY banner of partnership diagrams.
+    """
+
+    title: str
+    subtitle: str
+    audience: str
+    level: str
+    rule: SuppressionRule | None
+    period: tuple[dt.date | None, dt.date | None]
+    seed: int
+    notes: tuple[str, ...]
+    authorities: pd.DataFrame
+    attribution: str = ""
+    banner: str | None = None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from peermap.views.diagram_build import (
+    DiagramInfo,
     Legend,
 )
 from peermap.views.diagram_style import (
@@ -26,9 +27,8 @@ from peermap.views.page import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure as MplFigure
-
-    from peermap.views.diagrams import DiagramInfo, PeerDiagram
 
 
 def legend_html(legend: Legend, info: DiagramInfo) -> str:
@@ -67,9 +67,10 @@ def _check_colour(value: str) -> str:
     return value
 
 
-def page_html(d: PeerDiagram) -> str:
-    """Return the diagram as one self-contained HTML page."""
-    info = d.info
+def page_html(
+    nodes_frame: pd.DataFrame, edges_frame: pd.DataFrame, info: DiagramInfo, legend: Legend
+) -> str:
+    """Return the diagram (its nodes, edges, info and legend) as one self-contained page."""
     nodes = [
         {
             "id": str(n["id"]),
@@ -85,7 +86,7 @@ def page_html(d: PeerDiagram) -> str:
             "label": str(n["label"]),
             "tip": str(n["tip"]),
         }
-        for n in rows_of(d.nodes)
+        for n in rows_of(nodes_frame)
     ]
     edges = [
         {
@@ -101,7 +102,7 @@ def page_html(d: PeerDiagram) -> str:
             "points": [[float(x), float(y)] for x, y in e["points"]],
             "tip": str(e["tip"]),
         }
-        for e in rows_of(d.edges)
+        for e in rows_of(edges_frame)
     ]
     record_level = info.level == "people"
     groups = (
@@ -121,7 +122,7 @@ def page_html(d: PeerDiagram) -> str:
     n_nodes = len(nodes)
     config = {
         "title": title_html(info),
-        "legend": legend_html(d._legend, info),
+        "legend": legend_html(legend, info),
         "nodes": nodes,
         "edges": edges,
         "groups": groups,
@@ -142,7 +143,15 @@ def _mpl_dash(dash: Any) -> Any:
     return (0, (on / 1.6, off / 1.6))
 
 
-def plot_diagram(d: PeerDiagram, *, figsize: tuple[float, float], dpi: int) -> MplFigure:
+def plot_diagram(
+    nodes_frame: pd.DataFrame,
+    edges_frame: pd.DataFrame,
+    info: DiagramInfo,
+    legend: Legend,
+    *,
+    figsize: tuple[float, float],
+    dpi: int,
+) -> MplFigure:
     """Draw the diagram with matplotlib, in the colours and styles of the page."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as MplFigure
@@ -153,9 +162,9 @@ def plot_diagram(d: PeerDiagram, *, figsize: tuple[float, float], dpi: int) -> M
     px = 0.75  # points per CSS pixel
     radius_of = {
         str(n["id"]): (float(n["size"]) * (0.75 if n["shape"] == "square" else 1.0))
-        for n in rows_of(d.nodes)
+        for n in rows_of(nodes_frame)
     }
-    for e in rows_of(d.edges):
+    for e in rows_of(edges_frame):
         pts = np.asarray(e["points"], dtype=float)
         ax.plot(
             pts[:, 0],
@@ -195,7 +204,7 @@ def plot_diagram(d: PeerDiagram, *, figsize: tuple[float, float], dpi: int) -> M
                 zorder=6,
             )
     for shape, marker in (("circle", "o"), ("square", "s")):
-        sub = d.nodes[d.nodes["shape"] == shape]
+        sub = nodes_frame[nodes_frame["shape"] == shape]
         if not len(sub):
             continue
         size = sub["size"].to_numpy(dtype=float)
@@ -210,9 +219,9 @@ def plot_diagram(d: PeerDiagram, *, figsize: tuple[float, float], dpi: int) -> M
             linewidths=[float(w) * px for w in sub["outline_width"]],
             zorder=4,
         )
-    labelled = d.nodes[d.nodes["label"] != ""]
-    record_level = d.info.level == "people"
-    if len(labelled) and (not record_level or len(d.nodes) <= 150):
+    labelled = nodes_frame[nodes_frame["label"] != ""]
+    record_level = info.level == "people"
+    if len(labelled) and (not record_level or len(nodes_frame) <= 150):
         for n in rows_of(labelled):
             if record_level:
                 ax.annotate(
@@ -242,7 +251,7 @@ def plot_diagram(d: PeerDiagram, *, figsize: tuple[float, float], dpi: int) -> M
     ax.set_ylim(0, BOX[1])
     ax.set_aspect("equal")
     ax.set_axis_off()
-    handles = _mpl_handles(d._legend)
+    handles = _mpl_handles(legend)
     if handles:
         fig.legend(
             handles=handles,
@@ -251,7 +260,6 @@ def plot_diagram(d: PeerDiagram, *, figsize: tuple[float, float], dpi: int) -> M
             frameon=False,
             handlelength=2.4,
         )
-    info = d.info
     fig.suptitle(info.title, x=0.01, ha="left", fontsize=14, fontweight="bold")
     ax.set_title(info.subtitle, fontsize=9, loc="left")
     footer = (

@@ -37,7 +37,6 @@ colour, shape, size, dash and width, so the picture can be checked without a bro
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,6 +50,7 @@ from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAu
 from peermap.filters import DateLike, Window, data_period, select
 from peermap.views.diagram_build import (
     DiagramBuild,
+    DiagramInfo,
     authority_level,
     legend_sections,
     people_level,
@@ -202,50 +202,6 @@ def context_subset(
 
 
 @dataclass(frozen=True)
-class DiagramInfo:
-    """What a diagram shows and under which rule.
-
-    Attributes
-    ----------
-    title : str
-        The title on the diagram.
-    subtitle : str
-        Period, audience and what was selected.
-    audience : {"public", "partnership"}
-        Who the diagram is for.
-    level : {"people", "authorities"}
-        ``"people"``: a node per young person and place; ``"authorities"``: young people
-        collapsed into their home authorities.
-    rule : SuppressionRule or None
-        The small-count rule applied (``None``: exact counts).
-    period : tuple of (datetime.date or None)
-        First and last date of the ties and sightings drawn.
-    seed : int
-        Seed of the layout.
-    notes : tuple of str
-        Why the diagram was collapsed and what was left out, as said in the legend.
-    authorities : pandas.DataFrame
-        ``code``, ``name``, ``colour`` of every authority drawn, as in the legend.
-    attribution : str
-        Boundary attribution, when authority positions come from boundaries.
-    banner : str or None
-        The PARTNERSHIP ONLY banner of partnership diagrams.
-    """
-
-    title: str
-    subtitle: str
-    audience: str
-    level: str
-    rule: SuppressionRule | None
-    period: tuple[dt.date | None, dt.date | None]
-    seed: int
-    notes: tuple[str, ...]
-    authorities: pd.DataFrame
-    attribution: str = ""
-    banner: str | None = None
-
-
-@dataclass(frozen=True)
 class PeerDiagram(View):
     """A peer-group diagram: the drawing as data, an HTML page and a static figure.
 
@@ -288,7 +244,7 @@ class PeerDiagram(View):
 
     def to_html(self) -> str:
         """Return the diagram as one self-contained HTML page (no network needed)."""
-        return page_html(self)
+        return page_html(self.nodes, self.edges, self.info, self._legend)
 
     def plot(self, *, figsize: tuple[float, float] = (12.0, 8.5), dpi: int = 150) -> MplFigure:
         """Draw the diagram with matplotlib, in the same colours and styles.
@@ -305,7 +261,9 @@ class PeerDiagram(View):
         matplotlib.figure.Figure
             The figure (Agg canvas; no display needed).
         """
-        return plot_diagram(self, figsize=figsize, dpi=dpi)
+        return plot_diagram(
+            self.nodes, self.edges, self.info, self._legend, figsize=figsize, dpi=dpi
+        )
 
     def __repr__(self) -> str:
         return (

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote
 
 from peermap._io import write_text_atomic
+from peermap._version import __version__
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
@@ -299,8 +300,6 @@ def _document(
     attribution = "" if ds.region is None else str(ds.region.attribution or "")
     if attribution:
         footer.append(f"Boundaries: {attribution}")
-    from peermap import __version__
-
     footer.append(f"Made with peermap {__version__} on {dt.date.today():%Y-%m-%d}.")
     return _Document(
         title or "Peer-on-peer abuse and exploitation across authorities",
