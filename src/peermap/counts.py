@@ -85,9 +85,7 @@ def authority_counts(
     ValidationError
         When the dataset was read without boundaries.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     bounds = _require_authorities(ds)
     filters: dict[str, Any] = {"since": since, "until": until, "min_reliability": min_reliability}
     sightings = filter_sightings(ds, **filters)

@@ -287,6 +287,26 @@ class Window:
             )
         return window
 
+    @classmethod
+    def resolve(
+        cls,
+        window: Window | None,
+        since: DateLike = None,
+        until: DateLike = None,
+        min_reliability: str = "unverified",
+    ) -> tuple[DateLike, DateLike, str]:
+        """Return the ``since``, ``until`` and ``min_reliability`` a function applies.
+
+        What every analysis and view taking ``window=`` and the keyword trio does
+        first: with a window, its bounds and grade; without one, the keywords as given
+        (checked, so a bad date or grade is refused at once). Giving both is refused
+        (:meth:`of`).
+        """
+        chosen = cls.of(window, since=since, until=until, min_reliability=min_reliability)
+        if window is None:
+            return since, until, min_reliability
+        return chosen.since, chosen.until, chosen.min_reliability
+
     @property
     def keywords(self) -> dict[str, Any]:
         """The window as the keyword trio (``since``, ``until``, ``min_reliability``)."""

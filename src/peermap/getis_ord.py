@@ -277,9 +277,7 @@ def gi_star(
         (cells equal to every permutation: p = 1) and ``discordant`` (significant cells
         binned 0 because their tail disagrees with z; always 0 in analytical mode).
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     from libpysal.weights import lat2W
 
     if inference not in ("permutation", "analytical"):

@@ -326,9 +326,7 @@ def peer_graph(
         Every young person as a node (also those with no tie in the window), one edge
         per tie; attributes as documented in :mod:`peermap.networks`.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     graph = nx.MultiGraph()
     with _gc_paused():
@@ -539,9 +537,7 @@ def place_graph(
     ValueError
         When a person and a place share an id.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     people_ids = ds.people["person_id"]
     clash = set(people_ids[people_ids.isin(ds.places["place_id"])].tolist())
     if clash:
@@ -656,9 +652,7 @@ def copresence_graph(
         Young people as nodes (all of them), co-presence edges with ``count``,
         ``places``, ``first`` and ``last``.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if window_days < 0:
         raise ValueError(f"window_days={window_days}; expected 0 or more")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)

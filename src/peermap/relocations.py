@@ -58,9 +58,7 @@ def relocation_exposure(
     ties (both ends) and the sightings of the young people moved, the joined rows
     filtered by date and authority, and the survivors counted per relocation.
     """
-    chosen = Window.of(window, since=since, until=until)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until = chosen.since, chosen.until
+    since, until, _ = Window.resolve(window, since, until)
     r = _moves(ds, since, until).reset_index(drop=True)
     n = len(r)
     moves = pd.DataFrame({"row": np.arange(n), "person": r["person_id"].to_numpy(dtype=object)})
@@ -165,9 +163,7 @@ def relocations_received(
     ValueError
         When ``since`` or ``until`` is not a date.
     """
-    chosen = Window.of(window, since=since, until=until)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until = chosen.since, chosen.until
+    since, until, _ = Window.resolve(window, since, until)
     exposure = relocation_exposure(ds, since=since, until=until)
     columns = [
         "authority",

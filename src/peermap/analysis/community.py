@@ -104,9 +104,7 @@ def context_graph(
     networkx.Graph
         Every young person as a node; edges with a ``weight`` attribute.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     nodes, u, v, w = _context_edges(
         ds,
         since=since,
@@ -296,9 +294,7 @@ def contexts(
           with at least half the same young people, Jaccard >= 0.5, comes out) and
           ``reasons`` (the score in words).
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     coded = RecordPositions(ds)

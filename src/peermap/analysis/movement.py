@@ -59,9 +59,7 @@ def flows(
         ties or relocations), ``within`` (origin equals destination: kept and marked),
         sorted by people then events, largest first.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     check_engine(engine)
     if kind == "sightings" and engine == "dask":
         from peermap import dask_engine

@@ -80,9 +80,7 @@ def hotspots(
         ``p_value`` and ``q_value`` (one-sided, of the excess), ``concern`` (the
         score), ``reasons`` (the score in words) and ``rank`` (1 = most concerning).
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if engine == "dask":
         from peermap import dask_engine
 

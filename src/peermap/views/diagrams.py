@@ -126,10 +126,6 @@ __all__ = [
 ContextLike = int | Sequence[str] | None
 
 
-def _timestamp(value: DateLike) -> pd.Timestamp | None:
-    return None if value is None else pd.Timestamp(value)
-
-
 def context_subset(
     ds: Dataset,
     *,
@@ -178,9 +174,7 @@ def context_subset(
         For an unknown context or young person, or a contexts table without the
         columns of :func:`peermap.contexts`.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     window = Window.of(since=since, until=until, min_reliability=min_reliability)
     if context is None:
         return select(ds, window), ""
@@ -351,9 +345,7 @@ def peer_diagram(
         For an unknown audience or context, ``min_count``/``round_to`` with a
         partnership diagram, ``collapse=False`` with a public one, or nothing to draw.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="diagram"
     )

@@ -75,12 +75,6 @@ class MapContent:
     dropped: list[str]
 
 
-def _period(
-    ds: Dataset, since: DateLike, until: DateLike, min_reliability: str
-) -> tuple[dt.date | None, dt.date | None]:
-    return data_period(ds, since=since, until=until, min_reliability=min_reliability)
-
-
 def prepare_map(
     ds: Dataset,
     *,
@@ -218,7 +212,7 @@ def prepare_map(
         if layer is not None
     ]
 
-    period = _period(ds, since, until, min_reliability)
+    period = data_period(ds, since=since, until=until, min_reliability=min_reliability)
     if title is None:
         title = (
             f"Context {context}: its places and authorities"

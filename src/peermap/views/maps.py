@@ -538,9 +538,7 @@ def make_map(
         For an unknown audience, layer, measure or context, a layer the data cannot
         give, or ``min_count``/``round_to`` with a partnership map.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     content = prepare_map(
         ds,
         audience=audience,
@@ -699,9 +697,7 @@ def plot_static(
     matplotlib.figure.Figure
         The figure.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     content = prepare_map(
         ds,
         audience=audience,

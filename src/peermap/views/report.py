@@ -255,9 +255,7 @@ def build_report(
         For an unknown format or audience, or a small-count rule with a partnership
         report.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if fmt not in ("html", "markdown"):
         raise ValueError(f"fmt={fmt!r}; expected 'html' or 'markdown'")
     policy = Audience.of(
@@ -496,9 +494,7 @@ def make_report(
         ``.to_html()``, ``.to_markdown()`` and ``.save(path)`` render it; ``.map`` is
         its map.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
@@ -584,9 +580,7 @@ def write_report(
     pathlib.Path
         The report written.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     fmt = report_format(path)
     report = make_report(
         ds,

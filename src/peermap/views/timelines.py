@@ -262,9 +262,7 @@ def timeline_table(
     ValueError
         For an unknown context or authority, both given, or an unknown audience.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="timeline"
     )
@@ -593,9 +591,7 @@ def timeline(
         category as their label; the counts drawn are those of :func:`timeline_table`
         with the same arguments.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     view = make_timeline(
         ds,
         context=context,
@@ -652,9 +648,7 @@ def make_timeline(
         figure of :func:`timeline`, ``.to_html()`` gives a page with the figure and the
         table, ``.save(path)`` writes either.
     """
-    chosen = Window.of(window, since=since, until=until, min_reliability=min_reliability)
-    if window is not None:  # else the keywords stand as given (and are checked)
-        since, until, min_reliability = chosen.since, chosen.until, chosen.min_reliability
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     table = timeline_table(
         ds,
         context=context,
