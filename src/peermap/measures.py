@@ -20,7 +20,7 @@ from typing import Final, Literal, get_args
 import pandas as pd
 
 from peermap.dataset import Dataset
-from peermap.networks import DateLike, filter_sightings
+from peermap.filters import DateLike, Window, filter_sightings
 from peermap.relocations import relocations_received
 
 __all__ = [
@@ -40,6 +40,7 @@ AUTHORITY_MEASURES: Final[tuple[str, ...]] = get_args(AuthorityMeasure)
 def people_seen(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -50,6 +51,8 @@ def people_seen(
     ----------
     ds : Dataset
         The dataset, with places assigned to authorities (read with boundaries).
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give the keywords below.
     since, until : date or str, optional
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
@@ -68,6 +71,7 @@ def people_seen(
     ValueError
         When the places have no authorities.
     """
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if "authority_code" not in ds.places:
         raise ValueError("places have no authorities (read the dataset with boundaries=...)")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
@@ -88,13 +92,21 @@ def people_seen(
     return out.astype("int64")
 
 
-def relocated_into(ds: Dataset, *, since: DateLike = None, until: DateLike = None) -> pd.Series:
+def relocated_into(
+    ds: Dataset,
+    *,
+    window: Window | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+) -> pd.Series:
     """Count the distinct young people relocated into each authority.
 
     Parameters
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give the keywords below.
     since, until : date or str, optional
         Count only the relocations dated within this window.
 
@@ -105,6 +117,7 @@ def relocated_into(ds: Dataset, *, since: DateLike = None, until: DateLike = Non
         :func:`peermap.relocations_received`); authorities that received nobody are
         absent.
     """
+    since, until, _ = Window.resolve(window, since, until)
     table = relocations_received(ds, since=since, until=until)
     received = pd.Series(
         table["received"].to_numpy(dtype="int64"),
@@ -117,6 +130,7 @@ def relocated_into(ds: Dataset, *, since: DateLike = None, until: DateLike = Non
 def venue_stats(
     ds: Dataset,
     *,
+    window: Window | None = None,
     since: DateLike = None,
     until: DateLike = None,
     min_reliability: str = "unverified",
@@ -129,6 +143,8 @@ def venue_stats(
     ----------
     ds : Dataset
         The dataset.
+    window : Window, optional
+        Which records count (:class:`peermap.Window`); or give the keywords below.
     since, until : date or str, optional
         Keep sightings dated within this window.
     min_reliability : str, default "unverified"
@@ -149,6 +165,7 @@ def venue_stats(
         known), ``contexts`` (``[context, sightings]`` pairs, most first, ties broken
         by name) and, with ``people=True``, ``seen`` (sorted ``person_id`` values).
     """
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     home = ds.people.set_index("person_id")["home_authority"]
     places = ds.places.set_index("place_id")
