@@ -83,6 +83,19 @@ def test_bad_input_prints_one_paragraph_without_traceback(
     assert "\n\n" not in err.strip()
 
 
+def test_records_with_errors_are_refused_in_command_line_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The library says strict=False and err.report; the command line says what to run.
+    out = tmp_path / "m.html"
+    assert main(["map", str(DATA / "bad"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "fifteen" in err and "expected a whole number" in err  # file, row, column, value
+    assert f"peermap validate {DATA / 'bad'}" in err and "--lenient" in err
+    assert "strict=False" not in err and "err.report" not in err and "ds.report" not in err
+    assert "Traceback" not in err and not out.exists()
+
+
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     from peermap import ValidationError
 

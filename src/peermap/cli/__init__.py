@@ -36,6 +36,7 @@ from peermap.cli.common import (
     fill,
     load_boundaries_file,
 )
+from peermap.exceptions import ValidationError
 
 __all__ = ["COMMANDS", "Progress", "UsageError", "load_boundaries_file", "main"]
 
@@ -85,6 +86,33 @@ def _paragraph(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
 
 
+def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None:
+    """Say in command-line terms why records were not read: the first problems, what next.
+
+    The library's message speaks Python (``strict=False``, ``err.report``); here the same
+    problems lead to ``peermap validate`` (every problem with its file, row, column and
+    value) and, where the command has it, ``--lenient``.
+    """
+    report = getattr(exc, "report", None)
+    if not isinstance(exc, ValidationError) or report is None or not report.errors:
+        return None
+    errors = report.errors
+    shown = [f"  {p}" for p in errors[:3]]
+    more = len(errors) - len(shown)
+    source = getattr(args, "source", None)
+    where = f" {source}" if source else ""
+    boundaries = getattr(args, "boundaries", None)
+    validate = f"peermap validate{where}" + (f" --boundaries {boundaries}" if boundaries else "")
+    lines = [f"{len(errors)} problem(s) in the records; nothing was read:", *shown]
+    if more:
+        lines.append(f"  ... and {more} more.")
+    next_step = f"Run '{validate}' to list every problem with its file, row, column and value"
+    if hasattr(args, "lenient") and not args.lenient:
+        next_step += ", or add --lenient to set the rows with errors aside and go on"
+    lines.append(next_step + ".")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -122,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.debug:
                 raise
             _show_warnings(args.command, caught)
-            print(f"peermap {args.command}: {_paragraph(str(exc))}", file=sys.stderr)
+            text = _records_refused(args, exc) or _paragraph(str(exc))
+            print(f"peermap {args.command}: {text}", file=sys.stderr)
             return 2
         except FAILURES as exc:
             if args.debug:
