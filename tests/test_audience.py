@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import peermap
@@ -168,8 +169,10 @@ def test_shares_are_withheld_when_they_would_disclose(name: str) -> None:
                 assert share == "z"
             elif part < 10 or whole - part < 10:
                 assert share == "c"
-            else:
-                assert share == round(100 * part / whole)
+            else:  # from the shown (rounded) counts, never the exact ones
+                shown_part, shown_whole = policy.count(part), policy.count(whole)
+                assert share == round(100 * shown_part / shown_whole)
+                assert shown_part % 5 == 0 and shown_whole % 5 == 0
 
 
 def test_the_partnership_sees_exact_counts() -> None:
@@ -236,3 +239,39 @@ def test_headings_and_notices_say_who_an_output_is_for() -> None:
     partnership = Audience.of("partnership")
     assert partnership.heading("map") == "Partnership map: exact counts"
     assert partnership.notice("map") == "Partnership map: exact counts. Not for publication."
+
+
+# --------------------------------------------------------------------------- cell keys
+
+
+def test_the_same_records_get_the_same_noise_and_one_more_record_new_noise() -> None:
+    from peermap.cell_keys import cell_key, perturbation, record_keys
+
+    people = [f"yp{i:05d}" for i in range(40)]
+    keys = record_keys(people)
+    assert (record_keys(list(reversed(people)))[::-1] == keys).all()
+    # The cell key depends on the set of records, not their order or the table.
+    assert cell_key(keys[:12].tolist()) == cell_key(keys[:12][::-1].tolist())
+    noise = [perturbation(cell_key(keys[:n].tolist())) for n in range(1, 41)]
+    assert set(noise) <= {-2, -1, 0, 1, 2} and len(set(noise)) >= 3
+
+
+def test_a_withheld_count_turning_shown_does_not_give_the_old_count_away() -> None:
+    # Differencing: a reader sees a venue go from "c" to a number after one young person
+    # is added. Under rounding alone that proves the venue had exactly 9; with cell-key
+    # noise the same change happens from 9, 10 and 11 alike.
+    from peermap.cell_keys import cell_key, record_keys
+
+    policy = Audience.of("public", min_count=10, round_to=5)
+    rng = np.random.default_rng(7)
+    crossings: dict[int, int] = {9: 0, 10: 0, 11: 0}
+    for trial in range(600):
+        ids = [f"p{trial}-{i}-{rng.integers(1 << 30)}" for i in range(12)]
+        keys = record_keys(ids).tolist()
+        for before in crossings:
+            old = policy.count(before, cell_key(keys[:before]))
+            new = policy.count(before + 1, cell_key(keys[: before + 1]))
+            crossings[before] += old == "c" and isinstance(new, int)
+    assert crossings[9] > 0 and crossings[10] > 0 and crossings[11] > 0
+    # Nor is any count under the threshold ever shown.
+    assert all(policy.count(n, k) == "c" for n in range(10) for k in range(256))

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -787,13 +788,35 @@ def test_public_report_ranks_by_concern_without_the_reasons_or_small_counts(
     assert "Why it ranks here" not in text
     names = dict(zip(ds.boundaries["code"], ds.boundaries["name"], strict=True))
     minimum, step = settings.min_count, settings.round_to
-    spanning = found[found["spans_authorities"].astype(bool) & (found["n_people"] >= minimum)]
-    venues = spots[(spots["people"] >= minimum) & (spots["kind"] != "residential")]
+    from peermap.cell_keys import cell_key, record_keys
+    from peermap.disclosure import Audience
+    from peermap.measures import venue_stats
+
+    policy = Audience.of("public")
+    listed = [
+        policy.listed(n, cell_key(record_keys(list(people)).tolist()))
+        for n, people in zip(found["n_people"], found["people"], strict=True)
+    ]
+    spanning = found[found["spans_authorities"].astype(bool) & pd.Series(listed, index=found.index)]
+    home = ds.people.set_index("person_id")["home_authority"]
+
+    def named(row: Any) -> str:
+        # Only the authorities home to enough of the context's young people are named.
+        homes = home.reindex(list(row.people)).value_counts()
+        shown = [names[a] for a in row.authorities if homes.get(a, 0) >= minimum]
+        others = len(row.authorities) - len(shown)
+        more = f"{others} other authorit{'y' if others == 1 else 'ies'}" if others else ""
+        return ", ".join(shown) + (" and " if shown and more else "") + more
+
+    keys = venue_stats(ds)["people_key"]
+    venues = spots[
+        [
+            policy.listed(n, keys.get(p)) and k != "residential"
+            for n, p, k in zip(spots["people"], spots["place_id"], spots["kind"], strict=True)
+        ]
+    ]
     for heading, expected in (
-        (
-            "Contexts spanning authorities",
-            [", ".join(names[a] for a in row.authorities) for row in spanning.itertuples()],
-        ),
+        ("Contexts spanning authorities", [named(row) for row in spanning.itertuples()]),
         (
             "Hotspot venues",
             [

@@ -37,7 +37,14 @@ import pytest
 import peermap
 from conftest import MakeDataset
 from peermap import _assets, disclosure, settings
-from peermap.disclosure import SuppressionRule, suppress, suppress_frame, suppress_share
+from peermap.disclosure import (
+    Audience,
+    SuppressionRule,
+    suppress,
+    suppress_frame,
+    suppress_share,
+)
+from peermap.measures import venue_stats
 from peermap.synthetic import scenario
 from peermap.views.maps import ExternalAssetError, PeerMap, make_map, plot_static, save_map
 
@@ -183,7 +190,9 @@ def test_suppress_refuses_what_is_not_a_count() -> None:
 def test_a_share_is_withheld_when_its_part_or_the_rest_is_small() -> None:
     assert suppress_share(5, 12, min_count=10) == "c"  # 5 from outside
     assert suppress_share(11, 12, min_count=10) == "c"  # only 1 from inside
-    assert suppress_share(13, 25, min_count=10) == 52.0
+    # From the shown counts (13 -> 15 of 25), never the exact 52% that gives 13 back.
+    assert suppress_share(13, 25, min_count=10, round_to=5) == 60
+    assert suppress_share(13, 25, min_count=10, round_to=1) == 52
     assert suppress_share(0, 0, min_count=10) == disclosure.NOT_APPLICABLE
     with pytest.raises(ValueError, match="larger than the whole"):
         suppress_share(3, 2)
@@ -201,13 +210,24 @@ def test_suppress_frame_records_what_it_withheld() -> None:
 
 
 def test_public_venues_only_with_enough_young_people_and_never_private_homes(
-    public: PeerMap,
+    ds: peermap.Dataset, public: PeerMap
 ) -> None:
     venues = _by_place(public)
     assert set(venues) == {"V1", "V4"}  # V2 has 3 young people; V3 is a private home
-    assert venues["V1"]["people"] == 10 and venues["V1"]["sightings"] == 15
+    # Each count carries the noise of its records' cell key, then the rounding rule.
+    stats = venue_stats(ds)
+    policy = Audience.of("public", **RULE)
+    for place in ("V1", "V4"):
+        row = stats.loc[place]
+        assert venues[place]["people"] == policy.count(row["people"], row["people_key"])
+        assert venues[place]["sightings"] == policy.count(row["sightings"], row["sightings_key"])
+        assert abs(venues[place]["people"] - row["people"]) <= 4
     assert venues["V1"]["share"] == "c"  # 5 of 12 from outside: a small count
-    assert venues["V4"]["people"] == 25 and venues["V4"]["share"] == 52.0
+    # 13 of 25 from outside: the share is of the shown counts, never the exact 52%.
+    v4 = stats.loc["V4"]
+    shown_part = policy.count(v4["away"], v4["away_key"])
+    shown_whole = policy.count(v4["known"], v4["known_key"])
+    assert venues["V4"]["share"] == round(100 * shown_part / shown_whole)
     assert venues["V1"]["kind"] == "fast_food" and venues["V1"]["authority"] == "Northmere"
     notes = " ".join(public.info.notes)
     assert "1 venue with under 10 young people" in notes
@@ -257,8 +277,15 @@ def test_public_rule_follows_settings(ds: peermap.Dataset, monkeypatch: pytest.M
     monkeypatch.setattr(settings, "round_to", 1)
     m = make_map(ds, tiles=None, layers=["hotspots"])
     assert m.info.rule == SuppressionRule(3, 1, "c")
-    assert set(_by_place(m)) == {"V1", "V2", "V4"}
-    assert _by_place(m)["V2"]["people"] == 3
+    policy = Audience.of("public")
+    stats = venue_stats(ds)
+    assert stats.loc["V2", "people"] == 3
+    v2 = policy.count(stats.loc["V2", "people"], stats.loc["V2", "people_key"])
+    # 3 young people meet the threshold of 3; shown unless its cell's noise takes it under.
+    assert ("V2" in _by_place(m)) == isinstance(v2, int)
+    assert {"V1", "V4"} <= set(_by_place(m)) and "V3" not in _by_place(m)
+    if isinstance(v2, int):
+        assert _by_place(m)["V2"]["people"] == v2
 
 
 # --------------------------------------------------------------------------- partnership map
@@ -359,6 +386,21 @@ def test_unknown_context_layer_or_audience_is_refused(ds: peermap.Dataset) -> No
         make_map(no_boundaries, layers=["authorities"])
 
 
+def test_a_public_view_never_rests_on_a_place(ds: peermap.Dataset) -> None:
+    # Without boundaries the view's edges snap to a 10 km grid: no edge is a home's
+    # easting or northing (the partnership's view hugs the places).
+    plain = ds.replace(
+        boundaries=None, places=ds.places.drop(columns=["authority_code", "authority_name"])
+    )
+    public = make_map(plain, tiles=None, layers=["hotspots"], **RULE)
+    edges = public._content.bounds_bng
+    assert all(v % 10_000 == 0 for v in edges)
+    x, y = plain.places.geometry.x, plain.places.geometry.y
+    assert edges[0] < x.min() and edges[2] > x.max() and edges[1] < y.min() and edges[3] > y.max()
+    partnership = make_map(plain, tiles=None, layers=["hotspots"], audience="partnership")
+    assert partnership._content.bounds_bng[0] == pytest.approx(x.min() - 500)
+
+
 def test_map_without_boundaries_still_shows_venues(ds: peermap.Dataset) -> None:
     plain = ds.replace(
         boundaries=None, places=ds.places.drop(columns=["authority_code", "authority_name"])
@@ -373,14 +415,25 @@ def test_gi_layer_keeps_significant_hot_cells_and_hides_small_counts(
 ) -> None:
     # The map draws ArcGIS's z-score bins: under conditional permutation a busy venue
     # among empty cells is not itself significant (see docs/analysis.md, Gi*).
-    grid = peermap.gi_star(ds, permutations=99, inference="analytical")
+    # The venues' rule holds for cells: private homes left out of the statistic, and a
+    # cell about fewer than 10 young people not drawn at all.
+    everything = peermap.gi_star(ds, permutations=99, inference="analytical")
+    grid = peermap.gi_star(
+        ds, permutations=99, inference="analytical", exclude_place_kinds={"residential"}
+    )
+    assert grid["count"].sum() < everything["count"].sum()
+    policy = Audience.of("public", **RULE)
     hot = grid[grid["bin"] > 0]
+    drawn = hot[
+        [policy.listed(n, k) for n, k in zip(hot["people"], hot["people_key"], strict=True)]
+    ]
     cells = public.info.table("gi_star")
-    assert len(cells) == len(hot) > 0
+    assert len(cells) == len(drawn) > 0
+    assert len(drawn) < len(hot)  # some hot cells are about too few young people
     assert (cells["bin"] > 0).all()
-    rule = SuppressionRule(10, 5, "c")
-    assert Counter(cells["sightings"]) == Counter(rule.display(n) for n in hot["count"])
-    assert any(n < 10 for n in hot["count"])  # so some cell shows "c"
+    expected = [policy.count(n, k) for n, k in zip(drawn["count"], drawn["count_key"], strict=True)]
+    assert Counter(cells["sightings"]) == Counter(expected)
+    assert "Gi* cell" in " ".join(public.info.notes)
 
 
 def test_gi_cell_size_is_fitted_to_the_sightings_and_keeps_500_m_on_a_small_region(
@@ -472,7 +525,8 @@ def test_title_period_audience_and_attribution_are_on_the_map(public: PeerMap) -
         pd.Timestamp("2024-01-10").date(),
         pd.Timestamp("2024-07-01").date(),
     )
-    assert "Data 10 Jan 2024 to 1 Jul 2024" in page
+    # A public page publishes months, never days.
+    assert "Data Jan 2024 to Jul 2024" in page and "10 Jan 2024" not in page
     assert "Public map: aggregates only" in page
     assert "Counts under 10 are suppressed (shown as c, never as 0)" in page
     assert public.info.attribution == peermap.boundaries.DEMO_ATTRIBUTION

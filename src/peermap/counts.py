@@ -14,13 +14,15 @@ import math
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from peermap import _lookup, settings
-from peermap.analysis import flows
+from peermap.analysis import flow_keys, flows
 from peermap.boundaries import as_multipolygons
+from peermap.cell_keys import RECORD_IDENTITY, cell_keys, record_keys, sighting_keys
 from peermap.dataset import Dataset
-from peermap.disclosure import SuppressionRule, suppress
+from peermap.disclosure import SuppressionRule, secondary_suppress, suppress
 from peermap.exceptions import ValidationError
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 
@@ -78,7 +80,9 @@ def authority_counts(
         ``people_seen`` (distinct young people seen at places there), ``sightings``
         (at places there), ``ties`` (involving someone homed there; a tie between two
         people of one authority counts once), ``relocations_in`` and
-        ``relocations_out`` (relocation rows to and from there).
+        ``relocations_out`` (relocation rows to and from there); and, for each, the
+        cell key of its records (``people_key`` ...: :mod:`peermap.cell_keys`), for
+        the disclosure rule.
 
     Raises
     ------
@@ -117,13 +121,39 @@ def authority_counts(
         "relocations_out": relocations["from_authority"].value_counts(),
     }
     index = pd.Index(codes, name="code")
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             name: counts[name].reindex(codes).fillna(0).astype(int).to_numpy()
             for name in AUTHORITY_COUNTS
         },
         index=index,
     )
+    # The cell keys of every count (peermap.cell_keys), for the disclosure rule.
+    person_key = record_keys(ds.people["person_id"].to_numpy(dtype=object))
+    distinct = seen.dropna().drop_duplicates()
+    tie_key = record_keys(ties[list(RECORD_IDENTITY["ties"])]) if len(ties) else np.zeros(0)
+    other = hb != ha
+    tie_codes = np.concatenate([ha, hb[other]])
+    move_key = (
+        record_keys(relocations[list(RECORD_IDENTITY["relocations"])])
+        if len(relocations)
+        else np.zeros(0, dtype=np.int64)
+    )
+    keyed = {
+        "people": cell_keys(ds.people["home_authority"], person_key),
+        "people_seen": cell_keys(
+            distinct["code"], record_keys(distinct["person"].to_numpy(dtype=object))
+        ),
+        "sightings": cell_keys(seen["code"], sighting_keys(sightings))
+        if len(sightings)
+        else pd.Series(dtype="int64"),
+        "ties": cell_keys(pd.Series(tie_codes), np.concatenate([tie_key, tie_key[other]])),
+        "relocations_in": cell_keys(relocations["to_authority"], move_key),
+        "relocations_out": cell_keys(relocations["from_authority"], move_key),
+    }
+    for name in AUTHORITY_COUNTS:
+        table[f"{name}_key"] = keyed[name].reindex(codes).fillna(0).astype("int64").to_numpy()
+    return table
 
 
 def aggregate_tables(
@@ -175,6 +205,13 @@ def aggregate_tables(
     for kind in ("sightings", "ties", "relocations"):
         table = flows(ds, kind=kind)
         found: dict[tuple[str, str | None], tuple[int, int]] = {}
+        keys = flow_keys(ds, kind=kind)
+        key_of = {
+            (str(o), None if str(d) in ("nan", "None") else str(d)): (int(pk), int(ek))
+            for (o, d), pk, ek in zip(
+                keys.index, keys["people_key"], keys["events_key"], strict=True
+            )
+        }
         for o, d, p, e in zip(
             table["origin"], table["destination"], table["people"], table["events"], strict=True
         ):
@@ -187,10 +224,21 @@ def aggregate_tables(
             pairs += [(o, None) for o in involved]
         for o, d in pairs:
             p, e = found.get((o, d), (0, 0))
+            pk, ek = key_of.get((o, d), (0, 0))
             rows.append(
-                {"kind": kind, "origin": o, "destination": d, "within": o == d, "p": p, "e": e}
+                {
+                    "kind": kind,
+                    "origin": o,
+                    "destination": d,
+                    "within": o == d,
+                    "p": p,
+                    "e": e,
+                    "p_key": pk,
+                    "e_key": ek,
+                }
             )
-    frame = pd.DataFrame(rows, columns=["kind", "origin", "destination", "within", "p", "e"])
+    columns = ["kind", "origin", "destination", "within", "p", "e", "p_key", "e_key"]
+    frame = pd.DataFrame(rows, columns=columns)
     out = pd.DataFrame(
         {
             "kind": frame["kind"].astype("str"),
@@ -200,7 +248,10 @@ def aggregate_tables(
         }
     )
     for src, name in (("p", "people"), ("e", "events")):
-        shown, hidden = suppress(frame[src], rule=r)
+        shown, hidden = suppress(frame[src], rule=r, keys=frame[f"{src}_key"])
+        if name == "events":  # events only beside a shown count of young people
+            hidden = hidden | out["people"].isna().to_numpy(dtype=bool)
+            shown = shown.where(~hidden, r.marker)
         out[name], out[f"{name}_shown"] = _shown_columns(shown, hidden)
 
     counts = authority_counts(ds)
@@ -209,7 +260,10 @@ def aggregate_tables(
     )
     for name in AUTHORITY_COUNTS:
         values = pd.Series(counts[name].to_numpy(), dtype=int)
-        shown, hidden = suppress(values, rule=r)
+        shown, hidden = suppress(values, rule=r, keys=counts[f"{name}_key"].to_numpy())
+        # The column's total can be known (the data's size): no lone withheld cell.
+        hidden = secondary_suppress(shown, hidden, values)
+        shown = shown.where(~hidden, r.marker)
         a, b = _shown_columns(shown, hidden)
         auth[name] = a.set_axis(auth.index)
         auth[f"{name}_shown"] = b.set_axis(auth.index)

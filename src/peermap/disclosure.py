@@ -28,9 +28,12 @@ the command line and exchange packages), the rule each applies, what each may li
 (private homes and places or links with too few young people are hidden from every
 audience but the partnership), and the banner and legend texts.
 
-What this does not do: secondary (complementary) suppression. Rounding every shown count
-limits recovering a suppressed cell from a total minus the other cells, but a table
-whose totals are published exactly needs a second suppressed cell per row and column.
+Counts that come with the **cell key** of their records (:mod:`peermap.cell_keys`, the
+ONS cell-key method) get a small noise, the same for the same records everywhere, before
+the rule: a count is shown only when both it and its noisy value reach ``min_count``,
+and the noisy value is what is rounded. Shares are computed from the shown counts.
+:func:`secondary_suppress` withholds a second cell where one alone would be withheld in
+a column whose total can be known.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from peermap import settings
+from peermap.cell_keys import perturb
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,6 +65,7 @@ __all__ = [
     "PackageAudience",
     "SuppressionRule",
     "ViewAudience",
+    "secondary_suppress",
     "suppress",
     "suppress_frame",
     "suppress_share",
@@ -155,13 +160,17 @@ class SuppressionRule:
         """Whether a count may be shown (it is at least ``min_count``)."""
         return bool(_whole(count) >= self.min_count)
 
-    def display(self, count: Any) -> Display:
+    def display(self, count: Any, key: int | None = None) -> Display:
         """Return what one count shows as: a rounded ``int``, the marker, or ``z``.
 
         Parameters
         ----------
         count : int or missing
             A whole, non-negative count; ``None``/NaN is "not applicable".
+        key : int, optional
+            The cell key of the records counted (:mod:`peermap.cell_keys`). With a key,
+            the count gets its cell's noise before it is rounded, and it is shown only
+            when both the count and the noisy count reach ``min_count``.
 
         Returns
         -------
@@ -170,9 +179,10 @@ class SuppressionRule:
         if _missing(count):
             return NOT_APPLICABLE
         n = _whole(count)
-        if n < self.min_count:
+        noisy = n if key is None else perturb(n, key)
+        if n < self.min_count or noisy < self.min_count:
             return self.marker
-        rounded = math.floor(n / self.round_to + 0.5) * self.round_to
+        rounded = math.floor(noisy / self.round_to + 0.5) * self.round_to
         return max(rounded, self.floor)
 
     def describe(self) -> str:
@@ -226,6 +236,7 @@ def suppress(
     round_to: int | None = None,
     marker: str | None = None,
     rule: SuppressionRule | None = None,
+    keys: Iterable[Any] | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Apply small-count suppression to counts.
 
@@ -239,6 +250,9 @@ def suppress(
         What a suppressed count shows as (default: ``peermap.settings.suppressed_marker``).
     rule : SuppressionRule, optional
         A rule to use instead of the three keywords.
+    keys : iterable of int, optional
+        The cell key of each count (:mod:`peermap.cell_keys`): each count gets its
+        cell's noise before the rule (see :meth:`SuppressionRule.display`).
 
     Returns
     -------
@@ -265,7 +279,14 @@ def suppress(
 
     r = _rule(rule, min_count, round_to, marker)
     series = counts if isinstance(counts, pd.Series) else pd.Series(list(counts), dtype=object)
-    shown = [r.display(v) for v in series.tolist()]
+    values = series.tolist()
+    cell = [None] * len(values) if keys is None else list(keys)
+    if len(cell) != len(values):
+        raise ValueError(f"{len(cell)} cell keys for {len(values)} counts")
+    shown = [
+        r.display(v, None if k is None or _missing(k) else int(k))
+        for v, k in zip(values, cell, strict=True)
+    ]
     display = pd.Series(shown, index=series.index, dtype=object, name=series.name)
     hidden = pd.Series(
         [v == r.marker for v in shown], index=series.index, dtype=bool, name=series.name
@@ -273,33 +294,72 @@ def suppress(
     return display, hidden
 
 
+def secondary_suppress(shown: pd.Series, hidden: pd.Series, exact: Any) -> pd.Series:
+    """Withhold a second cell where a column would have only one withheld cell.
+
+    When a column's total is known (published elsewhere, or the number of young people
+    in the data), a lone withheld cell is the total minus the others. The smallest shown
+    cell is withheld with it (complementary suppression, as ONS and DfE tables do), so
+    the subtraction gives only the sum of two cells.
+
+    Parameters
+    ----------
+    shown, hidden : pandas.Series
+        What :func:`suppress` returned for one column.
+    exact : array-like
+        The exact counts of the column (to pick the smallest shown cell).
+
+    Returns
+    -------
+    pandas.Series
+        ``bool``: the cells to withhold, the first ones and the complementary one.
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = hidden.copy()
+    counts = np.asarray(exact, dtype=float)
+    lone = int(out.sum()) == 1 and (counts[out.to_numpy()] > 0).all()
+    if lone and (~out).any():
+        candidates = np.where(out.to_numpy(), np.inf, counts)
+        out.iloc[int(np.argmin(candidates))] = True
+    return pd.Series(out.to_numpy(dtype=bool), index=shown.index, name=shown.name)
+
+
 def suppress_share(
     part: Any,
     whole: Any,
     *,
     min_count: int | None = None,
+    round_to: int | None = None,
     marker: str | None = None,
     rule: SuppressionRule | None = None,
     decimals: int = 0,
+    part_key: int | None = None,
+    whole_key: int | None = None,
 ) -> int | float | str:
     """Return a share ``part / whole`` in percent, or the marker when it would disclose.
 
     The share is shown only when ``part`` and ``whole - part`` are both at least
     ``min_count``: otherwise the share and the (rounded) whole would give a small count
-    back. It is computed from the exact counts.
+    back. It is computed from the **shown** counts (rounded, and with their cells'
+    noise when ``part_key`` and ``whole_key`` are given), never from the exact ones: an
+    exact share beside a rounded whole would give the exact part back.
 
     Parameters
     ----------
     part, whole : int
         Whole counts, ``0 <= part <= whole``.
-    min_count : int, optional
-        Threshold (default: ``peermap.settings.min_count``).
+    min_count, round_to : int, optional
+        Threshold and rounding base (default: ``peermap.settings``).
     marker : str, optional
         What a suppressed share shows as.
     rule : SuppressionRule, optional
         A rule to use instead of the keywords.
     decimals : int, default 0
         Decimals of the percentage.
+    part_key, whole_key : int, optional
+        The cell keys of the part's and the whole's records (:mod:`peermap.cell_keys`).
 
     Returns
     -------
@@ -307,7 +367,7 @@ def suppress_share(
         The percentage (an ``int`` with ``decimals=0``), the marker, or ``z`` when
         ``whole`` is 0 or missing.
     """
-    r = _rule(rule, min_count, None, marker)
+    r = _rule(rule, min_count, round_to, marker)
     if _missing(part) or _missing(whole):
         return NOT_APPLICABLE
     p, w = _whole(part), _whole(whole)
@@ -317,7 +377,10 @@ def suppress_share(
         return NOT_APPLICABLE
     if p < r.min_count or w - p < r.min_count:
         return r.marker
-    share = round(100.0 * p / w, decimals)
+    shown_part, shown_whole = r.display(p, part_key), r.display(w, whole_key)
+    if not isinstance(shown_part, int) or not isinstance(shown_whole, int):
+        return r.marker
+    share = round(100.0 * min(shown_part, shown_whole) / shown_whole, decimals)
     return int(share) if decimals == 0 else share
 
 
@@ -478,32 +541,61 @@ class Audience:
         """The banner in plain ASCII, for the terminal (the en dash as a hyphen)."""
         return None if self.banner is None else self.banner.replace("\u2013", "-")
 
-    def count(self, value: Any) -> Display:
-        """Return what a count shows as: exact, rounded, the marker, or ``z`` when missing."""
+    def count(self, value: Any, key: int | None = None) -> Display:
+        """Return what a count shows as: exact, rounded, the marker, or ``z`` when missing.
+
+        ``key`` is the cell key of the records counted (:mod:`peermap.cell_keys`):
+        beyond the partnership the count then carries its cell's noise (the same for
+        the same records in every output), so differences between releases do not give
+        small counts away.
+        """
         if self.rule is None:
             return NOT_APPLICABLE if _missing(value) else _whole(value)
-        return self.rule.display(value)
+        return self.rule.display(value, key)
 
-    def share(self, part: Any, whole: Any, *, decimals: int = 0) -> int | float | str:
+    def share(
+        self,
+        part: Any,
+        whole: Any,
+        *,
+        decimals: int = 0,
+        part_key: int | None = None,
+        whole_key: int | None = None,
+    ) -> int | float | str:
         """Return a share in percent as this audience may see it (see :func:`suppress_share`).
 
-        Exact for the partnership; otherwise withheld (the marker) when the part or the
-        rest of the whole is under ``min_count``. ``z`` when the whole is 0 or missing.
+        Exact for the partnership. Otherwise withheld (the marker) when the part or the
+        rest of the whole is under ``min_count``, and computed from the **shown**
+        (noisy, rounded) part and whole, so a share never gives back the exact counts
+        that rounding hides. ``z`` when the whole is 0 or missing.
         """
         if self.rule is not None:
-            return suppress_share(part, whole, rule=self.rule, decimals=decimals)
+            return suppress_share(
+                part,
+                whole,
+                rule=self.rule,
+                decimals=decimals,
+                part_key=part_key,
+                whole_key=whole_key,
+            )
         if _missing(part) or _missing(whole) or _whole(whole) == 0:
             return NOT_APPLICABLE
         share = round(100.0 * _whole(part) / _whole(whole), decimals)
         return int(share) if decimals == 0 else share
 
-    def listed(self, people: Any) -> bool:
-        """Whether a row about this many young people (a venue, link, flow, cell) is listed."""
-        return self.rule is None or _whole(people) >= self.rule.min_count
+    def listed(self, people: Any, key: int | None = None) -> bool:
+        """Whether a row about this many young people (a venue, link, flow, cell) is listed.
 
-    def may_list_place(self, kind: Any, people: Any) -> bool:
+        With the cell ``key`` of the young people, the noisy count must reach
+        ``min_count`` too (see :meth:`count`).
+        """
+        if self.rule is None:
+            return True
+        return not isinstance(self.rule.display(people, key), str)
+
+    def may_list_place(self, kind: Any, people: Any, key: int | None = None) -> bool:
         """Whether a place of this kind, seen by this many young people, is listed."""
-        return kind not in self.hidden_place_kinds and self.listed(people)
+        return kind not in self.hidden_place_kinds and self.listed(people, key)
 
     def heading(self, noun: str) -> str:
         """Say who an output is for, in a subtitle: ``"Public map: aggregates only"``."""

@@ -6,16 +6,19 @@ The method and its limits are described in ``docs/analysis.md``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from scipy import sparse
 
 from peermap import settings
+from peermap.cell_keys import KEY_SPACE, record_keys, sighting_keys
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings
 
@@ -196,6 +199,7 @@ def gi_star(
     until: DateLike = None,
     min_reliability: str = "unverified",
     max_cells: int = 250_000,
+    exclude_place_kinds: Iterable[str] = (),
 ) -> gpd.GeoDataFrame:
     """Getis-Ord Gi* hot spots of sightings on a regular grid, with esda.
 
@@ -247,6 +251,9 @@ def gi_star(
         Keep sightings of at least this grade.
     max_cells : int, default 250000
         Refuse grids larger than this (choose a larger cell).
+    exclude_place_kinds : iterable of str, optional
+        Leave out the sightings at places of these kinds: public maps leave out private
+        homes (``residential``), so no cell's statistic rests on a home.
 
     Returns
     -------
@@ -256,6 +263,9 @@ def gi_star(
         - ``cell``, ``row``, ``col``: the cell's id (``row * ncols + col``) and position,
           row 0 and column 0 at the south-west corner;
         - ``count``: sightings in the cell;
+        - ``people``: distinct young people seen in the cell, and the cell keys of both
+          counts, ``people_key`` and ``count_key`` (:mod:`peermap.cell_keys`), for the
+          disclosure rule of public maps;
         - ``z``: the standardised Gi* (esda's ``Zs``: Gi* minus its expectation over
           its standard deviation, from the analytical moments), in both modes;
         - ``p``: the two-sided conditional-permutation p-value,
@@ -283,6 +293,11 @@ def gi_star(
     if inference not in ("permutation", "analytical"):
         raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+    excluded = set(exclude_place_kinds)
+    if excluded:
+        kinds = ds.places.set_index("place_id")["kind"].astype(str)
+        kept = ~kinds.reindex(s["place_id"].to_numpy()).isin(excluded).to_numpy(dtype=bool)
+        s = s[kept]
     xy = ds.places.set_index("place_id")[["easting", "northing"]]
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
     if len(pts) == 0:
@@ -303,7 +318,16 @@ def gi_star(
         )
     col = ((pts[:, 0] - x0) // cell_size_m).astype(int)
     row = ((pts[:, 1] - y0) // cell_size_m).astype(int)
-    counts = np.bincount(row * ncols + col, minlength=nrows * ncols).astype(float)
+    cell_of = row * ncols + col
+    counts = np.bincount(cell_of, minlength=nrows * ncols).astype(float)
+    n_cells = nrows * ncols
+    count_key = np.bincount(cell_of, weights=sighting_keys(s), minlength=n_cells)
+    seen = pd.DataFrame({"cell": cell_of, "person": s["person_id"].to_numpy(dtype=object)})
+    seen = seen.drop_duplicates()
+    person_key = record_keys(seen["person"].to_numpy(dtype=object))
+    cell_seen = seen["cell"].to_numpy(dtype=np.int64)
+    people = np.bincount(cell_seen, minlength=n_cells)
+    people_key = np.bincount(cell_seen, weights=person_key, minlength=n_cells)
     gi = _gi_cells(
         counts,
         lat2W(nrows, ncols, rook=False),
@@ -326,6 +350,9 @@ def gi_star(
             "row": rows,
             "col": cols,
             "count": counts.astype(int),
+            "people": people.astype(np.int64),
+            "people_key": people_key.astype(np.int64) % KEY_SPACE,
+            "count_key": count_key.astype(np.int64) % KEY_SPACE,
             "z": gi.z,
             "p": gi.p,
             "p_norm": gi.p_norm,

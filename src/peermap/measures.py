@@ -19,6 +19,7 @@ from typing import Final, Literal, get_args
 
 import pandas as pd
 
+from peermap.cell_keys import cell_keys, record_keys, sighting_keys
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.relocations import relocations_received
@@ -64,7 +65,8 @@ def people_seen(
         Indexed by the authority code of the place (``authority_code``; authorities
         where nobody was seen are absent): ``people`` (distinct young people seen at
         places there) and ``from_elsewhere`` (of them, those whose home authority is
-        another one or unknown).
+        another one or unknown), and the cell keys of both (``people_key``,
+        ``from_elsewhere_key``: :mod:`peermap.cell_keys`), for the disclosure rule.
 
     Raises
     ------
@@ -86,8 +88,12 @@ def people_seen(
     seen["away"] = home.reindex(seen["person"].to_numpy()).to_numpy(dtype=object) != seen[
         "auth"
     ].to_numpy(dtype=object)
+    seen["key"] = record_keys(seen["person"].to_numpy(dtype=object))
     grouped = seen.groupby("auth")
+    away = seen[seen["away"].to_numpy(dtype=bool)]
     out = pd.DataFrame({"people": grouped.size(), "from_elsewhere": grouped["away"].sum()})
+    out["people_key"] = cell_keys(seen["auth"], seen["key"])
+    out["from_elsewhere_key"] = cell_keys(away["auth"], away["key"]).reindex(out.index).fillna(0)
     out.index.name = "authority_code"
     return out.astype("int64")
 
@@ -163,7 +169,9 @@ def venue_stats(
         whose home authority is not the place's, counted where the place's authority
         is known), ``known`` (young people counted where the place's authority is
         known), ``contexts`` (``[context, sightings]`` pairs, most first, ties broken
-        by name) and, with ``people=True``, ``seen`` (sorted ``person_id`` values).
+        by name), the cell keys of the four counts (``people_key``, ``sightings_key``,
+        ``away_key``, ``known_key``: :mod:`peermap.cell_keys`) and, with ``people=True``,
+        ``seen`` (sorted ``person_id`` values).
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
@@ -194,6 +202,14 @@ def venue_stats(
             "known": known.astype(int).groupby(distinct["place_id"]).sum(),
         }
     )
+    person_key = record_keys(distinct["person_id"].to_numpy(dtype=object))
+    place = distinct["place_id"]
+    stats["people_key"] = cell_keys(place, person_key)
+    stats["sightings_key"] = cell_keys(frame["place_id"], sighting_keys(s))
+    for name, mask in (("away", away), ("known", known)):
+        on = mask.to_numpy(dtype=bool)
+        keyed = cell_keys(place[on], person_key[on]).reindex(stats.index).fillna(0)
+        stats[f"{name}_key"] = keyed.astype("int64")
     top = (
         frame.groupby(["place_id", "context"])
         .size()

@@ -32,6 +32,12 @@ gb_bounds_wgs84 : tuple of float
     Great Britain".
 gb_bounds_bng : tuple of float
     The same box in British National Grid metres.
+cell_key_secret : str or None
+    Secret behind the record keys of the cell-key method (:mod:`peermap.cell_keys`):
+    set it to a partnership secret so that nobody holding the pseudonyms can work out
+    the noise added to public counts. ``None`` uses a fixed, published secret: the
+    noise is then still the same for the same records everywhere, but only the
+    pseudonyms (never published) keep it unpredictable.
 graph_backend : str
     Where Louvain, betweenness and components run when a function is not told:
     ``"igraph"`` (C, about ten times faster than networkx at London scale),
@@ -53,6 +59,8 @@ key_file_env: str = "PEERMAP_KEY_FILE"
 min_key_bits: int = 128
 
 max_problems_in_message: int = 20
+
+cell_key_secret: str | None = None
 
 # Great Britain with a margin (Scilly to Shetland, with Northern Ireland's longitudes).
 gb_bounds_wgs84: tuple[float, float, float, float] = (-11.0, 49.0, 3.0, 61.5)

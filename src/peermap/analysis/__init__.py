@@ -9,7 +9,7 @@ One concern per module:
 
 * :mod:`peermap.analysis.community`: :func:`contexts` and :func:`context_graph`;
 * :mod:`peermap.analysis.venues`: :func:`hotspots`;
-* :mod:`peermap.analysis.movement`: :func:`flows` and :func:`flow_matrix`;
+* :mod:`peermap.analysis.movement`: :func:`flows`, :func:`flow_matrix` and :func:`flow_keys`;
 * :mod:`peermap._kernels`: what the in-memory and dask engines share.
 """
 
@@ -35,7 +35,7 @@ from peermap.analysis.community import (
     context_row,
     contexts,
 )
-from peermap.analysis.movement import flow_matrix, flows
+from peermap.analysis.movement import flow_keys, flow_matrix, flows
 from peermap.analysis.venues import hotspots
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "context_graph",
     "context_row",
     "contexts",
+    "flow_keys",
     "flow_matrix",
     "flows",
     "hotspots",

@@ -10,10 +10,12 @@ import pandas as pd
 
 from peermap import _lookup
 from peermap._kernels import Engine, FlowKind, check_engine, flow_table
+from peermap.cell_keys import cell_keys, record_keys
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 
 __all__ = [
+    "flow_keys",
     "flow_matrix",
     "flows",
 ]
@@ -71,6 +73,67 @@ def flows(
             until=until,
             min_reliability=min_reliability,
         )
+    frame, people_cols = _flow_records(ds, kind, since, until, min_reliability)
+    if frame.empty:
+        return flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
+    events = frame.groupby(["origin", "destination"], dropna=False, sort=True).size()
+    long = pd.concat(
+        [frame[["origin", "destination", c]].rename(columns={c: "person"}) for c in people_cols]
+    )
+    people = (
+        long.drop_duplicates().groupby(["origin", "destination"], dropna=False, sort=True).size()
+    )
+    return flow_table(events, people)
+
+
+def flow_keys(
+    ds: Dataset,
+    *,
+    kind: FlowKind = "sightings",
+    window: Window | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+) -> pd.DataFrame:
+    """Return the cell keys of the counts of :func:`flows` (:mod:`peermap.cell_keys`).
+
+    Parameters
+    ----------
+    ds, kind, window, since, until, min_reliability
+        As for :func:`flows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``origin`` and ``destination``: ``people_key`` (of the distinct
+        young people) and ``events_key`` (of the records), for the disclosure rule of
+        public outputs.
+    """
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
+    frame, people_cols = _flow_records(ds, kind, since, until, min_reliability)
+    index = pd.MultiIndex.from_arrays([[], []], names=["origin", "destination"])
+    if frame.empty:
+        return pd.DataFrame({"people_key": [], "events_key": []}, index=index, dtype="int64")
+    pair = frame["origin"].astype(str) + "\x1f" + frame["destination"].astype(str)
+    identity = frame.drop(columns=["origin", "destination"])
+    events_key = cell_keys(pair, record_keys(identity))
+    long = pd.concat(
+        [
+            pd.DataFrame({"pair": pair, "person": frame[c].to_numpy(dtype=object)})
+            for c in people_cols
+        ]
+    ).drop_duplicates()
+    people_key = cell_keys(long["pair"], record_keys(long["person"].to_numpy(dtype=object)))
+    out = pd.DataFrame({"people_key": people_key, "events_key": events_key})
+    split = out.index.to_series().str.split("\x1f", n=1, expand=True)
+    out.index = pd.MultiIndex.from_arrays([split[0], split[1]], names=["origin", "destination"])
+    return out.astype("int64")
+
+
+def _flow_records(
+    ds: Dataset, kind: str, since: DateLike, until: DateLike, min_reliability: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per record of a flow: origin, destination, the people, and its identity."""
     home = _lookup.home(ds)
     if kind == "sightings":
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
@@ -81,6 +144,9 @@ def flows(
                 .reindex(s["place_id"].to_numpy())
                 .to_numpy(),
                 "person": s["person_id"].to_numpy(dtype=object),
+                "place": s["place_id"].to_numpy(dtype=object),
+                "date": s["date"].to_numpy(),
+                "context": s["context"].to_numpy(dtype=object),
             }
         )
         people_cols = ["person"]
@@ -95,6 +161,8 @@ def flows(
                 "destination": np.where(swap, ha, hb),
                 "person": t["person_a"].to_numpy(dtype=object),
                 "other": t["person_b"].to_numpy(dtype=object),
+                "tie_kind": t["kind"].to_numpy(dtype=object),
+                "first_seen": t["first_seen"].to_numpy(),
             }
         )
         people_cols = ["person", "other"]
@@ -111,21 +179,13 @@ def flows(
                 "origin": r["from_authority"].to_numpy(dtype=object),
                 "destination": r["to_authority"].to_numpy(dtype=object),
                 "person": r["person_id"].to_numpy(dtype=object),
+                "date": r["date"].to_numpy(),
             }
         )
         people_cols = ["person"]
     else:
         raise ValueError(f"kind={kind!r}; expected 'sightings', 'ties' or 'relocations'")
-    if frame.empty:
-        return flow_table(pd.Series(dtype=int), pd.Series(dtype=int))
-    events = frame.groupby(["origin", "destination"], dropna=False, sort=True).size()
-    long = pd.concat(
-        [frame[["origin", "destination", c]].rename(columns={c: "person"}) for c in people_cols]
-    )
-    people = (
-        long.drop_duplicates().groupby(["origin", "destination"], dropna=False, sort=True).size()
-    )
-    return flow_table(events, people)
+    return frame, people_cols
 
 
 def flow_matrix(

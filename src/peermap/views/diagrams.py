@@ -414,7 +414,7 @@ def peer_diagram(
             title += " (by authority)"
     bits = []
     if period_text(period):
-        bits.append(period_text(period))
+        bits.append(period_text(period, month=not policy.exact))
     if min_reliability != "unverified":
         bits.append(f"{min_reliability} or better")
     bits.append(policy.heading("diagram"))

@@ -21,8 +21,7 @@ import shapely
 from markupsafe import Markup
 
 from peermap import settings
-from peermap.analysis import flows
-from peermap.disclosure import suppress_share
+from peermap.analysis import flow_keys, flows
 from peermap.getis_ord import gi_star
 from peermap.measures import AUTHORITY_MEASURES, people_seen, relocated_into, venue_stats
 from peermap.views.map_style import (
@@ -203,21 +202,31 @@ def _measure_values(
         return shown, [numeric(v) for v in shown]
     seen = people_seen(p.ds, since=p.since, until=p.until, min_reliability=p.min_reliability)
     total, away = seen["people"], seen["from_elsewhere"]
+    total_key, away_key = seen["people_key"], seen["from_elsewhere_key"]
     if measure == "people_seen":
-        shown = [p.count(int(total.get(c, 0))) for c in codes]
+        shown = [p.count(int(total.get(c, 0)), total_key.get(c)) for c in codes]
         return shown, [numeric(v) for v in shown]
     if measure == "cross_border_share":
         out: list[Any] = []
         for c in codes:
             whole, part = int(total.get(c, 0)), int(away.get(c, 0))
-            if p.suppressing:
-                out.append(suppress_share(part, whole, rule=p.rule))
-            else:
-                out.append(round(100.0 * part / whole) if whole else "z")
+            out.append(
+                p.policy.share(
+                    part,
+                    whole,
+                    part_key=_key(away_key.get(c)),
+                    whole_key=_key(total_key.get(c)),
+                )
+            )
         return out, [numeric(v) for v in out]
     raise ValueError(
         f"choropleth={measure!r}; expected one of {', '.join(AUTHORITY_MEASURES)} or None"
     )
+
+
+def _key(value: Any) -> int | None:
+    """Return a cell key as an ``int`` (``None`` when there is none)."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _venue_stats(p: MapRequest) -> pd.DataFrame:
@@ -252,7 +261,14 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
     notes: list[str] = []
     m = p.rule.min_count
     if p.suppressing:
-        small = stats["people"] < m
+        small = pd.Series(
+            [
+                not p.policy.listed(int(n), int(k))
+                for n, k in zip(stats["people"], stats["people_key"], strict=True)
+            ],
+            index=stats.index,
+            dtype=bool,
+        )
         hidden = p.policy.hidden_place_kinds
         private = places["kind"].reindex(stats.index).isin(hidden) & ~small
         if small.any():
@@ -280,18 +296,21 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         geometry=geometry,
         crs=settings.metric_crs,
     )
-    shown_people = [p.count(v) for v in stats["people"]]
+    shown_people = [
+        p.count(v, k) for v, k in zip(stats["people"], stats["people_key"], strict=True)
+    ]
     frame["people"] = shown_people
-    frame["sightings"] = [p.count(v) for v in stats["sightings"]]
-    shares: list[Any] = []
-    for part, whole in zip(stats["away"], stats["known"], strict=True):
-        if whole == 0:
-            shares.append("z")
-        elif p.suppressing:
-            shares.append(suppress_share(int(part), int(whole), rule=p.rule))
-        else:
-            shares.append(round(100.0 * part / whole))
-    frame["share"] = shares
+    # Events are shown only beside a shown count of young people.
+    frame["sightings"] = [
+        p.count(v, k) if not isinstance(n, str) else n
+        for v, k, n in zip(stats["sightings"], stats["sightings_key"], shown_people, strict=True)
+    ]
+    frame["share"] = [
+        p.policy.share(int(part), int(whole), part_key=_key(pk), whole_key=_key(wk))
+        for part, whole, pk, wk in zip(
+            stats["away"], stats["known"], stats["away_key"], stats["known_key"], strict=True
+        )
+    ]
     steps = [m * f for f in VENUE_STEPS]
     frame["_size"] = [
         int(np.searchsorted(np.asarray(steps), v, side="right")) if isinstance(v, int) else 0
@@ -301,7 +320,7 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         int(np.searchsorted(np.asarray(SHARE_BREAKS), v, side="right"))
         if isinstance(v, int | float)
         else (-1 if v == p.rule.marker else None)
-        for v in shares
+        for v in frame["share"]
     ]
     if not p.suppressing:
         frame["place"] = stats.index.astype(str).to_numpy()
@@ -388,15 +407,36 @@ def _flow_layer(
         placed = table["origin"].isin(list(centroids)) & table["destination"].isin(list(centroids))
         table = table[placed]
     m = p.rule.min_count
+    keys = flow_keys(
+        p.ds,
+        kind=kind,  # type: ignore[arg-type]
+        since=p.since,
+        until=p.until,
+        min_reliability=p.min_reliability,
+    )
+    pairs = pd.MultiIndex.from_arrays(
+        [table["origin"].astype(str), table["destination"].astype(str)]
+    )
+    people_key = keys["people_key"].reindex(pairs).to_numpy()
+    events_key = keys["events_key"].reindex(pairs).to_numpy()
     if p.suppressing and len(table):
-        small = table["people"] < m
+        small = np.array(
+            [
+                not p.policy.listed(int(n), _key(k))
+                for n, k in zip(table["people"], people_key, strict=True)
+            ],
+            dtype=bool,
+        )
         if small.any():
             what = "link" if key == "links" else "flow"
             notes.append(f"Not drawn: {plural(int(small.sum()), what)} of under {m} young people")
-        table = table[~small]
+        table, people_key, events_key = table[~small], people_key[~small], events_key[~small]
     directed = kind != "ties"
-    shown = [p.count(v) for v in table["people"]]
-    events = [p.count(v) for v in table["events"]]
+    shown = [p.count(v, _key(k)) for v, k in zip(table["people"], people_key, strict=True)]
+    events = [
+        p.count(v, _key(k)) if not isinstance(n, str) else n
+        for v, k, n in zip(table["events"], events_key, shown, strict=True)
+    ]
     step = float(p.rule.round_to) if p.suppressing else 1.0
     breaks = class_breaks([float(v) for v in shown if isinstance(v, int)], 4, step=step)
     widths = classify([float(v) if isinstance(v, int) else None for v in shown], breaks)
@@ -551,14 +591,29 @@ def _gi_cells(
         since=p.since,
         until=p.until,
         min_reliability=p.min_reliability,
+        exclude_place_kinds=p.policy.hidden_place_kinds,
     )
     cell_size_m = float(grid.attrs["cell_size_m"])
     keep = grid["bin"] > 0 if not cold else grid["bin"] != 0
     cells = grid[keep]
+    withheld = 0
+    if p.suppressing:
+        # The venues' rule for cells too: a cell about too few young people is not drawn.
+        listed = np.array(
+            [
+                p.policy.listed(int(n), int(k))
+                for n, k in zip(cells["people"], cells["people_key"], strict=True)
+            ],
+            dtype=bool,
+        )
+        withheld = int((~listed & (cells["bin"] != 0)).sum())
+        cells = cells[listed]
     frame = gpd.GeoDataFrame(
         {
             "bin": cells["bin"].astype(int).to_numpy(),
-            "sightings": [p.count(v) for v in cells["count"]],
+            "sightings": [
+                p.count(v, int(k)) for v, k in zip(cells["count"], cells["count_key"], strict=True)
+            ],
             "z": np.round(cells["z"].to_numpy(dtype=float), 2),
         },
         geometry=cells.geometry.to_numpy(),
@@ -584,6 +639,10 @@ def _gi_cells(
         )
     )
     notes = [] if cold else ["Gi* cold spots not drawn"]
+    if withheld:
+        notes.append(
+            f"Not drawn: {plural(withheld, 'Gi* cell')} about under {p.rule.min_count} young people"
+        )
     if not len(frame):
         legend.append(lg.note("No significant hot spots."))
     entries = [

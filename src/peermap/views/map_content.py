@@ -9,6 +9,7 @@ data allows) through :data:`peermap.views.map_layers.LAYER_REGISTRY`; the result
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
@@ -26,6 +27,10 @@ from peermap.measures import AUTHORITY_MEASURES
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS
 from peermap.views.map_style import MapLayer, MapRequest, fit_zoom, metres_per_px
 from peermap.views.page import authority_names, period_text
+
+#: Without boundaries, a public map's view snaps out to this grid (metres), so that no
+#: edge of the view is a place's coordinate.
+PUBLIC_EXTENT_GRID_M = 10_000
 
 __all__ = ["LinkKind", "MapContent", "prepare_map"]
 
@@ -167,10 +172,20 @@ def prepare_map(
     if shown_bounds is not None and len(shown_bounds):
         bounds = tuple(float(v) for v in shown_bounds.total_bounds)
     else:
-        xy = ds.places.geometry
-        pad = 500.0
-        b = xy.total_bounds
-        bounds = (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
+        b = ds.places.geometry.total_bounds
+        if suppressing:
+            # Beyond the partnership the view never rests on places (an edge of the box
+            # would give a home's easting): it snaps out to a coarse grid.
+            g = PUBLIC_EXTENT_GRID_M
+            bounds = (
+                math.floor(b[0] / g) * g,
+                math.floor(b[1] / g) * g,
+                (math.floor(b[2] / g) + 1) * g,
+                (math.floor(b[3] / g) + 1) * g,
+            )
+        else:
+            pad = 500.0
+            bounds = (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
     to_wgs = Transformer.from_crs(settings.metric_crs, settings.map_crs, always_xy=True)
     w, s = to_wgs.transform(bounds[0], bounds[1])
     e, n = to_wgs.transform(bounds[2], bounds[3])
@@ -221,7 +236,7 @@ def prepare_map(
         )
     subtitle = []
     if period_text(period):
-        subtitle.append(period_text(period))
+        subtitle.append(period_text(period, month=suppressing))
     if min_reliability != "unverified":
         subtitle.append(f"{min_reliability} or better")
     subtitle.append(policy.heading("map"))

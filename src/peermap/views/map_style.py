@@ -395,9 +395,9 @@ class MapRequest:
     requested: bool = False
     dropped: list[str] = field(default_factory=list)
 
-    def count(self, value: Any) -> int | str:
-        """Return what a count shows as for this audience."""
-        return self.policy.count(value)
+    def count(self, value: Any, key: Any = None) -> int | str:
+        """Return what a count shows as for this audience (``key``: its cell key)."""
+        return self.policy.count(value, None if key is None else int(key))
 
     def name(self, code: Any) -> str:
         """Return an authority's name ("outside the boundaries" for none)."""

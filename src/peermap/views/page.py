@@ -188,15 +188,15 @@ def iframe(page: str, **attributes: str) -> str:
     return str(macros("page.html.j2").iframe(page, attributes))
 
 
-def date_text(value: Any) -> str:
-    """Return a date as ``1 Jan 2024`` ("" for a missing one)."""
+def date_text(value: Any, *, month: bool = False) -> str:
+    """Return a date as ``1 Jan 2024``, or ``Jan 2024`` by month ("" for a missing one)."""
     if value is None or pd.isna(value):
         return ""
     stamp = pd.Timestamp(value)
-    return f"{stamp.day} {stamp:%b %Y}"
+    return f"{stamp:%b %Y}" if month else f"{stamp.day} {stamp:%b %Y}"
 
 
-def period_text(period: tuple[Any, Any], lead: str = "Data") -> str:
+def period_text(period: tuple[Any, Any], lead: str = "Data", *, month: bool = False) -> str:
     """Return a period as ``Data 1 Jan 2024 to 31 Dec 2024`` ("" without both ends).
 
     Parameters
@@ -205,13 +205,15 @@ def period_text(period: tuple[Any, Any], lead: str = "Data") -> str:
         First and last date (``datetime.date``, ``pandas.Timestamp`` or None).
     lead : str, default "Data"
         The word before the period.
+    month : bool, default False
+        Give months, not days (public outputs publish months).
 
     Returns
     -------
     str
         The text.
     """
-    first, last = date_text(period[0]), date_text(period[1])
+    first, last = date_text(period[0], month=month), date_text(period[1], month=month)
     if not first or not last:
         return ""
     return f"{lead} {first} to {last}"

@@ -16,8 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from peermap.cell_keys import cell_key, record_keys, table_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
+from peermap.measures import venue_stats
 from peermap.networks import data_period
 
 __all__ = [
@@ -82,19 +84,28 @@ class ReportContext:
         """Whether counts go through the small-count rule."""
         return not self.audience.exact
 
-    def count(self, value: Any) -> str:
-        """Return a count of young people or records as this audience may see it."""
-        shown = self.audience.count(value)
+    def count(self, value: Any, key: Any = None) -> str:
+        """Return a count of young people or records as this audience may see it.
+
+        ``key`` is the cell key of the records counted (:mod:`peermap.cell_keys`).
+        """
+        shown = self.audience.count(value, _cell(key))
         return f"{shown:,}" if isinstance(shown, int) else shown
 
-    def share(self, part: Any, whole: Any) -> str:
+    def share(self, part: Any, whole: Any, part_key: Any = None, whole_key: Any = None) -> str:
         """Return a share in percent as this audience may see it."""
-        shown = self.audience.share(part, whole)
+        shown = self.audience.share(
+            part, whole, part_key=_cell(part_key), whole_key=_cell(whole_key)
+        )
         return f"{shown}%" if isinstance(shown, int | float) else str(shown)
 
-    def listed(self, people: Any) -> bool:
+    def listed(self, people: Any, key: Any = None) -> bool:
         """Return whether a row about this many young people may be listed."""
-        return self.audience.listed(people)
+        return self.audience.listed(people, _cell(key))
+
+    def people_key(self, people: Any) -> int:
+        """Return the cell key of a list of young people (their pseudonyms)."""
+        return cell_key(record_keys(list(people)).tolist())
 
     def name(self, code: Any) -> str:
         """Return an authority's name ("(outside every authority)" for none)."""
@@ -122,6 +133,10 @@ def _concern(value: Any) -> str:
 
 def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _cell(key: Any) -> int | None:
+    return None if key is None or pd.isna(key) else int(key)
 
 
 def _date(value: Any, *, month: bool = False) -> str:
@@ -163,12 +178,13 @@ def overview_section(c: ReportContext) -> Section:
     counts = ds.counts
     first, last = period_of(ds)
     section = Section("Overview")
+    keys = {name: table_key(ds, name) for name in ("people", "ties", "sightings", "relocations")}
     rows = [
-        ["young people", c.count(counts["people"])],
+        ["young people", c.count(counts["people"], keys["people"])],
         ["places", f"{counts['places']:,}"],
-        ["ties", c.count(counts["ties"])],
-        ["sightings", c.count(counts["sightings"])],
-        ["relocations", c.count(counts["relocations"])],
+        ["ties", c.count(counts["ties"], keys["ties"])],
+        ["sightings", c.count(counts["sightings"], keys["sightings"])],
+        ["relocations", c.count(counts["relocations"], keys["relocations"])],
     ]
     if ds.boundaries is not None:
         rows.append(["authorities in the boundaries", f"{len(ds.boundaries):,}"])
@@ -176,7 +192,11 @@ def overview_section(c: ReportContext) -> Section:
     rows.append(["home authorities of the young people", f"{homes:,}"])
     section.table = Table(["", "count"], rows, [False, True])
     if first is not None:
-        section.paragraphs.append(f"Data period: {_date(first)} to {_date(last)}.")
+        # Beyond the partnership dates are published to the month, never the day.
+        month = c.public
+        section.paragraphs.append(
+            f"Data period: {_date(first, month=month)} to {_date(last, month=month)}."
+        )
     section.paragraphs.append(f"Findings rest on {_filters_text(c.filters)}.")
     if ds.boundaries is None:
         section.notes.append(
@@ -205,13 +225,26 @@ def contexts_section(c: ReportContext) -> Section:
     )
     if not c.public:
         section.paragraphs.append(_WHY_TEXT)
-    keep = [c.listed(n) for n in spanning["n_people"]]
+    keys = [c.people_key(p) for p in spanning["people"]]
+    keep = [c.listed(n, k) for n, k in zip(spanning["n_people"], keys, strict=True)]
     listed = spanning[pd.Series(keep, index=spanning.index, dtype=bool)]
+    listed_keys = [k for k, on in zip(keys, keep, strict=True) if on]
     left_out = len(spanning) - len(listed)
     shown = listed.head(c.top)
+    home = c.ds.people.set_index("person_id")["home_authority"]
     rows: list[list[str]] = []
     for i, row in enumerate(shown.to_dict("records"), start=1):
         authorities = ", ".join(c.name(a) for a in row["authorities"])
+        if c.public:
+            # Name only the authorities home to enough of the context's young people.
+            homes = home.reindex(list(row["people"])).value_counts()
+            named = [a for a in row["authorities"] if c.listed(int(homes.get(a, 0)))]
+            others = len(row["authorities"]) - len(named)
+            authorities = ", ".join(c.name(a) for a in named)
+            if others:
+                more = f"{others} other authorit{'y' if others == 1 else 'ies'}"
+                authorities = f"{authorities} and {more}" if authorities else more
+        key = listed_keys[i - 1]
         if c.public:
             # The reasons, the score and its q-value rest on exact counts: not shown.
             rows.append(
@@ -219,7 +252,7 @@ def contexts_section(c: ReportContext) -> Section:
                     str(i),
                     authorities,
                     str(row["reach"]),
-                    c.count(row["n_people"]),
+                    c.count(row["n_people"], key),
                     f"{row['n_places']:,}",
                     c.count(row["serious"]),
                     _span(row["first_date"], row["last_date"], month=True),
@@ -303,7 +336,17 @@ def hotspots_section(c: ReportContext) -> Section:
     if not c.public:
         section.paragraphs.append(_WHY_TEXT)
     private = table["kind"].isin(c.audience.hidden_place_kinds)
-    small = pd.Series([not c.listed(n) for n in table["people"]], index=table.index, dtype=bool)
+    stats = venue_stats(c.ds, **c.filters) if c.public else None
+    keys = (
+        stats["people_key"].reindex(table["place_id"].to_numpy()).to_numpy()
+        if stats is not None
+        else [None] * len(table)
+    )
+    small = pd.Series(
+        [not c.listed(n, k) for n, k in zip(table["people"], keys, strict=True)],
+        index=table.index,
+        dtype=bool,
+    )
     listed = table[~private & ~small]
     shown = listed.head(c.top)
     has_auth = "authority_code" in shown
@@ -314,16 +357,19 @@ def hotspots_section(c: ReportContext) -> Section:
         outside = None if pd.isna(share) else round(float(share) * people)
         where = c.name(row["authority_code"]) if has_auth else ""
         kind = str(row["kind"]).replace("_", " ")
-        if c.public:
+        if c.public and stats is not None:
             # The reasons, the score and its q-value rest on exact counts: not shown.
+            st = stats.loc[row["place_id"]]
             rows.append(
                 [
                     str(i),
                     kind,
                     where,
-                    c.count(people),
+                    c.count(people, st["people_key"]),
                     f"{int(row['home_authorities']):,}",
-                    c.share(outside, people) if outside is not None else "z",
+                    c.share(st["away"], st["known"], st["away_key"], st["known_key"])
+                    if int(st["known"])
+                    else "z",
                     c.count(row["serious"]),
                 ]
             )
@@ -418,7 +464,7 @@ def _reach_of(c: ReportContext) -> Callable[[Any, Any], str]:
 
 def flows_section(c: ReportContext) -> Section:
     """Build the flows of young people seen outside their home authority."""
-    from peermap.analysis import flows
+    from peermap.analysis import flow_keys, flows
 
     section = Section("Flows between authorities")
     section.paragraphs.append(
@@ -437,15 +483,24 @@ def flows_section(c: ReportContext) -> Section:
         section.notes.append("Every young person was seen only in their home authority.")
         return section
     reach = _reach_of(c)
-    listed = cross[pd.Series([c.listed(n) for n in cross["people"]], index=cross.index, dtype=bool)]
+    keys = flow_keys(c.ds, kind="sightings", **c.filters)
+    pairs = pd.MultiIndex.from_arrays(
+        [cross["origin"].astype(str), cross["destination"].astype(str)]
+    )
+    cross = cross.assign(
+        people_key=keys["people_key"].reindex(pairs).to_numpy(),
+        events_key=keys["events_key"].reindex(pairs).to_numpy(),
+    )
+    keep = [c.listed(n, k) for n, k in zip(cross["people"], cross["people_key"], strict=True)]
+    listed = cross[pd.Series(keep, index=cross.index, dtype=bool)]
     shown = listed.head(c.top)
     rows = [
         [
             c.name(row["origin"]),
             c.name(row["destination"]),
             reach(row["origin"], row["destination"]),
-            c.count(row["people"]),
-            c.count(row["events"]),
+            c.count(row["people"], row["people_key"]),
+            c.count(row["events"], row["events_key"]),
         ]
         for row in shown.to_dict("records")
     ]

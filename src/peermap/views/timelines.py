@@ -484,7 +484,7 @@ class Timeline(View):
             subtitle=" · ".join(
                 b
                 for b in (
-                    period_text(self.info.period, "Records"),
+                    period_text(self.info.period, "Records", month=not policy.exact),
                     _trend(self.table),
                     policy.heading("timeline"),
                 )
