@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from peermap import settings
-from peermap.cell_keys import perturb
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -179,7 +178,12 @@ class SuppressionRule:
         if _missing(count):
             return NOT_APPLICABLE
         n = _whole(count)
-        noisy = n if key is None else perturb(n, key)
+        if key is None:
+            noisy = n
+        else:  # imported here: the command line reads this module before it needs numpy
+            from peermap.cell_keys import perturb
+
+            noisy = perturb(n, key)
         if n < self.min_count or noisy < self.min_count:
             return self.marker
         rounded = math.floor(noisy / self.round_to + 0.5) * self.round_to

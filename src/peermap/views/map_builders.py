@@ -21,7 +21,7 @@ import shapely
 from markupsafe import Markup
 
 from peermap import settings
-from peermap.analysis import flow_keys, flows
+from peermap.analysis import flow_keys, flows, hotspots
 from peermap.getis_ord import gi_star
 from peermap.measures import AUTHORITY_MEASURES, people_seen, relocated_into, venue_stats
 from peermap.views.map_style import (
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "MAX_VENUE_MARKERS",
     "MEASURE_TITLES",
     "authorities_layer",
     "gi_layer",
@@ -224,6 +225,10 @@ def _measure_values(
     )
 
 
+#: How many venues the overview map marks by default, most concerning first.
+MAX_VENUE_MARKERS: Final = 40
+
+
 def _key(value: Any) -> int | None:
     """Return a cell key as an ``int`` (``None`` when there is none)."""
     return None if value is None or pd.isna(value) else int(value)
@@ -278,8 +283,23 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         if private.any():
             notes.append(f"Not shown: {plural(int(private.sum()), 'private home')} (residential)")
         stats = stats[~small & ~private]
-    order = stats.sort_values(["people", "sightings"], ascending=False, kind="stable").index
-    stats = stats.loc[order]
+    # Most concerning first (peermap.hotspots), not busiest first: a trap house must
+    # be marked before a busy school. Past max_venues, the Gi* layer shows where they are.
+    ranked = hotspots(
+        p.ds, since=p.since, until=p.until, min_reliability=p.min_reliability
+    ).set_index("place_id")["rank"]
+    stats = stats.assign(_rank=ranked.reindex(stats.index).fillna(len(ranked) + 1).to_numpy())
+    stats = stats.sort_values("_rank", kind="stable")
+    if p.max_venues is not None and len(stats) > p.max_venues:
+        notes.append(
+            f"Hotspot venues: the {p.max_venues} most concerning of {plural(len(stats), 'venue')}"
+            " marked; the Gi* layer shows where the others are"
+        )
+        stats = stats.head(p.max_venues)
+    # Drawn largest first, so a small marker is never hidden under a large one.
+    stats = stats.loc[
+        stats.sort_values(["people", "sightings"], ascending=False, kind="stable").index
+    ]
     geometry = places.geometry.reindex(stats.index).to_numpy()
     frame = gpd.GeoDataFrame(
         {

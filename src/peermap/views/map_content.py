@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, cast, get_args
+from typing import Final, Literal, cast, get_args
 
 import geopandas as gpd
 import pandas as pd
@@ -27,6 +27,9 @@ from peermap.measures import AUTHORITY_MEASURES
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS
 from peermap.views.map_style import MapLayer, MapRequest, fit_zoom, metres_per_px
 from peermap.views.page import authority_names, period_text
+
+#: Layers an overview map with contexts opens switched off (in its layer control).
+QUIET_LAYERS: Final = ("links", "relocations")
 
 #: Without boundaries, a public map's view snaps out to this grid (metres), so that no
 #: edge of the view is a place's coordinate.
@@ -97,6 +100,7 @@ def prepare_map(
     gi_cell_size_m: float | None,
     gi_permutations: int,
     gi_cold_spots: bool,
+    max_venues: int | None = None,
 ) -> MapContent:
     """Check a map's options and prepare what it shows (see :func:`~peermap.make_map`).
 
@@ -219,6 +223,7 @@ def prepare_map(
         gi_cell_size_m=gi_cell_size_m,
         gi_permutations=gi_permutations,
         gi_cold_spots=gi_cold_spots,
+        max_venues=max_venues if context is None else None,
         requested=layers is not None,
     )
     built = [
@@ -226,6 +231,12 @@ def prepare_map(
         for layer in (LAYER_REGISTRY[k].build(prep, LAYER_REGISTRY[k].title) for k in wanted)
         if layer is not None
     ]
+    if layers is None and any(layer.key == "contexts" for layer in built):
+        # The overview opens on the contexts; the links and relocations between every
+        # pair of authorities are a layer switch away, not a hairball over them.
+        for layer in built:
+            if layer.key in QUIET_LAYERS:
+                layer.show = False
 
     period = data_period(ds, since=since, until=until, min_reliability=min_reliability)
     if title is None:

@@ -28,6 +28,7 @@ from peermap.views.map_builders import (
     plot_hotspots,
     relocations_layer,
 )
+from peermap.views.map_contexts import contexts_layer, plot_contexts
 from peermap.views.map_style import FLOW_ROWS, MapLayer, MapRequest
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ __all__ = [
     "title_of",
 ]
 
-LayerKey = Literal["authorities", "gi_star", "links", "relocations", "hotspots"]
+LayerKey = Literal["authorities", "gi_star", "links", "relocations", "hotspots", "contexts"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,14 @@ def _relocations_possible(ds: Dataset, context: int | None) -> str | None:
     if ds.boundaries is None:
         return "the dataset has no boundaries"
     return None if len(ds.relocations) else "there are no relocations"
+
+
+def _contexts_possible(ds: Dataset, context: int | None) -> str | None:
+    if context is not None:
+        return "the contexts layer belongs to the overview map, not to one context's map"
+    if ds.boundaries is None:
+        return "the dataset has no boundaries (read it with boundaries=...)"
+    return None if len(ds.ties) or len(ds.sightings) else "there are no ties or sightings"
 
 
 def _hotspots_possible(ds: Dataset, context: int | None) -> str | None:
@@ -246,6 +255,27 @@ LAYER_REGISTRY: Final[dict[str, Layer]] = {
                     ],
                 },
                 plot=plot_hotspots,
+            ),
+        ),
+        Layer(
+            "contexts",
+            "Contexts",
+            contexts_layer,
+            _contexts_possible,
+            LayerStyle(
+                properties={
+                    "rank": ("r", None),
+                    "context": ("cx", None),
+                    "kind": ("k", None),
+                    "what": ("w", None),
+                    "why": ("y", None),
+                    "contexts": ("c", None),
+                    "people": ("p", None),
+                    "label": ("label", None),
+                    "label_at": ("at", None),
+                },
+                tooltip={"title": [["w"]], "rows": [["cx", "Context"], ["y", "Why"]]},
+                plot=plot_contexts,
             ),
         ),
     )

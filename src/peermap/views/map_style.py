@@ -367,6 +367,8 @@ class MapRequest:
         What authorities are shaded by and what links aggregate.
     gi_cell_size_m, gi_permutations, gi_cold_spots
         The Gi* options (a cell size of ``None`` is fitted to the sightings).
+    max_venues : int or None
+        How many venues to mark, most concerning first (``None``: all).
     requested : bool
         Whether the layers were asked for by name (a layer asked for must be drawn).
     dropped : list of str
@@ -392,6 +394,7 @@ class MapRequest:
     gi_cell_size_m: float | None = None
     gi_permutations: int = 999
     gi_cold_spots: bool = False
+    max_venues: int | None = None
     requested: bool = False
     dropped: list[str] = field(default_factory=list)
 

@@ -54,7 +54,9 @@ from peermap.disclosure import SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
 from peermap.measures import AuthorityMeasure
 from peermap.schema import CONTEXTS, PLACE_KINDS
+from peermap.views.map_builders import MAX_VENUE_MARKERS
 from peermap.views.map_content import LinkKind, MapContent, prepare_map
+from peermap.views.map_contexts import CONTEXT_COLOURS
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS, PROPERTY_KEYS, LayerKey
 from peermap.views.map_style import (
     CHOROPLETH_COLOURS,
@@ -433,6 +435,8 @@ def _config(content: MapContent, tables: Mapping[str, Any]) -> dict[str, Any]:
         "dash": DISTANT_DASH,
         "widths": list(LINE_WIDTHS),
         "radii": list(VENUE_RADII),
+        "contextColours": list(CONTEXT_COLOURS),
+        "names": {layer.key: layer.name for layer in content.layers},
         "tables": {
             **tables,
             "gi": {
@@ -465,6 +469,7 @@ def make_map(
     gi_cell_size_m: float | None = None,
     gi_permutations: int = 999,
     gi_cold_spots: bool = False,
+    max_venues: int | None = MAX_VENUE_MARKERS,
 ) -> PeerMap:
     """Draw a dataset as an interactive map for a given audience.
 
@@ -525,6 +530,10 @@ def make_map(
     gi_cold_spots : bool, default False
         Also draw Gi* cold spots. Off by default: on a grid over a whole area, cold
         spots mostly mark where no venue is, not where risk is low.
+    max_venues : int or None, default 40
+        The overview map marks the venues most concerning first
+        (:func:`peermap.hotspots`), this many; where the others are shows in the Gi*
+        layer. ``None`` marks every venue. A context's map marks all its venues.
 
     Returns
     -------
@@ -555,6 +564,7 @@ def make_map(
         gi_cell_size_m=gi_cell_size_m,
         gi_permutations=gi_permutations,
         gi_cold_spots=gi_cold_spots,
+        max_venues=max_venues,
     )
     west, south, east, north = _wgs84_bounds(content.bounds_bng)
     m = PeerMap(

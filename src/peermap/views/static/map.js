@@ -13,6 +13,7 @@ function (map, cfg) {
     return i < 0 ? cfg.suppressed : list[i];
   }
   var layers = {};
+  var isolated = null;  // the context shown alone (its rank), or null for all
   // Every layer draws on one canvas: with thousands of venues and flows it opens much
   // faster than an SVG element per feature, and one renderer keeps the stacking order.
   var canvas = L.canvas({padding: 0.3});
@@ -63,6 +64,20 @@ function (map, cfg) {
       return {className: "pm-relocations", color: cfg.relocation,
               weight: cfg.widths[p.w], opacity: 0.85, lineCap: "butt", fill: false};
     },
+    contexts: function (p) {
+      // Outlines dashed, links solid, places as dots; a public map's pairs as lines.
+      var c = p.k === 3 ? cfg.contextColours[1] : cfg.contextColours[(p.r - 1) % cfg.contextColours.length];
+      // An outline shows only with its context alone: with every context drawn, the
+      // outlines of their authorities would cover the whole region.
+      var off = isolated !== null ? p.r !== isolated : p.k === 0;
+      if (p.k === 2) {
+        return {className: "pm-contexts", radius: 4.5, color: "#fff", weight: 1, fillColor: c,
+                fillOpacity: off ? 0 : 0.95, opacity: off ? 0 : 1};
+      }
+      return {className: "pm-contexts", color: c, weight: p.k === 0 ? 3.5 : (p.k === 4 ? 2 : 2.5),
+              dashArray: p.k === 0 ? "8 5" : (p.k === 4 ? "2 5" : null),
+              opacity: off ? 0 : 0.9, fill: false};
+    },
     hotspots: function (p) {
       var size = typeof p.p === "number" ? classOf(p.p, cfg.venueSteps) : 0;
       var colour = typeof p.o === "number" ? classOf(p.o, cfg.shareBreaks)
@@ -102,9 +117,9 @@ function (map, cfg) {
     var extra = [];
     var options = {style: function (f) { return styles[key](f.properties); }};
     options.renderer = canvas;
-    if (key === "hotspots") {
+    if (key === "hotspots" || key === "contexts") {
       options.pointToLayer = function (f, latlng) {
-        var o = styles.hotspots(f.properties);
+        var o = styles[key](f.properties);
         o.renderer = canvas;
         return L.circleMarker(latlng, o);
       };
@@ -204,8 +219,33 @@ function (map, cfg) {
       return div;
     }
   });
+  // Click a context in the legend to show it alone; click it again to show them all.
+  function isolate(rank) {
+    isolated = isolated === rank ? null : rank;
+    if (layers.contexts) {
+      layers.contexts.setStyle(function (f) { return styles.contexts(f.properties); });
+    }
+    legendBox.querySelectorAll(".pm-ctx-list li").forEach(function (li) {
+      li.classList.toggle("pm-dim", isolated !== null && Number(li.dataset.ctx) !== isolated);
+    });
+  }
   function legend() {
     legendBox = new Legend({position: "topright"}).addTo(map).getContainer();
+    // A layer that opens switched off keeps only its heading in the legend.
+    Object.keys(layers).forEach(function (key) {
+      legendBox.querySelectorAll("section[data-layer]").forEach(function (s) {
+        if (s.dataset.layer === cfg.names[key] && !map.hasLayer(layers[key])) {
+          s.classList.add("pm-off");
+        }
+      });
+    });
+    legendBox.querySelectorAll(".pm-ctx-list li").forEach(function (li) {
+      function pick() { isolate(Number(li.dataset.ctx)); }
+      li.addEventListener("click", pick);
+      li.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); }
+      });
+    });
     layout();
   }
   map.on("resize", layout);
@@ -236,5 +276,5 @@ function (map, cfg) {
     }
     return n;
   }
-  return {layer: layer, legend: legend, count: count, cfg: cfg};
+  return {layer: layer, legend: legend, count: count, isolate: isolate, layers: layers, cfg: cfg};
 }
