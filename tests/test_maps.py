@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import folium
-import geopandas as gpd
 import folium.plugins
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -653,8 +653,8 @@ def test_wgs84_rounding_never_leaves_a_collapsed_ring() -> None:
     rng = np.random.default_rng(16)
     geoms = []
     for x, y in rng.uniform((400_000, 150_000), (600_000, 400_000), size=(20, 2)):
-        islet = shapely.Polygon(rng.uniform(0, 0.3, size=(3, 2)) + (x + 1500, y))
-        hole = rng.uniform(0, 0.3, size=(3, 2)) + (x + 200, y + 200)
+        islet = shapely.Polygon(rng.uniform(0, 0.3, size=(3, 2)) + np.array([x + 1500, y]))
+        hole = rng.uniform(0, 0.3, size=(3, 2)) + np.array([x + 200, y + 200])
         main = shapely.Polygon(shapely.box(x, y, x + 1000, y + 1000).exterior.coords, [hole])
         geoms.append(shapely.MultiPolygon([main, islet]))
     out = to_wgs84(np.asarray(geoms, dtype=object))
