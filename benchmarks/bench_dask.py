@@ -180,7 +180,8 @@ def main() -> int:
         threads_per_worker=1,
         processes=True,
         memory_limit=args.memory_limit,
-        dashboard_address=None,
+        scheduler_port=0,
+        dashboard_address=":0",  # no fixed port
     )
     with Client(cluster) as client:
         # The same baseline on dask: the answers must be the same.

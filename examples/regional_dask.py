@@ -40,8 +40,14 @@ def main() -> None:
         rows.to_parquet(monthly / f"{month}.parquet", index=False)
     print(f"{len(list(monthly.iterdir()))} monthly files, {len(ds.sightings):,} sightings")
 
+    # Port 0 everywhere: the scheduler and its dashboard take free ports, so the example
+    # runs beside another cluster or anything else on dask's usual 8786/8787.
     cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, memory_limit="1GB", dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        memory_limit="1GB",
+        scheduler_port=0,
+        dashboard_address=":0",
     )
     with Client(cluster):
         table, report = dask_engine.read_sightings(monthly, ds, strict=False)

@@ -1,8 +1,17 @@
-"""Shared fixtures.
+"""Shared fixtures, and what runs where.
 
 Tests that need the real ONS boundary files read them from ``../shared/boundaries/``
 (beside the repository checkout) and skip with a clear reason when it is absent.
 Set ``PEERMAP_SHARED_BOUNDARIES`` to point elsewhere.
+
+Two things run in full only on CI (the environment variable ``CI`` set, as ``.ci/run``
+does), so that the suite stays quick on a developer's busy machine:
+
+* tests marked ``slow`` (the all-England runs of the real-file matrix) are skipped with
+  that reason elsewhere; ``PEERMAP_SLOW=1`` runs them anyway;
+* property tests (hypothesis) run a fifth of their examples: each states its CI count
+  as ``settings(max_examples=examples(150))``, scaled by the hypothesis profile, "ci"
+  (full) or "dev" (a fifth); ``HYPOTHESIS_PROFILE`` chooses one by name.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import geopandas as gpd
+import hypothesis
 import pandas as pd
 import pytest
 
@@ -27,6 +37,34 @@ SHARED_BOUNDARIES = Path(
 )
 LAD_2024 = SHARED_BOUNDARIES / "ons_lad_2024_england_buc.geojson"
 LAD_2013 = SHARED_BOUNDARIES / "ons_lad_2013_england.topojson"
+
+ON_CI = bool(os.environ.get("CI"))
+RUN_SLOW = ON_CI or bool(os.environ.get("PEERMAP_SLOW"))
+
+# Hypothesis profiles: the share of each property test's CI examples that runs.
+hypothesis.settings.register_profile("ci", max_examples=100)
+hypothesis.settings.register_profile("dev", max_examples=20)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if ON_CI else "dev"))
+
+
+def examples(on_ci: int) -> int:
+    """Return how many examples a property test runs: ``on_ci`` on CI, a fifth elsewhere.
+
+    The share is the loaded hypothesis profile's ``max_examples`` out of 100.
+    """
+    return max(5, on_ci * hypothesis.settings().max_examples // 100)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``slow`` unless on CI (or ``PEERMAP_SLOW=1``), saying why."""
+    if RUN_SLOW:
+        return
+    skip = pytest.mark.skip(
+        reason="slow (all of England): runs on CI (CI set) or with PEERMAP_SLOW=1"
+    )
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
+from conftest import examples
 from peermap import CRSError, PeermapWarning
 from peermap.assignment import (
     ASSIGNMENT_VALUES,
@@ -322,7 +323,7 @@ def check_against_brute_force(x: float, y: float, tolerance: float) -> None:
         assert pd.isna(row["authority_code"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     x=st.floats(686_000, 724_000),
     y=st.floats(297_000, 323_000),
@@ -335,7 +336,7 @@ def test_assignment_matches_brute_force(x: float, y: float, tolerance: float) ->
 DEMO_VERTICES = shapely.get_coordinates(np.asarray(DEMO.geometry.values))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     vertex=st.integers(0, len(DEMO_VERTICES) - 1),
     dx=st.floats(-0.03, 0.03),
@@ -474,7 +475,7 @@ class TestResolveDemo:
         assert many.count("(X09") <= 3
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     index=st.integers(0, 6),
     case=st.sampled_from(["lower", "upper", "title", "same"]),

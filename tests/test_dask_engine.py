@@ -26,7 +26,8 @@ def client() -> Iterator[Client]:
         threads_per_worker=1,
         processes=True,
         memory_limit="1GB",
-        dashboard_address=None,
+        scheduler_port=0,
+        dashboard_address=":0",  # no fixed port: runs while 8787 is taken
     )
     with Client(cluster) as c:
         yield c

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -114,11 +117,24 @@ def test_problem_profile_example(tmp_path: Path) -> None:
         assert value == "c" or int(value) % 5 == 0
 
 
+@contextlib.contextmanager
+def _port_taken(port: int) -> Iterator[None]:
+    """Hold ``port`` on localhost while the block runs (if something else holds it, fine)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        with contextlib.suppress(OSError):  # already in use: taken either way
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+        yield
+
+
 def test_regional_dask_example(tmp_path: Path) -> None:
+    """The example binds no fixed port: it runs while dask's dashboard port 8787 (and the
+    scheduler's 8786) is taken, as on a machine where another cluster runs."""
     import pytest
 
     pytest.importorskip("dask_geopandas", reason="the dask engine's extra is not installed")
-    out = _run("regional_dask.py", str(tmp_path))
+    with _port_taken(8787), _port_taken(8786):
+        out = _run("regional_dask.py", str(tmp_path))
     assert "12 monthly files" in out and "read on 12 partitions" in out
     assert re.search(r"set aside: \d{4}-\d{2}\.parquet row 1: no such person", out)
     assert "'rejected': 1" in out

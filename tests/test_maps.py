@@ -30,6 +30,7 @@ from typing import Any
 
 import folium
 import folium.plugins
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -694,3 +695,24 @@ def test_boundary_simplification_keeps_shared_borders_shared() -> None:
     assert all(b2 > 0.5 * b1 for b1, b2 in zip(before, after, strict=True) if b1 > 100)
     naive = shared(shapely.simplify(geoms, 300.0, preserve_topology=True))
     assert any(b2 < 0.5 * b1 for b1, b2 in zip(before, naive, strict=True) if b1 > 100)
+
+
+def test_wgs84_rounding_never_leaves_a_collapsed_ring() -> None:
+    """Rings smaller than the 5-decimal rounding (about a metre) are dropped, not kept
+    as two-point rings that GEOS refuses (the crash on the ONS 2013 file, issue 16)."""
+    import shapely
+
+    from peermap.views.map_style import to_wgs84
+
+    rng = np.random.default_rng(16)
+    geoms = []
+    for x, y in rng.uniform((400_000, 150_000), (600_000, 400_000), size=(20, 2)):
+        islet = shapely.Polygon(rng.uniform(0, 0.3, size=(3, 2)) + np.array([x + 1500, y]))
+        hole = rng.uniform(0, 0.3, size=(3, 2)) + np.array([x + 200, y + 200])
+        main = shapely.Polygon(shapely.box(x, y, x + 1000, y + 1000).exterior.coords, [hole])
+        geoms.append(shapely.MultiPolygon([main, islet]))
+    out = to_wgs84(np.asarray(geoms, dtype=object))
+    assert shapely.is_valid(out).all()  # every ring has at least three distinct corners
+    back = peermap.settings.metric_crs
+    areas = gpd.GeoSeries(out, crs=peermap.settings.map_crs).to_crs(back).area
+    assert np.allclose(areas, 1e6, rtol=0.01)

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from peermap import settings as peermap_settings
 from peermap.exceptions import KeyMaterialError, PrivacyError, ValidationError
 from peermap.privacy import (
@@ -1003,7 +1004,7 @@ class TestFixtures:
 # ---------------------------------------------------------------------------
 
 PROPERTY_SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

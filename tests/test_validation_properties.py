@@ -10,6 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from peermap import ValidationError
 from peermap.validation import read_dataset
 
@@ -106,14 +107,14 @@ def _check_split(frames: dict[str, pd.DataFrame], source: object) -> None:
         assert report.ok and len(strict.people) == len(ds.people)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(people_rows, place_rows, tie_rows, sighting_rows)
 def test_frames_split_with_no_row_lost(people, places, ties, sightings) -> None:  # type: ignore[no-untyped-def]
     frames = _frames(people, places, ties, sightings)
     _check_split(frames, frames)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people_rows, place_rows, tie_rows, sighting_rows)
 def test_csv_files_split_with_no_row_lost(people, places, ties, sightings) -> None:  # type: ignore[no-untyped-def]
     frames = _frames(people, places, ties, sightings)

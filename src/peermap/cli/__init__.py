@@ -6,7 +6,9 @@ holding a partnership key is never overwritten. Long steps show a progress bar o
 standard error when it is a terminal. Errors print one clear paragraph and exit with
 status 2 for bad input (validation, privacy, key, boundary or CRS problems, a missing
 file or optional dependency, an unusable argument) and 1 when the system or a library
-fails (``--debug`` shows the traceback).
+fails (``--debug`` shows the traceback). Messages and warnings speak command-line terms:
+a library phrase naming a Python keyword is said as the command's option
+(:func:`~peermap.cli.common.in_cli_terms`).
 
 The command line is thin: each module of this package parses one group of commands
 and prints what peermap's public functions return (:mod:`~peermap.cli.demo`,
@@ -24,6 +26,7 @@ import warnings
 from collections.abc import Sequence
 
 from peermap._optional import missing_dependency
+from peermap._version import __version__
 from peermap.cli import demo, info, records, sharing, views
 from peermap.cli.common import (
     BAD_INPUT,
@@ -34,6 +37,7 @@ from peermap.cli.common import (
     UsageError,
     examples,
     fill,
+    in_cli_terms,
     load_boundaries_file,
 )
 from peermap.exceptions import ValidationError
@@ -65,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on error")
+    parser.add_argument(
+        "--version", action="version", version=f"peermap {__version__}", help="show the version"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help: str, description: str, epilog: str) -> argparse.ArgumentParser:
@@ -144,13 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if missing is None or args.debug:
                 raise
             _show_warnings(args.command, caught)
-            print(f"peermap {args.command}: {_paragraph(str(missing))}", file=sys.stderr)
+            print(
+                f"peermap {args.command}: {_paragraph(in_cli_terms(str(missing)))}",
+                file=sys.stderr,
+            )
             return 2
         except BAD_INPUT as exc:
             if args.debug:
                 raise
             _show_warnings(args.command, caught)
-            text = _records_refused(args, exc) or _paragraph(str(exc))
+            text = _records_refused(args, exc) or _paragraph(in_cli_terms(str(exc)))
             print(f"peermap {args.command}: {text}", file=sys.stderr)
             return 2
         except FAILURES as exc:
@@ -159,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _show_warnings(args.command, caught)
             print(
                 f"peermap {args.command}: failed: {type(exc).__name__}: "
-                f"{_one_paragraph(str(exc))} (run with --debug for the traceback)",
+                f"{_one_paragraph(in_cli_terms(str(exc)))} (run with --debug for the traceback)",
                 file=sys.stderr,
             )
             return 1
@@ -178,7 +188,7 @@ def _silence_stdout() -> None:
 def _show_warnings(command: str, caught: list[warnings.WarningMessage]) -> None:
     seen: set[str] = set()
     for warning in caught:
-        text = _one_paragraph(str(warning.message))
+        text = _one_paragraph(in_cli_terms(str(warning.message)))
         if text not in seen:
             seen.add(text)
             print(f"peermap {command}: warning: {text}", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import textwrap
 import time
@@ -43,13 +44,16 @@ __all__ = [
     "Formatter",
     "Progress",
     "UsageError",
+    "add_boundaries",
     "add_filters",
     "add_rule",
     "add_source",
     "arguments_checked",
+    "boundary_options",
     "examples",
     "fill",
     "filters",
+    "in_cli_terms",
     "load_boundaries_file",
     "output_path",
     "partnership_key",
@@ -189,10 +193,9 @@ def add_source(p: argparse.ArgumentParser, *, what: str = "dataset") -> None:
         "source",
         help=f"{what}: a folder of table files, an .xlsx workbook, or a .gpkg package",
     )
-    p.add_argument(
-        "--boundaries",
-        metavar="FILE",
-        help="authority boundaries to read a folder or workbook against (any format GDAL "
+    add_boundaries(
+        p,
+        "authority boundaries to read a folder or workbook against (any format GDAL "
         "reads); a package carries its own",
     )
     p.add_argument(
@@ -205,6 +208,61 @@ def add_source(p: argparse.ArgumentParser, *, what: str = "dataset") -> None:
         metavar="FILE",
         help="the partnership key, to verify a package (else PEERMAP_KEY / PEERMAP_KEY_FILE)",
     )
+
+
+def add_boundaries(p: argparse.ArgumentParser, help: str, *, required: bool = False) -> None:
+    """Add ``--boundaries FILE`` and the options that say how to read the file.
+
+    ``--crs``, ``--layer``, ``--code-column`` and ``--name-column`` are the keywords of
+    :func:`peermap.load_boundaries`; :func:`boundary_options` reads them back.
+    """
+    p.add_argument("--boundaries", metavar="FILE", required=required, help=help)
+    add_boundary_file_options(p)
+
+
+def add_boundary_file_options(p: argparse.ArgumentParser) -> None:
+    """Add the options that say how to read a boundary file (see :func:`add_boundaries`)."""
+    group = p.add_argument_group("reading the boundary file")
+    group.add_argument(
+        "--crs",
+        metavar="CRS",
+        help="coordinate reference system of the boundary file when it declares none or a "
+        "wrong one (EPSG:27700 for British National Grid, EPSG:4326 for longitude/latitude)",
+    )
+    group.add_argument(
+        "--layer", metavar="NAME", help="layer to read from a file with several layers"
+    )
+    group.add_argument(
+        "--code-column", metavar="COLUMN", help="column of authority codes (default: detected)"
+    )
+    group.add_argument(
+        "--name-column", metavar="COLUMN", help="column of authority names (default: detected)"
+    )
+
+
+def boundary_options(args: argparse.Namespace, path: object = ...) -> dict[str, Any]:
+    """Return the boundary-file options as keyword arguments of ``load_boundaries``.
+
+    ``path`` is the boundary file they apply to (default ``args.boundaries``); options
+    given without one are refused rather than ignored.
+    """
+    if path is ...:
+        path = getattr(args, "boundaries", None)
+    given = {
+        "crs": getattr(args, "crs", None),
+        "layer": getattr(args, "layer", None),
+        "code_column": getattr(args, "code_column", None),
+        "name_column": getattr(args, "name_column", None),
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if given and not path:
+        names = ", ".join("--" + k.replace("_", "-") for k in given)
+        verb = "says" if len(given) == 1 else "say"
+        raise UsageError(
+            f"{names} {verb} how to read a boundary file, but this command reads none: "
+            "give the file with --boundaries FILE (a package carries its own boundaries)"
+        )
+    return given
 
 
 def add_filters(p: argparse.ArgumentParser) -> None:
@@ -256,21 +314,116 @@ def tiles(value: str) -> str | None:
 
 
 @contextmanager
-def arguments_checked(
-    in_cli_terms: Callable[[str], str] | None = None,
-) -> Iterator[None]:
+def arguments_checked() -> Iterator[None]:
     """Report a plain ValueError raised on the user's options as bad input (status 2).
 
-    ``in_cli_terms`` rewrites the message, naming a library keyword as the command's
-    option (``gi_cell_size_m`` as ``--gi-cell``).
+    The message is put in command-line terms where it is printed (:func:`in_cli_terms`).
     """
     try:
         yield
     except BAD_INPUT:
         raise
     except ValueError as exc:
-        message = str(exc)
-        raise UsageError(in_cli_terms(message) if in_cli_terms else message) from exc
+        raise UsageError(str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- messages
+
+#: How the command line says what the library's messages say in Python: a keyword
+#: argument, a function to call, an attribute to read. Each pattern is a phrase of a
+#: message raised or warned by peermap; the replacement names the command's option or
+#: another command. ``tests/test_cli_messages.py`` runs every command-line error path
+#: and checks that no Python is left; a new library message that names a keyword needs
+#: its line here.
+_CLI_TERMS: tuple[tuple[str, str], ...] = (
+    # keys (peermap.privacy.keys, peermap.exchange.writing)
+    (r"pass key=\.\.\. \(or file=\.\.\.\)", "give --key-file FILE"),
+    (r"\(key=\.\.\.\)", "(--key-file FILE)"),
+    (r"Load it with peermap\.load_key\(\)\.", "Give it with --key-file FILE."),
+    (
+        r'python -c "from peermap\.privacy import generate_key; print\(generate_key\(\)\)"',
+        "peermap key FILE",
+    ),
+    (
+        r"peermap\.pseudonymise\(frame, \[('[^']*')\], key=\.\.\.\) in Python, or the "
+        r"`peermap pseudonymise` command",
+        r"'peermap pseudonymise' with --columns \1 and --key-file FILE",
+    ),
+    # records with errors (peermap.validation)
+    (
+        r"read with strict=False to set the bad rows aside in \S+?\.",
+        "add --lenient to set the bad rows aside ('peermap validate' lists them).",
+    ),
+    (r"\(see err\.report\)", "('peermap validate' lists them all)"),
+    # boundaries (peermap.boundary_files, peermap.boundaries, peermap.counts, ...)
+    (r"Pass crs=\.\.\. to load_boundaries", "Give --crs"),
+    (r"Pass the right one with crs=\.\.\.", "Give the right one with --crs"),
+    (r"pass crs='([^']*)' to load_boundaries", r"give --crs \1"),
+    (
+        r"Pass the CRS they use to load_boundaries, e\.g\. crs='([^']*)'",
+        r"Give the CRS they use with --crs, e.g. --crs \1",
+    ),
+    (r", or in Python `gdf\.set_crs\('[^']*'\)` before calling load_boundaries\)", ")"),
+    (r"\bcrs=('[^']*'|\S+)", r"--crs \1"),
+    (r"with layer=\.\.\.", "with --layer NAME"),
+    (r"code_column=\.\.\. and name_column=\.\.\.", "--code-column and --name-column"),
+    (r"with code_column=\.\.\.", "with --code-column COLUMN"),
+    (
+        r"\(gdf\.dissolve\(by=([^)]*)\)\)",
+        r"(in a GIS, for example QGIS's Dissolve or ogr2ogr, by column \1)",
+    ),
+    (r"\(read (?:it|the dataset) with boundaries=\.\.\.\)", "(give --boundaries FILE)"),
+    (
+        r"\(peermap\.read_dataset\(\.\.\., boundaries=\.\.\.\)\) or call "
+        r"peermap\.assign_authorities",
+        "(--boundaries FILE), or assign the places with 'peermap assign'",
+    ),
+    (r"peermap\.read_dataset\(\.\.\., boundaries=\.\.\.\)", "give --boundaries FILE"),
+    # contexts (peermap.analysis.community)
+    (
+        r"\(see peermap\.contexts\)",
+        "('peermap report SOURCE --audience partnership' lists them with their ids)",
+    ),
+    # packages (peermap.exchange, peermap.merging)
+    (
+        r"read it with peermap\.exchange\.read_aggregate",
+        "maps and reports are drawn from records; 'peermap info FILE' shows what it holds",
+    ),
+    (r"read it with peermap\.read_package", "give it to peermap map, report or merge"),
+    (r"written by peermap\.write_package", "written by 'peermap export'"),
+    (
+        r"read the dataset with peermap\.read_package, or pass producers= to merge",
+        "merge packages written by 'peermap export --producer CODE'",
+    ),
+    (
+        r"read older files with peermap\.read_package, which upgrades",
+        "read older files with this version of peermap, which upgrades them",
+    ),
+    # map and report options (peermap.views, peermap.disclosure)
+    (r"\baudience='(\w+)'", r"--audience \1"),
+    (r"gi_cell_size_m \(or None to fit it to the sightings\)", "--gi-cell"),
+    (r"\bgi_cell_size_m\b", "--gi-cell"),
+)
+
+_CLI_TERMS_COMPILED = tuple((re.compile(p), r) for p, r in _CLI_TERMS)
+
+
+def in_cli_terms(message: str) -> str:
+    """Say a library message in command-line terms (options and commands, not Python).
+
+    Parameters
+    ----------
+    message : str
+        The text of a peermap exception or warning.
+
+    Returns
+    -------
+    str
+        The same text with each phrase of :data:`_CLI_TERMS` replaced.
+    """
+    for pattern, replacement in _CLI_TERMS_COMPILED:
+        message = pattern.sub(replacement, message)
+    return message
 
 
 # --------------------------------------------------------------------------- inputs and outputs
@@ -324,7 +477,7 @@ def output_path(path: str, *inputs: str | None, folder: bool = False) -> Path:
     return out
 
 
-def load_boundaries_file(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
+def load_boundaries_file(path: str | os.PathLike[str], **options: Any) -> gpd.GeoDataFrame:
     """Load a boundary file named on the command line.
 
     A copy of peermap's fictional demo region (as ``peermap demo --out`` writes) is
@@ -336,6 +489,8 @@ def load_boundaries_file(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
     ----------
     path : str or path-like
         Any boundary file :func:`peermap.load_boundaries` reads.
+    **options
+        Keywords of :func:`peermap.load_boundaries` (:func:`boundary_options`).
 
     Returns
     -------
@@ -345,15 +500,22 @@ def load_boundaries_file(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
     from peermap import demo_boundaries, load_boundaries
     from peermap.boundaries import is_demo_region
 
-    return demo_boundaries() if is_demo_region(path) else load_boundaries(Path(path))
+    if is_demo_region(path) and not options:
+        return demo_boundaries()
+    return load_boundaries(Path(path), **options)
 
 
-def read_boundaries(path: str | None, progress: Progress) -> gpd.GeoDataFrame | None:
-    """Load the --boundaries file as a progress step (None when not given)."""
+def read_boundaries(args: argparse.Namespace, progress: Progress) -> gpd.GeoDataFrame | None:
+    """Load the --boundaries file, read as its options say, as a progress step.
+
+    Returns None when the command was given no ``--boundaries``.
+    """
+    options = boundary_options(args)
+    path = getattr(args, "boundaries", None)
     if not path:
         return None
     progress.step(f"loading {Path(path).name}")
-    return load_boundaries_file(path)
+    return load_boundaries_file(path, **options)
 
 
 def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) -> Dataset:
@@ -361,14 +523,24 @@ def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) 
     source = Path(args.source)
     if source.suffix.lower() == ".gpkg":
         from peermap import read_package
+        from peermap.exchange import package_metadata
 
         if args.boundaries:
             raise UsageError(
                 f"{source} is a package and carries its own boundaries; --boundaries applies "
                 "to folders and workbooks"
             )
+        boundary_options(args)  # --crs and the like without --boundaries: refused
         if not source.is_file():
             raise FileNotFoundError(f"{source}: no such file")
+        meta = package_metadata(source)
+        if meta is not None and meta.get("audience") == "aggregate":
+            raise UsageError(
+                f"{source} is an aggregate package (flows and counts between authorities, "
+                f"no records): peermap {args.command} draws from records, so give it a "
+                f"dataset folder, a workbook or a partnership package. 'peermap info {source}' "
+                "shows what the aggregate package holds"
+            )
         key = partnership_key(args.key_file, required=False)
         progress.step(f"reading {source.name}")
         ds = read_package(source, key=key)
@@ -380,7 +552,7 @@ def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) 
         return ds
     from peermap import read_dataset
 
-    bounds = read_boundaries(args.boundaries, progress)
+    bounds = read_boundaries(args, progress)
     progress.step(f"reading {source.name or source}")
     ds = read_dataset(source, boundaries=bounds, strict=not args.lenient)
     if ds.report.n_rejected:

@@ -13,6 +13,8 @@ from peermap.cli.common import (
     AddCommand,
     Command,
     Progress,
+    add_boundaries,
+    boundary_options,
     examples,
     load_boundaries_file,
     output_path,
@@ -53,7 +55,7 @@ def add_parsers(add: AddCommand) -> None:
             "peermap demo --boundaries ons_lad_2024_england_buc.geojson",
         ),
     )
-    demo.add_argument("--boundaries", metavar="FILE", help="a real boundary file to run on")
+    add_boundaries(demo, "a real boundary file to run on")
     demo.add_argument("--people", type=int, default=2000, help="young people (default 2000)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--top", type=int, default=5, help="rows of each table (default 5)")
@@ -95,7 +97,12 @@ def _demo(args: argparse.Namespace) -> int:
             views, skipped = None, str(exc)
     with Progress("demo", 2 + (out is not None) + (views is not None)) as progress:
         progress.step("generating")
-        bounds = load_boundaries_file(args.boundaries) if args.boundaries else demo_boundaries()
+        options = boundary_options(args)
+        bounds = (
+            load_boundaries_file(args.boundaries, **options)
+            if args.boundaries
+            else demo_boundaries()
+        )
         result = scenario(bounds, n_people=args.people, seed=args.seed)
         ds = result.dataset
         progress.step("analysing")

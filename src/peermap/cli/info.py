@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import warnings
 from pathlib import Path
+from typing import Any
 
 from peermap.cli.common import (
     AddCommand,
     Command,
     Progress,
     UsageError,
+    add_boundaries,
+    boundary_options,
     examples,
+    in_cli_terms,
     load_boundaries_file,
     partnership_key,
     read_boundaries,
@@ -42,8 +46,10 @@ def add_parsers(add: AddCommand) -> None:
     )
     info.add_argument("file", help="a .gpkg package, a boundary file, or a dataset")
     info.add_argument("--key-file", metavar="FILE", help="verify a package with this key")
-    info.add_argument(
-        "--boundaries", metavar="FILE", help="a dataset: read it against these boundaries"
+    add_boundaries(
+        info,
+        "a dataset: read it against these boundaries (--crs and the other options below "
+        "apply to them, or to FILE when it is a boundary file)",
     )
 
 
@@ -57,12 +63,13 @@ def _info(args: argparse.Namespace) -> int:
         return _info_dataset(path, args)
     meta = package_metadata(path) if path.suffix.lower() == ".gpkg" else None
     if meta is not None:
+        boundary_options(args)  # --crs and the like apply to boundary files only
         return _info_package(path, meta, args)
     if path.suffix.lower() == ".csv":
         raise UsageError(
             f"{path} is a single table; describe the dataset by giving its folder ({path.parent})"
         )
-    return _info_boundaries(path)
+    return _info_boundaries(path, boundary_options(args, path))
 
 
 def _info_package(path: Path, meta: dict[str, str], args: argparse.Namespace) -> int:
@@ -124,10 +131,10 @@ def _info_package(path: Path, meta: dict[str, str], args: argparse.Namespace) ->
     return 0
 
 
-def _info_boundaries(path: Path) -> int:
+def _info_boundaries(path: Path, options: dict[str, Any]) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        bounds = load_boundaries_file(path)
+        bounds = load_boundaries_file(path, **options)
     attrs = bounds.attrs
     print(f"boundary file: {path}")
     rows = [
@@ -166,7 +173,7 @@ def _info_boundaries(path: Path) -> int:
     for label, value in rows:
         print(f"  {label:<16} {value}")
     for warning in caught:
-        print(f"  note: {warning.message}")
+        print(f"  note: {in_cli_terms(str(warning.message))}")
     return 0
 
 
@@ -176,7 +183,7 @@ def _info_dataset(path: Path, args: argparse.Namespace) -> int:
     from peermap.schema import SCHEMA_VERSION, TABLE_ORDER
 
     with Progress("info", 2) as progress:
-        bounds = read_boundaries(args.boundaries, progress)
+        bounds = read_boundaries(args, progress)
         progress.step(f"reading {path.name}")
         ds = read_dataset(path, boundaries=bounds, strict=False)
     report = ds.report

@@ -11,6 +11,8 @@ from peermap.cli.common import (
     Command,
     Progress,
     UsageError,
+    add_boundaries,
+    boundary_options,
     examples,
     load_boundaries_file,
     output_path,
@@ -42,9 +44,7 @@ def add_parsers(add: AddCommand) -> None:
         ),
     )
     template.add_argument("file", help="the workbook to write (.xlsx)")
-    template.add_argument(
-        "--boundaries", metavar="FILE", help="offer these authorities' names as a list"
-    )
+    add_boundaries(template, "offer these authorities' names as a list")
     template.add_argument(
         "--force", action="store_true", help="replace FILE if it exists (it may hold records)"
     )
@@ -61,7 +61,7 @@ def add_parsers(add: AddCommand) -> None:
         ),
     )
     val.add_argument("source", help="folder or workbook")
-    val.add_argument("--boundaries", metavar="FILE", help="resolve authorities against these")
+    add_boundaries(val, "resolve authorities against these")
     val.add_argument("--all", action="store_true", help="list every problem, not the first 50")
     val.add_argument(
         "--rejected",
@@ -110,7 +110,7 @@ def add_parsers(add: AddCommand) -> None:
         examples("peermap assign places.csv --boundaries lad_2024.geojson -o assigned.csv"),
     )
     assign.add_argument("places", help="the places table, or a dataset folder holding one")
-    assign.add_argument("--boundaries", metavar="FILE", required=True, help="boundary file")
+    add_boundaries(assign, "boundary file", required=True)
     assign.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="CSV to write")
     assign.add_argument(
         "--tolerance",
@@ -134,7 +134,8 @@ def _template(args: argparse.Namespace) -> int:
             f"{target} exists and may hold records practitioners entered; choose a new name "
             "or pass --force to replace it"
         )
-    bounds = load_boundaries_file(args.boundaries) if args.boundaries else None
+    options = boundary_options(args)
+    bounds = load_boundaries_file(args.boundaries, **options) if args.boundaries else None
     write_template(target, boundaries=bounds)
     lists = template_lists()
     print(
@@ -151,7 +152,7 @@ def _validate(args: argparse.Namespace) -> int:
     from peermap._io import atomic_path
 
     with Progress("validate", 1 + int(bool(args.boundaries))) as progress:
-        bounds = read_boundaries(args.boundaries, progress)
+        bounds = read_boundaries(args, progress)
         progress.step(f"reading {args.source}")
         report = validate(args.source, boundaries=bounds)
     print(report.summary())
@@ -210,7 +211,7 @@ def _assign(args: argparse.Namespace) -> int:
     if args.tolerance < 0:
         raise UsageError(f"--tolerance must be 0 or more metres, not {args.tolerance:g}")
     with Progress("assign", 4) as progress:
-        bounds = read_boundaries(args.boundaries, progress)
+        bounds = read_boundaries(args, progress)
         assert bounds is not None
         progress.step(f"reading {args.places}")
         places = find_table(args.places, "places")

@@ -126,12 +126,6 @@ def _add_gi_cell(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _in_cli_terms(text: str) -> str:
-    """Name the map's Gi* cell keyword as the command's option."""
-    text = text.replace("gi_cell_size_m (or None to fit it to the sightings)", "--gi-cell")
-    return text.replace("gi_cell_size_m", "--gi-cell")
-
-
 def _map(args: argparse.Namespace) -> int:
     from peermap import make_map, plot_static, save_map
 
@@ -156,7 +150,7 @@ def _map(args: argparse.Namespace) -> int:
     with Progress("map", 4) as progress:
         ds = read_source(args, progress, notes)
         progress.step("drawing")
-        with arguments_checked(_in_cli_terms):
+        with arguments_checked():
             if suffix in STATIC_SUFFIXES:
                 progress.step(f"writing {target.name}")
                 plot_static(ds, target, **options)
@@ -206,7 +200,7 @@ def _report(args: argparse.Namespace) -> int:
         steps += 1
     with Progress("report", steps) as progress:
         ds = read_source(args, progress, notes)
-        with arguments_checked(_in_cli_terms):
+        with arguments_checked():
             write_report(
                 ds,
                 target,

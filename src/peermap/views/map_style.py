@@ -26,6 +26,7 @@ from pyproj import Transformer
 from shapely.errors import GEOSException, UnsupportedGEOSVersionError
 
 from peermap import settings
+from peermap.boundary_files import make_valid, polygonal
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
 from peermap.networks import DateLike
@@ -80,14 +81,25 @@ def _transformer(source: str, target: str) -> Transformer:
 
 
 def to_wgs84(geoms: np.ndarray) -> np.ndarray:
-    """Project EPSG:27700 geometries to WGS84 and round coordinates to 5 decimals."""
+    """Project EPSG:27700 geometries to WGS84 and round coordinates to 5 decimals.
+
+    Rounding (about a metre) can collapse a small ring (an islet, a sliver hole) to fewer
+    than three distinct points or make a thin polygon cross itself, as in the ONS 2013
+    file. Geometries that rounding made invalid are repaired: polygons keep their
+    polygonal parts (:func:`peermap.boundary_files.make_valid` and
+    :func:`~peermap.boundary_files.polygonal`; collapsed rings are dropped), so repeated
+    points can always be removed. Lines and points are left as rounded.
+    """
     transformer = _transformer(str(settings.metric_crs), str(settings.map_crs))
 
     def project(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
         return np.round(np.column_stack([x, y]), COORD_DECIMALS)
 
-    out = shapely.transform(geoms, project)
+    out = np.asarray(shapely.transform(geoms, project), dtype=object)
+    broken = np.isin(shapely.get_type_id(out), (3, 6)) & ~shapely.is_valid(out)
+    if broken.any():
+        out[broken] = polygonal(make_valid(out[broken]))
     return np.asarray(shapely.remove_repeated_points(out), dtype=object)
 
 
