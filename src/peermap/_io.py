@@ -8,13 +8,14 @@ dropped here except rows that are entirely empty (they hold no record).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import math
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,10 +28,12 @@ import pandas as pd
 
 from peermap._optional import require
 from peermap._problems import Problem
-from peermap.exceptions import ValidationError
+from peermap.exceptions import MissingDependencyError, ValidationError
+from peermap.privacy.identifiers import shown_value
 from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
 
 __all__ = [
+    "MAX_CELL_CHARS",
     "SUFFIXES",
     "RawTable",
     "atomic_path",
@@ -45,6 +48,9 @@ __all__ = [
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 
 TableSource = str | os.PathLike[str] | pd.DataFrame
+
+#: Longest cell read, in characters (Excel's own limit); a longer cell rejects its row.
+MAX_CELL_CHARS = 32_767
 
 
 @dataclass
@@ -65,7 +71,10 @@ class RawTable:
     problems : list of Problem
         Structural problems (ragged rows, duplicate headers, undecodable bytes).
     bad_rows : dict of Hashable to list of str
-        Rows that could not be laid out as a record (too many cells), verbatim.
+        Rows that could not be laid out as a record (too many cells, bytes that are not
+        text, an unterminated quote), verbatim.
+    positions : dict of str to int
+        Normalised header -> position of its cell in a row of ``bad_rows``.
     """
 
     table: str
@@ -74,6 +83,7 @@ class RawTable:
     headers: dict[str, str]
     problems: list[Problem] = field(default_factory=list)
     bad_rows: dict[Hashable, list[str]] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 def cell_text(value: Any) -> str:
@@ -106,6 +116,10 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, bytes | bytearray):
+        # Bytes that are not UTF-8 keep their undecodable bytes as lone surrogates, which
+        # the parser reports (rule ``encoding``); never the ``b'...'`` of ``str(bytes)``.
+        return bytes(value).decode("utf-8", errors="surrogateescape")
     try:
         if pd.isna(value):
             return ""
@@ -143,24 +157,35 @@ def _finish(
     problems: list[Problem],
     bad_rows: dict[Hashable, list[str]],
 ) -> RawTable:
-    """Build a RawTable from a header and one sequence of cell text per column."""
+    """Build a RawTable from a header and one sequence of cell text per column.
+
+    A row with a value under no header (a blank header cell, or a cell beyond the last
+    header) is set aside with its value named: the value cannot be placed in a column.
+    """
     headers: dict[str, str] = {}
     keep: list[int] = []
+    stray = np.zeros(len(numbers), dtype=bool)
+    last = max([i for i, h in enumerate(header) if normalise_column_name(h)], default=-1)
     for i, h in enumerate(header):
         name = normalise_column_name(h)
         if name == "":
-            if any(c.strip() for c in columns[i]):
+            filled = np.array([c.strip() != "" for c in columns[i]], dtype=bool)
+            for j in map(int, np.flatnonzero(filled & ~stray)):
                 problems.append(
                     Problem(
                         table,
-                        None,
+                        numbers[j],
                         f"column {i + 1}",
-                        "",
-                        "column has values but no header; give it a header or delete it",
+                        shown_value(str(columns[i][j])),
+                        "value beyond the last headed column; delete it or give its column a header"
+                        if i > last
+                        else "value under no header (the header cell of its column is "
+                        "empty); give the column a header or delete the value",
                         file,
-                        rule="blank_header",
+                        rule="ragged_row" if i > last else "blank_header",
                     )
                 )
+            stray |= filled
             continue
         if name in headers:
             problems.append(
@@ -178,77 +203,174 @@ def _finish(
             continue
         headers[name] = h
         keep.append(i)
+    if stray.any():
+        for j in map(int, np.flatnonzero(stray)):
+            bad_rows[numbers[j]] = [str(c[j]) for c in columns]
+        good = ~stray
+        columns = [np.asarray(c, dtype=object)[good] for c in columns]
+        numbers = [n for n, g in zip(numbers, good, strict=True) if g]
     data = {name: columns[i] for name, i in zip(headers, keep, strict=True)}
     frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"), dtype=object)
     if not headers:
         frame = pd.DataFrame(index=pd.Index(numbers, name="row"))
-    return RawTable(table, file, frame, headers, problems, bad_rows)
+    positions = {name: i for name, i in zip(headers, keep, strict=True)}
+    return RawTable(table, file, frame, headers, problems, bad_rows, positions)
 
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
+# Physical lines as the csv module ends them (\r\n, \n or \r), endings kept.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _decode(raw: bytes) -> tuple[str, str | None]:
+    """Decode a CSV file's bytes; return the text and the encoding if not UTF-8.
+
+    UTF-8 (with or without BOM) is the rule. UTF-16 is read too, with a BOM or without
+    one when every other byte of the text is NUL (as Excel's 'Unicode Text' writes it).
+    Undecodable UTF-8 bytes survive as lone surrogates so that the rows holding them
+    can be reported and set aside while every other row is read.
+    """
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec), "UTF-16"
+            except UnicodeDecodeError:
+                break
+    head = raw[:4096]
+    if len(head) >= 4 and len(raw) % 2 == 0:
+        even, odd = head[0::2], head[1::2]
+        guess: str | None = None
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+            guess = "utf-16-le"
+        elif even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+            guess = "utf-16-be"
+        if guess is not None:
+            try:
+                return raw.decode(guess), "UTF-16"
+            except UnicodeDecodeError:
+                pass
+    return raw.decode("utf-8-sig", errors="surrogateescape"), None
+
+
+class _Lines:
+    """Physical lines fed to a csv reader one at a time, counting those consumed."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines = lines
+        self.pos = start
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _runaway(record: list[str], text: str, width: int | None) -> int | None:
+    """Return the cell where a stray quote opens if a record spanning lines is a runaway.
+
+    A quoted cell may hold line breaks, so a record may span lines. It is taken for an
+    unterminated (or stray) quote that swallowed the lines after it when the quote is
+    still open at the end of the file, or when a line inside the cell holds as many
+    commas as a record of the table (``width`` cells) would.
+    """
+    cells = [i for i, c in enumerate(record) if "\n" in c or "\r" in c]
+    if not cells:
+        return None
+    if text.count('"') % 2 == 1:
+        return cells[0]
+    if width is None:
+        return None
+    for i in cells:
+        inner = record[i].splitlines()[1:]
+        if any(line.count(",") >= max(width - 1, 1) for line in inner):
+            return i
+    return None
 
 
 def _read_csv(path: Path, table: str) -> RawTable:
     file = str(path)
-    raw = path.read_bytes()
-    # Undecodable bytes survive as lone surrogates so that the row holding them can be
-    # reported and set aside while every other row is read.
-    text = raw.decode("utf-8-sig", errors="surrogateescape")
-    # csv needs the text unsplit: str.splitlines would also break on U+0085, U+2028, ...
-    reader = csv.reader(io.StringIO(text, newline=""))
+    text, encoding = _decode(path.read_bytes())
     problems: list[Problem] = []
+    if encoding is not None:
+        problems.append(
+            Problem(
+                table,
+                None,
+                None,
+                "",
+                f"file is {encoding} text; read as such, but save it as 'CSV UTF-8'",
+                file,
+                "warning",
+                "encoding",
+            )
+        )
+    # csv needs the text unsplit by str.splitlines, which also breaks on U+0085,
+    # U+2028, ...: the lines are split where csv itself ends them.
+    lines = _LINE.findall(text)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        # A quote left open in the last line then swallows a line end, as in any other.
+        lines[-1] += "\n"
     bad_rows: dict[Hashable, list[str]] = {}
     header: list[str] | None = None
     rows: list[list[str]] = []
     numbers: list[Hashable] = []
-    start = 1
+    source = _Lines(lines, 0)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # a long cell is one bad row, not an unreadable file
     try:
-        for record in reader:
-            line = start
-            start = reader.line_num + 1
+        reader = csv.reader(source)
+        while True:
+            before = source.pos
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            line, end = before + 1, source.pos
+            opens = None
+            if end - before > 1 or (end == len(lines) and '"' in lines[before]):
+                width = None if header is None else len(header)
+                opens = _runaway(record, "".join(lines[before:end]), width)
+            if opens is not None:
+                first_line = lines[before].rstrip("\r\n")
+                if header is None:
+                    raise ValidationError(
+                        f'{file}, row {line}: the header row has an unclosed quote ("); '
+                        "remove it or close it"
+                    )
+                column = header[opens] if opens < len(header) else f"column {opens + 1}"
+                problems.append(
+                    Problem(
+                        table,
+                        line,
+                        column,
+                        shown_value(_show_bytes(first_line)),
+                        "a quote opens in this row and is not closed on its line, so the "
+                        "rows after it would be swallowed into one cell; this row is set "
+                        "aside and the lines after it are read as rows (remove the stray "
+                        'quote, or double a quote inside a quoted cell: "like ""this""")',
+                        file,
+                        rule="unterminated_quote",
+                    )
+                )
+                bad_rows[line] = [_show_bytes(c) for c in next(csv.reader([first_line]), [])]
+                source.pos = before + 1  # read on from the line after it
+                reader = csv.reader(source)
+                continue
             if header is None:
-                if not any(c.strip() for c in record):
-                    continue
-                header = record
+                if any(c.strip() for c in record):
+                    header = record
                 continue
-            if not any(c.strip() for c in record):
-                continue
-            if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-                bad_rows[line] = record
-                problems.append(
-                    Problem(
-                        table,
-                        line,
-                        None,
-                        ",".join(record),
-                        f"row has {len(record)} cells but the header has {len(header)}; "
-                        "check for an unquoted comma",
-                        file,
-                        rule="ragged_row",
-                    )
-                )
-                continue
-            bad = [c for c in record if _SURROGATE.search(c)]
-            if bad:
-                problems.append(
-                    Problem(
-                        table,
-                        line,
-                        None,
-                        _show_bytes(bad[0]),
-                        "row is not valid UTF-8 text; save the file as 'CSV UTF-8'",
-                        file,
-                        rule="encoding",
-                    )
-                )
-                bad_rows[line] = [_show_bytes(c) for c in record]
-                continue
-            rows.append(record)
-            numbers.append(line)
+            _take(record, line, len(header), table, file, rows, numbers, problems, bad_rows)
     except csv.Error as exc:
         raise ValidationError(
-            f"{file}, line {reader.line_num}: cannot read as CSV ({exc}); check the quoting"
+            f"{file}, row {source.pos}: cannot read as CSV ({exc}); check the quoting"
         ) from exc
+    finally:
+        csv.field_size_limit(limit)
     if header is None:
         return _finish(table, file, [], [], [], problems, bad_rows)
     if any(_SURROGATE.search(h) for h in header):
@@ -258,63 +380,150 @@ def _read_csv(path: Path, table: str) -> RawTable:
     return _finish(table, file, header, _columns(rows, len(header)), numbers, problems, bad_rows)
 
 
+def _take(
+    record: list[str],
+    line: int,
+    width: int,
+    table: str,
+    file: str,
+    rows: list[list[str]],
+    numbers: list[Hashable],
+    problems: list[Problem],
+    bad_rows: dict[Hashable, list[str]],
+) -> None:
+    """Keep one CSV record as a row, or set it aside (too many cells, not UTF-8)."""
+    if not any(c.strip() for c in record):
+        return
+    if len(record) > width and any(c.strip() for c in record[width:]):
+        bad_rows[line] = [_show_bytes(c) for c in record]
+        problems.append(
+            Problem(
+                table,
+                line,
+                None,
+                shown_value(_show_bytes(",".join(record))),
+                f"row has {len(record)} cells but the header has {width}; "
+                "check for an unquoted comma",
+                file,
+                rule="ragged_row",
+            )
+        )
+        return
+    bad = [c for c in record if _SURROGATE.search(c)]
+    if bad:
+        problems.append(
+            Problem(
+                table,
+                line,
+                None,
+                shown_value(_show_bytes(bad[0])),
+                "row is not valid UTF-8 text; save the file as 'CSV UTF-8'",
+                file,
+                rule="encoding",
+            )
+        )
+        bad_rows[line] = [_show_bytes(c) for c in record]
+        return
+    rows.append(record)
+    numbers.append(line)
+
+
 def _show_bytes(text: str) -> str:
     return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
 
 
-def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
+@contextmanager
+def _workbook(path: Path, *, data_only: bool = True) -> Iterator[Any]:
+    """Open an ``.xlsx`` workbook read-only; a file that is not one names itself.
+
+    openpyxl reports a damaged or mislabelled file with whatever its zip and XML layers
+    raise (``BadZipFile``, ``KeyError``, ``ValueError``, ...): every such failure, while
+    opening or while reading rows, becomes one :class:`ValidationError` naming the file.
+    """
     require("openpyxl")
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-            file = str(path)
-        else:
-            ws = wb[sheet]
-            file = f"{path} [sheet {sheet}]"
-        header: list[str] | None = None
-        rows: list[list[str]] = []
-        numbers: list[Hashable] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [cell_text(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = cells
-                continue
-            rows.append(cells)
-            numbers.append(number)
+        wb = load_workbook(path, read_only=True, data_only=data_only)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValidationError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): it is not one or it is "
+            f"damaged ({type(exc).__name__}: {exc}); open it in Excel and save it again"
+        ) from exc
+    except Exception as exc:  # openpyxl's many parse errors on a damaged workbook
+        raise ValidationError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): it is damaged "
+            f"({type(exc).__name__}: {exc}); open it in Excel and save it again"
+        ) from exc
+    try:
+        yield wb
+    except (ValidationError, MissingDependencyError):
+        raise
+    except Exception as exc:  # a damaged sheet fails only when its rows are read
+        raise ValidationError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): it is damaged "
+            f"({type(exc).__name__}: {exc}); open it in Excel and save it again"
+        ) from exc
     finally:
         wb.close()
-    if header is None:
-        return _finish(table, file, [], [], [], [], {})
-    # Trailing cells beyond the header that hold values are a ragged row.
+
+
+def _sheet_rows(path: Path, sheet: str | None, *, data_only: bool) -> list[tuple[Any, ...]]:
+    with _workbook(path, data_only=data_only) as wb:
+        ws = wb.worksheets[0] if sheet is None else wb[sheet]
+        return list(ws.iter_rows(values_only=True))
+
+
+def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
+    file = str(path) if sheet is None else f"{path} [sheet {sheet}]"
+    values = _sheet_rows(path, sheet, data_only=True)
+    # A formula saved without its result (files written by programs that do not
+    # calculate) reads as an empty cell: the formulas are read to tell them apart.
+    formulas: list[tuple[Any, ...]] | None = None
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    numbers: list[Hashable] = []
     problems: list[Problem] = []
-    bad_rows: dict[Hashable, list[str]] = {}
-    good_rows: list[list[str]] = []
-    good_numbers: list[Hashable] = []
-    for row_number, cells in zip(numbers, rows, strict=True):
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            bad_rows[row_number] = cells
-            problems.append(
-                Problem(
-                    table,
-                    row_number,
-                    None,
-                    ",".join(cells),
-                    "row has values beyond the last headed column",
-                    file,
-                    rule="ragged_row",
-                )
-            )
-        else:
-            good_rows.append(cells)
-            good_numbers.append(row_number)
-    return _finish(
-        table, file, header, _columns(good_rows, len(header)), good_numbers, problems, bad_rows
-    )
+    for number, row in enumerate(values, start=1):
+        cells = [cell_text(v) for v in row]
+        if header is None and not any(c.strip() for c in cells):
+            continue
+        empty = [i for i, v in enumerate(row) if v is None]
+        if empty:
+            if formulas is None:
+                formulas = _sheet_rows(path, sheet, data_only=False)
+            written = formulas[number - 1] if number - 1 < len(formulas) else ()
+            for i in empty:
+                formula = written[i] if i < len(written) else None
+                if isinstance(formula, str) and formula.startswith("="):
+                    column = header[i] if header is not None and i < len(header) else None
+                    problems.append(
+                        Problem(
+                            table,
+                            number,
+                            column or f"column {i + 1}",
+                            shown_value(formula),
+                            "cell holds a formula saved without its result (the program "
+                            "that wrote the file does not calculate); open the file in "
+                            "Excel and save it, or paste the values",
+                            file,
+                            rule="formula",
+                        )
+                    )
+                    cells[i] = formula
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        rows.append(cells)
+        numbers.append(number)
+    if header is None:
+        return _finish(table, file, [], [], [], problems, {})
+    # Cells beyond the header that hold values are read under blank headers.
+    width = max([len(header), *(len(r) for r in rows)])
+    header = header + [""] * (width - len(header))
+    return _finish(table, file, header, _columns(rows, width), numbers, problems, {})
 
 
 def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashable]) -> RawTable:
@@ -324,8 +533,34 @@ def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashab
     filled = np.zeros(len(frame), dtype=bool)
     for _, mask in converted:
         filled |= mask
+    columns = [c[filled] for c in columns]
     kept = [n for n, f in zip(numbers, filled, strict=True) if f]
-    return _finish(table, file, header, [c[filled] for c in columns], kept, [], {})
+    # Bytes that are not UTF-8 (Parquet binary columns) set their row aside, as in CSV.
+    undecodable = np.zeros(len(kept), dtype=bool)
+    for c in columns:
+        undecodable |= np.fromiter(
+            (bool(_SURROGATE.search(t)) for t in c), dtype=bool, count=len(kept)
+        )
+    problems: list[Problem] = []
+    bad_rows: dict[Hashable, list[str]] = {}
+    for j in map(int, np.flatnonzero(undecodable)):
+        i = next(i for i, c in enumerate(columns) if _SURROGATE.search(c[j]))
+        problems.append(
+            Problem(
+                table,
+                kept[j],
+                header[i],
+                shown_value(_show_bytes(columns[i][j])),
+                "cell holds bytes that are not UTF-8 text; write the column as UTF-8 text",
+                file,
+                rule="encoding",
+            )
+        )
+        bad_rows[kept[j]] = [_show_bytes(c[j]) for c in columns]
+    if undecodable.any():
+        columns = [c[~undecodable] for c in columns]
+        kept = [n for n, u in zip(kept, undecodable, strict=True) if not u]
+    return _finish(table, file, header, columns, kept, problems, bad_rows)
 
 
 def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> RawTable:
@@ -366,7 +601,9 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
         import pyarrow.parquet as pq
 
         try:
-            frame = pq.read_table(path).to_pandas()
+            # Timestamps as Python objects: a year such as 1500 is a cell to report,
+            # not a nanosecond overflow that stops the read.
+            frame = pq.read_table(path).to_pandas(timestamp_as_object=True)
         except (pa.ArrowException, OSError, ValueError) as exc:  # every error pyarrow raises
             raise ValidationError(f"{path}: cannot read as Parquet ({exc})") from exc
         numbers: list[Hashable] = list(range(1, len(frame) + 1))
@@ -433,14 +670,8 @@ def locate_tables(
                     )
                 found[name] = (paths[0], None)
         elif path.is_file() and path.suffix.lower() == ".xlsx":
-            require("openpyxl")
-            from openpyxl import load_workbook
-
-            wb = load_workbook(path, read_only=True)
-            try:
+            with _workbook(path) as wb:
                 sheets = list(wb.sheetnames)
-            finally:
-                wb.close()
             for sheet in sheets:
                 key = normalise_column_name(sheet)
                 if key in TABLES:
@@ -499,14 +730,8 @@ def find_table(path: str | os.PathLike[str], table: str) -> TableSource:
     if not source.is_file():
         raise FileNotFoundError(f"{source}: no such file or folder")
     if source.suffix.lower() == ".xlsx":
-        require("openpyxl")
-        from openpyxl import load_workbook
-
-        wb = load_workbook(source, read_only=True)
-        try:
+        with _workbook(source) as wb:
             sheets = [s for s in wb.sheetnames if s.strip().lower() == table]
-        finally:
-            wb.close()
         if sheets:
             return read_raw(source, table, sheet=sheets[0]).frame.reset_index(drop=True)
     return source

@@ -22,16 +22,46 @@ import numpy as np
 import pandas as pd
 
 from peermap import settings
-from peermap._io import RawTable
+from peermap._io import MAX_CELL_CHARS, RawTable
 from peermap._problems import Problem, Severity
+from peermap.privacy.identifiers import shown_value
 from peermap.schema import DERIVED, ColumnSpec, TableSpec, cast_column, normalise_enum_value
 
-__all__ = ["Checker", "ParsedTable", "parse_column", "parse_table", "places_frame", "typed_frame"]
+__all__ = [
+    "EARLIEST_DATE",
+    "Checker",
+    "ParsedTable",
+    "check_cells",
+    "parse_column",
+    "parse_date",
+    "parse_float",
+    "parse_int",
+    "parse_table",
+    "places_frame",
+    "typed_frame",
+]
+
+#: Dates before this are refused (rule ``date_range``): a year typed short (``24``)
+#: or wrong (``1066``), never a date of these records.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+#: Whole numbers longer than this many digits are refused (rule ``integer``).
+MAX_INT_DIGITS = 15
 
 _GSS = re.compile(r"^[A-Z][0-9]{8}$")
 _CODE_LIKE = re.compile(r"^[A-Za-z][0-9]+$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+# Digits are ASCII only (re.ASCII): Python's int() and float() would also read
+# Arabic-Indic, full-width and other digits, which no exporting system writes.
+_ISO_DATE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII
+)
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
+_INT = re.compile(r"[+-]?(\d+)(?:\.0*)?", re.ASCII)
+_FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+# Control characters (C0, DEL, C1): no cell holds them, except tab and line breaks in
+# free text. Lone surrogates stand for bytes that were not UTF-8.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
 
@@ -46,12 +76,27 @@ def _by_unique(values: pd.Series, parse: Callable[[str], Any]) -> pd.Series:
     return values.map(lookup)
 
 
-def _parse_date(text: str) -> dt.date | None:
-    m = _ISO_DATE.match(text)
+def parse_date(text: str) -> dt.date | None:
+    """Read a date typed as ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (a time may follow).
+
+    Every date of every table is read here, so every date a dataset holds is one
+    pandas can hold: the caller refuses those before :data:`EARLIEST_DATE`.
+
+    Parameters
+    ----------
+    text : str
+        The cell, stripped.
+
+    Returns
+    -------
+    datetime.date or None
+        ``None`` when the text is not such a date (or no such day exists).
+    """
+    m = _ISO_DATE.fullmatch(text)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     else:
-        m = _UK_DATE.match(text)
+        m = _UK_DATE.fullmatch(text)
         if not m:
             return None
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
@@ -61,21 +106,23 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
-def _parse_int(text: str) -> int | None:
-    try:
-        value = float(text)
-    except ValueError:
+def parse_int(text: str) -> int | None:
+    """Read a whole number of ASCII digits (``15``, ``+15``, ``15.0``), else ``None``.
+
+    Exponents (``1e1``), other scripts' digits and more than :data:`MAX_INT_DIGITS`
+    digits are not read.
+    """
+    m = _INT.fullmatch(text)
+    if not m or len(m[1].lstrip("0")) > MAX_INT_DIGITS:
         return None
-    if not np.isfinite(value) or not value.is_integer():
-        return None
-    return int(value)
+    return int(text.split(".", 1)[0])
 
 
-def _parse_float(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
+def parse_float(text: str) -> float | None:
+    """Read a finite decimal number of ASCII digits (``51.5``, ``-0.12``, ``5e5``)."""
+    if not _FLOAT.fullmatch(text):
         return None
+    value = float(text)
     return value if np.isfinite(value) else None
 
 
@@ -119,7 +166,7 @@ class Checker:
                     self.spec.name,
                     None,
                     col,
-                    cast(str, values),
+                    shown_value(cast(str, values)),
                     text,
                     self.raw.file,
                     severity,
@@ -132,7 +179,16 @@ class Checker:
         for row, value in zip(rows, vals, strict=True):
             text = message if isinstance(message, str) else message(value)
             self.problems.append(
-                Problem(self.spec.name, row, col, value, text, self.raw.file, severity, rule)
+                Problem(
+                    self.spec.name,
+                    row,
+                    col,
+                    shown_value(value),
+                    text,
+                    self.raw.file,
+                    severity,
+                    rule,
+                )
             )
             if severity == "error":
                 self.bad.add(row)
@@ -154,6 +210,42 @@ class Checker:
         self.add(list(hit), column, [str(v) for v in values.loc[hit]], message, rule, severity)
 
 
+def check_cells(check: Checker, name: str, text: pd.Series, *, free_text: bool) -> pd.Series:
+    """Flag cells no column may hold; return the mask of those cells.
+
+    Bytes that were not UTF-8 (rule ``encoding``); control characters such as NUL
+    (``control_character``; free text may hold tabs and line breaks); more than
+    :data:`~peermap._io.MAX_CELL_CHARS` characters (``long_cell``).
+    """
+    bad = pd.Series(False, index=text.index)
+    if text.empty:
+        return bad
+    control = _CONTROL_IN_TEXT if free_text else _CONTROL
+    for mask, message, rule in (
+        (
+            text.str.contains(_SURROGATE),
+            "cell holds bytes that are not UTF-8 text; save the file as UTF-8",
+            "encoding",
+        ),
+        (
+            text.str.contains(control),
+            "cell holds a control character (such as NUL, shown as \\x00) that no "
+            + ("text" if free_text else "id, code, number or date")
+            + " holds; remove it",
+            "control_character",
+        ),
+        (
+            text.str.len() > MAX_CELL_CHARS,
+            f"cell is longer than {MAX_CELL_CHARS:,} characters",
+            "long_cell",
+        ),
+    ):
+        mask = mask & ~bad
+        check.flag(mask, name, text, message, rule)
+        bad |= mask
+    return bad
+
+
 def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Series:
     """Parse one column, flagging bad cells; returns parsed values (NA where bad/empty)."""
     text = cells.str.strip()
@@ -161,7 +253,7 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
     name = spec.name
     if spec.required:
         check.flag(empty, name, cells, f"'{name}' is required ({spec.description})", "required")
-    filled = ~empty
+    filled = ~empty & ~check_cells(check, name, text, free_text=spec.type == "text")
     if spec.type in ("id", "text", "authority"):
         out = text.where(filled, None)
         if spec.type == "authority":
@@ -183,13 +275,33 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
         check.flag(bad, name, cells, f"expected one of: {', '.join(allowed)}", "enum")
         return parsed.where(filled & ~bad, None)
     if spec.type == "int":
-        parsed = _by_unique(text, _parse_int)
-        check.flag(filled & parsed.isna(), name, cells, "expected a whole number", "integer")
-        return parsed
+        parsed = _by_unique(text, parse_int)
+        digits = text.str.fullmatch(_INT)
+        check.flag(
+            filled & parsed.isna() & ~digits,
+            name,
+            cells,
+            "expected a whole number written in the digits 0-9",
+            "integer",
+        )
+        check.flag(
+            filled & parsed.isna() & digits,
+            name,
+            cells,
+            f"whole number too large (more than {MAX_INT_DIGITS} digits)",
+            "integer",
+        )
+        return parsed.where(filled, None)
     if spec.type == "float":
-        parsed = _by_unique(text, _parse_float)
-        check.flag(filled & parsed.isna(), name, cells, "expected a number", "number")
-        return parsed
+        parsed = _by_unique(text, parse_float)
+        check.flag(
+            filled & parsed.isna(),
+            name,
+            cells,
+            "expected a number written in the digits 0-9 (such as 51.53 or -0.12)",
+            "number",
+        )
+        return parsed.where(filled, None)
     if spec.type == "bool":
         parsed = _by_unique(text, _parse_bool)
         check.flag(
@@ -199,9 +311,9 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
             "expected true or false (also yes/no, y/n, 1/0)",
             "boolean",
         )
-        return parsed
+        return parsed.where(filled, None)
     if spec.type == "date":
-        parsed = _by_unique(text, _parse_date)
+        parsed = _by_unique(text, parse_date).where(filled, None)
         check.flag(
             filled & parsed.isna(),
             name,
@@ -209,16 +321,27 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
             "expected a date as YYYY-MM-DD or DD/MM/YYYY",
             "date",
         )
-        today = dt.date.today()
-        future = parsed.map(lambda d: d is not None and not pd.isna(d) and d > today)
+        read = parsed.notna()
+        early = read & parsed.map(lambda d: d is not None and d < EARLIEST_DATE).astype(bool)
         check.flag(
-            future.astype(bool),
+            early,
+            name,
+            cells,
+            f"date before {EARLIEST_DATE.year}: check the year (write all four digits, "
+            "such as 24/02/2024)",
+            "date_range",
+        )
+        today = dt.date.today()
+        future = read & parsed.map(lambda d: d is not None and d > today).astype(bool)
+        check.flag(
+            future,
             name,
             cells,
             f"date is in the future (today is {today.isoformat()})",
             "future_date",
         )
-        return parsed
+        # Only dates in range go on: every one of them is a date pandas can hold.
+        return parsed.where(~early & ~future, None)
     raise AssertionError(spec.type)  # pragma: no cover
 
 
@@ -243,6 +366,12 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
         check.reasons.setdefault(row, []).append(
             next(p.message for p in raw.problems if p.row == row)
         )
+    for problem in raw.problems:
+        row = problem.row
+        if row is not None and problem.severity == "error" and row not in raw.bad_rows:
+            check.bad.add(row)
+            reason = f"{problem.column or 'row'}: {problem.message}"
+            check.reasons.setdefault(row, []).append(reason)
     frame = raw.frame
     present = set(frame.columns)
     usable = True
@@ -290,6 +419,8 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
         for col in spec.columns:
             if col.name in present:
                 columns[col.name] = parse_column(check, col, frame[col.name].astype(str))
+        for name in extras:
+            check_cells(check, name, frame[name].astype(str).str.strip(), free_text=True)
     else:
         check.bad.update(frame.index)
         for row in frame.index:

@@ -58,6 +58,7 @@ OPTIONAL_FIELDS: Final[dict[str, tuple[str, ...]]] = {
 DATE_RULES: Final[dict[str, str]] = {
     "date_order": "last seen before first seen",
     "future_date": "date in the future",
+    "date_range": "date before 1900",
     "date": "date not readable",
 }
 _ASSIGNMENTS: Final = ("within", "on_boundary", "nearest", "outside")

@@ -24,6 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from peermap.exceptions import ValidationError
+
 __all__ = [
     "CONTEXTS",
     "DERIVED",
@@ -146,6 +148,12 @@ def cast_column(values: pd.Series | Sequence[Any], dtype: Any) -> pd.Series:
     -------
     pandas.Series
         The values in ``dtype``, every missing value as its missing marker.
+
+    Raises
+    ------
+    ValidationError
+        When a value does not fit the dtype (a date pandas cannot hold, a whole
+        number beyond 64 bits).
     """
     index = values.index if isinstance(values, pd.Series) else None
     if isinstance(values, pd.Series) and values.dtype == dtype:
@@ -154,12 +162,19 @@ def cast_column(values: pd.Series | Sequence[Any], dtype: Any) -> pd.Series:
     data[pd.isna(data)] = None
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Series(pd.Categorical(data, dtype=dtype), index=index)
-    if dtype == "datetime64[ns]":
-        stamps = pd.to_datetime(pd.Series(data, index=index, dtype=object))
-        return stamps.astype("datetime64[ns]")
-    if dtype == "float64":
-        return pd.Series(np.asarray(data, dtype=float), index=index)
-    return pd.Series(pd.array(data, dtype=dtype), index=index)
+    try:
+        if dtype == "datetime64[ns]":
+            stamps = pd.to_datetime(pd.Series(data, index=index, dtype=object))
+            return stamps.astype("datetime64[ns]")
+        if dtype == "float64":
+            return pd.Series(np.asarray(data, dtype=float), index=index)
+        return pd.Series(pd.array(data, dtype=dtype), index=index)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime) as exc:
+        # The readers refuse such values cell by cell first; this is the last guard.
+        raise ValidationError(
+            f"a value does not fit a {dtype} column ({exc}); dates must lie between "
+            "1900 and today, whole numbers within 15 digits"
+        ) from exc
 
 
 @dataclass(frozen=True)

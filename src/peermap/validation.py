@@ -180,6 +180,51 @@ def _check_places(p: ParsedTable) -> None:
     cols["lon"], cols["lat"], cols["easting"], cols["northing"] = lon, lat, east, north
 
 
+def _check_grid_swapped(p: ParsedTable, boundaries: gpd.GeoDataFrame | None) -> None:
+    """Flag an easting/northing pair that lies in no authority but would, swapped.
+
+    Both orders of a pair usually lie inside Great Britain's box, so only the
+    boundaries tell them apart: a place given by its grid reference that lies beyond
+    the tolerance of every authority, while the swapped pair lies within it, is an
+    error (``location_range``).
+    """
+    frame = p.check.raw.frame
+    if boundaries is None or not len(boundaries) or not {"easting", "northing"} <= set(frame):
+        return
+    from peermap.assignment import DEFAULT_TOLERANCE_M
+
+    east, north = p.columns["easting"], p.columns["northing"]
+    given = (frame["easting"].astype(str).str.strip() != "") & (
+        frame["northing"].astype(str).str.strip() != ""
+    )
+    rows = given & east.notna() & north.notna() & ~frame.index.isin(list(p.check.bad))
+    if not rows.any():
+        return
+    e = east[rows].to_numpy(dtype=float)
+    n = north[rows].to_numpy(dtype=float)
+    tree = boundaries.sindex
+
+    def near(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        points = gpd.points_from_xy(x, y, crs=boundaries.crs)
+        hit = tree.query(points, predicate="dwithin", distance=DEFAULT_TOLERANCE_M)[0]
+        out = np.zeros(len(x), dtype=bool)
+        out[hit] = True
+        return out
+
+    swapped = ~near(e, n) & near(n, e)
+    mask = pd.Series(False, index=frame.index)
+    mask.loc[rows[rows].index[swapped]] = True
+    text = frame["easting"].astype(str) + ", " + frame["northing"].astype(str)
+    p.check.flag(
+        mask,
+        "easting",
+        text,
+        "easting and northing look swapped: as given the place lies outside every "
+        "authority in the boundaries, swapped it lies inside one",
+        "location_range",
+    )
+
+
 def _check_dates_order(p: ParsedTable, first: str, last: str) -> None:
     a, b = p.columns.get(first), p.columns.get(last)
     if a is None or b is None:
@@ -257,6 +302,39 @@ def _unique_key(p: ParsedTable) -> None:
         )
 
 
+def _id_form(value: str) -> str:
+    """Return an id as compared for near-duplicates: no spaces anywhere, case folded."""
+    return "".join(value.split()).casefold()
+
+
+def _similar_ids(p: ParsedTable) -> None:
+    """Warn on ids that differ only in case or spaces (``yp001``, ``YP001``, ``yp 001``).
+
+    They are read as two people (or places), as written; the warning asks whether
+    they are one.
+    """
+    check = p.check
+    if not p.usable or not check.spec.key:
+        return
+    key = check.spec.key[0]
+    ids = p.columns[key]
+    ok = ids.notna() & ~ids.index.isin(list(check.bad))
+    first: dict[str, tuple[str, Hashable]] = {}
+    for row, value in ids[ok].items():
+        form = _id_form(str(value))
+        seen = first.setdefault(form, (str(value), row))
+        if seen[0] != value:
+            check.add(
+                [row],
+                key,
+                [str(value)],
+                f"differs from '{seen[0]}' (row {seen[1]}) only in case or spaces: read as "
+                f"two different {check.spec.noun}s; write them alike if they are one",
+                "similar_id",
+                "warning",
+            )
+
+
 def _member(ids: pd.Series, known: Collection[str]) -> pd.Series:
     """``ids.isin(known)``, asking ``known`` once per distinct id.
 
@@ -297,13 +375,18 @@ def _references(
         ),
         "rejected_reference",
     )
-    check.flag(
-        present & ~known & ~was_rejected,
-        column,
-        cells,
-        f"no such {target} in {target_file}",
-        f"unknown_{target.replace(' ', '_')}",
-    )
+    unknown = present & ~known & ~was_rejected
+    forms: dict[str, str] = {}
+    if unknown.any():
+        for value in accepted:
+            forms.setdefault(_id_form(value), value)
+
+    def no_such(value: str) -> str:
+        near = forms.get(_id_form(value))
+        hint = f" (did you mean '{near}'? ids must match exactly)" if near is not None else ""
+        return f"no such {target} in {target_file}{hint}"
+
+    check.flag(unknown, column, cells, no_such, f"unknown_{target.replace(' ', '_')}")
 
 
 def _resolve_authorities(p: ParsedTable, boundaries: gpd.GeoDataFrame | None) -> None:
@@ -415,6 +498,7 @@ def _check_table(
             _check_people(p)
         if name == "places":
             _check_places(p)
+            _check_grid_swapped(p, boundaries)
         if name == "ties":
             _check_dates_order(p, "first_seen", "last_seen")
         _self_and_same(p)
@@ -430,6 +514,7 @@ def _check_table(
             )
         _exact_duplicates(p)
         _unique_key(p)
+        _similar_ids(p)
 
 
 def sightings_part(
@@ -495,6 +580,14 @@ def _run(
                     value = ids.get(row)
                     if isinstance(value, str) and value not in accepted_ids[name]:
                         rejected_ids[name].setdefault(value, row)
+                # Rows set aside before parsing (bad bytes, too many cells, a stray
+                # quote) still name their id: rows referring to it point at them.
+                position = raws[name].positions.get(key)
+                for row, cells in raws[name].bad_rows.items():
+                    if position is not None and position < len(cells):
+                        value = cells[position].strip()
+                        if value and value not in accepted_ids[name]:
+                            rejected_ids[name].setdefault(value, row)
     report = _report(parsed, keeps)
     return parsed, keeps, privacy, report
 
@@ -509,8 +602,11 @@ def _report(parsed: dict[str, ParsedTable], keeps: dict[str, pd.Index]) -> Valid
         report.files[name] = raw.file
         bad_index = raw.frame.index[~raw.frame.index.isin(keeps[name])]
         verbatim = raw.frame.loc[bad_index].rename(columns=raw.headers)
+        width = max((len(v) for v in raw.bad_rows.values()), default=0)
         extra_rows = pd.DataFrame.from_dict(
-            {r: v for r, v in raw.bad_rows.items()}, orient="index", dtype=object
+            {r: v + [""] * (width - len(v)) for r, v in raw.bad_rows.items()},
+            orient="index",
+            dtype=object,
         )
         if len(extra_rows):
             extra_rows.columns = [

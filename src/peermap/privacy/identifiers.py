@@ -8,6 +8,7 @@ there is one. Findings never echo the values they found.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Hashable
@@ -19,11 +20,18 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
+from peermap._problems import WITHHELD
 from peermap.exceptions import PrivacyError
 from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN
 from peermap.schema import DERIVED, TABLES
 
-__all__ = ["IDENTIFIER_RULES", "IdentifierFinding", "find_identifiers", "refuse_identifiers"]
+__all__ = [
+    "IDENTIFIER_RULES",
+    "IdentifierFinding",
+    "find_identifiers",
+    "refuse_identifiers",
+    "shown_value",
+]
 
 IDENTIFIER_RULES: tuple[str, ...] = (
     "name",
@@ -259,6 +267,41 @@ def _value_rules_in(text: str) -> list[str]:
         for rule in _VALUE_RULES
         if rule.pattern.search(text) and (rule.confirm is None or rule.confirm(text))
     ]
+
+
+#: Longest cell echoed in a message, in characters; a longer one is cut.
+SHOWN_CHARS = 200
+
+
+@functools.lru_cache(maxsize=65_536)
+def shown_value(text: str) -> str:
+    r"""Return a cell as a problem may echo it: never an identifier, always visible.
+
+    Every reader and check passes the values it echoes through here.
+
+    Parameters
+    ----------
+    text : str
+        The cell (or row) as read.
+
+    Returns
+    -------
+    str
+        ``"<withheld>"`` when the text holds something that looks like a direct
+        identifier (a postcode, email, phone, NHS or National Insurance number, by the
+        same rules as :func:`find_identifiers`); otherwise the text with control and
+        other invisible characters written as escapes (``\x00``), cut after
+        :data:`SHOWN_CHARS` characters with its length said.
+    """
+    if _value_rules_in(text):
+        return WITHHELD
+    visible = "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in text
+    )
+    if len(visible) > SHOWN_CHARS:
+        return f"{visible[: SHOWN_CHARS - 3]}... ({len(text):,} characters)"
+    return visible
 
 
 # ---- findings -------------------------------------------------------------
