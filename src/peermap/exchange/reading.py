@@ -43,7 +43,14 @@ from peermap.exchange.layout import (
     GEOMETRY_COLUMN,
     LAYOUTS,
     METADATA_KEYS,
+    METADATA_LAYER,
     Layer,
+)
+from peermap.exchange.structure import (
+    allowed_objects,
+    check_contents,
+    check_objects,
+    open_readonly,
 )
 from peermap.merging import PROVENANCE, normalise_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
@@ -109,13 +116,9 @@ def _check_file(path: Path, label: str) -> None:
             f"{label}: the file is truncated or damaged: it has {size} bytes but its header "
             f"says {pages * page_size}; ask the sender for it again"
         )
-    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
     try:
-        connection = sqlite3.connect(uri, uri=True)
-        try:
+        with open_readonly(path) as connection:
             result = connection.execute("PRAGMA quick_check").fetchall()
-        finally:
-            connection.close()
     except sqlite3.DatabaseError as exc:
         raise IntegrityError(
             f"{label}: the file is damaged ({exc}); ask the sender for it again"
@@ -238,6 +241,24 @@ def _check_fields(info: Mapping[str, Any], layer: Layer, label: str) -> None:
             )
 
 
+def _unsigned(where: str, audience: str, fingerprint: str, signature: str) -> str:
+    """Return the message refusing a package whose signature was removed (a downgrade)."""
+    lacking = " and ".join(
+        what for what, value in (("key_fingerprint", fingerprint), ("mac", signature)) if not value
+    )
+    if audience == "partnership":
+        why = (
+            "a partnership package (records) is always signed with the partnership key, so "
+            "its signature was removed and its content cannot be trusted"
+        )
+    else:
+        why = "a package signed with a key carries both, so its signature was tampered with"
+    return (
+        f"{where}: the metadata has no {lacking}: {why}. Refused; ask the sender for the "
+        "package again."
+    )
+
+
 def load(
     path: str | os.PathLike[str], key: PartnershipKey | None, label: str | None = None
 ) -> Loaded:
@@ -245,6 +266,15 @@ def load(
     p = Path(path)
     where = label or str(p)
     _check_file(p, where)
+    # Before GDAL opens the file: only what some package may hold (the layout is not
+    # known until the metadata is read; it is checked exactly below).
+    every_layout = [
+        {**make(), "metadata": METADATA_LAYER}
+        for layouts in LAYOUTS.values()
+        for make in layouts.values()
+    ]
+    with open_readonly(p) as connection:
+        check_objects(connection, allowed_objects(*every_layout), where, columns=False)
     try:
         listed = pyogrio.list_layers(str(p))
     except _GDAL_ERRORS as exc:
@@ -274,8 +304,12 @@ def load(
         if surplus:
             parts.append("unexpected layer(s) " + ", ".join(surplus))
         raise ValidationError(f"{where}: not a {audience} package: " + "; ".join(parts))
+    with open_readonly(p) as connection:
+        check_objects(connection, allowed_objects({**layout, "metadata": METADATA_LAYER}), where)
+    fingerprint = meta["key_fingerprint"]
+    if bool(fingerprint) != bool(meta["mac"]) or (audience == "partnership" and not fingerprint):
+        raise IntegrityError(_unsigned(where, audience, fingerprint, meta["mac"]))
     if key is not None:
-        fingerprint = meta["key_fingerprint"]
         if not fingerprint or not meta["mac"]:
             raise ValidationError(
                 f"{where} was written without the partnership key, so its integrity cannot be "
@@ -311,6 +345,8 @@ def load(
                 f"{stated}: rows were deleted or added since it was written, or the file is "
                 "incomplete. Refused; ask the sender for it again."
             )
+    with open_readonly(p) as connection:
+        check_contents(connection, layers, fids, where)
     data = canonical(meta, list(layers.values()))
     if key is not None:
         if not hmac.compare_digest(mac(key, data), meta["mac"]):
