@@ -50,6 +50,7 @@ from peermap.exchange.structure import (
     allowed_objects,
     check_contents,
     check_objects,
+    has_table,
     open_readonly,
 )
 from peermap.merging import PROVENANCE, normalise_provenance
@@ -266,15 +267,17 @@ def load(
     p = Path(path)
     where = label or str(p)
     _check_file(p, where)
-    # Before GDAL opens the file: only what some package may hold (the layout is not
-    # known until the metadata is read; it is checked exactly below).
+    # Before GDAL opens a package: only what some package may hold (its layout is not
+    # known until the metadata is read; it is checked exactly below). A file without a
+    # metadata table is not a package at all, and is told so below.
     every_layout = [
         {**make(), "metadata": METADATA_LAYER}
         for layouts in LAYOUTS.values()
         for make in layouts.values()
     ]
     with open_readonly(p) as connection:
-        check_objects(connection, allowed_objects(*every_layout), where, columns=False)
+        if has_table(connection, "metadata"):
+            check_objects(connection, allowed_objects(*every_layout), where, columns=False)
     try:
         listed = pyogrio.list_layers(str(p))
     except _GDAL_ERRORS as exc:

@@ -40,7 +40,7 @@ from pyproj import CRS
 from peermap.exceptions import IntegrityError
 from peermap.exchange.layout import GEOMETRY_COLUMN, Layer
 
-__all__ = ["allowed_objects", "check_contents", "check_objects", "open_readonly"]
+__all__ = ["allowed_objects", "check_contents", "check_objects", "has_table", "open_readonly"]
 
 #: Spatial reference system of the layers (EPSG code).
 _SRS = 27700
@@ -202,6 +202,7 @@ def check_objects(
     """
     rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     tables = allowed.tables
+    registered = {row[0] for row in _rows(connection, "gpkg_contents")}
     for kind, name, table, sql in rows:
         if kind == "index":
             auto = re.fullmatch(r"sqlite_autoindex_(.+)_\d+", str(name))
@@ -210,7 +211,8 @@ def check_objects(
             raise _refuse(label, f"it holds an index {_shown(name)} on table {_shown(table)}")
         expected = allowed.objects.get(str(name))
         if expected is None or expected != (kind, table):
-            raise _refuse(label, f"it holds a {kind} {_shown(name)}")
+            what = "an unexpected layer" if name in registered else f"a {kind}"
+            raise _refuse(label, f"it holds {what} {_shown(name)}")
         virtual = str(sql or "").lstrip().upper().startswith("CREATE VIRTUAL")
         if virtual and not (
             re.search(r"\bUSING\s+rtree\s*\(", str(sql), flags=re.IGNORECASE)
@@ -243,11 +245,31 @@ def _check_columns(connection: sqlite3.Connection, name: str, layer: Layer, labe
             raise _refuse(label, f"its layer {name} has a column {_shown(row[1])}")
 
 
-def _rows(connection: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
-    exists = connection.execute(
+def has_table(connection: sqlite3.Connection, table: str) -> bool:
+    """Return whether the database holds a table of this name.
+
+    Parameters
+    ----------
+    connection : sqlite3.Connection
+        The database.
+    table : str
+        The table's name.
+
+    Returns
+    -------
+    bool
+        True when ``sqlite_master`` lists it as a table.
+    """
+    found = connection.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
     ).fetchone()
-    return connection.execute(f'SELECT * FROM "{table}"').fetchall() if exists else []
+    return found is not None
+
+
+def _rows(connection: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
+    if not has_table(connection, table):
+        return []
+    return connection.execute(f'SELECT * FROM "{table}"').fetchall()
 
 
 def _check_registries(connection: sqlite3.Connection, allowed: Allowed, label: str) -> None:
@@ -448,10 +470,7 @@ def _check_rtree(
     label: str,
 ) -> None:
     rtree = f"rtree_{name}_{column}"
-    exists = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
-    ).fetchone()
-    if exists is None:
+    if not has_table(connection, rtree):
         return
     where = f"{label} [layer {name}]"
     try:
