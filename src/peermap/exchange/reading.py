@@ -32,6 +32,7 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
+from peermap._atomic import clean_leftovers
 from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import IntegrityError, ValidationError
@@ -266,6 +267,7 @@ def load(
     """Open a package, check its structure, version, counts, fingerprint and integrity."""
     p = Path(path)
     where = label or str(p)
+    clean_leftovers(p.parent)  # copies that writes killed outright left behind
     _check_file(p, where)
     # Before GDAL opens a package: only what some package may hold (its layout is not
     # known until the metadata is read; it is checked exactly below). A file without a
