@@ -496,6 +496,207 @@ def test_unexpected_layers_and_columns_are_refused(package: Path, tmp_path: Path
         read_package(bad)
 
 
+#: A phone number and a name: personal data smuggled in beside the signed content.
+PHONE, NAME = "07700 900123", "Jordan Example"
+
+
+def _geometry_functions(con: sqlite3.Connection) -> None:
+    """The spatial SQL functions GDAL's R-tree triggers call, for editing in tests."""
+
+    def geometry(blob: bytes) -> Any:
+        return shapely.from_wkb(_gpkg_wkb(blob))
+
+    def is_empty(blob: bytes | None) -> int:
+        try:
+            return int(blob is None or geometry(blob).is_empty)
+        except shapely.errors.GEOSException:  # not a geometry: GDAL's triggers skip it
+            return 1
+
+    con.create_function("ST_IsEmpty", 1, is_empty)
+    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
+        con.create_function(name, 1, lambda b, i=i: float(geometry(b).bounds[i]))
+
+
+def _tamper(path: Path, *statements: str) -> None:
+    con = sqlite3.connect(path)
+    try:
+        _geometry_functions(con)
+        for statement in statements:
+            con.execute(statement)
+        con.commit()
+    finally:
+        con.close()
+
+
+#: Ways to hide data in a package outside what the digest and MAC cover. Each must be
+#: refused, naming the object, without showing what it holds.
+TAMPERINGS: dict[str, tuple[str, ...]] = {
+    "extra table": (
+        "CREATE TABLE contacts (name TEXT, phone TEXT)",
+        f"INSERT INTO contacts VALUES ('{NAME}', '{PHONE}')",
+    ),
+    "table named after its content": (f'CREATE TABLE "{PHONE}" (x)',),
+    "view": (f"CREATE VIEW v AS SELECT '{NAME}' AS name, '{PHONE}' AS phone",),
+    "index": ("CREATE INDEX people_by_age ON people (age)",),
+    "partial index": (f"CREATE INDEX idx ON ties (kind) WHERE kind = '{PHONE}'",),
+    "trigger": (
+        "CREATE TRIGGER log AFTER INSERT ON people BEGIN "
+        f"UPDATE metadata SET value = '{PHONE}' WHERE key = 'producer'; END",
+    ),
+    "trigger under an allowed name": (
+        'DROP TRIGGER "trigger_delete_feature_count_people"',
+        'CREATE TRIGGER "trigger_delete_feature_count_people" AFTER DELETE ON people BEGIN '
+        "INSERT INTO sightings_log VALUES (old.person_id); END",
+    ),
+    "unregistered copy of a layer": ("CREATE TABLE people_backup AS SELECT * FROM people",),
+    "GeoPackage metadata extension": (
+        "CREATE TABLE gpkg_metadata (id INTEGER PRIMARY KEY, md_scope TEXT, "
+        "md_standard_uri TEXT, mime_type TEXT, metadata TEXT)",
+        f"INSERT INTO gpkg_metadata VALUES (1, 'dataset', 'x', 'text/plain', '{NAME} {PHONE}')",
+    ),
+    "hidden column": (f"ALTER TABLE ties ADD COLUMN note TEXT DEFAULT '{PHONE}'",),
+    "layer description": (
+        f"UPDATE gpkg_contents SET description = '{NAME} {PHONE}' WHERE table_name = 'people'",
+    ),
+    "layer identifier": (
+        f"UPDATE gpkg_contents SET identifier = '{PHONE}' WHERE table_name = 'ties'",
+    ),
+    "registry row for no layer": (
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+        f"VALUES ('notes', 'attributes', 'notes', '{PHONE}')",
+    ),
+    "spatial reference system": (
+        "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
+        f"organization_coordsys_id, definition, description) VALUES ('{NAME}', 99999, "
+        f"'NONE', 99999, 'undefined', '{PHONE}')",
+    ),
+    "spatial reference description": (
+        f"UPDATE gpkg_spatial_ref_sys SET description = '{PHONE}' WHERE srs_id = 27700",
+    ),
+    "extension row": (
+        f"INSERT INTO gpkg_extensions VALUES ('people', NULL, 'x_notes', '{PHONE}', 'read-write')",
+    ),
+    "tile matrix": ("INSERT INTO gpkg_tile_matrix_set VALUES ('t', 27700, 0, 0, 1, 1)",),
+    "spatial index box": (
+        "UPDATE rtree_places_geom SET minx = minx - 7700, maxx = maxx + 900123 WHERE id = 2",
+    ),
+    "spatial index extra box": (
+        "INSERT INTO rtree_places_geom VALUES (990123, 7700, 7700, 900123, 900123)",
+    ),
+    "bytes after a geometry": (
+        f"UPDATE places SET geom = CAST(geom || '{PHONE}' AS BLOB) WHERE fid = 3",
+    ),
+    "geometry envelope": (
+        "UPDATE authorities SET geom = CAST(substr(geom, 1, 8) || zeroblob(32) || substr(geom, 41) "
+        "AS BLOB) "
+        "WHERE fid = 1",
+    ),
+}
+
+
+@pytest.mark.parametrize("audience", ["partnership", "aggregate"])
+@pytest.mark.parametrize("how", list(TAMPERINGS))
+def test_anything_the_format_does_not_define_is_refused(
+    ds: Dataset, key: Any, tmp_path: Path, how: str, audience: str
+) -> None:
+    statements = TAMPERINGS[how]
+    if audience == "aggregate":
+        # the same hiding places in an aggregate package: its own layers
+        swap = {"people": "flows", "ties": "flows", "places": "authorities", "age": "kind"}
+        statements = tuple(
+            re.sub(
+                r"(?<![A-Za-z])(people|ties|places|age)(?![A-Za-z])", lambda m: swap[m[1]], s
+            ).replace("old.person_id", "old.kind")
+            for s in statements
+        )
+    name = f"{audience}.gpkg"
+    path = tmp_path / name
+    if not path.exists():
+        write_package(ds, path, key=key, producer=PRODUCER, audience=audience)  # type: ignore[arg-type]
+    _tamper(path, *statements)
+    reader = read_package if audience == "partnership" else read_aggregate
+    for k in (key, None):
+        with pytest.raises(ValidationError) as err:
+            reader(path, key=k)
+        message = str(err.value)
+        assert PHONE not in message and NAME not in message and "07700" not in message
+        assert name in message and "Traceback" not in message
+
+
+def test_an_aggregate_package_holds_no_person_level_table(
+    ds: Dataset, key: Any, tmp_path: Path
+) -> None:
+    path = write_package(
+        ds, tmp_path / "agg.gpkg", key=None, producer=PRODUCER, audience="aggregate"
+    )
+    # a people table with its records, not registered (so GIS tools do not list it)
+    con = sqlite3.connect(path)
+    try:
+        con.execute("CREATE TABLE people (fid INTEGER PRIMARY KEY, person_id TEXT, age INTEGER)")
+        con.executemany(
+            "INSERT INTO people (person_id, age) VALUES (?, ?)",
+            ds.people[["person_id", "age"]].astype(object).values.tolist(),
+        )
+        con.commit()
+    finally:
+        con.close()
+    with pytest.raises(IntegrityError, match="table 'people'") as err:
+        read_aggregate(path)
+    assert str(ds.people["person_id"].iloc[0]) not in str(err.value)
+
+
+def _resign_without_key(path: Path, **changes: str) -> None:
+    """Blank the key fingerprint and MAC (and set ``changes``), recomputing the digest."""
+    con = sqlite3.connect(path)
+    try:
+        for k, v in {"key_fingerprint": "", "mac": "", **changes}.items():
+            con.execute("UPDATE metadata SET value = ? WHERE key = ?", (v, k))
+        con.commit()
+    finally:
+        con.close()
+    digest = hashlib.sha256(_independent_canonical(path)).hexdigest()
+    _sql(path, f"UPDATE metadata SET value = '{digest}' WHERE key = 'content_sha256'")
+
+
+def test_a_partnership_package_stripped_of_its_signature_is_refused(
+    package: Path, key: Any, tmp_path: Path
+) -> None:
+    bad = _copy(package, tmp_path)
+    _sql(bad, "UPDATE people SET age = 17 WHERE fid = 1")  # an edited value
+    _resign_without_key(bad)
+    for k in (key, None):
+        with pytest.raises(IntegrityError, match="key_fingerprint and mac") as err:
+            read_package(bad, key=k)
+        assert "without key=" not in str(err.value)
+    with pytest.raises(ValidationError):
+        read_aggregate(bad)
+    # half a signature is refused too, whatever the audience
+    half = _copy(package, tmp_path, "half.gpkg")
+    _resign_without_key(half, key_fingerprint=key.fingerprint)
+    with pytest.raises(IntegrityError, match="no mac"):
+        read_package(half)
+    agg = write_package(
+        read_package(package, key=key),
+        tmp_path / "agg.gpkg",
+        key=key,
+        producer=PRODUCER,
+        audience="aggregate",
+    )
+    _resign_without_key(agg, key_fingerprint=key.fingerprint)
+    with pytest.raises(IntegrityError, match="no mac"):
+        read_aggregate(agg)
+    # relabelled as an aggregate package: its layers are not an aggregate package's
+    relabelled = _copy(package, tmp_path, "relabelled.gpkg")
+    _sql(
+        relabelled,
+        "UPDATE metadata SET value = 'aggregate' WHERE key = 'audience'",
+        "UPDATE metadata SET value = '' WHERE key IN ('mac', 'key_fingerprint')",
+    )
+    for reader in (read_aggregate, read_package):
+        with pytest.raises(ValidationError, match="aggregate"):
+            reader(relabelled)
+
+
 def test_invalid_records_get_read_dataset_errors_naming_layer_and_row(
     ds: Dataset, key: Any, tmp_path: Path
 ) -> None:

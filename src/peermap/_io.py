@@ -14,7 +14,6 @@ import datetime as dt
 import math
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from peermap._atomic import atomic_path, write_text_atomic
 from peermap._optional import require
 from peermap._problems import Problem
 from peermap.exceptions import MissingDependencyError, ValidationError
@@ -735,49 +735,3 @@ def find_table(path: str | os.PathLike[str], table: str) -> TableSource:
         if sheets:
             return read_raw(source, table, sheet=sheets[0]).frame.reset_index(drop=True)
     return source
-
-
-@contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it into place only on success.
-
-    An interrupted or failed write leaves the old file (or none), never half a file.
-
-    Parameters
-    ----------
-    path : path
-        The final destination.
-
-    Yields
-    ------
-    pathlib.Path
-        Where to write.
-    """
-    final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        with open(tmp_path, "rb") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); give it the permissions any new file
-        # would get (the user's umask), keeping an existing file's mode.
-        os.chmod(tmp_path, final.stat().st_mode & 0o777 if final.exists() else 0o666 & ~_umask())
-        os.replace(tmp_path, final)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically (UTF-8)."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")

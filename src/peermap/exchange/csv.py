@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap._io import atomic_path
+from peermap._atomic import atomic_path
 from peermap.dataset import Dataset
 from peermap.schema import TABLE_ORDER, TABLES
 

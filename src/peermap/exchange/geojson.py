@@ -14,7 +14,7 @@ import pyogrio
 from pyproj import CRS
 
 from peermap import settings
-from peermap._io import atomic_path
+from peermap._atomic import atomic_path
 from peermap.dataset import Dataset
 from peermap.exchange.layout import GEOMETRY_COLUMN, Layer
 from peermap.exchange.writing import boundary_meta, gdal_target, gss_code, record_layers

@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from peermap._io import atomic_path
+from peermap._atomic import atomic_path
 from peermap.dataset import Dataset
 from peermap.merging import PROVENANCE
 

@@ -32,6 +32,7 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
+from peermap._atomic import clean_leftovers
 from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import IntegrityError, ValidationError
@@ -43,7 +44,15 @@ from peermap.exchange.layout import (
     GEOMETRY_COLUMN,
     LAYOUTS,
     METADATA_KEYS,
+    METADATA_LAYER,
     Layer,
+)
+from peermap.exchange.structure import (
+    allowed_objects,
+    check_contents,
+    check_objects,
+    has_table,
+    open_readonly,
 )
 from peermap.merging import PROVENANCE, normalise_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
@@ -109,13 +118,9 @@ def _check_file(path: Path, label: str) -> None:
             f"{label}: the file is truncated or damaged: it has {size} bytes but its header "
             f"says {pages * page_size}; ask the sender for it again"
         )
-    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
     try:
-        connection = sqlite3.connect(uri, uri=True)
-        try:
+        with open_readonly(path) as connection:
             result = connection.execute("PRAGMA quick_check").fetchall()
-        finally:
-            connection.close()
     except sqlite3.DatabaseError as exc:
         raise IntegrityError(
             f"{label}: the file is damaged ({exc}); ask the sender for it again"
@@ -238,13 +243,43 @@ def _check_fields(info: Mapping[str, Any], layer: Layer, label: str) -> None:
             )
 
 
+def _unsigned(where: str, audience: str, fingerprint: str, signature: str) -> str:
+    """Return the message refusing a package whose signature was removed (a downgrade)."""
+    lacking = " and ".join(
+        what for what, value in (("key_fingerprint", fingerprint), ("mac", signature)) if not value
+    )
+    if audience == "partnership":
+        why = (
+            "a partnership package (records) is always signed with the partnership key, so "
+            "its signature was removed and its content cannot be trusted"
+        )
+    else:
+        why = "a package signed with a key carries both, so its signature was tampered with"
+    return (
+        f"{where}: the metadata has no {lacking}: {why}. Refused; ask the sender for the "
+        "package again."
+    )
+
+
 def load(
     path: str | os.PathLike[str], key: PartnershipKey | None, label: str | None = None
 ) -> Loaded:
     """Open a package, check its structure, version, counts, fingerprint and integrity."""
     p = Path(path)
     where = label or str(p)
+    clean_leftovers(p.parent)  # copies that writes killed outright left behind
     _check_file(p, where)
+    # Before GDAL opens a package: only what some package may hold (its layout is not
+    # known until the metadata is read; it is checked exactly below). A file without a
+    # metadata table is not a package at all, and is told so below.
+    every_layout = [
+        {**make(), "metadata": METADATA_LAYER}
+        for layouts in LAYOUTS.values()
+        for make in layouts.values()
+    ]
+    with open_readonly(p) as connection:
+        if has_table(connection, "metadata"):
+            check_objects(connection, allowed_objects(*every_layout), where, columns=False)
     try:
         listed = pyogrio.list_layers(str(p))
     except _GDAL_ERRORS as exc:
@@ -274,8 +309,12 @@ def load(
         if surplus:
             parts.append("unexpected layer(s) " + ", ".join(surplus))
         raise ValidationError(f"{where}: not a {audience} package: " + "; ".join(parts))
+    with open_readonly(p) as connection:
+        check_objects(connection, allowed_objects({**layout, "metadata": METADATA_LAYER}), where)
+    fingerprint = meta["key_fingerprint"]
+    if bool(fingerprint) != bool(meta["mac"]) or (audience == "partnership" and not fingerprint):
+        raise IntegrityError(_unsigned(where, audience, fingerprint, meta["mac"]))
     if key is not None:
-        fingerprint = meta["key_fingerprint"]
         if not fingerprint or not meta["mac"]:
             raise ValidationError(
                 f"{where} was written without the partnership key, so its integrity cannot be "
@@ -311,6 +350,8 @@ def load(
                 f"{stated}: rows were deleted or added since it was written, or the file is "
                 "incomplete. Refused; ask the sender for it again."
             )
+    with open_readonly(p) as connection:
+        check_contents(connection, layers, fids, where)
     data = canonical(meta, list(layers.values()))
     if key is not None:
         if not hmac.compare_digest(mac(key, data), meta["mac"]):

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +27,7 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
-from peermap._io import atomic_path
+from peermap._atomic import atomic_path, private_umask
 from peermap._version import __version__
 from peermap.boundaries import Boundaries, as_multipolygons
 from peermap.counts import aggregate_tables
@@ -227,18 +226,15 @@ def _aggregate_layers(
 
 @contextmanager
 def gdal_target(target: Path) -> Iterator[Path]:
-    """Yield a path named like the target in a private folder, moved into place atomically.
+    """Yield a private path named like the target, moved into place atomically.
 
-    GDAL picks drivers and checks extensions by file name, so the file is written under
-    its own name and moved to the temporary path of :func:`atomic_path` on success.
+    GDAL picks drivers and checks extensions by file name, and deletes and re-creates
+    its output (with SQLite journals beside it): the path is in the private staging
+    folder of :func:`~peermap._atomic.atomic_path`, and GDAL writes under a private umask
+    so that every file it makes is ``0600``.
     """
-    with (
-        atomic_path(target) as tmp,
-        tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as folder,
-    ):
-        work = Path(folder) / target.name
+    with atomic_path(target) as work, private_umask():
         yield work
-        os.replace(work, tmp)
 
 
 def _write_gpkg(
