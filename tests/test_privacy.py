@@ -574,6 +574,10 @@ COLUMN_NAME_CASES = {
         "birthdate",
         "birthday",
         "child_dob",
+        "BirthDt",
+        "yob",
+        "YOB",
+        "year_of_birth",  # issue 17: refused like `yob`
     ],
     "address": [
         "address",
@@ -600,6 +604,8 @@ COLUMN_NAME_CASES = {
     "nhs_number": ["nhs", "nhs_number", "NHS No", "nhs_no", "NHSNumber", "chi_number"],
     "pupil_number": ["upn", "UPN", "pupil_number", "unique_pupil_number", "uln", "former_upn"],
     "ni_number": ["ni_number", "NI No", "nino", "national_insurance", "nat_ins_no"],
+    "vehicle_registration": ["vehicle_reg", "VRM", "number_plate", "CarReg", "reg_no"],
+    "social_media": ["snapchat", "insta", "InstagramHandle", "tiktok", "username", "snap_id"],
 }
 
 
@@ -660,8 +666,15 @@ class TestColumnNameRules:
             "school_name",
             "nhs_trust",
             "street_crime",
-            "year_of_birth",
             "notes",
+            # issue 17: flags about an identifier, and names of groups, pass
+            "gang_name",
+            "GangName",
+            "email_sent",
+            "dob_known",
+            "has_phone",
+            "phone_verified",
+            "postcode_type",
         ],
     )
     def test_allowed_look_alikes(self, column: str) -> None:
@@ -718,7 +731,14 @@ VALUE_CASES = {
         "Flat near N1 9GU",
         "seen outside sw1a  1aa at night",
     ],
-    "email": ["jo.bloggs@example.org", "Contact: j_b+peer@mail.example.co.uk!"],
+    "email": [
+        "jo.bloggs@example.org",
+        "Contact: j_b+peer@mail.example.co.uk!",
+        "jay at gmail dot com",
+        "jay(at)gmail.com",
+        # issue 17: was listed as harmless; it is an address written out
+        "user at example dot com",
+    ],
     "phone": [
         "+44 20 7946 0000",
         "020 7946 0000",
@@ -733,6 +753,11 @@ VALUE_CASES = {
     ],
     "nhs_number": ["943 476 5919", "9434765919", "943-476-5919", "NHS 943 476 5919 checked"],
     "ni_number": ["AB 12 34 56 C", "ab123456c", "JG103759A", "NI: CE 12 34 56 D"],
+    "pupil_number": ["H801200001001", "upn M202202100001", "U80120000100A"],
+    "vehicle_registration": ["AB12 CDE", "car YG21KLM seen", "A123 BCD", "ABC 123D"],
+    # issue 17: "@handle" was listed as harmless; it is a handle
+    "social_media": ["@jay_99", "snap: jayjay", "@handle", "insta - @lil.kay"],
+    "name": ["Jayden Smith's house", "seen with Kayla Brown", "Amelia O'Brien"],
 }
 
 NEGATIVE_VALUES = [
@@ -779,9 +804,16 @@ NEGATIVE_VALUES = [
     "BG 12 34 56 A",  # prefix never issued
     "AB 12 34 56 E",  # suffix is A-D
     # free text
-    "@handle",
     "bus stop by the M25 services",
-    "user at example dot com",
+    # issue 17: wrongly refused before
+    "CH-9434765919",
+    "01234567890",
+    "Victoria Park",
+    "St George's Park",
+    "meet @7pm",
+    "snap chat group",
+    "W801200001002",  # wrong UPN check letter
+    "AB 12 34 56 E",
     "v1.2.3",
 ]
 
@@ -798,7 +830,7 @@ class TestValueRules:
         assert summary(findings) == {(column, rule, "value", (3,))}
 
     def test_every_value_rule_is_tested(self) -> None:
-        assert set(VALUE_CASES) == {"postcode", "email", "phone", "nhs_number", "ni_number"}
+        assert set(VALUE_CASES) == set(IDENTIFIER_RULES) - {"date_of_birth", "address"}
 
     @pytest.mark.parametrize("value", NEGATIVE_VALUES)
     def test_not_flagged(self, value: str) -> None:

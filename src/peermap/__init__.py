@@ -75,6 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
         load_key,
         pseudonym,
         pseudonymise,
+        redact,
         refuse_identifiers,
     )
     from peermap.relocations import host_notifications, relocation_exposure, relocations_received
@@ -142,6 +143,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "load_key",
         "pseudonym",
         "pseudonymise",
+        "redact",
         "refuse_identifiers",
     ),
     "peermap.relocations": ("host_notifications", "relocation_exposure", "relocations_received"),
@@ -230,6 +232,7 @@ __all__ = [
     "read_aggregate",
     "read_dataset",
     "read_package",
+    "redact",
     "refuse_identifiers",
     "relocation_exposure",
     "relocations_received",

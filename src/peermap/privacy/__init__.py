@@ -13,7 +13,9 @@ reduces risk, it does not make data anonymous.
 
 The package holds one concern per module, all re-exported here:
 :mod:`~peermap.privacy.keys` (partnership keys), :mod:`~peermap.privacy.pseudonyms`
-(pseudonyms) and :mod:`~peermap.privacy.identifiers` (finding direct identifiers).
+(pseudonyms), :mod:`~peermap.privacy.identifiers` (finding and redacting direct
+identifiers), with :mod:`~peermap.privacy.column_names` (identifier column names) and
+:mod:`~peermap.privacy.names_in_text` (the free-text name test).
 The small-count rule for published counts is :mod:`peermap.disclosure`.
 
 Key strings
@@ -55,9 +57,14 @@ from __future__ import annotations
 
 from peermap.privacy.identifiers import (
     IDENTIFIER_RULES,
+    REDACTIONS,
     IdentifierFinding,
+    column_name_rule,
     find_identifiers,
+    identifier_rule,
+    redact,
     refuse_identifiers,
+    upn_check_letter,
 )
 from peermap.privacy.keys import (
     KeyLike,
@@ -72,16 +79,21 @@ from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN, is_pseudonym, pseudony
 __all__ = [
     "IDENTIFIER_RULES",
     "PSEUDONYM_PATTERN",
+    "REDACTIONS",
     "IdentifierFinding",
     "KeyLike",
     "PartnershipKey",
+    "column_name_rule",
     "find_identifiers",
     "generate_key",
+    "identifier_rule",
     "is_pseudonym",
     "key_fingerprint",
     "load_key",
     "pseudonym",
     "pseudonymise",
+    "redact",
     "refuse_identifiers",
+    "upn_check_letter",
     "write_key",
 ]

@@ -3,7 +3,11 @@
 :func:`find_identifiers` looks at a table's column names and values and returns an
 :class:`IdentifierFinding` for every column that looks like it holds direct
 identifiers; :func:`refuse_identifiers` raises :class:`~peermap.PrivacyError` when
-there is one. Findings never echo the values they found.
+there is one. Findings never echo the values they found. :func:`redact` is what every
+caller shows instead of a value: the value itself, or ``[withheld: looks like a phone
+number]`` (:data:`REDACTIONS`). :func:`identifier_rule` and :func:`column_name_rule`
+classify one value or one column name. docs/privacy.md lists the rules and their
+measured precision and recall (``python benchmarks/bench_identifiers.py``).
 """
 
 from __future__ import annotations
@@ -20,17 +24,23 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
-from peermap._problems import WITHHELD
 from peermap.exceptions import PrivacyError
+from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
+from peermap.privacy.names_in_text import FULL_NAME_PATTERN, has_full_name
 from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN
 from peermap.schema import DERIVED, TABLES
 
 __all__ = [
     "IDENTIFIER_RULES",
+    "REDACTIONS",
     "IdentifierFinding",
+    "column_name_rule",
     "find_identifiers",
+    "identifier_rule",
+    "redact",
     "refuse_identifiers",
     "shown_value",
+    "upn_check_letter",
 ]
 
 IDENTIFIER_RULES: tuple[str, ...] = (
@@ -43,6 +53,8 @@ IDENTIFIER_RULES: tuple[str, ...] = (
     "nhs_number",
     "pupil_number",
     "ni_number",
+    "vehicle_registration",
+    "social_media",
 )
 """Every rule an :class:`IdentifierFinding` may name."""
 
@@ -56,173 +68,132 @@ _DESCRIPTIONS = {
     "nhs_number": "an NHS number",
     "pupil_number": "a pupil or learner number (UPN/ULN)",
     "ni_number": "a National Insurance number",
+    "vehicle_registration": "a vehicle registration",
+    "social_media": "a social-media handle",
 }
 
-# Record schema v1's own columns, and those peermap adds, are never identifiers by name
-# (their values are still checked).
-_SCHEMA_COLUMNS = frozenset(
-    {column.name for table in TABLES.values() for column in table.columns}
+REDACTIONS: dict[str, str] = {
+    rule: f"[withheld: looks like {description}]" for rule, description in _DESCRIPTIONS.items()
+}
+"""What :func:`redact` shows instead of a value, by rule
+(``"[withheld: looks like a phone number]"``)."""
+
+# Schema columns whose values are codes, numbers or categories: the free-text name test
+# is not run on them (an authority name such as "Milton Keynes" is not a person).
+_CODED_SCHEMA_COLUMNS = frozenset(
+    {
+        column.name
+        for table in TABLES.values()
+        for column in table.columns
+        if column.type not in ("text", "id")
+    }
     | {column for columns in DERIVED.values() for column in columns}
 )
-
-_NUMBER = r"(?:number|num|nbr|no|nr)"
-_NON_PERSON_NAME = (
-    r"(?:^|_)(?:authority|la|lad|lea|lsoa|msoa|oa|ward|area|district|borough|county|region"
-    r"|country|constituency|parish|locality|town|city|village|neighbou?rhood|geography|geo"
-    r"|school|academy|college|university|nursery|setting|establishment|organi[sz]ation|org"
-    r"|agency|team|service|provider|trust|partner|partnership|source|file|layer|dataset|table"
-    r"|column|field|variable|category|type|kind|context|venue|place|location|site|premises"
-    r"|business|company|shop|store|hotel|pub|bar|restaurant|park|club|station|event|project"
-    r"|operation|sheet|host|path|unit|route|zone|beat|force|product|app|platform|brand"
-    r"|street|road)_?names?"
-)
-
-
-@dataclass(frozen=True)
-class _NameRule:
-    rule: str
-    pattern: re.Pattern[str]
-    # Removed from the column name before `pattern` is tried: allowed look-alikes.
-    allowed: re.Pattern[str] | None = None
-
-    def matches(self, name: str) -> bool:
-        if self.allowed is not None:
-            name = self.allowed.sub("_", name)
-        return self.pattern.search(name) is not None
-
-
-# Tried in order; a column is reported under the first rule its name matches.
-_NAME_RULES: tuple[_NameRule, ...] = (
-    _NameRule(
-        "nhs_number",
-        re.compile(
-            rf"nhs_?(?:{_NUMBER}|id|ref)(?:_|$)|(?:^|_)nhs$"
-            rf"|(?:^|_)(?:chi|hcn)_?{_NUMBER}(?:_|$)|(?:^|_)hcn$|health_?and_?care_?{_NUMBER}"
-        ),
-    ),
-    _NameRule(
-        "pupil_number",
-        re.compile(
-            rf"(?:^|_)(?:c?upn|uln|former_?upn)(?:_|$)|upn$"
-            rf"|pupil_?(?:{_NUMBER}|id|ref|identifier)(?:_|$)"
-            rf"|unique_?pupil|unique_?learner|learner_?{_NUMBER}(?:_|$)"
-        ),
-    ),
-    _NameRule(
-        "ni_number",
-        re.compile(
-            rf"(?:^|_)(?:ni|nat_?ins|national_?ins)_?{_NUMBER}(?:_|$)|(?:^|_)nino(?:_|$)"
-            r"|national_?insurance"
-        ),
-    ),
-    _NameRule(
-        "date_of_birth",
-        re.compile(
-            r"(?:^|_)d_?o_?b(?:_|$)|dob$|date_?of_?birth|birth_?date|birth_?day"
-            r"|(?:^|_)born_?on(?:_|$)"
-        ),
-    ),
-    _NameRule("email", re.compile(r"e_?mail")),
-    _NameRule(
-        "phone",
-        re.compile(
-            r"(?:^|_)(?:tel|tele_?phone|phones?|mob|mobile|landline|msisdn|cell_?phone|fax)"
-            r"(?:_|$)|phones?(?:_|$)"
-            rf"|(?:^|_)(?:tel|tele_?phone|phone|mob|mobile|contact)_?{_NUMBER}(?:_|$)"
-        ),
-    ),
-    _NameRule(
-        "postcode",
-        re.compile(
-            r"post_?codes?(?:_|$)|(?:^|_)post_?code|(?:^|_)postal_?code"
-            r"|(?:^|_)(?:zip|zip_?code|p_?code)(?:_|$)"
-        ),
-        # Partial postcodes are a standard disclosure-safe geography.
-        allowed=re.compile(
-            r"post_?codes?_?(?:district|sector|area|outcode|outward|prefix|partial|part)s?"
-            r"|partial_?post_?codes?|out_?code|outward_?code"
-        ),
-    ),
-    _NameRule(
-        "address",
-        re.compile(
-            r"(?:^|_)addr|address(?:es)?(?:_|$)"
-            rf"|(?:^|_)(?:street|streets|street_?(?:name|address|{_NUMBER})|road_?name"
-            rf"|house_?(?:{_NUMBER}|name)|flat_?{_NUMBER}|building_?(?:{_NUMBER}|name)"
-            r"|residence)(?:_?\d+)?$"
-        ),
-    ),
-    _NameRule(
-        "name",
-        re.compile(r"names?\d*(?:_|$)|(?:^|_)(?:initials|alias|aliases|aka|known_?as)(?:_|$)"),
-        allowed=re.compile(_NON_PERSON_NAME),
-    ),
-)
-_PLACES_VENUE_NAME = re.compile(r"^names?$")
-
-
-def _name_forms(column: str) -> tuple[str, ...]:
-    """Column name normalised: lowercase, runs of non-alphanumerics -> ``_``.
-
-    Returned both as written and with camelCase split (``ChildDOB`` -> ``child_dob``).
-    """
-    plain = re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_")
-    split = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", column)
-    split = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", split)
-    split = re.sub(r"[^a-z0-9]+", "_", split.lower()).strip("_")
-    return (plain,) if split == plain else (plain, split)
-
-
-def _column_name_rule(column: str, *, places: bool) -> str | None:
-    forms = _name_forms(column)
-    if any(form in _SCHEMA_COLUMNS for form in forms):
-        return None
-    if places:
-        forms = tuple(_PLACES_VENUE_NAME.sub("_", form) for form in forms)
-    for rule in _NAME_RULES:
-        if any(rule.matches(form) for form in forms):
-            return rule.rule
-    return None
-
 
 # ---- value rules ----------------------------------------------------------
 
 _NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
 _NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 _NOT_DECIMAL_PART = r"(?<![0-9][.,])"
+# One optional separator between the characters of a postcode: "NW1-8NH", "N W 1 8 N H".
+_PC = r"[ .-]?"
 
+
+def _spaced(*parts: str) -> str:
+    return _PC.join(parts)
+
+
+_AREA1 = "[A-PR-UWYZ]"
+_AREA2 = "[A-HK-Y]"
+_UNIT = "[ABD-HJLNP-UW-Z]"
 # Outward code: A9, A99, A9A, AA9, AA99, AA9A with the official letter sets; inward
 # code: a digit and two letters other than C I K M O V. Partial postcodes never match.
 _POSTCODE = re.compile(
-    rf"(?i){_NOT_AFTER_ALNUM}(?:"
-    r"[A-PR-UWYZ](?:[0-9][0-9]?|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][0-9]?|[A-HK-Y][0-9][ABEHMNPRV-Y])"
-    r"\s{0,2}[0-9][ABD-HJLNP-UW-Z]{2}"
-    rf"|GIR\s{{0,2}}0AA){_NOT_BEFORE_ALNUM}"
+    rf"(?i){_NOT_AFTER_ALNUM}(?:(?:"
+    + "|".join(
+        (
+            _spaced(_AREA1, "[0-9]", "[0-9]"),
+            _spaced(_AREA1, "[0-9]", "[A-HJKPSTUW]"),
+            _spaced(_AREA1, "[0-9]"),
+            _spaced(_AREA1, _AREA2, "[0-9]", "[0-9]"),
+            _spaced(_AREA1, _AREA2, "[0-9]", "[ABEHMNPRV-Y]"),
+            _spaced(_AREA1, _AREA2, "[0-9]"),
+        )
+    )
+    + rf")[ .-]{{0,3}}{_spaced('[0-9]', _UNIT, _UNIT)}|GIR\s{{0,2}}0AA){_NOT_BEFORE_ALNUM}"
+)
+_TLD = (
+    r"(?:com|net|org|uk|co|io|me|info|biz|edu|gov|ac|sch|nhs|police|ie|eu|de|fr|es|it|nl"
+    r"|live|email|online|app|xyz|tv)"
 )
 _EMAIL = re.compile(
     r"(?i)(?<![A-Z0-9._%+'-])[A-Z0-9._%+'-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}"
+    # Written out to dodge filters: "jay at gmail dot com", "jay(at)gmail.com".
+    r"|(?<![A-Z0-9._%+'-])[A-Z0-9._%+'-]+\s*(?:[(\[{<]\s*at\s*[)\]}>]|\s+at\s+)\s*"
+    rf"[A-Z0-9-]+(?:(?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+|\.){_TLD})+(?![A-Z0-9])"
 )
-# UK numbers: 10 or 11 digits from a leading 0, or +44 / 0044 and 9 or 10 digits
-# (an optional "(0)" between); spaces, hyphens and brackets may separate digits.
-_PHONE_SEPARATOR = r"[ ()-]{0,2}"
-_PHONE = re.compile(
-    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}(?:"
-    rf"(?:\+|00)44{_PHONE_SEPARATOR}(?:\(0\){_PHONE_SEPARATOR})?[1-35789]"
-    rf"(?:{_PHONE_SEPARATOR}[0-9]){{8,9}}"
-    rf"|\(?0[1-35789](?:{_PHONE_SEPARATOR}[0-9]){{8,9}}"
-    rf"){_NOT_BEFORE_ALNUM}(?!:[0-9])"
+# Candidates for phone numbers; phonenumbers' matcher splits and parses them.
+_PHONE_CANDIDATE = re.compile(
+    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}\+?\(?[0-9](?:[ ().-]{{0,3}}[0-9]){{6,}}"
+    rf"{_NOT_BEFORE_ALNUM}(?!:[0-9])"
 )
 _DATE_START = re.compile(r"\(?[0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{2,4}(?![0-9])")
+_LOCAL_ID_PREFIX = re.compile(r"(?i)(?<![A-Z])([A-Z]+)[-_/#]$")
 _NHS = re.compile(
-    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}[0-9]{{3}}[ -]?[0-9]{{3}}[ -]?[0-9]{{4}}"
+    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}[0-9]{{3}}[ .-]?[0-9]{{3}}[ .-]?[0-9]{{4}}"
     rf"{_NOT_BEFORE_ALNUM}"
 )
 # Prefix: first letter not D F I Q U V, second not D F I O Q U V, and not BG GB KN NK
-# NT TN ZZ; then six digits and a suffix A-D.
+# NT TN ZZ; then six digits and a suffix A-D (the suffix may be left off).
 _NINO = re.compile(
     rf"(?i){_NOT_AFTER_ALNUM}(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-    rf"\s?[0-9]{{2}}\s?[0-9]{{2}}\s?[0-9]{{2}}\s?[A-D]{_NOT_BEFORE_ALNUM}"
+    rf"(?:[ -]?[0-9]{{2}}){{3}}(?:[ -]?[A-D]{_NOT_BEFORE_ALNUM}|(?![ -]?[0-9A-Za-z]))"
 )
+# A check letter, then 12 characters: LA number, establishment, year, serial (the last
+# may be a letter in a temporary UPN).
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+_UPN = re.compile(
+    rf"(?i){_NOT_AFTER_ALNUM}[{_UPN_LETTERS}][0-9]{{11}}[0-9{_UPN_LETTERS}]{_NOT_BEFORE_ALNUM}"
+)
+# Current (2001-): two letters, age identifier (02-29, 51-79), three letters; prefix
+# (1983-2001): year letter, 1-3 digits, three letters; suffix (1963-1983): three
+# letters, 1-3 digits, year letter. Older dateless marks are not detected.
+_VEHICLE = re.compile(
+    rf"(?i:{_NOT_AFTER_ALNUM}[A-HJ-PR-Y][A-HJ-PR-Y](?:0[2-9]|[12][0-9]|5[1-9]|[67][0-9])"
+    rf" ?[A-HJ-PR-Z]{{3}}{_NOT_BEFORE_ALNUM})"
+    rf"|{_NOT_AFTER_ALNUM}[A-HJ-NPR-Y][1-9][0-9]{{0,2}} ?[A-HJ-PR-Y]{{3}}{_NOT_BEFORE_ALNUM}"
+    rf"|{_NOT_AFTER_ALNUM}[A-HJ-PR-Y]{{3}} ?[1-9][0-9]{{0,2}}[A-HJ-NPR-Y]{_NOT_BEFORE_ALNUM}"
+)
+_PLATFORMS = (
+    r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik ?tok|tt|twitter|fb|facebook|discord|telegram"
+    r"|kik|yubo|threads|psn|xbox|gamertag|handle"
+)
+_SOCIAL = re.compile(
+    r"(?<![\w@.])@(?=[\w.]*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])"
+    rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=-]\s*@?[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
+)
+_TIME_HANDLE = re.compile(r"(?i)@[0-9]{1,2}(?:[:.][0-9]{2})?(?:am|pm)?$")
+_PERSONAL_COLUMN = re.compile(r"(?:^|_)(?:label|name|venue|place|notes?|desc|description)")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where a value sits: a place's label may carry a business's landline."""
+
+    venue_text: bool = False
+    free_text: bool = True
+
+
+def _context(table: str, column: str) -> _Context:
+    words = column_words(str(column)) or ("",)
+    first = words[0]
+    venue_text = is_places_table(table) and first in {"label", "name", "venue_name", "place_name"}
+    coded = first in _CODED_SCHEMA_COLUMNS or re.search(
+        r"(?:^|_)(?:authority|la|lad|lsoa|msoa|oa|ward|district|borough|county|region"
+        r"|country|constituency|parish|town|city|area|geography)_?(?:names?|codes?)?$",
+        first,
+    )
+    return _Context(venue_text=venue_text, free_text=not coded)
 
 
 def _nhs_check_digit_valid(digits: str) -> bool:
@@ -235,38 +206,240 @@ def _nhs_check_digit_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _has_valid_nhs_number(text: str) -> bool:
+def _prefixed_local_id(text: str, start: int) -> bool:
+    """Whether the match at `start` follows a letter prefix and a hyphen (CH-123...)."""
+    before = _LOCAL_ID_PREFIX.search(text[:start])
+    return before is not None and before.group(1).lower() not in {"nhs", "tel", "mob", "ni"}
+
+
+def _has_valid_nhs_number(text: str, context: _Context) -> bool:
     return any(
-        _nhs_check_digit_valid(re.sub(r"[^0-9]", "", m.group())) for m in _NHS.finditer(text)
+        _nhs_check_digit_valid(re.sub(r"[^0-9]", "", m.group()))
+        and not _prefixed_local_id(text, m.start())
+        for m in _NHS.finditer(text)
     )
 
 
-def _has_phone_number(text: str) -> bool:
-    return any(_DATE_START.match(m.group()) is None for m in _PHONE.finditer(text))
+def _phone_kind(raw: str) -> str | None:
+    """``"mobile"``, ``"landline"`` or None for one candidate written as `raw`."""
+    import phonenumbers
+
+    if _DATE_START.match(raw):
+        return None
+    digits = re.sub(r"[^0-9]", "", raw)
+    separated = re.fullmatch(r"\+?[0-9]+", raw) is None
+    plus = raw.lstrip("(").startswith("+")
+    if plus or digits.startswith("00"):
+        international = digits if plus else digits[2:]
+        if not international.startswith("44"):
+            # Another country's number.
+            try:
+                number = phonenumbers.parse("+" + international)
+            except phonenumbers.NumberParseException:
+                return None
+            return "mobile" if phonenumbers.is_valid_number(number) else None
+        national = international[2:].removeprefix("0")  # +44 (0)20 ...
+    elif digits.startswith("44") and len(digits) in (11, 12):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    elif len(digits) == 10 and digits.startswith("7"):
+        national = digits  # a mobile number that lost its leading zero
+    else:
+        return None
+    if len(set(national)) == 1 or national[:1] not in set("1235789"):
+        return None
+    try:
+        number = phonenumbers.parse("+44" + national)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number) or len(national) not in (9, 10):
+        return None
+    if national.startswith("7"):
+        return "mobile" if len(national) == 10 else None
+    # A landline written as one run of digits is more often a local id (01234567890).
+    return "landline" if separated else None
+
+
+def _has_phone_number(text: str, context: _Context) -> bool:
+    import phonenumbers
+
+    for candidate in _PHONE_CANDIDATE.finditer(text):
+        if _prefixed_local_id(text, candidate.start()):
+            continue
+        span = candidate.group()
+        if re.fullmatch(r"[0-9]+[.,][0-9]+", span):
+            continue  # a decimal number
+        kind = _phone_kind(span)
+        kinds = {kind}
+        if kind is None:  # several numbers in a row, or a number after a date
+            matches = phonenumbers.PhoneNumberMatcher(
+                span, "GB", leniency=phonenumbers.Leniency.POSSIBLE
+            )
+            kinds = {
+                _phone_kind(m.raw_string)
+                for m in matches
+                if not re.search(r"[0-9A-Za-z]$|[0-9][.,]$", span[: m.start])
+            }
+        if "mobile" in kinds:
+            return True
+        if "landline" in kinds:
+            # A business's landline in a place's label, next to its name, is allowed.
+            rest = text[: candidate.start()] + " " + text[candidate.end() :]
+            if not (context.venue_text and re.search(r"[A-Za-z]{3,}", rest)):
+                return True
+    return False
+
+
+def _has_nino(text: str, context: _Context) -> bool:
+    # With the suffix letter in any layout; without it, only written in pairs
+    # ("AB 12 34 56"): "AB123456" is as likely a local id.
+    return any(
+        m.group()[-1].isalpha() or re.search(r"[0-9][ -][0-9]", m.group())
+        for m in _NINO.finditer(text)
+    )
+
+
+def upn_check_letter(characters: str) -> str | None:
+    """Return the DfE check letter for a UPN's last 12 characters, or None if malformed.
+
+    Parameters
+    ----------
+    characters : str
+        Characters 2 to 13 of a unique pupil number: 11 digits, then a digit or (in a
+        temporary UPN) a letter.
+
+    Returns
+    -------
+    str or None
+        The letter that must stand first: the sum of each character's value (digits
+        as themselves, letters by position in ``ABCDEFGHJKLMNPQRTUVWXYZ`` from 0)
+        times its position (2 to 13), modulo 23, as a letter of that alphabet.
+    """
+    chars = characters.upper()
+    if len(chars) != 12 or not chars[:11].isdigit():
+        return None
+    total = 0
+    for position, char in enumerate(chars, start=2):
+        if char.isdigit():
+            value = int(char)
+        elif char in _UPN_LETTERS:
+            value = _UPN_LETTERS.index(char)
+        else:
+            return None
+        total += value * position
+    return _UPN_LETTERS[total % 23]
+
+
+def _has_valid_upn(text: str, context: _Context) -> bool:
+    return any(upn_check_letter(m.group()[1:]) == m.group()[0].upper() for m in _UPN.finditer(text))
+
+
+def _has_vehicle_registration(text: str, context: _Context) -> bool:
+    return _VEHICLE.search(text) is not None
+
+
+def _has_handle(text: str, context: _Context) -> bool:
+    return any(_TIME_HANDLE.match(m.group()) is None for m in _SOCIAL.finditer(text))
+
+
+def _has_full_name(text: str, context: _Context) -> bool:
+    return context.free_text and has_full_name(text)
 
 
 @dataclass(frozen=True)
 class _ValueRule:
     rule: str
     pattern: re.Pattern[str]
-    confirm: Callable[[str], bool] | None = None
+    confirm: Callable[[str, _Context], bool] | None = None
+    # What pandas searches the distinct values for first (no capturing groups).
+    prefilter: str | None = None
 
 
+# In order of precedence: a value is redacted under the first rule that finds it.
 _VALUE_RULES: tuple[_ValueRule, ...] = (
-    _ValueRule("postcode", _POSTCODE),
     _ValueRule("email", _EMAIL),
-    _ValueRule("phone", _PHONE, _has_phone_number),
+    _ValueRule("postcode", _POSTCODE),
     _ValueRule("nhs_number", _NHS, _has_valid_nhs_number),
-    _ValueRule("ni_number", _NINO),
+    _ValueRule("pupil_number", _UPN, _has_valid_upn),
+    _ValueRule("ni_number", _NINO, _has_nino),
+    _ValueRule("phone", _PHONE_CANDIDATE, _has_phone_number),
+    _ValueRule("vehicle_registration", _VEHICLE, _has_vehicle_registration),
+    _ValueRule("social_media", _SOCIAL, _has_handle),
+    _ValueRule(
+        "name",
+        FULL_NAME_PATTERN,
+        _has_full_name,
+        prefilter=r"[A-Z][a-z]+\s+(?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+",
+    ),
 )
 
 
-def _value_rules_in(text: str) -> list[str]:
+def _value_rules_in(text: str, context: _Context | None = None) -> list[str]:
+    context = context or _Context()
     return [
         rule.rule
         for rule in _VALUE_RULES
-        if rule.pattern.search(text) and (rule.confirm is None or rule.confirm(text))
+        if rule.pattern.search(text) and (rule.confirm is None or rule.confirm(text, context))
     ]
+
+
+def identifier_rule(value: object, *, table: str = "", column: str = "") -> str | None:
+    """Return the rule under which a value is refused, or None.
+
+    Parameters
+    ----------
+    value : object
+        A cell, as read (converted with ``str``); missing and empty cells and peermap
+        pseudonyms are never identifiers.
+    table, column : str, optional
+        Where the value sits. A column whose name is an identifier's (``surname``)
+        makes every value in it one; in the ``places`` table's ``label`` and ``name``
+        a business's landline next to its name is allowed; in columns of codes and
+        area names the free-text name test is not run.
+
+    Returns
+    -------
+    str or None
+        One of :data:`IDENTIFIER_RULES`.
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return None
+    text = str(value)
+    if not text.strip() or re.fullmatch(PSEUDONYM_PATTERN, text.strip()):
+        return None
+    if column:
+        by_name = column_name_rule(column, table=table)
+        if by_name is not None:
+            return by_name
+    found = _value_rules_in(text, _context(table, column))
+    return found[0] if found else None
+
+
+def redact(value: object, *, table: str = "", column: str = "") -> str:
+    """Return a value as it may be displayed: itself, or why it is withheld.
+
+    Parameters
+    ----------
+    value : object
+        A cell, as read.
+    table, column : str, optional
+        Where the value sits, as for :func:`identifier_rule`.
+
+    Returns
+    -------
+    str
+        ``str(value)`` when no rule finds an identifier in it (``""`` for a missing
+        cell); otherwise the rule's text from :data:`REDACTIONS`, such as
+        ``"[withheld: looks like a phone number]"``. The whole value is withheld,
+        never just the part that matched.
+    """
+    rule = identifier_rule(value, table=table, column=column)
+    if rule is not None:
+        return REDACTIONS[rule]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return ""
+    return str(value)
 
 
 #: Longest cell echoed in a message, in characters; a longer one is cut.
@@ -287,14 +460,15 @@ def shown_value(text: str) -> str:
     Returns
     -------
     str
-        ``"<withheld>"`` when the text holds something that looks like a direct
-        identifier (a postcode, email, phone, NHS or National Insurance number, by the
-        same rules as :func:`find_identifiers`); otherwise the text with control and
+        The redaction of :func:`redact` (``"[withheld: looks like a phone number]"``)
+        when the text holds something that looks like a direct identifier, by the
+        rules of :func:`find_identifiers`; otherwise the text with control and
         other invisible characters written as escapes (``\x00``), cut after
         :data:`SHOWN_CHARS` characters with its length said.
     """
-    if _value_rules_in(text):
-        return WITHHELD
+    rule = identifier_rule(text)
+    if rule is not None:
+        return REDACTIONS[rule]
     visible = "".join(
         c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
         for c in text
@@ -385,13 +559,14 @@ class _Cells:
         selected[present] = mask[self.codes[present]]
         return tuple(self.index[selected].tolist())
 
-    def matching(self, rule: _ValueRule) -> npt.NDArray[np.bool_]:
+    def matching(self, rule: _ValueRule, context: _Context) -> npt.NDArray[np.bool_]:
         """Mask of the distinct values in which `rule` finds an identifier."""
-        hits = self.values.str.contains(rule.pattern.pattern, regex=True).to_numpy(dtype=bool)
+        pattern = rule.prefilter or rule.pattern.pattern
+        hits = self.values.str.contains(pattern, regex=True).to_numpy(dtype=bool)
         hits &= self.content
         if rule.confirm is not None:
             for i in np.flatnonzero(hits):
-                hits[i] = rule.confirm(str(self.values.iloc[i]))
+                hits[i] = rule.confirm(str(self.values.iloc[i]), context)
         return hits
 
 
@@ -481,7 +656,6 @@ def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFindi
     no header row) is reported with its position instead of its name.
     """
     findings: list[IdentifierFinding] = []
-    places = re.sub(r"[^a-z0-9]+", "_", str(table).lower()).strip("_") in {"places", "place"}
     for position in range(frame.shape[1]):
         label = str(frame.columns[position])
         cells = _Cells(frame.iloc[:, position])
@@ -494,13 +668,14 @@ def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFindi
             )
         else:
             column = label
-            rule = _column_name_rule(label, places=places)
+            rule = column_name_rule(label, table=table)
             rows = cells.rows(cells.content) if rule is not None else ()
             if rule is not None and rows:
                 findings.append(_name_finding(table, column, rule, rows))
                 continue  # the whole column is refused; its values need no listing
+        context = _context(table, column if not header_rules else "")
         for value_rule in _VALUE_RULES:
-            hits = cells.matching(value_rule)
+            hits = cells.matching(value_rule, context)
             if hits.any():
                 findings.append(
                     _value_finding(

@@ -1,0 +1,109 @@
+"""Precision and recall of peermap's identifier detector on a labelled set of values.
+
+    python benchmarks/bench_identifiers.py [--csv benchmarks/data/identifier_values.csv]
+
+Each row of the labelled set is a cell value, the rule a reviewer says it falls under
+(``none`` for values that are not identifiers) and the table and column it sits in.
+The labels were written by hand from what each value *is*, not from the detector's
+output. Prints, for "is an identifier" (any rule) against "is not", the confusion
+counts, precision and recall; then, per rule, the values found under that rule
+(true positives), missed (labelled with the rule, found under none), found under
+another rule, and false alarms; then every disagreement, so that a regression can be
+read off directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from peermap.privacy import IDENTIFIER_RULES, identifier_rule
+
+DEFAULT_CSV = Path(__file__).parent / "data" / "identifier_values.csv"
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Binary scores (identifier or not) and per-rule counts."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    per_rule: dict[str, Counter[str]]
+    disagreements: list[tuple[str, str, str, str, str]]
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def load(path: Path = DEFAULT_CSV) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def score(rows: list[dict[str, str]]) -> Scores:
+    tp = fp = fn = tn = 0
+    per_rule: dict[str, Counter[str]] = {rule: Counter() for rule in IDENTIFIER_RULES}
+    disagreements = []
+    for row in rows:
+        truth = row["rule"]
+        if truth != "none" and truth not in IDENTIFIER_RULES:
+            raise ValueError(f"unknown rule {truth!r} in the labelled set")
+        found = identifier_rule(row["value"], table=row["table"], column=row["column"])
+        predicted = found or "none"
+        if truth != "none" and found is not None:
+            tp += 1
+            per_rule[truth]["found" if found == truth else "other rule"] += 1
+        elif truth != "none":
+            fn += 1
+            per_rule[truth]["missed"] += 1
+        elif found is not None:
+            fp += 1
+            per_rule[found]["false alarm"] += 1
+        else:
+            tn += 1
+        if predicted != truth:
+            disagreements.append((row["value"], truth, predicted, row["table"], row["column"]))
+    return Scores(tp, fp, fn, tn, per_rule, disagreements)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    args = parser.parse_args()
+    rows = load(args.csv)
+    s = score(rows)
+    positives = sum(1 for r in rows if r["rule"] != "none")
+    print(f"labelled values: {len(rows)} ({positives} identifiers, {len(rows) - positives} not)")
+    print(f"true positives {s.tp}, false positives {s.fp}, false negatives {s.fn}, ", end="")
+    print(f"true negatives {s.tn}")
+    print(f"precision {s.precision:.3f}  recall {s.recall:.3f}")
+    print()
+    print(
+        f"{'rule':<22}{'labelled':>9}{'found':>7}{'other rule':>11}{'missed':>8}{'false alarm':>12}"
+    )
+    labelled = Counter(r["rule"] for r in rows)
+    for rule in IDENTIFIER_RULES:
+        c = s.per_rule[rule]
+        print(
+            f"{rule:<22}{labelled[rule]:>9}{c['found']:>7}{c['other rule']:>11}"
+            f"{c['missed']:>8}{c['false alarm']:>12}"
+        )
+    if s.disagreements:
+        print()
+        print("disagreements (value | labelled | detector | table.column):")
+        for value, truth, predicted, table, column in s.disagreements:
+            print(f"  {value!r} | {truth} | {predicted} | {table}.{column}")
+
+
+if __name__ == "__main__":
+    main()

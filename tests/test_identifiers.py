@@ -1,0 +1,172 @@
+"""Issue 17: the identifier detector's misses and false alarms, redaction, and its
+measured precision and recall on the labelled set in benchmarks/data/."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import peermap
+from peermap.privacy import (
+    IDENTIFIER_RULES,
+    REDACTIONS,
+    column_name_rule,
+    find_identifiers,
+    identifier_rule,
+    redact,
+    upn_check_letter,
+)
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_identifiers.py"
+_SPEC = importlib.util.spec_from_file_location("bench_identifiers", _PATH)
+assert _SPEC is not None and _SPEC.loader is not None
+bench = importlib.util.module_from_spec(_SPEC)
+sys.modules.setdefault("bench_identifiers", bench)
+_SPEC.loader.exec_module(bench)
+
+MISSED_VALUES = [
+    ("NW1-8NH", "postcode"),
+    ("N W 1 8 N H", "postcode"),
+    ("jay at gmail dot com", "email"),
+    ("jay(at)gmail.com", "email"),
+    ("07700.900.123", "phone"),
+    ("447700900123", "phone"),
+    ("7700900123", "phone"),
+    ("943.476.5919", "nhs_number"),
+    ("AB-12-34-56-C", "ni_number"),
+    ("AB 12 34 56", "ni_number"),
+    ("H801200001001", "pupil_number"),
+    ("AB12 CDE", "vehicle_registration"),
+    ("P745 KLM", "vehicle_registration"),
+    ("HGF 45T", "vehicle_registration"),
+    ("@jay_99", "social_media"),
+    ("snap: jayjay", "social_media"),
+]
+
+
+@pytest.mark.parametrize(("value", "rule"), MISSED_VALUES)
+@pytest.mark.parametrize("table", ["ties", "places"])
+def test_missed_values_are_found(value: str, rule: str, table: str) -> None:
+    frame = pd.DataFrame({"notes": ["park", value]}, index=[2, 3])
+    findings = find_identifiers(frame, table=table)
+    assert [(f.rule, f.rows) for f in findings] == [(rule, (3,))]
+    assert value not in findings[0].message
+
+
+def test_full_name_in_a_place_label_is_found() -> None:
+    frame = pd.DataFrame({"label": ["Jayden Smith's house", "Victoria Park"]})
+    (finding,) = find_identifiers(frame, table="places")
+    assert (finding.rule, finding.rows) == ("name", (0,))
+    assert "Jayden" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("column", "rule"),
+    [
+        ("BirthDt", "date_of_birth"),
+        ("yob", "date_of_birth"),
+        ("snapchat", "social_media"),
+        ("vehicle_reg", "vehicle_registration"),
+    ],
+)
+def test_missed_column_names_are_refused(column: str, rule: str) -> None:
+    assert column_name_rule(column) == rule
+    frame = pd.DataFrame({column: ["x"]})
+    assert [(f.rule, f.kind) for f in find_identifiers(frame, table="people")] == [
+        (rule, "column_name")
+    ]
+
+
+@pytest.mark.parametrize("column", ["gang_name", "email_sent", "dob_known"])
+def test_wrongly_refused_column_names_pass(column: str) -> None:
+    assert column_name_rule(column) is None
+    frame = pd.DataFrame({column: ["Northside", "yes", "no"]})
+    assert find_identifiers(frame, table="people") == []
+
+
+@pytest.mark.parametrize("value", ["CH-9434765919", "01234567890", "pl-00001"])
+@pytest.mark.parametrize("column", ["person_id", "notes"])
+def test_local_ids_pass(value: str, column: str) -> None:
+    assert find_identifiers(pd.DataFrame({column: [value]}), table="people") == []
+
+
+class TestVenuePhoneRule:
+    def test_business_landline_in_place_label_is_allowed(self) -> None:
+        labels = ["Chicken Shack 020 7946 0000", "Kebab House tel 0121 496 0123"]
+        frame = pd.DataFrame({"label": labels, "name": ["Chicken Shack", "Kebab House"]})
+        assert find_identifiers(frame, table="places") == []
+
+    @pytest.mark.parametrize(
+        "label", ["owner 07700 900123", "020 7946 0000", "Chicken Shack +447700900123"]
+    )
+    def test_mobile_or_bare_number_in_place_label_is_refused(self, label: str) -> None:
+        findings = find_identifiers(pd.DataFrame({"label": [label]}), table="places")
+        assert [f.rule for f in findings] == ["phone"]
+
+    @pytest.mark.parametrize(("table", "column"), [("people", "notes"), ("places", "notes")])
+    def test_landline_outside_place_labels_is_refused(self, table: str, column: str) -> None:
+        frame = pd.DataFrame({column: ["Chicken Shack 020 7946 0000"]})
+        assert [f.rule for f in find_identifiers(frame, table=table)] == ["phone"]
+
+
+class TestRedact:
+    def test_every_rule_has_a_redaction_text(self) -> None:
+        assert set(REDACTIONS) == set(IDENTIFIER_RULES)
+        assert REDACTIONS["phone"] == "[withheld: looks like a phone number]"
+        for text in REDACTIONS.values():
+            assert text.startswith("[withheld: looks like ") and text.endswith("]")
+
+    @pytest.mark.parametrize(("value", "rule"), MISSED_VALUES)
+    def test_identifiers_are_redacted(self, value: str, rule: str) -> None:
+        assert redact(value) == REDACTIONS[rule]
+        assert peermap.redact(value) == REDACTIONS[rule]
+
+    def test_clean_values_are_shown(self) -> None:
+        assert redact("Victoria Park") == "Victoria Park"
+        assert redact(14) == "14"
+        assert redact(None) == ""
+        assert redact(float("nan")) == ""
+
+    def test_whole_column_redacted_by_name(self) -> None:
+        assert redact("Smith", column="surname") == REDACTIONS["name"]
+        assert redact("2010-04-01", column="BirthDt") == REDACTIONS["date_of_birth"]
+        assert redact("Northside", column="gang_name") == "Northside"
+
+    def test_venue_landline_shown_in_place_label_only(self) -> None:
+        label = "Chicken Shack 020 7946 0000"
+        assert redact(label, table="places", column="label") == label
+        assert redact(label, table="ties", column="notes") == REDACTIONS["phone"]
+
+
+def test_upn_check_letter() -> None:
+    # DfE's worked example, and a temporary UPN (a letter last).
+    assert upn_check_letter("801200001001") == "H"
+    assert identifier_rule("H801200001001") == "pupil_number"
+    assert identifier_rule("J801200001001") is None  # wrong check letter
+    assert upn_check_letter("80120000100A") is not None
+    assert upn_check_letter("8012") is None
+
+
+def test_first_name_list_ships_with_source_and_licence() -> None:
+    text = files("peermap").joinpath("data", "first_names.txt").read_text(encoding="utf-8")
+    header = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+    assert "Office for National Statistics" in header
+    assert "Open Government Licence" in header
+    names = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert len(names) > 500
+    assert "Jayden" in names
+
+
+def test_precision_and_recall_on_the_labelled_set() -> None:
+    """Regression guard: the figures published in docs/privacy.md."""
+    rows = bench.load()
+    assert len(rows) >= 300
+    assert {r["rule"] for r in rows} >= set(IDENTIFIER_RULES) - {"date_of_birth", "address"}
+    scores = bench.score(rows)
+    assert scores.recall >= 0.95, scores.disagreements
+    assert scores.precision >= 0.95, scores.disagreements
