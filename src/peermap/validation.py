@@ -441,7 +441,7 @@ def _self_and_same(p: ParsedTable) -> None:
 
 
 def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
-    from peermap.privacy import find_identifiers
+    from peermap.privacy.identifiers import REDACTIONS, find_identifiers
 
     frame = raw.frame.rename(columns=raw.headers)
     problems = []
@@ -449,7 +449,16 @@ def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
         rows: list[Hashable | None] = list(f.rows) or [None]
         for row in rows:
             problems.append(
-                Problem(table, row, f.column, WITHHELD, f.message, raw.file, "error", f.rule)
+                Problem(
+                    table,
+                    row,
+                    f.column,
+                    REDACTIONS.get(f.rule, WITHHELD),
+                    f.message,
+                    raw.file,
+                    "error",
+                    f.rule,
+                )
             )
     return problems
 
@@ -656,7 +665,7 @@ def validate(source: Source | Dataset, *, boundaries: BoundariesLike = None) -> 
     Returns
     -------
     ValidationReport
-        Every problem found (identifying values appear as ``<withheld>``), and the
+        Every problem found (identifying values appear as ``[withheld: ...]``), and the
         rows that :func:`read_dataset` with ``strict=False`` would set aside.
 
     Raises
