@@ -56,6 +56,7 @@ from peermap.views.report_sections import (
     ReportContext,
     Section,
     Table,
+    attention_section,
     contexts_section,
     flows_section,
     hotspots_section,
@@ -278,11 +279,13 @@ def _document(
     """Compute every section of a report (the map section is added when rendering)."""
     c = ReportContext(ds, policy, authority_names(ds, places=False), filters, top)
     note = step or (lambda name: None)
-    sections = [overview_section(c)]
+    overview = overview_section(c)
     note("contexts")
-    sections.append(contexts_section(c))
+    context_list = contexts_section(c)
     note("hotspot venues")
-    sections.append(hotspots_section(c))
+    venue_list = hotspots_section(c)
+    # What needs attention first opens the report, above the fold.
+    sections = [attention_section(context_list, venue_list), overview, context_list, venue_list]
     note("flows")
     sections.append(flows_section(c))
     note("relocations")
@@ -314,7 +317,8 @@ def _render(doc: _Document, fmt: Format, *, map_html: str | None, map_link: str 
     """Render a report as HTML or Markdown, with a map section when a map is given."""
     if map_html is not None or map_link is not None:
         section = _map_section(map_html if fmt == "html" else None, map_link, doc.rule is not None)
-        doc = replace(doc, sections=[*doc.sections, section])
+        # The map comes right after what needs attention first.
+        doc = replace(doc, sections=[*doc.sections[:1], section, *doc.sections[1:]])
     return _render_html(doc) if fmt == "html" else _render_markdown(doc)
 
 

@@ -23,10 +23,12 @@ from peermap.measures import venue_stats
 from peermap.networks import data_period
 
 __all__ = [
+    "ATTENTION_ROWS",
     "WHY",
     "ReportContext",
     "Section",
     "Table",
+    "attention_section",
     "contexts_section",
     "flows_section",
     "hotspots_section",
@@ -580,4 +582,48 @@ def quality_section(c: ReportContext) -> Section | None:
         section.html = str(profile.to_html(level=2))
         section.markdown = str(profile.to_markdown(level=2))
         section.own_heading = True
+    return section
+
+
+#: Rows of each list the report's first section repeats.
+ATTENTION_ROWS = 3
+
+
+def attention_section(contexts: Section, venues: Section) -> Section:
+    """Build the first section: the contexts and venues that need attention first.
+
+    The first rows of the contexts and venues sections, as those sections show them (so
+    the same disclosure rule applies), in a few columns: what, where, and why it ranks
+    there (partnership) or how far it reaches (public).
+    """
+    section = Section("Read first: what needs attention")
+    section.paragraphs.append(
+        "The contexts and venues of most concern, from the lists below (same order, same "
+        "rule for who may see what)."
+    )
+    rows: list[list[str]] = []
+    for noun, source in (("context", contexts), ("venue", venues)):
+        table = source.table
+        if table is None:
+            continue
+        at = {name: i for i, name in enumerate(table.columns)}
+        for row in table.rows[:ATTENTION_ROWS]:
+            if noun == "context":
+                number = row[at["context"]] if "context" in at else row[at["#"]]
+                what = f"context {number}"
+                where = row[at["authorities"]]
+            else:
+                place = row[at["place (label)"]] if "place (label)" in at else ""
+                what = f"{row[at['kind']]} {place}".strip()
+                where = row[at["authority"]]
+            detail = row[at[WHY]] if WHY in at else row[at["young people"]]
+            rows.append([what, where, detail])
+    if rows:
+        why = WHY if contexts.table is not None and WHY in contexts.table.columns else None
+        columns = ["what", "where", why or "young people"]
+        section.table = Table(
+            columns, rows, [False, False, why is None], prose=2 if why else None, names=(1,)
+        )
+    else:
+        section.notes.append("No context spans authorities and no venue may be listed.")
     return section

@@ -1,0 +1,49 @@
+"""The report opens on what needs attention first, under the audience's rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import DemoScenario
+from peermap.views.report import build_report
+
+pytestmark = pytest.mark.filterwarnings("ignore::peermap.PeermapWarning")
+
+
+def _section(markdown: str, title: str) -> str:
+    parts = re.split(r"^## ", markdown, flags=re.M)
+    found = [p for p in parts if p.startswith(title)]
+    assert found, title
+    return found[0]
+
+
+def _rows(section: str) -> list[list[str]]:
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+
+
+@pytest.mark.parametrize("audience", ["partnership", "public"])
+def test_the_report_opens_on_the_contexts_and_venues_of_most_concern(
+    demo_scenario: DemoScenario, audience: str
+) -> None:
+    ds = demo_scenario(800, 3).dataset
+    text = build_report(ds, fmt="markdown", audience=audience)  # type: ignore[arg-type]
+    titles = re.findall(r"^## (.+)$", text, flags=re.M)
+    assert titles[0].startswith("Read first")
+    first = _rows(_section(text, "Read first"))
+    contexts = _rows(_section(text, "Contexts spanning authorities"))
+    venues = _rows(_section(text, "Hotspot venues"))
+    # The same rows, in the same order, as the full lists below (so the same rule).
+    expected_contexts = [f"context {row[0]}" for row in contexts[:3]]
+    assert [row[0] for row in first[: len(expected_contexts)]] == expected_contexts
+    venue_rows = first[len(expected_contexts) :]
+    assert len(venue_rows) == min(3, len(venues))
+    for shown, listed in zip(venue_rows, venues, strict=False):
+        assert shown[1] in listed  # its authority, as the venue list gives it
+    if audience == "public":
+        assert "Why it ranks here" not in _section(text, "Read first")
+        assert "pl-" not in _section(text, "Read first")  # no place ids beyond the partnership
+    else:
+        assert all(row[2] for row in first)  # every row says why it ranks there
