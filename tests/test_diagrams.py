@@ -628,3 +628,30 @@ def test_without_boundaries(
     assert public.edges[["u", "v", "type", "shown"]].values.tolist() == [
         ["Barnet", "Camden", "ties", 2]
     ]
+
+
+def test_a_whole_dataset_diagram_is_legible(demo_scenario: DemoScenario) -> None:
+    # 2,000 young people collapse into their authorities: the strongest links only, count
+    # labels that never cover each other, and a legend that wraps instead of squeezing
+    # the drawing to nothing.
+    ds = demo_scenario(2000, 0).dataset
+    for audience in ("partnership", "public"):
+        d = peer_diagram(ds, audience=audience)  # type: ignore[arg-type]
+        assert d.info.level == "authorities"
+        for kind in ("ties", "sightings", "relocations"):
+            assert (d.edges["type"] == kind).sum() <= 12
+        fig = d.plot()
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        ax = fig.axes[0]
+        box = ax.get_window_extent(renderer)
+        assert box.width > 0.5 * fig.bbox.width and box.height > 0.5 * fig.bbox.height
+        labels = [
+            t.get_window_extent(renderer)
+            for t in ax.texts
+            if t.get_text().replace(",", "").isdigit() and t.get_bbox_patch() is not None
+        ]
+        assert labels
+        overlapping = sum(1 for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b))
+        assert overlapping == 0, audience
+        assert any("weaker" in n for n in d.info.notes)

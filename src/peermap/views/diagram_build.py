@@ -456,6 +456,15 @@ def edge_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return edges
 
 
+#: At most this many links of each kind (ties, sightings, relocations) are drawn between
+#: authorities, the strongest first.
+MAX_AUTHORITY_LINKS = 12
+
+#: A link between authorities is drawn only with at least this share of the young people
+#: of the strongest link of its kind.
+STRONG_LINK_SHARE = 0.25
+
+
 def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """Build nodes and edges with young people collapsed into home authorities."""
     ds = b.ds
@@ -606,13 +615,31 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
             withheld[f["type"]] = withheld.get(f["type"], 0) + 1
             continue
         kept.append(f)
+    noun = {"ties": "tie links", "sightings": "sighting links", "relocations": "relocations"}
     for kind, n in withheld.items():
-        noun = {"ties": "tie links", "sightings": "sighting links", "relocations": "relocations"}
         b.notes.append(
             f"{n} {noun[kind]} between authorities with fewer than {b.rule.min_count} "
             + ("young people on either side" if kind == "ties" else "young people")
             + " are not drawn."
         )
+    # Only the strongest links of each kind, so the diagram shows structure, not a hairball.
+    strongest: list[dict[str, Any]] = []
+    for kind in ("ties", "sightings", "relocations"):
+        of_kind = sorted(
+            (f for f in kept if f["type"] == kind), key=lambda f: (-f["people"], f["u"], f["v"])
+        )
+        if not of_kind:
+            continue
+        floor = STRONG_LINK_SHARE * of_kind[0]["people"]
+        chosen = [f for f in of_kind[:MAX_AUTHORITY_LINKS] if f["people"] >= floor]
+        strongest.extend(chosen)
+        if len(of_kind) > len(chosen):
+            b.notes.append(
+                f"{len(of_kind) - len(chosen)} weaker {noun[kind]} are not drawn: only the "
+                f"{len(chosen)} with most young people (at most {MAX_AUTHORITY_LINKS}, each "
+                f"with at least {STRONG_LINK_SHARE:.0%} of the largest)."
+            )
+    kept = strongest
     top_flow = max([float(b.shown(f["people"]) or 0) for f in kept] or [1.0])
     erows = []
     for f in kept:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from peermap.views.diagram_build import (
     DiagramInfo,
@@ -164,7 +166,11 @@ def plot_diagram(
         str(n["id"]): (float(n["size"]) * (0.75 if n["shape"] == "square" else 1.0))
         for n in rows_of(nodes_frame)
     }
-    for e in rows_of(edges_frame):
+    placed: list[npt.NDArray[np.float64]] = []
+    hidden_labels = 0
+    # Larger counts are labelled first, so a collision hides the smaller one.
+    ordered = sorted(rows_of(edges_frame), key=lambda e: -_number(e["label"]))
+    for e in ordered:
         pts = np.asarray(e["points"], dtype=float)
         ax.plot(
             pts[:, 0],
@@ -192,7 +198,16 @@ def plot_diagram(
                 zorder=3,
             )
         if e["label"]:
-            mid = pts[len(pts) // 2]
+            # The first free spot along the line (middle, then either side of it); a count
+            # that would cover another is left to the page's tooltip.
+            n_pts = len(pts)
+            spots = [pts[n_pts // 2], pts[n_pts // 3], pts[(2 * n_pts) // 3]]
+            free = [p for p in spots if all(np.hypot(*(p - q)) >= LABEL_GAP for q in placed)]
+            if not free:
+                hidden_labels += 1
+                continue
+            mid = free[0]
+            placed.append(mid)
             ax.annotate(
                 str(e["label"]),
                 tuple(mid),
@@ -251,6 +266,20 @@ def plot_diagram(
     ax.set_ylim(0, BOX[1])
     ax.set_aspect("equal")
     ax.set_axis_off()
+    if hidden_labels:
+        legend = (
+            *legend,
+            (
+                "Counts",
+                (
+                    (
+                        "note",
+                        {},
+                        f"{hidden_labels} counts not written where they would cover another",
+                    ),
+                ),
+            ),
+        )
     handles = _mpl_handles(legend)
     if handles:
         fig.legend(
@@ -271,8 +300,23 @@ def plot_diagram(
         footer = info.banner + ". " + footer
     if info.attribution:
         footer += "\nPositions: " + info.attribution
+    footer = "\n".join(textwrap.fill(line, 150) for line in footer.split("\n"))
     fig.supxlabel(footer, x=0.01, ha="left", fontsize=7)
     return fig
+
+
+#: Closest two count labels may sit on a static diagram (diagram units; the box is
+#: 1000 wide).
+LABEL_GAP = 34.0
+
+#: Widest line of a static diagram's legend, in characters: a long note wraps instead of
+#: squeezing the drawing.
+LEGEND_CHARS = 48
+
+
+def _number(label: Any) -> float:
+    text = str(label).replace(",", "")
+    return float(text) if text.isdigit() else -1.0
 
 
 def _mpl_handles(legend: Legend) -> list[Any]:
@@ -282,7 +326,8 @@ def _mpl_handles(legend: Legend) -> list[Any]:
     handles: list[Any] = []
     for heading, rows in legend:
         handles.append(Patch(facecolor="none", edgecolor="none", label=heading))
-        for kind, style, text in rows:
+        for kind, style, raw in rows:
+            text = textwrap.fill(str(raw), LEGEND_CHARS)
             colour = style.get("colour", "#ffffff")
             if kind == "patch":
                 handles.append(Patch(facecolor=colour, edgecolor="#777", label=text))
