@@ -8,6 +8,7 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -170,3 +171,29 @@ def test_precision_and_recall_on_the_labelled_set() -> None:
     scores = bench.score(rows)
     assert scores.recall >= 0.95, scores.disagreements
     assert scores.precision >= 0.95, scores.disagreements
+
+
+def test_coordinates_and_dates_in_typed_columns_are_not_identifiers() -> None:
+    # National Grid points (six-digit eastings and northings) look like phone numbers as
+    # text; a typed geometry, float or date column is not free text.
+    import geopandas as gpd
+    import shapely
+
+    from peermap.privacy import find_identifiers
+
+    rng = np.random.default_rng(1)
+    xy = rng.integers(100_000, 700_000, size=(200, 2))
+    frame = gpd.GeoDataFrame(
+        {
+            "place_id": [f"pl{i}" for i in range(200)],
+            "easting": xy[:, 0].astype(float),
+            "seen": pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, 200), "D"),
+        },
+        geometry=shapely.points(xy),
+        crs="EPSG:27700",
+    )
+    assert find_identifiers(frame, table="places") == []
+    # The same digits typed as text in a label are still looked at.
+    frame["label"] = ["call 07700 900123" if i == 7 else "park" for i in range(200)]
+    found = find_identifiers(frame, table="places")
+    assert [f.column for f in found] == ["label"]

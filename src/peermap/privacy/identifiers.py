@@ -673,6 +673,8 @@ def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFindi
             if rule is not None and rows:
                 findings.append(_name_finding(table, column, rule, rows))
                 continue  # the whole column is refused; its values need no listing
+        if _not_text(frame.dtypes.iloc[position]):
+            continue  # coordinates and dates in typed columns are not free text
         context = _context(table, column if not header_rules else "")
         for value_rule in _VALUE_RULES:
             hits = cells.matching(value_rule, context)
@@ -687,6 +689,12 @@ def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFindi
                     )
                 )
     return findings
+
+
+def _not_text(dtype: Any) -> bool:
+    """Whether a column's type holds no text: geometries, dates, floats, booleans."""
+    name = str(dtype)
+    return name == "geometry" or name.startswith(("datetime", "float", "bool", "Float"))
 
 
 def refuse_identifiers(
