@@ -56,6 +56,19 @@ A, B, C = "X09000001", "X09000002", "X09000006"
 PEOPLE = {"a1": A, "a2": A, "a3": A, "a4": A, "b1": B, "b2": B, "c1": C}
 
 
+def _public(n: int, people: Any, min_count: int, round_to: int) -> int | str:
+    """What a public count of these young people shows: the rule with their cell's noise."""
+    from peermap.cell_keys import cell_key, record_keys
+    from peermap.disclosure import Audience
+
+    key = cell_key(record_keys(sorted(people)).tolist())
+    return Audience.of("public", min_count=min_count, round_to=round_to).count(n, key)
+
+
+def _homed(code: str) -> list[str]:
+    return [p for p, home in PEOPLE.items() if home == code]
+
+
 @pytest.fixture(scope="module")
 def group(make_dataset: MakeDataset) -> peermap.Dataset:
     ages = [14, 15, 15, 16, 14, 13, 17]
@@ -395,15 +408,19 @@ def test_public_diagram_never_shows_a_young_person(group: peermap.Dataset) -> No
     assert "PARTNERSHIP ONLY" not in page and "Public diagram" in page
     nodes = d.nodes.set_index("id")
     assert nodes["count"].to_dict() == {A: 4, B: 2, C: 1}
-    assert nodes["shown"].astype(str).to_dict() == {A: "4", B: "c", C: "c"}
-    assert nodes.loc[A, "label"] == "Northmere: 4"
+    # Under 3: withheld; otherwise the count with its cell's noise (cell-key method).
+    expected = {code: _public(n, _homed(code), 3, 1) for code, n in ((A, 4), (B, 2), (C, 1))}
+    assert nodes["shown"].to_dict() == expected
+    assert expected[B] == expected[C] == "c"
+    assert nodes.loc[A, "label"] == f"Northmere: {expected[A]}"
     assert d.info.rule is not None and d.info.rule.min_count == 3
 
 
 def test_public_links_under_a_lower_threshold(group: peermap.Dataset) -> None:
     d = peer_diagram(group, min_count=2, round_to=1)
     nodes = d.nodes.set_index("id")
-    assert nodes["shown"].to_dict() == {A: 4, B: 2, C: "c"}
+    expected = {code: _public(n, _homed(code), 2, 1) for code, n in ((A, 4), (B, 2), (C, 1))}
+    assert nodes["shown"].to_dict() == expected and expected[C] == "c"
     # Ties A-B: a1 and b1, one on each side: withheld (each side needs 2). Sightings:
     # B->A (b1 at v1) and A->B (a4 at v2) one young person each; relocation C->A one.
     assert d.edges.empty
@@ -411,11 +428,15 @@ def test_public_links_under_a_lower_threshold(group: peermap.Dataset) -> None:
     assert "2 tie links" in notes and "2 sighting links" in notes and "1 relocations" in notes
     every = peer_diagram(group, min_count=1, round_to=1)
     e = every.edges.set_index(["type", "u", "v"])
-    assert e.loc[("ties", A, B), "shown"] == 2  # a1 and b1
-    assert e.loc[("ties", A, C), "shown"] == 2  # a3 and c1
-    assert e.loc[("sightings", B, A), "shown"] == 1
-    assert e.loc[("sightings", A, B), "shown"] == 1
-    assert e.loc[("relocations", C, A), "shown"] == 1
+    moved = sorted(set(group.relocations["person_id"].astype(str)))
+    for link, members in (
+        (("ties", A, B), ["a1", "b1"]),
+        (("ties", A, C), ["a3", "c1"]),
+        (("sightings", B, A), ["b1"]),
+        (("sightings", A, B), ["a4"]),
+        (("relocations", C, A), moved),
+    ):
+        assert e.loc[link, "shown"] == _public(len(members), members, 1, 1), link
     assert e.loc[("relocations", C, A), "directed"]
     assert not e.loc[("ties", A, B), "directed"]
     assert e.loc[("sightings", A, B), "colour"] == FLOW_COLOURS["sightings"]
@@ -625,9 +646,14 @@ def test_without_boundaries(
     legend = d.to_html()
     assert "no authority known" in legend
     public = peer_diagram(ds, min_count=1, round_to=1)
-    assert public.edges[["u", "v", "type", "shown"]].values.tolist() == [
-        ["Barnet", "Camden", "ties", 2]
+    assert public.edges[["u", "v", "type"]].values.tolist() == [["Barnet", "Camden", "ties"]]
+    home = ds.people.set_index("person_id")["home_authority"]
+    across = ds.ties[
+        home.reindex(ds.ties["person_a"]).to_numpy() != home.reindex(ds.ties["person_b"]).to_numpy()
     ]
+    members = sorted(set(across["person_a"]) | set(across["person_b"]))
+    assert len(members) == 2
+    assert public.edges["shown"].tolist() == [_public(2, members, 1, 1)]
 
 
 def test_a_whole_dataset_diagram_is_legible(demo_scenario: DemoScenario) -> None:

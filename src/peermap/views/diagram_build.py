@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from peermap.cell_keys import cell_key, record_keys
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
 from peermap.schema import RELIABILITY_RANK, TIE_KINDS
@@ -97,9 +98,14 @@ class DiagramBuild:
             return "no authority"
         return self.names.get(code, code)
 
-    def shown(self, count: int) -> int | str:
-        """Return what a count shows as for this audience."""
-        return self.audience.count(count)
+    def shown(self, count: int, people: Any = None) -> int | str:
+        """Return what a count shows as for this audience.
+
+        ``people``: the young people counted (their pseudonyms), whose cell key gives a
+        public count its noise (:mod:`peermap.cell_keys`).
+        """
+        key = None if people is None else cell_key(record_keys(sorted(people)).tolist())
+        return self.audience.count(count, key)
 
 
 def relocation_text(ds: Dataset, b: DiagramBuild) -> dict[str, str]:
@@ -465,6 +471,11 @@ MAX_AUTHORITY_LINKS = 12
 STRONG_LINK_SHARE = 0.25
 
 
+def numeric_count(shown: int | str) -> int:
+    """Return a shown count as a number (0 when withheld)."""
+    return shown if isinstance(shown, int) else 0
+
+
 def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """Build nodes and edges with young people collapsed into home authorities."""
     ds = b.ds
@@ -476,6 +487,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
     )
     home_valid = home[home.map(lambda v: isinstance(v, str))]
     counts = home_valid.value_counts()
+    homed = {str(k): list(v) for k, v in home_valid.groupby(home_valid).groups.items()}
     relocated = set(ds.relocations["person_id"].astype(str))
     n_relocated = home_valid[home_valid.index.isin(relocated)].value_counts()
 
@@ -514,6 +526,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
                     "people": len(members),
                     "events": len(grp),
                     "side": side,
+                    "members": members,
                 }
             )
     seen_within: dict[str, int] = {}
@@ -538,6 +551,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
                     "v": c,
                     "people": int(grp["p"].nunique()),
                     "events": len(grp),
+                    "members": set(grp["p"]),
                 }
             )
     if len(ds.relocations):
@@ -550,6 +564,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
                     "v": str(c),
                     "people": int(grp["person_id"].nunique()),
                     "events": len(grp),
+                    "members": set(grp["person_id"].astype(str)),
                 }
             )
     codes = sorted(
@@ -568,7 +583,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
     rows: list[dict[str, Any]] = []
     for code in codes:
         n = int(counts.get(code, 0))
-        shown = b.shown(n)
+        shown = b.shown(n, homed.get(code, []))
         size_basis = float(shown) if isinstance(shown, int) else 0.0
         reloc = int(n_relocated.get(code, 0))
         name = b.name(code)
@@ -640,10 +655,12 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
                 f"with at least {STRONG_LINK_SHARE:.0%} of the largest)."
             )
     kept = strongest
-    top_flow = max([float(b.shown(f["people"]) or 0) for f in kept] or [1.0])
+    top_flow = max(
+        [float(numeric_count(b.shown(f["people"], f["members"]))) for f in kept] or [1.0]
+    )
     erows = []
     for f in kept:
-        shown = b.shown(f["people"])
+        shown = b.shown(f["people"], f["members"])
         kind = f["type"]
         what = {
             "ties": "Young people in ties",

@@ -34,9 +34,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Final, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from peermap._io import atomic_path
+from peermap.cell_keys import KEY_SPACE, RECORD_IDENTITY, record_keys, sighting_keys
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
@@ -174,16 +176,25 @@ def _bin_of(dates: pd.Series, edges: pd.DatetimeIndex) -> np.ndarray:
 
 
 def _count(
-    frame: pd.DataFrame, date: str, by: str, categories: Sequence[str], edges: pd.DatetimeIndex
+    frame: pd.DataFrame,
+    date: str,
+    by: str,
+    categories: Sequence[str],
+    edges: pd.DatetimeIndex,
+    keys: npt.NDArray[np.int64] | None = None,
 ) -> pd.DataFrame:
+    """Count records per period and category; with ``keys``, sum their record keys."""
     out = pd.DataFrame(0, index=edges, columns=list(categories), dtype="int64")
     if len(frame):
         b = _bin_of(frame[date], edges)
-        counts = (
-            pd.DataFrame({"bin": b, "cat": frame[by].astype(str).to_numpy()})
-            .groupby(["bin", "cat"])
-            .size()
-        )
+        grouped = pd.DataFrame(
+            {
+                "bin": b,
+                "cat": frame[by].astype(str).to_numpy(),
+                "key": np.zeros(len(frame), dtype=np.int64) if keys is None else keys,
+            }
+        ).groupby(["bin", "cat"])
+        counts = grouped.size() if keys is None else grouped["key"].sum() % KEY_SPACE
         positions = {str(c): j for j, c in enumerate(out.columns)}
         values = out.to_numpy(copy=True)
         for key, n in counts.items():
@@ -312,6 +323,13 @@ def timeline_table(
 
     sightings = _count(s, "date", "context", CONTEXTS, edges)
     ties = _count(t, "_first", "kind", TIE_KINDS, edges)
+    # The cell key of every count (peermap.cell_keys), for the public rule.
+    tie_keys = record_keys(t[list(RECORD_IDENTITY["ties"])]) if len(t) else None
+    move_keys = record_keys(r[list(RECORD_IDENTITY["relocations"])]) if len(r) else None
+    key_tables = [
+        _count(s, "date", "context", CONTEXTS, edges, sighting_keys(s) if len(s) else None),
+        _count(t, "_first", "kind", TIE_KINDS, edges, tie_keys),
+    ]
     direction = [
         "within"
         if (str(a) in area and str(b) in area)
@@ -319,6 +337,9 @@ def timeline_table(
         for a, b in zip(r["from_authority"], r["to_authority"], strict=True)
     ]
     relocations = _count(r.assign(_dir=direction), "date", "_dir", _RELOCATION_DIRECTIONS, edges)
+    key_tables.append(
+        _count(r.assign(_dir=direction), "date", "_dir", _RELOCATION_DIRECTIONS, edges, move_keys)
+    )
 
     # Young people: active per period, and first recorded.
     events = pd.concat(
@@ -330,17 +351,33 @@ def timeline_table(
         ignore_index=True,
     )
     people = pd.DataFrame(0, index=edges, columns=list(_PEOPLE_MEASURES), dtype="int64")
+    people_keys = people.copy()
     if len(events):
         events["bin"] = _bin_of(events["date"], edges)
-        active = events.groupby("bin")["person"].nunique()
-        new = events.groupby("person")["bin"].min().value_counts()
+        active_pairs = events[["bin", "person"]].drop_duplicates()
+        active_pairs = active_pairs.assign(
+            key=record_keys(active_pairs["person"].to_numpy(dtype=object))
+        )
+        active = active_pairs.groupby("bin")["person"].size()
+        active_key = active_pairs.groupby("bin")["key"].sum() % KEY_SPACE
+        first_bin = events.groupby("person")["bin"].min()
+        first_key = pd.Series(
+            record_keys(first_bin.index.to_numpy(dtype=object)), index=first_bin.index
+        )
+        new = first_bin.value_counts()
+        new_key = first_key.groupby(first_bin).sum() % KEY_SPACE
         counts = people.to_numpy(copy=True)
+        keyed = people_keys.to_numpy(copy=True)
         for i, n in active.items():
             counts[cast(int, i), 0] = int(n)
+            keyed[cast(int, i), 0] = int(active_key.loc[cast(int, i)])
         for i, n in new.items():
             counts[cast(int, i), 1] = int(n)
+            keyed[cast(int, i), 1] = int(new_key.loc[cast(int, i)])
         counts[:, 2] = np.cumsum(counts[:, 1])
+        keyed[:, 2] = np.cumsum(keyed[:, 1]) % KEY_SPACE
         people = pd.DataFrame(counts, index=edges, columns=list(_PEOPLE_MEASURES))
+        people_keys = pd.DataFrame(keyed, index=edges, columns=list(_PEOPLE_MEASURES))
     n = TREND_PERIODS
     trend: tuple[int | str, int | str] | None = None
     if len(edges) >= 2 * n:
@@ -361,9 +398,21 @@ def timeline_table(
     table.columns = columns
     table.index.name = "period"
     if not policy.exact:
+        keys = pd.concat(
+            {
+                "people": people_keys,
+                "sightings": key_tables[0],
+                "ties": key_tables[1],
+                "relocations": key_tables[2],
+            },
+            axis=1,
+        )
+        keys.columns = columns
         shown = table.astype(object)
         for col in table.columns:
-            shown[col] = [policy.count(int(v)) for v in table[col]]
+            shown[col] = [
+                policy.count(int(v), int(k)) for v, k in zip(table[col], keys[col], strict=True)
+            ]
         table = shown
     table.attrs.update(
         {
