@@ -193,6 +193,12 @@ def test_coordinates_and_dates_in_typed_columns_are_not_identifiers() -> None:
         crs="EPSG:27700",
     )
     assert find_identifiers(frame, table="places") == []
+    # Geometries read as text (well-known text) are coordinates too.
+    as_text = pd.DataFrame(
+        {"place_id": frame["place_id"], "wkt": frame.geometry.to_wkt().to_numpy(dtype=object)}
+    )
+    assert find_identifiers(as_text, table="places") == []
+    assert find_identifiers(pd.DataFrame({"note": ["POINT (1 2) call 07700 900123"]}), table="x")
     # The same digits typed as text in a label are still looked at.
     frame["label"] = ["call 07700 900123" if i == 7 else "park" for i in range(200)]
     found = find_identifiers(frame, table="places")

@@ -538,6 +538,13 @@ def _fix(column: str) -> str:
     )
 
 
+#: A geometry as well-known text: a type, then only numbers and brackets.
+WKT_PATTERN = (
+    r"(?i)(?:MULTI)?(?:POINT|LINESTRING|POLYGON)(?:\s+(?:Z|M|ZM))?\s*"
+    r"(?:EMPTY|\([\d\s.,()eE+-]*\))"
+)
+
+
 class _Cells:
     """A column's distinct values as text, with per-row codes (-1 = missing)."""
 
@@ -549,8 +556,10 @@ class _Cells:
         self.values = pd.Series(np.asarray(uniques, dtype=object), dtype=_PY_STRING)
         stripped = self.values.str.strip()
         pseudonymous = stripped.str.fullmatch(PSEUDONYM_PATTERN).to_numpy(dtype=bool)
-        # Per distinct value: non-empty and not a pseudonym.
-        self.content = (stripped != "").to_numpy(dtype=bool) & ~pseudonymous
+        # A geometry written as text (WKT, as a GeoDataFrame's cells read): coordinates.
+        geometry = stripped.str.fullmatch(WKT_PATTERN).to_numpy(dtype=bool)
+        # Per distinct value: non-empty, not a pseudonym, not a geometry.
+        self.content = (stripped != "").to_numpy(dtype=bool) & ~pseudonymous & ~geometry
 
     def rows(self, mask: npt.NDArray[np.bool_]) -> tuple[Hashable, ...]:
         """Index labels of the rows whose distinct value is selected by `mask`."""
