@@ -83,3 +83,64 @@ def test_counts_need_boundaries(ds: Dataset) -> None:
     bare = ds.replace(boundaries=None)
     with pytest.raises(ValidationError, match="boundaries"):
         counts.authority_counts(bare)
+
+
+def _before_values(
+    shown_before: str, shown_after: str, rule: SuppressionRule, added: int, *, noisy: bool = True
+) -> list[int]:
+    """Every exact count an attacker cannot rule out, from two releases and the rule.
+
+    The attacker knows the rule, the published perturbation table and that ``added``
+    records joined the cell; not the record keys. A count ``n`` is possible when some
+    perturbation shows ``n`` as ``shown_before`` and some shows ``n + added`` as
+    ``shown_after`` (``noisy=False``: rounding alone, as before the cell-key method).
+    """
+    from peermap.cell_keys import KEY_SPACE
+
+    keys: list[int | None] = list(range(KEY_SPACE)) if noisy else [None]
+
+    def shows(n: int, text: str) -> bool:
+        return any(str(rule.display(n, key)) == text for key in keys)
+
+    return [n for n in range(0, 400) if shows(n, shown_before) and shows(n + added, shown_after)]
+
+
+@pytest.mark.parametrize("seed", [2])
+def test_one_more_record_never_gives_a_withheld_count_away(seed: int) -> None:
+    # Differencing: publish the aggregate tables, add one record (a relocation into an
+    # authority), publish again, and again. Wherever a withheld cell turns into a number,
+    # the two releases must leave at least two possible exact counts: with rounding alone
+    # "c" then "10" says the count was exactly 9.
+    import numpy as np
+
+    rule = SuppressionRule(10, 5, "c")
+    ds = peermap.scenario(peermap.demo_boundaries(), n_people=200, seed=seed).dataset
+    rng = np.random.default_rng(seed)
+    exact = counts.authority_counts(ds)
+    code = str(exact["relocations_in"].idxmin())
+    start = int(exact.loc[code, "relocations_in"])
+    _, shown = counts.aggregate_tables(ds, rule=rule)
+    crossings = differs = 0
+    for _step in range(40 - start):
+        move = ds.relocations.iloc[[0]].copy()
+        move["person_id"] = ds.people["person_id"].iloc[int(rng.integers(len(ds.people)))]
+        move["to_authority"] = code
+        move["from_authority"] = next(c for c in exact.index if c != code)
+        move["date"] = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(360)))
+        before_exact = int(counts.authority_counts(ds).loc[code, "relocations_in"])
+        ds = ds.replace(relocations=pd.concat([ds.relocations, move], ignore_index=True))
+        _, next_shown = counts.aggregate_tables(ds, rule=rule)
+        row, next_row = (t.set_index("code").loc[code] for t in (shown, next_shown))
+        before, after = str(row["relocations_in_shown"]), str(next_row["relocations_in_shown"])
+        if before == "c" and after != "c":
+            crossings += 1
+            possible = _before_values(before, after, rule, added=1)
+            assert before_exact in possible
+            assert len(possible) >= 2, (before, after, possible)
+        after_exact = int(counts.authority_counts(ds).loc[code, "relocations_in"])
+        differs += after != str(rule.display(after_exact))
+        shown = next_shown
+    assert crossings > 0  # the walk crossed the threshold: the property was put to work
+    assert differs > 0  # and the releases carry noise, not rounding alone
+    # Rounding alone leaves exactly one possible count: what the noise is for.
+    assert _before_values("c", "10", rule, added=1, noisy=False) == [9]
