@@ -110,18 +110,8 @@ def test_map_page_and_static_plot(
 def test_diagram(
     case: tuple[str, gpd.GeoDataFrame, peermap.Dataset],
     tmp_path: Path,
-    request: pytest.FixtureRequest,
 ) -> None:
-    name, _, ds = case
-    if name == "2024-england":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=UserWarning,
-                reason="issue 16, found here, open: the partnership diagram of 296 authorities "
-                "warns 'constrained_layout not applied because axes sizes collapsed to zero'",
-            )
-        )
+    _, _, ds = case
     d = peermap.peer_diagram(ds, audience="partnership", path=tmp_path / "d.png")
     assert (tmp_path / "d.png").stat().st_size > 1000
     assert d is not None
@@ -136,19 +126,8 @@ def test_report(case: tuple[str, gpd.GeoDataFrame, peermap.Dataset]) -> None:
 def test_export_and_merge(
     case: tuple[str, gpd.GeoDataFrame, peermap.Dataset],
     tmp_path: Path,
-    request: pytest.FixtureRequest,
 ) -> None:
-    name, boundaries, ds = case
-    if name == "2013-england":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=peermap.PeermapWarning,
-                reason="issue 16, found here, open: write_package's check reads the repaired "
-                "2013 boundaries back from the package and load_boundaries finds 16 sliver "
-                "overlaps again (exchange/reading.py _boundaries_from -> Boundaries.load)",
-            )
-        )
+    _, boundaries, ds = case
     key = peermap.generate_key()
     producer = str(boundaries["code"].iloc[0])
     path = peermap.write_package(

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from peermap import settings
 from peermap._atomic import clean_leftovers
 from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
-from peermap.exceptions import IntegrityError, ValidationError
+from peermap.exceptions import IntegrityError, PeermapWarning, ValidationError
 from peermap.exchange.canonical import canonical, mac
 from peermap.exchange.layout import (
     AUDIENCES,
@@ -439,7 +440,12 @@ def _boundaries_from(loaded: Loaded) -> Boundaries | None:
     )
     meta = loaded.meta
     try:
-        bounds = Boundaries.load(gdf, attribution=meta["boundary_attribution"] or None)
+        # The writer's boundaries were repaired and reported when first read; the same
+        # repair found again here (rounding in the package) is recorded in their attrs
+        # ("overlaps_resolved"), not warned about on every read.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PeermapWarning)
+            bounds = Boundaries.load(gdf, attribution=meta["boundary_attribution"] or None)
     except ValueError as exc:
         raise ValidationError(f"{loaded.label} [layer authorities]: {exc}") from None
     vintage = meta["boundary_vintage"]
