@@ -36,7 +36,7 @@ import pandas as pd
 import pytest
 
 import peermap
-from conftest import MakeDataset
+from conftest import DemoScenario, MakeDataset
 from peermap import _assets, disclosure, settings
 from peermap.disclosure import (
     Audience,
@@ -252,8 +252,12 @@ def test_public_map_carries_no_pseudonym_no_place_id_and_no_label(
     assert _mentions(page, ds.people["person_id"]) == []
     for text in ('"V1"', '"V2"', "chicken shop", "tower block flat"):
         assert text not in page
+    numbers = []
     for feature in _embedded(page)["hotspots"]["features"]:
-        assert set(feature["properties"]) <= {"k", "a", "p", "s", "o"}
+        assert set(feature["properties"]) <= {"k", "a", "p", "s", "o", "r", "label", "at"}
+        numbers += [feature["properties"]["r"]] if "r" in feature["properties"] else []
+    # The most concerning venues are numbered among those shown: no gap for a withheld one.
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
 
 
 def test_public_links_drop_small_flows_and_say_how_many(public: PeerMap) -> None:
@@ -716,3 +720,21 @@ def test_wgs84_rounding_never_leaves_a_collapsed_ring() -> None:
     back = peermap.settings.metric_crs
     areas = gpd.GeoSeries(out, crs=peermap.settings.map_crs).to_crs(back).area
     assert np.allclose(areas, 1e6, rtol=0.01)
+
+
+def test_the_most_concerning_venues_are_numbered_in_the_order_of_hotspots(
+    demo_scenario: DemoScenario,
+) -> None:
+    sc = demo_scenario(600, 5)
+    ds = sc.dataset
+    m = make_map(ds, audience="partnership", tiles=None, layers=["hotspots"], max_venues=15)
+    features = m.info.layers["hotspots"]["features"]
+    assert len(features) == 15  # the 15 most concerning, not the 15 busiest
+    numbered = {
+        f["properties"]["r"]: f["properties"]["id"] for f in features if "r" in f["properties"]
+    }
+    ranked = peermap.hotspots(ds)["place_id"].astype(str).tolist()
+    assert [numbered[r] for r in sorted(numbered)] == ranked[: len(numbered)]
+    assert {f["properties"]["id"] for f in features} == set(ranked[:15])
+    # A planted trap house is among the numbered ones.
+    assert {h.place_id for h in sc.truth.trap_houses} & set(numbered.values())

@@ -225,6 +225,9 @@ def _measure_values(
     )
 
 
+#: The most concerning venues are numbered on the map (1 first) and ringed.
+NUMBERED_VENUES: Final = 5
+
 #: How many venues the overview map marks by default, most concerning first.
 MAX_VENUE_MARKERS: Final = 40
 
@@ -290,6 +293,9 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
     ).set_index("place_id")["rank"]
     stats = stats.assign(_rank=ranked.reindex(stats.index).fillna(len(ranked) + 1).to_numpy())
     stats = stats.sort_values("_rank", kind="stable")
+    # Numbered among the venues this audience may see: a public map's numbers never
+    # skip a withheld venue (a gap would say one ranks there).
+    stats["_rank"] = np.arange(1, len(stats) + 1)
     if p.max_venues is not None and len(stats) > p.max_venues:
         notes.append(
             f"Hotspot venues: the {p.max_venues} most concerning of {plural(len(stats), 'venue')}"
@@ -356,9 +362,26 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         for c in frame["_class"]
     ]
     frame["_radius"] = [VENUE_RADII[s] for s in frame["_size"]]
+    # The most concerning venues carry their rank, so a trap house is obvious on sight.
+    ranks = stats["_rank"].to_numpy()
+    frame["rank"] = [int(r) if r <= NUMBERED_VENUES else None for r in ranks]
+    frame["label"] = [str(int(r)) if r <= NUMBERED_VENUES else None for r in ranks]
+    # The number sits above-right of its marker (at the first zoom), not on it.
+    offsets = [(VENUE_RADII[size] + 7) * p.mpp for size in frame["_size"]]
+    frame["label_at"] = [
+        shapely.Point(pt.x + d, pt.y + d) if r <= NUMBERED_VENUES else None
+        for pt, r, d in zip(frame.geometry, ranks, offsets, strict=True)
+    ]
     # Legend
     name = title
     rows: list[Markup] = []
+    if (frame["rank"].notna()).any():
+        rows.append(
+            lg.note(
+                f"Numbered, with a black ring: the {NUMBERED_VENUES} most concerning "
+                "(1 first): harm beyond what is usual for a place of that kind that busy"
+            )
+        )
     rows.append(lg.note("Size: distinct young people seen there"))
     labels = (
         [f"<{number_text(steps[0])}"]
@@ -715,6 +738,7 @@ def plot_hotspots(ax: Axes, layer: MapLayer) -> None:
     frame = layer.frame
     radius = frame["_radius"].to_numpy(dtype=float)
     order = np.argsort(-radius, kind="stable")
+    ranked = frame["rank"].notna().to_numpy(dtype=bool) if "rank" in frame else None
     ax.scatter(
         frame.geometry.x.to_numpy()[order],
         frame.geometry.y.to_numpy()[order],
@@ -724,6 +748,21 @@ def plot_hotspots(ax: Axes, layer: MapLayer) -> None:
         linewidths=0.4,
         zorder=5,
     )
+    if ranked is not None and ranked.any():
+        for x, y, r in zip(
+            frame.geometry.x[ranked], frame.geometry.y[ranked], frame["rank"][ranked], strict=True
+        ):
+            ax.annotate(
+                str(int(r)),
+                (float(x), float(y)),
+                ha="center",
+                va="center",
+                fontsize=7,
+                fontweight="bold",
+                color="#01665e",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#01665e", "lw": 0.6},
+                zorder=8,
+            )
 
 
 def plot_flows(ax: Axes, layer: MapLayer) -> None:

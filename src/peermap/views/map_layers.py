@@ -241,6 +241,9 @@ LAYER_REGISTRY: Final[dict[str, Layer]] = {
                     "label_text": ("lb", None),
                     "contexts": ("cx", "contexts"),
                     "seen": ("seen", None),
+                    "rank": ("r", None),
+                    "label": ("label", None),
+                    "label_at": ("at", None),
                 },
                 tooltip={
                     "title": [["k", "kinds"]],
@@ -252,6 +255,7 @@ LAYER_REGISTRY: Final[dict[str, Layer]] = {
                         ["id", "Place"],
                         ["lb", "Label"],
                         ["cx", "Most recorded", "", "contexts"],
+                        ["r", "Rank by concern"],
                     ],
                 },
                 plot=plot_hotspots,

@@ -82,8 +82,9 @@ function (map, cfg) {
       var size = typeof p.p === "number" ? classOf(p.p, cfg.venueSteps) : 0;
       var colour = typeof p.o === "number" ? classOf(p.o, cfg.shareBreaks)
         : (p.o === cfg.marker ? -1 : null);
-      return {className: "pm-hotspots", radius: cfg.radii[size], color: "#222",
-              weight: 0.8, fillColor: shade(cfg.share, colour), fillOpacity: 0.92};
+      // The most concerning venues (numbered) wear a black ring.
+      return {className: "pm-hotspots", radius: cfg.radii[size], color: p.r ? "#000" : "#222",
+              weight: p.r ? 3 : 0.8, fillColor: shade(cfg.share, colour), fillOpacity: 0.92};
     }
   };
   function lookup(table, v) {
