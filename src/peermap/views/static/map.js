@@ -13,6 +13,7 @@ function (map, cfg) {
     return i < 0 ? cfg.suppressed : list[i];
   }
   var layers = {};
+  var helpers = {layers: layers, cfg: cfg, ready: null};
   var names = [];  // the authorities' name labels: {marker, rank, w, h}
   var isolated = null;  // the context shown alone (its rank), or null for all
   // Every layer draws on one canvas: with thousands of venues and flows it opens much
@@ -276,6 +277,8 @@ function (map, cfg) {
     } else {
       map.fitBounds(bounds, {paddingTopLeft: best[0], paddingBottomRight: best[1], animate: false});
     }
+    // When the first view was set (performance.now(), for benchmarks).
+    if (helpers.ready === null) { helpers.ready = performance.now(); }
   }
   // The view one zoom level closer, if the region fits a room with no authority's box
   // off the map or under a panel; or null.
@@ -402,6 +405,8 @@ function (map, cfg) {
   map.on("overlayadd", function (e) { toggle(e, false); placeNames(); });
   map.on("overlayremove", function (e) { toggle(e, true); });
   if (cfg.attribution) { map.attributionControl.addAttribution(esc(cfg.attribution)); }
+  L.extend(helpers, {layer: layer, legend: legend, count: count, isolate: isolate,
+                     placeNames: placeNames});
   function count(key) {
     var n = 0;
     if (layers[key] && map.hasLayer(layers[key])) {
@@ -409,6 +414,5 @@ function (map, cfg) {
     }
     return n;
   }
-  return {layer: layer, legend: legend, count: count, isolate: isolate, layers: layers, cfg: cfg,
-          placeNames: placeNames};
+  return helpers;
 }
