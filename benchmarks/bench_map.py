@@ -8,9 +8,10 @@ Usage (from the repository root)::
 It builds a synthetic scenario (``peermap.synthetic.scenario``) on the 33 London boroughs
 of the 2024 ONS file ``ons_lad_2024_england_buc.geojson`` (selected by name: the file
 has no GSS codes), read from ``../shared/boundaries`` or ``$PEERMAP_SHARED_BOUNDARIES``,
-with 5 000 venues and every flow. Then, for a partnership map (every venue) and a public
-map (suppressed), it prints the build time, the HTML size, and the time headless
-chromium takes from navigation start to the first painted frame after the load event,
+with 5 000 venues and every flow. Then, for a partnership map and a public map
+(suppressed), both marking every venue (``max_venues=None``), it prints the build time,
+the HTML size, and the time headless chromium takes from navigation start until the view
+is fitted (``PM.ready``) and the next frame painted,
 with the JavaScript errors seen and any request to the network (there must be none:
 the page is opened from a ``file://`` URL with every non-file request refused).
 
@@ -21,6 +22,12 @@ fail (they are refused, as on an air-gapped laptop): the page is blank with
 "L is not defined". So it is loaded twice: once as is (CDN refused), and once with the
 Leaflet CDN request answered from the packaged copy, which is what it costs when it
 does render. Load times are medians of ``--runs`` loads in one warm browser.
+
+Then, for partnership maps of the demo region, London (the 33 boroughs of the 2013 file)
+and England (the 296 authorities of the 2024 file), at 1366x768, 1440x900 and 1920x1080,
+it prints the share of overlapping pairs of authority names shown (target under 2%) and
+how much of the room the panels leave the region fills (target 60%);
+``--screenshots docs/img`` saves a screenshot of each.
 
 ``--demo-screenshot PATH`` instead draws the documentation's demo map (a public map of a
 synthetic scenario on the fictional demo region, no basemap) and saves a headless
@@ -51,8 +58,11 @@ from peermap.views.maps import make_map, save_map
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PEERMAP_SHARED_BOUNDARIES", REPO.parent / "shared" / "boundaries"))
 LAD_2024 = SHARED / "ons_lad_2024_england_buc.geojson"
-SIZE_TARGET_MB = 2.0
-LOAD_TARGET_S = 3.0
+SIZE_TARGET_MB = 1.5
+LOAD_TARGET_S = 1.5
+LAD_2013 = SHARED / "ons_lad_2013_england.topojson"
+#: Window sizes the legibility figures are measured at.
+WINDOWS = ((1366, 768), (1440, 900), (1920, 1080))
 
 #: The 32 London boroughs and the City of London, as named in the 2024 file.
 LONDON = (
@@ -150,6 +160,47 @@ def naive_map(ds: peermap.Dataset) -> folium.Map:
     return m
 
 
+#: Measured in a map's page: the boxes of the authority names shown (their overlapping
+#: pairs), the largest rectangle no panel covers, and the region's box in pixels (as in
+#: tests/test_browser.py).
+LOOK = """() => {
+  var map = PM.layers.authorities._map;
+  var c = map.getContainer().getBoundingClientRect(), W = c.width, H = c.height;
+  function box(r) { return [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]; }
+  function hit(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+  var all = Array.from(document.querySelectorAll('.pm-name span'));
+  var names = all.filter(s => {
+    var r = s.getBoundingClientRect();
+    return getComputedStyle(s).visibility === 'visible' && r.width > 0 &&
+      r.right > c.left && r.left < c.right && r.bottom > c.top && r.top < c.bottom;
+  }).map(s => box(s.getBoundingClientRect()));
+  var pairs = 0, overlapping = 0;
+  for (var i = 0; i < names.length; i++) {
+    for (var j = i + 1; j < names.length; j++) {
+      pairs++;
+      if (hit(names[i], names[j])) { overlapping++; }
+    }
+  }
+  var panels = ['.pm-title', '.leaflet-control-layers', '.pm-legend', '.leaflet-control-zoom',
+                '.leaflet-control-attribution', '.leaflet-control-scale']
+    .map(s => document.querySelector(s)).filter(e => e).map(e => box(e.getBoundingClientRect()));
+  var free = null, area = 0;
+  [0].concat(panels.map(p => p[2])).forEach(l => [W].concat(panels.map(p => p[0])).forEach(r =>
+    [0].concat(panels.map(p => p[3])).forEach(t => [H].concat(panels.map(p => p[1])).forEach(b => {
+      var q = [l, t, r, b];
+      if (r > l && b > t && (r - l) * (b - t) > area && !panels.some(p => hit(p, q))) {
+        free = q;
+        area = (r - l) * (b - t);
+      }
+    }))));
+  var bounds = L.latLngBounds(PM.cfg.bounds);
+  var nw = map.latLngToContainerPoint(bounds.getNorthWest());
+  var se = map.latLngToContainerPoint(bounds.getSouthEast());
+  return {names: names, total: all.length, pairs: pairs, overlapping: overlapping, free: free,
+          region: [nw.x, nw.y, se.x, se.y], zoom: map.getZoom()};
+}"""
+
+
 class Browser:
     """Headless chromium with the network refused, timing page loads."""
 
@@ -198,13 +249,56 @@ class Browser:
         page.route("**/*", route)
         started = time.perf_counter()
         page.goto(path.resolve().as_uri(), wait_until="load", timeout=60_000)
+        # Interactive: the view fitted (PM.ready, peermap's pages) and the next frame
+        # painted; performance.now() counts from navigation start.
         painted = page.evaluate(
-            "() => new Promise(r => requestAnimationFrame(() => "
-            "requestAnimationFrame(() => r(performance.now()))))"
+            "() => new Promise(r => { function paint() { requestAnimationFrame(() => "
+            "requestAnimationFrame(() => r(performance.now()))); }"
+            " if (typeof PM === 'undefined') { paint(); return; }"
+            " (function wait() { if (PM.ready !== null) { paint(); }"
+            " else { setTimeout(wait, 5); } })();"
+            " })"
         )
         wall = time.perf_counter() - started
         page.close()
         return {"load_s": painted / 1000.0, "wall_s": wall, "errors": errors, "external": external}
+
+    def look(self, path: Path, size: tuple[int, int], shot: Path | None = None) -> dict[str, Any]:
+        """Open a map at a window size: name overlaps, extent fill, errors, requests."""
+        page = self.context.new_page()
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        errors: list[str] = []
+        external: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                external.append(r.request.url)
+                r.abort("internetdisconnected")
+
+        page.route("**/*", route)
+        page.goto(path.resolve().as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => PM.ready !== null")
+        page.wait_for_timeout(400)
+        seen = page.evaluate(LOOK)
+        if shot is not None:
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot))
+        page.close()
+        x0, y0, x1, y1 = seen["region"]
+        f = seen["free"]
+        return {
+            "names": len(seen["names"]),
+            "of": seen["total"],
+            "overlap": seen["overlapping"] / max(seen["pairs"], 1),
+            "fill": max((x1 - x0) / (f[2] - f[0]), (y1 - y0) / (f[3] - f[1])),
+            "zoom": seen["zoom"],
+            "errors": errors,
+            "external": external,
+        }
 
     def close(self) -> None:
         self.context.close()
@@ -240,6 +334,55 @@ def demo_screenshot(path: Path, chromium: str) -> None:
     print(f"demo map screenshot: {path}")
 
 
+def legibility(chromium: str, out: Path, shots: Path | None, seed: int) -> bool:
+    """Print name overlaps and extent fill of the demo, London and England maps.
+
+    Partnership maps (default layers, no basemap) of synthetic scenarios on the demo
+    region, the 33 London boroughs of the 2013 ONS file and the 296 authorities of the
+    2024 file, each opened at 1366x768, 1440x900 and 1920x1080. Returns whether every
+    one has under 2% overlapping pairs of names, an extent fill of at least 60%, no
+    JavaScript error and no request.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lad13 = peermap.load_boundaries(LAD_2013)
+        lad24 = peermap.load_boundaries(LAD_2024)
+    london13 = lad13[lad13["code"].str.startswith("E09")].reset_index(drop=True)
+    london13.attrs = dict(lad13.attrs)
+    regions = {"demo": peermap.demo_boundaries(), "london": london13, "england": lad24}
+    print()
+    print(
+        f"{'map':8} {'authorities':>11} {'HTML MB':>8} {'window':>10} {'zoom':>4} "
+        f"{'names shown':>11} {'overlap':>7} {'fill':>5} {'errors':>6} {'net req':>7}"
+    )
+    browser = Browser(chromium)
+    ok = True
+    try:
+        for name, region in regions.items():
+            ds = scenario(region, n_people=1500, seed=seed + 3).dataset
+            m = make_map(ds, audience="partnership", tiles=None, gi_permutations=99)
+            path = save_map(m, out / f"legible_{name}.html")
+            mb = path.stat().st_size / 1e6
+            for w, h in WINDOWS:
+                shot = None if shots is None else shots / f"map_{name}_{w}x{h}.png"
+                r = browser.look(path, (w, h), shot)
+                ok = ok and r["overlap"] < 0.02 and r["fill"] >= 0.6
+                ok = ok and not r["errors"] and not r["external"]
+                print(
+                    f"{name:8} {len(region):11d} {mb:8.2f} {f'{w}x{h}':>10} {r['zoom']:4d} "
+                    f"{str(r['names']) + '/' + str(r['of']):>11} {r['overlap']:7.1%} "
+                    f"{r['fill']:5.0%} {len(r['errors']):6d} {len(r['external']):7d}"
+                )
+    finally:
+        browser.close()
+    print(
+        "overlap: share of pairs of names shown whose boxes overlap (target < 2%); fill: the "
+        "region's box as a share of the width or height of the largest rectangle no panel "
+        "covers (target >= 60%)"
+    )
+    return ok
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=50_000)
@@ -251,6 +394,13 @@ def main(argv: list[str] | None = None) -> int:
         "--chromium", default=os.environ.get("PEERMAP_CHROMIUM", "/usr/bin/chromium")
     )
     parser.add_argument("--demo-screenshot", type=Path, default=None, metavar="PATH")
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="save the legibility screenshots here (docs/img)",
+    )
     args = parser.parse_args(argv)
     if args.demo_screenshot is not None:
         demo_screenshot(args.demo_screenshot, args.chromium)
@@ -270,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     built: dict[str, tuple[Path, float]] = {}
     for audience in ("partnership", "public"):
         t0 = time.perf_counter()
-        m = make_map(ds, audience=audience, tiles=None)
+        m = make_map(ds, audience=audience, tiles=None, max_venues=None)  # every venue
         path = save_map(m, out / f"peermap_{audience}.html")
         built[audience] = (path, time.perf_counter() - t0)
         counts = {k: len(v["features"]) for k, v in m.info.layers.items()}
@@ -332,8 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     naive_errors = rows[2][3]["errors"]
     if naive_errors:
         print(f"naive map offline: {len(naive_errors)} error(s), first: {naive_errors[0][:100]}")
+    legible = legibility(args.chromium, out, args.screenshots, args.seed)
     print(f"files in {out}")
-    ok = (
+    ok = legible and (
         all(not r[3]["errors"] and not r[3]["external"] for r in rows[:2])
         and ours[1].stat().st_size / 1e6 < SIZE_TARGET_MB
         and ours[3]["load_s"] < LOAD_TARGET_S

@@ -25,6 +25,7 @@ import pytest
 
 import peermap
 from peermap.synthetic import scenario
+from peermap.views.map_builders import MAX_LINKS
 from peermap.views.map_content import QUIET_LAYERS
 from peermap.views.maps import LAYERS, make_map, save_map
 from peermap.views.report import write_report
@@ -370,3 +371,155 @@ def _assert_not_blank(path: Path) -> None:
         assert len(colours) > 100, "screenshot looks blank"
         # No single colour (the empty background) covers more than 90% of the page.
         assert max(n for n, _ in colours) < 0.9 * rgb.size[0] * rgb.size[1]
+
+
+# --------------------------------------------------------------------------- legibility
+
+#: What a reader sees, measured in the page: the boxes of the authority names shown, the
+#: panels, the largest rectangle free of panels, and the region's box in pixels.
+LOOK = """(region) => {
+  var map = Object.values(window).find(v => v instanceof L.Map);
+  var c = map.getContainer().getBoundingClientRect(), W = c.width, H = c.height;
+  function box(r) { return [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]; }
+  function hit(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+  var names = Array.from(document.querySelectorAll('.pm-name span')).filter(s => {
+    var r = s.getBoundingClientRect();
+    return getComputedStyle(s).visibility === 'visible' && r.width > 0 &&
+      r.right > c.left && r.left < c.right && r.bottom > c.top && r.top < c.bottom;
+  }).map(s => box(s.getBoundingClientRect()));
+  var pairs = 0, overlapping = 0;
+  for (var i = 0; i < names.length; i++) {
+    for (var j = i + 1; j < names.length; j++) {
+      pairs++;
+      if (hit(names[i], names[j])) { overlapping++; }
+    }
+  }
+  var panels = ['.pm-title', '.leaflet-control-layers', '.pm-legend', '.leaflet-control-zoom',
+                '.leaflet-control-attribution', '.leaflet-control-scale']
+    .map(s => document.querySelector(s)).filter(e => e).map(e => box(e.getBoundingClientRect()));
+  var free = null, area = 0;
+  [0].concat(panels.map(p => p[2])).forEach(l => [W].concat(panels.map(p => p[0])).forEach(r =>
+    [0].concat(panels.map(p => p[3])).forEach(t => [H].concat(panels.map(p => p[1])).forEach(b => {
+      var q = [l, t, r, b];
+      if (r > l && b > t && (r - l) * (b - t) > area && !panels.some(p => hit(p, q))) {
+        free = q;
+        area = (r - l) * (b - t);
+      }
+    }))));
+  var nw = map.latLngToContainerPoint([region[3], region[0]]);
+  var se = map.latLngToContainerPoint([region[1], region[2]]);
+  return {names: names, pairs: pairs, overlapping: overlapping, panels: panels, free: free,
+          region: [nw.x, nw.y, se.x, se.y], size: [W, H], zoom: map.getZoom()};
+}"""
+
+
+def _region(collection: dict[str, Any]) -> list[float]:
+    """West, south, east, north of a FeatureCollection's polygons."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if isinstance(coords[0], int | float):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in collection["features"]:
+        walk(feature["geometry"]["coordinates"])
+    return [min(xs), min(ys), max(xs), max(ys)]
+
+
+@pytest.fixture(scope="module")
+def legible_maps(
+    demo: peermap.Dataset, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """Partnership maps of the demo region, London (2013 file) and England (2024 file)."""
+    folder = tmp_path_factory.mktemp("legible")
+    made: dict[str, tuple[Path, list[float]]] = {}
+
+    def get(which: str) -> tuple[Path, list[float]]:
+        if which not in made:
+            if which == "demo":
+                ds = demo
+            else:
+                path = request.getfixturevalue(f"lad_{2013 if which == 'london' else 2024}_path")
+                with pytest.warns(peermap.PeermapWarning):
+                    bounds = peermap.load_boundaries(path)
+                if which == "london":
+                    attrs = dict(bounds.attrs)
+                    bounds = bounds[bounds["code"].str.startswith("E09")].reset_index(drop=True)
+                    bounds.attrs = attrs
+                    assert len(bounds) == 33
+                else:
+                    assert len(bounds) == 296
+                ds = scenario(bounds, n_people=1500, seed=3).dataset
+            m = make_map(ds, audience="partnership", tiles=None, gi_permutations=99)
+            made[which] = (
+                save_map(m, folder / f"{which}.html"),
+                _region(m.info.layers["authorities"]),
+            )
+        return made[which]
+
+    yield get
+
+
+LEGIBLE = [
+    pytest.param("demo", id="demo"),
+    pytest.param("london", id="london"),
+    pytest.param("england", id="england", marks=pytest.mark.slow),
+]
+
+
+def _assert_legible(look: dict[str, Any], where: str) -> None:
+    assert look["names"], (where, "no authority name shown")
+    share = look["overlapping"] / max(look["pairs"], 1)
+    assert share < 0.02, (where, look["overlapping"], look["pairs"])
+    # No name under a panel.
+    for name in look["names"]:
+        assert not any(_overlap(name, p) for p in look["panels"]), (where, name)
+
+
+@pytest.mark.parametrize("size", WINDOWS[:3], ids=[f"{w}x{h}" for w, h in WINDOWS[:3]])
+@pytest.mark.parametrize("which", LEGIBLE)
+def test_maps_are_legible(
+    browser: Any, legible_maps: Any, which: str, size: tuple[int, int]
+) -> None:
+    """Names apart and off the panels, at every zoom; the region fills the free room."""
+    path, region = legible_maps(which)
+    page = Page(browser, path, size=size)
+    try:
+        page.settle()
+        where = f"{which} {size}"
+        assert page.errors == [] and page.requests == []
+        _assert_panels_apart(page.page.evaluate(MEASURE, PANELS), where)
+        look = page.page.evaluate(LOOK, region)
+        _assert_legible(look, where)
+        # The region's box: inside the map, and spanning at least 60% of the width or
+        # the height of the largest rectangle no panel covers (a whole zoom level more
+        # would not fit: the span is between 50% and 100% by construction).
+        width, height = look["size"]
+        x0, y0, x1, y1 = look["region"]
+        assert x0 >= -1 and y0 >= -1 and x1 <= width + 1 and y1 <= height + 1, (where, look)
+        f = look["free"]
+        fill = max((x1 - x0) / (f[2] - f[0]), (y1 - y0) / (f[3] - f[1]))
+        assert fill >= 0.6, (where, fill, look["region"], f)
+        # One zoom level in and a pan: placed again, still apart.
+        page.js(
+            "(() => { var m = Object.values(window).find(v => v instanceof L.Map);"
+            " m.setZoom(m.getZoom() + 1, {animate: false}); m.panBy([120, 60], {animate: false});"
+            " })()"
+        )
+        page.settle()
+        _assert_legible(page.page.evaluate(LOOK, region), f"{where} zoomed in")
+        # The links switched on: drawn, at most MAX_LINKS, no error.
+        page.js(
+            "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+            ".find(l => l.textContent.trim().startsWith('Cross-authority links'))"
+            ".querySelector('input').click()"
+        )
+        assert 0 < page.js("PM.count('links')") <= MAX_LINKS
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.page.close()

@@ -738,3 +738,29 @@ def test_the_most_concerning_venues_are_numbered_in_the_order_of_hotspots(
     assert {f["properties"]["id"] for f in features} == set(ranked[:15])
     # A planted trap house is among the numbered ones.
     assert {h.place_id for h in sc.truth.trap_houses} & set(numbered.values())
+
+
+def test_links_over_the_threshold_only_and_curved_apart(demo_scenario: Any) -> None:
+    """Only the max_links largest links are drawn, the legend says how many others there
+    are, and no two drawn links run over each other (Hausdorff distance)."""
+    import shapely
+
+    from peermap.views.map_builders import LINK_SEPARATION_PX
+
+    ds = demo_scenario(600, 5).dataset
+    every = make_map(ds, audience="partnership", tiles=None, layers=["links"], max_links=None)
+    m = make_map(ds, audience="partnership", tiles=None, layers=["links"], max_links=12)
+    total = len(every.info.layers["links"]["features"])
+    assert total > 12
+    drawn = m.info.table("links")
+    assert len(drawn) == 12
+    people = sorted(every.info.table("links")["people"], reverse=True)
+    assert sorted(drawn["people"], reverse=True) == people[:12]
+    assert any("Drawn: the 12 links" in n and f"of {total}" in n for n in m.info.notes)
+    assert m._content is not None
+    frame = m._content.layers[0].frame
+    lines = list(frame.geometry)
+    tolerance = LINK_SEPARATION_PX * m._content.mpp
+    for i, a in enumerate(lines):
+        for b in lines[i + 1 :]:
+            assert shapely.hausdorff_distance(a, b) >= tolerance

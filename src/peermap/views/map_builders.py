@@ -63,10 +63,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "LINK_SEPARATION_PX",
+    "MAX_LINKS",
     "MAX_VENUE_MARKERS",
     "MEASURE_TITLES",
+    "NAME_GID",
     "authorities_layer",
     "gi_layer",
+    "hide_colliding_names",
     "hotspots_layer",
     "links_layer",
     "plot_authorities",
@@ -100,6 +104,10 @@ def authorities_layer(p: MapRequest, title: str) -> MapLayer:
     frame["label_at"] = list(
         shapely.point_on_surface(np.asarray(boundaries.geometry.values, dtype=object))
     )
+    # Names are placed largest authority first (the browser shows a name only where it
+    # collides with none shown before it): 0 for the largest.
+    area = shapely.area(np.asarray(boundaries.geometry.values, dtype=object))
+    frame["label_rank"] = np.argsort(np.argsort(-area, kind="stable"), kind="stable")
     notes: list[str] = []
     entries: list[tuple[str, str, str, float, bool]] = []
     heading = title
@@ -230,6 +238,18 @@ NUMBERED_VENUES: Final = 5
 
 #: How many venues the overview map marks by default, most concerning first.
 MAX_VENUE_MARKERS: Final = 40
+
+#: How many links a map draws by default, most young people first.
+MAX_LINKS: Final = 40
+
+#: Two links closer than this many pixels all along (Hausdorff distance, at the zoom
+#: the map opens at) run over each other: the later one is bent further.
+LINK_SEPARATION_PX: Final = 10.0
+
+#: Bends tried for a link, in order (share of its length; positive: right of travel).
+#: Directed links bend right, so A -> B and B -> A bow to opposite sides.
+_DIRECTED_BENDS: Final = (0.13, 0.24, 0.35, 0.46)
+_UNDIRECTED_BENDS: Final = (0.0, 0.13, -0.13, 0.24, -0.24, 0.35, -0.35)
 
 
 def _key(value: Any) -> int | None:
@@ -475,6 +495,19 @@ def _flow_layer(
             notes.append(f"Not drawn: {plural(int(small.sum()), what)} of under {m} young people")
         table, people_key, events_key = table[~small], people_key[~small], events_key[~small]
     directed = kind != "ties"
+    if key == "links" and p.max_links is not None and len(table) > p.max_links:
+        # The links of the most young people only: hundreds of lines between every
+        # pair of authorities would hide each other and everything under them.
+        order = np.argsort(-table["people"].to_numpy(dtype=float), kind="stable")
+        keep = np.zeros(len(table), dtype=bool)
+        keep[order[: p.max_links]] = True
+        # The exact least count only where counts are exact (partnership maps).
+        least = "" if p.suppressing else f" ({int(table['people'].to_numpy()[keep].min())} or more)"
+        notes.append(
+            f"Drawn: the {p.max_links} links of the most young people{least} of "
+            f"{len(table)}; the other {len(table) - p.max_links} are listed by peermap.flows"
+        )
+        table, people_key, events_key = table[keep], people_key[keep], events_key[keep]
     shown = [p.count(v, _key(k)) for v, k in zip(table["people"], people_key, strict=True)]
     events = [
         p.count(v, _key(k)) if not isinstance(n, str) else n
@@ -489,14 +522,21 @@ def _flow_layer(
         -np.asarray([v if isinstance(v, int) else 0 for v in shown]), kind="stable"
     )
     labelled = set(label_rank[:MAX_RELOCATION_LABELS].tolist()) if key == "relocations" else set()
+    curves = _curves(
+        [
+            (np.asarray(centroids[str(o)], dtype=float), np.asarray(centroids[str(d)], dtype=float))
+            for o, d in zip(table["origin"], table["destination"], strict=True)
+        ],
+        label_rank,
+        directed=directed,
+        separation=LINK_SEPARATION_PX * p.mpp,
+    )
     for i, row in enumerate(table.itertuples(index=False)):
         o, d = str(row.origin), str(row.destination)
         neighbours = p.graph is not None and p.graph.has_edge(o, d)
         reach = "neighbours" if neighbours else "distant (not neighbours)"
         w = int(widths[i] or 0)
-        p0, p1 = np.asarray(centroids[o], dtype=float), np.asarray(centroids[d], dtype=float)
-        pts = bezier(p0, p1, 0.13 if directed else 0.0)
-        pts = trim(pts, 9 * p.mpp, 9 * p.mpp)
+        pts = trim(curves[i], 9 * p.mpp, 9 * p.mpp)
         base: dict[str, Any] = {
             "from": p.name(o),
             "to": p.name(d),
@@ -600,6 +640,46 @@ def _flow_layer(
         entries=entries,
         tooltip_rows=tooltip,
     )
+
+
+def _curves(
+    ends: list[tuple[np.ndarray, np.ndarray]],
+    order: np.ndarray,
+    *,
+    directed: bool,
+    separation: float,
+) -> list[np.ndarray]:
+    """Bend each flow so that no two run over each other their whole length.
+
+    Flows are placed in ``order`` (largest first); each takes the first bend of
+    ``_DIRECTED_BENDS`` (right of travel, so the two directions between a pair bow to
+    opposite sides) or ``_UNDIRECTED_BENDS`` whose curve keeps a Hausdorff distance of
+    at least ``separation`` metres from every curve placed before it, or, when none
+    does, the bend that keeps farthest. Flows between nearby authorities towards the
+    same far one thus fan out instead of drawing one thick line.
+    """
+    bends = _DIRECTED_BENDS if directed else _UNDIRECTED_BENDS
+    curves: list[np.ndarray] = [np.empty((0, 2))] * len(ends)
+    placed: list[Any] = []
+    for i in order.tolist():
+        p0, p1 = ends[i]
+        options = [bezier(p0, p1, bend) for bend in bends]
+        best, gap = options[0], -1.0
+        for points in options:
+            line = shapely.LineString(points)
+            nearest = (
+                float(np.min(shapely.hausdorff_distance(line, np.asarray(placed, dtype=object))))
+                if placed
+                else np.inf
+            )
+            if nearest >= separation:
+                best, gap = points, nearest
+                break
+            if nearest > gap:
+                best, gap = points, nearest
+        curves[i] = best
+        placed.append(shapely.LineString(best))
+    return curves
 
 
 def gi_layer(p: MapRequest, title: str) -> MapLayer | None:
@@ -714,17 +794,52 @@ def plot_authorities(ax: Axes, layer: MapLayer) -> None:
         zorder=1,
     )
     points = frame.geometry.representative_point()
-    for pt, label in zip(points, frame["name"], strict=True):
+    # Largest authority first: hide_colliding_names keeps the earlier of two names.
+    order = np.argsort(frame["label_rank"].to_numpy(), kind="stable")
+    for i in order.tolist():
         ax.annotate(
-            label,
-            (pt.x, pt.y),
+            frame["name"].iloc[i],
+            (points.iloc[i].x, points.iloc[i].y),
             ha="center",
             va="center",
             fontsize=7,
             fontweight="bold",
             color="#222",
             zorder=6,
+            gid=NAME_GID,
         )
+
+
+#: The ``gid`` of the authorities' names in a static plot.
+NAME_GID: Final = "pm-name"
+
+
+def hide_colliding_names(fig: Any, ax: Axes) -> int:
+    """Hide each authority name that meets one drawn before it or leaves the axes.
+
+    The static plot's counterpart of the browser's name placement (``map.js``): names
+    were added largest authority first; after the layout, a name stays only when its
+    box overlaps no name kept before it. Returns how many were hidden.
+    """
+    names = [t for t in ax.texts if t.get_gid() == NAME_GID]
+    if not names:
+        return 0
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    kept: list[Any] = []
+    hidden = 0
+    for text in names:
+        box = text.get_window_extent(renderer).expanded(1.06, 1.15)
+        inside = (
+            frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+        )
+        if inside and not any(box.overlaps(other) for other in kept):
+            kept.append(box)
+        else:
+            text.set_visible(False)
+            hidden += 1
+    return hidden
 
 
 def plot_gi(ax: Axes, layer: MapLayer) -> None:

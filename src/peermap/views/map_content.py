@@ -101,6 +101,7 @@ def prepare_map(
     gi_permutations: int,
     gi_cold_spots: bool,
     max_venues: int | None = None,
+    max_links: int | None = None,
 ) -> MapContent:
     """Check a map's options and prepare what it shows (see :func:`~peermap.make_map`).
 
@@ -115,6 +116,8 @@ def prepare_map(
     gi_cell_size_m, gi_permutations, gi_cold_spots
         As for :func:`peermap.views.maps.make_map` (a cell size of ``None`` is fitted to
         the sightings).
+    max_venues, max_links
+        As for :func:`peermap.views.maps.make_map` (``None``: every one).
 
     Returns
     -------
@@ -224,6 +227,7 @@ def prepare_map(
         gi_permutations=gi_permutations,
         gi_cold_spots=gi_cold_spots,
         max_venues=max_venues if context is None else None,
+        max_links=max_links,
         requested=layers is not None,
     )
     built = [

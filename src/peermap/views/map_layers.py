@@ -173,6 +173,7 @@ LAYER_REGISTRY: Final[dict[str, Layer]] = {
                     "name": ("name", None),
                     "label": ("label", None),
                     "label_at": ("at", None),
+                    "label_rank": ("lr", None),
                     "value": ("value", None),
                     "cls": ("cls", None),
                     "spans": ("spans", None),

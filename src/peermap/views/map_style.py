@@ -381,6 +381,8 @@ class MapRequest:
         The Gi* options (a cell size of ``None`` is fitted to the sightings).
     max_venues : int or None
         How many venues to mark, most concerning first (``None``: all).
+    max_links : int or None
+        How many links to draw, most young people first (``None``: all).
     requested : bool
         Whether the layers were asked for by name (a layer asked for must be drawn).
     dropped : list of str
@@ -407,6 +409,7 @@ class MapRequest:
     gi_permutations: int = 999
     gi_cold_spots: bool = False
     max_venues: int | None = None
+    max_links: int | None = None
     requested: bool = False
     dropped: list[str] = field(default_factory=list)
 

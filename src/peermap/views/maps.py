@@ -54,7 +54,7 @@ from peermap.disclosure import SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
 from peermap.measures import AuthorityMeasure
 from peermap.schema import CONTEXTS, PLACE_KINDS
-from peermap.views.map_builders import MAX_VENUE_MARKERS
+from peermap.views.map_builders import MAX_LINKS, MAX_VENUE_MARKERS, hide_colliding_names
 from peermap.views.map_content import LinkKind, MapContent, prepare_map
 from peermap.views.map_contexts import CONTEXT_COLOURS
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS, PROPERTY_KEYS, LayerKey
@@ -470,6 +470,7 @@ def make_map(
     gi_permutations: int = 999,
     gi_cold_spots: bool = False,
     max_venues: int | None = MAX_VENUE_MARKERS,
+    max_links: int | None = MAX_LINKS,
 ) -> PeerMap:
     """Draw a dataset as an interactive map for a given audience.
 
@@ -534,6 +535,10 @@ def make_map(
         The overview map marks the venues most concerning first
         (:func:`peermap.hotspots`), this many; where the others are shows in the Gi*
         layer. ``None`` marks every venue. A context's map marks all its venues.
+    max_links : int or None, default 40
+        The links layer draws the links of the most young people, this many (the legend
+        says how many others there are; :func:`peermap.flows` lists them all); links
+        are curved so that no two run over each other. ``None`` draws every link.
 
     Returns
     -------
@@ -565,6 +570,7 @@ def make_map(
         gi_permutations=gi_permutations,
         gi_cold_spots=gi_cold_spots,
         max_venues=max_venues,
+        max_links=max_links,
     )
     west, south, east, north = _wgs84_bounds(content.bounds_bng)
     m = PeerMap(
@@ -580,15 +586,14 @@ def make_map(
     data: dict[str, dict[str, Any]] = {}
     for layer in content.layers:
         data[layer.key] = _feature_collection(layer.frame, layer.key, tables)
-    _Setup(_config(content, tables)).add_to(m)
+    config = _config(content, tables)
+    # The view is fitted in the browser, once the panels are laid out (map.js fitView).
+    config["bounds"] = [[south, west], [north, east]]
+    _Setup(config).add_to(m)
     for layer in content.layers:
         _GeoJsonLayer(layer.key, layer.name, data[layer.key], show=layer.show).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     _Legend().add_to(m)
-    # Keep the data clear of the title (top) and the legend (right).
-    m.fit_bounds(
-        [[south, west], [north, east]], padding_top_left=(10, 70), padding_bottom_right=(290, 10)
-    )
     notes = tuple(n for layer in content.layers for n in layer.notes) + tuple(content.dropped)
     m.info = MapInfo(
         title=content.title,
@@ -764,6 +769,7 @@ def _draw(content: MapContent, *, figsize: tuple[float, float], dpi: int) -> Mpl
     if content.attribution:
         footer += "\nBoundaries: " + content.attribution
     fig.supxlabel(footer, x=0.01, ha="left", fontsize=7)
+    hide_colliding_names(fig, ax)
     return fig
 
 

@@ -13,6 +13,8 @@ function (map, cfg) {
     return i < 0 ? cfg.suppressed : list[i];
   }
   var layers = {};
+  var helpers = {layers: layers, cfg: cfg, ready: null};
+  var names = [];  // the authorities' name labels: {marker, rank, w, h}
   var isolated = null;  // the context shown alone (its rank), or null for all
   // Every layer draws on one canvas: with thousands of venues and flows it opens much
   // faster than an SVG element per feature, and one renderer keeps the stacking order.
@@ -131,10 +133,14 @@ function (map, cfg) {
       if (given(p.label) && p.at) {
         // Labels are markers with a DivIcon: placing them needs no layout reads, unlike
         // permanent tooltips, which matters with thousands of paths on the page.
-        extra.push(L.marker([p.at[1], p.at[0]], {
+        var mark = L.marker([p.at[1], p.at[0]], {
           interactive: false, keyboard: false,
           icon: L.divIcon({className: key === "authorities" ? "pm-name" : "pm-count",
-                           html: "<span>" + esc(p.label) + "</span>", iconSize: null})}));
+                           html: "<span>" + esc(p.label) + "</span>", iconSize: null})});
+        if (key === "authorities") {
+          names.push({marker: mark, rank: given(p.lr) ? p.lr : names.length, w: 0, h: 0});
+        }
+        extra.push(mark);
       }
     };
     var g = L.geoJSON(data, options);
@@ -149,24 +155,6 @@ function (map, cfg) {
       if (layers[key] && map.hasLayer(layers[key])) { layers[key].bringToFront(); }
     });
   });
-  // A map laid out before its frame has a size (a report's iframe, while the report is
-  // still being laid out) has no room for the padding: fit it once it has a size.
-  var fitBounds = map.fitBounds, pendingFit = null;
-  map.fitBounds = function (bounds, options) {
-    var size = map.getSize(), o = L.extend({}, options);
-    var tl = L.point(o.paddingTopLeft || [0, 0]), br = L.point(o.paddingBottomRight || [0, 0]);
-    if (size.x < 2 * (tl.x + br.x) || size.y < 2 * (tl.y + br.y)) {
-      if (size.x < 100 || size.y < 100) {
-        pendingFit = [bounds, options];
-        return map.setView(L.latLngBounds(bounds).getCenter(), map.getZoom() || 0);
-      }
-      var k = Math.min(1, size.x / 2 / (tl.x + br.x || 1), size.y / 2 / (tl.y + br.y || 1));
-      o.paddingTopLeft = tl.multiplyBy(k);
-      o.paddingBottomRight = br.multiplyBy(k);
-    }
-    return fitBounds.call(map, bounds, o);
-  };
-
   // The panels: the title at the top, between the zoom buttons and the right-hand column
   // (the layer control above the legend); the legend no taller than the room left under
   // the layer control, and closed to its summary when it would not fit open, until its
@@ -176,14 +164,160 @@ function (map, cfg) {
   title.innerHTML = cfg.title;
   var legendBox = null, chosen = false, GAP = 10;
   function rect(el) { return el ? el.getBoundingClientRect() : null; }
+  // A panel's box in the map's own pixels: [left, top, right, bottom].
+  function inMap(el, box) {
+    var r = rect(el);
+    return r && r.width && r.height
+      ? [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top] : null;
+  }
+  function hits(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+  function panels(box) {
+    var out = [];
+    container.querySelectorAll(".pm-title, .leaflet-control").forEach(function (el) {
+      var b = inMap(el, box);
+      if (b) { out.push(b); }
+    });
+    return out;
+  }
+
+  // Authority names without collisions: the largest authorities first, each shown only
+  // where its box (with a margin) is inside the map, off every panel and clear of every
+  // name already shown; placed again after every move and zoom. Text sizes are measured
+  // once, so a pass reads no layout.
+  var MARGIN = 2, ranked = false;
+  function placeNames() {
+    if (!layers.authorities || !map.hasLayer(layers.authorities) || !names.length) { return; }
+    var box = rect(container), size = map.getSize();
+    if (!ranked) {
+      names.sort(function (a, b) { return a.rank - b.rank; });
+      ranked = true;
+    }
+    var todo = names.filter(function (n) { return n.marker._icon; });
+    todo.forEach(function (n) {
+      if (!n.w) {
+        var s = n.marker._icon.firstChild;
+        n.w = s.offsetWidth;
+        n.h = s.offsetHeight;
+      }
+    });
+    var taken = panels(box);
+    todo.forEach(function (n) {
+      var c = map.latLngToContainerPoint(n.marker.getLatLng());
+      var b = [c.x - n.w / 2 - MARGIN, c.y - n.h / 2 - MARGIN,
+               c.x + n.w / 2 + MARGIN, c.y + n.h / 2 + MARGIN];
+      var free = n.w > 0 && b[0] >= 0 && b[1] >= 0 && b[2] <= size.x && b[3] <= size.y &&
+        !taken.some(function (t) { return hits(t, b); });
+      if (free) { taken.push(b); }
+      L.DomUtil[free ? "removeClass" : "addClass"](n.marker._icon, "pm-hide");
+    });
+  }
+  map.on("moveend", placeNames);
+
+  // The first view: the region (cfg.bounds) as large as a whole zoom level allows in
+  // the room the panels leave, measured once they are laid out. First the largest zoom
+  // at which its box fits left of the right-hand column and under the title, or under
+  // the column across the whole width (the legend closed to its summary when that gives
+  // a larger zoom); then one level more when, centred in one of those rooms, no
+  // authority's box would leave the map or meet a panel. Fitted again when the window
+  // changes size, until its reader moves the map. Whole zoom levels only: a fractional
+  // zoom breaks the canvas's hover hit-testing once a layer is switched off.
+  var touched = false, fittedAt = null, closedToFit = false;
+  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (type) {
+    container.addEventListener(type, function () { touched = true; }, true);
+  });
+  function room(box, open, details) {
+    if (details) { details.open = open; }
+    var r = {open: open, panels: panels(box), top: 0, bottom: 0, column: box.width, low: 0};
+    [".pm-title", ".leaflet-top.leaflet-left .leaflet-control"].forEach(function (sel) {
+      var b = inMap(container.querySelector(sel), box);
+      if (b) { r.top = Math.max(r.top, b[3]); }
+    });
+    container.querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (el) {
+      var b = inMap(el, box);
+      if (b) { r.bottom = Math.max(r.bottom, box.height - b[1]); }
+    });
+    container.querySelectorAll(".leaflet-top.leaflet-right .leaflet-control").forEach(function (el) {
+      var b = inMap(el, box);
+      if (b) { r.column = Math.min(r.column, b[0]); r.low = Math.max(r.low, b[3]); }
+    });
+    return r;
+  }
+  function fitView(box, details) {
+    var at = Math.round(box.width) + "x" + Math.round(box.height);
+    if (!cfg.bounds || touched || fittedAt === at) { return; }
+    fittedAt = at;
+    // Leaflet keeps the size it measured last (0 x 0 in a frame laid out late).
+    var known = map.getSize();
+    if (known.x !== Math.round(box.width) || known.y !== Math.round(box.height)) {
+      map.invalidateSize({pan: false, animate: false});
+    }
+    var W = box.width, H = box.height, bounds = L.latLngBounds(cfg.bounds);
+    var open = details ? details.open : false;
+    var rooms = [room(box, open, details)];
+    if (details && open && !chosen) { rooms.push(room(box, false, details)); }
+    if (details) { details.open = open; }
+    // Padded rooms: [padding top left, padding bottom right, room].
+    var options = [[[GAP, rooms[0].top + GAP], [W - rooms[0].column + GAP, rooms[0].bottom + GAP], rooms[0]]];
+    rooms.forEach(function (r) {
+      options.push([[GAP, Math.max(r.top, r.low) + GAP], [GAP, r.bottom + GAP], r]);
+    });
+    var best = null, zoom = -Infinity;
+    options.forEach(function (o) {
+      var pad = L.point(o[0]).add(o[1]);
+      if (W - pad.x < 100 || H - pad.y < 100) { return; }  // no room
+      var z = map.getBoundsZoom(bounds, false, pad);
+      if (z > zoom) { best = o; zoom = z; }
+    });
+    if (!best) { best = [[0, 0], [0, 0], rooms[0]]; zoom = map.getBoundsZoom(bounds); }
+    var view = closer(bounds, zoom + 1, rooms, W, H);
+    var chosenRoom = view ? view.room : best[2];
+    if (details && !chosen) { details.open = chosenRoom.open; }
+    closedToFit = details ? !chosenRoom.open : false;
+    if (view) {
+      map.setView(view.center, view.zoom, {animate: false});
+    } else {
+      map.fitBounds(bounds, {paddingTopLeft: best[0], paddingBottomRight: best[1], animate: false});
+    }
+    // When the first view was set (performance.now(), for benchmarks).
+    if (helpers.ready === null) { helpers.ready = performance.now(); }
+  }
+  // The view one zoom level closer, if the region fits a room with no authority's box
+  // off the map or under a panel; or null.
+  function closer(bounds, z, rooms, W, H) {
+    if (z > map.getMaxZoom()) { return null; }
+    var parts = [];
+    if (layers.authorities) {
+      layers.authorities.eachLayer(function (l) { if (l.feature && l.getBounds) { parts.push(l.getBounds()); } });
+    }
+    if (!parts.length) { parts.push(bounds); }
+    var nw = map.project(bounds.getNorthWest(), z), size = map.project(bounds.getSouthEast(), z).subtract(nw);
+    var boxes = parts.map(function (b) {
+      return [map.project(b.getNorthWest(), z).subtract(nw), map.project(b.getSouthEast(), z).subtract(nw)];
+    });
+    for (var i = 0; i < rooms.length; i++) {
+      var r = rooms[i];
+      var candidates = [[0, r.top, r.column, H], [0, Math.max(r.top, r.low), W, H], [0, 0, W, H]];
+      for (var j = 0; j < candidates.length; j++) {
+        var c = candidates[j];
+        if (size.x > c[2] - c[0] || size.y > c[3] - c[1]) { continue; }
+        var x0 = (c[0] + c[2] - size.x) / 2, y0 = (c[1] + c[3] - size.y) / 2;
+        var clear = boxes.every(function (b) {
+          var q = [b[0].x + x0, b[0].y + y0, b[1].x + x0, b[1].y + y0];
+          return q[0] >= 0 && q[1] >= 0 && q[2] <= W && q[3] <= H &&
+            !r.panels.some(function (p) { return hits(p, q); });
+        });
+        if (clear) {
+          var centre = nw.subtract(L.point(x0, y0)).add(L.point(W / 2, H / 2));
+          return {center: map.unproject(centre, z), zoom: z, room: r};
+        }
+      }
+    }
+    return null;
+  }
+
   function layout() {
     var box = rect(container);
     if (box.width < 100 || box.height < 100) { return; }
-    if (pendingFit) {
-      var fit = pendingFit;
-      pendingFit = null;
-      map.fitBounds(fit[0], fit[1]);
-    }
     var left = GAP, right = box.width - GAP;
     var zoom = rect(container.querySelector(".leaflet-top.leaflet-left .leaflet-control"));
     if (zoom) { left = zoom.right - box.left + GAP; }
@@ -205,9 +339,11 @@ function (map, cfg) {
     if (details && !chosen) {
       legendBox.style.maxHeight = "none";
       details.open = true;
-      details.open = legendBox.offsetHeight <= height;
+      details.open = legendBox.offsetHeight <= height && !closedToFit;
     }
     legendBox.style.maxHeight = Math.floor(height) + "px";
+    fitView(box, details);
+    placeNames();
   }
   var Legend = L.Control.extend({
     onAdd: function () {
@@ -267,9 +403,11 @@ function (map, cfg) {
     var s = document.querySelector('.pm-legend section[data-layer="' + e.name + '"]');
     if (s) { s.classList.toggle("pm-off", off); }
   }
-  map.on("overlayadd", function (e) { toggle(e, false); });
+  map.on("overlayadd", function (e) { toggle(e, false); placeNames(); });
   map.on("overlayremove", function (e) { toggle(e, true); });
   if (cfg.attribution) { map.attributionControl.addAttribution(esc(cfg.attribution)); }
+  L.extend(helpers, {layer: layer, legend: legend, count: count, isolate: isolate,
+                     placeNames: placeNames});
   function count(key) {
     var n = 0;
     if (layers[key] && map.hasLayer(layers[key])) {
@@ -277,5 +415,5 @@ function (map, cfg) {
     }
     return n;
   }
-  return {layer: layer, legend: legend, count: count, isolate: isolate, layers: layers, cfg: cfg};
+  return helpers;
 }
