@@ -181,6 +181,10 @@ def test_demo_map_opens_offline_with_every_layer(
             if attempt:
                 page.page.mouse.move(x + 40, y + 40, steps=4)
             page.page.mouse.move(x, y, steps=4)
+            # Leaflet's canvas throttles hover tests (32 ms): a pointer that stops right
+            # after a quick move can leave the last test undone; a later nudge runs it.
+            page.page.wait_for_timeout(80)
+            page.page.mouse.move(x + 1, y, steps=1)
             try:
                 page.page.wait_for_function(
                     "(people) => { var t = document.querySelector('.leaflet-tooltip .pm-tip');"
