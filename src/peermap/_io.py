@@ -75,6 +75,12 @@ class RawTable:
         text, an unterminated quote), verbatim.
     positions : dict of str to int
         Normalised header -> position of its cell in a row of ``bad_rows``.
+    header : list of str
+        The header row as written, every cell of it (blank and repeated ones too).
+    unheaded : dict of int to numpy.ndarray
+        Cells of the rows in ``frame`` under no usable header (a blank or repeated
+        header cell), by position: they are in no column of ``frame``, and
+        :meth:`cells` gives them to the identifier scan.
     """
 
     table: str
@@ -84,6 +90,57 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     bad_rows: dict[Hashable, list[str]] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
+    unheaded: dict[int, npt.NDArray[np.object_]] = field(default_factory=dict)
+
+    def labels(self, width: int) -> list[str]:
+        """Name the first `width` cell positions of a row as messages and files do.
+
+        A position under a header cell is named by the header as written; one under a
+        blank header cell, or beyond the last, is ``"column N"`` (1-based).
+        """
+        return [
+            self.header[i]
+            if i < len(self.header) and normalise_column_name(self.header[i])
+            else f"column {i + 1}"
+            for i in range(width)
+        ]
+
+    def cells(self) -> pd.DataFrame:
+        """Return every cell read, of every row, kept or set aside.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per cell position, named by :meth:`labels` (names may repeat
+            when headers do), indexed by row number: the rows of ``frame`` with the
+            cells under blank or repeated headers, then the rows of ``bad_rows``
+            (the cells beyond the header included). This is what the identifier
+            scan reads: a value set aside is still a value that was given.
+        """
+        if not self.unheaded and not self.bad_rows:
+            return self.frame.rename(columns=self.headers)
+        width = max([len(self.header), *(len(c) for c in self.bad_rows.values())])
+        n = len(self.frame)
+        by_position = {i: self.frame[name].to_numpy() for name, i in self.positions.items()}
+        by_position.update(self.unheaded)
+        blank = np.full(n, "", dtype=object)
+        grid = pd.DataFrame(
+            {i: by_position.get(i, blank) for i in range(width)},
+            index=self.frame.index,
+            dtype=object,
+        )
+        if self.bad_rows:
+            aside = pd.DataFrame.from_dict(
+                {r: c + [""] * (width - len(c)) for r, c in self.bad_rows.items()},
+                orient="index",
+                dtype=object,
+            )
+            aside.columns = list(range(width))
+            grid = pd.concat([grid, aside])
+        grid.columns = self.labels(width)
+        grid.index.name = self.frame.index.name
+        return grid
 
 
 def cell_text(value: Any) -> str:
@@ -164,6 +221,7 @@ def _finish(
     """
     headers: dict[str, str] = {}
     keep: list[int] = []
+    dropped: list[int] = []
     stray = np.zeros(len(numbers), dtype=bool)
     last = max([i for i, h in enumerate(header) if normalise_column_name(h)], default=-1)
     for i, h in enumerate(header):
@@ -186,6 +244,7 @@ def _finish(
                     )
                 )
             stray |= filled
+            dropped.append(i)
             continue
         if name in headers:
             problems.append(
@@ -200,6 +259,7 @@ def _finish(
                     rule="duplicate_column",
                 )
             )
+            dropped.append(i)
             continue
         headers[name] = h
         keep.append(i)
@@ -214,7 +274,14 @@ def _finish(
     if not headers:
         frame = pd.DataFrame(index=pd.Index(numbers, name="row"))
     positions = {name: i for name, i in zip(headers, keep, strict=True)}
-    return RawTable(table, file, frame, headers, problems, bad_rows, positions)
+    unheaded = {
+        i: np.asarray(columns[i], dtype=object)
+        for i in dropped
+        if any(str(c).strip() for c in columns[i])
+    }
+    return RawTable(
+        table, file, frame, headers, problems, bad_rows, positions, list(header), unheaded
+    )
 
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
