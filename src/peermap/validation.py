@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from peermap import settings
-from peermap._io import RawTable, TableSource, locate_tables, read_raw
+from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import WITHHELD, Problem, ValidationReport
 from peermap.dataset import Dataset
@@ -656,6 +656,8 @@ def _report(parsed: dict[str, ParsedTable], keeps: dict[str, pd.Index]) -> Valid
             verbatim = verbatim.loc[sorted(verbatim.index, key=_row_key)]
         # Rows set aside are written out verbatim, except the identifiers in them.
         verbatim = redact_frame(verbatim.astype(object).fillna(""), table=name)
+        if raw.bad_rows:  # undecodable bytes written out as \xNN escapes
+            verbatim = verbatim.map(show_bytes)
         verbatim["rejected_because"] = [
             "; ".join(p.check.reasons.get(r, [])) for r in verbatim.index
         ]

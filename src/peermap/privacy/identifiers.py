@@ -80,14 +80,16 @@ REDACTIONS: dict[str, str] = {
 """What :func:`redact` shows instead of a value, by rule
 (``"[withheld: looks like a phone number]"``)."""
 
-# Schema columns whose values are codes, numbers or categories: the free-text name test
-# is not run on them (an authority name such as "Milton Keynes" is not a person).
+# Schema columns whose values are authorities' codes or names: the free-text name test
+# is not run on them (an authority name such as "Milton Keynes" is not a person). In a
+# column of numbers, dates or categories a person's name is as wrong as anywhere, and
+# it is refused there too.
 _CODED_SCHEMA_COLUMNS = frozenset(
     {
         column.name
         for table in TABLES.values()
         for column in table.columns
-        if column.type not in ("text", "id")
+        if column.type == "authority"
     }
     | {column for columns in DERIVED.values() for column in columns}
 )
