@@ -290,3 +290,27 @@ def test_identifiers_are_refused_and_never_echoed(
     for value in planted:
         for form in _forms(value):
             assert form not in text, f"{value!r} appears as {form!r}"
+
+
+def test_cell_refused_by_its_column_name_is_withheld_in_every_problem(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    body = (folder / "people.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    rows = [f"{line},Okafor" for line in body[:-1]] + [f"{body[-1]},Oka\x01for"]
+    (folder / "people.csv").write_text("\n".join([PEOPLE_HEADER + ",surname", *rows]) + "\n")
+    report = validate(folder)
+    about = [p for p in report.problems if p.column == "surname" and p.row == len(body) + 1]
+    assert {p.rule for p in about} >= {"name", "control_character"}
+    assert all(p.value == "[withheld: looks like a person's name]" for p in about)
+    assert "oka" not in report.format(limit=None).lower()
+    assert "oka" not in report.rejected["people"].to_csv().lower()
+
+
+def test_redact_frame_withholds_cells_and_a_header_that_is_an_identifier() -> None:
+    from peermap import redact_frame
+
+    frame = pd.DataFrame({"07700 900123": ["a", "SW1A 1AA"], "age": ["12", "Jayden Smith"]})
+    out = redact_frame(frame, table="people")
+    assert list(out.columns) == ["column 1", "age"]
+    assert out.iloc[:, 0].tolist() == ["a", "[withheld: looks like a full postcode]"]
+    assert out["age"].tolist() == ["12", "[withheld: looks like a person's name]"]
+    assert frame.iloc[1, 0] == "SW1A 1AA"  # the input is not changed
