@@ -76,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
         pseudonym,
         pseudonymise,
         redact,
+        redact_frame,
         refuse_identifiers,
     )
     from peermap.relocations import host_notifications, relocation_exposure, relocations_received
@@ -144,6 +145,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "pseudonym",
         "pseudonymise",
         "redact",
+        "redact_frame",
         "refuse_identifiers",
     ),
     "peermap.relocations": ("host_notifications", "relocation_exposure", "relocations_received"),
@@ -233,6 +235,7 @@ __all__ = [
     "read_dataset",
     "read_package",
     "redact",
+    "redact_frame",
     "refuse_identifiers",
     "relocation_exposure",
     "relocations_received",

@@ -29,7 +29,7 @@ from peermap._atomic import atomic_path, write_text_atomic
 from peermap._optional import require
 from peermap._problems import Problem
 from peermap.exceptions import MissingDependencyError, ValidationError
-from peermap.privacy.identifiers import shown_value
+from peermap.privacy.identifiers import REDACTIONS, identifier_rule, shown_value
 from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
 
 __all__ = [
@@ -41,6 +41,8 @@ __all__ = [
     "find_table",
     "locate_tables",
     "read_raw",
+    "show_bytes",
+    "shown_cell",
     "write_text_atomic",
 ]
 
@@ -72,9 +74,16 @@ class RawTable:
         Structural problems (ragged rows, duplicate headers, undecodable bytes).
     bad_rows : dict of Hashable to list of str
         Rows that could not be laid out as a record (too many cells, bytes that are not
-        text, an unterminated quote), verbatim.
+        text, an unterminated quote), verbatim: undecodable bytes stay lone surrogates
+        (:func:`show_bytes` writes them out).
     positions : dict of str to int
         Normalised header -> position of its cell in a row of ``bad_rows``.
+    header : list of str
+        The header row as written, every cell of it (blank and repeated ones too).
+    unheaded : dict of int to numpy.ndarray
+        Cells of the rows in ``frame`` under no usable header (a blank or repeated
+        header cell), by position: they are in no column of ``frame``, and
+        :meth:`cells` gives them to the identifier scan.
     """
 
     table: str
@@ -84,6 +93,57 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     bad_rows: dict[Hashable, list[str]] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
+    unheaded: dict[int, npt.NDArray[np.object_]] = field(default_factory=dict)
+
+    def labels(self, width: int) -> list[str]:
+        """Name the first `width` cell positions of a row as messages and files do.
+
+        A position under a header cell is named by the header as written; one under a
+        blank header cell, or beyond the last, is ``"column N"`` (1-based).
+        """
+        return [
+            self.header[i]
+            if i < len(self.header) and normalise_column_name(self.header[i])
+            else f"column {i + 1}"
+            for i in range(width)
+        ]
+
+    def cells(self) -> pd.DataFrame:
+        """Return every cell read, of every row, kept or set aside.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per cell position, named by :meth:`labels` (names may repeat
+            when headers do), indexed by row number: the rows of ``frame`` with the
+            cells under blank or repeated headers, then the rows of ``bad_rows``
+            (the cells beyond the header included). This is what the identifier
+            scan reads: a value set aside is still a value that was given.
+        """
+        if not self.unheaded and not self.bad_rows:
+            return self.frame.rename(columns=self.headers)
+        width = max([len(self.header), *(len(c) for c in self.bad_rows.values())])
+        n = len(self.frame)
+        by_position = {i: self.frame[name].to_numpy() for name, i in self.positions.items()}
+        by_position.update(self.unheaded)
+        blank = np.full(n, "", dtype=object)
+        grid = pd.DataFrame(
+            {i: by_position.get(i, blank) for i in range(width)},
+            index=self.frame.index,
+            dtype=object,
+        )
+        if self.bad_rows:
+            aside = pd.DataFrame.from_dict(
+                {r: c + [""] * (width - len(c)) for r, c in self.bad_rows.items()},
+                orient="index",
+                dtype=object,
+            )
+            aside.columns = list(range(width))
+            grid = pd.concat([grid, aside])
+        grid.columns = self.labels(width)
+        grid.index.name = self.frame.index.name
+        return grid
 
 
 def cell_text(value: Any) -> str:
@@ -164,6 +224,7 @@ def _finish(
     """
     headers: dict[str, str] = {}
     keep: list[int] = []
+    dropped: list[int] = []
     stray = np.zeros(len(numbers), dtype=bool)
     last = max([i for i, h in enumerate(header) if normalise_column_name(h)], default=-1)
     for i, h in enumerate(header):
@@ -186,6 +247,7 @@ def _finish(
                     )
                 )
             stray |= filled
+            dropped.append(i)
             continue
         if name in headers:
             problems.append(
@@ -200,6 +262,7 @@ def _finish(
                     rule="duplicate_column",
                 )
             )
+            dropped.append(i)
             continue
         headers[name] = h
         keep.append(i)
@@ -214,7 +277,14 @@ def _finish(
     if not headers:
         frame = pd.DataFrame(index=pd.Index(numbers, name="row"))
     positions = {name: i for name, i in zip(headers, keep, strict=True)}
-    return RawTable(table, file, frame, headers, problems, bad_rows, positions)
+    unheaded = {
+        i: np.asarray(columns[i], dtype=object)
+        for i in dropped
+        if any(str(c).strip() for c in columns[i])
+    }
+    return RawTable(
+        table, file, frame, headers, problems, bad_rows, positions, list(header), unheaded
+    )
 
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
@@ -347,7 +417,7 @@ def _read_csv(path: Path, table: str) -> RawTable:
                         table,
                         line,
                         column,
-                        shown_value(_show_bytes(first_line)),
+                        shown_cell(first_line),
                         "a quote opens in this row and is not closed on its line, so the "
                         "rows after it would be swallowed into one cell; this row is set "
                         "aside and the lines after it are read as rows (remove the stray "
@@ -356,7 +426,7 @@ def _read_csv(path: Path, table: str) -> RawTable:
                         rule="unterminated_quote",
                     )
                 )
-                bad_rows[line] = [_show_bytes(c) for c in next(csv.reader([first_line]), [])]
+                bad_rows[line] = next(csv.reader([first_line]), [])
                 source.pos = before + 1  # read on from the line after it
                 reader = csv.reader(source)
                 continue
@@ -395,13 +465,13 @@ def _take(
     if not any(c.strip() for c in record):
         return
     if len(record) > width and any(c.strip() for c in record[width:]):
-        bad_rows[line] = [_show_bytes(c) for c in record]
+        bad_rows[line] = list(record)
         problems.append(
             Problem(
                 table,
                 line,
                 None,
-                shown_value(_show_bytes(",".join(record))),
+                shown_cell(",".join(record)),
                 f"row has {len(record)} cells but the header has {width}; "
                 "check for an unquoted comma",
                 file,
@@ -416,20 +486,45 @@ def _take(
                 table,
                 line,
                 None,
-                shown_value(_show_bytes(bad[0])),
+                shown_cell(bad[0]),
                 "row is not valid UTF-8 text; save the file as 'CSV UTF-8'",
                 file,
                 rule="encoding",
             )
         )
-        bad_rows[line] = [_show_bytes(c) for c in record]
+        bad_rows[line] = list(record)
         return
     rows.append(record)
     numbers.append(line)
 
 
-def _show_bytes(text: str) -> str:
+def show_bytes(text: str) -> str:
+    r"""Write the bytes of a cell that were not UTF-8 as escapes (``\xe9``).
+
+    Parameters
+    ----------
+    text : str
+        A cell as read, its undecodable bytes kept as lone surrogates.
+
+    Returns
+    -------
+    str
+        The text, each undecodable byte as ``\xNN``; other text unchanged.
+    """
     return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+
+
+def shown_cell(text: str) -> str:
+    r"""Return a cell as read as a problem may echo it: :func:`shown_value` of its text.
+
+    The identifier rules read the text as it is, where an undecodable byte is a lone
+    surrogate and no letter, so ``\xfe07700 900123`` is still a phone number; what is
+    shown writes the bytes as escapes (:func:`show_bytes`).
+    """
+    rule = identifier_rule(text)
+    if rule is not None:
+        return REDACTIONS[rule]
+    return shown_value(show_bytes(text))
 
 
 @contextmanager
@@ -550,13 +645,13 @@ def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashab
                 table,
                 kept[j],
                 header[i],
-                shown_value(_show_bytes(columns[i][j])),
+                shown_cell(columns[i][j]),
                 "cell holds bytes that are not UTF-8 text; write the column as UTF-8 text",
                 file,
                 rule="encoding",
             )
         )
-        bad_rows[kept[j]] = [_show_bytes(c[j]) for c in columns]
+        bad_rows[kept[j]] = [str(c[j]) for c in columns]
     if undecodable.any():
         columns = [c[~undecodable] for c in columns]
         kept = [n for n, u in zip(kept, undecodable, strict=True) if not u]

@@ -53,6 +53,7 @@ from peermap import settings
 from peermap.authority_names import name_key, strip_affixes
 from peermap.boundaries import Boundaries, metric_boundaries
 from peermap.exceptions import CRSError, PeermapWarning
+from peermap.privacy.identifiers import shown_value
 
 __all__ = [
     "ASSIGNMENT_VALUES",
@@ -301,7 +302,7 @@ def assign_authorities(
         else:
             label, ids = "index", result.index.to_numpy()[outside[:50]]
         limit = settings.max_problems_in_message
-        shown = ", ".join(str(v) for v in ids[:limit])
+        shown = ", ".join(shown_value(str(v)) for v in ids[:limit])
         more = f" and {len(outside) - limit} more" if len(outside) > limit else ""
         source = Boundaries.of(boundaries).source or "the boundaries"
         warnings.warn(

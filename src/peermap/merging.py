@@ -45,6 +45,7 @@ from peermap._problems import Problem
 from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
+from peermap.privacy.identifiers import shown_value
 from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column
 
 __all__ = [
@@ -84,7 +85,8 @@ def _check_code(code: str, what: str) -> str:
     text = code.strip().upper()
     if not _GSS.match(text):
         raise ValidationError(
-            f"{what} {code!r} is not an authority code: a GSS code is a letter and 8 digits, "
+            f"{what} '{shown_value(code)}' is not an authority code: a GSS code is a letter "
+            "and 8 digits, "
             "such as E09000007"
         )
     return text
@@ -116,7 +118,9 @@ def normalise_provenance(value: object, *, what: str = "provenance") -> str:
     elif isinstance(value, Iterable):
         parts = value
     else:
-        raise ValidationError(f"{what} {value!r} is not a list of authority codes")
+        raise ValidationError(
+            f"{what} '{shown_value(str(value))}' is not a list of authority codes"
+        )
     codes = {_check_code(str(p), f"{what}: authority") for p in parts if str(p).strip()}
     if not codes:
         raise ValidationError(f"{what} is empty: it must name at least one authority")
@@ -619,9 +623,10 @@ def merge(
                 str(record["table"]),
                 None,
                 str(record["column"]),
-                str(record["value"]),
-                f"{record['table']} {record['id']}: {record['column']} reported as "
-                f"{record['value']!s} by {record[PROVENANCE]} ({verb}); the reporters disagree",
+                shown_value(str(record["value"])),
+                f"{record['table']} {shown_value(str(record['id']))}: {record['column']} "
+                f"reported as {shown_value(str(record['value']))} by {record[PROVENANCE]} "
+                f"({verb}); the reporters disagree",
                 "merge",
                 "warning",
                 "merge_conflict",

@@ -13,6 +13,7 @@ rejected too, and reported as such. Identifying data is refused in both modes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import warnings
@@ -24,11 +25,12 @@ import numpy as np
 import pandas as pd
 
 from peermap import settings
-from peermap._io import RawTable, TableSource, locate_tables, read_raw
+from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import WITHHELD, Problem, ValidationReport
 from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
+from peermap.privacy.identifiers import redact_frame, shown_value
 from peermap.schema import (
     DERIVED,
     REFERENCED,
@@ -297,7 +299,8 @@ def _unique_key(p: ParsedTable) -> None:
             list(rows),
             key,
             [str(value)] * len(rows),
-            f"'{key}' must be unique; '{value}' is on rows {listed} with different contents",
+            f"'{key}' must be unique; '{shown_value(str(value))}' is on rows {listed} with "
+            "different contents",
             "duplicate_id",
         )
 
@@ -328,7 +331,8 @@ def _similar_ids(p: ParsedTable) -> None:
                 [row],
                 key,
                 [str(value)],
-                f"differs from '{seen[0]}' (row {seen[1]}) only in case or spaces: read as "
+                f"differs from '{shown_value(seen[0])}' (row {seen[1]}) only in case or spaces: "
+                "read as "
                 f"two different {check.spec.noun}s; write them alike if they are one",
                 "similar_id",
                 "warning",
@@ -370,8 +374,8 @@ def _references(
         column,
         cells,
         lambda v: (
-            f"refers to {target} '{v.strip()}' whose row {rejected[v.strip()]} in {target_file} "
-            "was rejected; this row is set aside with it"
+            f"refers to {target} '{shown_value(v.strip())}' whose row {rejected[v.strip()]} in "
+            f"{target_file} was rejected; this row is set aside with it"
         ),
         "rejected_reference",
     )
@@ -383,7 +387,11 @@ def _references(
 
     def no_such(value: str) -> str:
         near = forms.get(_id_form(value))
-        hint = f" (did you mean '{near}'? ids must match exactly)" if near is not None else ""
+        hint = (
+            f" (did you mean '{shown_value(near)}'? ids must match exactly)"
+            if near is not None
+            else ""
+        )
         return f"no such {target} in {target_file}{hint}"
 
     check.flag(unknown, column, cells, no_such, f"unknown_{target.replace(' ', '_')}")
@@ -443,7 +451,7 @@ def _self_and_same(p: ParsedTable) -> None:
 def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
     from peermap.privacy.identifiers import REDACTIONS, find_identifiers
 
-    frame = raw.frame.rename(columns=raw.headers)
+    frame = raw.cells()
     problems = []
     for f in find_identifiers(frame, table=table):
         rows: list[Hashable | None] = list(f.rows) or [None]
@@ -461,6 +469,24 @@ def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def withhold_refused(problems: list[Problem], privacy: list[Problem]) -> list[Problem]:
+    """Show a refused cell as its redaction in every other problem about it.
+
+    A cell refused by its column's name (``surname``), or under a rule that the
+    column's context decides, may read as harmless on its own; every problem naming
+    the same file, row and column shows the identifier problem's redaction instead.
+    """
+    refused = {(p.file, p.row, p.column): p.value for p in privacy if p.row is not None}
+    if not refused:
+        return problems
+    return [
+        dataclasses.replace(p, value=refused[(p.file, p.row, p.column)])
+        if p.value != "" and (p.file, p.row, p.column) in refused
+        else p
+        for p in problems
+    ]
 
 
 def privacy_error(problems: list[Problem]) -> PrivacyError:
@@ -546,6 +572,7 @@ def sightings_part(
     index = raw.frame.index
     keep = index[~index.isin(list(p.check.bad))]
     report = _report({"sightings": p}, {"sightings": keep})
+    report.problems = withhold_refused(report.problems, privacy)
     frame = typed_frame(p, keep)
     frame["_row"] = np.asarray([int(r) if isinstance(r, int | np.integer) else -1 for r in keep])
     return frame, report, privacy
@@ -598,6 +625,7 @@ def _run(
                         if value and value not in accepted_ids[name]:
                             rejected_ids[name].setdefault(value, row)
     report = _report(parsed, keeps)
+    report.problems = withhold_refused(report.problems, privacy)
     return parsed, keeps, privacy, report
 
 
@@ -618,13 +646,18 @@ def _report(parsed: dict[str, ParsedTable], keeps: dict[str, pd.Index]) -> Valid
             dtype=object,
         )
         if len(extra_rows):
+            # Each cell under the header of its position; one under a blank or repeated
+            # header, or beyond the last, as "column N" (as the identifier scan names it).
+            headed = {i: raw.headers[name] for name, i in raw.positions.items()}
             extra_rows.columns = [
-                list(raw.headers.values())[i] if i < len(raw.headers) else f"cell {i + 1}"
-                for i in range(extra_rows.shape[1])
+                headed.get(i, f"column {i + 1}") for i in range(extra_rows.shape[1])
             ]
             verbatim = pd.concat([verbatim, extra_rows])
             verbatim = verbatim.loc[sorted(verbatim.index, key=_row_key)]
-        verbatim = verbatim.astype(object).fillna("")
+        # Rows set aside are written out verbatim, except the identifiers in them.
+        verbatim = redact_frame(verbatim.astype(object).fillna(""), table=name)
+        if raw.bad_rows:  # undecodable bytes written out as \xNN escapes
+            verbatim = verbatim.map(show_bytes)
         verbatim["rejected_because"] = [
             "; ".join(p.check.reasons.get(r, [])) for r in verbatim.index
         ]
@@ -755,7 +788,7 @@ def read_dataset(
                     "places",
                     _place_row(parsed["places"], str(pid)),
                     "place_id",
-                    str(pid),
+                    shown_value(str(pid)),
                     "place lies outside every authority in the boundaries (beyond the "
                     "tolerance); kept, with no authority",
                     report.files.get("places", ""),

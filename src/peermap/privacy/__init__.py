@@ -63,6 +63,7 @@ from peermap.privacy.identifiers import (
     find_identifiers,
     identifier_rule,
     redact,
+    redact_frame,
     refuse_identifiers,
     upn_check_letter,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "pseudonym",
     "pseudonymise",
     "redact",
+    "redact_frame",
     "refuse_identifiers",
     "upn_check_letter",
     "write_key",

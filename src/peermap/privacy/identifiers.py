@@ -5,7 +5,8 @@
 identifiers; :func:`refuse_identifiers` raises :class:`~peermap.PrivacyError` when
 there is one. Findings never echo the values they found. :func:`redact` is what every
 caller shows instead of a value: the value itself, or ``[withheld: looks like a phone
-number]`` (:data:`REDACTIONS`). :func:`identifier_rule` and :func:`column_name_rule`
+number]`` (:data:`REDACTIONS`), and :func:`redact_frame` what every file of rows set
+aside holds instead of a table. :func:`identifier_rule` and :func:`column_name_rule`
 classify one value or one column name. docs/privacy.md lists the rules and their
 measured precision and recall (``python benchmarks/bench_identifiers.py``).
 """
@@ -38,6 +39,7 @@ __all__ = [
     "find_identifiers",
     "identifier_rule",
     "redact",
+    "redact_frame",
     "refuse_identifiers",
     "shown_value",
     "upn_check_letter",
@@ -78,14 +80,16 @@ REDACTIONS: dict[str, str] = {
 """What :func:`redact` shows instead of a value, by rule
 (``"[withheld: looks like a phone number]"``)."""
 
-# Schema columns whose values are codes, numbers or categories: the free-text name test
-# is not run on them (an authority name such as "Milton Keynes" is not a person).
+# Schema columns whose values are authorities' codes or names: the free-text name test
+# is not run on them (an authority name such as "Milton Keynes" is not a person). In a
+# column of numbers, dates or categories a person's name is as wrong as anywhere, and
+# it is refused there too.
 _CODED_SCHEMA_COLUMNS = frozenset(
     {
         column.name
         for table in TABLES.values()
         for column in table.columns
-        if column.type not in ("text", "id")
+        if column.type == "authority"
     }
     | {column for columns in DERIVED.values() for column in columns}
 )
@@ -746,3 +750,47 @@ def refuse_identifiers(
         "to match. Pseudonymised data is still personal data (ICO): handle it as such."
     )
     raise PrivacyError("\n".join(lines))
+
+
+def redact_frame(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
+    """Return a table as it may be written out: every identifier redacted.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Raw cell values with their column names as written (names may repeat),
+        as for :func:`find_identifiers`.
+    table : str
+        The table's name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy in which every cell that :func:`find_identifiers` finds (by its
+        column's name or by its value) holds its rule's text from :data:`REDACTIONS`
+        instead (the first rule in precedence when several match), and every column
+        name that itself looks like an identifier is ``"column N"`` (1-based). Other
+        cells are unchanged.
+    """
+    out = frame.copy()
+    labels: list[Hashable] = list(frame.columns)
+    for position in range(frame.shape[1]):
+        findings = find_identifiers(frame.iloc[:, [position]], table=table)
+        if not findings:
+            continue
+        # A name that is itself an identifier (a file without a header row) is withheld;
+        # its finding lists the column's rows, not rows holding identifiers.
+        header = bool(_value_rules_in(str(labels[position])))
+        if header:
+            labels[position] = f"column {position + 1}"
+        cells = frame.iloc[:, position].astype(object).to_numpy(copy=True)
+        done = np.zeros(len(cells), dtype=bool)
+        for finding in findings:
+            if header and finding.kind == "column_name":
+                continue
+            hit = frame.index.isin(list(finding.rows)) & ~done
+            cells[hit] = REDACTIONS[finding.rule]
+            done |= hit
+        out.isetitem(position, cells)
+    out.columns = pd.Index(labels)
+    return out
