@@ -203,3 +203,14 @@ def test_coordinates_and_dates_in_typed_columns_are_not_identifiers() -> None:
     frame["label"] = ["call 07700 900123" if i == 7 else "park" for i in range(200)]
     found = find_identifiers(frame, table="places")
     assert [f.column for f in found] == ["label"]
+
+
+def test_a_lone_at_sign_and_a_letter_or_two_is_not_a_handle() -> None:
+    # Free text such as "@A" or "@ab" (a cell reference, a typo) is not a handle: a bare
+    # handle needs at least three characters; a named platform needs none.
+    from peermap.privacy import identifier_rule
+
+    for value in ("@A", "@ab", "see @B2"):
+        assert identifier_rule(value, table="ties", column="notes") is None, value
+    for value in ("@abc", "@jay_99", "snap: kd"):
+        assert identifier_rule(value, table="ties", column="notes") == "social_media", value

@@ -173,7 +173,7 @@ _PLATFORMS = (
     r"|kik|yubo|threads|psn|xbox|gamertag|handle"
 )
 _SOCIAL = re.compile(
-    r"(?<![\w@.])@(?=[\w.]*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])"
+    r"(?<![\w@.])@(?=[\w.]*[A-Za-z])[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@])"
     rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=-]\s*@?[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
 )
 _TIME_HANDLE = re.compile(r"(?i)@[0-9]{1,2}(?:[:.][0-9]{2})?(?:am|pm)?$")
