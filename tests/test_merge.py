@@ -389,7 +389,7 @@ def _same(x: Dataset, y: Dataset) -> None:
     pd.testing.assert_frame_equal(x.meta["conflicts"], y.meta["conflicts"])
 
 
-@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     a=authority_views(A),
     b=authority_views(B),

@@ -435,8 +435,7 @@ def _unknown_reports(table: str, ident: object, column: str, reporters: str) -> 
         f"available (a package read from a file holds only the merged row), and another "
         f"report gives a different {column}. Which of {reporters} reported which {column} is "
         "not known, so the disagreement cannot be counted. Merge the authorities' own "
-        "packages in one merge, or merge the dataset returned by the earlier merge (it keeps "
-        "the reports) rather than the package written from it."
+        "packages together in one merge instead."
     )
 
 
@@ -484,7 +483,8 @@ def _reported(part: pd.DataFrame, ds: Dataset, table: str, position: int) -> pd.
 
 def _shared_reports(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """Return the distinct rows given for the ids that more than one distinct row describes."""
-    distinct = frame[~_row_texts(frame).duplicated().to_numpy(dtype=bool)]
+    rows = frame[frame[key].duplicated(keep=False).to_numpy(dtype=bool)]
+    distinct = rows[~_row_texts(rows).duplicated().to_numpy(dtype=bool)]
     shared = distinct[key].duplicated(keep=False).to_numpy(dtype=bool)
     return distinct[shared].reset_index(drop=True)
 
