@@ -485,3 +485,35 @@ def test_a_merged_package_read_back_merges_only_where_no_report_disagrees(
     with pytest.raises(ValidationError, match=rf"person p1: .* reported by {A};{B} together"):
         merge([back, differ])
     assert merge([ab, differ]).people.set_index("person_id").loc["p1", "age"] == 14
+
+
+def test_the_command_line_refuses_a_merged_package_that_cannot_be_merged_again(
+    boundaries: gpd.GeoDataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from peermap.cli import main
+
+    key = peermap.load_key(KEY)
+    (tmp_path / "key.txt").write_text(KEY, encoding="utf-8")
+    paths = []
+    for code, person in ((A, P1), (B, ("p1", A, 15, "F", False)), (C, P1)):
+        ds = _ds([person], boundaries=boundaries)
+        paths.append(
+            str(
+                write_package(
+                    ds, tmp_path / f"{code}.gpkg", key=key, producer=code, audience="partnership"
+                )
+            )
+        )
+    common = ["--producer", A, "--key-file", str(tmp_path / "key.txt")]
+    assert main(["merge", paths[0], paths[1], "-o", str(tmp_path / "ab.gpkg"), *common]) == 0
+    capsys.readouterr()
+    status = main(
+        ["merge", str(tmp_path / "ab.gpkg"), paths[2], "-o", str(tmp_path / "abc.gpkg"), *common]
+    )
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"person p1: one dataset holds it as reported by {A};{B} together" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "abc.gpkg").exists()
+    # the authorities' own packages merge in one go
+    assert main(["merge", *paths, "-o", str(tmp_path / "abc.gpkg"), *common]) == 0
