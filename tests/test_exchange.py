@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermap
+from conftest import examples
 from peermap import exchange
 from peermap.dataset import Dataset
 from peermap.exceptions import IntegrityError, KeyMaterialError, PrivacyError, ValidationError
@@ -340,7 +341,7 @@ def datasets(draw: st.DrawFn) -> tuple[Dataset, dict[str, list[str]]]:
 
 
 @settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermap
+from conftest import examples
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
 from peermap.exchange import read_package, write_package
@@ -353,28 +355,75 @@ def authority_views(draw: st.DrawFn, producer: str) -> Dataset:
     )
 
 
-# Every merge validates its result like read_dataset (about 0.1 s for any size): keep
-# the example counts modest.
-_slow = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Every merge validates its result like read_dataset (about 0.1 s for any size, several
+# times that on a busy machine): one property test shares its merges between the
+# properties, and runs a fifth of its examples off CI.
 
 
-@_slow
-@given(a=authority_views(A), b=authority_views(B))
-def test_merge_is_order_independent(a: Dataset, b: Dataset) -> None:
+def _text(value: Any) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return str(float(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    return str(value)
+
+
+def _reporters(views: dict[str, Dataset], table: str, ident: str, column: str, value: str) -> str:
+    """Which authorities' own datasets give ``value`` for the attribute: the truth."""
+    key = "person_id" if table == "people" else "place_id"
+    columns = ["lon", "lat", "easting", "northing"] if column == "location" else [column]
+    codes = []
+    for code, view in views.items():
+        rows = view.table(table)
+        rows = rows[rows[key] == ident]
+        for row in rows[columns].itertuples(index=False):
+            if not all(pd.isna(v) for v in row) and ", ".join(_text(v) for v in row) == value:
+                codes.append(code)
+    return ";".join(sorted(codes))
+
+
+def _same(x: Dataset, y: Dataset) -> None:
+    assert differences(x, y) == []
+    pd.testing.assert_frame_equal(x.meta["conflicts"], y.meta["conflicts"])
+
+
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    a=authority_views(A),
+    b=authority_views(B),
+    c=authority_views(C),
+    order=st.permutations([0, 1, 2]),
+    first_two=st.booleans(),
+)
+def test_merge_is_order_independent_idempotent_staged_and_loses_nothing(
+    a: Dataset, b: Dataset, c: Dataset, order: list[int], first_two: bool
+) -> None:
+    # order-independent, conflicts included
     ab, ba = merge([a, b]), merge([b, a])
-    assert differences(ab, ba) == []
-    pd.testing.assert_frame_equal(ab.meta["conflicts"], ba.meta["conflicts"])
-
-
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(a=authority_views(A), b=authority_views(B), c=authority_views(C))
-def test_merge_is_idempotent_and_loses_nothing(a: Dataset, b: Dataset, c: Dataset) -> None:
+    _same(ab, ba)
+    # idempotent
     assert datasets_equal(merge([a, a]), a)
     assert datasets_equal(merge([a]), a)
     m = merge([a, b, c])
-    assert datasets_equal(merge([c, a, b]), m)
+    _same(merge([c, a, b]), m)
     assert datasets_equal(merge([m, m]), m)
     assert datasets_equal(merge([m, b]), m)  # absorbing a dataset already merged in
+    # in stages, split anywhere: merge(merge(x, y), z) == merge(x, merge(y, z)) == merge(x, y, z)
+    x, y, z = ([a, b, c][i] for i in order)
+    staged = merge([merge([x, y]), z]) if first_two else merge([x, merge([y, z])])
+    _same(staged, m)
+    # no authority is credited with a value it did not report
+    views = {A: a, B: b, C: c}
+    for record in m.meta["conflicts"].to_dict("records"):
+        truth = _reporters(views, record["table"], record["id"], record["column"], record["value"])
+        assert record[PROVENANCE] == truth, record
+    for name, key in (("people", "person_id"), ("places", "place_id")):
+        for ident, provenance in zip(m.table(name)[key], m.table(name)[PROVENANCE], strict=True):
+            holders = [code for code, v in views.items() if ident in set(v.table(name)[key])]
+            assert provenance == ";".join(holders)
+    # nothing lost, nothing doubled
     for name in ("ties", "sightings"):
         given_rows = pd.concat(
             [canonical_tables(x, provenance=False)[name] for x in (a, b, c)]
@@ -383,3 +432,88 @@ def test_merge_is_idempotent_and_loses_nothing(a: Dataset, b: Dataset, c: Datase
     for name in TABLES:
         codes = {code for value in m.table(name)[PROVENANCE] for code in value.split(";")}
         assert codes <= {A, B, C}
+
+
+# --------------------------------------------------------------------------- merging merged data
+
+
+def test_a_merged_dataset_merges_again_as_if_at_once() -> None:
+    """The majority counts each authority once, whichever merge saw its report."""
+    a = _ds([P1, P2], producer=A)  # p1 aged 14
+    b = _ds([("p1", A, 15, "F", False), P2], producer=B)
+    c = _ds([P1, P2], producer=C)
+    at_once = merge([a, b, c])
+    assert at_once.people.set_index("person_id").loc["p1", "age"] == 14  # A and C say 14
+    for staged in (merge([merge([a, b]), c]), merge([a, merge([b, c])]), merge([merge([a, c]), b])):
+        _same(staged, at_once)
+    ages = at_once.meta["conflicts"].set_index("value")
+    assert ages.loc["14", PROVENANCE] == f"{A};{C}" and ages.loc["15", PROVENANCE] == B
+    # a dataset merged with itself, or with a part of itself, is not counted twice
+    ab = merge([a, b])
+    _same(merge([ab, merge([ab, c])]), at_once)
+
+
+def test_a_merged_dataset_edited_afterwards_is_refused() -> None:
+    a = _ds([P1, P2], producer=A)
+    b = _ds([("p1", A, 15, "F", False), P2], producer=B)
+    c = _ds([P1, P2], producer=C)
+    ab = merge([a, b])
+    people = ab.people.copy()
+    people["age"] = people["age"].where(people["person_id"] != "p1", 12)
+    with pytest.raises(ValidationError, match=r"dataset 1 of the merge .* person p1 was changed"):
+        merge([ab.replace(people=people), c])
+    # a person left out after merging is simply not there: the rest merges as before
+    without = ab.replace(people=ab.people[ab.people["person_id"] != "p1"].reset_index(drop=True))
+    assert merge([without, c]).people.set_index("person_id").loc["p1", "age"] == 14
+
+
+def test_a_merged_package_read_back_merges_only_where_no_report_disagrees(
+    boundaries: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    key = peermap.load_key(KEY)
+    a = _ds([P1, P2], producer=A, boundaries=boundaries)
+    b = _ds([("p1", A, 15, "F", False), P2], producer=B, boundaries=boundaries)
+    ab = merge([a, b])
+    path = write_package(ab, tmp_path / "ab.gpkg", key=key, producer=A, audience="partnership")
+    back = read_package(path, key=key)
+    assert datasets_equal(back, ab)
+    # C agrees with the row as merged (or does not know p1): nothing to resolve again
+    agree = _ds([("p1", A, 15, "F", False), P2], producer=C, boundaries=boundaries)
+    assert datasets_equal(merge([back, agree]), merge([ab, agree], boundaries=boundaries))
+    # C gives another age: who of A and B said which is no longer known
+    differ = _ds([P1, P2], producer=C, boundaries=boundaries)
+    with pytest.raises(ValidationError, match=rf"person p1: .* reported by {A};{B} together"):
+        merge([back, differ])
+    assert merge([ab, differ]).people.set_index("person_id").loc["p1", "age"] == 14
+
+
+def test_the_command_line_refuses_a_merged_package_that_cannot_be_merged_again(
+    boundaries: gpd.GeoDataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from peermap.cli import main
+
+    key = peermap.load_key(KEY)
+    (tmp_path / "key.txt").write_text(KEY, encoding="utf-8")
+    paths = []
+    for code, person in ((A, P1), (B, ("p1", A, 15, "F", False)), (C, P1)):
+        ds = _ds([person], boundaries=boundaries)
+        paths.append(
+            str(
+                write_package(
+                    ds, tmp_path / f"{code}.gpkg", key=key, producer=code, audience="partnership"
+                )
+            )
+        )
+    common = ["--producer", A, "--key-file", str(tmp_path / "key.txt")]
+    assert main(["merge", paths[0], paths[1], "-o", str(tmp_path / "ab.gpkg"), *common]) == 0
+    capsys.readouterr()
+    status = main(
+        ["merge", str(tmp_path / "ab.gpkg"), paths[2], "-o", str(tmp_path / "abc.gpkg"), *common]
+    )
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"person p1: one dataset holds it as reported by {A};{B} together" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "abc.gpkg").exists()
+    # the authorities' own packages merge in one go
+    assert main(["merge", *paths, "-o", str(tmp_path / "abc.gpkg"), *common]) == 0

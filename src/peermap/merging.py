@@ -16,9 +16,19 @@ and nothing is counted twice:
   ``exploiter`` tie, whose ``person_a`` is the exploiter): one row, with the
   provenances united.
 
-Merging is order-independent and idempotent: ``merge([a, b])`` equals
-``merge([b, a])`` and ``merge([a, a])`` equals ``a``, where datasets are compared
-by :func:`datasets_equal` (equal tables after a canonical sort).
+Merging is order-independent, idempotent and can be done in stages:
+``merge([a, b])`` equals ``merge([b, a])``, ``merge([a, a])`` equals ``a``, and
+``merge([merge([a, b]), c])`` equals ``merge([a, b, c])`` (conflicts included), where
+datasets are compared by :func:`datasets_equal` (equal tables after a canonical sort).
+Staged merging works because a merged dataset keeps, in ``meta["merge_reports"]``,
+every report of the people and places that more than one report describes (the rows
+as each authority gave them, with their provenance); a later merge resolves those
+people and places again from the reports, so that the majority rule counts every
+authority once and no authority is credited with a value it did not report. It first
+checks that the reports still give the rows the dataset holds (a row edited after
+merging is refused). A package keeps only the merged rows: a row of a merged package
+read back from a file, reported by several authorities, can be merged again only where
+no report disagrees with it, and is refused otherwise.
 
 The kept value of a disputed attribute is the value reported by the most
 authorities; among values reported by equally many, the greatest (the higher age,
@@ -52,6 +62,7 @@ __all__ = [
     "DIRECTED_TIE_KINDS",
     "PROVENANCE",
     "PROVENANCE_SEPARATOR",
+    "REPORTS",
     "canonical_tables",
     "datasets_equal",
     "differences",
@@ -66,6 +77,10 @@ PROVENANCE = "provenance"
 PROVENANCE_SEPARATOR = ";"
 #: Tie kinds whose direction matters: ``person_a`` is the exploiter.
 DIRECTED_TIE_KINDS: tuple[str, ...] = ("exploiter",)
+#: Key of ``Dataset.meta`` where :func:`merge` keeps the reports it resolved: for
+#: ``people`` and ``places``, every row given for an id that more than one row
+#: described, with its provenance.
+REPORTS = "merge_reports"
 
 _GSS = re.compile(r"^[A-Z][0-9]{8}$")
 _MISSING_KEY = "\x00"
@@ -382,18 +397,23 @@ def _merge_keyed(
         row: dict[str, Any] = {key: ident, PROVENANCE: _join(_union(provs[i] for i in where))}
         for cols in groups:
             tally: dict[tuple[Any, ...], set[str]] = {}
+            merged_before: list[str] = []
             for i in where:
                 value = tuple(_scalar(columns[c][i]) for c in cols)
                 if all(v is None for v in value):
                     continue
                 tally.setdefault(value, set()).update(provs[i].split(PROVENANCE_SEPARATOR))
+                if PROVENANCE_SEPARATOR in provs[i]:
+                    merged_before.append(provs[i])
             if not tally:
                 kept: tuple[Any, ...] = (None,) * len(cols)
             elif len(tally) == 1:
                 kept = next(iter(tally))
             else:
-                kept = max(tally, key=lambda v: (len(tally[v]), _order_key(v)))
                 column = cols[0] if len(cols) == 1 else "location"
+                if merged_before:
+                    raise ValidationError(_unknown_reports(table, ident, column, merged_before[0]))
+                kept = max(tally, key=lambda v: (len(tally[v]), _order_key(v)))
                 for value, reporters in tally.items():
                     conflicts.append(
                         {
@@ -409,6 +429,68 @@ def _merge_keyed(
         rows.append(row)
     merged = pd.concat([single, pd.DataFrame(rows, columns=list(frame.columns))], ignore_index=True)
     return merged, conflicts
+
+
+def _unknown_reports(table: str, ident: object, column: str, reporters: str) -> str:
+    thing = "person" if table == "people" else "place"
+    return (
+        f"cannot merge {thing} {ident}: one dataset holds it as reported by {reporters} "
+        f"together, from an earlier merge whose record of each authority's report is not "
+        f"available (a package read from a file holds only the merged row), and another "
+        f"report gives a different {column}. Which of {reporters} reported which {column} is "
+        "not known, so the disagreement cannot be counted. Merge the authorities' own "
+        "packages together in one merge instead."
+    )
+
+
+def _cast(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return the schema columns and provenance of a table, with the schema's dtypes."""
+    spec = TABLES[table]
+    columns = [*spec.names, PROVENANCE]
+    return pd.DataFrame(
+        {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
+    )
+
+
+def _reported(part: pd.DataFrame, ds: Dataset, table: str, position: int) -> pd.DataFrame:
+    """Return a keyed table with each row an earlier merge resolved replaced by its reports.
+
+    Rows whose reports the dataset keeps (``meta[REPORTS]``) are first resolved again
+    from them: a row that no longer matches (edited after merging) is refused.
+    """
+    stored = ds.meta.get(REPORTS)
+    reports = None if not isinstance(stored, Mapping) else stored.get(table)
+    if reports is None or not len(reports):
+        return part
+    key = TABLES[table].key[0]
+    present = part[key].isin(set(reports[key].tolist())).to_numpy(dtype=bool)
+    if not present.any():
+        return part
+    current = _cast(part[present], table)
+    kept = reports[reports[key].isin(set(current[key].tolist())).to_numpy(dtype=bool)]
+    resolved, _ = _merge_keyed(_cast(kept, table), table, key)
+    resolved = _cast(resolved, table)
+    now, then = _row_texts(current), _row_texts(resolved)
+    changed = current[~now.isin(set(then)).to_numpy(dtype=bool)]
+    if len(changed) or len(current) != len(resolved):
+        ident = changed[key].iloc[0] if len(changed) else current[key].iloc[0]
+        thing = "person" if table == "people" else "place"
+        raise ValidationError(
+            f"dataset {position + 1} of the merge is an earlier merge whose {thing} {ident} "
+            "was changed after merging: its row no longer matches what the authorities "
+            f"reported ({table} rows kept in meta[{REPORTS!r}]), so it cannot be merged again "
+            "without crediting them with values they did not report. Merge the authorities' "
+            "own datasets again, or merge the dataset as merge returned it."
+        )
+    return pd.concat([_cast(part[~present], table), _cast(kept, table)], ignore_index=True)
+
+
+def _shared_reports(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Return the distinct rows given for the ids that more than one distinct row describes."""
+    rows = frame[frame[key].duplicated(keep=False).to_numpy(dtype=bool)]
+    distinct = rows[~_row_texts(rows).duplicated().to_numpy(dtype=bool)]
+    shared = distinct[key].duplicated(keep=False).to_numpy(dtype=bool)
+    return distinct[shared].reset_index(drop=True)
 
 
 def _describe(value: tuple[Any, ...]) -> str:
@@ -585,24 +667,26 @@ def merge(
 
     tables: dict[str, pd.DataFrame] = {}
     conflicts: list[dict[str, Any]] = []
+    reports: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
         spec = TABLES[name]
         columns = [*spec.names, PROVENANCE]
         parts = [pd.DataFrame(ds.table(name))[columns] for ds in tagged]
-        frame = pd.concat(parts, ignore_index=True)
-        frame = pd.DataFrame(
-            {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
-        )
         if spec.key:
+            parts = [
+                _reported(part, ds, name, i)
+                for i, (part, ds) in enumerate(zip(parts, tagged, strict=True))
+            ]
+        frame = _cast(pd.concat(parts, ignore_index=True), name)
+        if spec.key:
+            reports[name] = _shared_reports(frame, spec.key[0])
             frame, found = _merge_keyed(frame, name, spec.key[0])
             conflicts.extend(found)
         elif name == "ties":
             frame = _merge_ties(frame, list(spec.names))
         else:
             frame = _merge_records(frame, list(spec.names))
-        frame = pd.DataFrame(
-            {c: cast_column(frame[c], spec[c].dtype if c in spec else "str") for c in columns}
-        )
+        frame = _cast(frame, name)
         sort_frame = _oriented(frame) if name == "ties" else frame
         order = sort_frame.sort_values(columns, na_position="last", kind="mergesort").index
         tables[name] = frame.loc[order].reset_index(drop=True)
@@ -642,6 +726,7 @@ def merge(
             "producers": codes,
             "merged_from": len(items),
             "conflicts": conflict_frame,
+            REPORTS: reports,
         }
     )
     if fingerprints:
