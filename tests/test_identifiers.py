@@ -175,7 +175,7 @@ def test_precision_and_recall_on_the_labelled_set() -> None:
 
 def test_coordinates_and_dates_in_typed_columns_are_not_identifiers() -> None:
     # National Grid points (six-digit eastings and northings) look like phone numbers as
-    # text; a typed geometry, float or date column is not free text.
+    # text; a typed geometry or date column is not free text (numbers are still read).
     import geopandas as gpd
     import shapely
 

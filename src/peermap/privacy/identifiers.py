@@ -705,9 +705,12 @@ def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFindi
 
 
 def _not_text(dtype: Any) -> bool:
-    """Whether a column's type holds no text: geometries, dates, floats, booleans."""
+    """Whether a column's type holds no text: geometries, dates, booleans.
+
+    Numbers are still looked at: an NHS number typed as a number is one.
+    """
     name = str(dtype)
-    return name == "geometry" or name.startswith(("datetime", "float", "bool", "Float"))
+    return name == "geometry" or name.startswith(("datetime", "bool"))
 
 
 def refuse_identifiers(

@@ -22,13 +22,10 @@ from peermap.views.map_builders import (
     gi_layer,
     hotspots_layer,
     links_layer,
-    plot_authorities,
-    plot_flows,
-    plot_gi,
-    plot_hotspots,
     relocations_layer,
 )
 from peermap.views.map_contexts import contexts_layer, plot_contexts
+from peermap.views.map_plots import plot_authorities, plot_flows, plot_gi, plot_hotspots
 from peermap.views.map_style import FLOW_ROWS, MapLayer, MapRequest
 
 if TYPE_CHECKING:

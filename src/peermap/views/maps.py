@@ -54,10 +54,11 @@ from peermap.disclosure import SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
 from peermap.measures import AuthorityMeasure
 from peermap.schema import CONTEXTS, PLACE_KINDS
-from peermap.views.map_builders import MAX_LINKS, MAX_VENUE_MARKERS, hide_colliding_names
+from peermap.views.map_builders import MAX_LINKS, MAX_VENUE_MARKERS
 from peermap.views.map_content import LinkKind, MapContent, prepare_map
 from peermap.views.map_contexts import CONTEXT_COLOURS
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS, PROPERTY_KEYS, LayerKey
+from peermap.views.map_plots import hide_colliding_names
 from peermap.views.map_style import (
     CHOROPLETH_COLOURS,
     CONFIDENCE,
