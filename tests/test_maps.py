@@ -764,3 +764,24 @@ def test_links_over_the_threshold_only_and_curved_apart(demo_scenario: Any) -> N
     for i, a in enumerate(lines):
         for b in lines[i + 1 :]:
             assert shapely.hausdorff_distance(a, b) >= tolerance
+
+
+def test_a_public_map_draws_contexts_as_a_few_pairs_of_authorities(
+    demo_scenario: DemoScenario,
+) -> None:
+    from peermap.views.map_contexts import CONTEXTS_ON_MAP, MAX_PUBLIC_PAIRS
+
+    ds = demo_scenario(2000, 0).dataset
+    m = make_map(ds, tiles=None, layers=["authorities", "contexts"])
+    features = m.info.layers["contexts"]["features"]
+    assert 0 < len(features) <= MAX_PUBLIC_PAIRS
+    for f in features:
+        props = f["properties"]
+        assert f["geometry"]["type"] == "LineString"  # between two authorities, no place
+        assert 1 <= props["c"] <= CONTEXTS_ON_MAP
+        assert isinstance(props["p"], int) and props["p"] >= 10
+        assert set(props) <= {"k", "w", "c", "p", "label", "at"}
+    counts = [f["properties"]["c"] for f in features]
+    assert counts == sorted(counts, reverse=True)  # the pairs most contexts span first
+    page = m.get_root().render()
+    assert "yp-" not in page and "pl-" not in page

@@ -37,12 +37,16 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTEXTS_ON_MAP",
     "CONTEXT_COLOURS",
+    "MAX_PUBLIC_PAIRS",
     "contexts_layer",
     "plot_contexts",
 ]
 
 #: How many of the most concerning contexts the overview map draws.
 CONTEXTS_ON_MAP: Final = 8
+
+#: A public map draws at most this many pairs of authorities (those most contexts span).
+MAX_PUBLIC_PAIRS: Final = 8
 
 #: One colour per context drawn, in order of concern: Paul Tol's "muted" qualitative
 #: scheme (colour-blind safe, distinct on a light base map), without its pale sand.
@@ -69,7 +73,9 @@ def contexts_layer(p: MapRequest, title: str) -> MapLayer | None:
     table = contexts(p.ds, window=window)
     spanning = table[table["spans_authorities"].astype(bool)]
     if p.suppressing:
-        return _public_pairs(p, title, spanning)
+        # The most concerning contexts only: with every context, every pair of
+        # authorities would carry a line (a hairball that says nothing).
+        return _public_pairs(p, title, spanning.head(CONTEXTS_ON_MAP))
     return _top_contexts(p, title, spanning)
 
 
@@ -183,7 +189,10 @@ def _public_pairs(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
     withheld = 0
-    for (a, b), (n, people) in sorted(found.items()):
+    # The pairs most of them cross, so the picture stays readable.
+    ordered = sorted(found.items(), key=lambda item: (-item[1][0], -len(item[1][1]), item[0]))
+    left_out = max(len(ordered) - MAX_PUBLIC_PAIRS, 0)
+    for (a, b), (n, people) in ordered[:MAX_PUBLIC_PAIRS]:
         key = cell_key(record_keys(sorted(people)).tolist())
         if not p.policy.listed(len(people), key):
             withheld += 1
@@ -209,12 +218,19 @@ def _public_pairs(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
     frame["_colour"] = CONTEXT_COLOURS[1]
     legend = [
         lg.note(
-            "Contexts spanning each pair of authorities (a line's label: how many). Drawn only "
-            f"where they hold at least {p.rule.min_count} young people; no context's places "
-            "are shown on a public map."
+            f"The {CONTEXTS_ON_MAP} most concerning contexts spanning authorities: a line "
+            "joins two authorities that they span together (the pairs most of them span), "
+            "labelled with how many do. Drawn "
+            f"only where those contexts hold at least {p.rule.min_count} young people; no "
+            "context's places are shown on a public map."
         )
     ]
     notes = []
+    if left_out:
+        notes.append(
+            f"Contexts layer: the {MAX_PUBLIC_PAIRS} pairs of authorities crossed by most of "
+            f"those contexts drawn; {plural(left_out, 'other pair')} not drawn"
+        )
     if withheld:
         notes.append(
             f"Not drawn: {plural(withheld, 'pair')} of authorities whose contexts hold under "
