@@ -1022,3 +1022,25 @@ def test_demo_writes_a_map_and_a_report_that_need_no_network(
     assert main(["demo", "--people", "300", "--seed", "2", "--no-views"]) == 0
     assert "wrote" not in capsys.readouterr().out
     assert list(fresh.iterdir()) == []
+
+
+def test_identifier_problems_name_the_command_not_python(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A phone number in a stray cell: validate and map refuse it, redacted, and say what
+    # to do in command-line terms ('peermap pseudonymise', --key-file), not in Python.
+    import shutil
+
+    folder = tmp_path / "exports"
+    shutil.copytree(exports, folder)
+    people = (folder / "people.csv").read_text(encoding="utf-8").splitlines()
+    people[3] += ",07700 900123"
+    (folder / "people.csv").write_text("\n".join(people) + "\n", encoding="utf-8")
+    for argv in (["validate", str(folder)], ["map", str(folder), "-o", str(tmp_path / "m.html")]):
+        capsys.readouterr()
+        assert main(argv) == 2
+        out = "".join(capsys.readouterr())
+        assert "peermap pseudonymise" in out and "--key-file" in out, argv
+        for python in ("key=...", "peermap.pseudonymise(", "in Python", "strict=False"):
+            assert python not in out, (argv, python)
+        assert "07700" not in out and "900123" not in out

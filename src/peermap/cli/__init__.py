@@ -104,7 +104,7 @@ def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None
     if not isinstance(exc, ValidationError) or report is None or not report.errors:
         return None
     errors = report.errors
-    shown = [f"  {p}" for p in errors[:3]]
+    shown = [f"  {in_cli_terms(str(p))}" for p in errors[:3]]
     more = len(errors) - len(shown)
     source = getattr(args, "source", None)
     where = f" {source}" if source else ""

@@ -14,6 +14,7 @@ from peermap.cli.common import (
     add_boundaries,
     boundary_options,
     examples,
+    in_cli_terms,
     load_boundaries_file,
     output_path,
     read_boundaries,
@@ -158,7 +159,7 @@ def _validate(args: argparse.Namespace) -> int:
     print(report.summary())
     if report.problems:
         print()
-        print(report.format(limit=None if args.all else 50))
+        print(in_cli_terms(report.format(limit=None if args.all else 50)))
     if args.rejected:
         folder = output_path(args.rejected, folder=True)
         for table, frame in report.rejected.items():
