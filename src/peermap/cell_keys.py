@@ -44,8 +44,10 @@ __all__ = [
     "PUBLISHED_SECRET",
     "RECORD_IDENTITY",
     "SIGHTING_IDENTITY",
+    "as_key",
     "cell_key",
     "cell_keys",
+    "people_key",
     "perturb",
     "perturbation",
     "record_keys",
@@ -184,3 +186,13 @@ def table_key(ds: Any, table: str) -> int:
     if not len(frame):
         return 0
     return cell_key(record_keys(frame[list(RECORD_IDENTITY[table])]).tolist())
+
+
+def people_key(people: Iterable[Any]) -> int:
+    """Return the cell key of a set of young people, from their pseudonyms."""
+    return cell_key(record_keys(sorted(str(p) for p in people)).tolist())
+
+
+def as_key(value: Any) -> int | None:
+    """Return a cell key read from a table as an ``int`` (``None`` when missing)."""
+    return None if value is None or pd.isna(value) else int(value)

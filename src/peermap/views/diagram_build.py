@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from peermap.cell_keys import cell_key, record_keys
+from peermap.cell_keys import people_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
 from peermap.schema import RELIABILITY_RANK, TIE_KINDS
@@ -104,7 +104,7 @@ class DiagramBuild:
         ``people``: the young people counted (their pseudonyms), whose cell key gives a
         public count its noise (:mod:`peermap.cell_keys`).
         """
-        key = None if people is None else cell_key(record_keys(sorted(people)).tolist())
+        key = None if people is None else people_key(people)
         return self.audience.count(count, key)
 
 

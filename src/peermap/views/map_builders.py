@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from peermap import settings
 from peermap.analysis import flow_keys, flows, hotspots
+from peermap.cell_keys import as_key
 from peermap.getis_ord import gi_star
 from peermap.measures import AUTHORITY_MEASURES, people_seen, relocated_into, venue_stats
 from peermap.views.map_style import (
@@ -217,8 +218,8 @@ def _measure_values(
                 p.policy.share(
                     part,
                     whole,
-                    part_key=_key(away_key.get(c)),
-                    whole_key=_key(total_key.get(c)),
+                    part_key=as_key(away_key.get(c)),
+                    whole_key=as_key(total_key.get(c)),
                 )
             )
         return out, [numeric(v) for v in out]
@@ -244,11 +245,6 @@ LINK_SEPARATION_PX: Final = 10.0
 #: Directed links bend right, so A -> B and B -> A bow to opposite sides.
 _DIRECTED_BENDS: Final = (0.13, 0.24, 0.35, 0.46)
 _UNDIRECTED_BENDS: Final = (0.0, 0.13, -0.13, 0.24, -0.24, 0.35, -0.35)
-
-
-def _key(value: Any) -> int | None:
-    """Return a cell key as an ``int`` (``None`` when there is none)."""
-    return None if value is None or pd.isna(value) else int(value)
 
 
 def _venue_stats(p: MapRequest) -> pd.DataFrame:
@@ -346,7 +342,7 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         for v, k, n in zip(stats["sightings"], stats["sightings_key"], shown_people, strict=True)
     ]
     frame["share"] = [
-        p.policy.share(int(part), int(whole), part_key=_key(pk), whole_key=_key(wk))
+        p.policy.share(int(part), int(whole), part_key=as_key(pk), whole_key=as_key(wk))
         for part, whole, pk, wk in zip(
             stats["away"], stats["known"], stats["away_key"], stats["known_key"], strict=True
         )
@@ -479,7 +475,7 @@ def _flow_layer(
     if p.suppressing and len(table):
         small = np.array(
             [
-                not p.policy.listed(int(n), _key(k))
+                not p.policy.listed(int(n), as_key(k))
                 for n, k in zip(table["people"], people_key, strict=True)
             ],
             dtype=bool,
@@ -502,9 +498,9 @@ def _flow_layer(
             f"{len(table)}; the other {len(table) - p.max_links} are listed by peermap.flows"
         )
         table, people_key, events_key = table[keep], people_key[keep], events_key[keep]
-    shown = [p.count(v, _key(k)) for v, k in zip(table["people"], people_key, strict=True)]
+    shown = [p.count(v, as_key(k)) for v, k in zip(table["people"], people_key, strict=True)]
     events = [
-        p.count(v, _key(k)) if not isinstance(n, str) else n
+        p.count(v, as_key(k)) if not isinstance(n, str) else n
         for v, k, n in zip(table["events"], events_key, shown, strict=True)
     ]
     step = float(p.rule.round_to) if p.suppressing else 1.0

@@ -27,7 +27,7 @@ import shapely
 
 from peermap import settings
 from peermap.analysis import contexts
-from peermap.cell_keys import cell_key, record_keys
+from peermap.cell_keys import people_key
 from peermap.filters import Window
 from peermap.views.map_style import MapLayer, MapRequest, plural, simplify, symbols
 
@@ -193,7 +193,7 @@ def _public_pairs(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
     ordered = sorted(found.items(), key=lambda item: (-item[1][0], -len(item[1][1]), item[0]))
     left_out = max(len(ordered) - MAX_PUBLIC_PAIRS, 0)
     for (a, b), (n, people) in ordered[:MAX_PUBLIC_PAIRS]:
-        key = cell_key(record_keys(sorted(people)).tolist())
+        key = people_key(people)
         if not p.policy.listed(len(people), key):
             withheld += 1
             continue

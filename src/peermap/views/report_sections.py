@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from peermap.cell_keys import cell_key, record_keys, table_key
+from peermap.cell_keys import as_key, people_key, table_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
 from peermap.measures import venue_stats
@@ -91,23 +91,23 @@ class ReportContext:
 
         ``key`` is the cell key of the records counted (:mod:`peermap.cell_keys`).
         """
-        shown = self.audience.count(value, _cell(key))
+        shown = self.audience.count(value, as_key(key))
         return f"{shown:,}" if isinstance(shown, int) else shown
 
     def share(self, part: Any, whole: Any, part_key: Any = None, whole_key: Any = None) -> str:
         """Return a share in percent as this audience may see it."""
         shown = self.audience.share(
-            part, whole, part_key=_cell(part_key), whole_key=_cell(whole_key)
+            part, whole, part_key=as_key(part_key), whole_key=as_key(whole_key)
         )
         return f"{shown}%" if isinstance(shown, int | float) else str(shown)
 
     def listed(self, people: Any, key: Any = None) -> bool:
         """Return whether a row about this many young people may be listed."""
-        return self.audience.listed(people, _cell(key))
+        return self.audience.listed(people, as_key(key))
 
     def people_key(self, people: Any) -> int:
         """Return the cell key of a list of young people (their pseudonyms)."""
-        return cell_key(record_keys(list(people)).tolist())
+        return people_key(people)
 
     def name(self, code: Any) -> str:
         """Return an authority's name ("(outside every authority)" for none)."""
@@ -135,10 +135,6 @@ def _concern(value: Any) -> str:
 
 def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
-def _cell(key: Any) -> int | None:
-    return None if key is None or pd.isna(key) else int(key)
 
 
 def _date(value: Any, *, month: bool = False) -> str:
