@@ -161,44 +161,9 @@ def naive_map(ds: peermap.Dataset) -> folium.Map:
 
 
 #: Measured in a map's page: the boxes of the authority names shown (their overlapping
-#: pairs), the largest rectangle no panel covers, and the region's box in pixels (as in
-#: tests/test_browser.py).
-LOOK = """() => {
-  var map = PM.layers.authorities._map;
-  var c = map.getContainer().getBoundingClientRect(), W = c.width, H = c.height;
-  function box(r) { return [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]; }
-  function hit(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
-  var all = Array.from(document.querySelectorAll('.pm-name span'));
-  var names = all.filter(s => {
-    var r = s.getBoundingClientRect();
-    return getComputedStyle(s).visibility === 'visible' && r.width > 0 &&
-      r.right > c.left && r.left < c.right && r.bottom > c.top && r.top < c.bottom;
-  }).map(s => box(s.getBoundingClientRect()));
-  var pairs = 0, overlapping = 0;
-  for (var i = 0; i < names.length; i++) {
-    for (var j = i + 1; j < names.length; j++) {
-      pairs++;
-      if (hit(names[i], names[j])) { overlapping++; }
-    }
-  }
-  var panels = ['.pm-title', '.leaflet-control-layers', '.pm-legend', '.leaflet-control-zoom',
-                '.leaflet-control-attribution', '.leaflet-control-scale']
-    .map(s => document.querySelector(s)).filter(e => e).map(e => box(e.getBoundingClientRect()));
-  var free = null, area = 0;
-  [0].concat(panels.map(p => p[2])).forEach(l => [W].concat(panels.map(p => p[0])).forEach(r =>
-    [0].concat(panels.map(p => p[3])).forEach(t => [H].concat(panels.map(p => p[1])).forEach(b => {
-      var q = [l, t, r, b];
-      if (r > l && b > t && (r - l) * (b - t) > area && !panels.some(p => hit(p, q))) {
-        free = q;
-        area = (r - l) * (b - t);
-      }
-    }))));
-  var bounds = L.latLngBounds(PM.cfg.bounds);
-  var nw = map.latLngToContainerPoint(bounds.getNorthWest());
-  var se = map.latLngToContainerPoint(bounds.getSouthEast());
-  return {names: names, total: all.length, pairs: pairs, overlapping: overlapping, free: free,
-          region: [nw.x, nw.y, se.x, se.y], zoom: map.getZoom()};
-}"""
+#: pairs), the largest rectangle no panel covers, and the region's box in pixels: the
+#: script tests/test_browser.py measures with.
+LOOK = (Path(__file__).parents[1] / "tests" / "data" / "look.js").read_text(encoding="utf-8")
 
 
 class Browser:
@@ -283,7 +248,7 @@ class Browser:
         page.goto(path.resolve().as_uri(), wait_until="load", timeout=60_000)
         page.wait_for_function("() => PM.ready !== null")
         page.wait_for_timeout(400)
-        seen = page.evaluate(LOOK)
+        seen = page.evaluate(LOOK, None)
         if shot is not None:
             shot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shot))
