@@ -328,6 +328,66 @@ def test_layout_is_deterministic_for_a_seed(group: peermap.Dataset) -> None:
     assert dist.min() > 12
 
 
+def _three_groups(make_dataset: MakeDataset) -> peermap.Dataset:
+    """Two peer groups homed in the same authority and a third next door.
+
+    On a layout anchored to home authorities the first two sit on the same spot.
+    """
+    people = [(f"g{i}", A, 15) for i in range(4)]
+    people += [(f"k{i}", A, 14) for i in range(4)]
+    people += [(f"m{i}", B, 16) for i in range(3)]
+    ties = []
+    for prefix, n in (("g", 4), ("k", 4), ("m", 3)):
+        ties += [
+            (f"{prefix}{i}", f"{prefix}{i + 1}", "friend", "2024-01-05", "", "school", "reported")
+            for i in range(n - 1)
+        ]
+    sightings = [(f"g{i}", "h1", "2024-02-01", "cse", "police", "reported") for i in range(4)]
+    sightings += [(f"k{i}", "p1", "2024-02-03", "bullying", "school", "reported") for i in range(4)]
+    sightings += [(f"m{i}", "p2", "2024-03-01", "cce", "police", "reported") for i in range(3)]
+    return make_dataset(
+        people=people,
+        places=[
+            ("h1", "hotel", 693500.0, 315500.0, "Hotel"),
+            ("p1", "park", 693600.0, 315700.0, "Park"),
+            ("p2", "park", 700821.0, 315400.0, "Rec"),
+        ],
+        ties=ties,
+        sightings=sightings,
+    )
+
+
+def test_contexts_are_laid_out_apart_in_their_own_frames(make_dataset: MakeDataset) -> None:
+    ds = _three_groups(make_dataset)
+    table = peermap.contexts(ds)
+    assert len(table) == 3
+    d = peer_diagram(ds, audience="partnership", seed=5)
+    nodes = d.nodes.set_index("id")
+    # Every young person and every context's own place is framed with its context.
+    for row in table.itertuples():
+        for node in (*row.people, *row.places):
+            assert nodes.loc[node, "context"] == row.context_id
+    assert [cid for cid, _ in d.info.contexts] == sorted(table["context_id"])
+    assert dict(d.info.contexts) == dict(zip(table["context_id"], table["reasons"], strict=True))
+    # The frames (boxes around each context's nodes) do not overlap: the two groups of
+    # the same authority are apart.
+    boxes = []
+    for cid in table["context_id"]:
+        xy = d.nodes.loc[d.nodes["context"] == cid, ["x", "y"]].to_numpy()
+        boxes.append((xy.min(axis=0), xy.max(axis=0)))
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            (lo1, hi1), (lo2, hi2) = boxes[i], boxes[j]
+            apart = (hi1 < lo2).any() or (hi2 < lo1).any()
+            assert apart, f"contexts {i + 1} and {j + 1} overlap"
+    # The page draws one dashed frame per context, named as in peermap.contexts.
+    page = d.to_html()
+    assert page.count('"label": "Context ') == 3 or page.count('"label":"Context ') == 3
+    # A diagram of one context frames nothing.
+    one = peer_diagram(ds, context=1, audience="partnership")
+    assert (one.nodes["context"] == 0).all() and one.info.contexts == ()
+
+
 def test_labels_can_be_left_off(group: peermap.Dataset) -> None:
     d = peer_diagram(group, audience="partnership", labels=False)
     assert (d.nodes["label"] == "").all()

@@ -9,7 +9,6 @@ public diagrams. Both return the ``nodes`` and ``edges`` tables of
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -22,8 +21,8 @@ from peermap.cell_keys import people_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
 from peermap.schema import RELIABILITY_RANK, TIE_KINDS
+from peermap.views.diagram_layout import ContextGroups, context_groups, layout_people
 from peermap.views.diagram_style import (
-    ANCHOR_SPRING,
     AUTHORITY_RADII,
     BOX,
     CROSS_FACTOR,
@@ -43,7 +42,6 @@ from peermap.views.diagram_style import (
     SIGHTING_CROSS_COLOUR,
     SIGHTING_SPRING,
     SIGHTING_WIDTHS,
-    SPACING,
     TIE_COLOURS,
     TIE_SPRING,
     TIE_WIDTH,
@@ -91,6 +89,11 @@ class DiagramBuild:
     #: authority keeps its colour in every diagram of the dataset (``ds`` when None).
     whole: Dataset | None = None
     notes: list[str] = field(default_factory=list)
+    #: The :func:`peermap.contexts` table of the whole dataset, in the diagram's window:
+    #: a people-level diagram frames each context of its young people.
+    contexts_table: pd.DataFrame | None = None
+    #: Reasons text of each context framed on a people-level diagram, by ``context_id``.
+    contexts: dict[int, str] = field(default_factory=dict)
 
     def name(self, code: Any) -> str:
         """Return an authority's name ("no authority" for none)."""
@@ -186,34 +189,22 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
     codes_for_anchor = sorted(set(shown_codes) | {"__none__"})
     anchors = authority_anchors(ds, [c for c in codes_for_anchor if c != "__none__"])
     anchors["__none__"] = (0.0, -0.75) if anchors else (0.0, 0.0)
-    rng = np.random.default_rng(b.seed)
     n_nodes = max(graph.number_of_nodes(), 1)
-    jitter = 0.6 / math.sqrt(n_nodes) + 0.05
-    init: dict[Any, Any] = {}
     anchor_of: dict[str, str] = {}
     for node in list(graph.nodes):
         code = home.get(node) if node in home else pauth.get(node)
-        key = code if isinstance(code, str) and code in anchors else "__none__"
-        anchor_of[node] = key
-        ax, ay = anchors[key]
-        init[node] = np.array([ax, ay]) + rng.normal(0.0, jitter, 2)
-    anchor_nodes = {key: ("__anchor__", key) for key in anchors}
-    for key, node in anchor_nodes.items():
-        graph.add_node(node)
-        init[node] = np.array(anchors[key], dtype=float)
-    for node, key in anchor_of.items():
-        graph.add_edge(node, anchor_nodes[key], weight=ANCHOR_SPRING)
-    k = SPACING / math.sqrt(n_nodes)
-    pos_raw = nx.spring_layout(
+        anchor_of[node] = code if isinstance(code, str) and code in anchors else "__none__"
+    groups = context_groups(b.contexts_table) if b.contexts_table is not None else None
+    pos, context_rank = layout_people(
         graph,
-        pos=init,
-        fixed=list(anchor_nodes.values()),
-        k=k,
-        iterations=200,
+        set(home),
+        anchor_of,
+        anchors,
+        groups or ContextGroups({}, {}),
         seed=b.seed,
-        weight="weight",
     )
-    pos = fit_box({n: p for n, p in pos_raw.items() if not isinstance(n, tuple)}, stretch=1.6)
+    if groups is not None:
+        b.contexts = {r: groups.reasons[r] for r in sorted(set(context_rank.values()) - {0})}
     place_label = {
         str(p): (lb if isinstance(lb, str) and lb else str(p))
         for p, lb in zip(
@@ -266,6 +257,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                 "relocated": relocated,
                 "x": x,
                 "y": y,
+                "context": context_rank.get(pid, 0),
                 "count": 1,
                 "shown": 1,
                 "tip": tip(
@@ -305,6 +297,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                 "relocated": False,
                 "x": x,
                 "y": y,
+                "context": context_rank.get(plid, 0),
                 "count": int(seen_at.get(plid, 0)),
                 "shown": int(seen_at.get(plid, 0)),
                 "tip": tip(
@@ -430,6 +423,7 @@ NODE_COLUMNS: Final = [
     "relocated",
     "x",
     "y",
+    "context",
     "count",
     "shown",
     "tip",
@@ -603,6 +597,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
                 "relocated": False,
                 "x": x,
                 "y": y,
+                "context": 0,
                 "count": n,
                 "shown": shown,
                 "tip": tip(
@@ -740,6 +735,16 @@ def legend_sections(
             shapes.append(("ring", {"colour": "#ffffff"}, "young person relocated"))
         if (nodes["type"] == "place").any():
             shapes.append(("square", {"colour": "#ffffff"}, "place (authority it lies in)"))
+        if b.contexts:
+            shapes.append(
+                (
+                    "note",
+                    {},
+                    "dashed frame: a context of peermap.contexts, its young people and own "
+                    "places (Context 1 is the most concerning; hover its name for why). "
+                    "A place several contexts share sits between them.",
+                )
+            )
         sections.append(("Nodes", tuple(shapes)))
         lines: list[LegendRow] = []
         ties = edges[edges["type"] == "tie"]
@@ -833,6 +838,13 @@ class DiagramInfo:
         Boundary attribution, when authority positions come from boundaries.
     banner : str or None
         The PARTNERSHIP ONLY banner of partnership diagrams.
+    contexts : tuple of (int, str)
+        On a people-level diagram of young people from several contexts:
+        ``(context_id, reasons)`` of each context drawn in its own dashed frame
+        (the nodes whose ``context`` is that id), most concerning first; the ids and
+        reasons are those of :func:`peermap.contexts` in the diagram's window. Empty
+        when the young people drawn are of one context, or the diagram is collapsed
+        into authorities.
     """
 
     title: str
@@ -846,3 +858,4 @@ class DiagramInfo:
     authorities: pd.DataFrame
     attribution: str = ""
     banner: str | None = None
+    contexts: tuple[tuple[int, str], ...] = ()

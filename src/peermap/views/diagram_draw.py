@@ -69,6 +69,44 @@ def _check_colour(value: str) -> str:
     return value
 
 
+#: Colour of a context's dashed frame and its label.
+FRAME_COLOUR = "#6b6b6b"
+
+#: Room between a context's frame and its outermost nodes (diagram units).
+FRAME_PAD = 16.0
+
+
+def context_frames(nodes_frame: pd.DataFrame, info: DiagramInfo) -> list[dict[str, Any]]:
+    """Return the dashed frame of each context of a people-level diagram.
+
+    One frame per context in ``info.contexts``: the box around the nodes whose
+    ``context`` is its ``context_id`` (with room for the nodes themselves), its label
+    ("Context 1" is the most concerning of :func:`peermap.contexts`) and the
+    context's reasons for a tooltip.
+    """
+    frames: list[dict[str, Any]] = []
+    if not info.contexts or "context" not in nodes_frame:
+        return frames
+    rank = nodes_frame["context"].to_numpy()
+    for i, reasons in info.contexts:
+        sub = nodes_frame[rank == i]
+        if not len(sub):
+            continue
+        pad = float(sub["size"].max()) + FRAME_PAD
+        frames.append(
+            {
+                "rank": i,
+                "x0": round(float(sub["x"].min()) - pad, 2),
+                "y0": round(float(sub["y"].min()) - pad, 2),
+                "x1": round(float(sub["x"].max()) + pad, 2),
+                "y1": round(float(sub["y"].max()) + pad, 2),
+                "label": f"Context {i}",
+                "tip": f"Context {i}\nWhy\t{reasons}",
+            }
+        )
+    return frames
+
+
 def page_html(
     nodes_frame: pd.DataFrame, edges_frame: pd.DataFrame, info: DiagramInfo, legend: Legend
 ) -> str:
@@ -127,6 +165,7 @@ def page_html(
         "legend": legend_html(legend, info),
         "nodes": nodes,
         "edges": edges,
+        "frames": context_frames(nodes_frame, info),
         "groups": groups,
         "layerNames": layer_names,
         "box": [[0, 0], [BOX[0], BOX[1]]],
@@ -218,6 +257,33 @@ def plot_diagram(
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#999", "lw": 0.5},
                 zorder=6,
             )
+    from matplotlib.patches import Rectangle
+
+    for frame in context_frames(nodes_frame, info):
+        ax.add_patch(
+            Rectangle(
+                (frame["x0"], frame["y0"]),
+                frame["x1"] - frame["x0"],
+                frame["y1"] - frame["y0"],
+                fill=False,
+                ec=FRAME_COLOUR,
+                lw=0.9,
+                ls=(0, (4, 3)),
+                zorder=1,
+            )
+        )
+        ax.annotate(
+            frame["label"],
+            (frame["x0"], frame["y1"]),
+            xytext=(2, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=6.5,
+            fontweight="bold",
+            color=FRAME_COLOUR,
+            zorder=5,
+        )
     for shape, marker in (("circle", "o"), ("square", "s")):
         sub = nodes_frame[nodes_frame["shape"] == shape]
         if not len(sub):

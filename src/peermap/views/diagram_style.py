@@ -201,6 +201,10 @@ def bow(
     return [(round(float(x), 2), round(float(y), 2)) for x, y in zip(xs, ys, strict=True)]
 
 
+#: Least distance between two parallel lines of one pair at their middle (layout units).
+PARALLEL_GAP: Final = 8.0
+
+
 def paths(
     edges: pd.DataFrame,
     pos: Mapping[str, tuple[float, float]],
@@ -225,6 +229,12 @@ def paths(
             side = (base + (i // 2) * spread) * (1 if i % 2 == 0 else -1)
         else:
             side = (i - (n - 1) / 2) * spread
+        if n > 1 and spread > 0:
+            # Parallel lines at least PARALLEL_GAP apart at their middle, however short.
+            p0, p1 = pos[str(u)], pos[str(v)]
+            length = math.hypot(p1[0] - p0[0], p1[1] - p0[1])
+            if 0 < length * spread / 2 < PARALLEL_GAP:
+                side *= PARALLEL_GAP / (length * spread / 2)
         bend = side if (str(u), str(v)) == p else -side
         out.append(bow(pos[str(u)], pos[str(v)], bend))
     return out

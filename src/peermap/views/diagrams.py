@@ -209,8 +209,12 @@ class PeerDiagram(View):
         ``square``), ``size`` (radius of a circle or side of a square, px),
         ``outline`` and ``outline_width`` (a relocated young person has a black ring
         of width :data:`RING_WIDTH`), ``relocated``, ``x`` and ``y`` (layout units,
-        ``y`` up), ``count`` and ``shown`` (authority nodes: young people homed there,
-        and what the diagram shows for it), ``tip`` (the tooltip: a title line, then
+        ``y`` up), ``context`` (on a people-level diagram of young people from
+        several contexts: the ``context_id`` of :func:`peermap.contexts` whose dashed
+        frame holds the node, each context laid out apart from the others; ``0``:
+        in no frame; see :mod:`peermap.views.diagram_layout`), ``count`` and ``shown``
+        (authority nodes: young people homed there, and what the diagram shows for
+        it), ``tip`` (the tooltip: a title line, then
         one ``label<TAB>value`` line each).
     edges : pandas.DataFrame
         One row per line drawn: ``u``, ``v`` (node ids; ``u`` is the origin of a
@@ -267,6 +271,13 @@ class PeerDiagram(View):
 
 
 # --------------------------------------------------------------------------- public API
+
+
+def _contexts(ds: Dataset, since: Any, until: Any, min_reliability: str) -> pd.DataFrame:
+    """Return :func:`peermap.contexts` of ``ds`` in the diagram's window."""
+    from peermap.analysis import contexts
+
+    return contexts(ds, window=Window(since=since, until=until, min_reliability=min_reliability))
 
 
 def peer_diagram(
@@ -360,6 +371,9 @@ def peer_diagram(
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
     rule = policy.rule or SuppressionRule.from_settings()
+    if contexts_table is None and isinstance(context, int) and not public:
+        # Computed once: to find the context and to frame the contexts drawn.
+        contexts_table = _contexts(ds, since, until, min_reliability)
     sub, selected = context_subset(
         ds,
         context=context,
@@ -396,6 +410,11 @@ def peer_diagram(
     else:
         level = "people"
     if level == "people":
+        b.contexts_table = (
+            contexts_table
+            if contexts_table is not None
+            else _contexts(ds, since, until, min_reliability)
+        )
         nodes, edges, colours = people_level(b)
     else:
         nodes, edges, colours = authority_level(b)
@@ -445,6 +464,7 @@ def peer_diagram(
         authorities=authorities,
         attribution=attribution,
         banner=banner,
+        contexts=tuple((r, b.contexts[r]) for r in sorted(b.contexts)),
     )
     diagram = PeerDiagram(nodes=nodes, edges=edges, info=info, _legend=legend)
     if path is not None:

@@ -51,6 +51,15 @@ function (cfg) {
     if (!groups[name]) { groups[name] = L.featureGroup().addTo(map); }
     return groups[name];
   }
+  // Each context of a people-level diagram sits in its own dashed frame, under
+  // everything else; its label's tooltip gives the context's reasons.
+  (cfg.frames || []).forEach(function (f) {
+    L.rectangle([[f.y0, f.x0], [f.y1, f.x1]], {renderer: svg, interactive: false, fill: false,
+      color: "#6b6b6b", weight: 1, dashArray: "5 4", className: "pd-frame"}).addTo(map);
+    L.marker([f.y1, f.x0], {keyboard: false, icon: L.divIcon({className: "pd-frame-label",
+      html: "<span>" + esc(f.label) + "</span>", iconSize: null})})
+      .bindTooltip(function () { return tip(f.tip); }, {direction: "top"}).addTo(map);
+  });
   var radius = {};
   cfg.nodes.forEach(function (n) { radius[n.id] = n.shape === "square" ? n.size * 0.75 : n.size; });
   cfg.edges.forEach(function (e) {
