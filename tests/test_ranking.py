@@ -113,6 +113,27 @@ def test_a_busy_venue_is_not_a_hotspot_because_it_is_busy() -> None:
     assert "CSE/CCE" in hotel["reasons"] and "hotel" in hotel["reasons"]
 
 
+def test_specificity_ranks_a_concentrated_excess_above_a_diluted_one() -> None:
+    # A busy venue at 1.25 times the usual rate over 400 expected records, and a small
+    # one at 6 times over 1: the busy one has more evidence (a larger log-likelihood
+    # ratio), the small one is where the harm is specific to the place.
+    observed, expected = np.array([[500.0], [6.0]]), np.array([[400.0], [1.0]])
+    plain = ranking.excess(observed, expected, np.array([1.0]), np.array([1.0]))
+    assert plain.score[0] > plain.score[1]
+    specific = ranking.excess(observed, expected, np.array([1.0]), np.array([1.0]), specific=True)
+    assert specific.score[1] > specific.score[0]
+    a = ranking.SPECIFICITY_PRIOR
+    share = [1 - (400 + a) / (500 + a), 1 - (1 + a) / (6 + a)]
+    assert specific.specificity[:, 0].tolist() == pytest.approx(share)
+    assert specific.score.tolist() == pytest.approx((plain.score * np.array(share)).tolist())
+    # No excess, no specificity; the p-values are the evidence and do not change.
+    none = ranking.excess(
+        np.array([[3.0]]), np.array([[5.0]]), np.array([1.0]), np.array([1.0]), specific=True
+    )
+    assert none.specificity[0, 0] == 0.0 and none.score[0] == 0.0
+    assert specific.p_value.tolist() == plain.p_value.tolist()
+
+
 def test_severity_orders_the_same_excess() -> None:
     people, places, sightings = _busy_town()
     places += [("flat", "residential", A1), ("hall", "youth_venue", A1)]

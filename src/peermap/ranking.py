@@ -27,10 +27,15 @@ the formula and the reasons at length):
    :data:`SEVERITY`, as Kulldorff's multivariate scan statistic sums the
    log-likelihood ratios of several data streams: a concentration of exploitation
    weighs five times one of bullying, and harm that is common everywhere adds nothing.
-4. **Concern** = that sum x :data:`REACH_FACTOR` of the reach (``distant`` above
-   ``neighbours`` above ``single``); venues also x (1 + the share of the young people
-   harmed there who are in an exploiter tie); contexts count exploiter ties as one
-   more kind of harm, of severity :data:`EXPLOITER_SEVERITY`.
+4. **Specificity** (venues): that sum x the attributable fraction of the smoothed
+   relative risk, ``1 - (E + a) / (O + a)`` over the kinds in excess
+   (:data:`SPECIFICITY_PRIOR`): the share of the harm that the place's footfall does
+   not explain, so a busy venue's modest excess over many records does not outrank a
+   small venue where most of the harm is the excess.
+5. **Concern** = that x :data:`REACH_FACTOR` of the reach (``distant`` above
+   ``neighbours`` above ``single``). Venues count the young people in exploiter ties
+   seen there, and contexts their exploiter ties, as one more kind of harm, of
+   severity :data:`EXPLOITER_SEVERITY`.
 
 Each unit also gets a p-value (the smallest one-sided p of its kinds of harm,
 Bonferroni-corrected for their number) and a Benjamini-Hochberg q-value across units.
@@ -60,6 +65,7 @@ __all__ = [
     "REACH_FACTOR",
     "RELIABILITY_WEIGHT",
     "SEVERITY",
+    "SPECIFICITY_PRIOR",
     "Baseline",
     "Excess",
     "baseline",
@@ -109,6 +115,9 @@ BASELINE_PRIOR = 200.0
 #: Venues whose excess is significant at this level (Bonferroni over kinds of harm)
 #: are left out of the baseline they are judged against.
 BASELINE_ALPHA = 0.001
+#: Prior weight, in records, of "as usual" in the specificity of an excess (the
+#: attributable fraction of the smoothed relative risk, ``1 - (E + a) / (O + a)``).
+SPECIFICITY_PRIOR = 1.0
 #: Multiplier of the excess by reach across authorities.
 REACH_FACTOR: Mapping[str, float] = {
     "single": 1.0,
@@ -255,8 +264,14 @@ class Excess:
     statistic : numpy.ndarray
         Units x kinds: Kulldorff's Poisson log-likelihood ratio over the dispersion of
         the kind (0 without excess).
+    specificity : numpy.ndarray
+        Units x kinds: the attributable fraction of the smoothed relative risk,
+        ``1 - (E + a) / (O + a)`` with ``a`` = :data:`SPECIFICITY_PRIOR` (0 without
+        excess): the share of the harm recorded that is beyond what the unit's
+        footfall explains, shrunk when there are few records.
     score : numpy.ndarray
-        Per unit: the statistics summed, weighted by severity.
+        Per unit: the statistics summed, weighted by severity (and, when asked, each
+        by its specificity).
     p_value : numpy.ndarray
         Per unit: the smallest one-sided p of its kinds of harm (chi-square
         approximation with one degree of freedom, halved), times the number of kinds
@@ -268,6 +283,7 @@ class Excess:
     observed: FloatArray
     expected: FloatArray
     statistic: FloatArray
+    specificity: FloatArray
     score: FloatArray
     p_value: FloatArray
     leading: IntpArray
@@ -291,6 +307,8 @@ def excess(
     expected: FloatArray,
     spread: FloatArray,
     severity: FloatArray | None = None,
+    *,
+    specific: bool = False,
 ) -> Excess:
     """Kulldorff's Poisson log-likelihood ratio of ``observed`` over ``expected`` harm.
 
@@ -302,6 +320,13 @@ def excess(
         Per kind: the dispersion of its weighted count (see :class:`Baseline`).
     severity : numpy.ndarray, optional
         Per kind: its severity (default :data:`SEVERITY` of :data:`HARM_KINDS`).
+    specific : bool, default False
+        Weigh each kind's statistic by its specificity (the attributable fraction
+        ``1 - E/O``, smoothed; see :attr:`Excess.specificity`): the log-likelihood ratio grows with the evidence, so a busy unit
+        with a modest excess (1.25 times the usual rate over hundreds of records)
+        would otherwise outrank a small one where most of the harm is the excess (4
+        times the usual rate over a dozen records). The product ranks by evidence
+        *and* by how specific the harm is to the unit.
 
     Returns
     -------
@@ -314,8 +339,20 @@ def excess(
     with np.errstate(divide="ignore", invalid="ignore"):
         llr = np.where(o > e, o * np.log(np.where(o > 0, o / e, 1.0)) - (o - e), 0.0)
     statistic = llr / np.asarray(spread, dtype=float)[None, :]
+    # The attributable fraction of the smoothed relative risk (O + a) / (E + a): a Gamma
+    # prior centred on "as usual" with the weight of SPECIFICITY_PRIOR records (Clayton
+    # and Kaldor 1987), so one record where a tenth was expected is not "specific".
+    a = SPECIFICITY_PRIOR
+    up = o > e
+    specificity = np.where(up, 1.0 - (e + a) / (o + a), 0.0)
     weighted = statistic * sev[None, :]
     score = weighted.sum(axis=1)
+    if specific:
+        # One specificity per unit, over the kinds in excess weighted by severity: harm
+        # spread over several kinds is no less specific than harm of one kind.
+        o_up = (np.where(up, o, 0.0) * sev[None, :]).sum(axis=1)
+        e_up = (np.where(up, e, 0.0) * sev[None, :]).sum(axis=1)
+        score = score * np.where(o_up > e_up, 1.0 - (e_up + a) / (o_up + a), 0.0)
     # P(chi2 with 1 df > 2T) = erfc(sqrt(T)); halved for the one-sided test.
     p_kind = np.where(statistic > 0, 0.5 * erfc(np.sqrt(np.maximum(statistic, 0.0))), 1.0)
     p = np.minimum(1.0, p_kind.min(axis=1, initial=1.0) * o.shape[1]) if o.size else np.ones(len(o))
@@ -324,6 +361,7 @@ def excess(
         np.asarray(observed, dtype=float),
         np.asarray(expected, dtype=float),
         statistic,
+        specificity,
         score,
         p,
         leading,
