@@ -85,8 +85,8 @@ _NEW, _CONSECUTIVE, _INTENSIFYING, _PERSISTENT, _DIMINISHING, _SPORADIC, _OSCILL
     7,
 )
 _HISTORICAL = 8
-#: "at least ninety percent of the time-step intervals" (ArcGIS).
-_MOST = 0.9
+#: "at least ninety percent of the time-step intervals" (ArcGIS): 9 in 10.
+_MOST_OF = (9, 10)
 #: Most pairwise differences held at once by the Mann-Kendall score (cells x periods^2).
 _MK_CHUNK = 1 << 22
 
@@ -144,14 +144,13 @@ def _hot_patterns(
     rows, n = hot.shape
     any_sig = hot | cold
     last_hot = hot[:, -1]
-    share_hot = hot.sum(axis=1) / n
     # the final uninterrupted run of hot bins, and whether anything significant precedes it
     not_hot = ~hot[:, ::-1]
     run = np.where(not_hot.any(axis=1), not_hot.argmax(axis=1), n)
     before_run = np.arange(n)[None, :] < (n - run)[:, None]
     clear_before = ~(any_sig & before_run).any(axis=1)
     trending = trend_p <= trend_alpha
-    most = share_hot >= _MOST
+    most = hot.sum(axis=1) * _MOST_OF[1] >= _MOST_OF[0] * n  # in whole numbers
     out = np.zeros(rows, dtype=np.int64)
     rules = (
         (_NEW, last_hot & (run == 1) & clear_before),
