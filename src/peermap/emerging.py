@@ -448,17 +448,12 @@ def emerging_hotspots(
     trend_z, trend_p = mann_kendall(z)
     codes = classify_patterns(bins, trend_z, trend_p, trend_alpha=trend_alpha)
 
-    # young people and sightings per cell over the window, with their cell keys
+    # young people and sightings per cell over the window
     seen = pd.DataFrame({"cell": where, "person": s["person_id"].to_numpy(dtype=object)})
     seen = seen.drop_duplicates()
-    person_key = record_keys(seen["person"].to_numpy(dtype=object))
     in_cell = seen["cell"].to_numpy(dtype=np.int64)
     people = np.bincount(in_cell, minlength=m)
-    people_key = np.bincount(in_cell, weights=person_key, minlength=m).astype(np.int64) % KEY_SPACE
     sightings = counts.sum(axis=1).astype(np.int64)
-    count_key = (
-        np.bincount(where, weights=sighting_keys(s), minlength=m).astype(np.int64) % KEY_SPACE
-    )
     trend = np.where(
         trend_p <= trend_alpha,
         np.where(trend_z > 0, "increasing", "decreasing"),
@@ -489,6 +484,12 @@ def emerging_hotspots(
         frame["people"] = people
         frame["sightings"] = sightings
     else:
+        # the rule, with the cell keys of the cell's young people and of its sightings
+        person_key = record_keys(seen["person"].to_numpy(dtype=object))
+        people_key = np.bincount(in_cell, weights=person_key, minlength=m).astype(np.int64)
+        people_key %= KEY_SPACE
+        count_key = np.bincount(where, weights=sighting_keys(s), minlength=m).astype(np.int64)
+        count_key %= KEY_SPACE
         listed = np.array(
             [policy.listed(int(k), int(key)) for k, key in zip(people, people_key, strict=True)],
             dtype=bool,
@@ -503,8 +504,8 @@ def emerging_hotspots(
         notes.append("sightings at private homes left out")
         if withheld:
             notes.append(
-                f"{withheld:,} cells with a pattern not listed: about under "
-                f"{policy.rule.min_count if policy.rule else 0} young people"
+                f"cells with a pattern not listed, about under "
+                f"{policy.rule.min_count if policy.rule else 0} young people: {withheld:,}"
             )
     geoms = shapely.box(
         x0 + cols * cell_size_m,
