@@ -71,6 +71,12 @@ def add_parsers(add: AddCommand) -> None:
     map_.add_argument("--context", type=int, metavar="ID", help="show only this context")
     map_.add_argument("--layers", metavar="LIST", help="comma-separated layers to draw")
     map_.add_argument("--title", help="title on the map")
+    map_.add_argument(
+        "--emerging",
+        action="store_true",
+        help="also draw emerging hot spots: ArcGIS's space-time patterns of the Gi* cells "
+        "by month (new, intensifying, persistent, ...); off by default, as it takes seconds",
+    )
     _add_gi_cell(map_)
     add_filters(map_)
     add_rule(map_)
@@ -143,6 +149,7 @@ def _map(args: argparse.Namespace) -> int:
         "choropleth": args.choropleth,
         "title": args.title,
         "gi_cell_size_m": args.gi_cell,
+        "emerging": args.emerging,
         **rule(args),
         **filters(args),
     }
