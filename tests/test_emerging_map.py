@@ -75,3 +75,35 @@ def test_command_line_option(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "Emerging hot spots" in out.read_text(encoding="utf-8")
     assert main([*base, "-o", str(out), "--tiles", "none"]) == 0
     assert "emerging" not in capsys.readouterr().out.split("layers:")[1].splitlines()[0]
+
+
+def _emerging_rows(report: str) -> list[list[str]]:
+    section = report.split("## Emerging hot spots\n")[1].split("\n## ")[0]
+    lines = [line for line in section.splitlines() if line.startswith("| ")][1:]  # no header
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+@pytest.mark.parametrize("audience", ["partnership", "public"])
+def test_report_lists_the_cells_new_consecutive_or_intensifying(
+    ds: peermap.Dataset, audience: str
+) -> None:
+    from peermap.views.report import build_report
+
+    text = build_report(ds, fmt="markdown", audience=audience)  # type: ignore[arg-type]
+    result = peermap.emerging_hotspots(ds, cell_size_m=None, audience=audience)
+    recent = result.cells[result.cells["code"].isin((1, 2, 3))]
+    rows = _emerging_rows(text)
+    assert len(rows) == min(10, len(recent)) > 0
+    assert Counter(row[0] for row in rows) == Counter(recent["pattern"].head(10))
+    assert Counter(row[4] for row in rows) == Counter(f"{v:,}" for v in recent["people"])
+    assert all(row[1] in set(ds.boundaries["name"]) for row in rows)
+    if audience == "public":
+        assert all(int(row[4].replace(",", "")) % 5 == 0 for row in rows)
+
+
+def test_report_says_why_there_are_no_emerging_hot_spots(ds: peermap.Dataset) -> None:
+    from peermap.views.report import build_report
+
+    text = build_report(ds, fmt="markdown", since="2024-05-01", until="2024-06-30")
+    section = text.split("## Emerging hot spots\n")[1].split("\n## ")[0]
+    assert "*Not computed: the window holds 2 months, and a trend needs at least 3.*" in section

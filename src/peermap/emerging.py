@@ -413,8 +413,8 @@ def emerging_hotspots(
     periods = pd.period_range(first.to_period(freq), last.to_period(freq), freq=freq)
     if len(periods) < 3:
         raise ValueError(
-            f"the window holds {len(periods)} {period}(s); a trend needs at least 3 "
-            "(choose a longer window or a shorter period)"
+            f"the window holds {len(periods)} {period}{'' if len(periods) == 1 else 's'}, "
+            "and a trend needs at least 3; choose a longer window or a shorter period"
         )
     if time_steps >= len(periods):
         raise ValueError(f"time_steps={time_steps} reaches back beyond the {len(periods)} periods")

@@ -202,7 +202,7 @@ def _report(args: argparse.Namespace) -> int:
     drawn = map_path is not None or (fmt == "html" and not args.no_embed)
     if drawn:  # fail before reading anything when the maps extra is missing
         from peermap import make_map  # noqa: F401
-    steps = int(bool(args.boundaries)) + 1 + int(drawn) + 4 + 1
+    steps = int(bool(args.boundaries)) + 1 + int(drawn) + 5 + 1
     if args.audience == "partnership":
         steps += 1
     with Progress("report", steps) as progress:
