@@ -94,6 +94,7 @@ def test_every_output_rejects_an_unknown_audience_in_the_same_words(
         "peer_diagram": _error(lambda: peer_diagram(ds, audience=bad)),
         "timeline_table": _error(lambda: timeline_table(ds, audience=bad)),
         "build_report": _error(lambda: build_report(ds, audience=bad)),
+        "emerging_hotspots": _error(lambda: peermap.emerging_hotspots(ds, audience=bad)),
     }
     assert views == dict.fromkeys(views, view)
     package = _error(lambda: Audience.of(bad, allowed=PACKAGE_AUDIENCES))
@@ -114,6 +115,7 @@ def test_views_do_not_take_the_package_audience(ds: peermap.Dataset) -> None:
         lambda: peer_diagram(ds, audience=aggregate),
         lambda: timeline_table(ds, audience=aggregate),
         lambda: build_report(ds, audience=aggregate),
+        lambda: peermap.emerging_hotspots(ds, audience=aggregate),
     ):
         assert _error(call) == "audience='aggregate'; expected 'public' or 'partnership'"
 
@@ -121,6 +123,9 @@ def test_views_do_not_take_the_package_audience(ds: peermap.Dataset) -> None:
 def test_the_partnership_takes_no_small_count_rule(ds: peermap.Dataset) -> None:
     for what, call in {
         "map": lambda: make_map(ds, audience="partnership", min_count=5, tiles=None),
+        "emerging hot spot result": lambda: peermap.emerging_hotspots(
+            ds, audience="partnership", min_count=5
+        ),
         "diagram": lambda: peer_diagram(ds, audience="partnership", round_to=5),
         "timeline": lambda: timeline_table(ds, audience="partnership", min_count=5),
         "report": lambda: build_report(ds, audience="partnership", min_count=5),

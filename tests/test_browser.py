@@ -43,6 +43,7 @@ CHROMIUM_FLAGS = [
 LAYER_NAMES = {
     "authorities": "Authorities",
     "gi_star": "Gi* hot spots",
+    "emerging": "Emerging hot spots",
     "links": "Cross-authority links",
     "relocations": "Relocations",
     "hotspots": "Hotspot venues",
@@ -133,7 +134,12 @@ def test_demo_map_opens_offline_with_every_layer(
     browser: Any, demo: peermap.Dataset, tmp_path: Path
 ) -> None:
     m = make_map(
-        demo, audience="partnership", tiles=None, choropleth="people_seen", gi_permutations=99
+        demo,
+        audience="partnership",
+        tiles=None,
+        choropleth="people_seen",
+        gi_permutations=99,
+        emerging=True,  # the one layer off by default
     )
     assert set(m.info.layers) == set(LAYERS)
     page = Page(browser, save_map(m, tmp_path / "demo.html"))

@@ -161,3 +161,24 @@ def test_one_window_example(tmp_path: Path) -> None:
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "records dated from 2024-03-01 to 2024-09-30" in report
     assert "graded corroborated or better" in report
+
+
+def test_emerging_hotspots_example(tmp_path: Path) -> None:
+    out = _run("emerging_hotspots.py", str(tmp_path))
+    assert "12 months from 2024-01 to 2024-12" in out
+    listing = out.split("cells with a pattern (months")[1].split("\npublic: ")[0]
+    rows = [line for line in listing.splitlines() if line.startswith("  cell ")]
+    assert rows
+    for line in rows:  # each cell's pattern agrees with its months (+ hot, - cold)
+        found = re.search(r"  ([+\-.]{12})  ", line)
+        assert found, line
+        months = found.group(1)
+        if "New Hot Spot" in line:
+            assert months == "." * 11 + "+"
+        if "Persistent Hot Spot" in line or "Intensifying Hot Spot" in line:
+            assert months.count("+") >= 11 and months.endswith("+")
+        if "Sporadic Hot Spot" in line:
+            assert months.count("+") < 11 and "-" not in months
+    assert "sightings at private homes left out" in out
+    assert "layers: authorities, gi_star, emerging" in out
+    assert (tmp_path / "emerging_hotspots.html").is_file()

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
     from peermap.data_quality import QualityProfile, quality
     from peermap.dataset import Dataset
     from peermap.disclosure import Audience
+    from peermap.emerging import EmergingHotSpots, emerging_hotspots
     from peermap.exchange import (
         AggregatePackage,
         aggregate_tables,
@@ -125,6 +126,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "write_package",
     ),
     "peermap.getis_ord": ("gi_star",),
+    "peermap.emerging": ("EmergingHotSpots", "emerging_hotspots"),
     "peermap.views.maps": ("MapInfo", "PeerMap", "make_map", "plot_static", "save_map"),
     "peermap.merging": ("datasets_equal", "merge", "with_provenance"),
     "peermap.networks": (
@@ -173,6 +175,7 @@ __all__ = [
     "CRSError",
     "Dataset",
     "DiagramInfo",
+    "EmergingHotSpots",
     "ExternalAssetError",
     "GroundTruth",
     "IdentifierFinding",
@@ -205,6 +208,7 @@ __all__ = [
     "copresence_graph",
     "datasets_equal",
     "demo_boundaries",
+    "emerging_hotspots",
     "fetch_ons",
     "find_identifiers",
     "flow_matrix",

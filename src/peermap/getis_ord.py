@@ -134,7 +134,6 @@ def _gi_cells(
     Gi* is in the upper tail (``p_upper < p_lower``), -1 in the lower, 0 in neither.
     """
     from esda.getisord import G_Local
-    from esda.util import fdr as esda_fdr
 
     if inference not in ("permutation", "analytical"):
         raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
@@ -151,10 +150,7 @@ def _gi_cells(
     p = np.minimum(1.0, 2.0 * np.minimum(p_upper, p_lower))
     tail = np.sign(p_lower - p_upper).astype(np.int64)
     decide = p if inference == "permutation" else p_norm
-    level = np.zeros(len(y), dtype=np.int64)
-    for confidence, alpha in _LEVELS:
-        threshold = float(esda_fdr(decide, alpha)) if fdr else alpha
-        level[decide <= threshold] = confidence
+    level = confidence_levels(decide, fdr=fdr)
     sign_z = np.sign(z).astype(np.int64)
     if inference == "permutation":
         agree = tail == sign_z
@@ -167,7 +163,24 @@ def _gi_cells(
     return _GiCells(z, p, p_norm, tail, bins.astype(np.int64), degenerate, discordant)
 
 
-def _grid_shape(pts: NDArray[np.float64], cell_size_m: float) -> tuple[float, float, int, int]:
+def confidence_levels(p: NDArray[np.float64], *, fdr: bool) -> NDArray[np.int64]:
+    """Confidence level (0, 1, 2, 3 for none, 90%, 95%, 99%) that each p-value reaches.
+
+    With ``fdr=True`` the threshold at each level is corrected for the false discovery
+    rate over all the p-values given (Benjamini-Hochberg, ``esda.fdr``), as ArcGIS's
+    Hot Spot Analysis does; otherwise it is the nominal 0.10, 0.05 or 0.01.
+    """
+    from esda.util import fdr as esda_fdr
+
+    p = np.asarray(p, dtype=float)
+    level = np.zeros(len(p), dtype=np.int64)
+    for confidence, alpha in _LEVELS:
+        threshold = float(esda_fdr(p, alpha)) if fdr else alpha
+        level[p <= threshold] = confidence
+    return level
+
+
+def grid_shape(pts: NDArray[np.float64], cell_size_m: float) -> tuple[float, float, int, int]:
     """South-west corner, rows and columns of the grid of ``cell_size_m`` over ``pts``."""
     x0 = math.floor(pts[:, 0].min() / cell_size_m) * cell_size_m
     y0 = math.floor(pts[:, 1].min() / cell_size_m) * cell_size_m
@@ -176,11 +189,11 @@ def _grid_shape(pts: NDArray[np.float64], cell_size_m: float) -> tuple[float, fl
     return x0, y0, nrows, ncols
 
 
-def _fitted_cell_size(pts: NDArray[np.float64], max_cells: int) -> float:
+def fitted_cell_size(pts: NDArray[np.float64], max_cells: int) -> float:
     """500 m, or the smallest multiple of 500 m whose grid over ``pts`` has few enough cells."""
     size = _BASE_CELL_M
     while True:
-        _, _, nrows, ncols = _grid_shape(pts, size)
+        _, _, nrows, ncols = grid_shape(pts, size)
         if nrows * ncols <= max_cells:
             return size
         size += _BASE_CELL_M
@@ -303,8 +316,8 @@ def gi_star(
     if len(pts) == 0:
         raise ValueError("no sightings in the window: nothing to map")
     if cell_size_m is None:
-        cell_size_m = _fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
-    x0, y0, nrows, ncols = _grid_shape(pts, cell_size_m)
+        cell_size_m = fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
+    x0, y0, nrows, ncols = grid_shape(pts, cell_size_m)
     if nrows * ncols > max_cells:
         raise ValueError(
             f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells, "

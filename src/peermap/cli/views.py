@@ -71,6 +71,12 @@ def add_parsers(add: AddCommand) -> None:
     map_.add_argument("--context", type=int, metavar="ID", help="show only this context")
     map_.add_argument("--layers", metavar="LIST", help="comma-separated layers to draw")
     map_.add_argument("--title", help="title on the map")
+    map_.add_argument(
+        "--emerging",
+        action="store_true",
+        help="also draw emerging hot spots: ArcGIS's space-time patterns of the Gi* cells "
+        "by month (new, intensifying, persistent, ...); off by default, as it takes seconds",
+    )
     _add_gi_cell(map_)
     add_filters(map_)
     add_rule(map_)
@@ -143,6 +149,7 @@ def _map(args: argparse.Namespace) -> int:
         "choropleth": args.choropleth,
         "title": args.title,
         "gi_cell_size_m": args.gi_cell,
+        "emerging": args.emerging,
         **rule(args),
         **filters(args),
     }
@@ -195,7 +202,7 @@ def _report(args: argparse.Namespace) -> int:
     drawn = map_path is not None or (fmt == "html" and not args.no_embed)
     if drawn:  # fail before reading anything when the maps extra is missing
         from peermap import make_map  # noqa: F401
-    steps = int(bool(args.boundaries)) + 1 + int(drawn) + 4 + 1
+    steps = int(bool(args.boundaries)) + 1 + int(drawn) + 5 + 1
     if args.audience == "partnership":
         steps += 1
     with Progress("report", steps) as progress:

@@ -102,6 +102,7 @@ def prepare_map(
     gi_cold_spots: bool,
     max_venues: int | None = None,
     max_links: int | None = None,
+    emerging: bool = False,
 ) -> MapContent:
     """Check a map's options and prepare what it shows (see :func:`~peermap.make_map`).
 
@@ -118,6 +119,8 @@ def prepare_map(
         the sightings).
     max_venues, max_links
         As for :func:`peermap.views.maps.make_map` (``None``: every one).
+    emerging : bool, default False
+        Also draw the emerging hot spots layer, which is off by default.
 
     Returns
     -------
@@ -157,8 +160,15 @@ def prepare_map(
         row = context_row(ds, context, window=window)
         ds = select(ds, context=row)
     # What can be drawn.
+    if layers is not None and emerging and "emerging" not in layers:
+        layers = [*layers, "emerging"]
     if layers is None:
-        wanted = [k for k in LAYERS if LAYER_REGISTRY[k].possible(ds, context) is None]
+        wanted = [
+            k
+            for k in LAYERS
+            if (LAYER_REGISTRY[k].default or (emerging and k == "emerging"))
+            and LAYER_REGISTRY[k].possible(ds, context) is None
+        ]
     else:
         for k in layers:
             reason = LAYER_REGISTRY[k].possible(ds, context)

@@ -25,6 +25,7 @@ from peermap.views.map_builders import (
     relocations_layer,
 )
 from peermap.views.map_contexts import contexts_layer, plot_contexts
+from peermap.views.map_emerging import emerging_layer, plot_emerging
 from peermap.views.map_plots import plot_authorities, plot_flows, plot_gi, plot_hotspots
 from peermap.views.map_style import FLOW_ROWS, MapLayer, MapRequest
 
@@ -41,7 +42,9 @@ __all__ = [
     "title_of",
 ]
 
-LayerKey = Literal["authorities", "gi_star", "links", "relocations", "hotspots", "contexts"]
+LayerKey = Literal[
+    "authorities", "gi_star", "emerging", "links", "relocations", "hotspots", "contexts"
+]
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class Layer:
         dataset (and context id, for a context view), or ``None`` when it can.
     style : LayerStyle
         Property keys, tooltip and static drawing.
+    default : bool
+        Whether a map drawn without ``layers`` draws it (when the data allows); a layer
+        off by default is drawn when asked for by name.
     """
 
     name: str
@@ -94,6 +100,7 @@ class Layer:
     build: Callable[[MapRequest, str], MapLayer | None]
     possible: Callable[[Dataset, int | None], str | None]
     style: LayerStyle
+    default: bool = True
 
 
 def title_of(key: str) -> str:
@@ -113,6 +120,12 @@ def _has_boundaries(ds: Dataset, context: int | None) -> str | None:
 def _gi_possible(ds: Dataset, context: int | None) -> str | None:
     if context is not None:
         return "Gi* is not drawn for a single context"
+    return None if len(ds.sightings) else "there are no sightings"
+
+
+def _emerging_possible(ds: Dataset, context: int | None) -> str | None:
+    if context is not None:
+        return "emerging hot spots are not drawn for a single context"
     return None if len(ds.sightings) else "there are no sightings"
 
 
@@ -192,6 +205,35 @@ LAYER_REGISTRY: Final[dict[str, Layer]] = {
                 },
                 plot=plot_gi,
             ),
+        ),
+        Layer(
+            "emerging",
+            "Emerging hot spots",
+            emerging_layer,
+            _emerging_possible,
+            LayerStyle(
+                properties={
+                    "pattern": ("c", None),
+                    "fill": ("f", None),
+                    "hot": ("hm", None),
+                    "cold": ("cm", None),
+                    "trend": ("t", None),
+                    "people": ("p", None),
+                    "sightings": ("s", None),
+                },
+                tooltip={
+                    "title": [["c"]],
+                    "rows": [
+                        ["hm", "Months a hot spot"],
+                        ["cm", "Months a cold spot"],
+                        ["t", "Trend of Gi*"],
+                        ["p", "Young people"],
+                        ["s", "Sightings"],
+                    ],
+                },
+                plot=plot_emerging,
+            ),
+            default=False,
         ),
         Layer(
             "links",

@@ -472,6 +472,7 @@ def make_map(
     gi_cold_spots: bool = False,
     max_venues: int | None = MAX_VENUE_MARKERS,
     max_links: int | None = MAX_LINKS,
+    emerging: bool = False,
 ) -> PeerMap:
     """Draw a dataset as an interactive map for a given audience.
 
@@ -540,6 +541,12 @@ def make_map(
         The links layer draws the links of the most young people, this many (the legend
         says how many others there are; :func:`peermap.flows` lists them all); links
         are curved so that no two run over each other. ``None`` draws every link.
+    emerging : bool, default False
+        Also draw the emerging hot spots layer (``"emerging"``, off by default: it
+        computes Gi* for every cell in every month): each Gi* cell with one of ArcGIS's
+        space-time patterns (:func:`peermap.emerging_hotspots`, by month, cold-spot
+        patterns only with ``gi_cold_spots``); a public map draws only cells about at
+        least ``min_count`` young people.
 
     Returns
     -------
@@ -572,6 +579,7 @@ def make_map(
         gi_cold_spots=gi_cold_spots,
         max_venues=max_venues,
         max_links=max_links,
+        emerging=emerging,
     )
     west, south, east, north = _wgs84_bounds(content.bounds_bng)
     m = PeerMap(
@@ -681,6 +689,7 @@ def plot_static(
     gi_cell_size_m: float | None = None,
     gi_permutations: int = 999,
     gi_cold_spots: bool = False,
+    emerging: bool = False,
     figsize: tuple[float, float] = (11.0, 8.5),
     dpi: int = 150,
 ) -> MplFigure:
@@ -701,7 +710,7 @@ def plot_static(
         As for :func:`make_map`.
     flow_kind, window, since, until, min_reliability, title
         As for :func:`make_map`.
-    gi_cell_size_m, gi_permutations, gi_cold_spots
+    gi_cell_size_m, gi_permutations, gi_cold_spots, emerging
         As for :func:`make_map`.
     figsize : tuple of float, default (11, 8.5)
         Figure size in inches.
@@ -730,6 +739,7 @@ def plot_static(
         gi_cell_size_m=gi_cell_size_m,
         gi_permutations=gi_permutations,
         gi_cold_spots=gi_cold_spots,
+        emerging=emerging,
     )
     fig = _draw(content, figsize=figsize, dpi=dpi)
     if path is not None:

@@ -52,6 +52,7 @@ from peermap.views.page import (
     render,
     save_figure,
 )
+from peermap.views.report_emerging import emerging_section
 from peermap.views.report_sections import (
     ReportContext,
     Section,
@@ -286,6 +287,8 @@ def _document(
     venue_list = hotspots_section(c)
     # What needs attention first opens the report, above the fold.
     sections = [attention_section(context_list, venue_list), overview, context_list, venue_list]
+    note("emerging hot spots")
+    sections.append(emerging_section(c))
     note("flows")
     sections.append(flows_section(c))
     note("relocations")

@@ -57,6 +57,10 @@ function (map, cfg) {
       return {className: "pm-gi_star", stroke: false, fillColor: cfg.gi[String(p.b)],
               fillOpacity: 0.6};
     },
+    emerging: function (p) {
+      return {className: "pm-emerging", color: "#333", weight: 0.5, fillColor: p.f,
+              fillOpacity: 0.75};
+    },
     links: function (p) {
       var c = p.n === 1 ? cfg.neighbour : cfg.distant;
       return {className: "pm-links", color: c, weight: cfg.widths[p.w], opacity: 0.7,
