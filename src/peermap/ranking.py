@@ -321,12 +321,14 @@ def excess(
     severity : numpy.ndarray, optional
         Per kind: its severity (default :data:`SEVERITY` of :data:`HARM_KINDS`).
     specific : bool, default False
-        Weigh each kind's statistic by its specificity (the attributable fraction
-        ``1 - E/O``, smoothed; see :attr:`Excess.specificity`): the log-likelihood ratio grows with the evidence, so a busy unit
-        with a modest excess (1.25 times the usual rate over hundreds of records)
-        would otherwise outrank a small one where most of the harm is the excess (4
-        times the usual rate over a dozen records). The product ranks by evidence
-        *and* by how specific the harm is to the unit.
+        Weigh the score by the unit's specificity: the attributable fraction of the
+        smoothed relative risk, ``1 - (E + a) / (O + a)``, over the kinds in excess
+        weighted by severity (see :attr:`Excess.specificity` for each kind's own).
+        The log-likelihood ratio grows with the evidence, so a busy unit with a
+        modest excess (1.25 times the usual rate over hundreds of records) would
+        otherwise outrank a small one where most of the harm is the excess (4 times
+        the usual rate over a dozen records). The product ranks by evidence *and* by
+        how specific the harm is to the unit.
 
     Returns
     -------
