@@ -30,7 +30,15 @@ from peermap.exceptions import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and IDEs
-    from peermap.analysis import contexts, flow_matrix, flows, hotspots
+    from peermap.analysis import (
+        centrality,
+        connecting_network,
+        contexts,
+        find_path,
+        flow_matrix,
+        flows,
+        hotspots,
+    )
     from peermap.assignment import assign_authorities, resolve_authorities
     from peermap.boundaries import (
         Boundaries,
@@ -97,7 +105,15 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
 #: Where each lazily imported name lives: its home module. Keep it in step with the
 #: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
 _LAZY: dict[str, tuple[str, ...]] = {
-    "peermap.analysis": ("contexts", "flow_matrix", "flows", "hotspots"),
+    "peermap.analysis": (
+        "contexts",
+        "flow_matrix",
+        "flows",
+        "hotspots",
+        "centrality",
+        "connecting_network",
+        "find_path",
+    ),
     "peermap.assignment": ("assign_authorities", "resolve_authorities"),
     "peermap.boundaries": (
         "Boundaries",
@@ -201,12 +217,15 @@ __all__ = [
     "authority_counts",
     "authority_graph",
     "boundary_attribution",
+    "centrality",
+    "connecting_network",
     "contexts",
     "copresence_graph",
     "datasets_equal",
     "demo_boundaries",
     "fetch_ons",
     "find_identifiers",
+    "find_path",
     "flow_matrix",
     "flows",
     "generate_key",
