@@ -205,3 +205,30 @@ def test_gexf_plays_contexts_forming(hand_worked: peermap.Dataset, tmp_path: Pat
     assert place.nodes["S"]["start"] == "2024-01-15"
     bare = nx.read_gexf(peermap.to_gexf(hand_worked, tmp_path / "bare.gexf", contexts=False))
     assert all("context_id" not in d for _, d in bare.nodes(data=True))
+
+
+def test_peermap_export_writes_a_chart_by_its_suffix(
+    hand_worked: peermap.Dataset,
+    demo_region: object,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from peermap.cli import main
+    from peermap.exchange import to_csv
+
+    to_csv(hand_worked, tmp_path / "exports")
+    region = tmp_path / "region.geojson"
+    demo_region.to_file(region)  # type: ignore[attr-defined]
+    source = [str(tmp_path / "exports"), "--boundaries", str(region)]
+    assert main(["export", *source, "-o", str(tmp_path / "case.anx")]) == 0
+    assert "PARTNERSHIP ONLY" in capsys.readouterr().out
+    assert peermap.datasets_equal(
+        hand_worked, peermap.read_anx(tmp_path / "case.anx", boundaries=demo_region)
+    )
+    assert main(["export", *source, "-o", str(tmp_path / "x.anx"), "--audience", "aggregate"]) == 2
+    err = capsys.readouterr().err
+    assert "for the partnership only (--audience partnership)" in err and "audience=" not in err
+    assert not (tmp_path / "x.anx").exists()
+    gexf = tmp_path / "net.gexf"
+    assert main(["export", *source, "-o", str(gexf), "--since", "2024-02-01"]) == 0
+    assert nx.read_gexf(gexf).graph["mode"] == "dynamic"
