@@ -294,3 +294,19 @@ def test_centrality_takes_a_contexts_table_and_checks_it(groups: peermap.Dataset
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(peermap.centrality(groups, since="2030-01-01", contexts=table)) == 8
+
+
+def test_partnership_diagrams_ring_the_brokers_and_public_ones_never(
+    groups: peermap.Dataset,
+) -> None:
+    from peermap.views.diagram_style import BROKER_COLOUR
+
+    diagram = peermap.peer_diagram(groups, audience="partnership")
+    nodes = diagram.nodes.set_index("id")
+    assert sorted(nodes.index[nodes["broker"]]) == ["p3", "p4", "q2"]
+    assert set(nodes.loc[nodes["broker"], "outline"]) == {BROKER_COLOUR}
+    assert BROKER_COLOUR not in set(nodes.loc[~nodes["broker"], "outline"])
+    assert "removing them would split the group" in diagram.to_html()
+    public = peermap.peer_diagram(groups, audience="public", min_count=1, round_to=1)
+    assert not public.nodes["broker"].any()
+    assert "removing them" not in public.to_html()

@@ -49,7 +49,14 @@ from peermap.exceptions import ValidationError
 from peermap.exchange.graphs import person_level
 from peermap.filters import DateLike, Window, select
 from peermap.merging import PROVENANCE
-from peermap.schema import RELIABILITIES, SCHEMA_VERSION, SOURCES, TABLE_ORDER, TIE_KINDS
+from peermap.schema import (
+    RELIABILITIES,
+    SCHEMA_VERSION,
+    SOURCES,
+    TABLE_ORDER,
+    TABLES,
+    TIE_KINDS,
+)
 
 __all__ = ["ANX_ENTITY_TYPES", "ANX_SIGHTING_LINK", "read_anx", "to_anx"]
 
@@ -547,7 +554,12 @@ def _tables(
         index[table].append(ident)
         provenance[table][ident] = attrs.get("Provenance")
     frames = {
-        name: pd.DataFrame(rows[name], index=pd.Index(index[name], name="ChartItem"), dtype=object)
+        name: pd.DataFrame(
+            rows[name],
+            index=pd.Index(index[name], name="ChartItem"),
+            columns=None if rows[name] else list(TABLES[name].names),
+            dtype=object,
+        )
         for name in TABLE_ORDER
         if rows[name] or name in ("people", "places")
     }

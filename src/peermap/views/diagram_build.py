@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from peermap.analysis.brokerage import brokers
 from peermap.cell_keys import people_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
@@ -26,6 +27,8 @@ from peermap.views.diagram_style import (
     ANCHOR_SPRING,
     AUTHORITY_RADII,
     BOX,
+    BROKER_COLOUR,
+    BROKER_WIDTH,
     CROSS_FACTOR,
     EXPLOITER_EXTRA,
     FLOW_COLOURS,
@@ -236,6 +239,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
 
     # Nodes.
     relocated_text = relocation_text(ds, b)
+    broker = brokers(ds)
     n_ties: dict[str, int] = {}
     for col in ("person_a", "person_b"):
         for pid, n in ds.ties[col].astype(str).value_counts().items():
@@ -261,9 +265,14 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                 else NO_AUTHORITY_COLOUR,
                 "shape": "circle",
                 "size": PERSON_RADIUS,
-                "outline": RING_COLOUR if relocated else NODE_OUTLINE,
-                "outline_width": RING_WIDTH if relocated else OUTLINE_WIDTH,
+                "outline": BROKER_COLOUR
+                if pid in broker
+                else (RING_COLOUR if relocated else NODE_OUTLINE),
+                "outline_width": RING_WIDTH
+                if relocated
+                else (BROKER_WIDTH if pid in broker else OUTLINE_WIDTH),
                 "relocated": relocated,
+                "broker": pid in broker,
                 "x": x,
                 "y": y,
                 "count": 1,
@@ -275,6 +284,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                         ("Age", "" if pd.isna(person["age"]) else int(person["age"])),
                         ("Looked after", la),
                         ("Relocated", relocated_text.get(pid, "")),
+                        ("Broker", "yes: removing them splits the group" if pid in broker else ""),
                         ("Ties", n_ties.get(pid, 0)),
                         ("Sightings", int(n_seen.get(pid, 0))),
                     ],
@@ -303,6 +313,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                 "outline": NODE_OUTLINE,
                 "outline_width": 1.5,
                 "relocated": False,
+                "broker": False,
                 "x": x,
                 "y": y,
                 "count": int(seen_at.get(plid, 0)),
@@ -428,6 +439,7 @@ NODE_COLUMNS: Final = [
     "outline",
     "outline_width",
     "relocated",
+    "broker",
     "x",
     "y",
     "count",
@@ -601,6 +613,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
                 "outline": NODE_OUTLINE,
                 "outline_width": 1.5,
                 "relocated": False,
+                "broker": False,
                 "x": x,
                 "y": y,
                 "count": n,
@@ -738,6 +751,14 @@ def legend_sections(
             shapes.append(("circle", {"colour": "#ffffff"}, "young person (home authority)"))
         if nodes["relocated"].any():
             shapes.append(("ring", {"colour": "#ffffff"}, "young person relocated"))
+        if nodes["broker"].any():
+            shapes.append(
+                (
+                    "ring",
+                    {"colour": "#ffffff", "ring": BROKER_COLOUR},
+                    "broker: removing them would split the group",
+                )
+            )
         if (nodes["type"] == "place").any():
             shapes.append(("square", {"colour": "#ffffff"}, "place (authority it lies in)"))
         sections.append(("Nodes", tuple(shapes)))
