@@ -64,7 +64,7 @@ print(f"\n{len(brokers)} brokers in {brokers['context_id'].nunique()} contexts; 
 columns = ["person_id", "context_id", "degree", "betweenness", "k_core", "authorities"]
 print(brokers.head(5)[columns].to_string(index=False))
 
-chart = peermap.to_anx(network, out / "county_line.anx")
+chart = peermap.to_anx(network, out / "county_line.anx", allow=["places.label"])
 back = peermap.read_anx(chart, boundaries=region)
 print(f"\nwrote {chart}: read back equal: {peermap.datasets_equal(network, back)}")
 gexf = peermap.to_gexf(ds, out / "peer_network.gexf")
