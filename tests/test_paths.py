@@ -310,3 +310,17 @@ def test_partnership_diagrams_ring_the_brokers_and_public_ones_never(
     public = peermap.peer_diagram(groups, audience="public", min_count=1, round_to=1)
     assert not public.nodes["broker"].any()
     assert "removing them" not in public.to_html()
+
+
+def test_the_partnership_report_lists_the_top_brokers(groups: peermap.Dataset) -> None:
+    from peermap.views.report import build_report
+
+    text = build_report(groups, audience="partnership", fmt="markdown")
+    section = text.split("## Brokers", 1)[1].split("\n## ", 1)[0]
+    assert "3 young people are brokers" in section
+    rows = [
+        line for line in section.splitlines() if line.startswith("| p") or line.startswith("| q")
+    ]
+    assert [r.split("|")[1].strip() for r in rows] == ["p3", "p4", "q2"]
+    public = build_report(groups, audience="public", fmt="markdown", min_count=1, round_to=1)
+    assert "## Brokers" not in public and "p3" not in public
