@@ -14,6 +14,9 @@ it. Prints:
   networkx's betweenness from the same number of sources; and ``contexts`` alone, which
   ``centrality`` computes when not given it.
 
+Times are wall-clock, with the CPU time of the process beside them: on a machine shared
+with other work the wall clock is longer than what the query costs.
+
 Run: ``python benchmarks/bench_investigation.py [--people 50000] [--queries 50]``
 """
 
@@ -41,6 +44,13 @@ def _timed(func):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     result = func()
     return result, time.perf_counter() - start
+
+
+def _cpu(func):  # type: ignore[no-untyped-def]
+    """Wall-clock and CPU seconds of one call (CPU: what it costs on a busy machine)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = func()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main() -> int:
@@ -71,9 +81,9 @@ def main() -> int:
     rng = random.Random(args.seed)
     people = ds.people["person_id"].tolist()
     pairs = [tuple(rng.sample(people, 2)) for _ in range(args.queries)]
-    plain = [_timed(lambda a=a, b=b: peermap.find_path(ds, a, b)) for a, b in pairs]
+    plain = [_cpu(lambda a=a, b=b: peermap.find_path(ds, a, b)) for a, b in pairs]
     ordered = [
-        _timed(lambda a=a, b=b: peermap.find_path(ds, a, b, date_ordered=True)) for a, b in pairs
+        _cpu(lambda a=a, b=b: peermap.find_path(ds, a, b, date_ordered=True)) for a, b in pairs
     ]
     g_ig = graph.igraph()
     bare_ig = [
@@ -96,17 +106,19 @@ def main() -> int:
         )[1]
         for a, b in pairs
     ]
-    lengths = [len(p) for p, _ in plain]
+    lengths = [len(p) for p, _, _ in plain]
     assert lengths == [len(p) - 1 for p in (nx.shortest_path(g_nx, graph.node(a, "source"),
                        graph.node(b, "target")) for a, b in pairs)]  # fmt: skip
     for name, runs in (("shortest", plain), ("date order", ordered)):
-        times = np.array([t for _, t in runs])
+        times = np.array([t for _, t, _ in runs])
+        cpu = np.array([c for _, _, c in runs])
         print(
             f"  {name:<11} per query: mean {times.mean() * 1e3:7.1f} ms, max "
             f"{times.max() * 1e3:7.1f} ms   target 500 ms   ratio {times.max() / 0.5:.3f}   "
-            f"(steps: mean {np.mean([len(p) for p, _ in runs]):.1f})"
+            f"(CPU mean {cpu.mean() * 1e3:.1f} ms, max {cpu.max() * 1e3:.1f} ms; steps: mean "
+            f"{np.mean([len(p) for p, _, _ in runs]):.1f})"
         )
-    mean_plain = np.mean([t for _, t in plain])
+    mean_plain = np.mean([t for _, t, _ in plain])
     print(
         f"  bare igraph get_shortest_path: mean {np.mean(bare_ig) * 1e3:.1f} ms "
         f"(find_path / igraph {mean_plain / np.mean(bare_ig):.1f}x); networkx "
@@ -116,10 +128,10 @@ def main() -> int:
 
     # centrality ---------------------------------------------------------------------
     table, t_ctx = _timed(lambda: peermap.contexts(ds))
-    result, t_cent = _timed(lambda: peermap.centrality(ds, contexts=table))
+    result, t_cent, c_cent = _cpu(lambda: peermap.centrality(ds, contexts=table))
     print(
         f"\ncentrality (contexts given): {t_cent:6.2f} s   target 10 s   ratio {t_cent / 10:.2f}"
-        f"   ({int(result['broker'].sum())} brokers)"
+        f"   (CPU {c_cent:.2f} s; {int(result['broker'].sum())} brokers)"
     )
     print(f"contexts alone (computed by centrality when not given): {t_ctx:.2f} s")
     ties = record_graph(ds, peermap.Window(), "ties").igraph()

@@ -19,7 +19,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends
-from peermap._kernels import BETWEENNESS_EXACT_MAX
+from peermap._kernels import BETWEENNESS_EXACT_MAX, positions
+from peermap._kernels import ids as id_index
 from peermap.analysis.community import contexts as find_contexts
 from peermap.analysis.paths import RecordGraph, Via, record_graph
 from peermap.dataset import Dataset
@@ -28,7 +29,7 @@ from peermap.filters import DateLike, Window
 __all__ = ["BETWEENNESS_SAMPLE", "CENTRALITY_COLUMNS", "brokers", "centrality"]
 
 #: Sources sampled for betweenness above ``BETWEENNESS_EXACT_MAX`` nodes (exact below).
-BETWEENNESS_SAMPLE: Final = 64
+BETWEENNESS_SAMPLE: Final = 32
 
 #: The columns of :func:`centrality`.
 CENTRALITY_COLUMNS: Final = (
@@ -139,8 +140,8 @@ def centrality(
         # the docstring says what the values are then (near 0 outside the largest part).
         warnings.filterwarnings("ignore", category=RuntimeWarning, message=".*eigenvector")
         eigen = np.asarray(g.eigenvector_centrality(scale=True), dtype=float) if n else np.zeros(0)
-    context_of = _context_labels(graph, contexts)
-    whole = record_graph(ds, w, "all")
+    people, places = id_index(graph.ds)
+    context_of = _context_labels(people, places, contexts)
     table = pd.DataFrame(
         {
             "person_id": pd.Series(graph.ids[:n_people], dtype=str),
@@ -151,7 +152,7 @@ def centrality(
             "eigenvector": eigen[:n_people],
             "k_core": np.asarray(g.coreness(), dtype=np.int64)[:n_people],
             "authorities": _authorities(graph),
-            "broker": _brokers_in_contexts(whole, _context_labels(whole, contexts))[:n_people],
+            "broker": _brokers_in_contexts(graph, contexts),
         }
     )
     table["context_id"] = table["context_id"].mask(table["context_id"] < 0)
@@ -159,20 +160,17 @@ def centrality(
     return table.reset_index(drop=True)[list(CENTRALITY_COLUMNS)]
 
 
-def _context_labels(graph: RecordGraph, contexts: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """Return the ``context_id`` of each node of the graph (-1 for none)."""
+def _context_labels(
+    people: pd.Index, places: pd.Index, contexts: pd.DataFrame
+) -> npt.NDArray[np.int64]:
+    """Return the ``context_id`` of each young person, then each place (-1 for none)."""
     missing = {"context_id", "people", "places"} - set(contexts.columns)
     if missing:
         raise ValueError(
             f"contexts: expected the table of peermap.contexts, without {sorted(missing)}"
         )
-    labels = np.full(graph.n, -1, dtype=np.int64)
-    for column, offset, index in (
-        ("people", 0, pd.Index(graph.ids[: graph.n_people])),
-        ("places", graph.n_people, pd.Index(graph.ids[graph.n_people :])),
-    ):
-        if column == "places" and graph.n == graph.n_people:
-            continue
+    labels = np.full(len(people) + len(places), -1, dtype=np.int64)
+    for column, offset, index in (("people", 0, people), ("places", len(people), places)):
         members = contexts[["context_id", column]].explode(column).dropna()
         at = index.get_indexer(pd.Index(members[column].astype(str)))
         found = at >= 0
@@ -199,15 +197,29 @@ def _authorities(graph: RecordGraph) -> npt.NDArray[np.int64]:
     return np.asarray(counts.reindex(range(n_people), fill_value=0).to_numpy(), dtype=np.int64)
 
 
-def _brokers_in_contexts(graph: RecordGraph, labels: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
-    """Articulation points of each context's own network, as a flag per node."""
+def _brokers_in_contexts(graph: RecordGraph, contexts: pd.DataFrame) -> npt.NDArray[Any]:
+    """Flag the articulation points of each context's own network, per young person.
+
+    A context's network: its young people and its own places, joined by the ties between
+    them and the sightings of its young people at its places (whatever ``via`` the
+    measures use).
+    """
+    sub = graph.ds
+    people, places = id_index(sub)
+    n_people = len(people)
+    labels = _context_labels(people, places, contexts)
     u, v = graph.pairs()
+    ties = (u < n_people) & (v < n_people)
+    u, v = u[ties], v[ties]
+    who, where = positions(sub.sightings, people, places)
+    seen = np.unique(who.astype(np.int64) * max(len(places), 1) + where)
+    su, sv = np.divmod(seen, max(len(places), 1))
+    u = np.concatenate([u, su])
+    v = np.concatenate([v, n_people + sv])
     inside = (labels[u] >= 0) & (labels[u] == labels[v])
-    flags = np.zeros(graph.n, dtype=bool)
-    cut = _articulation(graph.n, u[inside], v[inside])
-    flags[cut] = True
-    flags[graph.n_people :] = False
-    return flags
+    flags = np.zeros(n_people + len(places), dtype=bool)
+    flags[_articulation(len(flags), u[inside], v[inside])] = True
+    return flags[:n_people]
 
 
 def _articulation(n: int, u: npt.NDArray[np.int64], v: npt.NDArray[np.int64]) -> list[int]:

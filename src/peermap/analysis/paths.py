@@ -93,7 +93,7 @@ class RecordGraph:
     row : numpy.ndarray
         The record's position in ``ds.ties`` (a tie) or ``ds.sightings`` (a sighting).
     indptr : numpy.ndarray
-        ``indptr[v]:indptr[v + 1]`` are the records leaving node ``v``.
+        ``indptr[v]:indptr[v + 1]`` are the records leaving node ``v``, by ``end``.
     """
 
     ds: Dataset
@@ -114,6 +114,7 @@ class RecordGraph:
     _pair_key: IntArray | None = field(default=None, repr=False)
     _pair_best: IntArray | None = field(default=None, repr=False)
     _igraph: Any = field(default=None, repr=False)
+    _open_key: tuple[IntArray, int, int] | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -174,6 +175,16 @@ class RecordGraph:
         key, best = self.pair_keys()
         at = int(np.searchsorted(key, u * self.n + v))
         return int(best[at])
+
+    def open_from(self, nodes: IntArray, day: IntArray) -> IntArray:
+        """Return, per node, the first of its records still open on ``day`` (``end >= day``)."""
+        if self._open_key is None:
+            low = int(self.end.min()) if len(self.end) else 0
+            span = (int(self.end.max()) - low + 2) if len(self.end) else 1
+            self._open_key = (self.tail * span + (self.end - low), low, span)
+        key, low, span = self._open_key
+        offset = np.clip(day, low, low + span - 1) - low  # (clipped first: no overflow)
+        return np.asarray(np.searchsorted(key, nodes * span + offset), dtype=np.int64)
 
     def igraph(self) -> Any:
         """Return the simple undirected igraph graph of linked pairs (built on first use)."""
@@ -247,7 +258,9 @@ def _build(ds: Dataset, window: Window, via: str) -> RecordGraph:
         start = np.maximum(start, _days(pd.Series([window.since]))[0])
     if window.until is not None:
         end = np.minimum(end, _days(pd.Series([window.until]))[0])
-    order = np.argsort(tail, kind="stable")
+    # By the node a record leaves, then by the last day it can be crossed: the records
+    # still open when a chain reaches a node are the end of its run (see _date_ordered).
+    order = np.lexsort((end, tail))
     n = n_people + (len(places) if via == "all" else 0)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
@@ -408,7 +421,8 @@ def _date_ordered(graph: RecordGraph, s: int, t: int) -> tuple[list[int], list[i
     frontier = np.array([s], dtype=np.int64)
     layers: list[tuple[IntArray, IntArray, IntArray]] = []
     while frontier.size:
-        starts = graph.indptr[frontier]
+        # Only the records still open when the chain reached each node: its run's end.
+        starts = graph.open_from(frontier, best[frontier])
         counts = graph.indptr[frontier + 1] - starts
         total = int(counts.sum())
         if total == 0:
@@ -416,8 +430,6 @@ def _date_ordered(graph: RecordGraph, s: int, t: int) -> tuple[list[int], list[i
         offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
         rec = offsets + np.arange(total, dtype=np.int64)
         arrive = np.repeat(best[frontier], counts)
-        open_ = graph.end[rec] >= arrive
-        rec, arrive = rec[open_], arrive[open_]
         day = np.maximum(graph.start[rec], arrive)
         head = graph.head[rec]
         sooner = day < best[head]
