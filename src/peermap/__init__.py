@@ -108,13 +108,13 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
 #: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
 _LAZY: dict[str, tuple[str, ...]] = {
     "peermap.analysis": (
+        "centrality",
+        "connecting_network",
         "contexts",
+        "find_path",
         "flow_matrix",
         "flows",
         "hotspots",
-        "centrality",
-        "connecting_network",
-        "find_path",
     ),
     "peermap.assignment": ("assign_authorities", "resolve_authorities"),
     "peermap.boundaries": (
@@ -136,10 +136,10 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "AggregatePackage",
         "aggregate_tables",
         "read_aggregate",
-        "read_package",
-        "to_geojson",
         "read_anx",
+        "read_package",
         "to_anx",
+        "to_geojson",
         "to_gexf",
         "to_graphml",
         "write_package",

@@ -377,14 +377,58 @@ def find_path(
         if found is None:
             return _steps(graph, [], None)
         return _steps(graph, *found)
-    with warnings.catch_warnings():
-        # igraph warns when the target cannot be reached: an empty table says it.
-        warnings.filterwarnings("ignore", category=RuntimeWarning, message=".*reach")
-        path = graph.igraph().get_shortest_path(s, to=t, mode="all", output="vpath")
+    path = _shortest(graph, s, t)
     if len(path) < 2:
         return _steps(graph, [], None)
     records = [graph.best_record(u, v) for u, v in itertools.pairwise(path)]
     return _steps(graph, records, None)
+
+
+def _shortest(graph: RecordGraph, s: int, t: int) -> list[int]:
+    """Find the fewest-links path from ``s`` to ``t`` (node numbers; [] for none).
+
+    Breadth first from both ends at once over whole arrays, a whole layer of the smaller
+    side at a time, until the two meet: on a network of young people and busy places
+    this visits a small part of it. Of the nodes where they first meet, the one nearest
+    the other end (then the lowest number) gives a shortest path.
+    """
+    depth = [np.full(graph.n, -1, dtype=np.int64), np.full(graph.n, -1, dtype=np.int64)]
+    parent = [np.full(graph.n, -1, dtype=np.int64), np.full(graph.n, -1, dtype=np.int64)]
+    frontier = [np.array([s], dtype=np.int64), np.array([t], dtype=np.int64)]
+    for side, node in ((0, s), (1, t)):
+        depth[side][node], parent[side][node] = 0, node
+    while frontier[0].size and frontier[1].size:
+        load = [int((graph.indptr[f + 1] - graph.indptr[f]).sum()) for f in frontier]
+        side = 0 if load[0] <= load[1] else 1
+        nodes = frontier[side]
+        starts = graph.indptr[nodes]
+        counts = graph.indptr[nodes + 1] - starts
+        total = int(counts.sum())
+        rec = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+        tail, head = graph.tail[rec], graph.head[rec]
+        new = depth[side][head] < 0
+        tail, head = tail[new], head[new]
+        head, first = np.unique(head, return_index=True)
+        tail = tail[first]
+        depth[side][head] = depth[side][tail] + 1
+        parent[side][head] = tail
+        met = head[depth[1 - side][head] >= 0]
+        if met.size:
+            other = depth[1 - side][met]
+            node = int(met[np.lexsort((met, other))[0]])
+            forward = _back(parent[0], node)[::-1]
+            return [*forward, *_back(parent[1], node)[1:]]
+        frontier[side] = head
+    return []
+
+
+def _back(parent: IntArray, node: int) -> list[int]:
+    """Follow ``parent`` from ``node`` to the end it started from."""
+    path = [node]
+    while parent[node] != node:
+        node = int(parent[node])
+        path.append(node)
+    return path
 
 
 def _steps(graph: RecordGraph, records: list[int], when: list[int] | None) -> pd.DataFrame:
