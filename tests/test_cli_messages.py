@@ -55,6 +55,9 @@ API_ONLY = {
     ("synthetic/region.py", "boundaries lack column"): "peermap demo loads them",
     ("synthetic/region.py", "boundaries have no CRS"): "peermap demo loads them",
     ("views/report.py", "made without a map"): "the CLI writes reports in one step",
+    ("analysis/brokerage.py", "contexts: expected the table"): "the CLI passes no contexts table",
+    ("analysis/paths.py", "via='ties' links young people"): "no command asks for a path",
+    ("emerging.py", "period='week' is for the partnership"): "peermap map --emerging draws months",
 }
 
 

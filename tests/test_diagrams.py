@@ -31,6 +31,7 @@ from conftest import DemoScenario, MakeDataset
 from peermap import _assets
 from peermap.views.diagrams import (
     AUTHORITY_COLOURS,
+    BROKER_COLOUR,
     CROSS_FACTOR,
     FLOW_COLOURS,
     NODE_OUTLINE,
@@ -252,10 +253,15 @@ def test_palette_colours_differ_from_tie_colours() -> None:
 def test_relocated_young_people_carry_a_ring(diagram: Any) -> None:
     nodes = diagram.nodes.set_index("id")
     assert nodes.index[nodes["relocated"]].tolist() == ["c1"]
-    assert nodes.loc["c1", "outline"] == RING_COLOUR
+    # c1 is a broker too (the group splits without them): the ring is the broker's colour.
+    assert nodes.loc["c1", "outline"] == (
+        BROKER_COLOUR if nodes.loc["c1", "broker"] else RING_COLOUR
+    )
     assert nodes.loc["c1", "outline_width"] == RING_WIDTH
     others = nodes[(nodes["type"] == "person") & ~nodes["relocated"]]
-    assert (others["outline"] == NODE_OUTLINE).all()
+    assert (
+        others["outline"] == others["broker"].map({True: BROKER_COLOUR, False: NODE_OUTLINE})
+    ).all()
     assert (others["outline_width"] < RING_WIDTH).all()
     assert "Eastwick Vale → Northmere" in nodes.loc["c1", "tip"]
 

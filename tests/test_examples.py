@@ -182,3 +182,20 @@ def test_emerging_hotspots_example(tmp_path: Path) -> None:
     assert "sightings at private homes left out" in out
     assert "layers: authorities, gi_star, emerging" in out
     assert (tmp_path / "emerging_hotspots.html").is_file()
+
+
+def test_investigate_example(tmp_path: Path) -> None:
+    import networkx as nx
+
+    import peermap
+
+    out = _run("investigate.py", str(tmp_path))
+    assert "shortest chain" in out and "in date order" in out
+    shortest = int(re.search(r"shortest chain \S+ -> \S+: (\d+) step", out).group(1))  # type: ignore[union-attr]
+    ordered = int(re.search(r"in date order .*: (\d+) step", out).group(1))  # type: ignore[union-attr]
+    assert ordered >= shortest >= 1
+    assert "read back equal: True" in out and "brokers in" in out
+    chart = peermap.read_anx(tmp_path / "county_line.anx")
+    assert len(chart.people) >= 7
+    assert nx.read_gexf(tmp_path / "peer_network.gexf").graph["mode"] == "dynamic"
+    assert "PARTNERSHIP ONLY" in out

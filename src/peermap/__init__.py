@@ -30,7 +30,15 @@ from peermap.exceptions import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and IDEs
-    from peermap.analysis import contexts, flow_matrix, flows, hotspots
+    from peermap.analysis import (
+        centrality,
+        connecting_network,
+        contexts,
+        find_path,
+        flow_matrix,
+        flows,
+        hotspots,
+    )
     from peermap.assignment import assign_authorities, resolve_authorities
     from peermap.boundaries import (
         Boundaries,
@@ -50,7 +58,9 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
         AggregatePackage,
         aggregate_tables,
         read_aggregate,
+        read_anx,
         read_package,
+        to_anx,
         to_geojson,
         to_gexf,
         to_graphml,
@@ -98,7 +108,15 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
 #: Where each lazily imported name lives: its home module. Keep it in step with the
 #: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
 _LAZY: dict[str, tuple[str, ...]] = {
-    "peermap.analysis": ("contexts", "flow_matrix", "flows", "hotspots"),
+    "peermap.analysis": (
+        "centrality",
+        "connecting_network",
+        "contexts",
+        "find_path",
+        "flow_matrix",
+        "flows",
+        "hotspots",
+    ),
     "peermap.assignment": ("assign_authorities", "resolve_authorities"),
     "peermap.boundaries": (
         "Boundaries",
@@ -119,7 +137,9 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "AggregatePackage",
         "aggregate_tables",
         "read_aggregate",
+        "read_anx",
         "read_package",
+        "to_anx",
         "to_geojson",
         "to_gexf",
         "to_graphml",
@@ -204,6 +224,8 @@ __all__ = [
     "authority_counts",
     "authority_graph",
     "boundary_attribution",
+    "centrality",
+    "connecting_network",
     "contexts",
     "copresence_graph",
     "datasets_equal",
@@ -211,6 +233,7 @@ __all__ = [
     "emerging_hotspots",
     "fetch_ons",
     "find_identifiers",
+    "find_path",
     "flow_matrix",
     "flows",
     "generate_key",
@@ -236,6 +259,7 @@ __all__ = [
     "pseudonymise",
     "quality",
     "read_aggregate",
+    "read_anx",
     "read_dataset",
     "read_package",
     "redact",
@@ -250,6 +274,7 @@ __all__ = [
     "settings",
     "timeline",
     "timeline_table",
+    "to_anx",
     "to_geojson",
     "to_gexf",
     "to_graphml",

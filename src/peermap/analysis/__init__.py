@@ -10,6 +10,8 @@ One concern per module:
 * :mod:`peermap.analysis.community`: :func:`contexts` and :func:`context_graph`;
 * :mod:`peermap.analysis.venues`: :func:`hotspots`;
 * :mod:`peermap.analysis.movement`: :func:`flows`, :func:`flow_matrix` and :func:`flow_keys`;
+* :mod:`peermap.analysis.paths`: :func:`find_path` and :func:`connecting_network`;
+* :mod:`peermap.analysis.brokerage`: :func:`centrality` (and its brokers);
 * :mod:`peermap._kernels`: what the in-memory and dask engines share.
 """
 
@@ -21,6 +23,7 @@ from peermap._kernels import (
     PAIR_SUMS,
     SERIOUS_CONTEXTS,
 )
+from peermap.analysis.brokerage import BETWEENNESS_SAMPLE, CENTRALITY_COLUMNS, centrality
 from peermap.analysis.community import (
     CONSENSUS_SHARE,
     CONTEXT_WEIGHTS,
@@ -36,10 +39,13 @@ from peermap.analysis.community import (
     contexts,
 )
 from peermap.analysis.movement import flow_keys, flow_matrix, flows
+from peermap.analysis.paths import LINKS, PATH_COLUMNS, VIA, connecting_network, find_path
 from peermap.analysis.venues import hotspots
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX",
+    "BETWEENNESS_SAMPLE",
+    "CENTRALITY_COLUMNS",
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
     "DISTANT_MIN_PEOPLE",
@@ -47,14 +53,20 @@ __all__ = [
     "EXPLOITATION_CONTEXTS",
     "EXPLOITER_WEIGHT",
     "HARMED_SEVERITY",
+    "LINKS",
     "PAIR_SUMS",
+    "PATH_COLUMNS",
     "SERIOUS_CONTEXTS",
     "STABILITY_AUTO_MAX_PEOPLE",
     "STABILITY_JACCARD",
     "STABILITY_RUNS",
+    "VIA",
+    "centrality",
+    "connecting_network",
     "context_graph",
     "context_row",
     "contexts",
+    "find_path",
     "flow_keys",
     "flow_matrix",
     "flows",

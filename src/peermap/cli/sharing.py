@@ -25,7 +25,9 @@ from peermap.disclosure import PACKAGE_AUDIENCES
 
 __all__ = ["COMMANDS", "add_parsers"]
 
-_EXPORT_SUFFIX = {".gpkg": "package", ".graphml": "graphml", ".gexf": "gexf"}
+_EXPORT_SUFFIX = {".gpkg": "package", ".graphml": "graphml", ".gexf": "gexf", ".anx": "anx"}
+#: Formats that hold every young person (the partnership's only).
+_PERSON_LEVEL = ("graphml", "gexf", "anx")
 
 
 def add_parsers(add: AddCommand) -> None:
@@ -37,25 +39,28 @@ def add_parsers(add: AddCommand) -> None:
         "suffix. .gpkg: an exchange package (GeoPackage) for neighbouring authorities, "
         "record level for the partnership (needs the key) or aggregate flows with "
         "small-count suppression; .graphml / .gexf: the peer (or place) network for Gephi, "
-        "igraph or Cytoscape; a folder with --format geojson: one GeoJSON file per layer. "
+        "igraph or Cytoscape (GEXF with time intervals for Gephi's timeline); .anx: an i2 "
+        "Analyst's Notebook chart; a folder with --format geojson: one GeoJSON file per layer. "
         "Only schema columns are written; free text and extra columns only with --allow.",
         examples(
             "peermap export exports/ --boundaries lad_2024.geojson -o camden.gpkg "
             "--producer E09000007 --audience partnership --key-file partnership.key",
             "peermap export exports/ --boundaries lad_2024.geojson -o network.graphml",
+            "peermap export exports/ --boundaries lad_2024.geojson -o case.anx --since 2024-01-01",
         ),
     )
     add_source(export)
     export.add_argument("-o", "--output", metavar="OUT", required=True, help="file or folder")
     export.add_argument(
         "--format",
-        choices=("package", "graphml", "gexf", "geojson"),
-        help="default: from the suffix (.gpkg, .graphml, .gexf)",
+        choices=("package", "graphml", "gexf", "anx", "geojson"),
+        help="default: from the suffix (.gpkg, .graphml, .gexf, .anx)",
     )
     export.add_argument(
         "--audience",
         choices=PACKAGE_AUDIENCES,
-        help="package: record level for the partnership, or aggregate (required for .gpkg)",
+        help="package: record level for the partnership, or aggregate (required for .gpkg); "
+        "graphs and i2 charts are for the partnership only",
     )
     export.add_argument("--producer", metavar="CODE", help="GSS code of your authority")
     export.add_argument(
@@ -98,18 +103,18 @@ def _check_package_options(args: argparse.Namespace, fmt: str) -> None:
             )
         if not args.producer:
             raise UsageError("a package records who made it: give --producer CODE (GSS code)")
-    elif args.audience is not None:
+    elif args.audience is not None and fmt not in _PERSON_LEVEL:
         raise UsageError(f"--audience applies to packages (.gpkg), not to {fmt}")
 
 
 def _export(args: argparse.Namespace) -> int:
-    from peermap import to_geojson, to_gexf, to_graphml, write_package
+    from peermap import to_anx, to_geojson, to_gexf, to_graphml, write_package
 
     fmt = args.format or _EXPORT_SUFFIX.get(Path(args.output).suffix.lower())
     if fmt is None:
         raise UsageError(
             f"{args.output}: cannot tell the format from the name; end it in .gpkg (package), "
-            ".graphml or .gexf, or give --format geojson with a folder"
+            ".graphml, .gexf or .anx, or give --format geojson with a folder"
         )
     folder = fmt == "geojson"
     target = output_path(args.output, args.source, args.boundaries, args.key_file, folder=folder)
@@ -135,7 +140,22 @@ def _export(args: argparse.Namespace) -> int:
                 if allow:
                     raise UsageError("--allow applies to packages and GeoJSON, not to graphs")
                 write = to_graphml if fmt == "graphml" else to_gexf
-                write(ds, target, graph=args.graph, **filters(args))
+                write(
+                    ds,
+                    target,
+                    graph=args.graph,
+                    audience=args.audience or "partnership",
+                    **filters(args),
+                )
+                written = [target]
+            elif fmt == "anx":
+                to_anx(
+                    ds,
+                    target,
+                    audience=args.audience or "partnership",
+                    allow=allow,
+                    **filters(args),
+                )
                 written = [target]
             else:
                 written = list(to_geojson(ds, target, allow=allow, producer=args.producer).values())

@@ -20,15 +20,17 @@ specifies the format completely, so that another tool can write or check one; in
   row order does not matter) and of the metadata, so a changed, added or deleted row,
   a metadata edit, or a truncated file is detected.
 
-Exports: :func:`to_graphml` and :func:`to_gexf` (Gephi, igraph, Cytoscape) and
-:func:`to_geojson` (one RFC 7946 file per layer). Every file is written atomically: an
-interrupted write leaves the old file or none, never half a file.
+Exports: :func:`to_graphml` and :func:`to_gexf` (Gephi, igraph, Cytoscape; GEXF with
+time intervals), :func:`to_anx` (an i2 Analyst's Notebook chart, read back by
+:func:`read_anx`) and :func:`to_geojson` (one RFC 7946 file per layer). Every file is
+written atomically: an interrupted write leaves the old file or none, never half a file.
 
 The package holds one concern per module: :mod:`~peermap.exchange.layout` (the
 format: layers, columns, metadata keys), :mod:`~peermap.exchange.canonical` (the
 canonical form and the MAC), :mod:`~peermap.exchange.writing` and
 :mod:`~peermap.exchange.reading` (packages), :mod:`~peermap.exchange.graphs` (GraphML,
-GEXF), :mod:`~peermap.exchange.geojson` and :mod:`~peermap.exchange.csv`. The
+GEXF), :mod:`~peermap.exchange.anx` (i2 charts), :mod:`~peermap.exchange.geojson` and
+:mod:`~peermap.exchange.csv`. The
 aggregate tables an aggregate package holds are computed by
 :func:`peermap.counts.aggregate_tables` (re-exported here).
 """
@@ -36,6 +38,7 @@ aggregate tables an aggregate package holds are computed by
 from __future__ import annotations
 
 from peermap.counts import aggregate_tables
+from peermap.exchange.anx import read_anx, to_anx
 from peermap.exchange.csv import to_csv
 from peermap.exchange.geojson import to_geojson
 from peermap.exchange.graphs import to_gexf, to_graphml
@@ -70,7 +73,9 @@ __all__ = [
     "canonical_form",
     "package_metadata",
     "read_aggregate",
+    "read_anx",
     "read_package",
+    "to_anx",
     "to_csv",
     "to_geojson",
     "to_gexf",

@@ -19,9 +19,28 @@ import pandas as pd
 
 from peermap._atomic import atomic_path
 from peermap.dataset import Dataset
+from peermap.disclosure import Audience
+from peermap.filters import DateLike, Window
 from peermap.merging import PROVENANCE
 
 __all__ = ["to_gexf", "to_graphml"]
+
+
+def person_level(audience: str, what: str) -> Audience:
+    """Check that an export of person-level records is for the partnership.
+
+    Graph exports and i2 charts show each young person by pseudonym with their ties and
+    sightings: the small-count rule of public and aggregate outputs cannot apply to
+    them, so those audiences are refused with the reason and what to share instead.
+    """
+    if audience in ("public", "aggregate"):
+        raise ValueError(
+            f"audience={audience!r}: {what} shows each young person by pseudonym, with their "
+            "ties and sightings, so it is for the partnership only (audience='partnership'). "
+            "For the public, make a public map, diagram or report; for partners outside the "
+            "agreement, an aggregate package"
+        )
+    return Audience.of(audience, allowed=("partnership",), what=what)
 
 
 def _plain(value: Any) -> Any:
@@ -109,6 +128,8 @@ def _export_graph(g: nx.Graph, *, dynamic: bool) -> nx.Graph:
     out = g.__class__()
     out.graph.update(_attrs(g.graph))
     out.add_nodes_from((n, _attrs(d)) for n, d in g.nodes(data=True))
+    if dynamic:
+        _node_spells(g, out)
     if g.is_multigraph():
         for u, v, k, d in g.edges(keys=True, data=True):
             attrs = _attrs(d)
@@ -122,6 +143,39 @@ def _export_graph(g: nx.Graph, *, dynamic: bool) -> nx.Graph:
                 _spell(attrs)
             out.add_edge(u, v, **attrs)
     return out
+
+
+def _node_spells(g: nx.Graph, out: nx.Graph) -> None:
+    """Each node appears on its first dated link (and stays): contexts form in Gephi."""
+    first: dict[Any, str] = {}
+    for u, v, d in g.edges(data=True):
+        start = _plain(d.get("first_seen", d.get("first")))
+        if isinstance(start, str):
+            for node in (u, v):
+                if node not in first or start < first[node]:
+                    first[node] = start
+    for node, start in first.items():
+        out.nodes[node]["start"] = start
+
+
+def _contexts_of(
+    source: Dataset, g: nx.Graph, contexts: pd.DataFrame | bool, window: Window
+) -> None:
+    """Give each node the ``context_id`` of :func:`peermap.contexts` it belongs to."""
+    if contexts is False:
+        return
+    if contexts is True:
+        from peermap.analysis import contexts as find_contexts
+
+        table = find_contexts(source, window=window)
+    else:
+        table = contexts
+    for context_id, people, places in zip(
+        table["context_id"], table["people"], table["places"], strict=True
+    ):
+        for node in [*people, *places]:
+            if node in g:
+                g.nodes[node]["context_id"] = int(context_id)
 
 
 def _spell(attrs: dict[str, Any]) -> None:
@@ -139,6 +193,7 @@ def to_graphml(
     path: str | os.PathLike[str],
     *,
     graph: Literal["peer", "place"] = "peer",
+    audience: str = "partnership",
     since: Any = None,
     until: Any = None,
     min_reliability: str = "unverified",
@@ -160,6 +215,8 @@ def to_graphml(
     graph : {"peer", "place"}, default "peer"
         Which graph to build from a dataset: :func:`peermap.peer_graph` (young people
         and ties) or :func:`peermap.place_graph` (young people and places).
+    audience : {"partnership"}, default "partnership"
+        Who the file is for: the partnership only, as it shows each young person.
     since, until, min_reliability
         Filters, as for :func:`peermap.peer_graph` (datasets only).
 
@@ -167,7 +224,13 @@ def to_graphml(
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    ValueError
+        For ``audience="public"`` or ``"aggregate"`` (person-level records).
     """
+    person_level(audience, "a GraphML network")
     g = _export_graph(_build_graph(source, graph, since, until, min_reliability), dynamic=False)
     target = Path(path)
     with atomic_path(target) as tmp:
@@ -180,15 +243,21 @@ def to_gexf(
     path: str | os.PathLike[str],
     *,
     graph: Literal["peer", "place"] = "peer",
-    since: Any = None,
-    until: Any = None,
+    audience: str = "partnership",
+    window: Window | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
     min_reliability: str = "unverified",
+    contexts: pd.DataFrame | bool = True,
 ) -> Path:
-    """Write a network as GEXF 1.2 (Gephi), atomically.
+    """Write a network as GEXF 1.2 (Gephi) with time intervals, atomically.
 
-    As :func:`to_graphml`; in addition every tie (or person-place edge) gets a time
-    interval, ``start`` = first seen and ``end`` = last seen (when known), so Gephi's
-    timeline can play the network over time.
+    As :func:`to_graphml`; in addition the graph is dynamic, so that Gephi's timeline
+    plays the contexts forming: every tie (or person-place edge) has a time interval,
+    ``start`` = first seen and ``end`` = last seen (open when no ``last_seen`` is
+    recorded: the link stays), and every node appears on its first link (``start``)
+    and stays. With a dataset, each node carries the ``context_id`` of
+    :func:`peermap.contexts` (for the same window) it belongs to, to colour or filter by.
 
     Parameters
     ----------
@@ -198,15 +267,33 @@ def to_gexf(
         The ``.gexf`` file.
     graph : {"peer", "place"}, default "peer"
         Which graph to build from a dataset.
+    audience : {"partnership"}, default "partnership"
+        Who the file is for: the partnership only, as it shows each young person.
+    window : Window, optional
+        Which records count (datasets only); or ``since``, ``until``,
+        ``min_reliability`` as for :func:`peermap.peer_graph`.
     since, until, min_reliability
-        Filters, as for :func:`peermap.peer_graph` (datasets only).
+        The same window in three keywords.
+    contexts : pandas.DataFrame or bool, default True
+        The table of :func:`peermap.contexts` to label nodes with (``True``: computed for
+        the window; ``False``: no ``context_id``).
 
     Returns
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    ValueError
+        For ``audience="public"`` or ``"aggregate"`` (person-level records).
     """
-    g = _export_graph(_build_graph(source, graph, since, until, min_reliability), dynamic=True)
+    person_level(audience, "a GEXF network")
+    since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
+    built = _build_graph(source, graph, since, until, min_reliability)
+    if isinstance(source, Dataset):
+        _contexts_of(source, built, contexts, Window(since, until, min_reliability))
+    g = _export_graph(built, dynamic=True)
     g.graph["mode"] = "dynamic"
     target = Path(path)
     with atomic_path(target) as tmp:

@@ -17,6 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from peermap.analysis.brokerage import brokers
 from peermap.cell_keys import people_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
@@ -25,6 +26,8 @@ from peermap.views.diagram_layout import ContextGroups, context_groups, layout_p
 from peermap.views.diagram_style import (
     AUTHORITY_RADII,
     BOX,
+    BROKER_COLOUR,
+    BROKER_WIDTH,
     CROSS_FACTOR,
     EXPLOITER_EXTRA,
     FLOW_COLOURS,
@@ -227,6 +230,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
 
     # Nodes.
     relocated_text = relocation_text(ds, b)
+    broker = brokers(ds)
     n_ties: dict[str, int] = {}
     for col in ("person_a", "person_b"):
         for pid, n in ds.ties[col].astype(str).value_counts().items():
@@ -252,9 +256,14 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                 else NO_AUTHORITY_COLOUR,
                 "shape": "circle",
                 "size": PERSON_RADIUS,
-                "outline": RING_COLOUR if relocated else NODE_OUTLINE,
-                "outline_width": RING_WIDTH if relocated else OUTLINE_WIDTH,
+                "outline": BROKER_COLOUR
+                if pid in broker
+                else (RING_COLOUR if relocated else NODE_OUTLINE),
+                "outline_width": RING_WIDTH
+                if relocated
+                else (BROKER_WIDTH if pid in broker else OUTLINE_WIDTH),
                 "relocated": relocated,
+                "broker": pid in broker,
                 "x": x,
                 "y": y,
                 "context": context_rank.get(pid, 0),
@@ -267,6 +276,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                         ("Age", "" if pd.isna(person["age"]) else int(person["age"])),
                         ("Looked after", la),
                         ("Relocated", relocated_text.get(pid, "")),
+                        ("Broker", "yes: removing them splits the group" if pid in broker else ""),
                         ("Ties", n_ties.get(pid, 0)),
                         ("Sightings", int(n_seen.get(pid, 0))),
                     ],
@@ -295,6 +305,7 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                 "outline": NODE_OUTLINE,
                 "outline_width": 1.5,
                 "relocated": False,
+                "broker": False,
                 "x": x,
                 "y": y,
                 "context": context_rank.get(plid, 0),
@@ -421,6 +432,7 @@ NODE_COLUMNS: Final = [
     "outline",
     "outline_width",
     "relocated",
+    "broker",
     "x",
     "y",
     "context",
@@ -595,6 +607,7 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
                 "outline": NODE_OUTLINE,
                 "outline_width": 1.5,
                 "relocated": False,
+                "broker": False,
                 "x": x,
                 "y": y,
                 "context": 0,
@@ -733,6 +746,14 @@ def legend_sections(
             shapes.append(("circle", {"colour": "#ffffff"}, "young person (home authority)"))
         if nodes["relocated"].any():
             shapes.append(("ring", {"colour": "#ffffff"}, "young person relocated"))
+        if nodes["broker"].any():
+            shapes.append(
+                (
+                    "ring",
+                    {"colour": "#ffffff", "ring": BROKER_COLOUR},
+                    "broker: removing them would split the group",
+                )
+            )
         if (nodes["type"] == "place").any():
             shapes.append(("square", {"colour": "#ffffff"}, "place (authority it lies in)"))
         if b.contexts:

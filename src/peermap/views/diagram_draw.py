@@ -406,7 +406,9 @@ def _mpl_handles(legend: Legend) -> list[Any]:
                         ls="",
                         markersize=8,
                         markerfacecolor=colour,
-                        markeredgecolor=RING_COLOUR if kind == "ring" else NODE_OUTLINE,
+                        markeredgecolor=style.get("ring", RING_COLOUR)
+                        if kind == "ring"
+                        else NODE_OUTLINE,
                         markeredgewidth=RING_WIDTH * 0.75 if kind == "ring" else 0.8,
                         label=text,
                     )

@@ -78,12 +78,17 @@ FLOW_COLOURS: Final[dict[str, str]] = {
 }
 NODE_OUTLINE: Final = "#333333"
 RING_COLOUR: Final = "#000000"
+#: The outline of a broker (a young person whose removal splits the group drawn):
+#: magenta, apart from every authority colour and from the black ring of relocation.
+BROKER_COLOUR: Final = "#D6007E"
 #: SVG dash pattern of unverified records (px on, px off).
 UNVERIFIED_DASH: Final = "6 4"
 
 PERSON_RADIUS: Final = 6.0
 PLACE_SIDE: Final = 13.0
 RING_WIDTH: Final = 3.0
+#: A broker's outline: its colour says broker, the ring's width still says relocated.
+BROKER_WIDTH: Final = 2.0
 OUTLINE_WIDTH: Final = 1.0
 TIE_WIDTH: Final = 1.8
 #: Ties between young people of two authorities are drawn this much wider.

@@ -5,6 +5,8 @@ hand in a peer-group assessment:
 
 - young people are **circles** filled with the colour of their home authority, and
   young people who were relocated carry a thick black **ring**;
+- on partnership diagrams, **brokers** (young people whose removal would split the
+  group drawn: :func:`peermap.centrality`) carry a magenta ring;
 - places are **squares** filled with the colour of the authority they lie in;
 - a **tie** is a line coloured by its kind (an exploiter tie is red, with an arrow from
   the exploiter); an *unverified* tie is **dashed**, because peer-mapping practice asks
@@ -63,6 +65,8 @@ from peermap.views.diagram_draw import (
 from peermap.views.diagram_style import (
     AUTHORITY_COLOURS,
     AUTHORITY_RADII,
+    BROKER_COLOUR,
+    BROKER_WIDTH,
     CROSS_FACTOR,
     DEFAULT_MAX_NODES,
     EXPLOITER_EXTRA,
@@ -96,6 +100,8 @@ if TYPE_CHECKING:
 __all__ = [
     "AUTHORITY_COLOURS",
     "AUTHORITY_RADII",
+    "BROKER_COLOUR",
+    "BROKER_WIDTH",
     "CROSS_FACTOR",
     "DEFAULT_MAX_NODES",
     "EXPLOITER_EXTRA",
@@ -208,7 +214,10 @@ class PeerDiagram(View):
         and ``authority_name``, ``colour`` (fill), ``shape`` (``circle`` or
         ``square``), ``size`` (radius of a circle or side of a square, px),
         ``outline`` and ``outline_width`` (a relocated young person has a black ring
-        of width :data:`RING_WIDTH`), ``relocated``, ``x`` and ``y`` (layout units,
+        of width :data:`RING_WIDTH`; a broker's outline is magenta, thick when they
+        were relocated too), ``relocated``,
+        ``broker`` (removing them would split the group drawn; partnership diagrams
+        only: a public diagram never shows a young person), ``x`` and ``y`` (layout units,
         ``y`` up), ``context`` (on a people-level diagram of young people from
         several contexts: the ``context_id`` of :func:`peermap.contexts` whose dashed
         frame holds the node, each context laid out apart from the others; ``0``:

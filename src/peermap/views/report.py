@@ -52,6 +52,7 @@ from peermap.views.page import (
     render,
     save_figure,
 )
+from peermap.views.report_brokers import brokers_section
 from peermap.views.report_emerging import emerging_section
 from peermap.views.report_sections import (
     ReportContext,
@@ -293,6 +294,10 @@ def _document(
     sections.append(flows_section(c))
     note("relocations")
     sections.append(relocations_section(c))
+    brokers = brokers_section(c)
+    if brokers is not None:
+        note("brokers")
+        sections.append(brokers)
     quality = quality_section(c)
     if quality is not None:
         note("data quality")
