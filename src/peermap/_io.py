@@ -428,7 +428,7 @@ def _from_records(fast: ArrowRecords, table: str, file: str) -> RawTable:
 
 
 def _text_array(values: Any) -> Any:
-    """A column of cell text as pandas' ``str`` array (pyarrow-backed when it can be).
+    """Return a column of cell text as pandas' ``str`` array (pyarrow-backed if it can be).
 
     Text that is not valid Unicode (a lone surrogate in a frame's cell) cannot be held
     by pyarrow: such a column keeps Python strings, with the same ``str`` semantics.
