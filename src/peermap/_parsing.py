@@ -482,6 +482,28 @@ def _empty_columns(spec: TableSpec) -> dict[str, pd.Series]:
     return {c.name: pd.Series([], dtype=object) for c in spec.columns}
 
 
+def _cast(values: pd.Series, dtype: Any) -> pd.Series:
+    """:func:`~peermap.schema.cast_column`, casting each distinct value once.
+
+    Parsed columns hold values of one Python type (text, whole numbers, booleans,
+    dates) and missing values; numbers with a fraction are cast as they are.
+    """
+    if len(values) < 1000 or values.dtype.kind == "f" or values.dtype == dtype:
+        return cast_column(values, dtype)
+    if pd.api.types.infer_dtype(values, skipna=True) not in (
+        "string",
+        "integer",
+        "date",
+        "boolean",
+        "empty",
+    ):
+        return cast_column(values, dtype)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cast = cast_column(pd.Series([*uniques, None], dtype=object), dtype)
+    taken = cast.array.take(np.where(codes < 0, len(uniques), codes))
+    return pd.Series(taken, index=values.index)
+
+
 def typed_frame(p: ParsedTable, keep: pd.Index) -> pd.DataFrame:
     spec = p.check.spec
     cols = p.columns if p.usable else _empty_columns(spec)
@@ -491,7 +513,7 @@ def typed_frame(p: ParsedTable, keep: pd.Index) -> pd.DataFrame:
         if values is None:
             values = pd.Series(None, index=p.check.raw.frame.index, dtype=object)
         values = values.reindex(keep) if p.usable else values
-        out[col.name] = cast_column(values.reset_index(drop=True), col.dtype)
+        out[col.name] = _cast(values.reset_index(drop=True), col.dtype)
     frame = pd.DataFrame(out)
     for extra in p.extras:
         frame[extra] = p.check.raw.frame[extra].reindex(keep).astype("str").to_numpy()

@@ -827,6 +827,8 @@ def redact_frame(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
             hit = frame.index.isin(list(finding.rows)) & ~done
             cells[hit] = REDACTIONS[finding.rule]
             done |= hit
-        out.isetitem(position, cells)
+        # Object cells: a set-aside cell may hold bytes that were not UTF-8 (lone
+        # surrogates), which pandas' pyarrow strings cannot hold.
+        out.isetitem(position, pd.Series(cells, index=out.index, dtype=object))
     out.columns = pd.Index(labels)
     return out
