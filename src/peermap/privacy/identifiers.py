@@ -575,6 +575,7 @@ class _Cells:
             # Text already: its distinct values, found by pyarrow.
             codes, uniques = distinct(series)
             self.values = pd.Series(uniques, dtype=_PY_STRING)
+            self.text: list[str] = uniques
         elif series.dtype == object and pd.api.types.infer_dtype(series) in ("string", "empty"):
             # Python strings (and missing cells) only: distinct values, then text, are
             # the same as text, then distinct values (1 and 1.0 would not be).
@@ -586,7 +587,8 @@ class _Cells:
             self.values = pd.Series(np.asarray(found, dtype=object), dtype=_PY_STRING)
         self.index = series.index
         self.codes = np.asarray(codes)
-        self.text: list[str] = [str(v) for v in self.values]
+        if not hasattr(self, "text"):
+            self.text = [str(v) for v in self.values.to_numpy(dtype=object)]
         stripped = self.values.str.strip()
         pseudonymous = stripped.str.fullmatch(PSEUDONYM_PATTERN).to_numpy(dtype=bool)
         # A geometry written as text (WKT, as a GeoDataFrame's cells read): coordinates.
@@ -829,6 +831,7 @@ def redact_frame(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
             done |= hit
         # Object cells: a set-aside cell may hold bytes that were not UTF-8 (lone
         # surrogates), which pandas' pyarrow strings cannot hold.
-        out.isetitem(position, pd.Series(cells, index=out.index, dtype=object))
+        column = pd.Series(cells, index=out.index, dtype=object)
+        out.isetitem(position, column)  # type: ignore[arg-type]  # pandas-stubs lack Series
     out.columns = pd.Index(labels)
     return out
