@@ -717,9 +717,7 @@ def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashab
     # Bytes that are not UTF-8 (Parquet binary columns) set their row aside, as in CSV.
     undecodable = np.zeros(len(kept), dtype=bool)
     for c in columns:
-        undecodable |= np.fromiter(
-            (bool(_SURROGATE.search(t)) for t in c), dtype=bool, count=len(kept)
-        )
+        undecodable |= per_distinct(c, lambda t: _SURROGATE.search(t) is not None)
     problems: list[Problem] = []
     bad_rows: dict[Hashable, list[str]] = {}
     for j in map(int, np.flatnonzero(undecodable)):
