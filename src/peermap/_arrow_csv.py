@@ -9,11 +9,13 @@ ragged, with bad bytes) is parsed alone by the stdlib ``csv`` module, exactly as
 whole-file reader would parse it, and handed back for the same rules (``_take`` in
 :mod:`peermap._io`). When a quote is not closed on its own line (a record spanning
 lines, or a runaway quote) or a line ends in a lone carriage return, the answer is
-``None``: the caller reads the whole file the stdlib way, as before.
+``None``: the caller reads the whole file the stdlib way, as before. :func:`utf16_text`
+tells UTF-16 files (which go the stdlib way) from the others.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["ArrowRecords", "arrow_records"]
+__all__ = ["ArrowRecords", "arrow_records", "utf16_text"]
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 _NEWLINE, _RETURN, _QUOTE, _COMMA = 10, 13, 34, 44
@@ -54,6 +56,34 @@ class ArrowRecords:
     columns: list[pa.ChunkedArray]
     numbers: npt.NDArray[np.int64]
     others: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def utf16_text(raw: bytes) -> tuple[str, str] | None:
+    """Decode a CSV file's bytes if they are UTF-16 text; None if they are not.
+
+    With a BOM, or without one when every other byte of the text is NUL (as Excel's
+    'Unicode Text' writes it).
+    """
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec), "UTF-16"
+            except UnicodeDecodeError:
+                break
+    head = raw[:4096]
+    if len(head) >= 4 and len(raw) % 2 == 0:
+        even, odd = head[0::2], head[1::2]
+        guess: str | None = None
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+            guess = "utf-16-le"
+        elif even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+            guess = "utf-16-be"
+        if guess is not None:
+            try:
+                return raw.decode(guess), "UTF-16"
+            except UnicodeDecodeError:
+                pass
+    return None
 
 
 def _one_record(text: str) -> list[str] | None:

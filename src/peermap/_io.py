@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from peermap._arrow_csv import ArrowRecords, arrow_records
+from peermap._arrow_csv import ArrowRecords, arrow_records, utf16_text
 from peermap._atomic import atomic_path, write_text_atomic
 from peermap._distinct import per_distinct
 from peermap._optional import require
@@ -297,42 +297,15 @@ _SURROGATE = re.compile(r"[\udc80-\udcff]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
-def _utf16(raw: bytes) -> tuple[str, str] | None:
-    """Decode a CSV file's bytes if they are UTF-16 text; None if they are not.
-
-    With a BOM, or without one when every other byte of the text is NUL (as Excel's
-    'Unicode Text' writes it).
-    """
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if raw.startswith(bom):
-            try:
-                return raw[len(bom) :].decode(codec), "UTF-16"
-            except UnicodeDecodeError:
-                break
-    head = raw[:4096]
-    if len(head) >= 4 and len(raw) % 2 == 0:
-        even, odd = head[0::2], head[1::2]
-        guess: str | None = None
-        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
-            guess = "utf-16-le"
-        elif even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
-            guess = "utf-16-be"
-        if guess is not None:
-            try:
-                return raw.decode(guess), "UTF-16"
-            except UnicodeDecodeError:
-                pass
-    return None
-
-
 def _decode(raw: bytes) -> tuple[str, str | None]:
     """Decode a CSV file's bytes; return the text and the encoding if not UTF-8.
 
-    UTF-8 (with or without BOM) is the rule. UTF-16 is read too (:func:`_utf16`).
+    UTF-8 (with or without BOM) is the rule; UTF-16 is read too (see
+    :func:`peermap._arrow_csv.utf16_text`).
     Undecodable UTF-8 bytes survive as lone surrogates so that the rows holding them
     can be reported and set aside while every other row is read.
     """
-    utf16 = _utf16(raw)
+    utf16 = utf16_text(raw)
     if utf16 is not None:
         return utf16
     return raw.decode("utf-8-sig", errors="surrogateescape"), None
@@ -386,7 +359,7 @@ def _read_csv(path: Path, table: str) -> RawTable:
     (UTF-16, a quote left open across lines, lone carriage returns).
     """
     raw = path.read_bytes()
-    if _utf16(raw) is None:
+    if utf16_text(raw) is None:
         data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
         fast = arrow_records(data)
         if fast is not None:
