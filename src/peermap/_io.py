@@ -24,8 +24,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
+from peermap._arrow_csv import ArrowRecords, arrow_records, utf16_text
 from peermap._atomic import atomic_path, write_text_atomic
+from peermap._distinct import per_distinct
 from peermap._optional import require
 from peermap._problems import Problem
 from peermap.exceptions import MissingDependencyError, ValidationError
@@ -40,11 +43,14 @@ __all__ = [
     "cell_text",
     "find_table",
     "locate_tables",
+    "read_csv_stdlib",
     "read_raw",
     "show_bytes",
     "shown_cell",
     "write_text_atomic",
 ]
+
+_PY_TEXT = pd.StringDtype("python", na_value=np.nan)
 
 #: File types a table can be read from.
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
@@ -222,6 +228,7 @@ def _finish(
     A row with a value under no header (a blank header cell, or a cell beyond the last
     header) is set aside with its value named: the value cannot be placed in a column.
     """
+    columns = [_text_array(c) for c in columns]
     headers: dict[str, str] = {}
     keep: list[int] = []
     dropped: list[int] = []
@@ -230,7 +237,7 @@ def _finish(
     for i, h in enumerate(header):
         name = normalise_column_name(h)
         if name == "":
-            filled = np.array([c.strip() != "" for c in columns[i]], dtype=bool)
+            filled = _filled(columns[i])
             for j in map(int, np.flatnonzero(filled & ~stray)):
                 problems.append(
                     Problem(
@@ -270,17 +277,15 @@ def _finish(
         for j in map(int, np.flatnonzero(stray)):
             bad_rows[numbers[j]] = [str(c[j]) for c in columns]
         good = ~stray
-        columns = [np.asarray(c, dtype=object)[good] for c in columns]
+        columns = [c[good] for c in columns]
         numbers = [n for n, g in zip(numbers, good, strict=True) if g]
     data = {name: columns[i] for name, i in zip(headers, keep, strict=True)}
-    frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"), dtype=object)
+    frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"))
     if not headers:
         frame = pd.DataFrame(index=pd.Index(numbers, name="row"))
     positions = {name: i for name, i in zip(headers, keep, strict=True)}
     unheaded = {
-        i: np.asarray(columns[i], dtype=object)
-        for i in dropped
-        if any(str(c).strip() for c in columns[i])
+        i: np.asarray(columns[i], dtype=object) for i in dropped if _filled(columns[i]).any()
     }
     return RawTable(
         table, file, frame, headers, problems, bad_rows, positions, list(header), unheaded
@@ -295,30 +300,14 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 def _decode(raw: bytes) -> tuple[str, str | None]:
     """Decode a CSV file's bytes; return the text and the encoding if not UTF-8.
 
-    UTF-8 (with or without BOM) is the rule. UTF-16 is read too, with a BOM or without
-    one when every other byte of the text is NUL (as Excel's 'Unicode Text' writes it).
+    UTF-8 (with or without BOM) is the rule; UTF-16 is read too (see
+    :func:`peermap._arrow_csv.utf16_text`).
     Undecodable UTF-8 bytes survive as lone surrogates so that the rows holding them
     can be reported and set aside while every other row is read.
     """
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if raw.startswith(bom):
-            try:
-                return raw[len(bom) :].decode(codec), "UTF-16"
-            except UnicodeDecodeError:
-                break
-    head = raw[:4096]
-    if len(head) >= 4 and len(raw) % 2 == 0:
-        even, odd = head[0::2], head[1::2]
-        guess: str | None = None
-        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
-            guess = "utf-16-le"
-        elif even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
-            guess = "utf-16-be"
-        if guess is not None:
-            try:
-                return raw.decode(guess), "UTF-16"
-            except UnicodeDecodeError:
-                pass
+    utf16 = utf16_text(raw)
+    if utf16 is not None:
+        return utf16
     return raw.decode("utf-8-sig", errors="surrogateescape"), None
 
 
@@ -362,8 +351,76 @@ def _runaway(record: list[str], text: str, width: int | None) -> int | None:
 
 
 def _read_csv(path: Path, table: str) -> RawTable:
+    """Read a CSV file: well-formed lines through pyarrow, every other one as before.
+
+    The fast path (:func:`peermap._arrow_csv.arrow_records`) gives the same rows,
+    cells, row numbers and problems as :func:`read_csv_stdlib`, which reads every line
+    with the stdlib ``csv`` module and remains the path of files the fast one declines
+    (UTF-16, a quote left open across lines, lone carriage returns).
+    """
+    raw = path.read_bytes()
+    if utf16_text(raw) is None:
+        data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+        fast = arrow_records(data)
+        if fast is not None:
+            return _from_records(fast, table, str(path))
+    return read_csv_stdlib(path, table, raw)
+
+
+def _from_records(fast: ArrowRecords, table: str, file: str) -> RawTable:
+    """Build a RawTable from the fast path's records, the same as the stdlib path."""
+    width = len(fast.header)
+    problems: list[Problem] = []
+    bad_rows: dict[Hashable, list[str]] = {}
+    rows: list[list[str]] = []
+    numbers: list[Hashable] = []
+    for line, record in fast.others:
+        _take(record, line, width, table, file, rows, numbers, problems, bad_rows)
+    columns = [_text_array(c) for c in fast.columns]
+    lines = fast.numbers
+    if rows:
+        extra = _columns(rows, width)
+        columns = [
+            pd.concat([pd.Series(c), pd.Series(e, dtype="str")], ignore_index=True).array
+            for c, e in zip(columns, extra, strict=True)
+        ]
+        lines = np.concatenate([lines, np.asarray(numbers, dtype=np.int64)])
+        order = np.argsort(lines, kind="stable")
+        columns = [c[order] for c in columns]
+        lines = lines[order]
+    # Rows whose every cell is blank hold no record (as _take skips them).
+    blank = ~_filled(columns[0]) if columns else np.zeros(len(lines), dtype=bool)
+    for c in columns[1:]:
+        if not blank.any():
+            break
+        blank[blank] = ~_filled(c[blank])
+    if blank.any():
+        columns = [c[~blank] for c in columns]
+        lines = lines[~blank]
+    return _finish(table, file, fast.header, columns, lines.tolist(), problems, bad_rows)
+
+
+def _text_array(values: Any) -> Any:
+    """Return a column of cell text as pandas' ``str`` array (pyarrow-backed if it can be).
+
+    Text that is not valid Unicode (a lone surrogate in a frame's cell) cannot be held
+    by pyarrow: such a column keeps Python strings, with the same ``str`` semantics.
+    """
+    try:
+        return pd.array(values, dtype="str")
+    except (UnicodeEncodeError, pa.ArrowException):
+        return pd.array(np.asarray(values, dtype=object), dtype=_PY_TEXT)
+
+
+def _filled(column: Any) -> npt.NDArray[np.bool_]:
+    """Mask of the cells holding something besides spaces, testing each distinct text once."""
+    return per_distinct(column, lambda u: str(u).strip() != "")
+
+
+def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTable:
+    """Read a CSV file line by line with the stdlib ``csv`` module."""
     file = str(path)
-    text, encoding = _decode(path.read_bytes())
+    text, encoding = _decode(path.read_bytes() if raw is None else raw)
     problems: list[Problem] = []
     if encoding is not None:
         problems.append(
@@ -633,9 +690,7 @@ def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashab
     # Bytes that are not UTF-8 (Parquet binary columns) set their row aside, as in CSV.
     undecodable = np.zeros(len(kept), dtype=bool)
     for c in columns:
-        undecodable |= np.fromiter(
-            (bool(_SURROGATE.search(t)) for t in c), dtype=bool, count=len(kept)
-        )
+        undecodable |= per_distinct(c, lambda t: _SURROGATE.search(t) is not None)
     problems: list[Problem] = []
     bad_rows: dict[Hashable, list[str]] = {}
     for j in map(int, np.flatnonzero(undecodable)):

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from peermap import settings
+from peermap._distinct import distinct
 from peermap._io import MAX_CELL_CHARS, RawTable
 from peermap._problems import Problem, Severity
 from peermap.privacy.identifiers import shown_value
@@ -210,54 +211,95 @@ class Checker:
         self.add(list(hit), column, [str(v) for v in values.loc[hit]], message, rule, severity)
 
 
+class _Distinct:
+    """A column's distinct cells, and the way back from them to every row."""
+
+    def __init__(self, cells: pd.Series) -> None:
+        codes, uniques = distinct(cells)
+        self.index = cells.index
+        # A missing cell (never in a raw table) reads as "" like an empty one.
+        self.codes = np.where(codes < 0, len(uniques), codes)
+        self.values = pd.Series([*uniques, ""], dtype=cells.dtype)
+
+    def mapped(self, values: pd.Series) -> _Distinct:
+        """Return the same rows over other distinct values (one per distinct cell)."""
+        other = object.__new__(_Distinct)
+        other.index, other.codes, other.values = self.index, self.codes, values
+        return other
+
+    def rows(self, values: pd.Series) -> pd.Series:
+        """Spread a result computed on the distinct cells over the rows."""
+        return pd.Series(values.array.take(self.codes), index=self.index)
+
+
 def check_cells(check: Checker, name: str, text: pd.Series, *, free_text: bool) -> pd.Series:
     """Flag cells no column may hold; return the mask of those cells.
 
     Bytes that were not UTF-8 (rule ``encoding``); control characters such as NUL
     (``control_character``; free text may hold tabs and line breaks); more than
-    :data:`~peermap._io.MAX_CELL_CHARS` characters (``long_cell``).
+    :data:`~peermap._io.MAX_CELL_CHARS` characters (``long_cell``). Each distinct
+    cell is looked at once.
     """
+    if text.empty:
+        return pd.Series(False, index=text.index)
+    return _check_cells(check, name, text, _Distinct(text), free_text=free_text)
+
+
+def _check_cells(
+    check: Checker, name: str, text: pd.Series, d: _Distinct, *, free_text: bool
+) -> pd.Series:
+    """:func:`check_cells` on the distinct cells `d` of `text` (stripped cells)."""
     bad = pd.Series(False, index=text.index)
     if text.empty:
         return bad
     control = _CONTROL_IN_TEXT if free_text else _CONTROL
-    for mask, message, rule in (
+    values = d.values.astype(object)
+    for test, message, rule in (
         (
-            text.str.contains(_SURROGATE),
+            lambda v: _SURROGATE.search(v) is not None,
             "cell holds bytes that are not UTF-8 text; save the file as UTF-8",
             "encoding",
         ),
         (
-            text.str.contains(control),
+            lambda v: control.search(v) is not None,
             "cell holds a control character (such as NUL, shown as \\x00) that no "
             + ("text" if free_text else "id, code, number or date")
             + " holds; remove it",
             "control_character",
         ),
         (
-            text.str.len() > MAX_CELL_CHARS,
+            lambda v: len(v) > MAX_CELL_CHARS,
             f"cell is longer than {MAX_CELL_CHARS:,} characters",
             "long_cell",
         ),
     ):
-        mask = mask & ~bad
+        hit = pd.Series(np.fromiter(map(test, values), dtype=bool, count=len(values)))
+        mask = d.rows(hit) & ~bad
         check.flag(mask, name, text, message, rule)
         bad |= mask
     return bad
 
 
 def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Series:
-    """Parse one column, flagging bad cells; returns parsed values (NA where bad/empty)."""
-    text = cells.str.strip()
-    empty = text == ""
+    """Parse one column, flagging bad cells; returns parsed values (NA where bad/empty).
+
+    Every test runs once per distinct cell, and its answer is spread over the rows.
+    """
+    d = _Distinct(cells)
+    utext = d.values.str.strip()
+    text = d.rows(utext)
+    empty = d.rows(utext == "")
     name = spec.name
     if spec.required:
         check.flag(empty, name, cells, f"'{name}' is required ({spec.description})", "required")
-    filled = ~empty & ~check_cells(check, name, text, free_text=spec.type == "text")
+    filled = ~empty & ~_check_cells(
+        check, name, text, d.mapped(utext), free_text=spec.type == "text"
+    )
     if spec.type in ("id", "text", "authority"):
         out = text.where(filled, None)
         if spec.type == "authority":
-            code_like = text.str.match(_CODE_LIKE) & ~text.str.upper().str.match(_GSS)
+            gss_u = utext.str.upper().str.match(_GSS)
+            code_like = d.rows(utext.str.match(_CODE_LIKE) & ~gss_u)
             check.flag(
                 filled & code_like,
                 name,
@@ -266,17 +308,19 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
                 "such as E09000007",
                 "authority_code",
             )
-            out = out.where(~text.str.upper().str.match(_GSS), text.str.upper())
+            out = out.where(~d.rows(gss_u), d.rows(utext.str.upper()))
         return out
     if spec.type == "enum":
         allowed = spec.values
-        parsed = _by_unique(text, lambda v: normalise_enum_value(v, allowed=allowed))
-        bad = filled & ~parsed.isin(allowed)
+        parsed_u = _by_unique(utext, lambda v: normalise_enum_value(v, allowed=allowed))
+        parsed = d.rows(parsed_u)
+        bad = filled & ~d.rows(parsed_u.isin(allowed))
         check.flag(bad, name, cells, f"expected one of: {', '.join(allowed)}", "enum")
         return parsed.where(filled & ~bad, None)
     if spec.type == "int":
-        parsed = _by_unique(text, parse_int)
-        digits = text.str.fullmatch(_INT)
+        parsed_u = _by_unique(utext, parse_int)
+        parsed = d.rows(parsed_u)
+        digits = d.rows(utext.str.fullmatch(_INT))
         check.flag(
             filled & parsed.isna() & ~digits,
             name,
@@ -293,7 +337,7 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
         )
         return parsed.where(filled, None)
     if spec.type == "float":
-        parsed = _by_unique(text, parse_float)
+        parsed = d.rows(_by_unique(utext, parse_float))
         check.flag(
             filled & parsed.isna(),
             name,
@@ -303,7 +347,7 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
         )
         return parsed.where(filled, None)
     if spec.type == "bool":
-        parsed = _by_unique(text, _parse_bool)
+        parsed = d.rows(_by_unique(utext, _parse_bool))
         check.flag(
             filled & parsed.isna(),
             name,
@@ -313,7 +357,8 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
         )
         return parsed.where(filled, None)
     if spec.type == "date":
-        parsed = _by_unique(text, parse_date).where(filled, None)
+        dates_u = _by_unique(utext, parse_date)
+        parsed = d.rows(dates_u).where(filled, None)
         check.flag(
             filled & parsed.isna(),
             name,
@@ -322,7 +367,8 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
             "date",
         )
         read = parsed.notna()
-        early = read & parsed.map(lambda d: d is not None and d < EARLIEST_DATE).astype(bool)
+        early_u = dates_u.map(lambda v: v is not None and not pd.isna(v) and v < EARLIEST_DATE)
+        early = read & d.rows(early_u.astype(bool))
         check.flag(
             early,
             name,
@@ -332,7 +378,8 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
             "date_range",
         )
         today = dt.date.today()
-        future = read & parsed.map(lambda d: d is not None and d > today).astype(bool)
+        future_u = dates_u.map(lambda v: v is not None and not pd.isna(v) and v > today)
+        future = read & d.rows(future_u.astype(bool))
         check.flag(
             future,
             name,
@@ -435,6 +482,28 @@ def _empty_columns(spec: TableSpec) -> dict[str, pd.Series]:
     return {c.name: pd.Series([], dtype=object) for c in spec.columns}
 
 
+def _cast(values: pd.Series, dtype: Any) -> pd.Series:
+    """:func:`~peermap.schema.cast_column`, casting each distinct value once.
+
+    Parsed columns hold values of one Python type (text, whole numbers, booleans,
+    dates) and missing values; numbers with a fraction are cast as they are.
+    """
+    if len(values) < 1000 or values.dtype.kind == "f" or values.dtype == dtype:
+        return cast_column(values, dtype)
+    if pd.api.types.infer_dtype(values, skipna=True) not in (
+        "string",
+        "integer",
+        "date",
+        "boolean",
+        "empty",
+    ):
+        return cast_column(values, dtype)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cast = cast_column(pd.Series([*uniques, None], dtype=object), dtype)
+    taken = cast.array.take(np.where(codes < 0, len(uniques), codes))
+    return pd.Series(taken, index=values.index)
+
+
 def typed_frame(p: ParsedTable, keep: pd.Index) -> pd.DataFrame:
     spec = p.check.spec
     cols = p.columns if p.usable else _empty_columns(spec)
@@ -444,7 +513,7 @@ def typed_frame(p: ParsedTable, keep: pd.Index) -> pd.DataFrame:
         if values is None:
             values = pd.Series(None, index=p.check.raw.frame.index, dtype=object)
         values = values.reindex(keep) if p.usable else values
-        out[col.name] = cast_column(values.reset_index(drop=True), col.dtype)
+        out[col.name] = _cast(values.reset_index(drop=True), col.dtype)
     frame = pd.DataFrame(out)
     for extra in p.extras:
         frame[extra] = p.check.raw.frame[extra].reindex(keep).astype("str").to_numpy()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
@@ -231,11 +232,10 @@ def _check_dates_order(p: ParsedTable, first: str, last: str) -> None:
     a, b = p.columns.get(first), p.columns.get(last)
     if a is None or b is None:
         return
-    order = pd.Series(
-        [not pd.isna(x) and not pd.isna(y) and bool(x > y) for x, y in zip(a, b, strict=True)],
-        index=a.index,
-        dtype=bool,
-    )
+    both = (a.notna() & b.notna()).to_numpy(dtype=bool)
+    later = np.zeros(len(a), dtype=bool)
+    later[both] = a.to_numpy(dtype=object)[both] > b.to_numpy(dtype=object)[both]
+    order = pd.Series(later, index=a.index, dtype=bool)
     p.check.flag(
         order,
         last,
@@ -254,14 +254,18 @@ def _exact_duplicates(p: ParsedTable) -> None:
     check = p.check
     if not p.usable or p.check.raw.frame.empty:
         return
-    canon = pd.DataFrame({k: v.astype(str) for k, v in p.columns.items()})
-    if p.check.spec.name == "ties" and {"person_a", "person_b", "kind"} <= set(canon):
+    columns = dict(p.columns)
+    if p.check.spec.name == "ties" and {"person_a", "person_b", "kind"} <= set(columns):
         # Ties are undirected except exploiter ties: a-b and b-a are the same tie.
-        a, b = canon["person_a"].copy(), canon["person_b"].copy()
-        swap = (canon["kind"] != "exploiter") & (a > b)
-        canon.loc[swap, "person_a"], canon.loc[swap, "person_b"] = b[swap], a[swap]
+        a, b = columns["person_a"].astype(str), columns["person_b"].astype(str)
+        swap = (columns["kind"].astype(str) != "exploiter") & (a > b)
+        columns["person_a"], columns["person_b"] = a.where(~swap, b), b.where(~swap, a)
     for extra in p.extras:
-        canon[extra] = check.raw.frame[extra].astype(str).str.strip()
+        columns[extra] = check.raw.frame[extra].astype(str).str.strip()
+    # Rows compare by the text of their values, as integer codes of it.
+    canon = pd.DataFrame(
+        {k: _text_codes(v) for k, v in columns.items()}, index=check.raw.frame.index
+    )
     ok = ~canon.index.isin(list(check.bad))
     candidates = canon[ok]
     dup = candidates.duplicated(keep="first")
@@ -280,6 +284,23 @@ def _exact_duplicates(p: ParsedTable) -> None:
             f"duplicate of row {first_row[row]}; the first copy is kept",
             "duplicate_row",
         )
+
+
+def _text_codes(values: pd.Series) -> npt.NDArray[np.intp]:
+    """Codes equal where ``values.astype(str)`` is equal (missing values alike).
+
+    Values of one Python type (text, whole numbers, dates, booleans) are coded as they
+    are, which is the same and faster; numbers with a fraction (``-0.0`` and ``0.0``)
+    and mixed types go through their text.
+    """
+    if values.dtype.kind == "f" or (
+        values.dtype == object
+        and pd.api.types.infer_dtype(values, skipna=True)
+        not in ("string", "integer", "date", "boolean", "empty")
+    ):
+        values = values.astype(str)
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes)
 
 
 def _unique_key(p: ParsedTable) -> None:

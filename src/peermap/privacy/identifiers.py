@@ -25,6 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
+from peermap._distinct import distinct
 from peermap.exceptions import PrivacyError
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
 from peermap.privacy.names_in_text import FULL_NAME_PATTERN, has_full_name
@@ -549,21 +550,55 @@ WKT_PATTERN = (
 )
 
 
+def _scoped(pattern: str) -> str:
+    """Wrap a pattern as a group of an alternation, its leading global flags scoped."""
+    m = re.match(r"\(\?([aiLmsux]+)\)", pattern)
+    if m:
+        return f"(?{m[1]}:{pattern[m.end() :]})"
+    return f"(?:{pattern})"
+
+
+def _prefilter(rule: _ValueRule) -> str:
+    return rule.prefilter or rule.pattern.pattern
+
+
+# A value no rule's prefilter finds needs no rule: one search per distinct value tells.
+_ANY_RULE = re.compile("|".join(_scoped(_prefilter(r)) for r in _VALUE_RULES))
+_PREFILTERS = {r.rule: re.compile(_prefilter(r)) for r in _VALUE_RULES}
+
+
 class _Cells:
     """A column's distinct values as text, with per-row codes (-1 = missing)."""
 
     def __init__(self, series: pd.Series[Any]) -> None:
-        text = series.astype(_PY_STRING)
-        codes, uniques = pd.factorize(text, use_na_sentinel=True)
+        if isinstance(series.array, pd.arrays.ArrowStringArray):
+            # Text already: its distinct values, found by pyarrow.
+            codes, uniques = distinct(series)
+            self.values = pd.Series(uniques, dtype=_PY_STRING)
+            self.text: list[str] = uniques
+        elif series.dtype == object and pd.api.types.infer_dtype(series) in ("string", "empty"):
+            # Python strings (and missing cells) only: distinct values, then text, are
+            # the same as text, then distinct values (1 and 1.0 would not be).
+            codes, found = pd.factorize(series, use_na_sentinel=True)
+            self.values = pd.Series(np.asarray(found, dtype=object), dtype=_PY_STRING)
+        else:
+            text = series.astype(_PY_STRING)
+            codes, found = pd.factorize(text, use_na_sentinel=True)
+            self.values = pd.Series(np.asarray(found, dtype=object), dtype=_PY_STRING)
         self.index = series.index
         self.codes = np.asarray(codes)
-        self.values = pd.Series(np.asarray(uniques, dtype=object), dtype=_PY_STRING)
+        if not hasattr(self, "text"):
+            self.text = [str(v) for v in self.values.to_numpy(dtype=object)]
         stripped = self.values.str.strip()
         pseudonymous = stripped.str.fullmatch(PSEUDONYM_PATTERN).to_numpy(dtype=bool)
         # A geometry written as text (WKT, as a GeoDataFrame's cells read): coordinates.
         geometry = stripped.str.fullmatch(WKT_PATTERN).to_numpy(dtype=bool)
         # Per distinct value: non-empty, not a pseudonym, not a geometry.
         self.content = (stripped != "").to_numpy(dtype=bool) & ~pseudonymous & ~geometry
+        # The values some rule's prefilter finds (the others match no rule).
+        self.candidates = [
+            int(i) for i in np.flatnonzero(self.content) if _ANY_RULE.search(self.text[i])
+        ]
 
     def rows(self, mask: npt.NDArray[np.bool_]) -> tuple[Hashable, ...]:
         """Index labels of the rows whose distinct value is selected by `mask`."""
@@ -574,12 +609,12 @@ class _Cells:
 
     def matching(self, rule: _ValueRule, context: _Context) -> npt.NDArray[np.bool_]:
         """Mask of the distinct values in which `rule` finds an identifier."""
-        pattern = rule.prefilter or rule.pattern.pattern
-        hits = self.values.str.contains(pattern, regex=True).to_numpy(dtype=bool)
-        hits &= self.content
-        if rule.confirm is not None:
-            for i in np.flatnonzero(hits):
-                hits[i] = rule.confirm(str(self.values.iloc[i]), context)
+        hits = np.zeros(len(self.text), dtype=bool)
+        pattern = _PREFILTERS[rule.rule]
+        for i in self.candidates:
+            value = self.text[i]
+            if pattern.search(value):
+                hits[i] = rule.confirm is None or rule.confirm(value, context)
         return hits
 
 
@@ -794,6 +829,9 @@ def redact_frame(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
             hit = frame.index.isin(list(finding.rows)) & ~done
             cells[hit] = REDACTIONS[finding.rule]
             done |= hit
-        out.isetitem(position, cells)
+        # Object cells: a set-aside cell may hold bytes that were not UTF-8 (lone
+        # surrogates), which pandas' pyarrow strings cannot hold.
+        column = pd.Series(cells, index=out.index, dtype=object)
+        out.isetitem(position, column)  # type: ignore[arg-type]  # pandas-stubs lack Series
     out.columns = pd.Index(labels)
     return out

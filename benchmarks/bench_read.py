@@ -1,0 +1,155 @@
+"""Benchmark: reading a dataset against the CSV parsers it is built on (issue 22).
+
+On the same CSV files (the demo scenario, ``peermap demo --people N --out DIR``: about
+10 sightings and 4 ties per young person), in one run, each case in a fresh process:
+
+- ``pyarrow``: ``pyarrow.csv.read_csv`` of the five files;
+- ``pandas``: ``pandas.read_csv(..., dtype=str)`` of the five files;
+- ``peermap``: ``peermap.read_dataset`` of the folder, strict and lenient, without and
+  with boundaries (the demo region: authority references resolved, places assigned).
+
+Each line gives the time, its ratio to pandas and to pyarrow, the peak memory of the
+process above what it held after its imports (``ru_maxrss``, Linux), and that peak as a
+multiple of the size of the frames read (``memory_usage(deep=True)``). Targets: within
+3x of pandas; 1.5M rows in under 8 s; peak memory under 3x the frames' size. On a
+shared machine the ratios, measured in the same run, are the figures to quote.
+
+Run: ``python benchmarks/bench_read.py [--people 10000 100000] [--data DIR] [--repeat 1]``
+(``--data`` keeps the generated files in DIR, ``DIR/people-N``, and reuses them.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TABLES = ("people", "places", "ties", "sightings", "relocations")
+CASES = (
+    "pyarrow",
+    "pandas",
+    "peermap strict",
+    "peermap lenient",
+    "peermap strict, boundaries",
+    "peermap lenient, boundaries",
+)
+
+
+def _peak_kb() -> int:
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def run_case(case: str, folder: Path) -> dict[str, float]:
+    """Run one case in this process; return seconds, peak memory and frames' bytes."""
+    import pandas as pd
+    import pyarrow.csv as pacsv
+
+    import peermap
+
+    files = [folder / f"{t}.csv" for t in TABLES]
+    before = _peak_kb()
+    start = time.perf_counter()
+    if case == "pyarrow":
+        tables = [pacsv.read_csv(f) for f in files]
+        seconds = time.perf_counter() - start
+        size = sum(t.nbytes for t in tables)
+    elif case == "pandas":
+        frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+        seconds = time.perf_counter() - start
+        size = sum(int(f.memory_usage(deep=True).sum()) for f in frames)
+    else:
+        strict = "lenient" not in case
+        bounds = folder / "demo_region.geojson" if "boundaries" in case else None
+        ds = peermap.read_dataset(folder, boundaries=bounds, strict=strict)
+        seconds = time.perf_counter() - start
+        size = sum(int(ds.table(t).memory_usage(deep=True).sum()) for t in TABLES)
+    return {"seconds": seconds, "peak_kb": _peak_kb() - before, "bytes": size}
+
+
+def make_data(people: int, where: Path) -> Path:
+    """Write the demo scenario for `people` young people as CSV files (or reuse them)."""
+    folder = where / f"people-{people}"
+    if all((folder / f"{t}.csv").is_file() for t in TABLES):
+        return folder
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "peermap.cli",
+            "demo",
+            "--people",
+            str(people),
+            "--out",
+            str(folder),
+            "--no-views",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return folder
+
+
+def measure(case: str, folder: Path, repeat: int) -> dict[str, float]:
+    """Run a case `repeat` times, each in a fresh process; keep the fastest."""
+    best: dict[str, float] | None = None
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, __file__, "--case", case, "--folder", str(folder)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        result = json.loads(out.strip().splitlines()[-1])
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    assert best is not None
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(run_case(args.case, args.folder)))
+        return 0
+    where = args.data or Path(tempfile.mkdtemp(prefix="peermap-bench-read-"))
+    try:
+        for people in args.people:
+            folder = make_data(people, where)
+            rows = {t: sum(1 for _ in (folder / f"{t}.csv").open("rb")) - 1 for t in TABLES}
+            mb = sum((folder / f"{t}.csv").stat().st_size for t in TABLES) / 1e6
+            print(
+                f"\n{people:,} young people: {sum(rows.values()):,} rows in 5 CSV files "
+                f"({mb:.0f} MB; {rows['sightings']:,} sightings, {rows['ties']:,} ties)"
+            )
+            print(
+                f"  {'case':<28} {'seconds':>8} {'x pandas':>9} {'x pyarrow':>10} "
+                f"{'peak MB':>8} {'x frames':>9}"
+            )
+            results = {case: measure(case, folder, args.repeat) for case in CASES}
+            pandas_s, arrow_s = results["pandas"]["seconds"], results["pyarrow"]["seconds"]
+            for case, r in results.items():
+                print(
+                    f"  {case:<28} {r['seconds']:>8.2f} {r['seconds'] / pandas_s:>9.2f} "
+                    f"{r['seconds'] / arrow_s:>10.2f} {r['peak_kb'] / 1024:>8.0f} "
+                    f"{r['peak_kb'] * 1024 / r['bytes']:>9.2f}"
+                )
+    finally:
+        if args.data is None:
+            shutil.rmtree(where, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""Split a CSV file's well-formed lines with pyarrow, the rest with the stdlib csv module.
+
+:func:`arrow_records` is the fast path of :func:`peermap._io.read_raw` for ``.csv``
+files. It gives pyarrow's CSV reader only the lines that are sure to be one record of
+exactly as many cells as the header, holding no quote and no byte that is not UTF-8:
+for those lines the stdlib reader and pyarrow (with quoting off) read the same cells,
+and a line's number is the row number the user sees. Every other line (blank, quoted,
+ragged, with bad bytes) is parsed alone by the stdlib ``csv`` module, exactly as the
+whole-file reader would parse it, and handed back for the same rules (``_take`` in
+:mod:`peermap._io`). When a quote is not closed on its own line (a record spanning
+lines, or a runaway quote) or a line ends in a lone carriage return, the answer is
+``None``: the caller reads the whole file the stdlib way, as before. :func:`utf16_text`
+tells UTF-16 files (which go the stdlib way) from the others.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+__all__ = ["ArrowRecords", "arrow_records", "utf16_text"]
+
+_SURROGATE = re.compile(r"[\udc80-\udcff]")
+_NEWLINE, _RETURN, _QUOTE, _COMMA = 10, 13, 34, 44
+
+
+@dataclass
+class ArrowRecords:
+    """The records of a CSV file, split by the fast path.
+
+    Attributes
+    ----------
+    header : list of str
+        The header row's cells.
+    header_line : int
+        Its line number (1-based).
+    columns : list of pyarrow.ChunkedArray
+        One string column per header cell, for the lines pyarrow read.
+    numbers : numpy.ndarray
+        The line number of each of those rows.
+    others : list of (int, list of str)
+        Every other line after the header that is not empty, with its number and its
+        cells as the stdlib ``csv`` module reads them (undecodable bytes as lone
+        surrogates), for the caller's rules.
+    """
+
+    header: list[str]
+    header_line: int
+    columns: list[pa.ChunkedArray]
+    numbers: npt.NDArray[np.int64]
+    others: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def utf16_text(raw: bytes) -> tuple[str, str] | None:
+    """Decode a CSV file's bytes if they are UTF-16 text; None if they are not.
+
+    With a BOM, or without one when every other byte of the text is NUL (as Excel's
+    'Unicode Text' writes it).
+    """
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec), "UTF-16"
+            except UnicodeDecodeError:
+                break
+    head = raw[:4096]
+    if len(head) >= 4 and len(raw) % 2 == 0:
+        even, odd = head[0::2], head[1::2]
+        guess: str | None = None
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+            guess = "utf-16-le"
+        elif even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+            guess = "utf-16-be"
+        if guess is not None:
+            try:
+                return raw.decode(guess), "UTF-16"
+            except UnicodeDecodeError:
+                pass
+    return None
+
+
+def _one_record(text: str) -> list[str] | None:
+    """Parse one physical line as the csv module would; None if its quote stays open."""
+    if not text.endswith(("\n", "\r")):
+        text += "\n"
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        record = next(csv.reader([text]), [])
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    if any("\n" in c or "\r" in c for c in record):
+        return None
+    return record
+
+
+def _bad_byte_lines(data: bytes, starts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Return the indices of the lines holding bytes that are not UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return np.zeros(0, dtype=np.int64)
+    text = data.decode("utf-8", errors="surrogateescape")
+    # Character offsets of the bad bytes, turned into byte offsets: every character
+    # before a surrogate is counted in bytes by encoding the text up to it.
+    lines: list[int] = []
+    prev_char, prev_byte = 0, 0
+    for m in _SURROGATE.finditer(text):
+        at = m.start()
+        prev_byte += len(text[prev_char:at].encode("utf-8", errors="surrogateescape"))
+        prev_char = at
+        lines.append(int(np.searchsorted(starts, prev_byte, side="right")) - 1)
+    return np.unique(np.asarray(lines, dtype=np.int64))
+
+
+def arrow_records(data: bytes) -> ArrowRecords | None:
+    """Split a UTF-8 CSV file (its BOM removed) into records, fast.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes after any UTF-8 byte order mark.
+
+    Returns
+    -------
+    ArrowRecords or None
+        ``None`` when the file must be read line by line by the stdlib reader: no
+        header, a quote that is not closed on its own line, a lone carriage return, or
+        a line pyarrow would not read as the lines around it predict.
+    """
+    if b"\r" in data:
+        returns = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _RETURN)
+        after = returns + 1
+        if after[-1] >= len(data) or np.any(np.frombuffer(data, np.uint8)[after] != _NEWLINE):
+            return None  # lone \r line ends: the stdlib reader splits those
+    buf = np.frombuffer(data, dtype=np.uint8)
+    size = len(buf)
+    breaks = np.flatnonzero(buf == _NEWLINE).astype(np.int64)
+    starts = np.concatenate(([0], breaks + 1)).astype(np.int64)
+    stops = np.concatenate((breaks + 1, [size])).astype(np.int64)  # line end included
+    if starts[-1] == size:  # the file ends with a line break
+        starts, stops = starts[:-1], stops[:-1]
+    n_lines = len(starts)
+    if n_lines == 0:
+        return None
+    # Bytes of each line without its line end (\n or \r\n).
+    bare = stops - starts
+    bare[: len(breaks)] -= 1
+    if b"\r" in data:
+        crlf = np.zeros(n_lines, dtype=bool)
+        crlf[: len(breaks)] = buf[np.maximum(breaks - 1, 0)] == _RETURN
+        bare -= crlf & (bare > 0)
+    quoted = np.zeros(n_lines, dtype=bool)
+    if b'"' in data:
+        quotes = np.flatnonzero(buf == _QUOTE)
+        quoted[np.searchsorted(starts, quotes, side="right") - 1] = True
+    bad = np.zeros(n_lines, dtype=bool)
+    bad[_bad_byte_lines(data, starts)] = True
+
+    def line_text(i: int) -> str:
+        return data[starts[i] : stops[i]].decode("utf-8", errors="surrogateescape")
+
+    header: list[str] | None = None
+    h = 0
+    for h in range(n_lines):
+        record = _one_record(line_text(h))
+        if record is None:
+            return None
+        if any(c.strip() for c in record):
+            header = record
+            break
+    if header is None or any(_SURROGATE.search(c) for c in header):
+        return None  # the stdlib reader says what is wrong with the header
+    width = len(header)
+    plain = (bare > 0) & ~quoted & ~bad
+    plain[: h + 1] = False
+    # First as if every plain line had a cell per header cell; if pyarrow finds one
+    # that has not, the commas of each line are counted and those go the stdlib way.
+    read = _read_plain(data, starts, stops, plain, width)
+    regular = plain
+    if read is None:
+        commas = np.bincount(
+            np.searchsorted(starts, np.flatnonzero(buf == _COMMA), side="right") - 1,
+            minlength=n_lines,
+        )
+        regular = plain & (commas == width - 1)
+        read = _read_plain(data, starts, stops, regular, width)
+        if read is None:
+            return None
+    others: list[tuple[int, list[str]]] = []
+    for i in np.flatnonzero(~regular[h + 1 :] & (bare[h + 1 :] > 0)) + h + 1:
+        record = _one_record(line_text(int(i)))
+        if record is None:
+            return None
+        others.append((int(i) + 1, record))
+    numbers = np.flatnonzero(regular).astype(np.int64) + 1
+    return ArrowRecords(header, h + 1, read, numbers, others)
+
+
+def _read_plain(
+    data: bytes,
+    starts: npt.NDArray[np.int64],
+    stops: npt.NDArray[np.int64],
+    lines: npt.NDArray[np.bool_],
+    width: int,
+) -> list[pa.ChunkedArray] | None:
+    """Read the selected lines with pyarrow, quoting off; None if one is not `width` cells."""
+    kept = np.flatnonzero(lines)
+    if len(kept) == 0:
+        return [pa.chunked_array([], type=pa.string()) for _ in range(width)]
+    # The byte ranges of runs of consecutive lines, joined.
+    new_run = np.concatenate(([True], np.diff(kept) != 1))
+    run_starts = kept[new_run]
+    run_stops = kept[np.concatenate((new_run[1:], [True]))]
+    view = memoryview(data)
+    pieces = [view[starts[a] : stops[b]] for a, b in zip(run_starts, run_stops, strict=True)]
+    body: bytes | memoryview
+    if len(pieces) == 1:
+        body = pieces[0]  # no copy
+    else:
+        body = b"".join(bytes(p) if p[-1] == _NEWLINE else bytes(p) + b"\n" for p in pieces)
+    names = [f"f{i}" for i in range(width)]
+    invalid: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        read = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                quote_char=False,
+                double_quote=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=True,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if invalid or read.num_rows != len(kept):
+        return None
+    return [read.column(n) for n in names]
