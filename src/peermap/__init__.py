@@ -93,6 +93,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
         timeline,
         timeline_table,
     )
+    from peermap.linkage import cluster_identities, encode_identities, link_identities
 
 #: Where each lazily imported name lives: its home module. Keep it in step with the
 #: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
@@ -160,6 +161,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "timeline_table",
     ),
     "peermap.validation": ("Problem", "ValidationReport", "read_dataset", "validate"),
+    "peermap.linkage": ("cluster_identities", "encode_identities", "link_identities"),
 }
 _HOME: dict[str, str] = {name: module for module, names in _LAZY.items() for name in names}
 
@@ -252,6 +254,9 @@ __all__ = [
     "validate",
     "with_provenance",
     "write_package",
+    "cluster_identities",
+    "encode_identities",
+    "link_identities",
 ]
 
 
