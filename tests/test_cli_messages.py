@@ -55,6 +55,7 @@ API_ONLY = {
     ("synthetic/region.py", "boundaries lack column"): "peermap demo loads them",
     ("synthetic/region.py", "boundaries have no CRS"): "peermap demo loads them",
     ("views/report.py", "made without a map"): "the CLI writes reports in one step",
+    ("linkage/identities.py", "needs the linkage key"): "peermap encode loads the key first",
 }
 
 
@@ -179,6 +180,9 @@ ERROR_PATHS = {
     "wrong CRS given": "info {metric} --crs EPSG:4326",
     "bad CRS given": "map {exports} --boundaries {region} --crs EPSG:nonsense -o {out}.html",
     "latitude and longitude swapped": "demo --boundaries {swapped} --no-views",
+    "key missing (encode)": "encode {people} {out}.csv",
+    "not CLK files (link)": "link {people} {people} -o {out}.csv",
+    "threshold out of range (link)": "link {people} {people} -o {out}.csv --threshold 2",
 }
 
 

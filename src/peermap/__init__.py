@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
     )
     from peermap.filters import Window, select
     from peermap.getis_ord import gi_star
+    from peermap.linkage import cluster_identities, encode_identities, link_identities
     from peermap.merging import datasets_equal, merge, with_provenance
     from peermap.networks import (
         copresence_graph,
@@ -93,7 +94,6 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
         timeline,
         timeline_table,
     )
-    from peermap.linkage import cluster_identities, encode_identities, link_identities
 
 #: Where each lazily imported name lives: its home module. Keep it in step with the
 #: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
@@ -203,10 +203,12 @@ __all__ = [
     "authority_counts",
     "authority_graph",
     "boundary_attribution",
+    "cluster_identities",
     "contexts",
     "copresence_graph",
     "datasets_equal",
     "demo_boundaries",
+    "encode_identities",
     "fetch_ons",
     "find_identifiers",
     "flow_matrix",
@@ -219,6 +221,7 @@ __all__ = [
     "hotspots",
     "is_pseudonym",
     "key_fingerprint",
+    "link_identities",
     "load_boundaries",
     "load_key",
     "make_map",
@@ -254,9 +257,6 @@ __all__ = [
     "validate",
     "with_provenance",
     "write_package",
-    "cluster_identities",
-    "encode_identities",
-    "link_identities",
 ]
 
 

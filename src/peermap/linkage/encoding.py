@@ -28,9 +28,9 @@ holds the key, and open to frequency attacks when it encodes few fields.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -206,7 +206,7 @@ class Encoder:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
 
     def encode(self, records: list[Normalised]) -> npt.NDArray[np.uint8]:
-        """The CLKs of many records, one row of :data:`CLK_BITS` / 8 bytes each."""
+        """Encode many records: one row of :data:`CLK_BITS` / 8 bytes each."""
         found = [self.positions(record) for record in records]
         bits = np.zeros((len(records), CLK_BITS), dtype=bool)
         if found:
@@ -217,8 +217,8 @@ class Encoder:
 
 
 def encode_record(key: PartnershipKey, record: Normalised) -> bytes:
-    """The CLK of one normalised record, as :data:`CLK_BITS` / 8 bytes."""
-    return Encoder(key).encode([record])[0].tobytes()
+    """Return the CLK of one normalised record, as :data:`CLK_BITS` / 8 bytes."""
+    return bytes(Encoder(key).encode([record])[0].tobytes())
 
 
 def to_base64(clks: npt.NDArray[np.uint8]) -> list[str]:
@@ -242,4 +242,5 @@ def from_base64(texts: list[str]) -> npt.NDArray[np.uint8] | None:
 
 def clk_bits(clks: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
     """Bits set in each CLK."""
-    return np.unpackbits(clks, axis=1).sum(axis=1, dtype=np.int64)
+    counts: npt.NDArray[np.int64] = np.unpackbits(clks, axis=1).sum(axis=1, dtype=np.int64)
+    return counts

@@ -61,7 +61,7 @@ def _field_values(frame: pd.DataFrame, field: str, problems: list[str]) -> list[
             out.append(None)
             continue
         text = value if field == "dob" else str(value)
-        read = reader(text)  # type: ignore[operator]
+        read = reader(text)
         if read is None:
             bad.append(i)
         out.append(read)
@@ -73,9 +73,8 @@ def _field_values(frame: pd.DataFrame, field: str, problems: list[str]) -> list[
 def _problem(field: str, rows: list[int], expected: str) -> str:
     shown = ", ".join(str(r + 1) for r in rows[:_MAX_LISTED])
     more = len(rows) - _MAX_LISTED
-    return (
-        f"column {field} is not {expected} in row(s) {shown}"
-        + (f" and {more} more" if more > 0 else "")
+    return f"column {field} is not {expected} in row(s) {shown}" + (
+        f" and {more} more" if more > 0 else ""
     )
 
 
@@ -148,9 +147,7 @@ def encode_identities(
         if absent:
             raise ValidationError(f"the table has no column {', '.join(map(repr, absent))}")
     if not chosen:
-        raise ValidationError(
-            "the table has none of the identity columns " + ", ".join(FIELDS)
-        )
+        raise ValidationError("the table has none of the identity columns " + ", ".join(FIELDS))
     problems: list[str] = []
     ids = frame[id_column]
     blank_ids = [i for i, v in enumerate(ids.tolist()) if _blank(v)]
@@ -160,7 +157,9 @@ def encode_identities(
     repeated = pd.Series(texts).duplicated(keep=False) & pd.Series(texts).ne("")
     if repeated.any():
         problems.append(
-            _problem(id_column, np.flatnonzero(repeated.to_numpy()).tolist(), "unique (an id repeats)")
+            _problem(
+                id_column, np.flatnonzero(repeated.to_numpy()).tolist(), "unique (an id repeats)"
+            )
         )
     values = {field: _field_values(frame, field, problems) for field in chosen}
     records = []

@@ -54,7 +54,7 @@ _BLOCK_SEED = 20
 
 
 def _clks_of(frame: pd.DataFrame, what: str) -> tuple[list[str], npt.NDArray[np.uint8]]:
-    """The person ids and CLKs of an encoded frame, checked (errors name rows, not values)."""
+    """Return the ids and CLKs of an encoded frame, checked (errors name rows, not values)."""
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{what} is a DataFrame from encode_identities, not {type(frame).__name__}")
     missing = [c for c in ("person_id", "clk") if c not in frame.columns]
@@ -109,7 +109,7 @@ def _block_ids(clks: Sequence[npt.NDArray[np.uint8]]) -> list[list[list[int]]]:
 
 
 def _anonlink() -> tuple[ModuleType, ModuleType, ModuleType]:
-    """anonlink's candidate generation, similarities and solving (the ``linkage`` extra)."""
+    """Anonlink's candidate generation, similarities and solving (the ``linkage`` extra)."""
     with warnings.catch_warnings():
         # anonlink 0.15 imports mypy_extensions.TypedDict, deprecated since 1.0
         warnings.filterwarnings("ignore", "mypy_extensions.TypedDict", DeprecationWarning)
@@ -144,15 +144,23 @@ def _candidates(
     scores, (set0, set1), (rec0, rec1) = candidates
     return (
         np.frombuffer(scores, dtype=np.float64),
-        np.stack([np.frombuffer(set0, dtype=np.uint32), np.frombuffer(set1, dtype=np.uint32)]).astype(np.int64),
-        np.stack([np.frombuffer(rec0, dtype=np.uint32), np.frombuffer(rec1, dtype=np.uint32)]).astype(np.int64),
+        np.stack(
+            [np.frombuffer(set0, dtype=np.uint32), np.frombuffer(set1, dtype=np.uint32)]
+        ).astype(np.int64),
+        np.stack(
+            [np.frombuffer(rec0, dtype=np.uint32), np.frombuffer(rec1, dtype=np.uint32)]
+        ).astype(np.int64),
         candidates,
     )
 
 
 def _thresholds(threshold: float | None, review_threshold: float | None) -> tuple[float, float]:
     upper = DEFAULT_THRESHOLD if threshold is None else float(threshold)
-    lower = min(DEFAULT_REVIEW_THRESHOLD, upper) if review_threshold is None else float(review_threshold)
+    lower = (
+        min(DEFAULT_REVIEW_THRESHOLD, upper)
+        if review_threshold is None
+        else float(review_threshold)
+    )
     if not 0.0 < upper <= 1.0:
         raise ValueError(f"threshold={upper} must be above 0 and at most 1")
     if not 0.0 < lower <= upper:
@@ -168,6 +176,7 @@ def link_identities(
     *,
     threshold: float | None = None,
     review_threshold: float | None = None,
+    labels: tuple[str, str] = ("a", "b"),
 ) -> pd.DataFrame:
     """Link two partners' encoded identities: which of their records are the same person.
 
@@ -182,6 +191,8 @@ def link_identities(
         Dice score from which a pair the one-to-one solution would pick, but below
         `threshold`, goes to clerical review; default :data:`DEFAULT_REVIEW_THRESHOLD`
         (0.70, or `threshold` if lower). Equal to `threshold`: no review band.
+    labels : tuple of two str, default ("a", "b")
+        What messages call the two frames (file names, partners' names).
 
     Returns
     -------
@@ -206,8 +217,8 @@ def link_identities(
     do not link: every partner must encode under the same key.
     """
     upper, lower = _thresholds(threshold, review_threshold)
-    ids_a, clks_a = _clks_of(a, "a")
-    ids_b, clks_b = _clks_of(b, "b")
+    ids_a, clks_a = _clks_of(a, labels[0])
+    ids_b, clks_b = _clks_of(b, labels[1])
     columns = ["id_a", "id_b", "score", "match", "review"]
     if not ids_a or not ids_b:
         return _empty(columns, id_columns=("id_a", "id_b"))
@@ -294,7 +305,10 @@ def cluster_identities(
     for name in names:
         if not _NAME.fullmatch(name):
             raise ValueError("a partner's name must not be blank")
-    parts = [_clks_of(frame, f"partner {name!r}") for name, frame in zip(names, named.values())]
+    parts = [
+        _clks_of(frame, f"partner {name!r}")
+        for name, frame in zip(names, named.values(), strict=True)
+    ]
     cluster_of: dict[tuple[int, int], int] = {}
     if all(len(ids) for ids, _ in parts):
         *_, candidates = _candidates([clks for _, clks in parts], upper)

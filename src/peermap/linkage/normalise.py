@@ -120,38 +120,38 @@ def _formal_names() -> frozenset[str]:
 
 
 def given_name_group(name: str) -> tuple[str, ...]:
-    """Return the formal names a normalised first name may stand for.
+    """Return a name's nickname group: itself and the formal names it may stand for.
 
     Parameters
     ----------
     name : str
-        A first name normalised by :func:`normalise_name`; its first word is looked up.
+        A name normalised by :func:`normalise_name`; its first word is looked up.
 
     Returns
     -------
     tuple of str
-        The formal names the ``nicknames`` package gives for it (at most
-        :data:`MAX_GROUP`, alphabetically), or the word itself when it is no one's
-        nickname; empty for an empty name.
+        The word and the formal names the ``nicknames`` package gives for it,
+        alphabetically; the word alone when it is a formal name and no one's nickname;
+        empty when the list does not know it (or the name is empty).
 
     Examples
     --------
     >>> given_name_group("tom")
-    ('thomas',)
+    ('thom', 'thomas', 'tom')
     >>> given_name_group("thomas")
-    ('thomas',)
+    ('thom', 'thomas', 'tom')
     """
     word = name.split(" ", 1)[0]
     if not word:
         return ()
     formal = _canonical_lookup().get(word)
     if formal:
-        return tuple(sorted(formal))
+        return tuple(sorted(formal | {word}))
     return (word,) if word in _formal_names() else ()
 
 
 def formal_first_name(name: str) -> str:
-    """A normalised first name with its first word replaced by its one formal name, if any.
+    """Replace the first word of a normalised name by its one formal name, if it has one.
 
     A nickname the ``nicknames`` list gives exactly one formal name for is replaced, so
     that ``lizzie`` and ``elizabeth`` are encoded alike; an ambiguous one (``sam``:
@@ -166,9 +166,9 @@ def formal_first_name(name: str) -> str:
     'sam'
     """
     word, _, rest = name.partition(" ")
-    group = given_name_group(word)
-    if len(group) == 1 and group[0] != word:
-        return " ".join(filter(None, (group[0], rest)))
+    formal = _canonical_lookup().get(word, frozenset())
+    if len(formal) == 1:
+        return " ".join(filter(None, (*formal, rest)))
     return name
 
 
