@@ -161,3 +161,18 @@ def test_one_window_example(tmp_path: Path) -> None:
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "records dated from 2024-03-01 to 2024-09-30" in report
     assert "graded corroborated or better" in report
+
+
+def test_link_partners_example(tmp_path: Path) -> None:
+    out = _run("link_partners.py", str(tmp_path))
+    assert "N-101 is S-7" in out and "N-104 is S-9" in out
+    assert "north N-101, south S-7, east E-1" in out
+    assert "N-102" not in out  # the twin is linked to no one
+    for name in ("Thomas", "Okafor", "2009-03-14", "SE15"):  # no identity leaves
+        assert name not in out
+        assert name not in (tmp_path / "north_clks.csv").read_text()
+    assert set(pd.read_csv(tmp_path / "clusters.csv").columns) == {
+        "cluster",
+        "partner",
+        "person_id",
+    }

@@ -316,15 +316,18 @@ def cluster_identities(
             for member in group:
                 cluster_of[(int(member[0]), int(member[1]))] = number
     rows: list[tuple[int, str, str]] = []
-    renumber: dict[int, int] = {}
+    renumber: dict[int, int] = {}  # solver's group -> cluster id
+    next_id = 0
     for d, (ids, _clks) in enumerate(parts):
         for r, person in enumerate(ids):
             group = cluster_of.get((d, r))
             if group is None:
-                number = len(renumber)
-                renumber[-1 - len(renumber)] = number
+                number, next_id = next_id, next_id + 1
+            elif group in renumber:
+                number = renumber[group]
             else:
-                number = renumber.setdefault(group, len(renumber))
+                number = renumber[group] = next_id
+                next_id += 1
             rows.append((number, names[d], person))
     frame = pd.DataFrame(rows, columns=["cluster", "partner", "person_id"])
     frame["cluster"] = frame["cluster"].astype(np.int64)
