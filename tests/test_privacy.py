@@ -759,7 +759,13 @@ VALUE_CASES = {
     # issue 17: "@handle" was listed as harmless; it is a handle
     "social_media": ["@jay_99", "snap: jayjay", "@handle", "insta - @lil.kay"],
     "name": ["Jayden Smith's house", "seen with Kayla Brown", "Amelia O'Brien"],
-    "clk": ["iBBAAgEBBIAEAAIACBBAAACYoABAABACEDQAIBVQAMCAEAQAAEKDADAAAQAAoAYgFAAAgCgCBAACIBAkIAAAJIAQIIABIAADABASIIAAABBAIBAAggCABKoQEBSAA4AAAAQAAwAAggIACAcAAABQgAAQCgSFIEgAAAAARYQKIRA="],
+    "clk": [
+        (
+            "iBBAAgEBBIAEAAIACBBAAACYoABAABACEDQAIBVQAMCAEAQAAEKDADAAAQAAoAYgFAAAgCgCBAACIBAk"
+            "IAAAJIAQIIABIAADABASIIAAABBAIBAAggCABKoQEBSAA4AAAAQAAwAAggIACAcAAABQgAAQCgSFIEgA"
+            "AAAARYQKIRA="
+        )
+    ],
 }
 
 NEGATIVE_VALUES = [

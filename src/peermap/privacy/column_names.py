@@ -201,9 +201,7 @@ _NAME_RULES: tuple[_NameRule, ...] = (
     ),
     _NameRule(
         "clk",
-        re.compile(
-            r"(?:^|_)(?:clks?|bloom_?filters?|cryptographic_?long_?term_?keys?)(?:_|$)"
-        ),
+        re.compile(r"(?:^|_)(?:clks?|bloom_?filters?|cryptographic_?long_?term_?keys?)(?:_|$)"),
     ),
 )
 _PLACES_VENUE_NAME = re.compile(r"^names?$")
