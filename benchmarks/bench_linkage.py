@@ -37,6 +37,7 @@ import argparse
 import csv
 import datetime as dt
 import itertools
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,12 +245,12 @@ def two_partners(n: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     key = generate_key()
     a, b = partners(n, 2, rng)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ea = encode_identities(a.drop(columns=["truth", "corruptions"]), key=key)
     eb = encode_identities(b.drop(columns=["truth", "corruptions"]), key=key)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     links = link_identities(ea, eb)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     truth = true_pairs(a, b)
     matched = links[links.match]
     predicted = set(zip(matched.id_a, matched.id_b, strict=True))
@@ -275,8 +276,10 @@ def two_partners(n: int, seed: int) -> None:
     per = 10_000 / (2 * n)
     print(
         f"  time per 10,000 records: encode {(t1 - t0) * per:.2f} s, "
-        f"link {(t2 - t1) * per:.2f} s ({n:,} x {n:,}: link {t2 - t1:.1f} s)"
+        f"link {(t2 - t1) * per:.2f} s ({n:,} x {n:,}: link {t2 - t1:.1f} s; "
+        f"CPU time: encode {(c1 - c0) * per:.2f} s per 10,000, link {c2 - c1:.1f} s)"
     )
+    print(f"  load average while it ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def three_partners(n: int, seed: int) -> None:

@@ -9,17 +9,19 @@ record of each partner (highest score first).
 **Blocking.** Comparing every record of one partner with every record of another is
 10¹⁰ comparisons for 100,000 × 100,000. Records are instead put into blocks by
 locality-sensitive hashing on the CLKs' bits (anonlink's ``bit_blocking`` scheme,
-computed here with numpy for speed): :data:`BLOCK_TABLES` tables, each keyed on
-:data:`BLOCK_BITS` bit positions drawn once (seeded); two records are compared when
-they agree on every drawn bit of at least one table. Records scoring 0.8 agree on
-about 96 % of the bits, so on all 24 bits of one table with probability about 0.37
-and of at least one of 40 tables with probability above 0.9999; two unrelated records
-(about 65 % of bits agree) share a table with probability 40 × 0.65²⁴ ≈ 1.3 × 10⁻³.
-Blocking needs nothing but the CLKs, so partners exchange nothing else.
+computed here with numpy for speed): tables of bit positions drawn once (seeded), and
+two records are compared when they agree on every drawn bit of at least one table.
+More bits per table make smaller blocks (fewer comparisons, more blocks to visit), so
+the bits grow with the larger partner: :func:`block_parameters` takes ``log2(n) - 3``
+bits (10 at 10,000 records, 14 at 100,000, between 8 and 16), and as many tables as
+keep a pair scoring 0.8 (about 89 % of its bits agree) in a shared block with
+probability 0.998 (17 tables of 10 bits, 29 of 14). Blocking needs nothing but the
+CLKs, so partners exchange nothing else.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -35,10 +37,9 @@ from peermap.exceptions import ValidationError
 from peermap.linkage.encoding import CLK_BITS, from_base64
 
 __all__ = [
-    "BLOCK_BITS",
-    "BLOCK_TABLES",
     "DEFAULT_REVIEW_THRESHOLD",
     "DEFAULT_THRESHOLD",
+    "block_parameters",
     "cluster_identities",
     "link_identities",
 ]
@@ -47,9 +48,10 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.80
 #: Dice score from which a pair the solver would pick goes to clerical review.
 DEFAULT_REVIEW_THRESHOLD = 0.70
-#: Blocking: tables of bits, and bits per table.
-BLOCK_TABLES = 20
-BLOCK_BITS = 10
+#: Blocking: share of a pair's bits that agree at a Dice score of 0.8, and the
+#: probability that such a pair shares a block.
+_AGREEMENT = 0.89
+_BLOCK_RECALL = 0.998
 _BLOCK_SEED = 20
 
 
@@ -93,17 +95,36 @@ def _rows(positions: npt.NDArray[Any], limit: int = 10) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def block_parameters(records: int) -> tuple[int, int]:
+    """Return the blocking tables and bits per table for partners of up to `records` records.
+
+    Parameters
+    ----------
+    records : int
+        Records of the largest partner.
+
+    Returns
+    -------
+    tuple of int
+        ``(tables, bits)``: ``bits`` is ``log2(records) - 3`` rounded, between 8 and 16;
+        ``tables`` the fewest that give a pair whose bits agree at 89 % (Dice 0.8) a
+        shared block with probability 0.998.
+    """
+    bits = int(min(16, max(8, round(math.log2(max(records, 2)) - 3))))
+    tables = math.ceil(math.log(1 - _BLOCK_RECALL) / math.log(1 - _AGREEMENT**bits))
+    return tables, bits
+
+
 def _block_ids(clks: Sequence[npt.NDArray[np.uint8]]) -> list[list[list[int]]]:
     """For each dataset and record, its block ids (one per table): bit-sampling LSH."""
+    tables, size = block_parameters(max(len(dataset) for dataset in clks))
     rng = np.random.default_rng(_BLOCK_SEED)
-    positions = np.stack(
-        [rng.choice(CLK_BITS, size=BLOCK_BITS, replace=False) for _ in range(BLOCK_TABLES)]
-    )
-    weights = np.left_shift(np.int64(1), np.arange(BLOCK_BITS, dtype=np.int64))
+    positions = np.stack([rng.choice(CLK_BITS, size=size, replace=False) for _ in range(tables)])
+    weights = np.left_shift(np.int64(1), np.arange(size, dtype=np.int64))
     out = []
     for dataset in clks:
         bits = np.unpackbits(dataset, axis=1)[:, positions].astype(np.int64)
-        keys = (bits * weights).sum(axis=2) * BLOCK_TABLES + np.arange(BLOCK_TABLES)
+        keys = (bits * weights).sum(axis=2) * tables + np.arange(tables)
         out.append(keys.tolist())
     return out
 
