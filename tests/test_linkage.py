@@ -304,6 +304,7 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert status == 2
     assert "column dob" in err and "row(s) 5" in err and "April" not in err
+    assert str(source) in err  # the file is named
     assert not (tmp_path / "out.csv").exists()
     assert main(["encode", str(source), str(tmp_path / "out.csv")]) == 2
     assert "--key-file" in capsys.readouterr().err
@@ -314,3 +315,13 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ["link", str(source), str(source), "-o", str(tmp_path / "l.csv"), "--threshold", "0"]
     )
     assert status == 2 and "--threshold" in capsys.readouterr().err
+
+
+def test_known_answers_hold_under_any_key() -> None:
+    # bit collisions depend on the key: the answers must not
+    a, b = _frames()
+    truth = {(f"a{i}", f"b{i}") for i, pair in enumerate(PAIRS) if pair[2]}
+    for _ in range(5):
+        key = generate_key()
+        links = link_identities(encode_identities(a, key=key), encode_identities(b, key=key))
+        assert _matched(links) == truth

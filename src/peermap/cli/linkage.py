@@ -13,6 +13,7 @@ from peermap.cli.common import (
     output_path,
     partnership_key,
 )
+from peermap.exceptions import ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -98,7 +99,10 @@ def _encode(args: argparse.Namespace) -> int:
         if not fields:
             raise UsageError("--fields names no column")
     frame = _read_csv(args.input)
-    out = encode_identities(frame, key=key, id_column=args.id_column, fields=fields)
+    try:
+        out = encode_identities(frame, key=key, id_column=args.id_column, fields=fields)
+    except ValidationError as exc:  # name the file: the library names rows and columns
+        raise ValidationError(f"{args.input}: {exc}") from None
     with atomic_path(target) as tmp:
         out.to_csv(tmp, index=False, encoding="utf-8")
     print(

@@ -133,7 +133,7 @@ def _name_tokens(name: str, own: str) -> Iterator[tuple[str, str, int]]:
     for gram in _bigrams(name):
         yield own, gram, _BITS[own]
         yield "names", gram, _BITS["names"]
-    group = given_name_group(name)
+    group = given_name_group(name, unlisted=own == "first_name")
     if group:
         share = max(1, -(-_BITS["name_groups"] // len(group)))
         for formal in group:

@@ -14,8 +14,8 @@ for the similarity of the encodings (:mod:`peermap.linkage.encoding`) to absorb:
   package). A nickname with one formal name is replaced by it (``lizzie`` is
   ``elizabeth``: :func:`formal_first_name`, first names only);
   every name in the list also gets its **group**, the formal names it may stand for
-  (``sam``: samantha, samuel, ...; a formal name is its own group:
-  :func:`given_name_group`); a name not in the list has no group;
+  (``sam``: samantha, samuel, ...; any other name is its own group:
+  :func:`given_name_group`);
 - **dates of birth** (``dob``): ISO ``yyyy-mm-dd`` or UK ``dd/mm/yyyy`` (also with
   ``-`` or ``.`` between the parts, and one-digit days and months), or a date value;
   month/day/year (the US order) is not read;
@@ -119,20 +119,24 @@ def _formal_names() -> frozenset[str]:
     return frozenset().union(*_canonical_lookup().values())
 
 
-def given_name_group(name: str) -> tuple[str, ...]:
+def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
     """Return a name's nickname group: itself and the formal names it may stand for.
 
     Parameters
     ----------
     name : str
         A name normalised by :func:`normalise_name`; its first word is looked up.
+    unlisted : bool, default True
+        Whether a name the list does not know is its own group (True for first names)
+        or has none (False for last names, which would otherwise weigh more).
 
     Returns
     -------
     tuple of str
         The word and the formal names the ``nicknames`` package gives for it,
-        alphabetically; the word alone when it is a formal name and no one's nickname;
-        empty when the list does not know it (or the name is empty).
+        alphabetically; the word alone when it is no one's nickname (a name the list
+        does not know is its own group, so that a first name outside the list weighs
+        as much as one in it); empty for an empty name.
 
     Examples
     --------
@@ -147,7 +151,7 @@ def given_name_group(name: str) -> tuple[str, ...]:
     formal = _canonical_lookup().get(word)
     if formal:
         return tuple(sorted(formal | {word}))
-    return (word,) if word in _formal_names() else ()
+    return (word,) if unlisted or word in _formal_names() else ()
 
 
 def formal_first_name(name: str) -> str:
