@@ -58,6 +58,7 @@ API_ONLY = {
     ("analysis/brokerage.py", "contexts: expected the table"): "the CLI passes no contexts table",
     ("analysis/paths.py", "via='ties' links young people"): "no command asks for a path",
     ("emerging.py", "period='week' is for the partnership"): "peermap map --emerging draws months",
+    ("linkage/identities.py", "needs the linkage key"): "peermap encode loads the key first",
 }
 
 
@@ -182,6 +183,9 @@ ERROR_PATHS = {
     "wrong CRS given": "info {metric} --crs EPSG:4326",
     "bad CRS given": "map {exports} --boundaries {region} --crs EPSG:nonsense -o {out}.html",
     "latitude and longitude swapped": "demo --boundaries {swapped} --no-views",
+    "key missing (encode)": "encode {people} {out}.csv",
+    "not CLK files (link)": "link {people} {people} -o {out}.csv",
+    "threshold out of range (link)": "link {people} {people} -o {out}.csv --threshold 2",
 }
 
 

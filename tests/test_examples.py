@@ -199,3 +199,18 @@ def test_investigate_example(tmp_path: Path) -> None:
     assert len(chart.people) >= 7
     assert nx.read_gexf(tmp_path / "peer_network.gexf").graph["mode"] == "dynamic"
     assert "PARTNERSHIP ONLY" in out
+
+
+def test_link_partners_example(tmp_path: Path) -> None:
+    out = _run("link_partners.py", str(tmp_path))
+    assert "N-101 is S-7" in out and "N-104 is S-9" in out
+    assert "north N-101, south S-7, east E-1" in out
+    assert "N-102" not in out  # the twin is linked to no one
+    for name in ("Thomas", "Okafor", "2009-03-14", "SE15"):  # no identity leaves
+        assert name not in out
+        assert name not in (tmp_path / "north_clks.csv").read_text()
+    assert set(pd.read_csv(tmp_path / "clusters.csv").columns) == {
+        "cluster",
+        "partner",
+        "person_id",
+    }

@@ -606,6 +606,7 @@ COLUMN_NAME_CASES = {
     "ni_number": ["ni_number", "NI No", "nino", "national_insurance", "nat_ins_no"],
     "vehicle_registration": ["vehicle_reg", "VRM", "number_plate", "CarReg", "reg_no"],
     "social_media": ["snapchat", "insta", "InstagramHandle", "tiktok", "username", "snap_id"],
+    "clk": ["clk", "CLK", "bloom_filter", "cryptographic_long_term_key"],
 }
 
 
@@ -758,6 +759,13 @@ VALUE_CASES = {
     # issue 17: "@handle" was listed as harmless; it is a handle
     "social_media": ["@jay_99", "snap: jayjay", "@handle", "insta - @lil.kay"],
     "name": ["Jayden Smith's house", "seen with Kayla Brown", "Amelia O'Brien"],
+    "clk": [
+        (
+            "iBBAAgEBBIAEAAIACBBAAACYoABAABACEDQAIBVQAMCAEAQAAEKDADAAAQAAoAYgFAAAgCgCBAACIBAk"
+            "IAAAJIAQIIABIAADABASIIAAABBAIBAAggCABKoQEBSAA4AAAAQAAwAAggIACAcAAABQgAAQCgSFIEgA"
+            "AAAARYQKIRA="
+        )
+    ],
 }
 
 NEGATIVE_VALUES = [

@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
     )
     from peermap.filters import Window, select
     from peermap.getis_ord import gi_star
+    from peermap.linkage import cluster_identities, encode_identities, link_identities
     from peermap.merging import datasets_equal, merge, with_provenance
     from peermap.networks import (
         copresence_graph,
@@ -182,6 +183,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "timeline_table",
     ),
     "peermap.validation": ("Problem", "ValidationReport", "read_dataset", "validate"),
+    "peermap.linkage": ("cluster_identities", "encode_identities", "link_identities"),
 }
 _HOME: dict[str, str] = {name: module for module, names in _LAZY.items() for name in names}
 
@@ -225,12 +227,14 @@ __all__ = [
     "authority_graph",
     "boundary_attribution",
     "centrality",
+    "cluster_identities",
     "connecting_network",
     "contexts",
     "copresence_graph",
     "datasets_equal",
     "demo_boundaries",
     "emerging_hotspots",
+    "encode_identities",
     "fetch_ons",
     "find_identifiers",
     "find_path",
@@ -244,6 +248,7 @@ __all__ = [
     "hotspots",
     "is_pseudonym",
     "key_fingerprint",
+    "link_identities",
     "load_boundaries",
     "load_key",
     "make_map",

@@ -27,6 +27,9 @@ EXTRAS: Final[dict[str, str]] = {
     "dask": "dask",
     "dask_geopandas": "dask",
     "distributed": "dask",
+    "anonlink": "linkage",
+    "bitarray": "linkage",
+    "nicknames": "linkage",
 }
 
 #: What each extra is for, in the words of the error message.
@@ -34,6 +37,7 @@ WHAT: Final[dict[str, str]] = {
     "maps": "maps, static figures, timelines and reports",
     "xlsx": "Excel workbooks",
     "dask": "the dask engine",
+    "linkage": "linking young people across partners",
 }
 
 

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from peermap._optional import missing_dependency
 from peermap._version import __version__
-from peermap.cli import demo, info, records, sharing, views
+from peermap.cli import demo, info, linkage, records, sharing, views
 from peermap.cli.common import (
     BAD_INPUT,
     FAILURES,
@@ -45,7 +45,7 @@ from peermap.exceptions import ValidationError
 __all__ = ["COMMANDS", "Progress", "UsageError", "load_boundaries_file", "main"]
 
 #: The command groups, in the order of ``peermap --help``.
-_GROUPS = (demo, records, views, sharing, info)
+_GROUPS = (demo, records, views, sharing, info, linkage)
 
 #: Every command by name (tests may replace one).
 COMMANDS: dict[str, Command] = {

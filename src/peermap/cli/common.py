@@ -403,6 +403,10 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
     (r"\baudience='(\w+)'", r"--audience \1"),
     (r"gi_cell_size_m \(or None to fit it to the sightings\)", "--gi-cell"),
     (r"\bgi_cell_size_m\b", "--gi-cell"),
+    # linkage (peermap.linkage)
+    (r"\bencode_identities\b", "'peermap encode'"),
+    (r"\breview_threshold=", "--review-threshold "),
+    (r"\bthreshold=", "--threshold "),
 )
 
 _CLI_TERMS_COMPILED = tuple((re.compile(p), r) for p, r in _CLI_TERMS)

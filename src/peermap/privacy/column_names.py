@@ -199,6 +199,10 @@ _NAME_RULES: tuple[_NameRule, ...] = (
         re.compile(r"names?\d*(?:_|$)|(?:^|_)(?:initials|alias|aliases|aka|known_?as)(?:_|$)"),
         allowed=re.compile(_NON_PERSON_NAME),
     ),
+    _NameRule(
+        "clk",
+        re.compile(r"(?:^|_)(?:clks?|bloom_?filters?|cryptographic_?long_?term_?keys?)(?:_|$)"),
+    ),
 )
 _PLACES_VENUE_NAME = re.compile(r"^names?$")
 

@@ -58,6 +58,7 @@ IDENTIFIER_RULES: tuple[str, ...] = (
     "ni_number",
     "vehicle_registration",
     "social_media",
+    "clk",
 )
 """Every rule an :class:`IdentifierFinding` may name."""
 
@@ -73,6 +74,7 @@ _DESCRIPTIONS = {
     "ni_number": "a National Insurance number",
     "vehicle_registration": "a vehicle registration",
     "social_media": "a social-media handle",
+    "clk": "an encoded identity (CLK)",
 }
 
 REDACTIONS: dict[str, str] = {
@@ -173,6 +175,8 @@ _PLATFORMS = (
     r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik ?tok|tt|twitter|fb|facebook|discord|telegram"
     r"|kik|yubo|threads|psn|xbox|gamertag|handle"
 )
+# A CLK of peermap.linkage: base64 of 1024 bits (128 bytes: 171 characters and "=").
+_CLK = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{170}[AEIMQUYcgkosw048]=(?![A-Za-z0-9+/=])")
 _SOCIAL = re.compile(
     r"(?<![\w@.])@(?=[\w.]*[A-Za-z])[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@])"
     rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=-]\s*@?[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
@@ -377,6 +381,7 @@ _VALUE_RULES: tuple[_ValueRule, ...] = (
         _has_full_name,
         prefilter=r"[A-Z][a-z]+\s+(?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+",
     ),
+    _ValueRule("clk", _CLK),
 )
 
 

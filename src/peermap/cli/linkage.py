@@ -1,0 +1,169 @@
+"""Commands that link young people across partners: ``encode`` and ``link``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from peermap.cli.common import (
+    AddCommand,
+    Command,
+    UsageError,
+    examples,
+    output_path,
+    partnership_key,
+)
+from peermap.exceptions import ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["COMMANDS", "add_parsers"]
+
+
+def add_parsers(add: AddCommand) -> None:
+    """Add ``encode`` and ``link``."""
+    enc = add(
+        "encode",
+        "encode identities as CLKs (Bloom filters) to link without sharing them",
+        "Read a CSV file of young people (an id column and any of first_name, last_name, "
+        "dob, sex, postcode) and write person_id and clk: a Bloom filter of the "
+        "normalised fields under the key of the linkage, and nothing else. Run it on "
+        "your own machine; send only the output, and only within the partnership (CLKs "
+        "are personal data). The key is read from --key-file, else from PEERMAP_KEY or "
+        "the file named by PEERMAP_KEY_FILE; it is never printed.",
+        examples(
+            "peermap encode identities.csv clks.csv --key-file linkage.key",
+            "peermap encode identities.csv clks.csv --key-file linkage.key "
+            "--id-column local_id --fields first_name,last_name,dob",
+        ),
+    )
+    enc.add_argument("input", help="CSV file of identities")
+    enc.add_argument("output", help="CSV file to write (person_id, clk)")
+    enc.add_argument("--key-file", metavar="FILE", help="file holding the key of the linkage")
+    enc.add_argument(
+        "--id-column", default="person_id", help="column of person ids (default person_id)"
+    )
+    enc.add_argument(
+        "--fields",
+        help="comma-separated identity columns to encode (default: every one present; "
+        "every partner must encode the same)",
+    )
+
+    link = add(
+        "link",
+        "link partners' CLKs: which records are the same young person",
+        "Read the CLK files of two partners (made by 'peermap encode' under the same key) "
+        "and write the pairs of records that are the same young person: id_a, id_b, "
+        "score (Dice similarity), match (one-to-one) and review (pairs for clerical "
+        "review, scored between --review-threshold and --threshold). With three or more "
+        "files, write one row per record with a cluster id shared by the records of one "
+        "young person (partner, person_id, cluster).",
+        examples(
+            "peermap link north.csv south.csv -o links.csv",
+            "peermap link north.csv south.csv -o links.csv --review review.csv",
+            "peermap link north.csv south.csv east.csv -o clusters.csv",
+        ),
+    )
+    link.add_argument("files", nargs="+", metavar="CLKS.csv", help="partners' CLK files")
+    link.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV to write")
+    link.add_argument(
+        "--threshold", type=float, metavar="DICE", help="score from which a pair is a match"
+    )
+    link.add_argument(
+        "--review-threshold",
+        type=float,
+        metavar="DICE",
+        help="score from which a pair goes to clerical review (two files only)",
+    )
+    link.add_argument(
+        "--review", metavar="REVIEW.csv", help="also write the clerical-review pairs here"
+    )
+
+
+def _read_csv(path: str) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _encode(args: argparse.Namespace) -> int:
+    from peermap import encode_identities
+    from peermap._io import atomic_path
+
+    target = output_path(args.output, args.input, args.key_file)
+    key = partnership_key(args.key_file, required=True)
+    fields = None
+    if args.fields is not None:
+        fields = [f.strip() for f in args.fields.split(",") if f.strip()]
+        if not fields:
+            raise UsageError("--fields names no column")
+    frame = _read_csv(args.input)
+    try:
+        out = encode_identities(frame, key=key, id_column=args.id_column, fields=fields)
+    except ValidationError as exc:  # name the file: the library names rows and columns
+        raise ValidationError(f"{args.input}: {exc}") from None
+    with atomic_path(target) as tmp:
+        out.to_csv(tmp, index=False, encoding="utf-8")
+    print(
+        f"encoded {len(out)} record(s) -> {target} (key fingerprint "
+        f"{out.attrs['key_fingerprint']}); CLKs are personal data: share them only within "
+        "the partnership"
+    )
+    return 0
+
+
+def _link(args: argparse.Namespace) -> int:
+    from peermap import cluster_identities, link_identities
+    from peermap._io import atomic_path
+
+    if len(args.files) < 2:
+        raise UsageError("give at least two CLK files to link")
+    for option, value in (
+        ("--threshold", args.threshold),
+        ("--review-threshold", args.review_threshold),
+    ):
+        if value is not None and not 0.0 < value <= 1.0:
+            raise UsageError(f"{option} is a Dice score above 0 and at most 1, not {value:g}")
+    target = output_path(args.output, *args.files)
+    review_target = output_path(args.review, *args.files) if args.review else None
+    frames = [_read_csv(path) for path in args.files]
+    if len(frames) == 2:
+        links = link_identities(
+            frames[0],
+            frames[1],
+            threshold=args.threshold,
+            review_threshold=args.review_threshold,
+            labels=(args.files[0], args.files[1]),
+        )
+        matched = links[links["match"]]
+        review = links[links["review"]]
+        with atomic_path(target) as tmp:
+            links.to_csv(tmp, index=False, encoding="utf-8")
+        if review_target is not None:
+            with atomic_path(review_target) as tmp:
+                review.to_csv(tmp, index=False, encoding="utf-8")
+        print(
+            f"{len(matched)} match(es), {len(review)} pair(s) for clerical review -> {target}"
+            + (f" (review: {review_target})" if review_target else "")
+        )
+        return 0
+    if args.review_threshold is not None or review_target is not None:
+        raise UsageError("--review and --review-threshold link two files; give two")
+    if len(set(args.files)) < len(args.files):
+        raise UsageError("a CLK file is given twice")
+    clusters = cluster_identities(
+        dict(zip(args.files, frames, strict=True)),
+        threshold=args.threshold,
+    )
+    with atomic_path(target) as tmp:
+        clusters.to_csv(tmp, index=False, encoding="utf-8")
+    linked = int((clusters.groupby("cluster").size() > 1).sum())
+    print(
+        f"{clusters['cluster'].nunique()} young people in {len(clusters)} record(s), "
+        f"{linked} held by more than one partner -> {target}"
+    )
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"encode": _encode, "link": _link}

@@ -1,0 +1,357 @@
+"""Linking CLKs: candidate pairs by blocking and Dice similarity, then a one-to-one solution.
+
+Both steps are anonlink's (Data61's privacy-preserving record linkage library):
+:func:`anonlink.candidate_generation.find_candidate_pairs` scores, with its accelerated
+Dice coefficient, every pair of records that share a block, and
+:func:`anonlink.solving.greedy_solve` turns the scores into groups holding at most one
+record of each partner (highest score first).
+
+**Blocking.** Comparing every record of one partner with every record of another is
+10¹⁰ comparisons for 100,000 × 100,000. Records are instead put into blocks by
+locality-sensitive hashing on the CLKs' bits (anonlink's ``bit_blocking`` scheme,
+computed here with numpy for speed): tables of bit positions drawn once (seeded), and
+two records are compared when they agree on every drawn bit of at least one table.
+More bits per table make smaller blocks (fewer comparisons, more blocks to visit), so
+the bits grow with the larger partner: :func:`block_parameters` takes ``log2(n) - 3``
+bits (10 at 10,000 records, 14 at 100,000, between 8 and 16), and as many tables as
+keep a pair scoring 0.8 (about 89 % of its bits agree) in a shared block with
+probability 0.998 (17 tables of 10 bits, 29 of 14). Blocking needs nothing but the
+CLKs, so partners exchange nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from peermap._optional import require
+from peermap.exceptions import ValidationError
+from peermap.linkage.encoding import CLK_BITS, from_base64
+
+__all__ = [
+    "DEFAULT_REVIEW_THRESHOLD",
+    "DEFAULT_THRESHOLD",
+    "block_parameters",
+    "cluster_identities",
+    "link_identities",
+]
+
+#: Dice score from which two records are the same young person (see docs/linkage.md).
+DEFAULT_THRESHOLD = 0.80
+#: Dice score from which a pair the solver would pick goes to clerical review.
+DEFAULT_REVIEW_THRESHOLD = 0.70
+#: Blocking: share of a pair's bits that agree at a Dice score of 0.8, and the
+#: probability that such a pair shares a block.
+_AGREEMENT = 0.89
+_BLOCK_RECALL = 0.998
+_BLOCK_SEED = 20
+
+
+def _clks_of(frame: pd.DataFrame, what: str) -> tuple[list[str], npt.NDArray[np.uint8]]:
+    """Return the ids and CLKs of an encoded frame, checked (errors name rows, not values)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} is a DataFrame from encode_identities, not {type(frame).__name__}")
+    missing = [c for c in ("person_id", "clk") if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            f"{what} has no column {', '.join(missing)}; link the frames encode_identities "
+            "returns (person_id, clk)"
+        )
+    ids = frame["person_id"]
+    blank = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
+    if blank.any():
+        rows = _rows(np.flatnonzero(blank))
+        raise ValidationError(f"{what}: column person_id is blank in row(s) {rows}")
+    texts = ids.astype(str).tolist()
+    duplicated = pd.Series(texts).duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        rows = _rows(np.flatnonzero(duplicated))
+        raise ValidationError(f"{what}: column person_id repeats an id in row(s) {rows}")
+    clk_texts = frame["clk"].tolist()
+    bad = [i for i, v in enumerate(clk_texts) if not isinstance(v, str)]
+    if bad:
+        raise ValidationError(f"{what}: column clk is blank in row(s) {_rows(np.asarray(bad))}")
+    clks = from_base64(clk_texts)
+    if clks is None:
+        bad = [i for i, v in enumerate(clk_texts) if from_base64([v]) is None]
+        raise ValidationError(
+            f"{what}: column clk is not a base64 CLK of {CLK_BITS} bits in row(s) "
+            f"{_rows(np.asarray(bad))}"
+        )
+    return texts, clks
+
+
+def _rows(positions: npt.NDArray[Any], limit: int = 10) -> str:
+    shown = ", ".join(str(int(p) + 1) for p in positions[:limit])
+    more = len(positions) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def block_parameters(records: int) -> tuple[int, int]:
+    """Return the blocking tables and bits per table for partners of up to `records` records.
+
+    Parameters
+    ----------
+    records : int
+        Records of the largest partner.
+
+    Returns
+    -------
+    tuple of int
+        ``(tables, bits)``: ``bits`` is ``log2(records) - 3`` rounded, between 8 and 16;
+        ``tables`` the fewest that give a pair whose bits agree at 89 % (Dice 0.8) a
+        shared block with probability 0.998.
+    """
+    bits = int(min(16, max(8, round(math.log2(max(records, 2)) - 3))))
+    tables = math.ceil(math.log(1 - _BLOCK_RECALL) / math.log(1 - _AGREEMENT**bits))
+    return tables, bits
+
+
+def _block_ids(clks: Sequence[npt.NDArray[np.uint8]]) -> list[list[list[int]]]:
+    """For each dataset and record, its block ids (one per table): bit-sampling LSH."""
+    tables, size = block_parameters(max(len(dataset) for dataset in clks))
+    rng = np.random.default_rng(_BLOCK_SEED)
+    positions = np.stack([rng.choice(CLK_BITS, size=size, replace=False) for _ in range(tables)])
+    weights = np.left_shift(np.int64(1), np.arange(size, dtype=np.int64))
+    out = []
+    for dataset in clks:
+        bits = np.unpackbits(dataset, axis=1)[:, positions].astype(np.int64)
+        keys = (bits * weights).sum(axis=2) * tables + np.arange(tables)
+        out.append(keys.tolist())
+    return out
+
+
+def _anonlink() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """Anonlink's candidate generation, similarities and solving (the ``linkage`` extra)."""
+    with warnings.catch_warnings():
+        # anonlink 0.15 imports mypy_extensions.TypedDict, deprecated since 1.0
+        warnings.filterwarnings("ignore", "mypy_extensions.TypedDict", DeprecationWarning)
+        generation = require("anonlink.candidate_generation")
+        similarities = require("anonlink.similarities")
+        solving = require("anonlink.solving")
+    return generation, similarities, solving
+
+
+def _candidates(
+    clks: Sequence[npt.NDArray[np.uint8]], threshold: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64], Any]:
+    generation, similarities, _solving = _anonlink()
+    bitarray = require("bitarray").bitarray
+
+    def as_bits(rows: npt.NDArray[np.uint8]) -> list[Any]:
+        out = []
+        for row in rows:
+            bits = bitarray()
+            bits.frombytes(row.tobytes())
+            out.append(bits)
+        return out
+
+    blocks = _block_ids(clks)
+
+    def blocking(dataset: int, record: int, _clk: object) -> list[int]:
+        return blocks[dataset][record]
+
+    candidates = generation.find_candidate_pairs(
+        [as_bits(d) for d in clks], similarities.dice_coefficient, threshold, blocking_f=blocking
+    )
+    scores, (set0, set1), (rec0, rec1) = candidates
+    return (
+        np.frombuffer(scores, dtype=np.float64),
+        np.stack(
+            [np.frombuffer(set0, dtype=np.uint32), np.frombuffer(set1, dtype=np.uint32)]
+        ).astype(np.int64),
+        np.stack(
+            [np.frombuffer(rec0, dtype=np.uint32), np.frombuffer(rec1, dtype=np.uint32)]
+        ).astype(np.int64),
+        candidates,
+    )
+
+
+def _thresholds(threshold: float | None, review_threshold: float | None) -> tuple[float, float]:
+    upper = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    lower = (
+        min(DEFAULT_REVIEW_THRESHOLD, upper)
+        if review_threshold is None
+        else float(review_threshold)
+    )
+    if not 0.0 < upper <= 1.0:
+        raise ValueError(f"threshold={upper} must be above 0 and at most 1")
+    if not 0.0 < lower <= upper:
+        raise ValueError(
+            f"review_threshold={lower} must be above 0 and at most threshold ({upper})"
+        )
+    return upper, lower
+
+
+def link_identities(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    threshold: float | None = None,
+    review_threshold: float | None = None,
+    labels: tuple[str, str] = ("a", "b"),
+) -> pd.DataFrame:
+    """Link two partners' encoded identities: which of their records are the same person.
+
+    Parameters
+    ----------
+    a, b : pandas.DataFrame
+        Each partner's :func:`~peermap.encode_identities` output (``person_id``, ``clk``),
+        encoded under the same partnership key.
+    threshold : float, optional
+        Dice score from which a pair is a match; default :data:`DEFAULT_THRESHOLD` (0.80).
+    review_threshold : float, optional
+        Dice score from which a pair the one-to-one solution would pick, but below
+        `threshold`, goes to clerical review; default :data:`DEFAULT_REVIEW_THRESHOLD`
+        (0.70, or `threshold` if lower). Equal to `threshold`: no review band.
+    labels : tuple of two str, default ("a", "b")
+        What messages call the two frames (file names, partners' names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate pair scoring at least `review_threshold`, highest score
+        first: ``id_a``, ``id_b`` (the person ids), ``score`` (Dice similarity of their
+        CLKs), ``match`` (True for the one-to-one matches: each record in at most one
+        match, highest score first) and ``review`` (True for the pairs the same solution
+        picks between `review_threshold` and `threshold`: the clerical-review table is
+        ``links[links.review]``). Pairs with neither flag are runners-up.
+
+    Raises
+    ------
+    ValidationError
+        If a frame lacks ``person_id`` or ``clk``, repeats or leaves out an id, or holds a
+        CLK that is not base64 of :data:`~peermap.linkage.encoding.CLK_BITS` bits; the
+        message names the frame, row and column, never a value.
+
+    Notes
+    -----
+    CLKs made under different keys share no more bits than unrelated records, so they
+    do not link: every partner must encode under the same key.
+    """
+    upper, lower = _thresholds(threshold, review_threshold)
+    ids_a, clks_a = _clks_of(a, labels[0])
+    ids_b, clks_b = _clks_of(b, labels[1])
+    columns = ["id_a", "id_b", "score", "match", "review"]
+    if not ids_a or not ids_b:
+        return _empty(columns, id_columns=("id_a", "id_b"))
+    scores, sets, recs, candidates = _candidates([clks_a, clks_b], lower)
+    chosen = _solved(candidates, len(scores), sets, recs)
+    id_a = np.asarray(ids_a, dtype=object)[recs[0]]
+    id_b = np.asarray(ids_b, dtype=object)[recs[1]]
+    return pd.DataFrame(
+        {
+            "id_a": pd.array(id_a, dtype="string"),
+            "id_b": pd.array(id_b, dtype="string"),
+            "score": scores.round(6),
+            "match": chosen & (scores >= upper),
+            "review": chosen & (scores < upper),
+        },
+        columns=columns,
+    )
+
+
+def _empty(columns: list[str], *, id_columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.array([], dtype="string") for c in id_columns})
+    frame["score"] = np.array([], dtype=np.float64)
+    for column in columns[3:]:
+        frame[column] = np.array([], dtype=bool)
+    return frame[columns]
+
+
+def _solved(
+    candidates: Any, count: int, sets: npt.NDArray[np.int64], recs: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Which candidate pairs the greedy one-to-one solution puts in one group."""
+    group_of: dict[tuple[int, int], int] = {}
+    for number, group in enumerate(_anonlink()[2].greedy_solve(candidates)):
+        for member in group:
+            group_of[(int(member[0]), int(member[1]))] = number
+    chosen = np.zeros(count, dtype=bool)
+    for i in range(count):
+        first = group_of.get((int(sets[0, i]), int(recs[0, i])))
+        chosen[i] = first is not None and first == group_of.get((int(sets[1, i]), int(recs[1, i])))
+    return chosen
+
+
+_NAME = re.compile(r"\S(?:.*\S)?")
+
+
+def cluster_identities(
+    encodings: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame],
+    *,
+    threshold: float | None = None,
+) -> pd.DataFrame:
+    """Link the encoded identities of several partners at once, with one cluster id per person.
+
+    Parameters
+    ----------
+    encodings : mapping of partner name to DataFrame, or sequence of DataFrames
+        Each partner's :func:`~peermap.encode_identities` output, under the same key. A
+        sequence names the partners ``"0"``, ``"1"``, ...
+    threshold : float, optional
+        Dice score from which two records may join one cluster; default
+        :data:`DEFAULT_THRESHOLD`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record of every partner: ``cluster`` (an integer shared by the
+        records of one person, numbered from 0 by order of first appearance: partner,
+        then row), ``partner`` and ``person_id``. A cluster holds at most one record of
+        each partner; a record linked to no other is a cluster of its own.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`link_identities`, naming the partner.
+    """
+    upper, _lower = _thresholds(threshold, threshold)
+    named = (
+        dict(encodings)
+        if isinstance(encodings, Mapping)
+        else {str(i): frame for i, frame in enumerate(encodings)}
+    )
+    if len(named) < 2:
+        raise ValueError("cluster_identities links at least two partners' encodings")
+    names = [str(name) for name in named]
+    for name in names:
+        if not _NAME.fullmatch(name):
+            raise ValueError("a partner's name must not be blank")
+    parts = [
+        _clks_of(frame, f"partner {name!r}")
+        for name, frame in zip(names, named.values(), strict=True)
+    ]
+    cluster_of: dict[tuple[int, int], int] = {}
+    if all(len(ids) for ids, _ in parts):
+        *_, candidates = _candidates([clks for _, clks in parts], upper)
+        for number, group in enumerate(_anonlink()[2].greedy_solve(candidates)):
+            for member in group:
+                cluster_of[(int(member[0]), int(member[1]))] = number
+    rows: list[tuple[int, str, str]] = []
+    renumber: dict[int, int] = {}  # solver's group -> cluster id
+    next_id = 0
+    for d, (ids, _clks) in enumerate(parts):
+        for r, person in enumerate(ids):
+            group = cluster_of.get((d, r))
+            if group is None:
+                number, next_id = next_id, next_id + 1
+            elif group in renumber:
+                number = renumber[group]
+            else:
+                number = renumber[group] = next_id
+                next_id += 1
+            rows.append((number, names[d], person))
+    frame = pd.DataFrame(rows, columns=["cluster", "partner", "person_id"])
+    frame["cluster"] = frame["cluster"].astype(np.int64)
+    for column in ("partner", "person_id"):
+        frame[column] = frame[column].astype("string")
+    return frame

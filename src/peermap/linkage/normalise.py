@@ -1,0 +1,225 @@
+"""How identity fields are normalised before they are encoded.
+
+Partners record the same young person differently: capitals, accents, hyphens and
+apostrophes, a nickname, a date written the UK way, a postcode with or without its
+space. Each field is brought to one form here, so that only real differences are left
+for the similarity of the encodings (:mod:`peermap.linkage.encoding`) to absorb:
+
+- **names** (``first_name``, ``last_name``): Unicode NFKD with the combining marks
+  dropped (``Zoë`` is ``zoe``), case-folded (``ß`` is ``ss``), apostrophes removed
+  (``O'Neil`` is ``oneil``), every other run of characters that are not letters
+  (hyphens, spaces, dots, digits) one space (``Smith-Jones`` is ``smith jones``);
+- **nicknames**: the first word of a name looked up in the list of the ``nicknames``
+  package (hand-curated English given names and nicknames, Apache-2.0, shipped in the
+  package). A nickname with one formal name is replaced by it (``lizzie`` is
+  ``elizabeth``: :func:`formal_first_name`, first names only);
+  every name in the list also gets its **group**, the formal names it may stand for
+  (``sam``: samantha, samuel, ...; any other name is its own group:
+  :func:`given_name_group`);
+- **dates of birth** (``dob``): ISO ``yyyy-mm-dd`` or UK ``dd/mm/yyyy`` (also with
+  ``-`` or ``.`` between the parts, and one-digit days and months), or a date value;
+  month/day/year (the US order) is not read;
+- **sex**: ``m``/``male``/``boy`` and ``f``/``female``/``girl``; ``x``/``other`` kept as
+  a third value; ``u``/``unknown`` and blanks are missing;
+- **postcodes**: capitals without spaces, checked against the UK postcode pattern, then
+  the outward code, the sector and the full postcode.
+
+A blank cell is a missing field (the record is encoded without it). A cell that cannot
+be read raises :class:`~peermap.exceptions.ValidationError` naming its row and column,
+never its value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from peermap._optional import require
+
+__all__ = [
+    "FIELDS",
+    "Normalised",
+    "formal_first_name",
+    "given_name_group",
+    "normalise_date",
+    "normalise_name",
+    "normalise_postcode",
+    "normalise_sex",
+]
+
+#: The identity columns read, in this order.
+FIELDS: tuple[str, ...] = ("first_name", "last_name", "dob", "sex", "postcode")
+
+_APOSTROPHES = re.compile("['\u2019\u2018`\u02bc]")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_UK = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
+_SEX = {
+    "m": "m",
+    "male": "m",
+    "boy": "m",
+    "f": "f",
+    "female": "f",
+    "girl": "f",
+    "x": "x",
+    "other": "x",
+    "u": "",
+    "unknown": "",
+    "not known": "",
+}
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """One record's fields after normalisation (empty text where a field is missing)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    dob: dt.date | None = None
+    sex: str = ""
+    postcode: str = ""
+
+
+def normalise_name(value: str) -> str:
+    """Return a name in the one form peermap encodes.
+
+    Parameters
+    ----------
+    value : str
+        A first or last name as recorded.
+
+    Returns
+    -------
+    str
+        Lower-case ASCII letters in words separated by single spaces, or ``""``.
+
+    Examples
+    --------
+    >>> normalise_name("  Zoë  O'Neil-Smith ")
+    'zoe oneil smith'
+    """
+    decomposed = unicodedata.normalize("NFKD", value)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = _APOSTROPHES.sub("", plain)
+    return _NOT_LETTERS.sub(" ", plain).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _canonical_lookup() -> dict[str, frozenset[str]]:
+    lookup = require("nicknames").NickNamer().canonical_lookup
+    return {name: frozenset(formal) for name, formal in lookup.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _formal_names() -> frozenset[str]:
+    return frozenset().union(*_canonical_lookup().values())
+
+
+def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
+    """Return a name's nickname group: itself and the formal names it may stand for.
+
+    Parameters
+    ----------
+    name : str
+        A name normalised by :func:`normalise_name`; its first word is looked up.
+    unlisted : bool, default True
+        Whether a name the list does not know is its own group (True for first names)
+        or has none (False for last names, which would otherwise weigh more).
+
+    Returns
+    -------
+    tuple of str
+        The word and the formal names the ``nicknames`` package gives for it,
+        alphabetically; the word alone when it is no one's nickname (a name the list
+        does not know is its own group, so that a first name outside the list weighs
+        as much as one in it); empty for an empty name.
+
+    Examples
+    --------
+    >>> given_name_group("tom")
+    ('thom', 'thomas', 'tom')
+    >>> given_name_group("thomas")
+    ('thom', 'thomas', 'tom')
+    """
+    word = name.split(" ", 1)[0]
+    if not word:
+        return ()
+    formal = _canonical_lookup().get(word)
+    if formal:
+        return tuple(sorted(formal | {word}))
+    return (word,) if unlisted or word in _formal_names() else ()
+
+
+def formal_first_name(name: str) -> str:
+    """Replace the first word of a normalised name by its one formal name, if it has one.
+
+    A nickname the ``nicknames`` list gives exactly one formal name for is replaced, so
+    that ``lizzie`` and ``elizabeth`` are encoded alike; an ambiguous one (``sam``:
+    samuel, samantha, ...; ``tom``: thom, thomas) is kept as written, and only its group
+    (:func:`given_name_group`) records the formal names.
+
+    Examples
+    --------
+    >>> formal_first_name("lizzie may")
+    'elizabeth may'
+    >>> formal_first_name("sam")
+    'sam'
+    """
+    word, _, rest = name.partition(" ")
+    formal = _canonical_lookup().get(word, frozenset())
+    if len(formal) == 1:
+        return " ".join(filter(None, (*formal, rest)))
+    return name
+
+
+def normalise_date(value: object) -> dt.date | None:
+    """Read a date of birth in ISO (``yyyy-mm-dd``) or UK (``dd/mm/yyyy``) form.
+
+    Parameters
+    ----------
+    value : str or date
+        The cell: text, a :class:`datetime.date` or a pandas timestamp.
+
+    Returns
+    -------
+    datetime.date or None
+        The date, or None when the text is in neither form or is not a real date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    iso = _ISO.fullmatch(text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        uk = _UK.fullmatch(text)
+        if not uk:
+            return None
+        day, month, year = (int(part) for part in uk.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def normalise_sex(value: str) -> str | None:
+    """Return ``m``, ``f``, ``x`` or ``""`` (unknown) for a recorded sex; None if unreadable."""
+    return _SEX.get(" ".join(value.split()).casefold())
+
+
+def normalise_postcode(value: str) -> str | None:
+    """Return a UK postcode in capitals without spaces, or None if it is not one.
+
+    Examples
+    --------
+    >>> normalise_postcode(" sw1a  1aa ")
+    'SW1A1AA'
+    """
+    compact = "".join(value.split()).upper()
+    return compact if _POSTCODE.fullmatch(compact) else None

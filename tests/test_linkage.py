@@ -1,0 +1,327 @@
+"""Privacy-preserving record linkage: hand-built identities with known answers.
+
+Each pair below is a young person as two partners recorded them (or two young people
+that must not be confused). Nothing here comes from the benchmark's generator.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import peermap
+from peermap import cluster_identities, encode_identities, link_identities
+from peermap.cli import main
+from peermap.exceptions import KeyMaterialError, ValidationError
+from peermap.linkage.normalise import (
+    formal_first_name,
+    given_name_group,
+    normalise_date,
+    normalise_name,
+    normalise_postcode,
+)
+from peermap.privacy import generate_key
+
+KEY = "a1" * 32
+COLUMNS = ["person_id", "first_name", "last_name", "dob", "sex", "postcode"]
+
+# (record at partner A, record at partner B, the same young person?)
+PAIRS = [
+    (
+        ("Thomas", "Okafor", "2009-03-14", "M", "SE15 4PL"),
+        ("Tom", "Okafor", "14/03/2009", "m", "se154pl"),
+        True,
+    ),  # nickname, UK date
+    (
+        ("Elizabeth", "Nowak", "2011-06-02", "F", "M13 0PL"),
+        ("Lizzie", "Nowak", "02/06/2011", "F", "M13 0PL"),
+        True,
+    ),  # nickname
+    (
+        ("Jonathan", "Achterberg", "2010-11-23", "M", "LS6 2QT"),
+        ("Jonathon", "Achterberg", "23/11/2010", "M", "LS6 2QT"),
+        True,
+    ),  # typo
+    (
+        ("Kayleigh", "Fitzgerald", "2012-09-05", "F", "BS5 6JX"),
+        ("Kayleigh", "Fitzgerlad", "2012-09-05", "F", "BS5 6JX"),
+        True,
+    ),  # letters swapped
+    (
+        ("Marcus", "Adeyemi", "2010-04-07", "M", "E1 6AN"),
+        ("Marcus", "Adeyemi", "04/07/2010", "M", "E1 6AN"),
+        True,
+    ),  # day and month transposed
+    (
+        ("Zoë", "O'Neil-Smith", "2013-01-30", "F", "N17 6AB"),
+        ("ZOE", "ONEIL SMITH", "30/01/2013", "F", "N176AB"),
+        True,
+    ),  # accents, apostrophe, hyphen
+    (
+        ("Priya", "Chaudhry", "2009-08-19", "F", "B11 1AA"),
+        ("Priya", "Chaudhry", "19/08/2009", "", "B8 1HE"),
+        True,
+    ),  # moved, sex blank
+    (
+        ("Callum", "Reid", "2011-02-14", "M", "G12 8QQ"),
+        ("Lewis", "Reid", "2011-02-14", "M", "G12 8QQ"),
+        False,
+    ),  # twins
+    (
+        ("Amira", "Haddad", "2012-07-21", "F", "CF10 1AA"),
+        ("Yasmin", "Haddad", "2012-07-21", "F", "CF10 1AA"),
+        False,
+    ),  # twin sisters
+    (
+        ("Kyle", "Bennett", "2009-05-17", "M", "NE1 4ST"),
+        ("Shannon", "Bennett", "2012-10-03", "F", "NE1 4ST"),
+        False,
+    ),  # siblings, same address
+    (
+        ("Ryan", "Doherty", "2010-01-09", "M", "BT7 1NN"),
+        ("Sean", "Doherty", "2008-12-30", "M", "BT7 1NN"),
+        False,
+    ),  # brothers, same address
+]
+
+
+def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    a = [(f"a{i}", *pair[0]) for i, pair in enumerate(PAIRS)]
+    b = [(f"b{i}", *pair[1]) for i, pair in enumerate(PAIRS)]
+    return pd.DataFrame(a, columns=COLUMNS), pd.DataFrame(b, columns=COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def encoded() -> tuple[pd.DataFrame, pd.DataFrame]:
+    a, b = _frames()
+    return encode_identities(a, key=KEY), encode_identities(b, key=KEY)
+
+
+def _matched(links: pd.DataFrame) -> set[tuple[str, str]]:
+    chosen = links[links["match"]]
+    return set(zip(chosen["id_a"], chosen["id_b"], strict=True))
+
+
+@pytest.mark.parametrize("i", range(len(PAIRS)))
+def test_known_pairs(encoded: tuple[pd.DataFrame, pd.DataFrame], i: int) -> None:
+    links = link_identities(*encoded)
+    same = PAIRS[i][2]
+    assert ((f"a{i}", f"b{i}") in _matched(links)) is same
+
+
+def test_matches_are_one_to_one(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    a, b = encoded
+    # the same person twice at B: only one of the two records is matched
+    links = link_identities(a, pd.concat([b, b.iloc[[0]].assign(person_id="dup")]))
+    matched = links[links["match"]]
+    assert not matched["id_a"].duplicated().any()
+    assert not matched["id_b"].duplicated().any()
+    assert matched["id_a"].eq("a0").sum() == 1
+
+
+def test_output_columns_and_nothing_identifying(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    a, b = encoded
+    assert list(a.columns) == ["person_id", "clk"]
+    assert a.attrs["key_fingerprint"].startswith("pmk1-")
+    assert all(len(base64.b64decode(c)) == 128 for c in a["clk"])
+    links = link_identities(a, b)
+    assert list(links.columns) == ["id_a", "id_b", "score", "match", "review"]
+    text = a.to_csv() + b.to_csv() + links.to_csv()
+    for pair in PAIRS:
+        for record in pair[:2]:
+            for value in record:  # type: ignore[union-attr]
+                if len(value) > 3:
+                    assert value not in text
+                    assert value.lower() not in text.lower()
+
+
+def test_review_band(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    a, b = encoded
+    links = link_identities(a, b, threshold=0.99, review_threshold=0.5)
+    review = links[links["review"]]
+    assert len(review) > 0
+    assert review["score"].between(0.5, 0.99, inclusive="left").all()
+    assert not (links["review"] & links["match"]).any()
+    # the review pairs are one-to-one too, and disjoint from the matches
+    chosen = links[links["review"] | links["match"]]
+    assert not chosen["id_a"].duplicated().any() and not chosen["id_b"].duplicated().any()
+    # no band when both thresholds are equal
+    assert not link_identities(a, b, threshold=0.8, review_threshold=0.8)["review"].any()
+
+
+def test_different_keys_do_not_link() -> None:
+    a, b = _frames()
+    links = link_identities(
+        encode_identities(a, key=generate_key()), encode_identities(b, key=generate_key())
+    )
+    assert not links["match"].any()
+
+
+def test_key_is_required() -> None:
+    a, _ = _frames()
+    with pytest.raises(KeyMaterialError, match="key"):
+        encode_identities(a, key=None)
+    with pytest.raises(KeyMaterialError):
+        encode_identities(a, key="not a key")
+
+
+def test_errors_name_rows_and_columns_never_values() -> None:
+    a, _ = _frames()
+    bad = a.copy()
+    bad.loc[3, "dob"] = "31/02/2010"
+    bad.loc[5, "postcode"] = "QQ99 ZZZ1"
+    bad.loc[6, "person_id"] = "a0"
+    with pytest.raises(ValidationError) as info:
+        encode_identities(bad, key=KEY)
+    message = str(info.value)
+    assert "column dob" in message and "row(s) 4" in message
+    assert "column postcode" in message and "row(s) 6" in message
+    assert "person_id" in message and "1, 7" in message
+    for value in ("31/02/2010", "QQ99", "Kayleigh", "Fitzgerald", "a0"):
+        assert value not in message
+
+
+def test_missing_columns_and_empty_rows() -> None:
+    a, _ = _frames()
+    with pytest.raises(ValidationError, match="no column 'person_id'"):
+        encode_identities(a.drop(columns="person_id"), key=KEY)
+    with pytest.raises(ValidationError, match="identity fields"):
+        encode_identities(a, key=KEY, fields=["nhs_number"])
+    blank = a.copy()
+    blank.loc[2, ["first_name", "last_name", "dob", "sex", "postcode"]] = ""
+    with pytest.raises(ValidationError, match=r"every field is blank.*|row\(s\) 3"):
+        encode_identities(blank, key=KEY)
+
+
+def test_fields_subset_encodes_only_those() -> None:
+    a, b = _frames()
+    # names and date of birth only: the nickname pair still links, postcodes unused
+    ea = encode_identities(a, key=KEY, fields=["first_name", "last_name", "dob"])
+    eb = encode_identities(
+        b.assign(postcode="not read"), key=KEY, fields=["first_name", "last_name", "dob"]
+    )
+    assert ("a0", "b0") in _matched(link_identities(ea, eb))
+
+
+def test_link_refuses_frames_that_are_not_encodings(
+    encoded: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    a, b = encoded
+    with pytest.raises(ValidationError, match="no column clk"):
+        link_identities(a.drop(columns="clk"), b)
+    broken = b.copy()
+    broken.loc[2, "clk"] = "bm90IGEgY2xr"
+    with pytest.raises(ValidationError, match=r"b: column clk .* row\(s\) 3"):
+        link_identities(a, broken)
+    with pytest.raises(ValueError, match="threshold"):
+        link_identities(a, b, threshold=1.5)
+
+
+def test_three_partners_share_cluster_ids(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    a, b = encoded
+    c_frame = _frames()[1].iloc[[0, 2, 7]].assign(person_id=["c0", "c2", "c7"])
+    c = encode_identities(c_frame, key=KEY)
+    clusters = cluster_identities({"north": a, "south": b, "east": c})
+    assert len(clusters) == len(a) + len(b) + len(c)
+    assert list(clusters.columns) == ["cluster", "partner", "person_id"]
+    of = dict(
+        zip(
+            zip(clusters["partner"], clusters["person_id"], strict=True),
+            clusters["cluster"],
+            strict=True,
+        )
+    )
+    assert of[("north", "a0")] == of[("south", "b0")] == of[("east", "c0")]
+    assert of[("north", "a2")] == of[("south", "b2")] == of[("east", "c2")]
+    assert of[("north", "a7")] != of[("south", "b7")]  # twins
+    assert clusters.groupby(["cluster", "partner"]).size().max() == 1
+    # a list names the partners by position
+    assert set(cluster_identities([a, b])["partner"]) == {"0", "1"}
+
+
+def test_normalisation() -> None:
+    assert normalise_name(" Zoë  O'Neil-Smith ") == "zoe oneil smith"
+    assert normalise_name("STRAßE") == "strasse"
+    assert given_name_group("tom") == given_name_group("thomas")
+    assert "elizabeth" in given_name_group("lizzie")
+    assert formal_first_name("lizzie") == "elizabeth"
+    assert formal_first_name("sam") == "sam"  # samuel, samantha, ...: kept as written
+    assert normalise_date("14/03/2009") == normalise_date("2009-03-14")
+    assert normalise_date("14.3.2009") == normalise_date("2009-03-14")
+    assert normalise_date("2009-02-30") is None
+    assert normalise_date("03-14-2009") is None  # the US order is not read
+    assert normalise_postcode(" se15  4pl") == "SE154PL"
+    assert normalise_postcode("not a postcode") is None
+
+
+def test_public_api() -> None:
+    assert peermap.encode_identities is encode_identities
+    assert "link_identities" in peermap.__all__
+    encoded = encode_identities(_frames()[0], key=KEY)
+    assert np.isclose(link_identities(encoded, encoded)["score"].max(), 1.0)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_encode_and_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = _frames()
+    a.to_csv(tmp_path / "north.csv", index=False)
+    b.to_csv(tmp_path / "south.csv", index=False)
+    key = tmp_path / "linkage.key"
+    assert main(["key", str(key)]) == 0
+    for name in ("north", "south"):
+        argv = ["encode", str(tmp_path / f"{name}.csv"), str(tmp_path / f"{name}_clks.csv")]
+        assert main([*argv, "--key-file", str(key)]) == 0
+    out = capsys.readouterr().out
+    assert "key fingerprint pmk1-" in out
+    clks = pd.read_csv(tmp_path / "north_clks.csv", dtype=str)
+    assert list(clks.columns) == ["person_id", "clk"]
+    links_path, review_path = tmp_path / "links.csv", tmp_path / "review.csv"
+    argv = ["link", str(tmp_path / "north_clks.csv"), str(tmp_path / "south_clks.csv")]
+    assert main([*argv, "-o", str(links_path), "--review", str(review_path)]) == 0
+    links = pd.read_csv(links_path, dtype={"id_a": str, "id_b": str})
+    matched = set(zip(links.id_a[links.match], links.id_b[links.match], strict=True))
+    assert matched == {(f"a{i}", f"b{i}") for i, pair in enumerate(PAIRS) if pair[2]}
+    assert list(pd.read_csv(review_path).columns) == list(links.columns)
+    three = [*argv, str(tmp_path / "north_clks.csv"), "-o", str(tmp_path / "c.csv")]
+    assert main(three) == 2  # the same file twice
+    assert "given twice" in capsys.readouterr().err
+
+
+def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = _frames()
+    a.loc[4, "dob"] = "1 April 2010"
+    source = tmp_path / "ids.csv"
+    a.to_csv(source, index=False)
+    key = tmp_path / "linkage.key"
+    assert main(["key", str(key)]) == 0
+    status = main(["encode", str(source), str(tmp_path / "out.csv"), "--key-file", str(key)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "column dob" in err and "row(s) 5" in err and "April" not in err
+    assert str(source) in err  # the file is named
+    assert not (tmp_path / "out.csv").exists()
+    assert main(["encode", str(source), str(tmp_path / "out.csv")]) == 2
+    assert "--key-file" in capsys.readouterr().err
+    assert main(["link", str(source), str(source), "-o", str(tmp_path / "l.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "has no column clk" in err and "peermap encode" in err
+    status = main(
+        ["link", str(source), str(source), "-o", str(tmp_path / "l.csv"), "--threshold", "0"]
+    )
+    assert status == 2 and "--threshold" in capsys.readouterr().err
+
+
+def test_known_answers_hold_under_any_key() -> None:
+    # bit collisions depend on the key: the answers must not
+    a, b = _frames()
+    truth = {(f"a{i}", f"b{i}") for i, pair in enumerate(PAIRS) if pair[2]}
+    for _ in range(5):
+        key = generate_key()
+        links = link_identities(encode_identities(a, key=key), encode_identities(b, key=key))
+        assert _matched(links) == truth
