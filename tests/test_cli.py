@@ -146,6 +146,8 @@ ALL_COMMANDS = (
     "info",
     "template",
     "key",
+    "encode",
+    "link",
 )
 
 
