@@ -16,7 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from peermap.schema import CONTEXTS, PLACE_KINDS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import CONTEXTS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import PHYSICAL_PLACE_KINDS as PLACE_KINDS
 from peermap.synthetic.constants import (
     BETA_DEFAULT,
     COUNTY_LINE_KM,
