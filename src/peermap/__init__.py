@@ -30,7 +30,7 @@ from peermap.exceptions import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and IDEs
-    from peermap.analysis import contexts, flow_matrix, flows, hotspots
+    from peermap.analysis import contexts, flow_matrix, flows, hotspots, online_spaces
     from peermap.assignment import assign_authorities, resolve_authorities
     from peermap.boundaries import (
         Boundaries,
@@ -97,7 +97,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
 #: Where each lazily imported name lives: its home module. Keep it in step with the
 #: ``TYPE_CHECKING`` imports above (tests/test_startup.py checks that they agree).
 _LAZY: dict[str, tuple[str, ...]] = {
-    "peermap.analysis": ("contexts", "flow_matrix", "flows", "hotspots"),
+    "peermap.analysis": ("contexts", "flow_matrix", "flows", "hotspots", "online_spaces"),
     "peermap.assignment": ("assign_authorities", "resolve_authorities"),
     "peermap.boundaries": (
         "Boundaries",
@@ -223,6 +223,7 @@ __all__ = [
     "make_report",
     "make_timeline",
     "merge",
+    "online_spaces",
     "ons_datasets",
     "peer_diagram",
     "peer_graph",

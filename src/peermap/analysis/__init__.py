@@ -9,6 +9,7 @@ One concern per module:
 
 * :mod:`peermap.analysis.community`: :func:`contexts` and :func:`context_graph`;
 * :mod:`peermap.analysis.venues`: :func:`hotspots`;
+* :mod:`peermap.analysis.online`: :func:`online_spaces` (schema 1.1's online places);
 * :mod:`peermap.analysis.movement`: :func:`flows`, :func:`flow_matrix` and :func:`flow_keys`;
 * :mod:`peermap._kernels`: what the in-memory and dask engines share.
 """
@@ -28,6 +29,7 @@ from peermap.analysis.community import (
     DISTANT_MIN_SHARE,
     EXPLOITATION_CONTEXTS,
     EXPLOITER_WEIGHT,
+    ONLINE_WEIGHT,
     STABILITY_AUTO_MAX_PEOPLE,
     STABILITY_JACCARD,
     STABILITY_RUNS,
@@ -36,6 +38,7 @@ from peermap.analysis.community import (
     contexts,
 )
 from peermap.analysis.movement import flow_keys, flow_matrix, flows
+from peermap.analysis.online import online_spaces
 from peermap.analysis.venues import hotspots
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "EXPLOITATION_CONTEXTS",
     "EXPLOITER_WEIGHT",
     "HARMED_SEVERITY",
+    "ONLINE_WEIGHT",
     "PAIR_SUMS",
     "SERIOUS_CONTEXTS",
     "STABILITY_AUTO_MAX_PEOPLE",
@@ -59,4 +63,5 @@ __all__ = [
     "flow_matrix",
     "flows",
     "hotspots",
+    "online_spaces",
 ]
