@@ -52,6 +52,7 @@ from peermap.views.page import (
     render,
     save_figure,
 )
+from peermap.views.report_online import online_section
 from peermap.views.report_sections import (
     ReportContext,
     Section,
@@ -286,6 +287,9 @@ def _document(
     venue_list = hotspots_section(c)
     # What needs attention first opens the report, above the fold.
     sections = [attention_section(context_list, venue_list), overview, context_list, venue_list]
+    online = online_section(c)  # schema 1.1: group chats and platforms, no place on the map
+    if online is not None:
+        sections.append(online)
     note("flows")
     sections.append(flows_section(c))
     note("relocations")
