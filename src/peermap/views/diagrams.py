@@ -206,7 +206,8 @@ class PeerDiagram(View):
         ``authority``), ``label`` (text written beside it; "" for none), ``authority``
         (home authority of a person, authority of a place, or the authority itself)
         and ``authority_name``, ``colour`` (fill), ``shape`` (``circle``,
-        ``square``, or ``diamond`` for an online place), ``size`` (radius of a circle or side of a square, px),
+        ``square``, or ``diamond`` for an online place), ``size`` (radius of a circle
+        or side of a square, px),
         ``outline`` and ``outline_width`` (a relocated young person has a black ring
         of width :data:`RING_WIDTH`), ``relocated``, ``x`` and ``y`` (layout units,
         ``y`` up), ``count`` and ``shown`` (authority nodes: young people homed there,
