@@ -25,6 +25,7 @@ from peermap.views.map_builders import (
     relocations_layer,
 )
 from peermap.views.map_contexts import contexts_layer, plot_contexts
+from peermap.views.map_online import online_layer, online_possible, plot_online
 from peermap.views.map_plots import plot_authorities, plot_flows, plot_gi, plot_hotspots
 from peermap.views.map_style import FLOW_ROWS, MapLayer, MapRequest
 
@@ -41,7 +42,9 @@ __all__ = [
     "title_of",
 ]
 
-LayerKey = Literal["authorities", "gi_star", "links", "relocations", "hotspots", "contexts"]
+LayerKey = Literal[
+    "authorities", "gi_star", "links", "relocations", "online", "hotspots", "contexts"
+]
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,25 @@ LAYER_REGISTRY: Final[dict[str, Layer]] = {
                     "rows": [*FLOW_ROWS, ["e", "Relocations"]],
                 },
                 plot=plot_flows,
+            ),
+        ),
+        Layer(
+            "online",
+            "Online spaces",
+            online_layer,
+            online_possible,
+            LayerStyle(
+                properties={
+                    "from": ("f", "authorities"),
+                    "to": ("t", "authorities"),
+                    "people": ("p", None),
+                },
+                tooltip={
+                    "title": _FLOW_TITLE,
+                    "join": " – ",
+                    "rows": [["p", "Young people in the same online spaces"]],
+                },
+                plot=plot_online,
             ),
         ),
         Layer(
