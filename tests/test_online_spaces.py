@@ -284,8 +284,19 @@ def test_diagrams_draw_online_places_as_diamonds(online: peermap.Dataset) -> Non
     assert (shapes["G"], shapes["H"]) == ("diamond", "square")
 
 
-def test_a_map_of_a_dataset_with_online_places_leaves_them_off_the_venues(
+def test_maps_join_the_home_authorities_of_an_online_space_under_the_rule(
     online: peermap.Dataset,
 ) -> None:
+    # A-B: a1, a2, b1 (3); A-C: a1, a2, c1, c2 (4); B-C: b1, c1, c2 (3).
     info = peermap.make_map(online, audience="partnership").info
-    assert info is not None
+    names = info.tables["authorities"]
+    lines = {
+        (names[f["properties"]["f"]], names[f["properties"]["t"]]): f["properties"]["p"]
+        for f in info.layers["online"]["features"]
+    }
+    assert lines == {(A, B): 3, (A, C): 4, (B, C): 3}
+    venues = [f["properties"]["id"] for f in info.layers["hotspots"]["features"]]
+    assert venues == ["H"]
+    public = peermap.make_map(online, audience="public").info
+    assert public.layers["online"]["features"] == []
+    assert "Online spaces: 3 links of under 10 young people not drawn" in public.notes
