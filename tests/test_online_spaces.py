@@ -300,3 +300,35 @@ def test_maps_join_the_home_authorities_of_an_online_space_under_the_rule(
     public = peermap.make_map(online, audience="public").info
     assert public.layers["online"]["features"] == []
     assert "Online spaces: 3 links of under 10 young people not drawn" in public.notes
+
+
+# ------------------------------------------------------------------ synthetic
+
+
+def test_scenarios_plant_online_contexts_without_changing_the_rest(demo_region: Any) -> None:
+    from peermap.merging import differences
+    from peermap.synthetic import scenario
+
+    with_online = scenario(demo_region, n_people=600, seed=3, online_spaces=True)
+    without = scenario(demo_region, n_people=600, seed=3)
+    assert without.truth.online == ()
+    chat, year = with_online.truth.online
+    graph = peermap.authority_graph(demo_region)
+    assert chat.kind == "recruitment" and len(chat.authorities) == 3
+    assert any(not graph.has_edge(chat.authorities[0], b) for b in chat.authorities[1:]) or any(
+        not graph.has_edge(a, b) for a in chat.authorities for b in chat.authorities if a < b
+    )
+    assert year.kind == "image_sharing" and len(year.authorities) == 1
+    ds = with_online.dataset
+    ages = ds.people.set_index("person_id").loc[list(year.people), "age"]
+    assert ages.nunique() == 1
+    spaces = peermap.online_spaces(ds)
+    assert sorted(spaces["place_id"]) == [chat.place_id, year.place_id]
+    row = spaces.set_index("place_id").loc[chat.place_id]
+    assert row["home_authorities"] == 3 and row["people"] == len(chat.people)
+    base = ds.replace(
+        places=ds.places[ds.places["kind"] != "online"],
+        sightings=ds.sightings[~ds.sightings["place_id"].isin([chat.place_id, year.place_id])],
+        ties=ds.ties.iloc[: len(without.dataset.ties)],
+    )
+    assert differences(without.dataset, base) == []

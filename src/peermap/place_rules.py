@@ -10,7 +10,7 @@ coordinates (:func:`peermap.read_dataset` checks that). The columns and kinds co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -26,8 +26,13 @@ from peermap.schema import (
     normalise_enum_value,
 )
 
-if TYPE_CHECKING:
-    from peermap._parsing import ParsedTable
+
+class ParsedPlaces(Protocol):
+    """What the rule reads of a parsed places table (``peermap._parsing.ParsedTable``)."""
+
+    check: Any
+    columns: dict[str, pd.Series]
+
 
 __all__ = ["all_online", "check_online_places", "place_geometry"]
 
@@ -46,13 +51,13 @@ def all_online(frame: pd.DataFrame) -> bool:
     return bool(kinds.isin(ONLINE_PLACE_KINDS).all())
 
 
-def check_online_places(p: ParsedTable) -> pd.Series:
+def check_online_places(p: ParsedPlaces) -> pd.Series:
     """Flag coordinates of online places and online-only cells of physical places.
 
     Parameters
     ----------
-    p : ParsedTable
-        The parsed places table.
+    p : ParsedPlaces
+        The parsed places table (its checker records the problems).
 
     Returns
     -------
@@ -60,7 +65,7 @@ def check_online_places(p: ParsedTable) -> pd.Series:
         Boolean, by row: whether the row is an online place (such a row needs no
         location).
     """
-    frame = p.check.raw.frame
+    frame: pd.DataFrame = p.check.raw.frame
     kind = p.columns.get("kind")
     if kind is None:
         return pd.Series(False, index=frame.index)
@@ -69,7 +74,8 @@ def check_online_places(p: ParsedTable) -> pd.Series:
     def filled(name: str) -> pd.Series:
         if name not in frame:
             return pd.Series(False, index=frame.index)
-        return frame[name].astype(str).str.strip() != ""
+        given: pd.Series = frame[name].astype(str).str.strip() != ""
+        return given
 
     for column in LOCATION_COLUMNS:
         p.check.flag(
