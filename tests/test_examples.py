@@ -161,3 +161,17 @@ def test_one_window_example(tmp_path: Path) -> None:
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "records dated from 2024-03-01 to 2024-09-30" in report
     assert "graded corroborated or better" in report
+
+
+def test_online_spaces_example(tmp_path: Path) -> None:
+    out = _run("online_spaces.py", str(tmp_path))
+    assert "planted: recruitment in online-001" in out and "planted: image_sharing" in out
+    recruitment = re.search(
+        r"recruitment: context #\d+ .* holds (\d+) of the (\d+) .* reach (\w+)", out
+    )
+    assert recruitment and recruitment.group(1) == recruitment.group(2)
+    assert recruitment.group(3) == "distant"
+    assert "package: record schema 1.1, 2 online places read back with no geometry: True" in out
+    assert (tmp_path / "online_partnership.html").is_file()
+    public = (tmp_path / "online_public_report.html").read_text(encoding="utf-8")
+    assert "Online spaces" in public and "online-00" not in public and "yp-" not in public

@@ -368,6 +368,8 @@ _HARM_WORDS: Mapping[str, str] = {
     "gang_association": "gang association",
     "teenage_relationship_abuse": "relationship abuse",
     "bullying": "bullying",
+    "image_sharing": "image sharing",
+    "online_harassment": "online harassment",
     "other": "other concerns",
     "exploiter": "exploiter ties",
 }
