@@ -332,3 +332,15 @@ def test_scenarios_plant_online_contexts_without_changing_the_rest(demo_region: 
         ties=ds.ties.iloc[: len(without.dataset.ties)],
     )
     assert differences(without.dataset, base) == []
+
+
+def test_online_spaces_rank_the_same_on_the_dask_engine(online: peermap.Dataset) -> None:
+    pd.testing.assert_frame_equal(
+        peermap.online_spaces(online), peermap.online_spaces(online, engine="dask")
+    )
+
+
+def test_the_quality_profile_counts_online_places_apart(online: peermap.Dataset) -> None:
+    table = peermap.quality(online).assignment.set_index("assignment")["places"]
+    assert (table["within"], table["online (no location)"]) == (1, 1)
+    assert "not assigned" not in table.index
