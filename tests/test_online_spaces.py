@@ -24,6 +24,7 @@ Worked by hand:
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,17 @@ def test_an_online_place_has_no_point_and_no_authority(online: peermap.Dataset) 
     assert pd.isna(g["authority_code"]) and pd.isna(g["assignment"])
     assert pd.isna(g["easting"]) and g["platform"] == "snapchat"
     assert online.places.set_index("place_id").loc["H", "authority_code"] == A
+
+
+def test_assigning_authorities_skips_online_places_without_a_warning(
+    online: peermap.Dataset, demo_region: Any
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assigned = peermap.assign_authorities(online.places, demo_region)
+    by_id = assigned.set_index("place_id")
+    assert pd.isna(by_id.loc["G", "assignment"]) and pd.isna(by_id.loc["G", "authority_code"])
+    assert by_id.loc["H", "assignment"] == "within"
 
 
 def test_coordinates_for_an_online_place_and_a_platform_for_a_venue_are_errors(
