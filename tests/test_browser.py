@@ -46,6 +46,7 @@ LAYER_NAMES = {
     "emerging": "Emerging hot spots",
     "links": "Cross-authority links",
     "relocations": "Relocations",
+    "online": "Online spaces",
     "hotspots": "Hotspot venues",
     "contexts": "Contexts",
 }
@@ -127,7 +128,8 @@ class Page:
 
 @pytest.fixture(scope="module")
 def demo() -> peermap.Dataset:
-    return scenario(peermap.demo_boundaries(), n_people=600, seed=5).dataset
+    # With online spaces planted (schema 1.1), so every layer has something to draw.
+    return scenario(peermap.demo_boundaries(), n_people=600, seed=5, online_spaces=True).dataset
 
 
 def test_demo_map_opens_offline_with_every_layer(

@@ -214,3 +214,17 @@ def test_link_partners_example(tmp_path: Path) -> None:
         "partner",
         "person_id",
     }
+
+
+def test_online_spaces_example(tmp_path: Path) -> None:
+    out = _run("online_spaces.py", str(tmp_path))
+    assert "planted: recruitment in online-001" in out and "planted: image_sharing" in out
+    recruitment = re.search(
+        r"recruitment: context #\d+ .* holds (\d+) of the (\d+) .* reach (\w+)", out
+    )
+    assert recruitment and recruitment.group(1) == recruitment.group(2)
+    assert recruitment.group(3) == "distant"
+    assert "package: record schema 1.1, 2 online places read back with no geometry: True" in out
+    assert (tmp_path / "online_partnership.html").is_file()
+    public = (tmp_path / "online_public_report.html").read_text(encoding="utf-8")
+    assert "Online spaces" in public and "online-00" not in public and "yp-" not in public

@@ -43,6 +43,7 @@ BEFORE: dict[str, dict[str, str]] = {
         "easting": "float64",
         "northing": "float64",
         "label": "str",
+        "platform": "str",  # schema 1.1
     },
     "ties": {
         "person_a": "str",

@@ -21,7 +21,7 @@ import peermap
 from peermap import PeermapWarning, settings
 from peermap.boundaries import authority_graph, demo_boundaries, load_boundaries
 from peermap.dataset import Dataset
-from peermap.schema import PLACE_KINDS, TABLE_ORDER
+from peermap.schema import PHYSICAL_PLACE_KINDS, TABLE_ORDER
 from peermap.synthetic import (
     BACKGROUND_EXPLOITER_AGE_GAP,
     BACKGROUND_EXPLOITER_MIN_AGE,
@@ -275,11 +275,12 @@ def test_every_place_kind_present_and_every_place_within_its_authority(
 ) -> None:
     ds, _ = run
     places = ds.places
-    assert set(places["kind"]) == set(PLACE_KINDS)
+    # every kind of venue (online places are planted only with online_spaces=True)
+    assert set(places["kind"]) == set(PHYSICAL_PLACE_KINDS)
     assert (places["assignment"] == "within").all()
     # at least one of every kind in every authority at the default size
     cells = places.groupby(["authority_code", "kind"]).size()
-    assert len(cells) == len(demo) * len(PLACE_KINDS)
+    assert len(cells) == len(demo) * len(PHYSICAL_PLACE_KINDS)
     # coordinates are whole metres; labels are short and generic
     assert (places["easting"] % 1 == 0).all() and (places["northing"] % 1 == 0).all()
     assert places["label"].str.fullmatch(r"[a-z ]+ \d+").all()

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, for type checkers and ID
         flow_matrix,
         flows,
         hotspots,
+        online_spaces,
     )
     from peermap.assignment import assign_authorities, resolve_authorities
     from peermap.boundaries import (
@@ -117,6 +118,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "flow_matrix",
         "flows",
         "hotspots",
+        "online_spaces",
     ),
     "peermap.assignment": ("assign_authorities", "resolve_authorities"),
     "peermap.boundaries": (
@@ -255,6 +257,7 @@ __all__ = [
     "make_report",
     "make_timeline",
     "merge",
+    "online_spaces",
     "ons_datasets",
     "peer_diagram",
     "peer_graph",

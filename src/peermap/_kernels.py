@@ -317,8 +317,8 @@ def hotspot_table(
     place_ids = pd.Index(places["place_id"].to_numpy(dtype=object))
     # Homes and place authorities as integer codes of one factorisation (-1: none).
     homes = _lookup.home(ds).to_numpy(dtype=object)
-    at = (
-        places["authority_code"].to_numpy(dtype=object)
+    at = (  # an online place stands in its members' usual home authority (_lookup)
+        _lookup.reach_authority(ds).to_numpy(dtype=object)
         if "authority_code" in places
         else np.full(n_places, None, dtype=object)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from peermap.dataset import Dataset
+from peermap.schema import is_online
 
 
 def home(ds: Dataset) -> pd.Series:
@@ -26,3 +27,36 @@ def place_authority(ds: Dataset) -> pd.Series:
         ds.places["authority_code"].to_numpy(dtype=object),
         index=ds.places["place_id"].to_numpy(dtype=object),
     )
+
+
+def reach_authority(ds: Dataset) -> pd.Series:
+    """Look up the authority each place stands in when its reach is measured.
+
+    A venue's own authority; for an online place (schema 1.1), which has none, the
+    home authority of most of the young people recorded there (the lowest code on a
+    tie), so that reach across authorities counts its members' home authorities as it
+    counts a venue's visitors from elsewhere. Indexed by ``place_id``; missing where a
+    place has no authority and no one recorded there has a home authority.
+    """
+    at = place_authority(ds)
+    online = is_online(ds.places["kind"]).to_numpy()
+    if not online.any() or ds.sightings.empty:
+        return at
+    online_ids = ds.places["place_id"].to_numpy(dtype=object)[online]
+    s = ds.sightings[ds.sightings["place_id"].isin(online_ids)]
+    members = pd.DataFrame(
+        {
+            "place": s["place_id"].to_numpy(dtype=object),
+            "home": home(ds).reindex(s["person_id"].to_numpy()).to_numpy(dtype=object),
+            "person": s["person_id"].to_numpy(dtype=object),
+        }
+    ).dropna()
+    members = members.drop_duplicates(["place", "person"])
+    if members.empty:
+        return at
+    counts = members.groupby(["place", "home"]).size().reset_index(name="n")
+    counts = counts.sort_values(["place", "n", "home"], ascending=[True, False, True])
+    base = counts.drop_duplicates("place").set_index("place")["home"]
+    out = at.copy()
+    out.loc[base.index] = base.to_numpy(dtype=object)
+    return out

@@ -25,6 +25,7 @@ from peermap import settings
 from peermap._distinct import distinct
 from peermap._io import MAX_CELL_CHARS, RawTable
 from peermap._problems import Problem, Severity
+from peermap.place_rules import all_online, place_geometry
 from peermap.privacy.identifiers import shown_value
 from peermap.schema import DERIVED, ColumnSpec, TableSpec, cast_column, normalise_enum_value
 
@@ -430,7 +431,7 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
             if (a in present) != (b in present):
                 lacking = b if a in present else a
                 missing.append(lacking)
-        if not has_ll and not has_en:
+        if not has_ll and not has_en and not all_online(frame):
             check.add(
                 None,
                 None,
@@ -522,5 +523,5 @@ def typed_frame(p: ParsedTable, keep: pd.Index) -> pd.DataFrame:
 
 def places_frame(p: ParsedTable, keep: pd.Index) -> gpd.GeoDataFrame:
     frame = typed_frame(p, keep)
-    geometry = gpd.points_from_xy(frame["easting"], frame["northing"], crs=settings.metric_crs)
+    geometry = place_geometry(frame)
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.metric_crs)

@@ -35,7 +35,7 @@ from typing import Any, Final
 import pandas as pd
 
 from peermap.dataset import Dataset
-from peermap.schema import SOURCES, TABLE_ORDER, TABLES, normalise_enum_value
+from peermap.schema import SOURCES, TABLE_ORDER, TABLES, is_online, normalise_enum_value
 
 __all__ = ["DATE_RULES", "NO_SOURCE", "OPTIONAL_FIELDS", "QualityProfile", "quality"]
 
@@ -133,7 +133,8 @@ class QualityProfile:
         ``source``: ``rows``.
     assignment : pandas.DataFrame
         Places per ``assignment`` outcome (``within``, ``on_boundary``, ``nearest``,
-        ``outside``, or ``not assigned`` without boundaries): ``places``, ``share``;
+        ``outside``, ``online (no location)`` for online places, or ``not assigned``
+        without boundaries): ``places``, ``share``;
         per ``partner`` too for a merged dataset.
     partners : pandas.DataFrame
         Merged datasets only (else empty): per table and ``partner`` (authority
@@ -583,6 +584,8 @@ def _assignment(places: pd.DataFrame, merged: bool) -> pd.DataFrame:
         if "assignment" in places
         else pd.Series("not assigned", index=places.index, dtype=object)
     )
+    if "kind" in places:  # schema 1.1: an online place has no location to assign
+        values = values.where(~is_online(places["kind"]), "online (no location)")
     groups: list[tuple[str, pd.Series]] = [("all", values)]
     if merged and _PROVENANCE in places:
         codes = [_codes(v) for v in places[_PROVENANCE]]
@@ -591,7 +594,8 @@ def _assignment(places: pd.DataFrame, merged: bool) -> pd.DataFrame:
             groups.append((partner, values[mask]))
     rows = []
     for partner, vals in groups:
-        outcomes = list(_ASSIGNMENTS) + (["not assigned"] if (vals == "not assigned").any() else [])
+        extra = [o for o in ("online (no location)", "not assigned") if (vals == o).any()]
+        outcomes = list(_ASSIGNMENTS) + extra
         for outcome in outcomes:
             n = int((vals == outcome).sum())
             row: dict[str, Any] = {"partner": partner} if merged else {}

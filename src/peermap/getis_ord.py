@@ -21,6 +21,7 @@ from peermap import settings
 from peermap.cell_keys import KEY_SPACE, record_keys, sighting_keys
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings
+from peermap.schema import ONLINE_PLACE_KINDS
 
 __all__ = ["FIT_MAX_CELLS", "gi_star"]
 
@@ -306,7 +307,8 @@ def gi_star(
     if inference not in ("permutation", "analytical"):
         raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    excluded = set(exclude_place_kinds)
+    # Sightings at online places (schema 1.1) have no location: not in any cell.
+    excluded = set(exclude_place_kinds) | set(ONLINE_PLACE_KINDS)
     if excluded:
         kinds = ds.places.set_index("place_id")["kind"].astype(str)
         kept = ~kinds.reindex(s["place_id"].to_numpy()).isin(excluded).to_numpy(dtype=bool)

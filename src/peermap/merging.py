@@ -56,7 +56,7 @@ from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
 from peermap.privacy.identifiers import shown_value
-from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column
+from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column, check_readable
 
 __all__ = [
     "DIRECTED_TIE_KINDS",
@@ -89,7 +89,7 @@ _FIELD_SEP = "\x1f"
 #: Attributes compared (and disputed) together, per keyed table.
 _ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
     "people": (("home_authority",), ("age",), ("sex",), ("looked_after",)),
-    "places": (("kind",), ("lon", "lat", "easting", "northing"), ("label",)),
+    "places": (("kind",), ("lon", "lat", "easting", "northing"), ("label",), ("platform",)),
 }
 
 
@@ -652,12 +652,9 @@ def merge(
             "pseudonyms in each, so they would not link. Re-pseudonymise with one key."
         )
     for ds in items:
-        version = str(ds.meta.get("schema_version", SCHEMA_VERSION))
-        if version != SCHEMA_VERSION:
-            raise ValidationError(
-                f"a dataset has schema version {version}; this peermap merges version "
-                f"{SCHEMA_VERSION} (read older files with peermap.read_package, which upgrades)"
-            )
+        # Versions are additive (1.1 adds online places): a dataset of any version this
+        # peermap reads merges; a newer one is refused by the one version gate.
+        check_readable(str(ds.meta.get("schema_version", SCHEMA_VERSION)), what="a dataset")
     tagged = [
         with_provenance(ds, _producer(ds, None if producers is None else producers[i]))
         for i, ds in enumerate(items)

@@ -83,7 +83,10 @@ IntpArray = npt.NDArray[np.intp]
 #: Severity of each kind of harm recorded (1 = exploitation). Sexual and criminal
 #: exploitation and exploiter ties first; serious youth violence and harmful sexual
 #: behaviour next; missing episodes (a recognised marker of exploitation), gang
-#: association and relationship abuse after them; bullying and "other" last.
+#: association and relationship abuse after them; bullying and "other" last. Schema
+#: 1.1's online contexts weigh as their offline counterparts: the sharing of explicit
+#: images as harmful sexual behaviour, online harassment as bullying. A record weighs
+#: by its context wherever it happened: exploitation in a group chat as at a hotel.
 SEVERITY: Mapping[str, float] = {
     "cse": 1.0,
     "cce": 1.0,
@@ -93,6 +96,8 @@ SEVERITY: Mapping[str, float] = {
     "gang_association": 0.3,
     "teenage_relationship_abuse": 0.3,
     "bullying": 0.1,
+    "image_sharing": 0.6,
+    "online_harassment": 0.1,
     "other": 0.05,
 }
 #: Severity of an exploiter tie (in contexts): direct evidence of exploitation.
@@ -403,6 +408,8 @@ _HARM_WORDS: Mapping[str, str] = {
     "gang_association": "gang association",
     "teenage_relationship_abuse": "relationship abuse",
     "bullying": "bullying",
+    "image_sharing": "image sharing",
+    "online_harassment": "online harassment",
     "other": "other concerns",
     "exploiter": "exploiter ties",
 }

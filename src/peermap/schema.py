@@ -1,4 +1,4 @@
-"""Record schema v1: the five tables that authorities exchange.
+"""Record schema 1.1: the five tables that authorities exchange.
 
 This module is the single statement of the contract: table names, columns, their
 types, which are required, the allowed values of every enumerated column, the
@@ -12,12 +12,19 @@ same contract for people; the tests check that the two agree.
 Column names match case-insensitively with surrounding spaces ignored; enumerated
 values likewise, and spaces or hyphens inside a value read as underscores
 (``"Transport Hub"`` reads as ``transport_hub``).
+
+Versions are additive: schema 1.1 adds online places (place ``kind`` ``online`` with a
+``platform``) and two sighting contexts. Each column and enumerated value says the
+version that introduced it (:attr:`ColumnSpec.since`, :attr:`ColumnSpec.values_since`),
+so :func:`content_version` tells the version a dataset needs (a dataset that uses
+none of 1.1's values is written as version 1 and read by every peermap) and
+:func:`check_readable` refuses a file newer than its reader, naming the version needed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,13 +37,20 @@ __all__ = [
     "CONTEXTS",
     "DERIVED",
     "DTYPES",
+    "LOCATION_COLUMNS",
+    "ONLINE_CONTEXTS",
+    "ONLINE_ONLY_COLUMNS",
+    "ONLINE_PLACE_KINDS",
+    "PHYSICAL_PLACE_KINDS",
     "PLACE_KINDS",
+    "PLATFORMS",
     "REFERENCED",
     "RELIABILITIES",
     "RELIABILITY_DTYPE",
     "RELIABILITY_RANK",
     "RELOCATION_KINDS",
     "SCHEMA_VERSION",
+    "SCHEMA_VERSIONS",
     "SEXES",
     "SOURCES",
     "TABLES",
@@ -46,11 +60,19 @@ __all__ = [
     "ForeignKey",
     "TableSpec",
     "cast_column",
+    "check_readable",
+    "content_version",
+    "is_online",
     "normalise_column_name",
     "normalise_enum_value",
+    "version_key",
 ]
 
-SCHEMA_VERSION = "1"
+#: The record schema version this peermap writes at most and reads (1.1). Files record
+#: the version their content needs (:func:`content_version`): ``"1"`` (1.0) or ``"1.1"``.
+SCHEMA_VERSION = "1.1"
+#: Every version this peermap reads, oldest first (``"1"`` is 1.0).
+SCHEMA_VERSIONS: tuple[str, ...] = ("1", "1.1")
 
 ColumnType = Literal["id", "authority", "int", "float", "enum", "date", "bool", "text"]
 
@@ -65,7 +87,27 @@ PLACE_KINDS: tuple[str, ...] = (
     "residential",
     "youth_venue",
     "other",
+    "online",
 )
+#: Places with no location: a group chat, a platform, a gaming server (schema 1.1).
+#: They have no coordinates and no authority; coordinates given for them are an error.
+ONLINE_PLACE_KINDS: tuple[str, ...] = ("online",)
+#: Places with a location (every kind of schema 1.0): they need coordinates.
+PHYSICAL_PLACE_KINDS: tuple[str, ...] = tuple(k for k in PLACE_KINDS if k not in ONLINE_PLACE_KINDS)
+#: The platform of an online place (schema 1.1, optional).
+PLATFORMS: tuple[str, ...] = (
+    "snapchat",
+    "instagram",
+    "whatsapp",
+    "tiktok",
+    "telegram",
+    "gaming",
+    "other",
+)
+#: The columns that locate a place: none of them may be filled for an online place.
+LOCATION_COLUMNS: tuple[str, ...] = ("lon", "lat", "easting", "northing")
+#: Columns that only an online place may fill.
+ONLINE_ONLY_COLUMNS: tuple[str, ...] = ("platform",)
 TIE_KINDS: tuple[str, ...] = (
     "friend",
     "partner",
@@ -100,8 +142,13 @@ CONTEXTS: tuple[str, ...] = (
     "harmful_sexual_behaviour",
     "missing_episode",
     "gang_association",
+    "image_sharing",
+    "online_harassment",
     "other",
 )
+#: Sighting contexts added by schema 1.1: sexting and the sharing of explicit images,
+#: and harassment online (cyber-bullying). They may be recorded at any place.
+ONLINE_CONTEXTS: tuple[str, ...] = ("image_sharing", "online_harassment")
 RELOCATION_KINDS: tuple[str, ...] = (
     "care_placement",
     "housing",
@@ -219,6 +266,11 @@ class ColumnSpec:
         ("no such person in people.csv").
     dtype : str or pandas dtype, optional
         The pandas dtype the column is read as; default :data:`DTYPES` of its type.
+    since : str, default "1"
+        The schema version that introduced the column (one of :data:`SCHEMA_VERSIONS`).
+    values_since : tuple of (str, str)
+        ``(value, version)`` for each allowed value introduced after the column
+        (``("online", "1.1")``); the others date from ``since``.
     """
 
     name: str
@@ -228,12 +280,26 @@ class ColumnSpec:
     description: str = ""
     references: str | None = None
     dtype: Any = None
+    since: str = "1"
+    values_since: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.dtype is None:
             object.__setattr__(self, "dtype", DTYPES[self.type])
         if self.references is not None and self.references.count(".") != 1:
             raise ValueError(f"references={self.references!r}: expected 'table.column'")
+        for value, version in ((None, self.since), *self.values_since):
+            if version not in SCHEMA_VERSIONS or (value is not None and value not in self.values):
+                raise ValueError(f"{self.name}: {value!r} since {version!r} is not declared")
+
+    def value_version(self, value: str) -> str:
+        """Return the schema version that introduced an allowed value of this column."""
+        return dict(self.values_since).get(value, self.since)
+
+    def values_in(self, version: str) -> tuple[str, ...]:
+        """Return the allowed values a reader of ``version`` knows, in order."""
+        known = version_key(version)
+        return tuple(v for v in self.values if version_key(self.value_version(v)) <= known)
 
 
 @dataclass(frozen=True)
@@ -271,6 +337,11 @@ class TableSpec:
     def names(self) -> tuple[str, ...]:
         """Canonical column names in order."""
         return tuple(c.name for c in self.columns)
+
+    def columns_in(self, version: str) -> tuple[ColumnSpec, ...]:
+        """Return the columns a reader of schema ``version`` knows, in order."""
+        known = version_key(version)
+        return tuple(c for c in self.columns if version_key(c.since) <= known)
 
     @property
     def dtypes(self) -> dict[str, Any]:
@@ -324,7 +395,13 @@ PLACES = TableSpec(
     "places",
     (
         ColumnSpec("place_id", "id", description="identifier of the place, unique"),
-        ColumnSpec("kind", "enum", values=PLACE_KINDS, description="kind of venue"),
+        ColumnSpec(
+            "kind",
+            "enum",
+            values=PLACE_KINDS,
+            description="kind of venue, or online (a group chat or platform: no location)",
+            values_since=(("online", "1.1"),),
+        ),
         ColumnSpec("lon", "float", required=False, description="longitude, WGS84"),
         ColumnSpec("lat", "float", required=False, description="latitude, WGS84"),
         ColumnSpec(
@@ -334,6 +411,14 @@ PLACES = TableSpec(
             "northing", "float", required=False, description="northing, British National Grid"
         ),
         ColumnSpec("label", "text", required=False, description="short non-identifying label"),
+        ColumnSpec(
+            "platform",
+            "enum",
+            required=False,
+            values=PLATFORMS,
+            description="platform of an online place (online places only)",
+            since="1.1",
+        ),
     ),
     key=("place_id",),
     noun="place",
@@ -377,7 +462,13 @@ SIGHTINGS = TableSpec(
             references="places.place_id",
         ),
         ColumnSpec("date", "date", description="date of the sighting"),
-        ColumnSpec("context", "enum", values=CONTEXTS, description="abuse or harm context"),
+        ColumnSpec(
+            "context",
+            "enum",
+            values=CONTEXTS,
+            description="abuse or harm context",
+            values_since=tuple((c, "1.1") for c in ONLINE_CONTEXTS),
+        ),
         _SOURCE,
         _RELIABILITY,
     ),
@@ -441,6 +532,118 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "sightings": ("provenance",),
     "relocations": ("provenance",),
 }
+
+_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def version_key(version: str) -> tuple[int, int]:
+    """Return a schema version as ``(major, minor)``: ``"1"`` is ``(1, 0)``, ``"1.1"`` ``(1, 1)``.
+
+    Raises
+    ------
+    ValidationError
+        When ``version`` is not ``N`` or ``N.N``.
+    """
+    text = str(version).strip()
+    if not _VERSION.match(text):
+        raise ValidationError(f"schema version {text!r} is not a version number (1 or 1.1)")
+    major, _, minor = text.partition(".")
+    return int(major), int(minor or 0)
+
+
+def check_readable(version: str, *, reader: str = SCHEMA_VERSION, what: str = "the file") -> str:
+    """Refuse a file whose schema version is newer than its reader's; return it normalised.
+
+    The one version gate of peermap: exchange packages and merged datasets pass their
+    recorded version through it. A reader of schema 1.0 (``reader="1"``) refuses a
+    file of 1.1 (which may hold online places), naming what it would need.
+
+    Parameters
+    ----------
+    version : str
+        The version the file records (``"1"``, ``"1.1"``).
+    reader : str, default SCHEMA_VERSION
+        The version the reader knows.
+    what : str
+        The file, in the message.
+
+    Returns
+    -------
+    str
+        ``version`` stripped.
+
+    Raises
+    ------
+    ValidationError
+        When ``version`` is not a version number, or newer than ``reader``.
+    """
+    text = str(version).strip()
+    try:
+        key = version_key(text)
+    except ValidationError as exc:
+        raise ValidationError(f"{what}: {exc}") from None
+    if key > version_key(reader):
+        newer = [
+            f"{t.name}.{c.name}"
+            for t in TABLES.values()
+            for c in t.columns
+            if version_key(reader) < version_key(c.since) <= key
+        ] + [
+            f"{t.name}.{c.name}={v}"
+            for t in TABLES.values()
+            for c in t.columns
+            for v, since in c.values_since
+            if version_key(reader) < version_key(since) <= key
+        ]
+        added = f" (it may hold {', '.join(newer)})" if newer else ""
+        raise ValidationError(
+            f"{what} was written with record schema version {text}{added}, newer than "
+            f"this peermap reads (version {reader}): upgrade peermap (pip install -U "
+            "peermap) to read it"
+        )
+    return text
+
+
+def is_online(kind: pd.Series) -> pd.Series:
+    """Return whether each place ``kind`` is an online place (:data:`ONLINE_PLACE_KINDS`)."""
+    return kind.isin(ONLINE_PLACE_KINDS).fillna(False).astype(bool)
+
+
+def content_version(tables: Mapping[str, pd.DataFrame]) -> str:
+    """Return the oldest schema version that can hold the given tables.
+
+    A column introduced by a version counts when some cell of it is filled; an
+    enumerated value when some row holds it. Files record this version, so a dataset
+    that uses nothing of schema 1.1 stays readable by a reader of 1.0.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Tables by name (``ds.tables``); missing tables and columns are ignored.
+
+    Returns
+    -------
+    str
+        One of :data:`SCHEMA_VERSIONS`.
+    """
+    needed = SCHEMA_VERSIONS[0]
+    for name, frame in tables.items():
+        spec = TABLES.get(name)
+        if spec is None or frame is None:
+            continue
+        for col in spec.columns:
+            if col.name not in frame.columns:
+                continue
+            values = frame[col.name]
+            found = [col.since] if values.notna().any() else []
+            if col.values_since:
+                present = set(values.dropna().astype(str).unique())
+                found += [since for v, since in col.values_since if v in present]
+            for version in found:
+                if version_key(version) > version_key(needed):
+                    needed = version
+    return needed
+
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SEPARATORS = re.compile(r"[\s\-]+")

@@ -219,7 +219,13 @@ def _guidance(ws: Any, authorities: bool) -> None:
         ),
         (
             "A place needs a location: lon and lat, or easting and northing (British "
-            "National Grid).",
+            "National Grid). An online place (kind 'online': a group chat, a platform, a "
+            "gaming server) has none: leave its location empty and choose its platform.",
+            "",
+        ),
+        (
+            "Never record an online place by its handle, group name or invite link: "
+            "describe it ('year 9 group chat'), as for any place.",
             "",
         ),
         (

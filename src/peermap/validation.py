@@ -31,6 +31,7 @@ from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, ty
 from peermap._problems import WITHHELD, Problem, ValidationReport
 from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
+from peermap.place_rules import check_online_places
 from peermap.privacy.identifiers import redact_frame, shown_value
 from peermap.schema import (
     DERIVED,
@@ -92,6 +93,7 @@ def _check_places(p: ParsedTable) -> None:
             return pd.Series(False, index=frame.index)
         return frame[name].astype(str).str.strip() != ""
 
+    online = check_online_places(p)  # online places need no location (schema 1.1)
     lon, lat, east, north = num("lon"), num("lat"), num("easting"), num("northing")
     ll_given = filled("lon") | filled("lat")
     en_given = filled("easting") | filled("northing")
@@ -102,7 +104,7 @@ def _check_places(p: ParsedTable) -> None:
             for row in half[half].index:
                 check.add([row], lacking[row], [""], f"'{a}' and '{b}' go together", "location")
     check.flag(
-        ~ll_given & ~en_given,
+        ~ll_given & ~en_given & ~online,
         None,
         pd.Series("", index=frame.index),
         "no location: give lon and lat (WGS84) or easting and northing (British National Grid)",

@@ -9,6 +9,7 @@ One concern per module:
 
 * :mod:`peermap.analysis.community`: :func:`contexts` and :func:`context_graph`;
 * :mod:`peermap.analysis.venues`: :func:`hotspots`;
+* :mod:`peermap.analysis.online`: :func:`online_spaces` (schema 1.1's online places);
 * :mod:`peermap.analysis.movement`: :func:`flows`, :func:`flow_matrix` and :func:`flow_keys`;
 * :mod:`peermap.analysis.paths`: :func:`find_path` and :func:`connecting_network`;
 * :mod:`peermap.analysis.brokerage`: :func:`centrality` (and its brokers);
@@ -31,6 +32,7 @@ from peermap.analysis.community import (
     DISTANT_MIN_SHARE,
     EXPLOITATION_CONTEXTS,
     EXPLOITER_WEIGHT,
+    ONLINE_WEIGHT,
     STABILITY_AUTO_MAX_PEOPLE,
     STABILITY_JACCARD,
     STABILITY_RUNS,
@@ -39,6 +41,7 @@ from peermap.analysis.community import (
     contexts,
 )
 from peermap.analysis.movement import flow_keys, flow_matrix, flows
+from peermap.analysis.online import online_spaces
 from peermap.analysis.paths import LINKS, PATH_COLUMNS, VIA, connecting_network, find_path
 from peermap.analysis.venues import hotspots
 
@@ -54,6 +57,7 @@ __all__ = [
     "EXPLOITER_WEIGHT",
     "HARMED_SEVERITY",
     "LINKS",
+    "ONLINE_WEIGHT",
     "PAIR_SUMS",
     "PATH_COLUMNS",
     "SERIOUS_CONTEXTS",
@@ -71,4 +75,5 @@ __all__ = [
     "flow_matrix",
     "flows",
     "hotspots",
+    "online_spaces",
 ]

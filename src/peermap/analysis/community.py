@@ -35,7 +35,7 @@ from peermap.analysis.reach import (
 )
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
-from peermap.schema import CONTEXTS
+from peermap.schema import CONTEXTS, is_online
 
 __all__ = [
     "CONSENSUS_SHARE",
@@ -44,6 +44,7 @@ __all__ = [
     "DISTANT_MIN_SHARE",
     "EXPLOITATION_CONTEXTS",
     "EXPLOITER_WEIGHT",
+    "ONLINE_WEIGHT",
     "STABILITY_AUTO_MAX_PEOPLE",
     "STABILITY_JACCARD",
     "STABILITY_RUNS",
@@ -64,6 +65,14 @@ CONTEXT_WEIGHTS: dict[str, float] = {
 
 #: Weight of an exploiter tie relative to other ties.
 EXPLOITER_WEIGHT = 6.0
+
+#: Weight of a sighting at an online place (schema 1.1: a group chat, a platform)
+#: relative to one at a venue, when linking people to places. Being recorded in the
+#: same group chat is as direct a shared context as being recorded at the same hotel,
+#: so it weighs the same; a group chat of hundreds links each member weakly, as a busy
+#: venue does (the edge is normalised by the place's total). A partnership that judges
+#: otherwise changes this one number (``docs/online_spaces.md``).
+ONLINE_WEIGHT = 1.0
 
 
 def context_graph(
@@ -166,6 +175,7 @@ def _context_edges(
             kind = pd.Index(CONTEXTS).get_indexer(pd.Index(s["context"]))
             w = np.where(kind >= 0, weights[kind], 1.0)
             w = w * ranking.reliability_weight(s["reliability"])
+            w = w * np.where(is_online(ds.places["kind"]).to_numpy()[where], ONLINE_WEIGHT, 1.0)
             key, inverse = np.unique(who.astype(np.int64) * n_places + where, return_inverse=True)
             pair = np.bincount(inverse, weights=w, minlength=len(key))
             per_person = np.bincount(who, weights=w, minlength=n_people)
@@ -583,8 +593,8 @@ def _context_table(
     # Links: members seen at the context's places (own or shared) away from home, and
     # ties between members homed apart.
     homes = home.reindex(people_index).to_numpy(dtype=object)
-    auths = (
-        place_auth.reindex(place_index).to_numpy(dtype=object)
+    auths = (  # an online place links its members to their usual home authority
+        _lookup.reach_authority(ds).reindex(place_index).to_numpy(dtype=object)
         if len(place_auth)
         else (np.full(n_places, None, dtype=object))
     )

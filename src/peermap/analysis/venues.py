@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 
 from peermap._kernels import Engine, check_engine, hotspot_parts, hotspot_table
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
+from peermap.schema import is_online
 
 __all__ = [
     "hotspots",
@@ -79,7 +81,48 @@ def hotspots(
         ``harm`` and ``expected`` (observed and expected harm), ``excess_ratio``,
         ``p_value`` and ``q_value`` (one-sided, of the excess), ``concern`` (the
         score), ``reasons`` (the score in words) and ``rank`` (1 = most concerning).
+        Online places (schema 1.1), which have no location, are not listed: they are
+        ranked the same way, in their own section, by :func:`peermap.online_spaces`.
     """
+    table = place_table(
+        ds,
+        window=window,
+        since=since,
+        until=until,
+        min_reliability=min_reliability,
+        betweenness_sample=betweenness_sample,
+        seed=seed,
+        backend=backend,
+        engine=engine,
+    )
+    return section(table, online=False)
+
+
+def section(table: gpd.GeoDataFrame, *, online: bool) -> gpd.GeoDataFrame:
+    """Return the venues (or the online places) of a ranked table, ranked 1, 2, ... among them.
+
+    The order is the table's: one score ranks venues and online places alike, and each
+    section lists its own in that order.
+    """
+    mine = is_online(table["kind"]).to_numpy() if len(table) else np.zeros(0, dtype=bool)
+    part = table[mine == online].reset_index(drop=True)
+    part["rank"] = np.arange(1, len(part) + 1, dtype=int)
+    return part
+
+
+def place_table(
+    ds: Dataset,
+    *,
+    window: Window | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    min_reliability: str = "unverified",
+    betweenness_sample: int = 32,
+    seed: int = 0,
+    backend: str | None = None,
+    engine: Engine = "pandas",
+) -> gpd.GeoDataFrame:
+    """Rank every place, venues and online places together (see :func:`hotspots`)."""
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if engine == "dask":
         from peermap import dask_engine

@@ -21,7 +21,15 @@ import shapely
 from peermap.counts import AUTHORITY_COUNTS
 from peermap.disclosure import PACKAGE_AUDIENCES
 from peermap.merging import PROVENANCE
-from peermap.schema import DTYPES, TABLE_ORDER, TABLES, cast_column
+from peermap.schema import (
+    DTYPES,
+    SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
+    TABLE_ORDER,
+    TABLES,
+    cast_column,
+    is_online,
+)
 
 __all__ = [
     "AGGREGATE_COUNTS",
@@ -89,8 +97,8 @@ class Layer:
         return Layer(self.name, self.columns + added, self.geometry, self.description)
 
 
-def _schema_columns(table: str) -> tuple[tuple[str, Kind], ...]:
-    return tuple((c.name, _KIND_OF_SCHEMA[c.type]) for c in TABLES[table].columns)
+def _schema_columns(table: str, version: str) -> tuple[tuple[str, Kind], ...]:
+    return tuple((c.name, _KIND_OF_SCHEMA[c.type]) for c in TABLES[table].columns_in(version))
 
 
 _PLACE_DERIVED: tuple[tuple[str, Kind], ...] = (
@@ -114,11 +122,15 @@ _DESCRIPTIONS = {
 }
 
 
-def partnership_layout() -> dict[str, Layer]:
-    """Return the layers of a partnership package: the five record tables and authorities."""
+def partnership_layout(version: str = SCHEMA_VERSION) -> dict[str, Layer]:
+    """Return the layers of a partnership package: the five record tables and authorities.
+
+    ``version`` is the record schema version (:data:`~peermap.schema.SCHEMA_VERSIONS`):
+    a layer holds the columns that version knows (``places.platform`` since 1.1).
+    """
     layers: dict[str, Layer] = {}
     for name in TABLE_ORDER:
-        columns = _schema_columns(name)
+        columns = _schema_columns(name, version)
         if name == "places":
             columns = columns + _PLACE_DERIVED
         layers[name] = Layer(
@@ -176,10 +188,31 @@ METADATA_LAYER = Layer(
     "metadata", (("key", "text"), ("value", "text")), None, _DESCRIPTIONS["metadata"]
 )
 
+
+def _partnership_of(version: str) -> Callable[[], dict[str, Layer]]:
+    return lambda: partnership_layout(version)
+
+
 #: Layouts by schema version (older versions keep theirs, for reading and upgrading).
+#: Schema 1.1 adds ``platform`` to the places layer; aggregate packages are the same.
 LAYOUTS: dict[str, dict[str, Callable[[], dict[str, Layer]]]] = {
-    "1": {"partnership": partnership_layout, "aggregate": aggregate_layout},
+    version: {"partnership": _partnership_of(version), "aggregate": aggregate_layout}
+    for version in SCHEMA_VERSIONS
 }
+
+
+def place_points(frame: pd.DataFrame) -> Any:
+    """Return the places layer's geometries: a point per place, none for an online place."""
+    points = np.asarray(
+        shapely.points(
+            frame["easting"].to_numpy(dtype=float), frame["northing"].to_numpy(dtype=float)
+        ),
+        dtype=object,
+    )
+    if "kind" in frame and len(frame):
+        points[is_online(frame["kind"]).to_numpy()] = None
+    return points
+
 
 #: Metadata keys every package carries (values are text; ``""`` when not applicable).
 METADATA_KEYS: tuple[str, ...] = (

@@ -57,7 +57,15 @@ from peermap.exchange.structure import (
 )
 from peermap.merging import PROVENANCE, normalise_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
-from peermap.schema import DTYPES, SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column
+from peermap.schema import (
+    DTYPES,
+    SCHEMA_VERSION,
+    TABLE_ORDER,
+    TABLES,
+    cast_column,
+    check_readable,
+    is_online,
+)
 
 __all__ = ["AggregatePackage", "canonical_form", "read_aggregate", "read_package"]
 
@@ -87,8 +95,28 @@ class Loaded:
 
 #: Upgraders from one schema version to the next, keyed by the older version. Each takes
 #: the loaded package (already verified as written) and returns it in the next
-#: version's layout. Version 1 is the first: there is nothing to upgrade yet.
+#: version's layout. Schema 1.1 is additive: a 1.0 package's places gain an empty
+#: ``platform``; its metadata keeps the version it was written with.
 UPGRADES: dict[str, Callable[[Loaded], Loaded]] = {}
+
+
+def _upgrade_1_0(loaded: Loaded) -> Loaded:
+    """Upgrade schema 1 to 1.1: places gain an empty ``platform`` (1.0 had no online places)."""
+    audience = loaded.meta["audience"]
+    layers = dict(loaded.layers)
+    if audience == "partnership":
+        old, table = layers["places"]
+        new = LAYOUTS["1.1"][audience]()["places"]
+        added = [c for c in new.names if c not in old.names]
+        columns = old.columns + tuple((c, "text") for c in added)
+        layer = Layer(old.name, columns, old.geometry, old.description)
+        for column in added:
+            table = table.append_column(column, pa.nulls(table.num_rows, type=pa.string()))
+        layers["places"] = (layer, table)
+    return dataclasses.replace(loaded, layers=layers)
+
+
+UPGRADES["1"] = _upgrade_1_0
 
 
 def _check_file(path: Path, label: str) -> None:
@@ -181,15 +209,7 @@ def _check_version(meta: Mapping[str, str], label: str) -> str:
             f"{label}: not a peermap package (metadata 'format' is {meta.get('format')!r}, "
             f"expected {FORMAT!r})"
         )
-    version = meta.get("schema_version", "")
-    if not version.isdigit():
-        raise ValidationError(f"{label}: schema version {version!r} is not a version number")
-    if int(version) > int(SCHEMA_VERSION):
-        raise ValidationError(
-            f"{label} was written with record schema version {version}, newer than this "
-            f"peermap reads (version {SCHEMA_VERSION}): upgrade peermap (pip install -U "
-            "peermap) to read it"
-        )
+    version = check_readable(meta.get("schema_version", ""), what=label)
     if version not in LAYOUTS:
         raise ValidationError(
             f"{label}: schema version {version} is not one this peermap knows how to read"
@@ -263,9 +283,17 @@ def _unsigned(where: str, audience: str, fingerprint: str, signature: str) -> st
 
 
 def load(
-    path: str | os.PathLike[str], key: PartnershipKey | None, label: str | None = None
+    path: str | os.PathLike[str],
+    key: PartnershipKey | None,
+    label: str | None = None,
+    *,
+    upgrade: bool = True,
 ) -> Loaded:
-    """Open a package, check its structure, version, counts, fingerprint and integrity."""
+    """Open a package, check its structure, version, counts, fingerprint and integrity.
+
+    With ``upgrade`` (the default) the layers are brought to this peermap's schema
+    version (:data:`UPGRADES`); without, they are as stored (the canonical form).
+    """
     p = Path(path)
     where = label or str(p)
     clean_leftovers(p.parent)  # copies that writes killed outright left behind
@@ -371,8 +399,9 @@ def load(
             )
         verified = False
     loaded = Loaded(where, meta, layers, fids, verified)
-    while loaded.meta["schema_version"] != SCHEMA_VERSION:  # pragma: no cover - no v0 exists
-        loaded = UPGRADES[loaded.meta["schema_version"]](loaded)
+    steps = list(LAYOUTS)
+    for step in steps[steps.index(version) : steps.index(SCHEMA_VERSION)] if upgrade else []:
+        loaded = UPGRADES[step](loaded)
     return loaded
 
 
@@ -400,7 +429,7 @@ def canonical_form(path: str | os.PathLike[str]) -> bytes:
         When the file is not a readable package, or its content does not match its
         digest.
     """
-    loaded = load(path, None)
+    loaded = load(path, None, upgrade=False)
     return canonical(loaded.meta, list(loaded.layers.values()))
 
 
@@ -541,7 +570,9 @@ def _check_points(loaded: Loaded, places: gpd.GeoDataFrame) -> None:
     east = np.asarray(table.column("easting").to_pylist(), dtype=float)
     north = np.asarray(table.column("northing").to_pylist(), dtype=float)
     gap = shapely.distance(stored, shapely.points(east, north))
-    bad = ~(gap <= 1.0)
+    # An online place (schema 1.1) has neither a point nor coordinates.
+    online = is_online(pd.Series(table.column("kind").to_pylist(), dtype=object)).to_numpy()
+    bad = ~(gap <= 1.0) & ~(online & shapely.is_missing(stored) & np.isnan(east))
     if bad.any():
         rows = [str(f) for f, b in zip(loaded.fids["places"], bad, strict=True) if b]
         raise ValidationError(

@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyogrio
-import shapely
 from pyproj import CRS
 
 from peermap import settings
@@ -45,12 +44,13 @@ from peermap.exchange.layout import (
     aggregate_layout,
     arrow_table,
     partnership_layout,
+    place_points,
 )
 from peermap.exchange.reading import load, read_partnership
 from peermap.filters import data_period
 from peermap.merging import PROVENANCE, differences, with_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
-from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
+from peermap.schema import SCHEMA_VERSION, SCHEMA_VERSIONS, TABLE_ORDER, TABLES, content_version
 
 __all__ = ["write_package"]
 
@@ -163,15 +163,18 @@ def _join_list(items: Iterable[str]) -> str:
 
 
 def record_layers(
-    ds: Dataset, producer: str | None, allow: Iterable[str]
+    ds: Dataset, producer: str | None, allow: Iterable[str], *, version: str = SCHEMA_VERSION
 ) -> tuple[list[tuple[Layer, pa.Table]], dict[str, list[str]], list[str], Dataset]:
-    """Build the partnership layers of a dataset, and the dataset as it will read back."""
+    """Build the partnership layers of a dataset, and the dataset as it will read back.
+
+    ``version`` is the record schema version of the layout (``content_version``).
+    """
     extras, withheld = _allowed(ds, allow)
     if producer is not None or all(PROVENANCE in ds.table(n) for n in TABLE_ORDER):
         tagged = with_provenance(ds, producer)
     else:
         tagged = ds
-    layout = partnership_layout()
+    layout = partnership_layout(version)
     layers: list[tuple[Layer, pa.Table]] = []
     expected: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
@@ -183,9 +186,7 @@ def record_layers(
                 frame[column] = pd.Series(np.nan, index=frame.index, dtype="str")
         geometry = None
         if layer.geometry is not None:
-            geometry = shapely.points(
-                frame["easting"].to_numpy(dtype=float), frame["northing"].to_numpy(dtype=float)
-            )
+            geometry = place_points(frame)
         layers.append((layer, arrow_table(layer, frame, geometry)))
         expected[name] = frame
     bounds = ds.boundaries
@@ -348,8 +349,15 @@ def write_package(
         )
     start, end = _period(ds, period)
     readback: Dataset | None = None
+    # The oldest version that holds the content: a package without online places and
+    # contexts stays readable by readers of schema 1.0 (aggregate packages are the same).
+    version = (
+        content_version({n: ds.table(n) for n in TABLE_ORDER})
+        if audience == "partnership"
+        else SCHEMA_VERSIONS[0]
+    )
     if audience == "partnership":
-        layers, extras, withheld, readback = record_layers(ds, code, allow)
+        layers, extras, withheld, readback = record_layers(ds, code, allow, version=version)
         suppression = ""
     else:
         if list(allow):
@@ -358,7 +366,7 @@ def write_package(
         extras, withheld = {}, []
     meta: dict[str, str] = {
         "format": FORMAT,
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": version,
         "audience": audience,
         "producer": code,
         "producer_name": _producer_name(ds, code),

@@ -177,9 +177,16 @@ _PLATFORMS = (
 )
 # A CLK of peermap.linkage: base64 of 1024 bits (128 bytes: 171 characters and "=").
 _CLK = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{170}[AEIMQUYcgkosw048]=(?![A-Za-z0-9+/=])")
+_PROFILE_HOSTS = (
+    r"(?:https?://)?(?:www\.|m\.|vm\.)?(?:t\.me|telegram\.me|discord\.gg|discord(?:app)?\.com"
+    r"|chat\.whatsapp\.com|wa\.me|snapchat\.com|instagram\.com|tiktok\.com|facebook\.com"
+    r"|fb\.com|twitter\.com|x\.com|youtube\.com|twitch\.tv|reddit\.com|kik\.me|yubo\.live)"
+)
 _SOCIAL = re.compile(
     r"(?<![\w@.])@(?=[\w.]*[A-Za-z])[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@])"
     rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=-]\s*@?[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
+    # A link to an account or a group (an online place's invite link names the group).
+    rf"|(?i:(?<![\w.]){_PROFILE_HOSTS}/+@?[A-Za-z0-9_][A-Za-z0-9_.+/-]*)"
 )
 _TIME_HANDLE = re.compile(r"(?i)@[0-9]{1,2}(?:[:.][0-9]{2})?(?:am|pm)?$")
 _PERSONAL_COLUMN = re.compile(r"(?:^|_)(?:label|name|venue|place|notes?|desc|description)")

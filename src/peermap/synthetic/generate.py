@@ -16,7 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from peermap.schema import CONTEXTS, PLACE_KINDS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import CONTEXTS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import PHYSICAL_PLACE_KINDS as PLACE_KINDS
 from peermap.synthetic.constants import (
     BETA_DEFAULT,
     COUNTY_LINE_KM,
@@ -30,6 +31,7 @@ from peermap.synthetic.constants import (
     TIE_RELIABILITY,
     TRAP_REACH_KM,
 )
+from peermap.synthetic.online import plant_online
 from peermap.synthetic.planting import Planter
 from peermap.synthetic.population import (
     WHERE,
@@ -49,7 +51,7 @@ from peermap.synthetic.population import (
 )
 from peermap.synthetic.region import Calendar, Region, make_region
 from peermap.synthetic.sampling import IntArray, enum_draw
-from peermap.synthetic.truth import GroundTruth, Placement, Scenario
+from peermap.synthetic.truth import GroundTruth, OnlineContext, Placement, Scenario
 
 __all__ = ["scenario"]
 
@@ -99,6 +101,7 @@ def scenario(
     beta: float = BETA_DEFAULT,
     start: dt.date = dt.date(2024, 1, 1),
     end: dt.date = dt.date(2024, 12, 31),
+    online_spaces: bool = False,
 ) -> Scenario:
     """Generate a seeded synthetic dataset on real or fictional boundaries.
 
@@ -141,6 +144,11 @@ def scenario(
         Distance exponent of the gravity model of cross-authority ties and sightings.
     start, end : datetime.date
         Period of every date in the dataset; ``end`` may not be in the future.
+    online_spaces : bool, default False
+        Also plant two online contexts (schema 1.1, :mod:`peermap.synthetic.online`):
+        a group chat recruiting across three authorities and image sharing inside a
+        school year group, recorded in ``truth.online``. They come from their own
+        random generator, so the other tables are the same either way.
 
     Returns
     -------
@@ -245,6 +253,9 @@ def scenario(
     )
 
     tables = _tables(region, people, places, cal, t, s, plc)
+    online: tuple[OnlineContext, ...] = ()
+    if online_spaces:  # from their own generator: the other tables stay the same
+        tables, online = plant_online(tables, region, cal, seed)
     generated = time.perf_counter()
     ds = read_dataset(tables, boundaries=boundaries, strict=True)
     validated = time.perf_counter()
@@ -284,9 +295,11 @@ def scenario(
                 "county_line_km": COUNTY_LINE_KM,
                 "start": start,
                 "end": end,
+                "online_spaces": online_spaces,
             }
         ),
         decoys=tuple(decoys),
+        online=online,
     )
     timings = {"generation": generated - clock, "validation": validated - generated}
     return Scenario(ds, truth, MappingProxyType(timings))

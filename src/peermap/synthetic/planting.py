@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from peermap.schema import CONTEXTS, PLACE_KINDS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import CONTEXTS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import PHYSICAL_PLACE_KINDS as PLACE_KINDS
 from peermap.synthetic.constants import (
     COUNTY_LINE_CONTEXTS,
     COUNTY_LINE_KM,

@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from peermap.schema import CONTEXTS, PLACE_KINDS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import CONTEXTS, RELIABILITIES, SOURCES, TIE_KINDS
+from peermap.schema import PHYSICAL_PLACE_KINDS as PLACE_KINDS
 from peermap.synthetic.constants import (
     ACTIVITY_SHAPE,
     AGE_WEIGHTS,

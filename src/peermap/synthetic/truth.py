@@ -134,6 +134,42 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class OnlineContext:
+    """A planted online context (schema 1.1): a group chat, with no location.
+
+    Attributes
+    ----------
+    place_id : str
+        The online place (``kind`` ``online``).
+    kind : {"recruitment", "image_sharing"}
+        A group chat recruiting across three authorities (exploiter ties, criminal and
+        sexual exploitation), or image sharing inside one school year group.
+    platform : str
+        Its ``platform``.
+    people : tuple of str
+        The young people recorded there (not the exploiters).
+    exploiters : tuple of str
+        Young people in exploiter ties with them (none for image sharing).
+    authorities : tuple of str
+        The home authorities of ``people``.
+    contexts : tuple of str
+        The abuse contexts recorded there.
+    first_date, last_date : datetime.date
+        The first and last record there.
+    """
+
+    place_id: str
+    kind: str
+    platform: str
+    people: tuple[str, ...]
+    exploiters: tuple[str, ...]
+    authorities: tuple[str, ...]
+    contexts: tuple[str, ...]
+    first_date: dt.date
+    last_date: dt.date
+
+
+@dataclass(frozen=True)
 class Placement:
     """Where a looked-after young person is placed.
 
@@ -194,6 +230,8 @@ class GroundTruth:
         Genuine serious incidents at busy ordinary venues (fights, a few exploitation
         records at a transport hub): real harm, but not trap houses. An analysis should
         not rank them above the planted contexts.
+    online : tuple of OnlineContext
+        The planted online contexts (``scenario(online_spaces=True)``), else none.
     """
 
     seed: int
@@ -203,6 +241,7 @@ class GroundTruth:
     groups: pd.DataFrame = field(compare=False, repr=False)
     parameters: Mapping[str, Any] = field(compare=False, repr=False)
     decoys: tuple[Incident, ...] = ()
+    online: tuple[OnlineContext, ...] = ()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle support: read-only mappings travel as dicts and come back read-only."""
@@ -250,6 +289,11 @@ class GroundTruth:
             lines.append(
                 f"    {c.origin} -> {c.destination} ({c.distance_km:.1f} km, not neighbours): "
                 f"{len(c.people)} young people seen at {c.place_id}"
+            )
+        for o in self.online:
+            lines.append(
+                f"  online {o.kind}: {o.place_id} ({o.platform}), {len(o.people)} young people "
+                f"from {len(o.authorities)} authorities, {'/'.join(o.contexts)}"
             )
         lines.append(f"  decoys         {len(self.decoys):>6}  (real incidents, not trap houses)")
         for d in self.decoys:

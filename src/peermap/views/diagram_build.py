@@ -21,7 +21,7 @@ from peermap.analysis.brokerage import brokers
 from peermap.cell_keys import people_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
-from peermap.schema import RELIABILITY_RANK, TIE_KINDS
+from peermap.schema import ONLINE_PLACE_KINDS, RELIABILITY_RANK, TIE_KINDS
 from peermap.views.diagram_layout import ContextGroups, context_groups, layout_people
 from peermap.views.diagram_style import (
     AUTHORITY_RADII,
@@ -300,7 +300,8 @@ def people_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
                 "authority": code,
                 "authority_name": b.name(code),
                 "colour": colours.get(code, NO_AUTHORITY_COLOUR) if code else NO_AUTHORITY_COLOUR,
-                "shape": "square",
+                # An online place (schema 1.1: no location, no authority) is a diamond.
+                "shape": "diamond" if place.get("kind") in ONLINE_PLACE_KINDS else "square",
                 "size": PLACE_SIDE,
                 "outline": NODE_OUTLINE,
                 "outline_width": 1.5,
@@ -756,6 +757,8 @@ def legend_sections(
             )
         if (nodes["type"] == "place").any():
             shapes.append(("square", {"colour": "#ffffff"}, "place (authority it lies in)"))
+        if (nodes["shape"] == "diamond").any():
+            shapes.append(("diamond", {"colour": "#ffffff"}, "online space (no location)"))
         if b.contexts:
             shapes.append(
                 (

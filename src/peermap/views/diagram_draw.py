@@ -202,7 +202,7 @@ def plot_diagram(
     ax = fig.add_subplot()
     px = 0.75  # points per CSS pixel
     radius_of = {
-        str(n["id"]): (float(n["size"]) * (0.75 if n["shape"] == "square" else 1.0))
+        str(n["id"]): (float(n["size"]) * (0.75 if n["shape"] in ("square", "diamond") else 1.0))
         for n in rows_of(nodes_frame)
     }
     placed: list[npt.NDArray[np.float64]] = []
@@ -284,7 +284,7 @@ def plot_diagram(
             color=FRAME_COLOUR,
             zorder=5,
         )
-    for shape, marker in (("circle", "o"), ("square", "s")):
+    for shape, marker in (("circle", "o"), ("square", "s"), ("diamond", "D")):
         sub = nodes_frame[nodes_frame["shape"] == shape]
         if not len(sub):
             continue
@@ -397,12 +397,12 @@ def _mpl_handles(legend: Legend) -> list[Any]:
             colour = style.get("colour", "#ffffff")
             if kind == "patch":
                 handles.append(Patch(facecolor=colour, edgecolor="#777", label=text))
-            elif kind in ("circle", "ring", "square"):
+            elif kind in ("circle", "ring", "square", "diamond"):
                 handles.append(
                     Line2D(
                         [],
                         [],
-                        marker="s" if kind == "square" else "o",
+                        marker={"square": "s", "diamond": "D"}.get(kind, "o"),
                         ls="",
                         markersize=8,
                         markerfacecolor=colour,

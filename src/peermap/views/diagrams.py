@@ -211,8 +211,9 @@ class PeerDiagram(View):
         One row per node drawn: ``id``, ``type`` (``person``, ``place`` or
         ``authority``), ``label`` (text written beside it; "" for none), ``authority``
         (home authority of a person, authority of a place, or the authority itself)
-        and ``authority_name``, ``colour`` (fill), ``shape`` (``circle`` or
-        ``square``), ``size`` (radius of a circle or side of a square, px),
+        and ``authority_name``, ``colour`` (fill), ``shape`` (``circle``,
+        ``square``, or ``diamond`` for an online place), ``size`` (radius of a circle
+        or side of a square, px),
         ``outline`` and ``outline_width`` (a relocated young person has a black ring
         of width :data:`RING_WIDTH`; a broker's outline is magenta, thick when they
         were relocated too), ``relocated``,

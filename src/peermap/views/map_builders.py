@@ -25,6 +25,7 @@ from peermap.analysis import flow_keys, flows, hotspots
 from peermap.cell_keys import as_key
 from peermap.getis_ord import gi_star
 from peermap.measures import AUTHORITY_MEASURES, people_seen, relocated_into, venue_stats
+from peermap.schema import is_online
 from peermap.views.map_style import (
     CHOROPLETH_COLOURS,
     CONFIDENCE,
@@ -275,7 +276,8 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
     ds = p.ds
     stats = _venue_stats(p)
     places = ds.places.set_index("place_id")
-    stats = stats[stats.index.isin(places.index)]
+    # Online places (schema 1.1) have no place on the map; the report lists them.
+    stats = stats[stats.index.isin(places.index[~is_online(places["kind"]).to_numpy()])]
     notes: list[str] = []
     m = p.rule.min_count
     if p.suppressing:

@@ -111,15 +111,22 @@ def _top_contexts(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
             if str(code) in outlines:
                 rows.append({**base, "kind": OUTLINE, "what": p.name(str(code))})
                 geoms.append(outlines[str(code)])
-        ids = [str(x) for x in row["places"] if str(x) in places.index]
+        # Online places (schema 1.1) have no point: the context's spokes join its
+        # members' home authorities instead (from their centre when it has no venue).
+        ids = [
+            str(x)
+            for x in row["places"]
+            if str(x) in places.index and places.at[str(x), "geometry"] is not None
+        ]
         points = list(places.geometry.reindex(ids))
         for a, b in _spanning_tree(points):
             rows.append({**base, "kind": LINK, "what": None})
             geoms.append(shapely.LineString([points[a], points[b]]))
         # Spokes from the context's places to the home authorities of its young people:
         # where the context reaches, across which borders.
-        hub = shapely.MultiPoint(points).centroid if points else None
         homes = home.reindex([str(x) for x in row["people"]]).value_counts()
+        ends = [shapely.Point(centroids[str(c)]) for c in homes.index if str(c) in centroids]
+        hub = shapely.MultiPoint(points or ends).centroid if (points or ends) else None
         for code, n in homes.items():
             if hub is None or str(code) not in centroids:
                 continue

@@ -26,6 +26,7 @@ from peermap.views.map_builders import (
 )
 from peermap.views.map_contexts import contexts_layer, plot_contexts
 from peermap.views.map_emerging import emerging_layer, plot_emerging
+from peermap.views.map_online import online_layer, online_possible, plot_online
 from peermap.views.map_plots import plot_authorities, plot_flows, plot_gi, plot_hotspots
 from peermap.views.map_style import FLOW_ROWS, MapLayer, MapRequest
 
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 LayerKey = Literal[
-    "authorities", "gi_star", "emerging", "links", "relocations", "hotspots", "contexts"
+    "authorities", "gi_star", "emerging", "links", "relocations", "online", "hotspots", "contexts"
 ]
 
 
@@ -263,6 +264,25 @@ LAYER_REGISTRY: Final[dict[str, Layer]] = {
                     "rows": [*FLOW_ROWS, ["e", "Relocations"]],
                 },
                 plot=plot_flows,
+            ),
+        ),
+        Layer(
+            "online",
+            "Online spaces",
+            online_layer,
+            online_possible,
+            LayerStyle(
+                properties={
+                    "from": ("f", "authorities"),
+                    "to": ("t", "authorities"),
+                    "people": ("p", None),
+                },
+                tooltip={
+                    "title": _FLOW_TITLE,
+                    "join": " – ",
+                    "rows": [["p", "Young people in the same online spaces"]],
+                },
+                plot=plot_online,
             ),
         ),
         Layer(

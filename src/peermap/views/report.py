@@ -54,6 +54,7 @@ from peermap.views.page import (
 )
 from peermap.views.report_brokers import brokers_section
 from peermap.views.report_emerging import emerging_section
+from peermap.views.report_online import online_section
 from peermap.views.report_sections import (
     ReportContext,
     Section,
@@ -290,6 +291,9 @@ def _document(
     sections = [attention_section(context_list, venue_list), overview, context_list, venue_list]
     note("emerging hot spots")
     sections.append(emerging_section(c))
+    online = online_section(c)  # schema 1.1: group chats and platforms, no place on the map
+    if online is not None:
+        sections.append(online)
     note("flows")
     sections.append(flows_section(c))
     note("relocations")

@@ -61,7 +61,7 @@ function (cfg) {
       .bindTooltip(function () { return tip(f.tip); }, {direction: "top"}).addTo(map);
   });
   var radius = {};
-  cfg.nodes.forEach(function (n) { radius[n.id] = n.shape === "square" ? n.size * 0.75 : n.size; });
+  cfg.nodes.forEach(function (n) { radius[n.id] = n.shape === "circle" ? n.size : n.size * 0.75; });
   cfg.edges.forEach(function (e) {
     var line = L.polyline(e.points.map(function (p) { return [p[1], p[0]]; }), {
       renderer: svg, color: e.colour, weight: e.width, opacity: e.opacity,
@@ -82,8 +82,8 @@ function (cfg) {
   var labels = L.featureGroup();
   cfg.nodes.forEach(function (n) {
     var at = [n.y, n.x], mark;
-    if (n.shape === "square") {
-      mark = L.marker(at, {icon: L.divIcon({className: "pd-node pd-" + n.type, iconSize:
+    if (n.shape === "square" || n.shape === "diamond") {
+      mark = L.marker(at, {icon: L.divIcon({className: "pd-node pd-" + n.type + " pd-" + n.shape, iconSize:
         [n.size, n.size], html: '<div style="background:' + n.colour + '"></div>'})});
     } else {
       mark = L.circleMarker(at, {renderer: svg, radius: n.size, fillColor: n.colour,

@@ -70,6 +70,10 @@ function (map, cfg) {
       return {className: "pm-relocations", color: cfg.relocation,
               weight: cfg.widths[p.w], opacity: 0.85, lineCap: "butt", fill: false};
     },
+    online: function (p) {
+      return {className: "pm-online", color: "#6a3d9a", weight: 3, opacity: 0.8,
+              dashArray: "6 5"};
+    },
     contexts: function (p) {
       // Outlines dashed, links solid, places as dots; a public map's pairs as lines.
       var c = p.k === 3 ? cfg.contextColours[1] : cfg.contextColours[(p.r - 1) % cfg.contextColours.length];
