@@ -270,3 +270,16 @@ def test_window_keywords_and_window_agree(lattice: peermap.Dataset) -> None:
     b = emerging_hotspots(lattice, cell_size_m=1000, window=peermap.Window.of(since="2024-04-01"))
     assert len(a.periods) == 9
     pd.testing.assert_frame_equal(a.bins, b.bins)
+
+
+def test_sightings_at_online_places_are_in_no_cell() -> None:
+    # Schema 1.1: a group chat has no location, so its sightings fall in no cell; the
+    # rest are counted as before (this raised on NaN coordinates when they were kept).
+    ds = peermap.scenario(
+        peermap.demo_boundaries(), n_people=600, seed=5, online_spaces=True
+    ).dataset
+    online = set(ds.places.loc[ds.places["kind"] == "online", "place_id"])
+    assert online and ds.sightings["place_id"].isin(online).any()
+    result = emerging_hotspots(ds)
+    located = int((~ds.sightings["place_id"].isin(online)).sum())
+    assert int(result.cells["sightings"].sum()) == located

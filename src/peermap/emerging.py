@@ -40,6 +40,7 @@ from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.getis_ord import FIT_MAX_CELLS, confidence_levels, fitted_cell_size, grid_shape
+from peermap.schema import ONLINE_PLACE_KINDS
 
 __all__ = [
     "HOT_PATTERNS",
@@ -399,7 +400,8 @@ def emerging_hotspots(
     if not isinstance(time_steps, int | np.integer) or time_steps < 0:
         raise ValueError(f"time_steps={time_steps!r}; expected a whole number, 0 or more")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    excluded = set(exclude_place_kinds) | set(policy.hidden_place_kinds)
+    # Sightings at online places (schema 1.1) have no location: in no cell.
+    excluded = set(exclude_place_kinds) | set(policy.hidden_place_kinds) | set(ONLINE_PLACE_KINDS)
     if excluded:
         kinds = ds.places.set_index("place_id")["kind"].astype(str)
         kept = ~kinds.reindex(s["place_id"].to_numpy()).isin(excluded).to_numpy(dtype=bool)
