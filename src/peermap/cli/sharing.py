@@ -81,7 +81,9 @@ def add_parsers(add: AddCommand) -> None:
         "counted twice, report any disagreement, and write the merged package.",
         examples(
             "peermap merge camden.gpkg islington.gpkg haringey.gpkg -o cluster.gpkg "
-            "--producer E09000007 --key-file partnership.key"
+            "--producer E09000007 --key-file partnership.key",
+            "peermap merge camden.gpkg islington.gpkg -o cluster.gpkg --producer E09000007 "
+            "--key-file partnership.key --links links.csv",
         ),
     )
     merge.add_argument("packages", nargs="+", help="the packages (.gpkg) to merge")
@@ -90,6 +92,13 @@ def add_parsers(add: AddCommand) -> None:
         "--producer", metavar="CODE", required=True, help="GSS code of your authority"
     )
     merge.add_argument("--key-file", metavar="FILE", help="file holding the partnership key")
+    merge.add_argument(
+        "--links",
+        metavar="LINKS.csv",
+        help="links table from 'peermap link' (two packages: id_a of the first, id_b of the "
+        "second; rows with match true) or clusters from it (partner = producer code): the "
+        "young people it links become one",
+    )
 
 
 def _check_package_options(args: argparse.Namespace, fmt: str) -> None:
@@ -189,7 +198,7 @@ def _merge(args: argparse.Namespace) -> int:
             progress.step(f"reading {Path(path).name}")
             datasets.append(read_package(path, key=key))
         progress.step("merging")
-        merged = merge(datasets)
+        merged = merge(datasets, links=args.links)
         progress.step(f"writing {target.name}")
         write_package(merged, target, key=key, producer=args.producer, audience="partnership")
     for path, ds in zip(args.packages, datasets, strict=True):
@@ -216,6 +225,12 @@ def _merge(args: argparse.Namespace) -> int:
             )
         if n_conflicts > 10:
             print(f"  and {n_conflicts - 10} more")
+    linked = merged.meta.get("linked_ids")
+    if linked is not None:
+        print(
+            f"linked through {args.links}: {linked['person_id'].nunique():,} young people held "
+            f"under {len(linked):,} local ids became one each"
+        )
     print(f"wrote {target}")
     print(partnership_warning())
     return 0
