@@ -21,6 +21,7 @@ from peermap.cli.common import (
     print_notes,
     read_source,
 )
+from peermap.cli.linkage import read_clk_csv
 from peermap.disclosure import PACKAGE_AUDIENCES
 
 __all__ = ["COMMANDS", "add_parsers"]
@@ -69,6 +70,12 @@ def add_parsers(add: AddCommand) -> None:
         help="comma-separated free-text or extra columns to include (e.g. places.label)",
     )
     export.add_argument(
+        "--clks",
+        metavar="CLKS.csv",
+        help="partnership packages: also send these CLKs ('peermap encode' output for the "
+        "package's young people), in their own table under the package's MAC",
+    )
+    export.add_argument(
         "--graph", choices=("peer", "place"), default="peer", help="graph exports: which graph"
     )
     add_filters(export)
@@ -112,6 +119,13 @@ def _check_package_options(args: argparse.Namespace, fmt: str) -> None:
             )
         if not args.producer:
             raise UsageError("a package records who made it: give --producer CODE (GSS code)")
+        if args.clks and args.audience != "partnership":
+            raise UsageError(
+                "--clks: CLKs are personal data and travel only in a partnership package "
+                "(--audience partnership), never in an aggregate one"
+            )
+    elif args.clks:
+        raise UsageError(f"--clks applies to partnership packages (.gpkg), not to {fmt}")
     elif args.audience is not None and fmt not in _PERSON_LEVEL:
         raise UsageError(f"--audience applies to packages (.gpkg), not to {fmt}")
 
@@ -143,6 +157,7 @@ def _export(args: argparse.Namespace) -> int:
                     producer=args.producer,
                     audience="partnership" if args.audience == "partnership" else "aggregate",
                     allow=allow,
+                    clks=None if args.clks is None else read_clk_csv(args.clks),
                 )
                 written = [target]
             elif fmt in ("graphml", "gexf"):
