@@ -44,10 +44,12 @@ __all__ = [
     "Normalised",
     "formal_first_name",
     "given_name_group",
+    "listed_given_name",
     "normalise_date",
     "normalise_name",
     "normalise_postcode",
     "normalise_sex",
+    "oriented_names",
 ]
 
 #: The identity columns read, in this order.
@@ -152,6 +154,85 @@ def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
     if formal:
         return tuple(sorted(formal | {word}))
     return (word,) if unlisted or word in _formal_names() else ()
+
+
+@functools.lru_cache(maxsize=1)
+def _listed() -> frozenset[str]:
+    return frozenset(_canonical_lookup()) | _formal_names()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: Shortest word read as a slip of a listed name (shorter words have too many neighbours).
+_MIN_CORRECTED = 4
+
+
+@functools.lru_cache(maxsize=65536)
+def listed_given_name(word: str) -> str | None:
+    """Return the given name of the list a first word is, or is one slip of the keyboard from.
+
+    A word in the ``nicknames`` list is itself. A word of four letters or more that is
+    not in it, but is one edit (a letter changed, dropped, added, or two neighbours
+    swapped: Damerau-Levenshtein distance 1) from exactly one listed name, is taken for
+    a misspelling of that name (``olvia`` is ``olivia``); a word near none or several
+    (``mai``: mia, may, ...) is no listed name.
+
+    Parameters
+    ----------
+    word : str
+        One normalised word.
+
+    Returns
+    -------
+    str or None
+    """
+    listed = _listed()
+    if word in listed:
+        return word
+    if len(word) < _MIN_CORRECTED:
+        return None
+    near: set[str] = set()
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            near.add(head + tail[1:])
+            if len(tail) > 1:
+                near.add(head + tail[1] + tail[0] + tail[2:])
+        for letter in _LETTERS:
+            near.add(head + letter + tail)
+            if tail:
+                near.add(head + letter + tail[1:])
+    found = sorted(near & listed)
+    return found[0] if len(found) == 1 else None
+
+
+def oriented_names(first: str, last: str) -> tuple[str, str]:
+    """Put first and last names the right way round when they were clearly swapped.
+
+    When the last name's first word is a given name of the list (as written) and the
+    first name's first word is not (nor a slip of one: :func:`listed_given_name`), the
+    two were entered the wrong way round (``Khan Olivia``) and are swapped back. Both
+    partners apply the same rule to their own records, so a record entered correctly
+    and its swapped copy encode alike. Names that are both given names of the list, or
+    neither, are left as written (the unordered ``names`` feature of the encoding still
+    keeps most of a swap of those).
+
+    Examples
+    --------
+    >>> oriented_names("khan", "olivia")
+    ('olivia', 'khan')
+    >>> oriented_names("olivia", "james")
+    ('olivia', 'james')
+    """
+    first_word = first.split(" ", 1)[0]
+    last_word = last.split(" ", 1)[0]
+    if (
+        first_word
+        and last_word
+        and listed_given_name(first_word) is None
+        and last_word in _listed()
+    ):
+        return last, first
+    return first, last
 
 
 def formal_first_name(name: str) -> str:
