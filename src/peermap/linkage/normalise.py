@@ -14,8 +14,11 @@ for the similarity of the encodings (:mod:`peermap.linkage.encoding`) to absorb:
   package). A nickname with one formal name is replaced by it (``lizzie`` is
   ``elizabeth``: :func:`formal_first_name`, first names only);
   every name in the list also gets its **group**, the formal names it may stand for
-  (``sam``: samantha, samuel, ...; any other name is its own group:
-  :func:`given_name_group`);
+  and the nicknames that may stand for it (``sam``: samantha, samuel, ...; any other
+  name is its own group: :func:`given_name_group`). A first name that is not in the
+  list but one slip (a letter changed, dropped, added, or two swapped) from exactly one
+  name in it is read as that name (:func:`listed_given_name`), and a first and last name
+  entered the wrong way round are put back (:func:`oriented_names`);
 - **dates of birth** (``dob``): ISO ``yyyy-mm-dd`` or UK ``dd/mm/yyyy`` (also with
   ``-`` or ``.`` between the parts, and one-digit days and months), or a date value;
   month/day/year (the US order) is not read;
@@ -117,12 +120,21 @@ def _canonical_lookup() -> dict[str, frozenset[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _nicknames_of() -> dict[str, frozenset[str]]:
+    reverse: dict[str, set[str]] = {}
+    for nickname, formal in _canonical_lookup().items():
+        for name in formal:
+            reverse.setdefault(name, set()).add(nickname)
+    return {name: frozenset(nicks) for name, nicks in reverse.items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _formal_names() -> frozenset[str]:
     return frozenset().union(*_canonical_lookup().values())
 
 
 def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
-    """Return a name's nickname group: itself and the formal names it may stand for.
+    """Return a name's nickname group: itself, its formal names and its nicknames.
 
     Parameters
     ----------
@@ -135,24 +147,27 @@ def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
     Returns
     -------
     tuple of str
-        The word and the formal names the ``nicknames`` package gives for it,
-        alphabetically; the word alone when it is no one's nickname (a name the list
-        does not know is its own group, so that a first name outside the list weighs
-        as much as one in it); empty for an empty name.
+        The word, the formal names the ``nicknames`` package gives for it and the
+        nicknames it gives for the word, alphabetically: a formal name and its nickname
+        then share two names or more of their groups (``rebecca`` and ``becky`` share
+        rebecca, becky and beck), not one. The word alone when the list does not know
+        it (its own group, so that a first name outside the list weighs as much as one
+        in it); empty for an empty name.
 
     Examples
     --------
     >>> given_name_group("tom")
-    ('thom', 'thomas', 'tom')
-    >>> given_name_group("thomas")
-    ('thom', 'thomas', 'tom')
+    ('thom', 'thomas', 'tom', 'tommy')
+    >>> given_name_group("becky")
+    ('beck', 'becky', 'rebecca')
     """
     word = name.split(" ", 1)[0]
     if not word:
         return ()
-    formal = _canonical_lookup().get(word)
-    if formal:
-        return tuple(sorted(formal | {word}))
+    formal = _canonical_lookup().get(word, frozenset())
+    nicknames = _nicknames_of().get(word, frozenset())
+    if formal or nicknames:
+        return tuple(sorted(formal | nicknames | {word}))
     return (word,) if unlisted or word in _formal_names() else ()
 
 
