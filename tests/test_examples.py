@@ -214,3 +214,12 @@ def test_link_partners_example(tmp_path: Path) -> None:
         "partner",
         "person_id",
     }
+
+
+def test_merge_linked_packages_example(tmp_path: Path) -> None:
+    out = _run("merge_linked_packages.py", str(tmp_path))
+    assert "linked: N-101 is S-7" in out and "merged: 3 young people" in out
+    assert "X09000002 held them as S-7" in out
+    assert "seen: N-101 on 2024-03-10 (reported by X09000002)" in out
+    for name in ("Thomas", "Okafor", "2009-03-14", "SE15"):  # no identity is printed
+        assert name not in out
