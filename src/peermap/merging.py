@@ -687,8 +687,8 @@ def merge(
         ]
         if any(name is None for name in names):
             raise ValidationError(
-                "merging through links needs each dataset's producer (read packages with "
-                "peermap.read_package, or pass producers=)"
+                "merging through links needs each dataset's producer: read the dataset "
+                "with peermap.read_package, or pass producers= to merge"
             )
         tagged, linked = link_people(tagged, [str(n).strip().upper() for n in names], links)
     if boundaries is None:
