@@ -228,3 +228,12 @@ def test_online_spaces_example(tmp_path: Path) -> None:
     assert (tmp_path / "online_partnership.html").is_file()
     public = (tmp_path / "online_public_report.html").read_text(encoding="utf-8")
     assert "Online spaces" in public and "online-00" not in public and "yp-" not in public
+
+
+def test_merge_linked_packages_example(tmp_path: Path) -> None:
+    out = _run("merge_linked_packages.py", str(tmp_path))
+    assert "linked: N-101 is S-7" in out and "merged: 3 young people" in out
+    assert "X09000002 held them as S-7" in out
+    assert "seen: N-101 on 2024-03-10 (reported by X09000002)" in out
+    for name in ("Thomas", "Okafor", "2009-03-14", "SE15"):  # no identity is printed
+        assert name not in out

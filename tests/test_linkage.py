@@ -86,6 +86,26 @@ PAIRS = [
         ("Sean", "Doherty", "2008-12-30", "M", "BT7 1NN"),
         False,
     ),  # brothers, same address
+    (
+        ("Olivia", "Khan", "2012-03-05", "F", "E1 6AN"),
+        ("Khan", "Olivia", "05/03/2012", "F", "E1 6AN"),
+        True,
+    ),  # first and last names swapped (the last name is no given name)
+    (
+        ("Richard", "Lloyd", "2013-09-11", "M", "N11 3DA"),
+        ("Ricshard", "Lloyd", "11/09/2013", "M", "N11 3DA"),
+        True,
+    ),  # a slip in a first name of the list
+    (
+        ("Craig", "Clements", "2014-06-13", "M", "M4 5PG"),
+        ("Craig", "Cblements", "13/06/2014", "M", "M4 5PG"),
+        True,
+    ),  # a slip in a last name that is one slip from a given name (Clement): not swapped
+    (
+        ("Olivia", "Khan", "2012-03-05", "F", "E1 6AN"),
+        ("Sophia", "Khan", "2012-03-05", "F", "E1 6AN"),
+        False,
+    ),  # twin sisters
 ]
 
 

@@ -55,6 +55,7 @@ from peermap._problems import Problem
 from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
+from peermap.merge_links import LINKED_IDS, LinksLike, link_people
 from peermap.privacy.identifiers import shown_value
 from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column, check_readable
 
@@ -595,11 +596,18 @@ def _producer(ds: Dataset, given: str | None) -> str | None:
     return str(producer) if producer else None
 
 
+def _sole_reporter(ds: Dataset) -> str | None:
+    """Return the one authority every record of a dataset names as its reporter, if any."""
+    codes = _union(value for name in TABLE_ORDER for value in ds.table(name)[PROVENANCE])
+    return codes.pop() if len(codes) == 1 else None
+
+
 def merge(
     datasets: Iterable[Dataset],
     *,
     producers: Sequence[str | None] | None = None,
     boundaries: Boundaries | gpd.GeoDataFrame | None = None,
+    links: LinksLike | None = None,
 ) -> Dataset:
     """Union several authorities' datasets, keeping who reported every record.
 
@@ -615,6 +623,14 @@ def merge(
     boundaries : Boundaries or GeoDataFrame, optional
         Boundaries for the merged dataset; default the union of the datasets'
         boundaries (which must agree).
+    links : DataFrame or path of a CSV file, optional
+        Which people of different datasets are one young person held under different
+        local ids: the output of :func:`peermap.link_identities` (two datasets: ``id_a``
+        of the first, ``id_b`` of the second; only rows whose ``match`` is true) or of
+        :func:`peermap.cluster_identities` (``partner`` is a dataset's producer). Linked
+        people become one, under the smallest of their ids; ``meta["linked_ids"]``
+        records which partner's ``local_id`` each unified ``person_id`` came from
+        (:mod:`peermap.merge_links`).
 
     Returns
     -------
@@ -632,7 +648,8 @@ def merge(
     ValidationError
         When datasets come from different partnership keys (their pseudonyms would not
         link), have another schema version, lack a provenance, or have boundaries that
-        disagree; or when the union is not a valid dataset.
+        disagree; when the union is not a valid dataset; or when ``links`` names an id
+        that is not a person of its dataset (naming the file, row, column and id).
     """
     items = list(datasets)
     if not items:
@@ -659,6 +676,18 @@ def merge(
         with_provenance(ds, _producer(ds, None if producers is None else producers[i]))
         for i, ds in enumerate(items)
     ]
+    linked: pd.DataFrame | None = None
+    if links is not None:
+        names = [
+            _producer(ds, None if producers is None else producers[i]) or _sole_reporter(t)
+            for i, (ds, t) in enumerate(zip(items, tagged, strict=True))
+        ]
+        if any(name is None for name in names):
+            raise ValidationError(
+                "merging through links needs each dataset's producer: read the dataset "
+                "with peermap.read_package, or pass producers= to merge"
+            )
+        tagged, linked = link_people(tagged, [str(n).strip().upper() for n in names], links)
     if boundaries is None:
         boundaries = _merge_boundaries([ds.region for ds in tagged if ds.region is not None])
 
@@ -728,6 +757,8 @@ def merge(
     )
     if fingerprints:
         meta["key_fingerprint"] = fingerprints[0]
+    if linked is not None:
+        meta[LINKED_IDS] = linked
     return merged.replace(meta=meta, report=report)
 
 

@@ -63,6 +63,7 @@ def add_parsers(add: AddCommand) -> None:
             "peermap link north.csv south.csv -o links.csv",
             "peermap link north.csv south.csv -o links.csv --review review.csv",
             "peermap link north.csv south.csv east.csv -o clusters.csv",
+            "peermap link north.gpkg south.gpkg -o links.csv --key-file partnership.key",
         ),
     )
     link.add_argument("files", nargs="+", metavar="CLKS.csv", help="partners' CLK files")
@@ -79,12 +80,39 @@ def add_parsers(add: AddCommand) -> None:
     link.add_argument(
         "--review", metavar="REVIEW.csv", help="also write the clerical-review pairs here"
     )
+    link.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="the partnership key, to read CLKs from partnership packages (.gpkg written "
+        "with 'peermap export --clks'); clusters then name partners by producer code",
+    )
 
 
 def _read_csv(path: str) -> pd.DataFrame:
     import pandas as pd
 
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def read_clk_csv(path: str) -> pd.DataFrame:
+    """Read a CLK file ('peermap encode' output) as text; errors name it by ``attrs``."""
+    frame = _read_csv(path)
+    frame.attrs["source"] = path
+    return frame
+
+
+def _read_clks(path: str, key_file: str | None) -> tuple[pd.DataFrame, str]:
+    """Return a CLK file, or a partnership package's verified CLKs, and the partner's name."""
+    if not path.lower().endswith(".gpkg"):
+        return read_clk_csv(path), path
+    from peermap import read_clks
+    from peermap.exchange import package_metadata
+
+    key = partnership_key(key_file, required=True)
+    assert key is not None
+    frame = read_clks(path, key=key)
+    producer = (package_metadata(path) or {}).get("producer") or path
+    return frame, producer
 
 
 def _encode(args: argparse.Namespace) -> int:
@@ -127,7 +155,9 @@ def _link(args: argparse.Namespace) -> int:
             raise UsageError(f"{option} is a Dice score above 0 and at most 1, not {value:g}")
     target = output_path(args.output, *args.files)
     review_target = output_path(args.review, *args.files) if args.review else None
-    frames = [_read_csv(path) for path in args.files]
+    read = [_read_clks(path, args.key_file) for path in args.files]
+    frames = [frame for frame, _ in read]
+    partners = [name for _, name in read]
     if len(frames) == 2:
         links = link_identities(
             frames[0],
@@ -150,10 +180,10 @@ def _link(args: argparse.Namespace) -> int:
         return 0
     if args.review_threshold is not None or review_target is not None:
         raise UsageError("--review and --review-threshold link two files; give two")
-    if len(set(args.files)) < len(args.files):
-        raise UsageError("a CLK file is given twice")
+    if len(set(partners)) < len(partners):
+        raise UsageError("a CLK file (or a producer's package) is given twice")
     clusters = cluster_identities(
-        dict(zip(args.files, frames, strict=True)),
+        dict(zip(partners, frames, strict=True)),
         threshold=args.threshold,
     )
     with atomic_path(target) as tmp:

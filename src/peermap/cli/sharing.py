@@ -21,6 +21,7 @@ from peermap.cli.common import (
     print_notes,
     read_source,
 )
+from peermap.cli.linkage import read_clk_csv
 from peermap.disclosure import PACKAGE_AUDIENCES
 
 __all__ = ["COMMANDS", "add_parsers"]
@@ -69,6 +70,12 @@ def add_parsers(add: AddCommand) -> None:
         help="comma-separated free-text or extra columns to include (e.g. places.label)",
     )
     export.add_argument(
+        "--clks",
+        metavar="CLKS.csv",
+        help="partnership packages: also send these CLKs ('peermap encode' output for the "
+        "package's young people), in their own table under the package's MAC",
+    )
+    export.add_argument(
         "--graph", choices=("peer", "place"), default="peer", help="graph exports: which graph"
     )
     add_filters(export)
@@ -81,7 +88,9 @@ def add_parsers(add: AddCommand) -> None:
         "counted twice, report any disagreement, and write the merged package.",
         examples(
             "peermap merge camden.gpkg islington.gpkg haringey.gpkg -o cluster.gpkg "
-            "--producer E09000007 --key-file partnership.key"
+            "--producer E09000007 --key-file partnership.key",
+            "peermap merge camden.gpkg islington.gpkg -o cluster.gpkg --producer E09000007 "
+            "--key-file partnership.key --links links.csv",
         ),
     )
     merge.add_argument("packages", nargs="+", help="the packages (.gpkg) to merge")
@@ -90,6 +99,13 @@ def add_parsers(add: AddCommand) -> None:
         "--producer", metavar="CODE", required=True, help="GSS code of your authority"
     )
     merge.add_argument("--key-file", metavar="FILE", help="file holding the partnership key")
+    merge.add_argument(
+        "--links",
+        metavar="LINKS.csv",
+        help="links table from 'peermap link' (two packages: id_a of the first, id_b of the "
+        "second; rows with match true) or clusters from it (partner = producer code): the "
+        "young people it links become one",
+    )
 
 
 def _check_package_options(args: argparse.Namespace, fmt: str) -> None:
@@ -103,6 +119,13 @@ def _check_package_options(args: argparse.Namespace, fmt: str) -> None:
             )
         if not args.producer:
             raise UsageError("a package records who made it: give --producer CODE (GSS code)")
+        if args.clks and args.audience != "partnership":
+            raise UsageError(
+                "--clks: CLKs are personal data and travel only in a partnership package "
+                "(--audience partnership), never in an aggregate one"
+            )
+    elif args.clks:
+        raise UsageError(f"--clks applies to partnership packages (.gpkg), not to {fmt}")
     elif args.audience is not None and fmt not in _PERSON_LEVEL:
         raise UsageError(f"--audience applies to packages (.gpkg), not to {fmt}")
 
@@ -134,6 +157,7 @@ def _export(args: argparse.Namespace) -> int:
                     producer=args.producer,
                     audience="partnership" if args.audience == "partnership" else "aggregate",
                     allow=allow,
+                    clks=None if args.clks is None else read_clk_csv(args.clks),
                 )
                 written = [target]
             elif fmt in ("graphml", "gexf"):
@@ -189,7 +213,7 @@ def _merge(args: argparse.Namespace) -> int:
             progress.step(f"reading {Path(path).name}")
             datasets.append(read_package(path, key=key))
         progress.step("merging")
-        merged = merge(datasets)
+        merged = merge(datasets, links=args.links)
         progress.step(f"writing {target.name}")
         write_package(merged, target, key=key, producer=args.producer, audience="partnership")
     for path, ds in zip(args.packages, datasets, strict=True):
@@ -216,6 +240,12 @@ def _merge(args: argparse.Namespace) -> int:
             )
         if n_conflicts > 10:
             print(f"  and {n_conflicts - 10} more")
+    linked = merged.meta.get("linked_ids")
+    if linked is not None:
+        print(
+            f"linked through {args.links}: {linked['person_id'].nunique():,} young people held "
+            f"under {len(linked):,} local ids became one each"
+        )
     print(f"wrote {target}")
     print(partnership_warning())
     return 0

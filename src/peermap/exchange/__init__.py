@@ -18,7 +18,9 @@ specifies the format completely, so that another tool can write or check one; in
   HMAC-SHA256 over it with a key derived from the partnership key;
 - the digest and MAC cover a canonical serialisation of every layer (rows sorted, so
   row order does not matter) and of the metadata, so a changed, added or deleted row,
-  a metadata edit, or a truncated file is detected.
+  a metadata edit, or a truncated file is detected;
+- a partnership package may also carry ``clks``: the young people's CLKs for record
+  linkage (:mod:`~peermap.exchange.clks`, :func:`read_clks`), under the same MAC.
 
 Exports: :func:`to_graphml` and :func:`to_gexf` (Gephi, igraph, Cytoscape; GEXF with
 time intervals), :func:`to_anx` (an i2 Analyst's Notebook chart, read back by
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 from peermap.counts import aggregate_tables
 from peermap.exchange.anx import read_anx, to_anx
+from peermap.exchange.clks import read_clks
 from peermap.exchange.csv import to_csv
 from peermap.exchange.geojson import to_geojson
 from peermap.exchange.graphs import to_gexf, to_graphml
@@ -74,6 +77,7 @@ __all__ = [
     "package_metadata",
     "read_aggregate",
     "read_anx",
+    "read_clks",
     "read_package",
     "to_anx",
     "to_csv",

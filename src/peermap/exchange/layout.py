@@ -35,6 +35,7 @@ __all__ = [
     "AGGREGATE_COUNTS",
     "AUDIENCES",
     "CANONICAL_HEADER",
+    "CLK_LAYER",
     "FORMAT",
     "GEOMETRY_COLUMN",
     "MAC_LABEL",
@@ -183,6 +184,17 @@ def aggregate_layout() -> dict[str, Layer]:
         ),
     }
 
+
+#: The CLK table a partnership package may carry (``write_package(clks=...)``): each
+#: young person's CLK from :func:`peermap.encode_identities`, for record linkage within
+#: the partnership. Personal data: never in an aggregate package.
+CLK_LAYER = Layer(
+    "clks",
+    (("person_id", "text"), ("clk", "text")),
+    None,
+    "CLKs (Bloom-filter encodings) of the young people, for record linkage within the "
+    "partnership: personal data",
+)
 
 METADATA_LAYER = Layer(
     "metadata", (("key", "text"), ("value", "text")), None, _DESCRIPTIONS["metadata"]

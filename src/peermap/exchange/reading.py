@@ -40,6 +40,7 @@ from peermap.exceptions import IntegrityError, PeermapWarning, ValidationError
 from peermap.exchange.canonical import canonical, mac
 from peermap.exchange.layout import (
     AUDIENCES,
+    CLK_LAYER,
     DERIVED_NAMES,
     FORMAT,
     GEOMETRY_COLUMN,
@@ -306,6 +307,7 @@ def load(
         for layouts in LAYOUTS.values()
         for make in layouts.values()
     ]
+    every_layout.append({CLK_LAYER.name: CLK_LAYER})
     with open_readonly(p) as connection:
         if has_table(connection, "metadata"):
             check_objects(connection, allowed_objects(*every_layout), where, columns=False)
@@ -329,6 +331,8 @@ def load(
             n: (lay.with_extras(extras.get(n, [])) if n in TABLES else lay)
             for n, lay in layout.items()
         }
+        if CLK_LAYER.name in names or f"count_{CLK_LAYER.name}" in meta:
+            layout[CLK_LAYER.name] = CLK_LAYER  # optional; its row count is signed
     expected = set(layout) | {"metadata"}
     if names != expected:
         lacking, surplus = sorted(expected - names), sorted(names - expected)

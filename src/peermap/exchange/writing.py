@@ -34,6 +34,7 @@ from peermap.dataset import Dataset
 from peermap.disclosure import Audience, PackageAudience, SuppressionRule
 from peermap.exceptions import KeyMaterialError, ValidationError
 from peermap.exchange.canonical import canonical, mac
+from peermap.exchange.clks import clk_layer
 from peermap.exchange.layout import (
     AUDIENCES,
     FORMAT,
@@ -281,6 +282,7 @@ def write_package(
     allow: Iterable[str] = (),
     period: tuple[Any, Any] | None = None,
     verify: bool = True,
+    clks: pd.DataFrame | None = None,
 ) -> Path:
     """Write an exchange package: one GeoPackage file for a partner authority.
 
@@ -311,6 +313,12 @@ def write_package(
     verify : bool, default True
         Read the written file back before moving it into place: its digest and MAC
         must check, and (partnership) it must read back equal to ``ds``.
+    clks : pandas.DataFrame, optional
+        CLKs of the package's young people (``person_id``, ``clk``, from
+        :func:`peermap.encode_identities`), for record linkage within the partnership:
+        written in a layer of their own, ``clks``, under the MAC
+        (:mod:`peermap.exchange.clks`). Partnership packages only; read them back with
+        :func:`peermap.read_clks`.
 
     Returns
     -------
@@ -326,7 +334,8 @@ def write_package(
         with another key, or (aggregate) the dataset has no boundaries.
     ValueError
         For an unknown audience, a file name not ending in ``.gpkg``, an allowlist
-        entry naming no column, or records outside ``period``.
+        entry naming no column, records outside ``period``, or ``clks`` for an
+        aggregate package (CLKs are personal data).
     """
     target = Path(path)
     if target.suffix.lower() != ".gpkg":
@@ -347,6 +356,7 @@ def write_package(
             f"package would be signed with key {secret.fingerprint}: a receiver could not link "
             "them. Use the key the dataset was pseudonymised with."
         )
+    clk_table = None if clks is None else clk_layer(ds, clks, audience)
     start, end = _period(ds, period)
     readback: Dataset | None = None
     # The oldest version that holds the content: a package without online places and
@@ -380,6 +390,8 @@ def write_package(
         "suppression": suppression,
         "peermap_version": __version__,
     }
+    if clk_table is not None:
+        layers.append(clk_table)
     for layer, table in layers:
         meta[f"count_{layer.name}"] = str(table.num_rows)
     data = canonical(meta, layers)

@@ -32,13 +32,20 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from peermap.linkage.normalise import FIELDS, Normalised, formal_first_name, given_name_group
+from peermap.linkage.normalise import (
+    FIELDS,
+    Normalised,
+    formal_first_name,
+    given_name_group,
+    listed_given_name,
+    oriented_names,
+)
 from peermap.privacy.keys import PartnershipKey
 
 __all__ = [
@@ -57,7 +64,7 @@ __all__ = [
 CLK_BITS = 1024
 _CLK_BYTES = CLK_BITS // 8
 #: Label of the linkage pseudorandom key: ``HMAC-SHA256(partnership key, LINKAGE_LABEL)``.
-LINKAGE_LABEL = b"peermap linkage clk v1"
+LINKAGE_LABEL = b"peermap linkage clk v2"
 
 
 @dataclass(frozen=True)
@@ -79,15 +86,15 @@ class Feature:
     what: str
 
 
-#: The features of a CLK and their weights. A first name is encoded three ways (as
-#: written, by nickname group, and with the last name as an unordered bag of bigrams) so
-#: that a nickname, a typo and first and last names swapped each keep part of it; the
-#: date of birth is split so that a typo in one part or a day and month transposed keep
-#: most of it.
+#: The features of a CLK and their weights. A first name is encoded twice (its bigrams,
+#: with the last name's, as one unordered bag, and its nickname group) so that a
+#: nickname, a typo and first and last names swapped each keep part of it; no feature
+#: depends on which field a name was entered in, except the group of a first name that
+#: is not in the nickname list (see :func:`~peermap.linkage.normalise.oriented_names`).
+#: The date of birth is split so that a typo in one part or a day and month transposed
+#: keep most of it.
 FEATURES: tuple[Feature, ...] = (
-    Feature("names", 8, "bigrams of first and last names together, in no order"),
-    Feature("first_name", 2, "bigrams of the first name"),
-    Feature("last_name", 2, "bigrams of the last name"),
+    Feature("names", 10, "bigrams of first and last names together, in no order"),
     Feature("name_groups", 40, "each name's nickname group (its formal names), in no order"),
     Feature("dob", 20, "year, month, day, and {day, month} in no order"),
     Feature("sex", 4, "the sex"),
@@ -128,10 +135,18 @@ def _bigrams(text: str) -> Iterator[str]:
 
 
 def _name_tokens(name: str, own: str) -> Iterator[tuple[str, str, int]]:
-    """(feature, token, bits) of a first (``own="first_name"``) or last name."""
+    """(feature, token, bits) of a first (``own="first_name"``) or last name.
+
+    A first name that is one slip from exactly one listed given name is read as that
+    name (:func:`~peermap.linkage.normalise.listed_given_name`): spelling correction
+    against the list, so that a typo in a first name costs nothing.
+    """
+    word, _, rest = name.partition(" ")
+    corrected = listed_given_name(word) if own == "first_name" and word else None
+    if corrected is not None and corrected != word:  # a slip of a listed name: that name
+        name = " ".join(filter(None, (corrected, rest)))
     name = formal_first_name(name)  # either name: first and last names may be swapped
     for gram in _bigrams(name):
-        yield own, gram, _BITS[own]
         yield "names", gram, _BITS["names"]
     group = given_name_group(name, unlisted=own == "first_name")
     if group:
@@ -198,6 +213,9 @@ class Encoder:
 
     def positions(self, record: Normalised) -> npt.NDArray[np.intp]:
         """Every bit position one record sets (with repeats)."""
+        first, last = oriented_names(record.first_name, record.last_name)
+        if (first, last) != (record.first_name, record.last_name):
+            record = replace(record, first_name=first, last_name=last)
         parts = [
             self._field_positions(field, value)
             for field in FIELDS

@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_REVIEW_THRESHOLD",
     "DEFAULT_THRESHOLD",
     "block_parameters",
+    "checked_clks",
     "cluster_identities",
     "link_identities",
 ]
@@ -55,8 +56,27 @@ _BLOCK_RECALL = 0.998
 _BLOCK_SEED = 20
 
 
-def _clks_of(frame: pd.DataFrame, what: str) -> tuple[list[str], npt.NDArray[np.uint8]]:
-    """Return the ids and CLKs of an encoded frame, checked (errors name rows, not values)."""
+def checked_clks(frame: pd.DataFrame, what: str) -> tuple[list[str], npt.NDArray[np.uint8]]:
+    """Return the ids and CLKs of an encoded frame, checked (errors name rows, not values).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``person_id`` and ``clk`` (base64), as :func:`~peermap.encode_identities` returns.
+    what : str
+        What messages call the frame.
+
+    Returns
+    -------
+    tuple of (list of str, numpy.ndarray)
+        The ids, and the CLKs as rows of bytes.
+
+    Raises
+    ------
+    ValidationError
+        When a column is missing, an id blank or repeated, or a CLK not base64 of
+        :data:`~peermap.linkage.encoding.CLK_BITS` bits (naming rows, never values).
+    """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{what} is a DataFrame from encode_identities, not {type(frame).__name__}")
     missing = [c for c in ("person_id", "clk") if c not in frame.columns]
@@ -238,8 +258,8 @@ def link_identities(
     do not link: every partner must encode under the same key.
     """
     upper, lower = _thresholds(threshold, review_threshold)
-    ids_a, clks_a = _clks_of(a, labels[0])
-    ids_b, clks_b = _clks_of(b, labels[1])
+    ids_a, clks_a = checked_clks(a, labels[0])
+    ids_b, clks_b = checked_clks(b, labels[1])
     columns = ["id_a", "id_b", "score", "match", "review"]
     if not ids_a or not ids_b:
         return _empty(columns, id_columns=("id_a", "id_b"))
@@ -327,7 +347,7 @@ def cluster_identities(
         if not _NAME.fullmatch(name):
             raise ValueError("a partner's name must not be blank")
     parts = [
-        _clks_of(frame, f"partner {name!r}")
+        checked_clks(frame, f"partner {name!r}")
         for name, frame in zip(names, named.values(), strict=True)
     ]
     cluster_of: dict[tuple[int, int], int] = {}

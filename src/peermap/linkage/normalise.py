@@ -14,8 +14,11 @@ for the similarity of the encodings (:mod:`peermap.linkage.encoding`) to absorb:
   package). A nickname with one formal name is replaced by it (``lizzie`` is
   ``elizabeth``: :func:`formal_first_name`, first names only);
   every name in the list also gets its **group**, the formal names it may stand for
-  (``sam``: samantha, samuel, ...; any other name is its own group:
-  :func:`given_name_group`);
+  and the nicknames that may stand for it (``sam``: samantha, samuel, ...; any other
+  name is its own group: :func:`given_name_group`). A first name that is not in the
+  list but one slip (a letter changed, dropped, added, or two swapped) from exactly one
+  name in it is read as that name (:func:`listed_given_name`), and a first and last name
+  entered the wrong way round are put back (:func:`oriented_names`);
 - **dates of birth** (``dob``): ISO ``yyyy-mm-dd`` or UK ``dd/mm/yyyy`` (also with
   ``-`` or ``.`` between the parts, and one-digit days and months), or a date value;
   month/day/year (the US order) is not read;
@@ -44,10 +47,12 @@ __all__ = [
     "Normalised",
     "formal_first_name",
     "given_name_group",
+    "listed_given_name",
     "normalise_date",
     "normalise_name",
     "normalise_postcode",
     "normalise_sex",
+    "oriented_names",
 ]
 
 #: The identity columns read, in this order.
@@ -115,12 +120,21 @@ def _canonical_lookup() -> dict[str, frozenset[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _nicknames_of() -> dict[str, frozenset[str]]:
+    reverse: dict[str, set[str]] = {}
+    for nickname, formal in _canonical_lookup().items():
+        for name in formal:
+            reverse.setdefault(name, set()).add(nickname)
+    return {name: frozenset(nicks) for name, nicks in reverse.items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _formal_names() -> frozenset[str]:
     return frozenset().union(*_canonical_lookup().values())
 
 
 def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
-    """Return a name's nickname group: itself and the formal names it may stand for.
+    """Return a name's nickname group: itself, its formal names and its nicknames.
 
     Parameters
     ----------
@@ -133,25 +147,107 @@ def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
     Returns
     -------
     tuple of str
-        The word and the formal names the ``nicknames`` package gives for it,
-        alphabetically; the word alone when it is no one's nickname (a name the list
-        does not know is its own group, so that a first name outside the list weighs
-        as much as one in it); empty for an empty name.
+        The word, the formal names the ``nicknames`` package gives for it and the
+        nicknames it gives for the word, alphabetically: a formal name and its nickname
+        then share two names or more of their groups (``rebecca`` and ``becky`` share
+        rebecca, becky and beck), not one. The word alone when the list does not know
+        it (its own group, so that a first name outside the list weighs as much as one
+        in it); empty for an empty name.
 
     Examples
     --------
     >>> given_name_group("tom")
-    ('thom', 'thomas', 'tom')
-    >>> given_name_group("thomas")
-    ('thom', 'thomas', 'tom')
+    ('thom', 'thomas', 'tom', 'tommy')
+    >>> given_name_group("becky")
+    ('beck', 'becky', 'rebecca')
     """
     word = name.split(" ", 1)[0]
     if not word:
         return ()
-    formal = _canonical_lookup().get(word)
-    if formal:
-        return tuple(sorted(formal | {word}))
+    formal = _canonical_lookup().get(word, frozenset())
+    nicknames = _nicknames_of().get(word, frozenset())
+    if formal or nicknames:
+        return tuple(sorted(formal | nicknames | {word}))
     return (word,) if unlisted or word in _formal_names() else ()
+
+
+@functools.lru_cache(maxsize=1)
+def _listed() -> frozenset[str]:
+    return frozenset(_canonical_lookup()) | _formal_names()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: Shortest word read as a slip of a listed name (shorter words have too many neighbours).
+_MIN_CORRECTED = 4
+
+
+@functools.lru_cache(maxsize=65536)
+def listed_given_name(word: str) -> str | None:
+    """Return the given name of the list a first word is, or is one slip of the keyboard from.
+
+    A word in the ``nicknames`` list is itself. A word of four letters or more that is
+    not in it, but is one edit (a letter changed, dropped, added, or two neighbours
+    swapped: Damerau-Levenshtein distance 1) from exactly one listed name, is taken for
+    a misspelling of that name (``olvia`` is ``olivia``); a word near none or several
+    (``mai``: mia, may, ...) is no listed name.
+
+    Parameters
+    ----------
+    word : str
+        One normalised word.
+
+    Returns
+    -------
+    str or None
+    """
+    listed = _listed()
+    if word in listed:
+        return word
+    if len(word) < _MIN_CORRECTED:
+        return None
+    near: set[str] = set()
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            near.add(head + tail[1:])
+            if len(tail) > 1:
+                near.add(head + tail[1] + tail[0] + tail[2:])
+        for letter in _LETTERS:
+            near.add(head + letter + tail)
+            if tail:
+                near.add(head + letter + tail[1:])
+    found = sorted(near & listed)
+    return found[0] if len(found) == 1 else None
+
+
+def oriented_names(first: str, last: str) -> tuple[str, str]:
+    """Put first and last names the right way round when they were clearly swapped.
+
+    When the last name's first word is a given name of the list (as written) and the
+    first name's first word is not (nor a slip of one: :func:`listed_given_name`), the
+    two were entered the wrong way round (``Khan Olivia``) and are swapped back. Both
+    partners apply the same rule to their own records, so a record entered correctly
+    and its swapped copy encode alike. Names that are both given names of the list, or
+    neither, are left as written (the unordered ``names`` feature of the encoding still
+    keeps most of a swap of those).
+
+    Examples
+    --------
+    >>> oriented_names("khan", "olivia")
+    ('olivia', 'khan')
+    >>> oriented_names("olivia", "james")
+    ('olivia', 'james')
+    """
+    first_word = first.split(" ", 1)[0]
+    last_word = last.split(" ", 1)[0]
+    if (
+        first_word
+        and last_word
+        and listed_given_name(first_word) is None
+        and last_word in _listed()
+    ):
+        return last, first
+    return first, last
 
 
 def formal_first_name(name: str) -> str:
