@@ -26,12 +26,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
+from peermap._distinct import distinct
 from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import WITHHELD, Problem, ValidationReport
 from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
-from peermap.privacy.identifiers import redact_frame, shown_value
+from peermap.privacy.identifiers import IdentifierMemo, redact_frame, shown_value
 from peermap.schema import (
     DERIVED,
     REFERENCED,
@@ -367,7 +368,7 @@ def _member(ids: pd.Series, known: Collection[str]) -> pd.Series:
     pyarrow scalar on each call: seconds for a million people. Here the lookup costs
     one set membership test per distinct id in ``ids``.
     """
-    codes, uniques = pd.factorize(ids)
+    codes, uniques = distinct(ids)
     hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
     # Missing ids have code -1, which picks the appended False.
     return pd.Series(np.append(hit, False)[codes], index=ids.index)
@@ -469,12 +470,14 @@ def _self_and_same(p: ParsedTable) -> None:
 # --------------------------------------------------------------------------- privacy
 
 
-def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
+def _identifier_problems(
+    raw: RawTable, table: str, memo: IdentifierMemo | None = None
+) -> list[Problem]:
     from peermap.privacy.identifiers import REDACTIONS, find_identifiers
 
     frame = raw.cells()
     problems = []
-    for f in find_identifiers(frame, table=table):
+    for f in find_identifiers(frame, table=table, memo=memo):
         rows: list[Hashable | None] = list(f.rows) or [None]
         for row in rows:
             problems.append(
@@ -611,8 +614,11 @@ def _run(
             src, sheet = located[name]
             raws[name] = read_raw(src, name, sheet=sheet)
     privacy: list[Problem] = []
+    # Each distinct value judged once in this read: a person's id is in five columns.
+    memo = IdentifierMemo()
     for name, raw in raws.items():
-        privacy.extend(_identifier_problems(raw, name))
+        privacy.extend(_identifier_problems(raw, name, memo))
+    del memo
     parsed: dict[str, ParsedTable] = {}
     keeps: dict[str, pd.Index] = {}
     accepted_ids: dict[str, set[str]] = {}
