@@ -263,26 +263,28 @@ def _exact_duplicates(p: ParsedTable) -> None:
         columns["person_a"], columns["person_b"] = a.where(~swap, b), b.where(~swap, a)
     for extra in p.extras:
         columns[extra] = check.raw.frame[extra].astype(str).str.strip()
-    # Rows compare by the text of their values, as integer codes of it.
-    canon = pd.DataFrame(
-        {k: _text_codes(v) for k, v in columns.items()}, index=check.raw.frame.index
-    )
-    ok = ~canon.index.isin(list(check.bad))
-    candidates = canon[ok]
-    dup = candidates.duplicated(keep="first")
+    # Rows compare by the text of their values, as integer codes of it: one code per
+    # row for all its values, folded in column by column (kept below the row count).
+    rows = check.raw.frame.index
+    ok = ~rows.isin(list(check.bad))
+    key = np.zeros(int(ok.sum()), dtype=np.int64)
+    for values in columns.values():
+        codes = _text_codes(values)[ok].astype(np.int64) + 1  # 0: missing
+        key, _ = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if not dup.any():
         return
-    cols = list(candidates.columns)
-    first_row = (
-        candidates.reset_index().groupby(cols, dropna=False, sort=False)["row"].transform("first")
-    )
-    first_row.index = candidates.index
-    for row in dup[dup].index:
+    # The first row holding each row's values (codes number them in order of first
+    # appearance, so np.unique's first positions line up with them).
+    _, first = np.unique(key, return_index=True)
+    kept_rows = rows[ok]
+    first_rows = kept_rows[first[key[dup]]]
+    for row, first_row in zip(kept_rows[dup], first_rows, strict=True):
         check.add(
             [row],
             None,
             [""],
-            f"duplicate of row {first_row[row]}; the first copy is kept",
+            f"duplicate of row {first_row}; the first copy is kept",
             "duplicate_row",
         )
 
@@ -785,10 +787,13 @@ def read_dataset(
     for name in TABLE_ORDER:
         spec = TABLES[name]
         if name in parsed:
-            p = parsed[name]
+            # Each table's raw cells and parsed columns are let go once its frame is
+            # built (places' rows name places outside the boundaries, below).
+            p = parsed[name] if name == "places" else parsed.pop(name)
             tables[name] = (
                 places_frame(p, keeps[name]) if name == "places" else typed_frame(p, keeps[name])
             )
+            del p
         else:
             empty = ParsedTable(
                 Checker(RawTable(name, "", pd.DataFrame(), {}), spec), {}, [], usable=False
