@@ -578,11 +578,7 @@ _WKT = re.compile(WKT_PATTERN)
 
 
 def _screen(text: str) -> tuple[bool, bool]:
-    """Tell whether a value has content, and whether some rule's prefilter finds it.
-
-    Content: not blank, not a pseudonym, not a geometry. A value no prefilter finds
-    matches no rule.
-    """
+    """Tell if a value has content (not blank/pseudonym/geometry) and a prefilter's hit."""
     stripped = text.strip()
     content = bool(stripped) and not _PSEUDONYM.fullmatch(stripped)
     content = content and not _WKT.fullmatch(stripped)
@@ -602,13 +598,10 @@ def _verdict(text: str, context: _Context) -> tuple[str, ...]:
 class IdentifierMemo:
     """What the identifier scan found in each distinct value, for the columns of one read.
 
-    A person's id is in the people table and again in the ties, sightings and
-    relocations that name them: with a memo given to :func:`find_identifiers`, each
-    distinct text is judged once per read (per context: a place's label may hold a
-    business's landline) and every later column holding it reuses that verdict. Every
-    distinct value of every column is still judged; findings and messages are the
-    same as without a memo. Keep a memo for one read only and drop it after: it holds
-    the values read. It is never written anywhere.
+    A person's id is in five columns: given to every :func:`find_identifiers` of one
+    read, a memo lets each distinct text be judged once (per context: a place's label
+    may hold a business's landline). Findings are the same as without it. It holds the
+    values read: keep it for one read, then drop it; it is never written anywhere.
     """
 
     def __init__(self) -> None:
