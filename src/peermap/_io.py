@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from peermap._arrow_csv import ArrowRecords, arrow_records, utf16_text
 from peermap._atomic import atomic_path, write_text_atomic
@@ -413,8 +414,19 @@ def _text_array(values: Any) -> Any:
 
 
 def _filled(column: Any) -> npt.NDArray[np.bool_]:
-    """Mask of the cells holding something besides spaces, testing each distinct text once."""
-    return per_distinct(column, lambda u: str(u).strip() != "")
+    """Mask of the cells holding something besides spaces, testing each distinct text once.
+
+    A cell starting with an ASCII letter or digit holds something (one pyarrow pass);
+    the others are tested as Python does (``str.strip``).
+    """
+    if not isinstance(column, pd.arrays.ArrowStringArray) or len(column) == 0:
+        return per_distinct(column, lambda u: str(u).strip() != "")
+    starts = pc.match_substring_regex(column.__arrow_array__(), "^[0-9A-Za-z]")
+    filled = np.asarray(pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool)
+    rest = ~filled
+    if rest.any():
+        filled[rest] = per_distinct(column[rest], lambda u: str(u).strip() != "")
+    return filled
 
 
 def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTable:

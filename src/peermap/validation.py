@@ -26,13 +26,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
+from peermap._distinct import distinct
 from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import WITHHELD, Problem, ValidationReport
 from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
 from peermap.place_rules import check_online_places
-from peermap.privacy.identifiers import redact_frame, shown_value
+from peermap.privacy.identifiers import IdentifierMemo, redact_frame, shown_value
 from peermap.schema import (
     DERIVED,
     REFERENCED,
@@ -264,26 +265,28 @@ def _exact_duplicates(p: ParsedTable) -> None:
         columns["person_a"], columns["person_b"] = a.where(~swap, b), b.where(~swap, a)
     for extra in p.extras:
         columns[extra] = check.raw.frame[extra].astype(str).str.strip()
-    # Rows compare by the text of their values, as integer codes of it.
-    canon = pd.DataFrame(
-        {k: _text_codes(v) for k, v in columns.items()}, index=check.raw.frame.index
-    )
-    ok = ~canon.index.isin(list(check.bad))
-    candidates = canon[ok]
-    dup = candidates.duplicated(keep="first")
+    # Rows compare by the text of their values, as integer codes of it: one code per
+    # row for all its values, folded in column by column (kept below the row count).
+    rows = check.raw.frame.index
+    ok = ~rows.isin(list(check.bad))
+    key = np.zeros(int(ok.sum()), dtype=np.int64)
+    for values in columns.values():
+        codes = _text_codes(values)[ok].astype(np.int64) + 1  # 0: missing
+        key, _ = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if not dup.any():
         return
-    cols = list(candidates.columns)
-    first_row = (
-        candidates.reset_index().groupby(cols, dropna=False, sort=False)["row"].transform("first")
-    )
-    first_row.index = candidates.index
-    for row in dup[dup].index:
+    # The first row holding each row's values (codes number them in order of first
+    # appearance, so np.unique's first positions line up with them).
+    _, first = np.unique(key, return_index=True)
+    kept_rows = rows[ok]
+    first_rows = kept_rows[first[key[dup]]]
+    for row, first_row in zip(kept_rows[dup], first_rows, strict=True):
         check.add(
             [row],
             None,
             [""],
-            f"duplicate of row {first_row[row]}; the first copy is kept",
+            f"duplicate of row {first_row}; the first copy is kept",
             "duplicate_row",
         )
 
@@ -369,7 +372,7 @@ def _member(ids: pd.Series, known: Collection[str]) -> pd.Series:
     pyarrow scalar on each call: seconds for a million people. Here the lookup costs
     one set membership test per distinct id in ``ids``.
     """
-    codes, uniques = pd.factorize(ids)
+    codes, uniques = distinct(ids)
     hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
     # Missing ids have code -1, which picks the appended False.
     return pd.Series(np.append(hit, False)[codes], index=ids.index)
@@ -471,12 +474,14 @@ def _self_and_same(p: ParsedTable) -> None:
 # --------------------------------------------------------------------------- privacy
 
 
-def _identifier_problems(raw: RawTable, table: str) -> list[Problem]:
+def _identifier_problems(
+    raw: RawTable, table: str, memo: IdentifierMemo | None = None
+) -> list[Problem]:
     from peermap.privacy.identifiers import REDACTIONS, find_identifiers
 
     frame = raw.cells()
     problems = []
-    for f in find_identifiers(frame, table=table):
+    for f in find_identifiers(frame, table=table, memo=memo):
         rows: list[Hashable | None] = list(f.rows) or [None]
         for row in rows:
             problems.append(
@@ -613,8 +618,11 @@ def _run(
             src, sheet = located[name]
             raws[name] = read_raw(src, name, sheet=sheet)
     privacy: list[Problem] = []
+    # Each distinct value judged once in this read: a person's id is in five columns.
+    memo = IdentifierMemo()
     for name, raw in raws.items():
-        privacy.extend(_identifier_problems(raw, name))
+        privacy.extend(_identifier_problems(raw, name, memo))
+    del memo
     parsed: dict[str, ParsedTable] = {}
     keeps: dict[str, pd.Index] = {}
     accepted_ids: dict[str, set[str]] = {}
@@ -781,10 +789,13 @@ def read_dataset(
     for name in TABLE_ORDER:
         spec = TABLES[name]
         if name in parsed:
-            p = parsed[name]
+            # Each table's raw cells and parsed columns are let go once its frame is
+            # built (places' rows name places outside the boundaries, below).
+            p = parsed[name] if name == "places" else parsed.pop(name)
             tables[name] = (
                 places_frame(p, keeps[name]) if name == "places" else typed_frame(p, keeps[name])
             )
+            del p
         else:
             empty = ParsedTable(
                 Checker(RawTable(name, "", pd.DataFrame(), {}), spec), {}, [], usable=False

@@ -36,6 +36,7 @@ __all__ = [
     "IDENTIFIER_RULES",
     "REDACTIONS",
     "IdentifierFinding",
+    "IdentifierMemo",
     "column_name_rule",
     "find_identifiers",
     "identifier_rule",
@@ -579,38 +580,79 @@ _ANY_RULE = re.compile("|".join(_scoped(_prefilter(r)) for r in _VALUE_RULES))
 _PREFILTERS = {r.rule: re.compile(_prefilter(r)) for r in _VALUE_RULES}
 
 
+_PSEUDONYM = re.compile(PSEUDONYM_PATTERN)
+_WKT = re.compile(WKT_PATTERN)
+
+
+def _screen(text: str) -> tuple[bool, bool]:
+    """Tell if a value has content (not blank/pseudonym/geometry) and a prefilter's hit."""
+    stripped = text.strip()
+    content = bool(stripped) and not _PSEUDONYM.fullmatch(stripped)
+    content = content and not _WKT.fullmatch(stripped)
+    return content, content and _ANY_RULE.search(text) is not None
+
+
+def _verdict(text: str, context: _Context) -> tuple[str, ...]:
+    """Return the rules that find an identifier in `text`, in order of precedence."""
+    return tuple(
+        rule.rule
+        for rule in _VALUE_RULES
+        if _PREFILTERS[rule.rule].search(text)
+        and (rule.confirm is None or rule.confirm(text, context))
+    )
+
+
+class IdentifierMemo:
+    """What the identifier scan found in each distinct value, for the columns of one read.
+
+    A person's id is in five columns: given to every :func:`find_identifiers` of one
+    read, a memo lets each distinct text be judged once (per context: a place's label
+    may hold a business's landline). Findings are the same as without it. It holds the
+    values read: keep it for one read, then drop it; it is never written anywhere.
+    """
+
+    def __init__(self) -> None:
+        self._screens: dict[str, tuple[bool, bool]] = {}
+        self._verdicts: dict[_Context, dict[str, tuple[str, ...]]] = {}
+
+    def __len__(self) -> int:
+        """Return the number of distinct values judged so far."""
+        return len(self._screens)
+
+
 class _Cells:
     """A column's distinct values as text, with per-row codes (-1 = missing)."""
 
-    def __init__(self, series: pd.Series[Any]) -> None:
+    def __init__(self, series: pd.Series[Any], memo: IdentifierMemo | None = None) -> None:
         if isinstance(series.array, pd.arrays.ArrowStringArray):
             # Text already: its distinct values, found by pyarrow.
             codes, uniques = distinct(series)
-            self.values = pd.Series(uniques, dtype=_PY_STRING)
             self.text: list[str] = uniques
         elif series.dtype == object and pd.api.types.infer_dtype(series) in ("string", "empty"):
             # Python strings (and missing cells) only: distinct values, then text, are
             # the same as text, then distinct values (1 and 1.0 would not be).
             codes, found = pd.factorize(series, use_na_sentinel=True)
-            self.values = pd.Series(np.asarray(found, dtype=object), dtype=_PY_STRING)
+            self.text = [str(v) for v in np.asarray(found, dtype=object)]
         else:
             text = series.astype(_PY_STRING)
             codes, found = pd.factorize(text, use_na_sentinel=True)
-            self.values = pd.Series(np.asarray(found, dtype=object), dtype=_PY_STRING)
+            self.text = [str(v) for v in np.asarray(found, dtype=object)]
         self.index = series.index
         self.codes = np.asarray(codes)
-        if not hasattr(self, "text"):
-            self.text = [str(v) for v in self.values.to_numpy(dtype=object)]
-        stripped = self.values.str.strip()
-        pseudonymous = stripped.str.fullmatch(PSEUDONYM_PATTERN).to_numpy(dtype=bool)
-        # A geometry written as text (WKT, as a GeoDataFrame's cells read): coordinates.
-        geometry = stripped.str.fullmatch(WKT_PATTERN).to_numpy(dtype=bool)
-        # Per distinct value: non-empty, not a pseudonym, not a geometry.
-        self.content = (stripped != "").to_numpy(dtype=bool) & ~pseudonymous & ~geometry
-        # The values some rule's prefilter finds (the others match no rule).
-        self.candidates = [
-            int(i) for i in np.flatnonzero(self.content) if _ANY_RULE.search(self.text[i])
-        ]
+        self.memo = memo if memo is not None else IdentifierMemo()
+        screens = self.memo._screens
+        # Per distinct value: non-empty, not a pseudonym, not a geometry; and the
+        # values some rule's prefilter finds (the others match no rule).
+        self.content = np.zeros(len(self.text), dtype=bool)
+        self.candidates: list[int] = []
+        for i, value in enumerate(self.text):
+            screen = screens.get(value)
+            if screen is None:
+                screen = screens[value] = _screen(value)
+            self.content[i] = screen[0]
+            if screen[1]:
+                self.candidates.append(i)
+        self._found: dict[_Context, dict[str, npt.NDArray[np.bool_]]] = {}
 
     def rows(self, mask: npt.NDArray[np.bool_]) -> tuple[Hashable, ...]:
         """Index labels of the rows whose distinct value is selected by `mask`."""
@@ -621,13 +663,22 @@ class _Cells:
 
     def matching(self, rule: _ValueRule, context: _Context) -> npt.NDArray[np.bool_]:
         """Mask of the distinct values in which `rule` finds an identifier."""
-        hits = np.zeros(len(self.text), dtype=bool)
-        pattern = _PREFILTERS[rule.rule]
-        for i in self.candidates:
-            value = self.text[i]
-            if pattern.search(value):
-                hits[i] = rule.confirm is None or rule.confirm(value, context)
-        return hits
+        masks = self._found.get(context)
+        if masks is None:
+            # Every candidate judged once per context (or found judged in the memo).
+            verdicts = self.memo._verdicts.setdefault(context, {})
+            masks = self._found[context] = {}
+            for i in self.candidates:
+                value = self.text[i]
+                verdict = verdicts.get(value)
+                if verdict is None:
+                    verdict = verdicts[value] = _verdict(value, context)
+                for found in verdict:
+                    if found not in masks:
+                        masks[found] = np.zeros(len(self.text), dtype=bool)
+                    masks[found][i] = True
+        hits = masks.get(rule.rule)
+        return hits if hits is not None else np.zeros(len(self.text), dtype=bool)
 
 
 def _header_finding(
@@ -677,7 +728,9 @@ def _value_finding(
     return IdentifierFinding(table, column, rule, "value", rows, message)
 
 
-def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFinding]:
+def find_identifiers(
+    frame: pd.DataFrame, *, table: str, memo: IdentifierMemo | None = None
+) -> list[IdentifierFinding]:
     """Find columns that carry direct identifiers.
 
     Parameters
@@ -688,6 +741,10 @@ def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFindi
     table : str
         The table's name, used in messages; in the ``places`` table a column called
         ``name`` is a venue's name and allowed.
+    memo : IdentifierMemo, optional
+        Verdicts on distinct values already judged in this read (by other columns or
+        tables), reused, and added to: give one memo to every call of one read, then
+        drop it. The findings are the same with or without.
 
     Returns
     -------
@@ -718,7 +775,7 @@ def find_identifiers(frame: pd.DataFrame, *, table: str) -> list[IdentifierFindi
     findings: list[IdentifierFinding] = []
     for position in range(frame.shape[1]):
         label = str(frame.columns[position])
-        cells = _Cells(frame.iloc[:, position])
+        cells = _Cells(frame.iloc[:, position], memo)
         header_rules = _value_rules_in(label)
         if header_rules:
             # The name is itself an identifier (a file without a header row): withhold it.
