@@ -55,6 +55,7 @@ spaces, a fingerprint can never coincide with a pseudonym's HMAC input.
 
 from __future__ import annotations
 
+from peermap.privacy.checksums import upn_check_letter
 from peermap.privacy.identifiers import (
     IDENTIFIER_RULES,
     REDACTIONS,
@@ -65,7 +66,6 @@ from peermap.privacy.identifiers import (
     redact,
     redact_frame,
     refuse_identifiers,
-    upn_check_letter,
 )
 from peermap.privacy.keys import (
     KeyLike,

@@ -27,6 +27,7 @@ import pandas as pd
 from peermap import settings
 from peermap._distinct import distinct
 from peermap.exceptions import PrivacyError
+from peermap.privacy.checksums import UPN_LETTERS, nhs_check_digit_valid, upn_check_letter
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
 from peermap.privacy.names_in_text import FULL_NAME_PATTERN, has_full_name
 from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN
@@ -159,9 +160,8 @@ _NINO = re.compile(
 )
 # A check letter, then 12 characters: LA number, establishment, year, serial (the last
 # may be a letter in a temporary UPN).
-_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _UPN = re.compile(
-    rf"(?i){_NOT_AFTER_ALNUM}[{_UPN_LETTERS}][0-9]{{11}}[0-9{_UPN_LETTERS}]{_NOT_BEFORE_ALNUM}"
+    rf"(?i){_NOT_AFTER_ALNUM}[{UPN_LETTERS}][0-9]{{11}}[0-9{UPN_LETTERS}]{_NOT_BEFORE_ALNUM}"
 )
 # Current (2001-): two letters, age identifier (02-29, 51-79), three letters; prefix
 # (1983-2001): year letter, 1-3 digits, three letters; suffix (1963-1983): three
@@ -213,16 +213,6 @@ def _context(table: str, column: str) -> _Context:
     return _Context(venue_text=venue_text, free_text=not coded)
 
 
-def _nhs_check_digit_valid(digits: str) -> bool:
-    if len(digits) != 10 or len(set(digits)) == 1:  # repeated digits are placeholders
-        return False
-    total = sum(int(d) * weight for d, weight in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
 def _prefixed_local_id(text: str, start: int) -> bool:
     """Whether the match at `start` follows a letter prefix and a hyphen (CH-123...)."""
     before = _LOCAL_ID_PREFIX.search(text[:start])
@@ -231,7 +221,7 @@ def _prefixed_local_id(text: str, start: int) -> bool:
 
 def _has_valid_nhs_number(text: str, context: _Context) -> bool:
     return any(
-        _nhs_check_digit_valid(re.sub(r"[^0-9]", "", m.group()))
+        nhs_check_digit_valid(re.sub(r"[^0-9]", "", m.group()))
         and not _prefixed_local_id(text, m.start())
         for m in _NHS.finditer(text)
     )
@@ -315,37 +305,6 @@ def _has_nino(text: str, context: _Context) -> bool:
         m.group()[-1].isalpha() or re.search(r"[0-9][ -][0-9]", m.group())
         for m in _NINO.finditer(text)
     )
-
-
-def upn_check_letter(characters: str) -> str | None:
-    """Return the DfE check letter for a UPN's last 12 characters, or None if malformed.
-
-    Parameters
-    ----------
-    characters : str
-        Characters 2 to 13 of a unique pupil number: 11 digits, then a digit or (in a
-        temporary UPN) a letter.
-
-    Returns
-    -------
-    str or None
-        The letter that must stand first: the sum of each character's value (digits
-        as themselves, letters by position in ``ABCDEFGHJKLMNPQRTUVWXYZ`` from 0)
-        times its position (2 to 13), modulo 23, as a letter of that alphabet.
-    """
-    chars = characters.upper()
-    if len(chars) != 12 or not chars[:11].isdigit():
-        return None
-    total = 0
-    for position, char in enumerate(chars, start=2):
-        if char.isdigit():
-            value = int(char)
-        elif char in _UPN_LETTERS:
-            value = _UPN_LETTERS.index(char)
-        else:
-            return None
-        total += value * position
-    return _UPN_LETTERS[total % 23]
 
 
 def _has_valid_upn(text: str, context: _Context) -> bool:
