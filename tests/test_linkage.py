@@ -345,3 +345,29 @@ def test_known_answers_hold_under_any_key() -> None:
         key = generate_key()
         links = link_identities(encode_identities(a, key=key), encode_identities(b, key=key))
         assert _matched(links) == truth
+
+
+def _clk(bits: range) -> str:
+    filled = np.zeros(1024, dtype=np.uint8)
+    filled[list(bits)] = 1
+    return base64.b64encode(np.packbits(filled).tobytes()).decode()
+
+
+def test_a_weak_pair_does_not_split_a_person_held_by_three_partners() -> None:
+    # One young person's records at three partners: a-b and b-c score 0.89 (above the
+    # threshold), a-c only 0.78 (two partners' slips add up). Two strong links of three
+    # are enough evidence: one cluster. An unrelated record stays on its own.
+    a = pd.DataFrame(
+        {"person_id": ["a1", "a2"], "clk": [_clk(range(0, 400)), _clk(range(600, 1000))]}
+    )
+    b = pd.DataFrame({"person_id": ["b1"], "clk": [_clk(range(45, 445))]})
+    c = pd.DataFrame({"person_id": ["c1"], "clk": [_clk(range(90, 490))]})
+    dice = {"ab": 2 * 355 / 800, "bc": 2 * 355 / 800, "ac": 2 * 310 / 800}
+    assert dice["ab"] > 0.8 and dice["bc"] > 0.8 and dice["ac"] < 0.8
+    out = cluster_identities({"a": a, "b": b, "c": c})
+    cluster = dict(zip(out["person_id"], out["cluster"], strict=True))
+    assert cluster["a1"] == cluster["b1"] == cluster["c1"]
+    assert cluster["a2"] not in {cluster["a1"]}
+    # Two partners only: the pair below the threshold is not linked.
+    pair = link_identities(a, c)
+    assert not pair["match"].any()

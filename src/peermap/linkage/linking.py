@@ -4,7 +4,9 @@ Both steps are anonlink's (Data61's privacy-preserving record linkage library):
 :func:`anonlink.candidate_generation.find_candidate_pairs` scores, with its accelerated
 Dice coefficient, every pair of records that share a block, and
 :func:`anonlink.solving.greedy_solve` turns the scores into groups holding at most one
-record of each partner (highest score first).
+record of each partner (highest score first); several partners are clustered by
+:func:`anonlink.solving.probabilistic_greedy_solve`, which lets evidence from the other
+pairs of a group stand in for one weak pair (:data:`MERGE_THRESHOLD`).
 
 **Blocking.** Comparing every record of one partner with every record of another is
 10¹⁰ comparisons for 100,000 × 100,000. Records are instead put into blocks by
@@ -39,6 +41,7 @@ from peermap.linkage.encoding import CLK_BITS, from_base64
 __all__ = [
     "DEFAULT_REVIEW_THRESHOLD",
     "DEFAULT_THRESHOLD",
+    "MERGE_THRESHOLD",
     "block_parameters",
     "checked_clks",
     "cluster_identities",
@@ -47,6 +50,11 @@ __all__ = [
 
 #: Dice score from which two records are the same young person (see docs/linkage.md).
 DEFAULT_THRESHOLD = 0.80
+#: Several partners: two groups of records merge when at least this share of the pairs
+#: between them score above the threshold (anonlink's ``probabilistic_greedy_solve``).
+#: With three partners a record joins a pair on one strong link of two: a typo in one
+#: partner's record need not break the person in three.
+MERGE_THRESHOLD = 0.5
 #: Dice score from which a pair the solver would pick goes to clerical review.
 DEFAULT_REVIEW_THRESHOLD = 0.70
 #: Blocking: share of a pair's bits that agree at a Dice score of 0.8, and the
@@ -327,7 +335,10 @@ def cluster_identities(
         One row per record of every partner: ``cluster`` (an integer shared by the
         records of one person, numbered from 0 by order of first appearance: partner,
         then row), ``partner`` and ``person_id``. A cluster holds at most one record of
-        each partner; a record linked to no other is a cluster of its own.
+        each partner; a record linked to no other is a cluster of its own. Groups
+        merge, highest score first, when at least :data:`MERGE_THRESHOLD` of the
+        pairs between them score at least ``threshold`` (anonlink's
+        ``probabilistic_greedy_solve``), so not every pair of a cluster need.
 
     Raises
     ------
@@ -353,7 +364,8 @@ def cluster_identities(
     cluster_of: dict[tuple[int, int], int] = {}
     if all(len(ids) for ids, _ in parts):
         *_, candidates = _candidates([clks for _, clks in parts], upper)
-        for number, group in enumerate(_anonlink()[2].greedy_solve(candidates)):
+        solve = _anonlink()[2].probabilistic_greedy_solve
+        for number, group in enumerate(solve(candidates, merge_threshold=MERGE_THRESHOLD)):
             for member in group:
                 cluster_of[(int(member[0]), int(member[1]))] = number
     rows: list[tuple[int, str, str]] = []
