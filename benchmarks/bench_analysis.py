@@ -19,15 +19,13 @@ import argparse
 import resource
 import sys
 import time
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
+from _regions import london as london_boundaries
 
 import peermap
 from peermap.synthetic import scenario
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "boundaries"
 
 
 def main() -> int:
@@ -40,17 +38,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     peermap.settings.graph_backend = args.backend
-    path = SHARED / "ons_lad_2013_england.topojson"
-    if not path.is_file():
-        print(f"needs the real ONS boundaries: {path} not found", file=sys.stderr)
+    london = london_boundaries()
+    if london is None:
         return 2
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", peermap.PeermapWarning)  # "no CRS declared": known
-        england = peermap.load_boundaries(path)
-    london = england[england["code"].str.startswith("E09")].reset_index(drop=True)
-    london.attrs.update(england.attrs)
     t0 = time.perf_counter()
     ds, _ = scenario(london, n_people=args.people, seed=args.seed)
     print(f"scenario: {len(london)} boroughs, {ds.counts} in {time.perf_counter() - t0:.1f} s")

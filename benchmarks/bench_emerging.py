@@ -16,18 +16,15 @@ Run: ``python benchmarks/bench_emerging.py [--people 50000] [--seed 0] [--cell 5
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-import warnings
-from pathlib import Path
 
 import numpy as np
+from _regions import london as london_boundaries
 from scipy import sparse
 
 import peermap
 from peermap.synthetic import scenario
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "boundaries"
 TARGET_S = 30.0
 
 
@@ -37,15 +34,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cell", type=float, default=500.0, help="cell size in metres")
     args = parser.parse_args()
-    path = SHARED / "ons_lad_2013_england.topojson"
-    if not path.is_file():
-        print(f"needs the real ONS boundaries: {path} not found", file=sys.stderr)
+    london = london_boundaries()
+    if london is None:
         return 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", peermap.PeermapWarning)  # "no CRS declared": known
-        england = peermap.load_boundaries(path)
-    london = england[england["code"].str.startswith("E09")].reset_index(drop=True)
-    london.attrs.update(england.attrs)
     t0 = time.perf_counter()
     ds, _ = scenario(london, n_people=args.people, seed=args.seed)
     print(f"scenario: {len(london)} boroughs, {ds.counts} in {time.perf_counter() - t0:.1f} s")

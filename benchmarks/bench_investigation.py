@@ -27,17 +27,15 @@ import random
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
+from _regions import london as london_boundaries
 
 import peermap
 from peermap.analysis.brokerage import BETWEENNESS_SAMPLE
 from peermap.analysis.paths import record_graph
 from peermap.synthetic import scenario
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "boundaries"
 
 
 def _timed(func):  # type: ignore[no-untyped-def]
@@ -60,15 +58,9 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--skip-networkx", action="store_true", help="skip networkx betweenness")
     args = parser.parse_args()
-    path = SHARED / "ons_lad_2013_england.topojson"
-    if not path.is_file():
-        print(f"needs the real ONS boundaries: {path} not found", file=sys.stderr)
+    london = london_boundaries()
+    if london is None:
         return 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", peermap.PeermapWarning)  # "no CRS declared": known
-        england = peermap.load_boundaries(path)
-    london = england[england["code"].str.startswith("E09")].reset_index(drop=True)
-    london.attrs.update(england.attrs)
     ds, _ = scenario(london, n_people=args.people, seed=args.seed)
     print(f"scenario: {len(london)} boroughs, {ds.counts} (set-up, not measured)\n")
 

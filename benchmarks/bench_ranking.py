@@ -46,10 +46,8 @@ import argparse
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -69,13 +67,11 @@ from _ranking_metrics import (
     top_k_agreement,
     venue_rank,
 )
+from _regions import LAD_2024, england
+from _regions import london as london_boundaries
 
 import peermap
 from peermap.synthetic import scenario
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "boundaries"
-LAD_2013 = SHARED / "ons_lad_2013_england.topojson"
-LAD_2024 = SHARED / "ons_lad_2024_england_buc.geojson"
 
 NOISES = ("clean", "drop", "spurious", "downgrade", "all", "corroborated")
 NOISE_TARGETS = ("drop", "spurious", "downgrade", "all")
@@ -606,17 +602,11 @@ def load_region(name: str) -> tuple[str, gpd.GeoDataFrame]:
     if name == "demo":
         bounds = peermap.demo_boundaries()
         return f"demo ({len(bounds)} boroughs)", bounds
-    path = {"london": LAD_2013, "england": LAD_2024}[name]
-    if not path.is_file():
-        print(f"needs the real ONS boundaries: {path} not found", file=sys.stderr)
+    bounds = london_boundaries() if name == "london" else england(LAD_2024)
+    if bounds is None:
         raise SystemExit(2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", peermap.PeermapWarning)  # "no CRS declared": known
-        bounds = peermap.load_boundaries(path)
     if name == "london":
-        london = bounds[bounds["code"].str.startswith("E09")].reset_index(drop=True)
-        london.attrs.update(bounds.attrs)
-        return f"London ({len(london)} boroughs)", london
+        return f"London ({len(bounds)} boroughs)", bounds
     return f"England ({len(bounds)} authorities)", bounds
 
 
