@@ -327,6 +327,27 @@ def test_trap_houses_lead_contexts_and_venues(planted) -> None:  # type: ignore[
         assert venues.loc[house.place_id, "rank"] <= 10, house.place_id
 
 
+def test_a_context_is_at_least_as_concerning_as_its_own_places(
+    planted: tuple[peermap.Dataset, object],
+) -> None:
+    """A trap house's visitors can be split among their friend groups; the context that
+    holds the hotel still ranks with the hotel (``docs/analysis.md``, concern)."""
+    ds, _ = planted
+    table = peermap.contexts(ds, stability_runs=1)
+    venues = peermap.hotspots(ds).set_index("place_id")["concern"]
+    decided_by_place = 0
+    for row in table.itertuples():
+        own = [venues[p] for p in row.places if p in venues.index]
+        if own:
+            assert row.concern >= max(own) - 1e-9
+            assert row.place_concern >= max(own) - 1e-9
+        if row.place_concern > 0 and row.place_concern >= row.concern:
+            decided_by_place += 1
+            assert "ranked by one of its own places" in row.reasons
+    assert decided_by_place > 0  # the rule does something on this data
+    assert table["concern"].is_monotonic_decreasing
+
+
 def test_q_values_are_benjamini_hochberg() -> None:
     from scipy.stats import false_discovery_control
 

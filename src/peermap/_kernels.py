@@ -41,6 +41,7 @@ __all__ = [
     "people_words",
     "positions",
     "record_sums",
+    "venue_concern",
     "wide_pairs",
 ]
 
@@ -315,15 +316,7 @@ def hotspot_table(
     places = ds.places
     n_places = len(places)
     place_ids = pd.Index(places["place_id"].to_numpy(dtype=object))
-    # Homes and place authorities as integer codes of one factorisation (-1: none).
-    homes = _lookup.home(ds).to_numpy(dtype=object)
-    at = (  # an online place stands in its members' usual home authority (_lookup)
-        _lookup.reach_authority(ds).to_numpy(dtype=object)
-        if "authority_code" in places
-        else np.full(n_places, None, dtype=object)
-    )
-    codes, uniques = pd.factorize(np.concatenate([homes, at]), use_na_sentinel=True)
-    home_code, place_code = codes[: len(homes)], codes[len(homes) :]
+    home_code, place_code, uniques = _authority_codes(ds)
     wide = wide_pairs(parts.pairs, n_places)
     person, place = wide.person, wide.place
     home, place_auth = home_code[person], place_code[place]
@@ -348,7 +341,7 @@ def hotspot_table(
         }
     )
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
-    score = _venue_score(ds, wide, ties, home, place_code, np.asarray(uniques, dtype=object))
+    score = _venue_score(ds, wide, ties, home, place_code, uniques)
     score.index = place_ids
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context).join(score)
@@ -393,6 +386,37 @@ def hotspot_table(
     ]
     geometry = places.set_index("place_id").geometry.reindex(table["place_id"]).to_numpy()
     return gpd.GeoDataFrame(table[columns], geometry=geometry, crs=places.crs)
+
+
+def _authority_codes(
+    ds: Dataset,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Homes (per person) and place authorities (per place) as codes of one factorisation.
+
+    -1 where there is none. An online place stands in its members' usual home authority
+    (:mod:`peermap._lookup`).
+    """
+    homes = _lookup.home(ds).to_numpy(dtype=object)
+    at = (
+        _lookup.reach_authority(ds).to_numpy(dtype=object)
+        if "authority_code" in ds.places
+        else np.full(len(ds.places), None, dtype=object)
+    )
+    codes, uniques = pd.factorize(np.concatenate([homes, at]), use_na_sentinel=True)
+    codes = codes.astype(np.intp)
+    return codes[: len(homes)], codes[len(homes) :], np.asarray(uniques, dtype=object)
+
+
+def venue_concern(ds: Dataset, wide: WidePairs, ties: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Each place's concern score as :func:`hotspot_table` computes it (dataset order).
+
+    ``wide`` holds the (person, place) pairs of the selected sightings
+    (:func:`wide_pairs`); ``ties`` the selected ties (for the exploiter kind).
+    """
+    home_code, place_code, uniques = _authority_codes(ds)
+    score = _venue_score(ds, wide, ties, home_code[wide.person], place_code, uniques)
+    concern: npt.NDArray[np.float64] = score["concern"].to_numpy(dtype=np.float64)
+    return concern
 
 
 def _venue_score(

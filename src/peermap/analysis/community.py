@@ -13,8 +13,6 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import scipy.sparse
-import scipy.sparse.csgraph
 
 from peermap import _graph_backends, _lookup, ranking
 from peermap._kernels import (
@@ -25,7 +23,17 @@ from peermap._kernels import (
     pair_table,
     people_words,
     record_sums,
+    venue_concern,
     wide_pairs,
+)
+from peermap.analysis.consensus import (
+    CONSENSUS_SHARE,
+    STABILITY_AUTO_MAX_PEOPLE,
+    STABILITY_JACCARD,
+    STABILITY_RUNS,
+    consensus,
+    label_of,
+    stability,
 )
 from peermap.analysis.reach import (
     DISTANT_MIN_PEOPLE,
@@ -300,9 +308,11 @@ def contexts(
           at the context's places (own or shared) or between its young people.
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
-          (one-sided), ``concern``, ``stability`` (share of the runs in which a context
-          with at least half the same young people, Jaccard >= 0.5, comes out) and
-          ``reasons`` (the score in words).
+          (one-sided), ``place_concern`` (the venue concern of its most concerning own
+          place, :func:`peermap.hotspots`), ``concern`` (the excess times the reach
+          factor, or ``place_concern`` when that is higher), ``stability`` (share of
+          the runs in which a context with at least half the same young people,
+          Jaccard >= 0.5, comes out) and ``reasons`` (the score in words).
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
@@ -334,10 +344,19 @@ def contexts(
         stability_runs = STABILITY_RUNS if n_split <= STABILITY_AUTO_MAX_PEOPLE else 1
     # Each large component is cut out of the graph once, for every run.
     subgraphs = _graph_backends.subgraphs(name, graph, large if stability_runs > 1 else [])
+    # Runs for a consensus iterate Leiden until it converges: a converged partition owes
+    # less to its seed, so the consensus settles. One run at scale keeps igraph's two
+    # iterations (``benchmarks/bench_analysis.py``: the time budget at 50,000 people).
+    iterations = CONVERGED if stability_runs > 1 else 2
 
     def partition(run_seed: int) -> list[npt.NDArray[np.int64]]:
         split = _graph_backends.leiden(
-            name, graph, resolution=resolution, seed=run_seed, subgraphs=subgraphs
+            name,
+            graph,
+            resolution=resolution,
+            seed=run_seed,
+            subgraphs=subgraphs,
+            n_iterations=iterations,
         )
         parts: list[npt.NDArray[np.int64]] = []
         for component in large:
@@ -349,24 +368,25 @@ def contexts(
         # Independent runs: each splits every large component from the top with its
         # own seed, so a context owes nothing to one seed's first cut.
         seeds = np.random.SeedSequence(seed).generate_state(stability_runs).tolist()
-        runs = [_label(partition(int(s)), len(nodes)) for s in seeds]
-        split_parts = []
-        for part in _consensus(runs, u, v, w):
-            if small(part):
-                split_parts.append(part)
-            else:  # consensus chained communities: keep the first run's split of them
-                first = runs[0][part]
-                split_parts.extend(part[first == j] for j in np.unique(first))
+        runs = [label_of(partition(int(s)), len(nodes)) for s in seeds]
+        split_parts = consensus(runs, u, v, w, small)
     else:
         split_parts = partition(seed)
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
     table = _context_table(ds, groups, ties, sightings, min_people, coded)
     if stability_runs > 1:
-        table["stability"] = _stability(table, ds, split_parts, runs) if runs else 1.0
+        position = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
+        table["stability"] = (
+            stability(table, n_people, position, split_parts, runs) if runs else 1.0
+        )
     else:
         table["stability"] = np.nan
     table["reasons"] = [_context_reasons(row) for row in table.itertuples(index=False)]
     return table
+
+
+#: ``n_iterations`` that asks igraph's Leiden to iterate until the partition is stable.
+CONVERGED = -1
 
 
 def _split(
@@ -394,118 +414,6 @@ def _split(
         bounds = np.flatnonzero(np.diff(label[order])) + 1
         stack.extend(np.split(current[order], bounds))
     return sorted(out, key=lambda part: int(part.min()))
-
-
-def _label(parts: list[npt.NDArray[np.int64]], n_nodes: int) -> npt.NDArray[np.int64]:
-    """One run's partition as a label per node (-1 for nodes it did not split)."""
-    label = np.full(n_nodes, -1, dtype=np.int64)
-    for j, part in enumerate(parts):
-        label[part] = j
-    return label
-
-
-#: Share of runs in which two linked nodes must share a community to stay together in
-#: the consensus partition.
-CONSENSUS_SHARE = 0.5
-
-
-def _consensus(
-    runs: list[npt.NDArray[np.int64]],
-    u: npt.NDArray[np.int64],
-    v: npt.NDArray[np.int64],
-    w: npt.NDArray[np.float64],
-) -> list[npt.NDArray[np.int64]]:
-    """Combine several partitions (labels per node) into one that no seed decides.
-
-    Consensus clustering (Lancichinetti and Fortunato, 2012): two linked nodes stay
-    together when they share a community in more than :data:`CONSENSUS_SHARE` of the
-    runs; the consensus communities are the connected components of those links. A node
-    left alone joins the consensus community of the neighbour it shared most runs with
-    (by link weight on ties). Only nodes of split components (label >= 0) take part.
-    """
-    label = np.stack(runs)
-    taking = label[0] >= 0
-    inside = taking[u] & taking[v]
-    uu, vv, ww = u[inside], v[inside], w[inside]
-    share = (label[:, uu] == label[:, vv]).mean(axis=0) if len(uu) else np.zeros(0)
-    keep = share > CONSENSUS_SHARE
-    n_nodes = label.shape[1]
-    kept = scipy.sparse.coo_array(
-        (np.ones(int(keep.sum()), dtype=np.int8), (uu[keep], vv[keep])), shape=(n_nodes, n_nodes)
-    )
-    group = scipy.sparse.csgraph.connected_components(kept, directed=False)[1].astype(np.int64)
-    sizes = np.bincount(group[taking], minlength=int(group.max()) + 1 if n_nodes else 0)
-    # Nodes left alone join the neighbour they were most often with.
-    alone = taking & (sizes[group] == 1)
-    if alone.any() and len(uu):
-        a = np.concatenate([uu, vv])
-        b = np.concatenate([vv, uu])
-        score = np.concatenate([share, share]) + 1e-6 * np.concatenate([ww, ww])
-        pick = alone[a] & ~alone[b]
-        a, b, score = a[pick], b[pick], score[pick]
-        order = np.lexsort((b, -score, a))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = a[order][1:] != a[order][:-1]
-        group[a[order][first]] = group[b[order][first]]
-    members = np.flatnonzero(taking)
-    order = np.argsort(group[members], kind="stable")
-    bounds = np.flatnonzero(np.diff(group[members][order])) + 1
-    parts = np.split(members[order], bounds) if len(members) else []
-    return sorted((np.sort(p) for p in parts), key=lambda p: int(p.min()))
-
-
-#: Runs of the community method for the consensus and ``stability`` by default.
-STABILITY_RUNS = 10
-
-
-#: Above this many young people in components to split, ``contexts()`` makes one run
-#: unless ``stability_runs`` asks for more (the runs' cost grows with the graph).
-STABILITY_AUTO_MAX_PEOPLE = 20_000
-
-
-#: Jaccard similarity of young people from which a context counts as found again.
-STABILITY_JACCARD = 0.5
-
-
-def _stability(
-    table: pd.DataFrame,
-    ds: Dataset,
-    reference: list[npt.NDArray[np.int64]],
-    runs: list[npt.NDArray[np.int64]],
-) -> npt.NDArray[np.float64]:
-    """Share of the runs in which each context comes out.
-
-    A context comes out in a run when some community of that run has Jaccard
-    similarity of young people of at least :data:`STABILITY_JACCARD` with it. Contexts
-    cut from components that were not split come out whole in every run.
-    """
-    n_people = len(ds.people)
-    position = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
-    varying = np.zeros(n_people, dtype=bool)
-    for part in reference:
-        varying[part[part < n_people]] = True
-    n_rows = len(table)
-    if n_rows == 0:
-        return np.zeros(0)
-    lengths = table["people"].map(len).to_numpy(dtype=np.int64)
-    flat = position.get_indexer(pd.Index(np.concatenate(table["people"].to_numpy())))
-    row_of = np.repeat(np.arange(n_rows), lengths)
-    fixed = np.bincount(row_of, weights=varying[flat], minlength=n_rows) == 0
-    found = np.zeros(n_rows)
-    for run in runs:
-        label = run[:n_people]
-        n_labels = int(label.max()) + 2
-        size = np.bincount(label[label >= 0], minlength=n_labels)
-        labels = label[flat]
-        ok = labels >= 0
-        key, common = np.unique(row_of[ok] * n_labels + labels[ok], return_counts=True)
-        rows, best = key // n_labels, key % n_labels
-        jaccard = common / (lengths[rows] + size[best] - common)
-        top = np.zeros(n_rows)
-        np.maximum.at(top, rows, jaccard)
-        found += fixed | (top >= STABILITY_JACCARD)
-    result: npt.NDArray[np.float64] = found / max(len(runs), 1)
-    return result
 
 
 def _context_table(
@@ -589,7 +497,9 @@ def _context_table(
         .groupby("ctx")["end"]
         .max()
     )
-    score = _context_score(ds, sightings, ties, who, where, person_ctx, a_ctx, b_ctx, n_ctx)
+    score = _context_score(
+        ds, sightings, ties, who, where, (person_ctx, place_ctx), a_ctx, b_ctx, n_ctx
+    )
     # Links: members seen at the context's places (own or shared) away from home, and
     # ties between members homed apart.
     homes = home.reindex(people_index).to_numpy(dtype=object)
@@ -728,6 +638,10 @@ def _context_table(
     table = pd.DataFrame(rows)
     table = pd.concat([table, score.reset_index(drop=True)], axis=1)
     table["concern"] = table["concern"] * ranking.reach_factor(table["reach"].to_numpy())
+    # A context is at least as concerning as its most concerning own place: harm
+    # concentrated at its hotel counts even when some of those harmed there were
+    # grouped with their friends.
+    table["concern"] = np.maximum(table["concern"], table["place_concern"])
     table["first_person"] = [r["people"][0] for r in rows]
     table = table.sort_values(
         ["concern", "n_authorities", "serious", "n_people", "first_person"],
@@ -747,6 +661,7 @@ _SCORE_COLUMNS = (
     "excess_ratio",
     "p_value",
     "q_value",
+    "place_concern",
     "concern",
 )
 
@@ -757,16 +672,26 @@ def _context_score(
     ties: pd.DataFrame,
     who: npt.NDArray[np.intp],
     where: npt.NDArray[np.intp],
-    person_ctx: npt.NDArray[np.intp],
+    member_of: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
     a_ctx: npt.NDArray[np.intp],
     b_ctx: npt.NDArray[np.intp],
     n_ctx: int,
 ) -> pd.DataFrame:
-    """Each context's score before reach: harm of its people, and its exploiter ties."""
+    """Each context's score before reach: harm of its people, and its exploiter ties.
+
+    ``member_of``: the context of each person and of each place (-1: none). Also the
+    concern of each context's most concerning own place (:func:`venue_concern`, with
+    the venue's reach).
+    """
+    person_ctx, place_ctx = member_of
     n_places = len(ds.places)
     wide = wide_pairs(
         pair_table(who, where, sightings["context"], record_sums(sightings)), n_places
     )
+    at_place = venue_concern(ds, wide, ties)
+    owned = place_ctx >= 0
+    place_concern = np.zeros(n_ctx)
+    np.maximum.at(place_concern, place_ctx[owned], at_place[owned])
     kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
     base = ranking.baseline(
         wide.records, wide.weight, wide.weight2, wide.place, kinds.astype(np.intp), n_places
@@ -803,6 +728,7 @@ def _context_score(
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
             "concern": result.score,
+            "place_concern": place_concern,
         }
     )
 
@@ -825,6 +751,11 @@ def _context_reasons(row: Any) -> str:
         text += "; no more harm recorded than expected for their activity"
     if row.exploiter_ties:
         text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
+    if row.place_concern > 0 and row.place_concern >= row.concern:
+        text += (
+            f"; ranked by one of its own places, a hotspot in its own right "
+            f"(venue concern {row.place_concern:.1f}, see peermap.hotspots)"
+        )
     if isinstance(row.stability, float) and not math.isnan(row.stability):
         text += f"; found in {row.stability:.0%} of runs"
     return text
