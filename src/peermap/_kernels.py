@@ -407,14 +407,22 @@ def _authority_codes(
     return codes[: len(homes)], codes[len(homes) :], np.asarray(uniques, dtype=object)
 
 
-def venue_concern(ds: Dataset, wide: WidePairs, ties: pd.DataFrame) -> npt.NDArray[np.float64]:
+def venue_concern(
+    ds: Dataset,
+    wide: WidePairs,
+    ties: pd.DataFrame,
+    *,
+    base: ranking.Baseline | None = None,
+) -> npt.NDArray[np.float64]:
     """Each place's concern score as :func:`hotspot_table` computes it (dataset order).
 
     ``wide`` holds the (person, place) pairs of the selected sightings
-    (:func:`wide_pairs`); ``ties`` the selected ties (for the exploiter kind).
+    (:func:`wide_pairs`); ``ties`` the selected ties (for the exploiter kind); ``base``
+    the pairs' baseline when the caller has it (:func:`peermap.ranking.baseline` of
+    ``wide`` by kind of place), so it is not computed twice.
     """
     home_code, place_code, uniques = _authority_codes(ds)
-    score = _venue_score(ds, wide, ties, home_code[wide.person], place_code, uniques)
+    score = _venue_score(ds, wide, ties, home_code[wide.person], place_code, uniques, base)
     concern: npt.NDArray[np.float64] = score["concern"].to_numpy(dtype=np.float64)
     return concern
 
@@ -426,14 +434,16 @@ def _venue_score(
     home: npt.NDArray[np.intp],
     place_code: npt.NDArray[np.intp],
     codes: npt.NDArray[np.object_],
+    base: ranking.Baseline | None = None,
 ) -> pd.DataFrame:
     """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`)."""
     n_places = len(ds.places)
     place = wide.place
-    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
-    base = ranking.baseline(
-        wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
-    )
+    if base is None:
+        kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
+        base = ranking.baseline(
+            wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
+        )
     # Young people in exploiter ties seen at a venue: one more kind of harm, judged
     # against the share of all young people seen anywhere who are in one.
     per_person = _exploited(ds, ties)

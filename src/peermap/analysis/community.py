@@ -688,14 +688,14 @@ def _context_score(
     wide = wide_pairs(
         pair_table(who, where, sightings["context"], record_sums(sightings)), n_places
     )
-    at_place = venue_concern(ds, wide, ties)
-    owned = place_ctx >= 0
-    place_concern = np.zeros(n_ctx)
-    np.maximum.at(place_concern, place_ctx[owned], at_place[owned])
     kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
     base = ranking.baseline(
         wide.records, wide.weight, wide.weight2, wide.place, kinds.astype(np.intp), n_places
     )
+    at_place = venue_concern(ds, wide, ties, base=base)
+    owned = place_ctx >= 0
+    place_concern = np.zeros(n_ctx)
+    np.maximum.at(place_concern, place_ctx[owned], at_place[owned])
     unit = person_ctx[wide.person]
     observed = ranking.per_unit(unit, n_ctx, base.observed)
     expected = ranking.per_unit(unit, n_ctx, base.expected)
