@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import scipy.sparse
 from scipy.special import erfc
 
 from peermap.schema import CONTEXTS, RELIABILITIES
@@ -243,18 +244,19 @@ def baseline(
 
 def per_unit(unit: IntpArray, n_units: int, values: FloatArray) -> FloatArray:
     """Sum rows of ``values`` (items x columns) into ``n_units`` units (``-1``: none)."""
-    n_columns = values.shape[1]
+    rows = np.asarray(values, dtype=float)
+    n_columns = rows.shape[1]
     if n_columns == 0:
         return np.zeros((n_units, 0))
-    # Rows of no unit (-1) go to a spare unit that is dropped; one bincount over the
-    # (unit, column) cells, row-major, so the flat order is the result's order.
-    at = np.where(unit >= 0, unit, n_units).astype(np.int64)
-    cell = (at[:, None] * n_columns + np.arange(n_columns)[None, :]).ravel()
-    rows = np.asarray(values, dtype=float).ravel()
-    sums = np.bincount(cell, weights=rows, minlength=(n_units + 1) * n_columns)
-    result: FloatArray = np.asarray(sums[: n_units * n_columns], dtype=np.float64).reshape(
-        n_units, n_columns
+    # A sparse units x items indicator times the dense values: one pass in C over the
+    # items, whatever the number of columns (a bincount per cell of a flattened
+    # (unit, column) index costs ten times more at 400,000 items).
+    unit = np.asarray(unit)
+    mine = np.flatnonzero(unit >= 0)
+    indicator = scipy.sparse.csr_array(
+        (np.ones(len(mine)), (unit[mine], mine)), shape=(n_units, len(rows))
     )
+    result: FloatArray = np.asarray(indicator @ rows, dtype=np.float64).reshape(n_units, n_columns)
     return result
 
 
