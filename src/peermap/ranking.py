@@ -138,13 +138,17 @@ if set(SEVERITY) != set(CONTEXTS) or set(RELIABILITY_WEIGHT) != set(RELIABILITIE
 
 def reliability_weight(reliability: pd.Series) -> FloatArray:
     """Weight of each record's reliability grade (:data:`RELIABILITY_WEIGHT`)."""
-    codes, uniques = pd.factorize(reliability.astype(str), use_na_sentinel=True)
+    if isinstance(reliability.dtype, pd.CategoricalDtype):  # the schema's dtype: its codes
+        codes = reliability.cat.codes.to_numpy()
+        uniques = reliability.cat.categories
+    else:
+        codes, uniques = pd.factorize(reliability.astype(str), use_na_sentinel=True)
     table = np.array([RELIABILITY_WEIGHT.get(str(u), np.nan) for u in uniques], dtype=float)
-    if (codes < 0).any() or np.isnan(table).any():
-        bad = [u for u in uniques if str(u) not in RELIABILITY_WEIGHT] or [None]
+    if (codes < 0).any() or np.isnan(table[codes]).any():
+        used = uniques[np.unique(codes[codes >= 0])]
+        bad = [u for u in used if str(u) not in RELIABILITY_WEIGHT] or [None]
         raise ValueError(f"reliability {bad[0]!r} has no weight in peermap.ranking")
-    mapped = pd.Series(table[codes])
-    result: FloatArray = np.asarray(mapped.to_numpy(dtype=float), dtype=np.float64)
+    result: FloatArray = np.asarray(table[codes], dtype=np.float64)
     return result
 
 
