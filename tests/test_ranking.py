@@ -343,7 +343,7 @@ def test_a_context_is_at_least_as_concerning_as_its_own_places(
             assert row.place_concern >= max(own) - 1e-9
         if row.place_concern > 0 and row.place_concern >= row.concern:
             decided_by_place += 1
-            assert "ranked by one of its own places" in row.reasons
+            assert "one of its own places is itself a hotspot venue" in row.reasons
     assert decided_by_place > 0  # the rule does something on this data
     assert table["concern"].is_monotonic_decreasing
 

@@ -753,8 +753,8 @@ def _context_reasons(row: Any) -> str:
         text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
     if row.place_concern > 0 and row.place_concern >= row.concern:
         text += (
-            f"; ranked by one of its own places, a hotspot in its own right "
-            f"(venue concern {row.place_concern:.1f}, see peermap.hotspots)"
+            f"; one of its own places is itself a hotspot venue "
+            f"(concern {row.place_concern:.1f}), which sets its concern"
         )
     if isinstance(row.stability, float) and not math.isnan(row.stability):
         text += f"; found in {row.stability:.0%} of runs"
