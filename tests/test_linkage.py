@@ -438,11 +438,10 @@ def test_a_twin_does_not_join_the_other_twin_held_by_two_partners() -> None:
 
 
 def test_a_record_corroborated_by_two_partners_joins_them() -> None:
-    # A young person at three partners: B and C agree; A's record has three slips (a
-    # nickname, the day one off, another postcode) and resembles each of theirs only in
-    # the review band. Two partners alone do not link it; the third corroborating, it
-    # joins them.
-    a = pd.DataFrame([("a0", "Becca", "Oyelaran", "2011-03-17", "F", "SE22 8AB")], columns=COLUMNS)
+    # A young person at three partners: B and C agree; A's record has a nickname and no
+    # date of birth, and resembles each of theirs only in the review band. Two partners
+    # alone do not link it; the third corroborating, it joins them.
+    a = pd.DataFrame([("a0", "Becca", "Oyelaran", "", "F", "SE15 4PL")], columns=COLUMNS)
     b = pd.DataFrame(
         [("b0", "Rebecca", "Oyelaran", "16/03/2011", "F", "SE15 4PL")], columns=COLUMNS
     )

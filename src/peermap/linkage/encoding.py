@@ -7,9 +7,9 @@ be installed beside the project's tools (it pins ``mypy_extensions<0.5`` and
 
 1. Each field of a record (normalised by :mod:`peermap.linkage.normalise`) becomes
    **tokens**: the bigrams of a name padded with ``_`` at both ends, the formal names of
-   a first name's nickname group, the parts of a date of birth, the sex, the outward
-   code, sector and full postcode. Every feature (:data:`FEATURES`) has its own key, so
-   the same text in two features sets different bits (clkhash's field-specific prefixes).
+   a first name's nickname group, the parts of a date of birth, the outward code, sector
+   and full postcode. Every feature (:data:`FEATURES`) has its own key, so the same text
+   in two features sets different bits (clkhash's field-specific prefixes).
 2. Each token sets ``k`` bits of a :data:`CLK_BITS`-bit filter, ``k`` fixed per
    feature from its weight (:class:`Feature`): the bits are ``k`` 16-bit words of a
    keyed BLAKE2b digest of the token, modulo the filter length (clkhash's ``blakeHash``;
@@ -64,7 +64,7 @@ __all__ = [
 CLK_BITS = 1024
 _CLK_BYTES = CLK_BITS // 8
 #: Label of the linkage pseudorandom key: ``HMAC-SHA256(partnership key, LINKAGE_LABEL)``.
-LINKAGE_LABEL = b"peermap linkage clk v3"
+LINKAGE_LABEL = b"peermap linkage clk v2"
 
 
 @dataclass(frozen=True)
@@ -92,14 +92,12 @@ class Feature:
 #: depends on which field a name was entered in, except the group of a first name that
 #: is not in the nickname list (see :func:`~peermap.linkage.normalise.oriented_names`).
 #: The date of birth is split so that a typo in one part or a day and month transposed
-#: keep most of it. Sex (version 3: 12 bits, 4 before) is a weak sign when it agrees
-#: but strong evidence of two young people when it does not, so a namesake of the other
-#: sex loses about 4 % of the bits on each side rather than 1 %.
+#: keep most of it.
 FEATURES: tuple[Feature, ...] = (
     Feature("names", 10, "bigrams of first and last names together, in no order"),
     Feature("name_groups", 40, "each name's nickname group (its formal names), in no order"),
     Feature("dob", 20, "year, month, day, and {day, month} in no order"),
-    Feature("sex", 12, "the sex"),
+    Feature("sex", 4, "the sex"),
     Feature("postcode", 5, "outward code, sector and full postcode"),
 )
 _BITS = {feature.name: feature.bits for feature in FEATURES}

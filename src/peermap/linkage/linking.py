@@ -65,7 +65,7 @@ DEFAULT_REVIEW_THRESHOLD = 0.70
 #: Several partners: a record that no link above the threshold placed joins a cluster
 #: of two or more records of other partners when it scores at least this with every
 #: one of them, since two partners' records then corroborate a weaker resemblance.
-CORROBORATION_THRESHOLD = 0.76
+CORROBORATION_THRESHOLD = 0.78
 #: Blocking: share of a pair's bits that agree at a Dice score of 0.8, and the
 #: probability that such a pair shares a block.
 _AGREEMENT = 0.89
