@@ -340,6 +340,7 @@ def _corroborate(
     scores: npt.NDArray[np.float64],
     sets: npt.NDArray[np.int64],
     recs: npt.NDArray[np.int64],
+    corroboration: float,
 ) -> None:
     """Join records left on their own to clusters of two or more that corroborate them.
 
@@ -363,7 +364,10 @@ def _corroborate(
         if len(group) < 2 or any(m[0] == record[0] for m in group):
             return None
         found = [score_of.get((record, m)) for m in group]
-        return None if None in found else sum(f for f in found if f is not None) / len(found)
+        if None in found:  # below the review threshold with one of them
+            return None
+        mean = sum(f for f in found if f is not None) / len(found)
+        return mean if mean >= corroboration else None
 
     options = []
     for record, others in near.items():
@@ -432,14 +436,14 @@ def cluster_identities(
     ]
     cluster_of: dict[tuple[int, int], int] = {}
     if all(len(ids) for ids, _ in parts):
-        weak = min(upper, CORROBORATION_THRESHOLD)
+        weak = min(upper, DEFAULT_REVIEW_THRESHOLD)
         scores, sets, recs, candidates = _candidates([clks for _, clks in parts], weak)
         solve = _anonlink()[2].probabilistic_greedy_solve
         strong = _subset(candidates, scores >= upper)
         for number, group in enumerate(solve(strong, merge_threshold=MERGE_THRESHOLD)):
             for member in group:
                 cluster_of[(int(member[0]), int(member[1]))] = number
-        _corroborate(cluster_of, scores, sets, recs)
+        _corroborate(cluster_of, scores, sets, recs, min(upper, CORROBORATION_THRESHOLD))
     rows: list[tuple[int, str, str]] = []
     renumber: dict[int, int] = {}  # solver's group -> cluster id
     next_id = 0
