@@ -6,7 +6,10 @@ Dice coefficient, every pair of records that share a block, and
 :func:`anonlink.solving.greedy_solve` turns the scores into groups holding at most one
 record of each partner (highest score first); several partners are clustered by
 :func:`anonlink.solving.probabilistic_greedy_solve`, which lets evidence from the other
-pairs of a group stand in for one weak pair (:data:`MERGE_THRESHOLD`).
+pairs of a group stand in for one weak pair (:data:`MERGE_THRESHOLD`), and a record left
+on its own then joins a cluster of other partners' records that all score at least
+:data:`CORROBORATION_THRESHOLD` with it (two partners corroborating a resemblance that
+one alone would not be enough for).
 
 **Blocking.** Comparing every record of one partner with every record of another is
 10¹⁰ comparisons for 100,000 × 100,000. Records are instead put into blocks by
@@ -23,6 +26,7 @@ CLKs, so partners exchange nothing else.
 
 from __future__ import annotations
 
+import array
 import math
 import re
 import warnings
@@ -39,6 +43,7 @@ from peermap.exceptions import ValidationError
 from peermap.linkage.encoding import CLK_BITS, from_base64
 
 __all__ = [
+    "CORROBORATION_THRESHOLD",
     "DEFAULT_REVIEW_THRESHOLD",
     "DEFAULT_THRESHOLD",
     "MERGE_THRESHOLD",
@@ -57,6 +62,10 @@ DEFAULT_THRESHOLD = 0.80
 MERGE_THRESHOLD = 0.5
 #: Dice score from which a pair the solver would pick goes to clerical review.
 DEFAULT_REVIEW_THRESHOLD = 0.70
+#: Several partners: a record that no link above the threshold placed joins a cluster
+#: of two or more records of other partners when it scores at least this with every
+#: one of them, since two partners' records then corroborate a weaker resemblance.
+CORROBORATION_THRESHOLD = 0.78
 #: Blocking: share of a pair's bits that agree at a Dice score of 0.8, and the
 #: probability that such a pair shares a block.
 _AGREEMENT = 0.89
@@ -313,6 +322,67 @@ def _solved(
 _NAME = re.compile(r"\S(?:.*\S)?")
 
 
+def _subset(candidates: Any, keep: npt.NDArray[np.bool_]) -> Any:
+    """Return anonlink's candidate pairs (scores, datasets, records) with only `keep`."""
+    scores, sets, recs = candidates
+
+    def cut(values: Any) -> Any:
+        kept = np.frombuffer(values, dtype=values.typecode)[keep]
+        out = array.array(values.typecode)
+        out.frombytes(kept.tobytes())
+        return out
+
+    return cut(scores), tuple(cut(v) for v in sets), tuple(cut(v) for v in recs)
+
+
+def _corroborate(
+    cluster_of: dict[tuple[int, int], int],
+    scores: npt.NDArray[np.float64],
+    sets: npt.NDArray[np.int64],
+    recs: npt.NDArray[np.int64],
+    corroboration: float,
+) -> None:
+    """Join records left on their own to clusters of two or more that corroborate them.
+
+    A record joins a cluster holding no record of its partner when it scores at least
+    :data:`CORROBORATION_THRESHOLD` with every record of it; the best mean score first.
+    """
+    score_of: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
+    near: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for i in range(len(scores)):
+        one = (int(sets[0, i]), int(recs[0, i]))
+        two = (int(sets[1, i]), int(recs[1, i]))
+        score_of[(one, two)] = score_of[(two, one)] = float(scores[i])
+        near.setdefault(one, []).append(two)
+        near.setdefault(two, []).append(one)
+    members: dict[int, list[tuple[int, int]]] = {}
+    for record, number in cluster_of.items():
+        members.setdefault(number, []).append(record)
+
+    def fits(record: tuple[int, int], number: int) -> float | None:
+        group = members[number]
+        if len(group) < 2 or any(m[0] == record[0] for m in group):
+            return None
+        found = [score_of.get((record, m)) for m in group]
+        if None in found:  # below the review threshold with one of them
+            return None
+        mean = sum(f for f in found if f is not None) / len(found)
+        return mean if mean >= corroboration else None
+
+    options = []
+    for record, others in near.items():
+        if record in cluster_of:
+            continue
+        for number in {cluster_of[o] for o in others if o in cluster_of}:
+            mean = fits(record, number)
+            if mean is not None:
+                options.append((mean, record, number))
+    for _mean, record, number in sorted(options, reverse=True):
+        if record not in cluster_of and fits(record, number) is not None:
+            cluster_of[record] = number
+            members[number].append(record)
+
+
 def cluster_identities(
     encodings: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame],
     *,
@@ -338,7 +408,10 @@ def cluster_identities(
         each partner; a record linked to no other is a cluster of its own. Groups
         merge, highest score first, when at least :data:`MERGE_THRESHOLD` of the
         pairs between them score at least ``threshold`` (anonlink's
-        ``probabilistic_greedy_solve``), so not every pair of a cluster need.
+        ``probabilistic_greedy_solve``), so not every pair of a cluster need. A
+        record then left on its own joins a cluster of two or more records of other
+        partners when it scores at least :data:`CORROBORATION_THRESHOLD` (or
+        ``threshold``, if lower) with every one of them, best first.
 
     Raises
     ------
@@ -363,11 +436,14 @@ def cluster_identities(
     ]
     cluster_of: dict[tuple[int, int], int] = {}
     if all(len(ids) for ids, _ in parts):
-        *_, candidates = _candidates([clks for _, clks in parts], upper)
+        weak = min(upper, DEFAULT_REVIEW_THRESHOLD)
+        scores, sets, recs, candidates = _candidates([clks for _, clks in parts], weak)
         solve = _anonlink()[2].probabilistic_greedy_solve
-        for number, group in enumerate(solve(candidates, merge_threshold=MERGE_THRESHOLD)):
+        strong = _subset(candidates, scores >= upper)
+        for number, group in enumerate(solve(strong, merge_threshold=MERGE_THRESHOLD)):
             for member in group:
                 cluster_of[(int(member[0]), int(member[1]))] = number
+        _corroborate(cluster_of, scores, sets, recs, min(upper, CORROBORATION_THRESHOLD))
     rows: list[tuple[int, str, str]] = []
     renumber: dict[int, int] = {}  # solver's group -> cluster id
     next_id = 0
