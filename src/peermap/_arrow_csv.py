@@ -139,6 +139,9 @@ def arrow_records(data: bytes) -> ArrowRecords | None:
         header, a quote that is not closed on its own line, a lone carriage return, or
         a line pyarrow would not read as the lines around it predict.
     """
+    simple = _simple_records(data)
+    if simple is not None:
+        return simple
     if b"\r" in data:
         returns = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _RETURN)
         after = returns + 1
@@ -230,6 +233,49 @@ def _read_plain(
         body = pieces[0]  # no copy
     else:
         body = b"".join(bytes(p) if p[-1] == _NEWLINE else bytes(p) + b"\n" for p in pieces)
+    return _parse_body(body, width, len(kept))
+
+
+def _simple_records(data: bytes) -> ArrowRecords | None:
+    """Read a file with no quote, no blank line and one line end throughout, at once.
+
+    Then every line after the header is a record, numbered by its position: pyarrow
+    reads the body without any line being looked at first. None when the file is not
+    so simple, or a line is not one record of the header's width, or not UTF-8 (the
+    caller then splits it line by line).
+    """
+    if b'"' in data or b"\n\n" in data or b"\n\r\n" in data or data.endswith(b"\r"):
+        return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    end = data.find(b"\n")
+    if end <= 0:
+        return None
+    try:
+        header = _one_record(data[: end + 1].decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    if header is None or not any(c.strip() for c in header):
+        return None
+    body = memoryview(data)[end + 1 :]
+    rows = data.count(b"\n", end + 1) + (0 if data.endswith(b"\n") else 1)
+    read = _parse_body(body, len(header), rows, any_invalid=False)
+    if read is None:
+        return None
+    numbers = np.arange(2, rows + 2, dtype=np.int64)
+    return ArrowRecords(header, 1, read, numbers, [])
+
+
+def _parse_body(
+    body: bytes | memoryview, width: int, rows: int, *, any_invalid: bool = True
+) -> list[pa.ChunkedArray] | None:
+    """Read lines with pyarrow, quoting off; None unless `rows` records of `width` cells.
+
+    With ``any_invalid=False`` the lines may hold bytes that are not UTF-8: pyarrow
+    stops at the first line that is not a record (no handler sees its text).
+    """
+    if rows == 0:
+        return [pa.chunked_array([], type=pa.string()) for _ in range(width)]
     names = [f"f{i}" for i in range(width)]
     invalid: list[object] = []
 
@@ -247,7 +293,7 @@ def _read_plain(
                 escape_char=False,
                 newlines_in_values=False,
                 ignore_empty_lines=True,
-                invalid_row_handler=on_invalid,
+                invalid_row_handler=on_invalid if any_invalid else None,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -259,6 +305,6 @@ def _read_plain(
         )
     except (pa.ArrowException, ValueError):
         return None
-    if invalid or read.num_rows != len(kept):
+    if invalid or read.num_rows != rows:
         return None
     return [read.column(n) for n in names]

@@ -15,7 +15,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,7 +220,7 @@ def _finish(
     file: str,
     header: list[str],
     columns: Sequence[Sequence[str]] | Sequence[npt.NDArray[np.object_]],
-    numbers: list[Hashable],
+    numbers: list[Hashable] | npt.NDArray[np.int64],
     problems: list[Problem],
     bad_rows: dict[Hashable, list[str]],
 ) -> RawTable:
@@ -230,6 +230,12 @@ def _finish(
     header) is set aside with its value named: the value cannot be placed in a column.
     """
     columns = [_text_array(c) for c in columns]
+    if isinstance(numbers, np.ndarray):
+        # Row numbers as an array (the fast path): the index is built from it at once,
+        # and a row named in a problem is a Python int, as the stdlib path's are.
+        row_of: Callable[[int], Hashable] = lambda j: int(numbers[j])  # noqa: E731
+    else:
+        row_of = numbers.__getitem__
     headers: dict[str, str] = {}
     keep: list[int] = []
     dropped: list[int] = []
@@ -243,7 +249,7 @@ def _finish(
                 problems.append(
                     Problem(
                         table,
-                        numbers[j],
+                        row_of(j),
                         f"column {i + 1}",
                         shown_value(str(columns[i][j])),
                         "value beyond the last headed column; delete it or give its column a header"
@@ -276,10 +282,13 @@ def _finish(
         keep.append(i)
     if stray.any():
         for j in map(int, np.flatnonzero(stray)):
-            bad_rows[numbers[j]] = [str(c[j]) for c in columns]
+            bad_rows[row_of(j)] = [str(c[j]) for c in columns]
         good = ~stray
         columns = [c[good] for c in columns]
-        numbers = [n for n, g in zip(numbers, good, strict=True) if g]
+        if isinstance(numbers, np.ndarray):
+            numbers = numbers[good]
+        else:
+            numbers = [n for n, g in zip(numbers, good, strict=True) if g]
     data = {name: columns[i] for name, i in zip(headers, keep, strict=True)}
     frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"))
     if not headers:
@@ -398,7 +407,7 @@ def _from_records(fast: ArrowRecords, table: str, file: str) -> RawTable:
     if blank.any():
         columns = [c[~blank] for c in columns]
         lines = lines[~blank]
-    return _finish(table, file, fast.header, columns, lines.tolist(), problems, bad_rows)
+    return _finish(table, file, fast.header, columns, lines, problems, bad_rows)
 
 
 def _text_array(values: Any) -> Any:
