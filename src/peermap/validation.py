@@ -17,16 +17,15 @@ import dataclasses
 import functools
 import os
 import warnings
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
-from peermap._distinct import distinct
+from peermap._distinct import distinct, member, text_codes
 from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import WITHHELD, Problem, ValidationReport
@@ -270,9 +269,16 @@ def _exact_duplicates(p: ParsedTable) -> None:
     rows = check.raw.frame.index
     ok = ~rows.isin(list(check.bad))
     key = np.zeros(int(ok.sum()), dtype=np.int64)
+    bound = 1  # key < bound
     for values in columns.values():
-        codes = _text_codes(values)[ok].astype(np.int64) + 1  # 0: missing
-        key, _ = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)
+        codes = text_codes(values)[ok].astype(np.int64) + 1  # 0: missing
+        base = int(codes.max(initial=0)) + 1
+        if bound * base >= 2**62:  # renumber the key before it could overflow
+            key, uniques = pd.factorize(key)
+            bound = max(len(uniques), 1)
+        key = key * base + codes
+        bound *= base
+    key, _ = pd.factorize(key)
     dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if not dup.any():
         return
@@ -289,23 +295,6 @@ def _exact_duplicates(p: ParsedTable) -> None:
             f"duplicate of row {first_row}; the first copy is kept",
             "duplicate_row",
         )
-
-
-def _text_codes(values: pd.Series) -> npt.NDArray[np.intp]:
-    """Codes equal where ``values.astype(str)`` is equal (missing values alike).
-
-    Values of one Python type (text, whole numbers, dates, booleans) are coded as they
-    are, which is the same and faster; numbers with a fraction (``-0.0`` and ``0.0``)
-    and mixed types go through their text.
-    """
-    if values.dtype.kind == "f" or (
-        values.dtype == object
-        and pd.api.types.infer_dtype(values, skipna=True)
-        not in ("string", "integer", "date", "boolean", "empty")
-    ):
-        values = values.astype(str)
-    codes, _ = pd.factorize(values, use_na_sentinel=True)
-    return np.asarray(codes)
 
 
 def _unique_key(p: ParsedTable) -> None:
@@ -348,8 +337,19 @@ def _similar_ids(p: ParsedTable) -> None:
     key = check.spec.key[0]
     ids = p.columns[key]
     ok = ids.notna() & ~ids.index.isin(list(check.bad))
+    # Each distinct id's form once: only the rows of forms written more than one way
+    # are looked at, row by row.
+    codes, uniques = distinct(ids)
+    forms = [_id_form(str(u)) for u in uniques]
+    ways: dict[str, int] = {}
+    for i in np.unique(codes[ok.to_numpy() & (codes >= 0)]):
+        ways[forms[i]] = ways.get(forms[i], 0) + 1
+    shared = np.array([ways.get(f, 0) > 1 for f in forms] + [False], dtype=bool)
+    if not shared.any():
+        return
+    looked = ok & shared[codes]
     first: dict[str, tuple[str, Hashable]] = {}
-    for row, value in ids[ok].items():
+    for row, value in ids[looked].items():
         form = _id_form(str(value))
         seen = first.setdefault(form, (str(value), row))
         if seen[0] != value:
@@ -363,19 +363,6 @@ def _similar_ids(p: ParsedTable) -> None:
                 "similar_id",
                 "warning",
             )
-
-
-def _member(ids: pd.Series, known: Collection[str]) -> pd.Series:
-    """``ids.isin(known)``, asking ``known`` once per distinct id.
-
-    ``Series.isin`` on pandas' pyarrow strings converts every element of ``known`` to a
-    pyarrow scalar on each call: seconds for a million people. Here the lookup costs
-    one set membership test per distinct id in ``ids``.
-    """
-    codes, uniques = distinct(ids)
-    hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
-    # Missing ids have code -1, which picks the appended False.
-    return pd.Series(np.append(hit, False)[codes], index=ids.index)
 
 
 def _references(
@@ -392,8 +379,8 @@ def _references(
     ids = p.columns[column]
     check = p.check
     present = ids.notna()
-    known = _member(ids, accepted)
-    was_rejected = _member(ids, rejected)
+    known = member(ids, accepted)
+    was_rejected = member(ids, rejected)
     cells = check.raw.frame[column].astype(str)
     check.flag(
         present & ~known & was_rejected,
