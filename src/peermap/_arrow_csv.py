@@ -221,7 +221,7 @@ def _read_plain(
     """Read the selected lines with pyarrow, quoting off; None if one is not `width` cells."""
     kept = np.flatnonzero(lines)
     if len(kept) == 0:
-        return [pa.chunked_array([], type=pa.string()) for _ in range(width)]
+        return [pa.chunked_array([], type=pa.large_string()) for _ in range(width)]
     # The byte ranges of runs of consecutive lines, joined.
     new_run = np.concatenate(([True], np.diff(kept) != 1))
     run_starts = kept[new_run]
@@ -275,7 +275,7 @@ def _parse_body(
     stops at the first line that is not a record (no handler sees its text).
     """
     if rows == 0:
-        return [pa.chunked_array([], type=pa.string()) for _ in range(width)]
+        return [pa.chunked_array([], type=pa.large_string()) for _ in range(width)]
     names = [f"f{i}" for i in range(width)]
     invalid: list[object] = []
 
@@ -296,7 +296,7 @@ def _parse_body(
                 invalid_row_handler=on_invalid if any_invalid else None,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],

@@ -373,6 +373,7 @@ def _read_csv(path: Path, table: str) -> RawTable:
         data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
         fast = arrow_records(data)
         if fast is not None:
+            del raw, data  # the file's bytes go before its frame is built
             return _from_records(fast, table, str(path))
     return read_csv_stdlib(path, table, raw)
 
