@@ -32,6 +32,7 @@ __all__ = [
     "arrow_text",
     "distinct",
     "encoding",
+    "forget",
     "member",
     "per_distinct",
     "remember",
@@ -92,8 +93,11 @@ def remember(values: Any, codes: Codes, dictionary: pa.Array) -> None:
     The caller vouches that ``dictionary.take(codes)`` (``-1`` missing) is the text.
     """
     arrow = arrow_text(values)
-    if arrow is None or len(codes) != len(arrow):
-        return
+    if arrow is not None and len(codes) == len(arrow):
+        _keep(arrow, Encoding(np.asarray(codes, dtype=np.int32), dictionary))
+
+
+def _keep(arrow: pa.Array | pa.ChunkedArray, found: Encoding) -> None:
     key = id(arrow)
 
     def drop(ref: weakref.ref[Any], key: int = key) -> None:
@@ -102,9 +106,18 @@ def remember(values: Any, codes: Codes, dictionary: pa.Array) -> None:
             if entry is not None and entry[0] is ref:
                 del _CACHE[key]
 
-    entry = (weakref.ref(arrow, drop), Encoding(np.asarray(codes, dtype=np.int32), dictionary))
     with _LOCK:
-        _CACHE[key] = entry
+        _CACHE[key] = (weakref.ref(arrow, drop), found)
+
+
+def forget(values: Any) -> None:
+    """Drop the encoding kept for the pyarrow text behind `values`, if any."""
+    arrow = arrow_text(values)
+    if arrow is not None:
+        with _LOCK:
+            entry = _CACHE.get(id(arrow))
+            if entry is not None and entry[0]() is arrow:
+                del _CACHE[id(arrow)]
 
 
 def encoding(values: Any) -> Encoding | None:
@@ -117,7 +130,7 @@ def encoding(values: Any) -> Encoding | None:
     if entry is not None and entry[0]() is arrow:
         return entry[1]
     found = _encode(arrow)
-    remember(arrow, found.codes, found.dictionary)
+    _keep(arrow, found)
     return found
 
 
@@ -128,7 +141,7 @@ def _encode(arrow: pa.Array | pa.ChunkedArray) -> Encoding:
         chunks = encoded.chunks
         # pyarrow encodes the chunks with one table of values: every chunk carries it
         # whole, as it stood at the end.
-        if all(c.dictionary.equals(chunks[-1].dictionary) for c in chunks):
+        if chunks and all(c.dictionary.equals(chunks[-1].dictionary) for c in chunks):
             codes = np.concatenate(
                 [np.asarray(pc.fill_null(c.indices, -1).to_numpy(), np.int32) for c in chunks]
             )

@@ -233,7 +233,8 @@ def _finish(
     if isinstance(numbers, np.ndarray):
         # Row numbers as an array (the fast path): the index is built from it at once,
         # and a row named in a problem is a Python int, as the stdlib path's are.
-        row_of: Callable[[int], Hashable] = lambda j: int(numbers[j])  # noqa: E731
+        lines: npt.NDArray[np.int64] = numbers
+        row_of: Callable[[int], Hashable] = lambda j: int(lines[j])  # noqa: E731
     else:
         row_of = numbers.__getitem__
     headers: dict[str, str] = {}

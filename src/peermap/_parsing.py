@@ -243,8 +243,8 @@ class _Distinct:
             # pyarrow takes text fast into 32-bit offsets; pandas holds it widened.
             small = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
             taken = pc.take(small.cast(pa.string()), pa.array(self.codes))
-            array = pd.array(taken.cast(pa.large_string()), dtype=values.dtype)
-            return pd.Series(array, index=self.index)
+            text: Any = pd.array(taken.cast(pa.large_string()), dtype=values.dtype)
+            return pd.Series(text, index=self.index)
         return pd.Series(values.array.take(self.codes), index=self.index)
 
     def spread(self, answers: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from peermap import settings
-from peermap._distinct import distinct, member, text_codes
+from peermap._distinct import distinct, forget, member, text_codes
 from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import WITHHELD, Problem, ValidationReport
@@ -643,6 +643,8 @@ def _run(
         if name != "places":
             if frames is not None:
                 frames[name] = typed_frame(p, keep)
+                for column in frames[name].columns:  # the read's codes stay with the read
+                    forget(frames[name][column])
             # Its typed frame is built (or not wanted): the text and parsed columns go.
             p.columns = {}
             p.check.raw = dataclasses.replace(raw, frame=raw.frame.iloc[:0].copy(deep=True))
