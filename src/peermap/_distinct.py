@@ -225,11 +225,11 @@ def member(ids: pd.Series, known: Collection[str]) -> pd.Series:
     """
     found = encoding(ids)
     hit: npt.NDArray[np.bool_] | None = None
-    if found is not None and all(isinstance(k, str) for k in known):
+    if found is not None:
         try:
             wanted = pa.array(list(known), found.dictionary.type)
-        except (UnicodeEncodeError, pa.ArrowException):
-            pass  # text pyarrow cannot hold is not among its ids: asked one by one
+        except (UnicodeEncodeError, TypeError, pa.ArrowException):
+            pass  # values pyarrow cannot hold as text: asked one by one
         else:
             inside = pc.is_in(found.dictionary, value_set=wanted)
             hit = np.asarray(pc.fill_null(inside, False).to_numpy(zero_copy_only=False), bool)
