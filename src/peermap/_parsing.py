@@ -225,6 +225,7 @@ class _Distinct:
 
     def __init__(self, cells: pd.Series) -> None:
         codes, uniques = distinct(cells)
+        self.cells: pd.Series | None = cells
         self.index = cells.index
         # A missing cell (never in a raw table) reads as "" like an empty one.
         self.codes = np.where(codes < 0, len(uniques), codes)
@@ -234,6 +235,7 @@ class _Distinct:
         """Return the same rows over other distinct values (one per distinct cell)."""
         other = object.__new__(_Distinct)
         other.index, other.codes, other.values = self.index, self.codes, values
+        other.cells = None
         return other
 
     def rows(self, values: pd.Series) -> pd.Series:
@@ -246,6 +248,26 @@ class _Distinct:
             text: Any = pd.array(taken.cast(pa.large_string()), dtype=values.dtype)
             return pd.Series(text, index=self.index)
         return pd.Series(values.array.take(self.codes), index=self.index)
+
+    def unchanged(self, out: pa.Array, keep: npt.NDArray[np.bool_]) -> pd.Series | None:
+        """Return the cells themselves if `out` (per distinct cell) is their text, kept.
+
+        Most columns need no stripping and hold no bad cell: their parsed text is the
+        text read, shared rather than copied. None when any cell read changes.
+        """
+        if self.cells is None or not isinstance(self.cells.array, pd.arrays.ArrowStringArray):
+            return None
+        used = np.zeros(len(keep), dtype=bool)
+        used[self.codes] = True
+        if not keep[used].all():
+            return None
+        read = arrow_text(self.values)
+        if read is None or len(read) != len(out):
+            return None
+        equal = pc.equal(pc.filter(out, used), pc.filter(read, used))
+        if not pc.all(equal, skip_nulls=False).as_py():
+            return None
+        return self.cells
 
     def spread(self, answers: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """Spread one answer per distinct cell over the rows."""
@@ -356,6 +378,9 @@ def _text_rows(d: _Distinct, out: pd.Series, keep: npt.NDArray[np.bool_]) -> pd.
     if arrow is None:
         return d.rows(out).where(d.spread(keep), None)
     small = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+    same = d.unchanged(small, keep)
+    if same is not None:
+        return same
     encoded = pc.dictionary_encode(small)
     codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
     codes = np.where(keep, codes, np.int32(-1))[d.codes]
@@ -401,6 +426,10 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
         parsed_u = _by_unique(utext, lambda v: normalise_enum_value(v, allowed=allowed))
         bad = filled & ~_bools(parsed_u.isin(allowed))
         d.flag(check, bad, name, raw, f"expected one of: {', '.join(allowed)}", "enum")
+        kept = arrow_text(parsed_u)
+        same = None if kept is None else d.unchanged(kept, filled & ~bad)
+        if same is not None:
+            return same
         return d.rows(parsed_u).where(d.spread(filled & ~bad), None)
     if spec.type == "int":
         parsed_u = _by_unique(utext, parse_int)
