@@ -25,7 +25,16 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["ArrowRecords", "arrow_records", "utf16_text"]
+__all__ = [
+    "ArrowRecords",
+    "LineFeed",
+    "arrow_records",
+    "decode_text",
+    "runaway_quote",
+    "simple_plan",
+    "simple_records",
+    "utf16_text",
+]
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 _NEWLINE, _RETURN, _QUOTE, _COMMA = 10, 13, 34, 44
@@ -236,13 +245,12 @@ def _read_plain(
     return _parse_body(body, width, len(kept))
 
 
-def _simple_records(data: bytes) -> ArrowRecords | None:
-    """Read a file with no quote, no blank line and one line end throughout, at once.
+def simple_plan(data: bytes) -> tuple[list[str], int] | None:
+    """Tell if a file can be read at once; return its header and number of records.
 
-    Then every line after the header is a record, numbered by its position: pyarrow
-    reads the body without any line being looked at first. None when the file is not
-    so simple, or a line is not one record of the header's width, or not UTF-8 (the
-    caller then splits it line by line).
+    A file with no quote, no blank line and one line end throughout: every line after
+    the header is then a record, numbered by its position, and pyarrow reads the body
+    without any line being looked at first. None when the file is not so simple.
     """
     if b'"' in data or b"\n\n" in data or b"\n\r\n" in data or data.endswith(b"\r"):
         return None
@@ -257,17 +265,39 @@ def _simple_records(data: bytes) -> ArrowRecords | None:
         return None
     if header is None or not any(c.strip() for c in header):
         return None
-    body = memoryview(data)[end + 1 :]
-    rows = data.count(b"\n", end + 1) + (0 if data.endswith(b"\n") else 1)
-    read = _parse_body(body, len(header), rows, any_invalid=False)
+    return header, data.count(b"\n", end + 1) + (0 if data.endswith(b"\n") else 1)
+
+
+def simple_records(
+    source: bytes | memoryview | str, header: list[str], rows: int, *, skip: int = 0
+) -> ArrowRecords | None:
+    """Read a file :func:`simple_plan` passed, at once, from its bytes or its path.
+
+    ``skip`` lines are passed over first (the header, when reading from the path). None
+    if a line is not one record of the header's width, or not UTF-8 (the caller then
+    splits the file line by line).
+    """
+    read = _parse_body(source, len(header), rows, any_invalid=False, skip=skip)
     if read is None:
         return None
-    numbers = np.arange(2, rows + 2, dtype=np.int64)
-    return ArrowRecords(header, 1, read, numbers, [])
+    return ArrowRecords(header, 1, read, np.arange(2, rows + 2, dtype=np.int64), [])
+
+
+def _simple_records(data: bytes) -> ArrowRecords | None:
+    plan = simple_plan(data)
+    if plan is None:
+        return None
+    body = memoryview(data)[data.find(b"\n") + 1 :]
+    return simple_records(body, *plan)
 
 
 def _parse_body(
-    body: bytes | memoryview, width: int, rows: int, *, any_invalid: bool = True
+    body: bytes | memoryview | str,
+    width: int,
+    rows: int,
+    *,
+    any_invalid: bool = True,
+    skip: int = 0,
 ) -> list[pa.ChunkedArray] | None:
     """Read lines with pyarrow, quoting off; None unless `rows` records of `width` cells.
 
@@ -285,8 +315,8 @@ def _parse_body(
 
     try:
         read = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(body)),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            body if isinstance(body, str) else pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24, skip_rows=skip),
             parse_options=pacsv.ParseOptions(
                 quote_char=False,
                 double_quote=False,
@@ -308,3 +338,56 @@ def _parse_body(
     if invalid or read.num_rows != rows:
         return None
     return [read.column(n) for n in names]
+
+
+def decode_text(raw: bytes) -> tuple[str, str | None]:
+    """Decode a CSV file's bytes; return the text and the encoding if not UTF-8.
+
+    UTF-8 (with or without BOM) is the rule; UTF-16 is read too (see
+    :func:`utf16_text`).
+    Undecodable UTF-8 bytes survive as lone surrogates so that the rows holding them
+    can be reported and set aside while every other row is read.
+    """
+    utf16 = utf16_text(raw)
+    if utf16 is not None:
+        return utf16
+    return raw.decode("utf-8-sig", errors="surrogateescape"), None
+
+
+class LineFeed:
+    """Physical lines fed to a csv reader one at a time, counting those consumed."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines = lines
+        self.pos = start
+
+    def __iter__(self) -> LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def runaway_quote(record: list[str], text: str, width: int | None) -> int | None:
+    """Return the cell where a stray quote opens if a record spanning lines is a runaway.
+
+    A quoted cell may hold line breaks, so a record may span lines. It is taken for an
+    unterminated (or stray) quote that swallowed the lines after it when the quote is
+    still open at the end of the file, or when a line inside the cell holds as many
+    commas as a record of the table (``width`` cells) would.
+    """
+    cells = [i for i, c in enumerate(record) if "\n" in c or "\r" in c]
+    if not cells:
+        return None
+    if text.count('"') % 2 == 1:
+        return cells[0]
+    if width is None:
+        return None
+    for i in cells:
+        inner = record[i].splitlines()[1:]
+        if any(line.count(",") >= max(width - 1, 1) for line in inner):
+            return i
+    return None
