@@ -25,7 +25,16 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["ArrowRecords", "arrow_records", "utf16_text"]
+__all__ = [
+    "ArrowRecords",
+    "LineFeed",
+    "arrow_records",
+    "decode_text",
+    "runaway_quote",
+    "simple_plan",
+    "simple_records",
+    "utf16_text",
+]
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 _NEWLINE, _RETURN, _QUOTE, _COMMA = 10, 13, 34, 44
@@ -139,6 +148,9 @@ def arrow_records(data: bytes) -> ArrowRecords | None:
         header, a quote that is not closed on its own line, a lone carriage return, or
         a line pyarrow would not read as the lines around it predict.
     """
+    simple = _simple_records(data)
+    if simple is not None:
+        return simple
     if b"\r" in data:
         returns = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _RETURN)
         after = returns + 1
@@ -218,7 +230,7 @@ def _read_plain(
     """Read the selected lines with pyarrow, quoting off; None if one is not `width` cells."""
     kept = np.flatnonzero(lines)
     if len(kept) == 0:
-        return [pa.chunked_array([], type=pa.string()) for _ in range(width)]
+        return [pa.chunked_array([], type=pa.large_string()) for _ in range(width)]
     # The byte ranges of runs of consecutive lines, joined.
     new_run = np.concatenate(([True], np.diff(kept) != 1))
     run_starts = kept[new_run]
@@ -230,6 +242,70 @@ def _read_plain(
         body = pieces[0]  # no copy
     else:
         body = b"".join(bytes(p) if p[-1] == _NEWLINE else bytes(p) + b"\n" for p in pieces)
+    return _parse_body(body, width, len(kept))
+
+
+def simple_plan(data: bytes) -> tuple[list[str], int] | None:
+    """Tell if a file can be read at once; return its header and number of records.
+
+    A file with no quote, no blank line and one line end throughout: every line after
+    the header is then a record, numbered by its position, and pyarrow reads the body
+    without any line being looked at first. None when the file is not so simple.
+    """
+    if b'"' in data or b"\n\n" in data or b"\n\r\n" in data or data.endswith(b"\r"):
+        return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    end = data.find(b"\n")
+    if end <= 0:
+        return None
+    try:
+        header = _one_record(data[: end + 1].decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    if header is None or not any(c.strip() for c in header):
+        return None
+    return header, data.count(b"\n", end + 1) + (0 if data.endswith(b"\n") else 1)
+
+
+def simple_records(
+    source: bytes | memoryview | str, header: list[str], rows: int, *, skip: int = 0
+) -> ArrowRecords | None:
+    """Read a file :func:`simple_plan` passed, at once, from its bytes or its path.
+
+    ``skip`` lines are passed over first (the header, when reading from the path). None
+    if a line is not one record of the header's width, or not UTF-8 (the caller then
+    splits the file line by line).
+    """
+    read = _parse_body(source, len(header), rows, any_invalid=False, skip=skip)
+    if read is None:
+        return None
+    return ArrowRecords(header, 1, read, np.arange(2, rows + 2, dtype=np.int64), [])
+
+
+def _simple_records(data: bytes) -> ArrowRecords | None:
+    plan = simple_plan(data)
+    if plan is None:
+        return None
+    body = memoryview(data)[data.find(b"\n") + 1 :]
+    return simple_records(body, *plan)
+
+
+def _parse_body(
+    body: bytes | memoryview | str,
+    width: int,
+    rows: int,
+    *,
+    any_invalid: bool = True,
+    skip: int = 0,
+) -> list[pa.ChunkedArray] | None:
+    """Read lines with pyarrow, quoting off; None unless `rows` records of `width` cells.
+
+    With ``any_invalid=False`` the lines may hold bytes that are not UTF-8: pyarrow
+    stops at the first line that is not a record (no handler sees its text).
+    """
+    if rows == 0:
+        return [pa.chunked_array([], type=pa.large_string()) for _ in range(width)]
     names = [f"f{i}" for i in range(width)]
     invalid: list[object] = []
 
@@ -239,18 +315,18 @@ def _read_plain(
 
     try:
         read = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(body)),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            body if isinstance(body, str) else pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24, skip_rows=skip),
             parse_options=pacsv.ParseOptions(
                 quote_char=False,
                 double_quote=False,
                 escape_char=False,
                 newlines_in_values=False,
                 ignore_empty_lines=True,
-                invalid_row_handler=on_invalid,
+                invalid_row_handler=on_invalid if any_invalid else None,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -259,6 +335,59 @@ def _read_plain(
         )
     except (pa.ArrowException, ValueError):
         return None
-    if invalid or read.num_rows != len(kept):
+    if invalid or read.num_rows != rows:
         return None
     return [read.column(n) for n in names]
+
+
+def decode_text(raw: bytes) -> tuple[str, str | None]:
+    """Decode a CSV file's bytes; return the text and the encoding if not UTF-8.
+
+    UTF-8 (with or without BOM) is the rule; UTF-16 is read too (see
+    :func:`utf16_text`).
+    Undecodable UTF-8 bytes survive as lone surrogates so that the rows holding them
+    can be reported and set aside while every other row is read.
+    """
+    utf16 = utf16_text(raw)
+    if utf16 is not None:
+        return utf16
+    return raw.decode("utf-8-sig", errors="surrogateescape"), None
+
+
+class LineFeed:
+    """Physical lines fed to a csv reader one at a time, counting those consumed."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines = lines
+        self.pos = start
+
+    def __iter__(self) -> LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def runaway_quote(record: list[str], text: str, width: int | None) -> int | None:
+    """Return the cell where a stray quote opens if a record spanning lines is a runaway.
+
+    A quoted cell may hold line breaks, so a record may span lines. It is taken for an
+    unterminated (or stray) quote that swallowed the lines after it when the quote is
+    still open at the end of the file, or when a line inside the cell holds as many
+    commas as a record of the table (``width`` cells) would.
+    """
+    cells = [i for i, c in enumerate(record) if "\n" in c or "\r" in c]
+    if not cells:
+        return None
+    if text.count('"') % 2 == 1:
+        return cells[0]
+    if width is None:
+        return None
+    for i in cells:
+        inner = record[i].splitlines()[1:]
+        if any(line.count(",") >= max(width - 1, 1) for line in inner):
+            return i
+    return None

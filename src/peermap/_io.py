@@ -15,7 +15,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from peermap._arrow_csv import ArrowRecords, arrow_records, utf16_text
+from peermap._arrow_csv import (
+    ArrowRecords,
+    LineFeed,
+    arrow_records,
+    decode_text,
+    runaway_quote,
+    simple_plan,
+    simple_records,
+    utf16_text,
+)
 from peermap._atomic import atomic_path, write_text_atomic
 from peermap._distinct import per_distinct
 from peermap._optional import require
@@ -220,7 +229,7 @@ def _finish(
     file: str,
     header: list[str],
     columns: Sequence[Sequence[str]] | Sequence[npt.NDArray[np.object_]],
-    numbers: list[Hashable],
+    numbers: list[Hashable] | npt.NDArray[np.int64],
     problems: list[Problem],
     bad_rows: dict[Hashable, list[str]],
 ) -> RawTable:
@@ -230,6 +239,13 @@ def _finish(
     header) is set aside with its value named: the value cannot be placed in a column.
     """
     columns = [_text_array(c) for c in columns]
+    if isinstance(numbers, np.ndarray):
+        # Row numbers as an array (the fast path): the index is built from it at once,
+        # and a row named in a problem is a Python int, as the stdlib path's are.
+        lines: npt.NDArray[np.int64] = numbers
+        row_of: Callable[[int], Hashable] = lambda j: int(lines[j])  # noqa: E731
+    else:
+        row_of = numbers.__getitem__
     headers: dict[str, str] = {}
     keep: list[int] = []
     dropped: list[int] = []
@@ -243,7 +259,7 @@ def _finish(
                 problems.append(
                     Problem(
                         table,
-                        numbers[j],
+                        row_of(j),
                         f"column {i + 1}",
                         shown_value(str(columns[i][j])),
                         "value beyond the last headed column; delete it or give its column a header"
@@ -276,10 +292,13 @@ def _finish(
         keep.append(i)
     if stray.any():
         for j in map(int, np.flatnonzero(stray)):
-            bad_rows[numbers[j]] = [str(c[j]) for c in columns]
+            bad_rows[row_of(j)] = [str(c[j]) for c in columns]
         good = ~stray
         columns = [c[good] for c in columns]
-        numbers = [n for n, g in zip(numbers, good, strict=True) if g]
+        if isinstance(numbers, np.ndarray):
+            numbers = numbers[good]
+        else:
+            numbers = [n for n, g in zip(numbers, good, strict=True) if g]
     data = {name: columns[i] for name, i in zip(headers, keep, strict=True)}
     frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"))
     if not headers:
@@ -298,59 +317,6 @@ _SURROGATE = re.compile(r"[\udc80-\udcff]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
-def _decode(raw: bytes) -> tuple[str, str | None]:
-    """Decode a CSV file's bytes; return the text and the encoding if not UTF-8.
-
-    UTF-8 (with or without BOM) is the rule; UTF-16 is read too (see
-    :func:`peermap._arrow_csv.utf16_text`).
-    Undecodable UTF-8 bytes survive as lone surrogates so that the rows holding them
-    can be reported and set aside while every other row is read.
-    """
-    utf16 = utf16_text(raw)
-    if utf16 is not None:
-        return utf16
-    return raw.decode("utf-8-sig", errors="surrogateescape"), None
-
-
-class _Lines:
-    """Physical lines fed to a csv reader one at a time, counting those consumed."""
-
-    def __init__(self, lines: list[str], start: int) -> None:
-        self.lines = lines
-        self.pos = start
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        if self.pos >= len(self.lines):
-            raise StopIteration
-        self.pos += 1
-        return self.lines[self.pos - 1]
-
-
-def _runaway(record: list[str], text: str, width: int | None) -> int | None:
-    """Return the cell where a stray quote opens if a record spanning lines is a runaway.
-
-    A quoted cell may hold line breaks, so a record may span lines. It is taken for an
-    unterminated (or stray) quote that swallowed the lines after it when the quote is
-    still open at the end of the file, or when a line inside the cell holds as many
-    commas as a record of the table (``width`` cells) would.
-    """
-    cells = [i for i, c in enumerate(record) if "\n" in c or "\r" in c]
-    if not cells:
-        return None
-    if text.count('"') % 2 == 1:
-        return cells[0]
-    if width is None:
-        return None
-    for i in cells:
-        inner = record[i].splitlines()[1:]
-        if any(line.count(",") >= max(width - 1, 1) for line in inner):
-            return i
-    return None
-
-
 def _read_csv(path: Path, table: str) -> RawTable:
     """Read a CSV file: well-formed lines through pyarrow, every other one as before.
 
@@ -362,8 +328,18 @@ def _read_csv(path: Path, table: str) -> RawTable:
     raw = path.read_bytes()
     if utf16_text(raw) is None:
         data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+        plan = simple_plan(data)
+        if plan is not None:
+            # Read at once by pyarrow from the file itself: its bytes are let go first.
+            del raw, data
+            fast = simple_records(str(path), *plan, skip=1)
+            if fast is not None:
+                return _from_records(fast, table, str(path))
+            raw = path.read_bytes()
+            data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
         fast = arrow_records(data)
         if fast is not None:
+            del raw, data  # the file's bytes go before its frame is built
             return _from_records(fast, table, str(path))
     return read_csv_stdlib(path, table, raw)
 
@@ -398,7 +374,7 @@ def _from_records(fast: ArrowRecords, table: str, file: str) -> RawTable:
     if blank.any():
         columns = [c[~blank] for c in columns]
         lines = lines[~blank]
-    return _finish(table, file, fast.header, columns, lines.tolist(), problems, bad_rows)
+    return _finish(table, file, fast.header, columns, lines, problems, bad_rows)
 
 
 def _text_array(values: Any) -> Any:
@@ -432,7 +408,7 @@ def _filled(column: Any) -> npt.NDArray[np.bool_]:
 def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTable:
     """Read a CSV file line by line with the stdlib ``csv`` module."""
     file = str(path)
-    text, encoding = _decode(path.read_bytes() if raw is None else raw)
+    text, encoding = decode_text(path.read_bytes() if raw is None else raw)
     problems: list[Problem] = []
     if encoding is not None:
         problems.append(
@@ -457,7 +433,7 @@ def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTabl
     header: list[str] | None = None
     rows: list[list[str]] = []
     numbers: list[Hashable] = []
-    source = _Lines(lines, 0)
+    source = LineFeed(lines, 0)
     limit = csv.field_size_limit()
     csv.field_size_limit(2**31 - 1)  # a long cell is one bad row, not an unreadable file
     try:
@@ -472,7 +448,7 @@ def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTabl
             opens = None
             if end - before > 1 or (end == len(lines) and '"' in lines[before]):
                 width = None if header is None else len(header)
-                opens = _runaway(record, "".join(lines[before:end]), width)
+                opens = runaway_quote(record, "".join(lines[before:end]), width)
             if opens is not None:
                 first_line = lines[before].rstrip("\r\n")
                 if header is None:

@@ -19,10 +19,13 @@ from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from peermap import settings
-from peermap._distinct import distinct
+from peermap._distinct import arrow_text, distinct, remember
 from peermap._io import MAX_CELL_CHARS, RawTable
 from peermap._problems import Problem, Severity
 from peermap.place_rules import all_online, place_geometry
@@ -213,10 +216,16 @@ class Checker:
 
 
 class _Distinct:
-    """A column's distinct cells, and the way back from them to every row."""
+    """A column's distinct cells, and the way back from them to every row.
+
+    Every test of a column is answered once per distinct cell (a boolean array with
+    one answer per distinct value, the last for a missing cell); :meth:`flag` names
+    the rows of the cells a test finds, and :meth:`rows` spreads the parsed values.
+    """
 
     def __init__(self, cells: pd.Series) -> None:
         codes, uniques = distinct(cells)
+        self.cells: pd.Series | None = cells
         self.index = cells.index
         # A missing cell (never in a raw table) reads as "" like an empty one.
         self.codes = np.where(codes < 0, len(uniques), codes)
@@ -226,11 +235,74 @@ class _Distinct:
         """Return the same rows over other distinct values (one per distinct cell)."""
         other = object.__new__(_Distinct)
         other.index, other.codes, other.values = self.index, self.codes, values
+        other.cells = None
         return other
 
     def rows(self, values: pd.Series) -> pd.Series:
         """Spread a result computed on the distinct cells over the rows."""
+        arrow = arrow_text(values)
+        if arrow is not None:
+            # pyarrow takes text fast into 32-bit offsets; pandas holds it widened.
+            small = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+            taken = pc.take(small.cast(pa.string()), pa.array(self.codes))
+            text: Any = pd.array(taken.cast(pa.large_string()), dtype=values.dtype)
+            return pd.Series(text, index=self.index)
         return pd.Series(values.array.take(self.codes), index=self.index)
+
+    def unchanged(self, out: pa.Array, keep: npt.NDArray[np.bool_]) -> pd.Series | None:
+        """Return the cells themselves if `out` (per distinct cell) is their text, kept.
+
+        Most columns need no stripping and hold no bad cell: their parsed text is the
+        text read, shared rather than copied. None when any cell read changes.
+        """
+        if self.cells is None or not isinstance(self.cells.array, pd.arrays.ArrowStringArray):
+            return None
+        used = np.zeros(len(keep), dtype=bool)
+        used[self.codes] = True
+        if not keep[used].all():
+            return None
+        read = arrow_text(self.values)
+        if read is None or len(read) != len(out):
+            return None
+        equal = pc.equal(pc.filter(out, used), pc.filter(read, used))
+        if not pc.all(equal, skip_nulls=False).as_py():
+            return None
+        return self.cells
+
+    def spread(self, answers: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Spread one answer per distinct cell over the rows."""
+        return answers[self.codes]
+
+    def flag(
+        self,
+        check: Checker,
+        answers: npt.NDArray[np.bool_],
+        column: str,
+        shown: npt.NDArray[np.object_],
+        message: str | Callable[[str], str],
+        rule: str,
+    ) -> npt.NDArray[np.bool_]:
+        """Record a problem for every row whose distinct cell `answers` selects.
+
+        ``shown`` is the value to name for each distinct cell. Returns the rows' mask.
+        """
+        if not answers.any():
+            return np.zeros(len(self.codes), dtype=bool)
+        mask = answers[self.codes]
+        hit = np.flatnonzero(mask)
+        values = [str(shown[c]) for c in self.codes[hit]]
+        check.add(self.index[hit].tolist(), column, values, message, rule)
+        return mask
+
+
+def _bools(values: pd.Series) -> npt.NDArray[np.bool_]:
+    """Return one boolean answer per distinct cell (missing answers are False)."""
+    return np.asarray(values.to_numpy(dtype=bool, na_value=False), dtype=bool)
+
+
+def _arrow_bools(values: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
+    """Return a pyarrow boolean array as numpy (missing answers are False)."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def check_cells(check: Checker, name: str, text: pd.Series, *, free_text: bool) -> pd.Series:
@@ -243,42 +315,80 @@ def check_cells(check: Checker, name: str, text: pd.Series, *, free_text: bool) 
     """
     if text.empty:
         return pd.Series(False, index=text.index)
-    return _check_cells(check, name, text, _Distinct(text), free_text=free_text)
+    d = _Distinct(text)
+    bad = _bad_cells(check, name, d, d.values, free_text=free_text)
+    return pd.Series(d.spread(bad), index=text.index)
 
 
-def _check_cells(
-    check: Checker, name: str, text: pd.Series, d: _Distinct, *, free_text: bool
-) -> pd.Series:
-    """:func:`check_cells` on the distinct cells `d` of `text` (stripped cells)."""
-    bad = pd.Series(False, index=text.index)
-    if text.empty:
-        return bad
+def _bad_cells(
+    check: Checker, name: str, d: _Distinct, values: pd.Series, *, free_text: bool
+) -> npt.NDArray[np.bool_]:
+    """:func:`check_cells` on the distinct (stripped) cells `values` of `d`'s rows.
+
+    Returns one answer per distinct cell: whether it was flagged.
+    """
     control = _CONTROL_IN_TEXT if free_text else _CONTROL
-    values = d.values.astype(object)
-    for test, message, rule in (
+    arrow = arrow_text(values)
+    if arrow is not None:
+        # pyarrow text holds no lone surrogate; its regular expressions and lengths
+        # count code points, as Python's do.
+        surrogate = np.zeros(len(values), dtype=bool)
+        controls = _arrow_bools(pc.match_substring_regex(arrow, control.pattern))
+        long = _arrow_bools(pc.greater(pc.utf8_length(arrow), MAX_CELL_CHARS))
+    else:
+        texts = values.astype(object).to_numpy()
+        n = len(texts)
+        surrogate = np.fromiter((_SURROGATE.search(v) is not None for v in texts), bool, n)
+        controls = np.fromiter((control.search(v) is not None for v in texts), bool, n)
+        long = np.fromiter((len(v) > MAX_CELL_CHARS for v in texts), bool, n)
+    shown = values.astype(object).to_numpy()
+    bad = np.zeros(len(values), dtype=bool)
+    for hit, message, rule in (
         (
-            lambda v: _SURROGATE.search(v) is not None,
+            surrogate,
             "cell holds bytes that are not UTF-8 text; save the file as UTF-8",
             "encoding",
         ),
         (
-            lambda v: control.search(v) is not None,
+            controls,
             "cell holds a control character (such as NUL, shown as \\x00) that no "
             + ("text" if free_text else "id, code, number or date")
             + " holds; remove it",
             "control_character",
         ),
         (
-            lambda v: len(v) > MAX_CELL_CHARS,
+            long,
             f"cell is longer than {MAX_CELL_CHARS:,} characters",
             "long_cell",
         ),
     ):
-        hit = pd.Series(np.fromiter(map(test, values), dtype=bool, count=len(values)))
-        mask = d.rows(hit) & ~bad
-        check.flag(mask, name, text, message, rule)
-        bad |= mask
+        new = hit & ~bad
+        d.flag(check, new, name, shown, message, rule)
+        bad |= new
     return bad
+
+
+def _text_rows(d: _Distinct, out: pd.Series, keep: npt.NDArray[np.bool_]) -> pd.Series:
+    """Spread parsed text (one per distinct cell) over the rows; missing where not `keep`.
+
+    The result keeps its dictionary encoding (one code per distinct text: stripping
+    may make two cells' texts one) for the checks after parsing.
+    """
+    arrow = arrow_text(out)
+    if arrow is None:
+        return d.rows(out).where(d.spread(keep), None)
+    small = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+    same = d.unchanged(small, keep)
+    if same is not None:
+        return same
+    encoded = pc.dictionary_encode(small)
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    codes = np.where(keep, codes, np.int32(-1))[d.codes]
+    dictionary = encoded.dictionary.cast(pa.string())
+    taken = pc.take(dictionary, pa.array(codes, mask=codes < 0))
+    series = pd.Series(pd.array(taken.cast(pa.large_string()), dtype=out.dtype), index=d.index)
+    remember(series, codes, dictionary)
+    return series
 
 
 def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Series:
@@ -287,109 +397,109 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
     Every test runs once per distinct cell, and its answer is spread over the rows.
     """
     d = _Distinct(cells)
+    raw = d.values.astype(object).to_numpy()
     utext = d.values.str.strip()
-    text = d.rows(utext)
-    empty = d.rows(utext == "")
+    empty = _bools(utext == "")
     name = spec.name
     if spec.required:
-        check.flag(empty, name, cells, f"'{name}' is required ({spec.description})", "required")
-    filled = ~empty & ~_check_cells(
-        check, name, text, d.mapped(utext), free_text=spec.type == "text"
-    )
+        d.flag(check, empty, name, raw, f"'{name}' is required ({spec.description})", "required")
+    filled = ~empty & ~_bad_cells(check, name, d, utext, free_text=spec.type == "text")
     if spec.type in ("id", "text", "authority"):
-        out = text.where(filled, None)
+        out = utext
         if spec.type == "authority":
-            gss_u = utext.str.upper().str.match(_GSS)
-            code_like = d.rows(utext.str.match(_CODE_LIKE) & ~gss_u)
-            check.flag(
+            upper = utext.str.upper()
+            gss = _bools(upper.str.match(_GSS))
+            code_like = _bools(utext.str.match(_CODE_LIKE)) & ~gss
+            d.flag(
+                check,
                 filled & code_like,
                 name,
-                cells,
+                raw,
                 "looks like a GSS code but is not one: a GSS code is a letter and 8 digits, "
                 "such as E09000007",
                 "authority_code",
             )
-            out = out.where(~d.rows(gss_u), d.rows(utext.str.upper()))
-        return out
+            out = utext.where(~gss, upper)
+        return _text_rows(d, out, filled)
     if spec.type == "enum":
         allowed = spec.values
         parsed_u = _by_unique(utext, lambda v: normalise_enum_value(v, allowed=allowed))
-        parsed = d.rows(parsed_u)
-        bad = filled & ~d.rows(parsed_u.isin(allowed))
-        check.flag(bad, name, cells, f"expected one of: {', '.join(allowed)}", "enum")
-        return parsed.where(filled & ~bad, None)
+        bad = filled & ~_bools(parsed_u.isin(allowed))
+        d.flag(check, bad, name, raw, f"expected one of: {', '.join(allowed)}", "enum")
+        kept = arrow_text(parsed_u)
+        same = None if kept is None else d.unchanged(kept, filled & ~bad)
+        if same is not None:
+            return same
+        return d.rows(parsed_u).where(d.spread(filled & ~bad), None)
     if spec.type == "int":
         parsed_u = _by_unique(utext, parse_int)
-        parsed = d.rows(parsed_u)
-        digits = d.rows(utext.str.fullmatch(_INT))
-        check.flag(
-            filled & parsed.isna() & ~digits,
+        missing = _bools(parsed_u.isna())
+        digits = _bools(utext.str.fullmatch(_INT))
+        d.flag(
+            check,
+            filled & missing & ~digits,
             name,
-            cells,
+            raw,
             "expected a whole number written in the digits 0-9",
             "integer",
         )
-        check.flag(
-            filled & parsed.isna() & digits,
+        d.flag(
+            check,
+            filled & missing & digits,
             name,
-            cells,
+            raw,
             f"whole number too large (more than {MAX_INT_DIGITS} digits)",
             "integer",
         )
-        return parsed.where(filled, None)
-    if spec.type == "float":
-        parsed = d.rows(_by_unique(utext, parse_float))
-        check.flag(
-            filled & parsed.isna(),
-            name,
-            cells,
-            "expected a number written in the digits 0-9 (such as 51.53 or -0.12)",
-            "number",
-        )
-        return parsed.where(filled, None)
-    if spec.type == "bool":
-        parsed = d.rows(_by_unique(utext, _parse_bool))
-        check.flag(
-            filled & parsed.isna(),
-            name,
-            cells,
-            "expected true or false (also yes/no, y/n, 1/0)",
-            "boolean",
-        )
-        return parsed.where(filled, None)
+        return d.rows(parsed_u).where(d.spread(filled), None)
+    if spec.type in ("float", "bool"):
+        if spec.type == "float":
+            parsed_u = _by_unique(utext, parse_float)
+            message = "expected a number written in the digits 0-9 (such as 51.53 or -0.12)"
+            rule = "number"
+        else:
+            parsed_u = _by_unique(utext, _parse_bool)
+            message = "expected true or false (also yes/no, y/n, 1/0)"
+            rule = "boolean"
+        d.flag(check, filled & _bools(parsed_u.isna()), name, raw, message, rule)
+        return d.rows(parsed_u).where(d.spread(filled), None)
     if spec.type == "date":
         dates_u = _by_unique(utext, parse_date)
-        parsed = d.rows(dates_u).where(filled, None)
-        check.flag(
-            filled & parsed.isna(),
+        read = filled & ~_bools(dates_u.isna())
+        d.flag(
+            check,
+            filled & ~read,
             name,
-            cells,
+            raw,
             "expected a date as YYYY-MM-DD or DD/MM/YYYY",
             "date",
         )
-        read = parsed.notna()
-        early_u = dates_u.map(lambda v: v is not None and not pd.isna(v) and v < EARLIEST_DATE)
-        early = read & d.rows(early_u.astype(bool))
-        check.flag(
+        early = read & _bools(
+            dates_u.map(lambda v: v is not None and not pd.isna(v) and v < EARLIEST_DATE)
+        )
+        d.flag(
+            check,
             early,
             name,
-            cells,
+            raw,
             f"date before {EARLIEST_DATE.year}: check the year (write all four digits, "
             "such as 24/02/2024)",
             "date_range",
         )
         today = dt.date.today()
-        future_u = dates_u.map(lambda v: v is not None and not pd.isna(v) and v > today)
-        future = read & d.rows(future_u.astype(bool))
-        check.flag(
+        future = read & _bools(
+            dates_u.map(lambda v: v is not None and not pd.isna(v) and v > today)
+        )
+        d.flag(
+            check,
             future,
             name,
-            cells,
+            raw,
             f"date is in the future (today is {today.isoformat()})",
             "future_date",
         )
         # Only dates in range go on: every one of them is a date pandas can hold.
-        return parsed.where(~early & ~future, None)
+        return d.rows(dates_u).where(d.spread(read & ~early & ~future), None)
     raise AssertionError(spec.type)  # pragma: no cover
 
 

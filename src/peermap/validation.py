@@ -17,16 +17,16 @@ import dataclasses
 import functools
 import os
 import warnings
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from peermap import settings
-from peermap._distinct import distinct
+from peermap._distinct import distinct, forget, member, text_codes
 from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import WITHHELD, Problem, ValidationReport
@@ -270,9 +270,21 @@ def _exact_duplicates(p: ParsedTable) -> None:
     rows = check.raw.frame.index
     ok = ~rows.isin(list(check.bad))
     key = np.zeros(int(ok.sum()), dtype=np.int64)
+    bound = 1  # key < bound
+    every = bool(ok.all())
     for values in columns.values():
-        codes = _text_codes(values)[ok].astype(np.int64) + 1  # 0: missing
-        key, _ = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)
+        codes = text_codes(values)
+        codes = codes.astype(np.int64) if every else codes[ok].astype(np.int64)
+        codes += 1  # 0: missing
+        base = int(codes.max(initial=0)) + 1
+        if bound * base >= 2**62:  # renumber the key before it could overflow
+            key, uniques = pd.factorize(key)
+            bound = max(len(uniques), 1)
+        key *= base
+        key += codes
+        bound *= base
+        del codes
+    key, _ = pd.factorize(key)
     dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if not dup.any():
         return
@@ -289,23 +301,6 @@ def _exact_duplicates(p: ParsedTable) -> None:
             f"duplicate of row {first_row}; the first copy is kept",
             "duplicate_row",
         )
-
-
-def _text_codes(values: pd.Series) -> npt.NDArray[np.intp]:
-    """Codes equal where ``values.astype(str)`` is equal (missing values alike).
-
-    Values of one Python type (text, whole numbers, dates, booleans) are coded as they
-    are, which is the same and faster; numbers with a fraction (``-0.0`` and ``0.0``)
-    and mixed types go through their text.
-    """
-    if values.dtype.kind == "f" or (
-        values.dtype == object
-        and pd.api.types.infer_dtype(values, skipna=True)
-        not in ("string", "integer", "date", "boolean", "empty")
-    ):
-        values = values.astype(str)
-    codes, _ = pd.factorize(values, use_na_sentinel=True)
-    return np.asarray(codes)
 
 
 def _unique_key(p: ParsedTable) -> None:
@@ -348,8 +343,19 @@ def _similar_ids(p: ParsedTable) -> None:
     key = check.spec.key[0]
     ids = p.columns[key]
     ok = ids.notna() & ~ids.index.isin(list(check.bad))
+    # Each distinct id's form once: only the rows of forms written more than one way
+    # are looked at, row by row.
+    codes, uniques = distinct(ids)
+    forms = [_id_form(str(u)) for u in uniques]
+    ways: dict[str, int] = {}
+    for i in np.unique(codes[ok.to_numpy() & (codes >= 0)]):
+        ways[forms[i]] = ways.get(forms[i], 0) + 1
+    shared = np.array([ways.get(f, 0) > 1 for f in forms] + [False], dtype=bool)
+    if not shared.any():
+        return
+    looked = ok & shared[codes]
     first: dict[str, tuple[str, Hashable]] = {}
-    for row, value in ids[ok].items():
+    for row, value in ids[looked].items():
         form = _id_form(str(value))
         seen = first.setdefault(form, (str(value), row))
         if seen[0] != value:
@@ -363,19 +369,6 @@ def _similar_ids(p: ParsedTable) -> None:
                 "similar_id",
                 "warning",
             )
-
-
-def _member(ids: pd.Series, known: Collection[str]) -> pd.Series:
-    """``ids.isin(known)``, asking ``known`` once per distinct id.
-
-    ``Series.isin`` on pandas' pyarrow strings converts every element of ``known`` to a
-    pyarrow scalar on each call: seconds for a million people. Here the lookup costs
-    one set membership test per distinct id in ``ids``.
-    """
-    codes, uniques = distinct(ids)
-    hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
-    # Missing ids have code -1, which picks the appended False.
-    return pd.Series(np.append(hit, False)[codes], index=ids.index)
 
 
 def _references(
@@ -392,8 +385,8 @@ def _references(
     ids = p.columns[column]
     check = p.check
     present = ids.notna()
-    known = _member(ids, accepted)
-    was_rejected = _member(ids, rejected)
+    known = member(ids, accepted)
+    was_rejected = member(ids, rejected)
     cells = check.raw.frame[column].astype(str)
     check.flag(
         present & ~known & was_rejected,
@@ -607,102 +600,134 @@ def sightings_part(
 
 
 def _run(
-    source: Source | Dataset, boundaries: gpd.GeoDataFrame | None
+    source: Source | Dataset,
+    boundaries: gpd.GeoDataFrame | None,
+    *,
+    frames: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[dict[str, ParsedTable], dict[str, pd.Index], list[Problem], ValidationReport]:
+    """Read, scan, parse and check each table in turn.
+
+    A table is done with before the next is read: its identifiers scanned, its rows
+    checked, its part of the report written and, when ``frames`` is given, its typed
+    frame built there; then its cells are let go (but for places, whose ids name the
+    rows of places outside the boundaries), so a read holds one table's text at a time.
+    """
     if isinstance(source, Dataset):
         source = _dataset_tables(source)
     located = locate_tables(source)
-    raws: dict[str, RawTable] = {}
-    for name in TABLE_ORDER:
-        if name in located:
-            src, sheet = located[name]
-            raws[name] = read_raw(src, name, sheet=sheet)
     privacy: list[Problem] = []
     # Each distinct value judged once in this read: a person's id is in five columns.
     memo = IdentifierMemo()
-    for name, raw in raws.items():
-        privacy.extend(_identifier_problems(raw, name, memo))
-    del memo
     parsed: dict[str, ParsedTable] = {}
     keeps: dict[str, pd.Index] = {}
     accepted_ids: dict[str, set[str]] = {}
     rejected_ids: dict[str, dict[str, Hashable]] = {}
+    files: dict[str, str] = {}
+    report = ValidationReport()
     for name in TABLE_ORDER:
-        if name not in raws:
+        if name not in located:
             continue
-        p = parse_table(raws[name], TABLES[name])
+        src, sheet = located[name]
+        raw = read_raw(src, name, sheet=sheet)
+        files[name] = raw.file
+        privacy.extend(_identifier_problems(raw, name, memo))
+        p = parse_table(raw, TABLES[name])
         parsed[name] = p
-        files = {n: r.file for n, r in raws.items()}
         _check_table(name, p, boundaries, accepted_ids, rejected_ids, files)
-        index = p.check.raw.frame.index
+        index = raw.frame.index
         keep = index[~index.isin(list(p.check.bad))]
         keeps[name] = keep
         if name in REFERENCED:
-            key = TABLES[name].key[0]
-            ids = p.columns.get(key, pd.Series(dtype=object))
-            accepted_ids[name] = set(ids.reindex(keep).dropna()) if p.usable else set()
-            rejected_ids[name] = {}
-            if p.usable:
-                for row in index[index.isin(list(p.check.bad))]:
-                    value = ids.get(row)
-                    if isinstance(value, str) and value not in accepted_ids[name]:
-                        rejected_ids[name].setdefault(value, row)
-                # Rows set aside before parsing (bad bytes, too many cells, a stray
-                # quote) still name their id: rows referring to it point at them.
-                position = raws[name].positions.get(key)
-                for row, cells in raws[name].bad_rows.items():
-                    if position is not None and position < len(cells):
-                        value = cells[position].strip()
-                        if value and value not in accepted_ids[name]:
-                            rejected_ids[name].setdefault(value, row)
-    report = _report(parsed, keeps)
+            _referenced_ids(name, p, raw, keep, accepted_ids, rejected_ids)
+        _report_table(report, name, p, keep)
+        if name != "places":
+            if frames is not None:
+                frames[name] = typed_frame(p, keep)
+                for column in frames[name].columns:  # the read's codes stay with the read
+                    forget(frames[name][column])
+            # Its typed frame is built (or not wanted): the text and parsed columns go.
+            p.columns = {}
+            p.check.raw = dataclasses.replace(raw, frame=raw.frame.iloc[:0].copy(deep=True))
+        del raw, p
+        pa.default_memory_pool().release_unused()  # its text, back to the system
+    del memo
     report.problems = withhold_refused(report.problems, privacy)
     return parsed, keeps, privacy, report
+
+
+def _referenced_ids(
+    name: str,
+    p: ParsedTable,
+    raw: RawTable,
+    keep: pd.Index,
+    accepted_ids: dict[str, set[str]],
+    rejected_ids: dict[str, dict[str, Hashable]],
+) -> None:
+    """Record the ids of a table others refer to: accepted, and rejected with a row."""
+    index = raw.frame.index
+    key = TABLES[name].key[0]
+    ids = p.columns.get(key, pd.Series(dtype=object))
+    accepted_ids[name] = set(ids.reindex(keep).dropna()) if p.usable else set()
+    rejected_ids[name] = {}
+    if p.usable:
+        for row in index[index.isin(list(p.check.bad))]:
+            value = ids.get(row)
+            if isinstance(value, str) and value not in accepted_ids[name]:
+                rejected_ids[name].setdefault(value, row)
+        # Rows set aside before parsing (bad bytes, too many cells, a stray
+        # quote) still name their id: rows referring to it point at them.
+        position = raw.positions.get(key)
+        for row, cells in raw.bad_rows.items():
+            if position is not None and position < len(cells):
+                value = cells[position].strip()
+                if value and value not in accepted_ids[name]:
+                    rejected_ids[name].setdefault(value, row)
 
 
 def _report(parsed: dict[str, ParsedTable], keeps: dict[str, pd.Index]) -> ValidationReport:
     report = ValidationReport()
     for name, p in parsed.items():
-        raw = p.check.raw
-        report.problems.extend(
-            sorted(p.check.problems, key=lambda q: (q.row is not None, _row_key(q.row)))
-        )
-        report.files[name] = raw.file
-        bad_index = raw.frame.index[~raw.frame.index.isin(keeps[name])]
-        verbatim = raw.frame.loc[bad_index].rename(columns=raw.headers)
-        width = max((len(v) for v in raw.bad_rows.values()), default=0)
-        extra_rows = pd.DataFrame.from_dict(
-            {r: v + [""] * (width - len(v)) for r, v in raw.bad_rows.items()},
-            orient="index",
-            dtype=object,
-        )
-        if len(extra_rows):
-            # Each cell under the header of its position; one under a blank or repeated
-            # header, or beyond the last, as "column N" (as the identifier scan names it).
-            headed = {i: raw.headers[name] for name, i in raw.positions.items()}
-            extra_rows.columns = [
-                headed.get(i, f"column {i + 1}") for i in range(extra_rows.shape[1])
-            ]
-            verbatim = pd.concat([verbatim, extra_rows])
-            verbatim = verbatim.loc[sorted(verbatim.index, key=_row_key)]
-        # Rows set aside are written out verbatim, except the identifiers in them.
-        verbatim = redact_frame(verbatim.astype(object).fillna(""), table=name)
-        if raw.bad_rows:  # undecodable bytes written out as \xNN escapes
-            verbatim = verbatim.map(show_bytes)
-        verbatim["rejected_because"] = [
-            "; ".join(p.check.reasons.get(r, [])) for r in verbatim.index
-        ]
-        verbatim.index.name = "row"
-        report.rejected[name] = verbatim
-        n_read = len(raw.frame) + len(raw.bad_rows)
-        report.counts[name] = {
-            "read": n_read,
-            "accepted": len(keeps[name]),
-            "rejected": len(verbatim),
-        }
-        if p.extras:
-            report.extra_columns[name] = [raw.headers[e] for e in p.extras]
+        _report_table(report, name, p, keeps[name])
     return report
+
+
+def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.Index) -> None:
+    """Add one table's problems, rows set aside and counts to `report`."""
+    raw = p.check.raw
+    report.problems.extend(
+        sorted(p.check.problems, key=lambda q: (q.row is not None, _row_key(q.row)))
+    )
+    report.files[name] = raw.file
+    bad_index = raw.frame.index[~raw.frame.index.isin(keep)]
+    verbatim = raw.frame.loc[bad_index].rename(columns=raw.headers)
+    width = max((len(v) for v in raw.bad_rows.values()), default=0)
+    extra_rows = pd.DataFrame.from_dict(
+        {r: v + [""] * (width - len(v)) for r, v in raw.bad_rows.items()},
+        orient="index",
+        dtype=object,
+    )
+    if len(extra_rows):
+        # Each cell under the header of its position; one under a blank or repeated
+        # header, or beyond the last, as "column N" (as the identifier scan names it).
+        headed = {i: raw.headers[name] for name, i in raw.positions.items()}
+        extra_rows.columns = [headed.get(i, f"column {i + 1}") for i in range(extra_rows.shape[1])]
+        verbatim = pd.concat([verbatim, extra_rows])
+        verbatim = verbatim.loc[sorted(verbatim.index, key=_row_key)]
+    # Rows set aside are written out verbatim, except the identifiers in them.
+    verbatim = redact_frame(verbatim.astype(object).fillna(""), table=name)
+    if raw.bad_rows:  # undecodable bytes written out as \xNN escapes
+        verbatim = verbatim.map(show_bytes)
+    verbatim["rejected_because"] = ["; ".join(p.check.reasons.get(r, [])) for r in verbatim.index]
+    verbatim.index.name = "row"
+    report.rejected[name] = verbatim
+    n_read = len(raw.frame) + len(raw.bad_rows)
+    report.counts[name] = {
+        "read": n_read,
+        "accepted": len(keep),
+        "rejected": len(verbatim),
+    }
+    if p.extras:
+        report.extra_columns[name] = [raw.headers[e] for e in p.extras]
 
 
 def _row_key(row: Hashable | None) -> tuple[int, Any]:
@@ -780,7 +805,9 @@ def read_dataset(
     """
     region = _load_boundaries(boundaries)
     bounds = None if region is None else region.frame
-    parsed, keeps, privacy, report = _run(source, bounds)
+    # Each table's typed frame is built as soon as it is checked, and its text let go.
+    built: dict[str, pd.DataFrame] = {}
+    parsed, keeps, privacy, report = _run(source, bounds, frames=built)
     if privacy:
         raise privacy_error(privacy)
     if strict and not report.ok:
@@ -788,14 +815,10 @@ def read_dataset(
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
         spec = TABLES[name]
-        if name in parsed:
-            # Each table's raw cells and parsed columns are let go once its frame is
-            # built (places' rows name places outside the boundaries, below).
-            p = parsed[name] if name == "places" else parsed.pop(name)
-            tables[name] = (
-                places_frame(p, keeps[name]) if name == "places" else typed_frame(p, keeps[name])
-            )
-            del p
+        if name in built:
+            tables[name] = built.pop(name)
+        elif name == "places" and name in parsed:
+            tables[name] = places_frame(parsed[name], keeps[name])
         else:
             empty = ParsedTable(
                 Checker(RawTable(name, "", pd.DataFrame(), {}), spec), {}, [], usable=False

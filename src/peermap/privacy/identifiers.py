@@ -275,7 +275,7 @@ def _has_phone_number(text: str, context: _Context) -> bool:
         if _prefixed_local_id(text, candidate.start()):
             continue
         span = candidate.group()
-        if re.fullmatch(r"[0-9]+[.,][0-9]+", span):
+        if _DECIMAL.fullmatch(span):
             continue  # a decimal number
         kind = _phone_kind(span)
         kinds = {kind}
@@ -298,12 +298,15 @@ def _has_phone_number(text: str, context: _Context) -> bool:
     return False
 
 
+_NINO_PAIRS = re.compile(r"[0-9][ -][0-9]")
+_DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
+
+
 def _has_nino(text: str, context: _Context) -> bool:
     # With the suffix letter in any layout; without it, only written in pairs
     # ("AB 12 34 56"): "AB123456" is as likely a local id.
     return any(
-        m.group()[-1].isalpha() or re.search(r"[0-9][ -][0-9]", m.group())
-        for m in _NINO.finditer(text)
+        m.group()[-1].isalpha() or _NINO_PAIRS.search(m.group()) for m in _NINO.finditer(text)
     )
 
 
@@ -551,14 +554,19 @@ def _screen(text: str) -> tuple[bool, bool]:
     return content, content and _ANY_RULE.search(text) is not None
 
 
-def _verdict(text: str, context: _Context) -> tuple[str, ...]:
-    """Return the rules that find an identifier in `text`, in order of precedence."""
-    return tuple(
-        rule.rule
-        for rule in _VALUE_RULES
-        if _PREFILTERS[rule.rule].search(text)
-        and (rule.confirm is None or rule.confirm(text, context))
-    )
+def _verdicts(values: list[str], context: _Context) -> list[tuple[str, ...]]:
+    """Return the rules that find an identifier in each value, in order of precedence.
+
+    One rule at a time over all the values: each rule's prefilter, then its
+    confirmation on the values the prefilter finds.
+    """
+    found: list[list[str]] = [[] for _ in values]
+    for rule in _VALUE_RULES:
+        search, confirm = _PREFILTERS[rule.rule].search, rule.confirm
+        for j in [j for j, m in enumerate(map(search, values)) if m is not None]:
+            if confirm is None or confirm(values[j], context):
+                found[j].append(rule.rule)
+    return [tuple(f) for f in found]
 
 
 class IdentifierMemo:
@@ -603,14 +611,15 @@ class _Cells:
         # Per distinct value: non-empty, not a pseudonym, not a geometry; and the
         # values some rule's prefilter finds (the others match no rule).
         self.content = np.zeros(len(self.text), dtype=bool)
-        self.candidates: list[int] = []
-        for i, value in enumerate(self.text):
-            screen = screens.get(value)
-            if screen is None:
-                screen = screens[value] = _screen(value)
-            self.content[i] = screen[0]
-            if screen[1]:
-                self.candidates.append(i)
+        # A dictionary may hold values no cell uses: those are not looked at.
+        used = np.zeros(len(self.text) + 1, dtype=bool)
+        used[self.codes] = True
+        looked = np.flatnonzero(used[:-1]).tolist()
+        values = [self.text[i] for i in looked]
+        screens.update((v, _screen(v)) for v in set(values) - screens.keys())
+        got = list(map(screens.__getitem__, values))
+        self.content[looked] = [g[0] for g in got]
+        self.candidates = [i for i, g in zip(looked, got, strict=True) if g[1]]
         self._found: dict[_Context, dict[str, npt.NDArray[np.bool_]]] = {}
 
     def rows(self, mask: npt.NDArray[np.bool_]) -> tuple[Hashable, ...]:
@@ -627,12 +636,10 @@ class _Cells:
             # Every candidate judged once per context (or found judged in the memo).
             verdicts = self.memo._verdicts.setdefault(context, {})
             masks = self._found[context] = {}
+            fresh = list({self.text[i] for i in self.candidates} - verdicts.keys())
+            verdicts.update(zip(fresh, _verdicts(fresh, context), strict=True))
             for i in self.candidates:
-                value = self.text[i]
-                verdict = verdicts.get(value)
-                if verdict is None:
-                    verdict = verdicts[value] = _verdict(value, context)
-                for found in verdict:
+                for found in verdicts[self.text[i]]:
                     if found not in masks:
                         masks[found] = np.zeros(len(self.text), dtype=bool)
                     masks[found][i] = True
