@@ -10,7 +10,6 @@ in :data:`peermap.views.map_layers.LAYER_REGISTRY`.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -684,13 +683,7 @@ def gi_layer(p: MapRequest, title: str) -> MapLayer | None:
     try:
         return _gi_cells(p, title, p.gi_cell_size_m, p.gi_permutations, p.gi_cold_spots)
     except ValueError as exc:
-        reason, _, advice = str(exc).partition("; ")
-        advice = re.sub(r"\bcell_size_m\b", "gi_cell_size_m", advice)
-        if p.requested:
-            raise ValueError(
-                f"cannot draw layer 'gi_star': {reason}" + (f"; {advice}" if advice else "")
-            ) from exc
-        p.dropped.append(f"{title} not drawn: {reason}.")
+        p.grid_not_drawn("gi_star", title, exc)
         return None
 
 

@@ -11,7 +11,6 @@ their counts as the rule shows them.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
@@ -68,13 +67,7 @@ def emerging_layer(p: MapRequest, title: str) -> MapLayer | None:
             min_reliability=p.min_reliability,
         )
     except ValueError as exc:
-        reason, _, advice = str(exc).partition("; ")
-        advice = re.sub(r"\bcell_size_m\b", "gi_cell_size_m", advice)
-        if p.requested:
-            raise ValueError(
-                f"cannot draw layer 'emerging': {reason}" + (f"; {advice}" if advice else "")
-            ) from exc
-        p.dropped.append(f"{title} not drawn: {reason}.")
+        p.grid_not_drawn("emerging", title, exc)
         return None
     lg = symbols()
     cells = result.cells

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -416,6 +417,21 @@ class MapRequest:
     def count(self, value: Any, key: Any = None) -> int | str:
         """Return what a count shows as for this audience (``key``: its cell key)."""
         return self.policy.count(value, None if key is None else int(key))
+
+    def grid_not_drawn(self, layer: str, title: str, error: ValueError) -> None:
+        """Leave out a grid layer whose grid cannot be built.
+
+        The grid cannot be built with too few sightings, or too many cells at the size
+        given: a note goes in :attr:`dropped`, or, when the layer was asked for by
+        name, ``ValueError`` names the map's keyword ``gi_cell_size_m``.
+        """
+        reason, _, advice = str(error).partition("; ")
+        advice = re.sub(r"\bcell_size_m\b", "gi_cell_size_m", advice)
+        if self.requested:
+            raise ValueError(
+                f"cannot draw layer {layer!r}: {reason}" + (f"; {advice}" if advice else "")
+            ) from error
+        self.dropped.append(f"{title} not drawn: {reason}.")
 
     def name(self, code: Any) -> str:
         """Return an authority's name ("outside the boundaries" for none)."""
