@@ -294,9 +294,14 @@ class TestDemoRegion:
     def test_estuary_gap_and_coast(self) -> None:
         demo = demo_boundaries()
         saltmarsh, eastwick = "X09000003", "X09000006"
-        # The clipped estuary separates them: not touching, but within a snap.
+        # The clipped estuary separates them: not touching. It is a little wider than
+        # the default 250 m snap except at one narrow point, where 68 m of border come
+        # within it: a pinch, not a border, so they are not neighbours. A snap of 300 m
+        # reaches across along more than a kilometre: neighbours across the water.
         assert not authority_graph(demo, snap_m=0).has_edge(saltmarsh, eastwick)
-        assert authority_graph(demo).has_edge(saltmarsh, eastwick)
+        assert not authority_graph(demo).has_edge(saltmarsh, eastwick)
+        across = authority_graph(demo, snap_m=300).edges[saltmarsh, eastwick]
+        assert across["distance_m"] > 0 and across["shared_border_m"] > 1_000
         land = shapely.union_all(np.asarray(demo.geometry.values))
         assert land.area < 30_000 * 20_000 * 0.9  # sea and estuary are left out
 
@@ -636,6 +641,22 @@ class TestGraphAndAttribution:
         assert not authority_graph(gdf, snap_m=50).has_edge("E1", "E2")
         edge = authority_graph(gdf, snap_m=150).edges["E1", "E2"]
         assert edge["distance_m"] == pytest.approx(100)
+
+    def test_corners_across_a_gap_are_not_neighbours(self) -> None:
+        # Two squares whose corners point at each other 231 m apart across the corner
+        # of a third (Dartford and Bromley, 227 m): within 250 m, but only along 53 m
+        # of either border.
+        a = box(530_000, 180_000, 531_000, 181_000)
+        b = box(531_163, 181_163, 532_163, 182_163)
+        c = box(531_000, 180_000, 532_100, 181_000)  # touches both
+        gdf = load_boundaries(frame({"code": ["E1", "E2", "E3"], "name": list("ABC")}, [a, b, c]))
+        graph = authority_graph(gdf)
+        assert not graph.has_edge("E1", "E2")
+        assert graph.has_edge("E1", "E3") and graph.has_edge("E2", "E3")
+        # The same gap along a whole side is a river between neighbours.
+        river = box(530_000, 181_141, 531_000, 182_000)
+        gdf = load_boundaries(frame({"code": ["E1", "E2"], "name": list("AB")}, [a, river]))
+        assert authority_graph(gdf).has_edge("E1", "E2")
 
     def test_negative_snap(self) -> None:
         with pytest.raises(ValueError, match="snap_m"):

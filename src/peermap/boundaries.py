@@ -532,10 +532,14 @@ def authority_graph(
     boundaries : Boundaries or geopandas.GeoDataFrame
         Result of :func:`load_boundaries`.
     snap_m : float, default 250
-        Two authorities are neighbours when their borders come within this many
-        metres of each other. Generalised and clipped boundaries do not touch exactly
-        (rivers and estuaries are cut out), so a small tolerance is needed; 0 keeps
-        only borders that touch exactly.
+        Two authorities are neighbours when their borders touch, or come within this
+        many metres of each other along at least as many metres of border.
+        Generalised and clipped boundaries do not touch exactly (rivers and estuaries
+        are cut out), so a small tolerance is needed; a border across a river runs
+        along it for a kilometre or more (Lambeth and Westminster: 1.2 km within
+        250 m), while two authorities that come that close only where their corners
+        point at each other across a third one or an estuary (Dartford and Bromley:
+        78 m in the 2013 file) are not neighbours. 0 keeps only borders that touch.
 
     Returns
     -------
@@ -596,6 +600,10 @@ def authority_graph(
         two = shapely.length(shapely.intersection(borders[right], zones[left]))
         shared = np.minimum(one, two)
         for i, j, d, s in zip(left, right, distance, shared, strict=True):
+            if d > 0 and s < snap_m:
+                # Within snap_m only along a stretch shorter than the gap: two corners
+                # with a third authority or an estuary between them, not a border.
+                continue
             graph.add_edge(
                 codes[i], codes[j], distance_m=float(d), shared_border_m=float(round(s, 1))
             )
