@@ -9,6 +9,7 @@ engine use them without importing the analysis functions that dispatch to it.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Literal, NamedTuple
 
 import geopandas as gpd
@@ -40,6 +41,7 @@ __all__ = [
     "pair_table",
     "people_words",
     "positions",
+    "record_positions",
     "record_sums",
     "venue_concern",
     "wide_pairs",
@@ -143,7 +145,9 @@ class RecordPositions:
 
     def __init__(self, ds: Dataset) -> None:
         self.people, self.places = ids(ds)
-        self._ds = ds
+        # The tables, not the dataset: :func:`record_positions` keeps one per dataset
+        # only while the dataset lives.
+        self._whole_sightings, self._whole_ties = ds.sightings, ds.ties
         self._sightings: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
         self._ties: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
 
@@ -156,23 +160,23 @@ class RecordPositions:
 
     def sightings(self, s: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """Positions of the person and place of each sighting in ``s``."""
-        rows = self._rows(s, self._ds.sightings)
+        rows = self._rows(s, self._whole_sightings)
         if rows is None:
             return positions(s, self.people, self.places)
         if self._sightings is None:
-            self._sightings = positions(self._ds.sightings, self.people, self.places)
+            self._sightings = positions(self._whole_sightings, self.people, self.places)
         return self._sightings[0][rows], self._sightings[1][rows]
 
     def ties(self, t: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """Positions of the two young people of each tie in ``t``."""
-        rows = self._rows(t, self._ds.ties)
+        rows = self._rows(t, self._whole_ties)
         if rows is None:
             return (
                 self.people.get_indexer(pd.Index(t["person_a"])),
                 self.people.get_indexer(pd.Index(t["person_b"])),
             )
         if self._ties is None:
-            whole = self._ds.ties
+            whole = self._whole_ties
             self._ties = (
                 self.people.get_indexer(pd.Index(whole["person_a"])),
                 self.people.get_indexer(pd.Index(whole["person_b"])),
@@ -237,9 +241,32 @@ def wide_pairs(long: pd.DataFrame, n_places: int) -> WidePairs:
     )
 
 
-def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
-    """Aggregate sightings (``person_id``, ``place_id``, ``context``, ``date``) by place."""
-    who, where = positions(s, *ids(ds))
+_POSITIONS: dict[int, RecordPositions] = {}
+
+
+def record_positions(ds: Dataset) -> RecordPositions:
+    """Look up the :class:`RecordPositions` of ``ds`` once per dataset.
+
+    A dataset is frozen (its tables are not changed in place: :meth:`Dataset.replace`
+    makes a new one), so the positions of its records hold for its life; every analysis
+    of the same dataset (``contexts``, ``hotspots``, ``flows``) shares them, and they go
+    with the dataset.
+    """
+    key = id(ds)
+    found = _POSITIONS.get(key)
+    if found is None:
+        found = _POSITIONS[key] = RecordPositions(ds)
+        weakref.finalize(ds, _POSITIONS.pop, key, None)
+    return found
+
+
+def hotspot_parts(ds: Dataset, s: pd.DataFrame, *, selected: bool = False) -> HotspotParts:
+    """Aggregate sightings (``person_id``, ``place_id``, ``context``, ``date``) by place.
+
+    ``selected``: ``s`` is a selection of ``ds.sightings`` (its row labels), so the
+    positions of its ids are the dataset's (:func:`record_positions`).
+    """
+    who, where = record_positions(ds).sightings(s) if selected else positions(s, *ids(ds))
     pairs = pair_table(who, where, s["context"], record_sums(s))
     by_context = (
         s.groupby(["place_id", "context"], observed=True).size().unstack(fill_value=0)
@@ -252,13 +279,12 @@ def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
 
 def _exploited(ds: Dataset, ties: pd.DataFrame) -> npt.NDArray[np.float64]:
     """Per person (dataset order): the reliability weight of their strongest exploiter tie."""
-    people = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
-    out = np.zeros(len(people))
+    coded = record_positions(ds)
+    out = np.zeros(len(coded.people))
     mine = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
     if len(mine):
         weight = ranking.reliability_weight(mine["reliability"])
-        for column in ("person_a", "person_b"):
-            at = people.get_indexer(pd.Index(mine[column]))
+        for at in coded.ties(mine):
             ok = at >= 0
             np.maximum.at(out, at[ok], weight[ok])
     return out

@@ -22,6 +22,7 @@ from peermap._kernels import (
     ids,
     pair_table,
     people_words,
+    record_positions,
     record_sums,
     venue_concern,
     wide_pairs,
@@ -152,7 +153,7 @@ def _context_edges(
     list[tuple[str, str]], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]
 ]:
     """Nodes (people first, then places) and weighted edges as integer positions."""
-    coded = RecordPositions(ds) if coded is None else coded
+    coded = record_positions(ds) if coded is None else coded
     people_index, place_index = coded.people, coded.places
     n_people, n_places = len(people_index), len(place_index)
     nodes: list[tuple[str, str]] = [("person", p) for p in people_index]
@@ -317,7 +318,7 @@ def contexts(
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    coded = RecordPositions(ds)
+    coded = record_positions(ds)
     nodes, u, v, w = _context_edges(
         ds,
         coded=coded,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from peermap import _lookup
-from peermap._kernels import Engine, FlowKind, check_engine, flow_table
+from peermap._kernels import Engine, FlowKind, check_engine, flow_table, record_positions
 from peermap.cell_keys import cell_keys, record_keys
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
@@ -134,15 +134,18 @@ def _flow_records(
     ds: Dataset, kind: str, since: DateLike, until: DateLike, min_reliability: str
 ) -> tuple[pd.DataFrame, list[str]]:
     """One row per record of a flow: origin, destination, the people, and its identity."""
-    home = _lookup.home(ds)
+    # Authorities by position: the dataset's records are looked up once (a selection
+    # keeps the dataset's row labels), not matched again by id for every flow.
+    home = ds.people["home_authority"].to_numpy(dtype=object)
+    coded = record_positions(ds)
     if kind == "sightings":
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
+        at = _lookup.place_authority(ds).to_numpy(dtype=object)
+        who, where = coded.sightings(s)
         frame = pd.DataFrame(
             {
-                "origin": home.reindex(s["person_id"].to_numpy()).to_numpy(),
-                "destination": _lookup.place_authority(ds)
-                .reindex(s["place_id"].to_numpy())
-                .to_numpy(),
+                "origin": home[who],
+                "destination": at[where],
                 "person": s["person_id"].to_numpy(dtype=object),
                 "place": s["place_id"].to_numpy(dtype=object),
                 "date": s["date"].to_numpy(),
@@ -152,8 +155,8 @@ def _flow_records(
         people_cols = ["person"]
     elif kind == "ties":
         t = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-        ha = home.reindex(t["person_a"].to_numpy()).to_numpy(dtype=object)
-        hb = home.reindex(t["person_b"].to_numpy()).to_numpy(dtype=object)
+        a_at, b_at = coded.ties(t)
+        ha, hb = home[a_at], home[b_at]
         swap = ha > hb
         frame = pd.DataFrame(
             {

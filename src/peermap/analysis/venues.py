@@ -140,4 +140,5 @@ def place_table(
     check_engine(engine)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-    return hotspot_table(ds, hotspot_parts(ds, s), ties, betweenness_sample, seed, backend)
+    parts = hotspot_parts(ds, s, selected=True)
+    return hotspot_table(ds, parts, ties, betweenness_sample, seed, backend)
