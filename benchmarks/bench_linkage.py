@@ -113,7 +113,10 @@ class Names:
 
 def _names(locale: str) -> Names:
     provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-    last = getattr(provider, "last_names", None) or provider.unisex_last_names
+    # the locale's own list: pl_PL has no ``last_names`` of its own, and the one it
+    # inherits from Faker's base provider is the single name "Doe"
+    own = vars(provider)
+    last = own.get("last_names") or own["unisex_last_names"]
     if isinstance(last, dict):
         surnames, weights = list(last), np.asarray(list(last.values()), dtype=float)
     else:
