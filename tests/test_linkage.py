@@ -164,7 +164,7 @@ def test_output_columns_and_nothing_identifying(encoded: tuple[pd.DataFrame, pd.
     assert a.attrs["key_fingerprint"].startswith("pmk1-")
     assert all(len(base64.b64decode(c)) == 128 for c in a["clk"])
     links = link_identities(a, b)
-    assert list(links.columns) == ["id_a", "id_b", "score", "match", "review"]
+    assert list(links.columns) == ["id_a", "id_b", "score", "match", "review", "adjusted"]
     text = a.to_csv() + b.to_csv() + links.to_csv()
     for pair in PAIRS:
         for record in pair[:2]:
@@ -179,7 +179,10 @@ def test_review_band(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     links = link_identities(a, b, threshold=0.99, review_threshold=0.5)
     review = links[links["review"]]
     assert len(review) > 0
-    assert review["score"].between(0.5, 0.99, inclusive="left").all()
+    # from the review threshold (a Dice score) to the threshold (an adjusted score)
+    assert (review["score"] >= 0.5).all() and (review["adjusted"] < 0.99).all()
+    assert (links[links["match"]]["adjusted"] >= 0.99).all()
+    assert (links["adjusted"] <= links["score"]).all()
     assert not (links["review"] & links["match"]).any()
     # the review pairs are one-to-one too, and disjoint from the matches
     chosen = links[links["review"] | links["match"]]
@@ -388,6 +391,23 @@ def test_a_weak_pair_does_not_split_a_person_held_by_three_partners() -> None:
     assert not pair["match"].any()
 
 
+def test_a_resemblance_shared_with_a_rival_goes_to_review() -> None:
+    # A's record scores 0.80 with two of B's records (namesakes, say): the Dice score
+    # alone would link it to the better one, but with a rival that close the pair is
+    # ambiguous and goes to review. The same score with no rival links.
+    a = pd.DataFrame({"person_id": ["a1"], "clk": [_clk(range(0, 400))]})
+    b = pd.DataFrame(
+        {"person_id": ["b1", "b2"], "clk": [_clk(range(80, 480)), _clk(range(81, 481))]}
+    )
+    links = link_identities(a, b)
+    assert not links["match"].any()
+    assert links[links["review"]][["id_a", "id_b"]].values.tolist() == [["a1", "b1"]]
+    assert link_identities(a, b.iloc[:1])["match"].tolist() == [True]
+    assert link_identities(a, b, rival_weight=0)["match"].sum() == 1
+    with pytest.raises(ValueError, match="rival_weight"):
+        link_identities(a, b, rival_weight=2)
+
+
 def _twin_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     first = [(f"a{i}", *one) for i, (one, _) in enumerate(TWINS)]
     other = [(f"b{i}", *two, *one[2:]) for i, (one, two) in enumerate(TWINS)]
@@ -447,6 +467,7 @@ def test_a_record_corroborated_by_two_partners_joins_them() -> None:
     )
     c = pd.DataFrame([("c0", "REBECCA", "OYELARAN", "2011-03-16", "f", "SE154PL")], columns=COLUMNS)
     ea, eb, ec = (encode_identities(frame, key=KEY) for frame in (a, b, c))
-    assert not link_identities(ea, eb)["match"].any()
-    out = cluster_identities({"a": ea, "b": eb, "c": ec})
+    # (0.786 with each: above the default threshold, 0.78, so this asks for 0.80)
+    assert not link_identities(ea, eb, threshold=0.8)["match"].any()
+    out = cluster_identities({"a": ea, "b": eb, "c": ec}, threshold=0.8)
     assert out["cluster"].nunique() == 1
