@@ -57,16 +57,17 @@ __all__ = [
 
 #: Score from which two records are the same young person (see docs/linkage.md): the
 #: Dice score, less :data:`RIVAL_WEIGHT` times how far each record's best rival scores
-#: above :data:`RIVAL_FLOOR`. 0.78 is above every score of twins with other first names
-#: (0.76), so no rival need push them down.
-DEFAULT_THRESHOLD = 0.78
-#: A record's best rival (its best score with any other record of the other partner)
-#: counts from this Dice score: the lowest score anonlink keeps for the comparison.
+#: above :data:`RIVAL_FLOOR`. A rival only ever raises the bar: a record with none
+#: links from the Dice score 0.80, above every score of twins with other first names.
+DEFAULT_THRESHOLD = 0.80
+#: A record's best rival (its best score with another record of the other partner)
+#: counts from this Dice score, below what two young people who share only first name,
+#: surname and sex score (0.64 and up), so that every namesake counts.
 RIVAL_FLOOR = 0.62
 #: How much of each record's rival's excess over :data:`RIVAL_FLOOR` a pair's score
-#: loses: a record that resembles others closely has a common name (Fellegi-Sunter
-#: frequency weights: agreement on a common value is weaker evidence).
-RIVAL_WEIGHT = 0.15
+#: loses: a record that closely resembles others has a common name, and agreement on a
+#: common value is weaker evidence (Fellegi-Sunter frequency weights).
+RIVAL_WEIGHT = 0.10
 #: Several partners: two groups of records merge when at least this share of the pairs
 #: between them score above the threshold (anonlink's ``probabilistic_greedy_solve``).
 #: With three partners a record joins a pair on one strong link of two: a typo in one
@@ -300,7 +301,7 @@ def link_identities(
         encoded under the same partnership key.
     threshold : float, optional
         Adjusted score from which a pair the one-to-one solution picks is a match;
-        default :data:`DEFAULT_THRESHOLD` (0.78).
+        default :data:`DEFAULT_THRESHOLD` (0.80).
     review_threshold : float, optional
         Dice score from which a pair the one-to-one solution picks, but whose adjusted
         score is below `threshold`, goes to clerical review; default
@@ -308,7 +309,7 @@ def link_identities(
         `threshold`: no review band below it.
     rival_weight : float, optional
         How much of each record's rival's excess over :data:`RIVAL_FLOOR` the pair's
-        score loses; default :data:`RIVAL_WEIGHT` (0.15). 0: the adjusted score is the
+        score loses; default :data:`RIVAL_WEIGHT` (0.10). 0: the adjusted score is the
         Dice score.
     labels : tuple of two str, default ("a", "b")
         What messages call the two frames (file names, partners' names).
