@@ -61,13 +61,13 @@ __all__ = [
 #: links from the Dice score 0.80, above every score of twins with other first names.
 DEFAULT_THRESHOLD = 0.80
 #: A record's best rival (its best score with another record of the other partner)
-#: counts from this Dice score, below what two young people who share only first name,
-#: surname and sex score (0.64 and up), so that every namesake counts.
-RIVAL_FLOOR = 0.62
+#: counts from this Dice score, the review threshold's: from where a pair might be the
+#: same young person.
+RIVAL_FLOOR = 0.70
 #: How much of each record's rival's excess over :data:`RIVAL_FLOOR` a pair's score
 #: loses: a record that closely resembles others has a common name, and agreement on a
 #: common value is weaker evidence (Fellegi-Sunter frequency weights).
-RIVAL_WEIGHT = 0.10
+RIVAL_WEIGHT = 0.25
 #: Several partners: two groups of records merge when at least this share of the pairs
 #: between them score above the threshold (anonlink's ``probabilistic_greedy_solve``).
 #: With three partners a record joins a pair on one strong link of two: a typo in one
@@ -309,7 +309,7 @@ def link_identities(
         `threshold`: no review band below it.
     rival_weight : float, optional
         How much of each record's rival's excess over :data:`RIVAL_FLOOR` the pair's
-        score loses; default :data:`RIVAL_WEIGHT` (0.10). 0: the adjusted score is the
+        score loses; default :data:`RIVAL_WEIGHT` (0.25). 0: the adjusted score is the
         Dice score.
     labels : tuple of two str, default ("a", "b")
         What messages call the two frames (file names, partners' names).
