@@ -11,6 +11,12 @@ on its own then joins a cluster of other partners' records that all score at lea
 :data:`CORROBORATION_THRESHOLD` with it (two partners corroborating a resemblance that
 one alone would not be enough for).
 
+**Rivals.** Between scoring and solving, each pair's score is adjusted for how common
+the resemblance is (Fellegi-Sunter frequency weights, from the scores alone): it loses
+:data:`RIVAL_WEIGHT` of how far each record's best rival, its best score with another
+record of the other partner, reaches above :data:`RIVAL_FLOOR`. Matches are the
+solution's pairs whose adjusted score is at least the threshold.
+
 **Blocking.** Comparing every record of one partner with every record of another is
 10¹⁰ comparisons for 100,000 × 100,000. Records are instead put into blocks by
 locality-sensitive hashing on the CLKs' bits (anonlink's ``bit_blocking`` scheme,
