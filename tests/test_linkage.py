@@ -406,6 +406,11 @@ def test_a_resemblance_shared_with_a_rival_goes_to_review() -> None:
     assert link_identities(a, b, rival_weight=0)["match"].sum() == 1
     with pytest.raises(ValueError, match="rival_weight"):
         link_identities(a, b, rival_weight=2)
+    # clusters weigh rivals the same way
+    clusters = cluster_identities({"a": a, "b": b})
+    assert clusters["cluster"].nunique() == 3
+    plain = cluster_identities({"a": a, "b": b}, rival_weight=0)
+    assert plain["cluster"].nunique() == 2
 
 
 def _twin_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
