@@ -164,7 +164,7 @@ def test_output_columns_and_nothing_identifying(encoded: tuple[pd.DataFrame, pd.
     assert a.attrs["key_fingerprint"].startswith("pmk1-")
     assert all(len(base64.b64decode(c)) == 128 for c in a["clk"])
     links = link_identities(a, b)
-    assert list(links.columns) == ["id_a", "id_b", "score", "match", "review"]
+    assert list(links.columns) == ["id_a", "id_b", "score", "match", "review", "adjusted"]
     text = a.to_csv() + b.to_csv() + links.to_csv()
     for pair in PAIRS:
         for record in pair[:2]:
@@ -179,7 +179,10 @@ def test_review_band(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     links = link_identities(a, b, threshold=0.99, review_threshold=0.5)
     review = links[links["review"]]
     assert len(review) > 0
-    assert review["score"].between(0.5, 0.99, inclusive="left").all()
+    # from the review threshold (a Dice score) to the threshold (an adjusted score)
+    assert (review["score"] >= 0.5).all() and (review["adjusted"] < 0.99).all()
+    assert (links[links["match"]]["adjusted"] >= 0.99).all()
+    assert (links["adjusted"] <= links["score"]).all()
     assert not (links["review"] & links["match"]).any()
     # the review pairs are one-to-one too, and disjoint from the matches
     chosen = links[links["review"] | links["match"]]
@@ -386,6 +389,28 @@ def test_a_weak_pair_does_not_split_a_person_held_by_three_partners() -> None:
     # Two partners only: the pair below the threshold is not linked.
     pair = link_identities(a, c)
     assert not pair["match"].any()
+
+
+def test_a_resemblance_shared_with_a_rival_goes_to_review() -> None:
+    # A's record scores 0.80 with two of B's records (namesakes, say): the Dice score
+    # alone would link it to the better one, but with a rival that close the pair is
+    # ambiguous and goes to review. The same score with no rival links.
+    a = pd.DataFrame({"person_id": ["a1"], "clk": [_clk(range(0, 400))]})
+    b = pd.DataFrame(
+        {"person_id": ["b1", "b2"], "clk": [_clk(range(79, 479)), _clk(range(80, 480))]}
+    )
+    links = link_identities(a, b)
+    assert not links["match"].any()
+    assert links[links["review"]][["id_a", "id_b"]].values.tolist() == [["a1", "b1"]]
+    assert link_identities(a, b.iloc[:1])["match"].tolist() == [True]
+    assert link_identities(a, b, rival_weight=0)["match"].sum() == 1
+    with pytest.raises(ValueError, match="rival_weight"):
+        link_identities(a, b, rival_weight=2)
+    # clusters weigh rivals the same way
+    clusters = cluster_identities({"a": a, "b": b})
+    assert clusters["cluster"].nunique() == 3
+    plain = cluster_identities({"a": a, "b": b}, rival_weight=0)
+    assert plain["cluster"].nunique() == 2
 
 
 def _twin_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

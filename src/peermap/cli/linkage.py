@@ -55,8 +55,9 @@ def add_parsers(add: AddCommand) -> None:
         "link partners' CLKs: which records are the same young person",
         "Read the CLK files of two partners (made by 'peermap encode' under the same key) "
         "and write the pairs of records that are the same young person: id_a, id_b, "
-        "score (Dice similarity), match (one-to-one) and review (pairs for clerical "
-        "review, scored between --review-threshold and --threshold). With three or more "
+        "score (Dice similarity), match (one-to-one), review (pairs for clerical "
+        "review: picked from --review-threshold, but adjusted below --threshold) and "
+        "adjusted (the score less a share of each record's best rival). With three or more "
         "files, write one row per record with a cluster id shared by the records of one "
         "young person (partner, person_id, cluster).",
         examples(
@@ -69,7 +70,10 @@ def add_parsers(add: AddCommand) -> None:
     link.add_argument("files", nargs="+", metavar="CLKS.csv", help="partners' CLK files")
     link.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV to write")
     link.add_argument(
-        "--threshold", type=float, metavar="DICE", help="score from which a pair is a match"
+        "--threshold",
+        type=float,
+        metavar="SCORE",
+        help="adjusted score from which a pair is a match (default 0.80)",
     )
     link.add_argument(
         "--review-threshold",

@@ -11,6 +11,12 @@ on its own then joins a cluster of other partners' records that all score at lea
 :data:`CORROBORATION_THRESHOLD` with it (two partners corroborating a resemblance that
 one alone would not be enough for).
 
+**Rivals.** Between scoring and solving, each pair's score is adjusted for how common
+the resemblance is (Fellegi-Sunter frequency weights, from the scores alone): it loses
+:data:`RIVAL_WEIGHT` of how far each record's best rival, its best score with another
+record of the other partner, reaches above :data:`RIVAL_FLOOR`. Matches are the
+solution's pairs whose adjusted score is at least the threshold.
+
 **Blocking.** Comparing every record of one partner with every record of another is
 10¹⁰ comparisons for 100,000 × 100,000. Records are instead put into blocks by
 locality-sensitive hashing on the CLKs' bits (anonlink's ``bit_blocking`` scheme,
@@ -47,14 +53,27 @@ __all__ = [
     "DEFAULT_REVIEW_THRESHOLD",
     "DEFAULT_THRESHOLD",
     "MERGE_THRESHOLD",
+    "RIVAL_FLOOR",
+    "RIVAL_WEIGHT",
     "block_parameters",
     "checked_clks",
     "cluster_identities",
     "link_identities",
 ]
 
-#: Dice score from which two records are the same young person (see docs/linkage.md).
+#: Score from which two records are the same young person (see docs/linkage.md): the
+#: Dice score, less :data:`RIVAL_WEIGHT` times how far each record's best rival scores
+#: above :data:`RIVAL_FLOOR`. A rival only ever raises the bar: a record with none
+#: links from the Dice score 0.80, above every score of twins with other first names.
 DEFAULT_THRESHOLD = 0.80
+#: A record's best rival (its best score with another record of the other partner)
+#: counts from this Dice score, the review threshold's: from where a pair might be the
+#: same young person.
+RIVAL_FLOOR = 0.70
+#: How much of each record's rival's excess over :data:`RIVAL_FLOOR` a pair's score
+#: loses: a record that closely resembles others has a common name, and agreement on a
+#: common value is weaker evidence (Fellegi-Sunter frequency weights).
+RIVAL_WEIGHT = 0.25
 #: Several partners: two groups of records merge when at least this share of the pairs
 #: between them score above the threshold (anonlink's ``probabilistic_greedy_solve``).
 #: With three partners a record joins a pair on one strong link of two: a typo in one
@@ -228,12 +247,55 @@ def _thresholds(threshold: float | None, review_threshold: float | None) -> tupl
     return upper, lower
 
 
+def _adjusted(
+    scores: npt.NDArray[np.float64],
+    sets: npt.NDArray[np.int64],
+    recs: npt.NDArray[np.int64],
+    weight: float,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each pair's Dice score less `weight` times each record's rival excess, and the rival.
+
+    The excess of a record is how far its best rival scores above :data:`RIVAL_FLOOR`
+    (0 below it); the rival returned is the higher of the two records' (0 for none).
+    """
+    rival = np.zeros(len(scores), dtype=np.float64)
+    excess = np.zeros(len(scores), dtype=np.float64)
+    if not len(scores):
+        return scores.copy(), rival
+    size = int(recs.max()) + 1
+    parties = int(sets.max()) + 1
+    for side in (0, 1):
+        keys = (sets[side] * size + recs[side]) * parties + sets[1 - side]
+        order = np.lexsort((-scores, keys))
+        ordered = keys[order]
+        first = np.r_[True, ordered[1:] != ordered[:-1]]
+        starts = np.flatnonzero(first)
+        group = np.cumsum(first) - 1
+        best = scores[order][starts]
+        second = np.zeros(len(starts), dtype=np.float64)
+        several = np.diff(np.r_[starts, len(ordered)]) > 1
+        second[several] = scores[order][starts[several] + 1]
+        mine = np.empty(len(scores), dtype=np.float64)
+        mine[order] = np.where(first, second[group], best[group])
+        excess += np.maximum(mine - RIVAL_FLOOR, 0.0)
+        rival = np.maximum(rival, mine)
+    return scores - weight * excess, rival
+
+
+def _weight(rival_weight: float | None) -> float:
+    weight = RIVAL_WEIGHT if rival_weight is None else float(rival_weight)
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"rival_weight={weight} must be between 0 and 1")
+    return weight
+
+
 def link_identities(
     a: pd.DataFrame,
     b: pd.DataFrame,
     *,
     threshold: float | None = None,
     review_threshold: float | None = None,
+    rival_weight: float | None = None,
     labels: tuple[str, str] = ("a", "b"),
 ) -> pd.DataFrame:
     """Link two partners' encoded identities: which of their records are the same person.
@@ -244,11 +306,17 @@ def link_identities(
         Each partner's :func:`~peermap.encode_identities` output (``person_id``, ``clk``),
         encoded under the same partnership key.
     threshold : float, optional
-        Dice score from which a pair is a match; default :data:`DEFAULT_THRESHOLD` (0.80).
+        Adjusted score from which a pair the one-to-one solution picks is a match;
+        default :data:`DEFAULT_THRESHOLD` (0.80).
     review_threshold : float, optional
-        Dice score from which a pair the one-to-one solution would pick, but below
-        `threshold`, goes to clerical review; default :data:`DEFAULT_REVIEW_THRESHOLD`
-        (0.70, or `threshold` if lower). Equal to `threshold`: no review band.
+        Dice score from which a pair the one-to-one solution picks, but whose adjusted
+        score is below `threshold`, goes to clerical review; default
+        :data:`DEFAULT_REVIEW_THRESHOLD` (0.70, or `threshold` if lower). Equal to
+        `threshold`: no review band below it.
+    rival_weight : float, optional
+        How much of each record's rival's excess over :data:`RIVAL_FLOOR` the pair's
+        score loses; default :data:`RIVAL_WEIGHT` (0.25). 0: the adjusted score is the
+        Dice score.
     labels : tuple of two str, default ("a", "b")
         What messages call the two frames (file names, partners' names).
 
@@ -257,10 +325,13 @@ def link_identities(
     pandas.DataFrame
         One row per candidate pair scoring at least `review_threshold`, highest score
         first: ``id_a``, ``id_b`` (the person ids), ``score`` (Dice similarity of their
-        CLKs), ``match`` (True for the one-to-one matches: each record in at most one
-        match, highest score first) and ``review`` (True for the pairs the same solution
-        picks between `review_threshold` and `threshold`: the clerical-review table is
-        ``links[links.review]``). Pairs with neither flag are runners-up.
+        CLKs), ``match`` (True for the matches: the pairs a one-to-one solution picks,
+        highest score first, whose adjusted score is at least `threshold`), ``review``
+        (True for the other pairs the same solution picks: the clerical-review table is
+        ``links[links.review]``) and ``adjusted`` (the score less `rival_weight` times
+        the excess over :data:`RIVAL_FLOOR` of each record's best rival: its best score
+        with another record of the other partner). Pairs with neither flag are
+        runners-up.
 
     Raises
     ------
@@ -273,24 +344,35 @@ def link_identities(
     -----
     CLKs made under different keys share no more bits than unrelated records, so they
     do not link: every partner must encode under the same key.
+
+    The adjusted score weighs a resemblance by how common it is, as Fellegi-Sunter
+    frequency weights do, from the scores alone: a record that resembles several of
+    the other partner's records (a common name, namesakes born the same year) needs a
+    higher score to link than one that resembles no other (docs/linkage.md).
     """
     upper, lower = _thresholds(threshold, review_threshold)
+    weight = _weight(rival_weight)
     ids_a, clks_a = checked_clks(a, labels[0])
     ids_b, clks_b = checked_clks(b, labels[1])
-    columns = ["id_a", "id_b", "score", "match", "review"]
+    columns = ["id_a", "id_b", "score", "match", "review", "adjusted"]
     if not ids_a or not ids_b:
         return _empty(columns, id_columns=("id_a", "id_b"))
-    scores, sets, recs, candidates = _candidates([clks_a, clks_b], lower)
-    chosen = _solved(candidates, len(scores), sets, recs)
+    scores, sets, recs, candidates = _candidates([clks_a, clks_b], min(lower, RIVAL_FLOOR))
+    adjusted, _rival = _adjusted(scores, sets, recs, weight)
+    keep = scores >= lower
+    scores, sets, recs, adjusted = scores[keep], sets[:, keep], recs[:, keep], adjusted[keep]
+    chosen = _solved(_subset(candidates, keep), len(scores), sets, recs)
     id_a = np.asarray(ids_a, dtype=object)[recs[0]]
     id_b = np.asarray(ids_b, dtype=object)[recs[1]]
+    match = chosen & (adjusted >= upper)
     return pd.DataFrame(
         {
             "id_a": pd.array(id_a, dtype="string"),
             "id_b": pd.array(id_b, dtype="string"),
             "score": scores.round(6),
-            "match": chosen & (scores >= upper),
-            "review": chosen & (scores < upper),
+            "match": match,
+            "review": chosen & ~match,
+            "adjusted": adjusted.round(6),
         },
         columns=columns,
     )
@@ -300,7 +382,8 @@ def _empty(columns: list[str], *, id_columns: tuple[str, ...]) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.array([], dtype="string") for c in id_columns})
     frame["score"] = np.array([], dtype=np.float64)
     for column in columns[3:]:
-        frame[column] = np.array([], dtype=bool)
+        empty = np.array([], dtype=np.float64 if column == "adjusted" else bool)
+        frame[column] = empty
     return frame[columns]
 
 
@@ -387,6 +470,7 @@ def cluster_identities(
     encodings: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame],
     *,
     threshold: float | None = None,
+    rival_weight: float | None = None,
 ) -> pd.DataFrame:
     """Link the encoded identities of several partners at once, with one cluster id per person.
 
@@ -396,8 +480,11 @@ def cluster_identities(
         Each partner's :func:`~peermap.encode_identities` output, under the same key. A
         sequence names the partners ``"0"``, ``"1"``, ...
     threshold : float, optional
-        Dice score from which two records may join one cluster; default
-        :data:`DEFAULT_THRESHOLD`.
+        Adjusted score (as :func:`link_identities`, each record's rival taken among the
+        records of the other record's partner) from which two records may join one
+        cluster; default :data:`DEFAULT_THRESHOLD`.
+    rival_weight : float, optional
+        As :func:`link_identities`; default :data:`RIVAL_WEIGHT`.
 
     Returns
     -------
@@ -407,11 +494,12 @@ def cluster_identities(
         then row), ``partner`` and ``person_id``. A cluster holds at most one record of
         each partner; a record linked to no other is a cluster of its own. Groups
         merge, highest score first, when at least :data:`MERGE_THRESHOLD` of the
-        pairs between them score at least ``threshold`` (anonlink's
+        pairs between them have an adjusted score of at least ``threshold`` (anonlink's
         ``probabilistic_greedy_solve``), so not every pair of a cluster need. A
         record then left on its own joins a cluster of two or more records of other
-        partners when it scores at least :data:`CORROBORATION_THRESHOLD` (or
-        ``threshold``, if lower) with every one of them, best first.
+        partners when its Dice scores with them are :data:`CORROBORATION_THRESHOLD`
+        (or ``threshold``, if lower) on average and :data:`DEFAULT_REVIEW_THRESHOLD`
+        each, best first.
 
     Raises
     ------
@@ -419,6 +507,7 @@ def cluster_identities(
         As :func:`link_identities`, naming the partner.
     """
     upper, _lower = _thresholds(threshold, threshold)
+    weight = _weight(rival_weight)
     named = (
         dict(encodings)
         if isinstance(encodings, Mapping)
@@ -437,13 +526,23 @@ def cluster_identities(
     cluster_of: dict[tuple[int, int], int] = {}
     if all(len(ids) for ids, _ in parts):
         weak = min(upper, DEFAULT_REVIEW_THRESHOLD)
-        scores, sets, recs, candidates = _candidates([clks for _, clks in parts], weak)
+        scores, sets, recs, candidates = _candidates(
+            [clks for _, clks in parts], min(weak, RIVAL_FLOOR)
+        )
+        adjusted, _rival = _adjusted(scores, sets, recs, weight)
         solve = _anonlink()[2].probabilistic_greedy_solve
-        strong = _subset(candidates, scores >= upper)
+        strong = _subset(candidates, adjusted >= upper)
         for number, group in enumerate(solve(strong, merge_threshold=MERGE_THRESHOLD)):
             for member in group:
                 cluster_of[(int(member[0]), int(member[1]))] = number
-        _corroborate(cluster_of, scores, sets, recs, min(upper, CORROBORATION_THRESHOLD))
+        near = scores >= weak
+        _corroborate(
+            cluster_of,
+            scores[near],
+            sets[:, near],
+            recs[:, near],
+            min(upper, CORROBORATION_THRESHOLD),
+        )
     rows: list[tuple[int, str, str]] = []
     renumber: dict[int, int] = {}  # solver's group -> cluster id
     next_id = 0
