@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import random
 import shutil
+from collections.abc import Hashable
 from pathlib import Path
 
 import pandas as pd
@@ -84,12 +85,12 @@ def test_whole_column_scan_finds_what_every_rule_finds_value_by_value(
     # Text held by pyarrow (as read from a file), each value in two rows.
     cells = pd.Series(texts * 2, index=range(2, 2 * len(texts) + 2), dtype="str")
     findings = find_identifiers(pd.DataFrame({column: cells}), table=table)
-    found: dict[int, set[str]] = {}
+    found: dict[Hashable, set[str]] = {}
     for f in findings:
         for row in f.rows:
-            found.setdefault(int(row), set()).add(f.rule)  # type: ignore[call-overload]
-    expected = {
-        int(row): rule
+            found.setdefault(row, set()).add(f.rule)
+    expected: dict[Hashable, str] = {
+        row: rule
         for row, text in cells.items()
         if (rule := identifier_rule(text, table=table, column=column)) is not None
     }
