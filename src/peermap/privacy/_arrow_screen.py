@@ -3,10 +3,11 @@ r"""The identifier scan's first pass, in C++: RE2 over a column's distinct value
 The scan (:func:`peermap.privacy.identifiers.find_identifiers`) looks at every cell,
 once per distinct value of its column: :class:`DistinctCells` splits a column into
 per-row codes and its distinct values (the read's pyarrow dictionary encoding,
-:func:`peermap._distinct.encoding`), and :meth:`DistinctCells.screen` runs one RE2
-pattern per rule over the distinct values at once (``pyarrow.compute.
-match_substring_regex``). Only the values a rule's screen finds go on to that rule's
-Python regular expression and confirmation (check digits, phone number parsing...).
+:func:`peermap._distinct.encoding`), and :meth:`DistinctCells.screen` runs RE2 patterns
+over the distinct values at once (``pyarrow.compute.match_substring_regex``): one
+alternation of every rule's first pattern, then each rule's on the values it found.
+Only the values a rule's screen finds go on to that rule's Python regular expression
+and confirmation (check digits, phone number parsing...).
 
 A screen must find *at least* every value its rule finds, or an identifier would get
 through. :func:`re2_superset` makes one from the rule's Python pattern by keeping
@@ -230,9 +231,16 @@ class DistinctCells:
             return dict.fromkeys(screens, self.used)
         values = self._arrow.take(pa.array(self.used, pa.int64()))
         other = ~np.asarray(pc.string_is_ascii(values).to_numpy(zero_copy_only=False), bool)
+        # One pass for all rules first (RE2 runs an alternation in one scan; a flag
+        # set in a group holds to its end), then each rule on the values it left.
+        ascii_values = pc.filter(values, pa.array(~other))
+        either = "|".join(f"(?:{patterns[0]})" for patterns in screens.values() if patterns)
+        some = pc.match_substring_regex(ascii_values, either).to_numpy(zero_copy_only=False)
+        screened = np.zeros(len(values), dtype=bool)
+        screened[~other] = np.asarray(some, dtype=bool)
         found = {}
         for rule, patterns in screens.items():
-            hit = ~other
+            hit = screened.copy() if patterns else ~other
             for pattern in patterns:
                 if hit.any():
                     kept = pc.filter(values, pa.array(hit))
