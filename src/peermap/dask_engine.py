@@ -237,7 +237,8 @@ def read_sightings(
     from dask.base import compute, persist
     from dask.delayed import delayed
 
-    from peermap.validation import error_message, privacy_error, sightings_part
+    from peermap._refusals import privacy_error
+    from peermap.validation import error_message, sightings_part
 
     files = _sighting_files(source)
     accepted, rejected = _references(ds)

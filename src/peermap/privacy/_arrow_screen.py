@@ -34,7 +34,14 @@ import pyarrow.compute as pc
 
 from peermap._distinct import encoding
 
-__all__ = ["DistinctCells", "re2_superset"]
+__all__ = [
+    "AFTER_NO_NUMBER",
+    "NHS_SCREEN",
+    "NINO_SCREEN",
+    "PHONE_SCREEN",
+    "DistinctCells",
+    "re2_superset",
+]
 
 # Python's \s on ASCII text: tab, line feed, vertical tab, form feed, carriage return,
 # the four information separators and space. RE2's \s lacks \v and \x1c-\x1f.
@@ -255,3 +262,32 @@ class DistinctCells:
         selected = np.zeros(len(self.codes), dtype=bool)
         selected[present] = mask[self.codes[present]]
         return tuple(self.index[selected].tolist())
+
+
+# ---- screens of the identifier rules' confirmations ------------------------------
+# For peermap.privacy.identifiers: RE2, for ASCII text, what a rule's confirmation
+# accepts, beyond its prefilter without its assertions. AFTER_NO_NUMBER is the rules'
+# "not after a letter or digit, nor after a number's decimal point" as RE2, consuming
+# the character before (start, or not a letter or digit; a "." or "," only at the start
+# or after a non-digit): a coordinate's decimals are no NHS number. A phone number
+# needs a candidate that is not a decimal (the candidates' separators hold no ","), so
+# it has seven digits in a row after no number, a "+" or "(" before a digit, a space,
+# bracket or hyphen between digits, or two dots.
+AFTER_NO_NUMBER = r"(?:^|[^0-9A-Za-z.,]|(?:^|[^0-9])[.,])"
+NHS_SCREEN = (rf"{AFTER_NO_NUMBER}[0-9]{{3}}[ .-]?[0-9]{{3}}[ .-]?[0-9]{{4}}",)
+PHONE_SCREEN = (
+    rf"{AFTER_NO_NUMBER}\+?\(?[0-9](?:[ ().-]{{0,3}}[0-9]){{6,}}",
+    rf"{AFTER_NO_NUMBER}[0-9]{{7}}|[+(][0-9]|[0-9][ ().-]{{0,2}}[ ()-][ ().-]{{0,2}}[0-9]"
+    r"|\.[0-9]*\.",
+)
+# What the NI number rule's confirmation accepts: a match ending in its suffix letter,
+# or one with a separator between two of its digit pairs (the only place where a
+# digit, a space or hyphen and a digit can sit in a match), its assertions left out.
+# The demo's ids (yp-000123) match the NI number pattern but neither of these.
+NINO_LETTERS = "[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+NINO_SCREEN = (
+    (
+        rf"(?i){NINO_LETTERS}(?:[ -]?[0-9]{{2}}){{3}}[ -]?[A-D]"
+        rf"|{NINO_LETTERS}[ -]?[0-9]{{2}}(?:[ -][0-9]{{2}}[ -]?|[ -]?[0-9]{{2}}[ -])[0-9]{{2}}"
+    ),
+)

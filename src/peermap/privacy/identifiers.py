@@ -26,7 +26,13 @@ import pandas as pd
 
 from peermap import settings
 from peermap.exceptions import PrivacyError
-from peermap.privacy._arrow_screen import DistinctCells, re2_superset
+from peermap.privacy._arrow_screen import (
+    NHS_SCREEN,
+    NINO_SCREEN,
+    PHONE_SCREEN,
+    DistinctCells,
+    re2_superset,
+)
 from peermap.privacy.checksums import UPN_LETTERS, nhs_check_digit_valid, upn_check_letter
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
 from peermap.privacy.names_in_text import FULL_NAME_PATTERN, has_full_name
@@ -299,29 +305,6 @@ def _has_phone_number(text: str, context: _Context) -> bool:
 
 
 _NINO_PAIRS = re.compile(r"[0-9][ -][0-9]")
-# Screens (RE2, for ASCII text) of what a rule's confirmation accepts, beyond the
-# prefilter without its assertions. _AFTER_NO_NUMBER is _NOT_AFTER_ALNUM and
-# _NOT_DECIMAL_PART as RE2, consuming the character before (start, or not a letter or
-# digit; a "." or "," only at the start or after a non-digit): a coordinate's decimals
-# are no NHS number. A phone number needs a candidate that is not a decimal (_DECIMAL:
-# the separators hold no ","), so it has seven digits in a row after no number, a "+"
-# or "(" before a digit, a space, bracket or hyphen between digits, or two dots.
-_AFTER_NO_NUMBER = r"(?:^|[^0-9A-Za-z.,]|(?:^|[^0-9])[.,])"
-_NHS_SCREEN = (rf"{_AFTER_NO_NUMBER}[0-9]{{3}}[ .-]?[0-9]{{3}}[ .-]?[0-9]{{4}}",)
-_PHONE_SCREEN = (
-    rf"{_AFTER_NO_NUMBER}\+?\(?[0-9](?:[ ().-]{{0,3}}[0-9]){{6,}}",
-    rf"{_AFTER_NO_NUMBER}[0-9]{{7}}|[+(][0-9]|[0-9][ ().-]{{0,2}}[ ()-][ ().-]{{0,2}}[0-9]"
-    r"|\.[0-9]*\.",
-)
-# What _has_nino accepts, as RE2: a match of _NINO ending in its suffix letter, or one
-# with a separator between two of its digit pairs (the only place where a digit, a
-# space or hyphen and a digit can sit in a match), its assertions left out. The demo's
-# ids (yp-000123) match _NINO but neither of these.
-_NINO_LETTERS = "[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-_NINO_SCREEN = (
-    rf"(?i){_NINO_LETTERS}(?:[ -]?[0-9]{{2}}){{3}}[ -]?[A-D]"
-    rf"|{_NINO_LETTERS}[ -]?[0-9]{{2}}(?:[ -][0-9]{{2}}[ -]?|[ -]?[0-9]{{2}}[ -])[0-9]{{2}}"
-)
 _DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
 
 
@@ -365,10 +348,10 @@ class _ValueRule:
 _VALUE_RULES: tuple[_ValueRule, ...] = (
     _ValueRule("email", _EMAIL),
     _ValueRule("postcode", _POSTCODE),
-    _ValueRule("nhs_number", _NHS, _has_valid_nhs_number, screen=_NHS_SCREEN),
+    _ValueRule("nhs_number", _NHS, _has_valid_nhs_number, screen=NHS_SCREEN),
     _ValueRule("pupil_number", _UPN, _has_valid_upn),
-    _ValueRule("ni_number", _NINO, _has_nino, screen=(_NINO_SCREEN,)),
-    _ValueRule("phone", _PHONE_CANDIDATE, _has_phone_number, screen=_PHONE_SCREEN),
+    _ValueRule("ni_number", _NINO, _has_nino, screen=NINO_SCREEN),
+    _ValueRule("phone", _PHONE_CANDIDATE, _has_phone_number, screen=PHONE_SCREEN),
     _ValueRule("vehicle_registration", _VEHICLE, _has_vehicle_registration),
     _ValueRule("social_media", _SOCIAL, _has_handle),
     _ValueRule(
