@@ -285,16 +285,20 @@ def _exact_duplicates(p: ParsedTable) -> None:
         key += codes
         bound *= base
         del codes
-    key, _ = pd.factorize(key)
-    dup = pd.Series(key).duplicated(keep="first").to_numpy()
-    if not dup.any():
+    # Equal keys side by side (a stable sort: the first row of each run is the first
+    # copy); a sort holds a third of what a hash table of a million keys does.
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    same = np.flatnonzero(key[1:] == key[:-1]) + 1  # sorted positions of later copies
+    if len(same) == 0:
         return
-    # The first row holding each row's values (codes number them in order of first
-    # appearance, so np.unique's first positions line up with them).
-    _, first = np.unique(key, return_index=True)
+    runs = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))  # run starts
+    del key
+    first_of = order[runs[np.searchsorted(runs, same, side="right") - 1]]
+    copies = order[same]
+    by_row = np.argsort(copies, kind="stable")
     kept_rows = rows[ok]
-    first_rows = kept_rows[first[key[dup]]]
-    for row, first_row in zip(kept_rows[dup], first_rows, strict=True):
+    for row, first_row in zip(kept_rows[copies[by_row]], kept_rows[first_of[by_row]], strict=True):
         check.add(
             [row],
             None,
