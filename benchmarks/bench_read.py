@@ -146,12 +146,22 @@ def _time_dask(files: list[str], ds: Any, parts: int) -> dict[str, float]:
             scheduler_port=0,
             dashboard_address=":0",  # no fixed port
         )
-        with Client(cluster):
+        with Client(cluster) as client:
+            # The workers' imports on first use (peermap, geopandas), as in this
+            # process: set-up, not timed.
+            client.run(_warm)
             start = time.perf_counter()
             _table, report = dask_engine.read_sightings(files, ds)
             seconds = time.perf_counter() - start
         cluster.close()
     return {"seconds": seconds, "rows": float(report.counts["sightings"]["accepted"])}
+
+
+def _warm() -> None:
+    import peermap.boundaries
+    import peermap.dask_engine
+    import peermap.privacy.identifiers
+    import peermap.validation  # noqa: F401
 
 
 def make_data(people: int, where: Path) -> Path:
