@@ -157,3 +157,21 @@ def test_text_beyond_ascii_is_judged_by_every_rule() -> None:
     )
     findings = find_identifiers(pd.DataFrame({"notes": cells}), table="ties")
     assert {(f.rule, f.rows) for f in findings} == {("name", (2,)), ("phone", (3,))}
+
+
+def test_identifier_beside_undecodable_bytes_in_a_lenient_read(tmp_path: Path) -> None:
+    # A row that is not UTF-8 sends its column's values through the scan as Python
+    # text (its bytes cannot be pyarrow's): the identifier in another row of that
+    # column is still found, and named by its row.
+    folder = _with_last_row(tmp_path, "yp-999999,E09000007,14,F,no")
+    people = folder / "people.csv"
+    with people.open("ab") as f:
+        f.write("yp-caf\xe9,E09000007,14,F,no\n".encode("latin-1"))
+        f.write(b"07700 900123,E09000007,15,M,no\n")
+    last = len(people.read_bytes().splitlines())
+    with pytest.raises(PrivacyError) as caught:
+        read_dataset(folder, strict=False)
+    message = str(caught.value)
+    assert f"row {last})" in message
+    assert "'phone'" in message
+    assert "07700" not in message and "900123" not in message
