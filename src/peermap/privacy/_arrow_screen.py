@@ -204,12 +204,10 @@ class DistinctCells:
             except (UnicodeEncodeError, pa.ArrowException):
                 self._arrow = None  # bytes that were not UTF-8: every value in Python
         self.codes = np.asarray(codes)
-        size = len(self._text) if self._arrow is None and self._text is not None else 0
-        size = len(self._arrow) if self._arrow is not None else size
-        used = np.zeros(size + 1, dtype=bool)
+        self.size = len(self._arrow) if self._arrow is not None else len(self._text or [])
+        used = np.zeros(self.size + 1, dtype=bool)
         used[self.codes] = True  # a missing cell's -1 marks the extra last entry
         self.used = np.flatnonzero(used[:-1])
-        self.size = size
 
     def texts(self, positions: npt.NDArray[np.intp]) -> list[str]:
         """Return the distinct values at `positions` as Python strings."""
