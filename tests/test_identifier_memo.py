@@ -51,7 +51,10 @@ def test_shared_memo_finds_what_each_scan_alone_finds() -> None:
             alone = find_identifiers(frame, table=table)
             shared = find_identifiers(frame, table=table, memo=memo)
             assert shared == alone
-    assert len(memo) > 300
+    # Judged in Python, once per read: the values some rule's RE2 screen finds (two
+    # National Insurance numbers, the landline, the mobile in the notes), not the 300
+    # ids nor "QQ 12 34 56 C", whose prefix no NI number has.
+    assert len(memo) == 4
 
 
 def test_place_label_landline_allowed_there_refused_elsewhere_with_one_memo() -> None:

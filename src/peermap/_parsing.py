@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from peermap import settings
-from peermap._distinct import arrow_text, distinct, remember
+from peermap._distinct import arrow_text, distinct, encoding, remember
 from peermap._io import MAX_CELL_CHARS, RawTable
 from peermap._problems import Problem, Severity
 from peermap.place_rules import all_online, place_geometry
@@ -224,12 +224,21 @@ class _Distinct:
     """
 
     def __init__(self, cells: pd.Series) -> None:
-        codes, uniques = distinct(cells)
+        found = encoding(cells)
         self.cells: pd.Series | None = cells
         self.index = cells.index
-        # A missing cell (never in a raw table) reads as "" like an empty one.
-        self.codes = np.where(codes < 0, len(uniques), codes)
-        self.values = pd.Series([*uniques, ""], dtype=cells.dtype)
+        if found is not None:
+            # The read's distinct values as they are (no Python strings made): and ""
+            # for a missing cell (never in a raw table), read like an empty one.
+            codes, size = found.codes, len(found.dictionary)
+            blank = pa.array([""], found.dictionary.type)
+            values = pa.concat_arrays([found.dictionary, blank]).cast(pa.large_string())
+            self.values = pd.Series(pd.array(values, dtype=cells.dtype))
+        else:
+            codes, uniques = distinct(cells)
+            size = len(uniques)
+            self.values = pd.Series([*uniques, ""], dtype=cells.dtype)
+        self.codes = np.where(codes < 0, size, codes)
 
     def mapped(self, values: pd.Series) -> _Distinct:
         """Return the same rows over other distinct values (one per distinct cell)."""

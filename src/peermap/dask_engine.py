@@ -237,7 +237,8 @@ def read_sightings(
     from dask.base import compute, persist
     from dask.delayed import delayed
 
-    from peermap.validation import error_message, privacy_error, sightings_part
+    from peermap._refusals import privacy_error
+    from peermap.validation import error_message, sightings_part
 
     files = _sighting_files(source)
     accepted, rejected = _references(ds)
@@ -301,8 +302,11 @@ def _merge_reports(
 
 
 def _content_hash(part: pd.DataFrame) -> pd.Series:
+    # On the typed values (text, dates, categories of text: equal as text only when
+    # equal as values), not their text: casting a million dates to text took longer
+    # than hashing them. Equal hashes are compared exactly below.
     content = [c for c in part.columns if c not in ("_row", "source_file")]
-    return pd.util.hash_pandas_object(part[content].astype(str), index=False)
+    return pd.util.hash_pandas_object(part[content], index=False)
 
 
 def _cross_file_duplicates(table: dd.DataFrame, report: ValidationReport) -> dd.DataFrame:
@@ -313,6 +317,8 @@ def _cross_file_duplicates(table: dd.DataFrame, report: ValidationReport) -> dd.
     are compared exactly, and every copy after the first (by file order, then row) is
     rejected as a duplicate of the first.
     """
+    if table.npartitions < 2:
+        return table  # one file: its reader has rejected its repeated rows
     hashes = table.map_partitions(_content_hash, meta=pd.Series([], dtype=np.uint64))
     counts = hashes.value_counts(split_out=max(1, table.npartitions // 4))
     repeated = set(counts[counts > 1].index.compute())

@@ -29,9 +29,10 @@ from peermap import settings
 from peermap._distinct import distinct, forget, member, text_codes
 from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
-from peermap._problems import WITHHELD, Problem, ValidationReport
+from peermap._problems import Problem, ValidationReport
+from peermap._refusals import identifier_problems, privacy_error, withhold_refused
 from peermap.dataset import Dataset
-from peermap.exceptions import PeermapWarning, PrivacyError, ValidationError
+from peermap.exceptions import PeermapWarning, ValidationError
 from peermap.place_rules import check_online_places
 from peermap.privacy.identifiers import IdentifierMemo, redact_frame, shown_value
 from peermap.schema import (
@@ -284,16 +285,20 @@ def _exact_duplicates(p: ParsedTable) -> None:
         key += codes
         bound *= base
         del codes
-    key, _ = pd.factorize(key)
-    dup = pd.Series(key).duplicated(keep="first").to_numpy()
-    if not dup.any():
+    # Equal keys side by side (a stable sort: the first row of each run is the first
+    # copy); a sort holds a third of what a hash table of a million keys does.
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    same = np.flatnonzero(key[1:] == key[:-1]) + 1  # sorted positions of later copies
+    if len(same) == 0:
         return
-    # The first row holding each row's values (codes number them in order of first
-    # appearance, so np.unique's first positions line up with them).
-    _, first = np.unique(key, return_index=True)
+    runs = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))  # run starts
+    del key
+    first_of = order[runs[np.searchsorted(runs, same, side="right") - 1]]
+    copies = order[same]
+    by_row = np.argsort(copies, kind="stable")
     kept_rows = rows[ok]
-    first_rows = kept_rows[first[key[dup]]]
-    for row, first_row in zip(kept_rows[dup], first_rows, strict=True):
+    for row, first_row in zip(kept_rows[copies[by_row]], kept_rows[first_of[by_row]], strict=True):
         check.add(
             [row],
             None,
@@ -464,62 +469,6 @@ def _self_and_same(p: ParsedTable) -> None:
         )
 
 
-# --------------------------------------------------------------------------- privacy
-
-
-def _identifier_problems(
-    raw: RawTable, table: str, memo: IdentifierMemo | None = None
-) -> list[Problem]:
-    from peermap.privacy.identifiers import REDACTIONS, find_identifiers
-
-    frame = raw.cells()
-    problems = []
-    for f in find_identifiers(frame, table=table, memo=memo):
-        rows: list[Hashable | None] = list(f.rows) or [None]
-        for row in rows:
-            problems.append(
-                Problem(
-                    table,
-                    row,
-                    f.column,
-                    REDACTIONS.get(f.rule, WITHHELD),
-                    f.message,
-                    raw.file,
-                    "error",
-                    f.rule,
-                )
-            )
-    return problems
-
-
-def withhold_refused(problems: list[Problem], privacy: list[Problem]) -> list[Problem]:
-    """Show a refused cell as its redaction in every other problem about it.
-
-    A cell refused by its column's name (``surname``), or under a rule that the
-    column's context decides, may read as harmless on its own; every problem naming
-    the same file, row and column shows the identifier problem's redaction instead.
-    """
-    refused = {(p.file, p.row, p.column): p.value for p in privacy if p.row is not None}
-    if not refused:
-        return problems
-    return [
-        dataclasses.replace(p, value=refused[(p.file, p.row, p.column)])
-        if p.value != "" and (p.file, p.row, p.column) in refused
-        else p
-        for p in problems
-    ]
-
-
-def privacy_error(problems: list[Problem]) -> PrivacyError:
-    """Refuse identifiers: each offending file and column once, never the values."""
-    seen: dict[tuple[str, str | None, str], str] = {}
-    for p in problems:
-        seen.setdefault((p.file, p.column, p.rule), p.message)
-    lines = ["input refused: it carries direct identifiers (values withheld)"]
-    lines += [f"  {file}: {message}" for (file, _column, _rule), message in seen.items()]
-    return PrivacyError("\n".join(lines), ValidationReport(problems=list(problems)))
-
-
 # --------------------------------------------------------------------------- driver
 
 
@@ -587,7 +536,7 @@ def sightings_part(
     numbers in ``_row``), the report for this file, and any identifier problems.
     """
     raw = read_raw(source, "sightings")
-    privacy = _identifier_problems(raw, "sightings")
+    privacy = identifier_problems(raw, "sightings")
     p = parse_table(raw, TABLES["sightings"])
     _check_table("sightings", p, boundaries, accepted_ids, rejected_ids, files)
     index = raw.frame.index
@@ -595,7 +544,10 @@ def sightings_part(
     report = _report({"sightings": p}, {"sightings": keep})
     report.problems = withhold_refused(report.problems, privacy)
     frame = typed_frame(p, keep)
-    frame["_row"] = np.asarray([int(r) if isinstance(r, int | np.integer) else -1 for r in keep])
+    if keep.dtype.kind in "iu":  # row numbers: one array, not a Python int per row
+        frame["_row"] = keep.to_numpy(np.int64)
+    else:
+        frame["_row"] = [int(r) if isinstance(r, int | np.integer) else -1 for r in keep]
     return frame, report, privacy
 
 
@@ -630,7 +582,7 @@ def _run(
         src, sheet = located[name]
         raw = read_raw(src, name, sheet=sheet)
         files[name] = raw.file
-        privacy.extend(_identifier_problems(raw, name, memo))
+        privacy.extend(identifier_problems(raw, name, memo))
         p = parse_table(raw, TABLES[name])
         parsed[name] = p
         _check_table(name, p, boundaries, accepted_ids, rejected_ids, files)

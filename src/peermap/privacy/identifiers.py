@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,8 +25,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
-from peermap._distinct import distinct
 from peermap.exceptions import PrivacyError
+from peermap.privacy._arrow_screen import (
+    NHS_SCREEN,
+    NINO_SCREEN,
+    PHONE_SCREEN,
+    DistinctCells,
+    re2_superset,
+)
 from peermap.privacy.checksums import UPN_LETTERS, nhs_check_digit_valid, upn_check_letter
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
 from peermap.privacy.names_in_text import FULL_NAME_PATTERN, has_full_name
@@ -331,18 +337,21 @@ class _ValueRule:
     rule: str
     pattern: re.Pattern[str]
     confirm: Callable[[str, _Context], bool] | None = None
-    # What pandas searches the distinct values for first (no capturing groups).
+    # What the distinct values are searched for first (no capturing groups).
     prefilter: str | None = None
+    # RE2 patterns all found, in ASCII text, in every value the rule finds (checked by
+    # tests/test_identifier_screen.py); by default the prefilter without its assertions.
+    screen: tuple[str, ...] = ()
 
 
 # In order of precedence: a value is redacted under the first rule that finds it.
 _VALUE_RULES: tuple[_ValueRule, ...] = (
     _ValueRule("email", _EMAIL),
     _ValueRule("postcode", _POSTCODE),
-    _ValueRule("nhs_number", _NHS, _has_valid_nhs_number),
+    _ValueRule("nhs_number", _NHS, _has_valid_nhs_number, screen=NHS_SCREEN),
     _ValueRule("pupil_number", _UPN, _has_valid_upn),
-    _ValueRule("ni_number", _NINO, _has_nino),
-    _ValueRule("phone", _PHONE_CANDIDATE, _has_phone_number),
+    _ValueRule("ni_number", _NINO, _has_nino, screen=NINO_SCREEN),
+    _ValueRule("phone", _PHONE_CANDIDATE, _has_phone_number, screen=PHONE_SCREEN),
     _ValueRule("vehicle_registration", _VEHICLE, _has_vehicle_registration),
     _ValueRule("social_media", _SOCIAL, _has_handle),
     _ValueRule(
@@ -494,7 +503,6 @@ class IdentifierFinding:
     message: str
 
 
-_PY_STRING = pd.StringDtype("python")
 _ROWS_SHOWN = 5
 
 
@@ -540,6 +548,7 @@ def _prefilter(rule: _ValueRule) -> str:
 # A value no rule's prefilter finds needs no rule: one search per distinct value tells.
 _ANY_RULE = re.compile("|".join(_scoped(_prefilter(r)) for r in _VALUE_RULES))
 _PREFILTERS = {r.rule: re.compile(_prefilter(r)) for r in _VALUE_RULES}
+_SCREENS = {r.rule: r.screen or (re2_superset(_prefilter(r)),) for r in _VALUE_RULES}
 
 
 _PSEUDONYM = re.compile(PSEUDONYM_PATTERN)
@@ -554,16 +563,20 @@ def _screen(text: str) -> tuple[bool, bool]:
     return content, content and _ANY_RULE.search(text) is not None
 
 
-def _verdicts(values: list[str], context: _Context) -> list[tuple[str, ...]]:
+def _verdicts(
+    values: list[str], context: _Context, tried: Mapping[str, list[int]] | None = None
+) -> list[tuple[str, ...]]:
     """Return the rules that find an identifier in each value, in order of precedence.
 
-    One rule at a time over all the values: each rule's prefilter, then its
+    One rule at a time over all the values (or over those ``tried[rule]`` lists, the
+    ones its screen found: the others it cannot find): each rule's prefilter, then its
     confirmation on the values the prefilter finds.
     """
     found: list[list[str]] = [[] for _ in values]
     for rule in _VALUE_RULES:
         search, confirm = _PREFILTERS[rule.rule].search, rule.confirm
-        for j in [j for j, m in enumerate(map(search, values)) if m is not None]:
+        some = range(len(values)) if tried is None else tried.get(rule.rule, [])
+        for j in [j for j in some if search(values[j]) is not None]:
             if confirm is None or confirm(values[j], context):
                 found[j].append(rule.rule)
     return [tuple(f) for f in found]
@@ -587,64 +600,63 @@ class IdentifierMemo:
         return len(self._screens)
 
 
-class _Cells:
-    """A column's distinct values as text, with per-row codes (-1 = missing)."""
+class _Cells(DistinctCells):
+    """A column's distinct values, the ones some rule's screen finds, and verdicts."""
 
     def __init__(self, series: pd.Series[Any], memo: IdentifierMemo | None = None) -> None:
-        if isinstance(series.array, pd.arrays.ArrowStringArray):
-            # Text already: its distinct values, found by pyarrow.
-            codes, uniques = distinct(series)
-            self.text: list[str] = uniques
-        elif series.dtype == object and pd.api.types.infer_dtype(series) in ("string", "empty"):
-            # Python strings (and missing cells) only: distinct values, then text, are
-            # the same as text, then distinct values (1 and 1.0 would not be).
-            codes, found = pd.factorize(series, use_na_sentinel=True)
-            self.text = [str(v) for v in np.asarray(found, dtype=object)]
-        else:
-            text = series.astype(_PY_STRING)
-            codes, found = pd.factorize(text, use_na_sentinel=True)
-            self.text = [str(v) for v in np.asarray(found, dtype=object)]
-        self.index = series.index
-        self.codes = np.asarray(codes)
+        super().__init__(series)
         self.memo = memo if memo is not None else IdentifierMemo()
+        self._content: npt.NDArray[np.bool_] | None = None
+        # Per rule, the used values its RE2 screen finds (every value beyond ASCII):
+        # only those can hold what the rule finds, so only those are read into Python.
+        hits = self.screen(_SCREENS)
+        looked = np.unique(np.concatenate([np.asarray(self.used[:0]), *hits.values()]))
+        text = dict(zip(looked.tolist(), self.texts(looked), strict=True))
         screens = self.memo._screens
-        # Per distinct value: non-empty, not a pseudonym, not a geometry; and the
-        # values some rule's prefilter finds (the others match no rule).
-        self.content = np.zeros(len(self.text), dtype=bool)
-        # A dictionary may hold values no cell uses: those are not looked at.
-        used = np.zeros(len(self.text) + 1, dtype=bool)
-        used[self.codes] = True
-        looked = np.flatnonzero(used[:-1]).tolist()
-        values = [self.text[i] for i in looked]
-        screens.update((v, _screen(v)) for v in set(values) - screens.keys())
-        got = list(map(screens.__getitem__, values))
-        self.content[looked] = [g[0] for g in got]
-        self.candidates = [i for i, g in zip(looked, got, strict=True) if g[1]]
+        screens.update((v, _screen(v)) for v in set(text.values()) - screens.keys())
+        # Values with content (not blank, not a pseudonym, not a geometry) that some
+        # rule's prefilter finds; and for each, the rules whose screen found it.
+        self.candidates = {i: v for i, v in text.items() if screens[v][1]}
+        self.tried: dict[int, list[str]] = {i: [] for i in self.candidates}
+        for rule, positions in hits.items():
+            for i in positions.tolist():
+                if i in self.tried:
+                    self.tried[i].append(rule)
         self._found: dict[_Context, dict[str, npt.NDArray[np.bool_]]] = {}
 
-    def rows(self, mask: npt.NDArray[np.bool_]) -> tuple[Hashable, ...]:
-        """Index labels of the rows whose distinct value is selected by `mask`."""
-        present = self.codes >= 0
-        selected = np.zeros(len(self.codes), dtype=bool)
-        selected[present] = mask[self.codes[present]]
-        return tuple(self.index[selected].tolist())
+    @property
+    def content(self) -> npt.NDArray[np.bool_]:
+        """Mask of the distinct values that are not blank, a pseudonym or a geometry."""
+        if self._content is None:
+            self._content = np.zeros(self.size, dtype=bool)
+            values = self.texts(self.used)
+            screens = self.memo._screens
+            screens.update((v, _screen(v)) for v in set(values) - screens.keys())
+            self._content[self.used] = [screens[v][0] for v in values]
+        return self._content
 
     def matching(self, rule: _ValueRule, context: _Context) -> npt.NDArray[np.bool_]:
         """Mask of the distinct values in which `rule` finds an identifier."""
         masks = self._found.get(context)
         if masks is None:
-            # Every candidate judged once per context (or found judged in the memo).
+            # Every candidate judged once per context (or found judged in the memo),
+            # by the rules whose screens found it: the same verdict as by every rule.
             verdicts = self.memo._verdicts.setdefault(context, {})
             masks = self._found[context] = {}
-            fresh = list({self.text[i] for i in self.candidates} - verdicts.keys())
-            verdicts.update(zip(fresh, _verdicts(fresh, context), strict=True))
-            for i in self.candidates:
-                for found in verdicts[self.text[i]]:
+            fresh = {v: i for i, v in self.candidates.items() if v not in verdicts}
+            values = list(fresh)
+            tried: dict[str, list[int]] = {}
+            for j, v in enumerate(values):
+                for found in self.tried[fresh[v]]:
+                    tried.setdefault(found, []).append(j)
+            verdicts.update(zip(values, _verdicts(values, context, tried), strict=True))
+            for i, v in self.candidates.items():
+                for found in verdicts[v]:
                     if found not in masks:
-                        masks[found] = np.zeros(len(self.text), dtype=bool)
+                        masks[found] = np.zeros(self.size, dtype=bool)
                     masks[found][i] = True
         hits = masks.get(rule.rule)
-        return hits if hits is not None else np.zeros(len(self.text), dtype=bool)
+        return hits if hits is not None else np.zeros(self.size, dtype=bool)
 
 
 def _header_finding(
