@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from peermap import settings
+from peermap._arrow_memory import returning_memory
 from peermap._distinct import distinct, forget, member, text_codes
 from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
@@ -755,6 +756,11 @@ def read_dataset(
         When ``strict`` and any error is found; the message lists the first problems
         and the total, and ``err.report`` holds them all.
     """
+    with returning_memory():
+        return _read_dataset(source, boundaries=boundaries, strict=strict)
+
+
+def _read_dataset(source: Source, *, boundaries: BoundariesLike, strict: bool) -> Dataset:
     region = _load_boundaries(boundaries)
     bounds = None if region is None else region.frame
     # Each table's typed frame is built as soon as it is checked, and its text let go.
