@@ -260,13 +260,9 @@ def record_positions(ds: Dataset) -> RecordPositions:
     return found
 
 
-def hotspot_parts(ds: Dataset, s: pd.DataFrame, *, selected: bool = False) -> HotspotParts:
-    """Aggregate sightings (``person_id``, ``place_id``, ``context``, ``date``) by place.
-
-    ``selected``: ``s`` is a selection of ``ds.sightings`` (its row labels), so the
-    positions of its ids are the dataset's (:func:`record_positions`).
-    """
-    who, where = record_positions(ds).sightings(s) if selected else positions(s, *ids(ds))
+def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
+    """Aggregate sightings of ``ds`` (a selection of its rows) by place."""
+    who, where = record_positions(ds).sightings(s)
     pairs = pair_table(who, where, s["context"], record_sums(s))
     by_context = (
         s.groupby(["place_id", "context"], observed=True).size().unstack(fill_value=0)

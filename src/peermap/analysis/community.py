@@ -17,7 +17,6 @@ import pandas as pd
 from peermap import _graph_backends, _lookup, ranking
 from peermap._kernels import (
     SERIOUS_CONTEXTS,
-    RecordPositions,
     authority_graph_of,
     ids,
     pair_table,
@@ -143,7 +142,6 @@ def context_graph(
 def _context_edges(
     ds: Dataset,
     *,
-    coded: RecordPositions | None = None,
     since: DateLike,
     until: DateLike,
     min_reliability: str,
@@ -153,7 +151,7 @@ def _context_edges(
     list[tuple[str, str]], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]
 ]:
     """Nodes (people first, then places) and weighted edges as integer positions."""
-    coded = record_positions(ds) if coded is None else coded
+    coded = record_positions(ds)
     people_index, place_index = coded.people, coded.places
     n_people, n_places = len(people_index), len(place_index)
     nodes: list[tuple[str, str]] = [("person", p) for p in people_index]
@@ -318,10 +316,8 @@ def contexts(
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
-    coded = record_positions(ds)
     nodes, u, v, w = _context_edges(
         ds,
-        coded=coded,
         since=since,
         until=until,
         min_reliability=link_reliability,
@@ -374,7 +370,7 @@ def contexts(
     else:
         split_parts = partition(seed)
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
-    table = _context_table(ds, groups, ties, sightings, min_people, coded)
+    table = _context_table(ds, groups, ties, sightings, min_people)
     if stability_runs > 1:
         position = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
         table["stability"] = (
@@ -423,8 +419,8 @@ def _context_table(
     ties: pd.DataFrame,
     sightings: pd.DataFrame,
     min_people: int,
-    coded: RecordPositions,
 ) -> pd.DataFrame:
+    coded = record_positions(ds)
     home = _lookup.home(ds)
     place_auth = (
         _lookup.place_authority(ds) if "authority_code" in ds.places else pd.Series(dtype=object)

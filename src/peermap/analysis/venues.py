@@ -140,5 +140,4 @@ def place_table(
     check_engine(engine)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
-    parts = hotspot_parts(ds, s, selected=True)
-    return hotspot_table(ds, parts, ties, betweenness_sample, seed, backend)
+    return hotspot_table(ds, hotspot_parts(ds, s), ties, betweenness_sample, seed, backend)

@@ -252,16 +252,15 @@ def _adjusted(
     sets: npt.NDArray[np.int64],
     recs: npt.NDArray[np.int64],
     weight: float,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Each pair's Dice score less `weight` times each record's rival excess, and the rival.
+) -> npt.NDArray[np.float64]:
+    """Each pair's Dice score less `weight` times each record's rival excess.
 
     The excess of a record is how far its best rival scores above :data:`RIVAL_FLOOR`
-    (0 below it); the rival returned is the higher of the two records' (0 for none).
+    (0 below it, or with no rival).
     """
-    rival = np.zeros(len(scores), dtype=np.float64)
     excess = np.zeros(len(scores), dtype=np.float64)
     if not len(scores):
-        return scores.copy(), rival
+        return scores.copy()
     size = int(recs.max()) + 1
     parties = int(sets.max()) + 1
     for side in (0, 1):
@@ -278,8 +277,8 @@ def _adjusted(
         mine = np.empty(len(scores), dtype=np.float64)
         mine[order] = np.where(first, second[group], best[group])
         excess += np.maximum(mine - RIVAL_FLOOR, 0.0)
-        rival = np.maximum(rival, mine)
-    return scores - weight * excess, rival
+    result: npt.NDArray[np.float64] = scores - weight * excess
+    return result
 
 
 def _weight(rival_weight: float | None) -> float:
@@ -358,7 +357,7 @@ def link_identities(
     if not ids_a or not ids_b:
         return _empty(columns, id_columns=("id_a", "id_b"))
     scores, sets, recs, candidates = _candidates([clks_a, clks_b], min(lower, RIVAL_FLOOR))
-    adjusted, _rival = _adjusted(scores, sets, recs, weight)
+    adjusted = _adjusted(scores, sets, recs, weight)
     keep = scores >= lower
     scores, sets, recs, adjusted = scores[keep], sets[:, keep], recs[:, keep], adjusted[keep]
     chosen = _solved(_subset(candidates, keep), len(scores), sets, recs)
@@ -529,7 +528,7 @@ def cluster_identities(
         scores, sets, recs, candidates = _candidates(
             [clks for _, clks in parts], min(weak, RIVAL_FLOOR)
         )
-        adjusted, _rival = _adjusted(scores, sets, recs, weight)
+        adjusted = _adjusted(scores, sets, recs, weight)
         solve = _anonlink()[2].probabilistic_greedy_solve
         strong = _subset(candidates, adjusted >= upper)
         for number, group in enumerate(solve(strong, merge_threshold=MERGE_THRESHOLD)):
