@@ -11,20 +11,20 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
-from peermap.analysis.consensus import consensus, label_of
+from peermap.analysis.consensus import CONSENSUS_SHARE, consensus, label_of, run_matches
 
 CHAIN = np.arange(8, dtype=np.int64)  # edges (0-1), (1-2), ... (7-8): nine nodes in a row
 
 
-def _chain_runs() -> list[npt.NDArray[np.int64]]:
-    """Ten runs over nine nodes: the 2|3 link is cut in 4 runs, the 5|6 link in 3."""
+def _chain_runs(cut_23: int, cut_56: int) -> list[npt.NDArray[np.int64]]:
+    """Ten runs over nine nodes in a row: the 2|3 link cut in ``cut_23`` runs, then the
+    5|6 link in the next ``cut_56`` runs; the nodes are one community otherwise."""
     runs = []
     for k in range(10):
-        cut_23, cut_56 = k < 4, 4 <= k < 7
         parts = [list(range(9))]
-        if cut_23:
+        if k < cut_23:
             parts = [[0, 1, 2], list(range(3, 9))]
-        if cut_56:
+        elif k < cut_23 + cut_56:
             parts = [list(range(6)), [6, 7, 8]]
         runs.append(label_of([np.array(p, dtype=np.int64) for p in parts], 9))
     return runs
@@ -34,21 +34,67 @@ def _parts(parts: list[npt.NDArray[np.int64]]) -> list[list[int]]:
     return sorted(sorted(int(x) for x in p) for p in parts)
 
 
-def test_a_chained_majority_is_cut_at_stricter_shares_whatever_the_order_of_runs() -> None:
+def test_groups_join_when_together_in_most_runs_whatever_the_order_of_runs() -> None:
     u, v = CHAIN, CHAIN + 1
     w = np.ones(len(u))
-
-    def small(part: npt.NDArray[np.int64]) -> bool:
-        return len(part) <= 4
-
-    runs = _chain_runs()
-    # Every link is kept by a majority, so the bare consensus is one group of nine,
-    # too large: it is cut at its weakest link (2|3, together in 6 of 10 runs), then
-    # the six left at the next weakest (5|6, 7 of 10). No run's own split decides: the
-    # same answer for any order of the runs, the first of which used to be kept.
-    expected = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    # 2|3 together in 6 runs of 10: a bare majority, which a seed decides; 5|6 together
+    # in 8 of 10: most runs. No run's own split decides, so any order gives the same.
+    runs = _chain_runs(cut_23=4, cut_56=2)
+    assert 0.6 <= CONSENSUS_SHARE < 0.8
+    expected = [[0, 1, 2], [3, 4, 5, 6, 7, 8]]
     for order in itertools.islice(itertools.permutations(range(10)), 0, 3628800, 362880):
-        result = consensus([runs[i] for i in order], u, v, w, small)
+        result = consensus([runs[i] for i in order], u, v, w, n_people=9, max_people=None)
         assert _parts(result) == expected
-    # Without the size limit the majority's group stands.
-    assert _parts(consensus(runs, u, v, w, lambda part: True)) == [list(range(9))]
+    # No group larger than max_people young people is made: 3..8 has six.
+    capped = consensus(runs, u, v, w, n_people=9, max_people=5)
+    assert _parts(capped) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    # Places (nodes from n_people on) do not count towards max_people.
+    places = consensus(runs, u, v, w, n_people=6, max_people=5)
+    assert _parts(places) == expected
+
+
+def test_a_node_alone_in_every_run_joins_the_group_it_is_most_linked_to() -> None:
+    # At a high resolution a small group's members can come out alone in every run;
+    # node 2 is then put with the group its strongest link leads to.
+    runs = [label_of([np.array([0, 1]), np.array([2]), np.array([3, 4])], 5) for _ in range(5)]
+    u = np.array([0, 3, 1, 2], dtype=np.int64)
+    v = np.array([1, 4, 2, 3], dtype=np.int64)
+    w = np.array([1.0, 1.0, 0.2, 0.9])
+    assert _parts(consensus(runs, u, v, w, n_people=5, max_people=None)) == [[0, 1], [2, 3, 4]]
+    w_other = np.array([1.0, 1.0, 0.9, 0.2])
+    assert _parts(consensus(runs, u, v, w_other, n_people=5, max_people=None)) == [
+        [0, 1, 2],
+        [3, 4],
+    ]
+
+
+def test_run_matches_give_the_share_of_runs_in_which_a_context_comes_out() -> None:
+    # Contexts {0, 1, 2} and {3, 4}; node 5 is in no context. Run A puts the first
+    # context together, run B splits it 2 + 1 (Jaccard 2/3: still found), run C
+    # scatters it (best Jaccard 1/3: not found). {3, 4} is found whole in every run.
+    person_ctx = np.array([0, 0, 0, 1, 1, -1], dtype=np.int64)
+    runs = [
+        label_of([np.array([0, 1, 2]), np.array([3, 4]), np.array([5])], 6),
+        label_of([np.array([0, 1]), np.array([2, 5]), np.array([3, 4])], 6),
+        label_of([np.array([0, 5]), np.array([1]), np.array([2]), np.array([3, 4])], 6),
+    ]
+    matches = run_matches(person_ctx, 2, runs)
+    found = np.mean([m.found for m in matches], axis=0)
+    assert found.tolist() == [2 / 3, 1.0]
+    jaccard = [m.jaccard[0] for m in matches]
+    assert np.allclose(jaccard, [1.0, 2 / 3, 1 / 3])
+    # Each match names the run's group that is the context found again.
+    second = matches[1]
+    assert set(np.flatnonzero(second.unit == second.best[0])) == {0, 1}
+
+
+def test_contexts_of_components_never_split_come_out_in_every_run() -> None:
+    # Nodes 0-1 are a small component no run splits (label -1); they are their context
+    # in every run. The context {2, 3, 4} is scattered in the first run.
+    person_ctx = np.array([0, 0, 1, 1, 1], dtype=np.int64)
+    runs = [
+        np.array([-1, -1, 0, 1, 2], dtype=np.int64),
+        np.array([-1, -1, 0, 0, 0], dtype=np.int64),
+    ]
+    matches = run_matches(person_ctx, 2, runs)
+    assert np.mean([m.found for m in matches], axis=0).tolist() == [1.0, 0.5]

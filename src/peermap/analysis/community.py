@@ -19,12 +19,8 @@ from peermap._kernels import (
     SERIOUS_CONTEXTS,
     authority_graph_of,
     ids,
-    pair_table,
     people_words,
     record_positions,
-    record_sums,
-    venue_concern,
-    wide_pairs,
 )
 from peermap.analysis.consensus import (
     CONSENSUS_SHARE,
@@ -33,8 +29,8 @@ from peermap.analysis.consensus import (
     STABILITY_RUNS,
     consensus,
     label_of,
-    stability,
 )
+from peermap.analysis.context_score import SCORE_COLUMNS, context_score
 from peermap.analysis.reach import (
     DISTANT_MIN_PEOPLE,
     DISTANT_MIN_SHARE,
@@ -259,14 +255,16 @@ def contexts(
         Seed for the community method.
     stability_runs : int, optional
         Independent runs of the community method, with seeds drawn from ``seed``.
-        Large components are split by their consensus (two linked nodes stay together
-        when they share a community in more than half the runs), so the contexts do
-        not hang on one seed, and ``stability`` says in what share of the runs each
-        context came out. 1 or less: one run with ``seed``, no consensus,
-        ``stability`` is ``NaN``. By default :data:`STABILITY_RUNS` when the components
-        to split hold at most :data:`STABILITY_AUTO_MAX_PEOPLE` young people, else 1:
-        each run re-splits the whole graph (``benchmarks/bench_analysis.py`` prints what
-        ten runs cost at London scale, 50,000 young people), so at that scale ask for it.
+        Large components are split by their consensus (average linkage: two groups
+        join while their links were together in most runs,
+        :data:`CONSENSUS_SHARE`), so the contexts do not hang on one seed;
+        ``stability`` says in what share of the runs each context came out, and its
+        concern is averaged over those runs. 1 or less: one run with ``seed``, no
+        consensus, ``stability`` is ``NaN``. By default :data:`STABILITY_RUNS` when the
+        components to split hold at most :data:`STABILITY_AUTO_MAX_PEOPLE` young people,
+        else 1: each run re-splits the whole graph (``benchmarks/bench_analysis.py``
+        prints what the runs cost at London scale, 50,000 young people), so at that
+        scale ask for it.
     backend : str, optional
         Where the community method runs: ``"igraph"`` (Leiden in C, the default through
         :data:`peermap.settings.graph_backend`), ``"networkx"`` (Louvain, each
@@ -308,10 +306,11 @@ def contexts(
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
           (one-sided), ``place_concern`` (the venue concern of its most concerning own
-          place, :func:`peermap.hotspots`), ``concern`` (the excess times the reach
-          factor, or ``place_concern`` when that is higher), ``stability`` (share of
-          the runs in which a context with at least half the same young people,
-          Jaccard >= 0.5, comes out) and ``reasons`` (the score in words).
+          place, :func:`peermap.hotspots`), ``concern`` (the excess, averaged over the
+          runs in which the context comes out, times the reach factor, or
+          ``place_concern`` when that is higher), ``stability`` (share of the runs in
+          which a context with at least half the same young people, Jaccard >= 0.5,
+          comes out) and ``reasons`` (the score in words).
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
@@ -341,10 +340,6 @@ def contexts(
         stability_runs = STABILITY_RUNS if n_split <= STABILITY_AUTO_MAX_PEOPLE else 1
     # Each large component is cut out of the graph once, for every run.
     subgraphs = _graph_backends.subgraphs(name, graph, large if stability_runs > 1 else [])
-    # Runs for a consensus iterate Leiden until it converges: a converged partition owes
-    # less to its seed, so the consensus settles. One run at scale keeps igraph's two
-    # iterations (``benchmarks/bench_analysis.py``: the time budget at 50,000 people).
-    iterations = CONVERGED if stability_runs > 1 else 2
 
     def partition(run_seed: int) -> list[npt.NDArray[np.int64]]:
         split = _graph_backends.leiden(
@@ -353,7 +348,6 @@ def contexts(
             resolution=resolution,
             seed=run_seed,
             subgraphs=subgraphs,
-            n_iterations=iterations,
         )
         parts: list[npt.NDArray[np.int64]] = []
         for component in large:
@@ -366,24 +360,15 @@ def contexts(
         # own seed, so a context owes nothing to one seed's first cut.
         seeds = np.random.SeedSequence(seed).generate_state(stability_runs).tolist()
         runs = [label_of(partition(int(s)), len(nodes)) for s in seeds]
-        split_parts = consensus(runs, u, v, w, small)
+        split_parts = consensus(runs, u, v, w, n_people=n_people, max_people=max_people)
     else:
         split_parts = partition(seed)
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
-    table = _context_table(ds, groups, ties, sightings, min_people)
-    if stability_runs > 1:
-        position = pd.Index(ds.people["person_id"].to_numpy(dtype=object))
-        table["stability"] = (
-            stability(table, n_people, position, split_parts, runs) if runs else 1.0
-        )
-    else:
-        table["stability"] = np.nan
+    table = _context_table(ds, groups, ties, sightings, min_people, runs)
+    if stability_runs > 1 and not runs:
+        table["stability"] = 1.0  # nothing to split: every context comes out whole
     table["reasons"] = [_context_reasons(row) for row in table.itertuples(index=False)]
     return table
-
-
-#: ``n_iterations`` that asks igraph's Leiden to iterate until the partition is stable.
-CONVERGED = -1
 
 
 def _split(
@@ -419,6 +404,7 @@ def _context_table(
     ties: pd.DataFrame,
     sightings: pd.DataFrame,
     min_people: int,
+    runs: list[npt.NDArray[np.int64]],
 ) -> pd.DataFrame:
     coded = record_positions(ds)
     home = _lookup.home(ds)
@@ -494,9 +480,7 @@ def _context_table(
         .groupby("ctx")["end"]
         .max()
     )
-    score = _context_score(
-        ds, sightings, ties, who, where, (person_ctx, place_ctx), a_ctx, b_ctx, n_ctx
-    )
+    score = context_score(ds, sightings, ties, (person_ctx, place_ctx), n_ctx, runs)
     # Links: members seen at the context's places (own or shared) away from home, and
     # ties between members homed apart.
     homes = home.reindex(people_index).to_numpy(dtype=object)
@@ -621,7 +605,7 @@ def _context_table(
         "n_relocated",
         "first_date",
         "last_date",
-        *_SCORE_COLUMNS,
+        *SCORE_COLUMNS,
     ]
     if not rows:
         dtypes: dict[str, Any] = {"spans_authorities": bool, "max_distance_km": float}
@@ -630,7 +614,7 @@ def _context_table(
         counted += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated", "distant_people"]
         counted += ["outside_sightings"]
         dtypes |= {c: int for c in counted}
-        dtypes |= {c: float for c in _SCORE_COLUMNS if c != "harm_kinds"}
+        dtypes |= {c: float for c in SCORE_COLUMNS if c != "harm_kinds"}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     table = pd.DataFrame(rows)
     table = pd.concat([table, score.reset_index(drop=True)], axis=1)
@@ -649,85 +633,6 @@ def _context_table(
     table["first_date"] = pd.to_datetime(table["first_date"]).astype("datetime64[ns]")
     table["last_date"] = pd.to_datetime(table["last_date"]).astype("datetime64[ns]")
     return table.reset_index(drop=True)[columns]
-
-
-_SCORE_COLUMNS = (
-    "harm_kinds",
-    "harm",
-    "expected",
-    "excess_ratio",
-    "p_value",
-    "q_value",
-    "place_concern",
-    "concern",
-)
-
-
-def _context_score(
-    ds: Dataset,
-    sightings: pd.DataFrame,
-    ties: pd.DataFrame,
-    who: npt.NDArray[np.intp],
-    where: npt.NDArray[np.intp],
-    member_of: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
-    a_ctx: npt.NDArray[np.intp],
-    b_ctx: npt.NDArray[np.intp],
-    n_ctx: int,
-) -> pd.DataFrame:
-    """Each context's score before reach: harm of its people, and its exploiter ties.
-
-    ``member_of``: the context of each person and of each place (-1: none). Also the
-    concern of each context's most concerning own place (:func:`venue_concern`, with
-    the venue's reach).
-    """
-    person_ctx, place_ctx = member_of
-    n_places = len(ds.places)
-    wide = wide_pairs(
-        pair_table(who, where, sightings["context"], record_sums(sightings)), n_places
-    )
-    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
-    base = ranking.baseline(
-        wide.records, wide.weight, wide.weight2, wide.place, kinds.astype(np.intp), n_places
-    )
-    at_place = venue_concern(ds, wide, ties, base=base)
-    owned = place_ctx >= 0
-    place_concern = np.zeros(n_ctx)
-    np.maximum.at(place_concern, place_ctx[owned], at_place[owned])
-    unit = person_ctx[wide.person]
-    observed = ranking.per_unit(unit, n_ctx, base.observed)
-    expected = ranking.per_unit(unit, n_ctx, base.expected)
-    # Exploiter ties as one more kind of harm: each tie touching a context once.
-    weight = ranking.reliability_weight(ties["reliability"]) if len(ties) else np.zeros(0)
-    exploiter = ties["kind"].to_numpy(dtype=object) == "exploiter"
-    x = np.where(exploiter, weight, 0.0)
-    tau = x.sum() / max(len(ties), 1)
-    spread_x = max(1e-3, float((x * x).sum() / x.sum())) if x.sum() > 0 else 1.0
-    both = np.concatenate([a_ctx, np.where(b_ctx != a_ctx, b_ctx, -1)])
-    xs = np.concatenate([x, x])
-    ok = both >= 0
-    obs_x = np.bincount(both[ok], weights=xs[ok], minlength=n_ctx)
-    n_touch = np.bincount(both[ok], minlength=n_ctx)
-    observed = np.column_stack([observed, obs_x])
-    expected = np.column_stack([expected, n_touch * tau])
-    severity = np.array(
-        [*(ranking.SEVERITY[k] for k in ranking.HARM_KINDS), ranking.EXPLOITER_SEVERITY]
-    )
-    result = ranking.excess(observed, expected, np.append(base.spread, spread_x), severity=severity)
-    names = (*ranking.HARM_KINDS, "exploiter")
-    weighted = result.statistic * severity[None, :]
-    standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
-    return pd.DataFrame(
-        {
-            "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
-            "harm": (result.observed * standing).sum(axis=1),
-            "expected": (result.expected * standing).sum(axis=1),
-            "excess_ratio": result.ratio(standing),
-            "p_value": result.p_value,
-            "q_value": ranking.q_values(result.p_value),
-            "concern": result.score,
-            "place_concern": place_concern,
-        }
-    )
 
 
 def _context_reasons(row: Any) -> str:

@@ -1,18 +1,19 @@
-"""Consensus of several community runs, and the stability of each context.
+"""Consensus of several community runs, and how each context fares in them.
 
 ``peermap.contexts`` splits large components with the Leiden method several times,
 each run with its own seed; :func:`consensus` combines the runs into one partition that
-no seed decides, and :func:`stability` says in what share of the runs each context came
-out. See ``docs/analysis.md`` ("Consensus and stability").
+no seed decides, and :func:`run_matches` finds each context again in every run, for its
+``stability`` and for its concern averaged over the runs. See ``docs/analysis.md``
+("Consensus and stability").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import scipy.sparse
 import scipy.sparse.csgraph
 
@@ -21,13 +22,16 @@ __all__ = [
     "STABILITY_AUTO_MAX_PEOPLE",
     "STABILITY_JACCARD",
     "STABILITY_RUNS",
+    "RunMatch",
     "consensus",
     "label_of",
-    "stability",
+    "run_matches",
 ]
 
+IntArray = npt.NDArray[np.int64]
 
-def label_of(parts: list[npt.NDArray[np.int64]], n_nodes: int) -> npt.NDArray[np.int64]:
+
+def label_of(parts: list[IntArray], n_nodes: int) -> IntArray:
     """One run's partition as a label per node (-1 for nodes it did not split)."""
     label = np.full(n_nodes, -1, dtype=np.int64)
     for j, part in enumerate(parts):
@@ -35,96 +39,142 @@ def label_of(parts: list[npt.NDArray[np.int64]], n_nodes: int) -> npt.NDArray[np
     return label
 
 
-#: Share of runs in which two linked nodes must share a community to stay together in
-#: the consensus partition.
-CONSENSUS_SHARE = 0.5
-
-#: Stricter shares at which a consensus community still larger than ``max_people`` is
-#: cut again, in turn (the last: together in every run).
-_CONSENSUS_LEVELS = (0.6, 0.7, 0.8, 0.9, 1.0 - 1e-9)
+#: Mean share of runs in which the linked nodes of two groups must have shared a
+#: community for the consensus to join the groups: together in most runs, not in a bare
+#: majority (a share near one half is what a seed decides).
+CONSENSUS_SHARE = 0.7
 
 
 def consensus(
-    runs: list[npt.NDArray[np.int64]],
-    u: npt.NDArray[np.int64],
-    v: npt.NDArray[np.int64],
+    runs: list[IntArray],
+    u: IntArray,
+    v: IntArray,
     w: npt.NDArray[np.float64],
-    small: Callable[[npt.NDArray[np.int64]], bool],
-) -> list[npt.NDArray[np.int64]]:
+    *,
+    n_people: int,
+    max_people: int | None,
+) -> list[IntArray]:
     """Combine several partitions (labels per node) into one that no seed decides.
 
-    Consensus clustering (Lancichinetti and Fortunato, 2012): two linked nodes stay
-    together when they share a community in more than :data:`CONSENSUS_SHARE` of the
-    runs; the consensus communities are the connected components of those links. A node
-    left alone joins the consensus community of the neighbour it shared most runs with
-    (by link weight on ties). Only nodes of split components (label >= 0) take part.
-
-    Links kept by a bare majority can chain communities into one too large to report;
-    such a community is cut again at the stricter shares of :data:`_CONSENSUS_LEVELS`
-    in turn, weakest links first, until every part is ``small``. Every cut depends on
-    the shares alone, never on one run's split, so the result settles as runs are
-    added whatever the seed. At the last level the links kept are those of nodes
-    together in every run, and each run's communities are ``small``.
+    Consensus clustering (Lancichinetti and Fortunato, 2012) by **average linkage** on
+    the links of the graph: each link's share is the share of runs in which its two
+    nodes shared a community; nodes together in every run start as one group, and the
+    two linked groups whose links have the highest mean share are joined, again and
+    again, while that mean exceeds :data:`CONSENSUS_SHARE` and the joined group has at
+    most ``max_people`` young people (nodes ``< n_people``). A mean over all the links
+    between two groups decides each join, not one link (single linkage, components of
+    the links kept, chains groups through one pair that a seed happened to put
+    together), so the result settles as runs are added, whatever the seed. A node left
+    alone then joins the linked group it shared most runs with (by link weight when
+    none), size permitting. Only nodes of split components (label >= 0) take part.
     """
     label = np.stack(runs)
     taking = label[0] >= 0
-    inside = taking[u] & taking[v]
+    inside = taking[u] & taking[v] & (u != v)
     uu, vv, ww = u[inside], v[inside], w[inside]
     share = (label[:, uu] == label[:, vv]).mean(axis=0) if len(uu) else np.zeros(0)
     n_nodes = label.shape[1]
-    out: list[npt.NDArray[np.int64]] = []
-    pending = [(taking, CONSENSUS_SHARE, 0)]
-    while pending:
-        members, threshold, level = pending.pop()
-        for part in _cut(members, uu, vv, ww, share, threshold, n_nodes):
-            if small(part) or level >= len(_CONSENSUS_LEVELS):
-                out.append(part)
-            else:
-                mask = np.zeros(n_nodes, dtype=bool)
-                mask[part] = True
-                pending.append((mask, _CONSENSUS_LEVELS[level], level + 1))
-    return sorted(out, key=lambda p: int(p.min()))
-
-
-def _cut(
-    members: npt.NDArray[np.bool_],
-    uu: npt.NDArray[np.int64],
-    vv: npt.NDArray[np.int64],
-    ww: npt.NDArray[np.float64],
-    share: npt.NDArray[np.float64],
-    threshold: float,
-    n_nodes: int,
-) -> list[npt.NDArray[np.int64]]:
-    """Consensus communities of ``members``: components of links kept above ``threshold``."""
-    within = members[uu] & members[vv]
-    uu, vv, ww, share = uu[within], vv[within], ww[within], share[within]
-    keep = share > threshold
-    kept = scipy.sparse.coo_array(
-        (np.ones(int(keep.sum()), dtype=np.int8), (uu[keep], vv[keep])), shape=(n_nodes, n_nodes)
+    always = share >= 1.0
+    together = scipy.sparse.coo_array(
+        (np.ones(int(always.sum()), dtype=np.int8), (uu[always], vv[always])),
+        shape=(n_nodes, n_nodes),
     )
-    group = scipy.sparse.csgraph.connected_components(kept, directed=False)[1].astype(np.int64)
-    sizes = np.bincount(group[members], minlength=int(group.max()) + 1 if n_nodes else 0)
-    # Nodes left alone join the neighbour they were most often with.
-    alone = members & (sizes[group] == 1)
-    if alone.any() and len(uu):
-        a = np.concatenate([uu, vv])
-        b = np.concatenate([vv, uu])
-        score = np.concatenate([share, share]) + 1e-6 * np.concatenate([ww, ww])
-        pick = alone[a] & ~alone[b]
-        a, b, score = a[pick], b[pick], score[pick]
-        order = np.lexsort((b, -score, a))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = a[order][1:] != a[order][:-1]
-        group[a[order][first]] = group[b[order][first]]
-    nodes = np.flatnonzero(members)
-    order = np.argsort(group[nodes], kind="stable")
-    bounds = np.flatnonzero(np.diff(group[nodes][order])) + 1
+    group = scipy.sparse.csgraph.connected_components(together, directed=False)[1]
+    group = group.astype(np.int64)
+    nodes = np.flatnonzero(taking)
+    n_groups = int(group.max()) + 1 if n_nodes else 0
+    people = np.bincount(group[nodes[nodes < n_people]], minlength=n_groups).tolist()
+    # Links between groups: the sum and number of their shares, per pair of groups.
+    ga, gb = group[uu], group[vv]
+    apart = ga != gb
+    lo, hi = np.minimum(ga, gb)[apart], np.maximum(ga, gb)[apart]
+    key, inverse = np.unique(lo * n_groups + hi, return_inverse=True)
+    sums = np.bincount(inverse, weights=share[apart], minlength=len(key))
+    counts = np.bincount(inverse, minlength=len(key)).astype(float)
+    weights = np.bincount(inverse, weights=ww[apart], minlength=len(key))
+    adjacent: dict[int, dict[int, list[float]]] = {int(g): {} for g in np.unique(group[nodes])}
+    ends = zip((key // n_groups).tolist(), (key % n_groups).tolist(), strict=True)
+    for (a, b), s, c, wt in zip(
+        ends, sums.tolist(), counts.tolist(), weights.tolist(), strict=True
+    ):
+        link = [s, c, wt]
+        adjacent[a][b] = link
+        adjacent[b][a] = link
+    limit = float("inf") if max_people is None else max_people
+    sizes = np.bincount(group[nodes], minlength=n_groups).tolist()
+    final = np.full(n_groups, -1, dtype=np.int64)
+    for j, joined in enumerate(_join(adjacent, people, sizes, limit)):
+        final[joined] = j
+    at = final[group[nodes]]
+    order = np.argsort(at, kind="stable")
+    bounds = np.flatnonzero(np.diff(at[order])) + 1
     parts = np.split(nodes[order], bounds) if len(nodes) else []
-    return [np.sort(p) for p in parts]
+    return sorted((np.sort(p) for p in parts), key=lambda p: int(p[0]))
 
 
-#: Runs of the community method for the consensus and ``stability`` by default.
-STABILITY_RUNS = 10
+def _join(
+    adjacent: dict[int, dict[int, list[float]]],
+    people: list[int],
+    sizes: list[int],
+    limit: float,
+) -> list[list[int]]:
+    """Average-linkage joins of groups (``people`` and ``sizes`` in nodes, per group).
+
+    Returns the starting groups of each final group.
+    """
+    heap = [
+        (-x[0] / x[1], a, b) for a, links in adjacent.items() for b, x in links.items() if a < b
+    ]
+    heapq.heapify(heap)
+    joined: dict[int, list[int]] = {a: [a] for a in adjacent}
+
+    def merge(a: int, b: int) -> int:
+        """Join groups ``a`` and ``b``; return the one kept, its links summed."""
+        if len(adjacent[a]) < len(adjacent[b]):
+            a, b = b, a
+        for c, (s, n, wt) in adjacent.pop(b).items():
+            if c == a:
+                continue
+            del adjacent[c][b]
+            mine = adjacent[a].get(c)
+            if mine is None:
+                mine = adjacent[a][c] = [s, n, wt]
+            else:
+                mine[0] += s
+                mine[1] += n
+                mine[2] += wt
+            adjacent[c][a] = mine
+            heapq.heappush(heap, (-mine[0] / mine[1], min(a, c), max(a, c)))
+        del adjacent[a][b]
+        people[a] += people[b]
+        sizes[a] += sizes[b]
+        joined[a] += joined.pop(b)
+        return a
+
+    while heap:
+        mean, a, b = heapq.heappop(heap)
+        if -mean <= CONSENSUS_SHARE:
+            break
+        link = adjacent.get(a, {}).get(b)
+        if link is None or link[0] / link[1] != -mean or people[a] + people[b] > limit:
+            continue  # stale: one of the two has since been joined to another group
+        merge(a, b)
+
+    # A node left alone joins the group it shared most runs with (by link weight when
+    # it shared none: at a high resolution a small group's members can come out alone
+    # in every run); lone nodes do not gather each other.
+    lone = [a for a in joined if sizes[a] == 1]
+    for a in lone:
+        near = [(x[0] / x[1], x[2], -b, b) for b, x in adjacent[a].items() if sizes[b] > 1]
+        if near and people[a] + people[max(near)[3]] <= limit:
+            merge(max(near)[3], a)
+    return list(joined.values())
+
+
+#: Runs of the community method for the consensus, ``stability`` and the run-averaged
+#: concern, by default. Twenty runs of two Leiden iterations cost about what ten runs
+#: iterated to convergence did, and their consensus owes less to the seed.
+STABILITY_RUNS = 20
 
 
 #: Above this many young people in components to split, ``contexts()`` makes one run
@@ -136,41 +186,63 @@ STABILITY_AUTO_MAX_PEOPLE = 20_000
 STABILITY_JACCARD = 0.5
 
 
-def stability(
-    table: pd.DataFrame,
-    n_people: int,
-    position: pd.Index,
-    reference: list[npt.NDArray[np.int64]],
-    runs: list[npt.NDArray[np.int64]],
-) -> npt.NDArray[np.float64]:
-    """Share of the runs in which each context comes out.
+@dataclass(frozen=True)
+class RunMatch:
+    """Each context found again in one run.
 
-    A context comes out in a run when some community of that run has Jaccard
-    similarity of young people of at least :data:`STABILITY_JACCARD` with it. Contexts
-    cut from components that were not split come out whole in every run.
+    Attributes
+    ----------
+    unit : numpy.ndarray
+        Per young person, their group in this run: the run's community, or, for young
+        people of components that were not split, ``n_units - n_contexts`` plus their
+        context (-1: in neither).
+    n_units : int
+        Number of groups ``unit`` can name.
+    best : numpy.ndarray
+        Per context, the group of this run with the highest Jaccard similarity of young
+        people (-1 when no member has a group).
+    jaccard : numpy.ndarray
+        Per context, that similarity.
     """
-    varying = np.zeros(n_people, dtype=bool)
-    for part in reference:
-        varying[part[part < n_people]] = True
-    n_rows = len(table)
-    if n_rows == 0:
-        return np.zeros(0)
-    lengths = table["people"].map(len).to_numpy(dtype=np.int64)
-    flat = position.get_indexer(pd.Index(np.concatenate(table["people"].to_numpy())))
-    row_of = np.repeat(np.arange(n_rows), lengths)
-    fixed = np.bincount(row_of, weights=varying[flat], minlength=n_rows) == 0
-    found = np.zeros(n_rows)
+
+    unit: IntArray
+    n_units: int
+    best: IntArray
+    jaccard: npt.NDArray[np.float64]
+
+    @property
+    def found(self) -> npt.NDArray[np.bool_]:
+        """Contexts that come out in this run (Jaccard >= :data:`STABILITY_JACCARD`)."""
+        found: npt.NDArray[np.bool_] = self.jaccard >= STABILITY_JACCARD
+        return found
+
+
+def run_matches(person_ctx: IntArray, n_ctx: int, runs: list[IntArray]) -> list[RunMatch]:
+    """Find each context (``person_ctx``: context per young person, -1 none) in each run.
+
+    A context cut from a component that was not split is its own group in every run, so
+    it comes out whole each time. ``stability`` is the share of runs in which a context
+    comes out (:attr:`RunMatch.found`).
+    """
+    n_people = len(person_ctx)
+    members = person_ctx >= 0
+    size = np.bincount(person_ctx[members], minlength=n_ctx)
+    out: list[RunMatch] = []
     for run in runs:
         label = run[:n_people]
-        n_labels = int(label.max()) + 2
-        size = np.bincount(label[label >= 0], minlength=n_labels)
-        labels = label[flat]
-        ok = labels >= 0
-        key, common = np.unique(row_of[ok] * n_labels + labels[ok], return_counts=True)
-        rows, best = key // n_labels, key % n_labels
-        jaccard = common / (lengths[rows] + size[best] - common)
-        top = np.zeros(n_rows)
-        np.maximum.at(top, rows, jaccard)
-        found += fixed | (top >= STABILITY_JACCARD)
-    result: npt.NDArray[np.float64] = found / max(len(runs), 1)
-    return result
+        split = label >= 0
+        offset = int(label.max()) + 1 if split.any() else 0
+        unit = np.where(split, label, np.where(members, offset + person_ctx, -1))
+        n_units = offset + n_ctx
+        unit_size = np.bincount(unit[unit >= 0], minlength=n_units)
+        ok = members & (unit >= 0)
+        key, common = np.unique(person_ctx[ok] * n_units + unit[ok], return_counts=True)
+        rows, groups = key // n_units, key % n_units
+        jaccard = common / (size[rows] + unit_size[groups] - common)
+        order = np.argsort(jaccard, kind="stable")  # the best written last
+        best = np.full(n_ctx, -1, dtype=np.int64)
+        top = np.zeros(n_ctx)
+        best[rows[order]] = groups[order]
+        top[rows[order]] = jaccard[order]
+        out.append(RunMatch(unit.astype(np.int64), n_units, best, top))
+    return out

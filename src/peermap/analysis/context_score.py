@@ -1,0 +1,152 @@
+"""The concern score of contexts, from their young people's records and exploiter ties.
+
+:func:`context_score` scores the contexts :func:`peermap.contexts` found (before the
+reach factor, which needs their links). Where the contexts come from a consensus of
+several community runs, a context's score is its mean over the runs in which it comes
+out, so that one young person whom a seed happened to put in or out does not decide
+its place in the list. See ``docs/analysis.md`` ("The concern score" and "Consensus and
+stability").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from peermap import ranking
+from peermap._kernels import (
+    WidePairs,
+    pair_table,
+    record_positions,
+    record_sums,
+    venue_concern,
+    wide_pairs,
+)
+from peermap.analysis.consensus import run_matches
+from peermap.dataset import Dataset
+
+__all__ = ["SCORE_COLUMNS", "context_score"]
+
+IntArray = npt.NDArray[np.int64]
+
+#: Columns of :func:`context_score`, in the order of the contexts table.
+SCORE_COLUMNS = (
+    "harm_kinds",
+    "harm",
+    "expected",
+    "excess_ratio",
+    "p_value",
+    "q_value",
+    "place_concern",
+    "concern",
+    "stability",
+)
+
+
+def context_score(
+    ds: Dataset,
+    sightings: pd.DataFrame,
+    ties: pd.DataFrame,
+    member_of: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    n_ctx: int,
+    runs: list[IntArray] | None = None,
+) -> pd.DataFrame:
+    """Each context's score before reach: harm of its people, and its exploiter ties.
+
+    ``member_of``: the context of each young person and of each place (-1: none), by
+    position. Also the concern of each context's most concerning own place
+    (:func:`peermap.hotspots`' venue concern, with the venue's reach).
+
+    With ``runs`` (labels per node of each community run, -1 for nodes no run split),
+    ``concern`` is the mean of the score of the run's group that is the context found
+    again (:func:`peermap.analysis.consensus.run_matches`) over the runs in which it
+    comes out, and ``stability`` the share of runs in which it does; a context found
+    in none keeps its own score. Without, ``stability`` is ``NaN``.
+    """
+    person_ctx, place_ctx = member_of
+    coded = record_positions(ds)
+    who, where = coded.sightings(sightings)
+    tie_ends = coded.ties(ties)
+    pairs = pair_table(who, where, sightings["context"], record_sums(sightings))
+    wide = wide_pairs(pairs, len(ds.places))
+    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
+    base = ranking.baseline(
+        wide.records, wide.weight, wide.weight2, wide.place, kinds.astype(np.intp), len(ds.places)
+    )
+    at_place = venue_concern(ds, wide, ties, base=base)
+    owned = place_ctx >= 0
+    place_concern = np.zeros(n_ctx)
+    np.maximum.at(place_concern, place_ctx[owned], at_place[owned])
+    exploiter = _Exploiter(ties, tie_ends)
+    result = _excess(person_ctx, n_ctx, wide, base, exploiter)
+    concern = result.score
+    stability = np.full(n_ctx, np.nan)
+    if runs:
+        total, found = np.zeros(n_ctx), np.zeros(n_ctx)
+        for match in run_matches(np.asarray(person_ctx, dtype=np.int64), n_ctx, runs):
+            hit = match.found
+            score = _excess(match.unit, match.n_units, wide, base, exploiter).score
+            total[hit] += score[match.best[hit]]
+            found += hit
+        concern = np.where(found > 0, total / np.maximum(found, 1), concern)
+        stability = found / len(runs)
+    names = (*ranking.HARM_KINDS, "exploiter")
+    weighted = result.statistic * _SEVERITY[None, :]
+    standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
+    return pd.DataFrame(
+        {
+            "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
+            "harm": (result.observed * standing).sum(axis=1),
+            "expected": (result.expected * standing).sum(axis=1),
+            "excess_ratio": result.ratio(standing),
+            "p_value": result.p_value,
+            "q_value": ranking.q_values(result.p_value),
+            "place_concern": place_concern,
+            "concern": concern,
+            "stability": stability,
+        }
+    )
+
+
+_SEVERITY = np.array(
+    [*(ranking.SEVERITY[k] for k in ranking.HARM_KINDS), ranking.EXPLOITER_SEVERITY]
+)
+
+
+class _Exploiter:
+    """Exploiter ties as one more kind of harm: their weights, rate and dispersion."""
+
+    def __init__(self, ties: pd.DataFrame, ends: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]):
+        weight = ranking.reliability_weight(ties["reliability"]) if len(ties) else np.zeros(0)
+        is_exploiter = ties["kind"].to_numpy(dtype=object) == "exploiter"
+        self.x = np.where(is_exploiter, weight, 0.0)
+        self.rate = self.x.sum() / max(len(ties), 1)
+        total = float(self.x.sum())
+        self.spread = max(1e-3, float((self.x * self.x).sum()) / total) if total > 0 else 1.0
+        self.a, self.b = ends
+
+
+def _excess(
+    unit: npt.NDArray[np.intp] | IntArray,
+    n_units: int,
+    wide: WidePairs,
+    base: ranking.Baseline,
+    exploiter: _Exploiter,
+) -> ranking.Excess:
+    """Score the excess of harm of each unit (a group of young people: ``unit`` per person)."""
+    at = np.asarray(unit)[wide.person]
+    observed = ranking.per_unit(at, n_units, base.observed)
+    expected = ranking.per_unit(at, n_units, base.expected)
+    # Each exploiter tie touching a unit counts once towards it.
+    a_unit, b_unit = np.asarray(unit)[exploiter.a], np.asarray(unit)[exploiter.b]
+    both = np.concatenate([a_unit, np.where(b_unit != a_unit, b_unit, -1)])
+    xs = np.concatenate([exploiter.x, exploiter.x])
+    ok = both >= 0
+    obs_x = np.bincount(both[ok], weights=xs[ok], minlength=n_units)
+    n_touch = np.bincount(both[ok], minlength=n_units)
+    observed = np.column_stack([observed, obs_x])
+    expected = np.column_stack([expected, n_touch * exploiter.rate])
+    return ranking.excess(
+        observed, expected, np.append(base.spread, exploiter.spread), severity=_SEVERITY
+    )
