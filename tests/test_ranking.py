@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 from scipy.stats import chi2
@@ -19,6 +20,7 @@ from scipy.stats import chi2
 import peermap
 from peermap import ranking
 from peermap.analysis import community, context_graph
+from peermap.analysis.context_score import context_score
 
 # Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 3 and 5 only.
 A1, A2, A3, A6 = "X09000001", "X09000002", "X09000003", "X09000006"
@@ -354,3 +356,46 @@ def test_q_values_are_benjamini_hochberg() -> None:
     p = np.random.default_rng(0).random(300) ** 3
     np.testing.assert_allclose(ranking.q_values(p), false_discovery_control(p))
     assert ranking.q_values(np.zeros(0)).shape == (0,)
+
+
+def test_a_contexts_concern_is_its_mean_over_the_runs_in_which_it_comes_out() -> None:
+    # Three young people g0-g2 meet at a den with CSE records; q, with CSE records of
+    # his own at a hotel, sits with them in one run and with h0-h1 in the other. The
+    # consensus must put q somewhere, but the group's concern is the mean of its score
+    # with him and without him, wherever he was put: not a seed's choice.
+    people, places, sightings = _busy_town(60)
+    people += [(f"g{i}", A1) for i in range(3)] + [("q", A1), ("h0", A2), ("h1", A2)]
+    places += [("den", "residential", A1), ("hotel", "hotel", A2)]
+    sightings += [(f"g{i}", "den", "cse", "confirmed") for i in range(3) for _ in range(2)]
+    sightings += [("q", "hotel", "cse", "confirmed")] * 3
+    sightings += [(f"h{i}", "park", "other", "reported") for i in range(2)]
+    ds = _dataset(people, places, sightings)
+    at = {pid: i for i, pid in enumerate(ds.people["person_id"])}
+    n_people, n_places = len(ds.people), len(ds.places)
+    no_place = np.full(n_places, -1, dtype=np.intp)
+
+    def groups(*members: list[str]) -> npt.NDArray[np.int64]:
+        label = np.full(n_people, -1, dtype=np.int64)
+        for j, names in enumerate(members):
+            label[[at[p] for p in names]] = j
+        return label
+
+    g, h = ["g0", "g1", "g2"], ["h0", "h1"]
+    with_q, without_q = groups([*g, "q"], h), groups(g, ["q", *h])
+    runs = [np.concatenate([r, np.full(n_places, -1)]) for r in (with_q, without_q)]
+
+    def concern(
+        person_ctx: npt.NDArray[np.int64], runs: list[npt.NDArray[np.int64]] | None = None
+    ) -> pd.DataFrame:
+        member_of = (person_ctx.astype(np.intp), no_place)
+        return context_score(ds, ds.sightings, ds.ties, member_of, 2, runs)
+
+    alone = [concern(with_q)["concern"][0], concern(without_q)["concern"][0]]
+    assert alone[0] > alone[1] > 0  # q's records add to the group's harm
+    for consensus_pick in (with_q, without_q):
+        averaged = concern(consensus_pick, runs=runs)
+        assert averaged["concern"][0] == pytest.approx(sum(alone) / 2)
+        assert averaged["stability"].tolist() == [1.0, 1.0]
+    # Without runs the score is the context's own, and stability is not known.
+    own = concern(with_q)
+    assert own["concern"][0] == pytest.approx(alone[0]) and own["stability"].isna().all()
