@@ -36,7 +36,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--backend", default=peermap.settings.graph_backend)
     parser.add_argument(
-        "--skip-stability", action="store_true", help="skip timing contexts with 10 runs"
+        "--skip-stability",
+        action="store_true",
+        help="skip timing contexts with the default number of runs (STABILITY_RUNS)",
     )
     args = parser.parse_args()
     peermap.settings.graph_backend = args.backend
@@ -88,10 +90,12 @@ def main() -> int:
     if not args.skip_stability:
         # The consensus and stability measure, asked for at this scale (one run by default).
         start = time.perf_counter()
-        stable = peermap.contexts(ds, stability_runs=10)
+        runs = peermap.analysis.STABILITY_RUNS
+        stable = peermap.contexts(ds, stability_runs=runs)
         ten = time.perf_counter() - start
         print(
-            f"  contexts, 10 runs      {ten:7.2f} s   ({ten / steps['contexts']:.1f} x one run; "
+            f"  contexts, {runs} runs      {ten:7.2f} s   "
+            f"({ten / steps['contexts']:.1f} x one run; "
             f"stability of the top 10: mean {stable['stability'].iloc[:10].mean():.2f}; "
             "not in the total)"
         )
