@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from peermap.exceptions import KeyMaterialError, ValidationError
-from peermap.linkage.encoding import Encoder, to_base64
+from peermap.linkage.fields import encode_v3
 from peermap.linkage.normalise import (
     FIELDS,
     Normalised,
@@ -182,11 +182,10 @@ def encode_identities(
             f"cannot encode the identities: {'; '.join(problems)} (rows counted from 1, "
             "the header not counted; values are not shown)"
         )
-    clks = Encoder(loaded).encode(records)
     out = pd.DataFrame(
         {
             "person_id": pd.array(texts, dtype="string"),
-            "clk": pd.array(to_base64(clks), dtype="string"),
+            "clk": pd.array(encode_v3(loaded, records), dtype="string"),
         }
     )
     out.attrs["key_fingerprint"] = loaded.fingerprint
