@@ -168,7 +168,15 @@ def test_output_columns_and_nothing_identifying(encoded: tuple[pd.DataFrame, pd.
     assert all(len(base64.b64decode(c)) == V3_BYTES for c in a["clk"])
     links = link_identities(a, b)
     assert list(links.columns) == [
-        "id_a", "id_b", "score", "match", "review", "adjusted", "weight", "probability"
+        "id_a",
+        "id_b",
+        "score",
+        "match",
+        "review",
+        "adjusted",
+        "weight",
+        "probability",
+        "rule",
     ]
     text = a.to_csv() + b.to_csv() + links.to_csv()
     for pair in PAIRS:

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from peermap.linkage.fields import GROUP_BITS, GROUP_K, Segments
+from peermap.linkage.fields import GROUP_BITS, GROUP_K, NAME_K, Segments
 
-__all__ = ["Evidence", "LEVELS", "field_levels", "weigh"]
+__all__ = ["Evidence", "LEVELS", "field_levels", "reasons", "weigh"]
 
 #: The agreement levels of each field, from disagreement (0) up; -1 is missing.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -54,11 +54,14 @@ _ROUNDS = 4
 #: Log-odds (natural) from which the other fields make a pair a near-certain match
 #: (posterior 0.99): the pairs a field's m is counted on.
 _ANCHOR = float(np.log(99.0))
-#: Starting m of each level (the share of one young person's two records at that level).
+#: Starting m of each level (the share of one young person's two records at that
+#: level), the prior of the estimated m: a slip in one part of a date of birth is
+#: common, two slips (another year, and not the same day and month) rare; a young
+#: person moves often, mostly to another district.
 _M_START = {
     "first_name": (0.02, 0.01, 0.05, 0.05, 0.87),
     "last_name": (0.02, 0.02, 0.08, 0.88),
-    "dob": (0.02, 0.02, 0.1, 0.86),
+    "dob": (0.005, 0.01, 0.1, 0.885),
     "postcode": (0.2, 0.02, 0.03, 0.75),
 }
 
@@ -82,9 +85,51 @@ _PSEUDO_RECORDS = 1_000
 _TYPICAL_SHARE = 0.002
 
 
+def _twins(levels: dict[str, npt.NDArray[np.int8]]) -> npt.NDArray[np.bool_]:
+    """Pairs the twins rule keeps from matching, whatever else they share.
+
+    Their first names share nothing (no more bigrams than half, no nickname group);
+    or, within a family (the same surname and date of birth, as twins have), the
+    first names are not one name (the same, one slip apart, or of one nickname
+    group): twins' names are often alike (Ana and Ioana), and Fellegi-Sunter's
+    independence of the fields fails for them.
+    """
+    first = levels["first_name"]
+    family = (levels["last_name"] == len(LEVELS["last_name"]) - 1) & (
+        levels["dob"] == len(LEVELS["dob"]) - 1
+    )
+    out: npt.NDArray[np.bool_] = (first == 0) | ((first == 1) & family)
+    return out
+
+
+def reasons(found: Evidence) -> npt.NDArray[np.object_]:
+    """Why each pair may not match: ``"twins"``, ``"date of birth"``, ``"names alone"``, or ``""``."""
+    out = np.full(len(found.weight), "", dtype=object)
+    out[found.doubtful & found.names_alone] = "names alone"
+    out[found.doubtful & ~found.names_alone] = "date of birth"
+    out[found.twins] = "twins"
+    return out
+
+
+def _doubtful(levels: dict[str, npt.NDArray[np.int8]]) -> npt.NDArray[np.bool_]:
+    """Pairs that may go to review but never match, however likely the fields make them.
+
+    Dates of birth more than one slip apart (another year, and not the same day and
+    month; or only the year in common): namesakes born on other days are two young
+    people, however rare their names and whatever address they share (cousins named
+    alike). Names alone: no date of birth at one partner and not even the postcode
+    district in common.
+    """
+    dob, postcode = levels["dob"], levels["postcode"]
+    out: npt.NDArray[np.bool_] = ((dob >= 0) & (dob <= 1)) | ((dob < 0) & (postcode <= 0))
+    return out
+
+
 def _logistic(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(x, -700.0, 700.0)))
     return out
+
+
 _SEED = 7
 
 
@@ -99,7 +144,13 @@ class Evidence:
     probability : numpy.ndarray
         Posterior probability that the pair is one young person.
     twins : numpy.ndarray
-        True where the first names share nothing (never a match).
+        True where the twins rule keeps the pair from matching (:func:`_twins`).
+    doubtful : numpy.ndarray
+        True where the pair may not match however likely it is, but may go to review:
+        dates of birth more than one slip apart, or names alone (no date of birth at
+        one partner, no postcode district in common).
+    names_alone : numpy.ndarray
+        True where no date of birth is at one partner and no postcode district shared.
     m, u : dict of str to numpy.ndarray
         The estimated level probabilities of each field (for the documentation).
     prior : float
@@ -109,6 +160,8 @@ class Evidence:
     weight: npt.NDArray[np.float64]
     probability: npt.NDArray[np.float64]
     twins: npt.NDArray[np.bool_]
+    doubtful: npt.NDArray[np.bool_]
+    names_alone: npt.NDArray[np.bool_]
     m: dict[str, npt.NDArray[np.float64]]
     u: dict[str, npt.NDArray[np.float64]]
     prior: float
@@ -120,8 +173,12 @@ def _popcount(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
 
 
 def _dice(
-    a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64], ia: npt.NDArray[np.int64],
-    ib: npt.NDArray[np.int64], ca: npt.NDArray[np.int64], cb: npt.NDArray[np.int64],
+    a: npt.NDArray[np.uint64],
+    b: npt.NDArray[np.uint64],
+    ia: npt.NDArray[np.int64],
+    ib: npt.NDArray[np.int64],
+    ca: npt.NDArray[np.int64],
+    cb: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.float64]:
     shared = _popcount(a[ia] & b[ib])
     total = ca[ia] + cb[ib]
@@ -129,10 +186,23 @@ def _dice(
     return out
 
 
-def _name_level(dice: npt.NDArray[np.float64], exact: int, close: int) -> npt.NDArray[np.int8]:
+def _name_level(
+    dice: npt.NDArray[np.float64],
+    bits: npt.NDArray[np.int64],
+    exact: int,
+    close: int,
+) -> npt.NDArray[np.int8]:
+    """Levels of names by the Dice score of their bigrams and the bits they differ by.
+
+    Close: one slip apart. A slip (a letter changed, dropped, added, or two swapped)
+    changes two or three bigrams and the name's length by at most one bigram, so two
+    names are close from a Dice score of :data:`CLOSE`, or of :data:`PARTIAL` when
+    their bigram counts differ by at most one (short names: ``mark`` and ``mork``
+    score 0.6); ``ana`` and ``ioana`` (0.6, two bigrams apart) are partial.
+    """
     level = np.zeros(len(dice), dtype=np.int8)
     level[dice >= PARTIAL] = 1
-    level[dice >= CLOSE] = close
+    level[(dice >= CLOSE) | ((dice >= PARTIAL) & (bits <= 1.5 * NAME_K))] = close
     level[dice >= 0.999] = exact
     return level
 
@@ -171,11 +241,13 @@ def field_levels(
     ga, gb = _popcount(a.group), _popcount(b.group)
     shared = _popcount(a.group[ia] & b.group[ib])
     chance = ga[ia] * gb[ib] / GROUP_BITS
-    first_level = _name_level(first, exact=4, close=3)
+    first_bits = np.abs(fa[ia] - np.where(swapped, lb[ib], fb[ib]))
+    last_bits = np.abs(la[ia] - np.where(swapped, fb[ib], lb[ib]))
+    first_level = _name_level(first, first_bits, exact=4, close=3)
     nickname = (shared - chance >= GROUP_K - 1) & (first_level < 3) & ~swapped
     first_level[nickname] = 2
     first_level[(fa[ia] == 0) | (fb[ib] == 0)] = -1
-    last_level = _name_level(last, exact=3, close=2)
+    last_level = _name_level(last, last_bits, exact=3, close=2)
     last_level[(la[ia] == 0) | (lb[ib] == 0)] = -1
     # swapped names: either side may have lost one of the two
     first_level[swapped & ((la[ia] == 0) | (lb[ib] == 0))] = -1
@@ -274,42 +346,47 @@ def weigh(
         exact = levels[field] == len(LEVELS[field]) - 1
         log_u[field] = np.where(exact, np.log(np.maximum(share, 1e-9)), log_u[field])
     present = {field: levels[field] >= 0 for field in LEVELS}
-    m = {field: np.asarray(values, dtype=np.float64) for field, values in _M_START.items()}
+    m_own = {
+        field: np.log(np.asarray(values, dtype=np.float64))[np.maximum(levels[field], 0)]
+        for field, values in _M_START.items()
+    }
+    m: dict[str, npt.NDArray[np.float64]] = {}
     pairs = len(a.record) * len(b.record)
     prior = min(0.5, min(len(a.record), len(b.record)) / max(pairs, 1))
-    twins = (levels["first_name"] == 0) & present["first_name"]
+    twins = _twins(levels)
+    log_bf = np.zeros(len(ia))
     for _ in range(_ROUNDS):
         parts = {
-            field: np.where(
-                present[field],
-                np.log(m[field])[np.maximum(levels[field], 0)] - log_u[field],
-                0.0,
-            )
-            for field in LEVELS
+            field: np.where(present[field], m_own[field] - log_u[field], 0.0) for field in LEVELS
         }
         log_bf = sum(parts.values(), np.zeros(len(ia)))
         base = np.log(prior) - np.log1p(-prior)
         posterior = _logistic(log_bf + base)
         # each field's m from the pairs the other fields alone make near-certain matches
+        # (the anchors); an anchor's own level is left out of the m that weighs it, so
+        # that no pair vouches for itself
         for field, names in LEVELS.items():
             others = log_bf - parts[field] + base
             anchor = present[field] & (others >= _ANCHOR) & ~twins
             counts = np.bincount(levels[field][anchor], minlength=len(names)).astype(np.float64)
-            start = np.asarray(_M_START[field], dtype=np.float64)
-            m[field] = (counts + _PSEUDO_MATCHES * start) / (counts.sum() + _PSEUDO_MATCHES)
+            start = _PSEUDO_MATCHES * np.asarray(_M_START[field], dtype=np.float64)
+            m[field] = (counts + start) / (counts.sum() + _PSEUDO_MATCHES)
+            level = np.maximum(levels[field], 0)
+            own = anchor.astype(np.float64)
+            m_own[field] = np.log(
+                (counts[level] - own + start[level]) / (counts.sum() - own + _PSEUDO_MATCHES)
+            )
         prior = float(min(0.5, max(posterior[~twins].sum(), 1.0) / max(pairs, 1)))
     log_bf = sum(
-        (
-            np.where(present[f], np.log(m[f])[np.maximum(levels[f], 0)] - log_u[f], 0.0)
-            for f in LEVELS
-        ),
-        np.zeros(len(ia)),
+        (np.where(present[f], m_own[f] - log_u[f], 0.0) for f in LEVELS), np.zeros(len(ia))
     )
     posterior = _logistic(log_bf + np.log(prior) - np.log1p(-prior))
     return Evidence(
         weight=log_bf / np.log(2.0),
         probability=posterior,
         twins=twins,
+        doubtful=_doubtful(levels),
+        names_alone=(levels["dob"] < 0) & (levels["postcode"] <= 0),
         m=m,
         u=u,
         prior=prior,

@@ -54,6 +54,7 @@ from peermap.privacy.keys import PartnershipKey
 __all__ = [
     "CLK_VERSION",
     "NAME_BITS",
+    "NAME_K",
     "Segments",
     "decode",
     "encode_v3",
@@ -63,7 +64,8 @@ __all__ = [
 CLK_VERSION = 3
 #: Bits of each name segment, and bits one bigram sets.
 NAME_BITS = 512
-_NAME_K = 8
+NAME_K = 8
+_NAME_K = NAME_K
 #: Bits of the name-group segment, and bits each name of the group sets.
 GROUP_BITS = 512
 GROUP_K = 8

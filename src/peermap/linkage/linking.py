@@ -47,7 +47,7 @@ import pandas as pd
 from peermap._optional import require
 from peermap.exceptions import ValidationError
 from peermap.linkage.encoding import CLK_BITS
-from peermap.linkage.evidence import Evidence, weigh
+from peermap.linkage.evidence import Evidence, reasons, weigh
 from peermap.linkage.fields import Segments, decode, version_of
 
 __all__ = [
@@ -373,7 +373,9 @@ def link_identities(
         :data:`RIVAL_FLOOR` of each record's best rival), ``weight`` (version 3: the
         field-aware evidence in bits, :mod:`peermap.linkage.evidence`) and
         ``probability`` (version 3: the probability that the pair is one young
-        person; 0 when the first names share nothing, the twins rule). Version 3 gives
+        person; 0 under the twins rule) and ``rule`` (version 3: why a pair may not
+        match however likely it is, ``"twins"``, ``"date of birth"`` (more than one
+        slip apart) or ``"names alone"``; empty otherwise). Version 3 gives
         the pairs of probability from `review_threshold` or Dice score from
         :data:`DEFAULT_REVIEW_THRESHOLD` up; version 2 those of Dice score from
         `review_threshold` up, with ``weight`` and ``probability`` missing. Pairs with
@@ -403,7 +405,17 @@ def link_identities(
     ids_b, seg_b = checked_clks(b, labels[1])
     version = _same_version([(labels[0], seg_a), (labels[1], seg_b)])
     upper, lower = _thresholds(threshold, review_threshold, version)
-    columns = ["id_a", "id_b", "score", "match", "review", "adjusted", "weight", "probability"]
+    columns = [
+        "id_a",
+        "id_b",
+        "score",
+        "match",
+        "review",
+        "adjusted",
+        "weight",
+        "probability",
+        "rule",
+    ]
     if not ids_a or not ids_b:
         return _empty(columns, id_columns=("id_a", "id_b"))
     if version == 2:
@@ -417,6 +429,7 @@ def link_identities(
         match = chosen & (adjusted >= upper)
         evidence = np.full(len(scores), np.nan)
         probability = np.full(len(scores), np.nan)
+        rule = np.full(len(scores), "", dtype=object)
     else:
         scores, sets, recs, _candidates_found = _candidates(
             [seg_a.record, seg_b.record], CANDIDATE_THRESHOLD
@@ -428,8 +441,10 @@ def link_identities(
         order = np.flatnonzero(keep)[np.argsort(-found.weight[keep], kind="stable")]
         scores, recs, adjusted = scores[order], recs[:, order], adjusted[order]
         evidence, probability = found.weight[order], probability[order]
+        doubtful = found.doubtful[order]
+        rule = reasons(found)[order]
         chosen = _greedy(evidence, probability >= lower, recs)
-        match = chosen & (probability >= upper)
+        match = chosen & (probability >= upper) & ~doubtful
     id_a = np.asarray(ids_a, dtype=object)[recs[0]]
     id_b = np.asarray(ids_b, dtype=object)[recs[1]]
     return pd.DataFrame(
@@ -442,6 +457,7 @@ def link_identities(
             "adjusted": adjusted.round(6),
             "weight": evidence.round(3),
             "probability": probability,
+            "rule": pd.array(rule, dtype="string"),
         },
         columns=columns,
     )
@@ -476,6 +492,9 @@ def _empty(columns: list[str], *, id_columns: tuple[str, ...]) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.array([], dtype="string") for c in id_columns})
     frame["score"] = np.array([], dtype=np.float64)
     for column in columns[3:]:
+        if column == "rule":
+            frame[column] = pd.array([], dtype="string")
+            continue
         empty = np.array([], dtype=bool if column in ("match", "review") else np.float64)
         frame[column] = empty
     return frame[columns]
@@ -671,7 +690,7 @@ def _cluster_fields(
     for one, two in {(int(x), int(y)) for x, y in zip(sets[0], sets[1], strict=True)}:
         rows = (sets[0] == one) & (sets[1] == two)
         found = weigh(segments[one], segments[two], recs[0][rows], recs[1][rows])
-        probability[rows] = _probability(found)
+        probability[rows] = np.where(found.doubtful, 0.0, _probability(found))
         evidence[rows] = found.weight
     strong = np.flatnonzero(probability >= upper)
     order = strong[np.argsort(-evidence[strong], kind="stable")]
