@@ -136,7 +136,7 @@ def _bigrams(text: str) -> Iterator[str]:
 
 
 def name_text(name: str, own: str) -> str:
-    """The text of a first (``own="first_name"``) or last name that is encoded.
+    """Return the text of a first (``own="first_name"``) or last name that is encoded.
 
     A first name that is one slip from exactly one listed given name is read as that
     name (:func:`~peermap.linkage.normalise.listed_given_name`), and a nickname with

@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from peermap.linkage.fields import GROUP_BITS, GROUP_K, NAME_K, Segments
 
-__all__ = ["Evidence", "LEVELS", "field_levels", "reasons", "weigh"]
+__all__ = ["LEVELS", "Evidence", "field_levels", "reasons", "weigh"]
 
 #: The agreement levels of each field, from disagreement (0) up; -1 is missing.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -103,7 +103,10 @@ def _twins(levels: dict[str, npt.NDArray[np.int8]]) -> npt.NDArray[np.bool_]:
 
 
 def reasons(found: Evidence) -> npt.NDArray[np.object_]:
-    """Why each pair may not match: ``"twins"``, ``"date of birth"``, ``"names alone"``, or ``""``."""
+    """Return why each pair may not match: ``"twins"``, ``"date of birth"``, ``"names alone"``.
+
+    Empty text where no rule keeps the pair from matching.
+    """
     out = np.full(len(found.weight), "", dtype=object)
     out[found.doubtful & found.names_alone] = "names alone"
     out[found.doubtful & ~found.names_alone] = "date of birth"
@@ -331,7 +334,7 @@ def weigh(
     assert b.last is not None
     # exact agreement on a name: u is how common the name is (frequency-based weights)
     log_u: dict[str, npt.NDArray[np.float64]] = {}
-    for field, names in LEVELS.items():
+    for field in LEVELS:
         log_u[field] = np.log(u[field])[np.maximum(levels[field], 0)]
     # (the commoner of the two records' names, each among the names of its place:
     # names entered the wrong way round agree on a first name held as a surname)

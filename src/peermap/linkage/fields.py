@@ -265,7 +265,7 @@ def _is_v3(raw: bytes) -> bool:
 
 
 def version_of(text: str) -> int | None:
-    """The layout version of one base64 CLK (2 or 3), or None if it is neither."""
+    """Return the layout version of one base64 CLK (2 or 3), or None if it is neither."""
     try:
         raw = base64.b64decode(text, validate=True)
     except (ValueError, TypeError):

@@ -168,7 +168,7 @@ def checked_clks(frame: pd.DataFrame, what: str) -> tuple[list[str], Segments]:
 
 
 def _same_version(parts: Sequence[tuple[str, Segments]]) -> int:
-    """The CLK version of every partner; refused when partners' versions differ."""
+    """Return the CLK version of every partner; refused when partners' versions differ."""
     versions = {segments.version for _what, segments in parts}
     if len(versions) > 1:
         told = ", ".join(f"{what}: version {segments.version}" for what, segments in parts)
@@ -464,7 +464,7 @@ def link_identities(
 
 
 def _probability(found: Evidence) -> npt.NDArray[np.float64]:
-    """The posterior of each pair, 0 where the first names share nothing (twins rule)."""
+    """Return the posterior of each pair, 0 under the twins rule."""
     out: npt.NDArray[np.float64] = np.where(found.twins, 0.0, found.probability)
     return out
 
@@ -635,7 +635,9 @@ def cluster_identities(
         checked_clks(frame, f"partner {name!r}")
         for name, frame in zip(names, named.values(), strict=True)
     ]
-    version = _same_version([(f"partner {n!r}", seg) for n, (_, seg) in zip(names, parts)])
+    version = _same_version(
+        [(f"partner {n!r}", seg) for n, (_, seg) in zip(names, parts, strict=True)]
+    )
     upper, _lower = _thresholds(threshold, threshold, version)
     cluster_of: dict[tuple[int, int], int] = {}
     if version == 3 and all(len(ids) for ids, _ in parts):
