@@ -9,11 +9,13 @@ estimated on more than the case itself.
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from peermap import cluster_identities, encode_identities, link_identities
+from peermap.cli import main
 from peermap.exceptions import ValidationError
 from peermap.linkage.evidence import field_levels
 from peermap.linkage.fields import decode
@@ -164,7 +166,11 @@ def test_version_2_clks_still_link_and_mixed_versions_are_refused() -> None:
     key = generate_key()
     frame = pd.DataFrame([(f"p{i}", *r) for i, r in enumerate(OTHERS)], columns=COLUMNS)
     v3 = encode_identities(frame, key=key)
-    v2 = v3.assign(clk=[base64.b64encode(base64.b64decode(c)[1:129]).decode() for c in v3["clk"]])
+    v2 = encode_identities(frame, key=key, version=2)
+    # version 3's record filter is version 2's CLK, bit for bit
+    assert v2["clk"].tolist() == [
+        base64.b64encode(base64.b64decode(c)[1:129]).decode() for c in v3["clk"]
+    ]
     links = link_identities(v2, v2)
     assert links["match"].sum() == len(OTHERS)  # each record with itself
     with pytest.raises(ValidationError, match=r"version 2.*version 3|version 3.*version 2"):
@@ -177,3 +183,25 @@ def test_version_2_clks_still_link_and_mixed_versions_are_refused() -> None:
         match=r"mixes CLKs of version 2 and version 3 \(version 2 in row\(s\) 6, 7, 8\)",
     ):
         link_identities(mixed, v3, labels=("north.csv", "south.csv"))
+
+
+def test_the_command_line_encodes_either_version(tmp_path: Path) -> None:
+    frame = pd.DataFrame([(f"p{i}", *r) for i, r in enumerate(OTHERS)], columns=COLUMNS)
+    frame.to_csv(tmp_path / "ids.csv", index=False)
+    assert main(["key", str(tmp_path / "k.key")]) == 0
+    for version in ("2", "3"):
+        argv = ["encode", str(tmp_path / "ids.csv"), str(tmp_path / f"v{version}.csv")]
+        assert main([*argv, "--key-file", str(tmp_path / "k.key"), "--clk-version", version]) == 0
+    sizes = {
+        v: {len(base64.b64decode(c)) for c in pd.read_csv(tmp_path / f"v{v}.csv")["clk"]}
+        for v in ("2", "3")
+    }
+    assert sizes == {"2": {128}, "3": {335}}
+    argv = [
+        "link",
+        str(tmp_path / "v2.csv"),
+        str(tmp_path / "v3.csv"),
+        "-o",
+        str(tmp_path / "l.csv"),
+    ]
+    assert main(argv) == 2

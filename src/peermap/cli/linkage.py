@@ -43,6 +43,14 @@ def add_parsers(add: AddCommand) -> None:
     enc.add_argument("output", help="CSV file to write (person_id, clk)")
     enc.add_argument("--key-file", metavar="FILE", help="file holding the key of the linkage")
     enc.add_argument(
+        "--clk-version",
+        type=int,
+        choices=(3, 2),
+        default=3,
+        help="CLK layout: 3, the record filter and the field segments (default); 2, the "
+        "record filter alone (less for the linker to see, less accurate links)",
+    )
+    enc.add_argument(
         "--id-column", default="person_id", help="column of person ids (default person_id)"
     )
     enc.add_argument(
@@ -139,7 +147,9 @@ def _encode(args: argparse.Namespace) -> int:
             raise UsageError("--fields names no column")
     frame = _read_csv(args.input)
     try:
-        out = encode_identities(frame, key=key, id_column=args.id_column, fields=fields)
+        out = encode_identities(
+            frame, key=key, id_column=args.id_column, fields=fields, version=args.clk_version
+        )
     except ValidationError as exc:  # name the file: the library names rows and columns
         raise ValidationError(f"{args.input}: {exc}") from None
     with atomic_path(target) as tmp:
