@@ -119,8 +119,9 @@ def encode_identities(
     pandas.DataFrame
         ``person_id`` (from `id_column`, as text) and ``clk`` (base64 of the CLK: a
         version byte, the 1024-bit record filter and the field segments,
-        :mod:`peermap.linkage.fields`; version 2, the record filter alone), in the rows' order; nothing else. ``attrs["key_fingerprint"]`` holds
-        the key's public fingerprint.
+        :mod:`peermap.linkage.fields`; version 2, the record filter alone), in the
+        rows' order; nothing else. ``attrs["key_fingerprint"]`` holds the key's public
+        fingerprint.
 
     Raises
     ------
