@@ -177,6 +177,11 @@ def test_version_2_clks_still_link_and_mixed_versions_are_refused() -> None:
         link_identities(v2, v3)
     with pytest.raises(ValidationError, match="different versions"):
         cluster_identities({"north": v3, "south": v2})
+    later = v3.assign(
+        clk=[base64.b64encode(b"\x04" + base64.b64decode(c)[1:]).decode() for c in v3["clk"]]
+    )
+    with pytest.raises(ValidationError, match=r"version 4, made by a later peermap"):
+        link_identities(later, v3)
     mixed = pd.concat([v3.iloc[:5], v2.iloc[5:]], ignore_index=True)
     with pytest.raises(
         ValidationError,

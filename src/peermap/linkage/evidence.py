@@ -16,11 +16,14 @@ person, ``u`` for two records of different young people.
   candidate pairs, ``u`` held fixed (unsupervised: the weights adapt to the partners'
   data, how often their dates of birth are missing or their names misspelt).
 - A **missing field** on either side weighs nothing.
-- **Twins**: two records whose first names share nothing (no bigram in common beyond
-  chance, no nickname group, not a swap of first and last names) are never a match,
-  however much else they share: twins share a surname, a date of birth and an address
-  and differ only there, and the independence of the fields that Fellegi-Sunter
-  assumes fails for them.
+- **Twins**: two records whose first names share nothing (under 0.6 of their bigrams,
+  no nickname group, not a swap of first and last names), or, within a family (same
+  surname and date of birth), are not one name, are never a match, however much else
+  they share: twins share a surname, a date of birth and an address and differ only
+  there, and the independence of the fields that Fellegi-Sunter assumes fails for them.
+- **Doubtful pairs** may go to review but never match: dates of birth more than one
+  slip apart (namesakes born on other days, cousins named alike at one address), and
+  names alone (no date of birth at one partner, no postcode district in common).
 
 The pair's **weight** is the sum of its fields' weights (bits of evidence) and its
 **probability** the posterior that it is one young person, with the prior the EM

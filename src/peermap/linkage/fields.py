@@ -58,6 +58,7 @@ __all__ = [
     "Segments",
     "decode",
     "encode_v3",
+    "version_of",
 ]
 
 #: The layout version of the CLKs :func:`encode_v3` writes (its first byte).
@@ -65,11 +66,9 @@ CLK_VERSION = 3
 #: Bits of each name segment, and bits one bigram sets.
 NAME_BITS = 512
 NAME_K = 8
-_NAME_K = NAME_K
 #: Bits of the name-group segment, and bits each name of the group sets.
 GROUP_BITS = 512
 GROUP_K = 8
-_GROUP_K = GROUP_K
 _RECORD_BYTES = CLK_BITS // 8
 _NAME_BYTES = NAME_BITS // 8
 _GROUP_BYTES = GROUP_BITS // 8
@@ -128,12 +127,12 @@ class _FieldEncoder:
             # the name as written (normalised): the linker compares the bigrams, and
             # crosswise, so no correction or orientation is needed here
             padded = "_" + name.replace(" ", "_") + "_"
-            grams = [(padded[i : i + 2], _NAME_K) for i in range(len(padded) - 1)] if name else []
+            grams = [(padded[i : i + 2], NAME_K) for i in range(len(padded) - 1)] if name else []
             found = self._bloom(self._names, grams, NAME_BITS)
             if own == "first_name":
                 # the group of the name as read (a slip of a listed name: that name's)
                 group = given_name_group(name_text(name, own)) if name else ()
-                found += self._bloom(self._group, [(g, _GROUP_K) for g in group], GROUP_BITS)
+                found += self._bloom(self._group, [(g, GROUP_K) for g in group], GROUP_BITS)
             self._cache[(own, name)] = found
         return found
 
@@ -265,7 +264,12 @@ def _is_v3(raw: bytes) -> bool:
 
 
 def version_of(text: str) -> int | None:
-    """Return the layout version of one base64 CLK (2 or 3), or None if it is neither."""
+    """Return the layout version of one base64 CLK, or None if it is no CLK.
+
+    2 (a record filter of 128 bytes), 3 (:data:`V3_BYTES` bytes, first byte 3), or the
+    first byte of a longer text whose first byte is a version this peermap does not
+    know (4 to 15: a later peermap's); None otherwise.
+    """
     try:
         raw = base64.b64decode(text, validate=True)
     except (ValueError, TypeError):
@@ -274,6 +278,6 @@ def version_of(text: str) -> int | None:
         return 2
     if _is_v3(raw):
         return 3
-    if raw and raw[0] not in (2, 3):
-        return None
+    if len(raw) > _RECORD_BYTES and CLK_VERSION < raw[0] < 16:
+        return raw[0]
     return None

@@ -1,5 +1,16 @@
 """Linking CLKs: candidate pairs by blocking and Dice similarity, then a one-to-one solution.
 
+**Version 3 CLKs** (what :func:`~peermap.encode_identities` writes) carry field
+segments besides the record filter (:mod:`peermap.linkage.fields`): candidate pairs
+come from the record filters (from the Dice score :data:`CANDIDATE_THRESHOLD`), are
+weighed field by field (:mod:`peermap.linkage.evidence`: Fellegi-Sunter weights, the
+twins rule, doubtful pairs), and a one-to-one solution takes them heaviest evidence
+first; matches are its pairs from the match probability :data:`DEFAULT_PROBABILITY`
+that no rule holds back. Several partners: anonlink's ``probabilistic_greedy_solve`` on
+those pairs. **Version 2 CLKs** (record filters alone, from an earlier peermap or
+``version=2``) link as below, by the Dice score adjusted for rivals; a version 2 and a
+version 3 partner are refused together.
+
 Both steps are anonlink's (Data61's privacy-preserving record linkage library):
 :func:`anonlink.candidate_generation.find_candidate_pairs` scores, with its accelerated
 Dice coefficient, every pair of records that share a block, and
@@ -48,7 +59,7 @@ from peermap._optional import require
 from peermap.exceptions import ValidationError
 from peermap.linkage.encoding import CLK_BITS
 from peermap.linkage.evidence import Evidence, reasons, weigh
-from peermap.linkage.fields import Segments, decode, version_of
+from peermap.linkage.fields import CLK_VERSION, Segments, decode, version_of
 
 __all__ = [
     "CANDIDATE_THRESHOLD",
@@ -152,12 +163,21 @@ def checked_clks(frame: pd.DataFrame, what: str) -> tuple[list[str], Segments]:
         raise ValidationError(f"{what}: column clk is blank in row(s) {_rows(np.asarray(bad))}")
     segments = decode(clk_texts)
     if isinstance(segments, list):
-        versions = {version_of(clk_texts[i]) for i in segments}
+        found = {i: version_of(clk_texts[i]) for i in segments}
+        versions = set(found.values())
         if None in versions:
-            bad = [i for i in segments if version_of(clk_texts[i]) is None]
+            bad = [i for i, v in found.items() if v is None]
             raise ValidationError(
                 f"{what}: column clk is not a base64 CLK (version 2 or 3) in row(s) "
                 f"{_rows(np.asarray(bad))}"
+            )
+        later = sorted(v for v in versions if v is not None and v > CLK_VERSION)
+        if later:
+            bad = [i for i, v in found.items() if v in later]
+            raise ValidationError(
+                f"{what}: column clk holds CLKs of version {later[0]}, made by a later "
+                f"peermap, in row(s) {_rows(np.asarray(bad))}; this peermap reads versions "
+                "2 and 3: link with the peermap that encoded them"
             )
         raise ValidationError(
             f"{what}: column clk mixes CLKs of version 2 and version 3 (version "
@@ -593,11 +613,13 @@ def cluster_identities(
         Each partner's :func:`~peermap.encode_identities` output, under the same key. A
         sequence names the partners ``"0"``, ``"1"``, ...
     threshold : float, optional
-        Adjusted score (as :func:`link_identities`, each record's rival taken among the
-        records of the other record's partner) from which two records may join one
-        cluster; default :data:`DEFAULT_THRESHOLD`.
+        From which two records may join one cluster. Version 3 CLKs: the match
+        probability (as :func:`link_identities`, partner pair by partner pair), default
+        :data:`DEFAULT_PROBABILITY`. Version 2: the adjusted score (each record's rival
+        taken among the records of the other record's partner), default
+        :data:`DEFAULT_THRESHOLD`.
     rival_weight : float, optional
-        As :func:`link_identities`; default :data:`RIVAL_WEIGHT`.
+        Version 2: as :func:`link_identities`; default :data:`RIVAL_WEIGHT`.
 
     Returns
     -------
@@ -606,13 +628,13 @@ def cluster_identities(
         records of one person, numbered from 0 by order of first appearance: partner,
         then row), ``partner`` and ``person_id``. A cluster holds at most one record of
         each partner; a record linked to no other is a cluster of its own. Groups
-        merge, highest score first, when at least :data:`MERGE_THRESHOLD` of the
-        pairs between them have an adjusted score of at least ``threshold`` (anonlink's
-        ``probabilistic_greedy_solve``), so not every pair of a cluster need. A
-        record then left on its own joins a cluster of two or more records of other
-        partners when its Dice scores with them are :data:`CORROBORATION_THRESHOLD`
-        (or ``threshold``, if lower) on average and :data:`DEFAULT_REVIEW_THRESHOLD`
-        each, best first.
+        merge, most likely first, when at least :data:`MERGE_THRESHOLD` of the pairs
+        between them reach ``threshold`` (anonlink's ``probabilistic_greedy_solve``),
+        so not every pair of a cluster need. Version 3: pairs that the twins rule or a
+        doubtful field holds back never count. Version 2: a record then left on its own
+        joins a cluster of two or more records of other partners when its Dice scores
+        with them are :data:`CORROBORATION_THRESHOLD` (or ``threshold``, if lower) on
+        average and :data:`DEFAULT_REVIEW_THRESHOLD` each, best first.
 
     Raises
     ------
