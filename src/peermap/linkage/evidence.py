@@ -208,7 +208,7 @@ def _name_level(
     """
     level = np.zeros(len(dice), dtype=np.int8)
     level[dice >= PARTIAL] = 1
-    level[(dice >= CLOSE) | ((dice >= PARTIAL) & (bits <= 1.5 * NAME_K))] = close
+    level[(dice >= CLOSE) | ((dice >= PARTIAL) & (bits <= 1.25 * NAME_K))] = close
     level[dice >= 0.999] = exact
     return level
 

@@ -42,13 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from peermap.linkage.encoding import (
-    CLK_BITS,
-    Encoder,
-    derive_key,
-    name_text,
-)
-from peermap.linkage.normalise import Normalised, given_name_group
+from peermap.linkage.encoding import CLK_BITS, Encoder, derive_key
+from peermap.linkage.normalise import Normalised, given_name_group, listed_given_name
 from peermap.privacy.keys import PartnershipKey
 
 __all__ = [
@@ -130,8 +125,11 @@ class _FieldEncoder:
             grams = [(padded[i : i + 2], NAME_K) for i in range(len(padded) - 1)] if name else []
             found = self._bloom(self._names, grams, NAME_BITS)
             if own == "first_name":
-                # the group of the name as read (a slip of a listed name: that name's)
-                group = given_name_group(name_text(name, own)) if name else ()
+                # the group of the name as read (a slip of a listed name: that name's),
+                # not of its one formal name (amelia's group holds millie; parmelia's
+                # does not)
+                word = name.split(" ", 1)[0]
+                group = given_name_group(listed_given_name(word) or word) if word else ()
                 found += self._bloom(self._group, [(g, GROUP_K) for g in group], GROUP_BITS)
             self._cache[(own, name)] = found
         return found
