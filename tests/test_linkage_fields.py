@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -154,8 +155,6 @@ def test_field_levels_say_what_agrees() -> None:
     )
     one, two = decode(a["clk"].tolist()), decode(b["clk"].tolist())
     assert not isinstance(one, list) and not isinstance(two, list)
-    import numpy as np
-
     levels = field_levels(one, two, np.array([0]), np.array([0]))
     assert levels["first_name"][0] == 4 and levels["last_name"][0] == 3  # exact
     assert levels["dob"][0] == 2  # one part off (the day)
