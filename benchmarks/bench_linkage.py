@@ -4,6 +4,7 @@
     python benchmarks/bench_linkage.py --full     # and the 100,000 x 100,000 timing
     python benchmarks/bench_linkage.py --hand     # only the hand-written identity set
     python benchmarks/bench_linkage.py --names en_GB   # names from Faker's en_GB lists only
+    python benchmarks/bench_linkage.py --full --two    # two partners only (no three)
 
 Synthetic identities: first names and surnames drawn from Faker's name lists, each
 family from one locale with the shares of :data:`LOCALES` (en_GB's 182 boys' and 182
@@ -26,9 +27,11 @@ probability in :data:`CORRUPTIONS`:
 - ``missing``: the postcode, the sex or the date of birth left blank (one of them);
 - ``case``: the names in capitals, with an accent or a hyphen where the name has one.
 
-Prints precision, recall and F1 of links at the default threshold (and, for two
-partners, precision and recall at thresholds around it on the adjusted score, and
-version 2's rule, the Dice score against 0.80, on the same links), the same for exact
+Prints precision, recall and F1 of links at the default threshold (version 3 CLKs:
+match probability 0.9; and, for two partners, precision and recall at other match
+probabilities, and version 2's linking, the record filters alone with rivals, on the
+same CLKs under the same key: at 10,000 records, and at 100,000 with ``--versions``),
+the same for exact
 keyed pseudonyms of normalised first name, last name and date of birth (what partners
 can do without peermap.linkage), for two partners and for three, and the time per
 10,000 records of encoding and linking. The hand set (``--hand``,
