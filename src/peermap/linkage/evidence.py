@@ -91,7 +91,8 @@ _TYPICAL_SHARE = 0.002
 def _twins(levels: dict[str, npt.NDArray[np.int8]]) -> npt.NDArray[np.bool_]:
     """Pairs the twins rule keeps from matching, whatever else they share.
 
-    Their first names share nothing (no more bigrams than half, no nickname group);
+    Their first names share nothing (a bigram Dice score under :data:`PARTIAL`, no
+    nickname group, not names swapped);
     or, within a family (the same surname and date of birth, as twins have), the
     first names are not one name (the same, one slip apart, or of one nickname
     group): twins' names are often alike (Ana and Ioana), and Fellegi-Sunter's
