@@ -4,6 +4,7 @@
     python benchmarks/bench_linkage.py --full     # and the 100,000 x 100,000 timing
     python benchmarks/bench_linkage.py --hand     # only the hand-written identity set
     python benchmarks/bench_linkage.py --names en_GB   # names from Faker's en_GB lists only
+    python benchmarks/bench_linkage.py --full --two    # two partners only (no three)
 
 Synthetic identities: first names and surnames drawn from Faker's name lists, each
 family from one locale with the shares of :data:`LOCALES` (en_GB's 182 boys' and 182
@@ -26,9 +27,11 @@ probability in :data:`CORRUPTIONS`:
 - ``missing``: the postcode, the sex or the date of birth left blank (one of them);
 - ``case``: the names in capitals, with an accent or a hyphen where the name has one.
 
-Prints precision, recall and F1 of links at the default threshold (and, for two
-partners, precision and recall at thresholds around it on the adjusted score, and
-version 2's rule, the Dice score against 0.80, on the same links), the same for exact
+Prints precision, recall and F1 of links at the default threshold (version 3 CLKs:
+match probability 0.9; and, for two partners, precision and recall at other match
+probabilities, and version 2's linking, the record filters alone with rivals, on the
+same CLKs under the same key: at 10,000 records, and at 100,000 with ``--versions``),
+the same for exact
 keyed pseudonyms of normalised first name, last name and date of birth (what partners
 can do without peermap.linkage), for two partners and for three, and the time per
 10,000 records of encoding and linking. The hand set (``--hand``,
@@ -39,6 +42,7 @@ does not make.
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import datetime as dt
 import importlib
@@ -53,7 +57,7 @@ import pandas as pd
 from nicknames import NickNamer
 
 from peermap import cluster_identities, encode_identities, link_identities
-from peermap.linkage.linking import DEFAULT_THRESHOLD
+from peermap.linkage.linking import DEFAULT_PROBABILITY
 from peermap.linkage.normalise import normalise_name
 from peermap.privacy import generate_key, pseudonym
 
@@ -284,7 +288,13 @@ def line(label: str, p: float, r: float, f: float) -> None:
     print(f"  {label:34s} precision {p:.4f}  recall {r:.4f}  F1 {f:.4f}")
 
 
-def two_partners(n: int, seed: int, locales: dict[str, float]) -> None:
+def _record_filters(encoded: pd.DataFrame) -> pd.DataFrame:
+    """Version 2 CLKs from version 3 ones: the record-level filters alone."""
+    record = [base64.b64decode(c)[1:129] for c in encoded.clk]
+    return encoded.assign(clk=[base64.b64encode(r).decode("ascii") for r in record])
+
+
+def two_partners(n: int, seed: int, locales: dict[str, float], versions: bool = False) -> None:
     rng = np.random.default_rng(seed)
     key = generate_key()
     a, b = partners(n, 2, rng, locales)
@@ -298,7 +308,7 @@ def two_partners(n: int, seed: int, locales: dict[str, float]) -> None:
     matched = links[links.match]
     predicted = set(zip(matched.id_a, matched.id_b, strict=True))
     print(f"two partners, {n:,} records each, {len(truth):,} people in both (seed {seed}):")
-    line(f"CLK linkage (threshold {DEFAULT_THRESHOLD:.2f})", *scores(predicted, truth))
+    line(f"CLK linkage (probability {DEFAULT_PROBABILITY:.2f})", *scores(predicted, truth))
     reviewed = predicted | set(zip(links[links.review].id_a, links[links.review].id_b, strict=True))
     line("  with the review band accepted", *scores(reviewed, truth))
     print(
@@ -306,17 +316,23 @@ def two_partners(n: int, seed: int, locales: dict[str, float]) -> None:
         f"({len(reviewed & truth) - len(predicted & truth):,} true)"
     )
     # the matches at another threshold are the solution's picks (matches and review
-    # band) whose adjusted score is at least that threshold
+    # band) whose match probability is at least that threshold
     chosen = links[links.match | links.review]
     steps = []
-    for t in (0.72, 0.74, 0.76, 0.78, 0.80, 0.82, 0.84):
-        above = chosen[chosen.adjusted >= t]
+    for t in (0.2, 0.5, 0.8, 0.9, 0.95, 0.99):
+        above = chosen[(chosen.probability >= t) & chosen.rule.eq("")]
         p, r, _ = scores(set(zip(above.id_a, above.id_b, strict=True)), truth)
-        steps.append(f"{t:.2f}: {p:.3f}/{r:.3f}")
-    print("  precision/recall by threshold  " + ", ".join(steps))
-    dice = chosen[chosen.score >= 0.80]
-    old = set(zip(dice.id_a, dice.id_b, strict=True))
-    line("  Dice score alone at 0.80 (v2 rule)", *scores(old, truth))
+        steps.append(f"{t:.2f}: {p:.4f}/{r:.4f}")
+    print("  precision/recall by probability  " + ", ".join(steps))
+    if n <= 20_000 or versions:
+        # version 2's linking (the record filters alone: Dice score and rivals) on the
+        # same CLKs, under the same key
+        t3, c3 = time.perf_counter(), time.process_time()
+        old = link_identities(_record_filters(ea), _record_filters(eb))
+        t4, c4 = time.perf_counter(), time.process_time()
+        pairs = set(zip(old.id_a[old.match], old.id_b[old.match], strict=True))
+        line("  version 2 (record filter, rivals)", *scores(pairs, truth))
+        print(f"    version 2 linking: {t4 - t3:.1f} s (CPU {c4 - c3:.1f} s)")
     line("exact keyed pseudonyms (baseline)", *scores(baseline_pairs(a, b, key), truth))
     by_id = dict(zip(b.person_id, b.corruptions, strict=True))
     for kind in [*CORRUPTIONS, "missing postcode", "missing sex", "missing dob", "two or more"]:
@@ -345,24 +361,31 @@ def three_partners(n: int, seed: int, locales: dict[str, float]) -> None:
         str(i): encode_identities(f.drop(columns=["truth", "corruptions"]), key=key)
         for i, f in enumerate(frames)
     }
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     clusters = cluster_identities(encoded)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
+    old = cluster_identities({k: _record_filters(v) for k, v in encoded.items()})
     truth: set[tuple[str, str]] = set()
     base: set[tuple[str, str]] = set()
     for x, y in itertools.combinations(frames, 2):
         truth |= true_pairs(x, y)
         base |= baseline_pairs(x, y, key)
-    predicted = set()
-    for _, group in clusters.groupby("cluster"):
-        ids = sorted(group.person_id)
-        predicted |= set(itertools.combinations(ids, 2))
+    predicted = _cluster_pairs(clusters)
     truth = {tuple(sorted(p)) for p in truth}
     base = {tuple(sorted(p)) for p in base}
     print(f"three partners, {n:,} records each (pairs across partners, {len(truth):,} true):")
-    line(f"CLK clusters (threshold {DEFAULT_THRESHOLD:.2f})", *scores(predicted, truth))
+    line(f"CLK clusters (probability {DEFAULT_PROBABILITY:.2f})", *scores(predicted, truth))
+    line("  version 2 (record filter, rivals)", *scores(_cluster_pairs(old), truth))
     line("exact keyed pseudonyms (baseline)", *scores(base, truth))
-    print(f"  cluster_identities on {3 * n:,} records: {t1 - t0:.1f} s")
+    print(f"  cluster_identities on {3 * n:,} records: {t1 - t0:.1f} s (CPU {c1 - c0:.1f} s)")
+
+
+def _cluster_pairs(clusters: pd.DataFrame) -> set[tuple[str, str]]:
+    predicted: set[tuple[str, str]] = set()
+    for _, group in clusters.groupby("cluster"):
+        ids = sorted(group.person_id)
+        predicted |= set(itertools.combinations(ids, 2))
+    return predicted
 
 
 def hand_set() -> None:
@@ -379,7 +402,7 @@ def hand_set() -> None:
     found = {(x, y) for x, y, m in zip(links.id_a, links.id_b, links.match, strict=True) if m}
     truth = {(f"a{i}", f"b{i}") for i, s in enumerate(same) if s}
     print(f"hand-written set, {len(rows)} pairs ({sum(same)} the same person):")
-    line(f"CLK linkage (threshold {DEFAULT_THRESHOLD:.2f})", *scores(found, truth))
+    line(f"CLK linkage (probability {DEFAULT_PROBABILITY:.2f})", *scores(found, truth))
     line("exact keyed pseudonyms (baseline)", *scores(baseline_pairs(a, b, key), truth))
     for i, r in enumerate(rows):
         got = (f"a{i}", f"b{i}") in found
@@ -394,6 +417,12 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also 100,000 x 100,000")
     parser.add_argument("--hand", action="store_true", help="only the hand-written set")
     parser.add_argument(
+        "--versions",
+        action="store_true",
+        help="also version 2's linking at 100,000 (it always runs at 10,000)",
+    )
+    parser.add_argument("--two", action="store_true", help="two partners only (no three)")
+    parser.add_argument(
         "--names",
         default="mixed",
         help="'mixed' (LOCALES, the default) or one Faker locale, such as en_GB",
@@ -406,9 +435,10 @@ def main() -> None:
         return
     print(f"names: {args.names} ({', '.join(f'{k} {v:.0%}' for k, v in locales.items())})")
     two_partners(args.n, args.seed, locales)
-    three_partners(args.n, args.seed, locales)
+    if not args.two:
+        three_partners(args.n, args.seed, locales)
     if args.full:
-        two_partners(100_000, args.seed, locales)
+        two_partners(100_000, args.seed, locales, versions=args.versions)
 
 
 if __name__ == "__main__":

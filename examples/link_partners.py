@@ -63,7 +63,7 @@ for name, frame in encoded.items():
 links = peermap.link_identities(encoded["north"], encoded["south"])
 print("north and south, matched:")
 for row in links[links["match"]].itertuples():
-    print(f"  {row.id_a} is {row.id_b} (Dice {row.score:.2f})")
+    print(f"  {row.id_a} is {row.id_b} (probability {row.probability:.3f}, Dice {row.score:.2f})")
 print(f"north and south, for clerical review: {int(links['review'].sum())} pair(s)")
 
 clusters = peermap.cluster_identities(encoded)

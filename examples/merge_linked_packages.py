@@ -106,7 +106,7 @@ clks_a, clks_b = (peermap.read_clks(p, key=partnership_key) for p in packages)
 links = peermap.link_identities(clks_a, clks_b)
 links.to_csv(out / "links.csv", index=False)
 for row in links[links["match"]].itertuples():
-    print(f"linked: {row.id_a} is {row.id_b} (Dice {row.score:.2f})")
+    print(f"linked: {row.id_a} is {row.id_b} (probability {row.probability:.3f})")
 
 datasets = [peermap.read_package(p, key=partnership_key) for p in packages]
 merged = peermap.merge(datasets, links=out / "links.csv")

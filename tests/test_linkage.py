@@ -17,6 +17,7 @@ import peermap
 from peermap import cluster_identities, encode_identities, link_identities
 from peermap.cli import main
 from peermap.exceptions import KeyMaterialError, ValidationError
+from peermap.linkage.fields import V3_BYTES
 from peermap.linkage.normalise import (
     formal_first_name,
     given_name_group,
@@ -162,9 +163,21 @@ def test_output_columns_and_nothing_identifying(encoded: tuple[pd.DataFrame, pd.
     a, b = encoded
     assert list(a.columns) == ["person_id", "clk"]
     assert a.attrs["key_fingerprint"].startswith("pmk1-")
-    assert all(len(base64.b64decode(c)) == 128 for c in a["clk"])
+    # version 3: a version byte, the record filter (128 bytes), the field segments
+    assert all(base64.b64decode(c)[0] == 3 for c in a["clk"])
+    assert all(len(base64.b64decode(c)) == V3_BYTES for c in a["clk"])
     links = link_identities(a, b)
-    assert list(links.columns) == ["id_a", "id_b", "score", "match", "review", "adjusted"]
+    assert list(links.columns) == [
+        "id_a",
+        "id_b",
+        "score",
+        "match",
+        "review",
+        "adjusted",
+        "weight",
+        "probability",
+        "rule",
+    ]
     text = a.to_csv() + b.to_csv() + links.to_csv()
     for pair in PAIRS:
         for record in pair[:2]:
@@ -174,9 +187,31 @@ def test_output_columns_and_nothing_identifying(encoded: tuple[pd.DataFrame, pd.
                     assert value.lower() not in text.lower()
 
 
+def _as_v2(frame: pd.DataFrame) -> pd.DataFrame:
+    """The version 2 CLKs of version 3 ones: their record filters alone."""
+    record = [base64.b64decode(c)[1:129] for c in frame["clk"]]
+    return frame.assign(clk=[base64.b64encode(r).decode() for r in record])
+
+
 def test_review_band(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    # version 3: thresholds are match probabilities
     a, b = encoded
+    strict = 1 - 1e-7
+    links = link_identities(a, b, threshold=strict, review_threshold=0.5)
+    review = links[links["review"]]
+    assert len(review) > 0
+    assert (review["probability"] >= 0.5).all() and (review["probability"] < strict).all()
+    assert (links[links["match"]]["probability"] >= strict).all()
+    assert not (links["review"] & links["match"]).any()
+    chosen = links[links["review"] | links["match"]]
+    assert not chosen["id_a"].duplicated().any() and not chosen["id_b"].duplicated().any()
+    assert not link_identities(a, b, threshold=0.9, review_threshold=0.9)["review"].any()
+
+
+def test_review_band_of_version_2_clks(encoded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    a, b = (_as_v2(frame) for frame in encoded)
     links = link_identities(a, b, threshold=0.99, review_threshold=0.5)
+    assert links["weight"].isna().all() and links["probability"].isna().all()
     review = links[links["review"]]
     assert len(review) > 0
     # from the review threshold (a Dice score) to the threshold (an adjusted score)
@@ -471,7 +506,9 @@ def test_a_record_corroborated_by_two_partners_joins_them() -> None:
         [("b0", "Rebecca", "Oyelaran", "16/03/2011", "F", "SE15 4PL")], columns=COLUMNS
     )
     c = pd.DataFrame([("c0", "REBECCA", "OYELARAN", "2011-03-16", "f", "SE154PL")], columns=COLUMNS)
-    ea, eb, ec = (encode_identities(frame, key=KEY) for frame in (a, b, c))
+    # (version 2 CLKs: the record filters alone; version 3 links the pair directly,
+    # below)
+    ea, eb, ec = (_as_v2(encode_identities(frame, key=KEY)) for frame in (a, b, c))
     assert not link_identities(ea, eb)["match"].any()
     out = cluster_identities({"a": ea, "b": eb, "c": ec})
     assert out["cluster"].nunique() == 1

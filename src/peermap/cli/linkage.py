@@ -27,8 +27,9 @@ def add_parsers(add: AddCommand) -> None:
         "encode",
         "encode identities as CLKs (Bloom filters) to link without sharing them",
         "Read a CSV file of young people (an id column and any of first_name, last_name, "
-        "dob, sex, postcode) and write person_id and clk: a Bloom filter of the "
-        "normalised fields under the key of the linkage, and nothing else. Run it on "
+        "dob, sex, postcode) and write person_id and clk: Bloom filters and keyed codes "
+        "of the normalised fields (version 3: one filter of the record and one segment "
+        "per field but sex) under the key of the linkage, and nothing else. Run it on "
         "your own machine; send only the output, and only within the partnership (CLKs "
         "are personal data). The key is read from --key-file, else from PEERMAP_KEY or "
         "the file named by PEERMAP_KEY_FILE; it is never printed.",
@@ -41,6 +42,14 @@ def add_parsers(add: AddCommand) -> None:
     enc.add_argument("input", help="CSV file of identities")
     enc.add_argument("output", help="CSV file to write (person_id, clk)")
     enc.add_argument("--key-file", metavar="FILE", help="file holding the key of the linkage")
+    enc.add_argument(
+        "--clk-version",
+        type=int,
+        choices=(3, 2),
+        default=3,
+        help="CLK layout: 3, the record filter and the field segments (default); 2, the "
+        "record filter alone (less for the linker to see, less accurate links)",
+    )
     enc.add_argument(
         "--id-column", default="person_id", help="column of person ids (default person_id)"
     )
@@ -55,9 +64,13 @@ def add_parsers(add: AddCommand) -> None:
         "link partners' CLKs: which records are the same young person",
         "Read the CLK files of two partners (made by 'peermap encode' under the same key) "
         "and write the pairs of records that are the same young person: id_a, id_b, "
-        "score (Dice similarity), match (one-to-one), review (pairs for clerical "
-        "review: picked from --review-threshold, but adjusted below --threshold) and "
-        "adjusted (the score less a share of each record's best rival). With three or more "
+        "score (Dice similarity of the record filters), match (one-to-one), review (pairs "
+        "for clerical review: picked from --review-threshold, but below --threshold), "
+        "adjusted (the score less a share of each record's best rival), weight (bits of "
+        "field-by-field evidence), probability (that the pair is one young person) and "
+        "rule (twins, date of birth or names alone: why a likely pair may not match). "
+        "CLKs of an earlier peermap (version 2) link by the adjusted score; "
+        "--threshold and --review-threshold are then scores. With three or more "
         "files, write one row per record with a cluster id shared by the records of one "
         "young person (partner, person_id, cluster).",
         examples(
@@ -72,14 +85,16 @@ def add_parsers(add: AddCommand) -> None:
     link.add_argument(
         "--threshold",
         type=float,
-        metavar="SCORE",
-        help="adjusted score from which a pair is a match (default 0.80)",
+        metavar="P",
+        help="match probability from which a pair is a match (default 0.9; version 2 "
+        "CLKs: adjusted score, default 0.80)",
     )
     link.add_argument(
         "--review-threshold",
         type=float,
-        metavar="DICE",
-        help="score from which a pair goes to clerical review (two files only)",
+        metavar="P",
+        help="match probability from which a pair goes to clerical review (default 0.1; "
+        "version 2 CLKs: Dice score, default 0.70; two files only)",
     )
     link.add_argument(
         "--review", metavar="REVIEW.csv", help="also write the clerical-review pairs here"
@@ -132,7 +147,9 @@ def _encode(args: argparse.Namespace) -> int:
             raise UsageError("--fields names no column")
     frame = _read_csv(args.input)
     try:
-        out = encode_identities(frame, key=key, id_column=args.id_column, fields=fields)
+        out = encode_identities(
+            frame, key=key, id_column=args.id_column, fields=fields, version=args.clk_version
+        )
     except ValidationError as exc:  # name the file: the library names rows and columns
         raise ValidationError(f"{args.input}: {exc}") from None
     with atomic_path(target) as tmp:

@@ -9,8 +9,10 @@ within the partnership (docs/linkage.md).
 
 Modules: :mod:`~peermap.linkage.normalise` (how fields are normalised),
 :mod:`~peermap.linkage.encoding` (the CLK scheme, after clkhash),
-:mod:`~peermap.linkage.identities` (:func:`encode_identities`) and
-:mod:`~peermap.linkage.linking` (blocking and solving with anonlink).
+:mod:`~peermap.linkage.identities` (:func:`encode_identities`),
+:mod:`~peermap.linkage.fields` (the field segments of version 3 CLKs),
+:mod:`~peermap.linkage.evidence` (the field-aware second pass: Fellegi-Sunter weights)
+and :mod:`~peermap.linkage.linking` (blocking and solving with anonlink).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 from peermap.linkage.encoding import CLK_BITS, FEATURES
 from peermap.linkage.identities import encode_identities
 from peermap.linkage.linking import (
+    DEFAULT_PROBABILITY,
+    DEFAULT_REVIEW_PROBABILITY,
     DEFAULT_REVIEW_THRESHOLD,
     DEFAULT_THRESHOLD,
     cluster_identities,
@@ -27,6 +31,8 @@ from peermap.linkage.normalise import FIELDS
 
 __all__ = [
     "CLK_BITS",
+    "DEFAULT_PROBABILITY",
+    "DEFAULT_REVIEW_PROBABILITY",
     "DEFAULT_REVIEW_THRESHOLD",
     "DEFAULT_THRESHOLD",
     "FEATURES",

@@ -57,6 +57,7 @@ __all__ = [
     "derive_key",
     "encode_record",
     "from_base64",
+    "name_text",
     "to_base64",
 ]
 
@@ -134,6 +135,21 @@ def _bigrams(text: str) -> Iterator[str]:
     return (padded[i : i + 2] for i in range(len(padded) - 1))
 
 
+def name_text(name: str, own: str) -> str:
+    """Return the text of a first (``own="first_name"``) or last name that is encoded.
+
+    A first name that is one slip from exactly one listed given name is read as that
+    name (:func:`~peermap.linkage.normalise.listed_given_name`), and a nickname with
+    one formal name is replaced by it (either name: first and last names may be
+    swapped).
+    """
+    word, _, rest = name.partition(" ")
+    corrected = listed_given_name(word) if own == "first_name" and word else None
+    if corrected is not None and corrected != word:  # a slip of a listed name: that name
+        name = " ".join(filter(None, (corrected, rest)))
+    return formal_first_name(name)
+
+
 def _name_tokens(name: str, own: str) -> Iterator[tuple[str, str, int]]:
     """(feature, token, bits) of a first (``own="first_name"``) or last name.
 
@@ -141,11 +157,7 @@ def _name_tokens(name: str, own: str) -> Iterator[tuple[str, str, int]]:
     name (:func:`~peermap.linkage.normalise.listed_given_name`): spelling correction
     against the list, so that a typo in a first name costs nothing.
     """
-    word, _, rest = name.partition(" ")
-    corrected = listed_given_name(word) if own == "first_name" and word else None
-    if corrected is not None and corrected != word:  # a slip of a listed name: that name
-        name = " ".join(filter(None, (corrected, rest)))
-    name = formal_first_name(name)  # either name: first and last names may be swapped
+    name = name_text(name, own)
     for gram in _bigrams(name):
         yield "names", gram, _BITS["names"]
     group = given_name_group(name, unlisted=own == "first_name")

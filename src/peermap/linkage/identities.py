@@ -10,6 +10,7 @@ import pandas as pd
 
 from peermap.exceptions import KeyMaterialError, ValidationError
 from peermap.linkage.encoding import Encoder, to_base64
+from peermap.linkage.fields import CLK_VERSION, encode_v3
 from peermap.linkage.normalise import (
     FIELDS,
     Normalised,
@@ -84,6 +85,7 @@ def encode_identities(
     key: KeyLike | None,
     id_column: str = "person_id",
     fields: Iterable[Hashable] | None = None,
+    version: int = CLK_VERSION,
 ) -> pd.DataFrame:
     """Encode a partner's identities as CLKs (Bloom filters) that link without revealing them.
 
@@ -106,13 +108,20 @@ def encode_identities(
     fields : iterable of str, optional
         The identity columns to encode; by default every one of the five present. Every
         partner must encode the same fields.
+    version : {3, 2}, default 3
+        The CLK layout: 3, the record filter and the field segments that the
+        field-aware second pass of linking compares; 2, the record filter alone (less
+        for a linker to see, less accurate links: docs/linkage.md). Every partner must
+        encode with the same version.
 
     Returns
     -------
     pandas.DataFrame
-        ``person_id`` (from `id_column`, as text) and ``clk`` (base64 of a 1024-bit
-        filter), in the rows' order; nothing else. ``attrs["key_fingerprint"]`` holds
-        the key's public fingerprint.
+        ``person_id`` (from `id_column`, as text) and ``clk`` (base64 of the CLK: a
+        version byte, the 1024-bit record filter and the field segments,
+        :mod:`peermap.linkage.fields`; version 2, the record filter alone), in the
+        rows' order; nothing else. ``attrs["key_fingerprint"]`` holds the key's public
+        fingerprint.
 
     Raises
     ------
@@ -123,6 +132,8 @@ def encode_identities(
         has no field at all, or a cell cannot be read; the message names columns and
         rows (counted from 1), never a value.
     """
+    if version not in (2, 3):
+        raise ValueError(f"version={version!r}: CLKs are of version 3 or 2")
     if key is None:
         raise KeyMaterialError(
             "encode_identities needs the linkage key: pass key=... (a partnership key made "
@@ -182,11 +193,15 @@ def encode_identities(
             f"cannot encode the identities: {'; '.join(problems)} (rows counted from 1, "
             "the header not counted; values are not shown)"
         )
-    clks = Encoder(loaded).encode(records)
+    clks = (
+        encode_v3(loaded, records)
+        if version == CLK_VERSION
+        else to_base64(Encoder(loaded).encode(records))
+    )
     out = pd.DataFrame(
         {
             "person_id": pd.array(texts, dtype="string"),
-            "clk": pd.array(to_base64(clks), dtype="string"),
+            "clk": pd.array(clks, dtype="string"),
         }
     )
     out.attrs["key_fingerprint"] = loaded.fingerprint

@@ -182,8 +182,12 @@ _PLATFORMS = (
     r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik ?tok|tt|twitter|fb|facebook|discord|telegram"
     r"|kik|yubo|threads|psn|xbox|gamertag|handle"
 )
-# A CLK of peermap.linkage: base64 of 1024 bits (128 bytes: 171 characters and "=").
-_CLK = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{170}[AEIMQUYcgkosw048]=(?![A-Za-z0-9+/=])")
+# A CLK of peermap.linkage: base64 of 1024 bits (version 2, 128 bytes: 171 characters
+# and "=") or of version 3's 335 bytes (447 characters and "=").
+_CLK = re.compile(
+    r"(?<![A-Za-z0-9+/])(?:[A-Za-z0-9+/]{170}|[A-Za-z0-9+/]{446})[AEIMQUYcgkosw048]="
+    r"(?![A-Za-z0-9+/=])"
+)
 _PROFILE_HOSTS = (
     r"(?:https?://)?(?:www\.|m\.|vm\.)?(?:t\.me|telegram\.me|discord\.gg|discord(?:app)?\.com"
     r"|chat\.whatsapp\.com|wa\.me|snapchat\.com|instagram\.com|tiktok\.com|facebook\.com"
