@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 import peermap
+from conftest import DemoScenario
 from peermap.cli import main
-from peermap.synthetic import scenario
 from peermap.views.maps import make_map, plot_static
 
 
 @pytest.fixture(scope="module")
-def ds() -> peermap.Dataset:
-    return scenario(peermap.demo_boundaries(), n_people=2000, seed=0).dataset
+def ds(demo_scenario: DemoScenario) -> peermap.Dataset:
+    return demo_scenario(2000, 0).dataset  # shared with other modules (conftest)
 
 
 @pytest.mark.parametrize("audience", ["public", "partnership"])
