@@ -104,6 +104,30 @@ def lad_2013_path() -> Path:
     return _need(LAD_2013)
 
 
+#: A real boundary file as ``load_boundaries`` returns it, and the warnings it gave.
+Loaded = tuple[gpd.GeoDataFrame, list[str]]
+
+
+def _load_once(path: Path) -> Loaded:
+    with pytest.warns(peermap.PeermapWarning) as record:
+        gdf = peermap.load_boundaries(path)
+    return gdf, [str(w.message) for w in record]
+
+
+@pytest.fixture(scope="session")
+def lad_2013_loaded(lad_2013_path: Path) -> Loaded:
+    """The 2013 file through ``load_boundaries``, read once a session (2-3 s: ~250 rings
+    repaired), with the warnings it gave (there must be one); take a ``.copy()``."""
+    return _load_once(lad_2013_path)
+
+
+@pytest.fixture(scope="session")
+def lad_2024_loaded(lad_2024_path: Path) -> Loaded:
+    """The 2024 file through ``load_boundaries``, read once a session, with the warnings
+    it gave (there must be one: codes derived from names); take a ``.copy()``."""
+    return _load_once(lad_2024_path)
+
+
 @pytest.fixture()
 def data_dir() -> Path:
     """Folder of small hand-written fixtures."""

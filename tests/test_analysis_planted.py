@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 import peermap
-from peermap.synthetic import scenario
+from conftest import DemoScenario
 
 
 @pytest.fixture(scope="module", params=[0, 1])
-def scenario_run(request: pytest.FixtureRequest) -> tuple[peermap.Dataset, object]:
-    return scenario(peermap.demo_boundaries(), n_people=2000, seed=request.param)
+def scenario_run(
+    request: pytest.FixtureRequest, demo_scenario: DemoScenario
+) -> tuple[peermap.Dataset, object]:
+    return demo_scenario(2000, request.param)  # shared with other modules (conftest)
 
 
 # Both Louvain implementations must find what was planted; their partitions differ in

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from conftest import examples
+from conftest import Loaded, examples
 from peermap import CRSError, PeermapWarning
 from peermap.assignment import (
     ASSIGNMENT_VALUES,
@@ -23,7 +23,7 @@ from peermap.assignment import (
     assign_authorities,
     resolve_authorities,
 )
-from peermap.boundaries import demo_boundaries, load_boundaries
+from peermap.boundaries import demo_boundaries
 
 DEMO = demo_boundaries()
 
@@ -58,15 +58,13 @@ def shared_vertices(raw: gpd.GeoDataFrame, column: str, a: str, b: str) -> list[
 
 
 @pytest.fixture(scope="module")
-def lad13(lad_2013_path: Path) -> gpd.GeoDataFrame:
-    with pytest.warns(PeermapWarning):  # no CRS declared; broken rings repaired
-        return load_boundaries(lad_2013_path)
+def lad13(lad_2013_loaded: Loaded) -> gpd.GeoDataFrame:
+    return lad_2013_loaded[0].copy()  # warned: no CRS declared; broken rings repaired
 
 
 @pytest.fixture(scope="module")
-def lad24(lad_2024_path: Path) -> gpd.GeoDataFrame:
-    with pytest.warns(PeermapWarning):  # names only: codes derived
-        return load_boundaries(lad_2024_path)
+def lad24(lad_2024_loaded: Loaded) -> gpd.GeoDataFrame:
+    return lad_2024_loaded[0].copy()  # warned: names only, codes derived
 
 
 KNOWN_PLACES = {

@@ -17,6 +17,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
+from conftest import Loaded
 from peermap import BoundaryError, CRSError, PeermapWarning, ons
 from peermap.boundaries import (
     DEMO_ATTRIBUTION,
@@ -83,10 +84,9 @@ def lonlat_squares(n: int = 2) -> list[Polygon]:
 
 
 @pytest.fixture(scope="module")
-def lad13_loaded(lad_2013_path: Path) -> tuple[gpd.GeoDataFrame, list[str]]:
-    with pytest.warns(PeermapWarning) as record:
-        gdf = load_boundaries(lad_2013_path)
-    return gdf, [str(w.message) for w in record]
+def lad13_loaded(lad_2013_loaded: Loaded) -> Loaded:
+    gdf, messages = lad_2013_loaded  # read once a session (conftest)
+    return gdf.copy(), messages
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +100,9 @@ def graph13(lad13: gpd.GeoDataFrame) -> Any:
 
 
 @pytest.fixture(scope="module")
-def lad24_loaded(lad_2024_path: Path) -> tuple[gpd.GeoDataFrame, list[str]]:
-    with pytest.warns(PeermapWarning) as record:
-        gdf = load_boundaries(lad_2024_path)
-    return gdf, [str(w.message) for w in record]
+def lad24_loaded(lad_2024_loaded: Loaded) -> Loaded:
+    gdf, messages = lad_2024_loaded  # read once a session (conftest)
+    return gdf.copy(), messages
 
 
 @pytest.fixture(scope="module")

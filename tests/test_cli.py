@@ -38,7 +38,8 @@ def _no_key_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic dataset written as CSV exports by ``peermap demo --out``."""
     folder = tmp_path_factory.mktemp("exports")
-    assert main(["demo", "--people", "400", "--seed", "3", "--out", str(folder)]) == 0
+    demo = ["demo", "--people", "400", "--seed", "3", "--out", str(folder), "--no-views"]
+    assert main(demo) == 0  # the exports only (demo's map and report are tested below)
     return folder
 
 
@@ -361,7 +362,7 @@ def test_demo_says_when_nothing_stands_out(
 
     monkeypatch.setattr(analysis, "contexts", unconcerning(analysis.contexts))
     monkeypatch.setattr(analysis, "hotspots", unconcerning(analysis.hotspots))
-    assert main(["demo", "--people", "300", "--seed", "1"]) == 0
+    assert main(["demo", "--people", "300", "--seed", "1", "--no-views"]) == 0
     contexts_part, venues_part = _look_first(capsys.readouterr().out)
     assert "none: no context" in contexts_part and "exploiter ties at" not in contexts_part
     assert "none: no venue" in venues_part and "the rate usual" not in venues_part

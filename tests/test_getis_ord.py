@@ -16,6 +16,7 @@ from esda.significance import calculate_significance
 from libpysal.weights import DistanceBand, lat2W
 
 import peermap
+from conftest import DemoScenario
 from peermap.getis_ord import _gi_cells, _tail_counts, gi_star
 
 # Calling esda's G_Local with permutations (as these tests do, to compare) makes esda warn
@@ -227,8 +228,8 @@ def test_columbus_matches_esda_called_directly() -> None:
 
 
 @pytest.fixture(scope="module")
-def sparse() -> peermap.Dataset:
-    return peermap.synthetic.scenario(peermap.demo_boundaries(), n_people=2000, seed=0).dataset
+def sparse(demo_scenario: DemoScenario) -> peermap.Dataset:
+    return demo_scenario(2000, 0).dataset  # shared with other modules (conftest)
 
 
 def test_sparse_scenario_has_no_spurious_bins(sparse: peermap.Dataset) -> None:

@@ -14,7 +14,6 @@ saying so (``tests/conftest.py``).
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,7 +22,7 @@ import pytest
 import shapely
 
 import peermap
-from conftest import LAD_2013, LAD_2024, _need
+from conftest import Loaded
 from peermap.synthetic import scenario
 
 pytestmark = pytest.mark.real_boundaries
@@ -40,19 +39,14 @@ CASES = [
 ]
 
 
-def _load(vintage: str) -> gpd.GeoDataFrame:
-    path = _need(LAD_2013 if vintage == "2013" else LAD_2024)
-    with warnings.catch_warnings():
-        # 2013: no CRS declared, invalid rings repaired; 2024: codes derived from names.
-        warnings.simplefilter("ignore", peermap.PeermapWarning)
-        return peermap.load_boundaries(path)
-
-
 @pytest.fixture(scope="module", params=CASES)
 def case(request: pytest.FixtureRequest) -> tuple[str, gpd.GeoDataFrame, peermap.Dataset]:
     """(name, boundaries, a dataset of 300 young people read against them)."""
     vintage, extent = request.param
-    boundaries = _load(vintage)
+    # Read once a session (conftest), warning as it should: 2013, no CRS declared and
+    # invalid rings repaired; 2024, codes derived from names.
+    loaded: Loaded = request.getfixturevalue(f"lad_{vintage}_loaded")
+    boundaries = loaded[0].copy()
     if extent == "london":
         if vintage == "2013":
             keep = boundaries["code"].str.startswith("E09")

@@ -154,16 +154,31 @@ def test_reference_checks_follow_the_schema(monkeypatch: pytest.MonkeyPatch) -> 
 # --------------------------------------------------------------------------- dtypes
 
 
+@pytest.fixture(scope="module")
+def made_four_ways(demo_ds: Dataset) -> tuple[Dataset, dict[str, pd.DataFrame], Dataset]:
+    """The tables read from files, canonical for a digest, and merged (once per module)."""
+    producer = str(demo_ds.boundaries["code"].iloc[0])  # type: ignore[index]
+    return (
+        peermap.read_dataset(GOOD),
+        canonical_tables(demo_ds),
+        peermap.merge([demo_ds], producers=[producer]),
+    )
+
+
 @pytest.mark.parametrize("table", TABLE_ORDER)
-def test_one_cast_gives_the_same_dtypes_as_before(table: str, demo_ds: Dataset) -> None:
+def test_one_cast_gives_the_same_dtypes_as_before(
+    table: str,
+    demo_ds: Dataset,
+    made_four_ways: tuple[Dataset, dict[str, pd.DataFrame], Dataset],
+) -> None:
     spec = TABLES[table]
     assert {c: "category" if c == "reliability" else str(d) for c, d in spec.dtypes.items()} == (
         BEFORE[table]
     )
-    read = peermap.read_dataset(GOOD).table(table)
-    canonical = canonical_tables(demo_ds)[table]
-    producer = str(demo_ds.boundaries["code"].iloc[0])  # type: ignore[index]
-    merged = peermap.merge([demo_ds], producers=[producer]).table(table)
+    read_ds, canonical_all, merged_ds = made_four_ways
+    read = read_ds.table(table)
+    canonical = canonical_all[table]
+    merged = merged_ds.table(table)
     for frame in (read, demo_ds.table(table), canonical, merged):
         assert {c: str(frame[c].dtype) for c in spec.names} == BEFORE[table]
     if "reliability" in spec:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import peermap
+from conftest import Loaded
 from peermap import PeermapWarning, settings
 from peermap.boundaries import authority_graph, demo_boundaries, load_boundaries
 from peermap.dataset import Dataset
@@ -705,9 +706,8 @@ def test_runs_on_the_real_2024_boundaries(lad_2024_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def lad13(lad_2013_path: Path) -> gpd.GeoDataFrame:
-    with pytest.warns(PeermapWarning):  # no CRS declared; broken rings repaired
-        return load_boundaries(lad_2013_path)
+def lad13(lad_2013_loaded: Loaded) -> gpd.GeoDataFrame:
+    return lad_2013_loaded[0].copy()  # warned: no CRS declared; broken rings repaired
 
 
 @pytest.mark.real_boundaries
