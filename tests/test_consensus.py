@@ -37,10 +37,10 @@ def _parts(parts: list[npt.NDArray[np.int64]]) -> list[list[int]]:
 def test_groups_join_when_together_in_most_runs_whatever_the_order_of_runs() -> None:
     u, v = CHAIN, CHAIN + 1
     w = np.ones(len(u))
-    # 2|3 together in 6 runs of 10: a bare majority, which a seed decides; 5|6 together
-    # in 8 of 10: most runs. No run's own split decides, so any order gives the same.
-    runs = _chain_runs(cut_23=4, cut_56=2)
-    assert 0.6 <= CONSENSUS_SHARE < 0.8
+    # 2|3 together in 5 runs of 10: what a seed decides; 5|6 together in 8 of 10: most
+    # runs. No run's own split decides, so any order of the runs gives the same.
+    runs = _chain_runs(cut_23=5, cut_56=2)
+    assert 0.5 <= CONSENSUS_SHARE < 0.8
     expected = [[0, 1, 2], [3, 4, 5, 6, 7, 8]]
     for order in itertools.islice(itertools.permutations(range(10)), 0, 3628800, 362880):
         result = consensus([runs[i] for i in order], u, v, w, n_people=9, max_people=None)
