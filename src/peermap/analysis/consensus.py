@@ -164,12 +164,18 @@ def _join(
 
     # A node left alone joins the group it shared most runs with (by link weight when
     # it shared none: at a high resolution a small group's members can come out alone
-    # in every run); lone nodes do not gather each other.
+    # in every run). Each chooses among the groups as the joins above left them, so
+    # the order in which lone nodes are taken does not matter.
     lone = [a for a in joined if sizes[a] == 1]
+    choice: dict[int, int] = {}
     for a in lone:
         near = [(x[0] / x[1], x[2], -b, b) for b, x in adjacent[a].items() if sizes[b] > 1]
-        if near and people[a] + people[max(near)[3]] <= limit:
-            merge(max(near)[3], a)
+        if near:
+            choice[a] = max(near)[3]
+    for a, b in choice.items():
+        if people[a] + people[b] <= limit:
+            joined[b] += joined.pop(a)
+            people[b] += people[a]
     return list(joined.values())
 
 
