@@ -118,6 +118,16 @@ def test_each_rule_names_file_row_column_and_value(
     assert hits[0].message
 
 
+def test_a_date_in_the_right_form_on_no_real_day_says_so(
+    bad_report: peermap.validation.ValidationReport,
+) -> None:
+    # 31/02/2024 and 2024-13-05 are written in an accepted form: the user needs to check
+    # the day and month, not learn the form again.
+    for file, value in (("sightings.csv", "31/02/2024"), ("ties.csv", "2024-13-05")):
+        hit = next(p for p in bad_report.problems if p.file.endswith(file) and p.value == value)
+        assert "no such day" in hit.message and "YYYY" not in hit.message
+
+
 def test_warnings_keep_rows(bad_report: peermap.validation.ValidationReport) -> None:
     unusual = [p for p in bad_report.warnings if p.rule == "age_unusual"]
     assert {p.row for p in unusual} == {6, 14}

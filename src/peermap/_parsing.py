@@ -61,6 +61,8 @@ _ISO_DATE = re.compile(
 )
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
 _INT = re.compile(r"[+-]?(\d+)(?:\.0*)?", re.ASCII)
+# A date written in one of the accepted forms, whether or not the day exists.
+_DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", re.ASCII)
 _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 # Control characters (C0, DEL, C1): no cell holds them, except tab and line breaks in
 # free text. Lone surrogates stand for bytes that were not UTF-8.
@@ -475,12 +477,21 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
     if spec.type == "date":
         dates_u = _by_unique(utext, parse_date)
         read = filled & ~_bools(dates_u.isna())
+        shaped = _bools(utext.str.strip().str.fullmatch(_DATE_SHAPE))
         d.flag(
             check,
-            filled & ~read,
+            filled & ~read & ~shaped,
             name,
             raw,
             "expected a date as YYYY-MM-DD or DD/MM/YYYY",
+            "date",
+        )
+        d.flag(
+            check,
+            filled & ~read & shaped,
+            name,
+            raw,
+            "no such day in the calendar (the form is right: check the day and the month)",
             "date",
         )
         early = read & _bools(
