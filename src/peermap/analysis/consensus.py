@@ -130,8 +130,8 @@ def _join(
     heapq.heapify(heap)
     joined: dict[int, list[int]] = {a: [a] for a in adjacent}
 
-    def merge(a: int, b: int) -> int:
-        """Join groups ``a`` and ``b``; return the one kept, its links summed."""
+    def merge(a: int, b: int) -> None:
+        """Join groups ``a`` and ``b`` into the one with more links, its links summed."""
         if len(adjacent[a]) < len(adjacent[b]):
             a, b = b, a
         for c, (s, n, wt) in adjacent.pop(b).items():
@@ -151,7 +151,6 @@ def _join(
         people[a] += people[b]
         sizes[a] += sizes[b]
         joined[a] += joined.pop(b)
-        return a
 
     while heap:
         mean, a, b = heapq.heappop(heap)

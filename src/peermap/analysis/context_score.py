@@ -135,11 +135,11 @@ def _excess(
     exploiter: _Exploiter,
 ) -> ranking.Excess:
     """Score the excess of harm of each unit (a group of young people: ``unit`` per person)."""
-    at = np.asarray(unit)[wide.person]
-    observed = ranking.per_unit(at, n_units, base.observed)
-    expected = ranking.per_unit(at, n_units, base.expected)
+    unit = np.asarray(unit)
+    observed = ranking.per_unit(unit[wide.person], n_units, base.observed)
+    expected = ranking.per_unit(unit[wide.person], n_units, base.expected)
     # Each exploiter tie touching a unit counts once towards it.
-    a_unit, b_unit = np.asarray(unit)[exploiter.a], np.asarray(unit)[exploiter.b]
+    a_unit, b_unit = unit[exploiter.a], unit[exploiter.b]
     both = np.concatenate([a_unit, np.where(b_unit != a_unit, b_unit, -1)])
     xs = np.concatenate([exploiter.x, exploiter.x])
     ok = both >= 0
