@@ -358,7 +358,7 @@ def test_q_values_are_benjamini_hochberg() -> None:
     assert ranking.q_values(np.zeros(0)).shape == (0,)
 
 
-def test_a_contexts_concern_is_its_mean_over_the_runs_in_which_it_comes_out() -> None:
+def test_a_contexts_concern_is_its_mean_over_the_runs_not_one_seeds_pick() -> None:
     # Three young people g0-g2 meet at a den with CSE records; q, with CSE records of
     # his own at a hotel, sits with them in one run and with h0-h1 in the other. The
     # consensus must put q somewhere, but the group's concern is the mean of its score
@@ -399,3 +399,36 @@ def test_a_contexts_concern_is_its_mean_over_the_runs_in_which_it_comes_out() ->
     # Without runs the score is the context's own, and stability is not known.
     own = concern(with_q)
     assert own["concern"][0] == pytest.approx(alone[0]) and own["stability"].isna().all()
+
+
+def test_a_grouping_only_some_runs_make_ranks_below_one_every_run_makes() -> None:
+    # Two groups alike in every record: g0-g2 at one flat, k0-k2 at another. Every run
+    # makes g; only one run in two makes k (the other scatters k among h0-h2). With the
+    # same harm, the group every run finds ranks first, at twice the other's concern.
+    people, places, sightings = _busy_town(60)
+    people += [(f"g{i}", A1) for i in range(3)] + [(f"k{i}", A1) for i in range(3)]
+    people += [(f"h{i}", A2) for i in range(3)]
+    places += [("flat_g", "residential", A1), ("flat_k", "residential", A1)]
+    for who, flat in (("g", "flat_g"), ("k", "flat_k")):
+        sightings += [(f"{who}{i}", flat, "cse", "confirmed") for i in range(3) for _ in range(2)]
+    sightings += [(f"h{i}", "park", "other", "reported") for i in range(3)]
+    ds = _dataset(people, places, sightings)
+    at = {pid: i for i, pid in enumerate(ds.people["person_id"])}
+    n_people, n_places = len(ds.people), len(ds.places)
+
+    def groups(*members: list[str]) -> npt.NDArray[np.int64]:
+        label = np.full(n_people + n_places, -1, dtype=np.int64)
+        for j, names in enumerate(members):
+            label[[at[p] for p in names]] = j
+        return label
+
+    g, k, h = ["g0", "g1", "g2"], ["k0", "k1", "k2"], ["h0", "h1", "h2"]
+    runs = [groups(g, k, h), groups(g, ["k0", *h], ["k1"], ["k2"])]
+    consensus = groups(g, k, h)[:n_people].astype(np.intp)
+    member_of = (consensus, np.full(n_places, -1, dtype=np.intp))
+    own = context_score(ds, ds.sightings, ds.ties, member_of, 3)["concern"]
+    assert own[0] == pytest.approx(own[1]) and own[0] > 0  # alike in every record
+    scored = context_score(ds, ds.sightings, ds.ties, member_of, 3, runs)
+    assert scored["stability"].tolist()[:2] == [1.0, 0.5]
+    assert scored["concern"][0] == pytest.approx(own[0])
+    assert scored["concern"][1] == pytest.approx(own[1] / 2)

@@ -259,7 +259,8 @@ def contexts(
         join while their links were together in most runs,
         :data:`CONSENSUS_SHARE`), so the contexts do not hang on one seed;
         ``stability`` says in what share of the runs each context came out, and its
-        concern is averaged over those runs. 1 or less: one run with ``seed``, no
+        concern is averaged over all the runs (0 in those in which it does not come
+        out, so its mean where it does times its stability). 1 or less: one run with ``seed``, no
         consensus, ``stability`` is ``NaN``. By default :data:`STABILITY_RUNS` when the
         components to split hold at most :data:`STABILITY_AUTO_MAX_PEOPLE` young people,
         else 1: each run re-splits the whole graph (``benchmarks/bench_analysis.py``
@@ -306,8 +307,8 @@ def contexts(
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
           (one-sided), ``place_concern`` (the venue concern of its most concerning own
-          place, :func:`peermap.hotspots`), ``concern`` (the excess, averaged over the
-          runs in which the context comes out, times the reach factor, or
+          place, :func:`peermap.hotspots`), ``concern`` (the excess, averaged over all the
+          runs with 0 where the context does not come out, times the reach factor, or
           ``place_concern`` when that is higher), ``stability`` (share of the runs in
           which a context with at least half the same young people, Jaccard >= 0.5,
           comes out) and ``reasons`` (the score in words).

@@ -2,9 +2,10 @@
 
 :func:`context_score` scores the contexts :func:`peermap.contexts` found (before the
 reach factor, which needs their links). Where the contexts come from a consensus of
-several community runs, a context's score is its mean over the runs in which it comes
-out, so that one young person whom a seed happened to put in or out does not decide
-its place in the list. See ``docs/analysis.md`` ("The concern score" and "Consensus and
+several community runs, a context's score is its mean over the runs, 0 in those in
+which it does not come out, so that one young person whom a seed happened to put in or
+out does not decide its place in the list, and a grouping only some runs make ranks
+below one that every run makes. See ``docs/analysis.md`` ("The concern score" and "Consensus and
 stability").
 """
 
@@ -59,10 +60,11 @@ def context_score(
     (:func:`peermap.hotspots`' venue concern, with the venue's reach).
 
     With ``runs`` (labels per node of each community run, -1 for nodes no run split),
-    ``concern`` is the mean of the score of the run's group that is the context found
-    again (:func:`peermap.analysis.consensus.run_matches`) over the runs in which it
-    comes out, and ``stability`` the share of runs in which it does; a context found
-    in none keeps its own score. Without, ``stability`` is ``NaN``.
+    ``concern`` is the mean over all the runs of the score of the run's group that is
+    the context found again (:func:`peermap.analysis.consensus.run_matches`), 0 in a
+    run in which it does not come out: its mean where it comes out times
+    ``stability``, the share of runs in which it does. A context found in none counts
+    as found once, with its own score. Without runs, ``stability`` is ``NaN``.
     """
     person_ctx, place_ctx = member_of
     coded = record_positions(ds)
@@ -89,7 +91,13 @@ def context_score(
             score = _excess(match.unit, match.n_units, wide, base, exploiter).score
             total[hit] += score[match.best[hit]]
             found += hit
-        concern = np.where(found > 0, total / np.maximum(found, 1), concern)
+        # The mean over *all* runs, a run in which the context does not come out
+        # counting 0 (a context found in none counts as found once, with its own
+        # score): a grouping that only some seeds make ranks below one every seed
+        # makes, and the field of middling contexts is not reshuffled by the few runs
+        # in which one of them happened to come out with more harm.
+        mean_found = np.where(found > 0, total / np.maximum(found, 1), concern)
+        concern = mean_found * np.maximum(found, 1) / len(runs)
         stability = found / len(runs)
     names = (*ranking.HARM_KINDS, "exploiter")
     weighted = result.statistic * _SEVERITY[None, :]
