@@ -708,7 +708,9 @@ def main() -> int:
     parser.add_argument("--seeds", default="5", help="a count (0..N-1) or a list: 0,3,7")
     parser.add_argument("--noise", default=",".join(NOISES), help="settings to run")
     parser.add_argument("--stability-seeds", type=int, default=3, help="k of seed=1..k")
-    parser.add_argument("--heldout-people", type=int, default=2000)
+    parser.add_argument(
+        "--heldout-people", default="2000,10000", help="sizes of the held-out scenarios"
+    )
     parser.add_argument("--no-heldout", action="store_true")
     parser.add_argument("--strict", action="store_true", help="exit 1 on any FAIL")
     args = parser.parse_args()
@@ -752,18 +754,20 @@ def main() -> int:
             )
     if not args.no_heldout:
         held = [n for n in regions if n in ("demo", "london")] or ["demo"]
+        held_sizes = [2000] if args.quick else _int_list(args.heldout_people)
         for name in held:
             label, bounds = loaded[name] if name in loaded else load_region(name)
-            run_setting(
-                source="held-out",
-                region=label,
-                bounds=bounds,
-                size=args.heldout_people,
-                seeds=seeds,
-                noises=[n for n in ("clean", "all") if n in noises] or ["clean"],
-                stability_seeds=args.stability_seeds,
-                results=results,
-            )
+            for size in held_sizes:
+                run_setting(
+                    source="held-out",
+                    region=label,
+                    bounds=bounds,
+                    size=size,
+                    seeds=seeds,
+                    noises=[n for n in ("clean", "all") if n in noises] or ["clean"],
+                    stability_seeds=args.stability_seeds,
+                    results=results,
+                )
     fails = print_summary(results)
     return 1 if (args.strict and fails) else 0
 
