@@ -293,6 +293,10 @@ def test_contexts_are_connected_and_stability_is_a_share(planted) -> None:  # ty
     assert table["stability"].nunique() > 1  # a measure, not a constant
     assert table["concern"].is_monotonic_decreasing
     assert table["context_id"].tolist() == list(range(1, len(table) + 1))
+    # The reasons say when the share of runs weighs a context's concern.
+    weighed = (table["stability"].round(2) < 1) & (table["concern"] > table["place_concern"])
+    says = table["reasons"].str.contains("which weighs its concern", regex=False)
+    assert weighed.any() and (says == weighed).all()
 
 
 def test_stability_runs_are_independent_and_whole_components_always_come_out(

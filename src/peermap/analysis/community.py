@@ -660,7 +660,10 @@ def _context_reasons(row: Any) -> str:
             f"(concern {row.place_concern:.1f}), which sets its concern"
         )
     if isinstance(row.stability, float) and not math.isnan(row.stability):
-        text += f"; found in {row.stability:.0%} of runs"
+        share = f"{row.stability:.0%}"
+        text += f"; found in {share} of runs"
+        if share != "100%" and row.concern > row.place_concern:
+            text += ", which weighs its concern"
     return text
 
 
