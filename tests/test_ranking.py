@@ -436,3 +436,34 @@ def test_a_grouping_only_some_runs_make_ranks_below_one_every_run_makes() -> Non
     assert scored["stability"].tolist()[:2] == [1.0, 0.5]
     assert scored["concern"][0] == pytest.approx(own[0])
     assert scored["concern"][1] == pytest.approx(own[1] / 2)
+
+
+def test_a_small_group_whose_harm_is_its_own_ranks_above_a_crowd_with_a_little_more() -> None:
+    # 160 young people of the busy town, 30 of them with one CSE record more at each
+    # venue (1.3 times the usual rate over about 44 expected), and three young people
+    # with one CSE record each at a flat (6 times over a quarter). The crowd has more
+    # evidence of an excess (a larger log-likelihood ratio); the three are where the
+    # harm is theirs. A group is not concerning because it is big.
+    people, places, sightings = _busy_town(240)
+    crowd = [p for p, _ in people[:160]]
+    sightings += [
+        (p, v, "cse", "reported") for p in crowd[:30] for v in ("school", "chips", "park")
+    ]
+    people += [(f"g{i}", A1) for i in range(3)]
+    places += [("flat", "residential", A1)]
+    sightings += [(f"g{i}", "flat", "cse", "reported") for i in range(3)]
+    ds = _dataset(people, places, sightings)
+    at = {pid: i for i, pid in enumerate(ds.people["person_id"])}
+    label = np.full(len(ds.people), -1, dtype=np.intp)
+    label[[at[p] for p in crowd]] = 0
+    label[[at[f"g{i}"] for i in range(3)]] = 1
+    member_of = (label, np.full(len(ds.places), -1, dtype=np.intp))
+    scored = context_score(ds, ds.sightings, ds.ties, member_of, 2)
+    assert scored["harm_kinds"].tolist() == [["cse"], ["cse"]]
+    o, e = scored["harm"].to_numpy(), scored["expected"].to_numpy()
+    llr = o * np.log(o / e) - (o - e)  # one kind: the same dispersion and severity
+    assert llr[0] > llr[1]  # the crowd: more evidence
+    assert scored["concern"][1] > scored["concern"][0]  # the three: specific harm
+    a = ranking.SPECIFICITY_PRIOR
+    specific = llr * (1 - (e + a) / (o + a))
+    assert scored["concern"][1] / scored["concern"][0] == pytest.approx(specific[1] / specific[0])

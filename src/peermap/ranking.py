@@ -27,11 +27,12 @@ the formula and the reasons at length):
    :data:`SEVERITY`, as Kulldorff's multivariate scan statistic sums the
    log-likelihood ratios of several data streams: a concentration of exploitation
    weighs five times one of bullying, and harm that is common everywhere adds nothing.
-4. **Specificity** (venues): that sum x the attributable fraction of the smoothed
-   relative risk, ``1 - (E + a) / (O + a)`` over the kinds in excess
-   (:data:`SPECIFICITY_PRIOR`): the share of the harm that the place's footfall does
-   not explain, so a busy venue's modest excess over many records does not outrank a
-   small venue where most of the harm is the excess.
+4. **Specificity**: that sum x the attributable fraction of the smoothed relative
+   risk, ``1 - (E + a) / (O + a)`` over the kinds in excess
+   (:data:`SPECIFICITY_PRIOR`): the share of the harm that a place's footfall, or a
+   group's activity, does not explain, so a busy venue's or a large group's modest
+   excess over many records does not outrank a small one where most of the harm is
+   the excess.
 5. **Concern** = that x :data:`REACH_FACTOR` of the reach (``distant`` above
    ``neighbours`` above ``single``). Venues count the young people in exploiter ties
    seen there, and contexts their exploiter ties, as one more kind of harm, of

@@ -220,7 +220,9 @@ def contexts(
     Contexts are ranked by their concern score (:mod:`peermap.ranking`,
     ``docs/analysis.md``): the harm recorded about their young people, by kind and
     weighted by severity and reliability, beyond what their activity would bring at
-    the places they use, plus their exploiter ties, times the reach across authorities.
+    the places they use, plus their exploiter ties, weighed by how specific that excess
+    is to the group (a group is not concerning because it is big), times the reach
+    across authorities.
 
     Parameters
     ----------
@@ -307,8 +309,9 @@ def contexts(
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
           (one-sided), ``place_concern`` (the venue concern of its most concerning own
-          place, :func:`peermap.hotspots`), ``concern`` (the excess, averaged over all the
-          runs with 0 where the context does not come out, times the reach factor, or
+          place, :func:`peermap.hotspots`), ``concern`` (the excess weighed by its
+          specificity, averaged over all the runs with 0 where the context does not
+          come out, times the reach factor, or
           ``place_concern`` when that is higher), ``stability`` (share of the runs in
           which a context with at least half the same young people, Jaccard >= 0.5,
           comes out) and ``reasons`` (the score in words).
