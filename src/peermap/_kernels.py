@@ -479,9 +479,7 @@ def _venue_score(
         if exploited_weight.sum() > 0
         else 1.0
     )
-    severity = np.array(
-        [*(ranking.SEVERITY[k] for k in ranking.HARM_KINDS), ranking.EXPLOITER_SEVERITY]
-    )
+    severity = ranking.scored_severity()
     result = ranking.excess(
         np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs]),
         np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp]),
@@ -502,7 +500,7 @@ def _venue_score(
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
     reach = _venue_reach(ds, place[harmed], home[harmed], place_code, codes)
-    names = (*ranking.HARM_KINDS, "exploiter")
+    names = ranking.SCORED_KINDS
     return pd.DataFrame(
         {
             "harmed_people": n_harmed,

@@ -66,6 +66,7 @@ __all__ = [
     "PAIR_CAP",
     "REACH_FACTOR",
     "RELIABILITY_WEIGHT",
+    "SCORED_KINDS",
     "SEVERITY",
     "SPECIFICITY_PRIOR",
     "Baseline",
@@ -77,6 +78,7 @@ __all__ = [
     "q_values",
     "reach_factor",
     "reliability_weight",
+    "scored_severity",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -106,6 +108,9 @@ SEVERITY: Mapping[str, float] = {
 EXPLOITER_SEVERITY = 1.0
 #: The kinds of harm in the order of the score's columns (abuse contexts).
 HARM_KINDS: tuple[str, ...] = CONTEXTS
+#: The columns venues and contexts are scored on: the kinds of harm, then exploiter
+#: links (young people in exploiter ties at a venue; a context's exploiter ties).
+SCORED_KINDS: tuple[str, ...] = (*HARM_KINDS, "exploiter")
 #: Weight of a record by its reliability grade: an unverified record counts a quarter of
 #: a confirmed one, so weak records inform the score without deciding it.
 RELIABILITY_WEIGHT: Mapping[str, float] = {
@@ -155,6 +160,11 @@ def reliability_weight(reliability: pd.Series) -> FloatArray:
 
 def _severity() -> FloatArray:
     return np.array([SEVERITY[k] for k in HARM_KINDS], dtype=float)
+
+
+def scored_severity() -> FloatArray:
+    """Severity of each of :data:`SCORED_KINDS` (then :data:`EXPLOITER_SEVERITY`)."""
+    return np.append(_severity(), EXPLOITER_SEVERITY)
 
 
 @dataclass(frozen=True)

@@ -262,8 +262,8 @@ def contexts(
         :data:`CONSENSUS_SHARE`), so the contexts do not hang on one seed;
         ``stability`` says in what share of the runs each context came out, and its
         concern is averaged over all the runs (0 in those in which it does not come
-        out, so its mean where it does times its stability). 1 or less: one run with ``seed``, no
-        consensus, ``stability`` is ``NaN``. By default :data:`STABILITY_RUNS` when the
+        out, so its mean where it does times its stability). 1 or less: one run with
+        ``seed``, no consensus, ``stability`` is ``NaN``. By default :data:`STABILITY_RUNS` when the
         components to split hold at most :data:`STABILITY_AUTO_MAX_PEOPLE` young people,
         else 1: each run re-splits the whole graph (``benchmarks/bench_analysis.py``
         prints what the runs cost at London scale, 50,000 young people), so at that
@@ -311,10 +311,10 @@ def contexts(
           (one-sided), ``place_concern`` (the venue concern of its most concerning own
           place, :func:`peermap.hotspots`), ``concern`` (the excess weighed by its
           specificity, averaged over all the runs with 0 where the context does not
-          come out, times the reach factor, or
-          ``place_concern`` when that is higher), ``stability`` (share of the runs in
-          which a context with at least half the same young people, Jaccard >= 0.5,
-          comes out) and ``reasons`` (the score in words).
+          come out, times the reach factor, or ``place_concern`` when that is higher),
+          ``stability`` (share of the runs in which a context with at least half the
+          same young people, Jaccard >= 0.5, comes out) and ``reasons`` (the score in
+          words).
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)

@@ -5,8 +5,8 @@ reach factor, which needs their links). Where the contexts come from a consensus
 several community runs, a context's score is its mean over the runs, 0 in those in
 which it does not come out, so that one young person whom a seed happened to put in or
 out does not decide its place in the list, and a grouping only some runs make ranks
-below one that every run makes. See ``docs/analysis.md`` ("The concern score" and "Consensus and
-stability").
+below one that every run makes. See ``docs/analysis.md`` ("The concern score" and
+"Consensus and stability").
 """
 
 from __future__ import annotations
@@ -96,10 +96,9 @@ def context_score(
         # score): a grouping that only some seeds make ranks below one every seed
         # makes, and the field of middling contexts is not reshuffled by the few runs
         # in which one of them happened to come out with more harm.
-        mean_found = np.where(found > 0, total / np.maximum(found, 1), concern)
-        concern = mean_found * np.maximum(found, 1) / len(runs)
+        concern = np.where(found > 0, total, concern) / len(runs)
         stability = found / len(runs)
-    names = (*ranking.HARM_KINDS, "exploiter")
+    names = ranking.SCORED_KINDS
     weighted = result.statistic * _SEVERITY[None, :]
     standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
     return pd.DataFrame(
@@ -117,9 +116,7 @@ def context_score(
     )
 
 
-_SEVERITY = np.array(
-    [*(ranking.SEVERITY[k] for k in ranking.HARM_KINDS), ranking.EXPLOITER_SEVERITY]
-)
+_SEVERITY = ranking.scored_severity()
 
 
 class _Exploiter:
