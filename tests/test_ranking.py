@@ -171,6 +171,42 @@ def test_repeated_records_of_one_child_are_one_child() -> None:
     assert table.loc["squat", "concern"] > table.loc["home", "concern"]
 
 
+def test_one_childs_harm_at_a_place_is_that_childs_case_not_a_hotspot() -> None:
+    people, places, sightings = _busy_town()
+    places += [("flat", "residential", A1), ("squat", "residential", A2)]
+    # One child recorded twice at a flat for CSE (confirmed), and two children at a
+    # squat for CSE, once each and less reliably: the flat holds more evidence of
+    # harm, but all of it is one child's.
+    for _ in range(2):
+        sightings.append((people[0][0], "flat", "cse", "confirmed"))
+    for pid, _ in people[1:3]:
+        sightings.append((pid, "squat", "cse", "corroborated"))
+    ds = _dataset(people, places, sightings)
+    table = peermap.hotspots(ds).set_index("place_id")
+    flat, squat = table.loc["flat"], table.loc["squat"]
+    assert flat["harm"] > squat["harm"] and flat["p_value"] < squat["p_value"]
+    assert squat["concern"] > flat["concern"] > 0
+    assert flat["harmed_people"] == 1 and squat["harmed_people"] == 2
+    # The discount is the first child's only: a third child at the squat adds what
+    # their records add, not a count bonus.
+    assert ranking.breadth(np.array([0, 1, 2, 3, 40])).tolist() == [0.0, 0.5, 1.0, 1.0, 1.0]
+
+
+def test_a_venue_led_by_exploiter_ties_says_so_in_its_reasons() -> None:
+    people, places, sightings = _busy_town()
+    places.append(("hotel", "hotel", A6))
+    ties = []
+    for k, (pid, _) in enumerate(people[:5]):  # five young people, each once, "other"
+        sightings.append((pid, "hotel", "other", "reported"))
+        ties.append((people[-1 - k][0], pid, "exploiter", "confirmed"))
+    table = peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+    hotel = table.loc["hotel"]
+    assert hotel["harm_kinds"] == ["exploiter"] and hotel["tied_people"] == 5
+    assert hotel["concern"] > table.drop(index="hotel")["concern"].max()
+    assert hotel["reasons"].startswith("5 young people in exploiter ties seen at this hotel")
+    assert f"{hotel['exploiter_ratio']:.0f}".rstrip("0") in hotel["reasons"].replace(",", "")
+
+
 def test_reach_orders_venues_with_the_same_harm() -> None:
     people, places, sightings = _busy_town()
     places += [("local", "hotel", A1), ("wide", "hotel", A2)]

@@ -496,6 +496,10 @@ def _venue_score(
     named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])
     harmed = ((wide.weight > 0) & named[place]).any(axis=1)
     exploited = exploited_weight > 0
+    # The young people the excess rests on: harmed there, or in exploiter ties when
+    # those stand out at the venue.
+    resting = harmed | (exploited & standing[place, -1])
+    n_resting = np.bincount(place[resting], minlength=n_places)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
@@ -509,6 +513,7 @@ def _venue_score(
                 minlength=n_places,
             ),
             "exploited": n_exploited,
+            "tied_people": np.bincount(place[exploited], minlength=n_places),
             "reach": reach,
             "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
             "harm": (result.observed[:, :-1] * named).sum(axis=1),
@@ -516,7 +521,8 @@ def _venue_score(
             "excess_ratio": result.ratio(np.column_stack([named, np.zeros(n_places, bool)])),
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
-            "concern": result.score * ranking.reach_factor(reach),
+            "exploiter_ratio": result.ratio(np.arange(len(names)) == len(names) - 1),
+            "concern": result.score * ranking.reach_factor(reach) * ranking.breadth(n_resting),
         }
     )
 
@@ -537,21 +543,30 @@ _PLACE_WORDS = {
 def _venue_reasons(row: Any) -> str:
     """Put the venue's score in words, for reports and the command line."""
     kind = _PLACE_WORDS.get(str(row.kind), "place")
-    if row.harmed_people == 0:
+    records = [k for k in row.harm_kinds if k != "exploiter"]
+    tied = int(row.tied_people) if "exploiter" in row.harm_kinds else 0
+    if row.harmed_people == 0 and not tied:
         return f"no serious harm recorded at this {kind} in the window"
     who = people_words(int(row.harmed_people), int(row.harmed_authorities))
-    if not row.harm_kinds:
+    if records:
+        text = f"{who} recorded for {ranking.harm_words(records)} at this {kind}"
+        if tied and tied != row.exploited:
+            text += f"; {people_words(tied, 0)} in exploiter ties seen here"
+        elif row.exploited:
+            text += f"; {int(row.exploited)} in exploiter ties"
+        rate = f"{ranking.times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
+    elif tied:
+        text = f"{people_words(tied, 0)} in exploiter ties seen at this {kind}"
+        if row.harmed_people:
+            text += f"; {who} with serious records here"
+        rate = (
+            f"{ranking.times(float(row.exploiter_ratio))} the share usual among young people seen"
+        )
+    else:
         return f"{who} with serious records, no more than usual for a {kind} this busy"
-    kinds = [k for k in row.harm_kinds if k != "exploiter"] or ["exploiter"]
-    text = f"{who} recorded for {ranking.harm_words(kinds)} at this {kind}"
-    if row.exploited:
-        text += f"; {int(row.exploited)} in exploiter ties"
     if row.reach == "distant":
         text += "; some homed in distant authorities"
-    return (
-        f"{text}; {ranking.times(float(row.excess_ratio))} the rate usual for a {kind} "
-        f"this busy ({ranking.p_words(float(row.q_value))})"
-    )
+    return f"{text}; {rate} ({ranking.p_words(float(row.q_value))})"
 
 
 def people_words(people: int, authorities: int) -> str:

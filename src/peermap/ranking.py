@@ -34,7 +34,8 @@ the formula and the reasons at length):
    excess over many records does not outrank a small one where most of the harm is
    the excess.
 5. **Concern** = that x :data:`REACH_FACTOR` of the reach (``distant`` above
-   ``neighbours`` above ``single``). Venues count the young people in exploiter ties
+   ``neighbours`` above ``single``); for a venue also x :func:`breadth` (half when its
+   excess rests on one young person). Venues count the young people in exploiter ties
    seen there, and contexts their exploiter ties, as one more kind of harm, of
    severity :data:`EXPLOITER_SEVERITY`.
 
@@ -72,6 +73,7 @@ __all__ = [
     "Baseline",
     "Excess",
     "baseline",
+    "breadth",
     "excess",
     "harm_words",
     "per_unit",
@@ -408,6 +410,23 @@ def q_values(p: FloatArray) -> FloatArray:
     q = np.minimum.accumulate(scaled[::-1])[::-1]
     result = np.empty(m)
     result[order] = np.minimum(q, 1.0)
+    return result
+
+
+def breadth(people: IntpArray | FloatArray) -> FloatArray:
+    """Weight of a venue's excess by how many different young people it rests on.
+
+    Half for a venue whose excess rests on one young person (their records there, or
+    their exploiter tie), 1 for two or more, 0 for none. One child's harm at a place is
+    first that child's own case: their repeated records are capped by
+    :data:`PAIR_CAP`, but the few records expected at a quiet address make even one
+    child's stand out, and a list of such addresses would bury the places where
+    several children are harmed. Only the first child is discounted, so a hotel where
+    four children were exploited is not ranked below a school where forty were
+    recorded because it has fewer.
+    """
+    n = np.asarray(people, dtype=float)
+    result: FloatArray = np.clip(n, 0.0, 2.0) / 2.0
     return result
 
 

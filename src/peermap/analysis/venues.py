@@ -34,7 +34,9 @@ def hotspots(
     person) is judged against what its footfall would bring at the rate usual for
     venues of its kind (Kulldorff's Poisson log-likelihood ratio, with a p-value and
     Benjamini-Hochberg q-value), then weighed by the reach of the young people harmed
-    there and by how many of them are in exploiter ties. ``docs/analysis.md`` gives the
+    there and by how many of them are in exploiter ties; a venue whose excess rests on
+    one young person counts half (:func:`peermap.ranking.breadth`): that is first the
+    young person's own case. ``docs/analysis.md`` gives the
     formula and the reasons; :mod:`peermap.ranking` holds the weights.
 
     Parameters
@@ -76,7 +78,10 @@ def hotspots(
         (normalised, in the place graph); the score's parts: ``harmed_people`` (young
         people with a record of severity 0.5 or more there), ``harmed_authorities``
         (their home authorities), ``exploited`` (how many of them are in an exploiter
-        tie), ``reach`` (``single``, ``neighbours`` or ``distant``, of those young
+        tie), ``tied_people`` (young people seen there who are in an exploiter tie,
+        harmed there or not) and ``exploiter_ratio`` (their count, weighted by the
+        ties' reliability, over what the share of young people in such ties anywhere
+        would bring), ``reach`` (``single``, ``neighbours`` or ``distant``, of those young
         people's homes from the place's authority; ``unknown`` without boundaries),
         ``harm`` and ``expected`` (observed and expected harm), ``excess_ratio``,
         ``p_value`` and ``q_value`` (one-sided, of the excess), ``concern`` (the
