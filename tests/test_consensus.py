@@ -98,3 +98,29 @@ def test_contexts_of_components_never_split_come_out_in_every_run() -> None:
     ]
     matches = run_matches(person_ctx, 2, runs)
     assert np.mean([m.found for m in matches], axis=0).tolist() == [1.0, 0.5]
+
+
+def test_the_consensus_makes_no_group_that_no_run_makes() -> None:
+    # Three blocks of four young people, A (0-3), B (4-7) and D (8-11), and fourteen
+    # others (12-25). In 7 runs of 10 all 26 are one community; in 3 each block is its
+    # own. The links A-B and B-D are shared in 7 runs of 10, more than CONSENSUS_SHARE,
+    # but A, B and D together (12 of a community of 26) come out in no run.
+    blocks = [np.arange(0, 4), np.arange(4, 8), np.arange(8, 12), np.arange(12, 26)]
+    together = label_of([np.arange(26)], 26)
+    apart = label_of(blocks, 26)
+    runs = [together] * 7 + [apart] * 3
+    pairs = [(a, b) for block in blocks for a, b in itertools.combinations(block.tolist(), 2)]
+    pairs += [(3, 4), (2, 5), (7, 8), (6, 9)]  # A-B and B-D, weakly linked
+    u = np.array([a for a, _ in pairs], dtype=np.int64)
+    v = np.array([b for _, b in pairs], dtype=np.int64)
+    w = np.ones(len(u))
+    assert CONSENSUS_SHARE < 0.7
+    result = _parts(consensus(runs, u, v, w, n_people=26, max_people=None))
+    people_of = {tuple(p) for p in result}
+    assert tuple(range(0, 12)) not in people_of
+    # Every group made comes out (Jaccard >= 0.5) in at least one run.
+    person_ctx = np.full(26, -1, dtype=np.int64)
+    for j, part in enumerate(result):
+        person_ctx[part] = j
+    found = np.mean([m.found for m in run_matches(person_ctx, len(result), runs)], axis=0)
+    assert (found > 0).all(), (result, found)

@@ -19,6 +19,7 @@ import scipy.sparse.csgraph
 
 __all__ = [
     "CONSENSUS_SHARE",
+    "JOIN_TOLERANCE",
     "STABILITY_AUTO_MAX_PEOPLE",
     "STABILITY_JACCARD",
     "STABILITY_RUNS",
@@ -105,7 +106,9 @@ def consensus(
     limit = float("inf") if max_people is None else max_people
     sizes = np.bincount(group[nodes], minlength=n_groups).tolist()
     final = np.full(n_groups, -1, dtype=np.int64)
-    for j, joined in enumerate(_join(adjacent, people, sizes, limit)):
+    person_nodes = nodes[nodes < n_people]
+    members = _Members(label[:, :n_people], group[person_nodes], person_nodes, n_groups)
+    for j, joined in enumerate(_join(adjacent, people, sizes, limit, members)):
         final[joined] = j
     at = final[group[nodes]]
     order = np.argsort(at, kind="stable")
@@ -114,14 +117,79 @@ def consensus(
     return sorted((np.sort(p) for p in parts), key=lambda p: int(p[0]))
 
 
+class _Members:
+    """The young people of each group, and in what share of the runs a group comes out."""
+
+    def __init__(
+        self, label: IntArray, start: IntArray, person_nodes: IntArray, n_groups: int
+    ) -> None:
+        self.label = label  # runs x young people
+        order = np.argsort(start, kind="stable")
+        cuts = np.searchsorted(start[order], np.arange(n_groups + 1))
+        self.people: dict[int, IntArray] = {
+            g: person_nodes[order[cuts[g] : cuts[g + 1]]]
+            for g in range(n_groups)
+            if cuts[g + 1] > cuts[g]
+        }
+        # Young people per community of each run (label -1: not split, no community),
+        # one row per run.
+        width = int(label.max()) + 2 if label.size else 1
+        self.width = width
+        self.size = (
+            np.stack([np.bincount(row[row >= 0], minlength=width) for row in label])
+            if len(label)
+            else np.zeros((0, width), dtype=np.int64)
+        )
+        self.share: dict[int, float] = {}
+
+    def comes_out(self, nodes: IntArray) -> float:
+        """Share of runs with a community of Jaccard >= STABILITY_JACCARD to ``nodes``."""
+        n_runs = len(self.label)
+        if not len(nodes) or not n_runs:
+            return 1.0
+        at = self.label[:, nodes]
+        run = np.broadcast_to(np.arange(n_runs)[:, None], at.shape)
+        ok = at >= 0
+        key, common = np.unique(run[ok] * self.width + at[ok], return_counts=True)
+        rows, community = key // self.width, key % self.width
+        jaccard = common / (len(nodes) + self.size[rows, community] - common)
+        best = np.zeros(n_runs)
+        np.maximum.at(best, rows, jaccard)
+        return float((best >= STABILITY_JACCARD).mean())
+
+    def of(self, g: int) -> float:
+        """:meth:`comes_out` of group ``g``, remembered."""
+        if g not in self.share:
+            self.share[g] = self.comes_out(self.people.get(g, np.zeros(0, dtype=np.int64)))
+        return self.share[g]
+
+    def join(self, a: int, b: int) -> float:
+        """:meth:`comes_out` of ``a`` and ``b`` together (not remembered)."""
+        none = np.zeros(0, dtype=np.int64)
+        nodes = np.concatenate([self.people.get(a, none), self.people.get(b, none)])
+        return self.comes_out(nodes)
+
+    def merge(self, a: int, b: int, share: float) -> None:
+        """Group ``b`` has joined ``a``; their share of runs is ``share``."""
+        none = np.zeros(0, dtype=np.int64)
+        self.people[a] = np.concatenate([self.people.get(a, none), self.people.pop(b, none)])
+        self.share[a] = share
+        self.share.pop(b, None)
+
+
 def _join(
     adjacent: dict[int, dict[int, list[float]]],
     people: list[int],
     sizes: list[int],
     limit: float,
+    members: _Members,
 ) -> list[list[int]]:
     """Average-linkage joins of groups (``people`` and ``sizes`` in nodes, per group).
 
+    A join is made only if the joined group comes out in the runs (a community of
+    Jaccard >= :data:`STABILITY_JACCARD`) nearly as often as the steadier of the two,
+    within :data:`JOIN_TOLERANCE`: links shared in most runs can chain blocks that
+    the runs put together only inside a larger community, into a group no run makes.
     Returns the starting groups of each final group.
     """
     heap = [
@@ -159,7 +227,15 @@ def _join(
         link = adjacent.get(a, {}).get(b)
         if link is None or link[0] / link[1] != -mean or people[a] + people[b] > limit:
             continue  # stale: one of the two has since been joined to another group
+        if people[a] and people[b]:
+            together = members.join(a, b)
+            if together < max(members.of(a), members.of(b)) - JOIN_TOLERANCE:
+                continue
+        else:
+            together = members.of(a) if people[a] else members.of(b)
+        keep, gone = (a, b) if len(adjacent[a]) >= len(adjacent[b]) else (b, a)
         merge(a, b)
+        members.merge(keep, gone, together)
 
     # A node left alone joins the group it shared most runs with (by link weight when
     # it shared none: at a high resolution a small group's members can come out alone
@@ -169,13 +245,22 @@ def _join(
     choice: dict[int, int] = {}
     for a in lone:
         near = [(x[0] / x[1], x[2], -b, b) for b, x in adjacent[a].items() if sizes[b] > 1]
-        if near:
-            choice[a] = max(near)[3]
+        if not near:
+            continue
+        b = max(near)[3]
+        if people[a] and people[b] and members.join(a, b) < members.of(b) - JOIN_TOLERANCE:
+            continue  # joining them would make a group the runs do not make
+        choice[a] = b
     for a, b in choice.items():
         if people[a] + people[b] <= limit:
             joined[b] += joined.pop(a)
             people[b] += people[a]
     return list(joined.values())
+
+
+#: How much less often than the steadier of two groups their join may come out in the
+#: runs (a share of the runs) for the consensus to make it (:func:`consensus`).
+JOIN_TOLERANCE = 0.1
 
 
 #: Runs of the community method for the consensus, ``stability`` and the run-averaged
