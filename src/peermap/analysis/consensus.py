@@ -198,8 +198,11 @@ def _join(
     heapq.heapify(heap)
     joined: dict[int, list[int]] = {a: [a] for a in adjacent}
 
-    def merge(a: int, b: int) -> None:
-        """Join groups ``a`` and ``b`` into the one with more links, its links summed."""
+    def merge(a: int, b: int) -> tuple[int, int]:
+        """Join groups ``a`` and ``b`` into the one with more links, its links summed.
+
+        Returns the group kept and the group joined to it.
+        """
         if len(adjacent[a]) < len(adjacent[b]):
             a, b = b, a
         for c, (s, n, wt) in adjacent.pop(b).items():
@@ -219,6 +222,7 @@ def _join(
         people[a] += people[b]
         sizes[a] += sizes[b]
         joined[a] += joined.pop(b)
+        return a, b
 
     while heap:
         mean, a, b = heapq.heappop(heap)
@@ -233,9 +237,7 @@ def _join(
                 continue
         else:
             together = members.of(a) if people[a] else members.of(b)
-        keep, gone = (a, b) if len(adjacent[a]) >= len(adjacent[b]) else (b, a)
-        merge(a, b)
-        members.merge(keep, gone, together)
+        members.merge(*merge(a, b), together)
 
     # A node left alone joins the group it shared most runs with (by link weight when
     # it shared none: at a high resolution a small group's members can come out alone
