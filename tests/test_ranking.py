@@ -7,6 +7,7 @@ reason and not because a generator happens to plant things a certain way.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 
@@ -504,3 +505,65 @@ def test_a_small_group_whose_harm_is_its_own_ranks_above_a_crowd_with_a_little_m
     a = ranking.SPECIFICITY_PRIOR
     specific = llr * (1 - (e + a) / (o + a))
     assert scored["concern"][1] / scored["concern"][0] == pytest.approx(specific[1] / specific[0])
+
+
+def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_groups() -> None:
+    """Six young people from six friend groups are exploited at one hotel, by one older
+    young person seen there: the context around the hotel holds all seven, first, and
+    not the friend groups that community detection alone would put them in."""
+    people, places, sightings = _busy_town()
+    places.append(("hotel", "hotel", A6))
+    groups = [[pid for pid, _ in people[8 * k : 8 * k + 8]] for k in range(6)]
+    ties = [(a, b, "friend", "confirmed") for g in groups for a, b in itertools.combinations(g, 2)]
+    victims = [g[0] for g in groups]
+    exploiter = people[-1][0]
+    for pid in victims:
+        sightings += [(pid, "hotel", "cse", "reported"), (pid, "hotel", "cce", "reported")]
+    sightings.append((exploiter, "hotel", "other", "reported"))
+    ties += [(exploiter, v, "exploiter", "reported") for v in victims]
+    table = peermap.contexts(_dataset(people, places, sightings, ties))
+    top = table.iloc[0]
+    assert top["places"] == ["hotel"]
+    assert set(top["people"]) == {*victims, exploiter}
+    assert top["reasons"].startswith("7 young people from")
+    assert "harmed at a hotspot venue" in top["reasons"]
+    assert top["stability"] == 1.0  # no seed decides who is in it
+    # Their friends are grouped without them, and the hotel is no other context's own.
+    rest = table.iloc[1:]
+    assert not any(set(p) & {*victims, exploiter} for p in rest["people"])
+    assert not any("hotel" in p for p in rest["places"])
+    # With one young person harmed at the hotel, and no one else there, it is their
+    # case, not a context around the hotel.
+    one = [s for s in sightings if s[1] != "hotel" or s[0] == victims[0]]
+    alone = peermap.contexts(_dataset(people, places, one, ties))
+    assert not alone["reasons"].str.contains("harmed at a hotspot venue", regex=False).any()
+
+
+def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -> None:
+    """An older young person in exploiter ties with three younger ones from three friend
+    groups: one context of the four, not three friend groups each with one of them, and
+    it holds the places no one else uses."""
+    people, places, sightings = _busy_town()
+    places += [("flat", "residential", A6), ("bedsit", "residential", A6)]
+    groups = [[pid for pid, _ in people[8 * k : 8 * k + 8]] for k in range(3)]
+    ties = [(a, b, "friend", "confirmed") for g in groups for a, b in itertools.combinations(g, 2)]
+    exploited = [g[1] for g in groups]
+    exploiter = people[-2][0]
+    ties += [(exploiter, v, "exploiter", "unverified") for v in exploited]
+    sightings += [(exploiter, "bedsit", "other", "reported")] * 2  # only they go there
+    for meet in (False, True):
+        seen = sightings + [
+            (pid, "flat", "other", "reported") for pid in (*exploited, exploiter) if meet
+        ]
+        table = peermap.contexts(_dataset(people, places, seen, ties))
+        hit = table[table["people"].map(lambda p: exploiter in p)].iloc[0]
+        assert set(hit["people"]) == {*exploited, exploiter}
+        assert hit["exploiter_ties"] == 3 and hit["stability"] == 1.0
+        # The bedsit only the exploiter uses is theirs; met at the flat, so is the flat
+        # (which stands out for its exploiter ties).
+        assert hit["places"] == (["bedsit", "flat"] if meet else ["bedsit"])
+        if not meet:
+            assert "4 young people from 4 authorities joined by exploiter ties, reaching" in hit["reasons"]
+        for g in groups:  # each friend group without the one exploited
+            rows = table[table["people"].map(lambda p, f=g[0]: f in p)]
+            assert set(rows.iloc[0]["people"]).isdisjoint(exploited)

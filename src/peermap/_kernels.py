@@ -31,6 +31,7 @@ __all__ = [
     "FlowKind",
     "HotspotParts",
     "RecordPositions",
+    "VenueCores",
     "WidePairs",
     "authority_graph_of",
     "check_engine",
@@ -44,6 +45,7 @@ __all__ = [
     "record_positions",
     "record_sums",
     "venue_concern",
+    "venue_cores",
     "wide_pairs",
 ]
 
@@ -443,10 +445,44 @@ def venue_concern(
     the pairs' baseline when the caller has it (:func:`peermap.ranking.baseline` of
     ``wide`` by kind of place), so it is not computed twice.
     """
+    return venue_cores(ds, wide, ties, base=base).concern
+
+
+class VenueCores(NamedTuple):
+    """Each place's concern and q-value, and the (person, place) pairs its excess rests on.
+
+    ``resting`` is a mask over the rows of the :class:`WidePairs` it was computed from:
+    the young people harmed at the place, or in exploiter ties when those stand out there
+    (as ``hotspots()`` counts them for its breadth).
+    """
+
+    concern: npt.NDArray[np.float64]
+    q_value: npt.NDArray[np.float64]
+    resting: npt.NDArray[np.bool_]
+
+
+def venue_cores(
+    ds: Dataset,
+    wide: WidePairs,
+    ties: pd.DataFrame,
+    *,
+    base: ranking.Baseline | None = None,
+) -> VenueCores:
+    """Each place's concern and q-value (dataset order), and who its excess rests on.
+
+    As :func:`venue_concern`, with the q-values and the pairs of ``wide`` whose young
+    people the excess rests on.
+    """
     home_code, place_code, uniques = _authority_codes(ds)
-    score = _venue_score(ds, wide, ties, home_code[wide.person], place_code, uniques, base)
-    concern: npt.NDArray[np.float64] = score["concern"].to_numpy(dtype=np.float64)
-    return concern
+    resting: list[npt.NDArray[np.bool_]] = []
+    score = _venue_score(
+        ds, wide, ties, home_code[wide.person], place_code, uniques, base, resting=resting
+    )
+    return VenueCores(
+        score["concern"].to_numpy(dtype=np.float64),
+        score["q_value"].to_numpy(dtype=np.float64),
+        resting[0],
+    )
 
 
 def _venue_score(
@@ -457,8 +493,13 @@ def _venue_score(
     place_code: npt.NDArray[np.intp],
     codes: npt.NDArray[np.object_],
     base: ranking.Baseline | None = None,
+    *,
+    resting: list[npt.NDArray[np.bool_]] | None = None,
 ) -> pd.DataFrame:
-    """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`)."""
+    """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`).
+
+    With ``resting``, the mask of the pairs the excess rests on is appended to it.
+    """
     n_places = len(ds.places)
     place = wide.place
     if base is None:
@@ -498,8 +539,10 @@ def _venue_score(
     exploited = exploited_weight > 0
     # The young people the excess rests on: harmed there, or in exploiter ties when
     # those stand out at the venue.
-    resting = harmed | (exploited & standing[place, -1])
-    n_resting = np.bincount(place[resting], minlength=n_places)
+    rests = harmed | (exploited & standing[place, -1])
+    if resting is not None:
+        resting.append(rests)
+    n_resting = np.bincount(place[rests], minlength=n_places)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)

@@ -22,6 +22,7 @@ from peermap._kernels import (
     people_words,
     record_positions,
 )
+from peermap.analysis.anchors import ANCHOR_Q, attach_places, exploiter_anchors, venue_anchors
 from peermap.analysis.consensus import (
     CONSENSUS_SHARE,
     STABILITY_AUTO_MAX_PEOPLE,
@@ -30,7 +31,7 @@ from peermap.analysis.consensus import (
     consensus,
     label_of,
 )
-from peermap.analysis.context_score import SCORE_COLUMNS, context_score
+from peermap.analysis.context_score import SCORE_COLUMNS, ScoreInputs, context_score
 from peermap.analysis.reach import (
     DISTANT_MIN_PEOPLE,
     DISTANT_MIN_SHARE,
@@ -42,6 +43,7 @@ from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS, is_online
 
 __all__ = [
+    "ANCHOR_Q",
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
     "DISTANT_MIN_PEOPLE",
@@ -217,6 +219,13 @@ def contexts(
     repeatable, and no community is internally disconnected), and any community still
     larger is split again on its own.
 
+    Before the split, contexts that no split should cut are set apart
+    (:mod:`peermap.analysis.anchors`): each venue whose excess of harm stands out
+    (q-value at most :data:`ANCHOR_Q`) with the young people harmed there or in
+    exploiter ties seen there, then each group of young people joined by exploiter
+    ties; each takes the places only its young people link to. No seed decides who is
+    in them.
+
     Contexts are ranked by their concern score (:mod:`peermap.ranking`,
     ``docs/analysis.md``): the harm recorded about their young people, by kind and
     weighted by severity and reliability, beyond what their activity would bring at
@@ -329,14 +338,40 @@ def contexts(
     )
     n_people = len(ds.people)
     name = _graph_backends.resolve(backend)
+    inputs = ScoreInputs(ds, sightings, ties)
+    # Set apart before the graph is split (docs/analysis.md): each venue that stands out
+    # with the young people harmed there, then young people joined by exploiter ties.
+    taken = np.zeros(n_people, dtype=bool)
+    anchors = (
+        venue_anchors(
+            inputs.cores, inputs.wide, n_people=n_people, max_people=max_people, taken=taken
+        )
+        if include_places
+        else []
+    )
+    n_venue_anchors = len(anchors)
+    exploit = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
+    ea, eb = record_positions(ds).ties(exploit)
+    anchors += exploiter_anchors(ea, eb, n_people=n_people, max_people=max_people, taken=taken)
+    anchored = np.full(len(nodes), -1, dtype=np.int64)  # the group set apart of each node
+    for k, anchor in enumerate(anchors):
+        anchored[anchor] = k
+    if anchors:
+        anchors = attach_places(anchors, anchored, u, v, w, n_people=n_people)
+        apart = (anchored[u] < 0) & (anchored[v] < 0)
+        u, v, w = u[apart], v[apart], w[apart]
     graph = _graph_backends.build(name, len(nodes), u, v, w)
-    components = _graph_backends.components(name, graph)
+    components = [
+        c
+        for c in _graph_backends.components(name, graph)
+        if not (len(c) == 1 and anchored[c[0]] >= 0)
+    ]
 
     def small(nodes: npt.NDArray[np.int64]) -> bool:
         return max_people is None or int((nodes < n_people).sum()) <= max_people
 
     # Components small enough stay whole in every run; only the split ones vary.
-    whole = [c for c in components if small(c)]
+    whole = [*anchors, *(c for c in components if small(c))]
     large = [c for c in components if not small(c)]
 
     n_split = sum(int((c < n_people).sum()) for c in large)
@@ -368,10 +403,17 @@ def contexts(
     else:
         split_parts = partition(seed)
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
-    table = _context_table(ds, groups, ties, sightings, min_people, runs)
+    table = _context_table(ds, groups, ties, sightings, min_people, runs, inputs)
     if stability_runs > 1 and not runs:
         table["stability"] = 1.0  # nothing to split: every context comes out whole
-    table["reasons"] = [_context_reasons(row) for row in table.itertuples(index=False)]
+    first = ids(ds)[0].get_indexer(pd.Index([p[0] for p in table["people"]]))
+    anchor_of = anchored[first] if len(table) else np.zeros(0, dtype=np.int64)
+    table["reasons"] = [
+        _context_reasons(
+            row, around="venue" if 0 <= a < n_venue_anchors else "exploiter" if a >= 0 else ""
+        )
+        for row, a in zip(table.itertuples(index=False), anchor_of.tolist(), strict=True)
+    ]
     return table
 
 
@@ -409,6 +451,7 @@ def _context_table(
     sightings: pd.DataFrame,
     min_people: int,
     runs: list[npt.NDArray[np.int64]],
+    inputs: ScoreInputs,
 ) -> pd.DataFrame:
     coded = record_positions(ds)
     home = _lookup.home(ds)
@@ -484,7 +527,7 @@ def _context_table(
         .groupby("ctx")["end"]
         .max()
     )
-    score = context_score(ds, sightings, ties, (person_ctx, place_ctx), n_ctx, runs)
+    score = context_score(ds, sightings, ties, (person_ctx, place_ctx), n_ctx, runs, inputs=inputs)
     # Links: members seen at the context's places (own or shared) away from home, and
     # ties between members homed apart.
     homes = home.reindex(people_index).to_numpy(dtype=object)
@@ -639,14 +682,22 @@ def _context_table(
     return table.reset_index(drop=True)[columns]
 
 
-def _context_reasons(row: Any) -> str:
-    """Put a context's score in words, for reports and the command line."""
+def _context_reasons(row: Any, *, around: str = "") -> str:
+    """Put a context's score in words, for reports and the command line.
+
+    ``around``: ``"venue"`` or ``"exploiter"`` for a context set apart around a hotspot
+    venue or exploiter ties (:mod:`peermap.analysis.anchors`).
+    """
     who = people_words(int(row.n_people), int(row.n_authorities))
+    if around == "venue":
+        who += " harmed at a hotspot venue or seen there in exploiter ties"
+    elif around == "exploiter":
+        who += " joined by exploiter ties"
     reach = {
         "distant": f"reaching distant authorities (up to {row.max_distance_km:.0f} km)",
         "neighbours": "across neighbouring authorities",
     }.get(str(row.reach), "")
-    text = f"{who}{' ' + reach if reach else ''}"
+    text = f"{who}{(', ' if around else ' ') + reach if reach else ''}"
     if row.harm_kinds:
         text += (
             f"; {ranking.harm_words(row.harm_kinds)} at "

@@ -21,15 +21,16 @@ from peermap._kernels import (
     pair_table,
     record_positions,
     record_sums,
-    venue_concern,
+    venue_cores,
     wide_pairs,
 )
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
 
-__all__ = ["SCORE_COLUMNS", "context_score"]
+__all__ = ["SCORE_COLUMNS", "ScoreInputs", "context_score"]
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 #: Columns of :func:`context_score`, in the order of the contexts table.
 SCORE_COLUMNS = (
@@ -45,6 +46,51 @@ SCORE_COLUMNS = (
 )
 
 
+class ScoreInputs:
+    """The records a context's score is computed from, prepared once for any grouping.
+
+    Attributes
+    ----------
+    wide : WidePairs
+        Records per young person and place, by kind of harm.
+    base : ranking.Baseline
+        Each pair's observed and expected harm (:func:`peermap.ranking.baseline`).
+    at_place : numpy.ndarray
+        Each place's venue concern (:func:`peermap.hotspots`).
+    cores : VenueCores
+        Each place's concern and q-value, and the pairs its excess rests on.
+    """
+
+    def __init__(self, ds: Dataset, sightings: pd.DataFrame, ties: pd.DataFrame) -> None:
+        coded = record_positions(ds)
+        who, where = coded.sightings(sightings)
+        pairs = pair_table(who, where, sightings["context"], record_sums(sightings))
+        self.wide = wide_pairs(pairs, len(ds.places))
+        kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
+        self.base = ranking.baseline(
+            self.wide.records,
+            self.wide.weight,
+            self.wide.weight2,
+            self.wide.place,
+            kinds.astype(np.intp),
+            len(ds.places),
+        )
+        self.cores = venue_cores(ds, self.wide, ties, base=self.base)
+        self.at_place = self.cores.concern
+        self.exploiter = _Exploiter(ties, coded.ties(ties))
+
+    def place_concern(self, place_ctx: npt.NDArray[np.intp], n_ctx: int) -> FloatArray:
+        """Give each group the venue concern of its most concerning own place (0: none)."""
+        owned = place_ctx >= 0
+        out = np.zeros(n_ctx)
+        np.maximum.at(out, place_ctx[owned], self.at_place[owned])
+        return out
+
+    def concern(self, person_ctx: npt.NDArray[np.intp], n_ctx: int) -> FloatArray:
+        """Give each group its concern before reach, from its young people's records."""
+        return _excess(person_ctx, n_ctx, self.wide, self.base, self.exploiter).score
+
+
 def context_score(
     ds: Dataset,
     sightings: pd.DataFrame,
@@ -52,6 +98,8 @@ def context_score(
     member_of: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
     n_ctx: int,
     runs: list[IntArray] | None = None,
+    *,
+    inputs: ScoreInputs | None = None,
 ) -> pd.DataFrame:
     """Each context's score before reach: harm of its people, and its exploiter ties.
 
@@ -65,22 +113,13 @@ def context_score(
     run in which it does not come out: its mean where it comes out times
     ``stability``, the share of runs in which it does. A context found in none counts
     as found once, with its own score. Without runs, ``stability`` is ``NaN``.
+    ``inputs``: the records prepared once (:class:`ScoreInputs`), when they are at hand.
     """
     person_ctx, place_ctx = member_of
-    coded = record_positions(ds)
-    who, where = coded.sightings(sightings)
-    tie_ends = coded.ties(ties)
-    pairs = pair_table(who, where, sightings["context"], record_sums(sightings))
-    wide = wide_pairs(pairs, len(ds.places))
-    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
-    base = ranking.baseline(
-        wide.records, wide.weight, wide.weight2, wide.place, kinds.astype(np.intp), len(ds.places)
-    )
-    at_place = venue_concern(ds, wide, ties, base=base)
-    owned = place_ctx >= 0
-    place_concern = np.zeros(n_ctx)
-    np.maximum.at(place_concern, place_ctx[owned], at_place[owned])
-    exploiter = _Exploiter(ties, tie_ends)
+    if inputs is None:
+        inputs = ScoreInputs(ds, sightings, ties)
+    wide, base, exploiter = inputs.wide, inputs.base, inputs.exploiter
+    place_concern = inputs.place_concern(place_ctx, n_ctx)
     result = _excess(person_ctx, n_ctx, wide, base, exploiter)
     concern = result.score
     stability = np.full(n_ctx, np.nan)

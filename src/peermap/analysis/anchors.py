@@ -1,0 +1,152 @@
+"""Contexts set apart before the graph is split: around hotspot venues and exploiter ties.
+
+A trap house is a place and the young people exploited there; an older young person
+and those they exploit are one context whatever peer groups they belong to. Community
+detection groups young people by all their links, so at scale the victims of one hotel
+were split among their friend groups, the exploiters cut off from them, and each piece
+ranked on its own, differently with each seed. ``peermap.contexts`` therefore sets
+apart, before it splits the graph:
+
+1. every venue whose excess of harm stands out after false discovery rate control
+   (q-value at most :data:`ANCHOR_Q`), with the young people its excess rests on
+   (harmed there, or in exploiter ties seen there when those stand out: as
+   ``hotspots()`` counts them), from the most concerning venue down
+   (:func:`venue_anchors`);
+2. then each connected group of the remaining young people joined by exploiter ties
+   (:func:`exploiter_anchors`);
+3. with the places only their young people link to (:func:`attach_places`).
+
+See ``docs/analysis.md`` ("Contexts set apart first").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from peermap._kernels import VenueCores, WidePairs
+
+__all__ = ["ANCHOR_Q", "attach_places", "exploiter_anchors", "venue_anchors"]
+
+IntArray = npt.NDArray[np.int64]
+
+#: A venue sets its young people apart as a context when the q-value of its excess
+#: (Benjamini-Hochberg over all places, as ``hotspots()`` reports it) is at most this.
+ANCHOR_Q = 0.05
+
+
+def venue_anchors(
+    cores: VenueCores,
+    wide: WidePairs,
+    *,
+    n_people: int,
+    max_people: int | None,
+    taken: npt.NDArray[np.bool_] | None = None,
+) -> list[IntArray]:
+    """Contexts around the venues that stand out, as sorted node numbers.
+
+    Node numbers are those of :func:`peermap.contexts`' graph: young people by position,
+    then places (``n_people`` + the place's position). Venues are taken from the most
+    concerning down; a young person already set apart with a more concerning venue stays
+    there. A venue makes a context when at least two young people its excess rests on
+    are left, and no more than ``max_people``: a venue whose excess rests on one young
+    person is that young person's case, not a context.
+    """
+    standing = np.flatnonzero((cores.q_value <= ANCHOR_Q) & (cores.concern > 0))
+    if not len(standing):
+        return []
+    person = wide.person[cores.resting].astype(np.int64)
+    place = wide.place[cores.resting].astype(np.int64)
+    order = np.argsort(place, kind="stable")
+    person, place = person[order], place[order]
+    starts = np.searchsorted(place, standing)
+    ends = np.searchsorted(place, standing, side="right")
+    taken = np.zeros(n_people, dtype=bool) if taken is None else taken
+    out: list[IntArray] = []
+    for k in np.argsort(-cores.concern[standing], kind="stable").tolist():
+        people = np.unique(person[starts[k] : ends[k]])
+        people = people[~taken[people]]
+        if len(people) < 2 or (max_people is not None and len(people) > max_people):
+            continue
+        taken[people] = True
+        out.append(np.append(people, n_people + int(standing[k])))
+    return out
+
+
+def exploiter_anchors(
+    a: npt.NDArray[np.intp],
+    b: npt.NDArray[np.intp],
+    *,
+    n_people: int,
+    max_people: int | None,
+    taken: npt.NDArray[np.bool_],
+) -> list[IntArray]:
+    """Young people joined by exploiter ties (``a``, ``b``: positions), as contexts.
+
+    Each connected group of exploiter ties among young people not ``taken`` (set apart
+    with a venue) is a context: an older young person and those they exploit, whatever
+    peer groups they are in. Groups larger than ``max_people`` are left to the split.
+    """
+    import scipy.sparse
+    import scipy.sparse.csgraph
+
+    ok = (a >= 0) & (b >= 0)
+    a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
+    free = ~taken[a] & ~taken[b] & (a != b)
+    a, b = a[free], b[free]
+    if not len(a):
+        return []
+    links = scipy.sparse.coo_array(
+        (np.ones(len(a), dtype=np.int8), (a, b)), shape=(n_people, n_people)
+    )
+    label = scipy.sparse.csgraph.connected_components(links, directed=False)[1]
+    tied = np.unique(np.concatenate([a, b]))
+    order = np.argsort(label[tied], kind="stable")
+    cuts = np.flatnonzero(np.diff(label[tied][order])) + 1
+    out: list[IntArray] = []
+    for group in np.split(tied[order], cuts):
+        if len(group) >= 2 and (max_people is None or len(group) <= max_people):
+            taken[group] = True
+            out.append(np.sort(group))
+    return out
+
+
+def attach_places(
+    anchors: list[IntArray],
+    anchored: IntArray,
+    u: IntArray,
+    v: IntArray,
+    w: npt.NDArray[np.float64],
+    *,
+    n_people: int,
+) -> list[IntArray]:
+    """Give each group set apart the places that only its young people link to.
+
+    ``anchored``: the group of each node (-1: none), updated. A place whose every link is
+    to young people set apart (a county line's flat, a hotel no one else uses) would
+    otherwise be left alone in the graph, in no context; it goes with the group that
+    holds most of its link weight.
+    """
+    n_nodes = len(anchored)
+    person_end = np.where(u < n_people, u, v)
+    place_end = np.where(u < n_people, v, u)
+    link = (place_end >= n_people) & (person_end < n_people) & (anchored[place_end] < 0)
+    person_end, place_end, weight = person_end[link], place_end[link], w[link]
+    group = anchored[person_end]
+    free = np.bincount(place_end[group < 0], minlength=n_nodes) > 0
+    held = (group >= 0) & ~free[place_end]
+    if not held.any():
+        return anchors
+    n_groups = len(anchors)
+    key, inverse = np.unique(place_end[held] * n_groups + group[held], return_inverse=True)
+    total = np.bincount(inverse, weights=weight[held], minlength=len(key))
+    place_of, group_of = key // n_groups, key % n_groups
+    order = np.lexsort((-total, place_of))  # by place, the most weight first
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = place_of[order][1:] != place_of[order][:-1]
+    places, groups = place_of[order][first], group_of[order][first]
+    anchored[places] = groups
+    out = list(anchors)
+    for g in np.unique(groups).tolist():
+        out[g] = np.sort(np.concatenate([out[g], places[groups == g]]))
+    return out
