@@ -14,7 +14,7 @@ apart, before it splits the graph:
    (:func:`venue_anchors`);
 2. then each connected group of the remaining young people joined by exploiter ties
    (:func:`exploiter_anchors`);
-3. with the places only their young people link to (:func:`attach_places`).
+3. with the places that are mostly their young people's (:func:`attach_places`).
 
 See ``docs/analysis.md`` ("Contexts set apart first").
 """
@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from peermap._kernels import VenueCores, WidePairs
 
-__all__ = ["ANCHOR_Q", "attach_places", "exploiter_anchors", "venue_anchors"]
+__all__ = ["ANCHOR_Q", "ATTACH_SHARE", "attach_places", "exploiter_anchors", "venue_anchors"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -120,33 +120,36 @@ def attach_places(
     *,
     n_people: int,
 ) -> list[IntArray]:
-    """Give each group set apart the places that only its young people link to.
+    """Give each group set apart the places that are mostly its young people's.
 
-    ``anchored``: the group of each node (-1: none), updated. A place whose every link is
-    to young people set apart (a county line's flat, a hotel no one else uses) would
-    otherwise be left alone in the graph, in no context; it goes with the group that
-    holds most of its link weight.
+    ``anchored``: the group of each node (-1: none), updated. A place goes with the group
+    that holds more than half of its link weight (:data:`ATTACH_SHARE`; links weigh
+    exploitation records ten times, so a county line's flat is its young people's even
+    when a few others pass by): otherwise the flat would be cut with whoever else was
+    seen there, and that group would rank on the flat's concern.
     """
-    n_nodes = len(anchored)
     person_end = np.where(u < n_people, u, v)
     place_end = np.where(u < n_people, v, u)
     link = (place_end >= n_people) & (person_end < n_people) & (anchored[place_end] < 0)
     person_end, place_end, weight = person_end[link], place_end[link], w[link]
     group = anchored[person_end]
-    free = np.bincount(place_end[group < 0], minlength=n_nodes) > 0
-    held = (group >= 0) & ~free[place_end]
+    total = np.bincount(place_end, weights=weight, minlength=len(anchored))
+    held = group >= 0
     if not held.any():
         return anchors
     n_groups = len(anchors)
     key, inverse = np.unique(place_end[held] * n_groups + group[held], return_inverse=True)
-    total = np.bincount(inverse, weights=weight[held], minlength=len(key))
+    share = np.bincount(inverse, weights=weight[held], minlength=len(key))
     place_of, group_of = key // n_groups, key % n_groups
-    order = np.lexsort((-total, place_of))  # by place, the most weight first
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = place_of[order][1:] != place_of[order][:-1]
-    places, groups = place_of[order][first], group_of[order][first]
+    mostly = share > ATTACH_SHARE * total[place_of]
+    places, groups = place_of[mostly], group_of[mostly]
     anchored[places] = groups
     out = list(anchors)
     for g in np.unique(groups).tolist():
         out[g] = np.sort(np.concatenate([out[g], places[groups == g]]))
     return out
+
+
+#: Share of a place's link weight a group set apart must hold for the place to go with
+#: it (:func:`attach_places`): more than half, so each place goes to one group at most.
+ATTACH_SHARE = 0.5

@@ -223,8 +223,8 @@ def contexts(
     (:mod:`peermap.analysis.anchors`): each venue whose excess of harm stands out
     (q-value at most :data:`ANCHOR_Q`) with the young people harmed there or in
     exploiter ties seen there, then each group of young people joined by exploiter
-    ties; each takes the places only its young people link to. No seed decides who is
-    in them.
+    ties; each takes the places that are mostly its young people's. No seed decides who
+    is in them.
 
     Contexts are ranked by their concern score (:mod:`peermap.ranking`,
     ``docs/analysis.md``): the harm recorded about their young people, by kind and
@@ -408,12 +408,16 @@ def contexts(
         table["stability"] = 1.0  # nothing to split: every context comes out whole
     first = ids(ds)[0].get_indexer(pd.Index([p[0] for p in table["people"]]))
     anchor_of = anchored[first] if len(table) else np.zeros(0, dtype=np.int64)
-    table["reasons"] = [
-        _context_reasons(
-            row, around="venue" if 0 <= a < n_venue_anchors else "exploiter" if a >= 0 else ""
-        )
-        for row, a in zip(table.itertuples(index=False), anchor_of.tolist(), strict=True)
-    ]
+    table["reasons"] = pd.Series(
+        [
+            _context_reasons(
+                row, around="venue" if 0 <= a < n_venue_anchors else "exploiter" if a >= 0 else ""
+            )
+            for row, a in zip(table.itertuples(index=False), anchor_of.tolist(), strict=True)
+        ],
+        index=table.index,
+        dtype=object,
+    )
     return table
 
 
