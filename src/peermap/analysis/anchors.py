@@ -14,7 +14,7 @@ apart, before it splits the graph:
    (:func:`venue_anchors`);
 2. then each connected group of the remaining young people joined by exploiter ties
    (:func:`exploiter_anchors`);
-3. with the places that are mostly their young people's (:func:`attach_places`).
+3. with the places that are theirs (:func:`attach_places`).
 
 See ``docs/analysis.md`` ("Contexts set apart first").
 """
@@ -114,42 +114,70 @@ def exploiter_anchors(
 def attach_places(
     anchors: list[IntArray],
     anchored: IntArray,
-    u: IntArray,
-    v: IntArray,
-    w: npt.NDArray[np.float64],
+    placeless: npt.NDArray[np.bool_],
+    pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    weight: npt.NDArray[np.float64],
+    resting: npt.NDArray[np.bool_],
     *,
     n_people: int,
 ) -> list[IntArray]:
-    """Give each group set apart the places that are mostly its young people's.
+    """Give the groups set apart the places that are theirs.
 
-    ``anchored``: the group of each node (-1: none), updated. A place goes with the group
-    that holds more than half of its link weight (:data:`ATTACH_SHARE`; links weigh
-    exploitation records ten times, so a county line's flat is its young people's even
-    when a few others pass by): otherwise the flat would be cut with whoever else was
-    seen there, and that group would rank on the flat's concern.
+    ``anchored``: the group of each node (-1: none), updated. ``placeless``: per group,
+    whether it was set apart without a place (by exploiter ties). ``pairs`` (young
+    person, place: positions), ``weight`` and ``resting``: per pair its records,
+    weighted as links are before they are normalised (by kind of harm and reliability),
+    and whether the place's excess rests on that young person (:class:`VenueCores`).
+
+    * A place that only young people set apart link to goes with the group that holds
+      most of its records: it would otherwise be left alone, in no context.
+    * A group set apart by exploiter ties also takes a place where it holds more than
+      :data:`ATTACH_SHARE` of the records of the young people the place's excess rests
+      on (or of all its records, when it rests on no one), two or more of them: a
+      county line's flat, where its young people's exploitation records are most of the
+      harm, is theirs even when others live there. Otherwise the flat was cut with
+      whoever else was seen there, and that group ranked on the flat's concern.
     """
-    person_end = np.where(u < n_people, u, v)
-    place_end = np.where(u < n_people, v, u)
-    link = (place_end >= n_people) & (person_end < n_people) & (anchored[place_end] < 0)
-    person_end, place_end, weight = person_end[link], place_end[link], w[link]
-    group = anchored[person_end]
-    total = np.bincount(place_end, weights=weight, minlength=len(anchored))
+    node = np.asarray(pairs[1], dtype=np.int64) + n_people
+    who = np.asarray(pairs[0], dtype=np.int64)
+    free = anchored[node] < 0
+    who, node, weight, resting = who[free], node[free], weight[free], resting[free]
+    group = anchored[who]
     held = group >= 0
     if not held.any():
         return anchors
-    n_groups = len(anchors)
-    key, inverse = np.unique(place_end[held] * n_groups + group[held], return_inverse=True)
-    share = np.bincount(inverse, weights=weight[held], minlength=len(key))
-    place_of, group_of = key // n_groups, key % n_groups
-    mostly = share > ATTACH_SHARE * total[place_of]
-    places, groups = place_of[mostly], group_of[mostly]
-    anchored[places] = groups
+    n_nodes, n_groups = len(anchored), len(anchors)
+    linked_free = np.bincount(node[~held], minlength=n_nodes) > 0
+    rests_on = np.bincount(node[resting], minlength=n_nodes) > 0
+    # What counts at each place: the records of the young people its excess rests on,
+    # or, when it rests on no one, all its records.
+    count = np.where(rests_on[node], resting * weight, weight)
+    total = np.bincount(node, weights=count, minlength=n_nodes)
+    key, inverse = np.unique(node[held] * n_groups + group[held], return_inverse=True)
+    share = np.bincount(inverse, weights=count[held], minlength=len(key))
+    records = np.bincount(inverse, weights=weight[held], minlength=len(key))
+    harmed = np.bincount(inverse, weights=resting[held], minlength=len(key))
+    node_of, group_of = key // n_groups, key % n_groups
+    theirs = (
+        placeless[group_of]
+        & (share > ATTACH_SHARE * total[node_of])
+        & ((harmed >= 2) | ~rests_on[node_of])
+    )
+    orphan = ~linked_free[node_of]
+    chosen = np.flatnonzero(theirs | orphan)
+    # One group per place: the one with the most of its records.
+    chosen = chosen[np.lexsort((-records[chosen], node_of[chosen]))]
+    first = np.ones(len(chosen), dtype=bool)
+    first[1:] = node_of[chosen][1:] != node_of[chosen][:-1]
+    nodes, groups = node_of[chosen][first], group_of[chosen][first]
+    anchored[nodes] = groups
     out = list(anchors)
     for g in np.unique(groups).tolist():
-        out[g] = np.sort(np.concatenate([out[g], places[groups == g]]))
+        out[g] = np.sort(np.concatenate([out[g], nodes[groups == g]]))
     return out
 
 
-#: Share of a place's link weight a group set apart must hold for the place to go with
-#: it (:func:`attach_places`): more than half, so each place goes to one group at most.
+#: Share of a place's harm (or records) a group set apart must hold for the place to go
+#: with it (:func:`attach_places`): more than half, so each place goes to one group at
+#: most.
 ATTACH_SHARE = 0.5

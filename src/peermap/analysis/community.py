@@ -357,7 +357,16 @@ def contexts(
     for k, anchor in enumerate(anchors):
         anchored[anchor] = k
     if anchors:
-        anchors = attach_places(anchors, anchored, u, v, w, n_people=n_people)
+        kind_weight = np.array([CONTEXT_WEIGHTS.get(k, 1.0) for k in ranking.HARM_KINDS])
+        anchors = attach_places(
+            anchors,
+            anchored,
+            np.arange(len(anchors)) >= n_venue_anchors,
+            (inputs.wide.person, inputs.wide.place),
+            inputs.wide.weight @ kind_weight,
+            inputs.cores.resting,
+            n_people=n_people,
+        )
         apart = (anchored[u] < 0) & (anchored[v] < 0)
         u, v, w = u[apart], v[apart], w[apart]
     graph = _graph_backends.build(name, len(nodes), u, v, w)
