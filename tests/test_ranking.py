@@ -563,7 +563,8 @@ def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -
         # (which stands out for its exploiter ties).
         assert hit["places"] == (["bedsit", "flat"] if meet else ["bedsit"])
         if not meet:
-            assert "4 young people from 4 authorities joined by exploiter ties, reaching" in hit["reasons"]
+            words = "4 young people from 4 authorities joined by exploiter ties, reaching"
+            assert words in hit["reasons"]
         for g in groups:  # each friend group without the one exploited
             rows = table[table["people"].map(lambda p, f=g[0]: f in p)]
             assert set(rows.iloc[0]["people"]).isdisjoint(exploited)

@@ -24,6 +24,7 @@ from peermap._kernels import (
     PAIR_SUMS,
     SERIOUS_CONTEXTS,
 )
+from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE
 from peermap.analysis.brokerage import BETWEENNESS_SAMPLE, CENTRALITY_COLUMNS, centrality
 from peermap.analysis.community import (
     CONSENSUS_SHARE,
@@ -46,6 +47,8 @@ from peermap.analysis.paths import LINKS, PATH_COLUMNS, VIA, connecting_network,
 from peermap.analysis.venues import hotspots
 
 __all__ = [
+    "ANCHOR_Q",
+    "ATTACH_SHARE",
     "BETWEENNESS_EXACT_MAX",
     "BETWEENNESS_SAMPLE",
     "CENTRALITY_COLUMNS",

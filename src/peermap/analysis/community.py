@@ -22,7 +22,7 @@ from peermap._kernels import (
     people_words,
     record_positions,
 )
-from peermap.analysis.anchors import ANCHOR_Q, attach_places, exploiter_anchors, venue_anchors
+from peermap.analysis.anchors import attach_places, exploiter_anchors, venue_anchors
 from peermap.analysis.consensus import (
     CONSENSUS_SHARE,
     STABILITY_AUTO_MAX_PEOPLE,
@@ -43,7 +43,6 @@ from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS, is_online
 
 __all__ = [
-    "ANCHOR_Q",
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
     "DISTANT_MIN_PEOPLE",
@@ -221,7 +220,7 @@ def contexts(
 
     Before the split, contexts that no split should cut are set apart
     (:mod:`peermap.analysis.anchors`): each venue whose excess of harm stands out
-    (q-value at most :data:`ANCHOR_Q`) with the young people harmed there or in
+    (q-value at most :data:`peermap.analysis.ANCHOR_Q`) with the young people harmed there or in
     exploiter ties seen there, then each group of young people joined by exploiter
     ties; each takes the places that are mostly its young people's. No seed decides who
     is in them.
