@@ -111,13 +111,19 @@ def _top_contexts(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
             if str(code) in outlines:
                 rows.append({**base, "kind": OUTLINE, "what": p.name(str(code))})
                 geoms.append(outlines[str(code)])
+
         # Online places (schema 1.1) have no point: the context's spokes join its
         # members' home authorities instead (from their centre when it has no venue).
-        ids = [
-            str(x)
-            for x in row["places"]
-            if str(x) in places.index and places.at[str(x), "geometry"] is not None
-        ]
+        # A context with no venue of its own (young people joined by exploiter ties, a
+        # group chat) is drawn at the places two or more of them share, where it reaches.
+        def located(names: Any) -> list[str]:
+            return [
+                str(x)
+                for x in names
+                if str(x) in places.index and places.at[str(x), "geometry"] is not None
+            ]
+
+        ids = located(row["places"]) or located(row.get("shared_places", []))
         points = list(places.geometry.reindex(ids))
         for a, b in _spanning_tree(points):
             rows.append({**base, "kind": LINK, "what": None})
@@ -152,8 +158,10 @@ def _top_contexts(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
     legend = [
         lg.note(
             "The most concerning contexts spanning authorities, in order: their places (dots, "
-            "joined by the shortest lines) and spokes to the home authorities of their young "
-            "people. Click one to show it alone, with its authorities outlined; again for all."
+            "joined by the shortest lines; for a context with no venue of its own, the places "
+            "two or more of its young people share) and spokes to the home authorities of "
+            "their young people. Click one to show it alone, with its authorities outlined; "
+            "again for all."
         ),
         lg.contexts(items),
     ]
