@@ -365,7 +365,7 @@ def hotspot_table(
         }
     )
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
-    score = _venue_score(ds, wide, ties, home, place_code, uniques)
+    score, _ = _venue_score(ds, wide, ties, home, place_code, uniques)
     score.index = place_ids
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context).join(score)
@@ -474,14 +474,11 @@ def venue_cores(
     people the excess rests on.
     """
     home_code, place_code, uniques = _authority_codes(ds)
-    resting: list[npt.NDArray[np.bool_]] = []
-    score = _venue_score(
-        ds, wide, ties, home_code[wide.person], place_code, uniques, base, resting=resting
-    )
+    score, resting = _venue_score(ds, wide, ties, home_code[wide.person], place_code, uniques, base)
     return VenueCores(
         score["concern"].to_numpy(dtype=np.float64),
         score["q_value"].to_numpy(dtype=np.float64),
-        resting[0],
+        resting,
     )
 
 
@@ -493,12 +490,10 @@ def _venue_score(
     place_code: npt.NDArray[np.intp],
     codes: npt.NDArray[np.object_],
     base: ranking.Baseline | None = None,
-    *,
-    resting: list[npt.NDArray[np.bool_]] | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, npt.NDArray[np.bool_]]:
     """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`).
 
-    With ``resting``, the mask of the pairs the excess rests on is appended to it.
+    Also returns the mask of the pairs of ``wide`` the excess rests on.
     """
     n_places = len(ds.places)
     place = wide.place
@@ -540,15 +535,13 @@ def _venue_score(
     # The young people the excess rests on: harmed there, or in exploiter ties when
     # those stand out at the venue.
     rests = harmed | (exploited & standing[place, -1])
-    if resting is not None:
-        resting.append(rests)
     n_resting = np.bincount(place[rests], minlength=n_places)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
     reach = _venue_reach(ds, place[harmed], home[harmed], place_code, codes)
     names = ranking.SCORED_KINDS
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "harmed_people": n_harmed,
             "harmed_authorities": np.bincount(
@@ -568,6 +561,7 @@ def _venue_score(
             "concern": result.score * ranking.reach_factor(reach) * ranking.breadth(n_resting),
         }
     )
+    return frame, rests
 
 
 _PLACE_WORDS = {

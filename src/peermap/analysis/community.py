@@ -136,6 +136,11 @@ def context_graph(
     return graph
 
 
+def _context_weights() -> npt.NDArray[np.float64]:
+    """:data:`CONTEXT_WEIGHTS` per abuse context, in the order of ``CONTEXTS``."""
+    return np.array([CONTEXT_WEIGHTS.get(c, 1.0) for c in CONTEXTS])
+
+
 def _context_edges(
     ds: Dataset,
     *,
@@ -175,7 +180,7 @@ def _context_edges(
         s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
         if len(s):
             who, where = coded.sightings(s)
-            weights = np.array([CONTEXT_WEIGHTS.get(c, 1.0) for c in CONTEXTS])
+            weights = _context_weights()
             kind = pd.Index(CONTEXTS).get_indexer(pd.Index(s["context"]))
             w = np.where(kind >= 0, weights[kind], 1.0)
             w = w * ranking.reliability_weight(s["reliability"])
@@ -349,20 +354,18 @@ def contexts(
         else []
     )
     n_venue_anchors = len(anchors)
-    exploit = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
-    ea, eb = record_positions(ds).ties(exploit)
+    ea, eb = inputs.exploiter_ends()
     anchors += exploiter_anchors(ea, eb, n_people=n_people, max_people=max_people, taken=taken)
     anchored = np.full(len(nodes), -1, dtype=np.int64)  # the group set apart of each node
     for k, anchor in enumerate(anchors):
         anchored[anchor] = k
     if anchors:
-        kind_weight = np.array([CONTEXT_WEIGHTS.get(k, 1.0) for k in ranking.HARM_KINDS])
         anchors = attach_places(
             anchors,
             anchored,
             np.arange(len(anchors)) >= n_venue_anchors,
             (inputs.wide.person, inputs.wide.place),
-            inputs.wide.weight @ kind_weight,
+            inputs.wide.weight @ _context_weights(),
             inputs.cores.resting,
             n_people=n_people,
         )

@@ -55,10 +55,9 @@ class ScoreInputs:
         Records per young person and place, by kind of harm.
     base : ranking.Baseline
         Each pair's observed and expected harm (:func:`peermap.ranking.baseline`).
-    at_place : numpy.ndarray
-        Each place's venue concern (:func:`peermap.hotspots`).
     cores : VenueCores
-        Each place's concern and q-value, and the pairs its excess rests on.
+        Each place's venue concern (:func:`peermap.hotspots`) and q-value, and the pairs
+        its excess rests on.
     """
 
     def __init__(self, ds: Dataset, sightings: pd.DataFrame, ties: pd.DataFrame) -> None:
@@ -76,19 +75,19 @@ class ScoreInputs:
             len(ds.places),
         )
         self.cores = venue_cores(ds, self.wide, ties, base=self.base)
-        self.at_place = self.cores.concern
         self.exploiter = _Exploiter(ties, coded.ties(ties))
 
     def place_concern(self, place_ctx: npt.NDArray[np.intp], n_ctx: int) -> FloatArray:
         """Give each group the venue concern of its most concerning own place (0: none)."""
         owned = place_ctx >= 0
         out = np.zeros(n_ctx)
-        np.maximum.at(out, place_ctx[owned], self.at_place[owned])
+        np.maximum.at(out, place_ctx[owned], self.cores.concern[owned])
         return out
 
-    def concern(self, person_ctx: npt.NDArray[np.intp], n_ctx: int) -> FloatArray:
-        """Give each group its concern before reach, from its young people's records."""
-        return _excess(person_ctx, n_ctx, self.wide, self.base, self.exploiter).score
+    def exploiter_ends(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Give the two young people (positions, -1: unknown) of each exploiter tie."""
+        tie = self.exploiter.x > 0
+        return self.exploiter.a[tie], self.exploiter.b[tie]
 
 
 def context_score(

@@ -83,6 +83,15 @@ def _reason(text: Any) -> str:
     return str(text) if isinstance(text, str) else ""
 
 
+def _located(places: pd.DataFrame, names: Any) -> list[str]:
+    """Keep the places of ``names`` that have a point on the map (online ones have none)."""
+    return [
+        str(x)
+        for x in names
+        if str(x) in places.index and places.at[str(x), "geometry"] is not None
+    ]
+
+
 def _top_contexts(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer:
     lg = symbols()
     top = spanning.head(CONTEXTS_ON_MAP)
@@ -111,19 +120,11 @@ def _top_contexts(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
             if str(code) in outlines:
                 rows.append({**base, "kind": OUTLINE, "what": p.name(str(code))})
                 geoms.append(outlines[str(code)])
-
         # Online places (schema 1.1) have no point: the context's spokes join its
         # members' home authorities instead (from their centre when it has no venue).
         # A context with no venue of its own (young people joined by exploiter ties, a
         # group chat) is drawn at the places two or more of them share, where it reaches.
-        def located(names: Any) -> list[str]:
-            return [
-                str(x)
-                for x in names
-                if str(x) in places.index and places.at[str(x), "geometry"] is not None
-            ]
-
-        ids = located(row["places"]) or located(row.get("shared_places", []))
+        ids = _located(places, row["places"]) or _located(places, row.get("shared_places", []))
         points = list(places.geometry.reindex(ids))
         for a, b in _spanning_tree(points):
             rows.append({**base, "kind": LINK, "what": None})
