@@ -269,6 +269,24 @@ def test_a_context_grows_on_synthetic_data(tmp_path: Path, demo_scenario: DemoSc
     )
 
 
+def test_a_context_with_no_place_of_its_own_shows_where_it_reaches(
+    demo_scenario: DemoScenario,
+) -> None:
+    """Young people set apart by exploiter ties often own no place: their timeline
+    counts their records at the places two or more of them share, not their ties alone."""
+    ds = demo_scenario(600, 5).dataset
+    table = peermap.contexts(ds)
+    placeless = table[(table["n_places"] == 0) & (table["shared_places"].map(len) > 0)]
+    row = placeless.iloc[0]
+    t = timeline_table(
+        ds, context=int(row["context_id"]), contexts_table=table, audience="partnership"
+    )
+    s = ds.sightings
+    there = s["person_id"].isin(row["people"]) & s["place_id"].isin(row["shared_places"])
+    assert int(there.sum()) > 0
+    assert int(t["sightings"].to_numpy().sum()) == int(there.sum())
+
+
 def test_nothing_recorded(history: peermap.Dataset) -> None:
     t = timeline_table(history, context=["c1"], audience="partnership", until="2024-01-31")
     assert t.empty and t.attrs["first_date"] is None

@@ -80,7 +80,9 @@ def test_a_window_checks_its_bounds_and_grade() -> None:
 
 def test_select_keeps_a_context_and_on_request_its_shared_places(ds: peermap.Dataset) -> None:
     table = peermap.contexts(ds)
-    row = next(r for _, r in table.iterrows() if len(r["shared_places"]) > 0)
+    row = next(
+        r for _, r in table.iterrows() if len(r["shared_places"]) > 0 and len(r["places"]) > 0
+    )
     own = select(ds, context=row)
     assert set(own.places["place_id"]) == set(row["places"])
     chosen = select(ds, context=row, shared_places=True)
@@ -91,6 +93,20 @@ def test_select_keeps_a_context_and_on_request_its_shared_places(ds: peermap.Dat
     assert chosen.ties["person_b"].isin(members).all()
     assert chosen.sightings["place_id"].isin(set(chosen.places["place_id"])).all()
     assert chosen.relocations["person_id"].isin(members).all()
+
+
+def test_a_context_with_no_place_of_its_own_is_shown_where_it_reaches(
+    ds: peermap.Dataset,
+) -> None:
+    # Young people joined by exploiter ties whose flat went with another group own no
+    # place; what they share is where they reach, and what every view of them shows.
+    table = peermap.contexts(ds)
+    row = next(r for _, r in table.iterrows() if len(r["shared_places"]) > 0).copy()
+    row["places"] = []
+    chosen = select(ds, context=row)
+    assert set(chosen.places["place_id"]) == set(row["shared_places"])
+    seen = chosen.sightings
+    assert len(seen) > 0 and seen["person_id"].isin(set(row["people"])).all()
 
 
 def test_select_keeps_a_list_of_young_people_where_they_were_seen(

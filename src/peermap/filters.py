@@ -340,7 +340,8 @@ def select(
         people at kept places, relocations of kept young people.
     shared_places : bool, default False
         With a context row, also keep its ``shared_places`` (places it shares with
-        other contexts, such as a county line's flat far away).
+        other contexts, such as a county line's flat far away). A context with no
+        place of its own always keeps them, so that it is shown where it reaches.
 
     Returns
     -------
@@ -386,7 +387,10 @@ def _context_members(
     if isinstance(context, (Mapping, pd.Series)) and "people" in context:
         members = {str(p) for p in context["people"]}
         venues = {str(p) for p in context.get("places", [])}
-        if shared_places:
+        # A context with no place of its own (young people joined by exploiter ties
+        # whose flat went with another group) shows where it reaches: the places two
+        # or more of its young people share.
+        if shared_places or not venues:
             venues |= {str(p) for p in context.get("shared_places", [])}
         return members, venues
     if isinstance(context, (str, bytes)) or not isinstance(context, Iterable):
