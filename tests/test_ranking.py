@@ -23,12 +23,14 @@ from peermap import ranking
 from peermap.analysis import community, context_graph
 from peermap.analysis.context_score import context_score
 
-# Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 3 and 5 only.
-A1, A2, A3, A6 = "X09000001", "X09000002", "X09000003", "X09000006"
+# Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 5 only (the
+# estuary parts it from 3: docs/geography.md, "Neighbouring authorities").
+A1, A2, A3, A5, A6 = "X09000001", "X09000002", "X09000003", "X09000005", "X09000006"
 XY = {  # a point inside each authority (EPSG:27700)
     A1: (693500, 315500),
     A2: (700820, 315400),
     A3: (709535, 315650),
+    A5: (700839, 305600),
     A6: (710124, 306250),
 }
 CONTEXT_MIX = (  # a busy venue's ordinary records: every kind, mostly minor
@@ -285,6 +287,31 @@ def test_a_few_on_an_exploitation_route_make_a_crowd_distant() -> None:
     assert route["distant_people"] == 2 and route["reach"] == "distant"
     visits = peermap.contexts(_crowd_with_a_route("other"), stability_runs=1).iloc[0]
     assert visits["distant_people"] == 2 and visits["reach"] == "neighbours"
+
+
+def _line_run_from(holder_home: str) -> peermap.Dataset:
+    """A flat in A6 where two runners are recorded for CCE, one homed in A1 (not a
+    neighbour of A6), one in A5 (a neighbour); the line holder, homed in
+    ``holder_home``, has exploiter ties to both and is never seen at the flat."""
+    people = [("x", holder_home), ("r0", A1), ("r1", A5)]
+    places = [("flat", "residential", A6), ("den", "residential", holder_home)]
+    sightings = [(pid, "flat", "cce", "reported") for pid in ("r0", "r1")]
+    sightings += [("x", "den", "other", "reported")]
+    ties = [("x", "r0", "exploiter", "corroborated"), ("x", "r1", "exploiter", "reported")]
+    return _dataset(people, places, sightings, ties)
+
+
+def test_a_line_holder_far_away_makes_the_route_distant() -> None:
+    # One runner homed far from the flat is one young person's visit; the line holder
+    # at home in the same far authority, tied by exploitation to the runners recorded
+    # for CCE at the flat, is a second piece of evidence of one route.
+    far = peermap.contexts(_line_run_from(A1), stability_runs=1).iloc[0]
+    assert far["people"] == ["r0", "r1", "x"]
+    assert far["reach"] == "distant" and far["distant_people"] == 2
+    # The same run with the holder at home next door to the flat: neighbours.
+    near = peermap.contexts(_line_run_from(A5), stability_runs=1).iloc[0]
+    assert near["people"] == ["r0", "r1", "x"]
+    assert near["reach"] == "neighbours" and near["distant_people"] == 1
 
 
 def test_context_counts_every_sighting_of_its_people() -> None:

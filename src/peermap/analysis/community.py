@@ -308,7 +308,10 @@ def contexts(
           ties: a county-lines pattern, not scattered visits); ``unknown`` without
           boundaries. A link is a
           member seen at one of the context's places (own or shared) in another
-          authority than their home, or a tie between members homed apart.
+          authority than their home, a tie between members homed apart, or an
+          exploiter tie between members, which links each to the context's places
+          where the other was recorded for exploitation (the line holder to the
+          flat his runners work from).
           ``max_distance_km``: the longest link, between authority centroids;
           ``distant_people``: the most young people linking one pair of authorities
           that do not border each other.
@@ -573,8 +576,35 @@ def _context_table(
     visitor = np.where(
         side_a.fillna(0).to_numpy() <= side_b.fillna(0).to_numpy(), a_at[inside], b_at[inside]
     )
+    # An exploiter tie between members also links each end to the places where the
+    # other was recorded for exploitation: the line holder at home in one authority
+    # and the address his runners are exploited at in another are one route.
+    ex_frame = t_frame[t_frame["kind"].to_numpy(dtype=object) == "exploiter"]
+    ex_a, ex_b = coded.ties(ex_frame)
+    ends = pd.DataFrame(
+        {
+            "ctx": np.concatenate([ex_frame["ctx"].to_numpy(), ex_frame["ctx"].to_numpy()]),
+            "holder": np.concatenate([ex_a, ex_b]),
+            "person": np.concatenate([ex_b, ex_a]),
+        }
+    )
+    exploited_at = linked[linked["context"].isin(EXPLOITATION_CONTEXTS).to_numpy()]
+    routes = ends.merge(
+        exploited_at[["ctx", "person", "place"]].drop_duplicates(), on=["ctx", "person"]
+    )
+    holders = routes["holder"].to_numpy(dtype=np.intp)
     links = pd.concat(
         [
+            pd.DataFrame(
+                {
+                    "ctx": routes["ctx"].to_numpy(dtype=np.int64),
+                    "person": holders,
+                    "a": homes[holders],
+                    "b": auths[routes["place"].to_numpy(dtype=np.intp)],
+                    "exploitation": np.ones(len(routes), dtype=bool),
+                    "place": routes["place"].to_numpy(dtype=np.int64),
+                }
+            ),
             pd.DataFrame(
                 {
                     "ctx": linked["ctx"].to_numpy(),
