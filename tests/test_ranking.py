@@ -314,6 +314,16 @@ def test_a_line_holder_far_away_makes_the_route_distant() -> None:
     assert near["reach"] == "neighbours" and near["distant_people"] == 1
 
 
+def test_a_line_holder_far_away_makes_the_venue_distant() -> None:
+    # The flat's table row says the same as its context's: reached from afar.
+    far = peermap.hotspots(_line_run_from(A1)).set_index("place_id").loc["flat"]
+    assert far["reach"] == "distant" and far["harmed_people"] == 2
+    assert "reached from distant authorities" in far["reasons"]
+    near = peermap.hotspots(_line_run_from(A5)).set_index("place_id").loc["flat"]
+    assert near["reach"] == "neighbours"
+    assert "distant" not in near["reasons"]
+
+
 def test_context_counts_every_sighting_of_its_people() -> None:
     ds = _two_groups(3)
     table = peermap.contexts(ds, stability_runs=1)

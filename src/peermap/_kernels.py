@@ -288,20 +288,38 @@ def _exploited(ds: Dataset, ties: pd.DataFrame) -> npt.NDArray[np.float64]:
     return out
 
 
+def _exploiter_pairs(
+    ds: Dataset, ties: pd.DataFrame
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Both ends of each exploiter tie in ``ties``, each as (the other end, this end)."""
+    mine = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
+    a, b = record_positions(ds).ties(mine)
+    ok = (a >= 0) & (b >= 0)
+    a, b = a[ok], b[ok]
+    return np.concatenate([a, b]), np.concatenate([b, a])
+
+
 def _venue_reach(
     ds: Dataset,
     place: npt.NDArray[np.intp],
-    home: npt.NDArray[np.intp],
+    person: npt.NDArray[np.intp],
+    home_code: npt.NDArray[np.intp],
     place_auth: npt.NDArray[np.intp],
     codes: npt.NDArray[np.object_],
 ) -> npt.NDArray[np.object_]:
     """Reach of each venue from the homes of the young people harmed there.
 
-    ``distant`` when at least two of them are homed in authorities that do not border
-    the venue's, ``neighbours`` when one or more are homed in another authority,
+    ``place`` and ``person`` pair each venue with the young people harmed there and
+    the line holders tied to them by exploitation (a pair may repeat). ``distant``
+    when at least two of them are homed in authorities that do not border the
+    venue's, ``neighbours`` when one or more are homed in another authority,
     ``single`` otherwise; ``unknown`` without boundaries or an authority.
     """
     n_places = len(ds.places)
+    if len(place):
+        key = np.unique(np.asarray(place, dtype=np.int64) * len(home_code) + person)
+        place, person = key // len(home_code), key % len(home_code)
+    home = home_code[person]
     graph = authority_graph_of(ds)
     reach = np.full(n_places, "single", dtype=object)
     has = place_auth[np.arange(n_places)] >= 0 if n_places else np.zeros(0, dtype=bool)
@@ -365,7 +383,7 @@ def hotspot_table(
         }
     )
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
-    score, _ = _venue_score(ds, wide, ties, home, place_code, uniques)
+    score, _ = _venue_score(ds, wide, ties, home_code, place_code, uniques)
     score.index = place_ids
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context).join(score)
@@ -474,7 +492,7 @@ def venue_cores(
     people the excess rests on.
     """
     home_code, place_code, uniques = _authority_codes(ds)
-    score, resting = _venue_score(ds, wide, ties, home_code[wide.person], place_code, uniques, base)
+    score, resting = _venue_score(ds, wide, ties, home_code, place_code, uniques, base)
     return VenueCores(
         score["concern"].to_numpy(dtype=np.float64),
         score["q_value"].to_numpy(dtype=np.float64),
@@ -486,17 +504,19 @@ def _venue_score(
     ds: Dataset,
     wide: WidePairs,
     ties: pd.DataFrame,
-    home: npt.NDArray[np.intp],
+    home_code: npt.NDArray[np.intp],
     place_code: npt.NDArray[np.intp],
     codes: npt.NDArray[np.object_],
     base: ranking.Baseline | None = None,
 ) -> tuple[pd.DataFrame, npt.NDArray[np.bool_]]:
     """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`).
 
-    Also returns the mask of the pairs of ``wide`` the excess rests on.
+    ``home_code``: each young person's home authority (dataset order, -1: none). Also
+    returns the mask of the pairs of ``wide`` the excess rests on.
     """
     n_places = len(ds.places)
     place = wide.place
+    home = home_code[wide.person]
     if base is None:
         kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
         base = ranking.baseline(
@@ -539,7 +559,15 @@ def _venue_score(
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
-    reach = _venue_reach(ds, place[harmed], home[harmed], place_code, codes)
+    # A line holder tied by exploitation to a young person harmed at the venue reaches
+    # it from his home too, though he is never seen there.
+    holder, victim = _exploiter_pairs(ds, ties)
+    at = pd.DataFrame({"victim": wide.person[harmed], "place": place[harmed]}).merge(
+        pd.DataFrame({"victim": victim, "holder": holder}), on="victim"
+    )
+    reach_place = np.concatenate([place[harmed], at["place"].to_numpy(dtype=np.intp)])
+    reach_person = np.concatenate([wide.person[harmed], at["holder"].to_numpy(dtype=np.intp)])
+    reach = _venue_reach(ds, reach_place, reach_person, home_code, place_code, codes)
     names = ranking.SCORED_KINDS
     frame = pd.DataFrame(
         {
@@ -602,7 +630,7 @@ def _venue_reasons(row: Any) -> str:
     else:
         return f"{who} with serious records, no more than usual for a {kind} this busy"
     if row.reach == "distant":
-        text += "; some homed in distant authorities"
+        text += "; reached from distant authorities"
     return f"{text}; {rate} ({ranking.p_words(float(row.q_value))})"
 
 
