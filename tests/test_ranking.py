@@ -576,6 +576,36 @@ def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_gr
     assert not alone["reasons"].str.contains("harmed at a hotspot venue", regex=False).any()
 
 
+def test_a_line_holder_never_seen_at_the_hotel_is_in_its_context() -> None:
+    """The older young person exploiting four of a hotel's six victims is never recorded
+    there: he belongs with them, not with his own friends (whose group would otherwise
+    rank on his exploiter ties). One exploiter tie into the hotel's group, from someone
+    whose other exploiter ties go elsewhere, does not bring them in."""
+    people, places, sightings = _busy_town()
+    places.append(("hotel", "hotel", A6))
+    groups = [[pid for pid, _ in people[8 * k : 8 * k + 8]] for k in range(6)]
+    ties = [(a, b, "friend", "confirmed") for g in groups for a, b in itertools.combinations(g, 2)]
+    victims = [g[0] for g in groups]
+    for pid in victims:
+        sightings += [(pid, "hotel", "cse", "reported"), (pid, "hotel", "cce", "reported")]
+    holder, friends = people[-1][0], [pid for pid, _ in people[-7:-1]]
+    ties += [
+        (a, b, "friend", "confirmed") for a, b in itertools.combinations([holder, *friends], 2)
+    ]
+    ties += [(holder, v, "exploiter", "reported") for v in victims[:4]]
+    other = people[100][0]  # one tie into the hotel's group, two elsewhere
+    ties += [(other, victims[5], "exploiter", "reported")]
+    ties += [(other, people[k][0], "exploiter", "reported") for k in (120, 121)]
+    table = peermap.contexts(_dataset(people, places, sightings, ties))
+    top = table.iloc[0]
+    assert top["places"] == ["hotel"] and "harmed at a hotspot venue" in top["reasons"]
+    assert set(top["people"]) == {*victims, holder}
+    assert top["exploiter_ties"] == 4
+    mates = table[table["people"].map(lambda p: friends[0] in p)].iloc[0]
+    assert holder not in mates["people"] and mates["exploiter_ties"] == 0
+    assert other not in top["people"]
+
+
 def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -> None:
     """An older young person in exploiter ties with three younger ones from three friend
     groups: one context of the four, not three friend groups each with one of them, and

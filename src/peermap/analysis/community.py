@@ -22,7 +22,12 @@ from peermap._kernels import (
     people_words,
     record_positions,
 )
-from peermap.analysis.anchors import attach_places, exploiter_anchors, venue_anchors
+from peermap.analysis.anchors import (
+    attach_places,
+    exploiter_anchors,
+    join_exploiters,
+    venue_anchors,
+)
 from peermap.analysis.consensus import (
     CONSENSUS_SHARE,
     STABILITY_AUTO_MAX_PEOPLE,
@@ -225,10 +230,11 @@ def contexts(
 
     Before the split, contexts that no split should cut are set apart
     (:mod:`peermap.analysis.anchors`): each venue whose excess of harm stands out
-    (q-value at most :data:`peermap.analysis.ANCHOR_Q`) with the young people harmed there or in
-    exploiter ties seen there, then each group of young people joined by exploiter
-    ties; each takes the places that are mostly its young people's. No seed decides who
-    is in them.
+    (q-value at most :data:`peermap.analysis.ANCHOR_Q`) with the young people harmed
+    there or in exploiter ties seen there, and those whose exploiter ties lead mostly
+    to them (the line holder never seen there); then each group of young people joined
+    by exploiter ties; each takes the places that are mostly its young people's. No
+    seed decides who is in them.
 
     Contexts are ranked by their concern score (:mod:`peermap.ranking`,
     ``docs/analysis.md``): the harm recorded about their young people, by kind and
@@ -358,6 +364,9 @@ def contexts(
     )
     n_venue_anchors = len(anchors)
     ea, eb = inputs.exploiter_ends()
+    anchors = join_exploiters(
+        anchors, ea, eb, n_people=n_people, max_people=max_people, taken=taken
+    )
     anchors += exploiter_anchors(ea, eb, n_people=n_people, max_people=max_people, taken=taken)
     anchored = np.full(len(nodes), -1, dtype=np.int64)  # the group set apart of each node
     for k, anchor in enumerate(anchors):
@@ -735,7 +744,7 @@ def _context_reasons(row: Any, *, around: str = "") -> str:
     """
     who = people_words(int(row.n_people), int(row.n_authorities))
     if around == "venue":
-        who += " harmed at a hotspot venue or seen there in exploiter ties"
+        who += " harmed at a hotspot venue or linked to it by exploiter ties"
     elif around == "exploiter":
         who += " joined by exploiter ties"
     reach = {
