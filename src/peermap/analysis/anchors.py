@@ -11,10 +11,9 @@ apart, before it splits the graph:
    (q-value at most :data:`ANCHOR_Q`), with the young people its excess rests on
    (harmed there, or in exploiter ties seen there when those stand out: as
    ``hotspots()`` counts them), from the most concerning venue down
-   (:func:`venue_anchors`);
-   with those of the remaining young people whose exploiter ties go mostly to its
-   young people, two ties or more: the line holder who is never seen at his trap house
-   (:func:`join_exploiters`);
+   (:func:`venue_anchors`), with the remaining young people whose exploiter ties go
+   mostly to its young people, two ties or more: the line holder who is never seen at
+   his trap house;
 2. then each connected group of the remaining young people joined by exploiter ties
    (:func:`exploiter_anchors`);
 3. with the places that are theirs (:func:`attach_places`).
@@ -29,14 +28,7 @@ import numpy.typing as npt
 
 from peermap._kernels import VenueCores, WidePairs
 
-__all__ = [
-    "ANCHOR_Q",
-    "ATTACH_SHARE",
-    "attach_places",
-    "exploiter_anchors",
-    "join_exploiters",
-    "venue_anchors",
-]
+__all__ = ["ANCHOR_Q", "ATTACH_SHARE", "attach_places", "exploiter_anchors", "venue_anchors"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -83,64 +75,8 @@ def venue_anchors(
     return out
 
 
-def join_exploiters(
-    anchors: list[IntArray],
-    a: npt.NDArray[np.intp],
-    b: npt.NDArray[np.intp],
-    *,
-    n_people: int,
-    max_people: int | None,
-    taken: npt.NDArray[np.bool_],
-) -> list[IntArray]:
-    """Bring into each group set apart the young people who exploit its young people.
-
-    ``a``, ``b``: positions of the two young people of each exploiter tie. A young person
-    not ``taken`` joins the group holding most of their exploiter ties' other ends when
-    those are two or more and more than :data:`ATTACH_SHARE` of their exploiter ties
-    (and the group stays within ``max_people``): an older young person recorded
-    exploiting several of a trap house's victims belongs with them, though never seen
-    at the hotel. Otherwise they were left to their own friends, whose group then ranked
-    on exploiter ties that are the trap house's.
-    """
-    if not anchors:
-        return anchors
-    group = np.full(n_people, -1, dtype=np.int64)
-    for k, nodes in enumerate(anchors):
-        people = nodes[nodes < n_people]
-        group[people] = k
-    ok = (a >= 0) & (b >= 0) & (a != b)
-    a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
-    # Each tie seen from both ends: (young person, the group of the other end).
-    who = np.concatenate([a, b])
-    other = np.concatenate([group[b], group[a]])
-    free = ~taken[who]
-    who, other = who[free], other[free]
-    if not len(who):
-        return anchors
-    n_ties = np.bincount(who, minlength=n_people)
-    into = other >= 0
-    n_groups = len(anchors)
-    key, count = np.unique(who[into] * n_groups + other[into], return_counts=True)
-    person, target = key // n_groups, key % n_groups
-    # The group holding most of each young person's ties (the first such on ties).
-    order = np.lexsort((target, -count, person))
-    person, target, count = person[order], target[order], count[order]
-    first = np.ones(len(person), dtype=bool)
-    first[1:] = person[1:] != person[:-1]
-    person, target, count = person[first], target[first], count[first]
-    joins = (count >= 2) & (count > ATTACH_SHARE * n_ties[person])
-    out = list(anchors)
-    for k in np.unique(target[joins]).tolist():
-        new = person[joins & (target == k)]
-        size = int((out[k] < n_people).sum()) + len(new)
-        if max_people is not None and size > max_people:
-            continue
-        taken[new] = True
-        out[k] = np.sort(np.concatenate([out[k], new]))
-    return out
-
-
 def exploiter_anchors(
+    venue_groups: list[IntArray],
     a: npt.NDArray[np.intp],
     b: npt.NDArray[np.intp],
     *,
@@ -148,21 +84,30 @@ def exploiter_anchors(
     max_people: int | None,
     taken: npt.NDArray[np.bool_],
 ) -> list[IntArray]:
-    """Young people joined by exploiter ties (``a``, ``b``: positions), as contexts.
+    """Add line holders to the venue groups, then set apart groups joined by exploiter ties.
 
-    Each connected group of exploiter ties among young people not ``taken`` (set apart
-    with a venue) is a context: an older young person and those they exploit, whatever
-    peer groups they are in. Groups larger than ``max_people`` are left to the split.
+    ``a``, ``b``: positions of the two young people of each exploiter tie. First, a
+    young person not ``taken`` joins the venue group holding most of the other
+    ends of their exploiter ties when those are two or more and more than
+    :data:`ATTACH_SHARE` of their exploiter ties (and the group stays within
+    ``max_people``): an older young person recorded exploiting several of a trap
+    house's victims belongs with them, though never seen at the hotel. Otherwise they
+    were left to their own friends, whose group then ranked on exploiter ties that are
+    the trap house's. Then each connected group of exploiter ties among the young people
+    still not ``taken`` is a context: an older young person and those they exploit,
+    whatever peer groups they are in. Groups larger than ``max_people`` are left to the
+    split. Returns ``venue_groups`` (updated) followed by the new groups.
     """
     import scipy.sparse
     import scipy.sparse.csgraph
 
-    ok = (a >= 0) & (b >= 0)
+    ok = (a >= 0) & (b >= 0) & (a != b)
     a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
-    free = ~taken[a] & ~taken[b] & (a != b)
+    out = _join_holders(venue_groups, a, b, n_people, max_people, taken)
+    free = ~taken[a] & ~taken[b]
     a, b = a[free], b[free]
     if not len(a):
-        return []
+        return out
     links = scipy.sparse.coo_array(
         (np.ones(len(a), dtype=np.int8), (a, b)), shape=(n_people, n_people)
     )
@@ -170,11 +115,50 @@ def exploiter_anchors(
     tied = np.unique(np.concatenate([a, b]))
     order = np.argsort(label[tied], kind="stable")
     cuts = np.flatnonzero(np.diff(label[tied][order])) + 1
-    out: list[IntArray] = []
     for group in np.split(tied[order], cuts):
         if len(group) >= 2 and (max_people is None or len(group) <= max_people):
             taken[group] = True
             out.append(np.sort(group))
+    return out
+
+
+def _join_holders(
+    groups: list[IntArray],
+    a: IntArray,
+    b: IntArray,
+    n_people: int,
+    max_people: int | None,
+    taken: npt.NDArray[np.bool_],
+) -> list[IntArray]:
+    """Bring into ``groups`` their line holders (see :func:`exploiter_anchors`)."""
+    out = list(groups)
+    if not out or not len(a):
+        return out
+    group = np.full(n_people, -1, dtype=np.int64)
+    for k, nodes in enumerate(out):
+        group[nodes[nodes < n_people]] = k
+    # Each tie seen from both ends: (young person, the group of the other end).
+    who = np.concatenate([a, b])
+    other = np.concatenate([group[b], group[a]])
+    free = ~taken[who]
+    who, other = who[free], other[free]
+    n_ties = np.bincount(who, minlength=n_people)
+    into = other >= 0
+    key, count = np.unique(who[into] * len(out) + other[into], return_counts=True)
+    person, target = key // len(out), key % len(out)
+    # The group holding most of each young person's ties (the first such on ties).
+    order = np.lexsort((target, -count, person))
+    person, target, count = person[order], target[order], count[order]
+    first = np.ones(len(person), dtype=bool)
+    first[1:] = person[1:] != person[:-1]
+    person, target, count = person[first], target[first], count[first]
+    joins = (count >= 2) & (count > ATTACH_SHARE * n_ties[person])
+    for k in np.unique(target[joins]).tolist():
+        new = person[joins & (target == k)]
+        if max_people is not None and int((out[k] < n_people).sum()) + len(new) > max_people:
+            continue
+        taken[new] = True
+        out[k] = np.sort(np.concatenate([out[k], new]))
     return out
 
 

@@ -22,12 +22,7 @@ from peermap._kernels import (
     people_words,
     record_positions,
 )
-from peermap.analysis.anchors import (
-    attach_places,
-    exploiter_anchors,
-    join_exploiters,
-    venue_anchors,
-)
+from peermap.analysis.anchors import attach_places, exploiter_anchors, venue_anchors
 from peermap.analysis.consensus import (
     CONSENSUS_SHARE,
     STABILITY_AUTO_MAX_PEOPLE,
@@ -364,10 +359,9 @@ def contexts(
     )
     n_venue_anchors = len(anchors)
     ea, eb = inputs.exploiter_ends()
-    anchors = join_exploiters(
+    anchors = exploiter_anchors(
         anchors, ea, eb, n_people=n_people, max_people=max_people, taken=taken
     )
-    anchors += exploiter_anchors(ea, eb, n_people=n_people, max_people=max_people, taken=taken)
     anchored = np.full(len(nodes), -1, dtype=np.int64)  # the group set apart of each node
     for k, anchor in enumerate(anchors):
         anchored[anchor] = k
