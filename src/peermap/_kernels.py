@@ -275,28 +275,29 @@ def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
     return HotspotParts(pairs, by_context, dates.min(), dates.max())
 
 
-def _exploited(ds: Dataset, ties: pd.DataFrame) -> npt.NDArray[np.float64]:
-    """Per person (dataset order): the reliability weight of their strongest exploiter tie."""
-    coded = record_positions(ds)
-    out = np.zeros(len(coded.people))
-    mine = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
-    if len(mine):
-        weight = ranking.reliability_weight(mine["reliability"])
-        for at in coded.ties(mine):
-            ok = at >= 0
-            np.maximum.at(out, at[ok], weight[ok])
-    return out
-
-
-def _exploiter_pairs(
+def _exploiter_ties(
     ds: Dataset, ties: pd.DataFrame
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Both ends of each exploiter tie in ``ties``, each as (the other end, this end)."""
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Find the exploiter ties of ``ties``: positions of their two young people, weights.
+
+    Positions are -1 for a young person not in the dataset; weights are reliability
+    weights.
+    """
     mine = ties[ties["kind"].to_numpy(dtype=object) == "exploiter"]
     a, b = record_positions(ds).ties(mine)
-    ok = (a >= 0) & (b >= 0)
-    a, b = a[ok], b[ok]
-    return np.concatenate([a, b]), np.concatenate([b, a])
+    weight = ranking.reliability_weight(mine["reliability"]) if len(mine) else np.zeros(0)
+    return a, b, np.asarray(weight, dtype=np.float64)
+
+
+def _exploited(
+    n_people: int, a: npt.NDArray[np.intp], b: npt.NDArray[np.intp], weight: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Per person (dataset order): the reliability weight of their strongest exploiter tie."""
+    out = np.zeros(n_people)
+    for at in (a, b):
+        ok = at >= 0
+        np.maximum.at(out, at[ok], weight[ok])
+    return out
 
 
 def _venue_reach(
@@ -524,7 +525,8 @@ def _venue_score(
         )
     # Young people in exploiter ties seen at a venue: one more kind of harm, judged
     # against the share of all young people seen anywhere who are in one.
-    per_person = _exploited(ds, ties)
+    tie_a, tie_b, tie_weight = _exploiter_ties(ds, ties)
+    per_person = _exploited(len(ds.people), tie_a, tie_b, tie_weight)
     exploited_weight = per_person[wide.person]
     seen_people = np.unique(wide.person)
     usual = float(per_person[seen_people].mean()) if len(seen_people) else 0.0
@@ -561,9 +563,15 @@ def _venue_score(
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
     # A line holder tied by exploitation to a young person harmed at the venue reaches
     # it from his home too, though he is never seen there.
-    holder, victim = _exploiter_pairs(ds, ties)
+    known = (tie_a >= 0) & (tie_b >= 0)
+    ends = pd.DataFrame(
+        {
+            "victim": np.concatenate([tie_b[known], tie_a[known]]),
+            "holder": np.concatenate([tie_a[known], tie_b[known]]),
+        }
+    )
     at = pd.DataFrame({"victim": wide.person[harmed], "place": place[harmed]}).merge(
-        pd.DataFrame({"victim": victim, "holder": holder}), on="victim"
+        ends, on="victim"
     )
     reach_place = np.concatenate([place[harmed], at["place"].to_numpy(dtype=np.intp)])
     reach_person = np.concatenate([wide.person[harmed], at["holder"].to_numpy(dtype=np.intp)])

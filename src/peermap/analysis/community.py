@@ -582,11 +582,11 @@ def _context_table(
     # An exploiter tie between members also links each end to the places where the
     # other was recorded for exploitation: the line holder at home in one authority
     # and the address his runners are exploited at in another are one route.
-    ex_frame = t_frame[t_frame["kind"].to_numpy(dtype=object) == "exploiter"]
-    ex_a, ex_b = coded.ties(ex_frame)
+    is_ex = t_frame["kind"].to_numpy(dtype=object) == "exploiter"
+    ex_a, ex_b, ex_ctx = a_at[inside][is_ex], b_at[inside][is_ex], a_ctx[inside][is_ex]
     ends = pd.DataFrame(
         {
-            "ctx": np.concatenate([ex_frame["ctx"].to_numpy(), ex_frame["ctx"].to_numpy()]),
+            "ctx": np.concatenate([ex_ctx, ex_ctx]),
             "holder": np.concatenate([ex_a, ex_b]),
             "person": np.concatenate([ex_b, ex_a]),
         }
