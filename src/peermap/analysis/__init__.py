@@ -29,6 +29,7 @@ from peermap.analysis.brokerage import BETWEENNESS_SAMPLE, CENTRALITY_COLUMNS, c
 from peermap.analysis.community import (
     CONSENSUS_SHARE,
     CONTEXT_WEIGHTS,
+    CUT_Q,
     DISTANT_MIN_PEOPLE,
     DISTANT_MIN_SHARE,
     EXPLOITATION_CONTEXTS,
@@ -54,6 +55,7 @@ __all__ = [
     "CENTRALITY_COLUMNS",
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
+    "CUT_Q",
     "DISTANT_MIN_PEOPLE",
     "DISTANT_MIN_SHARE",
     "EXPLOITATION_CONTEXTS",

@@ -45,6 +45,7 @@ from peermap.schema import CONTEXTS, is_online
 __all__ = [
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
+    "CUT_Q",
     "DISTANT_MIN_PEOPLE",
     "DISTANT_MIN_SHARE",
     "EXPLOITATION_CONTEXTS",
@@ -67,6 +68,12 @@ CONTEXT_WEIGHTS: dict[str, float] = {
     "serious_youth_violence": 2.0,
 }
 
+
+#: A context that the community method cut from a larger network ranks on its own
+#: excess of harm only when the q-value of that excess (Benjamini-Hochberg over all
+#: contexts) is at most this; otherwise on its places (``docs/analysis.md``, "The
+#: concern score"). Contexts set apart and whole components always rank on it.
+CUT_Q = 0.05
 
 #: Weight of an exploiter tie relative to other ties.
 EXPLOITER_WEIGHT = 6.0
@@ -236,7 +243,9 @@ def contexts(
     weighted by severity and reliability, beyond what their activity would bring at
     the places they use, plus their exploiter ties, weighed by how specific that excess
     is to the group (a group is not concerning because it is big), times the reach
-    across authorities.
+    across authorities; or the concern of their most concerning own place when that is
+    higher. A community the split cut from a larger network ranks on its own excess
+    only when that stands out (q-value at most :data:`CUT_Q`).
 
     Parameters
     ----------
@@ -326,9 +335,15 @@ def contexts(
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
           (one-sided), ``place_concern`` (the venue concern of its most concerning own
-          place, :func:`peermap.hotspots`), ``concern`` (the excess weighed by its
-          specificity, averaged over all the runs with 0 where the context does not
-          come out, times the reach factor, or ``place_concern`` when that is higher),
+          place, :func:`peermap.hotspots`, times ``place_share``: 1 when the venue
+          stands out or the context holds most of the young people harmed there, else
+          the share of them it holds; NaN without such a place), ``excess_concern``
+          (the excess weighed by its specificity, averaged over all the runs with 0
+          where the context does not come out, times the reach factor), ``concern``
+          (``excess_concern``, or ``place_concern`` when that is higher; for a
+          community cut from a larger component whose q-value is above :data:`CUT_Q`,
+          ``place_concern`` alone: rows of equal concern are then in order of
+          ``excess_concern``),
           ``stability`` (share of the runs in which a context with at least half the
           same young people, Jaccard >= 0.5, comes out) and ``reasons`` (the score in
           words).
@@ -419,8 +434,10 @@ def contexts(
         split_parts = consensus(runs, u, v, w, n_people=n_people, max_people=max_people)
     else:
         split_parts = partition(seed)
+    cut_from = {int(g.min()) for g in split_parts}
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
-    table = _context_table(ds, groups, ties, sightings, min_people, runs, inputs)
+    cut = [int(g.min()) in cut_from for g in groups]
+    table = _context_table(ds, groups, ties, sightings, min_people, runs, inputs, cut)
     if stability_runs > 1 and not runs:
         table["stability"] = 1.0  # nothing to split: every context comes out whole
     first = ids(ds)[0].get_indexer(pd.Index([p[0] for p in table["people"]]))
@@ -473,6 +490,7 @@ def _context_table(
     min_people: int,
     runs: list[npt.NDArray[np.int64]],
     inputs: ScoreInputs,
+    cut: list[bool],
 ) -> pd.DataFrame:
     coded = record_positions(ds)
     home = _lookup.home(ds)
@@ -487,12 +505,14 @@ def _context_table(
     person_ctx = np.full(n_people, -1, dtype=np.intp)
     place_ctx = np.full(n_places, -1, dtype=np.intp)
     kept: list[tuple[list[str], list[str]]] = []
-    for group in groups:
+    kept_cut: list[bool] = []
+    for group, was_cut in zip(groups, cut, strict=True):
         nodes = np.asarray(group, dtype=np.intp)
         people_at = nodes[nodes < n_people]
         if len(people_at) < min_people:
             continue
         places_at = nodes[nodes >= n_people] - n_people
+        kept_cut.append(was_cut)
         person_ctx[people_at] = len(kept)
         place_ctx[places_at] = len(kept)
         kept.append(
@@ -700,7 +720,9 @@ def _context_table(
         "n_relocated",
         "first_date",
         "last_date",
-        *SCORE_COLUMNS,
+        *SCORE_COLUMNS[:-2],
+        "excess_concern",
+        *SCORE_COLUMNS[-2:],
     ]
     if not rows:
         dtypes: dict[str, Any] = {"spans_authorities": bool, "max_distance_km": float}
@@ -709,19 +731,25 @@ def _context_table(
         counted += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated", "distant_people"]
         counted += ["outside_sightings"]
         dtypes |= {c: int for c in counted}
-        dtypes |= {c: float for c in SCORE_COLUMNS if c != "harm_kinds"}
+        dtypes |= {c: float for c in (*SCORE_COLUMNS, "excess_concern") if c != "harm_kinds"}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     table = pd.DataFrame(rows)
     table = pd.concat([table, score.reset_index(drop=True)], axis=1)
-    table["concern"] = table["concern"] * ranking.reach_factor(table["reach"].to_numpy())
-    # A context is at least as concerning as its most concerning own place: harm
-    # concentrated at its hotel counts even when some of those harmed there were
-    # grouped with their friends.
-    table["concern"] = np.maximum(table["concern"], table["place_concern"])
+    table["excess_concern"] = table["concern"] * ranking.reach_factor(table["reach"].to_numpy())
+    # A context the community method cut from a larger network is one of many cuts of
+    # the same records, drawn along links that harm weighs: its excess ranks it only
+    # when it stands out (CUT_Q), and otherwise its places speak for it. Every context
+    # is at least as concerning as its most concerning own place: harm concentrated at
+    # its hotel counts even when some of those harmed there were grouped with their
+    # friends (place_concern, in a share for a venue that does not stand out).
+    ranks_on_excess = ~np.asarray(kept_cut, dtype=bool) | (table["q_value"].to_numpy() <= CUT_Q)
+    table["concern"] = np.maximum(
+        np.where(ranks_on_excess, table["excess_concern"], 0.0), table["place_concern"]
+    )
     table["first_person"] = [r["people"][0] for r in rows]
     table = table.sort_values(
-        ["concern", "n_authorities", "serious", "n_people", "first_person"],
-        ascending=[False, False, False, False, True],
+        ["concern", "excess_concern", "n_authorities", "serious", "n_people", "first_person"],
+        ascending=[False, False, False, False, False, True],
         kind="stable",
     ).drop(columns="first_person")
     table.insert(0, "context_id", np.arange(1, len(table) + 1))
@@ -750,17 +778,28 @@ def _context_reasons(row: Any, *, around: str = "") -> str:
         text += (
             f"; {ranking.harm_words(row.harm_kinds)} at "
             f"{ranking.times(float(row.excess_ratio))} the rate expected for their activity "
-            f"({ranking.p_words(float(row.q_value))})"
+            f"({ranking.p_words(float(row.q_value))}"
+            + (
+                ": not enough to rank on, for a group cut from a larger network"
+                if row.excess_concern > row.concern
+                else ""
+            )
+            + ")"
         )
     else:
         text += "; no more harm recorded than expected for their activity"
     if row.exploiter_ties:
         text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
     if row.place_concern > 0 and row.place_concern >= row.concern:
-        text += (
-            f"; one of its own places is itself a hotspot venue "
-            f"(concern {row.place_concern:.1f}), which sets its concern"
-        )
+        text += "; one of its own places sets its concern"
+        if row.place_share < 1:
+            text += (
+                f" ({row.place_concern:.1f}: the venue's concern of "
+                f"{row.place_concern / row.place_share:.1f}, for the {row.place_share:.0%} "
+                f"of the young people harmed there that it holds)"
+            )
+        else:
+            text += f" (its venue concern, {row.place_concern:.1f})"
     if isinstance(row.stability, float) and not math.isnan(row.stability):
         share = f"{row.stability:.0%}"
         text += f"; found in {share} of runs"

@@ -24,6 +24,7 @@ from peermap._kernels import (
     venue_cores,
     wide_pairs,
 )
+from peermap.analysis.anchors import ANCHOR_Q
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
 
@@ -41,6 +42,7 @@ SCORE_COLUMNS = (
     "p_value",
     "q_value",
     "place_concern",
+    "place_share",
     "concern",
     "stability",
 )
@@ -77,12 +79,45 @@ class ScoreInputs:
         self.cores = venue_cores(ds, self.wide, ties, base=self.base)
         self.exploiter = _Exploiter(ties, coded.ties(ties))
 
-    def place_concern(self, place_ctx: npt.NDArray[np.intp], n_ctx: int) -> FloatArray:
-        """Give each group the venue concern of its most concerning own place (0: none)."""
-        owned = place_ctx >= 0
-        out = np.zeros(n_ctx)
-        np.maximum.at(out, place_ctx[owned], self.cores.concern[owned])
-        return out
+    def place_concern(
+        self, person_ctx: npt.NDArray[np.intp], place_ctx: npt.NDArray[np.intp], n_ctx: int
+    ) -> tuple[FloatArray, FloatArray]:
+        """Give each group the venue concern of its most concerning own place, and its share.
+
+        A venue lends its whole concern to the group that owns it when it stands out
+        (q-value at most :data:`~peermap.analysis.ANCHOR_Q`) or when the group holds
+        most (more than half) of the young people its excess rests on (harmed there);
+        otherwise it lends it in the share of those young people the group holds.
+        Returns the concern (0: no own place with any) and that share (NaN where the
+        concern is 0).
+        """
+        n_places = len(self.cores.concern)
+        rest = self.cores.resting
+        person, place = self.wide.person[rest], self.wide.place[rest]
+        total = np.bincount(place, minlength=n_places).astype(float)
+        theirs = np.bincount(
+            place,
+            weights=((place_ctx[place] >= 0) & (person_ctx[person] == place_ctx[place])).astype(
+                float
+            ),
+            minlength=n_places,
+        )
+        share = np.ones(n_places)
+        np.divide(theirs, total, out=share, where=total > 0)
+        whole = (self.cores.q_value <= ANCHOR_Q) | (share > 0.5)
+        share = np.where(whole, 1.0, share)
+        concern = self.cores.concern * share
+        out, out_share = np.zeros(n_ctx), np.full(n_ctx, np.nan)
+        owned = np.flatnonzero((place_ctx >= 0) & (concern > 0))
+        if len(owned):
+            # The most concerning own place of each group: sort by group, then concern
+            # from the highest, and take each group's first.
+            order = owned[np.lexsort((-concern[owned], place_ctx[owned]))]
+            _, first = np.unique(place_ctx[order], return_index=True)
+            best = order[first]
+            out[place_ctx[best]] = concern[best]
+            out_share[place_ctx[best]] = share[best]
+        return out, out_share
 
     def exploiter_ends(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """Give the two young people (positions, -1: unknown) of each exploiter tie."""
@@ -104,7 +139,9 @@ def context_score(
 
     ``member_of``: the context of each young person and of each place (-1: none), by
     position. Also the concern of each context's most concerning own place
-    (:func:`peermap.hotspots`' venue concern, with the venue's reach).
+    (:func:`peermap.hotspots`' venue concern, with the venue's reach), in full when the
+    venue stands out or the context holds most of the young people harmed there, else
+    in the share of them it holds (``place_share``, :meth:`ScoreInputs.place_concern`).
 
     With ``runs`` (labels per node of each community run, -1 for nodes no run split),
     ``concern`` is the mean over all the runs of the score of the run's group that is
@@ -118,7 +155,7 @@ def context_score(
     if inputs is None:
         inputs = ScoreInputs(ds, sightings, ties)
     wide, base, exploiter = inputs.wide, inputs.base, inputs.exploiter
-    place_concern = inputs.place_concern(place_ctx, n_ctx)
+    place_concern, place_share = inputs.place_concern(person_ctx, place_ctx, n_ctx)
     result = _excess(person_ctx, n_ctx, wide, base, exploiter)
     concern = result.score
     stability = np.full(n_ctx, np.nan)
@@ -148,6 +185,7 @@ def context_score(
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
             "place_concern": place_concern,
+            "place_share": place_share,
             "concern": concern,
             "stability": stability,
         }
