@@ -206,7 +206,7 @@ def overview_section(c: ReportContext) -> Section:
 
 def contexts_section(c: ReportContext) -> Section:
     """Build the contexts spanning authorities, most concerning first."""
-    from peermap.analysis import contexts
+    from peermap.analysis import CUT_Q, contexts
 
     table = contexts(c.ds, **c.filters)
     spanning = table[table["spans_authorities"].astype(bool)]
@@ -219,7 +219,9 @@ def contexts_section(c: ReportContext) -> Section:
         "pattern). They are listed most concerning first: by the harm recorded about their "
         "young people beyond what their activity would bring, weighted by how serious and how "
         "reliable the records are, with their exploiter ties, and by how far they reach "
-        "across authorities."
+        "across authorities. A group that the community method cut from a larger network "
+        f"counts its own harm only where that stands out (q-value at most {CUT_Q:g}); "
+        "otherwise the venues it holds rank it."
     )
     if not c.public:
         section.paragraphs.append(_WHY_TEXT)
