@@ -36,7 +36,8 @@ for row in contexts.head(5).itertuples(index=False):
     hit = [planted[p] for p in row.places if p in planted]
     tag = f"  <- {', '.join(hit)}" if hit else ""
     print(
-        f"  #{row.context_id} concern {row.concern:.1f}, q {row.q_value:.2g}, "
+        f"  #{row.context_id} concern {row.concern:.1f} (its own excess "
+        f"{row.excess_concern:.1f}, q {row.q_value:.2g}; its place {row.place_concern:.1f}), "
         f"reach {row.reach}, stability {row.stability:.0%}{tag}"
     )
     show(row.reasons)

@@ -175,6 +175,7 @@ def test_what_to_look_at_first_example() -> None:
     first_venue = out.split("venues, most concerning first:")[1].splitlines()[1]
     assert "<- " in first_venue  # the first venue read is a planted one
     assert "the rate usual for a" in out and "× " in out
+    assert "(its own excess " in out and "; its place " in out  # the parts of the score
 
 
 def test_one_window_example(tmp_path: Path) -> None:
