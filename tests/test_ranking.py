@@ -698,3 +698,32 @@ def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -
         for g in groups:  # each friend group without the one exploited
             rows = table[table["people"].map(lambda p, f=g[0]: f in p)]
             assert set(rows.iloc[0]["people"]).isdisjoint(exploited)
+
+
+def test_a_large_component_no_split_divides_is_whole_not_cut() -> None:
+    # Six friends over max_people whom no split divides (a tiny resolution keeps them
+    # together) come out as the whole component they are: their excess, however weak,
+    # ranks them as it does with no size limit, as for any whole component.
+    people, places, sightings = _busy_town(60)
+    people += [(f"q{i}", (A1, A2, A3)[i % 3]) for i in range(6)]
+    sightings += [
+        (f"q{i}", venue, CONTEXT_MIX[(11 * i + 5 * j) % len(CONTEXT_MIX)], "reported")
+        for i in range(6)
+        for j, venue in enumerate(("school", "chips"))
+    ]
+    sightings += [("q0", "school", "cse", "unverified")]
+    ties = [
+        (f"q{i}", f"q{j}", "friend", "reported") for i, j in itertools.combinations(range(6), 2)
+    ]
+    ds = _dataset(people, places, sightings, ties)
+    unlimited = peermap.contexts(ds, stability_runs=1, include_places=False, max_people=None)
+    capped = peermap.contexts(
+        ds, stability_runs=1, include_places=False, max_people=3, resolution=0.01
+    )
+    assert (
+        capped["people"].tolist() == unlimited["people"].tolist() == [[f"q{i}" for i in range(6)]]
+    )
+    assert capped["q_value"][0] > community.CUT_Q  # weak: a cut group would not count it
+    assert capped["excess_concern"][0] > 0
+    assert capped["concern"][0] == pytest.approx(unlimited["concern"][0])
+    assert capped["concern"][0] == pytest.approx(capped["excess_concern"][0])

@@ -334,10 +334,12 @@ def contexts(
           at the context's places (own or shared) or between its young people.
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
-          (one-sided), ``place_concern`` (the venue concern of its most concerning own
-          place, :func:`peermap.hotspots`, times ``place_share``: 1 when the venue
-          stands out or the context holds most of the young people harmed there, else
-          the share of them it holds; NaN without such a place), ``excess_concern``
+          (one-sided), ``place_concern`` (what its own places lend it: the largest
+          venue concern, :func:`peermap.hotspots`, times ``place_share``, over its own
+          places; 0 without any), ``place_share`` (1 when that venue stands out or the
+          context holds most of the young people its excess rests on, harmed or
+          exploited there; else the share of them it holds; NaN where
+          ``place_concern`` is 0), ``excess_concern``
           (the excess weighed by its specificity, averaged over all the runs with 0
           where the context does not come out, times the reach factor), ``concern``
           (``excess_concern``, or ``place_concern`` when that is higher; for a
@@ -434,7 +436,10 @@ def contexts(
         split_parts = consensus(runs, u, v, w, n_people=n_people, max_people=max_people)
     else:
         split_parts = partition(seed)
-    cut_from = {int(g.min()) for g in split_parts}
+    # A part is cut when the split divided its component (a component no split
+    # improves on comes back whole: it is not one of many cuts).
+    size_of = {int(c.min()): len(c) for c in large}
+    cut_from = {int(g.min()) for g in split_parts if size_of.get(int(g.min())) != len(g)}
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
     cut = [int(g.min()) in cut_from for g in groups]
     table = _context_table(ds, groups, ties, sightings, min_people, runs, inputs, cut)
@@ -735,7 +740,8 @@ def _context_table(
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     table = pd.DataFrame(rows)
     table = pd.concat([table, score.reset_index(drop=True)], axis=1)
-    table["excess_concern"] = table["concern"] * ranking.reach_factor(table["reach"].to_numpy())
+    reach_factor = ranking.reach_factor(table["reach"].to_numpy())
+    table["excess_concern"] = table["concern"] * reach_factor + 0.0  # no -0.0
     # A context the community method cut from a larger network is one of many cuts of
     # the same records, drawn along links that harm weighs: its excess ranks it only
     # when it stands out (CUT_Q), and otherwise its places speak for it. Every context
@@ -793,10 +799,11 @@ def _context_reasons(row: Any, *, around: str = "") -> str:
     if row.place_concern > 0 and row.place_concern >= row.concern:
         text += "; one of its own places sets its concern"
         if row.place_share < 1:
+            share = "under 1%" if row.place_share < 0.01 else f"{row.place_share:.0%}"
             text += (
                 f" ({row.place_concern:.1f}: the venue's concern of "
-                f"{row.place_concern / row.place_share:.1f}, for the {row.place_share:.0%} "
-                f"of the young people harmed there that it holds)"
+                f"{row.place_concern / row.place_share:.1f}, for the {share} "
+                f"of those harmed or exploited there that it holds)"
             )
         else:
             text += f" (its venue concern, {row.place_concern:.1f})"

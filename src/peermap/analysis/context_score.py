@@ -82,14 +82,15 @@ class ScoreInputs:
     def place_concern(
         self, person_ctx: npt.NDArray[np.intp], place_ctx: npt.NDArray[np.intp], n_ctx: int
     ) -> tuple[FloatArray, FloatArray]:
-        """Give each group the venue concern of its most concerning own place, and its share.
+        """Give each group what its own places lend it: a venue concern, and its share.
 
         A venue lends its whole concern to the group that owns it when it stands out
         (q-value at most :data:`~peermap.analysis.ANCHOR_Q`) or when the group holds
-        most (more than half) of the young people its excess rests on (harmed there);
-        otherwise it lends it in the share of those young people the group holds.
-        Returns the concern (0: no own place with any) and that share (NaN where the
-        concern is 0).
+        most (more than half) of the young people its excess rests on (harmed there, or
+        in exploiter ties seen there when those stand out: ``VenueCores.resting``);
+        otherwise it lends it in the share of those young people the group holds. Of a
+        group's own places the one that lends the most counts. Returns that concern (0:
+        no own place with any) and its share (NaN where the concern is 0).
         """
         n_places = len(self.cores.concern)
         rest = self.cores.resting
@@ -140,8 +141,9 @@ def context_score(
     ``member_of``: the context of each young person and of each place (-1: none), by
     position. Also the concern of each context's most concerning own place
     (:func:`peermap.hotspots`' venue concern, with the venue's reach), in full when the
-    venue stands out or the context holds most of the young people harmed there, else
-    in the share of them it holds (``place_share``, :meth:`ScoreInputs.place_concern`).
+    venue stands out or the context holds most of the young people harmed or exploited
+    there, else in the share of them it holds (``place_share``,
+    :meth:`ScoreInputs.place_concern`; the own place that lends the most counts).
 
     With ``runs`` (labels per node of each community run, -1 for nodes no run split),
     ``concern`` is the mean over all the runs of the score of the run's group that is

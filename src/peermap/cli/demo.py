@@ -234,7 +234,7 @@ def look_first(ds: Dataset, found: pd.DataFrame, spots: pd.DataFrame, *, top: in
     lines = ["What to look at first", "contexts, most concerning first:"]
     concerning = found[found["concern"] > 0].head(top)
     if concerning.empty:
-        lines.append("  none: no context has more harm recorded than its activity would bring")
+        lines.append("  none: no context's harm stands out beyond what its activity would bring")
     for row in concerning.to_dict("records"):
         auths = ", ".join(_authority(names, a) for a in row["authorities"])
         head = f"#{row['context_id']} ({row['reach']}): {auths or 'no authority recorded'}"
