@@ -230,5 +230,7 @@ def attach_places(
 
 #: Share of a place's harm (or records) a group set apart must hold for the place to go
 #: with it (:func:`attach_places`): more than half, so each place goes to one group at
-#: most.
+#: most. Also the share of a venue's harmed young people a context must hold to rank on
+#: its whole concern when the venue does not stand out
+#: (:meth:`peermap.analysis.context_score.ScoreInputs.place_concern`).
 ATTACH_SHARE = 0.5

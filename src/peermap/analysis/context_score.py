@@ -24,7 +24,7 @@ from peermap._kernels import (
     venue_cores,
     wide_pairs,
 )
-from peermap.analysis.anchors import ANCHOR_Q
+from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
 
@@ -86,9 +86,10 @@ class ScoreInputs:
 
         A venue lends its whole concern to the group that owns it when it stands out
         (q-value at most :data:`~peermap.analysis.ANCHOR_Q`) or when the group holds
-        most (more than half) of the young people its excess rests on (harmed there, or
-        in exploiter ties seen there when those stand out: ``VenueCores.resting``);
-        otherwise it lends it in the share of those young people the group holds. Of a
+        most (more than :data:`~peermap.analysis.ATTACH_SHARE`) of the young people its
+        excess rests on (harmed there, or in exploiter ties seen there when those stand
+        out: ``VenueCores.resting``); otherwise it lends it in the share of those young
+        people the group holds. Of a
         group's own places the one that lends the most counts. Returns that concern (0:
         no own place with any) and its share (NaN where the concern is 0).
         """
@@ -105,7 +106,7 @@ class ScoreInputs:
         )
         share = np.ones(n_places)
         np.divide(theirs, total, out=share, where=total > 0)
-        whole = (self.cores.q_value <= ANCHOR_Q) | (share > 0.5)
+        whole = (self.cores.q_value <= ANCHOR_Q) | (share > ATTACH_SHARE)
         share = np.where(whole, 1.0, share)
         concern = self.cores.concern * share
         out, out_share = np.zeros(n_ctx), np.full(n_ctx, np.nan)
