@@ -474,22 +474,51 @@ def test_a_venue_that_does_not_stand_out_counts_in_the_share_of_its_harmed() -> 
     assert scored["place_concern"][0] == pytest.approx(venues.loc["flat", "concern"])
 
 
-def test_a_cut_groups_excess_ranks_it_only_when_it_stands_out(
+def test_a_cut_groups_excess_counts_by_how_much_it_stands_out(
     planted: tuple[peermap.Dataset, object],
 ) -> None:
     """Of the groups the community method cut from the town, those whose excess does not
-    stand out rank on their places, and their reasons say so."""
+    stand out count it in part or not at all, rank on their places where those lend
+    more, and their reasons say so."""
     ds, _ = planted
     table = peermap.contexts(ds, stability_runs=1)
-    set_aside = table["excess_concern"] > table["concern"] + 1e-12
-    assert set_aside.any()  # the rule does something on this data
-    assert (table.loc[set_aside, "q_value"] > community.CUT_Q).all()
-    assert (table.loc[set_aside, "concern"] == table.loc[set_aside, "place_concern"]).all()
-    says = table["reasons"].str.contains("not enough to rank on, for a group cut", regex=False)
-    assert (says == set_aside).all()
-    standing = table["q_value"] <= community.CUT_Q
-    assert (table.loc[standing, "concern"] >= table.loc[standing, "excess_concern"]).all()
+    weighted = table["excess_weight"] < 1
+    assert weighted.any()  # the rule does something on this data
+    q = table.loc[weighted, "q_value"]
+    assert (q > community.CUT_Q / community.CUT_SPAN).all()
+    np.testing.assert_allclose(table.loc[weighted, "excess_weight"], community.cut_weight(q))
+    np.testing.assert_allclose(
+        table["concern"],
+        np.maximum(table["excess_weight"] * table["excess_concern"], table["place_concern"]),
+    )
+    harm = table["excess_concern"] > 0
+    none = weighted & harm & (table["excess_weight"] == 0)
+    part = weighted & harm & (table["excess_weight"] > 0)
+    assert none.any()
+    says_none = table["reasons"].str.contains("not enough to rank on, for a group cut", regex=False)
+    says_part = table["reasons"].str.contains(
+        r"counted at (?:\d+%|under 1%), for a group cut", regex=True
+    )
+    with_words = table["harm_kinds"].map(len) > 0  # the excess is put in words
+    assert (says_none == (none & with_words)).all()
+    assert (says_part == (part & with_words)).all()
     assert table["concern"].is_monotonic_decreasing
+
+
+def test_a_cut_groups_weight_follows_its_q_value_smoothly() -> None:
+    """Full weight where the excess clearly stands out, half at CUT_Q, none where it
+    does not; no jump between, so a small move of the q-value is a small move of the
+    concern (the top of the list does not change with the seed)."""
+    low = community.CUT_Q / community.CUT_SPAN
+    high = community.CUT_Q * community.CUT_SPAN
+    assert community.cut_weight([0.0, low / 10, low]).tolist() == [1.0, 1.0, 1.0]
+    assert community.cut_weight([high, 0.9, 1.0]).tolist() == [0.0, 0.0, 0.0]
+    assert community.cut_weight([community.CUT_Q])[0] == pytest.approx(0.5)
+    q = np.geomspace(low / 2, high * 2, 2001)
+    w = community.cut_weight(q)
+    assert (np.diff(w) <= 0).all()
+    assert np.abs(np.diff(w)).max() < 0.01  # continuous: no step
+    assert community.cut_weight([np.nan])[0] == 0.0
 
 
 def test_q_values_are_benjamini_hochberg() -> None:
@@ -723,7 +752,8 @@ def test_a_large_component_no_split_divides_is_whole_not_cut() -> None:
     assert (
         capped["people"].tolist() == unlimited["people"].tolist() == [[f"q{i}" for i in range(6)]]
     )
-    assert capped["q_value"][0] > community.CUT_Q  # weak: a cut group would not count it
+    # Weak: a cut group would count less of it.
+    assert community.cut_weight([capped["q_value"][0]])[0] < 0.5
     assert capped["excess_concern"][0] > 0
     assert capped["concern"][0] == pytest.approx(unlimited["concern"][0])
     assert capped["concern"][0] == pytest.approx(capped["excess_concern"][0])

@@ -30,6 +30,7 @@ from peermap.analysis.community import (
     CONSENSUS_SHARE,
     CONTEXT_WEIGHTS,
     CUT_Q,
+    CUT_SPAN,
     DISTANT_MIN_PEOPLE,
     DISTANT_MIN_SHARE,
     EXPLOITATION_CONTEXTS,
@@ -41,6 +42,7 @@ from peermap.analysis.community import (
     context_graph,
     context_row,
     contexts,
+    cut_weight,
 )
 from peermap.analysis.movement import flow_keys, flow_matrix, flows
 from peermap.analysis.online import online_spaces
@@ -56,6 +58,7 @@ __all__ = [
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
     "CUT_Q",
+    "CUT_SPAN",
     "DISTANT_MIN_PEOPLE",
     "DISTANT_MIN_SHARE",
     "EXPLOITATION_CONTEXTS",
@@ -75,6 +78,7 @@ __all__ = [
     "context_graph",
     "context_row",
     "contexts",
+    "cut_weight",
     "find_path",
     "flow_keys",
     "flow_matrix",

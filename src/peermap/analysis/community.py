@@ -46,6 +46,7 @@ __all__ = [
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
     "CUT_Q",
+    "CUT_SPAN",
     "DISTANT_MIN_PEOPLE",
     "DISTANT_MIN_SHARE",
     "EXPLOITATION_CONTEXTS",
@@ -57,6 +58,7 @@ __all__ = [
     "context_graph",
     "context_row",
     "contexts",
+    "cut_weight",
 ]
 
 
@@ -69,11 +71,16 @@ CONTEXT_WEIGHTS: dict[str, float] = {
 }
 
 
-#: A context that the community method cut from a larger network ranks on its own
-#: excess of harm only when the q-value of that excess (Benjamini-Hochberg over all
-#: contexts) is at most this; otherwise on its places (``docs/analysis.md``, "The
-#: concern score"). Contexts set apart and whole components always rank on it.
+#: A context that the community method cut from a larger network counts its own
+#: excess of harm by how much it stands out: in full at a q-value (Benjamini-Hochberg
+#: over all contexts) of ``CUT_Q / CUT_SPAN`` or less, half at ``CUT_Q``, not at all
+#: at ``CUT_Q * CUT_SPAN`` or more, and between by the logarithm of q
+#: (:func:`cut_weight`; ``docs/analysis.md``, "The concern score"). Contexts set apart
+#: and whole components always count it in full.
 CUT_Q = 0.05
+#: How far either side of :data:`CUT_Q` (a factor) the weight of a cut group's own
+#: excess runs from 1 to 0.
+CUT_SPAN = 5.0
 
 #: Weight of an exploiter tie relative to other ties.
 EXPLOITER_WEIGHT = 6.0
@@ -85,6 +92,33 @@ EXPLOITER_WEIGHT = 6.0
 #: venue does (the edge is normalised by the place's total). A partnership that judges
 #: otherwise changes this one number (``docs/online_spaces.md``).
 ONLINE_WEIGHT = 1.0
+
+
+def cut_weight(q_value: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Weight of the own excess of a group cut from a larger network, by its q-value.
+
+    1 at ``CUT_Q / CUT_SPAN`` or below, 0.5 at :data:`CUT_Q`, 0 at
+    ``CUT_Q * CUT_SPAN`` or above, and between by the logarithm of q: the weight
+    follows the evidence smoothly, so a q-value that a different seed moves a little
+    moves the group's concern a little, not from full to nothing. A missing q-value
+    weighs 0.
+
+    Parameters
+    ----------
+    q_value : array_like
+        Benjamini-Hochberg q-values of the groups' excess.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weights, from 0 to 1.
+    """
+    q = np.asarray(q_value, dtype=np.float64)
+    low, high = CUT_Q / CUT_SPAN, CUT_Q * CUT_SPAN
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.log(high / q) / math.log(high / low)
+    result: npt.NDArray[np.float64] = np.where(np.isnan(q), 0.0, np.clip(weight, 0.0, 1.0))
+    return result
 
 
 def context_graph(
@@ -244,8 +278,9 @@ def contexts(
     the places they use, plus their exploiter ties, weighed by how specific that excess
     is to the group (a group is not concerning because it is big), times the reach
     across authorities; or the concern of their most concerning own place when that is
-    higher. A community the split cut from a larger network ranks on its own excess
-    only when that stands out (q-value at most :data:`CUT_Q`).
+    higher. A community the split cut from a larger network counts its own excess by
+    how much that stands out (:func:`cut_weight` of its q-value: in full at 0.01 or
+    less, half at :data:`CUT_Q`, not at all at 0.25 or more).
 
     Parameters
     ----------
@@ -341,11 +376,11 @@ def contexts(
           exploited there; else the share of them it holds; NaN where
           ``place_concern`` is 0), ``excess_concern``
           (the excess weighed by its specificity, averaged over all the runs with 0
-          where the context does not come out, times the reach factor), ``concern``
-          (``excess_concern``, or ``place_concern`` when that is higher; for a
-          community cut from a larger component whose q-value is above :data:`CUT_Q`,
-          ``place_concern`` alone: rows of equal concern are then in order of
-          ``excess_concern``),
+          where the context does not come out, times the reach factor),
+          ``excess_weight`` (how much of it counts: 1, or for a community cut from a
+          larger component :func:`cut_weight` of its q-value), ``concern``
+          (``excess_weight * excess_concern``, or ``place_concern`` when that is
+          higher; rows of equal concern are in order of ``excess_concern``),
           ``stability`` (share of the runs in which a context with at least half the
           same young people, Jaccard >= 0.5, comes out) and ``reasons`` (the score in
           words).
@@ -727,6 +762,7 @@ def _context_table(
         "last_date",
         *SCORE_COLUMNS[:-2],
         "excess_concern",
+        "excess_weight",
         *SCORE_COLUMNS[-2:],
     ]
     if not rows:
@@ -736,21 +772,25 @@ def _context_table(
         counted += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated", "distant_people"]
         counted += ["outside_sightings"]
         dtypes |= {c: int for c in counted}
-        dtypes |= {c: float for c in (*SCORE_COLUMNS, "excess_concern") if c != "harm_kinds"}
+        scored = (*SCORE_COLUMNS, "excess_concern", "excess_weight")
+        dtypes |= {c: float for c in scored if c != "harm_kinds"}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     table = pd.DataFrame(rows)
     table = pd.concat([table, score.reset_index(drop=True)], axis=1)
     reach_factor = ranking.reach_factor(table["reach"].to_numpy())
     table["excess_concern"] = table["concern"] * reach_factor + 0.0  # no -0.0
     # A context the community method cut from a larger network is one of many cuts of
-    # the same records, drawn along links that harm weighs: its excess ranks it only
-    # when it stands out (CUT_Q), and otherwise its places speak for it. Every context
-    # is at least as concerning as its most concerning own place: harm concentrated at
-    # its hotel counts even when some of those harmed there were grouped with their
-    # friends (place_concern, in a share for a venue that does not stand out).
-    ranks_on_excess = ~np.asarray(kept_cut, dtype=bool) | (table["q_value"].to_numpy() <= CUT_Q)
+    # the same records, drawn along links that harm weighs: its excess counts by how
+    # much it stands out (cut_weight), and where it does not its places speak for it.
+    # Every context is at least as concerning as its most concerning own place: harm
+    # concentrated at its hotel counts even when some of those harmed there were
+    # grouped with their friends (place_concern, in a share for a venue that does not
+    # stand out).
+    table["excess_weight"] = np.where(
+        np.asarray(kept_cut, dtype=bool), cut_weight(table["q_value"].to_numpy()), 1.0
+    )
     table["concern"] = np.maximum(
-        np.where(ranks_on_excess, table["excess_concern"], 0.0), table["place_concern"]
+        table["excess_weight"] * table["excess_concern"], table["place_concern"]
     )
     table["first_person"] = [r["people"][0] for r in rows]
     table = table.sort_values(
@@ -784,13 +824,7 @@ def _context_reasons(row: Any, *, around: str = "") -> str:
         text += (
             f"; {ranking.harm_words(row.harm_kinds)} at "
             f"{ranking.times(float(row.excess_ratio))} the rate expected for their activity "
-            f"({ranking.p_words(float(row.q_value))}"
-            + (
-                ": not enough to rank on, for a group cut from a larger network"
-                if row.excess_concern > row.concern
-                else ""
-            )
-            + ")"
+            f"({ranking.p_words(float(row.q_value))}" + _cut_words(row) + ")"
         )
     else:
         text += "; no more harm recorded than expected for their activity"
@@ -813,6 +847,16 @@ def _context_reasons(row: Any, *, around: str = "") -> str:
         if share != "100%" and row.concern > row.place_concern:
             text += ", which weighs its concern"
     return text
+
+
+def _cut_words(row: Any) -> str:
+    """Say how much of a cut group's own excess counts, when not all of it does."""
+    if row.excess_weight >= 1 or row.excess_concern <= 0:
+        return ""
+    if row.excess_weight * row.excess_concern <= 0:
+        return ": not enough to rank on, for a group cut from a larger network"
+    share = "under 1%" if row.excess_weight < 0.01 else f"{math.floor(100 * row.excess_weight)}%"
+    return f": counted at {share}, for a group cut from a larger network"
 
 
 def context_row(

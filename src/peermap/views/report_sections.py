@@ -206,7 +206,7 @@ def overview_section(c: ReportContext) -> Section:
 
 def contexts_section(c: ReportContext) -> Section:
     """Build the contexts spanning authorities, most concerning first."""
-    from peermap.analysis import CUT_Q, contexts
+    from peermap.analysis import CUT_Q, CUT_SPAN, contexts
 
     table = contexts(c.ds, **c.filters)
     spanning = table[table["spans_authorities"].astype(bool)]
@@ -220,8 +220,9 @@ def contexts_section(c: ReportContext) -> Section:
         "young people beyond what their activity would bring, weighted by how serious and how "
         "reliable the records are, with their exploiter ties, and by how far they reach "
         "across authorities. A group that the community method cut from a larger network "
-        f"counts its own harm only where that stands out (q-value at most {CUT_Q:g}); "
-        "otherwise the venues it holds rank it."
+        "counts its own harm by how much that stands out (in full at a q-value of "
+        f"{CUT_Q / CUT_SPAN:g} or less, half at {CUT_Q:g}, not at all from "
+        f"{CUT_Q * CUT_SPAN:g}); where it does not, the venues it holds rank it."
     )
     if not c.public:
         section.paragraphs.append(_WHY_TEXT)
