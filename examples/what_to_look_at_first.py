@@ -35,10 +35,12 @@ print("\ncontexts, most concerning first:")
 for row in contexts.head(5).itertuples(index=False):
     hit = [planted[p] for p in row.places if p in planted]
     tag = f"  <- {', '.join(hit)}" if hit else ""
+    # A group cut from a larger network counts only part of its own excess (excess_weight).
+    weight = f" counted at {row.excess_weight:.0%}" if row.excess_weight < 1 else ""
     print(
         f"  #{row.context_id} concern {row.concern:.1f} (its own excess "
-        f"{row.excess_concern:.1f}, q {row.q_value:.2g}; its place {row.place_concern:.1f}), "
-        f"reach {row.reach}, stability {row.stability:.0%}{tag}"
+        f"{row.excess_concern:.1f}, q {row.q_value:.2g}{weight}; "
+        f"its place {row.place_concern:.1f}), reach {row.reach}, stability {row.stability:.0%}{tag}"
     )
     show(row.reasons)
 
