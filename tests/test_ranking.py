@@ -20,7 +20,7 @@ from scipy.stats import chi2
 
 import peermap
 from peermap import ranking
-from peermap.analysis import ANCHOR_Q, community, context_graph
+from peermap.analysis import ANCHOR_Q, CUT_Q, CUT_SPAN, community, context_graph, cut_weight
 from peermap.analysis.context_score import context_score
 
 # Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 5 only (the
@@ -485,8 +485,8 @@ def test_a_cut_groups_excess_counts_by_how_much_it_stands_out(
     weighted = table["excess_weight"] < 1
     assert weighted.any()  # the rule does something on this data
     q = table.loc[weighted, "q_value"]
-    assert (q > community.CUT_Q / community.CUT_SPAN).all()
-    np.testing.assert_allclose(table.loc[weighted, "excess_weight"], community.cut_weight(q))
+    assert (q > CUT_Q / CUT_SPAN).all()
+    np.testing.assert_allclose(table.loc[weighted, "excess_weight"], cut_weight(q))
     np.testing.assert_allclose(
         table["concern"],
         np.maximum(table["excess_weight"] * table["excess_concern"], table["place_concern"]),
@@ -509,16 +509,16 @@ def test_a_cut_groups_weight_follows_its_q_value_smoothly() -> None:
     """Full weight where the excess clearly stands out, half at CUT_Q, none where it
     does not; no jump between, so a small move of the q-value is a small move of the
     concern (the top of the list does not change with the seed)."""
-    low = community.CUT_Q / community.CUT_SPAN
-    high = community.CUT_Q * community.CUT_SPAN
-    assert community.cut_weight([0.0, low / 10, low]).tolist() == [1.0, 1.0, 1.0]
-    assert community.cut_weight([high, 0.9, 1.0]).tolist() == [0.0, 0.0, 0.0]
-    assert community.cut_weight([community.CUT_Q])[0] == pytest.approx(0.5)
+    low = CUT_Q / CUT_SPAN
+    high = CUT_Q * CUT_SPAN
+    assert cut_weight([0.0, low / 10, low]).tolist() == [1.0, 1.0, 1.0]
+    assert cut_weight([high, 0.9, 1.0]).tolist() == [0.0, 0.0, 0.0]
+    assert cut_weight([CUT_Q])[0] == pytest.approx(0.5)
     q = np.geomspace(low / 2, high * 2, 2001)
-    w = community.cut_weight(q)
+    w = cut_weight(q)
     assert (np.diff(w) <= 0).all()
     assert np.abs(np.diff(w)).max() < 0.01  # continuous: no step
-    assert community.cut_weight([np.nan])[0] == 0.0
+    assert cut_weight([np.nan])[0] == 0.0
 
 
 def test_q_values_are_benjamini_hochberg() -> None:
@@ -753,7 +753,7 @@ def test_a_large_component_no_split_divides_is_whole_not_cut() -> None:
         capped["people"].tolist() == unlimited["people"].tolist() == [[f"q{i}" for i in range(6)]]
     )
     # Weak: a cut group would count less of it.
-    assert community.cut_weight([capped["q_value"][0]])[0] < 0.5
+    assert cut_weight([capped["q_value"][0]])[0] < 0.5
     assert capped["excess_concern"][0] > 0
     assert capped["concern"][0] == pytest.approx(unlimited["concern"][0])
     assert capped["concern"][0] == pytest.approx(capped["excess_concern"][0])

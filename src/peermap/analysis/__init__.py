@@ -29,8 +29,6 @@ from peermap.analysis.brokerage import BETWEENNESS_SAMPLE, CENTRALITY_COLUMNS, c
 from peermap.analysis.community import (
     CONSENSUS_SHARE,
     CONTEXT_WEIGHTS,
-    CUT_Q,
-    CUT_SPAN,
     DISTANT_MIN_PEOPLE,
     DISTANT_MIN_SHARE,
     EXPLOITATION_CONTEXTS,
@@ -42,8 +40,8 @@ from peermap.analysis.community import (
     context_graph,
     context_row,
     contexts,
-    cut_weight,
 )
+from peermap.analysis.context_score import CUT_Q, CUT_SPAN, cut_weight
 from peermap.analysis.movement import flow_keys, flow_matrix, flows
 from peermap.analysis.online import online_spaces
 from peermap.analysis.paths import LINKS, PATH_COLUMNS, VIA, connecting_network, find_path

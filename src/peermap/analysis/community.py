@@ -31,7 +31,12 @@ from peermap.analysis.consensus import (
     consensus,
     label_of,
 )
-from peermap.analysis.context_score import SCORE_COLUMNS, ScoreInputs, context_score
+from peermap.analysis.context_score import (
+    SCORE_COLUMNS,
+    ScoreInputs,
+    context_score,
+    cut_weight,
+)
 from peermap.analysis.reach import (
     DISTANT_MIN_PEOPLE,
     DISTANT_MIN_SHARE,
@@ -45,8 +50,6 @@ from peermap.schema import CONTEXTS, is_online
 __all__ = [
     "CONSENSUS_SHARE",
     "CONTEXT_WEIGHTS",
-    "CUT_Q",
-    "CUT_SPAN",
     "DISTANT_MIN_PEOPLE",
     "DISTANT_MIN_SHARE",
     "EXPLOITATION_CONTEXTS",
@@ -58,7 +61,6 @@ __all__ = [
     "context_graph",
     "context_row",
     "contexts",
-    "cut_weight",
 ]
 
 
@@ -71,17 +73,6 @@ CONTEXT_WEIGHTS: dict[str, float] = {
 }
 
 
-#: A context that the community method cut from a larger network counts its own
-#: excess of harm by how much it stands out: in full at a q-value (Benjamini-Hochberg
-#: over all contexts) of ``CUT_Q / CUT_SPAN`` or less, half at ``CUT_Q``, not at all
-#: at ``CUT_Q * CUT_SPAN`` or more, and between by the logarithm of q
-#: (:func:`cut_weight`; ``docs/analysis.md``, "The concern score"). Contexts set apart
-#: and whole components always count it in full.
-CUT_Q = 0.05
-#: How far either side of :data:`CUT_Q` (a factor) the weight of a cut group's own
-#: excess runs from 1 to 0.
-CUT_SPAN = 5.0
-
 #: Weight of an exploiter tie relative to other ties.
 EXPLOITER_WEIGHT = 6.0
 
@@ -92,33 +83,6 @@ EXPLOITER_WEIGHT = 6.0
 #: venue does (the edge is normalised by the place's total). A partnership that judges
 #: otherwise changes this one number (``docs/online_spaces.md``).
 ONLINE_WEIGHT = 1.0
-
-
-def cut_weight(q_value: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Weight of the own excess of a group cut from a larger network, by its q-value.
-
-    1 at ``CUT_Q / CUT_SPAN`` or below, 0.5 at :data:`CUT_Q`, 0 at
-    ``CUT_Q * CUT_SPAN`` or above, and between by the logarithm of q: the weight
-    follows the evidence smoothly, so a q-value that a different seed moves a little
-    moves the group's concern a little, not from full to nothing. A missing q-value
-    weighs 0.
-
-    Parameters
-    ----------
-    q_value : array_like
-        Benjamini-Hochberg q-values of the groups' excess.
-
-    Returns
-    -------
-    numpy.ndarray
-        The weights, from 0 to 1.
-    """
-    q = np.asarray(q_value, dtype=np.float64)
-    low, high = CUT_Q / CUT_SPAN, CUT_Q * CUT_SPAN
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.log(high / q) / math.log(high / low)
-    result: npt.NDArray[np.float64] = np.where(np.isnan(q), 0.0, np.clip(weight, 0.0, 1.0))
-    return result
 
 
 def context_graph(

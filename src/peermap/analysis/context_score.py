@@ -11,6 +11,8 @@ below one that every run makes. See ``docs/analysis.md`` ("The concern score" an
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -28,10 +30,21 @@ from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
 
-__all__ = ["SCORE_COLUMNS", "ScoreInputs", "context_score"]
+__all__ = ["CUT_Q", "CUT_SPAN", "SCORE_COLUMNS", "ScoreInputs", "context_score", "cut_weight"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+#: A context that the community method cut from a larger network counts its own
+#: excess of harm by how much it stands out: in full at a q-value (Benjamini-Hochberg
+#: over all contexts) of ``CUT_Q / CUT_SPAN`` or less, half at ``CUT_Q``, not at all
+#: at ``CUT_Q * CUT_SPAN`` or more, and between by the logarithm of q
+#: (:func:`cut_weight`; ``docs/analysis.md``, "The concern score"). Contexts set apart
+#: and whole components always count it in full.
+CUT_Q = 0.05
+#: How far either side of :data:`CUT_Q` (a factor) the weight of a cut group's own
+#: excess runs from 1 to 0.
+CUT_SPAN = 5.0
 
 #: Columns of :func:`context_score`, in the order of the contexts table.
 SCORE_COLUMNS = (
@@ -46,6 +59,33 @@ SCORE_COLUMNS = (
     "concern",
     "stability",
 )
+
+
+def cut_weight(q_value: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Weight of the own excess of a group cut from a larger network, by its q-value.
+
+    1 at ``CUT_Q / CUT_SPAN`` or below, 0.5 at :data:`CUT_Q`, 0 at
+    ``CUT_Q * CUT_SPAN`` or above, and between by the logarithm of q: the weight
+    follows the evidence smoothly, so a q-value that a different seed moves a little
+    moves the group's concern a little, not from full to nothing. A missing q-value
+    weighs 0.
+
+    Parameters
+    ----------
+    q_value : array_like
+        Benjamini-Hochberg q-values of the groups' excess.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weights, from 0 to 1.
+    """
+    q = np.asarray(q_value, dtype=np.float64)
+    low, high = CUT_Q / CUT_SPAN, CUT_Q * CUT_SPAN
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.log(high / q) / math.log(high / low)
+    result: npt.NDArray[np.float64] = np.where(np.isnan(q), 0.0, np.clip(weight, 0.0, 1.0))
+    return result
 
 
 class ScoreInputs:
