@@ -505,6 +505,25 @@ def test_a_cut_groups_excess_counts_by_how_much_it_stands_out(
     assert table["concern"].is_monotonic_decreasing
 
 
+def test_a_cut_group_counted_in_part_says_how_much() -> None:
+    """A cut group whose q-value is between the ends of the slope counts that part of
+    its excess, and its reasons give the share an analyst can check against q."""
+    from peermap.synthetic import scenario
+
+    ds, _ = scenario(peermap.demo_boundaries(), n_people=2000, seed=8)
+    table = peermap.contexts(ds, stability_runs=1)
+    part = table[(table["excess_weight"] > 0) & (table["excess_weight"] < 1)]
+    assert len(part) > 0  # this town has such groups
+    for row in part.itertuples():
+        assert CUT_Q / CUT_SPAN < row.q_value < CUT_Q * CUT_SPAN
+        assert row.concern == pytest.approx(
+            max(row.excess_weight * row.excess_concern, row.place_concern)
+        )
+        share = math.floor(100 * row.excess_weight)
+        words = f"counted at {share}%" if share >= 1 else "counted at under 1%"
+        assert f"{words}, for a group cut from a larger network" in row.reasons
+
+
 def test_a_cut_groups_weight_follows_its_q_value_smoothly() -> None:
     """Full weight where the excess clearly stands out, half at CUT_Q, none where it
     does not; no jump between, so a small move of the q-value is a small move of the
