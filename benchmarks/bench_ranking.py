@@ -25,7 +25,9 @@ lines classified ``distant`` and their rank, the best rank of a decoy (if the sc
 plants any), the mean time of each call, the top-10 agreement of ``contexts`` across
 algorithm seeds, and at the end each target of the issue with PASS or FAIL. A held-out
 scenario written independently of the package (``benchmarks/_heldout.py``) runs on the
-demo region and London as a row of its own.
+demo region and London as a row of its own; ``--heldout-b`` adds a second one, written
+later by another hand without reading the package's ranking, its generator or the first
+(``benchmarks/_heldout_b.py``).
 
 A trap house (or county line) is *found* by the first context, in the table's order,
 whose places hold its place or whose people hold at least half of its planted people
@@ -540,7 +542,11 @@ def print_summary(results: Results) -> int:
         "scenario it cannot reach 1 (the second is at best rank 2). 'filtered' does not count "
         "rows above that found another planted trap house or county line."
     )
-    for source, label in (("generator", "peermap.synthetic scenarios"), ("held-out", "held-out")):
+    for source, label in (
+        ("generator", "peermap.synthetic scenarios"),
+        ("held-out", "held-out"),
+        ("held-out B", "held-out B"),
+    ):
         sub = items[items["source"] == source] if len(items) else items
         if not len(sub):
             continue
@@ -629,6 +635,12 @@ def run_setting(
             (ds, truth), seconds = _timed(
                 lambda seed=seed: scenario(bounds, n_people=size, seed=seed)
             )
+        elif source == "held-out B":
+            from _heldout_b import heldout_b_scenario
+
+            (ds, truth), seconds = _timed(
+                lambda seed=seed: heldout_b_scenario(bounds, n_people=size, seed=seed)
+            )
         else:
             (ds, truth), seconds = _timed(
                 lambda seed=seed: heldout_scenario(bounds, n_people=size, seed=seed)
@@ -684,7 +696,7 @@ def run_setting(
             else stab
         )
         title = (
-            f"== {'held-out · ' if source == 'held-out' else ''}{region} · {size:,} people · "
+            f"== {'' if source == 'generator' else source + ' · '}{region} · {size:,} people · "
             f"{noise} · seeds {seeds_text} · {planted} · scenario "
             f"{statistics.mean(make_seconds):.1f} s/seed =="
         )
@@ -712,6 +724,11 @@ def main() -> int:
         "--heldout-people", default="2000,10000", help="sizes of the held-out scenarios"
     )
     parser.add_argument("--no-heldout", action="store_true")
+    parser.add_argument(
+        "--heldout-b",
+        action="store_true",
+        help="also run the second held-out scenario (benchmarks/_heldout_b.py), same sizes",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any FAIL")
     args = parser.parse_args()
     regions = [r.strip() for r in args.regions.split(",") if r.strip()]
@@ -758,16 +775,17 @@ def main() -> int:
         for name in held:
             label, bounds = loaded[name] if name in loaded else load_region(name)
             for size in held_sizes:
-                run_setting(
-                    source="held-out",
-                    region=label,
-                    bounds=bounds,
-                    size=size,
-                    seeds=seeds,
-                    noises=[n for n in ("clean", "all") if n in noises] or ["clean"],
-                    stability_seeds=args.stability_seeds,
-                    results=results,
-                )
+                for source in ("held-out", "held-out B") if args.heldout_b else ("held-out",):
+                    run_setting(
+                        source=source,
+                        region=label,
+                        bounds=bounds,
+                        size=size,
+                        seeds=seeds,
+                        noises=[n for n in ("clean", "all") if n in noises] or ["clean"],
+                        stability_seeds=args.stability_seeds,
+                        results=results,
+                    )
     fails = print_summary(results)
     return 1 if (args.strict and fails) else 0
 
