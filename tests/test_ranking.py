@@ -195,20 +195,99 @@ def test_one_childs_harm_at_a_place_is_that_childs_case_not_a_hotspot() -> None:
     assert ranking.breadth(np.array([0, 1, 2, 3, 40])).tolist() == [0.0, 0.5, 1.0, 1.0, 1.0]
 
 
-def test_a_venue_led_by_exploiter_ties_says_so_in_its_reasons() -> None:
+def _tied_at_hotel(exploiters_at: str | None) -> pd.DataFrame:
+    """Five young people seen once each at a hotel ("other"), each in an exploiter tie;
+    their five exploiters are seen at ``exploiters_at`` (a place id), or nowhere."""
     people, places, sightings = _busy_town()
     places.append(("hotel", "hotel", A6))
     ties = []
-    for k, (pid, _) in enumerate(people[:5]):  # five young people, each once, "other"
+    for k, (pid, _) in enumerate(people[:5]):
+        exploiter = people[-1 - k][0]
         sightings.append((pid, "hotel", "other", "reported"))
-        ties.append((people[-1 - k][0], pid, "exploiter", "confirmed"))
-    table = peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+        ties.append((exploiter, pid, "exploiter", "confirmed"))
+        if exploiters_at is None:  # the exploiter's sightings are taken out
+            sightings = [row for row in sightings if row[0] != exploiter]
+        elif exploiters_at != "park":  # everyone is at the park already
+            sightings.append((exploiter, exploiters_at, "other", "reported"))
+    return peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+
+
+def test_a_venue_where_exploiter_ties_meet_says_so_in_its_reasons() -> None:
+    table = _tied_at_hotel("hotel")
     hotel = table.loc["hotel"]
-    assert hotel["harm_kinds"] == ["exploiter"] and hotel["tied_people"] == 5
+    assert hotel["harm_kinds"] == ["exploiter"]
+    assert hotel["met_people"] == 10 and hotel["tied_people"] == 10
     assert hotel["concern"] > table.drop(index="hotel")["concern"].max()
-    assert hotel["reasons"].startswith("5 young people in exploiter ties seen at this hotel")
+    assert hotel["reasons"].startswith("10 young people in exploiter ties that meet at this hotel")
     assert f"; {ranking.times(hotel['exploiter_ratio'])} the share usual" in hotel["reasons"]
     assert hotel["exploiter_ratio"] > 1
+
+
+def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> None:
+    # The same five young people at the hotel, their exploiters seen only at the busy
+    # park that everyone uses (where the five are seen too): the ties meet at the park,
+    # not at the hotel. The hotel holds five young people in exploiter ties, and no
+    # evidence that exploitation happens there.
+    apart = _tied_at_hotel("park")
+    hotel = apart.loc["hotel"]
+    assert hotel["tied_people"] == 5 and hotel["met_people"] == 0
+    assert "exploiter" not in hotel["harm_kinds"]
+    assert hotel["concern"] < _tied_at_hotel("hotel").loc["hotel", "concern"]
+    # At the park, five meetings among 240 young people are judged against footfall.
+    park = apart.loc["park"]
+    assert park["met_people"] == 10 and park["tied_people"] == 10
+    # An exploiter seen nowhere may meet wherever the young person is seen: nothing says
+    # where they meet, so the hotel counts the ties as meeting there.
+    unseen = _tied_at_hotel(None).loc["hotel"]
+    assert unseen["met_people"] == 5 and unseen["harm_kinds"] == ["exploiter"]
+
+
+def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there() -> None:
+    # A busy park that 240 young people use, with ordinary records of every kind; six
+    # of them are recruited there by two older ones (exploiter ties), who have left
+    # school and are seen only at the park. The six are recorded there once more each,
+    # for gang association, unverified: their records alone do not set the park apart
+    # from the school and the shop; the exploiter ties that meet there do.
+    people, places, sightings = _busy_town()
+    exploiters = [pid for pid, _ in people[-2:]]
+    victims = [pid for pid, _ in people[10:16]]
+    sightings = [row for row in sightings if row[0] not in exploiters or row[1] == "park"]
+    ties = [(exploiters[k % 2], pid, "exploiter", "corroborated") for k, pid in enumerate(victims)]
+    for pid in victims:
+        sightings.append((pid, "park", "gang_association", "unverified"))
+    without = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+    table = peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+    assert table.index[0] == "park" and "exploiter" in table.loc["park", "harm_kinds"]
+    assert table.loc["park", "concern"] > 2 * without.loc["park", "concern"]
+    assert table.loc["park", "met_people"] == 8
+    assert table.loc["park", "reasons"].startswith(
+        "8 young people in exploiter ties that meet at this park; "
+    )
+
+
+def test_ties_met_finds_the_places_where_both_young_people_are_seen() -> None:
+    # Against a brute force over random pairs and ties: a tie meets at a place where
+    # both are seen, or wherever one is seen when the other is seen nowhere (or is not
+    # in the dataset, -1); the strongest such tie's weight per pair.
+    rng = np.random.default_rng(4)
+    n_people, n_places = 40, 12
+    drawn = zip(rng.integers(0, 30, 150), rng.integers(0, n_places, 150), strict=True)
+    pairs = sorted({(int(p), int(v)) for p, v in drawn})
+    person = np.array([p for p, _ in pairs], dtype=np.intp)
+    place = np.array([v for _, v in pairs], dtype=np.intp)
+    a = rng.integers(-1, n_people, 60).astype(np.intp)
+    b = rng.integers(0, n_people, 60).astype(np.intp)
+    w = rng.choice([0.25, 0.5, 0.8, 1.0], 60)
+    got = ranking.ties_met(person, place, n_places, a, b, w)
+    where = {p: {v for q, v in pairs if q == p} for p in range(-1, n_people)}
+    for row, (p, v) in enumerate(pairs):
+        best = 0.0
+        for x, y, weight in zip(a, b, w, strict=True):
+            for me, other in ((x, y), (y, x)):
+                if me == p and (v in where[int(other)] or not where[int(other)]):
+                    best = max(best, float(weight))
+        assert got[row] == best, (p, v)
+    assert (got > 0).any() and (got == 0).any()
 
 
 def test_reach_orders_venues_with_the_same_harm() -> None:

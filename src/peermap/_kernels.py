@@ -300,6 +300,33 @@ def _exploited(
     return out
 
 
+def _exploiter_meetings(
+    n_places: int,
+    wide: WidePairs,
+    tie_a: npt.NDArray[np.intp],
+    tie_b: npt.NDArray[np.intp],
+    tie_weight: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Young people whose exploiter tie meets at each venue, against its footfall.
+
+    Returns, per pair of ``wide``, the weight of the strongest exploiter tie of its
+    young person that meets at its place (:func:`peermap.ranking.ties_met`), and per
+    place the observed sum of those weights and the expected one: its young people
+    times the share of (young person, place) pairs where an exploiter tie meets, over
+    the places where that share is not itself significant (as
+    :func:`peermap.ranking.baseline` leaves such places out of its rates).
+    """
+    met = ranking.ties_met(wide.person, wide.place, n_places, tie_a, tie_b, tie_weight)
+    observed = np.bincount(wide.place, weights=met, minlength=n_places).astype(np.float64)
+    footfall = np.bincount(wide.place, minlength=n_places).astype(np.float64)
+    share = observed.sum() / footfall.sum() if footfall.sum() > 0 else 0.0
+    first = ranking.excess(observed[:, None], (footfall * share)[:, None], np.ones(1))
+    keep = first.p_value > ranking.BASELINE_ALPHA
+    if footfall[keep].sum() > 0:
+        share = observed[keep].sum() / footfall[keep].sum()
+    return met, observed, footfall * share
+
+
 def _venue_reach(
     ds: Dataset,
     place: npt.NDArray[np.intp],
@@ -523,20 +550,14 @@ def _venue_score(
         base = ranking.baseline(
             wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
         )
-    # Young people in exploiter ties seen at a venue: one more kind of harm, judged
-    # against the share of all young people seen anywhere who are in one.
+    # Exploiter ties that meet at a venue (both young people seen there): one more
+    # kind of harm, judged against the share of young people seen anywhere whose
+    # exploiter tie meets where they are seen.
     tie_a, tie_b, tie_weight = _exploiter_ties(ds, ties)
-    per_person = _exploited(len(ds.people), tie_a, tie_b, tie_weight)
-    exploited_weight = per_person[wide.person]
-    seen_people = np.unique(wide.person)
-    usual = float(per_person[seen_people].mean()) if len(seen_people) else 0.0
-    x_obs = np.bincount(place, weights=exploited_weight, minlength=n_places)
-    x_exp = np.bincount(place, minlength=n_places) * usual
-    x_spread = (
-        float((exploited_weight**2).sum() / exploited_weight.sum())
-        if exploited_weight.sum() > 0
-        else 1.0
-    )
+    exploited = _exploited(len(ds.people), tie_a, tie_b, tie_weight)[wide.person] > 0
+    met_weight, x_obs, x_exp = _exploiter_meetings(n_places, wide, tie_a, tie_b, tie_weight)
+    met = met_weight > 0
+    x_spread = float((met_weight**2).sum() / met_weight.sum()) if met.any() else 1.0
     severity = ranking.scored_severity()
     result = ranking.excess(
         np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs]),
@@ -553,10 +574,9 @@ def _venue_score(
     serious = np.array([ranking.SEVERITY[k] >= HARMED_SEVERITY for k in ranking.HARM_KINDS])
     named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])
     harmed = ((wide.weight > 0) & named[place]).any(axis=1)
-    exploited = exploited_weight > 0
-    # The young people the excess rests on: harmed there, or in exploiter ties when
-    # those stand out at the venue.
-    rests = harmed | (exploited & standing[place, -1])
+    # The young people the excess rests on: harmed there, or in exploiter ties that
+    # meet there when those stand out at the venue.
+    rests = harmed | (met & standing[place, -1])
     n_resting = np.bincount(place[rests], minlength=n_places)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
@@ -586,6 +606,7 @@ def _venue_score(
             ),
             "exploited": n_exploited,
             "tied_people": np.bincount(place[exploited], minlength=n_places),
+            "met_people": np.bincount(place[met], minlength=n_places),
             "reach": reach,
             "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
             "harm": (result.observed[:, :-1] * named).sum(axis=1),
@@ -617,19 +638,19 @@ def _venue_reasons(row: Any) -> str:
     """Put the venue's score in words, for reports and the command line."""
     kind = _PLACE_WORDS.get(str(row.kind), "place")
     records = [k for k in row.harm_kinds if k != "exploiter"]
-    tied = int(row.tied_people) if "exploiter" in row.harm_kinds else 0
-    if row.harmed_people == 0 and not tied:
+    met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
+    if row.harmed_people == 0 and not met:
         return f"no serious harm recorded at this {kind} in the window"
     who = people_words(int(row.harmed_people), int(row.harmed_authorities))
     if records:
         text = f"{who} recorded for {ranking.harm_words(records)} at this {kind}"
-        if tied and tied != row.exploited:
-            text += f"; {people_words(tied, 0)} in exploiter ties seen here"
+        if met:
+            text += f"; {_tied_words(met)} that {'meets' if met == 1 else 'meet'} here"
         elif row.exploited:
             text += f"; {int(row.exploited)} in exploiter ties"
         rate = f"{ranking.times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
-    elif tied:
-        text = f"{people_words(tied, 0)} in exploiter ties seen at this {kind}"
+    elif met:
+        text = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
         if row.harmed_people:
             text += f"; {who} with serious records here"
         rate = (
@@ -640,6 +661,13 @@ def _venue_reasons(row: Any) -> str:
     if row.reach == "distant":
         text += "; reached from distant authorities"
     return f"{text}; {rate} ({ranking.p_words(float(row.q_value))})"
+
+
+def _tied_words(people: int) -> str:
+    """Say how many young people are in exploiter ties ("1 young person in an exploiter tie")."""
+    if people == 1:
+        return "1 young person in an exploiter tie"
+    return f"{people} young people in exploiter ties"
 
 
 def people_words(people: int, authorities: int) -> str:

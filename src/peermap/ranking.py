@@ -35,9 +35,9 @@ the formula and the reasons at length):
    the excess.
 5. **Concern** = that x :data:`REACH_FACTOR` of the reach (``distant`` above
    ``neighbours`` above ``single``); for a venue also x :func:`breadth` (half when its
-   excess rests on one young person). Venues count the young people in exploiter ties
-   seen there, and contexts their exploiter ties, as one more kind of harm, of
-   severity :data:`EXPLOITER_SEVERITY`.
+   excess rests on one young person). Venues count the young people whose exploiter
+   tie meets there (both its young people seen there), and contexts their exploiter
+   ties, as one more kind of harm, of severity :data:`EXPLOITER_SEVERITY`.
 
 Each unit also gets a p-value (the smallest one-sided p of its kinds of harm,
 Bonferroni-corrected for their number) and a Benjamini-Hochberg q-value across units.
@@ -81,6 +81,7 @@ __all__ = [
     "reach_factor",
     "reliability_weight",
     "scored_severity",
+    "ties_met",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -410,6 +411,77 @@ def q_values(p: FloatArray) -> FloatArray:
     q = np.minimum.accumulate(scaled[::-1])[::-1]
     result = np.empty(m)
     result[order] = np.minimum(q, 1.0)
+    return result
+
+
+def ties_met(
+    person: IntpArray,
+    place: IntpArray,
+    n_places: int,
+    a: IntpArray,
+    b: IntpArray,
+    weight: FloatArray,
+) -> FloatArray:
+    """Per (person, place) pair: the strongest of the person's ties that meets there.
+
+    A tie *meets* at a place where both its young people are seen. When one of them is
+    seen nowhere (no pair, or a position of -1: not in the dataset), nothing says where
+    they meet, and the tie meets wherever the other is seen.
+
+    Parameters
+    ----------
+    person, place : numpy.ndarray
+        The distinct (person, place) pairs where young people are seen, sorted by
+        person then place (positions).
+    n_places : int
+        Number of places.
+    a, b : numpy.ndarray
+        Positions of each tie's two young people (-1: not in the dataset).
+    weight : numpy.ndarray
+        Each tie's weight (its reliability weight, say).
+
+    Returns
+    -------
+    numpy.ndarray
+        Per pair, the largest ``weight`` of the person's ties that meet at the place; 0
+        where none does.
+    """
+    person = np.asarray(person, dtype=np.intp)
+    place = np.asarray(place, dtype=np.intp)
+    out = np.zeros(len(person))
+    if not len(out) or not len(a):
+        return out
+    n_people = int(max(person.max(), np.max(a), np.max(b))) + 1
+    seen = np.zeros(n_people + 1, dtype=bool)  # the last slot: a position of -1
+    seen[person] = True
+    # Each tie both ways: from a young person in the dataset to the other.
+    me = np.concatenate([a, b]).astype(np.intp)
+    other = np.concatenate([b, a]).astype(np.intp)
+    w = np.concatenate([weight, weight]).astype(np.float64)
+    mine = me >= 0
+    me, other, w = me[mine], other[mine], w[mine]
+    unseen = ~seen[other]
+    anywhere = np.zeros(n_people)
+    np.maximum.at(anywhere, me[unseen], w[unseen])
+    out = anywhere[person]
+    me, other, w = me[~unseen], other[~unseen], w[~unseen]
+    # Where both are seen: ties (people x people) times where people are seen (people x
+    # places), kept at the pairs; once per weight from the strongest down, so each pair
+    # keeps the strongest tie that meets there.
+    width = max(n_places, 1)
+    present = scipy.sparse.csr_array(
+        (np.ones(len(person)), (person, place)), shape=(n_people, width)
+    )
+    key = person.astype(np.int64) * width + place
+    for grade in np.unique(w)[::-1]:
+        strong = w >= grade
+        ties = scipy.sparse.csr_array(
+            (np.ones(int(strong.sum())), (me[strong], other[strong])), shape=(n_people, n_people)
+        )
+        met = scipy.sparse.coo_array((ties @ present).multiply(present))
+        found = np.searchsorted(key, met.row.astype(np.int64) * width + met.col)
+        out[found] = np.maximum(out[found], grade)
+    result: FloatArray = out
     return result
 
 

@@ -9,7 +9,7 @@ apart, before it splits the graph:
 
 1. every venue whose excess of harm stands out after false discovery rate control
    (q-value at most :data:`ANCHOR_Q`), with the young people its excess rests on
-   (harmed there, or in exploiter ties seen there when those stand out: as
+   (harmed there, or in exploiter ties that meet there when those stand out: as
    ``hotspots()`` counts them), from the most concerning venue down
    (:func:`venue_anchors`), with the remaining young people whose exploiter ties go
    mostly to its young people, two ties or more: the line holder who is never seen at

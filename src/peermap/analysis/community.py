@@ -231,7 +231,7 @@ def contexts(
     Before the split, contexts that no split should cut are set apart
     (:mod:`peermap.analysis.anchors`): each venue whose excess of harm stands out
     (q-value at most :data:`peermap.analysis.ANCHOR_Q`) with the young people harmed
-    there or in exploiter ties seen there, and those whose exploiter ties lead mostly
+    there or in exploiter ties that meet there, and those whose exploiter ties lead mostly
     to them (the line holder never seen there); then each group of young people joined
     by exploiter ties; each takes the places that are mostly its young people's. No
     seed decides who is in them.

@@ -127,7 +127,7 @@ class ScoreInputs:
         A venue lends its whole concern to the group that owns it when it stands out
         (q-value at most :data:`~peermap.analysis.ANCHOR_Q`) or when the group holds
         most (more than :data:`~peermap.analysis.ATTACH_SHARE`) of the young people its
-        excess rests on (harmed there, or in exploiter ties seen there when those stand
+        excess rests on (harmed there, or in exploiter ties that meet there when those stand
         out: ``VenueCores.resting``); otherwise it lends it in the share of those young
         people the group holds. Of a
         group's own places the one that lends the most counts. Returns that concern (0:

@@ -33,11 +33,15 @@ def hotspots(
     by severity and reliability, at most :data:`peermap.ranking.PAIR_CAP` per young
     person) is judged against what its footfall would bring at the rate usual for
     venues of its kind (Kulldorff's Poisson log-likelihood ratio, with a p-value and
-    Benjamini-Hochberg q-value), then weighed by the reach of the young people harmed
-    there and by how many of them are in exploiter ties; a venue whose excess rests on
-    one young person counts half (:func:`peermap.ranking.breadth`): that is first the
-    young person's own case. ``docs/analysis.md`` gives the
-    formula and the reasons; :mod:`peermap.ranking` holds the weights.
+    Benjamini-Hochberg q-value). The young people whose exploiter tie meets there (both
+    young people of the tie seen there) count as one more kind of harm, judged against
+    its footfall the same way: a busy park is not a hotspot because young people in
+    exploiter ties pass through it, but it is one where they meet those who exploit
+    them. The score is weighed by the reach of the young people harmed there; a venue
+    whose excess rests on one young person counts half
+    (:func:`peermap.ranking.breadth`): that is first the young person's own case.
+    ``docs/analysis.md`` gives the formula and the reasons; :mod:`peermap.ranking`
+    holds the weights.
 
     Parameters
     ----------
@@ -79,10 +83,12 @@ def hotspots(
         people with a record of severity 0.5 or more there), ``harmed_authorities``
         (their home authorities), ``exploited`` (how many of them are in an exploiter
         tie), ``tied_people`` (young people seen there who are in an exploiter tie,
-        harmed there or not) and ``exploiter_ratio`` (their count, weighted by the
-        ties' reliability, over what the share of young people in such ties anywhere
-        would bring), ``reach`` (``single``, ``neighbours`` or ``distant``, of those young
-        people's homes from the place's authority; ``unknown`` without boundaries),
+        harmed there or not), ``met_people`` (those of them whose exploiter tie meets
+        there: its other young person is seen there too, or nowhere) and
+        ``exploiter_ratio`` (their count, weighted by the ties' reliability, over what
+        the share of such young people among all those seen would bring), ``reach``
+        (``single``, ``neighbours`` or ``distant``, of those young people's homes from
+        the place's authority; ``unknown`` without boundaries),
         ``harm`` and ``expected`` (observed and expected harm), ``excess_ratio``,
         ``p_value`` and ``q_value`` (one-sided, of the excess), ``concern`` (the
         score), ``reasons`` (the score in words) and ``rank`` (1 = most concerning).
