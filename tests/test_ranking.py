@@ -490,19 +490,21 @@ def test_trap_houses_lead_contexts_and_venues(planted) -> None:  # type: ignore[
 def test_a_context_is_at_least_as_concerning_as_its_own_places(
     planted: tuple[peermap.Dataset, object],
 ) -> None:
-    """A trap house's visitors can be split among their friend groups; the context that
-    holds the hotel still ranks with the hotel (``docs/analysis.md``, concern). A venue
-    that does not stand out counts in the share of those harmed there it holds."""
-    ds, _ = planted
+    """A trap house is set apart with those harmed there, so the context that holds it
+    ranks with it (``docs/analysis.md``, concern); a venue counts for a context in the
+    share of those harmed there that the context holds."""
+    ds, truth = planted
     table = peermap.contexts(ds, stability_runs=1)
     venues = peermap.hotspots(ds).set_index("place_id")
+    for house in truth.trap_houses:
+        owner = table[table["places"].map(lambda p, h=house: h.place_id in p)]
+        assert len(owner) == 1, house.place_id
+        assert venues.loc[house.place_id, "q_value"] <= ANCHOR_Q
+        assert owner["place_share"].iloc[0] == 1.0
+        assert owner["concern"].iloc[0] >= venues.loc[house.place_id, "concern"] - 1e-9
     decided_by_place = shared = 0
     for row in table.itertuples():
         own = venues.loc[[p for p in row.places if p in venues.index]]
-        standing = own.loc[own["q_value"] <= ANCHOR_Q, "concern"]
-        if len(standing):
-            assert row.concern >= standing.max() - 1e-9
-            assert row.place_concern >= standing.max() - 1e-9
         if row.place_concern > 0:
             # The concern of one of its own places, whole or in a share.
             assert 0 < row.place_share <= 1
@@ -516,12 +518,14 @@ def test_a_context_is_at_least_as_concerning_as_its_own_places(
     assert table["concern"].is_monotonic_decreasing
 
 
-def test_a_venue_that_does_not_stand_out_counts_in_the_share_of_its_harmed() -> None:
+def test_a_venue_counts_in_the_share_of_its_harmed_that_a_context_holds() -> None:
     # A hotel where six young people have confirmed CSE and CCE records stands out; a
     # flat where four have one unverified CSE record each does not. The context that
-    # owns the hotel ranks with it whoever else its victims are grouped with; the one
-    # that owns the flat but holds one of its four ranks on a quarter of its concern,
-    # and on all of it when it holds three of them.
+    # owns the flat but holds one of its four ranks on a quarter of its concern, and on
+    # all of it when it holds three of them; the context that owns the hotel but holds
+    # one of its six ranks on a sixth, though the hotel stands out: those it rests on
+    # are elsewhere (``contexts()`` sets them apart with it, so a group that owns it
+    # without them has them set apart with another venue first).
     people, places, sightings = _busy_town(240)
     people += [(f"f{i}", A1) for i in range(4)] + [(f"h{i}", A2) for i in range(6)]
     places += [("flat", "residential", A1), ("hotel", "hotel", A2)]
@@ -542,15 +546,18 @@ def test_a_venue_that_does_not_stand_out_counts_in_the_share_of_its_harmed() -> 
     scored = context_score(ds, ds.sightings, ds.ties, (person_ctx, place_ctx), 4)
     assert scored["place_share"][0] == pytest.approx(0.25)
     assert scored["place_concern"][0] == pytest.approx(venues.loc["flat", "concern"] / 4)
-    assert scored["place_share"][2] == 1.0  # one of six, but the hotel stands out
-    assert scored["place_concern"][2] == pytest.approx(venues.loc["hotel", "concern"])
+    assert scored["place_share"][2] == pytest.approx(1 / 6)  # one of six
+    assert scored["place_concern"][2] == pytest.approx(venues.loc["hotel", "concern"] / 6)
     assert scored["place_concern"][[1, 3]].tolist() == [0.0, 0.0]  # no own place
     # Now the flat's owner holds three of the four harmed there.
     person_ctx[[at["f1"], at["f2"], at["f3"]]] = 0
     person_ctx[at["f0"]] = 1
+    person_ctx[[at["h1"], at["h2"], at["h3"], at["h4"]]] = 2
     scored = context_score(ds, ds.sightings, ds.ties, (person_ctx, place_ctx), 4)
     assert scored["place_share"][0] == 1.0
     assert scored["place_concern"][0] == pytest.approx(venues.loc["flat", "concern"])
+    assert scored["place_share"][2] == 1.0  # five of six
+    assert scored["place_concern"][2] == pytest.approx(venues.loc["hotel", "concern"])
 
 
 def test_a_cut_groups_excess_counts_by_how_much_it_stands_out(

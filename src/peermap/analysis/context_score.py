@@ -26,7 +26,7 @@ from peermap._kernels import (
     venue_cores,
     wide_pairs,
 )
-from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE
+from peermap.analysis.anchors import ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
 
@@ -124,13 +124,15 @@ class ScoreInputs:
     ) -> tuple[FloatArray, FloatArray]:
         """Give each group what its own places lend it: a venue concern, and its share.
 
-        A venue lends its whole concern to the group that owns it when it stands out
-        (q-value at most :data:`~peermap.analysis.ANCHOR_Q`) or when the group holds
+        A venue lends its whole concern to the group that owns it when the group holds
         most (more than :data:`~peermap.analysis.ATTACH_SHARE`) of the young people its
-        excess rests on (harmed there, or in exploiter ties that meet there when those stand
-        out: ``VenueCores.resting``); otherwise it lends it in the share of those young
-        people the group holds. Of a
-        group's own places the one that lends the most counts. Returns that concern (0:
+        excess rests on (harmed there, or in exploiter ties that meet there when those
+        stand out: ``VenueCores.resting``); otherwise it lends it in the share of those
+        young people the group holds, whether the venue stands out or not: a venue that
+        stands out is set apart with them (:mod:`peermap.analysis.anchors`), so a group
+        that owns it without them owns it because they were set apart with another
+        venue, and ranks on theirs. Of a group's own places the one that lends the most
+        counts. Returns that concern (0:
         no own place with any) and its share (NaN where the concern is 0).
         """
         n_places = len(self.cores.concern)
@@ -146,7 +148,7 @@ class ScoreInputs:
         )
         share = np.ones(n_places)
         np.divide(theirs, total, out=share, where=total > 0)
-        whole = (self.cores.q_value <= ANCHOR_Q) | (share > ATTACH_SHARE)
+        whole = share > ATTACH_SHARE
         share = np.where(whole, 1.0, share)
         concern = self.cores.concern * share
         out, out_share = np.zeros(n_ctx), np.full(n_ctx, np.nan)
@@ -182,8 +184,8 @@ def context_score(
     ``member_of``: the context of each young person and of each place (-1: none), by
     position. Also the concern of each context's most concerning own place
     (:func:`peermap.hotspots`' venue concern, with the venue's reach), in full when the
-    venue stands out or the context holds most of the young people harmed or exploited
-    there, else in the share of them it holds (``place_share``,
+    context holds most of the young people harmed or exploited there, else in the
+    share of them it holds (``place_share``,
     :meth:`ScoreInputs.place_concern`; the own place that lends the most counts).
 
     With ``runs`` (labels per node of each community run, -1 for nodes no run split),
