@@ -236,10 +236,9 @@ def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> Non
     # At the park, five meetings among 240 young people are judged against footfall.
     park = apart.loc["park"]
     assert park["met_people"] == 10 and park["tied_people"] == 10
-    # An exploiter seen nowhere may meet wherever the young person is seen: nothing says
-    # where they meet, so the hotel counts the ties as meeting there.
+    # An exploiter seen nowhere meets nowhere: nothing says where.
     unseen = _tied_at_hotel(None).loc["hotel"]
-    assert unseen["met_people"] == 5 and unseen["harm_kinds"] == ["exploiter"]
+    assert unseen["tied_people"] == 5 and unseen["met_people"] == 0
 
 
 def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there() -> None:
@@ -267,8 +266,8 @@ def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there()
 
 def test_ties_met_finds_the_places_where_both_young_people_are_seen() -> None:
     # Against a brute force over random pairs and ties: a tie meets at a place where
-    # both are seen, or wherever one is seen when the other is seen nowhere (or is not
-    # in the dataset, -1); the strongest such tie's weight per pair.
+    # both are seen (never where one is not in the dataset, -1, or seen nowhere); the
+    # strongest such tie's weight per pair.
     rng = np.random.default_rng(4)
     n_people, n_places = 40, 12
     drawn = zip(rng.integers(0, 30, 150), rng.integers(0, n_places, 150), strict=True)
@@ -284,7 +283,7 @@ def test_ties_met_finds_the_places_where_both_young_people_are_seen() -> None:
         best = 0.0
         for x, y, weight in zip(a, b, w, strict=True):
             for me, other in ((x, y), (y, x)):
-                if me == p and (v in where[int(other)] or not where[int(other)]):
+                if me == p and v in where[int(other)]:
                     best = max(best, float(weight))
         assert got[row] == best, (p, v)
     assert (got > 0).any() and (got == 0).any()

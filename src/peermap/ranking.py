@@ -424,9 +424,12 @@ def ties_met(
 ) -> FloatArray:
     """Per (person, place) pair: the strongest of the person's ties that meets there.
 
-    A tie *meets* at a place where both its young people are seen. When one of them is
-    seen nowhere (no pair, or a position of -1: not in the dataset), nothing says where
-    they meet, and the tie meets wherever the other is seen.
+    A tie *meets* at a place where both its young people are seen. A tie one of whose
+    young people is seen nowhere (or is not in the dataset: a position of -1) meets
+    nowhere: nothing says where they meet. Counting it wherever the other is seen
+    would make every place the young person passes through a meeting place, and a
+    tie recorded by mistake between two young people who never met, one of them
+    never seen, would count at each of the places of the other.
 
     Parameters
     ----------
@@ -452,22 +455,14 @@ def ties_met(
     if not len(out) or not len(a):
         return out
     n_people = int(max(person.max(), np.max(a), np.max(b))) + 1
-    seen = np.zeros(n_people + 1, dtype=bool)  # the last slot: a position of -1
-    seen[person] = True
-    # Each tie both ways: from a young person in the dataset to the other.
-    me = np.concatenate([a, b]).astype(np.intp)
-    other = np.concatenate([b, a]).astype(np.intp)
-    w = np.concatenate([weight, weight]).astype(np.float64)
-    mine = me >= 0
-    me, other, w = me[mine], other[mine], w[mine]
-    unseen = ~seen[other]
-    anywhere = np.zeros(n_people)
-    np.maximum.at(anywhere, me[unseen], w[unseen])
-    out = anywhere[person]
-    me, other, w = me[~unseen], other[~unseen], w[~unseen]
-    # Where both are seen: ties (people x people) times where people are seen (people x
-    # places), kept at the pairs; once per weight from the strongest down, so each pair
-    # keeps the strongest tie that meets there.
+    # Each tie both ways, between young people in the dataset.
+    known = (np.asarray(a) >= 0) & (np.asarray(b) >= 0)
+    me = np.concatenate([a[known], b[known]]).astype(np.intp)
+    other = np.concatenate([b[known], a[known]]).astype(np.intp)
+    w = np.concatenate([weight[known], weight[known]]).astype(np.float64)
+    # Ties (people x people) times where people are seen (people x places), kept at the
+    # pairs; once per weight from the strongest down, so each pair keeps the strongest
+    # tie that meets there.
     width = max(n_places, 1)
     present = scipy.sparse.csr_array(
         (np.ones(len(person)), (person, place)), shape=(n_people, width)

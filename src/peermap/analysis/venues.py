@@ -84,7 +84,7 @@ def hotspots(
         (their home authorities), ``exploited`` (how many of them are in an exploiter
         tie), ``tied_people`` (young people seen there who are in an exploiter tie,
         harmed there or not), ``met_people`` (those of them whose exploiter tie meets
-        there: its other young person is seen there too, or nowhere) and
+        there: its other young person is seen there too) and
         ``exploiter_ratio`` (their count, weighted by the ties' reliability, over what
         the share of such young people among all those seen would bring), ``reach``
         (``single``, ``neighbours`` or ``distant``, of those young people's homes from
