@@ -5,7 +5,8 @@
 2. ``peermap.contexts`` and ``peermap.hotspots`` ranked by the concern score: the harm
    recorded, weighted by severity and reliability, beyond what is usual for the places
    involved, times the reach across authorities (``docs/analysis.md``).
-3. The top five of each, with the reasons in words and the parts of the score, checked
+3. The top five of each, with the reasons in words and the parts of the score (for a
+   venue, the young people in exploiter ties that meet there: both seen there), checked
    against what was planted; then the busiest venues, to show that busy is not the same
    as concerning.
 
@@ -48,9 +49,11 @@ venues = peermap.hotspots(ds)
 print("\nvenues, most concerning first:")
 for row in venues.head(5).itertuples(index=False):
     tag = f"  <- {planted[row.place_id]}" if row.place_id in planted else ""
+    # Exploiter ties that meet here: both young people of the tie are seen here.
+    met = f"; {row.met_people} in exploiter ties that meet here" if row.met_people else ""
     print(
         f"  {row.rank}. {row.place_id} ({row.kind}, {row.authority_name}): harm "
-        f"{row.harm:.1f} against {row.expected:.1f} expected{tag}"
+        f"{row.harm:.1f} against {row.expected:.1f} expected{met}{tag}"
     )
     show(row.reasons)
 

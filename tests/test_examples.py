@@ -176,6 +176,7 @@ def test_what_to_look_at_first_example() -> None:
     assert "<- " in first_venue  # the first venue read is a planted one
     assert "the rate usual for a" in out and "× " in out
     assert "(its own excess " in out and "; its place " in out  # the parts of the score
+    assert "in exploiter ties that meet here  <- " in first_venue  # its exploiter ties meet there
 
 
 def test_one_window_example(tmp_path: Path) -> None:
