@@ -48,19 +48,26 @@ CONTEXT_MIX = (  # a busy venue's ordinary records: every kind, mostly minor
 def _dataset(
     people: Iterable[tuple[str, str]],
     places: Iterable[tuple[str, str, str]],
-    sightings: Iterable[tuple[str, str, str, str]],
+    sightings: Iterable[tuple[str, ...]],
     ties: Iterable[tuple[str, str, str, str]] = (),
 ) -> peermap.Dataset:
     """Build a valid dataset: people (id, home), places (id, kind, authority), sightings
-    (person, place, context, reliability), ties (a, b, kind, reliability)."""
+    (person, place, context, reliability[, date]: without one, dates run through the
+    year by row), ties (a, b, kind, reliability)."""
     people_f = pd.DataFrame(list(people), columns=["person_id", "home_authority"]).assign(age=15)
     rows = []
     for i, (pid, kind, auth) in enumerate(places):
         x, y = XY[auth]
         rows.append((pid, kind, x + 50 * (i % 20), y + 50 * (i // 20)))
     places_f = pd.DataFrame(rows, columns=["place_id", "kind", "easting", "northing"])
-    s = pd.DataFrame(list(sightings), columns=["person_id", "place_id", "context", "reliability"])
-    s["date"] = [f"2024-{1 + i % 12:02d}-{1 + (i // 12) % 28:02d}" for i in range(len(s))]
+    rows_s = list(sightings)
+    s = pd.DataFrame(
+        [row[:4] for row in rows_s], columns=["person_id", "place_id", "context", "reliability"]
+    )
+    s["date"] = [
+        row[4] if len(row) > 4 else f"2024-{1 + i % 12:02d}-{1 + (i // 12) % 28:02d}"
+        for i, row in enumerate(rows_s)
+    ]
     s["source"] = "police"
     t = pd.DataFrame(list(ties), columns=["person_a", "person_b", "kind", "reliability"])
     t["first_seen"], t["last_seen"], t["source"] = "2024-03-01", "", "police"
@@ -203,12 +210,14 @@ def _tied_at_hotel(exploiters_at: str | None) -> pd.DataFrame:
     ties = []
     for k, (pid, _) in enumerate(people[:5]):
         exploiter = people[-1 - k][0]
-        sightings.append((pid, "hotel", "other", "reported"))
+        sightings.append((pid, "hotel", "other", "reported", "2024-06-01"))
         ties.append((exploiter, pid, "exploiter", "confirmed"))
         if exploiters_at is None:  # the exploiter's sightings are taken out
             sightings = [row for row in sightings if row[0] != exploiter]
-        elif exploiters_at != "park":  # everyone is at the park already
-            sightings.append((exploiter, exploiters_at, "other", "reported"))
+        else:  # the two seen there in the same week
+            sightings.append((exploiter, exploiters_at, "other", "reported", "2024-06-03"))
+            if exploiters_at == "park":
+                sightings.append((pid, "park", "other", "reported", "2024-06-04"))
     return peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
 
 
@@ -224,10 +233,10 @@ def test_a_venue_where_exploiter_ties_meet_says_so_in_its_reasons() -> None:
 
 
 def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> None:
-    # The same five young people at the hotel, their exploiters seen only at the busy
-    # park that everyone uses (where the five are seen too): the ties meet at the park,
-    # not at the hotel. The hotel holds five young people in exploiter ties, and no
-    # evidence that exploitation happens there.
+    # The same five young people at the hotel, their exploiters seen with them at the
+    # busy park that everyone uses, in the same week, and never at the hotel: the ties
+    # meet at the park, not at the hotel. The hotel holds five young people in exploiter
+    # ties, and no evidence that exploitation happens there.
     apart = _tied_at_hotel("park")
     hotel = apart.loc["hotel"]
     assert hotel["tied_people"] == 5 and hotel["met_people"] == 0
@@ -243,17 +252,20 @@ def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> Non
 
 def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there() -> None:
     # A busy park that 240 young people use, with ordinary records of every kind; six
-    # of them are recruited there by two older ones (exploiter ties), who have left
-    # school and are seen only at the park. The six are recorded there once more each,
-    # for gang association, unverified: their records alone do not set the park apart
-    # from the school and the shop; the exploiter ties that meet there do.
+    # of them are recruited there over the summer by two older ones (exploiter ties),
+    # who have left school and are seen only at the park. The six are recorded there
+    # once more each in July, for gang association, unverified: their records alone do
+    # not set the park apart from the school and the shop; the exploiter ties that meet
+    # there do.
     people, places, sightings = _busy_town()
     exploiters = [pid for pid, _ in people[-2:]]
     victims = [pid for pid, _ in people[10:16]]
     sightings = [row for row in sightings if row[0] not in exploiters or row[1] == "park"]
     ties = [(exploiters[k % 2], pid, "exploiter", "corroborated") for k, pid in enumerate(victims)]
-    for pid in victims:
-        sightings.append((pid, "park", "gang_association", "unverified"))
+    for k, pid in enumerate(victims):
+        sightings.append((pid, "park", "gang_association", "unverified", f"2024-07-{k + 1:02d}"))
+    for pid in exploiters:
+        sightings.append((pid, "park", "other", "reported", "2024-07-10"))
     without = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
     table = peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
     assert table.index[0] == "park" and "exploiter" in table.loc["park", "harm_kinds"]
@@ -264,29 +276,53 @@ def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there()
     )
 
 
-def test_ties_met_finds_the_places_where_both_young_people_are_seen() -> None:
-    # Against a brute force over random pairs and ties: a tie meets at a place where
-    # both are seen (never where one is not in the dataset, -1, or seen nowhere); the
-    # strongest such tie's weight per pair.
+def test_ties_met_finds_where_both_young_people_are_seen_at_the_same_time() -> None:
+    # Against a brute force over random records and ties: a tie meets at a place where
+    # both its young people are seen within MEET_DAYS of each other (never where one is
+    # not in the dataset, -1, or is seen nowhere); the strongest such tie per person
+    # and place.
     rng = np.random.default_rng(4)
-    n_people, n_places = 40, 12
-    drawn = zip(rng.integers(0, 30, 150), rng.integers(0, n_places, 150), strict=True)
-    pairs = sorted({(int(p), int(v)) for p, v in drawn})
-    person = np.array([p for p, _ in pairs], dtype=np.intp)
-    place = np.array([v for _, v in pairs], dtype=np.intp)
-    a = rng.integers(-1, n_people, 60).astype(np.intp)
-    b = rng.integers(0, n_people, 60).astype(np.intp)
-    w = rng.choice([0.25, 0.5, 0.8, 1.0], 60)
-    got = ranking.ties_met(person, place, n_places, a, b, w)
-    where = {p: {v for q, v in pairs if q == p} for p in range(-1, n_people)}
-    for row, (p, v) in enumerate(pairs):
-        best = 0.0
-        for x, y, weight in zip(a, b, w, strict=True):
-            for me, other in ((x, y), (y, x)):
-                if me == p and v in where[int(other)]:
-                    best = max(best, float(weight))
-        assert got[row] == best, (p, v)
-    assert (got > 0).any() and (got == 0).any()
+    n_people, n_places, n = 40, 12, 400
+    person = rng.integers(0, 30, n).astype(np.intp)
+    place = rng.integers(0, n_places, n).astype(np.intp)
+    day = rng.integers(0, 365, n)
+    a = rng.integers(-1, n_people, 80).astype(np.intp)
+    b = rng.integers(0, n_people, 80).astype(np.intp)
+    w = rng.choice([0.25, 0.5, 0.8, 1.0], 80)
+    got = ranking.ties_met(person, place, day, a, b, w)
+    expected: dict[tuple[int, int], float] = {}
+    for x, y, weight in zip(a.tolist(), b.tolist(), w.tolist(), strict=True):
+        if x < 0 or x == y:
+            continue
+        for me, other in ((x, y), (y, x)):
+            for i in np.flatnonzero(person == me).tolist():
+                there = (person == other) & (place == place[i])
+                if (np.abs(day[there] - day[i]) <= ranking.MEET_DAYS).any():
+                    key = (me, int(place[i]))
+                    expected[key] = max(expected.get(key, 0.0), weight)
+    assert len(expected) > 10
+    assert dict(zip(zip(got["person"], got["place"], strict=True), got["weight"], strict=True)) == (
+        expected
+    )
+    # Seen at the same place but further apart than MEET_DAYS: not together.
+    apart = ranking.ties_met(
+        np.array([0, 1]),
+        np.array([5, 5]),
+        np.array([0, ranking.MEET_DAYS + 1]),
+        np.array([0]),
+        np.array([1]),
+        np.array([1.0]),
+    )
+    assert apart.empty
+    together = ranking.ties_met(
+        np.array([0, 1]),
+        np.array([5, 5]),
+        np.array([0, ranking.MEET_DAYS]),
+        np.array([0]),
+        np.array([1]),
+        np.array([1.0]),
+    )
+    assert together[["person", "place"]].to_numpy().tolist() == [[0, 5], [1, 5]]
 
 
 def test_reach_orders_venues_with_the_same_harm() -> None:
@@ -816,7 +852,9 @@ def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -
     sightings += [(exploiter, "bedsit", "other", "reported")] * 2  # only they go there
     for meet in (False, True):
         seen = sightings + [
-            (pid, "flat", "other", "reported") for pid in (*exploited, exploiter) if meet
+            (pid, "flat", "other", "reported", "2024-05-02")
+            for pid in (*exploited, exploiter)
+            if meet
         ]
         table = peermap.contexts(_dataset(people, places, seen, ties))
         hit = table[table["people"].map(lambda p: exploiter in p)].iloc[0]

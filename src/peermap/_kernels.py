@@ -35,6 +35,8 @@ __all__ = [
     "WidePairs",
     "authority_graph_of",
     "check_engine",
+    "exploiter_people",
+    "exploiter_visits",
     "flow_table",
     "hotspot_parts",
     "hotspot_table",
@@ -46,6 +48,7 @@ __all__ = [
     "record_sums",
     "venue_concern",
     "venue_cores",
+    "visit_frame",
     "wide_pairs",
 ]
 
@@ -115,6 +118,7 @@ class HotspotParts(NamedTuple):
     by_context: pd.DataFrame  # sightings per place (index) and context (columns)
     first_date: pd.Series  # per place
     last_date: pd.Series  # per place
+    visits: pd.DataFrame  # ``person``, ``place``, ``day``: see :func:`exploiter_visits`
 
 
 #: What each (person, place, context) adds up: records, their reliability weights and
@@ -272,7 +276,45 @@ def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
         else pd.DataFrame()
     )
     dates = s.groupby("place_id")["date"]
-    return HotspotParts(pairs, by_context, dates.min(), dates.max())
+    return HotspotParts(pairs, by_context, dates.min(), dates.max(), exploiter_visits(ds, s))
+
+
+def exploiter_people(ds: Dataset) -> npt.NDArray[np.bool_]:
+    """Per young person (dataset order): whether they are in an exploiter tie of ``ds``."""
+    mine = ds.ties[ds.ties["kind"].to_numpy(dtype=object) == "exploiter"]
+    a, b = record_positions(ds).ties(mine)
+    out = np.zeros(len(ds.people), dtype=bool)
+    for at in (a, b):
+        out[at[at >= 0]] = True
+    return out
+
+
+def visit_frame(
+    person: npt.NDArray[np.intp], place: npt.NDArray[np.intp], date: npt.NDArray[Any]
+) -> pd.DataFrame:
+    """Distinct (``person``, ``place``, ``day``) of records (``day``: days since 1970)."""
+    day = np.asarray(date, dtype="datetime64[ns]").astype("datetime64[D]")
+    ok = ~np.isnat(day) & (person >= 0) & (place >= 0)
+    key = pd.DataFrame(
+        {
+            "person": np.asarray(person, dtype=np.intp)[ok],
+            "place": np.asarray(place, dtype=np.intp)[ok],
+            "day": day[ok].astype(np.int64),
+        }
+    )
+    return key.drop_duplicates().sort_values(["person", "place", "day"]).reset_index(drop=True)
+
+
+def exploiter_visits(ds: Dataset, s: pd.DataFrame) -> pd.DataFrame:
+    """Where and when the young people in exploiter ties are seen, from sightings ``s``.
+
+    Distinct (``person``, ``place``, ``day``) positions of the records in ``s`` of the
+    young people in an exploiter tie of ``ds`` (any, before a window selects ties):
+    what :func:`peermap.ranking.ties_met` needs to tell where a tie meets.
+    """
+    who, where = record_positions(ds).sightings(s)
+    mine = exploiter_people(ds)[np.maximum(who, 0)] & (who >= 0)
+    return visit_frame(who[mine], where[mine], s["date"].to_numpy()[mine])
 
 
 def _exploiter_ties(
@@ -303,6 +345,7 @@ def _exploited(
 def _exploiter_meetings(
     n_places: int,
     wide: WidePairs,
+    visits: pd.DataFrame,
     tie_a: npt.NDArray[np.intp],
     tie_b: npt.NDArray[np.intp],
     tie_weight: npt.NDArray[np.float64],
@@ -316,7 +359,25 @@ def _exploiter_meetings(
     the places where that share is not itself significant (as
     :func:`peermap.ranking.baseline` leaves such places out of its rates).
     """
-    met = ranking.ties_met(wide.person, wide.place, n_places, tie_a, tie_b, tie_weight)
+    found = ranking.ties_met(
+        visits["person"].to_numpy(),
+        visits["place"].to_numpy(),
+        visits["day"].to_numpy(),
+        tie_a,
+        tie_b,
+        tie_weight,
+    )
+    width = max(n_places, 1)
+    key = wide.person.astype(np.int64) * width + wide.place  # sorted, as wide is
+    at = np.searchsorted(
+        key, found["person"].to_numpy(dtype=np.int64) * width + found["place"].to_numpy()
+    )
+    at = np.minimum(at, max(len(key) - 1, 0))
+    hit = (len(key) > 0) & (
+        key[at] == found["person"].to_numpy(dtype=np.int64) * width + found["place"].to_numpy()
+    )
+    met = np.zeros(len(key))
+    met[at[hit]] = found["weight"].to_numpy(dtype=np.float64)[hit]
     observed = np.bincount(wide.place, weights=met, minlength=n_places).astype(np.float64)
     footfall = np.bincount(wide.place, minlength=n_places).astype(np.float64)
     share = observed.sum() / footfall.sum() if footfall.sum() > 0 else 0.0
@@ -411,7 +472,7 @@ def hotspot_table(
         }
     )
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
-    score, _ = _venue_score(ds, wide, ties, home_code, place_code, uniques)
+    score, _ = _venue_score(ds, wide, parts.visits, ties, home_code, place_code, uniques)
     score.index = place_ids
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context).join(score)
@@ -480,6 +541,7 @@ def _authority_codes(
 def venue_concern(
     ds: Dataset,
     wide: WidePairs,
+    visits: pd.DataFrame,
     ties: pd.DataFrame,
     *,
     base: ranking.Baseline | None = None,
@@ -487,11 +549,13 @@ def venue_concern(
     """Each place's concern score as :func:`hotspot_table` computes it (dataset order).
 
     ``wide`` holds the (person, place) pairs of the selected sightings
-    (:func:`wide_pairs`); ``ties`` the selected ties (for the exploiter kind); ``base``
-    the pairs' baseline when the caller has it (:func:`peermap.ranking.baseline` of
-    ``wide`` by kind of place), so it is not computed twice.
+    (:func:`wide_pairs`); ``visits`` where and when those of them in exploiter ties
+    were seen (:func:`exploiter_visits`); ``ties`` the selected ties (for the
+    exploiter kind); ``base`` the pairs' baseline when the caller has it
+    (:func:`peermap.ranking.baseline` of ``wide`` by kind of place), so it is not
+    computed twice.
     """
-    return venue_cores(ds, wide, ties, base=base).concern
+    return venue_cores(ds, wide, visits, ties, base=base).concern
 
 
 class VenueCores(NamedTuple):
@@ -510,6 +574,7 @@ class VenueCores(NamedTuple):
 def venue_cores(
     ds: Dataset,
     wide: WidePairs,
+    visits: pd.DataFrame,
     ties: pd.DataFrame,
     *,
     base: ranking.Baseline | None = None,
@@ -520,7 +585,7 @@ def venue_cores(
     people the excess rests on.
     """
     home_code, place_code, uniques = _authority_codes(ds)
-    score, resting = _venue_score(ds, wide, ties, home_code, place_code, uniques, base)
+    score, resting = _venue_score(ds, wide, visits, ties, home_code, place_code, uniques, base)
     return VenueCores(
         score["concern"].to_numpy(dtype=np.float64),
         score["q_value"].to_numpy(dtype=np.float64),
@@ -531,6 +596,7 @@ def venue_cores(
 def _venue_score(
     ds: Dataset,
     wide: WidePairs,
+    visits: pd.DataFrame,
     ties: pd.DataFrame,
     home_code: npt.NDArray[np.intp],
     place_code: npt.NDArray[np.intp],
@@ -550,12 +616,12 @@ def _venue_score(
         base = ranking.baseline(
             wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
         )
-    # Exploiter ties that meet at a venue (both young people seen there): one more
-    # kind of harm, judged against the share of young people seen anywhere whose
-    # exploiter tie meets where they are seen.
+    # Exploiter ties that meet at a venue (both young people seen there, within
+    # MEET_DAYS of each other): one more kind of harm, judged against the share of
+    # young people seen anywhere whose exploiter tie meets where they are seen.
     tie_a, tie_b, tie_weight = _exploiter_ties(ds, ties)
     exploited = _exploited(len(ds.people), tie_a, tie_b, tie_weight)[wide.person] > 0
-    met_weight, x_obs, x_exp = _exploiter_meetings(n_places, wide, tie_a, tie_b, tie_weight)
+    met_weight, x_obs, x_exp = _exploiter_meetings(n_places, wide, visits, tie_a, tie_b, tie_weight)
     met = met_weight > 0
     x_spread = float((met_weight**2).sum() / met_weight.sum()) if met.any() else 1.0
     severity = ranking.scored_severity()

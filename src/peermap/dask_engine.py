@@ -35,12 +35,14 @@ from peermap import _graph_backends, _lookup
 from peermap._kernels import (
     PAIR_SUMS,
     HotspotParts,
+    exploiter_people,
     flow_table,
     hotspot_parts,
     hotspot_table,
     ids,
     positions,
     record_sums,
+    visit_frame,
 )
 from peermap._optional import require
 from peermap._problems import Problem, ValidationReport
@@ -519,6 +521,13 @@ def _hotspot_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
     )
 
 
+def _tied_rows(part: pd.DataFrame, tied: npt.NDArray[np.bool_]) -> pd.DataFrame:
+    """Keep the rows of young people marked in ``tied`` (by position)."""
+    person = part["person"].to_numpy()
+    kept: pd.DataFrame = part.loc[tied[np.maximum(person, 0)] & (person >= 0)]
+    return kept
+
+
 def _meta_codes() -> _Codes:
     empty = pd.Index([], dtype=object)
     none = np.zeros(0, dtype=np.int32)
@@ -636,7 +645,12 @@ def hotspots(
     by_context = coded.groupby(["place", "context"], observed=True).size(split_out=split)
     first = coded.groupby("place")["date"].min(split_out=split)
     last = coded.groupby("place")["date"].max(split_out=split)
-    pairs, by_context, first, last = compute(pairs, by_context, first, last)
+    # Where and when the young people in exploiter ties are seen (few rows).
+    tied = exploiter_people(ds)
+    visits = coded[["person", "place", "date"]].map_partitions(
+        _tied_rows, tied, meta=coded[["person", "place", "date"]]._meta
+    )
+    pairs, by_context, first, last, visits = compute(pairs, by_context, first, last, visits)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     if by_context.empty:
         return hotspot_table(
@@ -656,5 +670,10 @@ def hotspots(
         by_context.unstack(fill_value=0),
         first,
         last,
+        visit_frame(
+            visits["person"].to_numpy(dtype=np.intp),
+            visits["place"].to_numpy(dtype=np.intp),
+            visits["date"].to_numpy(),
+        ),
     )
     return hotspot_table(ds, parts, ties, betweenness_sample, seed, backend)

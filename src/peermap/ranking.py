@@ -64,6 +64,7 @@ __all__ = [
     "BASELINE_PRIOR",
     "EXPLOITER_SEVERITY",
     "HARM_KINDS",
+    "MEET_DAYS",
     "PAIR_CAP",
     "REACH_FACTOR",
     "RELIABILITY_WEIGHT",
@@ -133,6 +134,12 @@ BASELINE_ALPHA = 0.001
 #: Prior weight, in records, of "as usual" in the specificity of an excess (the
 #: attributable fraction of the smoothed relative risk, ``1 - (E + a) / (O + a)``).
 SPECIFICITY_PRIOR = 1.0
+#: Days apart within which two young people in a tie, seen at the same place, were
+#: there together: the tie *meets* there (:func:`ties_met`). Two months: a trap house's
+#: exploiter and the young people he exploits are recorded there in the same weeks,
+#: while two young people in a tie who both pass through a school or a station are
+#: recorded there months apart.
+MEET_DAYS = 60
 #: Multiplier of the excess by reach across authorities.
 REACH_FACTOR: Mapping[str, float] = {
     "single": 1.0,
@@ -417,67 +424,73 @@ def q_values(p: FloatArray) -> FloatArray:
 def ties_met(
     person: IntpArray,
     place: IntpArray,
-    n_places: int,
+    day: IntpArray,
     a: IntpArray,
     b: IntpArray,
     weight: FloatArray,
-) -> FloatArray:
-    """Per (person, place) pair: the strongest of the person's ties that meets there.
+    *,
+    within_days: int = MEET_DAYS,
+) -> pd.DataFrame:
+    """Where each young person's ties meet: both young people seen there, at the same time.
 
-    A tie *meets* at a place where both its young people are seen. A tie one of whose
-    young people is seen nowhere (or is not in the dataset: a position of -1) meets
-    nowhere: nothing says where they meet. Counting it wherever the other is seen
-    would make every place the young person passes through a meeting place, and a
-    tie recorded by mistake between two young people who never met, one of them
-    never seen, would count at each of the places of the other.
+    A tie *meets* at a place where both its young people are seen within
+    ``within_days`` days of each other (:data:`MEET_DAYS`). Seen there months apart,
+    two young people in a tie were not there together: at a school or a station that
+    both pass through all year, their records there would make every busy place a
+    meeting place. A tie one of whose young people is seen nowhere (or is not in the
+    dataset: a position of -1) meets nowhere: nothing says where they meet.
 
     Parameters
     ----------
-    person, place : numpy.ndarray
-        The distinct (person, place) pairs where young people are seen, sorted by
-        person then place (positions).
-    n_places : int
-        Number of places.
+    person, place, day : numpy.ndarray
+        Where and when young people are seen: positions of the young person and the
+        place, and the day (any integer day number) of each record; repeats are fine.
     a, b : numpy.ndarray
         Positions of each tie's two young people (-1: not in the dataset).
     weight : numpy.ndarray
         Each tie's weight (its reliability weight, say).
+    within_days : int, default :data:`MEET_DAYS`
+        How many days apart the two may be seen at the place.
 
     Returns
     -------
-    numpy.ndarray
-        Per pair, the largest ``weight`` of the person's ties that meet at the place; 0
-        where none does.
+    pandas.DataFrame
+        One row per (``person``, ``place``) where one of the person's ties meets, with
+        ``weight``: the largest weight of those ties; sorted by person, then place.
     """
-    person = np.asarray(person, dtype=np.intp)
-    place = np.asarray(place, dtype=np.intp)
-    out = np.zeros(len(person))
-    if not len(out) or not len(a):
-        return out
-    n_people = int(max(person.max(), np.max(a), np.max(b))) + 1
-    # Each tie both ways, between young people in the dataset.
-    known = (np.asarray(a) >= 0) & (np.asarray(b) >= 0)
-    me = np.concatenate([a[known], b[known]]).astype(np.intp)
-    other = np.concatenate([b[known], a[known]]).astype(np.intp)
-    w = np.concatenate([weight[known], weight[known]]).astype(np.float64)
-    # Ties (people x people) times where people are seen (people x places), kept at the
-    # pairs; once per weight from the strongest down, so each pair keeps the strongest
-    # tie that meets there.
-    width = max(n_places, 1)
-    present = scipy.sparse.csr_array(
-        (np.ones(len(person)), (person, place)), shape=(n_people, width)
+    empty = pd.DataFrame(
+        {"person": np.zeros(0, np.intp), "place": np.zeros(0, np.intp), "weight": np.zeros(0)}
     )
-    key = person.astype(np.int64) * width + place
-    for grade in np.unique(w)[::-1]:
-        strong = w >= grade
-        ties = scipy.sparse.csr_array(
-            (np.ones(int(strong.sum())), (me[strong], other[strong])), shape=(n_people, n_people)
-        )
-        met = scipy.sparse.coo_array((ties @ present).multiply(present))
-        found = np.searchsorted(key, met.row.astype(np.int64) * width + met.col)
-        out[found] = np.maximum(out[found], grade)
-    result: FloatArray = out
-    return result
+    a, b = np.asarray(a, dtype=np.intp), np.asarray(b, dtype=np.intp)
+    known = (a >= 0) & (b >= 0) & (a != b)
+    if not len(person) or not known.any():
+        return empty
+    w = np.asarray(weight, dtype=np.float64)[known]
+    # Each tie both ways: (me, the other, weight).
+    ends = pd.DataFrame(
+        {
+            "person": np.concatenate([a[known], b[known]]),
+            "other": np.concatenate([b[known], a[known]]),
+            "weight": np.concatenate([w, w]),
+        }
+    )
+    seen = pd.DataFrame(
+        {
+            "person": np.asarray(person, dtype=np.intp),
+            "place": np.asarray(place, dtype=np.intp),
+            "day": np.asarray(day, dtype=np.int64),
+        }
+    ).drop_duplicates()
+    seen = seen[seen["person"].isin(ends["person"])]
+    mine = ends.merge(seen, on="person")
+    theirs = seen.rename(columns={"person": "other", "day": "their_day"})
+    both = mine.merge(theirs, on=["other", "place"])
+    together = (both["day"] - both["their_day"]).abs() <= within_days
+    met = both.loc[together.to_numpy(), ["person", "place", "weight"]]
+    if met.empty:
+        return empty
+    out = met.groupby(["person", "place"], sort=True)["weight"].max().reset_index()
+    return out.astype({"person": np.intp, "place": np.intp, "weight": np.float64})
 
 
 def breadth(people: IntpArray | FloatArray) -> FloatArray:

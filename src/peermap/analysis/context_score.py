@@ -20,6 +20,7 @@ import pandas as pd
 from peermap import ranking
 from peermap._kernels import (
     WidePairs,
+    exploiter_visits,
     pair_table,
     record_positions,
     record_sums,
@@ -116,7 +117,8 @@ class ScoreInputs:
             kinds.astype(np.intp),
             len(ds.places),
         )
-        self.cores = venue_cores(ds, self.wide, ties, base=self.base)
+        visits = exploiter_visits(ds, sightings)
+        self.cores = venue_cores(ds, self.wide, visits, ties, base=self.base)
         self.exploiter = _Exploiter(ties, coded.ties(ties))
 
     def place_concern(
