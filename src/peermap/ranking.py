@@ -36,8 +36,9 @@ the formula and the reasons at length):
 5. **Concern** = that x :data:`REACH_FACTOR` of the reach (``distant`` above
    ``neighbours`` above ``single``); for a venue also x :func:`breadth` (half when its
    excess rests on one young person). Venues count the young people whose exploiter
-   tie meets there (both its young people seen there), and contexts their exploiter
-   ties, as one more kind of harm, of severity :data:`EXPLOITER_SEVERITY`.
+   tie meets there (both its young people seen there within :data:`MEET_DAYS` of each
+   other: :func:`ties_met`), and contexts their exploiter ties, as one more kind of
+   harm, of severity :data:`EXPLOITER_SEVERITY`.
 
 Each unit also gets a p-value (the smallest one-sided p of its kinds of harm,
 Bonferroni-corrected for their number) and a Benjamini-Hochberg q-value across units.
