@@ -367,15 +367,13 @@ def _exploiter_meetings(
         tie_b,
         tie_weight,
     )
+    # Onto the pairs of ``wide`` (visits are records of the same selection, so each
+    # (person, place) found is one of its pairs; ``wide`` is sorted by this key).
     width = max(n_places, 1)
-    key = wide.person.astype(np.int64) * width + wide.place  # sorted, as wide is
-    at = np.searchsorted(
-        key, found["person"].to_numpy(dtype=np.int64) * width + found["place"].to_numpy()
-    )
-    at = np.minimum(at, max(len(key) - 1, 0))
-    hit = (len(key) > 0) & (
-        key[at] == found["person"].to_numpy(dtype=np.int64) * width + found["place"].to_numpy()
-    )
+    key = wide.person.astype(np.int64) * width + wide.place
+    wanted = found["person"].to_numpy(dtype=np.int64) * width + found["place"].to_numpy()
+    at = np.minimum(np.searchsorted(key, wanted), max(len(key) - 1, 0))
+    hit = key[at] == wanted if len(key) else np.zeros(len(wanted), dtype=bool)
     met = np.zeros(len(key))
     met[at[hit]] = found["weight"].to_numpy(dtype=np.float64)[hit]
     observed = np.bincount(wide.place, weights=met, minlength=n_places).astype(np.float64)
