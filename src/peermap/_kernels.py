@@ -46,7 +46,6 @@ __all__ = [
     "positions",
     "record_positions",
     "record_sums",
-    "venue_concern",
     "venue_cores",
     "visit_frame",
     "wide_pairs",
@@ -281,28 +280,25 @@ def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
 
 def exploiter_people(ds: Dataset) -> npt.NDArray[np.bool_]:
     """Per young person (dataset order): whether they are in an exploiter tie of ``ds``."""
-    mine = ds.ties[ds.ties["kind"].to_numpy(dtype=object) == "exploiter"]
-    a, b = record_positions(ds).ties(mine)
-    out = np.zeros(len(ds.people), dtype=bool)
-    for at in (a, b):
-        out[at[at >= 0]] = True
-    return out
+    return _exploited(len(ds.people), *_exploiter_ties(ds, ds.ties)) > 0
 
 
 def visit_frame(
     person: npt.NDArray[np.intp], place: npt.NDArray[np.intp], date: npt.NDArray[Any]
 ) -> pd.DataFrame:
-    """Distinct (``person``, ``place``, ``day``) of records (``day``: days since 1970)."""
+    """Give (``person``, ``place``, ``day``) of records, ``day`` in days since 1970.
+
+    As :func:`peermap.ranking.ties_met` takes them (repeats are fine).
+    """
     day = np.asarray(date, dtype="datetime64[ns]").astype("datetime64[D]")
     ok = ~np.isnat(day) & (person >= 0) & (place >= 0)
-    key = pd.DataFrame(
+    return pd.DataFrame(
         {
             "person": np.asarray(person, dtype=np.intp)[ok],
             "place": np.asarray(place, dtype=np.intp)[ok],
             "day": day[ok].astype(np.int64),
         }
     )
-    return key.drop_duplicates().sort_values(["person", "place", "day"]).reset_index(drop=True)
 
 
 def exploiter_visits(ds: Dataset, s: pd.DataFrame) -> pd.DataFrame:
@@ -536,32 +532,12 @@ def _authority_codes(
     return codes[: len(homes)], codes[len(homes) :], np.asarray(uniques, dtype=object)
 
 
-def venue_concern(
-    ds: Dataset,
-    wide: WidePairs,
-    visits: pd.DataFrame,
-    ties: pd.DataFrame,
-    *,
-    base: ranking.Baseline | None = None,
-) -> npt.NDArray[np.float64]:
-    """Each place's concern score as :func:`hotspot_table` computes it (dataset order).
-
-    ``wide`` holds the (person, place) pairs of the selected sightings
-    (:func:`wide_pairs`); ``visits`` where and when those of them in exploiter ties
-    were seen (:func:`exploiter_visits`); ``ties`` the selected ties (for the
-    exploiter kind); ``base`` the pairs' baseline when the caller has it
-    (:func:`peermap.ranking.baseline` of ``wide`` by kind of place), so it is not
-    computed twice.
-    """
-    return venue_cores(ds, wide, visits, ties, base=base).concern
-
-
 class VenueCores(NamedTuple):
     """Each place's concern and q-value, and the (person, place) pairs its excess rests on.
 
     ``resting`` is a mask over the rows of the :class:`WidePairs` it was computed from:
-    the young people harmed at the place, or in exploiter ties when those stand out there
-    (as ``hotspots()`` counts them for its breadth).
+    the young people harmed at the place, or in exploiter ties that meet there when those
+    stand out there (as ``hotspots()`` counts them for its breadth).
     """
 
     concern: npt.NDArray[np.float64]
@@ -579,8 +555,13 @@ def venue_cores(
 ) -> VenueCores:
     """Each place's concern and q-value (dataset order), and who its excess rests on.
 
-    As :func:`venue_concern`, with the q-values and the pairs of ``wide`` whose young
-    people the excess rests on.
+    ``wide`` holds the (person, place) pairs of the selected sightings
+    (:func:`wide_pairs`); ``visits`` where and when those of them in exploiter ties
+    were seen (:func:`exploiter_visits`); ``ties`` the selected ties (for the exploiter
+    kind); ``base`` the pairs' baseline when the caller has it
+    (:func:`peermap.ranking.baseline` of ``wide`` by kind of place), so it is not
+    computed twice. Also returns the pairs of ``wide`` whose young people the excess
+    rests on.
     """
     home_code, place_code, uniques = _authority_codes(ds)
     score, resting = _venue_score(ds, wide, visits, ties, home_code, place_code, uniques, base)

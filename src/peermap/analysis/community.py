@@ -244,7 +244,7 @@ def contexts(
     across authorities; or the concern of their most concerning own place when that is
     higher. A community the split cut from a larger network counts its own excess by
     how much that stands out (:func:`cut_weight` of its q-value: in full at 0.01 or
-    less, half at :data:`CUT_Q`, not at all at 0.25 or more).
+    less, half at :data:`peermap.analysis.CUT_Q`, not at all at 0.25 or more).
 
     Parameters
     ----------
