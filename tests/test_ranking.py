@@ -20,7 +20,15 @@ from scipy.stats import chi2
 
 import peermap
 from peermap import ranking
-from peermap.analysis import ANCHOR_Q, CUT_Q, CUT_SPAN, community, context_graph, cut_weight
+from peermap.analysis import (
+    ANCHOR_Q,
+    APART_WEIGHT,
+    CUT_Q,
+    CUT_SPAN,
+    community,
+    context_graph,
+    cut_weight,
+)
 from peermap.analysis.context_score import context_score
 
 # Demo authorities (fictional, X09...): 1 borders 2, 4 and 7; 6 borders 5 only (the
@@ -607,7 +615,12 @@ def test_a_cut_groups_excess_counts_by_how_much_it_stands_out(
     assert weighted.any()  # the rule does something on this data
     q = table.loc[weighted, "q_value"]
     assert (q > CUT_Q / CUT_SPAN).all()
-    np.testing.assert_allclose(table.loc[weighted, "excess_weight"], cut_weight(q))
+    # Groups joined by exploiter ties that meet nowhere count at least APART_WEIGHT.
+    tied = table.loc[weighted, "reasons"].str.contains("joined by exploiter ties", regex=False)
+    least = np.where(tied, APART_WEIGHT, 0.0)
+    np.testing.assert_allclose(
+        table.loc[weighted, "excess_weight"], np.maximum(cut_weight(q), least)
+    )
     np.testing.assert_allclose(
         table["concern"],
         np.maximum(table["excess_weight"] * table["excess_concern"], table["place_concern"]),
@@ -616,14 +629,66 @@ def test_a_cut_groups_excess_counts_by_how_much_it_stands_out(
     none = weighted & harm & (table["excess_weight"] == 0)
     part = weighted & harm & (table["excess_weight"] > 0)
     assert none.any()
-    says_none = table["reasons"].str.contains("not enough to rank on, for a group cut", regex=False)
+    why = (
+        r"(?:a group cut from a larger network"
+        r"|exploiter ties whose young people are not seen together)"
+    )
+    says_none = table["reasons"].str.contains(f"not enough to rank on, for {why}", regex=True)
     says_part = table["reasons"].str.contains(
-        r"counted at (?:\d+%|under 1%), for a group cut", regex=True
+        rf"counted at (?:\d+%|under 1%), for {why}", regex=True
     )
     with_words = table["harm_kinds"].map(len) > 0  # the excess is put in words
     assert (says_none == (none & with_words)).all()
     assert (says_part == (part & with_words)).all()
     assert table["concern"].is_monotonic_decreasing
+    # A place's concern above 0 is never put as 0.0: where it sets a row's concern the
+    # reasons say so, as "under 0.1" when it is that small.
+    tiny = (table["place_concern"] > 0) & (table["place_concern"] < 0.05)
+    sets = tiny & (table["place_concern"] >= table["concern"])
+    assert sets.any()
+    said = r"\(its venue concern, under 0\.1\)|\(under 0\.1: the venue's concern of"
+    assert table.loc[sets, "reasons"].str.contains(said, regex=True).all()
+    assert not table["reasons"].str.contains(r"concern(?:, | of )0\.0\b", regex=True).any()
+
+
+def _pair_tied_by_exploitation(second_visit: str) -> pd.DataFrame:
+    """The busy town with friendships, and two more young people joined by one exploiter
+    tie, each seen once at the same flat: the older on 1 May, the younger on
+    ``second_visit``. Returns the contexts, by the pair's first young person."""
+    people, places, sightings = _busy_town()
+    ties = [(people[i][0], people[i + 3][0], "friend", "reported") for i in range(0, 237, 2)]
+    people += [("older", A1), ("younger", A3)]
+    places += [("flat", "residential", A2)]
+    sightings += [
+        ("older", "flat", "other", "reported", "2024-05-01"),
+        ("younger", "flat", "other", "reported", second_visit),
+    ]
+    ties.append(("older", "younger", "exploiter", "reported"))
+    table = peermap.contexts(_dataset(people, places, sightings, ties), stability_runs=1)
+    return table.assign(first=table["people"].map(min)).set_index("first")
+
+
+def test_an_exploiter_tie_whose_young_people_are_never_seen_together_counts_by_its_evidence() -> (
+    None
+):
+    # One exploiter tie, its two young people seen at the same flat five months apart:
+    # the tie meets nowhere, the pair rests on one record, and counts its own excess by
+    # how much that stands out (as a group cut from a larger network does), but at least
+    # half of it; its reasons say why. Seen there in the same week, the tie meets there
+    # and the pair counts in full.
+    apart = _pair_tied_by_exploitation("2024-10-01").loc["older"]
+    assert apart["exploiter_ties"] == 1
+    assert apart["q_value"] > CUT_Q * CUT_SPAN  # one record does not stand out among many
+    assert apart["excess_weight"] == APART_WEIGHT
+    assert apart["concern"] == pytest.approx(APART_WEIGHT * apart["excess_concern"])
+    assert (
+        "counted at 50%, for exploiter ties whose young people are not seen together"
+        in apart["reasons"]
+    )
+    together = _pair_tied_by_exploitation("2024-05-03").loc["older"]
+    assert together["excess_weight"] == 1
+    assert "not seen together" not in together["reasons"]
+    assert together["concern"] > apart["concern"]
 
 
 def test_a_cut_group_counted_in_part_says_how_much() -> None:
@@ -633,7 +698,8 @@ def test_a_cut_group_counted_in_part_says_how_much() -> None:
 
     ds, _ = scenario(peermap.demo_boundaries(), n_people=2000, seed=8)
     table = peermap.contexts(ds, stability_runs=1)
-    part = table[(table["excess_weight"] > 0) & (table["excess_weight"] < 1)]
+    cut = ~table["reasons"].str.contains("joined by exploiter ties", regex=False)
+    part = table[cut & (table["excess_weight"] > 0) & (table["excess_weight"] < 1)]
     assert len(part) > 0  # this town has such groups
     for row in part.itertuples():
         assert CUT_Q / CUT_SPAN < row.q_value < CUT_Q * CUT_SPAN

@@ -466,7 +466,7 @@ def hotspot_table(
         }
     )
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
-    score, _ = _venue_score(ds, wide, parts.visits, ties, home_code, place_code, uniques)
+    score, _, _ = _venue_score(ds, wide, parts.visits, ties, home_code, place_code, uniques)
     score.index = place_ids
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context).join(score)
@@ -537,12 +537,15 @@ class VenueCores(NamedTuple):
 
     ``resting`` is a mask over the rows of the :class:`WidePairs` it was computed from:
     the young people harmed at the place, or in exploiter ties that meet there when those
-    stand out there (as ``hotspots()`` counts them for its breadth).
+    stand out there (as ``hotspots()`` counts them for its breadth). ``met``, a mask over
+    the same rows: the pairs where an exploiter tie of the young person meets
+    (:func:`peermap.ranking.ties_met`), whether that stands out there or not.
     """
 
     concern: npt.NDArray[np.float64]
     q_value: npt.NDArray[np.float64]
     resting: npt.NDArray[np.bool_]
+    met: npt.NDArray[np.bool_]
 
 
 def venue_cores(
@@ -564,11 +567,12 @@ def venue_cores(
     rests on.
     """
     home_code, place_code, uniques = _authority_codes(ds)
-    score, resting = _venue_score(ds, wide, visits, ties, home_code, place_code, uniques, base)
+    score, resting, met = _venue_score(ds, wide, visits, ties, home_code, place_code, uniques, base)
     return VenueCores(
         score["concern"].to_numpy(dtype=np.float64),
         score["q_value"].to_numpy(dtype=np.float64),
         resting,
+        met,
     )
 
 
@@ -581,11 +585,12 @@ def _venue_score(
     place_code: npt.NDArray[np.intp],
     codes: npt.NDArray[np.object_],
     base: ranking.Baseline | None = None,
-) -> tuple[pd.DataFrame, npt.NDArray[np.bool_]]:
+) -> tuple[pd.DataFrame, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`).
 
     ``home_code``: each young person's home authority (dataset order, -1: none). Also
-    returns the mask of the pairs of ``wide`` the excess rests on.
+    returns the masks of the pairs of ``wide`` the excess rests on and of those where an
+    exploiter tie of the young person meets (:class:`VenueCores`).
     """
     n_places = len(ds.places)
     place = wide.place
@@ -663,7 +668,7 @@ def _venue_score(
             "concern": result.score * ranking.reach_factor(reach) * ranking.breadth(n_resting),
         }
     )
-    return frame, rests
+    return frame, rests, met
 
 
 _PLACE_WORDS = {

@@ -41,7 +41,7 @@ from peermap.analysis.community import (
     context_row,
     contexts,
 )
-from peermap.analysis.context_score import CUT_Q, CUT_SPAN, cut_weight
+from peermap.analysis.context_score import APART_WEIGHT, CUT_Q, CUT_SPAN, cut_weight
 from peermap.analysis.movement import flow_keys, flow_matrix, flows
 from peermap.analysis.online import online_spaces
 from peermap.analysis.paths import LINKS, PATH_COLUMNS, VIA, connecting_network, find_path
@@ -49,6 +49,7 @@ from peermap.analysis.venues import hotspots
 
 __all__ = [
     "ANCHOR_Q",
+    "APART_WEIGHT",
     "ATTACH_SHARE",
     "BETWEENNESS_EXACT_MAX",
     "BETWEENNESS_SAMPLE",

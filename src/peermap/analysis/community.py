@@ -5,7 +5,6 @@ See :func:`contexts` and ``docs/analysis.md`` ("Contexts").
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +18,6 @@ from peermap._kernels import (
     SERIOUS_CONTEXTS,
     authority_graph_of,
     ids,
-    people_words,
     record_positions,
 )
 from peermap.analysis.anchors import attach_places, exploiter_anchors, venue_anchors
@@ -31,7 +29,9 @@ from peermap.analysis.consensus import (
     consensus,
     label_of,
 )
+from peermap.analysis.context_reasons import context_reasons
 from peermap.analysis.context_score import (
+    APART_WEIGHT,
     SCORE_COLUMNS,
     ScoreInputs,
     context_score,
@@ -244,7 +244,10 @@ def contexts(
     across authorities; or the concern of their most concerning own place when that is
     higher. A community the split cut from a larger network counts its own excess by
     how much that stands out (:func:`cut_weight` of its q-value: in full at 0.01 or
-    less, half at :data:`peermap.analysis.CUT_Q`, not at all at 0.25 or more).
+    less, half at :data:`peermap.analysis.CUT_Q`, not at all at 0.25 or more), and so
+    does a group joined by exploiter ties none of which meets anywhere (its young
+    people never seen at one place within :data:`peermap.ranking.MEET_DAYS` of each
+    other).
 
     Parameters
     ----------
@@ -342,7 +345,8 @@ def contexts(
           (the excess weighed by its specificity, averaged over all the runs with 0
           where the context does not come out, times the reach factor),
           ``excess_weight`` (how much of it counts: 1, or for a community cut from a
-          larger component :func:`cut_weight` of its q-value), ``concern``
+          larger component or a group joined by exploiter ties that meet nowhere
+          :func:`cut_weight` of its q-value), ``concern``
           (``excess_weight * excess_concern``, or ``place_concern`` when that is
           higher; rows of equal concern are in order of ``excess_concern``),
           ``stability`` (share of the runs in which a context with at least half the
@@ -440,15 +444,27 @@ def contexts(
     size_of = {int(c.min()): len(c) for c in large}
     cut_from = {int(g.min()) for g in split_parts if size_of.get(int(g.min())) != len(g)}
     groups = sorted([*whole, *split_parts], key=lambda g: int(g.min()))
-    cut = [int(g.min()) in cut_from for g in groups]
-    table = _context_table(ds, groups, ties, sightings, min_people, runs, inputs, cut)
+    # A group set apart by exploiter ties none of which meets anywhere (no two young
+    # people of a tie seen at one place within MEET_DAYS) rests on the ties alone: it
+    # counts its own excess by how much that stands out, and at least APART_WEIGHT of
+    # it (docs/analysis.md, "The concern score").
+    met = np.zeros(n_people, dtype=bool)
+    met[inputs.wide.person[inputs.cores.met]] = True
+    unmet = {int(g.min()) for g in anchors[n_venue_anchors:] if not met[g[g < n_people]].any()}
+    # The least weight of each group's own excess: 0 for a cut group, 1 (all of it)
+    # for a group set apart or a whole component.
+    least = [
+        0.0 if int(g.min()) in cut_from else APART_WEIGHT if int(g.min()) in unmet else 1.0
+        for g in groups
+    ]
+    table = _context_table(ds, groups, ties, sightings, min_people, runs, inputs, least)
     if stability_runs > 1 and not runs:
         table["stability"] = 1.0  # nothing to split: every context comes out whole
     first = ids(ds)[0].get_indexer(pd.Index([p[0] for p in table["people"]]))
     anchor_of = anchored[first] if len(table) else np.zeros(0, dtype=np.int64)
     table["reasons"] = pd.Series(
         [
-            _context_reasons(
+            context_reasons(
                 row, around="venue" if 0 <= a < n_venue_anchors else "exploiter" if a >= 0 else ""
             )
             for row, a in zip(table.itertuples(index=False), anchor_of.tolist(), strict=True)
@@ -494,7 +510,7 @@ def _context_table(
     min_people: int,
     runs: list[npt.NDArray[np.int64]],
     inputs: ScoreInputs,
-    cut: list[bool],
+    least: list[float],
 ) -> pd.DataFrame:
     coded = record_positions(ds)
     home = _lookup.home(ds)
@@ -509,14 +525,14 @@ def _context_table(
     person_ctx = np.full(n_people, -1, dtype=np.intp)
     place_ctx = np.full(n_places, -1, dtype=np.intp)
     kept: list[tuple[list[str], list[str]]] = []
-    kept_cut: list[bool] = []
-    for group, was_cut in zip(groups, cut, strict=True):
+    kept_least: list[float] = []
+    for group, group_least in zip(groups, least, strict=True):
         nodes = np.asarray(group, dtype=np.intp)
         people_at = nodes[nodes < n_people]
         if len(people_at) < min_people:
             continue
         places_at = nodes[nodes >= n_people] - n_people
-        kept_cut.append(was_cut)
+        kept_least.append(group_least)
         person_ctx[people_at] = len(kept)
         place_ctx[places_at] = len(kept)
         kept.append(
@@ -750,8 +766,8 @@ def _context_table(
     # concentrated at its hotel counts even when some of those harmed there were
     # grouped with their friends (place_concern, in a share for a venue that does not
     # stand out).
-    table["excess_weight"] = np.where(
-        np.asarray(kept_cut, dtype=bool), cut_weight(table["q_value"].to_numpy()), 1.0
+    table["excess_weight"] = np.maximum(
+        cut_weight(table["q_value"].to_numpy()), np.asarray(kept_least, dtype=float)
     )
     table["concern"] = np.maximum(
         table["excess_weight"] * table["excess_concern"], table["place_concern"]
@@ -766,61 +782,6 @@ def _context_table(
     table["first_date"] = pd.to_datetime(table["first_date"]).astype("datetime64[ns]")
     table["last_date"] = pd.to_datetime(table["last_date"]).astype("datetime64[ns]")
     return table.reset_index(drop=True)[columns]
-
-
-def _context_reasons(row: Any, *, around: str = "") -> str:
-    """Put a context's score in words, for reports and the command line.
-
-    ``around``: ``"venue"`` or ``"exploiter"`` for a context set apart around a hotspot
-    venue or exploiter ties (:mod:`peermap.analysis.anchors`).
-    """
-    who = people_words(int(row.n_people), int(row.n_authorities))
-    if around == "venue":
-        who += " harmed at a hotspot venue or linked to it by exploiter ties"
-    elif around == "exploiter":
-        who += " joined by exploiter ties"
-    reach = {
-        "distant": f"reaching distant authorities (up to {row.max_distance_km:.0f} km)",
-        "neighbours": "across neighbouring authorities",
-    }.get(str(row.reach), "")
-    text = f"{who}{(', ' if around else ' ') + reach if reach else ''}"
-    if row.harm_kinds:
-        text += (
-            f"; {ranking.harm_words(row.harm_kinds)} at "
-            f"{ranking.times(float(row.excess_ratio))} the rate expected for their activity "
-            f"({ranking.p_words(float(row.q_value))}" + _cut_words(row) + ")"
-        )
-    else:
-        text += "; no more harm recorded than expected for their activity"
-    if row.exploiter_ties:
-        text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
-    if row.place_concern > 0 and row.place_concern >= row.concern:
-        text += "; one of its own places sets its concern"
-        if row.place_share < 1:
-            share = "under 1%" if row.place_share < 0.01 else f"{row.place_share:.0%}"
-            text += (
-                f" ({row.place_concern:.1f}: the venue's concern of "
-                f"{row.place_concern / row.place_share:.1f}, for the {share} "
-                f"of those harmed or exploited there that it holds)"
-            )
-        else:
-            text += f" (its venue concern, {row.place_concern:.1f})"
-    if isinstance(row.stability, float) and not math.isnan(row.stability):
-        share = f"{row.stability:.0%}"
-        text += f"; found in {share} of runs"
-        if share != "100%" and row.concern > row.place_concern:
-            text += ", which weighs its concern"
-    return text
-
-
-def _cut_words(row: Any) -> str:
-    """Say how much of a cut group's own excess counts, when not all of it does."""
-    if row.excess_weight >= 1 or row.excess_concern <= 0:
-        return ""
-    if row.excess_weight * row.excess_concern <= 0:
-        return ": not enough to rank on, for a group cut from a larger network"
-    share = "under 1%" if row.excess_weight < 0.01 else f"{math.floor(100 * row.excess_weight)}%"
-    return f": counted at {share}, for a group cut from a larger network"
 
 
 def context_row(

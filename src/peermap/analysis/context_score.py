@@ -31,7 +31,15 @@ from peermap.analysis.anchors import ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
 
-__all__ = ["CUT_Q", "CUT_SPAN", "SCORE_COLUMNS", "ScoreInputs", "context_score", "cut_weight"]
+__all__ = [
+    "APART_WEIGHT",
+    "CUT_Q",
+    "CUT_SPAN",
+    "SCORE_COLUMNS",
+    "ScoreInputs",
+    "context_score",
+    "cut_weight",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -46,6 +54,14 @@ CUT_Q = 0.05
 #: How far either side of :data:`CUT_Q` (a factor) the weight of a cut group's own
 #: excess runs from 1 to 0.
 CUT_SPAN = 5.0
+#: A context set apart by exploiter ties none of which meets anywhere (no two young
+#: people of a tie seen at one place within :data:`peermap.ranking.MEET_DAYS` of each
+#: other) counts its own excess as a cut group does, by how much it stands out
+#: (:func:`cut_weight`), but at least this share of it: the ties are records an
+#: agency made, not harm that a cut gathered, yet nothing places their young people
+#: together. Half, as a venue's excess that rests on one young person counts half
+#: (:func:`peermap.ranking.breadth`).
+APART_WEIGHT = 0.5
 
 #: Columns of :func:`context_score`, in the order of the contexts table.
 SCORE_COLUMNS = (

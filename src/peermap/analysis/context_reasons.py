@@ -1,0 +1,87 @@
+"""A context's concern score in words, for reports and the command line.
+
+:func:`context_reasons` puts one row of :func:`peermap.contexts` in plain words: who
+is in it and from how many authorities, how far it reaches, the kinds of harm that
+stand out and by how much, how much of that counts (for a group cut from a larger
+network, or joined by exploiter ties whose young people are not seen together), its
+exploiter ties, what its own places lend it and how often the community runs find it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from peermap import ranking
+from peermap._kernels import people_words
+
+__all__ = ["context_reasons"]
+
+
+def context_reasons(row: Any, *, around: str = "") -> str:
+    """Put a context's score in words, for reports and the command line.
+
+    ``around``: ``"venue"`` or ``"exploiter"`` for a context set apart around a hotspot
+    venue or exploiter ties (:mod:`peermap.analysis.anchors`).
+    """
+    who = people_words(int(row.n_people), int(row.n_authorities))
+    if around == "venue":
+        who += " harmed at a hotspot venue or linked to it by exploiter ties"
+    elif around == "exploiter":
+        who += " joined by exploiter ties"
+    reach = {
+        "distant": f"reaching distant authorities (up to {row.max_distance_km:.0f} km)",
+        "neighbours": "across neighbouring authorities",
+    }.get(str(row.reach), "")
+    text = f"{who}{(', ' if around else ' ') + reach if reach else ''}"
+    if row.harm_kinds:
+        text += (
+            f"; {ranking.harm_words(row.harm_kinds)} at "
+            f"{ranking.times(float(row.excess_ratio))} the rate expected for their activity "
+            f"({ranking.p_words(float(row.q_value))}" + _cut_words(row, around) + ")"
+        )
+    else:
+        text += "; no more harm recorded than expected for their activity"
+    if row.exploiter_ties:
+        text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
+    if row.place_concern > 0 and row.place_concern >= row.concern:
+        text += "; one of its own places sets its concern"
+        if row.place_share < 1:
+            share = "under 1%" if row.place_share < 0.01 else f"{row.place_share:.0%}"
+            text += (
+                f" ({_concern_words(row.place_concern)}: the venue's concern of "
+                f"{_concern_words(row.place_concern / row.place_share)}, for the {share} "
+                f"of those harmed or exploited there that it holds)"
+            )
+        else:
+            text += f" (its venue concern, {_concern_words(row.place_concern)})"
+    if isinstance(row.stability, float) and not math.isnan(row.stability):
+        share = f"{row.stability:.0%}"
+        text += f"; found in {share} of runs"
+        if share != "100%" and row.concern > row.place_concern:
+            text += ", which weighs its concern"
+    return text
+
+
+def _concern_words(concern: float) -> str:
+    """Put a concern to one decimal, or "under 0.1": never 0.0 for one above 0."""
+    return "under 0.1" if 0 < concern < 0.05 else f"{concern:.1f}"
+
+
+def _cut_words(row: Any, around: str = "") -> str:
+    """Say how much of a group's own excess counts, when not all of it does.
+
+    ``around="exploiter"``: a group set apart by exploiter ties that meet nowhere;
+    otherwise a group cut from a larger network.
+    """
+    if row.excess_weight >= 1 or row.excess_concern <= 0:
+        return ""
+    why = (
+        "exploiter ties whose young people are not seen together"
+        if around == "exploiter"
+        else "a group cut from a larger network"
+    )
+    if row.excess_weight * row.excess_concern <= 0:
+        return f": not enough to rank on, for {why}"
+    share = "under 1%" if row.excess_weight < 0.01 else f"{math.floor(100 * row.excess_weight)}%"
+    return f": counted at {share}, for {why}"
