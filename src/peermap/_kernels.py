@@ -626,11 +626,8 @@ def _venue_score(
     named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])
     harmed = ((wide.weight > 0) & named[place]).any(axis=1)
     # The young people the excess rests on: harmed there, or in exploiter ties that
-    # meet there when those stand out at the venue. A venue that stands out by those
-    # meetings alone (no kind of record stands out there) rests on them alone: not on
-    # everyone with a serious record at a busy park where an exploiter meets his recruits.
-    by_meetings = standing[:, -1] & ~records_standing.any(axis=1)
-    rests = (harmed & ~by_meetings[place]) | (met & standing[place, -1])
+    # meet there when those stand out at the venue.
+    rests = harmed | (met & standing[place, -1])
     n_resting = np.bincount(place[rests], minlength=n_places)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
