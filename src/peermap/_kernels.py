@@ -537,8 +537,7 @@ class VenueCores(NamedTuple):
 
     ``resting`` is a mask over the rows of the :class:`WidePairs` it was computed from:
     the young people harmed at the place, or in exploiter ties that meet there when those
-    stand out there (as ``hotspots()`` counts them for its breadth); only the latter at a
-    place that stands out by those meetings alone. ``met``, a mask over
+    stand out there (as ``hotspots()`` counts them for its breadth). ``met``, a mask over
     the same rows: the pairs where an exploiter tie of the young person meets
     (:func:`peermap.ranking.ties_met`), whether that stands out there or not.
     """
