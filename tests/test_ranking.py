@@ -258,22 +258,28 @@ def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> Non
     assert unseen["tied_people"] == 5 and unseen["met_people"] == 0
 
 
-def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there() -> None:
-    # A busy park that 240 young people use, with ordinary records of every kind; six
-    # of them are recruited there over the summer by two older ones (exploiter ties),
-    # who have left school and are seen only at the park. The six are recorded there
-    # once more each in July, for gang association, unverified: their records alone do
-    # not set the park apart from the school and the shop; the exploiter ties that meet
-    # there do.
-    people, places, sightings = _busy_town()
+def _park_hub(n: int = 240, recruits: int = 6) -> tuple[list, list, list, list]:
+    """A busy park that ``n`` young people use, with ordinary records of every kind; six
+    of them are recruited there over the summer by two older ones (exploiter ties), who
+    have left school and are seen only at the park. The six are recorded there once
+    more each in July, for gang association, unverified: their records alone do not
+    set the park apart from the school and the shop; the exploiter ties that meet there
+    do. Returns people, places, sightings and ties (the exploiters are the last two
+    young people, the six recruits ``p010`` to ``p015``)."""
+    people, places, sightings = _busy_town(n)
     exploiters = [pid for pid, _ in people[-2:]]
-    victims = [pid for pid, _ in people[10:16]]
+    victims = [pid for pid, _ in people[10 : 10 + recruits]]
     sightings = [row for row in sightings if row[0] not in exploiters or row[1] == "park"]
     ties = [(exploiters[k % 2], pid, "exploiter", "corroborated") for k, pid in enumerate(victims)]
     for k, pid in enumerate(victims):
         sightings.append((pid, "park", "gang_association", "unverified", f"2024-07-{k + 1:02d}"))
     for pid in exploiters:
         sightings.append((pid, "park", "other", "reported", "2024-07-10"))
+    return people, places, sightings, ties
+
+
+def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there() -> None:
+    people, places, sightings, ties = _park_hub()
     without = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
     table = peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
     assert table.index[0] == "park" and "exploiter" in table.loc["park", "harm_kinds"]
@@ -282,6 +288,24 @@ def test_a_hub_at_a_busy_park_stands_out_by_the_exploiter_ties_that_meet_there()
     assert table.loc["park", "reasons"].startswith(
         "8 young people in exploiter ties that meet at this park; "
     )
+
+
+def test_a_park_that_stands_out_by_meetings_alone_sets_apart_those_who_meet_there() -> None:
+    # Ten recruits: the park stands out (q <= ANCHOR_Q) by the exploiter ties that meet
+    # there alone. The dozens with an ordinary serious record there are too many to set
+    # apart as one context (here at most 30), so the park's context is the twelve whose
+    # ties meet there, and it ranks with the park.
+    people, places, sightings, ties = _park_hub(recruits=10)
+    ds = _dataset(people, places, sightings, ties)
+    park = peermap.hotspots(ds).set_index("place_id").loc["park"]
+    assert park["harm_kinds"] == ["exploiter"] and park["q_value"] <= ANCHOR_Q
+    assert park["harmed_people"] > 30 and park["met_people"] == 12
+    top = peermap.contexts(ds, max_people=30).iloc[0]
+    met = [pid for pid, _ in people[10:20]] + [pid for pid, _ in people[-2:]]
+    assert sorted(top["people"]) == sorted(met)
+    assert "park" in top["places"]
+    assert top["concern"] == pytest.approx(park["concern"])
+    assert "harmed at a hotspot venue or linked to it by exploiter ties" in top["reasons"]
 
 
 def test_ties_met_finds_where_both_young_people_are_seen_at_the_same_time() -> None:

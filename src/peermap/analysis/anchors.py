@@ -44,6 +44,7 @@ def venue_anchors(
     n_people: int,
     max_people: int | None,
     taken: npt.NDArray[np.bool_] | None = None,
+    core: npt.NDArray[np.bool_] | None = None,
 ) -> list[IntArray]:
     """Contexts around the venues that stand out, as sorted node numbers.
 
@@ -52,13 +53,16 @@ def venue_anchors(
     concerning down; a young person already set apart with a more concerning venue stays
     there. A venue makes a context when at least two young people its excess rests on
     are left, and no more than ``max_people``: a venue whose excess rests on one young
-    person is that young person's case, not a context.
+    person is that young person's case, not a context. ``core``: a mask over the pairs
+    of ``wide``, who each venue's context rests on (default ``cores.resting``; see
+    :attr:`peermap.analysis.context_score.ScoreInputs.core`).
     """
     standing = np.flatnonzero((cores.q_value <= ANCHOR_Q) & (cores.concern > 0))
     if not len(standing):
         return []
-    person = wide.person[cores.resting].astype(np.int64)
-    place = wide.place[cores.resting].astype(np.int64)
+    rest = cores.resting if core is None else core
+    person = wide.person[rest].astype(np.int64)
+    place = wide.place[rest].astype(np.int64)
     order = np.argsort(place, kind="stable")
     person, place = person[order], place[order]
     starts = np.searchsorted(place, standing)

@@ -366,13 +366,18 @@ def contexts(
     )
     n_people = len(ds.people)
     name = _graph_backends.resolve(backend)
-    inputs = ScoreInputs(ds, sightings, ties)
+    inputs = ScoreInputs(ds, sightings, ties, max_people=max_people)
     # Set apart before the graph is split (docs/analysis.md): each venue that stands out
     # with the young people harmed there, then young people joined by exploiter ties.
     taken = np.zeros(n_people, dtype=bool)
     anchors = (
         venue_anchors(
-            inputs.cores, inputs.wide, n_people=n_people, max_people=max_people, taken=taken
+            inputs.cores,
+            inputs.wide,
+            n_people=n_people,
+            max_people=max_people,
+            taken=taken,
+            core=inputs.core,
         )
         if include_places
         else []

@@ -19,6 +19,7 @@ import pandas as pd
 
 from peermap import ranking
 from peermap._kernels import (
+    VenueCores,
     WidePairs,
     exploiter_visits,
     pair_table,
@@ -117,9 +118,21 @@ class ScoreInputs:
     cores : VenueCores
         Each place's venue concern (:func:`peermap.hotspots`) and q-value, and the pairs
         its excess rests on.
+    core : numpy.ndarray
+        Mask over the pairs of ``wide``: the young people each place's excess rests on
+        (``cores.resting``), except at a place where they are more than ``max_people``
+        and two or more of them are in exploiter ties that meet there: there, those
+        two or more (:func:`_core`).
     """
 
-    def __init__(self, ds: Dataset, sightings: pd.DataFrame, ties: pd.DataFrame) -> None:
+    def __init__(
+        self,
+        ds: Dataset,
+        sightings: pd.DataFrame,
+        ties: pd.DataFrame,
+        *,
+        max_people: int | None = None,
+    ) -> None:
         coded = record_positions(ds)
         who, where = coded.sightings(sightings)
         pairs = pair_table(who, where, sightings["context"], record_sums(sightings))
@@ -135,6 +148,7 @@ class ScoreInputs:
         )
         visits = exploiter_visits(ds, sightings)
         self.cores = venue_cores(ds, self.wide, visits, ties, base=self.base)
+        self.core = _core(self.cores, self.wide.place, len(ds.places), max_people)
         self.exploiter = _Exploiter(ties, coded.ties(ties))
 
     def place_concern(
@@ -145,7 +159,7 @@ class ScoreInputs:
         A venue lends its whole concern to the group that owns it when the group holds
         most (more than :data:`~peermap.analysis.ATTACH_SHARE`) of the young people its
         excess rests on (harmed there, or in exploiter ties that meet there when those
-        stand out: ``VenueCores.resting``); otherwise it lends it in the share of those
+        stand out: :attr:`core`); otherwise it lends it in the share of those
         young people the group holds, whether the venue stands out or not: a venue that
         stands out is set apart with them (:mod:`peermap.analysis.anchors`), so a group
         that owns it without them owns it because they were set apart with another
@@ -154,7 +168,7 @@ class ScoreInputs:
         no own place with any) and its share (NaN where the concern is 0).
         """
         n_places = len(self.cores.concern)
-        rest = self.cores.resting
+        rest = self.core
         person, place = self.wide.person[rest], self.wide.place[rest]
         total = np.bincount(place, minlength=n_places).astype(float)
         theirs = np.bincount(
@@ -256,6 +270,29 @@ def context_score(
 
 
 _SEVERITY = ranking.scored_severity()
+
+
+def _core(
+    cores: VenueCores, place: npt.NDArray[np.intp], n_places: int, max_people: int | None
+) -> npt.NDArray[np.bool_]:
+    """Mask the pairs each place's context rests on (:attr:`ScoreInputs.core`).
+
+    A busy park where an exploiter meets his recruits stands out by the exploiter ties
+    that meet there, among dozens with an ordinary serious record there: too many to
+    set apart as one context, the recruits went into groups with their friends and the
+    park's concern with them in small shares. Where the young people a place's excess
+    rests on are more than ``max_people``, its core is those in exploiter ties that
+    meet there, when they are two or more.
+    """
+    rest = cores.resting
+    if max_people is None:
+        return rest
+    met = rest & cores.met
+    narrow = (np.bincount(place[rest], minlength=n_places) > max_people) & (
+        np.bincount(place[met], minlength=n_places) >= 2
+    )
+    core: npt.NDArray[np.bool_] = rest & (~narrow[place] | met)
+    return core
 
 
 class _Exploiter:
