@@ -11,9 +11,10 @@ apart, before it splits the graph:
    (q-value at most :data:`ANCHOR_Q`), with the young people its excess rests on
    (harmed there, or in exploiter ties that meet there when those stand out: as
    ``hotspots()`` counts them), from the most concerning venue down
-   (:func:`venue_anchors`), with the remaining young people whose exploiter ties go
-   mostly to its young people, two ties or more: the line holder who is never seen at
-   his trap house;
+   (:func:`venue_anchors`; where those are more than ``max_people``, the two or more
+   among them whose exploiter ties meet there), with the remaining young people whose
+   exploiter ties go mostly to its young people, two ties or more: the line holder who
+   is never seen at his trap house;
 2. then each connected group of the remaining young people joined by exploiter ties
    (:func:`exploiter_anchors`);
 3. with the places that are theirs (:func:`attach_places`).

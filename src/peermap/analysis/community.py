@@ -247,7 +247,7 @@ def contexts(
     less, half at :data:`peermap.analysis.CUT_Q`, not at all at 0.25 or more), and so
     does a group joined by exploiter ties none of which meets anywhere (its young
     people never seen at one place within :data:`peermap.ranking.MEET_DAYS` of each
-    other).
+    other), but at least :data:`peermap.analysis.APART_WEIGHT` of it.
 
     Parameters
     ----------
@@ -344,9 +344,10 @@ def contexts(
           ``place_concern`` is 0), ``excess_concern``
           (the excess weighed by its specificity, averaged over all the runs with 0
           where the context does not come out, times the reach factor),
-          ``excess_weight`` (how much of it counts: 1, or for a community cut from a
-          larger component or a group joined by exploiter ties that meet nowhere
-          :func:`cut_weight` of its q-value), ``concern``
+          ``excess_weight`` (how much of it counts: 1; for a community cut from a
+          larger component :func:`cut_weight` of its q-value; for a group joined by
+          exploiter ties that meet nowhere that or
+          :data:`peermap.analysis.APART_WEIGHT`, the larger), ``concern``
           (``excess_weight * excess_concern``, or ``place_concern`` when that is
           higher; rows of equal concern are in order of ``excess_concern``),
           ``stability`` (share of the runs in which a context with at least half the
