@@ -989,3 +989,45 @@ def test_a_large_component_no_split_divides_is_whole_not_cut() -> None:
     assert capped["excess_concern"][0] > 0
     assert capped["concern"][0] == pytest.approx(unlimited["concern"][0])
     assert capped["concern"][0] == pytest.approx(capped["excess_concern"][0])
+
+
+def test_online_spaces_are_judged_against_online_spaces() -> None:
+    # Forty places on the ground, where one record in a hundred is image sharing, and
+    # eight group chats, where a third are: every chat is as usual as the others. Judged
+    # against all places, the two busiest chats left the baseline and the rest were
+    # pulled towards the rate on the ground, so every chat read several times "the rate
+    # usual"; judged against chats, none stands out. A place on the ground with the
+    # chats' rate still stands out against places on the ground.
+    k = ranking.HARM_KINDS.index("image_sharing")
+    n_kinds = len(ranking.HARM_KINDS)
+    ground = [(60, 0.01)] * 39 + [(60, 0.33)]  # (records, share of image sharing)
+    chats = [(80, 0.34), (60, 0.33)] + [(12, 0.33)] * 6
+    places = ground + chats
+    online = np.array([False] * len(ground) + [True] * len(chats))
+    kind = np.array([0] * len(ground) + [1] * len(chats), dtype=np.intp)
+    records, weight, where = [], [], []
+    for p, (n, share) in enumerate(places):
+        for i in range(n):  # one young person per record
+            records.append(1.0)
+            row = np.zeros(n_kinds)
+            row[k] = 1.0 if i < round(share * n) else 0.0
+            weight.append(row)
+            where.append(p)
+    w = np.array(weight)
+    place = np.array(where, dtype=np.intp)
+
+    def ratios(with_medium: bool) -> tuple[np.ndarray, np.ndarray]:
+        base = ranking.baseline(
+            np.array(records), w, w, place, kind, len(places), online if with_medium else None
+        )
+        observed = ranking.per_unit(place, len(places), base.observed)
+        expected = ranking.per_unit(place, len(places), base.expected)
+        result = ranking.excess(observed, expected, base.spread)
+        return observed[:, k] / expected[:, k], result.p_value
+
+    ratio, p = ratios(with_medium=True)
+    assert np.allclose(ratio[online], 1.0, atol=0.15)
+    assert (p[online] > 0.05).all()
+    assert ratio[len(ground) - 1] > 5 and p[len(ground) - 1] < 0.001
+    before, _ = ratios(with_medium=False)
+    assert (before[online] > 2).all()  # the reading this replaced

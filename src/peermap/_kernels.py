@@ -20,7 +20,7 @@ import pandas as pd
 
 from peermap import _graph_backends, _lookup, ranking
 from peermap.dataset import Dataset
-from peermap.schema import CONTEXTS
+from peermap.schema import CONTEXTS, is_online
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX",
@@ -598,7 +598,13 @@ def _venue_score(
     if base is None:
         kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
         base = ranking.baseline(
-            wide.records, wide.weight, wide.weight2, place, kinds.astype(np.intp), n_places
+            wide.records,
+            wide.weight,
+            wide.weight2,
+            place,
+            kinds.astype(np.intp),
+            n_places,
+            is_online(ds.places["kind"]).to_numpy(dtype=bool),
         )
     # Exploiter ties that meet at a venue (both young people seen there, within
     # MEET_DAYS of each other): one more kind of harm, judged against the share of

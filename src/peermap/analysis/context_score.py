@@ -31,6 +31,7 @@ from peermap._kernels import (
 from peermap.analysis.anchors import ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
+from peermap.schema import is_online
 
 __all__ = [
     "APART_WEIGHT",
@@ -145,6 +146,7 @@ class ScoreInputs:
             self.wide.place,
             kinds.astype(np.intp),
             len(ds.places),
+            is_online(ds.places["kind"]).to_numpy(dtype=bool),
         )
         visits = exploiter_visits(ds, sightings)
         self.cores = venue_cores(ds, self.wide, visits, ties, base=self.base)
