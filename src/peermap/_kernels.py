@@ -43,6 +43,7 @@ __all__ = [
     "ids",
     "pair_table",
     "people_words",
+    "place_baseline",
     "positions",
     "record_positions",
     "record_sums",
@@ -219,6 +220,24 @@ class WidePairs(NamedTuple):
     records: npt.NDArray[np.float64]
     weight: npt.NDArray[np.float64]  # pairs x kinds of harm
     weight2: npt.NDArray[np.float64]
+
+
+def place_baseline(ds: Dataset, wide: WidePairs) -> ranking.Baseline:
+    """Judge the pairs of ``wide`` against places of their kind and medium.
+
+    :func:`peermap.ranking.baseline` with ``ds``'s kinds of place, and its online
+    spaces judged against online spaces: what venues and contexts share.
+    """
+    kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
+    return ranking.baseline(
+        wide.records,
+        wide.weight,
+        wide.weight2,
+        wide.place,
+        kinds.astype(np.intp),
+        len(ds.places),
+        is_online(ds.places["kind"]).to_numpy(dtype=bool),
+    )
 
 
 def wide_pairs(long: pd.DataFrame, n_places: int) -> WidePairs:
@@ -562,7 +581,7 @@ def venue_cores(
     (:func:`wide_pairs`); ``visits`` where and when those of them in exploiter ties
     were seen (:func:`exploiter_visits`); ``ties`` the selected ties (for the exploiter
     kind); ``base`` the pairs' baseline when the caller has it
-    (:func:`peermap.ranking.baseline` of ``wide`` by kind of place), so it is not
+    (:func:`place_baseline` of ``wide``), so it is not
     computed twice. Also returns the pairs of ``wide`` whose young people the excess
     rests on.
     """
@@ -596,16 +615,7 @@ def _venue_score(
     place = wide.place
     home = home_code[wide.person]
     if base is None:
-        kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
-        base = ranking.baseline(
-            wide.records,
-            wide.weight,
-            wide.weight2,
-            place,
-            kinds.astype(np.intp),
-            n_places,
-            is_online(ds.places["kind"]).to_numpy(dtype=bool),
-        )
+        base = place_baseline(ds, wide)
     # Exploiter ties that meet at a venue (both young people seen there, within
     # MEET_DAYS of each other): one more kind of harm, judged against the share of
     # young people seen anywhere whose exploiter tie meets where they are seen.

@@ -23,6 +23,7 @@ from peermap._kernels import (
     WidePairs,
     exploiter_visits,
     pair_table,
+    place_baseline,
     record_positions,
     record_sums,
     venue_cores,
@@ -31,7 +32,6 @@ from peermap._kernels import (
 from peermap.analysis.anchors import ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
-from peermap.schema import is_online
 
 __all__ = [
     "APART_WEIGHT",
@@ -138,16 +138,7 @@ class ScoreInputs:
         who, where = coded.sightings(sightings)
         pairs = pair_table(who, where, sightings["context"], record_sums(sightings))
         self.wide = wide_pairs(pairs, len(ds.places))
-        kinds, _ = pd.factorize(ds.places["kind"].to_numpy(dtype=object))
-        self.base = ranking.baseline(
-            self.wide.records,
-            self.wide.weight,
-            self.wide.weight2,
-            self.wide.place,
-            kinds.astype(np.intp),
-            len(ds.places),
-            is_online(ds.places["kind"]).to_numpy(dtype=bool),
-        )
+        self.base = place_baseline(ds, self.wide)
         visits = exploiter_visits(ds, sightings)
         self.cores = venue_cores(ds, self.wide, visits, ties, base=self.base)
         self.core = _core(self.cores, self.wide.place, len(ds.places), max_people)
