@@ -73,6 +73,7 @@ __all__ = [
     "SCORED_KINDS",
     "SEVERITY",
     "SPECIFICITY_PRIOR",
+    "STANDING_SHARE",
     "Baseline",
     "Excess",
     "baseline",
@@ -136,6 +137,10 @@ BASELINE_ALPHA = 0.001
 #: Prior weight, in records, of "as usual" in the specificity of an excess (the
 #: attributable fraction of the smoothed relative risk, ``1 - (E + a) / (O + a)``).
 SPECIFICITY_PRIOR = 1.0
+#: A kind of harm *stands out* in a unit when it adds at least this share of the sum of
+#: the unit's statistics weighted by severity: the kinds a row names (``harm_kinds``)
+#: and the ones its specificity is the attributable fraction of.
+STANDING_SHARE = 0.1
 #: Days apart within which two young people in a tie, seen at the same place, were
 #: there together: the tie *meets* there (:func:`ties_met`). Two months: a trap house's
 #: exploiter and the young people he exploits are recorded there in the same weeks,
@@ -361,6 +366,9 @@ class Excess:
         (Bonferroni), at most 1.
     leading : numpy.ndarray
         Per unit: the kind of harm that adds most to the score (an index).
+    standing : numpy.ndarray
+        Units x kinds: the kinds that stand out, each adding at least
+        :data:`STANDING_SHARE` of the unit's statistics weighted by severity.
     """
 
     observed: FloatArray
@@ -370,6 +378,7 @@ class Excess:
     score: FloatArray
     p_value: FloatArray
     leading: IntpArray
+    standing: npt.NDArray[np.bool_]
 
     def ratio(self, kinds: npt.NDArray[np.bool_] | None = None) -> FloatArray:
         """Observed over expected records, summed over ``kinds`` (default the leading)."""
@@ -432,11 +441,14 @@ def excess(
     specificity = np.where(up, 1.0 - (e + a) / (o + a), 0.0)
     weighted = statistic * sev[None, :]
     score = weighted.sum(axis=1)
+    standing = (weighted > 0) & (weighted >= STANDING_SHARE * score[:, None])
     if specific:
-        # One specificity per unit, over the kinds in excess weighted by severity: harm
-        # spread over several kinds is no less specific than harm of one kind.
-        o_up = (np.where(up, o, 0.0) * sev[None, :]).sum(axis=1)
-        e_up = (np.where(up, e, 0.0) * sev[None, :]).sum(axis=1)
+        # One specificity per unit, over the kinds that stand out weighted by severity:
+        # harm spread over several kinds is no less specific than harm of one kind, and
+        # a kind recorded by the dozen at about its usual rate (serious violence at a
+        # busy takeaway) does not dilute the exploitation that stands out there.
+        o_up = (np.where(standing, o, 0.0) * sev[None, :]).sum(axis=1)
+        e_up = (np.where(standing, e, 0.0) * sev[None, :]).sum(axis=1)
         score = score * np.where(o_up > e_up, 1.0 - (e_up + a) / (o_up + a), 0.0)
     # P(chi2 with 1 df > 2T) = erfc(sqrt(T)); halved for the one-sided test.
     p_kind = np.where(statistic > 0, 0.5 * erfc(np.sqrt(np.maximum(statistic, 0.0))), 1.0)
@@ -450,6 +462,7 @@ def excess(
         score,
         p,
         leading,
+        standing,
     )
 
 
