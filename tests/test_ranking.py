@@ -154,6 +154,42 @@ def test_specificity_ranks_a_concentrated_excess_above_a_diluted_one() -> None:
     assert specific.p_value.tolist() == plain.p_value.tolist()
 
 
+def test_harm_at_its_usual_rate_does_not_dilute_the_harm_that_stands_out() -> None:
+    # Two places with the same exploitation beyond their usual rate (CSE: 6 records
+    # where 1 was expected); the second is a busy takeaway that also records serious
+    # violence by the dozen, at about the rate any takeaway that busy does. The
+    # violence says nothing about the exploitation: it must not make it less specific.
+    severity = np.array([1.0, 0.6])  # CSE, serious violence
+    observed, expected = np.array([[6.0, 0.0], [6.0, 40.0]]), np.array([[1.0, 0.0], [1.0, 38.0]])
+    result = ranking.excess(
+        observed, expected, np.array([1.0, 1.0]), severity, specific=True, over_standing=True
+    )
+    assert result.statistic[1, 1] > 0  # the violence is a little above its rate
+    assert result.standing.tolist() == [[True, False], [True, False]]
+    a = ranking.SPECIFICITY_PRIOR
+    cse_alone = (6 * math.log(6) - 5) * (1 - (1 + a) / (6 + a))
+    assert result.score[0] == pytest.approx(cse_alone)
+    assert result.score[1] >= result.score[0]
+    # A group's specificity is over every kind in excess: a crowd cut from a larger
+    # network carries many kinds a little above the rate of its activity.
+    crowd = ranking.excess(observed, expected, np.array([1.0, 1.0]), severity, specific=True)
+    assert crowd.score[1] < 0.5 * crowd.score[0]
+    # A kind that stands out beside it does count: harm of two kinds well above their
+    # rates is as specific as their records say.
+    both = ranking.excess(
+        np.array([[6.0, 6.0]]),
+        np.array([[1.0, 1.0]]),
+        np.array([1.0, 1.0]),
+        severity,
+        specific=True,
+        over_standing=True,
+    )
+    assert both.standing.tolist() == [[True, True]]
+    assert both.score[0] == pytest.approx(
+        (1.0 + 0.6) * (6 * math.log(6) - 5) * (1 - (1.6 + a) / (1.6 * 6 + a))
+    )
+
+
 def test_severity_orders_the_same_excess() -> None:
     people, places, sightings = _busy_town()
     places += [("flat", "residential", A1), ("hall", "youth_venue", A1)]

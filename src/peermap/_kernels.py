@@ -631,6 +631,7 @@ def _venue_score(
         np.append(base.spread, max(1e-3, x_spread)),
         severity,
         specific=True,
+        over_standing=True,
     )
     # The kinds of harm that stand out at each venue (a tenth of its score or more);
     # without any, the serious kinds recorded there name who was harmed.
