@@ -631,7 +631,7 @@ def _venue_score(
         np.append(base.spread, max(1e-3, x_spread)),
         severity,
         specific=True,
-        over_standing=True,
+        streams=np.arange(len(severity)) == len(severity) - 1,
     )
     # The kinds of harm that stand out at each venue (a tenth of its score or more);
     # without any, the serious kinds recorded there name who was harmed.

@@ -28,8 +28,9 @@ the formula and the reasons at length):
    log-likelihood ratios of several data streams: a concentration of exploitation
    weighs five times one of bullying, and harm that is common everywhere adds nothing.
 4. **Specificity**: that sum x the attributable fraction of the smoothed relative
-   risk, ``1 - (E + a) / (O + a)`` over the kinds that stand out
-   (:data:`STANDING_SHARE`, :data:`SPECIFICITY_PRIOR`): the share of the harm that a place's footfall, or a
+   risk, ``1 - (E + a) / (O + a)`` over the kinds in excess
+   (:data:`SPECIFICITY_PRIOR`; venues' exploiter ties that meet there have their own):
+   the share of the harm that a place's footfall, or a
    group's activity, does not explain, so a busy venue's or a large group's modest
    excess over many records does not outrank a small one where most of the harm is
    the excess.
@@ -401,7 +402,7 @@ def excess(
     severity: FloatArray | None = None,
     *,
     specific: bool = False,
-    over_standing: bool = False,
+    streams: npt.NDArray[np.bool_] | None = None,
 ) -> Excess:
     """Kulldorff's Poisson log-likelihood ratio of ``observed`` over ``expected`` harm.
 
@@ -415,21 +416,20 @@ def excess(
         Per kind: its severity (default :data:`SEVERITY` of :data:`HARM_KINDS`).
     specific : bool, default False
         Weigh the score by the unit's specificity: the attributable fraction of the
-        smoothed relative risk, ``1 - (E + a) / (O + a)``, over the kinds that stand
-        out (:attr:`Excess.standing`) weighted by severity (see :attr:`Excess.specificity` for each kind's own).
+        smoothed relative risk, ``1 - (E + a) / (O + a)``, over the kinds in excess
+        weighted by severity (see :attr:`Excess.specificity` for each kind's own).
         The log-likelihood ratio grows with the evidence, so a busy unit with a
         modest excess (1.25 times the usual rate over hundreds of records) would
         otherwise outrank a small one where most of the harm is the excess (4 times
         the usual rate over a dozen records). The product ranks by evidence *and* by
         how specific the harm is to the unit.
-    over_standing : bool, default False
-        Take the specificity over the kinds that stand out (:attr:`Excess.standing`)
-        rather than over every kind in excess. A venue's footfall is its own: a kind
-        recorded by the dozen at about its usual rate there (serious violence at a busy
-        takeaway) says nothing of the exploitation that stands out, and must not dilute
-        it. A group's is not: cut from a larger network, a crowd carries many kinds a
-        little above the rate expected for its activity, and those are the measure
-        that it is a crowd (``docs/analysis.md``, "Specificity").
+    streams : numpy.ndarray, optional
+        Per kind: whether it is a data stream of its own, apart from the records
+        (the young people whose exploiter ties meet at a venue). With ``specific``, such
+        a kind is weighed by its own specificity, the records by theirs: serious
+        violence recorded by the dozen at about the usual rate of a busy takeaway is
+        the takeaway's footfall, and says nothing of how specific to it the exploiter
+        ties that meet there are (``docs/analysis.md``, "Specificity").
 
     Returns
     -------
@@ -452,13 +452,15 @@ def excess(
     score = weighted.sum(axis=1)
     standing = (weighted > 0) & (weighted >= STANDING_SHARE * score[:, None])
     if specific:
-        # One specificity per unit, over the kinds in excess (or that stand out)
-        # weighted by severity: harm spread over several kinds is no less specific
-        # than harm of one kind.
-        over = standing if over_standing else up
-        o_up = (np.where(over, o, 0.0) * sev[None, :]).sum(axis=1)
-        e_up = (np.where(over, e, 0.0) * sev[None, :]).sum(axis=1)
-        score = score * np.where(o_up > e_up, 1.0 - (e_up + a) / (o_up + a), 0.0)
+        # One specificity per unit for its records, over the kinds in excess weighted
+        # by severity: harm spread over several kinds is no less specific than harm of
+        # one kind. A stream of its own (``streams``) has its own.
+        own = np.zeros(o.shape[1], bool) if streams is None else np.asarray(streams, bool)
+        pooled = up & ~own[None, :]
+        o_up = (np.where(pooled, o, 0.0) * sev[None, :]).sum(axis=1)
+        e_up = (np.where(pooled, e, 0.0) * sev[None, :]).sum(axis=1)
+        records = np.where(o_up > e_up, 1.0 - (e_up + a) / (o_up + a), 0.0)
+        score = (weighted * np.where(own[None, :], specificity, records[:, None])).sum(axis=1)
     # P(chi2 with 1 df > 2T) = erfc(sqrt(T)); halved for the one-sided test.
     p_kind = np.where(statistic > 0, 0.5 * erfc(np.sqrt(np.maximum(statistic, 0.0))), 1.0)
     p = np.minimum(1.0, p_kind.min(axis=1, initial=1.0) * o.shape[1]) if o.size else np.ones(len(o))
