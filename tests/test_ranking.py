@@ -154,42 +154,6 @@ def test_specificity_ranks_a_concentrated_excess_above_a_diluted_one() -> None:
     assert specific.p_value.tolist() == plain.p_value.tolist()
 
 
-def test_a_busy_places_usual_records_do_not_dilute_the_exploiter_ties_that_meet_there() -> (
-    None
-):
-    # Two places where the same exploiter ties meet (5 young people's worth, weighted,
-    # where 0.2 were expected); the second is a busy takeaway that also records serious
-    # violence by the dozen, at about the rate any takeaway that busy does. The
-    # violence is its footfall: it says nothing of how specific to it the meetings are.
-    severity = np.array([0.6, 1.0])  # serious violence, exploiter ties
-    observed, expected = np.array([[0.0, 5.0], [40.0, 5.0]]), np.array([[0.0, 0.2], [38.0, 0.2]])
-    spread, own = np.array([1.0, 1.0]), np.array([False, True])
-    result = ranking.excess(observed, expected, spread, severity, specific=True, streams=own)
-    assert result.statistic[1, 0] > 0  # the violence is a little above its rate
-    assert result.standing.tolist() == [[False, True], [False, True]]
-    a = ranking.SPECIFICITY_PRIOR
-    meetings = (5 * math.log(5 / 0.2) - 4.8) * (1 - (0.2 + a) / (5 + a))
-    assert result.score[0] == pytest.approx(meetings)
-    assert result.score[1] >= result.score[0]
-    # Pooled with the records (as a context's exploiter ties are: a crowd cut from a
-    # larger network carries many kinds a little above its rate), they are diluted.
-    pooled = ranking.excess(observed, expected, spread, severity, specific=True)
-    assert pooled.score[1] < 0.5 * pooled.score[0]
-    # Records of several kinds share one specificity: harm spread over kinds is no less
-    # specific than harm of one kind.
-    both = ranking.excess(
-        np.array([[6.0, 6.0, 0.0]]),
-        np.array([[1.0, 1.0, 0.0]]),
-        np.array([1.0, 1.0, 1.0]),
-        np.array([1.0, 0.6, 1.0]),
-        specific=True,
-        streams=np.array([False, False, True]),
-    )
-    assert both.score[0] == pytest.approx(
-        (1.0 + 0.6) * (6 * math.log(6) - 5) * (1 - (1.6 + a) / (1.6 * 6 + a))
-    )
-
-
 def test_severity_orders_the_same_excess() -> None:
     people, places, sightings = _busy_town()
     places += [("flat", "residential", A1), ("hall", "youth_venue", A1)]

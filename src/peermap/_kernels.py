@@ -631,11 +631,11 @@ def _venue_score(
         np.append(base.spread, max(1e-3, x_spread)),
         severity,
         specific=True,
-        streams=np.arange(len(severity)) == len(severity) - 1,
     )
     # The kinds of harm that stand out at each venue (a tenth of its score or more);
     # without any, the serious kinds recorded there name who was harmed.
-    standing = result.standing
+    weighted = result.statistic * severity[None, :]
+    standing = (weighted > 0) & (weighted >= 0.1 * weighted.sum(axis=1)[:, None])
     records_standing = standing[:, :-1]
     serious = np.array([ranking.SEVERITY[k] >= HARMED_SEVERITY for k in ranking.HARM_KINDS])
     named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])

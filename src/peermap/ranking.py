@@ -29,8 +29,7 @@ the formula and the reasons at length):
    weighs five times one of bullying, and harm that is common everywhere adds nothing.
 4. **Specificity**: that sum x the attributable fraction of the smoothed relative
    risk, ``1 - (E + a) / (O + a)`` over the kinds in excess
-   (:data:`SPECIFICITY_PRIOR`; venues' exploiter ties that meet there have their own):
-   the share of the harm that a place's footfall, or a
+   (:data:`SPECIFICITY_PRIOR`): the share of the harm that a place's footfall, or a
    group's activity, does not explain, so a busy venue's or a large group's modest
    excess over many records does not outrank a small one where most of the harm is
    the excess.
@@ -74,7 +73,6 @@ __all__ = [
     "SCORED_KINDS",
     "SEVERITY",
     "SPECIFICITY_PRIOR",
-    "STANDING_SHARE",
     "Baseline",
     "Excess",
     "baseline",
@@ -138,10 +136,6 @@ BASELINE_ALPHA = 0.001
 #: Prior weight, in records, of "as usual" in the specificity of an excess (the
 #: attributable fraction of the smoothed relative risk, ``1 - (E + a) / (O + a)``).
 SPECIFICITY_PRIOR = 1.0
-#: A kind of harm *stands out* in a unit when it adds at least this share of the sum of
-#: the unit's statistics weighted by severity: the kinds a row names (``harm_kinds``)
-#: and the ones its specificity is the attributable fraction of.
-STANDING_SHARE = 0.1
 #: Days apart within which two young people in a tie, seen at the same place, were
 #: there together: the tie *meets* there (:func:`ties_met`). Two months: a trap house's
 #: exploiter and the young people he exploits are recorded there in the same weeks,
@@ -367,9 +361,6 @@ class Excess:
         (Bonferroni), at most 1.
     leading : numpy.ndarray
         Per unit: the kind of harm that adds most to the score (an index).
-    standing : numpy.ndarray
-        Units x kinds: the kinds that stand out, each adding at least
-        :data:`STANDING_SHARE` of the unit's statistics weighted by severity.
     """
 
     observed: FloatArray
@@ -379,7 +370,6 @@ class Excess:
     score: FloatArray
     p_value: FloatArray
     leading: IntpArray
-    standing: npt.NDArray[np.bool_]
 
     def ratio(self, kinds: npt.NDArray[np.bool_] | None = None) -> FloatArray:
         """Observed over expected records, summed over ``kinds`` (default the leading)."""
@@ -402,7 +392,6 @@ def excess(
     severity: FloatArray | None = None,
     *,
     specific: bool = False,
-    streams: npt.NDArray[np.bool_] | None = None,
 ) -> Excess:
     """Kulldorff's Poisson log-likelihood ratio of ``observed`` over ``expected`` harm.
 
@@ -423,13 +412,6 @@ def excess(
         otherwise outrank a small one where most of the harm is the excess (4 times
         the usual rate over a dozen records). The product ranks by evidence *and* by
         how specific the harm is to the unit.
-    streams : numpy.ndarray, optional
-        Per kind: whether it is a data stream of its own, apart from the records
-        (the young people whose exploiter ties meet at a venue). With ``specific``, such
-        a kind is weighed by its own specificity, the records by theirs: serious
-        violence recorded by the dozen at about the usual rate of a busy takeaway is
-        the takeaway's footfall, and says nothing of how specific to it the exploiter
-        ties that meet there are (``docs/analysis.md``, "Specificity").
 
     Returns
     -------
@@ -450,17 +432,12 @@ def excess(
     specificity = np.where(up, 1.0 - (e + a) / (o + a), 0.0)
     weighted = statistic * sev[None, :]
     score = weighted.sum(axis=1)
-    standing = (weighted > 0) & (weighted >= STANDING_SHARE * score[:, None])
     if specific:
-        # One specificity per unit for its records, over the kinds in excess weighted
-        # by severity: harm spread over several kinds is no less specific than harm of
-        # one kind. A stream of its own (``streams``) has its own.
-        own = np.zeros(o.shape[1], bool) if streams is None else np.asarray(streams, bool)
-        pooled = up & ~own[None, :]
-        o_up = (np.where(pooled, o, 0.0) * sev[None, :]).sum(axis=1)
-        e_up = (np.where(pooled, e, 0.0) * sev[None, :]).sum(axis=1)
-        records = np.where(o_up > e_up, 1.0 - (e_up + a) / (o_up + a), 0.0)
-        score = (weighted * np.where(own[None, :], specificity, records[:, None])).sum(axis=1)
+        # One specificity per unit, over the kinds in excess weighted by severity: harm
+        # spread over several kinds is no less specific than harm of one kind.
+        o_up = (np.where(up, o, 0.0) * sev[None, :]).sum(axis=1)
+        e_up = (np.where(up, e, 0.0) * sev[None, :]).sum(axis=1)
+        score = score * np.where(o_up > e_up, 1.0 - (e_up + a) / (o_up + a), 0.0)
     # P(chi2 with 1 df > 2T) = erfc(sqrt(T)); halved for the one-sided test.
     p_kind = np.where(statistic > 0, 0.5 * erfc(np.sqrt(np.maximum(statistic, 0.0))), 1.0)
     p = np.minimum(1.0, p_kind.min(axis=1, initial=1.0) * o.shape[1]) if o.size else np.ones(len(o))
@@ -473,7 +450,6 @@ def excess(
         score,
         p,
         leading,
-        standing,
     )
 
 

@@ -244,7 +244,8 @@ def context_score(
         concern = np.where(found > 0, total, concern) / len(runs)
         stability = found / len(runs)
     names = ranking.SCORED_KINDS
-    standing = result.standing
+    weighted = result.statistic * _SEVERITY[None, :]
+    standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
     return pd.DataFrame(
         {
             "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
