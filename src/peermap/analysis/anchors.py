@@ -58,12 +58,10 @@ def venue_anchors(
     of ``wide``, who each venue's context rests on (default ``cores.resting``; see
     :attr:`peermap.analysis.context_score.ScoreInputs.core`).
     """
-    rest = cores.resting if core is None else core
-    n_places = len(cores.concern)
-    meets = np.bincount(wide.place[rest & cores.met], minlength=n_places) >= 2
-    standing = np.flatnonzero(((cores.q_value <= ANCHOR_Q) | meets) & (cores.concern > 0))
+    standing = np.flatnonzero((cores.q_value <= ANCHOR_Q) & (cores.concern > 0))
     if not len(standing):
         return []
+    rest = cores.resting if core is None else core
     person = wide.person[rest].astype(np.int64)
     place = wide.place[rest].astype(np.int64)
     order = np.argsort(place, kind="stable")
