@@ -17,7 +17,9 @@ apart, before it splits the graph:
    is never seen at his trap house;
 2. then each connected group of the remaining young people joined by exploiter ties
    (:func:`exploiter_anchors`);
-3. with the places that are theirs (:func:`attach_places`).
+3. each such group with the places where its exploiter ties meet, and those harmed
+   there (:func:`meeting_places`), then the other places that are theirs
+   (:func:`attach_places`).
 
 See ``docs/analysis.md`` ("Contexts set apart first").
 """
@@ -26,10 +28,20 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from peermap._kernels import VenueCores, WidePairs
+from peermap.ranking import MEET_DAYS
 
-__all__ = ["ANCHOR_Q", "ATTACH_SHARE", "attach_places", "exploiter_anchors", "venue_anchors"]
+__all__ = [
+    "ANCHOR_Q",
+    "ATTACH_SHARE",
+    "MEETING_SHARE",
+    "attach_places",
+    "exploiter_anchors",
+    "meeting_places",
+    "venue_anchors",
+]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -167,6 +179,93 @@ def _join_holders(
     return out
 
 
+def meeting_places(
+    anchors: list[IntArray],
+    anchored: IntArray,
+    placeless: npt.NDArray[np.bool_],
+    pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    core: npt.NDArray[np.bool_],
+    met: npt.NDArray[np.bool_],
+    concern: npt.NDArray[np.float64],
+    seen: pd.DataFrame,
+    *,
+    n_people: int,
+    max_people: int | None,
+) -> list[IntArray]:
+    """Give groups set apart by exploiter ties the places where those ties meet.
+
+    A place not set apart goes to the group set apart by exploiter ties (``placeless``)
+    that holds two or more, and more than :data:`ATTACH_SHARE`, of the young people its
+    excess rests on whose exploiter ties meet there (``core`` and ``met``: masks over
+    ``pairs``, as :class:`VenueCores` gives them), when those are at least
+    :data:`MEETING_SHARE` of all it rests on, with the other young people its
+    excess rests on who are not set apart and were seen there within
+    :data:`~peermap.ranking.MEET_DAYS` of the group's young people, while the group
+    stays within ``max_people``. An older young person and two he exploits, seen
+    together at a flat where four more young people were recorded for sexual
+    exploitation in the same weeks: the flat and the four are theirs, though the
+    flat's records are too few or too soft to stand out after false discovery rate
+    control. Otherwise the four went to their friend groups and the flat to one of
+    them, and the flat's concern was lent in shares. A fast-food shop where the
+    same ties meet among thirty young people with serious records there is not theirs
+    (their meetings are a tenth of its harm), and at any place those harmed there in
+    other months are not theirs. ``seen``: where and
+    when young people were seen (``person``, ``place``, ``day``: positions and day
+    numbers, :func:`peermap._kernels.visit_frame`). Places are taken from the most
+    concerning down (``concern``, per place); ``anchored`` (the group of each node,
+    -1: none) is updated.
+    """
+    person = np.asarray(pairs[0], dtype=np.int64)
+    place = np.asarray(pairs[1], dtype=np.int64)
+    out = list(anchors)
+    n_groups = len(out)
+    free = core & (anchored[place + n_people] < 0)
+    meets = free & met
+    if not n_groups or not meets.any():
+        return out
+    group = anchored[person[meets]]
+    where = place[meets]
+    n_met = np.bincount(where, minlength=len(concern))
+    ok = group >= 0
+    ok[ok] = placeless[group[ok]]
+    key, count = np.unique(where[ok] * n_groups + group[ok], return_counts=True)
+    spot, owner = key // n_groups, key % n_groups
+    n_core = np.bincount(place[core], minlength=len(concern))
+    good = (
+        (count >= 2)
+        & (count > ATTACH_SHARE * n_met[spot])
+        & (count >= MEETING_SHARE * n_core[spot])
+    )
+    spot, owner = spot[good], owner[good]  # more than half: one group per place
+    order = np.lexsort((spot, -concern[spot]))
+    here = seen[seen["place"].isin(spot)]
+    for p, k in zip(spot[order].tolist(), owner[order].tolist(), strict=True):
+        resting = np.unique(person[free & (place == p)])
+        new = _same_weeks(resting[anchored[resting] < 0], out[k], here[here["place"] == p])
+        if max_people is not None and int((out[k] < n_people).sum()) + len(new) > max_people:
+            new = new[:0]
+        anchored[new] = k
+        anchored[n_people + p] = k
+        out[k] = np.sort(np.concatenate([out[k], new, [n_people + p]]))
+    return out
+
+
+def _same_weeks(candidates: IntArray, group: IntArray, seen: pd.DataFrame) -> IntArray:
+    """Those of ``candidates`` seen at a place within MEET_DAYS of someone of ``group``.
+
+    ``seen``: the (``person``, ``place``, ``day``) visits of that one place.
+    """
+    theirs = np.sort(seen.loc[seen["person"].isin(group), "day"].to_numpy(dtype=np.int64))
+    if not len(candidates) or not len(theirs):
+        return candidates[:0]
+    mine = seen[seen["person"].isin(candidates)]
+    day = mine["day"].to_numpy(dtype=np.int64)
+    near = np.searchsorted(theirs, day + MEET_DAYS, side="right") > np.searchsorted(
+        theirs, day - MEET_DAYS, side="left"
+    )
+    return np.intersect1d(candidates, mine["person"].to_numpy(dtype=np.int64)[near])
+
+
 def attach_places(
     anchors: list[IntArray],
     anchored: IntArray,
@@ -233,6 +332,13 @@ def attach_places(
     return out
 
 
+#: Share of the young people a place's excess rests on that a group set apart by
+#: exploiter ties must hold, among those whose exploiter ties meet there, for the place
+#: and the others harmed there in the same weeks to go with it (:func:`meeting_places`):
+#: a third. At a party flat three of the seven (an older young person and two he
+#: exploits); at a busy shop or school where a tie meets, two or three of twenty or
+#: thirty.
+MEETING_SHARE = 1 / 3
 #: Share of a place's harm (or records) a group set apart must hold for the place to go
 #: with it (:func:`attach_places`): more than half, so each place goes to one group at
 #: most. Also the share of a venue's harmed young people a context must hold to rank on

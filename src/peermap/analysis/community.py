@@ -19,8 +19,14 @@ from peermap._kernels import (
     authority_graph_of,
     ids,
     record_positions,
+    visit_frame,
 )
-from peermap.analysis.anchors import attach_places, exploiter_anchors, venue_anchors
+from peermap.analysis.anchors import (
+    attach_places,
+    exploiter_anchors,
+    meeting_places,
+    venue_anchors,
+)
 from peermap.analysis.consensus import (
     CONSENSUS_SHARE,
     STABILITY_AUTO_MAX_PEOPLE,
@@ -392,10 +398,23 @@ def contexts(
     for k, anchor in enumerate(anchors):
         anchored[anchor] = k
     if anchors:
+        placeless = np.arange(len(anchors)) >= n_venue_anchors
+        anchors = meeting_places(
+            anchors,
+            anchored,
+            placeless,
+            (inputs.wide.person, inputs.wide.place),
+            inputs.core,
+            inputs.cores.met,
+            inputs.cores.concern,
+            visit_frame(*record_positions(ds).sightings(sightings), sightings["date"].to_numpy()),
+            n_people=n_people,
+            max_people=max_people,
+        )
         anchors = attach_places(
             anchors,
             anchored,
-            np.arange(len(anchors)) >= n_venue_anchors,
+            placeless,
             (inputs.wide.person, inputs.wide.place),
             inputs.wide.weight @ _context_weights(),
             inputs.cores.resting,
