@@ -961,6 +961,62 @@ def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -
             assert set(rows.iloc[0]["people"]).isdisjoint(exploited)
 
 
+def _party_flat(others_when: str) -> tuple[peermap.Dataset, list[str], list[str]]:
+    """An older young person and two he exploits (unverified exploiter ties), from two
+    friend groups, seen together at a flat on a weekend in August; four young people
+    from four other friend groups recorded there for CSE, on reports that are soft, on
+    ``others_when`` (a date). Returns the dataset, the three and the four."""
+    people, places, sightings = _busy_town()
+    places.append(("flat", "residential", A6))
+    # Sixty homes, three young people each (none of the friend groups below), where CSE
+    # and missing episodes are recorded at the rates homes see, and twenty exploiter
+    # ties meet (both seen there a month apart): what the flat is judged against.
+    home_mix = ["other"] * 6 + ["missing_episode"] * 2 + ["cse", "bullying"]
+    residents = [[pid for pid, _ in people[48 + 3 * h : 51 + 3 * h]] for h in range(60)]
+    ties = []
+    for h, home in enumerate(residents):
+        places.append((f"home{h:02d}", "residential", (A1, A2, A3)[h % 3]))
+        for j, pid in enumerate(home):
+            sightings.append((pid, f"home{h:02d}", home_mix[(h + 3 * j) % 10], "reported"))
+        if h % 3 == 0:
+            ties.append((home[0], home[1], "exploiter", "unverified"))
+    groups = [[pid for pid, _ in people[8 * k : 8 * k + 8]] for k in range(6)]
+    ties += [(a, b, "friend", "confirmed") for g in groups for a, b in itertools.combinations(g, 2)]
+    exploiter, tied, others = people[-1][0], [g[0] for g in groups[:2]], [g[0] for g in groups[2:]]
+    ties += [(exploiter, v, "exploiter", "unverified") for v in tied]
+    for pid in (exploiter, *tied):
+        sightings += [
+            (pid, "flat", "other", "reported", "2024-08-02"),
+            (pid, "flat", "missing_episode", "unverified", "2024-08-03"),
+        ]
+    for k, pid in enumerate(others):
+        sightings.append((pid, "flat", "cse", ("unverified", "reported")[k % 2], others_when))
+    return _dataset(people, places, sightings, ties), [exploiter, *tied], others
+
+
+def test_an_exploiters_group_takes_the_flat_where_they_meet_with_those_harmed_there() -> None:
+    # The flat's records are too few and too soft to stand out after false discovery
+    # rate control, so it is not set apart on its own; the exploiter ties that meet
+    # there are a third or more of its harm. The three and the four are one context,
+    # with the flat, ranking on the flat's whole concern: not four friend groups each
+    # holding one of the four, and the flat lent in shares.
+    ds, three, four = _party_flat("2024-08-03")
+    flat = peermap.hotspots(ds).set_index("place_id").loc["flat"]
+    assert flat["q_value"] > ANCHOR_Q and flat["met_people"] == 3
+    table = peermap.contexts(ds)
+    hit = table[table["places"].map(lambda p: "flat" in p)].iloc[0]
+    assert set(hit["people"]) == {*three, *four}
+    assert hit["place_concern"] == pytest.approx(flat["concern"])
+    assert hit["concern"] >= flat["concern"]
+    # Recorded there in January, seven months before the three met there, the four are
+    # not theirs: each stays with their friends.
+    ds, three, four = _party_flat("2024-01-10")
+    table = peermap.contexts(ds)
+    hit = table[table["people"].map(lambda p: three[0] in p)].iloc[0]
+    assert set(hit["people"]) == set(three)
+    assert not set(hit["people"]) & set(four)
+
+
 def test_a_large_component_no_split_divides_is_whole_not_cut() -> None:
     # Six friends over max_people whom no split divides (a tiny resolution keeps them
     # together) come out as the whole component they are: their excess, however weak,

@@ -26,11 +26,13 @@ See ``docs/analysis.md`` ("Contexts set apart first").
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from peermap._kernels import VenueCores, WidePairs
+from peermap._kernels import VenueCores, WidePairs, visit_frame
 from peermap.ranking import MEET_DAYS
 
 __all__ = [
@@ -187,7 +189,7 @@ def meeting_places(
     core: npt.NDArray[np.bool_],
     met: npt.NDArray[np.bool_],
     concern: npt.NDArray[np.float64],
-    seen: pd.DataFrame,
+    seen: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[Any]],
     *,
     n_people: int,
     max_people: int | None,
@@ -210,8 +212,8 @@ def meeting_places(
     same ties meet among thirty young people with serious records there is not theirs
     (their meetings are a tenth of its harm), and at any place those harmed there in
     other months are not theirs. ``seen``: where and
-    when young people were seen (``person``, ``place``, ``day``: positions and day
-    numbers, :func:`peermap._kernels.visit_frame`). Places are taken from the most
+    when young people were seen (positions of the young person and the place, and the
+    date, of each record). Places are taken from the most
     concerning down (``concern``, per place); ``anchored`` (the group of each node,
     -1: none) is updated.
     """
@@ -238,7 +240,8 @@ def meeting_places(
     )
     spot, owner = spot[good], owner[good]  # more than half: one group per place
     order = np.lexsort((spot, -concern[spot]))
-    here = seen[seen["place"].isin(spot)]
+    mine = np.isin(seen[1], spot)
+    here = visit_frame(seen[0][mine], seen[1][mine], seen[2][mine])
     for p, k in zip(spot[order].tolist(), owner[order].tolist(), strict=True):
         resting = np.unique(person[free & (place == p)])
         new = _same_weeks(resting[anchored[resting] < 0], out[k], here[here["place"] == p])

@@ -19,7 +19,6 @@ from peermap._kernels import (
     authority_graph_of,
     ids,
     record_positions,
-    visit_frame,
 )
 from peermap.analysis.anchors import (
     attach_places,
@@ -407,7 +406,7 @@ def contexts(
             inputs.core,
             inputs.cores.met,
             inputs.cores.concern,
-            visit_frame(*record_positions(ds).sightings(sightings), sightings["date"].to_numpy()),
+            (*record_positions(ds).sightings(sightings), sightings["date"].to_numpy()),
             n_people=n_people,
             max_people=max_people,
         )
