@@ -12,7 +12,8 @@ apart, before it splits the graph:
    (harmed there, or in exploiter ties that meet there when those stand out: as
    ``hotspots()`` counts them), from the most concerning venue down
    (:func:`venue_anchors`; where those are more than ``max_people``, the two or more
-   among them whose exploiter ties meet there), with the remaining young people whose
+   among them whose exploiter ties meet there; a venue most of whose young people were
+   set apart with a more concerning one goes with them), with the remaining young people whose
    exploiter ties go mostly to its young people, two ties or more: the line holder who
    is never seen at his trap house;
 2. then each connected group of the remaining young people joined by exploiter ties
@@ -68,7 +69,12 @@ def venue_anchors(
     concerning down; a young person already set apart with a more concerning venue stays
     there. A venue makes a context when at least two young people its excess rests on
     are left, and no more than ``max_people``: a venue whose excess rests on one young
-    person is that young person's case, not a context. ``core``: a mask over the pairs
+    person is that young person's case, not a context. A venue most of whose young
+    people (more than :data:`ATTACH_SHARE`) were set apart with one more concerning
+    venue goes with them, with those it rests on who are left (while the group stays
+    within ``max_people``): the group chat where a party flat's victims are groomed is
+    the flat's context's, not a second context of the two of its members the flat did
+    not take, ranking on a quarter of the chat's concern. ``core``: a mask over the pairs
     of ``wide``, who each venue's context rests on (default ``cores.resting``; see
     :attr:`peermap.analysis.context_score.ScoreInputs.core`).
     """
@@ -83,15 +89,38 @@ def venue_anchors(
     starts = np.searchsorted(place, standing)
     ends = np.searchsorted(place, standing, side="right")
     taken = np.zeros(n_people, dtype=bool) if taken is None else taken
+    owner = np.full(n_people, -1, dtype=np.int64)  # the venue group of each young person
     out: list[IntArray] = []
     for k in np.argsort(-cores.concern[standing], kind="stable").tolist():
-        people = np.unique(person[starts[k] : ends[k]])
-        people = people[~taken[people]]
+        core_people = np.unique(person[starts[k] : ends[k]])
+        people = core_people[~taken[core_people]]
+        venue = n_people + int(standing[k])
+        into = _their_group(owner[core_people])
+        if into >= 0:
+            # Most of the young people it rests on were set apart with a more concerning
+            # venue: this one is theirs too, with those it rests on who are left.
+            size = int((out[into] < n_people).sum()) + len(people)
+            joining = people if max_people is None or size <= max_people else people[:0]
+            taken[joining] = True
+            owner[joining] = into
+            out[into] = np.sort(np.concatenate([out[into], joining, [venue]]))
+            continue
         if len(people) < 2 or (max_people is not None and len(people) > max_people):
             continue
         taken[people] = True
-        out.append(np.append(people, n_people + int(standing[k])))
+        owner[people] = len(out)
+        out.append(np.append(people, venue))
     return out
+
+
+def _their_group(owners: IntArray) -> int:
+    """The venue group holding more than :data:`ATTACH_SHARE` of ``owners`` (-1: none)."""
+    held = owners[owners >= 0]
+    if not len(held):
+        return -1
+    groups, counts = np.unique(held, return_counts=True)
+    best = int(np.argmax(counts))
+    return int(groups[best]) if counts[best] > ATTACH_SHARE * len(owners) else -1
 
 
 def exploiter_anchors(
