@@ -114,7 +114,7 @@ def venue_anchors(
 
 
 def _their_group(owners: IntArray) -> int:
-    """The venue group holding more than :data:`ATTACH_SHARE` of ``owners`` (-1: none)."""
+    """Find the venue group holding more than :data:`ATTACH_SHARE` of ``owners`` (-1: none)."""
     held = owners[owners >= 0]
     if not len(held):
         return -1
