@@ -898,6 +898,33 @@ def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_gr
     assert not alone["reasons"].str.contains("harmed at a hotspot venue", regex=False).any()
 
 
+def test_a_venue_whose_young_people_were_set_apart_with_another_goes_with_them() -> None:
+    """A flat where four of a hotel's six victims, and one young person never at the
+    hotel, are also exploited: it stands out too, but less than the hotel. The flat is
+    the hotel's context's, with the one young person, not a second context of one."""
+    people, places, sightings = _busy_town()
+    places += [("hotel", "hotel", A6), ("flat", "residential", A5)]
+    groups = [[pid for pid, _ in people[8 * k : 8 * k + 8]] for k in range(7)]
+    ties = [(a, b, "friend", "confirmed") for g in groups for a, b in itertools.combinations(g, 2)]
+    victims, newcomer = [g[0] for g in groups[:6]], groups[6][0]
+    exploiter = people[-1][0]
+    for pid in victims:
+        sightings += [(pid, "hotel", "cse", "reported"), (pid, "hotel", "cce", "reported")]
+    sightings.append((exploiter, "hotel", "other", "reported"))
+    ties += [(exploiter, v, "exploiter", "reported") for v in victims]
+    for pid in (*victims[:4], newcomer):
+        sightings.append((pid, "flat", "cse", "reported"))
+    ds = _dataset(people, places, sightings, ties)
+    venues = peermap.hotspots(ds).set_index("place_id")
+    assert venues.loc["flat", "q_value"] <= ANCHOR_Q
+    assert venues.loc["flat", "concern"] < venues.loc["hotel", "concern"]
+    table = peermap.contexts(ds)
+    top = table.iloc[0]
+    assert top["places"] == ["flat", "hotel"]
+    assert set(top["people"]) == {*victims, exploiter, newcomer}
+    assert not any("flat" in p for p in table["places"].iloc[1:])
+
+
 def test_a_line_holder_never_seen_at_the_hotel_is_in_its_context() -> None:
     """The older young person exploiting four of a hotel's six victims is never recorded
     there: he belongs with them, not with his own friends (whose group would otherwise
