@@ -230,18 +230,35 @@ def context_score(
     concern = result.score
     stability = np.full(n_ctx, np.nan)
     if runs:
-        total, found = np.zeros(n_ctx), np.zeros(n_ctx)
-        for match in run_matches(np.asarray(person_ctx, dtype=np.int64), n_ctx, runs):
+        total, found, lent = np.zeros(n_ctx), np.zeros(n_ctx), np.zeros(n_ctx)
+        n_people = len(person_ctx)
+        place_ctx = np.asarray(place_ctx, dtype=np.int64)
+        matches = run_matches(np.asarray(person_ctx, dtype=np.int64), n_ctx, runs)
+        for run, match in zip(runs, matches, strict=True):
             hit = match.found
             score = _excess(match.unit, match.n_units, wide, base, exploiter).score
             total[hit] += score[match.best[hit]]
+            # What the run's own places lend the group, as for the contexts themselves.
+            offset = match.n_units - n_ctx
+            label = run[n_people:] if len(run) > n_people else np.full(len(place_ctx), -1)
+            unit = np.where(label >= 0, label, np.where(place_ctx >= 0, offset + place_ctx, -1))
+            run_lent, _ = inputs.place_concern(match.unit, unit, match.n_units)
+            lent[hit] += run_lent[match.best[hit]]
             found += hit
         # The mean over *all* runs, a run in which the context does not come out
         # counting 0 (a context found in none counts as found once, with its own
         # score): a grouping that only some seeds make ranks below one every seed
         # makes, and the field of middling contexts is not reshuffled by the few runs
-        # in which one of them happened to come out with more harm.
+        # in which one of them happened to come out with more harm. The same for what
+        # its places lend it: a group that holds most of a venue's harmed young people
+        # in some runs and a few in others ranks on the venue's concern in between.
         concern = np.where(found > 0, total, concern) / len(runs)
+        mean_lent = np.where(found > 0, lent, place_concern) / len(runs)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            place_share = np.where(
+                place_concern > 0, place_share * mean_lent / place_concern, place_share
+            )
+        place_concern = mean_lent
         stability = found / len(runs)
     names = ranking.SCORED_KINDS
     weighted = result.statistic * _SEVERITY[None, :]
