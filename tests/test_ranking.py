@@ -802,6 +802,42 @@ def test_a_contexts_concern_is_its_mean_over_the_runs_not_one_seeds_pick() -> No
     assert own["concern"][0] == pytest.approx(alone[0]) and own["stability"].isna().all()
 
 
+def test_what_a_venue_lends_a_context_is_its_mean_over_the_runs() -> None:
+    # Four young people a0-a3 harmed at a hotel that is g's own place. One run puts
+    # three of them with g0-g2 (most of those harmed there: the hotel lends g its whole
+    # concern), the other one of them (a quarter of it). The group is found in both:
+    # what the hotel lends it is the mean, wherever the consensus put a1 and a2.
+    people, places, sightings = _busy_town(60)
+    people += [(f"g{i}", A1) for i in range(3)] + [(f"a{i}", A2) for i in range(4)]
+    places += [("hotel", "hotel", A2)]
+    sightings += [(f"a{i}", "hotel", "cse", "confirmed") for i in range(4) for _ in range(2)]
+    sightings += [(f"g{i}", "park", "other", "reported") for i in range(3)]
+    ds = _dataset(people, places, sightings)
+    at = {pid: i for i, pid in enumerate(ds.people["person_id"])}
+    n_people, n_places = len(ds.people), len(ds.places)
+    hotel = int(np.flatnonzero(ds.places["place_id"].to_numpy() == "hotel")[0])
+    venue = peermap.hotspots(ds).set_index("place_id").loc["hotel", "concern"]
+
+    def groups(*members: list[str]) -> npt.NDArray[np.int64]:
+        label = np.full(n_people, -1, dtype=np.int64)
+        for j, names in enumerate(members):
+            label[[at[p] for p in names]] = j
+        return label
+
+    g = ["g0", "g1", "g2"]
+    most, one = groups([*g, "a0", "a1", "a2"], ["a3"]), groups([*g, "a0"], ["a1", "a2", "a3"])
+    place_ctx = np.full(n_places, -1, dtype=np.intp)
+    place_ctx[hotel] = 0
+    runs = [np.concatenate([r, place_ctx]) for r in (most, one)]
+    member_of = (most.astype(np.intp), place_ctx)
+    alone = context_score(ds, ds.sightings, ds.ties, member_of, 2)
+    assert alone["place_concern"][0] == pytest.approx(venue)  # three of four: whole
+    averaged = context_score(ds, ds.sightings, ds.ties, member_of, 2, runs)
+    assert averaged["stability"][0] == 1.0
+    assert averaged["place_concern"][0] == pytest.approx((venue + venue / 4) / 2)
+    assert averaged["place_share"][0] == pytest.approx(5 / 8)
+
+
 def test_a_grouping_only_some_runs_make_ranks_below_one_every_run_makes() -> None:
     # Two groups alike in every record: g0-g2 at one flat, k0-k2 at another. Every run
     # makes g; only one run in two makes k (the other scatters k among h0-h2). With the
