@@ -343,9 +343,10 @@ def contexts(
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
           (one-sided), ``place_concern`` (what its own places lend it: the largest
           venue concern, :func:`peermap.hotspots`, times ``place_share``, over its own
-          places; 0 without any), ``place_share`` (1 when the context holds most of
-          the young people that venue's excess rests on, harmed or exploited there;
-          else the share of them it holds; NaN where
+          places, averaged over all the runs as the excess is; 0 without any),
+          ``place_share`` (1 when the context holds most of the young people that
+          venue's excess rests on, harmed or exploited there; else the share of them
+          it holds; with runs, its mean over them; NaN where
           ``place_concern`` is 0), ``excess_concern``
           (the excess weighed by its specificity, averaged over all the runs with 0
           where the context does not come out, times the reach factor),

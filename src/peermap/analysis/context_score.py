@@ -218,7 +218,10 @@ def context_score(
     the context found again (:func:`peermap.analysis.consensus.run_matches`), 0 in a
     run in which it does not come out: its mean where it comes out times
     ``stability``, the share of runs in which it does. A context found in none counts
-    as found once, with its own score. Without runs, ``stability`` is ``NaN``.
+    as found once, with its own score. ``place_concern`` is averaged the same way (what
+    the run's group's own places lend it in each run), and ``place_share`` with it, so
+    that a group holding most of a venue's harmed young people in some runs and a few
+    in others ranks between. Without runs, ``stability`` is ``NaN``.
     ``inputs``: the records prepared once (:class:`ScoreInputs`), when they are at hand.
     """
     person_ctx, place_ctx = member_of
