@@ -48,10 +48,12 @@ def context_reasons(row: Any, *, around: str = "") -> str:
         text += "; one of its own places sets its concern"
         if row.place_share < 1:
             share = "under 1%" if row.place_share < 0.01 else f"{row.place_share:.0%}"
+            runs = isinstance(row.stability, float) and not math.isnan(row.stability)
             text += (
                 f" ({_concern_words(row.place_concern)}: the venue's concern of "
                 f"{_concern_words(row.place_concern / row.place_share)}, for the {share} "
-                f"of those harmed or exploited there that it holds)"
+                f"of those harmed or exploited there that it holds"
+                + (", on average over the runs)" if runs else ")")
             )
         else:
             text += f" (its venue concern, {_concern_words(row.place_concern)})"

@@ -257,6 +257,8 @@ def context_score(
         # in some runs and a few in others ranks on the venue's concern in between.
         concern = np.where(found > 0, total, concern) / len(runs)
         mean_lent = np.where(found > 0, lent, place_concern) / len(runs)
+        # Lent the same in every run: the same, not a rounding away from it.
+        mean_lent = np.where(np.isclose(mean_lent, place_concern), place_concern, mean_lent)
         with np.errstate(divide="ignore", invalid="ignore"):
             place_share = np.where(
                 place_concern > 0, place_share * mean_lent / place_concern, place_share
