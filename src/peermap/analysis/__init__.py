@@ -24,7 +24,7 @@ from peermap._kernels import (
     PAIR_SUMS,
     SERIOUS_CONTEXTS,
 )
-from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE
+from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE, MEETING_SHARE
 from peermap.analysis.brokerage import BETWEENNESS_SAMPLE, CENTRALITY_COLUMNS, centrality
 from peermap.analysis.community import (
     CONSENSUS_SHARE,
@@ -64,6 +64,7 @@ __all__ = [
     "EXPLOITER_WEIGHT",
     "HARMED_SEVERITY",
     "LINKS",
+    "MEETING_SHARE",
     "ONLINE_WEIGHT",
     "PAIR_SUMS",
     "PATH_COLUMNS",
