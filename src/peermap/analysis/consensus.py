@@ -298,12 +298,16 @@ class RunMatch:
         people (-1 when no member has a group).
     jaccard : numpy.ndarray
         Per context, that similarity.
+    place_unit : numpy.ndarray or None
+        Per place, its group in this run, numbered as ``unit`` (when
+        :func:`run_matches` was given the places' contexts).
     """
 
     unit: IntArray
     n_units: int
     best: IntArray
     jaccard: npt.NDArray[np.float64]
+    place_unit: IntArray | None = None
 
     @property
     def found(self) -> npt.NDArray[np.bool_]:
@@ -312,12 +316,18 @@ class RunMatch:
         return found
 
 
-def run_matches(person_ctx: IntArray, n_ctx: int, runs: list[IntArray]) -> list[RunMatch]:
+def run_matches(
+    person_ctx: IntArray,
+    n_ctx: int,
+    runs: list[IntArray],
+    place_ctx: IntArray | None = None,
+) -> list[RunMatch]:
     """Find each context (``person_ctx``: context per young person, -1 none) in each run.
 
     A context cut from a component that was not split is its own group in every run, so
     it comes out whole each time. ``stability`` is the share of runs in which a context
-    comes out (:attr:`RunMatch.found`).
+    comes out (:attr:`RunMatch.found`). ``place_ctx``: the context of each place (-1
+    none), for :attr:`RunMatch.place_unit` (runs label places after young people).
     """
     n_people = len(person_ctx)
     members = person_ctx >= 0
@@ -326,8 +336,12 @@ def run_matches(person_ctx: IntArray, n_ctx: int, runs: list[IntArray]) -> list[
     for run in runs:
         label = run[:n_people]
         split = label >= 0
-        offset = int(label.max()) + 1 if split.any() else 0
+        offset = int(run.max()) + 1 if len(run) and run.max() >= 0 else 0
         unit = np.where(split, label, np.where(members, offset + person_ctx, -1))
+        place_unit = None
+        if place_ctx is not None:
+            on = run[n_people:] if len(run) > n_people else np.full(len(place_ctx), -1)
+            place_unit = np.where(on >= 0, on, np.where(place_ctx >= 0, offset + place_ctx, -1))
         n_units = offset + n_ctx
         unit_size = np.bincount(unit[unit >= 0], minlength=n_units)
         ok = members & (unit >= 0)
@@ -339,5 +353,5 @@ def run_matches(person_ctx: IntArray, n_ctx: int, runs: list[IntArray]) -> list[
         top = np.zeros(n_ctx)
         best[rows[order]] = groups[order]
         top[rows[order]] = jaccard[order]
-        out.append(RunMatch(unit.astype(np.int64), n_units, best, top))
+        out.append(RunMatch(unit.astype(np.int64), n_units, best, top, place_unit))
     return out

@@ -12,6 +12,7 @@ below one that every run makes. See ``docs/analysis.md`` ("The concern score" an
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -234,18 +235,18 @@ def context_score(
     stability = np.full(n_ctx, np.nan)
     if runs:
         total, found, lent = np.zeros(n_ctx), np.zeros(n_ctx), np.zeros(n_ctx)
-        n_people = len(person_ctx)
-        place_ctx = np.asarray(place_ctx, dtype=np.int64)
-        matches = run_matches(np.asarray(person_ctx, dtype=np.int64), n_ctx, runs)
-        for run, match in zip(runs, matches, strict=True):
+        for match in run_matches(
+            np.asarray(person_ctx, dtype=np.int64),
+            n_ctx,
+            runs,
+            np.asarray(place_ctx, dtype=np.int64),
+        ):
             hit = match.found
             score = _excess(match.unit, match.n_units, wide, base, exploiter).score
             total[hit] += score[match.best[hit]]
             # What the run's own places lend the group, as for the contexts themselves.
-            offset = match.n_units - n_ctx
-            label = run[n_people:] if len(run) > n_people else np.full(len(place_ctx), -1)
-            unit = np.where(label >= 0, label, np.where(place_ctx >= 0, offset + place_ctx, -1))
-            run_lent, _ = inputs.place_concern(match.unit, unit, match.n_units)
+            place_unit = cast(IntArray, match.place_unit)  # asked for above
+            run_lent, _ = inputs.place_concern(match.unit, place_unit, match.n_units)
             lent[hit] += run_lent[match.best[hit]]
             found += hit
         # The mean over *all* runs, a run in which the context does not come out
