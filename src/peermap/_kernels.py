@@ -552,7 +552,7 @@ def _authority_codes(
 
 
 class VenueCores(NamedTuple):
-    """Each place's concern, p- and q-value, and the (person, place) pairs its excess rests on.
+    """Each place's concern and q-value, and the (person, place) pairs its excess rests on.
 
     ``resting`` is a mask over the rows of the :class:`WidePairs` it was computed from:
     the young people harmed at the place, or in exploiter ties that meet there when those
@@ -565,7 +565,6 @@ class VenueCores(NamedTuple):
     q_value: npt.NDArray[np.float64]
     resting: npt.NDArray[np.bool_]
     met: npt.NDArray[np.bool_]
-    p_value: npt.NDArray[np.float64]
 
 
 def venue_cores(
@@ -576,7 +575,7 @@ def venue_cores(
     *,
     base: ranking.Baseline | None = None,
 ) -> VenueCores:
-    """Each place's concern, q- and p-value (dataset order), and who its excess rests on.
+    """Each place's concern and q-value (dataset order), and who its excess rests on.
 
     ``wide`` holds the (person, place) pairs of the selected sightings
     (:func:`wide_pairs`); ``visits`` where and when those of them in exploiter ties
@@ -593,7 +592,6 @@ def venue_cores(
         score["q_value"].to_numpy(dtype=np.float64),
         resting,
         met,
-        score["p_value"].to_numpy(dtype=np.float64),
     )
 
 

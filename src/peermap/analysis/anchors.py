@@ -398,10 +398,8 @@ def first_venues(
 ) -> list[IntArray]:
     """Set apart the venues read first that no group set apart holds, with their young people.
 
-    Of the :data:`READ_FIRST` most concerning venues (``hotspots()``' order), those
-    whose excess stands out on its own (p-value at most :data:`ANCHOR_Q`, before the
-    false discovery rate control that sets a venue apart by :func:`venue_anchors`),
-    that are in no group set apart, and most of whose young people (``core``, as for
+    The :data:`READ_FIRST` most concerning venues (``hotspots()``' order) that are in
+    no group set apart, and most of whose young people (``core``, as for
     :func:`venue_anchors`) are in none either, each make a group of the two or more of
     those young people left (at most ``max_people``) and the venue. Without it such a
     venue's concern went to whichever group the community method cut around its young
@@ -413,7 +411,7 @@ def first_venues(
     for k, anchor in enumerate(anchors):
         held[anchor] = k
     order = np.argsort(-cores.concern, kind="stable")[:READ_FIRST]
-    order = order[(cores.concern[order] > 0) & (cores.p_value[order] <= ANCHOR_Q)]
+    order = order[cores.concern[order] > 0]
     person = wide.person[core].astype(np.int64)
     place = wide.place[core].astype(np.int64)
     out = list(anchors)

@@ -5,7 +5,6 @@ See :func:`contexts` and ``docs/analysis.md`` ("Contexts").
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -494,17 +493,14 @@ def contexts(
     unmet = {
         int(g.min()) for g in anchors[n_venue_anchors:n_apart] if not met[g[g < n_people]].any()
     }
-    # A group set apart around a venue read first was gathered by the harm recorded at
-    # the venue: its own excess is that harm again, found because it was looked for,
-    # and counts nothing (NaN below); it ranks on the venue.
+    # A group set apart around a venue read first counts its own excess as a cut group
+    # does: it was gathered by the venue's harm, and ranks on the venue.
     read_first = {int(g.min()) for g in anchors[n_apart:]}
     # The least weight of each group's own excess: 0 for a cut group, 1 (all of it)
     # for a group set apart or a whole component.
     least = [
-        math.nan
-        if int(g.min()) in read_first
-        else 0.0
-        if int(g.min()) in cut_from
+        0.0
+        if int(g.min()) in cut_from or int(g.min()) in read_first
         else APART_WEIGHT
         if int(g.min()) in unmet
         else 1.0
@@ -826,9 +822,8 @@ def _context_table(
     # concentrated at its hotel counts even when some of those harmed there were
     # grouped with their friends (place_concern, in a share for a venue that does not
     # stand out).
-    least = np.asarray(kept_least, dtype=float)
-    table["excess_weight"] = np.where(
-        np.isnan(least), 0.0, np.maximum(cut_weight(table["q_value"].to_numpy()), least)
+    table["excess_weight"] = np.maximum(
+        cut_weight(table["q_value"].to_numpy()), np.asarray(kept_least, dtype=float)
     )
     table["concern"] = np.maximum(
         table["excess_weight"] * table["excess_concern"], table["place_concern"]

@@ -80,10 +80,9 @@ def _cut_words(row: Any, around: str = "") -> str:
     """
     if row.excess_weight >= 1 or row.excess_concern <= 0:
         return ""
-    if around == "read_first":
-        return ": not counted, as the venue's harm gathered them"
     why = {
         "exploiter": "exploiter ties whose young people are not seen together",
+        "read_first": "a group gathered by its venue's harm",
     }.get(around, "a group cut from a larger network")
     if row.excess_weight * row.excess_concern <= 0:
         return f": not enough to rank on, for {why}"
