@@ -40,10 +40,8 @@ __all__ = [
     "ANCHOR_Q",
     "ATTACH_SHARE",
     "MEETING_SHARE",
-    "READ_FIRST",
     "attach_places",
     "exploiter_anchors",
-    "first_venues",
     "meeting_places",
     "venue_anchors",
 ]
@@ -379,53 +377,3 @@ MEETING_SHARE = 1 / 3
 #: its whole concern when the venue does not stand out
 #: (:meth:`peermap.analysis.context_score.ScoreInputs.place_concern`).
 ATTACH_SHARE = 0.5
-
-
-#: How many venues of ``hotspots()``, from the most concerning down, an analyst reads
-#: first; each of those not already in a context set apart makes one of the young
-#: people its excess rests on (:func:`first_venues`).
-READ_FIRST = 10
-
-
-def first_venues(
-    anchors: list[IntArray],
-    cores: VenueCores,
-    wide: WidePairs,
-    core: npt.NDArray[np.bool_],
-    *,
-    n_people: int,
-    max_people: int | None,
-) -> list[IntArray]:
-    """Set apart the venues read first that no group set apart holds, with their young people.
-
-    The :data:`READ_FIRST` most concerning venues (``hotspots()``' order) that are in
-    no group set apart, and most of whose young people (``core``, as for
-    :func:`venue_anchors`) are in none either, each make a group of the two or more of
-    those young people left (at most ``max_people``) and the venue. Without it such a
-    venue's concern went to whichever group the community method cut around its young
-    people, with different friends in each run: the venue stays the same, the group did
-    not.
-    """
-    n_nodes = n_people + len(cores.concern)
-    held = np.full(n_nodes, -1, dtype=np.int64)
-    for k, anchor in enumerate(anchors):
-        held[anchor] = k
-    order = np.argsort(-cores.concern, kind="stable")[:READ_FIRST]
-    order = order[cores.concern[order] > 0]
-    person = wide.person[core].astype(np.int64)
-    place = wide.place[core].astype(np.int64)
-    out = list(anchors)
-    for venue in order.tolist():
-        node = n_people + venue
-        if held[node] >= 0:
-            continue
-        core_people = np.unique(person[place == venue])
-        if _their_group(held[core_people]) >= 0:
-            continue
-        people = core_people[held[core_people] < 0]
-        if len(people) < 2 or (max_people is not None and len(people) > max_people):
-            continue
-        held[people] = len(out)
-        held[node] = len(out)
-        out.append(np.append(people, node))
-    return out

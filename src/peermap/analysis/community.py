@@ -23,7 +23,6 @@ from peermap._kernels import (
 from peermap.analysis.anchors import (
     attach_places,
     exploiter_anchors,
-    first_venues,
     meeting_places,
     venue_anchors,
 )
@@ -395,7 +394,6 @@ def contexts(
     anchors = exploiter_anchors(
         anchors, ea, eb, n_people=n_people, max_people=max_people, taken=taken
     )
-    n_apart = len(anchors)
     anchored = np.full(len(nodes), -1, dtype=np.int64)  # the group set apart of each node
     for k, anchor in enumerate(anchors):
         anchored[anchor] = k
@@ -422,19 +420,6 @@ def contexts(
             inputs.cores.resting,
             n_people=n_people,
         )
-        n_apart = len(anchors)
-    if include_places:
-        anchors = first_venues(
-            anchors,
-            inputs.cores,
-            inputs.wide,
-            inputs.core,
-            n_people=n_people,
-            max_people=max_people,
-        )
-        for k in range(n_apart, len(anchors)):
-            anchored[anchors[k]] = k
-    if anchors:
         apart = (anchored[u] < 0) & (anchored[v] < 0)
         u, v, w = u[apart], v[apart], w[apart]
     graph = _graph_backends.build(name, len(nodes), u, v, w)
@@ -490,20 +475,11 @@ def contexts(
     # it (docs/analysis.md, "The concern score").
     met = np.zeros(n_people, dtype=bool)
     met[inputs.wide.person[inputs.cores.met]] = True
-    unmet = {
-        int(g.min()) for g in anchors[n_venue_anchors:n_apart] if not met[g[g < n_people]].any()
-    }
-    # A group set apart around a venue read first counts its own excess as a cut group
-    # does: it was gathered by the venue's harm, and ranks on the venue.
-    read_first = {int(g.min()) for g in anchors[n_apart:]}
+    unmet = {int(g.min()) for g in anchors[n_venue_anchors:] if not met[g[g < n_people]].any()}
     # The least weight of each group's own excess: 0 for a cut group, 1 (all of it)
     # for a group set apart or a whole component.
     least = [
-        0.0
-        if int(g.min()) in cut_from or int(g.min()) in read_first
-        else APART_WEIGHT
-        if int(g.min()) in unmet
-        else 1.0
+        0.0 if int(g.min()) in cut_from else APART_WEIGHT if int(g.min()) in unmet else 1.0
         for g in groups
     ]
     table = _context_table(ds, groups, ties, sightings, min_people, runs, inputs, least)
@@ -514,14 +490,7 @@ def contexts(
     table["reasons"] = pd.Series(
         [
             context_reasons(
-                row,
-                around="venue"
-                if 0 <= a < n_venue_anchors
-                else "exploiter"
-                if 0 <= a < n_apart
-                else "read_first"
-                if a >= 0
-                else "",
+                row, around="venue" if 0 <= a < n_venue_anchors else "exploiter" if a >= 0 else ""
             )
             for row, a in zip(table.itertuples(index=False), anchor_of.tolist(), strict=True)
         ],

@@ -29,8 +29,6 @@ def context_reasons(row: Any, *, around: str = "") -> str:
         who += " harmed at a hotspot venue or linked to it by exploiter ties"
     elif around == "exploiter":
         who += " joined by exploiter ties"
-    elif around == "read_first":
-        who += " harmed at one of the venues of most concern"
     reach = {
         "distant": f"reaching distant authorities (up to {row.max_distance_km:.0f} km)",
         "neighbours": "across neighbouring authorities",
@@ -80,10 +78,11 @@ def _cut_words(row: Any, around: str = "") -> str:
     """
     if row.excess_weight >= 1 or row.excess_concern <= 0:
         return ""
-    why = {
-        "exploiter": "exploiter ties whose young people are not seen together",
-        "read_first": "a group gathered by its venue's harm",
-    }.get(around, "a group cut from a larger network")
+    why = (
+        "exploiter ties whose young people are not seen together"
+        if around == "exploiter"
+        else "a group cut from a larger network"
+    )
     if row.excess_weight * row.excess_concern <= 0:
         return f": not enough to rank on, for {why}"
     share = "under 1%" if row.excess_weight < 0.01 else f"{math.floor(100 * row.excess_weight)}%"
