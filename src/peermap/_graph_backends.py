@@ -125,7 +125,7 @@ def leiden(
     *,
     resolution: float,
     seed: int,
-    n_iterations: int = -1,
+    n_iterations: int = 2,
     subgraphs: dict[bytes, Any] | None = None,
 ) -> Partition:
     """Return a function that labels a sorted array of nodes with connected communities.
@@ -134,8 +134,8 @@ def leiden(
     with several seeds; other node sets are cut when asked.
 
     With ``"igraph"`` this is the Leiden method (Traag, Waltman and van Eck, 2019) on
-    modularity (``n_iterations`` of igraph's: by default -1, until the partition no
-    longer changes; igraph's own default stops after two, wherever that leaves it): unlike Louvain it never leaves a community
+    modularity (``n_iterations`` of igraph's: two by default, -1 until the partition no
+    longer changes): unlike Louvain it never leaves a community
     internally disconnected, after any iteration. networkx has no Leiden of its own (its
     ``leiden_communities`` only dispatches to other backends), so the other backends run
     Louvain and split every community into its connected components, which gives the
