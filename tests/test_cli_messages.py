@@ -143,6 +143,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     metric.write_text(
         frame.to_crs(27700).to_json(drop_id=True).replace('"crs"', '"_crs"'), encoding="utf-8"
     )
+    empty = folder / "empty.geojson"
+    empty.write_text("")
     swapped = folder / "swapped.geojson"  # latitude and longitude swapped
     lonlat = frame.to_crs(4326)
     lonlat.geometry = shapely.transform(lonlat.geometry.values, lambda xy: xy[:, ::-1])
@@ -157,6 +159,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "duplicated": str(duplicated),
         "metric": str(metric),
         "swapped": str(swapped),
+        "empty": str(empty),
         "bad": str(DATA / "bad"),
         "people": str(exports / "people.csv"),
         "out": str(folder / "out"),
@@ -186,6 +189,37 @@ ERROR_PATHS = {
     "key missing (encode)": "encode {people} {out}.csv",
     "not CLK files (link)": "link {people} {people} -o {out}.csv",
     "threshold out of range (link)": "link {people} {people} -o {out}.csv --threshold 2",
+    "Gi* cell zero": "report {exports} --boundaries {region} -o {out}.html --gi-cell 0",
+    "Gi* cell not a number": "report {exports} --boundaries {region} -o {out}.html --gi-cell nan",
+    "top below one": "report {exports} --boundaries {region} -o {out}.html --top 0",
+    "since after until": "report {exports} --boundaries {region} -o {out}.html "
+    "--since 2024-12-01 --until 2024-01-01",
+    "since not a date": "report {exports} --boundaries {region} -o {out}.html --since 2024-02-30",
+    "min-count below one": "report {exports} --boundaries {region} -o {out}.html --min-count -5",
+    "round-to zero": "report {exports} --boundaries {region} -o {out}.html --round-to 0",
+    "output under a file": "report {exports} --boundaries {region} -o {people}/out.html",
+    "map under a file": "report {exports} --boundaries {region} -o {out}.html "
+    "--map {people}/map.html",
+    "one table given": "validate {people}",
+    "empty boundary file": "validate {exports} --boundaries {empty}",
+    "key file missing": "report {exports} --boundaries {region} -o {out}.html "
+    "--audience partnership --key-file {out}.missing",
+}
+
+#: What each of the errors above must name: the option (or file) it is about.
+NAMED = {
+    "Gi* cell zero": "--gi-cell",
+    "Gi* cell not a number": "--gi-cell",
+    "top below one": "--top",
+    "since after until": "--since 2024-12-01 is after --until 2024-01-01",
+    "since not a date": "--since 2024-02-30 is not a date",
+    "min-count below one": "--min-count",
+    "round-to zero": "--round-to",
+    "output under a file": "people.csv is a file, not a folder",
+    "map under a file": "people.csv is a file, not a folder",
+    "one table given": "give the folder, not one of its files",
+    "empty boundary file": "it is empty, or not in a format GDAL reads",
+    "key file missing": "--key-file",
 }
 
 
@@ -201,6 +235,11 @@ def test_cli_errors_name_options_not_python(
     assert message and message[0].startswith(f"peermap {argv[0]}: "), err
     assert not PYTHON.search(err), err
     assert "Traceback" not in err
+    name = next((k for k, v in ERROR_PATHS.items() if v == command), "")
+    if name in NAMED:
+        assert NAMED[name] in " ".join(err.split()), err
+        assert not re.search(r"\b(?:min_count|round_to|gi_cell_size_m|since=|until=)", err)
+        assert "<DRIVER>" not in err  # GDAL's advice to its own users
 
 
 def test_cli_warnings_name_options_not_python(

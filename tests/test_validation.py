@@ -87,7 +87,14 @@ EXPECTED_BAD = [
     ("sightings.csv", 3, "place_id", "rejected_reference", "h2"),
     ("sightings.csv", 4, "place_id", "unknown_place", "zz"),
     ("sightings.csv", 6, "date", "date", "31/02/2024"),
-    ("sightings.csv", 7, None, "ragged_row", "p001,h9,2024-02-01,cse,police,corroborated,extra"),
+    # The extra cell has no header: named by its position.
+    (
+        "sightings.csv",
+        7,
+        "column 7",
+        "ragged_row",
+        "p001,h9,2024-02-01,cse,police,corroborated,extra",
+    ),
     ("relocations.csv", 2, "to_authority", "same_authority", "E09000007"),
     ("relocations.csv", 3, "kind", "enum", "holiday"),
 ]
@@ -287,6 +294,11 @@ def test_non_utf8_row_is_set_aside_and_the_rest_read(tmp_path: Path) -> None:
     ds = read_dataset(tmp_path / "d", strict=False)
     problem = next(p for p in ds.report.problems if p.rule == "encoding")
     assert problem.row == 3 and "UTF-8" in problem.message and "\\xe9" in problem.value
+    # Named by position (the header need not be readable either), with the cell alone.
+    header = path.read_bytes().split(b"\n")[0].decode().split(",")
+    assert problem.column == f"column {header.index('label') + 1}"
+    assert problem.value == "caf\\xe9"
+    assert f", {problem.column} (value 'caf\\xe9'): " in str(problem)  # one backslash
     assert set(ds.places["place_id"]) == {"h1", "k1", "f1"}
     assert ds.report.counts["places"] == {"read": 4, "accepted": 3, "rejected": 1}
 

@@ -198,9 +198,17 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         name), created empty with mode ``0600`` in a ``0700`` folder.
     """
     final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(final.parent)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=_FRESH_SUFFIX, dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(final.parent)
+        fresh = Path(
+            tempfile.mkdtemp(prefix=f".{final.name}.", suffix=_FRESH_SUFFIX, dir=final.parent)
+        )
+    except OSError as exc:
+        # Said of the file asked for: the private folder beside it is not the user's.
+        said = type(exc)(f"cannot write {final}: {exc.strerror or exc}")
+        said.errno = exc.errno
+        raise said from exc
     staging = fresh
     fd = -1
     try:

@@ -511,11 +511,12 @@ def _take(
         return
     if len(record) > width and any(c.strip() for c in record[width:]):
         bad_rows[line] = list(record)
+        extra = next(i for i in range(width, len(record)) if record[i].strip())
         problems.append(
             Problem(
                 table,
                 line,
-                None,
+                f"column {extra + 1}",  # by position: it has no header
                 shown_cell(",".join(record)),
                 f"row has {len(record)} cells but the header has {width}; "
                 "check for an unquoted comma",
@@ -524,14 +525,14 @@ def _take(
             )
         )
         return
-    bad = [c for c in record if _SURROGATE.search(c)]
+    bad = [i for i, c in enumerate(record) if _SURROGATE.search(c)]
     if bad:
         problems.append(
             Problem(
                 table,
                 line,
-                None,
-                shown_cell(bad[0]),
+                f"column {bad[0] + 1}",  # by position: the header may hold the same bytes
+                shown_cell(record[bad[0]]),
                 "row is not valid UTF-8 text; save the file as 'CSV UTF-8'",
                 file,
                 rule="encoding",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -58,9 +59,14 @@ class Problem:
         where = f"{self.file or self.table}"
         if self.row is not None:
             where += f", row {self.row}"
-        if self.column:
+        if self.column and re.fullmatch(r"column \d+", self.column):
+            where += f", {self.column}"  # named by position: no header to quote
+        elif self.column:
             where += f", column '{self.column}'"
-        value = f" (value {self.value!r})" if self.value != "" else ""
+        # Quoted, control characters escaped; a backslash shown once (bytes that are not
+        # UTF-8 are already written as \xNN in the value, and stay so).
+        shown = repr(self.value).replace("\\\\", "\\")
+        value = f" (value {shown})" if self.value != "" else ""
         return f"{self.severity}: {where}{value}: {self.message}"
 
 

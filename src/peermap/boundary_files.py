@@ -60,7 +60,13 @@ def read_source(
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(path)]
     except pyogrio.errors.DataSourceError as exc:
-        raise BoundaryError(f"cannot read {path.name} as a boundary file: {exc}") from exc
+        # GDAL's own advice (a driver prefix on the path) is for GDAL's users, not ours.
+        reason = str(exc).split("; It might help", 1)[0].rstrip(". ")
+        if "not recognized as being in a supported file format" in reason:
+            reason = (
+                "it is empty, or not in a format GDAL reads (GeoPackage, GeoJSON, shapefile, ...)"
+            )
+        raise BoundaryError(f"cannot read {path.name} as a boundary file: {reason}") from exc
     if layer is None:
         if len(layers) > 1:
             raise BoundaryError(

@@ -23,7 +23,7 @@ from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.schema import ONLINE_PLACE_KINDS
 
-__all__ = ["FIT_MAX_CELLS", "gi_star"]
+__all__ = ["FIT_MAX_CELLS", "check_cell_size", "gi_star"]
 
 #: Most cells of a grid whose cell size is fitted to the sightings (``cell_size_m=None``):
 #: Gi* on such a grid takes a few seconds and its significant cells stay few.
@@ -181,8 +181,36 @@ def confidence_levels(p: NDArray[np.float64], *, fdr: bool) -> NDArray[np.int64]
     return level
 
 
+def check_cell_size(cell_size_m: float | None, name: str = "cell_size_m") -> None:
+    """Refuse a grid cell size that is not a positive number of metres (``None`` is fitted).
+
+    Parameters
+    ----------
+    cell_size_m : float or None
+        The side of a cell in metres, or ``None`` (fitted to the sightings).
+    name : str, default "cell_size_m"
+        The keyword the caller took it as, for the message.
+
+    Raises
+    ------
+    ValueError
+        When it is zero, negative, infinite or not a number.
+    """
+    if cell_size_m is None:
+        return
+    try:
+        size = float(cell_size_m)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a positive number of metres, got {cell_size_m!r}"
+        ) from None
+    if not (math.isfinite(size) and size > 0):
+        raise ValueError(f"{name} must be a positive number of metres, got {cell_size_m!r}")
+
+
 def grid_shape(pts: NDArray[np.float64], cell_size_m: float) -> tuple[float, float, int, int]:
     """South-west corner, rows and columns of the grid of ``cell_size_m`` over ``pts``."""
+    check_cell_size(cell_size_m)
     x0 = math.floor(pts[:, 0].min() / cell_size_m) * cell_size_m
     y0 = math.floor(pts[:, 1].min() / cell_size_m) * cell_size_m
     ncols = int((pts[:, 0].max() - x0) // cell_size_m) + 1
@@ -302,6 +330,7 @@ def gi_star(
         binned 0 because their tail disagrees with z; always 0 in analytical mode).
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
+    check_cell_size(cell_size_m)
     from libpysal.weights import lat2W
 
     if inference not in ("permutation", "analytical"):

@@ -40,7 +40,7 @@ from peermap.cli.common import (
     in_cli_terms,
     load_boundaries_file,
 )
-from peermap.exceptions import ValidationError
+from peermap.exceptions import PrivacyError, ValidationError
 
 __all__ = ["COMMANDS", "Progress", "UsageError", "load_boundaries_file", "main"]
 
@@ -114,7 +114,8 @@ def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None
     if more:
         lines.append(f"  ... and {more} more.")
     next_step = f"Run '{validate}' to list every problem with its file, row, column and value"
-    if hasattr(args, "lenient") and not args.lenient:
+    # Identifying data is refused whatever --lenient says: it is no way on.
+    if hasattr(args, "lenient") and not args.lenient and not isinstance(exc, PrivacyError):
         next_step += ", or add --lenient to set the rows with errors aside and go on"
     lines.append(next_step + ".")
     return "\n".join(lines)

@@ -349,6 +349,12 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
         r"`peermap pseudonymise` command",
         r"'peermap pseudonymise' with --columns \1 and --key-file FILE",
     ),
+    # records (peermap._io, peermap.validation)
+    (
+        r", or a mapping of table name to file; to read a single table pass "
+        r"\{'people': path, \.\.\.\}",
+        ": give the folder, not one of its files",
+    ),
     # records with errors (peermap.validation)
     (
         r"read with strict=False to set the bad rows aside in \S+?\.",
@@ -399,8 +405,13 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
         r"read older files with peermap\.read_package, which upgrades",
         "read older files with this version of peermap, which upgrades them",
     ),
-    # map and report options (peermap.views, peermap.disclosure)
+    # map and report options (peermap.views, peermap.disclosure, peermap.filters)
     (r"\baudience='(\w+)'", r"--audience \1"),
+    (r"\bsince='([^']*)'", r"--since \1"),
+    (r"\buntil='([^']*)'", r"--until \1"),
+    (r"\bmin_count\b", "--min-count"),
+    (r"\bround_to\b", "--round-to"),
+    (r"\btop must\b", "--top must"),
     (r"gi_cell_size_m \(or None to fit it to the sightings\)", "--gi-cell"),
     (r"\bgi_cell_size_m\b", "--gi-cell"),
     # linkage (peermap.linkage)
@@ -464,6 +475,12 @@ def _holds_key(path: Path) -> bool:
 def output_path(path: str, *inputs: str | None, folder: bool = False) -> Path:
     """Check a user-named output path before anything is written to it."""
     out = Path(path)
+    # A file where a folder of the path should be: nothing can be written under it.
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"cannot write {out}: {parent} is a file, not a folder")
+            break
     if folder:
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out} is a file; name a folder to write into")
@@ -525,6 +542,10 @@ def read_boundaries(args: argparse.Namespace, progress: Progress) -> gpd.GeoData
 def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) -> Dataset:
     """Read the command's source: a package, or a folder or workbook (validated)."""
     source = Path(args.source)
+    key_file = getattr(args, "key_file", None)
+    if key_file and not Path(key_file).is_file():
+        # Said even where the key would not be used: the file named is not there.
+        raise FileNotFoundError(f"--key-file {key_file}: no such file")
     if source.suffix.lower() == ".gpkg":
         from peermap import read_package
         from peermap.exchange import package_metadata
@@ -560,9 +581,18 @@ def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) 
     progress.step(f"reading {source.name or source}")
     ds = read_dataset(source, boundaries=bounds, strict=not args.lenient)
     if ds.report.n_rejected:
+        validate = f"peermap validate {args.source}" + (
+            f" --boundaries {args.boundaries}" if getattr(args, "boundaries", None) else ""
+        )
+        counts = ds.counts
+        per_table = ", ".join(
+            f"{table}: {len(rows)}" + (", every row of it" if counts.get(table) == 0 else "")
+            for table, rows in ds.report.rejected.items()
+            if len(rows)
+        )
         notes.append(
-            f"{ds.report.n_rejected} row(s) with errors were set aside; "
-            f"'peermap validate {args.source}' lists them"
+            f"{ds.report.n_rejected} row(s) with errors were set aside ({per_table}); "
+            f"'{validate}' lists them"
         )
     if bounds is None:
         notes.append(

@@ -23,6 +23,7 @@ from peermap.analysis import context_row
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule
 from peermap.filters import DateLike, Window, data_period, select
+from peermap.getis_ord import check_cell_size
 from peermap.measures import AUTHORITY_MEASURES
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS
 from peermap.views.map_style import MapLayer, MapRequest, fit_zoom, metres_per_px
@@ -138,6 +139,7 @@ def prepare_map(
     )
     if not isinstance(ds, Dataset):
         raise TypeError(f"make_map needs a peermap.Dataset, got {type(ds).__name__}")
+    check_cell_size(gi_cell_size_m, "gi_cell_size_m")
     suppressing = not policy.exact
     rule = policy.rule or SuppressionRule.from_settings()
     if choropleth is not None and choropleth not in AUTHORITY_MEASURES:

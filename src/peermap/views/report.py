@@ -32,6 +32,7 @@ people, and are shown as they are.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,7 @@ from peermap._version import __version__
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
+from peermap.getis_ord import check_cell_size
 from peermap.views.page import (
     FIGURE_FORMATS,
     View,
@@ -449,18 +451,27 @@ class Report(View):
             return save_figure(self.plot(), target)
         fmt = report_format(target)
         map_link: str | None = None
+        had_map = False
         if map_path is not None:
             if self.map is None:
                 raise ValueError("this report was made without a map to save at map_path")
             from peermap.views.maps import save_map  # the [maps] extra, only when drawn
 
+            had_map = Path(map_path).exists()
             saved = save_map(self.map, map_path)
             map_link = Path(os.path.relpath(saved.resolve(), target.resolve().parent)).as_posix()
-        if fmt == "html":
-            text = self.to_html(map_link=map_link, embed_map=embed_map)
-        else:
-            text = self.to_markdown(map_link=map_link)
-        write_text_atomic(target, text)
+        try:
+            if fmt == "html":
+                text = self.to_html(map_link=map_link, embed_map=embed_map)
+            else:
+                text = self.to_markdown(map_link=map_link)
+            write_text_atomic(target, text)
+        except BaseException:
+            # No map left behind for a report that was not written: a map this call
+            # made goes with it (one that was there before has been replaced: it stays).
+            if map_link is not None and not had_map:
+                Path(map_path).unlink(missing_ok=True)  # type: ignore[arg-type]
+            raise
         return target
 
 
@@ -514,6 +525,9 @@ def make_report(
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
+    if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
+        raise ValueError(f"top must be a whole number of at least 1, got {top!r}")
+    check_cell_size(gi_cell_size_m, "gi_cell_size_m")
     note = step or (lambda name: None)
     peer_map: PeerMap | None = None
     if with_map:
