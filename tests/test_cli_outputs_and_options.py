@@ -7,6 +7,7 @@ traceback or Python, and nothing written beside a failed output.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -95,8 +96,6 @@ def test_a_write_that_cannot_start_names_the_file_asked_for(tmp_path: Path) -> N
 def test_a_lenient_read_says_which_table_lost_every_row_and_how_to_list_them(
     exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import shutil
-
     damaged = tmp_path / "exports"
     shutil.copytree(exports, damaged)
     sightings = damaged / "sightings.csv"
@@ -120,14 +119,13 @@ def test_a_lenient_read_says_which_table_lost_every_row_and_how_to_list_them(
 def test_identifying_data_is_not_offered_lenient_as_a_way_on(
     exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import shutil
-
     damaged = tmp_path / "exports"
     shutil.copytree(exports, damaged)
     people = damaged / "people.csv"
     lines = people.read_text().splitlines()
     first = lines[1].split(",")[0]
-    people.write_text("\n".join([lines[0], *lines[1:]]).replace(first, "jo.bloggs@example.org") + "\n")
+    text = "\n".join(lines).replace(first, "jo.bloggs@example.org")
+    people.write_text(text + "\n")
     region = damaged / "demo_region.geojson"
     argv = ["report", str(damaged), "--boundaries", str(region), "-o", str(tmp_path / "r.html")]
     assert main(argv) == 2
