@@ -25,6 +25,14 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _damaged(exports: Path, tmp_path: Path, name: str, text: str) -> Path:
+    """A copy of the exports in which the file ``name`` holds ``text``."""
+    damaged = tmp_path / "exports"
+    shutil.copytree(exports, damaged)
+    (damaged / name).write_text(text.rstrip("\n") + "\n")
+    return damaged
+
+
 def _report(exports: Path, *extra: str) -> list[str]:
     region = exports / "demo_region.geojson"
     return ["report", str(exports), "--boundaries", str(region), *extra]
@@ -96,14 +104,10 @@ def test_a_write_that_cannot_start_names_the_file_asked_for(tmp_path: Path) -> N
 def test_a_lenient_read_says_which_table_lost_every_row_and_how_to_list_them(
     exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    damaged = tmp_path / "exports"
-    shutil.copytree(exports, damaged)
-    sightings = damaged / "sightings.csv"
-    lines = sightings.read_text().splitlines()
-    header = lines[0].split(",")
-    drop = header.index("reliability")
+    lines = (exports / "sightings.csv").read_text().splitlines()
+    drop = lines[0].split(",").index("reliability")
     rows = [",".join(c for i, c in enumerate(line.split(",")) if i != drop) for line in lines]
-    sightings.write_text("\n".join(rows) + "\n")
+    damaged = _damaged(exports, tmp_path, "sightings.csv", "\n".join(rows))
     region = damaged / "demo_region.geojson"
     argv = ["report", str(damaged), "--boundaries", str(region), "--lenient"]
     assert main([*argv, "-o", str(tmp_path / "r.html")]) == 0
@@ -119,13 +123,11 @@ def test_a_lenient_read_says_which_table_lost_every_row_and_how_to_list_them(
 def test_identifying_data_is_not_offered_lenient_as_a_way_on(
     exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    damaged = tmp_path / "exports"
-    shutil.copytree(exports, damaged)
-    people = damaged / "people.csv"
-    lines = people.read_text().splitlines()
-    first = lines[1].split(",")[0]
-    text = "\n".join(lines).replace(first, "jo.bloggs@example.org")
-    people.write_text(text + "\n")
+    text = (exports / "people.csv").read_text()
+    first = text.splitlines()[1].split(",")[0]
+    damaged = _damaged(
+        exports, tmp_path, "people.csv", text.replace(first, "jo.bloggs@example.org")
+    )
     region = damaged / "demo_region.geojson"
     argv = ["report", str(damaged), "--boundaries", str(region), "-o", str(tmp_path / "r.html")]
     assert main(argv) == 2
