@@ -135,3 +135,16 @@ def test_identifying_data_is_not_offered_lenient_as_a_way_on(
     assert "looks like an email address" in err and "jo.bloggs" not in err
     assert "--lenient" not in err
     assert main([*argv, "--lenient"]) == 2  # refused whatever --lenient says
+
+
+def test_a_window_beside_the_data_is_said_not_left_as_an_empty_report(exports: Path) -> None:
+    ds = peermap.read_dataset(exports, boundaries=exports / "demo_region.geojson")
+    said = "No tie or sighting falls in this selection"
+    later = peermap.make_report(ds, audience="partnership", with_map=False, since="2030-01-01")
+    assert said in later.to_markdown()
+    # The whole period: records fall in it, so nothing is said.
+    whole = peermap.make_report(ds, audience="partnership", with_map=False)
+    assert said not in whole.to_markdown()
+    # Public: "none" is a count under the threshold, which is never shown as 0.
+    public = peermap.make_report(ds, audience="public", with_map=False, since="2030-01-01")
+    assert said not in public.to_markdown()

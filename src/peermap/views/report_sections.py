@@ -19,6 +19,7 @@ import pandas as pd
 from peermap.cell_keys import as_key, people_key, table_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
+from peermap.filters import filter_sightings, filter_ties
 from peermap.measures import venue_stats
 from peermap.networks import data_period
 
@@ -196,6 +197,16 @@ def overview_section(c: ReportContext) -> Section:
             f"Data period: {_date(first, month=month)} to {_date(last, month=month)}."
         )
     section.paragraphs.append(f"Findings rest on {_filters_text(c.filters)}.")
+    if (
+        not c.public
+        and not len(filter_ties(ds, **c.filters))
+        and not len(filter_sightings(ds, **c.filters))
+    ):
+        # Said at once: an empty report from a window beside the data is not "nothing
+        # found". Not in public: none is a count under the threshold, never shown as 0.
+        section.paragraphs.append(
+            "No tie or sighting falls in this selection: nothing below is found in it."
+        )
     if ds.boundaries is None:
         section.notes.append(
             "Read without boundaries: authorities are shown as recorded and places are not "
