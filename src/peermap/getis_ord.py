@@ -330,7 +330,6 @@ def gi_star(
         binned 0 because their tail disagrees with z; always 0 in analytical mode).
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
-    check_cell_size(cell_size_m)
     from libpysal.weights import lat2W
 
     if inference not in ("permutation", "analytical"):
