@@ -1,7 +1,8 @@
 """A single authority's analyst: from local case-system exports to a validated dataset.
 
 1. Local exports carry case-system ids, which are identifiers: peermap refuses them.
-2. Pseudonymise the ids with the partnership key, so neighbours derive the same pseudonyms.
+2. Pseudonymise the ids with the partnership key, so neighbours derive the same pseudonyms;
+   free-text notes holding a date of birth or a home address are refused too.
 3. Read leniently: good rows in, bad rows set aside in the report with their reasons.
 
 Run: ``python examples/validate_exports.py [OUTPUT_FOLDER]``
@@ -59,6 +60,14 @@ people = peermap.pseudonymise(people, ["nhs_number"], key=key).rename(
 )
 ties = peermap.pseudonymise(ties, ["person_a", "person_b"], key=key)
 print("key fingerprint (safe to share):", key.fingerprint)
+
+# 2b. Free text is read too: a date of birth or a home address in a note is refused
+# (the note is never echoed). Share only what the analysis needs: drop the notes.
+noted = ties.assign(notes=["met at school", "DOB 03/02/2010, staying at 14 Elm Grove"])
+try:
+    peermap.read_dataset({"people": people, "places": places, "ties": noted})
+except peermap.PrivacyError as err:
+    print("refused:", str(err).splitlines()[1].strip())
 
 out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp())
 out.mkdir(parents=True, exist_ok=True)

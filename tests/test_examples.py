@@ -56,6 +56,8 @@ def test_validate_exports_example(tmp_path: Path) -> None:
     out = _run("validate_exports.py", str(tmp_path))
     assert "refused:" in out and "nhs" in out.lower()
     assert "9434765919" not in out  # the identifier never appears in any output
+    assert "date of birth" in out  # a note's date of birth is refused, never echoed
+    assert "03/02/2010" not in out and "Elm Grove" not in out
     assert "expected a whole number" in out
     assert "rejected_reference" not in out  # messages, not rule names, are shown
     text = "".join(p.read_text() for p in tmp_path.glob("*.csv"))

@@ -33,9 +33,12 @@ from peermap.privacy._arrow_screen import (
     DistinctCells,
     re2_superset,
 )
+from peermap.privacy.addresses import ADDRESS_PATTERN, has_street_address
+from peermap.privacy.birth_dates import BIRTH_DATE_PATTERN, has_birth_date
 from peermap.privacy.checksums import UPN_LETTERS, nhs_check_digit_valid, upn_check_letter
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
-from peermap.privacy.names_in_text import FULL_NAME_PATTERN, has_full_name
+from peermap.privacy.names_in_text import NAME_PREFILTER, has_full_name, is_name_key
+from peermap.privacy.phones import PHONE_CANDIDATE, has_phone_number, prefixed_local_id
 from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN
 from peermap.schema import DERIVED, TABLES
 
@@ -147,13 +150,6 @@ _EMAIL = re.compile(
     r"|(?<![A-Z0-9._%+'-])[A-Z0-9._%+'-]+\s*(?:[(\[{<]\s*at\s*[)\]}>]|\s+at\s+)\s*"
     rf"[A-Z0-9-]+(?:(?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+|\.){_TLD})+(?![A-Z0-9])"
 )
-# Candidates for phone numbers; phonenumbers' matcher splits and parses them.
-_PHONE_CANDIDATE = re.compile(
-    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}\+?\(?[0-9](?:[ ().-]{{0,3}}[0-9]){{6,}}"
-    rf"{_NOT_BEFORE_ALNUM}(?!:[0-9])"
-)
-_DATE_START = re.compile(r"\(?[0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{2,4}(?![0-9])")
-_LOCAL_ID_PREFIX = re.compile(r"(?i)(?<![A-Z])([A-Z]+)[-_/#]$")
 _NHS = re.compile(
     rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}[0-9]{{3}}[ .-]?[0-9]{{3}}[ .-]?[0-9]{{4}}"
     rf"{_NOT_BEFORE_ALNUM}"
@@ -195,7 +191,11 @@ _PROFILE_HOSTS = (
 )
 _SOCIAL = re.compile(
     r"(?<![\w@.])@(?=[\w.]*[A-Za-z])[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@])"
-    rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=-]\s*@?[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
+    rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=–—-]\s*@?[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
+    # "Snapchat username kaylz_x05": a platform, "username" or "handle", and a handle
+    # with a digit, underscore or dot in it (not "Snapchat handle unknown").
+    rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s+(?:user\s?name|handle|name|id|account)\s*[:=-]?\s*@?"
+    r"[A-Za-z0-9_.]*[0-9_.][A-Za-z0-9_.]*[A-Za-z0-9_](?![\w]))"
     # A link to an account or a group (an online place's invite link names the group).
     rf"|(?i:(?<![\w.]){_PROFILE_HOSTS}/+@?[A-Za-z0-9_][A-Za-z0-9_.+/-]*)"
 )
@@ -209,6 +209,19 @@ class _Context:
 
     venue_text: bool = False
     free_text: bool = True
+    person_key: bool = False
+
+
+# Columns whose values are young people's keys: a date there is a date of birth.
+_PERSON_KEY_COLUMNS = frozenset(
+    {
+        column.name
+        for table in TABLES.values()
+        for column in table.columns
+        if column.references == "people.person_id"
+    }
+    | {"person_id"}
+)
 
 
 def _context(table: str, column: str) -> _Context:
@@ -220,96 +233,22 @@ def _context(table: str, column: str) -> _Context:
         r"|country|constituency|parish|town|city|area|geography)_?(?:names?|codes?)?$",
         first,
     )
-    return _Context(venue_text=venue_text, free_text=not coded)
-
-
-def _prefixed_local_id(text: str, start: int) -> bool:
-    """Whether the match at `start` follows a letter prefix and a hyphen (CH-123...)."""
-    before = _LOCAL_ID_PREFIX.search(text[:start])
-    return before is not None and before.group(1).lower() not in {"nhs", "tel", "mob", "ni"}
+    return _Context(
+        venue_text=venue_text,
+        free_text=not coded,
+        person_key=not _PERSON_KEY_COLUMNS.isdisjoint(words),
+    )
 
 
 def _has_valid_nhs_number(text: str, context: _Context) -> bool:
     return any(
         nhs_check_digit_valid(re.sub(r"[^0-9]", "", m.group()))
-        and not _prefixed_local_id(text, m.start())
+        and not prefixed_local_id(text, m.start())
         for m in _NHS.finditer(text)
     )
 
 
-def _phone_kind(raw: str) -> str | None:
-    """``"mobile"``, ``"landline"`` or None for one candidate written as `raw`."""
-    import phonenumbers
-
-    if _DATE_START.match(raw):
-        return None
-    digits = re.sub(r"[^0-9]", "", raw)
-    separated = re.fullmatch(r"\+?[0-9]+", raw) is None
-    plus = raw.lstrip("(").startswith("+")
-    if plus or digits.startswith("00"):
-        international = digits if plus else digits[2:]
-        if not international.startswith("44"):
-            # Another country's number.
-            try:
-                number = phonenumbers.parse("+" + international)
-            except phonenumbers.NumberParseException:
-                return None
-            return "mobile" if phonenumbers.is_valid_number(number) else None
-        national = international[2:].removeprefix("0")  # +44 (0)20 ...
-    elif digits.startswith("44") and len(digits) in (11, 12):
-        national = digits[2:]
-    elif digits.startswith("0"):
-        national = digits[1:]
-    elif len(digits) == 10 and digits.startswith("7"):
-        national = digits  # a mobile number that lost its leading zero
-    else:
-        return None
-    if len(set(national)) == 1 or national[:1] not in set("1235789"):
-        return None
-    try:
-        number = phonenumbers.parse("+44" + national)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number) or len(national) not in (9, 10):
-        return None
-    if national.startswith("7"):
-        return "mobile" if len(national) == 10 else None
-    # A landline written as one run of digits is more often a local id (01234567890).
-    return "landline" if separated else None
-
-
-def _has_phone_number(text: str, context: _Context) -> bool:
-    import phonenumbers
-
-    for candidate in _PHONE_CANDIDATE.finditer(text):
-        if _prefixed_local_id(text, candidate.start()):
-            continue
-        span = candidate.group()
-        if _DECIMAL.fullmatch(span):
-            continue  # a decimal number
-        kind = _phone_kind(span)
-        kinds = {kind}
-        if kind is None:  # several numbers in a row, or a number after a date
-            matches = phonenumbers.PhoneNumberMatcher(
-                span, "GB", leniency=phonenumbers.Leniency.POSSIBLE
-            )
-            kinds = {
-                _phone_kind(m.raw_string)
-                for m in matches
-                if not re.search(r"[0-9A-Za-z]$|[0-9][.,]$", span[: m.start])
-            }
-        if "mobile" in kinds:
-            return True
-        if "landline" in kinds:
-            # A business's landline in a place's label, next to its name, is allowed.
-            rest = text[: candidate.start()] + " " + text[candidate.end() :]
-            if not (context.venue_text and re.search(r"[A-Za-z]{3,}", rest)):
-                return True
-    return False
-
-
 _NINO_PAIRS = re.compile(r"[0-9][ -][0-9]")
-_DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
 
 
 def _has_nino(text: str, context: _Context) -> bool:
@@ -333,7 +272,24 @@ def _has_handle(text: str, context: _Context) -> bool:
 
 
 def _has_full_name(text: str, context: _Context) -> bool:
-    return context.free_text and has_full_name(text)
+    return context.free_text and (has_full_name(text) or (context.person_key and is_name_key(text)))
+
+
+# Every text the name test can find holds one of these (FULL_NAME_PATTERN's pairs too;
+# two words of letters for a name written as a young person's key).
+_NAME_CANDIDATE = re.compile(rf"{NAME_PREFILTER}|[A-Za-z][A-Za-z'’-]*[A-Za-z][\s,]+[A-Za-z]")
+
+
+def _has_phone_number(text: str, context: _Context) -> bool:
+    return has_phone_number(text, venue_text=context.venue_text)
+
+
+def _has_birth_date(text: str, context: _Context) -> bool:
+    return has_birth_date(text, person_key=context.person_key)
+
+
+def _has_street_address(text: str, context: _Context) -> bool:
+    return context.free_text and has_street_address(text, venue_text=context.venue_text)
 
 
 @dataclass(frozen=True)
@@ -352,17 +308,18 @@ class _ValueRule:
 _VALUE_RULES: tuple[_ValueRule, ...] = (
     _ValueRule("email", _EMAIL),
     _ValueRule("postcode", _POSTCODE),
+    _ValueRule("date_of_birth", BIRTH_DATE_PATTERN, _has_birth_date),
+    _ValueRule("address", ADDRESS_PATTERN, _has_street_address),
     _ValueRule("nhs_number", _NHS, _has_valid_nhs_number, screen=NHS_SCREEN),
     _ValueRule("pupil_number", _UPN, _has_valid_upn),
     _ValueRule("ni_number", _NINO, _has_nino, screen=NINO_SCREEN),
-    _ValueRule("phone", _PHONE_CANDIDATE, _has_phone_number, screen=PHONE_SCREEN),
+    _ValueRule("phone", PHONE_CANDIDATE, _has_phone_number, screen=PHONE_SCREEN),
     _ValueRule("vehicle_registration", _VEHICLE, _has_vehicle_registration),
     _ValueRule("social_media", _SOCIAL, _has_handle),
     _ValueRule(
         "name",
-        FULL_NAME_PATTERN,
+        _NAME_CANDIDATE,
         _has_full_name,
-        prefilter=r"[A-Z][a-z]+\s+(?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+",
     ),
     _ValueRule("clk", _CLK),
 )

@@ -1,0 +1,115 @@
+"""The phone-number test: UK numbers in any layout, parsed by phonenumbers.
+
+docs/privacy.md ("By value") says what is found and what is not; a business's landline
+in a venue's label, next to its name, is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["PHONE_CANDIDATE", "has_phone_number", "phone_kind", "prefixed_local_id"]
+
+_NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
+_NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
+_NOT_DECIMAL_PART = r"(?<![0-9][.,])"
+# Candidates for phone numbers; phonenumbers' matcher splits and parses them.
+PHONE_CANDIDATE = re.compile(
+    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}\+?\(?[0-9](?:[ ().-]{{0,3}}[0-9]){{6,}}"
+    rf"{_NOT_BEFORE_ALNUM}(?!:[0-9])"
+)
+_DATE_START = re.compile(r"\(?[0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{2,4}(?![0-9])")
+_LOCAL_ID_PREFIX = re.compile(r"(?i)(?<![A-Z])([A-Z]+)[-_/#]$")
+_DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
+
+
+def prefixed_local_id(text: str, start: int) -> bool:
+    """Whether the match at `start` follows a letter prefix and a hyphen (CH-123...)."""
+    before = _LOCAL_ID_PREFIX.search(text[:start])
+    return before is not None and before.group(1).lower() not in {"nhs", "tel", "mob", "ni"}
+
+
+def phone_kind(raw: str) -> str | None:
+    """``"mobile"``, ``"landline"`` or None for one candidate written as `raw`."""
+    import phonenumbers
+
+    if _DATE_START.match(raw):
+        return None
+    digits = re.sub(r"[^0-9]", "", raw)
+    separated = re.fullmatch(r"\+?[0-9]+", raw) is None
+    plus = raw.lstrip("(").startswith("+")
+    if plus or digits.startswith("00"):
+        international = digits if plus else digits[2:]
+        if not international.startswith("44"):
+            # Another country's number.
+            try:
+                number = phonenumbers.parse("+" + international)
+            except phonenumbers.NumberParseException:
+                return None
+            return "mobile" if phonenumbers.is_valid_number(number) else None
+        national = international[2:].removeprefix("0")  # +44 (0)20 ...
+    elif digits.startswith("44") and len(digits) in (11, 12):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    elif len(digits) == 10 and digits.startswith("7"):
+        national = digits  # a mobile number that lost its leading zero
+    else:
+        return None
+    if len(set(national)) == 1 or national[:1] not in set("1235789"):
+        return None
+    try:
+        number = phonenumbers.parse("+44" + national)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number) or len(national) not in (9, 10):
+        return None
+    if national.startswith("7"):
+        return "mobile" if len(national) == 10 else None
+    # A landline written as one run of digits is more often a local id (01234567890).
+    return "landline" if separated else None
+
+
+def has_phone_number(text: str, *, venue_text: bool = False) -> bool:
+    """Whether `text` holds a phone number.
+
+    Parameters
+    ----------
+    text : str
+        A cell.
+    venue_text : bool, default False
+        Whether the cell is a place's label or name: there a landline next to other
+        words (the business's own number) is allowed.
+
+    Returns
+    -------
+    bool
+        True for a mobile anywhere, and a landline except a venue's own.
+    """
+    import phonenumbers
+
+    for candidate in PHONE_CANDIDATE.finditer(text):
+        if prefixed_local_id(text, candidate.start()):
+            continue
+        span = candidate.group()
+        if _DECIMAL.fullmatch(span):
+            continue  # a decimal number
+        kind = phone_kind(span)
+        kinds = {kind}
+        if kind is None:  # several numbers in a row, or a number after a date
+            matches = phonenumbers.PhoneNumberMatcher(
+                span, "GB", leniency=phonenumbers.Leniency.POSSIBLE
+            )
+            kinds = {
+                phone_kind(m.raw_string)
+                for m in matches
+                if not re.search(r"[0-9A-Za-z]$|[0-9][.,]$", span[: m.start])
+            }
+        if "mobile" in kinds:
+            return True
+        if "landline" in kinds:
+            # A business's landline in a place's label, next to its name, is allowed.
+            rest = text[: candidate.start()] + " " + text[candidate.end() :]
+            if not (venue_text and re.search(r"[A-Za-z]{3,}", rest)):
+                return True
+    return False
