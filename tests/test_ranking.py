@@ -920,7 +920,7 @@ def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_gr
     top = table.iloc[0]
     assert top["places"] == ["hotel"]
     assert set(top["people"]) == {*victims, exploiter}
-    assert top["reasons"].startswith("7 young people from")
+    assert top["reasons"].startswith("7 young people in")
     assert "harmed at a hotspot venue" in top["reasons"]
     assert top["stability"] == 1.0  # no seed decides who is in it
     # Their friends are grouped without them, and the hotel is no other context's own.
@@ -1017,7 +1017,7 @@ def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -
         # (which stands out for its exploiter ties).
         assert hit["places"] == (["bedsit", "flat"] if meet else ["bedsit"])
         if not meet:
-            words = "4 young people from 4 authorities joined by exploiter ties, reaching"
+            words = "4 young people in 4 authorities joined by exploiter ties, reaching"
             assert words in hit["reasons"]
         for g in groups:  # each friend group without the one exploited
             rows = table[table["people"].map(lambda p, f=g[0]: f in p)]

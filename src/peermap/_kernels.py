@@ -736,11 +736,15 @@ def _tied_words(people: int) -> str:
     return f"{people} young people in exploiter ties"
 
 
-def people_words(people: int, authorities: int) -> str:
-    """Say how many young people, from how many authorities ("3 young people from 2 ...")."""
+def people_words(people: int, authorities: int, *, preposition: str = "from") -> str:
+    """Say how many young people, from how many authorities ("3 young people from 2 ...").
+
+    ``preposition="in"`` for the authorities a context spans (its young people's homes
+    and its places), which are not all homes.
+    """
     who = "1 young person" if people == 1 else f"{people} young people"
     if authorities > 1:
-        who += f" from {authorities} authorities"
+        who += f" {preposition} {authorities} authorities"
     return who
 
 

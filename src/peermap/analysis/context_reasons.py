@@ -24,7 +24,8 @@ def context_reasons(row: Any, *, around: str = "") -> str:
     ``around``: ``"venue"`` or ``"exploiter"`` for a context set apart around a hotspot
     venue or exploiter ties (:mod:`peermap.analysis.anchors`).
     """
-    who = people_words(int(row.n_people), int(row.n_authorities))
+    # The authorities it spans: its young people's homes and its places.
+    who = people_words(int(row.n_people), int(row.n_authorities), preposition="in")
     if around == "venue":
         who += " harmed at a hotspot venue or linked to it by exploiter ties"
     elif around == "exploiter":

@@ -13,6 +13,13 @@ from peermap.views.report_sections import ReportContext, Section, Table
 __all__ = ["brokers_section"]
 
 
+def _brokers_are(count: int) -> str:
+    """``1 young person is a broker``, ``3 young people are brokers``."""
+    if count == 1:
+        return "1 young person is a broker"
+    return f"{count:,} young people are brokers"
+
+
 def brokers_section(c: ReportContext) -> Section | None:
     """Build the top brokers (the most between first); ``None`` for public reports."""
     if c.public:
@@ -22,8 +29,14 @@ def brokers_section(c: ReportContext) -> Section | None:
     table = centrality(c.ds, **c.filters)
     brokers = table[table["broker"].astype(bool)]
     section = Section("Brokers")
+    if brokers.empty:
+        section.paragraphs.append(
+            "No young person is a broker: in no context is one young person the only link "
+            "between its parts (through their ties and the places they were seen at)."
+        )
+        return section
     section.paragraphs.append(
-        f"{len(brokers):,} young people are brokers: removing them would split their "
+        f"{_brokers_are(len(brokers))}: removing them would split their "
         "context in two (they are the only link between its parts, through their ties and "
         "the places they were seen at). Work with a broker may reach the whole group; "
         "their move or custody may leave parts of it that no longer meet. Listed most "

@@ -22,6 +22,7 @@ from peermap.disclosure import Audience, SuppressionRule
 from peermap.filters import filter_sightings, filter_ties
 from peermap.measures import venue_stats
 from peermap.networks import data_period
+from peermap.views.map_style import plural
 
 __all__ = [
     "ATTENTION_ROWS",
@@ -224,8 +225,10 @@ def contexts_section(c: ReportContext) -> Section:
     distant = spanning[spanning["reach"] == "distant"]
     section = Section("Contexts spanning authorities")
     section.paragraphs.append(
-        f"{len(table):,} contexts (connected groups of young people and the places they share) "
-        f"were found; {len(spanning):,} span more than one authority, {len(distant):,} of them "
+        f"{plural(len(table), 'context')} (connected groups of young people and the places "
+        f"they share) {'was' if len(table) == 1 else 'were'} found; {len(spanning):,} "
+        f"{'spans' if len(spanning) == 1 else 'span'} more than one authority, "
+        f"{len(distant):,} of them "
         "with a link between authorities that do not border each other (a county-lines "
         "pattern). They are listed most concerning first: by the harm recorded about their "
         "young people beyond what their activity would bring, weighted by how serious and how "
@@ -339,7 +342,8 @@ def hotspots_section(c: ReportContext) -> Section:
     table = table[table["people"] > 0]
     section = Section("Hotspot venues")
     section.paragraphs.append(
-        f"{len(table):,} venues have sightings. They are listed most concerning first: by the "
+        f"{plural(len(table), 'venue')} {'has' if len(table) == 1 else 'have'} sightings. "
+        "They are listed most concerning first: by the "
         "harm recorded there, weighted by how serious and how reliable the records are, "
         "beyond what is usual for a place of its kind this busy, weighed by how far the young "
         "people harmed there come from and how many of them are in exploiter ties. A busy "
