@@ -397,7 +397,7 @@ def contexts(
     anchored = np.full(len(nodes), -1, dtype=np.int64)  # the group set apart of each node
     for k, anchor in enumerate(anchors):
         anchored[anchor] = k
-    if anchors:
+    if anchors and include_places:  # without places in the graph no place joins a group
         placeless = np.arange(len(anchors)) >= n_venue_anchors
         anchors = meeting_places(
             anchors,
@@ -420,6 +420,7 @@ def contexts(
             inputs.cores.resting,
             n_people=n_people,
         )
+    if anchors:
         apart = (anchored[u] < 0) & (anchored[v] < 0)
         u, v, w = u[apart], v[apart], w[apart]
     graph = _graph_backends.build(name, len(nodes), u, v, w)
@@ -452,7 +453,7 @@ def contexts(
         )
         parts: list[npt.NDArray[np.int64]] = []
         for component in large:
-            parts.extend(_split(split, component, small))
+            parts.extend(_split(split, component, small, n_people))
         return parts
 
     runs: list[npt.NDArray[np.int64]] = []
@@ -504,11 +505,14 @@ def _split(
     communities: _graph_backends.Partition,
     nodes: npt.NDArray[np.int64],
     small: Callable[[npt.NDArray[np.int64]], bool],
+    n_people: int,
 ) -> list[npt.NDArray[np.int64]]:
     """Split sorted ``nodes`` into communities until every part is ``small``.
 
     Modularity has a resolution limit: on a large graph its communities grow with the
-    graph, so a community still too large is split again on its own subgraph.
+    graph, so a community still too large is split again on its own subgraph. A split
+    that finds at most one group of two or more young people, the rest alone, is not
+    made (nodes below ``n_people`` are young people, the others places).
     """
     out: list[npt.NDArray[np.int64]] = []
     stack = [nodes]
@@ -523,7 +527,16 @@ def _split(
             continue
         order = np.argsort(label, kind="stable")
         bounds = np.flatnonzero(np.diff(label[order])) + 1
-        stack.extend(np.split(current[order], bounds))
+        parts = np.split(current[order], bounds)
+        if sum(int((part < n_people).sum()) >= 2 for part in parts) <= 1:
+            # The split falls apart into young people alone, but for one group at most
+            # (a clique, or one older young person and the dozens he exploits, at a
+            # high resolution): there are no smaller groups in it, and the young people
+            # left alone would be dropped as too few to be a context. It stays whole,
+            # above max_people, rather than vanish.
+            out.append(current)
+            continue
+        stack.extend(parts)
     return sorted(out, key=lambda part: int(part.min()))
 
 

@@ -114,7 +114,9 @@ def flow_keys(
     index = pd.MultiIndex.from_arrays([[], []], names=["origin", "destination"])
     if frame.empty:
         return pd.DataFrame({"people_key": [], "events_key": []}, index=index, dtype="int64")
-    pair = frame["origin"].astype(str) + "\x1f" + frame["destination"].astype(str)
+    # A record whose place has no authority (online, or outside the boundaries) has no
+    # destination: its pair is written with an empty end, and given back as missing.
+    pair = _end(frame["origin"]) + "\x1f" + _end(frame["destination"])
     identity = frame.drop(columns=["origin", "destination"])
     events_key = cell_keys(pair, record_keys(identity))
     long = pd.concat(
@@ -125,9 +127,17 @@ def flow_keys(
     ).drop_duplicates()
     people_key = cell_keys(long["pair"], record_keys(long["person"].to_numpy(dtype=object)))
     out = pd.DataFrame({"people_key": people_key, "events_key": events_key})
-    split = out.index.to_series().str.split("\x1f", n=1, expand=True)
-    out.index = pd.MultiIndex.from_arrays([split[0], split[1]], names=["origin", "destination"])
+    ends = [pair.split("\x1f", 1) for pair in out.index.astype(str)]
+    out.index = pd.MultiIndex.from_arrays(
+        [[end or None for end, _ in ends], [end or None for _, end in ends]],
+        names=["origin", "destination"],
+    )
     return out.astype("int64")
+
+
+def _end(authority: pd.Series) -> pd.Series:
+    """One end of a flow as text, a missing authority as the empty string."""
+    return authority.astype(object).where(authority.notna(), "").astype(str)
 
 
 def _flow_records(

@@ -10,6 +10,7 @@ in :data:`peermap.views.map_layers.LAYER_REGISTRY`.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -353,12 +354,20 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         int(np.searchsorted(np.asarray(steps), v, side="right")) if isinstance(v, int) else 0
         for v in shown_people
     ]
-    frame["_class"] = [
-        int(np.searchsorted(np.asarray(SHARE_BREAKS), v, side="right"))
+    # A share class per venue: None where there is no share (a venue outside every
+    # authority has no home authority to compare with). Kept as Python ints: a column
+    # holding None would turn them into floats.
+    classes: list[int | None] = [
+        (
+            None
+            if isinstance(v, float) and math.isnan(v)
+            else int(np.searchsorted(np.asarray(SHARE_BREAKS), v, side="right"))
+        )
         if isinstance(v, int | float)
         else (-1 if v == p.rule.marker else None)
         for v in frame["share"]
     ]
+    frame["_class"] = pd.Series(classes, index=frame.index, dtype=object)
     if not p.suppressing:
         frame["place"] = stats.index.astype(str).to_numpy()
         if "label" in places:
@@ -370,7 +379,7 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         SHARE_COLOURS[c]
         if c is not None and c >= 0
         else (SUPPRESSED_COLOUR if c == -1 else NO_DATA_COLOUR)
-        for c in frame["_class"]
+        for c in classes
     ]
     frame["_radius"] = [VENUE_RADII[s] for s in frame["_size"]]
     # The most concerning venues carry their rank, so a trap house is obvious on sight.
