@@ -339,6 +339,11 @@ def _describe(codes: list[str], name_of: dict[str, str]) -> str:
     return f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
+# GSS prefixes of local authorities: English unitary, non-metropolitan, metropolitan
+# and London; Welsh, Scottish and Northern Irish councils.
+_LA_PREFIXES = frozenset({"E06", "E07", "E08", "E09", "W06", "S12", "N09"})
+
+
 def _resolve_one(
     value: str,
     by_code: dict[str, str],
@@ -369,6 +374,14 @@ def _resolve_one(
         )
         vintage = attrs.get("vintage")
         in_what = f"the {vintage} boundaries" if vintage else "these boundaries"
+        if not note and text.upper()[:3] in _LA_PREFIXES:
+            # A real authority outside the region: an out-of-area placement, a young
+            # person homed beyond the partnership. Boundaries that hold it keep the row.
+            note = (
+                " (an authority outside the region, such as an out-of-area placement's, "
+                "needs boundaries that hold it: read with all of England's authorities, "
+                "of the same vintage as the codes)"
+            )
         return None, f"code '{text}' is not in {in_what}{note}"
     stripped = strip_affixes(key)
     # Names containing the reference as whole words first ("Hull" -> "Kingston upon Hull"),
