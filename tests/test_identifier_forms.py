@@ -9,25 +9,19 @@ echoing the value.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from _benchmarks import benchmark_module
 from peermap import PrivacyError, read_dataset
 from peermap.privacy import find_identifiers, identifier_rule
 
 GOOD = Path(__file__).parent / "data" / "good"
 DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_identifiers.py"
-_SPEC = importlib.util.spec_from_file_location("bench_identifiers", _PATH)
-assert _SPEC is not None and _SPEC.loader is not None
-bench = importlib.util.module_from_spec(_SPEC)
-sys.modules.setdefault("bench_identifiers", bench)
-_SPEC.loader.exec_module(bench)
+bench = benchmark_module("bench_identifiers")
 
 
 def _rule(value: str, table: str = "sightings", column: str = "notes") -> str | None:

@@ -3,16 +3,14 @@ measured precision and recall on the labelled set in benchmarks/data/."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from importlib.resources import files
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import peermap
+from _benchmarks import benchmark_module
 from peermap.privacy import (
     IDENTIFIER_RULES,
     REDACTIONS,
@@ -23,12 +21,7 @@ from peermap.privacy import (
     upn_check_letter,
 )
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_identifiers.py"
-_SPEC = importlib.util.spec_from_file_location("bench_identifiers", _PATH)
-assert _SPEC is not None and _SPEC.loader is not None
-bench = importlib.util.module_from_spec(_SPEC)
-sys.modules.setdefault("bench_identifiers", bench)
-_SPEC.loader.exec_module(bench)
+bench = benchmark_module("bench_identifiers")
 
 MISSED_VALUES = [
     ("NW1-8NH", "postcode"),

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "_ranking_metrics.py"
-_SPEC = importlib.util.spec_from_file_location("_ranking_metrics", _PATH)
-assert _SPEC is not None and _SPEC.loader is not None
-rm = importlib.util.module_from_spec(_SPEC)
-sys.modules.setdefault("_ranking_metrics", rm)
-_SPEC.loader.exec_module(rm)
+from _benchmarks import benchmark_module
+
+rm = benchmark_module("_ranking_metrics")
 
 
 def contexts_table() -> pd.DataFrame:
