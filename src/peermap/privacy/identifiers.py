@@ -645,9 +645,12 @@ def _name_finding(
 def _value_finding(
     table: str, column: str, rule: str, rows: tuple[Hashable, ...], *, name_withheld: bool
 ) -> IdentifierFinding:
-    partial = (
-        " (a partial postcode, such as the district, is allowed)" if rule == "postcode" else ""
-    )
+    partial = {
+        "postcode": " (a partial postcode, such as the district, is allowed)",
+        "address": " (a street without the house number is allowed, and in a place's label "
+        "a venue's own address next to its name)",
+        "date_of_birth": " (an age in years is allowed)",
+    }.get(rule, "")
     if name_withheld:
         where = f"table {table!r}, {column}"
         fix = (
