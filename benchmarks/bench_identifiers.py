@@ -103,6 +103,44 @@ def main() -> None:
         print("disagreements (value | labelled | detector | table.column):")
         for value, truth, predicted, table, column in s.disagreements:
             print(f"  {value!r} | {truth} | {predicted} | {table}.{column}")
+    long_cells()
+
+
+#: Cells of 10,000 characters that make a careless regular expression slow (nested or
+#: overlapping repeats try every start and every split), and where each sits.
+LONG_CELLS = [
+    ("capitals", "A" * 10_000, "ties", "notes"),
+    ("letters", "a" * 10_000, "ties", "notes"),
+    ("digits", "1" * 10_000, "ties", "notes"),
+    ("words", "Jayden " * 1_430, "ties", "notes"),
+    ("capital words", "SMITH " * 1_660, "ties", "notes"),
+    ("commas", "Smith, " * 1_430, "ties", "notes"),
+    (
+        "spaces in a label",
+        "Chicken Shack, 27 Kingsland Road" + " " * 10_000 + "x",
+        "places",
+        "label",
+    ),
+    ("handle", "snapchat username " + "1" * 10_000 + "\u00e9", "ties", "notes"),
+    ("key", "A" * 10_000 + " 03/02/2010", "people", "person_id"),
+]
+
+
+def long_cells() -> None:
+    """Print the seconds each long cell takes, and its ratio to a short cell's."""
+    import time
+
+    def seconds(value: str, table: str, column: str) -> float:
+        start = time.perf_counter()
+        identifier_rule(value, table=table, column=column)
+        return time.perf_counter() - start
+
+    short = min(seconds("seen at the park with a friend", "ties", "notes") for _ in range(20))
+    print()
+    print("long cells (10,000 characters): seconds, and x a short note")
+    for name, value, table, column in LONG_CELLS:
+        took = seconds(value, table, column)
+        print(f"  {name:<20}{took:>8.3f} s {took / short:>10,.0f}x")
 
 
 if __name__ == "__main__":

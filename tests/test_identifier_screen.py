@@ -28,6 +28,7 @@ from peermap.privacy._arrow_screen import re2_superset
 from peermap.privacy.identifiers import find_identifiers
 
 LABELLED = Path(__file__).parents[1] / "benchmarks" / "data" / "identifier_values.csv"
+LABELLED_SETS = sorted(LABELLED.parent.glob("identifier_values*.csv"))
 GOOD = Path(__file__).parent / "data" / "good"
 #: Values that are not identifiers but sit next to them in records.
 LOOK_ALIKES = [
@@ -43,8 +44,13 @@ LOOK_ALIKES = [
     "0.07700900123",
 ]
 ALPHABET = "0123456789" * 4 + " -.,()+@:/_'#abcdxyzABCDEGHJKLMNPQRSTWYZ\t\x0b\x1c\xa0"
-#: (table, column): free text, a venue's label (landlines allowed), a coded column.
-WHERE = [("ties", "notes"), ("places", "label"), ("people", "home_authority")]
+#: (table, column): free text, a venue's label (landlines allowed), a coded column, a key.
+WHERE = [
+    ("ties", "notes"),
+    ("places", "label"),
+    ("people", "home_authority"),
+    ("ties", "person_b"),  # a young person's key: dates and names as keys
+]
 
 
 def _edited(rng: random.Random, text: str) -> str:
@@ -62,8 +68,10 @@ def _edited(rng: random.Random, text: str) -> str:
 
 
 def _texts(count: int, seed: int) -> list[str]:
-    with LABELLED.open(encoding="utf-8", newline="") as f:
-        seeds = [row["value"] for row in csv.DictReader(f)] + LOOK_ALIKES
+    seeds = list(LOOK_ALIKES)
+    for path in LABELLED_SETS:  # dates of birth and addresses are in the held-out sets
+        with path.open(encoding="utf-8", newline="") as f:
+            seeds += [row["value"] for row in csv.DictReader(f)]
     rng = random.Random(seed)
     texts = set(seeds)
     while len(texts) < count:

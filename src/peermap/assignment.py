@@ -375,12 +375,16 @@ def _resolve_one(
         vintage = attrs.get("vintage")
         in_what = f"the {vintage} boundaries" if vintage else "these boundaries"
         if not note and text.upper()[:3] in _LA_PREFIXES:
-            # A real authority outside the region: an out-of-area placement, a young
-            # person homed beyond the partnership. Boundaries that hold it keep the row.
+            # Shaped like an authority's code: perhaps one outside the region (an
+            # out-of-area placement, a young person homed beyond the partnership).
+            # Boundaries that hold it keep the row.
             note = (
                 " (an authority outside the region, such as an out-of-area placement's, "
                 "needs boundaries that hold it: read with all of England's authorities, "
                 "of the same vintage as the codes)"
+                if text.upper().startswith("E")
+                else " (an authority outside England: peermap's shared boundary files "
+                "hold England's authorities only)"
             )
         return None, f"code '{text}' is not in {in_what}{note}"
     stripped = strip_affixes(key)

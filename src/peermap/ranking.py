@@ -597,15 +597,18 @@ def harm_words(kinds: Sequence[str]) -> str:
 
 
 def times(ratio: float) -> str:
-    """Write a ratio for a reason: ``"9×"``, ``"2.5×"``, ``"1.03×"`` or ``"far above"``.
+    """Write a ratio for a reason: ``"9×"``, ``"2.5×"``, ``"1.03×"``, ``"just over 1×"``.
 
     Just above one it keeps two decimals: a harm that stands out at 1.03 times the rate
-    is not written "1.0×", which reads as no excess at all.
+    is not written "1.0×", which reads as no excess at all. An infinite ratio is
+    ``"far above"``.
     """
     if not math.isfinite(ratio):
         return "far above"
     if ratio >= 10:
         return f"{ratio:.0f}×"
+    if 1.0 < ratio < 1.005:
+        return "just over 1×"
     return f"{ratio:.2f}×" if 1.0 < ratio < 1.095 else f"{ratio:.1f}×"
 
 

@@ -39,6 +39,7 @@ _STREET_TYPES = (
     "Court",
     "Ct",
     "Grove",
+    "Gr",
     "Hill",
     "Square",
     "Sq",
@@ -119,8 +120,14 @@ _NOT_HOUSE = frozenset(
         "bed",
     }
 )
-# A town after an address: ", Luton", " London".
-_TOWN = re.compile(r"\s*,?\s*(?:[A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)?)?\s*[,.]?\s*")
+
+
+def _is_town(after: str) -> bool:
+    """Whether the text after an address is only a town: ", Luton", " Milton Keynes."."""
+    words = after.strip().strip(",.").strip().split()
+    return len(words) <= 2 and all(re.fullmatch(r"[A-Z][A-Za-z'’-]+", w) for w in words)
+
+
 # Words of an address itself, or that say the place is a home ("Trap house, 19 Marsh
 # Lane", "116B Lordship Lane (YP's home)"), not of a venue's name next to it.
 _ADDRESS_WORDS = frozenset(
@@ -191,7 +198,7 @@ def has_street_address(text: str, *, venue_text: bool = False) -> bool:
             continue
         if venue_text and m.group()[:1].isdigit():
             after = text[m.end() :]
-            if _TOWN.fullmatch(after):  # "27 Kingsland Road, London": a town, not a name
+            if _is_town(after):  # "27 Kingsland Road, London": a town, not a name
                 after = ""
             rest = re.findall(r"[A-Za-z][A-Za-z'’]{2,}", text[: m.start()] + " " + after)
             if any(re.sub(r"['’]s$", "", word.lower()) not in _ADDRESS_WORDS for word in rest):

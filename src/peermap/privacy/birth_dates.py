@@ -25,31 +25,40 @@ _YEAR = r"(?:[0-9]{4}|['’]?[0-9]{2})"
 # year first (2010-02-03); in words (3rd Feb 2010, 3 of February, 2010; February 3, 2010).
 _NUMERIC = r"[0-9]{1,2}\s?[/.-]\s?[0-9]{1,2}\s?[/.-]\s?(?:[0-9]{4}|[0-9]{2})"
 _ISO = r"[0-9]{4}\s?[/.-]\s?[0-9]{1,2}\s?[/.-]\s?[0-9]{1,2}"
-_WRITTEN = rf"{_DAY}(?:\s+of)?[\s-]+{_MONTHS}\.?,?[\s-]+{_YEAR}"
+_WRITTEN = rf"{_DAY}(?:\s+of)?[\s/.-]+{_MONTHS}\.?,?[\s/.-]+{_YEAR}"
 _MONTH_FIRST = rf"{_MONTHS}\.?\s+{_DAY},?\s+[0-9]{{4}}"
 _DATE = rf"(?:{_ISO}|{_NUMERIC}|{_WRITTEN}|{_MONTH_FIRST})"
 _MONTH_YEAR = rf"{_MONTHS}\.?,?\s+[0-9]{{4}}"
+# After a birth word only: day, month and year run together or spaced (03022010,
+# 03 02 2010), which elsewhere are as likely a number.
+_COMPACT = r"[0-9]{2}\s?[0-9]{2}\s?[0-9]{4}"
 # "DOB", "D.O.B.", "d o b", "date of birth", "birth date", "birthday", "b'day", "born (on)",
 # "b." before a number ("b. 12/01/2007").
 _BIRTH_WORD = (
-    r"(?:d\s?\.?\s?o\s?\.?\s?b(?![a-z])\.?|date\s+of\s+birth|birth\s?(?:date|day)"
-    r"|b['’]?day|born(?:\s+on)?|b\.(?=\s?[0-9]))"
+    r"(?:d\s?\.?\s?o\s?\.?\s?b(?![a-z])\.?|date\s+of\s+birth|birth\s?date"
+    r"|born(?:\s+on)?|birth\s?day|b['’]?day|b\.(?=\s?[0-9]))"
 )
+# Birth words that also name other days ("friend's birthday 12/04/2024", "plan b."): a
+# date after them counts only if it is a young person's (KEY_BIRTH_MIN_AGE years ago).
+_LOOSE_WORDS = re.compile(r"(?i)birth\s?day|b['’]?day|b\.")
+_DOB_WORD = r"(?:d\s?\.?\s?o\s?\.?\s?b(?![a-z])|date\s+of\s+birth|birth\s?date)\.?"
 _NOT_IN_NUMBER = r"(?<![0-9])"
 _NOT_BEFORE_NUMBER = r"(?![0-9])"
 
 #: A birth word and a date after it, a date and a birth word after it, or a date alone
 #: (which :func:`has_birth_date` counts only in a person's key).
+_AFTER_WORD = rf"(?:{_DATE}|{_MONTH_YEAR}|{_COMPACT})"
 BIRTH_DATE_PATTERN = re.compile(
-    rf"(?i)(?<![a-z]){_BIRTH_WORD}[\s:;=,.(\[–—-]{{0,5}}(?:{_DATE}|{_MONTH_YEAR}){_NOT_BEFORE_NUMBER}"
+    rf"(?i)(?<![a-z]){_BIRTH_WORD}[\s:;=,.(\[–—-]{{0,5}}{_AFTER_WORD}{_NOT_BEFORE_NUMBER}"
     rf"|{_NOT_IN_NUMBER}{_DATE}{_NOT_BEFORE_NUMBER}"
 )
 _WORD_THEN_DATE = re.compile(
-    rf"(?i)(?<![a-z]){_BIRTH_WORD}[\s:;=,.(\[–—-]{{0,5}}((?:{_DATE}|{_MONTH_YEAR})){_NOT_BEFORE_NUMBER}"
+    rf"(?i)(?<![a-z])({_BIRTH_WORD})[\s:;=,.(\[–—-]{{0,5}}({_AFTER_WORD}){_NOT_BEFORE_NUMBER}"
 )
+# A date, then "DOB" in brackets or ending the cell: "03.02.10 (DOB)", "3/2/2010 - dob"
+# (not "seen 12/04/2024, DOB unknown").
 _DATE_THEN_WORD = re.compile(
-    rf"(?i){_NOT_IN_NUMBER}({_DATE})\s*[(\[,;:-]?\s*"
-    r"(?:d\s?\.?\s?o\s?\.?\s?b(?![a-z])|date\s+of\s+birth|birth\s?date)"
+    rf"(?i){_NOT_IN_NUMBER}({_DATE})\s*(?:[(\[]\s*{_DOB_WORD}\s*[)\]]|[,;:–—-]?\s*{_DOB_WORD}\s*$)"
 )
 _ANY_DATE = re.compile(rf"(?i){_NOT_IN_NUMBER}({_DATE}){_NOT_BEFORE_NUMBER}")
 _MONTH_NUMBERS = {
@@ -93,6 +102,9 @@ def _is_birth_year(text: str) -> bool:
 def _is_date(text: str) -> bool:
     """Whether a text the date pattern found is a real calendar date."""
     month_word = re.search(r"(?i)[a-z]{3,}", text)
+    digits = re.sub(r"\s", "", text)
+    if digits.isdigit() and len(digits) == 8:  # 03022010
+        text = f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
     numbers = [int(n) for n in re.findall(r"[0-9]+", re.sub(r"(?i)(st|nd|rd|th)\b", "", text))]
     if month_word is not None:
         if not numbers:
@@ -134,9 +146,17 @@ def has_birth_date(text: str, *, person_key: bool = False) -> bool:
         or (after a birth word) a month and a year; in a person's key, any real date
         at least :data:`KEY_BIRTH_MIN_AGE` years ago.
     """
-    said = (_WORD_THEN_DATE, _DATE_THEN_WORD)
-    if any(_is_date(m.group(1)) for pattern in said for m in pattern.finditer(text)):
+    for m in _WORD_THEN_DATE.finditer(text):
+        loose = _LOOSE_WORDS.fullmatch(m.group(1).strip()) is not None
+        if _is_date(m.group(2)) and (not loose or _is_birth_year(m.group(2))):
+            return True
+    if any(_is_date(m.group(1)) for m in _DATE_THEN_WORD.finditer(text)):
         return True
+    # In a key, a date with its year in full or its month in words: "10-11-12" or
+    # "PL 12-3-15" is as likely a local id.
     return person_key and any(
-        _is_date(m.group(1)) and _is_birth_year(m.group(1)) for m in _ANY_DATE.finditer(text)
+        _is_date(m.group(1))
+        and _is_birth_year(m.group(1))
+        and (re.search(r"[0-9]{4}", m.group(1)) or re.search(r"(?i)[a-z]{3}", m.group(1)))
+        for m in _ANY_DATE.finditer(text)
     )

@@ -147,7 +147,8 @@ _TLD = (
 _EMAIL = re.compile(
     r"(?i)(?<![A-Z0-9._%+'-])[A-Z0-9._%+'-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}"
     # Written out to dodge filters: "jay at gmail dot com", "jay(at)gmail.com".
-    r"|(?<![A-Z0-9._%+'-])[A-Z0-9._%+'-]+\s*(?:[(\[{<]\s*at\s*[)\]}>]|\s+at\s+)\s*"
+    # (One run of spaces before "at": "\s*" then "\s+" would split a long run every way.)
+    r"|(?<![A-Z0-9._%+'-])[A-Z0-9._%+'-]+(?:\s*[(\[{<]\s*at\s*[)\]}>]|\s+at\s+)\s*"
     rf"[A-Z0-9-]+(?:(?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+|\.){_TLD})+(?![A-Z0-9])"
 )
 _NHS = re.compile(
@@ -195,7 +196,7 @@ _SOCIAL = re.compile(
     # "Snapchat username kaylz_x05": a platform, "username" or "handle", and a handle
     # with a digit, underscore or dot in it (not "Snapchat handle unknown").
     rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s+(?:user\s?name|handle|name|id|account)\s*[:=-]?\s*@?"
-    r"[A-Za-z0-9_.]*[0-9_.][A-Za-z0-9_.]*[A-Za-z0-9_](?![\w]))"
+    r"(?=[A-Za-z0-9_.]*[0-9_.])[A-Za-z0-9_.]*[A-Za-z0-9_](?![\w]))"
     # A link to an account or a group (an online place's invite link names the group).
     rf"|(?i:(?<![\w.]){_PROFILE_HOSTS}/+@?[A-Za-z0-9_][A-Za-z0-9_.+/-]*)"
 )
@@ -277,7 +278,9 @@ def _has_full_name(text: str, context: _Context) -> bool:
 
 # Every text the name test can find holds one of these (FULL_NAME_PATTERN's pairs too;
 # two words of letters for a name written as a young person's key).
-_NAME_CANDIDATE = re.compile(rf"{NAME_PREFILTER}|[A-Za-z][A-Za-z'’-]*[A-Za-z][\s,]+[A-Za-z]")
+_NAME_CANDIDATE = re.compile(
+    rf"{NAME_PREFILTER}|(?<![A-Za-z'’-])[A-Za-z][A-Za-z'’-]*[A-Za-z][\s,]+[A-Za-z]"
+)
 
 
 def _has_phone_number(text: str, context: _Context) -> bool:

@@ -252,27 +252,33 @@ def _first_names() -> frozenset[str]:
     return _FIRST_NAMES
 
 
-# In capitals: JAYDEN SMITH; the surname first, in capitals and with a comma, as police
-# and care records write it: SMITH, Jayden (or SMITH, JAYDEN).
-_CAPS_PAIR = re.compile(
-    r"(?<![\w'’-])(?=([A-Z]{2,}(?:-[A-Z]{2,})?)\s+((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}"
-    r"(?:-[A-Z]{2,})?)(?:'S|’S|'|’)?(?![\w'’]))"
+# A first name and a surname in capitals, as police records write it: "Jayden SMITH".
+_FIRST_CAPS = re.compile(
+    r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}"
+    r"(?:-[A-Z]{2,})?)(?:'S|’S|'s|’s|'|’)?(?![\w'’])"
 )
-_SURNAME_COMMA = re.compile(
-    r"(?<![\w'’-])(?=((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}(?:-[A-Z]{2,})?),\s*"
-    r"([A-Z][a-z]+|[A-Z]{2,})(?![\w'’]))"
+# The surname first, in capitals: "SMITH Jayden", "SMITH, Jayden".
+_CAPS_FIRST = re.compile(
+    r"(?<![\w'’-])((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}(?:-[A-Z]{2,})?),?\s+"
+    r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’])"
 )
-# A whole cell that is a surname and a first name: "Smith, Jayden", "SMITH Jayden".
-_SURNAME_FIRST_CELL = re.compile(
-    r"\s*((?:Mc|Mac|O'|O’|D'|D’|MC|MAC)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)"
-    r"(?:,\s*|\s+)([A-Z][a-z]+|[A-Z]{2,})(?:\s+([A-Z][a-z]+))?\s*"
+# A whole cell that is a name in capitals ("JAYDEN SMITH") or the surname first with a
+# comma ("Smith, Jayden"): in running text such pairs are as often words ("GRACE
+# PERIOD", "Hackney, Jordan and ...").
+_CAPS_CELL = re.compile(
+    r"\s*([A-Z]{2,}(?:-[A-Z]{2,})?)\s+((?:MC|MAC|O'|D')?[A-Z]{2,}(?:-[A-Z]{2,})?)\s*"
 )
-#: What the name test searches for first: a capitalised pair, a pair in capitals, or a
-#: word in capitals and a comma before a capitalised word.
+_COMMA_CELL = re.compile(
+    r"\s*((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?),\s*"
+    r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s*"
+)
+#: What the name test searches for first (each alternative starts a word, so a long run
+#: of letters is scanned once): a capitalised pair, a word in capitals next to a
+#: capitalised or capital word, a title.
 NAME_PREFILTER = (
-    r"[A-Z][a-z]+\s+(?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+|[A-Z]{2,}\s+[A-Z]{2,}"
-    r"|[A-Z][A-Za-z]+,?\s+[A-Z][a-z]+|[A-Z]{2,},\s*[A-Z]{2,}"
-    r"|(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS|MX)\.?\s+(?:[A-Z]\.\s*)*[A-Z]"
+    r"(?<![A-Za-z])[A-Z][a-z]+,?\s+(?:Mc|Mac|O'|O’|D'|D’)?[A-Z]"
+    r"|(?<![A-Za-z])[A-Z]{2,},?\s+[A-Z]"
+    r"|(?<![A-Za-z])(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:[A-Z]\.\s*)*[A-Z]"
 )
 # Words written in capitals in records that are not surnames before a first name.
 _NOT_SURNAMES = frozenset(
@@ -320,21 +326,43 @@ _NOT_SURNAMES = frozenset(
         "mash",
         "cse",
         "cce",
+        "location",
+        "outside",
+        "inside",
+        "near",
+        "officer",
+        "pc",
+        "dc",
+        "ds",
+        "sgt",
+        "update",
+        "info",
+        "via",
+        "per",
+        "nb",
+        "aka",
+        "period",
+        "reported",
+        "agency",
+        "meeting",
+        "after",
+        "allocation",
     }
 )
 
 
-# A title and a surname: "Mr Patel", "Mrs Denise Walker", "Ms K. O'Connor".
+# A title and a surname: "Mr Patel", "Mrs Denise Walker", "Ms K. O'Connor" (title case:
+# "MS Teams", "MR TO ATTEND" are not titles).
 _TITLED = re.compile(
-    r"(?<![\w'’-])(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS|MX)\.?\s+(?:[A-Z]\.\s*)*"
+    r"(?<![\w'’-])(Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:[A-Z]\.\s*)*"
     r"((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,})(?![\w'’])"
 )
-# A relative or partner, then a capitalised pair: "mum Sharon Smith" (parents' names are
-# older than the shipped list's).
+# A relative or partner, written in lower case as in a note, then a capitalised pair:
+# "mum Sharon Smith", "aunt, Denise Walsh" (parents' names are older than the list's).
 _KIN_PAIR = re.compile(
-    r"(?i:(?<![\w'’-])(?:mum|mother|mom|dad|father|step-?(?:mum|dad|father|mother)|aunt|auntie"
+    r"(?<![\w'’-])(?:mum|mother|mom|dad|father|step-?(?:mum|dad|father|mother)|aunt|auntie"
     r"|uncle|nan|nana|gran|granny|grandma|grandad|grandmother|grandfather|brother|sister"
-    r"|cousin|boyfriend|girlfriend|partner|carer|foster\s+carer|guardian))[\s(,:–—-]+"
+    r"|cousin|boyfriend|girlfriend|partner|carer|foster\s+carer|guardian)[\s(,:–—-]+"
     r"((?:Mc|Mac|O'|O’)?[A-Z][a-z]+)\s+((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
     r"(?![\w'’])"
 )
@@ -342,7 +370,15 @@ _KIN_PAIR = re.compile(
 # Anderson School").
 _NEXT_WORD = re.compile(r"(?:'s|’s|'|’)?,?\s+([A-Z][A-Za-z]+)(?:\s+([A-Z][A-Za-z]+))?")
 # Shops named after a title and a name.
-_TITLED_BUSINESSES = frozenset({"miss selfridge", "mr simms", "mr chips", "mr kipling"})
+_TITLED_BUSINESSES = frozenset(
+    {"miss selfridge", "mr simms", "mr chips", "mr kipling", "mr whippy", "mr softee", "mr bean"}
+)
+
+
+def _named_place(text: str, end: int) -> bool:
+    """Whether a place word follows the name ending at `end` ("William Morris Academy")."""
+    after = _NEXT_WORD.match(text, end)
+    return after is not None and any((w or "").lower() in _PLACE_WORDS for w in after.groups())
 
 
 def _is_person(first: str, last: str, before: str, names: frozenset[str]) -> bool:
@@ -385,12 +421,13 @@ _KEY_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 
 
 def is_name_key(text: str) -> bool:
-    """Whether a young person's key is written in words: a name, not a pseudonym.
+    """Whether a young person's key is written as a name: not a pseudonym.
 
-    A pseudonym or a local id is one token (``p001``, ``yp-000123``, ``CH 12345`` has a
-    number); two to four words of letters and no number (``Jayden SMITH``, ``kayla-mae
-    o'connor``, ``Nguyen Thi Lan``) are a name, unless every word is one that says the
-    person is not known (``unknown male``).
+    A pseudonym or a local id is one token or has a number (``p001``, ``yp-000123``,
+    ``CH 12345``). Two to four words of letters are a name when one of them is a first
+    name from the shipped list (``Jayden SMITH``, ``kayla-mae o'connor``) or one is a
+    surname in capitals beside a capitalised word (``NGUYEN Thi``); words such as
+    ``Awaiting Allocation`` or ``unknown male`` are not.
     """
     if re.search(r"[0-9@]", text):
         return False  # an id with a number, or what another rule finds
@@ -398,7 +435,14 @@ def is_name_key(text: str) -> bool:
     words = [t for t in tokens if _KEY_WORD.fullmatch(t)]
     if not 2 <= len(words) <= 4 or len(words) < len(tokens) - 2:
         return False
-    return any(w.lower() not in _NOT_NAMES_IN_KEYS for w in words)
+    names = _first_names()
+    if any(part.lower() in names for w in words for part in w.split("-")):
+        return any(w.lower() not in _NOT_NAMES_IN_KEYS for w in words)
+    capitals = [w for w in words if w.isupper() and len(w) >= 2]
+    titled = [w for w in words if w[:1].isupper() and not w.isupper()]
+    return bool(capitals and titled) and not any(
+        w.lower() in _NOT_NAMES_IN_KEYS | _NOT_SURNAMES for w in capitals
+    )
 
 
 def has_full_name(text: str) -> bool:
@@ -415,10 +459,12 @@ def has_full_name(text: str) -> bool:
         True when a capitalised first name from ``peermap/data/first_names.txt`` is
         followed by a capitalised word that is not a place word (``Park``,
         ``Street`` ...), the pair not after ``St``, ``King``, ``The`` ... and not a
-        business named after a person (``John Lewis``); the same in capitals
-        (``JAYDEN SMITH``); a surname in capitals, a comma and such a first name
-        (``SMITH, Jayden``); or a cell that is only a surname and such a first name
-        (``Smith, Jayden``, ``SMITH Jayden``).
+        business named after a person (``John Lewis``) nor followed by a place word
+        (``William Morris Academy``); the surname in capitals, after or before the
+        first name (``Jayden SMITH``, ``SMITH, Jayden``); a title and a surname
+        (``Mr Patel``); a relative and a capitalised pair (``mum Sharon Smith``); a
+        cell that is only a name in capitals (``JAYDEN SMITH``) or a surname, a comma
+        and a first name (``Smith, Jayden``).
     """
     names = _first_names()
     lowered = text.lower()
@@ -429,42 +475,44 @@ def has_full_name(text: str) -> bool:
         for business in _BUSINESS_NAMES
         for at in [m.start() for m in re.finditer(re.escape(business), lowered)]
     ]
-    for pattern in (FULL_NAME_PATTERN, _CAPS_PAIR):
+    for pattern in (FULL_NAME_PATTERN, _FIRST_CAPS):
         for m in pattern.finditer(text):
             if any(m.start() in span for span in inside):
                 continue
             first, last = m.group(1), m.group(2)
-            after = _NEXT_WORD.match(text, m.end(2))
-            if after is not None and any(
-                (word or "").lower() in _PLACE_WORDS for word in after.groups()
-            ):
+            if last.lower() in _NOT_SURNAMES or _named_place(text, m.end(2)):
                 continue  # a place named after a person: William Morris Academy
             if _is_person(first, last, text[: m.start()], names):
                 return True
+    for m in _CAPS_FIRST.finditer(text):
+        surname, first = m.group(1), m.group(2)
+        if surname.lower() in _NOT_SURNAMES or _named_place(text, m.end(2)):
+            continue  # "LOCATION, Jordan Road"
+        if _is_person(first, surname, "", names):
+            return True
     for m in _TITLED.finditer(text):
         if (
-            f"{text[m.start() : m.end()].split()[0].rstrip('.')} {m.group(1)}".lower()
-            not in (_TITLED_BUSINESSES)
-            and m.group(1).lower() not in _PLACE_WORDS
+            f"{m.group(1)} {m.group(2)}".lower() not in _TITLED_BUSINESSES
+            and m.group(2).lower() not in _PLACE_WORDS | _NOT_SURNAMES
         ):
             return True
     if any(
-        m.group(2).lower() not in _PLACE_WORDS and m.group(1).lower() not in _PLACE_WORDS
+        m.group(2).lower() not in _PLACE_WORDS | _NOT_SURNAMES
+        and m.group(1).lower() not in _PLACE_WORDS | _NOT_SURNAMES
         for m in _KIN_PAIR.finditer(text)
     ):
         return True
-    for m in _SURNAME_COMMA.finditer(text):
-        surname, first = m.group(1), m.group(2)
-        if surname.lower() not in _NOT_SURNAMES and _is_person(first, surname, "", names):
-            return True
-    whole = _SURNAME_FIRST_CELL.fullmatch(text)
-    if whole is not None:
-        surname, first = whole.group(1), whole.group(2)
-        middle = (whole.group(3) or "").lower()
-        if (
-            surname.lower() not in _NOT_SURNAMES | _PLACE_PREFIXES
-            and middle not in _PLACE_WORDS
-            and _is_person(first, surname, "", names)
+    for pattern in (_CAPS_CELL, _COMMA_CELL):
+        whole = pattern.fullmatch(text)
+        if whole is None:
+            continue
+        first, surname = (
+            (whole.group(1), whole.group(2))
+            if pattern is _CAPS_CELL
+            else (whole.group(2), whole.group(1))
+        )
+        if surname.lower() not in _NOT_SURNAMES | _PLACE_PREFIXES and _is_person(
+            first, surname, "", names
         ):
             return True
     return False
