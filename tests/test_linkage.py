@@ -7,6 +7,7 @@ that must not be confused). Nothing here comes from the benchmark's generator.
 from __future__ import annotations
 
 import base64
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -467,9 +468,11 @@ def test_twins_never_link() -> None:
     # Twins share everything but the first name: under any key, no twin links to the
     # other, and when partner B holds both twins, the twin partner A holds links to her
     # or his own record (the one with a slip in the first name), never to the sibling.
+    # Five fixed keys, so that the test gives the same answer on every run: under about
+    # 1 key in 5,000 one pair of twins does link (docs/linkage.md, "Known limits").
     first, other, both = _twin_frames()
-    for _ in range(5):
-        key = generate_key()
+    for n in range(5):
+        key = hashlib.sha256(f"twins-{n}".encode()).hexdigest()
         a = encode_identities(first, key=key)
         assert not link_identities(a, encode_identities(other, key=key))["match"].any()
         matched = _matched(link_identities(a, encode_identities(both, key=key)))
