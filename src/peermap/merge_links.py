@@ -35,7 +35,7 @@ import pandas as pd
 
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
-from peermap.privacy.identifiers import REDACTIONS, identifier_rule, shown_value
+from peermap.privacy.identifiers import redact, shown_value
 
 __all__ = ["LINKED_IDS", "LinksLike", "link_people"]
 
@@ -104,18 +104,14 @@ class _Groups:
             self.score[node] = max(self.score.get(node, -1.0), score)
 
 
-def _shown_key(ident: str) -> str:
-    """Return a person's key as a message may show it: withheld if, as a key, it identifies."""
-    rule = identifier_rule(ident, table="people", column="person_id")
-    return REDACTIONS[rule] if rule is not None else shown_value(ident)
-
-
 def _check_id(ident: str, known: set[str], where: str, column: str, dataset: str) -> None:
     if not ident:
         raise ValidationError(f"{where}, column {column}: blank; every link names two records")
     if ident not in known:
+        # Withheld as a person's key is (a date of birth or a name as an id).
+        shown = shown_value(redact(ident, table="people", column="person_id"))
         raise ValidationError(
-            f"{where}, column {column}: id {_shown_key(ident)} is not a person_id of {dataset}; "
+            f"{where}, column {column}: id {shown} is not a person_id of {dataset}; "
             "link the identities of the very datasets being merged"
         )
 

@@ -48,19 +48,18 @@ _NOT_BEFORE_NUMBER = r"(?![0-9])"
 #: A birth word and a date after it, a date and a birth word after it, or a date alone
 #: (which :func:`has_birth_date` counts only in a person's key).
 _AFTER_WORD = rf"(?:{_DATE}|{_MONTH_YEAR}|{_COMPACT})"
-BIRTH_DATE_PATTERN = re.compile(
-    rf"(?i)(?<![a-z]){_BIRTH_WORD}[\s:;=,.(\[–—-]{{0,5}}{_AFTER_WORD}{_NOT_BEFORE_NUMBER}"
-    rf"|{_NOT_IN_NUMBER}{_DATE}{_NOT_BEFORE_NUMBER}"
+_WORD_THEN_DATE_TEXT = (
+    rf"(?<![a-z])({_BIRTH_WORD})[\s:;=,.(\[–—-]{{0,5}}({_AFTER_WORD}){_NOT_BEFORE_NUMBER}"
 )
-_WORD_THEN_DATE = re.compile(
-    rf"(?i)(?<![a-z])({_BIRTH_WORD})[\s:;=,.(\[–—-]{{0,5}}({_AFTER_WORD}){_NOT_BEFORE_NUMBER}"
-)
+_ANY_DATE_TEXT = rf"{_NOT_IN_NUMBER}({_DATE}){_NOT_BEFORE_NUMBER}"
+BIRTH_DATE_PATTERN = re.compile(rf"(?i){_WORD_THEN_DATE_TEXT}|{_ANY_DATE_TEXT}")
+_WORD_THEN_DATE = re.compile(rf"(?i){_WORD_THEN_DATE_TEXT}")
 # A date, then "DOB" in brackets or ending the cell: "03.02.10 (DOB)", "3/2/2010 - dob"
 # (not "seen 12/04/2024, DOB unknown").
 _DATE_THEN_WORD = re.compile(
     rf"(?i){_NOT_IN_NUMBER}({_DATE})\s*(?:[(\[]\s*{_DOB_WORD}\s*[)\]]|[,;:–—-]?\s*{_DOB_WORD}\s*$)"
 )
-_ANY_DATE = re.compile(rf"(?i){_NOT_IN_NUMBER}({_DATE}){_NOT_BEFORE_NUMBER}")
+_ANY_DATE = re.compile(rf"(?i){_ANY_DATE_TEXT}")
 _MONTH_NUMBERS = {
     name: number
     for number, name in enumerate(

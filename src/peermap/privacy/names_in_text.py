@@ -266,11 +266,12 @@ _CAPS_FIRST = re.compile(
 # comma ("Smith, Jayden"): in running text such pairs are as often words ("GRACE
 # PERIOD", "Hackney, Jordan and ...").
 _CAPS_CELL = re.compile(
-    r"\s*([A-Z]{2,}(?:-[A-Z]{2,})?)\s+((?:MC|MAC|O'|D')?[A-Z]{2,}(?:-[A-Z]{2,})?)\s*"
+    r"\s*(?P<first>[A-Z]{2,}(?:-[A-Z]{2,})?)\s+"
+    r"(?P<surname>(?:MC|MAC|O'|D')?[A-Z]{2,}(?:-[A-Z]{2,})?)\s*"
 )
 _COMMA_CELL = re.compile(
-    r"\s*((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?),\s*"
-    r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s*"
+    r"\s*(?P<surname>(?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?),\s*"
+    r"(?P<first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s*"
 )
 #: What the name test searches for first (each alternative starts a word, so a long run
 #: of letters is scanned once): a capitalised pair, a word in capitals next to a
@@ -490,29 +491,24 @@ def has_full_name(text: str) -> bool:
             continue  # "LOCATION, Jordan Road"
         if _is_person(first, surname, "", names):
             return True
+    not_names = _PLACE_WORDS | _NOT_SURNAMES
     for m in _TITLED.finditer(text):
         if (
             f"{m.group(1)} {m.group(2)}".lower() not in _TITLED_BUSINESSES
-            and m.group(2).lower() not in _PLACE_WORDS | _NOT_SURNAMES
+            and m.group(2).lower() not in not_names
         ):
             return True
     if any(
-        m.group(2).lower() not in _PLACE_WORDS | _NOT_SURNAMES
-        and m.group(1).lower() not in _PLACE_WORDS | _NOT_SURNAMES
+        m.group(1).lower() not in not_names and m.group(2).lower() not in not_names
         for m in _KIN_PAIR.finditer(text)
     ):
         return True
     for pattern in (_CAPS_CELL, _COMMA_CELL):
         whole = pattern.fullmatch(text)
-        if whole is None:
-            continue
-        first, surname = (
-            (whole.group(1), whole.group(2))
-            if pattern is _CAPS_CELL
-            else (whole.group(2), whole.group(1))
-        )
-        if surname.lower() not in _NOT_SURNAMES | _PLACE_PREFIXES and _is_person(
-            first, surname, "", names
+        if (
+            whole is not None
+            and whole["surname"].lower() not in _NOT_SURNAMES | _PLACE_PREFIXES
+            and _is_person(whole["first"], whole["surname"], "", names)
         ):
             return True
     return False
