@@ -8,6 +8,7 @@ that owns the concept (see docs/architecture.md, "Command line and start-up").
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -55,14 +56,18 @@ __all__ = [
     "filters",
     "in_cli_terms",
     "load_boundaries_file",
+    "number",
     "output_path",
     "partnership_key",
     "partnership_warning",
     "print_notes",
     "read_boundaries",
+    "read_paths",
     "read_source",
     "rule",
+    "same_path",
     "tiles",
+    "whole_number",
 ]
 
 
@@ -185,6 +190,48 @@ def examples(*lines: str) -> str:
 def fill(text: str) -> str:
     """Fill a description to 79 columns."""
     return textwrap.fill(text, 79)
+
+
+def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """Return an argument type: a whole number of at least ``minimum`` (at most ``maximum``).
+
+    A value out of range is refused as argparse refuses one that is not a number: by
+    the option's name, with status 2, before the command starts.
+    """
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"{value} is too small: give a whole number of at least {minimum}"
+            )
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"{value} is too large: give a whole number of at most {maximum:,}"
+            )
+        return value
+
+    return read
+
+
+def number(minimum: float) -> Callable[[str], float]:
+    """Return an argument type: a finite number of at least ``minimum`` (see whole_number)."""
+
+    def read(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"{text} is not a finite number of at least {minimum:g}"
+            )
+        return value
+
+    return read
 
 
 def add_source(p: argparse.ArgumentParser, *, what: str = "dataset") -> None:
@@ -414,6 +461,12 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
     (r"\btop must\b", "--top must"),
     (r"gi_cell_size_m \(or None to fit it to the sightings\)", "--gi-cell"),
     (r"\bgi_cell_size_m\b", "--gi-cell"),
+    # the demo's scenario (peermap.synthetic): the demo sets the young people only
+    (
+        r"raise n_people(?: or n_places)?, or lower n_(?:trap_houses|decoys)(?:/n_county_lines)?",
+        "raise --people",
+    ),
+    (r"\braise n_places\b", "raise --people (the demo has a place for every ten)"),
     # linkage (peermap.linkage)
     (r"\bencode_identities\b", "'peermap encode'"),
     (r"\breview_threshold=", "--review-threshold "),
@@ -472,9 +525,114 @@ def _holds_key(path: Path) -> bool:
     return True
 
 
-def output_path(path: str, *inputs: str | None, folder: bool = False) -> Path:
-    """Check a user-named output path before anything is written to it."""
+#: The arguments that name what a command reads, by their name on the parsed arguments:
+#: its dataset (folder, workbook or package) or files, the boundaries, the key, CLKs and
+#: links. Every command's outputs are checked against them (:func:`read_paths`).
+_READ_ARGUMENTS = (
+    "source",
+    "places",
+    "input",
+    "files",
+    "packages",
+    "boundaries",
+    "key_file",
+    "clks",
+    "links",
+)
+
+
+def read_paths(args: argparse.Namespace) -> list[str]:
+    """Return every file or folder named on the command line that the command reads."""
+    found: list[str] = []
+    for name in _READ_ARGUMENTS:
+        value = getattr(args, name, None)
+        values = value if isinstance(value, list) else [value]
+        found.extend(str(v) for v in values if v)
+    return found
+
+
+def same_path(a: Path, b: Path) -> bool:
+    """Whether two paths name one file or folder (links, relative paths, case followed)."""
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+        return os.path.normcase(a.resolve()) == os.path.normcase(b.resolve())
+    except (OSError, RuntimeError):  # a loop of links: not a path anything is read from
+        return False
+
+
+def _table_named(path: Path) -> str | None:
+    """Return the schema table a file of this name is read as in a dataset folder, if any."""
+    from peermap._io import SUFFIXES
+    from peermap.schema import TABLES, normalise_column_name
+
+    table = normalise_column_name(path.stem)
+    return table if path.suffix.lower() in SUFFIXES and table in TABLES else None
+
+
+def _read_instead(out: Path, given: str) -> str | None:
+    """Say what of the input ``given`` the output ``out`` would replace, if anything.
+
+    An input file is read as itself; an input folder is a dataset folder, read as its
+    table files (present or not: a new one would be read next time, beside the others).
+    """
+    source = Path(given)
+    destroy = "writing it would destroy that input; choose another name"
+    if same_path(out, source):
+        named = "" if str(out) == given else f" ({given})"
+        return f"is also an input of this command{named}: {destroy}"
+    if not source.is_dir():
+        return None
+    for table in source.iterdir():
+        name = _table_named(table)
+        if name and table.is_file() and same_path(out, table):
+            return (
+                f"is the {name} table of the dataset folder {given} ({table.name}), which "
+                f"this command reads: {destroy}"
+            )
+    name = _table_named(out)
+    if name and same_path(out.parent, source):
+        return (
+            f"would be read as the {name} table of the dataset folder {given}, which this "
+            "command reads; choose another name or folder"
+        )
+    return None
+
+
+def output_path(
+    path: str,
+    *inputs: str | None,
+    folder: bool = False,
+    option: str = "the output",
+    into_source: str = "what it writes there would be mixed with the tables it reads",
+) -> Path:
+    """Check a user-named output path before anything is written to it.
+
+    Parameters
+    ----------
+    path : str
+        The output as the user named it.
+    *inputs : str or None
+        Every file or folder the command reads (:func:`read_paths`). The output may not
+        be one of them, nor, for a dataset folder, one of its table files (any name it
+        would be read as a table under: ``people.csv``, ``Ties.XLSX``, ...). Paths are
+        compared as the files they name: through links, relative paths and case.
+    folder : bool, default False
+        The output is a folder to write files into; it may not be a dataset folder the
+        command reads. Each file written into it is checked on its own (another call).
+    option : str, default "the output"
+        How a message names the output: its option (``-o``, ``--map``), or for a file
+        written into a folder output the option and the folder (``--rejected DIR:``).
+    into_source : str
+        Why a folder output may not be the dataset folder the command reads.
+
+    Raises
+    ------
+    UsageError, KeyMaterialError
+        When nothing may be written there (status 2).
+    """
     out = Path(path)
+    said = f"{option} {out}"
     # A file where a folder of the path should be: nothing can be written under it.
     for parent in out.parents:
         if parent.exists():
@@ -484,6 +642,12 @@ def output_path(path: str, *inputs: str | None, folder: bool = False) -> Path:
     if folder:
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out} is a file; name a folder to write into")
+        for given in inputs:
+            if given and Path(given).is_dir() and same_path(out, Path(given)):
+                raise UsageError(
+                    f"{said} is the dataset folder this command reads: {into_source}; name "
+                    "another folder"
+                )
         return out
     if out.is_dir():
         raise UsageError(f"{out} is a folder; name the file to write")
@@ -493,8 +657,9 @@ def output_path(path: str, *inputs: str | None, folder: bool = False) -> Path:
             "another output name"
         )
     for given in inputs:
-        if given and out.exists() and Path(given).exists() and out.samefile(given):
-            raise UsageError(f"{out} is also an input of this command; choose another name")
+        instead = _read_instead(out, given) if given else None
+        if instead is not None:
+            raise UsageError(f"{said} {instead}")
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +13,14 @@ from peermap.cli.common import (
     AddCommand,
     Command,
     Progress,
+    UsageError,
     add_boundaries,
     boundary_options,
     examples,
     load_boundaries_file,
     output_path,
+    read_paths,
+    whole_number,
 )
 from peermap.disclosure import VIEW_AUDIENCES
 from peermap.exceptions import MissingDependencyError
@@ -27,8 +30,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from peermap.dataset import Dataset
 
-__all__ = ["COMMANDS", "TEXT_WIDTH", "add_parsers", "analysis_summary", "look_first"]
+__all__ = [
+    "COMMANDS",
+    "MAX_PEOPLE",
+    "TEXT_WIDTH",
+    "add_parsers",
+    "analysis_summary",
+    "look_first",
+]
 
+#: Most young people the demo generates: a hundred times the 100,000 of the largest run
+#: documented; far beyond it the generator's arrays cannot be made at all.
+MAX_PEOPLE = 10_000_000
 #: Width of the demo's text, to read in a terminal of 100 columns.
 TEXT_WIDTH = 99
 _REASON_INDENT = " " * 8
@@ -56,9 +69,18 @@ def add_parsers(add: AddCommand) -> None:
         ),
     )
     add_boundaries(demo, "a real boundary file to run on")
-    demo.add_argument("--people", type=int, default=2000, help="young people (default 2000)")
-    demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    demo.add_argument("--top", type=int, default=5, help="rows of each table (default 5)")
+    demo.add_argument(
+        "--people",
+        type=whole_number(1, MAX_PEOPLE),
+        default=2000,
+        help=f"young people, 1 to {MAX_PEOPLE:,} (default 2000)",
+    )
+    demo.add_argument(
+        "--seed", type=whole_number(0), default=0, help="random seed, 0 or more (default 0)"
+    )
+    demo.add_argument(
+        "--top", type=whole_number(1), default=5, help="rows of each table (default 5)"
+    )
     demo.add_argument(
         "--views",
         metavar="DIR",
@@ -85,8 +107,13 @@ def _demo(args: argparse.Namespace) -> int:
     from peermap import demo_boundaries, scenario
     from peermap.analysis import contexts, hotspots
 
-    out = output_path(args.out, folder=True) if args.out else None
-    views = None if args.no_views else output_path(args.views or "demo", folder=True)
+    reads = read_paths(args)
+    out = output_path(args.out, *reads, folder=True, option="--out") if args.out else None
+    views = (
+        None
+        if args.no_views
+        else output_path(args.views or "demo", *reads, folder=True, option="--views")
+    )
     skipped = ""
     if views is not None:
         try:
@@ -103,7 +130,13 @@ def _demo(args: argparse.Namespace) -> int:
             if args.boundaries
             else demo_boundaries()
         )
-        result = scenario(bounds, n_people=args.people, seed=args.seed)
+        try:
+            result = scenario(bounds, n_people=args.people, seed=args.seed)
+        except ValueError as exc:
+            if "raise n_people" not in str(exc) and "raise n_places" not in str(exc):
+                raise
+            # Too few young people for the planted contexts on these boundaries.
+            raise UsageError(f"--people {args.people}: {exc}") from exc
         ds = result.dataset
         progress.step("analysing")
         found, spots = contexts(ds), hotspots(ds)
@@ -112,11 +145,11 @@ def _demo(args: argparse.Namespace) -> int:
         written: list[Path] = []
         if out is not None:
             progress.step(f"writing {out}")
-            written = _write_exports(ds, out, region=not args.boundaries)
+            written = _write_exports(ds, out, region=not args.boundaries, reads=reads)
         drawn: list[Path] = []
         if views is not None:
             progress.step(f"drawing {views}")
-            drawn = write_views(ds, views, audience=args.audience)
+            drawn = write_views(ds, views, audience=args.audience, reads=reads)
     region_text = args.boundaries or "the built-in fictional demo region"
     print(f"Synthetic scenario on {region_text} ({len(bounds)} authorities), seed {args.seed}")
     print(ds.summary())
@@ -141,29 +174,37 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_views(ds: Dataset, folder: Path, *, audience: str) -> list[Path]:
-    """Write the demo's map and report (``map.html``, ``report.html``), none over a key."""
+def write_views(
+    ds: Dataset, folder: Path, *, audience: str, reads: Sequence[str] = ()
+) -> list[Path]:
+    """Write the demo's map and report (``map.html``, ``report.html``), none over a key.
+
+    ``reads`` are the files the command read (the boundaries): none is written over.
+    """
     from peermap.views.report import make_report
 
-    map_path = output_path(str(folder / "map.html"))
-    report_path = output_path(str(folder / "report.html"))
+    said = f"--views {folder}:"
+    map_path = output_path(str(folder / "map.html"), *reads, option=said)
+    report_path = output_path(str(folder / "report.html"), *reads, option=said)
     report = make_report(ds, audience=audience, tiles=None)  # type: ignore[arg-type]
     report.save(report_path, map_path=map_path)
     return [map_path, report_path]
 
 
-def _write_exports(ds: Dataset, out: Path, *, region: bool) -> list[Path]:
-    """Write the CSV exports (and a copy of the fictional region), none over a key file."""
+def _write_exports(
+    ds: Dataset, out: Path, *, region: bool, reads: Sequence[str] = ()
+) -> list[Path]:
+    """Write the CSV exports (and a copy of the fictional region), none over a key or input."""
     from peermap._io import atomic_path
     from peermap.boundaries import demo_region_file
     from peermap.exchange import to_csv
     from peermap.schema import TABLE_ORDER
 
     for name in TABLE_ORDER:
-        output_path(str(out / f"{name}.csv"))
+        output_path(str(out / f"{name}.csv"), *reads, option=f"--out {out}:")
     written = list(to_csv(ds, out).values())
     if region:
-        target = output_path(str(out / "demo_region.geojson"))
+        target = output_path(str(out / "demo_region.geojson"), *reads, option=f"--out {out}:")
         with atomic_path(target) as tmp:
             tmp.write_bytes(demo_region_file().read_bytes())
         written.append(target)

@@ -12,6 +12,8 @@ from peermap.cli.common import (
     examples,
     output_path,
     partnership_key,
+    read_paths,
+    same_path,
 )
 from peermap.exceptions import ValidationError
 
@@ -138,7 +140,7 @@ def _encode(args: argparse.Namespace) -> int:
     from peermap import encode_identities
     from peermap._io import atomic_path
 
-    target = output_path(args.output, args.input, args.key_file)
+    target = output_path(args.output, *read_paths(args))
     key = partnership_key(args.key_file, required=True)
     fields = None
     if args.fields is not None:
@@ -174,8 +176,13 @@ def _link(args: argparse.Namespace) -> int:
     ):
         if value is not None and not 0.0 < value <= 1.0:
             raise UsageError(f"{option} is a Dice score above 0 and at most 1, not {value:g}")
-    target = output_path(args.output, *args.files)
-    review_target = output_path(args.review, *args.files) if args.review else None
+    reads = read_paths(args)
+    target = output_path(args.output, *reads, option="-o")
+    review_target = None
+    if args.review:
+        review_target = output_path(args.review, *reads, option="--review")
+        if same_path(review_target, target):
+            raise UsageError("--review and -o name the same file; choose two names")
     read = [_read_clks(path, args.key_file) for path in args.files]
     frames = [frame for frame, _ in read]
     partners = [name for _, name in read]

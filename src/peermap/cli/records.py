@@ -16,8 +16,10 @@ from peermap.cli.common import (
     examples,
     in_cli_terms,
     load_boundaries_file,
+    number,
     output_path,
     read_boundaries,
+    read_paths,
 )
 
 __all__ = ["COMMANDS", "add_parsers"]
@@ -115,7 +117,7 @@ def add_parsers(add: AddCommand) -> None:
     assign.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="CSV to write")
     assign.add_argument(
         "--tolerance",
-        type=float,
+        type=number(0),
         default=1000.0,
         metavar="METRES",
         help="how far outside every authority a place may lie and still be assigned to the "
@@ -127,7 +129,7 @@ def _template(args: argparse.Namespace) -> int:
     from peermap.schema import TABLE_ORDER
     from peermap.template import template_lists, write_template
 
-    target = output_path(args.file, args.boundaries)
+    target = output_path(args.file, *read_paths(args))
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"{target}: the template is an Excel workbook; name it ....xlsx")
     if target.exists() and not args.force:
@@ -151,7 +153,22 @@ def _template(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from peermap import validate
     from peermap._io import atomic_path
+    from peermap.schema import TABLE_ORDER
 
+    targets: dict[str, Path] = {}
+    if args.rejected:  # checked before reading: never over a table the rows come from
+        reads = read_paths(args)
+        folder = output_path(
+            args.rejected,
+            *reads,
+            folder=True,
+            option="--rejected",
+            into_source="rejected rows written there as <table>.csv would replace its tables",
+        )
+        targets = {
+            table: output_path(str(folder / f"{table}.csv"), *reads, option=f"--rejected {folder}:")
+            for table in TABLE_ORDER
+        }
     with Progress("validate", 1 + int(bool(args.boundaries))) as progress:
         bounds = read_boundaries(args, progress)
         progress.step(f"reading {args.source}")
@@ -160,14 +177,12 @@ def _validate(args: argparse.Namespace) -> int:
     if report.problems:
         print()
         print(in_cli_terms(report.format(limit=None if args.all else 50)))
-    if args.rejected:
-        folder = output_path(args.rejected, folder=True)
-        for table, frame in report.rejected.items():
-            if len(frame):
-                target = output_path(str(folder / f"{table}.csv"), args.source)
-                with atomic_path(target) as tmp:
-                    frame.to_csv(tmp, encoding="utf-8")
-                print(f"wrote {len(frame)} rejected row(s) to {target}")
+    for table, frame in report.rejected.items():
+        if len(frame) and table in targets:
+            target = targets[table]
+            with atomic_path(target) as tmp:
+                frame.to_csv(tmp, encoding="utf-8")
+            print(f"wrote {len(frame)} rejected row(s) to {target}")
     return 0 if report.ok else 2
 
 
@@ -177,7 +192,7 @@ def _pseudonymise(args: argparse.Namespace) -> int:
     from peermap import key_fingerprint, load_key, pseudonymise
     from peermap._io import atomic_path
 
-    target = output_path(args.output, args.input, args.key_file)
+    target = output_path(args.output, *read_paths(args))
     key = load_key(file=args.key_file) if args.key_file else load_key()
     columns = [c.strip() for c in args.columns.split(",") if c.strip()]
     frame = pd.read_csv(args.input, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -206,11 +221,9 @@ def _assign(args: argparse.Namespace) -> int:
     from peermap._io import atomic_path, find_table
     from peermap.schema import TABLES
 
-    target = output_path(args.output, args.places, args.boundaries)
+    target = output_path(args.output, *read_paths(args), option="-o")
     if target.suffix.lower() != ".csv":
         raise UsageError(f"{target}: assign writes a CSV file; name it ....csv")
-    if args.tolerance < 0:
-        raise UsageError(f"--tolerance must be 0 or more metres, not {args.tolerance:g}")
     with Progress("assign", 4) as progress:
         bounds = read_boundaries(args, progress)
         assert bounds is not None

@@ -19,6 +19,7 @@ from peermap.cli.common import (
     partnership_key,
     partnership_warning,
     print_notes,
+    read_paths,
     read_source,
 )
 from peermap.cli.linkage import read_clk_csv
@@ -140,7 +141,13 @@ def _export(args: argparse.Namespace) -> int:
             ".graphml, .gexf or .anx, or give --format geojson with a folder"
         )
     folder = fmt == "geojson"
-    target = output_path(args.output, args.source, args.boundaries, args.key_file, folder=folder)
+    reads = read_paths(args)
+    target = output_path(args.output, *reads, folder=folder, option="-o")
+    if folder:  # each layer's file, and the metadata, checked on its own
+        from peermap.exchange.layout import partnership_layout
+
+        for name in [f"{layer}.geojson" for layer in partnership_layout()] + ["metadata.json"]:
+            output_path(str(target / name), *reads, option=f"-o {target}:")
     allow = [s.strip() for s in args.allow.split(",") if s.strip()] if args.allow else []
     _check_package_options(args, fmt)
     notes: list[str] = []
@@ -202,7 +209,7 @@ def _export(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from peermap import merge, read_package, write_package
 
-    target = output_path(args.output, *args.packages, args.key_file)
+    target = output_path(args.output, *read_paths(args), option="-o")
     if target.suffix.lower() != ".gpkg":
         raise UsageError(f"{target}: the merged package is a GeoPackage; name it ....gpkg")
     key = partnership_key(args.key_file, required=True)

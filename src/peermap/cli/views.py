@@ -19,8 +19,10 @@ from peermap.cli.common import (
     output_path,
     partnership_warning,
     print_notes,
+    read_paths,
     read_source,
     rule,
+    same_path,
     tiles,
 )
 from peermap.disclosure import VIEW_AUDIENCES
@@ -135,7 +137,7 @@ def _add_gi_cell(p: argparse.ArgumentParser) -> None:
 def _map(args: argparse.Namespace) -> int:
     from peermap import make_map, plot_static, save_map
 
-    target = output_path(args.output, args.source, args.boundaries, args.key_file)
+    target = output_path(args.output, *read_paths(args), option="-o")
     suffix = target.suffix.lower()
     if suffix not in (".html", ".htm", *STATIC_SUFFIXES):
         raise UsageError(
@@ -187,15 +189,15 @@ def _map(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from peermap.views.report import report_format, write_report
 
-    target = output_path(args.output, args.source, args.boundaries, args.key_file)
+    target = output_path(args.output, *read_paths(args), option="-o")
     with arguments_checked():
         fmt = report_format(target)
     map_path = None
     if args.map:
-        map_path = output_path(args.map, args.source, args.boundaries, args.key_file)
+        map_path = output_path(args.map, *read_paths(args), option="--map")
         if map_path.suffix.lower() not in (".html", ".htm"):
             raise UsageError(f"{map_path}: --map writes an interactive map: name it ....html")
-        if map_path.resolve() == target.resolve():
+        if same_path(map_path, target):
             raise UsageError("--map and -o name the same file; choose two names")
     options = rule(args)
     notes: list[str] = []
