@@ -90,6 +90,26 @@ def test_a_date_as_a_young_persons_key_is_a_date_of_birth(
         assert _rule(value) is None
 
 
+@pytest.mark.parametrize(
+    "value", ["03/02/2010", "2010-02-03", "3 Feb 2010", "3/2/10", "12/04/2024"]
+)
+@pytest.mark.parametrize("column", ["age", "AGE", "Age at referral", "yp_age"])
+def test_a_date_in_an_age_column_is_a_date_of_birth(value: str, column: str) -> None:
+    # A date typed where the age belongs is the young person's date of birth.
+    assert _rule(value, "people", column) == "date_of_birth"
+    assert peermap.redact(value, table="people", column=column) == (
+        "[withheld: looks like a date of birth]"
+    )
+    # Elsewhere it is a date (a record's), as before.
+    assert _rule(value) is None
+    assert _rule(value, "people", "age_checked_date") is None
+
+
+@pytest.mark.parametrize("value", ["15", "15.0", "14-15", "31/02/2010", "unknown"])
+def test_ages_and_non_dates_in_an_age_column_pass(value: str) -> None:
+    assert _rule(value, "people", "age") is None
+
+
 def test_a_file_keyed_by_dates_of_birth_is_refused_without_echoing_them(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     shutil.copytree(GOOD, folder)

@@ -97,6 +97,33 @@ def _ages(tmp_path: Path) -> Planted:
     return folder, ANYWHERE, {("people", 8 + i) for i in range(len(ANYWHERE))}
 
 
+#: Dates of birth typed where the age belongs, and used as young people's keys.
+BIRTH_DATES = ["03/02/2010", "2009-05-06", "4 Mar 2011"]
+
+
+def _birth_dates_as_ages(tmp_path: Path) -> Planted:
+    folder = _copy(tmp_path)
+    _append(folder / "people.csv", [f"d{i},E09000007,{v},F,no" for i, v in enumerate(BIRTH_DATES)])
+    return folder, BIRTH_DATES, {("people", 8 + i) for i in range(len(BIRTH_DATES))}
+
+
+def _birth_dates_as_ids(tmp_path: Path) -> Planted:
+    # Every message that quotes an id: ids alike but for case (similar_id), one id on
+    # two rows (duplicate_id), a reference alike but for spaces ("did you mean"), and
+    # a reference to a rejected person (rejected_reference).
+    folder = _copy(tmp_path)
+    keys = ["SMITH-03/02/2010", "smith-03/02/2010", "2009-05-06", "2009-05-06", "JONES-04/03/2011"]
+    ages = ["14", "15", "13", "16", "abc"]
+    _append(
+        folder / "people.csv",
+        [f"{k},E09000007,{a},F,no" for k, a in zip(keys, ages, strict=True)],
+    )
+    refs = ["SMITH -03/02/2010", "JONES-04/03/2011"]
+    _append(folder / "ties.csv", [f"p001,{r},friend,2024-01-05,,school,confirmed" for r in refs])
+    rows = {("people", 8 + i) for i in range(len(keys))} | {("ties", 6), ("ties", 7)}
+    return folder, ["SMITH-03/02/2010", "2009-05-06", "JONES-04/03/2011"], rows
+
+
 def _dates(tmp_path: Path) -> Planted:
     folder = _copy(tmp_path)
     ties = [f"p001,p002,friend,{v},,school,confirmed" for v in ANYWHERE]
@@ -221,6 +248,8 @@ CASES: dict[str, Callable[[Path], Planted]] = {
     "cells beyond the header": _extra_cells,
     "ids and references to them": _ids_and_references,
     "ages": _ages,
+    "dates of birth as ages": _birth_dates_as_ages,
+    "dates of birth as ids": _birth_dates_as_ids,
     "dates": _dates,
     "place labels": _labels,
     "latin-1 rows": _latin1,
@@ -314,3 +343,190 @@ def test_redact_frame_withholds_cells_and_a_header_that_is_an_identifier() -> No
     assert out.iloc[:, 0].tolist() == ["a", "[withheld: looks like a full postcode]"]
     assert out["age"].tolist() == ["12", "[withheld: looks like a person's name]"]
     assert frame.iloc[1, 0] == "SW1A 1AA"  # the input is not changed
+
+
+# ---- values that are not refused at the door are still never echoed ---------------
+
+#: Identifiers typed where an authority belongs. Numbers, emails and postcodes are
+#: refused in every column; names and addresses are not looked for in a column of
+#: authority names, but a check that shows the value withholds them all the same.
+AUTHORITY_VALUES = [
+    "jay@example.org",
+    "07700 900123",
+    "9434765919",
+    "SW1A 1AA",
+    "12 Church Road",
+    "Jayden Smith",
+    "Mr Patel",
+    "14 Elm Grove",
+]
+NOT_REFUSED_AS_AUTHORITIES = ["12 Church Road", "Jayden Smith", "Mr Patel", "14 Elm Grove"]
+#: The good dataset's authorities, as the demo region's.
+DEMO_CODES = {
+    "E09000007": "X09000001",
+    "E09000019": "X09000002",
+    "E09000014": "X09000003",
+    "E09000012": "X09000004",
+    "E09000010": "X09000005",
+    "E07000007": "X09000006",
+    "Camden": "Northmere",
+}
+
+
+def _demo_dataset(tmp_path: Path) -> tuple[Path, Path]:
+    """The good dataset with the demo region's authorities, and the region's file."""
+    from peermap.boundaries import demo_region_file
+
+    folder = _copy(tmp_path)
+    for path in folder.glob("*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        for old, new in DEMO_CODES.items():
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    region = tmp_path / "region.geojson"
+    region.write_bytes(demo_region_file().read_bytes())
+    return folder, region
+
+
+def _everything_seen(
+    source: Path,
+    region: Path | None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> str:
+    """Run every reader and `peermap validate --rejected`; return all they show, lowercased."""
+    out = tmp_path / "out"
+    out.mkdir()
+    caplog.set_level(logging.DEBUG)
+    seen: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for strict in (True, False):
+            try:
+                ds = read_dataset(source, boundaries=region, strict=strict)
+            except ValueError as exc:  # ValidationError or PrivacyError
+                seen += [str(exc), repr(exc.args)]
+                report = getattr(exc, "report", None)
+            else:
+                report = ds.report
+            if report is not None:
+                seen += [report.format(limit=None), report.to_frame().to_csv()]
+                seen += [frame.to_csv() for frame in report.rejected.values()]
+                seen.append(repr(report.extra_columns))
+        report = validate(source, boundaries=region)
+        seen += [report.format(limit=None), report.summary(), report.to_frame().to_csv()]
+        seen += [frame.to_csv() for frame in report.rejected.values()]
+        seen.append(repr(report.extra_columns))
+        where = ["--boundaries", str(region)] if region is not None else []
+        assert main(["validate", str(source), *where]) == 2
+        rejected = out / "rejected"
+        assert main(["validate", str(source), *where, "--all", "--rejected", str(rejected)]) == 2
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written, "--rejected wrote no file"
+    captured = capsys.readouterr()
+    seen += [captured.out, captured.err, caplog.text, *(str(w.message) for w in caught)]
+    seen += [p.read_bytes().decode("utf-8", errors="replace") for p in written]
+    return "\n".join(seen).lower()
+
+
+def _assert_never_echoed(text: str, planted: list[str]) -> None:
+    for value in planted:
+        for form in _forms(value):
+            assert form not in text, f"{value!r} appears as {form!r}"
+
+
+@pytest.mark.parametrize("values", [AUTHORITY_VALUES, NOT_REFUSED_AS_AUTHORITIES])
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("people", "home_authority"),
+        ("relocations", "from_authority"),
+        ("relocations", "to_authority"),
+    ],
+)
+def test_identifiers_typed_as_authorities_are_never_echoed(
+    values: list[str],
+    table: str,
+    column: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    folder, region = _demo_dataset(tmp_path)
+    assert validate(folder, boundaries=region).ok  # the only problems are the planted ones
+    if table == "people":
+        lines = [f"a{i},{v},14,F,no" for i, v in enumerate(values)]
+    elif column == "from_authority":
+        lines = [
+            f"p001,{v},X09000002,2024-0{1 + i % 9}-01,care_placement" for i, v in enumerate(values)
+        ]
+    else:
+        lines = [
+            f"p001,X09000002,{v},2024-0{1 + i % 9}-01,care_placement" for i, v in enumerate(values)
+        ]
+    _append(folder / f"{table}.csv", lines)
+    report = validate(folder, boundaries=region)
+    about = [p for p in report.problems if p.rule == "unknown_authority"]
+    assert len(about) == len(values)
+    for problem in about:
+        assert problem.value.startswith("[withheld: looks like ")
+        assert problem.value in problem.message  # says what kind of value was withheld
+    rejected = report.rejected[table]
+    assert len(rejected) == len(values)
+    assert (
+        rejected.filter(regex="(?i)_authority$")
+        .apply(lambda c: c.str.startswith("[withheld: looks like "))
+        .any(axis=1)
+        .all()
+    )
+    _assert_never_echoed(_everything_seen(folder, region, tmp_path, capsys, caplog), values)
+
+
+def test_a_header_that_is_an_identifier_is_withheld_in_every_problem(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    folder = _copy(tmp_path)
+    body = (folder / "people.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    # A name as an extra column's header (a warning: not in the schema), a name repeated
+    # as two headers (duplicate_column), a bad age and an unclosed quote under them.
+    header = PEOPLE_HEADER + ",Jayden Smith,Mr Patel,Mr Patel"
+    rows = [f"{line},x,," for line in body]
+    rows += ["q1,E09000007,abc,F,no,y,,", 'q2,E09000007,14,F,no,"open quote,,']
+    (folder / "people.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    # A phone number typed over a required column's header ("headers found: ...").
+    ties = (folder / "ties.csv").read_text(encoding="utf-8-sig")
+    (folder / "ties.csv").write_text(
+        ties.replace("person_a,", "07700 900123,", 1), encoding="utf-8"
+    )
+    report = validate(folder)
+    # Each column is named by its position, alike in every problem about it.
+    named = {(p.rule, p.column) for p in report.problems if p.table == "people"}
+    assert {("name", "column 6"), ("extra_column", "column 6")} <= named
+    assert {("name", "column 7"), ("extra_column", "column 7")} <= named
+    assert ("duplicate_column", "column 8") in named
+    assert ("unterminated_quote", "column 6") in named
+    assert "column 6" in set(report.rejected["people"].columns)
+    assert report.extra_columns["people"] == ["column 6", "column 7"]
+    missing = next(p for p in report.problems if p.rule == "missing_column")
+    assert "column 1" in missing.message
+    planted = ["Jayden Smith", "Mr Patel", "07700 900123"]
+    _assert_never_echoed(_everything_seen(folder, None, tmp_path, capsys, caplog), planted)
+
+
+def test_report_withholds_a_date_of_birth_typed_as_an_age(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, region = _demo_dataset(tmp_path)
+    _append(folder / "people.csv", ["d1,X09000001,03/02/2010,F,no"])
+    html = tmp_path / "report.html"
+    for lenient in ([], ["--lenient"]):
+        args = ["report", str(folder), "--boundaries", str(region), "-o", str(html), *lenient]
+        assert main(args) == 2
+    captured = capsys.readouterr()
+    text = (captured.out + captured.err).lower()
+    assert "date of birth" in text
+    _assert_never_echoed(text, ["03/02/2010"])
+    assert not html.exists() or "03/02/2010" not in html.read_text(encoding="utf-8")

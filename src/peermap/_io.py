@@ -42,7 +42,7 @@ from peermap._distinct import per_distinct
 from peermap._optional import require
 from peermap._problems import Problem
 from peermap.exceptions import MissingDependencyError, ValidationError
-from peermap.privacy.identifiers import REDACTIONS, identifier_rule, shown_value
+from peermap.privacy.identifiers import REDACTIONS, identifier_rule, shown_header, shown_value
 from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
 
 __all__ = [
@@ -138,7 +138,18 @@ class RawTable:
             scan reads: a value set aside is still a value that was given.
         """
         if not self.unheaded and not self.bad_rows:
-            return self.frame.rename(columns=self.headers)
+            if len(self.header) <= self.frame.shape[1]:
+                return self.frame.rename(columns=self.headers)
+            # A blank or repeated header cell with nothing under it keeps its place
+            # (empty), so a column is "column N" by its position in the file, as in
+            # every other message.
+            blank_column = pd.Series("", index=self.frame.index, dtype="str")
+            at = {i: self.frame[name] for name, i in self.positions.items()}
+            every = [at.get(i, blank_column) for i in range(len(self.header))]
+            grid = pd.concat(every, axis=1, ignore_index=True)
+            grid.columns = self.labels(len(self.header))
+            grid.index.name = self.frame.index.name
+            return grid
         width = max([len(self.header), *(len(c) for c in self.bad_rows.values())])
         n = len(self.frame)
         by_position = {i: self.frame[name].to_numpy() for name, i in self.positions.items()}
@@ -247,6 +258,7 @@ def _finish(
     else:
         row_of = numbers.__getitem__
     headers: dict[str, str] = {}
+    first: dict[str, int] = {}  # the position of each header
     keep: list[int] = []
     dropped: list[int] = []
     stray = np.zeros(len(numbers), dtype=bool)
@@ -274,14 +286,16 @@ def _finish(
             dropped.append(i)
             continue
         if name in headers:
+            # Headers are shown as every message shows them: "column N" for a header
+            # that is itself an identifier.
             problems.append(
                 Problem(
                     table,
                     None,
-                    h,
+                    shown_header(h, i),
                     "",
-                    f"column header repeats '{headers[name]}' (headers match ignoring case "
-                    "and surrounding spaces); rename or remove one",
+                    f"column header repeats '{shown_header(headers[name], first[name])}' "
+                    "(headers match ignoring case and surrounding spaces); rename or remove one",
                     file,
                     rule="duplicate_column",
                 )
@@ -289,6 +303,7 @@ def _finish(
             dropped.append(i)
             continue
         headers[name] = h
+        first[name] = i
         keep.append(i)
     if stray.any():
         for j in map(int, np.flatnonzero(stray)):
@@ -456,7 +471,11 @@ def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTabl
                         f'{file}, row {line}: the header row has an unclosed quote ("); '
                         "remove it or close it"
                     )
-                column = header[opens] if opens < len(header) else f"column {opens + 1}"
+                column = (
+                    shown_header(header[opens], opens)
+                    if opens < len(header)
+                    else f"column {opens + 1}"
+                )
                 problems.append(
                     Problem(
                         table,
@@ -637,7 +656,11 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
             for i in empty:
                 formula = written[i] if i < len(written) else None
                 if isinstance(formula, str) and formula.startswith("="):
-                    column = header[i] if header is not None and i < len(header) else None
+                    column = (
+                        shown_header(header[i], i)
+                        if header is not None and i < len(header)
+                        else None
+                    )
                     problems.append(
                         Problem(
                             table,
@@ -688,7 +711,7 @@ def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashab
             Problem(
                 table,
                 kept[j],
-                header[i],
+                shown_header(header[i], i),
                 shown_cell(columns[i][j]),
                 "cell holds bytes that are not UTF-8 text; write the column as UTF-8 text",
                 file,

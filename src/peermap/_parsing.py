@@ -29,7 +29,7 @@ from peermap._distinct import arrow_text, distinct, encoding, remember
 from peermap._io import MAX_CELL_CHARS, RawTable
 from peermap._problems import Problem, Severity
 from peermap.place_rules import all_online, place_geometry
-from peermap.privacy.identifiers import shown_value
+from peermap.privacy.identifiers import is_withheld, shown_header, shown_value
 from peermap.schema import DERIVED, ColumnSpec, TableSpec, cast_column, normalise_enum_value
 
 __all__ = [
@@ -144,16 +144,30 @@ def _parse_bool(text: str) -> bool | None:
 
 @dataclass
 class Checker:
-    """Collects problems for one table and remembers which rows have errors."""
+    """Collects problems for one table and remembers which rows have errors.
+
+    No problem it records echoes an identifier: each value is shown as
+    :func:`~peermap.privacy.identifiers.shown_value` reads it where it sits, a message
+    never holds the text of a value that is withheld, and a header that looks like an
+    identifier is named by its position. ``withheld`` remembers the cells shown
+    withheld (row, column) -> redaction, which the rows set aside withhold too.
+    """
 
     raw: RawTable
     spec: TableSpec
     problems: list[Problem] = field(default_factory=list)
     bad: set[Hashable] = field(default_factory=set)
     reasons: dict[Hashable, list[str]] = field(default_factory=dict)
+    withheld: dict[tuple[Hashable, str], str] = field(default_factory=dict)
 
     def header(self, name: str) -> str:
-        return self.raw.headers.get(name, name)
+        """Return a column's name as messages show it (``"column N"`` if identifying)."""
+        return shown_header(self.raw.headers.get(name, name), self.raw.positions.get(name))
+
+    def shown(self, value: str, column: str | None) -> str:
+        """Return a cell of `column` (a normalised name) as a problem may echo it."""
+        where = self.raw.headers.get(column, column) if column else ""
+        return shown_value(value, table=self.spec.name, column=where)
 
     def add(
         self,
@@ -167,14 +181,16 @@ class Checker:
         """Record one problem per row (or one for the table when ``rows`` is None)."""
         col = self.header(column) if column else None
         if rows is None:
+            value = cast(str, values)
+            shown = self.shown(value, column)
             text = message if isinstance(message, str) else message("")
             self.problems.append(
                 Problem(
                     self.spec.name,
                     None,
                     col,
-                    shown_value(cast(str, values)),
-                    text,
+                    shown,
+                    _withhold_in(text, value, shown),
                     self.raw.file,
                     severity,
                     rule,
@@ -184,19 +200,23 @@ class Checker:
         rows = list(rows)
         vals = [values] * len(rows) if isinstance(values, str) else list(values)
         for row, value in zip(rows, vals, strict=True):
+            shown = self.shown(value, column)
             text = message if isinstance(message, str) else message(value)
+            text = _withhold_in(text, value, shown)
             self.problems.append(
                 Problem(
                     self.spec.name,
                     row,
                     col,
-                    shown_value(value),
+                    shown,
                     text,
                     self.raw.file,
                     severity,
                     rule,
                 )
             )
+            if column and is_withheld(shown):
+                self.withheld[(row, column)] = shown
             if severity == "error":
                 self.bad.add(row)
                 self.reasons.setdefault(row, []).append(f"{col or 'row'}: {text}")
@@ -215,6 +235,20 @@ class Checker:
             return
         hit = mask[mask].index
         self.add(list(hit), column, [str(v) for v in values.loc[hit]], message, rule, severity)
+
+
+def _withhold_in(message: str, value: str, shown: str) -> str:
+    """Return a message with a withheld value's text replaced by its redaction.
+
+    A message that names the cell it is about (an authority's suggestion quotes it)
+    must not hold it when the value column withholds it.
+    """
+    if not is_withheld(shown):
+        return message
+    for text in {value, value.strip()}:
+        if text.strip():
+            message = message.replace(text, shown)
+    return message
 
 
 class _Distinct:
@@ -577,7 +611,7 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
             name,
             "",
             f"required column '{name}' is missing ({spec[name].description}); headers found: "
-            + (", ".join(raw.headers.values()) or "none"),
+            + (", ".join(check.header(h) for h in raw.headers) or "none"),
             "missing_column",
         )
         usable = False

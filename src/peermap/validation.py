@@ -326,7 +326,7 @@ def _unique_key(p: ParsedTable) -> None:
             list(rows),
             key,
             [str(value)] * len(rows),
-            f"'{key}' must be unique; '{shown_value(str(value))}' is on rows {listed} with "
+            f"'{key}' must be unique; '{check.shown(str(value), key)}' is on rows {listed} with "
             "different contents",
             "duplicate_id",
         )
@@ -369,7 +369,8 @@ def _similar_ids(p: ParsedTable) -> None:
                 [row],
                 key,
                 [str(value)],
-                f"differs from '{shown_value(seen[0])}' (row {seen[1]}) only in case or spaces: "
+                f"differs from '{check.shown(seen[0], key)}' (row {seen[1]}) only in case or "
+                "spaces: "
                 "read as "
                 f"two different {check.spec.noun}s; write them alike if they are one",
                 "similar_id",
@@ -399,7 +400,8 @@ def _references(
         column,
         cells,
         lambda v: (
-            f"refers to {target} '{shown_value(v.strip())}' whose row {rejected[v.strip()]} in "
+            f"refers to {target} '{check.shown(v.strip(), column)}' whose row "
+            f"{rejected[v.strip()]} in "
             f"{target_file} was rejected; this row is set aside with it"
         ),
         "rejected_reference",
@@ -413,7 +415,7 @@ def _references(
     def no_such(value: str) -> str:
         near = forms.get(_id_form(value))
         hint = (
-            f" (did you mean '{shown_value(near)}'? ids must match exactly)"
+            f" (did you mean '{check.shown(near, column)}'? ids must match exactly)"
             if near is not None
             else ""
         )
@@ -441,6 +443,10 @@ def _resolve_authorities(p: ParsedTable, boundaries: gpd.GeoDataFrame | None) ->
         for row in unknown[unknown].index:
             hint = resolved.at[row, "suggestion"]
             text = f"{base}; {hint}" if isinstance(hint, str) and hint else base
+            # The suggestion quotes the value as typed: shown as the value column shows
+            # it, so a name or a phone number typed as an authority is withheld there.
+            typed = str(values[row]).strip()
+            text = text.replace(f"'{typed}'", f"'{p.check.shown(typed, spec.name)}'")
             p.check.add([row], spec.name, [raw[row]], text, "unknown_authority")
         codes = values.copy()
         codes[present] = resolved["code"]
@@ -652,7 +658,15 @@ def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.
     )
     report.files[name] = raw.file
     bad_index = raw.frame.index[~raw.frame.index.isin(keep)]
-    verbatim = raw.frame.loc[bad_index].rename(columns=raw.headers)
+    verbatim = raw.frame.loc[bad_index]
+    # A cell a problem showed withheld is withheld here too (a name typed as an
+    # authority), though the identifier scan reads its column otherwise.
+    for (row, column), shown in p.check.withheld.items():
+        if row in verbatim.index and column in verbatim.columns:
+            verbatim.loc[row, column] = shown
+    # Each column named as messages name it ("column N" for a header that is an
+    # identifier, by its position in the file).
+    verbatim = verbatim.rename(columns={c: p.check.header(c) for c in raw.headers})
     width = max((len(v) for v in raw.bad_rows.values()), default=0)
     extra_rows = pd.DataFrame.from_dict(
         {r: v + [""] * (width - len(v)) for r, v in raw.bad_rows.items()},
@@ -662,7 +676,7 @@ def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.
     if len(extra_rows):
         # Each cell under the header of its position; one under a blank or repeated
         # header, or beyond the last, as "column N" (as the identifier scan names it).
-        headed = {i: raw.headers[name] for name, i in raw.positions.items()}
+        headed = {i: p.check.header(name) for name, i in raw.positions.items()}
         extra_rows.columns = [headed.get(i, f"column {i + 1}") for i in range(extra_rows.shape[1])]
         verbatim = pd.concat([verbatim, extra_rows])
         verbatim = verbatim.loc[sorted(verbatim.index, key=_row_key)]
@@ -680,7 +694,7 @@ def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.
         "rejected": len(verbatim),
     }
     if p.extras:
-        report.extra_columns[name] = [raw.headers[e] for e in p.extras]
+        report.extra_columns[name] = [p.check.header(e) for e in p.extras]
 
 
 def _row_key(row: Hashable | None) -> tuple[int, Any]:
@@ -803,7 +817,7 @@ def _read_dataset(source: Source, *, boundaries: BoundariesLike, strict: bool) -
                     "places",
                     _place_row(parsed["places"], str(pid)),
                     "place_id",
-                    shown_value(str(pid)),
+                    shown_value(str(pid), table="places", column="place_id"),
                     "place lies outside every authority in the boundaries (beyond the "
                     "tolerance); kept, with no authority",
                     report.files.get("places", ""),

@@ -3,8 +3,9 @@
 A record's dates (``seen 12/04/2024``) are not identifiers; a date of birth is. Free text
 says which a date is: ``DOB 03/02/2010``, ``d.o.b. 2010-02-03``, ``born 3rd Feb 2010``,
 ``03.02.10 (DOB)``. A date that *is* a young person's key (``person_id`` ``2010-02-03``,
-``SMITH-03/02/2010``) is a date of birth used as an identifier: a pseudonym holds no date.
-docs/privacy.md describes the test and its limits.
+``SMITH-03/02/2010``) is a date of birth used as an identifier: a pseudonym holds no date;
+so is a date in a column of ages (``age`` ``03/02/2010``). docs/privacy.md describes the
+test and its limits.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def _is_date(text: str) -> bool:
     return _valid(first, second, year) or _valid(second, first, year)
 
 
-def has_birth_date(text: str, *, person_key: bool = False) -> bool:
+def has_birth_date(text: str, *, person_key: bool = False, age: bool = False) -> bool:
     """Whether `text` holds a date of birth.
 
     Parameters
@@ -136,6 +137,9 @@ def has_birth_date(text: str, *, person_key: bool = False) -> bool:
         Whether the cell is a young person's key (``person_id``, ``person_a``,
         ``person_b``): there any real calendar date at least
         :data:`KEY_BIRTH_MIN_AGE` years ago is a date of birth.
+    age : bool, default False
+        Whether the cell is in a column of ages (``age``, ``age_at_referral``): there
+        any real calendar date is a date of birth, typed where the age belongs.
 
     Returns
     -------
@@ -143,8 +147,11 @@ def has_birth_date(text: str, *, person_key: bool = False) -> bool:
         True for a real calendar date next to a birth word (``DOB``, ``D.O.B.``,
         ``date of birth``, ``birth date``, ``birthday``, ``born``), before or after it,
         or (after a birth word) a month and a year; in a person's key, any real date
-        at least :data:`KEY_BIRTH_MIN_AGE` years ago.
+        at least :data:`KEY_BIRTH_MIN_AGE` years ago; in a column of ages, any real
+        date.
     """
+    if age and any(_is_date(m.group(1)) for m in _ANY_DATE.finditer(text)):
+        return True
     for m in _WORD_THEN_DATE.finditer(text):
         loose = _LOOSE_WORDS.fullmatch(m.group(1).strip()) is not None
         if _is_date(m.group(2)) and (not loose or _is_birth_year(m.group(2))):

@@ -9,6 +9,7 @@ flags about an identifier such as ``email_sent``, names of groups and places suc
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -225,6 +226,7 @@ def _words(column: str, *, split_camel: bool) -> list[str]:
     return merged
 
 
+@functools.lru_cache(maxsize=4096)
 def column_words(column: str) -> tuple[str, ...]:
     """Return a column name normalised to words joined by ``_``, abbreviations expanded.
 
@@ -280,8 +282,14 @@ def column_name_rule(column: str, *, table: str = "") -> str | None:
     whose first word is ``has``/``is``; and names of groups, places and organisations
     (``gang_name``, ``venue_name``, ``ward_name``). docs/privacy.md lists the rules.
     """
+    return _column_name_rule(str(column), str(table))
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_name_rule(column: str, table: str) -> str | None:
+    """:func:`column_name_rule`, once per column name (every value's echo asks)."""
     places = is_places_table(table)
-    forms = column_words(str(column))
+    forms = column_words(column)
     if not forms or any(form in _SCHEMA_COLUMNS for form in forms):
         return None
     if places:

@@ -49,10 +49,13 @@ __all__ = [
     "IdentifierMemo",
     "column_name_rule",
     "find_identifiers",
+    "header_rule",
     "identifier_rule",
+    "is_withheld",
     "redact",
     "redact_frame",
     "refuse_identifiers",
+    "shown_header",
     "shown_value",
     "upn_check_letter",
 ]
@@ -93,6 +96,7 @@ REDACTIONS: dict[str, str] = {
 }
 """What :func:`redact` shows instead of a value, by rule
 (``"[withheld: looks like a phone number]"``)."""
+_REDACTION_TEXTS = frozenset(REDACTIONS.values())
 
 # Schema columns whose values are authorities' codes or names: the free-text name test
 # is not run on them (an authority name such as "Milton Keynes" is not a person). In a
@@ -211,6 +215,8 @@ class _Context:
     venue_text: bool = False
     free_text: bool = True
     person_key: bool = False
+    # A column of ages: a date there is a date of birth.
+    age: bool = False
 
 
 # Columns whose values are young people's keys: a date there is a date of birth.
@@ -225,6 +231,7 @@ _PERSON_KEY_COLUMNS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _context(table: str, column: str) -> _Context:
     words = column_words(str(column)) or ("",)
     first = words[0]
@@ -238,7 +245,14 @@ def _context(table: str, column: str) -> _Context:
         venue_text=venue_text,
         free_text=not coded,
         person_key=not _PERSON_KEY_COLUMNS.isdisjoint(words),
+        age=_is_age_column(words),
     )
+
+
+def _is_age_column(words: tuple[str, ...]) -> bool:
+    """Whether a column holds ages (``age``, ``AgeAtReferral``), not dates about them."""
+    split = {word for form in words for word in form.split("_")}
+    return "age" in split and "date" not in split
 
 
 def _has_valid_nhs_number(text: str, context: _Context) -> bool:
@@ -288,7 +302,7 @@ def _has_phone_number(text: str, context: _Context) -> bool:
 
 
 def _has_birth_date(text: str, context: _Context) -> bool:
-    return has_birth_date(text, person_key=context.person_key)
+    return has_birth_date(text, person_key=context.person_key, age=context.age)
 
 
 def _has_street_address(text: str, context: _Context) -> bool:
@@ -349,7 +363,9 @@ def identifier_rule(value: object, *, table: str = "", column: str = "") -> str 
         Where the value sits. A column whose name is an identifier's (``surname``)
         makes every value in it one; in the ``places`` table's ``label`` and ``name``
         a business's landline next to its name is allowed; in columns of codes and
-        area names the free-text name test is not run.
+        area names the free-text name test is not run; in a young person's key a
+        date of birth is found without a birth word, and in a column of ages any
+        real date is one.
 
     Returns
     -------
@@ -400,7 +416,7 @@ SHOWN_CHARS = 200
 
 
 @functools.lru_cache(maxsize=65_536)
-def shown_value(text: str) -> str:
+def shown_value(text: str, *, table: str = "", column: str = "") -> str:
     r"""Return a cell as a problem may echo it: never an identifier, always visible.
 
     Every reader and check passes the values it echoes through here.
@@ -409,6 +425,10 @@ def shown_value(text: str) -> str:
     ----------
     text : str
         The cell (or row) as read.
+    table, column : str, optional
+        Where the cell sits. The strictest reading decides: withheld if found read
+        as free text (a name typed as an authority, which the door lets pass) or
+        where it sits (:func:`identifier_rule`: ``surname``, a date in a key or age).
 
     Returns
     -------
@@ -420,6 +440,8 @@ def shown_value(text: str) -> str:
         :data:`SHOWN_CHARS` characters with its length said.
     """
     rule = identifier_rule(text)
+    if rule is None and column:
+        rule = identifier_rule(text, table=table, column=column)
     if rule is not None:
         return REDACTIONS[rule]
     visible = "".join(
@@ -429,6 +451,29 @@ def shown_value(text: str) -> str:
     if len(visible) > SHOWN_CHARS:
         return f"{visible[: SHOWN_CHARS - 3]}... ({len(text):,} characters)"
     return visible
+
+
+def is_withheld(shown: str) -> bool:
+    """Whether a shown value (of :func:`shown_value` or :func:`redact`) is a redaction."""
+    return shown in _REDACTION_TEXTS
+
+
+def header_rule(label: object) -> str | None:
+    """Return the rule under which a header is itself an identifier (``Jayden Smith``)."""
+    rules = _value_rules_in(str(label))
+    return rules[0] if rules else None
+
+
+def shown_header(label: str, position: int | None) -> str:
+    """Return a header as messages and files show it, never an identifier.
+
+    Itself; or, if it is one (:func:`header_rule`), ``"column N"`` by its 0-based
+    `position` in the file (the rule's redaction if None), as the scan names it.
+    """
+    rule = header_rule(label)
+    if rule is None:
+        return label
+    return REDACTIONS[rule] if position is None else f"column {position + 1}"
 
 
 # ---- findings -------------------------------------------------------------
@@ -721,13 +766,11 @@ def find_identifiers(
     for position in range(frame.shape[1]):
         label = str(frame.columns[position])
         cells = _Cells(frame.iloc[:, position], memo)
-        header_rules = _value_rules_in(label)
-        if header_rules:
+        header = header_rule(label)
+        if header is not None:
             # The name is itself an identifier (a file without a header row): withhold it.
-            column = f"column {position + 1}"
-            findings.append(
-                _header_finding(table, column, header_rules[0], cells.rows(cells.content))
-            )
+            column = shown_header(label, position)
+            findings.append(_header_finding(table, column, header, cells.rows(cells.content)))
         else:
             column = label
             rule = column_name_rule(label, table=table)
@@ -737,7 +780,7 @@ def find_identifiers(
                 continue  # the whole column is refused; its values need no listing
         if _not_text(frame.dtypes.iloc[position]):
             continue  # coordinates and dates in typed columns are not free text
-        context = _context(table, column if not header_rules else "")
+        context = _context(table, column if header is None else "")
         for value_rule in _VALUE_RULES:
             hits = cells.matching(value_rule, context)
             if hits.any():
@@ -747,7 +790,7 @@ def find_identifiers(
                         column,
                         value_rule.rule,
                         cells.rows(hits),
-                        name_withheld=bool(header_rules),
+                        name_withheld=header is not None,
                     )
                 )
     return findings
@@ -832,9 +875,9 @@ def redact_frame(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
             continue
         # A name that is itself an identifier (a file without a header row) is withheld;
         # its finding lists the column's rows, not rows holding identifiers.
-        header = bool(_value_rules_in(str(labels[position])))
+        header = header_rule(labels[position]) is not None
         if header:
-            labels[position] = f"column {position + 1}"
+            labels[position] = shown_header(str(labels[position]), position)
         cells = frame.iloc[:, position].astype(object).to_numpy(copy=True)
         done = np.zeros(len(cells), dtype=bool)
         for finding in findings:
