@@ -542,6 +542,21 @@ class TestCRS:
         with pytest.raises(CRSError, match="outside Great Britain"):
             load_boundaries(gdf)
 
+    def test_degrees_declared_as_metres_are_refused_not_drawn_as_nothing(
+        self, tmp_path: Path
+    ) -> None:
+        # A GeoPackage in longitude/latitude whose header says British National Grid:
+        # every authority a fraction of a metre across near the grid's origin. Read as
+        # it says, no place fell inside one and the map failed with an AttributeError.
+        lonlat = [box(-0.2 + 0.1 * i, 51.5, -0.1 + 0.1 * i, 51.6) for i in range(2)]
+        gdf = frame({"code": ["E1", "E2"], "name": ["A", "B"]}, lonlat, crs=27700)
+        path = tmp_path / "declared_27700.gpkg"
+        gdf.to_file(path, driver="GPKG")
+        with pytest.raises(CRSError, match=r"span only .* longitude/latitude declared as metres"):
+            load_boundaries(path)
+        with pytest.warns(PeermapWarning, match="declares EPSG:27700"):
+            assert load_boundaries(path, crs=4326)["code"].tolist() == ["E1", "E2"]
+
     def test_caller_crs_overrides_declared_one_with_warning(self) -> None:
         gdf = frame({"code": ["E1"], "name": ["A"]}, squares(1), crs=3857)
         with pytest.warns(PeermapWarning, match="declares EPSG:3857"):

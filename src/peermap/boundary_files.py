@@ -197,6 +197,10 @@ def list_some(items: Sequence[str]) -> str:
 
 # --------------------------------------------------------------------------- CRS
 
+#: Boundaries narrower than this in both directions (metres) cannot be authorities:
+#: the City of London, England's smallest, is about 3 km across.
+MIN_EXTENT_M = 500.0
+
 
 def _crs_hint(bounds: np.ndarray) -> str:
     minx, miny, maxx, maxy = (float(v) for v in bounds)
@@ -267,8 +271,11 @@ def settle_crs(gdf: gpd.GeoDataFrame, crs: Any, source: str) -> tuple[gpd.GeoDat
             f"{_crs_hint(bounds)}"
         )
     if CRS.from_user_input(gdf.crs).is_geographic and not fits:
+        always = (
+            " (GeoJSON files always are)" if source.lower().endswith((".geojson", ".json")) else ""
+        )
         raise CRSError(
-            f"{source} is read as {gdf.crs.to_string()} (GeoJSON files always are) but its "
+            f"{source} is read as {gdf.crs.to_string()}{always} but its "
             f"coordinates ({box}) are not longitude/latitude. {_crs_hint(bounds)}"
         )
     return gdf, False
@@ -291,6 +298,23 @@ def to_metric(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
             f"{source}: read as {gdf.crs.to_string()}, the boundaries lie outside Great Britain "
             f"(British National Grid bounds {', '.join(f'{v:.6g}' for v in bounds)}). Is the CRS "
             "right (or are longitude and latitude swapped)? Pass the right one with crs=..."
+        )
+    width, height = float(bounds[2] - bounds[0]), float(bounds[3] - bounds[1])
+    polygons = bool(out.geom_type.isin(["Polygon", "MultiPolygon"]).all())
+    geographic = CRS.from_user_input(gdf.crs).is_geographic
+    if polygons and max(width, height) < MIN_EXTENT_M and not geographic:
+        # Degrees declared as metres: England's authorities squeezed into a few metres
+        # near the grid's origin, where no place can fall inside one.
+        lonlat = _fits_lonlat(np.asarray(gdf.total_bounds, dtype=float))
+        raise CRSError(
+            f"{source}: read as {gdf.crs.to_string()}, the boundaries span only "
+            f"{width:.3g} m by {height:.3g} m, smaller than any authority"
+            + (
+                ": their coordinates look like longitude/latitude declared as metres. "
+                "If so, pass crs='EPSG:4326' or declare it in the file."
+                if lonlat
+                else ". Is the CRS right? Pass the right one with crs=..."
+            )
         )
     return out
 
