@@ -27,7 +27,9 @@ algorithm seeds, and at the end each target of the issue with PASS or FAIL. A he
 scenario written independently of the package (``benchmarks/_heldout.py``) runs on the
 demo region and London as a row of its own; ``--heldout-b`` adds a second one, written
 later by another hand without reading the package's ranking, its generator or the first
-(``benchmarks/_heldout_b.py``).
+(``benchmarks/_heldout_b.py``); ``--heldout-c`` a third (``benchmarks/_heldout_c.py``,
+session 19), written from the schema and the domain notes only, its first figures
+measured before any change to the ranking. ``--only a,b,c,generator`` runs only those.
 
 A trap house (or county line) is *found* by the first context, in the table's order,
 whose places hold its place or whose people hold at least half of its planted people
@@ -546,6 +548,7 @@ def print_summary(results: Results) -> int:
         ("generator", "peermap.synthetic scenarios"),
         ("held-out", "held-out"),
         ("held-out B", "held-out B"),
+        ("held-out C", "held-out C"),
     ):
         sub = items[items["source"] == source] if len(items) else items
         if not len(sub):
@@ -641,6 +644,12 @@ def run_setting(
             (ds, truth), seconds = _timed(
                 lambda seed=seed: heldout_b_scenario(bounds, n_people=size, seed=seed)
             )
+        elif source == "held-out C":
+            from _heldout_c import heldout_c_scenario
+
+            (ds, truth), seconds = _timed(
+                lambda seed=seed: heldout_c_scenario(bounds, n_people=size, seed=seed)
+            )
         else:
             (ds, truth), seconds = _timed(
                 lambda seed=seed: heldout_scenario(bounds, n_people=size, seed=seed)
@@ -729,6 +738,16 @@ def main() -> int:
         action="store_true",
         help="also run the second held-out scenario (benchmarks/_heldout_b.py), same sizes",
     )
+    parser.add_argument(
+        "--heldout-c",
+        action="store_true",
+        help="also run the third held-out scenario (benchmarks/_heldout_c.py), same sizes",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run only these sources, a list of generator, a, b, c (held-out A, B, C)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any FAIL")
     args = parser.parse_args()
     regions = [r.strip() for r in args.regions.split(",") if r.strip()]
@@ -756,7 +775,16 @@ def main() -> int:
         "seed (- not found); decoy: best rank of a planted decoy; s/call: mean seconds per call"
     )
     results = Results()
-    for name in regions:
+    only = {o.strip().lower() for o in args.only.split(",") if o.strip()}
+    if only - {"generator", "a", "b", "c"}:
+        parser.error(f"--only takes generator, a, b, c: {args.only}")
+    run = {
+        "generator": not only or "generator" in only,
+        "held-out": ("a" in only) if only else not args.no_heldout,
+        "held-out B": ("b" in only) if only else (args.heldout_b and not args.no_heldout),
+        "held-out C": ("c" in only) if only else (args.heldout_c and not args.no_heldout),
+    }
+    for name in regions if run["generator"] else []:
         label, bounds = loaded[name]
         for size in sizes:
             run_setting(
@@ -769,13 +797,13 @@ def main() -> int:
                 stability_seeds=args.stability_seeds,
                 results=results,
             )
-    if not args.no_heldout:
+    if any(run[k] for k in ("held-out", "held-out B", "held-out C")):
         held = [n for n in regions if n in ("demo", "london")] or ["demo"]
         held_sizes = [2000] if args.quick else _int_list(args.heldout_people)
         for name in held:
             label, bounds = loaded[name] if name in loaded else load_region(name)
             for size in held_sizes:
-                for source in ("held-out", "held-out B") if args.heldout_b else ("held-out",):
+                for source in [k for k in ("held-out", "held-out B", "held-out C") if run[k]]:
                     run_setting(
                         source=source,
                         region=label,
