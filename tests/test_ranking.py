@@ -210,6 +210,68 @@ def test_one_childs_harm_at_a_place_is_that_childs_case_not_a_hotspot() -> None:
     assert ranking.breadth(np.array([0, 1, 2, 3, 40])).tolist() == [0.0, 0.5, 1.0, 1.0, 1.0]
 
 
+def _fight_and_flat(fight_days: int) -> pd.DataFrame:
+    """A fight at a chicken shop puts twelve young people from three authorities on
+    record for serious youth violence (confirmed), on one evening or, for the
+    comparison, across ``fight_days`` evenings; at a flat four young people are recorded
+    for CCE (reported) on four days over two months."""
+    people, places, sightings = _busy_town()
+    places += [("chicken", "fast_food", A2), ("flat", "residential", A1)]
+    for k, (pid, _) in enumerate(people[10:22]):
+        day = f"2024-11-{1 + k % fight_days:02d}"
+        sightings.append((pid, "chicken", "serious_youth_violence", "confirmed", day))
+    for pid, day in zip(
+        [p for p, _ in people[30:34]],
+        ["2024-03-02", "2024-03-20", "2024-04-09", "2024-04-27"],
+        strict=True,
+    ):
+        sightings.append((pid, "flat", "cce", "reported", day))
+    return peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+
+
+def test_one_incident_is_one_event_however_many_it_puts_on_record() -> None:
+    one_night = _fight_and_flat(fight_days=1)
+    # The fight is one event: a chicken shop's evening of violence does not outrank a
+    # flat where exploitation is recorded again and again, and its twelve records do
+    # not read as twelve times the evidence.
+    assert one_night.index[0] == "flat"
+    assert one_night.loc["flat", "q_value"] < 0.05
+    assert one_night.loc["flat", "concern"] > one_night.loc["chicken", "concern"]
+    assert one_night.loc["chicken", "harmed_people"] == 12  # the reasons still say who
+    # The same twelve records on twelve evenings are twelve events: a place where
+    # violence recurs, well above the fight.
+    twelve_nights = _fight_and_flat(fight_days=12)
+    assert twelve_nights.loc["chicken", "concern"] > 3 * one_night.loc["chicken", "concern"]
+    assert twelve_nights.loc["chicken", "q_value"] < 0.05 < one_night.loc["chicken", "q_value"]
+
+
+def test_an_incidents_records_add_at_most_three_records_weight() -> None:
+    from peermap._kernels import INCIDENT_CAP, incident_sizes, record_sums
+
+    assert INCIDENT_CAP == ranking.PAIR_CAP == 3.0
+    grades = ["confirmed", "reported"] * 3
+    s = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "c", "d", "e", "f", "a", "g", "h"],
+            "place_id": ["shop"] * 6 + ["shop", "park", "park"],
+            "context": ["serious_youth_violence"] * 6 + ["cse"] + ["serious_youth_violence"] * 2,
+            "date": pd.to_datetime(["2024-11-15"] * 9),
+            "reliability": [*grades, "confirmed", "reported", "confirmed"],
+        }
+    )
+    sums = record_sums(s)
+    # Six records of one fight add three records' weight, at their mean reliability;
+    # another kind of harm at the shop that day, and two records of the same kind in
+    # the park (no more than three), keep their own.
+    assert sums["weight"].iloc[:6].sum() == pytest.approx(3 * (1.0 + 0.5) / 2)
+    assert sums["weight"].iloc[6:].tolist() == [1.0, 0.5, 1.0]
+    assert sums["records"].tolist() == [1.0] * 9  # footfall is every record
+    assert sums["weight2"].iloc[:6].sum() == pytest.approx(3 * (1.0 + 0.25) / 2)
+    # Counted over a larger table (a dask partition's incidents span partitions).
+    more = pd.concat([s, s.iloc[[0, 1, 2, 3, 4, 5]].assign(person_id=list("uvwxyz"))])
+    assert record_sums(s, incident_sizes(more))["weight"].iloc[0] == pytest.approx(3 / 12)
+
+
 def _tied_at_hotel(exploiters_at: str | None) -> pd.DataFrame:
     """Five young people seen once each at a hotel ("other"), each in an exploiter tie;
     their five exploiters are seen at ``exploiters_at`` (a place id), or nowhere."""

@@ -131,11 +131,76 @@ PAIR_SUMS = ("records", "weight", "weight2")
 HARMED_SEVERITY = 0.6
 
 
-def record_sums(s: pd.DataFrame) -> pd.DataFrame:
-    """Compute the additive per-record columns of :data:`PAIR_SUMS` for sightings ``s``."""
-    weight = ranking.reliability_weight(s["reliability"])
+#: The columns that name an incident: one kind of harm at one place on one day.
+INCIDENT_KEY = ("place_id", "context", "date")
+#: Most that the records of one incident can add, in records (as
+#: :data:`peermap.ranking.PAIR_CAP` for one young person's records at one place): an
+#: incident of ``k > INCIDENT_CAP`` records shares the weight of ``INCIDENT_CAP``.
+INCIDENT_CAP = 3.0
+
+
+def incident_sizes(s: pd.DataFrame) -> pd.Series:
+    """Count the records of each incident of sightings ``s`` (see :func:`record_sums`).
+
+    Indexed by :data:`INCIDENT_KEY`, the day as a ``datetime64`` at midnight.
+    """
+    key = _incident_frame(s)
+    return key.groupby(list(INCIDENT_KEY), observed=True, sort=False).size()
+
+
+def _incident_frame(s: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
-        {"records": np.ones(len(s)), "weight": weight, "weight2": weight * weight},
+        {
+            "place_id": s["place_id"].to_numpy(dtype=object),
+            "context": s["context"].astype(str).to_numpy(dtype=object),
+            "date": _days(s).astype("datetime64[D]").astype("datetime64[ns]"),
+        }
+    )
+
+
+def _days(s: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """Each record's day, as days since 1970."""
+    stamps = pd.to_datetime(s["date"]).to_numpy(dtype="datetime64[ns]")
+    days: npt.NDArray[np.int64] = stamps.astype("datetime64[D]").astype(np.int64)
+    return days
+
+
+def _incident_counts(s: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Per record, the number of records of its incident in ``s`` (integer keys: fast)."""
+    place, _ = pd.factorize(s["place_id"], use_na_sentinel=False)
+    context, contexts = pd.factorize(s["context"], use_na_sentinel=False)
+    day = _days(s)
+    day = day - day.min()
+    key = (place.astype(np.int64) * len(contexts) + context) * (int(day.max()) + 1) + day
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    result: npt.NDArray[np.float64] = counts[inverse].astype(np.float64)
+    return result
+
+
+def record_sums(s: pd.DataFrame, sizes: pd.Series | None = None) -> pd.DataFrame:
+    """Compute the additive per-record columns of :data:`PAIR_SUMS` for sightings ``s``.
+
+    The records of one *incident*, one kind of harm at one place on one day
+    (:func:`incident_sizes`; ``sizes`` when the incidents span more records than ``s``,
+    as in a partition of a dask frame), add at most :data:`INCIDENT_CAP` records'
+    weight between them, at their mean reliability: a fight at a takeaway that puts
+    thirteen young people on record is one evening's incident, not thirteen
+    independent pieces of evidence that violence recurs there, while three young
+    people exploited at a flat on one night count as three. ``weight2`` is shared the
+    same way, so a large incident weighs in its kind's dispersion as its share does
+    (:class:`peermap.ranking.Baseline`).
+    """
+    weight = ranking.reliability_weight(s["reliability"])
+    if len(s):
+        if sizes is None:
+            k = _incident_counts(s)
+        else:
+            k = sizes.reindex(pd.MultiIndex.from_frame(_incident_frame(s))).to_numpy(dtype=float)
+        share = np.minimum(1.0, INCIDENT_CAP / k)
+    else:
+        share = np.ones(0)
+    return pd.DataFrame(
+        {"records": np.ones(len(s)), "weight": weight * share, "weight2": weight * weight * share},
         index=s.index,
     )
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from peermap import _graph_backends, _lookup
 from peermap._kernels import (
+    INCIDENT_KEY,
     PAIR_SUMS,
     HotspotParts,
     exploiter_people,
@@ -40,6 +41,7 @@ from peermap._kernels import (
     hotspot_parts,
     hotspot_table,
     ids,
+    incident_sizes,
     positions,
     record_sums,
     visit_frame,
@@ -505,9 +507,16 @@ def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
     )
 
 
-def _hotspot_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
+def _incident_counts(part: pd.DataFrame) -> pd.DataFrame:
+    """Count a partition's records per incident (:func:`peermap._kernels.incident_sizes`)."""
+    counted = incident_sizes(part).rename("records").reset_index()
+    counted["context"] = counted["context"].astype(object)
+    return counted
+
+
+def _hotspot_codes(part: pd.DataFrame, codes: _Codes, sizes: pd.Series | None) -> pd.DataFrame:
     who, where = positions(part, codes.people, codes.places)
-    sums = record_sums(part)
+    sums = record_sums(part, sizes)
     return pd.DataFrame(
         {
             "person": who.astype(np.int32),
@@ -635,10 +644,17 @@ def hotspots(
     kept = sightings.map_partitions(
         select_sightings, since, until, min_reliability, meta=sightings._meta
     )
+    # A record's weight is shared with the other records of its incident, which may lie
+    # in other partitions: the incidents are counted first, over all of them.
+    split = max(1, kept.npartitions // 4)
+    counted = kept.map_partitions(_incident_counts, meta=_incident_counts(sightings._meta))
+    sizes = counted.groupby(list(INCIDENT_KEY)).records.sum(split_out=split).compute()
     coded = kept.map_partitions(
-        _hotspot_codes, _shared(codes), meta=_hotspot_codes(sightings._meta, _meta_codes())
+        _hotspot_codes,
+        _shared(codes),
+        _shared(sizes),
+        meta=_hotspot_codes(sightings._meta, _meta_codes(), None),
     )
-    split = max(1, coded.npartitions // 4)
     pairs = coded.groupby(["person", "place", "kind"]).agg(
         {c: "sum" for c in PAIR_SUMS}, split_out=split
     )
