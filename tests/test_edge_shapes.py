@@ -166,3 +166,20 @@ def test_report_sentences_count_one_and_none_in_words(tmp_path: Path) -> None:
     assert "1 contexts" not in text
     assert "No young person is a broker" in text or "1 young person is a broker" in text
     assert "0 young people are brokers" not in text
+
+
+def test_validate_warns_of_a_place_outside_every_authority_as_reading_does() -> None:
+    people = pd.DataFrame(
+        {"person_id": ["yp001", "yp002"], "home_authority": CODES[:2], "age": [14, 15]}
+    )
+    places = pd.DataFrame(
+        [_inside("in", CODES[0]), _outside("out")],
+        columns=["place_id", "kind", "easting", "northing"],
+    )
+    tables = {"people": people, "places": places}
+    report = peermap.validate(tables, boundaries=BOUNDS)
+    warned = [p for p in report.problems if p.rule == "outside_boundaries"]
+    assert [(p.severity, p.value) for p in warned] == [("warning", "out")]
+    assert report.ok  # a warning: the place is kept
+    read = peermap.read_dataset(tables, boundaries=BOUNDS).report.problems
+    assert [p.value for p in read if p.rule == "outside_boundaries"] == ["out"]

@@ -732,9 +732,47 @@ def validate(source: Source | Dataset, *, boundaries: BoundariesLike = None) -> 
     if boundaries is None and isinstance(source, Dataset):
         boundaries = source.region
     region = _load_boundaries(boundaries)
-    _, _, privacy, report = _run(source, None if region is None else region.frame)
+    parsed, keeps, privacy, report = _run(source, None if region is None else region.frame)
     report.problems[:0] = privacy
+    if region is not None and not privacy and "places" in parsed:
+        # Where the places lie, as read_dataset reports it: a place outside every
+        # authority is a warning of the dataset, not only of the map.
+        places = places_frame(parsed["places"], keeps["places"])
+        if len(places):
+            _assign_places(places, parsed, region.frame, report)
     return report
+
+
+def _assign_places(
+    places: gpd.GeoDataFrame,
+    parsed: dict[str, ParsedTable],
+    bounds: gpd.GeoDataFrame,
+    report: ValidationReport,
+) -> gpd.GeoDataFrame:
+    """Assign places to authorities; report each place outside them all as a warning."""
+    from peermap.assignment import assign_authorities
+
+    with warnings.catch_warnings():
+        # Places outside every authority are reported below as problems of the
+        # dataset, with their rows; the function's own warning would say it twice.
+        warnings.simplefilter("ignore", PeermapWarning)
+        places = assign_authorities(places, bounds)
+    outside = places["assignment"] == "outside"
+    for pid in places.loc[outside, "place_id"]:
+        report.problems.append(
+            Problem(
+                "places",
+                _place_row(parsed["places"], str(pid)),
+                "place_id",
+                shown_value(str(pid), table="places", column="place_id"),
+                "place lies outside every authority in the boundaries (beyond the "
+                "tolerance); kept, with no authority",
+                report.files.get("places", ""),
+                "warning",
+                "outside_boundaries",
+            )
+        )
+    return places
 
 
 def read_dataset(
@@ -803,28 +841,7 @@ def _read_dataset(source: Source, *, boundaries: BoundariesLike, strict: bool) -
             report.counts[name] = {"read": 0, "accepted": 0, "rejected": 0}
     places = cast(gpd.GeoDataFrame, tables["places"])
     if bounds is not None:
-        from peermap.assignment import assign_authorities
-
-        with warnings.catch_warnings():
-            # Places outside every authority are reported below as problems of the
-            # dataset, with their rows; the function's own warning would say it twice.
-            warnings.simplefilter("ignore", PeermapWarning)
-            places = assign_authorities(places, bounds)
-        outside = places["assignment"] == "outside"
-        for pid in places.loc[outside, "place_id"]:
-            report.problems.append(
-                Problem(
-                    "places",
-                    _place_row(parsed["places"], str(pid)),
-                    "place_id",
-                    shown_value(str(pid), table="places", column="place_id"),
-                    "place lies outside every authority in the boundaries (beyond the "
-                    "tolerance); kept, with no authority",
-                    report.files.get("places", ""),
-                    "warning",
-                    "outside_boundaries",
-                )
-            )
+        places = _assign_places(places, parsed, bounds, report)
     meta = {
         "schema_version": SCHEMA_VERSION,
         "sources": dict(report.files),
