@@ -507,7 +507,7 @@ def _flow_codes(part: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
     )
 
 
-def _incident_counts(part: pd.DataFrame) -> pd.DataFrame:
+def _incidents_counted(part: pd.DataFrame) -> pd.DataFrame:
     """Count a partition's records per incident (:func:`peermap._kernels.incident_sizes`)."""
     counted = incident_sizes(part).rename("records").reset_index()
     counted["context"] = counted["context"].astype(object)
@@ -647,7 +647,7 @@ def hotspots(
     # A record's weight is shared with the other records of its incident, which may lie
     # in other partitions: the incidents are counted first, over all of them.
     split = max(1, kept.npartitions // 4)
-    counted = kept.map_partitions(_incident_counts, meta=_incident_counts(sightings._meta))
+    counted = kept.map_partitions(_incidents_counted, meta=_incidents_counted(sightings._meta))
     sizes = counted.groupby(list(INCIDENT_KEY)).records.sum(split_out=split).compute()
     coded = kept.map_partitions(
         _hotspot_codes,

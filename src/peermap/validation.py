@@ -443,10 +443,8 @@ def _resolve_authorities(p: ParsedTable, boundaries: gpd.GeoDataFrame | None) ->
         for row in unknown[unknown].index:
             hint = resolved.at[row, "suggestion"]
             text = f"{base}; {hint}" if isinstance(hint, str) and hint else base
-            # The suggestion quotes the value as typed: shown as the value column shows
-            # it, so a name or a phone number typed as an authority is withheld there.
-            typed = str(values[row]).strip()
-            text = text.replace(f"'{typed}'", f"'{p.check.shown(typed, spec.name)}'")
+            # The suggestion quotes the value as typed: Checker.add withholds it there
+            # as the value column does (a name or a phone number typed as an authority).
             p.check.add([row], spec.name, [raw[row]], text, "unknown_authority")
         codes = values.copy()
         codes[present] = resolved["code"]
