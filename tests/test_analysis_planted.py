@@ -15,14 +15,17 @@ def scenario_run(
     return demo_scenario(2000, request.param)  # shared with other modules (conftest)
 
 
-# Both Louvain implementations must find what was planted; their partitions differ in
+# Both community implementations must find what was planted; their partitions differ in
 # detail (different random node orders), not in what an analyst would conclude.
+# networkx's pure-Python Louvain takes about a second a run on these scenarios, so it
+# makes 4 consensus runs here rather than the default 40 (igraph's Leiden: all 40).
 @pytest.fixture(scope="module", params=["igraph", "networkx"])
 def planted(
     request: pytest.FixtureRequest, scenario_run: tuple[peermap.Dataset, object]
 ) -> tuple[peermap.Dataset, object, object]:
     ds, truth = scenario_run
-    return ds, truth, peermap.contexts(ds, backend=request.param)
+    runs = 4 if request.param == "networkx" else None
+    return ds, truth, peermap.contexts(ds, backend=request.param, stability_runs=runs)
 
 
 def _context_of(table, place_id: str):  # type: ignore[no-untyped-def]

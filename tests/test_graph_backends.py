@@ -86,8 +86,9 @@ def test_hotspot_betweenness_is_the_same_on_both_backends(
 
 @pytest.mark.parametrize("backend", ["igraph", "networkx"])
 def test_contexts_are_repeatable_for_a_seed(scenario_ds: peermap.Dataset, backend: str) -> None:
-    first = peermap.contexts(scenario_ds, backend=backend, max_people=20, seed=4)
-    again = peermap.contexts(scenario_ds, backend=backend, max_people=20, seed=4)
+    # a few consensus runs: the seed must fix each run and so their consensus
+    first = peermap.contexts(scenario_ds, backend=backend, max_people=20, seed=4, stability_runs=3)
+    again = peermap.contexts(scenario_ds, backend=backend, max_people=20, seed=4, stability_runs=3)
     assert first["people"].tolist() == again["people"].tolist()
     assert first["n_people"].max() <= 20  # the split did run
 
@@ -112,8 +113,8 @@ def test_default_backend_comes_from_settings(
 ) -> None:
     monkeypatch.setattr(peermap.settings, "graph_backend", "networkx")
     assert _graph_backends.resolve(None) == "networkx"
-    by_setting = peermap.contexts(scenario_ds, max_people=20)
-    named = peermap.contexts(scenario_ds, max_people=20, backend="networkx")
+    by_setting = peermap.contexts(scenario_ds, max_people=20, stability_runs=2)
+    named = peermap.contexts(scenario_ds, max_people=20, backend="networkx", stability_runs=2)
     assert by_setting["people"].tolist() == named["people"].tolist()
 
 
@@ -169,7 +170,9 @@ def test_a_named_networkx_backend_gets_the_work_and_gives_the_same_answers(
     direct = peermap.hotspots(scenario_ds, betweenness_sample=30, backend="networkx")
     np.testing.assert_allclose(dispatched["betweenness"], direct["betweenness"], rtol=1e-12)
     loopback.clear()
-    by_backend = peermap.contexts(scenario_ds, max_people=20, backend="nx_loopback")
+    by_backend = peermap.contexts(
+        scenario_ds, max_people=20, backend="nx_loopback", stability_runs=2
+    )
     assert {"louvain_communities", "connected_components"} <= set(loopback)
-    plain = peermap.contexts(scenario_ds, max_people=20, backend="networkx")
+    plain = peermap.contexts(scenario_ds, max_people=20, backend="networkx", stability_runs=2)
     assert by_backend["people"].tolist() == plain["people"].tolist()
