@@ -204,6 +204,9 @@ ERROR_PATHS = {
     "empty boundary file": "validate {exports} --boundaries {empty}",
     "key file missing": "report {exports} --boundaries {region} -o {out}.html "
     "--audience partnership --key-file {out}.missing",
+    "attribution without boundaries": "validate {exports} --attribution OGL",
+    "a folder to pseudonymise": "pseudonymise {exports} {out}.csv --columns person_id "
+    "--key-file {key}",
 }
 
 #: What each of the errors above must name: the option (or file) it is about.
@@ -220,6 +223,8 @@ NAMED = {
     "one table given": "give the folder, not one of its files",
     "empty boundary file": "it is empty, or not in a format GDAL reads",
     "key file missing": "--key-file",
+    "attribution without boundaries": "--attribution says how to read a boundary file",
+    "a folder to pseudonymise": "it is a folder, not a file; name a file",
 }
 
 

@@ -14,7 +14,8 @@ import pytest
 
 import peermap
 from conftest import MakeDataset
-from peermap._io import find_table
+from peermap._io import read_raw
+from peermap._sources import find_table
 from peermap.boundaries import demo_region_file, is_demo_region
 from peermap.exceptions import KeyMaterialError, ValidationError
 from peermap.exchange import package_metadata, to_csv, write_package
@@ -99,8 +100,10 @@ def test_find_table_in_a_folder_a_file_and_a_workbook(tmp_path: Path) -> None:
     sheet.append(["place_id", "kind", "lon", "lat"])
     sheet.append(["H", "hotel", 1.8, 52.5])
     wb.save(tmp_path / "book.xlsx")
-    frame = find_table(tmp_path / "book.xlsx", "places")
-    assert isinstance(frame, pd.DataFrame) and frame["place_id"].tolist() == ["H"]
+    # The workbook itself, read from its sheet named after the table (not the first).
+    book = find_table(tmp_path / "book.xlsx", "places")
+    assert book == tmp_path / "book.xlsx"
+    assert read_raw(book, "places").frame["place_id"].tolist() == ["H"]
 
 
 def test_authority_names_come_from_the_boundaries(

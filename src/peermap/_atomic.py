@@ -34,7 +34,13 @@ try:  # POSIX
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["atomic_path", "clean_leftovers", "private_umask", "write_text_atomic"]
+__all__ = [
+    "atomic_path",
+    "clean_leftovers",
+    "destination_of",
+    "private_umask",
+    "write_text_atomic",
+]
 
 #: Suffix of a staging folder while its write is under way (locked).
 STAGING_SUFFIX = ".part"
@@ -99,6 +105,28 @@ def private_umask() -> Iterator[None]:
             _umask_depth -= 1
             if _umask_depth == 0:
                 os.umask(_umask_saved)
+
+
+def destination_of(path: str | os.PathLike[str]) -> Path:
+    """Return the file a path of :func:`atomic_path`'s staging folder is written for.
+
+    Parameters
+    ----------
+    path : path
+        A staging folder (``.<name>.<random>.part``), a file in one, or any other path.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<folder>/<name>`` for a staging path, so that a message names the file the
+        user asked for; any other path unchanged.
+    """
+    given = Path(path)
+    for folder in (given, given.parent):
+        match = _STAGING.match(folder.name)
+        if match is not None:
+            return folder.parent / match["name"]
+    return given
 
 
 def _try_lock(fd: int) -> bool:

@@ -14,9 +14,7 @@ import datetime as dt
 import math
 import os
 import re
-import zipfile
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +37,11 @@ from peermap._arrow_csv import (
 )
 from peermap._atomic import atomic_path, write_text_atomic
 from peermap._distinct import per_distinct
-from peermap._optional import require
 from peermap._problems import Problem
-from peermap.exceptions import MissingDependencyError, ValidationError
+from peermap._table_files import not_a_file, sheet_rows, table_sheet
+from peermap.exceptions import ValidationError
 from peermap.privacy.identifiers import REDACTIONS, identifier_rule, shown_header, shown_value
-from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
+from peermap.schema import normalise_column_name
 
 __all__ = [
     "MAX_CELL_CHARS",
@@ -51,8 +49,6 @@ __all__ = [
     "RawTable",
     "atomic_path",
     "cell_text",
-    "find_table",
-    "locate_tables",
     "read_csv_stdlib",
     "read_raw",
     "show_bytes",
@@ -87,10 +83,12 @@ class RawTable:
     headers : dict of str to str
         Normalised header -> header as written in the file.
     problems : list of Problem
-        Structural problems (ragged rows, duplicate headers, undecodable bytes).
+        Structural problems (ragged rows, duplicate headers, a row repeating the header,
+        undecodable bytes).
     bad_rows : dict of Hashable to list of str
         Rows that could not be laid out as a record (too many cells, bytes that are not
-        text, an unterminated quote), verbatim: undecodable bytes stay lone surrogates
+        text, an unterminated quote, a repeat of the header), verbatim: undecodable bytes
+        stay lone surrogates
         (:func:`show_bytes` writes them out).
     positions : dict of str to int
         Normalised header -> position of its cell in a row of ``bad_rows``.
@@ -261,7 +259,22 @@ def _finish(
     first: dict[str, int] = {}  # the position of each header
     keep: list[int] = []
     dropped: list[int] = []
-    stray = np.zeros(len(numbers), dtype=bool)
+    # A row that repeats the header (two exports joined into one file) is no record:
+    # one problem says so, rather than a type error for each of its cells.
+    stray = _header_repeats(header, columns)
+    for j in map(int, np.flatnonzero(stray)):
+        problems.append(
+            Problem(
+                table,
+                row_of(j),
+                None,
+                "",
+                "the row repeats the header (as when two exports are joined into one "
+                "file): it is not a record; delete it",
+                file,
+                rule="repeated_header",
+            )
+        )
     last = max([i for i, h in enumerate(header) if normalise_column_name(h)], default=-1)
     for i, h in enumerate(header):
         name = normalise_column_name(h)
@@ -325,6 +338,31 @@ def _finish(
     return RawTable(
         table, file, frame, headers, problems, bad_rows, positions, list(header), unheaded
     )
+
+
+def _header_repeats(header: list[str], columns: Sequence[Any]) -> npt.NDArray[np.bool_]:
+    """Mask of the rows whose every headed cell is its column's header, as written again.
+
+    One pass over the first headed column finds the candidates (pyarrow, for its text);
+    each is then compared cell by cell, as headers match (case and spaces ignored).
+    """
+    n = len(columns[0]) if columns else 0
+    found = np.zeros(n, dtype=bool)
+    headed = [(i, normalise_column_name(h)) for i, h in enumerate(header)]
+    headed = [(i, name) for i, name in headed if name]
+    if len(headed) < 2 or n == 0:
+        return found
+    i, name = headed[0]
+    column = columns[i]
+    if isinstance(column, pd.arrays.ArrowStringArray):
+        pattern = rf"^[\s\pZ]*{re.escape(name)}[\s\pZ]*$"
+        hits = pc.match_substring_regex(column.__arrow_array__(), pattern, ignore_case=True)
+        near = np.asarray(pc.fill_null(hits, False).to_numpy(zero_copy_only=False), dtype=bool)
+    else:
+        near = per_distinct(column, lambda text: normalise_column_name(text) == name)
+    for j in map(int, np.flatnonzero(near)):
+        found[j] = all(normalise_column_name(columns[k][j]) == h for k, h in headed)
+    return found
 
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
@@ -592,51 +630,11 @@ def shown_cell(text: str) -> str:
     return shown_value(show_bytes(text))
 
 
-@contextmanager
-def _workbook(path: Path, *, data_only: bool = True) -> Iterator[Any]:
-    """Open an ``.xlsx`` workbook read-only; a file that is not one names itself.
-
-    openpyxl reports a damaged or mislabelled file with whatever its zip and XML layers
-    raise (``BadZipFile``, ``KeyError``, ``ValueError``, ...): every such failure, while
-    opening or while reading rows, becomes one :class:`ValidationError` naming the file.
-    """
-    require("openpyxl")
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=data_only)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ValidationError(
-            f"{path}: cannot read as an Excel workbook (.xlsx): it is not one or it is "
-            f"damaged ({type(exc).__name__}: {exc}); open it in Excel and save it again"
-        ) from exc
-    except Exception as exc:  # openpyxl's many parse errors on a damaged workbook
-        raise ValidationError(
-            f"{path}: cannot read as an Excel workbook (.xlsx): it is damaged "
-            f"({type(exc).__name__}: {exc}); open it in Excel and save it again"
-        ) from exc
-    try:
-        yield wb
-    except (ValidationError, MissingDependencyError):
-        raise
-    except Exception as exc:  # a damaged sheet fails only when its rows are read
-        raise ValidationError(
-            f"{path}: cannot read as an Excel workbook (.xlsx): it is damaged "
-            f"({type(exc).__name__}: {exc}); open it in Excel and save it again"
-        ) from exc
-    finally:
-        wb.close()
-
-
-def _sheet_rows(path: Path, sheet: str | None, *, data_only: bool) -> list[tuple[Any, ...]]:
-    with _workbook(path, data_only=data_only) as wb:
-        ws = wb.worksheets[0] if sheet is None else wb[sheet]
-        return list(ws.iter_rows(values_only=True))
-
-
 def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
+    if sheet is None:  # a workbook of one table: its sheet named so, or with data
+        sheet = table_sheet(path, table)
     file = str(path) if sheet is None else f"{path} [sheet {sheet}]"
-    values = _sheet_rows(path, sheet, data_only=True)
+    values = sheet_rows(path, sheet, data_only=True)
     # A formula saved without its result (files written by programs that do not
     # calculate) reads as an empty cell: the formulas are read to tell them apart.
     formulas: list[tuple[Any, ...]] | None = None
@@ -651,7 +649,7 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
         empty = [i for i, v in enumerate(row) if v is None]
         if empty:
             if formulas is None:
-                formulas = _sheet_rows(path, sheet, data_only=False)
+                formulas = sheet_rows(path, sheet, data_only=False)
             written = formulas[number - 1] if number - 1 < len(formulas) else ()
             for i in empty:
                 formula = written[i] if i < len(written) else None
@@ -735,7 +733,8 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
     table : str
         Schema table name (for messages).
     sheet : str, optional
-        Sheet of an ``.xlsx`` workbook (default: the first).
+        Sheet of an ``.xlsx`` workbook (default: the sheet named after the table, else
+        the one sheet with data: :func:`peermap._table_files.table_sheet`).
 
     Returns
     -------
@@ -745,14 +744,17 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
     Raises
     ------
     ValidationError
-        When the file is missing or of an unsupported type.
+        When the file is missing (or a folder, or a link to nothing), of an unsupported
+        type, or a workbook whose sheet for the table cannot be told.
     """
     if isinstance(source, pd.DataFrame):
         label = f"<{table} frame>"
         return _from_frame(source, table, label, list(source.index))
     path = Path(source)
-    if not path.is_file():
-        raise ValidationError(f"{path}: no such file (table '{table}')")
+    what = not_a_file(path)
+    if what is not None:
+        said = f"{path} {what}" if what.startswith("is ") else f"{path}: {what}"
+        raise ValidationError(f"{said} (table '{table}')")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path, table)
@@ -774,126 +776,3 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
         f"{path}: cannot read '{suffix}' files for table '{table}'; use one of "
         + ", ".join(SUFFIXES)
     )
-
-
-Located = dict[str, tuple[TableSource, str | None]]
-
-
-def locate_tables(
-    source: str | os.PathLike[str] | Mapping[str, TableSource],
-) -> Located:
-    """Find the schema tables in a folder, a workbook or a mapping.
-
-    Parameters
-    ----------
-    source : path or mapping
-        A folder holding ``people.csv``, ``places.csv`` and optionally ``ties``,
-        ``sightings`` and ``relocations`` (each ``.csv``, ``.xlsx`` or ``.parquet``);
-        an ``.xlsx`` workbook with one sheet per table, named after the table; or a
-        mapping of table name to path or frame.
-
-    Returns
-    -------
-    dict
-        Table name -> (source, sheet name or ``None``), for the tables present.
-
-    Raises
-    ------
-    ValidationError
-        When people or places are missing, a table name is unknown, or a folder
-        holds a table twice.
-    """
-    found: Located = {}
-    if isinstance(source, Mapping):
-        for name, value in source.items():
-            key = normalise_column_name(name)
-            if key not in TABLES:
-                raise ValidationError(
-                    f"unknown table '{name}'; schema v1 has " + ", ".join(TABLE_ORDER)
-                )
-            found[key] = (value, None)
-        where = "the mapping"
-    else:
-        path = Path(source)
-        where = str(path)
-        if path.is_dir():
-            files: dict[str, list[Path]] = {}
-            for child in sorted(path.iterdir()):
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
-                    stem = normalise_column_name(child.stem)
-                    if stem in TABLES:
-                        files.setdefault(stem, []).append(child)
-            for name, paths in files.items():
-                if len(paths) > 1:
-                    raise ValidationError(
-                        f"{path}: table '{name}' is given twice ("
-                        + ", ".join(p.name for p in paths)
-                        + "); keep one"
-                    )
-                found[name] = (paths[0], None)
-        elif path.is_file() and path.suffix.lower() == ".xlsx":
-            with _workbook(path) as wb:
-                sheets = list(wb.sheetnames)
-            for sheet in sheets:
-                key = normalise_column_name(sheet)
-                if key in TABLES:
-                    found[key] = (path, sheet)
-        elif path.is_file():
-            raise ValidationError(
-                f"{path}: a dataset is a folder of table files, an .xlsx workbook with one "
-                "sheet per table, or a mapping of table name to file; to read a single table "
-                "pass {'people': path, ...}"
-            )
-        else:
-            raise ValidationError(f"{path}: no such file or folder")
-    missing = [t for t in TABLE_ORDER if t not in found and not TABLES[t].optional_table]
-    if missing:
-        raise ValidationError(
-            f"{where}: required table(s) missing: "
-            + ", ".join(f"{t} ({t}.csv, .xlsx or .parquet)" for t in missing)
-        )
-    return found
-
-
-def find_table(path: str | os.PathLike[str], table: str) -> TableSource:
-    """Find one schema table in a table file, a workbook or a dataset folder.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A table file (``.csv``, ``.xlsx``, ``.parquet``), a workbook with a sheet named
-        after the table, or a folder holding ``<table>.csv`` (or ``.xlsx``, ``.parquet``).
-    table : str
-        The schema table, for example ``"places"``.
-
-    Returns
-    -------
-    path or pandas.DataFrame
-        The file to read; the sheet's rows, as text, when a workbook has a sheet named
-        after the table (the first sheet of any other workbook is read as the table).
-
-    Raises
-    ------
-    ValidationError
-        When a folder holds no such table.
-    FileNotFoundError
-        When ``path`` does not exist.
-    """
-    source = Path(path)
-    if source.is_dir():
-        found = [p for p in sorted(source.iterdir()) if p.stem.lower() == table]
-        found = [p for p in found if p.suffix.lower() in SUFFIXES]
-        if not found:
-            raise ValidationError(
-                f"{source}: no {', '.join(table + s for s in SUFFIXES[:-1])} or "
-                f"{table}{SUFFIXES[-1]} in it"
-            )
-        return found[0]
-    if not source.is_file():
-        raise FileNotFoundError(f"{source}: no such file or folder")
-    if source.suffix.lower() == ".xlsx":
-        with _workbook(source) as wb:
-            sheets = [s for s in wb.sheetnames if s.strip().lower() == table]
-        if sheets:
-            return read_raw(source, table, sheet=sheets[0]).frame.reset_index(drop=True)
-    return source

@@ -12,6 +12,7 @@ references, places' coordinates) are :mod:`peermap.validation`'s.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,14 @@ from peermap._io import MAX_CELL_CHARS, RawTable
 from peermap._problems import Problem, Severity
 from peermap.place_rules import all_online, place_geometry
 from peermap.privacy.identifiers import is_withheld, shown_header, shown_value
-from peermap.schema import DERIVED, ColumnSpec, TableSpec, cast_column, normalise_enum_value
+from peermap.schema import (
+    DERIVED,
+    ColumnSpec,
+    TableSpec,
+    cast_column,
+    normalise_column_name,
+    normalise_enum_value,
+)
 
 __all__ = [
     "EARLIEST_DATE",
@@ -570,8 +578,59 @@ class ParsedTable:
     usable: bool
 
 
+_SEPARATORS = {";": "semicolons", "\t": "tabs"}
+
+
+def _other_separator(raw: RawTable, spec: TableSpec) -> str | None:
+    """Say which separator a file uses when its header reads as schema columns run together.
+
+    ``person_id;home_authority;age`` is what European Excel saves as "CSV": a header
+    cell that splits on semicolons (or tabs) into two or more of the table's columns.
+    Returns None if no header cell does.
+    """
+    for cell in raw.header:
+        for mark, name in _SEPARATORS.items():
+            parts = [normalise_column_name(part) for part in cell.split(mark)]
+            if len(parts) > 1 and sum(part in spec for part in parts) >= 2:
+                return name
+    return None
+
+
+def _meant_column(name: str, spec: TableSpec, present: set[str]) -> str | None:
+    """Return the schema column a header outside the schema was likely meant to be, if any.
+
+    Headers match ignoring case and surrounding spaces only, so ``Looked After`` or
+    ``looked-after`` is an extra column: it is read as ``looked_after`` written with
+    spaces, hyphens or dots as underscores, else by a close spelling.
+    """
+    wanted = [c.name for c in spec.columns if c.name not in present]
+    key = re.sub(r"[\s.-]+", "_", name.strip().lower()).strip("_")
+    if key in wanted:
+        return key
+    close = difflib.get_close_matches(key, wanted, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
     check = Checker(raw, spec)
+    frame = raw.frame
+    present = set(frame.columns)
+    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    separator = _other_separator(raw, spec) if missing else None
+    if separator is not None:
+        # One problem for the file: the rows it split wrongly (too many cells where a
+        # decimal comma was read as a separator) are set aside with it, not one by one.
+        said = (
+            f"the file seems to be separated by {separator}, not commas: its header reads "
+            "as one column; save it as comma-separated CSV (in Excel: Save As, 'CSV UTF-8 "
+            "(Comma delimited)') and read it again"
+        )
+        check.problems.extend(p for p in raw.problems if p.row is None)
+        check.add(None, None, "", said, "delimiter")
+        check.bad.update([*frame.index, *raw.bad_rows])
+        for row in check.bad:
+            check.reasons[row] = [said]
+        return ParsedTable(check, {}, [], usable=False)
     check.problems.extend(raw.problems)
     for row in raw.bad_rows:
         check.bad.add(row)
@@ -584,10 +643,10 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
             check.bad.add(row)
             reason = f"{problem.column or 'row'}: {problem.message}"
             check.reasons.setdefault(row, []).append(reason)
-    frame = raw.frame
-    present = set(frame.columns)
-    usable = True
-    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    # A header given twice: which of its columns holds the values cannot be told, so
+    # the table is not read (every row set aside) rather than one column kept unsaid.
+    repeated = [p.column for p in raw.problems if p.rule == "duplicate_column"]
+    why: list[str] = []
     if spec.name == "places":
         has_ll = {"lon", "lat"} <= present
         has_en = {"easting", "northing"} <= present
@@ -604,28 +663,45 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
                 "'northing' (British National Grid)",
                 "missing_column",
             )
-            usable = False
+            why = ["table is missing required column(s)"]
+    derived = DERIVED.get(spec.name, ())
+    extras = [c for c in frame.columns if c not in spec and c not in derived]
+    meant = {name: _meant_column(name, spec, present) for name in extras}
     for name in missing:
+        written = [check.header(h) for h, m in meant.items() if m == name]
         check.add(
             None,
             name,
             "",
             f"required column '{name}' is missing ({spec[name].description}); headers found: "
-            + (", ".join(check.header(h) for h in raw.headers) or "none"),
+            + (", ".join(check.header(h) for h in raw.headers) or "none")
+            + (f"; did you mean '{written[0]}'? name it '{name}'" if written else ""),
             "missing_column",
         )
-        usable = False
-    derived = DERIVED.get(spec.name, ())
-    extras = [c for c in frame.columns if c not in spec and c not in derived]
+        why = ["table is missing required column(s)"]
+    if repeated:
+        why.append(
+            "the header repeats column(s) "
+            + ", ".join(f"'{c}'" for c in repeated)
+            + ": which one holds the values cannot be told"
+        )
     for name in extras:
+        hint = meant[name]
         check.add(
             None,
             name,
             "",
-            "column is not in schema v1: kept in memory, never exported",
+            "column is not in schema v1: kept in memory, never exported"
+            + (
+                f"; did you mean '{hint}'? (headers match ignoring case and surrounding "
+                f"spaces only: rename it {hint})"
+                if hint
+                else ""
+            ),
             "extra_column",
             "warning",
         )
+    usable = not why
     columns: dict[str, pd.Series] = {}
     if usable:
         for col in spec.columns:
@@ -636,7 +712,7 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
     else:
         check.bad.update(frame.index)
         for row in frame.index:
-            check.reasons.setdefault(row, []).append("table is missing required column(s)")
+            check.reasons.setdefault(row, []).append("; ".join(why))
     return ParsedTable(check, columns, extras, usable)
 
 

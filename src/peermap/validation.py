@@ -28,10 +28,11 @@ import pyarrow as pa
 from peermap import settings
 from peermap._arrow_memory import returning_memory
 from peermap._distinct import distinct, forget, member, text_codes
-from peermap._io import RawTable, TableSource, locate_tables, read_raw, show_bytes
+from peermap._io import RawTable, TableSource, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import Problem, ValidationReport
 from peermap._refusals import identifier_problems, privacy_error, withhold_refused
+from peermap._sources import locate_tables
 from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, ValidationError
 from peermap.place_rules import check_online_places

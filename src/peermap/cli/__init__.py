@@ -20,10 +20,12 @@ imports nothing heavy until a command runs, so ``peermap --help`` is quick.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from peermap._optional import missing_dependency
 from peermap._version import __version__
@@ -39,6 +41,7 @@ from peermap.cli.common import (
     fill,
     in_cli_terms,
     load_boundaries_file,
+    read_paths,
 )
 from peermap.exceptions import PrivacyError, ValidationError
 
@@ -121,6 +124,84 @@ def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None
     return "\n".join(lines)
 
 
+#: What the system's refusals mean, by errno: the reason and what to do about it.
+_SYSTEM_SAYS: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("permission denied", "{access}"),
+    errno.EPERM: ("the system does not permit it", "{access}"),
+    errno.ENOENT: ("no such file or folder", "check the path"),
+    errno.EISDIR: ("it is a folder, not a file", "name a file"),
+    errno.ENOTDIR: ("a part of its path is a file, not a folder", "check the path"),
+    errno.ENAMETOOLONG: ("the name is too long", "choose a shorter name or folder"),
+    errno.ENOSPC: ("the disk is full", "free some space, or write somewhere else"),
+    errno.EROFS: ("the disk is read-only", "write somewhere else"),
+    errno.EIO: ("the disk or network drive failed (input/output error)", "try again"),
+    errno.EMFILE: ("too many files are open", "close other programs and try again"),
+    errno.EBUSY: ("it is in use by another program", "close it there and try again"),
+}
+if hasattr(errno, "EDQUOT"):
+    _SYSTEM_SAYS[errno.EDQUOT] = ("your disk quota is used up", "free some space")
+
+#: What to do about a permission refused, by what the command did with the file.
+_ACCESS = {
+    "read": "ask for read access to it, or work on a copy you may read",
+    "write": "choose a folder you may write to",
+    "open": "check its permissions",
+}
+
+#: Refusals of a path as the user named it (an argument that cannot be used): status 2.
+_WRONG_PATH = frozenset({errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG})
+
+#: The arguments that name what a command writes (``file`` too, but for ``info``).
+_WRITTEN = ("output", "map", "rejected", "out", "views", "review")
+
+
+def _verb(args: argparse.Namespace, path: Path) -> str:
+    """Say whether the command reads or writes ``path``, as named on its command line."""
+    here = os.path.normcase(os.path.abspath(path))
+
+    def within(given: object) -> bool:
+        there = os.path.normcase(os.path.abspath(str(given)))
+        return here == there or here.startswith(there.rstrip(os.sep) + os.sep)
+
+    read: list[object] = [*read_paths(args)]
+    written: list[object] = [getattr(args, name, None) for name in _WRITTEN]
+    (read if args.command == "info" else written).append(getattr(args, "file", None))
+    if any(within(p) for p in written if p):
+        return "write"
+    if any(within(p) for p in read if p):
+        return "read"
+    return "open"
+
+
+def _system_refused(args: argparse.Namespace, exc: OSError) -> str | None:
+    """Say in plain words what the system refused: which file, read or written, and why.
+
+    ``[Errno 13] Permission denied: 'x'`` is "cannot read x: permission denied" (a file
+    of an atomic write's private staging folder is named as the file asked for).
+    """
+    from peermap._atomic import destination_of
+
+    if exc.errno is None:
+        return None
+    strerror = exc.strerror or os.strerror(exc.errno)
+    reason, advice = _SYSTEM_SAYS.get(exc.errno, (strerror[:1].lower() + strerror[1:], ""))
+    name = exc.filename2 if exc.filename2 is not None else exc.filename
+    text = str(exc)
+    if name is not None:
+        path = destination_of(os.fsdecode(name))
+        verb = _verb(args, path)
+        said = f"cannot {verb} {path}: {reason}"
+    elif text.startswith("cannot ") and text.endswith(strerror):  # said of a file already
+        verb = text.split()[1]
+        said = text[: -len(strerror)] + reason
+    else:
+        verb = "open"
+        said = reason
+    if advice:
+        said += "; " + advice.format(access=_ACCESS.get(verb, _ACCESS["open"]))
+    return _one_paragraph(said)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -161,13 +242,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.debug:
                 raise
             _show_warnings(args.command, caught)
-            text = _records_refused(args, exc) or _paragraph(in_cli_terms(str(exc)))
+            text = (
+                _records_refused(args, exc)
+                or (_system_refused(args, exc) if isinstance(exc, OSError) else None)
+                or _paragraph(in_cli_terms(str(exc)))
+            )
             print(f"peermap {args.command}: {text}", file=sys.stderr)
             return 2
         except FAILURES as exc:
             if args.debug:
                 raise
             _show_warnings(args.command, caught)
+            if isinstance(exc, OSError) and (refused := _system_refused(args, exc)):
+                # A file the system refused: said in words, no traceback to offer.
+                print(f"peermap {args.command}: {refused}", file=sys.stderr)
+                return 2 if exc.errno in _WRONG_PATH else 1
             print(
                 f"peermap {args.command}: failed: {type(exc).__name__}: "
                 f"{_one_paragraph(in_cli_terms(str(exc)))} (run with --debug for the traceback)",

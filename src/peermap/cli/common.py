@@ -14,6 +14,7 @@ import re
 import sys
 import textwrap
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from peermap.exceptions import (
     CRSError,
     KeyMaterialError,
     MissingDependencyError,
+    PeermapWarning,
     PrivacyError,
     ValidationError,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "rule",
     "same_path",
     "tiles",
+    "warn_of_dataset",
     "whole_number",
 ]
 
@@ -260,8 +263,9 @@ def add_source(p: argparse.ArgumentParser, *, what: str = "dataset") -> None:
 def add_boundaries(p: argparse.ArgumentParser, help: str, *, required: bool = False) -> None:
     """Add ``--boundaries FILE`` and the options that say how to read the file.
 
-    ``--crs``, ``--layer``, ``--code-column`` and ``--name-column`` are the keywords of
-    :func:`peermap.load_boundaries`; :func:`boundary_options` reads them back.
+    ``--crs``, ``--layer``, ``--code-column``, ``--name-column`` and ``--attribution``
+    are the keywords of :func:`peermap.load_boundaries`; :func:`boundary_options` reads
+    them back.
     """
     p.add_argument("--boundaries", metavar="FILE", required=required, help=help)
     add_boundary_file_options(p)
@@ -285,6 +289,12 @@ def add_boundary_file_options(p: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--name-column", metavar="COLUMN", help="column of authority names (default: detected)"
     )
+    group.add_argument(
+        "--attribution",
+        metavar="TEXT",
+        help="the credit line maps and reports carry for a boundary file that is not ONS "
+        "data (default: the ONS line for ONS files; else the file's name, source not stated)",
+    )
 
 
 def boundary_options(args: argparse.Namespace, path: object = ...) -> dict[str, Any]:
@@ -300,6 +310,7 @@ def boundary_options(args: argparse.Namespace, path: object = ...) -> dict[str, 
         "layer": getattr(args, "layer", None),
         "code_column": getattr(args, "code_column", None),
         "name_column": getattr(args, "name_column", None),
+        "attribution": getattr(args, "attribution", None),
     }
     given = {k: v for k, v in given.items() if v is not None}
     if given and not path:
@@ -419,6 +430,7 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
     (r", or in Python `gdf\.set_crs\('[^']*'\)` before calling load_boundaries\)", ")"),
     (r"\bcrs=('[^']*'|\S+)", r"--crs \1"),
     (r"with layer=\.\.\.", "with --layer NAME"),
+    (r"pass attribution=\.\.\. to load_boundaries", "give the credit with --attribution TEXT"),
     (r"code_column=\.\.\. and name_column=\.\.\.", "--code-column and --name-column"),
     (r"with code_column=\.\.\.", "with --code-column COLUMN"),
     (
@@ -688,7 +700,13 @@ def load_boundaries_file(path: str | os.PathLike[str], **options: Any) -> gpd.Ge
 
     if is_demo_region(path) and not options:
         return demo_boundaries()
-    return load_boundaries(Path(path), **options)
+    bounds = load_boundaries(Path(path), **options)
+    # The credit line of a file that states no source says how to state it: in the
+    # command line's terms, on the maps and reports the command writes too.
+    credit = bounds.attrs.get("attribution")
+    if isinstance(credit, str):
+        bounds.attrs["attribution"] = in_cli_terms(credit)
+    return bounds
 
 
 def read_boundaries(args: argparse.Namespace, progress: Progress) -> gpd.GeoDataFrame | None:
@@ -745,10 +763,11 @@ def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) 
     bounds = read_boundaries(args, progress)
     progress.step(f"reading {source.name or source}")
     ds = read_dataset(source, boundaries=bounds, strict=not args.lenient)
+    validate = f"peermap validate {args.source}" + (
+        f" --boundaries {args.boundaries}" if getattr(args, "boundaries", None) else ""
+    )
+    warn_of_dataset(ds, validate)
     if ds.report.n_rejected:
-        validate = f"peermap validate {args.source}" + (
-            f" --boundaries {args.boundaries}" if getattr(args, "boundaries", None) else ""
-        )
         counts = ds.counts
         per_table = ", ".join(
             f"{table}: {len(rows)}" + (", every row of it" if counts.get(table) == 0 else "")
@@ -765,6 +784,23 @@ def read_source(args: argparse.Namespace, progress: Progress, notes: list[str]) 
             "authority layers, flows into places and reach are missing"
         )
     return ds
+
+
+def warn_of_dataset(ds: Dataset, validate: str) -> None:
+    """Warn of what reading the dataset found to warn of, as ``peermap validate`` lists it.
+
+    A place outside every authority, an age outside 10-18, a column outside the schema:
+    the first of each kind in each table, with how many more and the command that lists
+    them all. The command prints them as its warnings (``peermap COMMAND: warning:``).
+    """
+    found: dict[tuple[str, str], list[str]] = {}
+    for problem in ds.report.warnings:
+        found.setdefault((problem.table, problem.rule), []).append(str(problem))
+    for said in found.values():
+        text = said[0].removeprefix("warning: ")
+        if len(said) > 1:
+            text += f" (and {len(said) - 1} more like it: '{validate}' lists them)"
+        warnings.warn(text, PeermapWarning, stacklevel=2)
 
 
 # --------------------------------------------------------------------------- printing

@@ -218,7 +218,8 @@ def _assign(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from peermap import PeermapWarning, assign_authorities, read_dataset
-    from peermap._io import atomic_path, find_table
+    from peermap._io import atomic_path
+    from peermap._sources import find_table
     from peermap.schema import TABLES
 
     target = output_path(args.output, *read_paths(args), option="-o")

@@ -1,0 +1,160 @@
+"""Find the schema tables of a source: a folder of table files, a workbook, a mapping.
+
+:func:`locate_tables` is where :func:`peermap.read_dataset` and :func:`peermap.validate`
+find each table; :func:`find_table` finds one table for a command that reads one
+(``peermap assign``). What is there under a table's name but cannot be read (a folder
+named ``people.csv``, a link to nothing) is said as such, never taken for a table that
+is absent; which sheet of a workbook holds a table is :mod:`peermap._table_files`'s.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from peermap._io import SUFFIXES, TableSource
+from peermap._table_files import not_a_file, sheet_tables
+from peermap.exceptions import ValidationError
+from peermap.privacy.identifiers import shown_value
+from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
+
+__all__ = ["Located", "find_table", "locate_tables"]
+
+#: Table name -> (source, sheet name or None).
+Located = dict[str, tuple[TableSource, str | None]]
+
+
+def _folder_tables(path: Path) -> Located:
+    """Return the table files of a dataset folder; a table's name on no file is refused."""
+    files: dict[str, list[Path]] = {}
+    unreadable: list[str] = []
+    for child in sorted(path.iterdir()):
+        stem = normalise_column_name(child.stem)
+        if child.suffix.lower() not in SUFFIXES or stem not in TABLES:
+            continue
+        what = not_a_file(child)
+        if what is None:
+            files.setdefault(stem, []).append(child)
+        else:
+            unreadable.append(f"{child.name} {what}, so the {stem} table cannot be read from it")
+    if unreadable:
+        raise ValidationError(
+            f"{path}: " + "; ".join(unreadable) + ". Put the table's file under that name, "
+            "or remove what is there"
+        )
+    for name, paths in files.items():
+        if len(paths) > 1:
+            raise ValidationError(
+                f"{path}: table '{name}' is given twice ("
+                + ", ".join(p.name for p in paths)
+                + "); keep one"
+            )
+    return {name: (paths[0], None) for name, paths in files.items()}
+
+
+def locate_tables(
+    source: str | os.PathLike[str] | Mapping[str, TableSource],
+) -> Located:
+    """Find the schema tables in a folder, a workbook or a mapping.
+
+    Parameters
+    ----------
+    source : path or mapping
+        A folder holding ``people.csv``, ``places.csv`` and optionally ``ties``,
+        ``sightings`` and ``relocations`` (each ``.csv``, ``.xlsx`` or ``.parquet``);
+        an ``.xlsx`` workbook with one sheet per table, named after the table; or a
+        mapping of table name to path or frame.
+
+    Returns
+    -------
+    dict
+        Table name -> (source, sheet name or ``None``), for the tables present.
+
+    Raises
+    ------
+    ValidationError
+        When people or places are missing, a table name is unknown, a folder holds a
+        table twice or a table's name on a folder or a link to nothing, or a workbook
+        has two sheets named after one table.
+    """
+    found: Located = {}
+    sheets: list[str] | None = None
+    if isinstance(source, Mapping):
+        for name, value in source.items():
+            key = normalise_column_name(name)
+            if key not in TABLES:
+                raise ValidationError(
+                    f"unknown table '{name}'; schema v1 has " + ", ".join(TABLE_ORDER)
+                )
+            found[key] = (value, None)
+        where = "the mapping"
+    else:
+        path = Path(source)
+        where = str(path)
+        if path.is_dir():
+            found = _folder_tables(path)
+        elif path.is_file() and path.suffix.lower() == ".xlsx":
+            by_table, sheets = sheet_tables(path)
+            found = {table: (path, sheet) for table, sheet in by_table.items()}
+        elif path.is_file():
+            raise ValidationError(
+                f"{path}: a dataset is a folder of table files, an .xlsx workbook with one "
+                "sheet per table, or a mapping of table name to file; to read a single table "
+                "pass {'people': path, ...}"
+            )
+        else:
+            raise ValidationError(f"{path}: no such file or folder")
+    missing = [t for t in TABLE_ORDER if t not in found and not TABLES[t].optional_table]
+    if missing and sheets is not None:
+        raise ValidationError(
+            f"{where}: required table(s) missing: "
+            + ", ".join(f"{t} (a sheet named '{t}')" for t in missing)
+            + "; the workbook's sheets are "
+            + (", ".join(f"'{shown_value(s)}'" for s in sheets) or "none")
+        )
+    if missing:
+        raise ValidationError(
+            f"{where}: required table(s) missing: "
+            + ", ".join(f"{t} ({t}.csv, .xlsx or .parquet)" for t in missing)
+        )
+    return found
+
+
+def find_table(path: str | os.PathLike[str], table: str) -> TableSource:
+    """Find one schema table in a table file, a workbook or a dataset folder.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A table file (``.csv``, ``.xlsx``, ``.parquet``; a workbook is read from its
+        sheet named after the table, else its one sheet with data), or a folder holding
+        ``<table>.csv`` (or ``.xlsx``, ``.parquet``).
+    table : str
+        The schema table, for example ``"places"``.
+
+    Returns
+    -------
+    path
+        The file to read (:func:`peermap._io.read_raw` says what it is if it is no file).
+
+    Raises
+    ------
+    ValidationError
+        When a folder holds no such table.
+    FileNotFoundError
+        When ``path`` does not exist.
+    """
+    source = Path(path)
+    if source.is_dir():
+        found = [p for p in sorted(source.iterdir()) if normalise_column_name(p.stem) == table]
+        found = [p for p in found if p.suffix.lower() in SUFFIXES]
+        if not found:
+            raise ValidationError(
+                f"{source}: no {', '.join(table + s for s in SUFFIXES[:-1])} or "
+                f"{table}{SUFFIXES[-1]} in it"
+            )
+        return found[0]
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such file or folder")
+    return source

@@ -1,0 +1,193 @@
+"""Open the files tables are read from: say what a path is, open workbooks, choose sheets.
+
+:func:`not_a_file` says in words what a path named as a table file is when it is no
+file to read (a folder, a link to nothing), so that a message says so instead of "no
+such file" or "table missing". :func:`open_workbook` opens an ``.xlsx`` workbook and
+turns whatever a damaged one raises into a :class:`~peermap.ValidationError` naming it.
+Which sheet holds a table is decided here, for both kinds of workbook:
+
+- a **dataset workbook** (:func:`sheet_tables`) has a sheet per table, named after the
+  table (case and surrounding spaces ignored); two sheets that name one table are
+  refused, naming both, since either could be the one meant;
+- a **workbook of one table** (``people.xlsx`` in a folder, ``peermap assign
+  places.xlsx``; :func:`table_sheet`) is read from its sheet named after the table, or
+  else from its one sheet that holds anything: an empty ``Sheet1`` does not hide the
+  data on the next sheet, and several sheets with data and none named after the table
+  are refused, naming them.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from peermap._optional import require
+from peermap.exceptions import MissingDependencyError, ValidationError
+from peermap.privacy.identifiers import shown_value
+from peermap.schema import TABLES, normalise_column_name
+
+__all__ = ["not_a_file", "open_workbook", "sheet_rows", "sheet_tables", "table_sheet"]
+
+
+def not_a_file(path: Path) -> str | None:
+    """Say what ``path`` is when it is not a file that can be read, or None if it is one.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A path named as a table file.
+
+    Returns
+    -------
+    str or None
+        ``"is a folder, not a file"``, ``"is a link to nothing (...)"``, ``"is not a
+        regular file"`` or ``"no such file"``; None for a regular file (or a link to one).
+    """
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return "is a folder, not a file"
+    if path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:  # pragma: no cover - a link that vanished meanwhile
+            target = "?"
+        return f"is a link to nothing (it points to {target}, which does not exist)"
+    if path.exists():
+        return "is not a regular file (a device, pipe or socket)"
+    return "no such file"
+
+
+@contextmanager
+def open_workbook(path: Path, *, data_only: bool = True) -> Iterator[Any]:
+    """Open an ``.xlsx`` workbook read-only; a file that is not one names itself.
+
+    openpyxl reports a damaged or mislabelled file with whatever its zip and XML layers
+    raise (``BadZipFile``, ``KeyError``, ``ValueError``, ...): every such failure, while
+    opening or while reading rows, becomes one :class:`ValidationError` naming the file.
+    """
+    require("openpyxl")
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=data_only)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValidationError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): it is not one or it is "
+            f"damaged ({type(exc).__name__}: {exc}); open it in Excel and save it again"
+        ) from exc
+    except Exception as exc:  # openpyxl's many parse errors on a damaged workbook
+        raise ValidationError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): it is damaged "
+            f"({type(exc).__name__}: {exc}); open it in Excel and save it again"
+        ) from exc
+    try:
+        yield wb
+    except (ValidationError, MissingDependencyError):
+        raise
+    except Exception as exc:  # a damaged sheet fails only when its rows are read
+        raise ValidationError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): it is damaged "
+            f"({type(exc).__name__}: {exc}); open it in Excel and save it again"
+        ) from exc
+    finally:
+        wb.close()
+
+
+def sheet_rows(path: Path, sheet: str | None, *, data_only: bool) -> list[tuple[Any, ...]]:
+    """Return every row of a sheet (the first when ``sheet`` is None) as cell values."""
+    with open_workbook(path, data_only=data_only) as wb:
+        ws = wb.worksheets[0] if sheet is None else wb[sheet]
+        return list(ws.iter_rows(values_only=True))
+
+
+def _quoted(sheets: Sequence[str]) -> str:
+    return ", ".join(f"'{shown_value(s)}'" for s in sheets)
+
+
+def _one_sheet(path: Path, table: str, sheets: list[str]) -> str:
+    """Return the one sheet named after ``table``; two or more are refused, naming them."""
+    if len(sheets) > 1:
+        raise ValidationError(
+            f"{path}: sheets {_quoted(sheets)} are all named after the {table} table (sheet "
+            "names match ignoring case and surrounding spaces), so which one to read cannot "
+            "be told; keep one, or rename the others"
+        )
+    return sheets[0]
+
+
+def sheet_tables(path: Path) -> tuple[dict[str, str], list[str]]:
+    """Find the tables of a dataset workbook: a sheet per table, named after it.
+
+    Returns
+    -------
+    tuple
+        Table -> its sheet, for the tables present; and the name of every sheet, for
+        a message that finds a table missing.
+
+    Raises
+    ------
+    ValidationError
+        When two sheets are named after one table, or the file is not a workbook.
+    """
+    with open_workbook(path) as wb:
+        names = [ws.title for ws in wb.worksheets]
+    by_table: dict[str, list[str]] = {}
+    for name in names:
+        key = normalise_column_name(name)
+        if key in TABLES:
+            by_table.setdefault(key, []).append(name)
+    return {t: _one_sheet(path, t, s) for t, s in by_table.items()}, names
+
+
+def _holds_data(ws: Any) -> bool:
+    for row in ws.iter_rows(values_only=True):
+        if any(v is not None and str(v).strip() for v in row):
+            return True
+    return False
+
+
+def table_sheet(path: Path, table: str) -> str | None:
+    """Choose the sheet a workbook of one table is read from.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An ``.xlsx`` file holding one table.
+    table : str
+        The schema table it holds.
+
+    Returns
+    -------
+    str or None
+        The sheet named after the table; else the one sheet that holds anything (the
+        visible ones first: a hidden sheet is usually a list for Excel's drop-downs);
+        None for a workbook of one sheet, or of empty sheets only (its first is read).
+
+    Raises
+    ------
+    ValidationError
+        When two sheets are named after the table, or several hold data and none is
+        named after it: which one is the table cannot be told.
+    """
+    with open_workbook(path) as wb:
+        sheets = list(wb.worksheets)
+        if len(sheets) < 2:
+            return None
+        named = [ws.title for ws in sheets if normalise_column_name(ws.title) == table]
+        if named:
+            return _one_sheet(path, table, named)
+        filled = [ws for ws in sheets if _holds_data(ws)]
+        visible = [ws for ws in filled if getattr(ws, "sheet_state", "visible") == "visible"]
+        chosen = [ws.title for ws in (visible or filled)]
+    if len(chosen) > 1:
+        raise ValidationError(
+            f"{path}: {len(chosen)} sheets hold data ({_quoted(chosen)}) and none is named "
+            f"'{table}', so which one is the {table} table cannot be told; name that sheet "
+            f"'{table}', or delete the others"
+        )
+    return chosen[0] if chosen else None
