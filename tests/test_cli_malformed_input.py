@@ -108,6 +108,9 @@ def test_a_boundary_file_without_a_stated_source_is_credited_in_cli_terms(
     status, _, err = _run(capsys, "report", folder, "--boundaries", path, "-o", md)
     assert status == 0, err
     assert "--attribution TEXT" in md.read_text() and "load_boundaries" not in md.read_text()
+    # credited once: "Boundaries: county_areas.geojson (...)", not "Boundaries: Boundaries: ..."
+    assert "Boundaries: county_areas.geojson (source" in md.read_text()
+    assert "Boundaries: Boundaries" not in md.read_text()
 
 
 # --------------------------------------------------------------------------- 3. the system

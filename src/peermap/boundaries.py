@@ -388,7 +388,7 @@ def load_boundaries(
             attribution = ons_attribution(*([vintage] if vintage else []))
         else:
             attribution = (
-                f"Boundaries: {source_name} (source and licence not stated: pass "
+                f"{source_name} (source and licence not stated: pass "
                 "attribution=... to load_boundaries)"
             )
     out.attrs = {
