@@ -281,6 +281,32 @@ def test_a_header_repeated_mid_file_is_one_problem_for_its_row(
     )
 
 
+def test_a_header_repeated_in_another_column_order_sets_aside_the_rows_after_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two exports joined, the second with its columns in another order: read under the
+    # first header, its dates would be taken as contexts and its places as people.
+    second = [
+        "date,context,place_id,person_id,source,reliability",
+        "2024-03-01,cse,H,yp2,police,confirmed",
+        "2024-03-02,cce,P,yp1,police,reported",
+    ]
+    folder = _dataset(tmp_path, sightings=SIGHTINGS + "\n".join(second) + "\n")
+    report = peermap.validate(folder)
+    rows = [(p.row, p.rule) for p in report.errors]
+    assert rows == [(4, "repeated_header"), (5, "repeated_header"), (6, "repeated_header")]
+    assert "another order" in report.errors[0].message
+    assert "2 row(s) after it" in report.errors[0].message
+    status, _, _ = _run(capsys, "validate", folder)
+    assert status == 2
+    ds = peermap.read_dataset(folder, strict=False)
+    assert len(ds.sightings) == 2  # the first export's rows, read as written
+    assert set(ds.sightings["date"].dt.strftime("%Y-%m-%d")) == {"2024-02-01", "2024-02-03"}
+    rejected = ds.report.rejected["sightings"]
+    assert list(rejected.index) == [4, 5, 6]
+    assert rejected["rejected_because"].str.contains("another column order|another order").all()
+
+
 # --------------------------------------------------------------------------- 7. not a file
 
 

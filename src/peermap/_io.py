@@ -261,7 +261,7 @@ def _finish(
     dropped: list[int] = []
     # A row that repeats the header (two exports joined into one file) is no record:
     # one problem says so, rather than a type error for each of its cells.
-    stray = _header_repeats(header, columns)
+    stray, moved = _header_repeats(header, columns)
     for j in map(int, np.flatnonzero(stray)):
         problems.append(
             Problem(
@@ -275,6 +275,40 @@ def _finish(
                 rule="repeated_header",
             )
         )
+    if moved is not None:
+        # The header again with its columns in another order: the rows after it come
+        # from an export laid out that way, and read under this header their values
+        # would land in the wrong columns, some of them unnoticed (a date for a date).
+        after = np.arange(len(stray)) > moved
+        problems.append(
+            Problem(
+                table,
+                row_of(moved),
+                None,
+                "",
+                "the row is the header again with its columns in another order (as when "
+                f"two exports are joined into one file): it and the {int(after.sum())} "
+                "row(s) after it cannot be read under the first header; save them as a "
+                "file of their own, or put their columns in the first header's order",
+                file,
+                rule="repeated_header",
+            )
+        )
+        for j in map(int, np.flatnonzero(after)):
+            problems.append(
+                Problem(
+                    table,
+                    row_of(j),
+                    None,
+                    "",
+                    f"follows row {row_of(moved)}, the header again in another column "
+                    "order: its values cannot be placed under the first header",
+                    file,
+                    rule="repeated_header",
+                )
+            )
+        stray = stray | after
+        stray[moved] = True
     last = max([i for i, h in enumerate(header) if normalise_column_name(h)], default=-1)
     for i, h in enumerate(header):
         name = normalise_column_name(h)
@@ -340,29 +374,41 @@ def _finish(
     )
 
 
-def _header_repeats(header: list[str], columns: Sequence[Any]) -> npt.NDArray[np.bool_]:
-    """Mask of the rows whose every headed cell is its column's header, as written again.
+def _header_repeats(
+    header: list[str], columns: Sequence[Any]
+) -> tuple[npt.NDArray[np.bool_], int | None]:
+    """Find the rows that are the header written again.
 
-    One pass over the first headed column finds the candidates (pyarrow, for its text);
-    each is then compared cell by cell, as headers match (case and spaces ignored).
+    Returns the mask of the rows whose every headed cell is its column's header, and
+    the position of the first row that holds the same headers in another order (None
+    when none does). One pass over the first headed column finds the candidates, rows
+    whose cell there is one of the headers (pyarrow, for its text); each is then
+    compared cell by cell, as headers match (case and spaces ignored).
     """
     n = len(columns[0]) if columns else 0
     found = np.zeros(n, dtype=bool)
     headed = [(i, normalise_column_name(h)) for i, h in enumerate(header)]
     headed = [(i, name) for i, name in headed if name]
     if len(headed) < 2 or n == 0:
-        return found
-    i, name = headed[0]
-    column = columns[i]
+        return found, None
+    names = [name for _, name in headed]
+    column = columns[headed[0][0]]
     if isinstance(column, pd.arrays.ArrowStringArray):
-        pattern = rf"^[\s\pZ]*{re.escape(name)}[\s\pZ]*$"
+        either = "|".join(re.escape(name) for name in names)
+        pattern = rf"^[\s\pZ]*(?:{either})[\s\pZ]*$"
         hits = pc.match_substring_regex(column.__arrow_array__(), pattern, ignore_case=True)
         near = np.asarray(pc.fill_null(hits, False).to_numpy(zero_copy_only=False), dtype=bool)
     else:
-        near = per_distinct(column, lambda text: normalise_column_name(text) == name)
+        wanted = set(names)
+        near = per_distinct(column, lambda text: normalise_column_name(text) in wanted)
+    moved: int | None = None
     for j in map(int, np.flatnonzero(near)):
-        found[j] = all(normalise_column_name(columns[k][j]) == h for k, h in headed)
-    return found
+        cells = [normalise_column_name(columns[k][j]) for k, _ in headed]
+        if cells == names:
+            found[j] = True
+        elif moved is None and sorted(cells) == sorted(names):
+            moved = j
+    return found, moved
 
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
