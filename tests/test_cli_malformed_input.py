@@ -363,6 +363,11 @@ def test_a_file_separated_by_semicolons_says_so_once(
         assert [(p.row, p.rule) for p in said] == [(None, "delimiter")], said
         assert said[0].message.startswith(f"the file seems to be separated by {name}, not commas")
     assert report.counts["places"] == {"read": 2, "accepted": 0, "rejected": 2}
+    # The sightings refer to people and places none of which could be read: each says
+    # which file to mend first, not only "no such person".
+    refs = [p for p in report.errors if p.table == "sightings"]
+    assert refs and all("none of whose rows could be read (mend" in p.message for p in refs)
+    assert {p.message.split(" in ")[0] for p in refs} == {"no such person", "no such place"}
     status, _, err = _run(capsys, "report", folder, "-o", tmp_path / "r.md")
     assert status == 2 and "save it as comma-separated CSV" in err
 

@@ -413,7 +413,15 @@ def _references(
         for value in accepted:
             forms.setdefault(_id_form(value), value)
 
+    # A table with no row read (every row rejected, or the table unusable: a missing
+    # column, a file separated by semicolons) is the cause: said, so that the analyst
+    # mends that file first rather than every row that refers to it.
+    nothing_read = not accepted and not rejected
+    unread = f", none of whose rows could be read (mend {target_file} first)"
+
     def no_such(value: str) -> str:
+        if nothing_read:
+            return f"no such {target} in {target_file}{unread}"
         near = forms.get(_id_form(value))
         hint = (
             f" (did you mean '{check.shown(near, column)}'? ids must match exactly)"
