@@ -107,7 +107,7 @@ def _check_split(frames: dict[str, pd.DataFrame], source: object) -> None:
         assert report.ok and len(strict.people) == len(ds.people)
 
 
-@settings(max_examples=examples(60), deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(people_rows, place_rows, tie_rows, sighting_rows)
 def test_frames_split_with_no_row_lost(people, places, ties, sightings) -> None:  # type: ignore[no-untyped-def]
     frames = _frames(people, places, ties, sightings)
