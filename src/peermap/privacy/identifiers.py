@@ -560,6 +560,8 @@ _PREFILTERS = {r.rule: re.compile(_prefilter(r)) for r in _VALUE_RULES}
 _SCREENS = {r.rule: r.screen or (re2_superset(_prefilter(r)),) for r in _VALUE_RULES}
 
 
+_SCREEN_FROM = 48  #: columns with more distinct values are screened with pyarrow first
+
 _PSEUDONYM = re.compile(PSEUDONYM_PATTERN)
 _WKT = re.compile(WKT_PATTERN)
 
@@ -618,7 +620,10 @@ class _Cells(DistinctCells):
         self._content: npt.NDArray[np.bool_] | None = None
         # Per rule, the used values its RE2 screen finds (every value beyond ASCII):
         # only those can hold what the rule finds, so only those are read into Python.
-        hits = self.screen(_SCREENS)
+        # A screen is a superset of what its rule finds: a column of a few distinct values
+        # skips it (a pyarrow call compiles its regex, dearer than the rules' prefilters).
+        small = self.size <= _SCREEN_FROM
+        hits = dict.fromkeys(_SCREENS, self.used) if small else self.screen(_SCREENS)
         looked = np.unique(np.concatenate([np.asarray(self.used[:0]), *hits.values()]))
         text = dict(zip(looked.tolist(), self.texts(looked), strict=True))
         screens = self.memo._screens
