@@ -262,50 +262,33 @@ def _finish(
     # A row that repeats the header (two exports joined into one file) is no record:
     # one problem says so, rather than a type error for each of its cells.
     stray, moved = _header_repeats(header, columns)
+
+    def repeated(j: int, text: str) -> None:
+        problems.append(Problem(table, row_of(j), None, "", text, file, rule="repeated_header"))
+
     for j in map(int, np.flatnonzero(stray)):
-        problems.append(
-            Problem(
-                table,
-                row_of(j),
-                None,
-                "",
-                "the row repeats the header (as when two exports are joined into one "
-                "file): it is not a record; delete it",
-                file,
-                rule="repeated_header",
-            )
+        repeated(
+            j,
+            "the row repeats the header (as when two exports are joined into one file): it "
+            "is not a record; delete it",
         )
     if moved is not None:
         # The header again with its columns in another order: the rows after it come
         # from an export laid out that way, and read under this header their values
         # would land in the wrong columns, some of them unnoticed (a date for a date).
         after = np.arange(len(stray)) > moved
-        problems.append(
-            Problem(
-                table,
-                row_of(moved),
-                None,
-                "",
-                "the row is the header again with its columns in another order (as when "
-                f"two exports are joined into one file): it and the {int(after.sum())} "
-                "row(s) after it cannot be read under the first header; save them as a "
-                "file of their own, or put their columns in the first header's order",
-                file,
-                rule="repeated_header",
-            )
+        repeated(
+            moved,
+            "the row is the header again with its columns in another order (as when two "
+            f"exports are joined into one file): it and the {int(after.sum())} row(s) after "
+            "it cannot be read under the first header; save them as a file of their own, or "
+            "put their columns in the first header's order",
         )
         for j in map(int, np.flatnonzero(after)):
-            problems.append(
-                Problem(
-                    table,
-                    row_of(j),
-                    None,
-                    "",
-                    f"follows row {row_of(moved)}, the header again in another column "
-                    "order: its values cannot be placed under the first header",
-                    file,
-                    rule="repeated_header",
-                )
+            repeated(
+                j,
+                f"follows row {row_of(moved)}, the header again in another column order: its "
+                "values cannot be placed under the first header",
             )
         stray = stray | after
         stray[moved] = True
