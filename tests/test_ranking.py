@@ -272,6 +272,61 @@ def test_an_incidents_records_add_at_most_three_records_weight() -> None:
     assert record_sums(s, incident_sizes(more))["weight"].iloc[0] == pytest.approx(3 / 12)
 
 
+def _cases_only() -> pd.DataFrame:
+    """A partnership's list of cases (a MACE list): every record is harm, no ordinary
+    footfall. Six girls from three authorities exploited at a hotel, where their
+    exploiter ties meet; CSE also at a takeaway; ten young people reported missing from
+    school; six boys recorded for gang association at a park, the only place where that
+    kind of harm is recorded."""
+    girls = [(f"g{i}", (A1, A2, A6)[i % 3]) for i in range(6)]
+    boys = [(f"b{i}", A3) for i in range(6)]
+    takeaway = [(f"t{i}", A2) for i in range(3)]
+    pupils = [(f"s{i}", A1) for i in range(10)]
+    people = [*girls, *boys, *takeaway, *pupils, ("x1", A1)]
+    places = [
+        ("hotel", "hotel", A1),
+        ("park", "park", A3),
+        ("chicken", "fast_food", A2),
+        ("school", "school", A1),
+    ]
+    sightings = []
+    for month in (3, 4, 5, 6):
+        for pid, _ in girls:
+            sightings.append((pid, "hotel", "cse", "corroborated", f"2024-{month:02d}-1{pid[1]}"))
+        for pid, _ in boys:
+            sightings.append(
+                (pid, "park", "gang_association", "reported", f"2024-{month:02d}-2{pid[1]}")
+            )
+        sightings.append(("x1", "hotel", "cse", "confirmed", f"2024-{month:02d}-10"))
+    for pid, _ in takeaway:
+        sightings.append((pid, "chicken", "cse", "reported", f"2024-06-0{1 + int(pid[1])}"))
+    for month in (9, 10):
+        for pid, _ in pupils:
+            sightings.append(
+                (pid, "school", "missing_episode", "reported", f"2024-{month:02d}-1{pid[1]}")
+            )
+    ties = [("x1", pid, "exploiter", "confirmed") for pid, _ in girls[:4]]
+    return peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+
+
+def test_harm_recorded_only_where_it_stands_out_is_judged_against_a_usual_rate() -> None:
+    table = _cases_only()
+    # The school and the park stand out and leave the baseline; what is left, the hotel
+    # and the takeaway, would alone make CSE "usual" and gang association and missing
+    # episodes never seen: the park and the school were infinitely above the rate usual
+    # and ranked first and second, the hotel third. Pulled towards the rates of all
+    # places, the usual rates are the data's: the park and the school are a few times
+    # above them, and the hotel, where girls from three authorities are sexually
+    # exploited and their exploiter ties meet, comes first, as severity weighs.
+    for place in ("park", "school"):
+        row = table.loc[place]
+        assert row["expected"] > 0 and math.isfinite(row["excess_ratio"]), place
+        assert row["excess_ratio"] > 2 and row["q_value"] < 0.001, place
+        assert "far above" not in row["reasons"], place
+    assert table.index[0] == "hotel"
+    assert table.loc["hotel", "excess_ratio"] > 1.5
+
+
 def _tied_at_hotel(exploiters_at: str | None) -> pd.DataFrame:
     """Five young people seen once each at a hotel ("other"), each in an exploiter tie;
     their five exploiters are seen at ``exploiters_at`` (a place id), or nowhere."""

@@ -272,7 +272,13 @@ def baseline(
     if not keep.any():
         keep[:] = True
     base_n, base_w = place_n * keep, place_w * keep[:, None]
-    overall = _medium_rates(medium, base_n, base_w, rate0)
+    # What is left is pulled towards the rates of all places by BASELINE_PRIOR records,
+    # as a kind of place is: beside thousands of ordinary records the pull is nothing,
+    # but where the places left are a handful (a partnership's list of cases, all harm)
+    # they would set the bar alone: the hotel and the takeaway left by a park and a
+    # school that stand out made CSE "usual", and a kind recorded only where it stands
+    # out had a usual rate of 0, so anything was infinitely above it.
+    overall = _medium_rates(medium, base_n, base_w, rate0, prior=BASELINE_PRIOR)
     # Pass 2: rates per kind of place, shrunk towards the overall rates.
     n_place_kinds = int(place_kind.max()) + 1 if len(place_kind) else 1
     kind_n = np.bincount(place_kind, weights=base_n, minlength=n_place_kinds)
