@@ -462,12 +462,7 @@ def _exploiter_meetings(
     first = ranking.excess(observed[:, None], (footfall * share)[:, None], np.ones(1))
     keep = first.p_value > ranking.BASELINE_ALPHA
     if footfall[keep].sum() > 0:
-        # Where ties meet only at the places that stand out, the share left is small,
-        # not 0 (nothing is infinitely above nothing): at least half a young person in
-        # one more of those seen at the places left (Jeffreys' estimate of a share none
-        # of whom was seen), which binds only then.
-        left = footfall[keep].sum()
-        share = max(observed[keep].sum() / left, 0.5 / (left + 1))
+        share = observed[keep].sum() / footfall[keep].sum()
     return met, observed, footfall * share
 
 
