@@ -370,6 +370,9 @@ def test_a_file_separated_by_semicolons_says_so_once(
     assert {p.message.split(" in ")[0] for p in refs} == {"no such person", "no such place"}
     status, _, err = _run(capsys, "report", folder, "-o", tmp_path / "r.md")
     assert status == 2 and "save it as comma-separated CSV" in err
+    # --lenient is no way on: it would set every row of both tables aside.
+    assert "mend people, places first: --lenient would set every row of them aside" in err
+    assert "add --lenient" not in err
 
 
 # --------------------------------------------------------------------------- 9. did you mean

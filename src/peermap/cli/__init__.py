@@ -96,6 +96,10 @@ def _paragraph(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
 
 
+#: Problems that make a whole table unreadable (the rules of ``peermap._parsing``).
+_WHOLE_TABLE = frozenset({"missing_column", "duplicate_column", "delimiter"})
+
+
 def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None:
     """Say in command-line terms why records were not read: the first problems, what next.
 
@@ -117,9 +121,18 @@ def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None
     if more:
         lines.append(f"  ... and {more} more.")
     next_step = f"Run '{validate}' to list every problem with its file, row, column and value"
+    # A table that cannot be read at all (a missing column, a header given twice, a file
+    # separated by semicolons): --lenient would set every row of it aside, no way on.
+    unread = sorted({p.table for p in errors if p.row is None and p.rule in _WHOLE_TABLE})
     # Identifying data is refused whatever --lenient says: it is no way on.
     if hasattr(args, "lenient") and not args.lenient and not isinstance(exc, PrivacyError):
-        next_step += ", or add --lenient to set the rows with errors aside and go on"
+        if unread:
+            next_step += (
+                f"; mend {', '.join(unread)} first: --lenient would set every row of "
+                f"{'it' if len(unread) == 1 else 'them'} aside"
+            )
+        else:
+            next_step += ", or add --lenient to set the rows with errors aside and go on"
     lines.append(next_step + ".")
     return "\n".join(lines)
 
