@@ -96,10 +96,6 @@ def _paragraph(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
 
 
-#: Problems that make a whole table unreadable (the rules of ``peermap._parsing``).
-_WHOLE_TABLE = frozenset({"missing_column", "duplicate_column", "delimiter"})
-
-
 def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None:
     """Say in command-line terms why records were not read: the first problems, what next.
 
@@ -121,9 +117,9 @@ def _records_refused(args: argparse.Namespace, exc: BaseException) -> str | None
     if more:
         lines.append(f"  ... and {more} more.")
     next_step = f"Run '{validate}' to list every problem with its file, row, column and value"
-    # A table that cannot be read at all (a missing column, a header given twice, a file
-    # separated by semicolons): --lenient would set every row of it aside, no way on.
-    unread = sorted({p.table for p in errors if p.row is None and p.rule in _WHOLE_TABLE})
+    # An error of a whole table, not of a row (a missing column, a header given twice, a
+    # file separated by semicolons): --lenient would set every row of it aside, no way on.
+    unread = sorted({p.table for p in errors if p.row is None})
     # Identifying data is refused whatever --lenient says: it is no way on.
     if hasattr(args, "lenient") and not args.lenient and not isinstance(exc, PrivacyError):
         if unread:
