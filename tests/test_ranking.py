@@ -375,6 +375,56 @@ def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> Non
     assert unseen["tied_people"] == 5 and unseen["met_people"] == 0
 
 
+def _car_wash(exploited_by: str, second_day: str = "2024-06-20") -> pd.DataFrame:
+    """Three boys recorded once each for CCE, unverified, at a car wash ("other") in
+    June; each in a confirmed exploiter tie. ``exploited_by="one"``: all three by the
+    same adult, who is never seen anywhere (not at the car wash either); ``"each"``: by
+    three different ones, none seen. The third boy's record is on ``second_day``."""
+    people, places, sightings = _busy_town()
+    places.append(("wash", "other", A6))
+    adults = [pid for pid, _ in people[-3:]]
+    boys = [pid for pid, _ in people[20:23]]
+    sightings = [row for row in sightings if row[0] not in adults]
+    ties = []
+    for k, pid in enumerate(boys):
+        day = second_day if k == 2 else f"2024-06-{1 + 5 * k:02d}"
+        sightings.append((pid, "wash", "cce", "unverified", day))
+        adult = adults[0] if exploited_by == "one" else adults[k]
+        ties.append((adult, pid, "exploiter", "confirmed"))
+    return peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+
+
+def test_young_people_exploited_by_one_person_meet_where_they_are_seen_together() -> None:
+    # An adult who exploits three boys at a car wash is never recorded there (nor
+    # anywhere): the boys, seen there in the same weeks, are what says it is his place.
+    # Exploited by three different people, never seen, the same boys meet nowhere.
+    one = _car_wash("one").loc["wash"]
+    each = _car_wash("each").loc["wash"]
+    assert one["met_people"] == 3 and each["met_people"] == 0
+    assert "exploiter" in one["harm_kinds"] and "exploiter" not in each["harm_kinds"]
+    assert one["concern"] > each["concern"]
+    assert one["reasons"].startswith("3 young people in exploiter ties that meet at this place")
+    # The third boy seen there five months after the others: he did not meet them there.
+    later = _car_wash("one", second_day="2024-11-20").loc["wash"]
+    assert later["met_people"] == 2
+
+
+def test_shared_exploiter_pairs_those_one_person_exploits() -> None:
+    # person_a exploits person_b: 0 exploits 1, 2 and 3 (the tie to 3 twice, the
+    # stronger counts); 4 exploits 5 only; 6 exploits 0 (0 is exploited, by someone
+    # else: no pair with 0's own victims); -1, not in the dataset, exploits 7 and 8.
+    a = np.array([0, 0, 0, 0, 4, 6, -1, -1], dtype=np.intp)
+    b = np.array([1, 2, 3, 3, 5, 0, 7, 8], dtype=np.intp)
+    w = np.array([1.0, 0.5, 0.25, 0.8, 1.0, 1.0, 1.0, 1.0])
+    pa, pb, pw = ranking.shared_exploiter(a, b, w)
+    got = {(int(x), int(y)): float(z) for x, y, z in zip(pa, pb, pw, strict=True)}
+    assert got == {
+        (1, 2): pytest.approx(ranking.SHARED_EXPLOITER_WEIGHT * 0.5),
+        (1, 3): pytest.approx(ranking.SHARED_EXPLOITER_WEIGHT * 0.8),
+        (2, 3): pytest.approx(ranking.SHARED_EXPLOITER_WEIGHT * 0.5),
+    }
+
+
 def _park_hub(n: int = 240, recruits: int = 6) -> tuple[list, list, list, list]:
     """A busy park that ``n`` young people use, with ordinary records of every kind; six
     of them are recruited there over the summer by two older ones (exploiter ties), who

@@ -433,13 +433,13 @@ def _exploiter_meetings(
     """Young people whose exploiter tie meets at each venue, against its footfall.
 
     Returns, per pair of ``wide``, the weight of the strongest exploiter tie of its
-    young person that meets at its place (:func:`peermap.ranking.ties_met`), and per
+    young person that meets at its place (:func:`peermap.ranking.exploitation_met`), and per
     place the observed sum of those weights and the expected one: its young people
     times the share of (young person, place) pairs where an exploiter tie meets, over
     the places where that share is not itself significant (as
     :func:`peermap.ranking.baseline` leaves such places out of its rates).
     """
-    found = ranking.ties_met(
+    found = ranking.exploitation_met(
         visits["person"].to_numpy(),
         visits["place"].to_numpy(),
         visits["day"].to_numpy(),

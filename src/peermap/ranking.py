@@ -37,8 +37,9 @@ the formula and the reasons at length):
    ``neighbours`` above ``single``); for a venue also x :func:`breadth` (half when its
    excess rests on one young person). Venues count the young people whose exploiter
    tie meets there (both its young people seen there within :data:`MEET_DAYS` of each
-   other: :func:`ties_met`), and contexts their exploiter ties, as one more kind of
-   harm, of severity :data:`EXPLOITER_SEVERITY`.
+   other: :func:`ties_met`; for an exploiter never seen with those he exploits, two of
+   them seen there together: :func:`exploitation_met`), and contexts their exploiter
+   ties, as one more kind of harm, of severity :data:`EXPLOITER_SEVERITY`.
 
 Each unit also gets a p-value (the smallest one-sided p of its kinds of harm,
 Bonferroni-corrected for their number) and a Benjamini-Hochberg q-value across units.
@@ -72,18 +73,21 @@ __all__ = [
     "RELIABILITY_WEIGHT",
     "SCORED_KINDS",
     "SEVERITY",
+    "SHARED_EXPLOITER_WEIGHT",
     "SPECIFICITY_PRIOR",
     "Baseline",
     "Excess",
     "baseline",
     "breadth",
     "excess",
+    "exploitation_met",
     "harm_words",
     "per_unit",
     "q_values",
     "reach_factor",
     "reliability_weight",
     "scored_severity",
+    "shared_exploiter",
     "ties_met",
 ]
 
@@ -142,6 +146,12 @@ SPECIFICITY_PRIOR = 1.0
 #: while two young people in a tie who both pass through a school or a station are
 #: recorded there months apart.
 MEET_DAYS = 60
+#: Weight of two young people exploited by the same person, seen at one place within
+#: :data:`MEET_DAYS` of each other, as a meeting there (:func:`shared_exploiter`), against
+#: the weaker of their two exploiter ties: half, for the one who exploits them is not
+#: seen there with them, and two of his victims together are evidence of the place at
+#: one remove.
+SHARED_EXPLOITER_WEIGHT = 0.5
 #: Multiplier of the excess by reach across authorities.
 REACH_FACTOR: Mapping[str, float] = {
     "single": 1.0,
@@ -547,6 +557,106 @@ def ties_met(
     if met.empty:
         return empty
     out = met.groupby(["person", "place"], sort=True)["weight"].max().reset_index()
+    return out.astype({"person": np.intp, "place": np.intp, "weight": np.float64})
+
+
+def shared_exploiter(
+    exploiter: IntpArray, exploited: IntpArray, weight: FloatArray
+) -> tuple[IntpArray, IntpArray, FloatArray]:
+    """Pair the young people exploited by the same person: ties of their own, for :func:`ties_met`.
+
+    Two young people in exploiter ties to one exploiter who are seen at the same place
+    in the same weeks meet there, as his tie with each of them would, at
+    :data:`SHARED_EXPLOITER_WEIGHT` of its weight: the exploiter
+    himself is often never recorded there (an adult coach, a car wash's owner, a
+    "boyfriend" the police know only by name), while the children he exploits are.
+
+    Parameters
+    ----------
+    exploiter, exploited : numpy.ndarray
+        Positions of each exploiter tie's two young people (``person_a`` exploits
+        ``person_b``; -1: not in the dataset).
+    weight : numpy.ndarray
+        Each tie's weight (its reliability weight).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(a, b, weight)``: one row per pair of young people exploited by the same
+        person, weighted by :data:`SHARED_EXPLOITER_WEIGHT` times the weaker of their
+        two ties.
+    """
+    ties = pd.DataFrame(
+        {
+            "by": np.asarray(exploiter, dtype=np.intp),
+            "who": np.asarray(exploited, dtype=np.intp),
+            "weight": np.asarray(weight, dtype=np.float64),
+        }
+    )
+    ties = ties[(ties["by"] >= 0) & (ties["who"] >= 0) & (ties["by"] != ties["who"])]
+    ties = ties.groupby(["by", "who"], sort=False)["weight"].max().reset_index()
+    ties = ties[ties.groupby("by")["who"].transform("size").to_numpy() > 1]
+    pairs = ties.merge(ties, on="by", suffixes=("", "_2"))
+    pairs = pairs[pairs["who"].to_numpy() < pairs["who_2"].to_numpy()]
+    return (
+        pairs["who"].to_numpy(dtype=np.intp),
+        pairs["who_2"].to_numpy(dtype=np.intp),
+        SHARED_EXPLOITER_WEIGHT
+        * np.minimum(pairs["weight"].to_numpy(), pairs["weight_2"].to_numpy()),
+    )
+
+
+def exploitation_met(
+    person: IntpArray,
+    place: IntpArray,
+    day: IntpArray,
+    exploiter: IntpArray,
+    exploited: IntpArray,
+    weight: FloatArray,
+    *,
+    within_days: int = MEET_DAYS,
+) -> pd.DataFrame:
+    """Where exploiter ties meet, standing in for an exploiter never seen with his victims.
+
+    An exploiter tie meets where its two young people are seen together
+    (:func:`ties_met`). One who exploits young people but is never seen with any of them
+    (an adult the records about children do not place: a coach, a car wash's owner)
+    leaves his ties meeting nowhere; where two of those he exploits are seen together
+    stands in for him (:func:`shared_exploiter`, at :data:`SHARED_EXPLOITER_WEIGHT`). One
+    seen with them somewhere is not stood in for: where he meets them is the place, and
+    his victims' shared school or bus station is not.
+
+    Parameters
+    ----------
+    person, place, day : numpy.ndarray
+        Where and when young people are seen, as :func:`ties_met` takes them.
+    exploiter, exploited : numpy.ndarray
+        Positions of each exploiter tie's two young people (``person_a`` exploits
+        ``person_b``; -1: not in the dataset).
+    weight : numpy.ndarray
+        Each tie's weight (its reliability weight).
+    within_days : int, default :data:`MEET_DAYS`
+        How many days apart two young people may be seen at a place to meet there.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`ties_met`: one row per (``person``, ``place``) where one of the
+        person's exploiter ties meets, or where they meet another young person their
+        unseen exploiter exploits, with the largest ``weight``; sorted by person, then
+        place.
+    """
+    exploiter = np.asarray(exploiter, dtype=np.intp)
+    exploited = np.asarray(exploited, dtype=np.intp)
+    weight = np.asarray(weight, dtype=np.float64)
+    direct = ties_met(person, place, day, exploiter, exploited, weight, within_days=within_days)
+    unseen = ~np.isin(exploiter, direct["person"].to_numpy())
+    pairs = shared_exploiter(exploiter[unseen], exploited[unseen], weight[unseen])
+    shared = ties_met(person, place, day, *pairs, within_days=within_days)
+    if shared.empty:
+        return direct
+    out = pd.concat([direct, shared], ignore_index=True)
+    out = out.groupby(["person", "place"], sort=True)["weight"].max().reset_index()
     return out.astype({"person": np.intp, "place": np.intp, "weight": np.float64})
 
 

@@ -35,7 +35,9 @@ def hotspots(
     venues of its kind (Kulldorff's Poisson log-likelihood ratio, with a p-value and
     Benjamini-Hochberg q-value). The young people whose exploiter tie meets there (both
     young people of the tie seen there within :data:`peermap.ranking.MEET_DAYS` days of
-    each other) count as one more kind of harm, judged against
+    each other; for an exploiter never seen with those he exploits, two of them seen
+    there together: :func:`peermap.ranking.exploitation_met`) count as one more kind of
+    harm, judged against
     its footfall the same way: a busy park is not a hotspot because young people in
     exploiter ties pass through it, but it is one where they meet those who exploit
     them. The score is weighed by the reach of the young people harmed there; a venue
@@ -86,7 +88,8 @@ def hotspots(
         tie), ``tied_people`` (young people seen there who are in an exploiter tie,
         harmed there or not), ``met_people`` (those of them whose exploiter tie meets
         there: its other young person is seen there too, within
-        :data:`peermap.ranking.MEET_DAYS` days) and
+        :data:`peermap.ranking.MEET_DAYS` days, or another young person exploited by
+        the same exploiter, where he is never seen with them) and
         ``exploiter_ratio`` (their count, weighted by the ties' reliability, over what
         the share of such young people among all those seen would bring), ``reach``
         (``single``, ``neighbours`` or ``distant``, of those young people's homes from
