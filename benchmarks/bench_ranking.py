@@ -29,7 +29,9 @@ demo region and London as a row of its own; ``--heldout-b`` adds a second one, w
 later by another hand without reading the package's ranking, its generator or the first
 (``benchmarks/_heldout_b.py``); ``--heldout-c`` a third (``benchmarks/_heldout_c.py``,
 session 19), written from the schema and the domain notes only, its first figures
-measured before any change to the ranking. ``--only a,b,c,generator`` runs only those.
+measured before any change to the ranking; ``--heldout-d`` a fourth
+(``benchmarks/_heldout_d.py``), written the same way by yet another hand.
+``--only a,b,c,d,generator`` runs only those.
 
 A trap house (or county line) is *found* by the first context, in the table's order,
 whose places hold its place or whose people hold at least half of its planted people
@@ -549,6 +551,7 @@ def print_summary(results: Results) -> int:
         ("held-out", "held-out"),
         ("held-out B", "held-out B"),
         ("held-out C", "held-out C"),
+        ("held-out D", "held-out D"),
     ):
         sub = items[items["source"] == source] if len(items) else items
         if not len(sub):
@@ -650,6 +653,12 @@ def run_setting(
             (ds, truth), seconds = _timed(
                 lambda seed=seed: heldout_c_scenario(bounds, n_people=size, seed=seed)
             )
+        elif source == "held-out D":
+            from _heldout_d import heldout_d_scenario
+
+            (ds, truth), seconds = _timed(
+                lambda seed=seed: heldout_d_scenario(bounds, n_people=size, seed=seed)
+            )
         else:
             (ds, truth), seconds = _timed(
                 lambda seed=seed: heldout_scenario(bounds, n_people=size, seed=seed)
@@ -744,9 +753,14 @@ def main() -> int:
         help="also run the third held-out scenario (benchmarks/_heldout_c.py), same sizes",
     )
     parser.add_argument(
+        "--heldout-d",
+        action="store_true",
+        help="also run the fourth held-out scenario (benchmarks/_heldout_d.py), same sizes",
+    )
+    parser.add_argument(
         "--only",
         default="",
-        help="run only these sources, a list of generator, a, b, c (held-out A, B, C)",
+        help="run only these sources, a list of generator, a, b, c, d (held-out A, B, C, D)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any FAIL")
     args = parser.parse_args()
@@ -776,13 +790,14 @@ def main() -> int:
     )
     results = Results()
     only = {o.strip().lower() for o in args.only.split(",") if o.strip()}
-    if only - {"generator", "a", "b", "c"}:
-        parser.error(f"--only takes generator, a, b, c: {args.only}")
+    if only - {"generator", "a", "b", "c", "d"}:
+        parser.error(f"--only takes generator, a, b, c, d: {args.only}")
     run = {
         "generator": not only or "generator" in only,
         "held-out": ("a" in only) if only else not args.no_heldout,
         "held-out B": ("b" in only) if only else (args.heldout_b and not args.no_heldout),
         "held-out C": ("c" in only) if only else (args.heldout_c and not args.no_heldout),
+        "held-out D": ("d" in only) if only else (args.heldout_d and not args.no_heldout),
     }
     for name in regions if run["generator"] else []:
         label, bounds = loaded[name]
@@ -797,13 +812,15 @@ def main() -> int:
                 stability_seeds=args.stability_seeds,
                 results=results,
             )
-    if any(run[k] for k in ("held-out", "held-out B", "held-out C")):
+    if any(run[k] for k in ("held-out", "held-out B", "held-out C", "held-out D")):
         held = [n for n in regions if n in ("demo", "london")] or ["demo"]
         held_sizes = [2000] if args.quick else _int_list(args.heldout_people)
         for name in held:
             label, bounds = loaded[name] if name in loaded else load_region(name)
             for size in held_sizes:
-                for source in [k for k in ("held-out", "held-out B", "held-out C") if run[k]]:
+                for source in [
+                    k for k in ("held-out", "held-out B", "held-out C", "held-out D") if run[k]
+                ]:
                     run_setting(
                         source=source,
                         region=label,
