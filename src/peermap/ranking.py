@@ -18,8 +18,9 @@ the formula and the reasons at length):
    independent evidence).
 2. **Expected records**: each (young person, place) pair's number of records times
    the rate of that kind of harm usual at places of that kind. Venues whose own excess
-   is significant are left out of that baseline, and a kind of place with few records
-   is pulled towards the overall rate by :data:`BASELINE_PRIOR` records.
+   is significant against the other places of their kind are left out of that
+   baseline, and a kind of place with few records is pulled towards the overall rate
+   by :data:`BASELINE_PRIOR` records.
 3. **Excess of each kind of harm**: Kulldorff's Poisson log-likelihood ratio of
    observed ``O`` over expected ``E``, ``O ln(O/E) - (O - E)`` when ``O > E`` (else
    0), divided by the dispersion of the reliability weights (a weighted count varies
@@ -262,20 +263,28 @@ def baseline(
         return Baseline(observed, zero, np.zeros((n_places, n_kinds)), spread)
     place_w = per_unit(place, n_places, weight)
     medium = np.zeros(n_places, dtype=bool) if online is None else np.asarray(online, bool)
-    # Pass 1: one overall rate per kind of harm and medium; venues whose excess is
-    # significant leave the baseline (they must not set the bar they are judged against).
-    # A medium with few records (a handful of group chats) is pulled towards the rates of
-    # all places by BASELINE_PRIOR records, as a kind of place is.
+    # Pass 1: venues whose excess is significant leave the baseline (they must not set
+    # the bar they are judged against). Each is judged against the other places of its
+    # kind (its own records left out, so a trap house does not hide in the rate it sets),
+    # pulled towards the rates of its medium by BASELINE_PRIOR records. A medium with few
+    # records (a handful of group chats) is pulled towards the rates of all places by as
+    # many, as a kind of place is. Against one rate for all places, a kind of place whose
+    # usual harm differs (schools, where bullying and image sharing are recorded) left
+    # the baseline whole, and the handful of its places left set its bar.
     rate0 = _medium_rates(
         medium, place_n, place_w, place_w.sum(axis=0) / place_n.sum(), prior=BASELINE_PRIOR
     )
+    n_place_kinds = int(place_kind.max()) + 1 if len(place_kind) else 1
+    all_kind_n = np.bincount(place_kind, weights=place_n, minlength=n_place_kinds)
+    all_kind_w = per_unit(place_kind, n_place_kinds, place_w)
+    others_n = all_kind_n[place_kind] - place_n
+    others_w = np.maximum(all_kind_w[place_kind] - place_w, 0.0)
+    rate1 = (others_w + BASELINE_PRIOR * rate0[medium.astype(np.intp)]) / (
+        others_n[:, None] + BASELINE_PRIOR
+    )
     first = excess(
         per_unit(place, n_places, observed),
-        per_unit(
-            place,
-            n_places,
-            np.minimum(PAIR_CAP, records[:, None] * rate0[medium.astype(np.intp)][place]),
-        ),
+        per_unit(place, n_places, np.minimum(PAIR_CAP, records[:, None] * rate1[place])),
         spread,
     )
     keep = first.p_value > BASELINE_ALPHA
@@ -290,7 +299,6 @@ def baseline(
     # out had a usual rate of 0, so anything was infinitely above it.
     overall = _medium_rates(medium, base_n, base_w, rate0, prior=BASELINE_PRIOR)
     # Pass 2: rates per kind of place, shrunk towards the overall rates.
-    n_place_kinds = int(place_kind.max()) + 1 if len(place_kind) else 1
     kind_n = np.bincount(place_kind, weights=base_n, minlength=n_place_kinds)
     kind_w = np.stack(
         [
