@@ -375,11 +375,14 @@ def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> Non
     assert unseen["tied_people"] == 5 and unseen["met_people"] == 0
 
 
-def _car_wash(exploited_by: str, second_day: str = "2024-06-20") -> pd.DataFrame:
+def _car_wash(
+    exploited_by: str, second_day: str = "2024-06-20", *, adult_at_park: bool = False
+) -> pd.DataFrame:
     """Three boys recorded once each for CCE, unverified, at a car wash ("other") in
     June; each in a confirmed exploiter tie. ``exploited_by="one"``: all three by the
     same adult, who is never seen anywhere (not at the car wash either); ``"each"``: by
-    three different ones, none seen. The third boy's record is on ``second_day``."""
+    three different ones, none seen. The third boy's record is on ``second_day``. With
+    ``adult_at_park``, the one adult and the first boy are seen at the park in May."""
     people, places, sightings = _busy_town()
     places.append(("wash", "other", A6))
     adults = [pid for pid, _ in people[-3:]]
@@ -391,6 +394,9 @@ def _car_wash(exploited_by: str, second_day: str = "2024-06-20") -> pd.DataFrame
         sightings.append((pid, "wash", "cce", "unverified", day))
         adult = adults[0] if exploited_by == "one" else adults[k]
         ties.append((adult, pid, "exploiter", "confirmed"))
+    if adult_at_park:
+        sightings.append((adults[0], "park", "other", "reported", "2024-05-02"))
+        sightings.append((boys[0], "park", "other", "reported", "2024-05-03"))
     return peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
 
 
@@ -407,6 +413,11 @@ def test_young_people_exploited_by_one_person_meet_where_they_are_seen_together(
     # The third boy seen there five months after the others: he did not meet them there.
     later = _car_wash("one", second_day="2024-11-20").loc["wash"]
     assert later["met_people"] == 2
+    # The adult seen with one of them, at the park: the records place him, and where he
+    # meets them is the place; the boys at the car wash no longer stand in for him.
+    placed = _car_wash("one", adult_at_park=True)
+    assert placed.loc["wash", "met_people"] == 0
+    assert placed.loc["park", "met_people"] >= 2
 
 
 def test_shared_exploiter_pairs_those_one_person_exploits() -> None:

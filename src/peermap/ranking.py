@@ -631,8 +631,9 @@ def exploitation_met(
     (an adult the records about children do not place: a coach, a car wash's owner)
     leaves his ties meeting nowhere; where two of those he exploits are seen together
     stands in for him (:func:`shared_exploiter`, at :data:`SHARED_EXPLOITER_WEIGHT`). One
-    seen with them somewhere is not stood in for: where he meets them is the place, and
-    his victims' shared school or bus station is not.
+    seen somewhere with someone he is tied to by exploitation (one of his exploiter ties
+    meets, whichever its side) is not stood in for: the records place him, where he
+    meets them is the place, and his victims' shared school or bus station is not.
 
     Parameters
     ----------
