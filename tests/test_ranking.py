@@ -1288,34 +1288,46 @@ def test_a_large_component_no_split_divides_is_whole_not_cut() -> None:
     assert capped["concern"][0] == pytest.approx(capped["excess_concern"][0])
 
 
+def _one_record_each(
+    places: list[tuple[int, dict[str, float]]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Records of one young person each at ``places`` ((records, share of each kind of
+    harm)), the kinds in blocks from the first record: the records, their weights by kind
+    (0 or 1) and their places, as :func:`peermap.ranking.baseline` takes them."""
+    weight, where = [], []
+    for p, (n, shares) in enumerate(places):
+        rows = np.zeros((n, len(ranking.HARM_KINDS)))
+        start = 0
+        for harm, share in shares.items():
+            count = round(share * n)
+            rows[start : start + count, ranking.HARM_KINDS.index(harm)] = 1.0
+            start += count
+        weight.append(rows)
+        where += [p] * n
+    w = np.concatenate(weight)
+    return np.ones(len(w)), w, np.array(where, dtype=np.intp)
+
+
 def test_a_kind_of_place_with_its_own_usual_harm_is_judged_against_its_kind() -> None:
     # Forty places of other kinds where one record in two hundred is image sharing,
     # and twelve schools where three in twenty are, as schools record it: no school
     # stands out against schools. Against one rate for all places, every busy school
     # left the baseline, the small ones left were pulled towards the other kinds' rate,
-    # and every school read three times "the rate usual for a school". A hotel with three records in
-    # four of CSE, beside two ordinary hotels, stands out though it is a third of its
-    # kind's records: it is judged against the other hotels, not against itself.
+    # and every school read three times "the rate usual for a school". A hotel with
+    # three records in four of CSE, beside two ordinary hotels, stands out though it is
+    # a third of its kind's records: it is judged against the other hotels, not against
+    # itself.
     sharing = ranking.HARM_KINDS.index("image_sharing")
     cse = ranking.HARM_KINDS.index("cse")
-    n_kinds = len(ranking.HARM_KINDS)
     # (records, share of image sharing, share of CSE, kind: 0 other, 1 school, 2 hotel)
     places = [(60, 0.005, 0.01, 0)] * 40
     places += [(400, 0.15, 0.01, 1)] * 8 + [(20, 0.15, 0.0, 1)] * 4
     places += [(20, 0.0, 0.0, 2), (20, 0.0, 0.05, 2), (16, 0.0, 0.75, 2)]
-    records, weight, where = [], [], []
-    for p, (n, share, share_cse, _kind) in enumerate(places):
-        for i in range(n):  # one young person per record
-            records.append(1.0)
-            row = np.zeros(n_kinds)
-            row[sharing] = 1.0 if i < round(share * n) else 0.0
-            row[cse] = 1.0 if n - 1 - i < round(share_cse * n) else 0.0
-            weight.append(row)
-            where.append(p)
-    w = np.array(weight)
-    place = np.array(where, dtype=np.intp)
+    records, w, place = _one_record_each(
+        [(n, {"image_sharing": a, "cse": b}) for n, a, b, _ in places]
+    )
     kind = np.array([k for *_, k in places], dtype=np.intp)
-    base = ranking.baseline(np.array(records), w, w, place, kind, len(places))
+    base = ranking.baseline(records, w, w, place, kind, len(places))
     observed = ranking.per_unit(place, len(places), base.observed)
     expected = ranking.per_unit(place, len(places), base.expected)
     result = ranking.excess(observed, expected, base.spread)
@@ -1333,26 +1345,16 @@ def test_online_spaces_are_judged_against_online_spaces() -> None:
     # usual"; judged against chats, none stands out. A place on the ground with the
     # chats' rate still stands out against places on the ground.
     k = ranking.HARM_KINDS.index("image_sharing")
-    n_kinds = len(ranking.HARM_KINDS)
     ground = [(60, 0.01)] * 39 + [(60, 0.33)]  # (records, share of image sharing)
     chats = [(80, 0.34), (60, 0.33)] + [(12, 0.33)] * 6
     places = ground + chats
     online = np.array([False] * len(ground) + [True] * len(chats))
     kind = np.array([0] * len(ground) + [1] * len(chats), dtype=np.intp)
-    records, weight, where = [], [], []
-    for p, (n, share) in enumerate(places):
-        for i in range(n):  # one young person per record
-            records.append(1.0)
-            row = np.zeros(n_kinds)
-            row[k] = 1.0 if i < round(share * n) else 0.0
-            weight.append(row)
-            where.append(p)
-    w = np.array(weight)
-    place = np.array(where, dtype=np.intp)
+    records, w, place = _one_record_each([(n, {"image_sharing": a}) for n, a in places])
 
     def ratios(with_medium: bool) -> tuple[np.ndarray, np.ndarray]:
         base = ranking.baseline(
-            np.array(records), w, w, place, kind, len(places), online if with_medium else None
+            records, w, w, place, kind, len(places), online if with_medium else None
         )
         observed = ranking.per_unit(place, len(places), base.observed)
         expected = ranking.per_unit(place, len(places), base.expected)

@@ -300,13 +300,7 @@ def baseline(
     overall = _medium_rates(medium, base_n, base_w, rate0, prior=BASELINE_PRIOR)
     # Pass 2: rates per kind of place, shrunk towards the overall rates.
     kind_n = np.bincount(place_kind, weights=base_n, minlength=n_place_kinds)
-    kind_w = np.stack(
-        [
-            np.bincount(place_kind, weights=base_w[:, k], minlength=n_place_kinds)
-            for k in range(n_kinds)
-        ],
-        axis=1,
-    )
+    kind_w = per_unit(place_kind, n_place_kinds, base_w)
     # Each kind of place's medium: that of its places (a kind is online or not).
     kind_medium = np.zeros(n_place_kinds, dtype=np.intp)
     kind_medium[place_kind] = medium
@@ -564,6 +558,11 @@ def ties_met(
     met = both.loc[together.to_numpy(), ["person", "place", "weight"]]
     if met.empty:
         return empty
+    return _strongest(met)
+
+
+def _strongest(met: pd.DataFrame) -> pd.DataFrame:
+    """Keep the largest ``weight`` of each (``person``, ``place``), sorted by both."""
     out = met.groupby(["person", "place"], sort=True)["weight"].max().reset_index()
     return out.astype({"person": np.intp, "place": np.intp, "weight": np.float64})
 
@@ -664,9 +663,7 @@ def exploitation_met(
     shared = ties_met(person, place, day, *pairs, within_days=within_days)
     if shared.empty:
         return direct
-    out = pd.concat([direct, shared], ignore_index=True)
-    out = out.groupby(["person", "place"], sort=True)["weight"].max().reset_index()
-    return out.astype({"person": np.intp, "place": np.intp, "weight": np.float64})
+    return _strongest(pd.concat([direct, shared], ignore_index=True))
 
 
 def breadth(people: IntpArray | FloatArray) -> FloatArray:
