@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import networkx as nx
 import numpy as np
@@ -361,11 +361,13 @@ def test_exploiter_ties_count_where_they_meet_not_where_one_side_passes() -> Non
     # The same five young people at the hotel, their exploiters seen with them at the
     # busy park that everyone uses, in the same week, and never at the hotel: the ties
     # meet at the park, not at the hotel. The hotel holds five young people in exploiter
-    # ties, and no evidence that exploitation happens there.
+    # ties found there together: evidence at one remove (the "tied" kind, of half the
+    # severity), not of their ties meeting there.
     apart = _tied_at_hotel("park")
     hotel = apart.loc["hotel"]
     assert hotel["tied_people"] == 5 and hotel["met_people"] == 0
-    assert "exploiter" not in hotel["harm_kinds"]
+    assert hotel["together_people"] == 5
+    assert "exploiter" not in hotel["harm_kinds"] and "tied" in hotel["harm_kinds"]
     assert hotel["concern"] < _tied_at_hotel("hotel").loc["hotel", "concern"]
     # At the park, five meetings among 240 young people are judged against footfall.
     park = apart.loc["park"]
@@ -398,6 +400,67 @@ def _car_wash(
         sightings.append((adults[0], "park", "other", "reported", "2024-05-02"))
         sightings.append((boys[0], "park", "other", "reported", "2024-05-03"))
     return peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+
+
+def _tied_at_flat(days: Sequence[str], *, adults_there: bool = False) -> pd.DataFrame:
+    """Four young people of the busy town, each in a confirmed exploiter tie with a
+    different young person of the town, seen at a flat on ``days`` (one each, nothing
+    harmful recorded there). With ``adults_there``, each one's exploiter is seen at the
+    flat on the same day."""
+    people, places, sightings = _busy_town()
+    places.append(("flat", "residential", A2))
+    ties = []
+    for k, day in enumerate(days):
+        pid, exploiter = people[10 + k][0], people[-1 - k][0]
+        sightings.append((pid, "flat", "other", "reported", day))
+        if adults_there:
+            sightings.append((exploiter, "flat", "other", "reported", day))
+        ties.append((exploiter, pid, "exploiter", "confirmed"))
+    return peermap.hotspots(_dataset(people, places, sightings, ties)).set_index("place_id")
+
+
+def test_young_people_in_exploiter_ties_found_together_at_a_small_place_stand_out() -> None:
+    # Four young people known to be exploited, by four different people never seen
+    # there, are found at one flat in the same week, and nothing harmful is recorded
+    # there: their ties meet nowhere there, but four of them together at a flat that no
+    # one else uses is where practice looks.
+    week = ["2024-06-01", "2024-06-02", "2024-06-04", "2024-06-06"]
+    together = _tied_at_flat(week)
+    flat = together.loc["flat"]
+    assert flat["met_people"] == 0 and flat["together_people"] == 4
+    assert "tied" in flat["harm_kinds"]
+    assert flat["concern"] > together.drop(index="flat")["concern"].max()
+    assert flat["reasons"].startswith(
+        "4 young people in exploiter ties seen together at this residential address; "
+        f"{ranking.times(flat['tied_ratio'])} the share usual among young people seen"
+    )
+    # The same four at the flat a season apart were not there together.
+    apart = _tied_at_flat(["2024-01-05", "2024-04-05", "2024-07-05", "2024-10-05"]).loc["flat"]
+    assert apart["tied_people"] == 4 and apart["together_people"] == 0
+    assert "tied" not in apart["harm_kinds"] and apart["concern"] < flat["concern"]
+    # Their exploiters seen there with them: the ties meet there, which counts in full,
+    # and the same young people are not counted again as found together.
+    met = _tied_at_flat(week, adults_there=True).loc["flat"]
+    assert met["met_people"] == 8 and met["together_people"] == 0
+    assert "exploiter" in met["harm_kinds"] and met["concern"] > flat["concern"]
+
+
+def test_seen_together_is_another_young_person_at_the_place_within_the_days() -> None:
+    person = np.array([0, 0, 1, 2, 3, 3, 4])
+    place = np.array([5, 5, 5, 5, 6, 6, 6])
+    day = np.array([0, 100, 50, 200, 10, 20, 90])
+    # At place 5: 0 (days 0, 100) and 1 (day 50) within 60 days; 2 (day 200) is 100 days
+    # from the nearest. At place 6: 3's two records are his own; 4 is 70 days from 3.
+    found = ranking.seen_together(person, place, day)
+    assert list(zip(found["person"], found["place"], strict=True)) == [(0, 5), (1, 5)]
+    wider = ranking.seen_together(person, place, day, within_days=100)
+    assert list(zip(wider["person"], wider["place"], strict=True)) == [
+        (0, 5),
+        (1, 5),
+        (2, 5),
+        (3, 6),
+        (4, 6),
+    ]
 
 
 def test_young_people_exploited_by_one_person_meet_where_they_are_seen_together() -> None:

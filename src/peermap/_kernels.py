@@ -447,23 +447,61 @@ def _exploiter_meetings(
         tie_b,
         tie_weight,
     )
-    # Onto the pairs of ``wide`` (visits are records of the same selection, so each
-    # (person, place) found is one of its pairs; ``wide`` is sorted by this key).
+    met = _onto_pairs(n_places, wide, found, found["weight"].to_numpy(dtype=np.float64))
+    observed = np.bincount(wide.place, weights=met, minlength=n_places).astype(np.float64)
+    footfall = np.bincount(wide.place, minlength=n_places).astype(np.float64)
+    return met, observed, ranking.footfall_expected(observed, footfall)
+
+
+def _onto_pairs(
+    n_places: int, wide: WidePairs, found: pd.DataFrame, values: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Put ``values`` of (``person``, ``place``) rows of ``found`` on the pairs of ``wide``.
+
+    Found pairs come from records of the same selection, so each is one of its pairs
+    (``wide`` is sorted by person, then place); 0 on the pairs not found.
+    """
     width = max(n_places, 1)
     key = wide.person.astype(np.int64) * width + wide.place
     wanted = found["person"].to_numpy(dtype=np.int64) * width + found["place"].to_numpy()
     at = np.minimum(np.searchsorted(key, wanted), max(len(key) - 1, 0))
     hit = key[at] == wanted if len(key) else np.zeros(len(wanted), dtype=bool)
-    met = np.zeros(len(key))
-    met[at[hit]] = found["weight"].to_numpy(dtype=np.float64)[hit]
-    observed = np.bincount(wide.place, weights=met, minlength=n_places).astype(np.float64)
+    out = np.zeros(len(key))
+    out[at[hit]] = values[hit]
+    return out
+
+
+def _tied_seen(
+    n_places: int,
+    wide: WidePairs,
+    visits: pd.DataFrame,
+    tied: npt.NDArray[np.float64],
+    met: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], float]:
+    """Young people in exploiter ties seen together at each venue, against its footfall.
+
+    ``visits``: where and when the young people in exploiter ties are seen
+    (:func:`exploiter_visits`); ``tied``, ``met``: per pair of ``wide``, the reliability
+    weight of its young person's strongest exploiter tie (0: none) and of the strongest
+    that meets at its place (:func:`_exploiter_meetings`). A young person counts at a
+    place where another young person in an exploiter tie is seen within
+    :data:`peermap.ranking.MEET_DAYS` (:func:`peermap.ranking.seen_together`) and
+    their own tie does not meet there (that is the exploiter kind's). Returns per pair
+    the weight counted, per place the observed sum and the expected one (its young
+    people times the share usual among all places,
+    :func:`peermap.ranking.footfall_expected`), and the dispersion of the weights.
+    """
+    found = ranking.seen_together(
+        visits["person"].to_numpy(), visits["place"].to_numpy(), visits["day"].to_numpy()
+    )
+    together = _onto_pairs(n_places, wide, found, np.ones(len(found))) > 0
+    counted = np.where(together & (met <= 0), tied, 0.0)
+    observed = np.bincount(wide.place, weights=counted, minlength=n_places).astype(np.float64)
     footfall = np.bincount(wide.place, minlength=n_places).astype(np.float64)
-    share = observed.sum() / footfall.sum() if footfall.sum() > 0 else 0.0
-    first = ranking.excess(observed[:, None], (footfall * share)[:, None], np.ones(1))
-    keep = first.p_value > ranking.BASELINE_ALPHA
-    if footfall[keep].sum() > 0:
-        share = observed[keep].sum() / footfall[keep].sum()
-    return met, observed, footfall * share
+    total = float(counted.sum())
+    spread = float((counted**2).sum()) / total if total > 0 else 1.0
+    expected = ranking.footfall_expected(observed, footfall)
+    return counted, observed, expected, max(spread, 1e-3)
 
 
 def _venue_reach(
@@ -684,16 +722,23 @@ def _venue_score(
     # Exploiter ties that meet at a venue (both young people seen there, within
     # MEET_DAYS of each other): one more kind of harm, judged against the share of
     # young people seen anywhere whose exploiter tie meets where they are seen.
+    # Young people in exploiter ties seen at a venue, whether their ties meet there or
+    # not: one more kind, of lesser severity, judged against the same footfall.
     tie_a, tie_b, tie_weight = _exploiter_ties(ds, ties)
-    exploited = _exploited(len(ds.people), tie_a, tie_b, tie_weight)[wide.person] > 0
+    tied_weight = _exploited(len(ds.people), tie_a, tie_b, tie_weight)[wide.person]
+    exploited = tied_weight > 0
     met_weight, x_obs, x_exp = _exploiter_meetings(n_places, wide, visits, tie_a, tie_b, tie_weight)
     met = met_weight > 0
     x_spread = float((met_weight**2).sum() / met_weight.sum()) if met.any() else 1.0
-    severity = ranking.scored_severity()
+    tied_counted, t_obs, t_exp, t_spread = _tied_seen(
+        n_places, wide, visits, tied_weight, met_weight
+    )
+    n_h = len(ranking.HARM_KINDS)
+    severity = ranking.venue_severity()
     result = ranking.excess(
-        np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs]),
-        np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp]),
-        np.append(base.spread, max(1e-3, x_spread)),
+        np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs, t_obs]),
+        np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp, t_exp]),
+        np.append(base.spread, [max(1e-3, x_spread), t_spread]),
         severity,
         specific=True,
     )
@@ -701,13 +746,13 @@ def _venue_score(
     # without any, the serious kinds recorded there name who was harmed.
     weighted = result.statistic * severity[None, :]
     standing = (weighted > 0) & (weighted >= 0.1 * weighted.sum(axis=1)[:, None])
-    records_standing = standing[:, :-1]
+    records_standing = standing[:, :n_h]
     serious = np.array([ranking.SEVERITY[k] >= HARMED_SEVERITY for k in ranking.HARM_KINDS])
     named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])
     harmed = ((wide.weight > 0) & named[place]).any(axis=1)
     # The young people the excess rests on: harmed there, or in exploiter ties that
-    # meet there when those stand out at the venue.
-    rests = harmed | (met & standing[place, -1])
+    # meet there, or are seen there, when those stand out at the venue.
+    rests = harmed | (met & standing[place, n_h]) | ((tied_counted > 0) & standing[place, n_h + 1])
     n_resting = np.bincount(place[rests], minlength=n_places)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
@@ -727,7 +772,7 @@ def _venue_score(
     reach_place = np.concatenate([place[harmed], at["place"].to_numpy(dtype=np.intp)])
     reach_person = np.concatenate([wide.person[harmed], at["holder"].to_numpy(dtype=np.intp)])
     reach = _venue_reach(ds, reach_place, reach_person, home_code, place_code, codes)
-    names = ranking.SCORED_KINDS
+    names = ranking.VENUE_KINDS
     frame = pd.DataFrame(
         {
             "harmed_people": n_harmed,
@@ -737,15 +782,17 @@ def _venue_score(
             ),
             "exploited": n_exploited,
             "tied_people": np.bincount(place[exploited], minlength=n_places),
+            "together_people": np.bincount(place[tied_counted > 0], minlength=n_places),
             "met_people": np.bincount(place[met], minlength=n_places),
             "reach": reach,
             "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
-            "harm": (result.observed[:, :-1] * named).sum(axis=1),
-            "expected": (result.expected[:, :-1] * named).sum(axis=1),
-            "excess_ratio": result.ratio(np.column_stack([named, np.zeros(n_places, bool)])),
+            "harm": (result.observed[:, :n_h] * named).sum(axis=1),
+            "expected": (result.expected[:, :n_h] * named).sum(axis=1),
+            "excess_ratio": result.ratio(np.column_stack([named, np.zeros((n_places, 2), bool)])),
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
-            "exploiter_ratio": result.ratio(np.arange(len(names)) == len(names) - 1),
+            "exploiter_ratio": result.ratio(np.arange(len(names)) == n_h),
+            "tied_ratio": result.ratio(np.arange(len(names)) == n_h + 1),
             "concern": result.score * ranking.reach_factor(reach) * ranking.breadth(n_resting),
         }
     )
@@ -768,25 +815,31 @@ _PLACE_WORDS = {
 def _venue_reasons(row: Any) -> str:
     """Put the venue's score in words, for reports and the command line."""
     kind = _PLACE_WORDS.get(str(row.kind), "place")
-    records = [k for k in row.harm_kinds if k != "exploiter"]
+    records = [k for k in row.harm_kinds if k not in ("exploiter", "tied")]
     met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
-    if row.harmed_people == 0 and not met:
+    tied = int(row.together_people) if "tied" in row.harm_kinds else 0
+    if row.harmed_people == 0 and not met and not tied:
         return f"no serious harm recorded at this {kind} in the window"
     who = people_words(int(row.harmed_people), int(row.harmed_authorities))
+    usual = "the share usual among young people seen"
     if records:
         text = f"{who} recorded for {ranking.harm_words(records)} at this {kind}"
         if met:
             text += f"; {_tied_words(met)} that {'meets' if met == 1 else 'meet'} here"
+        elif tied:
+            text += f"; {_tied_words(tied)} seen together here"
         elif row.exploited:
             text += f"; {int(row.exploited)} in exploiter ties"
         rate = f"{ranking.times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
-    elif met:
-        text = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
+    elif met or tied:
+        if met:
+            text = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
+            rate = f"{ranking.times(float(row.exploiter_ratio))} {usual}"
+        else:
+            text = f"{_tied_words(tied)} seen together at this {kind}"
+            rate = f"{ranking.times(float(row.tied_ratio))} {usual}"
         if row.harmed_people:
             text += f"; {who} with serious records here"
-        rate = (
-            f"{ranking.times(float(row.exploiter_ratio))} the share usual among young people seen"
-        )
     else:
         return f"{who} with serious records, no more than usual for a {kind} this busy"
     if row.reach == "distant":

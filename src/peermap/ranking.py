@@ -40,7 +40,11 @@ the formula and the reasons at length):
    tie meets there (both its young people seen there within :data:`MEET_DAYS` of each
    other: :func:`ties_met`; for an exploiter never seen with those he exploits, two of
    them seen there together: :func:`exploitation_met`), and contexts their exploiter
-   ties, as one more kind of harm, of severity :data:`EXPLOITER_SEVERITY`.
+   ties, as one more kind of harm, of severity :data:`EXPLOITER_SEVERITY`. Venues also
+   count the young people in exploiter ties seen there with another such young person
+   within :data:`MEET_DAYS` whose own tie does not meet there (:func:`seen_together`),
+   of severity :data:`TIED_SEVERITY`: records place exploited young people more often
+   than those who exploit them.
 
 Each unit also gets a p-value (the smallest one-sided p of its kinds of harm,
 Bonferroni-corrected for their number) and a Benjamini-Hochberg q-value across units.
@@ -76,20 +80,25 @@ __all__ = [
     "SEVERITY",
     "SHARED_EXPLOITER_WEIGHT",
     "SPECIFICITY_PRIOR",
+    "TIED_SEVERITY",
+    "VENUE_KINDS",
     "Baseline",
     "Excess",
     "baseline",
     "breadth",
     "excess",
     "exploitation_met",
+    "footfall_expected",
     "harm_words",
     "per_unit",
     "q_values",
     "reach_factor",
     "reliability_weight",
     "scored_severity",
+    "seen_together",
     "shared_exploiter",
     "ties_met",
+    "venue_severity",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -115,13 +124,26 @@ SEVERITY: Mapping[str, float] = {
     "online_harassment": 0.1,
     "other": 0.05,
 }
-#: Severity of an exploiter tie (in contexts): direct evidence of exploitation.
+#: Severity of an exploiter tie (in contexts) and of one that meets at a venue: direct
+#: evidence of exploitation.
 EXPLOITER_SEVERITY = 1.0
+#: Severity, at a venue, of the young people in exploiter ties seen there, whether their
+#: ties meet there or not: half that of a tie that meets there. Records often place the
+#: young people known to be exploited but not those who exploit them (an adult never
+#: recorded, a tie recorded only as "partner"), and several of them found at one small
+#: place, more than its footfall explains, is where practice looks for the harm (a hotel
+#: where girls reported missing are found, a flat where boys are found in a raid); that
+#: they are exploited is known, that it happens here is evidenced at one remove.
+TIED_SEVERITY = 0.5
 #: The kinds of harm in the order of the score's columns (abuse contexts).
 HARM_KINDS: tuple[str, ...] = CONTEXTS
 #: The columns venues and contexts are scored on: the kinds of harm, then exploiter
 #: links (young people in exploiter ties at a venue; a context's exploiter ties).
 SCORED_KINDS: tuple[str, ...] = (*HARM_KINDS, "exploiter")
+#: The columns venues are scored on: :data:`SCORED_KINDS` (``exploiter``: young people
+#: whose exploiter tie meets there), then ``tied``: young people in exploiter ties seen
+#: there (:data:`TIED_SEVERITY`).
+VENUE_KINDS: tuple[str, ...] = (*SCORED_KINDS, "tied")
 #: Weight of a record by its reliability grade: an unverified record counts a quarter of
 #: a confirmed one, so weak records inform the score without deciding it.
 RELIABILITY_WEIGHT: Mapping[str, float] = {
@@ -188,6 +210,32 @@ def _severity() -> FloatArray:
 def scored_severity() -> FloatArray:
     """Severity of each of :data:`SCORED_KINDS` (then :data:`EXPLOITER_SEVERITY`)."""
     return np.append(_severity(), EXPLOITER_SEVERITY)
+
+
+def venue_severity() -> FloatArray:
+    """Severity of each of :data:`VENUE_KINDS` (then :data:`TIED_SEVERITY`)."""
+    return np.append(scored_severity(), TIED_SEVERITY)
+
+
+def footfall_expected(observed: FloatArray, footfall: FloatArray) -> FloatArray:
+    """Give the expected count per place: its footfall times the share usual among places.
+
+    ``observed``: per place, a weighted count of young people (those whose exploiter tie
+    meets there, say); ``footfall``: per place, its young people. The share is that of
+    the places whose own share is not significant at :data:`BASELINE_ALPHA` (as
+    :func:`baseline` leaves such places out of its rates: they must not set the bar
+    they are judged against).
+    """
+    observed = np.asarray(observed, dtype=float)
+    footfall = np.asarray(footfall, dtype=float)
+    total = footfall.sum()
+    share = observed.sum() / total if total > 0 else 0.0
+    first = excess(observed[:, None], (footfall * share)[:, None], np.ones(1))
+    keep = first.p_value > BASELINE_ALPHA
+    if footfall[keep].sum() > 0:
+        share = observed[keep].sum() / footfall[keep].sum()
+    result: FloatArray = footfall * share
+    return result
 
 
 @dataclass(frozen=True)
@@ -561,6 +609,78 @@ def ties_met(
     return _strongest(met)
 
 
+def seen_together(
+    person: IntpArray,
+    place: IntpArray,
+    day: IntpArray,
+    *,
+    within_days: int = MEET_DAYS,
+) -> pd.DataFrame:
+    """Where each young person is seen with another of those given, at the same time.
+
+    Of the records given (those of young people in exploiter ties, say), the
+    (``person``, ``place``) pairs where another young person is seen at the same place
+    within ``within_days`` days (:data:`MEET_DAYS`), as :func:`ties_met` judges a
+    meeting, whatever ties the two are in.
+
+    Parameters
+    ----------
+    person, place, day : numpy.ndarray
+        Where and when young people are seen: positions of the young person and the
+        place, and the day (any integer day number) of each record; repeats are fine.
+    within_days : int, default :data:`MEET_DAYS`
+        How many days apart the two may be seen at the place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``person``, ``place``), sorted by person, then place.
+    """
+    seen = pd.DataFrame(
+        {
+            "person": np.asarray(person, dtype=np.intp),
+            "place": np.asarray(place, dtype=np.intp),
+            "day": np.asarray(day, dtype=np.int64),
+        }
+    ).drop_duplicates()
+    seen = seen.sort_values(["place", "day", "person"], kind="stable").reset_index(drop=True)
+    who = seen["person"].to_numpy()
+    where = seen["place"].to_numpy()
+    when = seen["day"].to_numpy()
+    n = len(seen)
+    if n < 2:
+        return pd.DataFrame({"person": np.zeros(0, np.intp), "place": np.zeros(0, np.intp)})
+    # Rows of one place in order of day: runs of one young person's consecutive rows. The
+    # nearest record of someone else before a row is the row before its run, after it the
+    # row after its run (every row between is the same young person's).
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (who[1:] != who[:-1]) | (where[1:] != where[:-1])
+    run = np.cumsum(starts) - 1
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], n) - 1
+    before = first[run] - 1
+    after = last[run] + 1
+    far = np.iinfo(np.int64).max
+    ok_before = before >= 0
+    gap_before = np.full(n, far)
+    gap_before[ok_before] = np.where(
+        where[before[ok_before]] == where[ok_before],
+        when[ok_before] - when[before[ok_before]],
+        far,
+    )
+    ok_after = after < n
+    gap_after = np.full(n, far)
+    gap_after[ok_after] = np.where(
+        where[after[ok_after]] == where[ok_after],
+        when[after[ok_after]] - when[ok_after],
+        far,
+    )
+    together = np.minimum(gap_before, gap_after) <= within_days
+    out = seen.loc[together, ["person", "place"]].drop_duplicates()
+    result: pd.DataFrame = out.sort_values(["person", "place"], kind="stable")
+    return result.reset_index(drop=True)
+
+
 def _strongest(met: pd.DataFrame) -> pd.DataFrame:
     """Keep the largest ``weight`` of each (``person``, ``place``), sorted by both."""
     out = met.groupby(["person", "place"], sort=True)["weight"].max().reset_index()
@@ -701,6 +821,7 @@ _HARM_WORDS: Mapping[str, str] = {
     "online_harassment": "online harassment",
     "other": "other concerns",
     "exploiter": "exploiter ties",
+    "tied": "young people in exploiter ties",
 }
 
 

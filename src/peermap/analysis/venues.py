@@ -91,7 +91,10 @@ def hotspots(
         :data:`peermap.ranking.MEET_DAYS` days, or another young person exploited by
         the same exploiter, where he is never seen with them) and
         ``exploiter_ratio`` (their count, weighted by the ties' reliability, over what
-        the share of such young people among all those seen would bring), ``reach``
+        the share of such young people among all those seen would bring),
+        ``together_people`` (those seen there within
+        :data:`peermap.ranking.MEET_DAYS` days of another young person in an exploiter
+        tie, whose own tie does not meet there) and ``tied_ratio`` (likewise), ``reach``
         (``single``, ``neighbours`` or ``distant``, of those young people's homes from
         the place's authority; ``unknown`` without boundaries),
         ``harm`` and ``expected`` (observed and expected harm), ``excess_ratio``,
