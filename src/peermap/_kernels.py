@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends, _lookup, ranking
+from peermap._venue_words import venue_reasons
 from peermap.dataset import Dataset
 from peermap.schema import CONTEXTS, is_online
 
@@ -42,7 +43,6 @@ __all__ = [
     "hotspot_table",
     "ids",
     "pair_table",
-    "people_words",
     "place_baseline",
     "positions",
     "record_positions",
@@ -601,7 +601,7 @@ def hotspot_table(
         .reindex(table.index)
         .fillna(0.0)
     )
-    table["reasons"] = [_venue_reasons(row) for row in table.itertuples(index=False)]
+    table["reasons"] = [venue_reasons(row) for row in table.itertuples(index=False)]
     order = table.sort_values(
         ["concern", "q_value", "home_authorities", "serious", "people", "place_id"],
         ascending=[False, True, False, False, False, True],
@@ -722,8 +722,9 @@ def _venue_score(
     # Exploiter ties that meet at a venue (both young people seen there, within
     # MEET_DAYS of each other): one more kind of harm, judged against the share of
     # young people seen anywhere whose exploiter tie meets where they are seen.
-    # Young people in exploiter ties seen at a venue, whether their ties meet there or
-    # not: one more kind, of lesser severity, judged against the same footfall.
+    # Young people in exploiter ties seen there with another such young person, within
+    # MEET_DAYS, their own tie not meeting there: one more kind, of half the severity,
+    # judged against the same footfall.
     tie_a, tie_b, tie_weight = _exploiter_ties(ds, ties)
     tied_weight = _exploited(len(ds.people), tie_a, tie_b, tie_weight)[wide.person]
     exploited = tied_weight > 0
@@ -797,73 +798,6 @@ def _venue_score(
         }
     )
     return frame, rests, met
-
-
-_PLACE_WORDS = {
-    "school": "school",
-    "hotel": "hotel",
-    "park": "park",
-    "transport_hub": "transport hub",
-    "fast_food": "fast-food shop",
-    "shopping_centre": "shopping centre",
-    "residential": "residential address",
-    "youth_venue": "youth venue",
-    "other": "place",
-}
-
-
-def _venue_reasons(row: Any) -> str:
-    """Put the venue's score in words, for reports and the command line."""
-    kind = _PLACE_WORDS.get(str(row.kind), "place")
-    records = [k for k in row.harm_kinds if k not in ("exploiter", "tied")]
-    met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
-    tied = int(row.together_people) if "tied" in row.harm_kinds else 0
-    if row.harmed_people == 0 and not met and not tied:
-        return f"no serious harm recorded at this {kind} in the window"
-    who = people_words(int(row.harmed_people), int(row.harmed_authorities))
-    usual = "the share usual among young people seen"
-    if records:
-        text = f"{who} recorded for {ranking.harm_words(records)} at this {kind}"
-        if met:
-            text += f"; {_tied_words(met)} that {'meets' if met == 1 else 'meet'} here"
-        elif tied:
-            text += f"; {_tied_words(tied)} seen together here"
-        elif row.exploited:
-            text += f"; {int(row.exploited)} in exploiter ties"
-        rate = f"{ranking.times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
-    elif met or tied:
-        if met:
-            text = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
-            rate = f"{ranking.times(float(row.exploiter_ratio))} {usual}"
-        else:
-            text = f"{_tied_words(tied)} seen together at this {kind}"
-            rate = f"{ranking.times(float(row.tied_ratio))} {usual}"
-        if row.harmed_people:
-            text += f"; {who} with serious records here"
-    else:
-        return f"{who} with serious records, no more than usual for a {kind} this busy"
-    if row.reach == "distant":
-        text += "; reached from distant authorities"
-    return f"{text}; {rate} ({ranking.p_words(float(row.q_value))})"
-
-
-def _tied_words(people: int) -> str:
-    """Say how many young people are in exploiter ties ("1 young person in an exploiter tie")."""
-    if people == 1:
-        return "1 young person in an exploiter tie"
-    return f"{people} young people in exploiter ties"
-
-
-def people_words(people: int, authorities: int, *, preposition: str = "from") -> str:
-    """Say how many young people, from how many authorities ("3 young people from 2 ...").
-
-    ``preposition="in"`` for the authorities a context spans (its young people's homes
-    and its places), which are not all homes.
-    """
-    who = "1 young person" if people == 1 else f"{people} young people"
-    if authorities > 1:
-        who += f" {preposition} {authorities} authorities"
-    return who
 
 
 def _place_betweenness(

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from peermap import ranking
-from peermap._kernels import people_words
+from peermap._venue_words import people_words
 
 __all__ = ["context_reasons"]
 

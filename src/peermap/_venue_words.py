@@ -1,0 +1,81 @@
+"""A venue's concern score in plain words, for reports and the command line.
+
+:func:`venue_reasons` puts one row of :func:`peermap.hotspots` in words (its
+``reasons`` column); :func:`people_words` says how many young people from how many
+authorities, as the reasons of contexts do too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peermap import ranking
+
+__all__ = ["PLACE_WORDS", "people_words", "tied_words", "venue_reasons"]
+
+#: A kind of place in words.
+PLACE_WORDS = {
+    "school": "school",
+    "hotel": "hotel",
+    "park": "park",
+    "transport_hub": "transport hub",
+    "fast_food": "fast-food shop",
+    "shopping_centre": "shopping centre",
+    "residential": "residential address",
+    "youth_venue": "youth venue",
+    "other": "place",
+}
+
+
+def venue_reasons(row: Any) -> str:
+    """Put the venue's score in words, for reports and the command line."""
+    kind = PLACE_WORDS.get(str(row.kind), "place")
+    records = [k for k in row.harm_kinds if k not in ("exploiter", "tied")]
+    met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
+    tied = int(row.together_people) if "tied" in row.harm_kinds else 0
+    if row.harmed_people == 0 and not met and not tied:
+        return f"no serious harm recorded at this {kind} in the window"
+    who = people_words(int(row.harmed_people), int(row.harmed_authorities))
+    usual = "the share usual among young people seen"
+    if records:
+        text = f"{who} recorded for {ranking.harm_words(records)} at this {kind}"
+        if met:
+            text += f"; {tied_words(met)} that {'meets' if met == 1 else 'meet'} here"
+        elif tied:
+            text += f"; {tied_words(tied)} seen together here"
+        elif row.exploited:
+            text += f"; {int(row.exploited)} in exploiter ties"
+        rate = f"{ranking.times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
+    elif met or tied:
+        if met:
+            text = f"{tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
+            rate = f"{ranking.times(float(row.exploiter_ratio))} {usual}"
+        else:
+            text = f"{tied_words(tied)} seen together at this {kind}"
+            rate = f"{ranking.times(float(row.tied_ratio))} {usual}"
+        if row.harmed_people:
+            text += f"; {who} with serious records here"
+    else:
+        return f"{who} with serious records, no more than usual for a {kind} this busy"
+    if row.reach == "distant":
+        text += "; reached from distant authorities"
+    return f"{text}; {rate} ({ranking.p_words(float(row.q_value))})"
+
+
+def tied_words(people: int) -> str:
+    """Say how many young people are in exploiter ties ("1 young person in an exploiter tie")."""
+    if people == 1:
+        return "1 young person in an exploiter tie"
+    return f"{people} young people in exploiter ties"
+
+
+def people_words(people: int, authorities: int, *, preposition: str = "from") -> str:
+    """Say how many young people, from how many authorities ("3 young people from 2 ...").
+
+    ``preposition="in"`` for the authorities a context spans (its young people's homes
+    and its places), which are not all homes.
+    """
+    who = "1 young person" if people == 1 else f"{people} young people"
+    if authorities > 1:
+        who += f" {preposition} {authorities} authorities"
+    return who
