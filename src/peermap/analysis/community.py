@@ -341,9 +341,10 @@ def contexts(
           at the context's places (own or shared) or between its young people.
         * The score's parts: ``harm`` and ``expected`` (observed and expected harm of
           the kinds that stand out), ``excess_ratio``, ``p_value`` and ``q_value``
-          (one-sided), ``place_concern`` (what its own places lend it: the largest
-          venue concern, :func:`peermap.hotspots`, times ``place_share``, over its own
-          places, averaged over all the runs as the excess is; 0 without any),
+          (one-sided), ``place_concern`` (what venues lend it: the largest venue
+          concern, :func:`peermap.hotspots`, times ``place_share``, over the venues
+          whose harmed or exploited young people it holds most of, among groups,
+          averaged over all the runs as the excess is; 0 without any),
           ``place_share`` (1 when the context holds most of the young people that
           venue's excess rests on, harmed or exploited there; else the share of them
           it holds; with runs, its mean over them; NaN where

@@ -4,7 +4,7 @@
 is in it and from how many authorities, how far it reaches, the kinds of harm that
 stand out and by how much, how much of that counts (for a group cut from a larger
 network, or joined by exploiter ties whose young people are not seen together), its
-exploiter ties, what its own places lend it and how often the community runs find it.
+exploiter ties, what venues lend it and how often the community runs find it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def context_reasons(row: Any, *, around: str = "") -> str:
     if row.exploiter_ties:
         text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
     if row.place_concern > 0 and row.place_concern >= row.concern:
-        text += "; one of its own places sets its concern"
+        text += "; a venue where its young people are harmed or exploited sets its concern"
         if row.place_share < 1:
             share = "under 1%" if row.place_share < 0.01 else f"{row.place_share:.0%}"
             runs = isinstance(row.stability, float) and not math.isnan(row.stability)

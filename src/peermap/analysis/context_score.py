@@ -148,28 +148,33 @@ class ScoreInputs:
     def place_concern(
         self, person_ctx: npt.NDArray[np.intp], place_ctx: npt.NDArray[np.intp], n_ctx: int
     ) -> tuple[FloatArray, FloatArray]:
-        """Give each group what its own places lend it: a venue concern, and its share.
+        """Give each group what venues lend it: a venue concern, and its share.
 
-        A venue lends its whole concern to the group that owns it when the group holds
-        most (more than :data:`~peermap.analysis.ATTACH_SHARE`) of the young people its
-        excess rests on (harmed there, or in exploiter ties that meet there when those
-        stand out: :attr:`core`); otherwise it lends it in the share of those
-        young people the group holds, whether the venue stands out or not: a venue that
-        stands out is set apart with them (:mod:`peermap.analysis.anchors`), so a group
-        that owns it without them owns it because they were set apart with another
-        venue, and ranks on theirs. Of a group's own places the one that lends the most
-        counts. Returns that concern (0:
-        no own place with any) and its share (NaN where the concern is 0).
+        A venue lends to the group that holds most of the young people its excess rests
+        on (harmed there, or in exploiter ties that meet there or are seen there
+        together, when those stand out: :attr:`core`), the group that owns the venue
+        first where two hold as many; to the group that owns it where none holds any.
+        It lends its whole concern when that group holds most (more than
+        :data:`~peermap.analysis.ATTACH_SHARE`) of them, otherwise in the share it
+        holds, whether the venue stands out or not: a venue that stands out is set
+        apart with them (:mod:`peermap.analysis.anchors`), so a group that owns it
+        without them owns it because they were set apart with another venue, and ranks
+        on theirs. A venue that does not stand out is owned by the group that community
+        detection put it with, often that of its other visitors: a gym whose four
+        exploited boys form a group of their own, and whose other visitors another,
+        lends to the boys. Of the venues that lend to a group the one that lends the
+        most counts. Returns that concern (0: none lends any) and its share (NaN where
+        the concern is 0).
         """
         n_places = len(self.cores.concern)
         rest = self.core
         person, place = self.wide.person[rest], self.wide.place[rest]
         total = np.bincount(place, minlength=n_places).astype(float)
+        group = person_ctx[person]
+        lender = _lender(place, group, place_ctx)
         theirs = np.bincount(
             place,
-            weights=((place_ctx[place] >= 0) & (person_ctx[person] == place_ctx[place])).astype(
-                float
-            ),
+            weights=((group >= 0) & (group == lender[place])).astype(float),
             minlength=n_places,
         )
         share = np.ones(n_places)
@@ -178,21 +183,49 @@ class ScoreInputs:
         share = np.where(whole, 1.0, share)
         concern = self.cores.concern * share
         out, out_share = np.zeros(n_ctx), np.full(n_ctx, np.nan)
-        owned = np.flatnonzero((place_ctx >= 0) & (concern > 0))
-        if len(owned):
-            # The most concerning own place of each group: sort by group, then concern
-            # from the highest, and take each group's first.
-            order = owned[np.lexsort((-concern[owned], place_ctx[owned]))]
-            _, first = np.unique(place_ctx[order], return_index=True)
+        lends = np.flatnonzero((lender >= 0) & (concern > 0))
+        if len(lends):
+            # The most concerning venue of each group: sort by group, then concern from
+            # the highest, and take each group's first.
+            order = lends[np.lexsort((-concern[lends], lender[lends]))]
+            _, first = np.unique(lender[order], return_index=True)
             best = order[first]
-            out[place_ctx[best]] = concern[best]
-            out_share[place_ctx[best]] = share[best]
+            out[lender[best]] = concern[best]
+            out_share[lender[best]] = share[best]
         return out, out_share
 
     def exploiter_ends(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """Give the two young people (positions, -1: unknown) of each exploiter tie."""
         tie = self.exploiter.x > 0
         return self.exploiter.a[tie], self.exploiter.b[tie]
+
+
+def _lender(
+    place: npt.NDArray[np.intp], group: npt.NDArray[np.intp], place_ctx: npt.NDArray[np.intp]
+) -> npt.NDArray[np.intp]:
+    """Give each place the group it lends its concern to (:meth:`ScoreInputs.place_concern`).
+
+    ``place``, ``group``: per young person a place's excess rests on, the place and the
+    young person's group (-1: none); ``place_ctx``: each place's own group (-1: none).
+    The group holding most of them, the owner first among groups holding as many, then
+    the lowest; the owner where no group holds any.
+    """
+    lender = place_ctx.copy()
+    held = group >= 0
+    if held.any():
+        counts = (
+            pd.DataFrame({"place": place[held], "group": group[held]})
+            .value_counts()
+            .rename("n")
+            .reset_index()
+        )
+        where = counts["place"].to_numpy(dtype=np.intp)
+        counts["own"] = place_ctx[where] == counts["group"].to_numpy()
+        top = counts.sort_values(
+            ["place", "n", "own", "group"], ascending=[True, False, False, True], kind="stable"
+        ).drop_duplicates("place")
+        lender[top["place"].to_numpy(dtype=np.intp)] = top["group"].to_numpy(dtype=np.intp)
+    return lender
 
 
 def context_score(
@@ -220,7 +253,7 @@ def context_score(
     run in which it does not come out: its mean where it comes out times
     ``stability``, the share of runs in which it does. A context found in none counts
     as found once, with its own score. ``place_concern`` is averaged the same way (what
-    the run's group's own places lend it in each run), and ``place_share`` with it, so
+    venues lend the run's group in each run), and ``place_share`` with it, so
     that a group holding most of a venue's harmed young people in some runs and a few
     in others ranks between. Without runs, ``stability`` is ``NaN``.
     ``inputs``: the records prepared once (:class:`ScoreInputs`), when they are at hand.
@@ -244,7 +277,7 @@ def context_score(
             hit = match.found
             score = _excess(match.unit, match.n_units, wide, base, exploiter).score
             total[hit] += score[match.best[hit]]
-            # What the run's own places lend the group, as for the contexts themselves.
+            # What venues lend the run's group, as for the contexts themselves.
             place_unit = cast(IntArray, match.place_unit)  # asked for above
             run_lent, _ = inputs.place_concern(match.unit, place_unit, match.n_units)
             lent[hit] += run_lent[match.best[hit]]
