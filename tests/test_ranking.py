@@ -445,6 +445,24 @@ def test_young_people_in_exploiter_ties_found_together_at_a_small_place_stand_ou
     assert "exploiter" in met["harm_kinds"] and met["concern"] > flat["concern"]
 
 
+def test_only_young_people_in_selected_exploiter_ties_are_found_together() -> None:
+    # Two young people at a flat in the same week, one in a confirmed exploiter tie, the
+    # other in an unverified one. Together when every grade counts; with unverified
+    # ties left out, the first has no one in an exploiter tie beside him.
+    people, places, sightings = _busy_town()
+    places.append(("flat", "residential", A2))
+    ties = []
+    for k, grade in enumerate(("confirmed", "unverified")):
+        pid, exploiter = people[10 + k][0], people[-1 - k][0]
+        sightings.append((pid, "flat", "other", "reported", f"2024-06-0{1 + k}"))
+        ties.append((exploiter, pid, "exploiter", grade))
+    ds = _dataset(people, places, sightings, ties)
+    every = peermap.hotspots(ds).set_index("place_id").loc["flat"]
+    assert every["together_people"] == 2
+    graded = peermap.hotspots(ds, min_reliability="reported").set_index("place_id").loc["flat"]
+    assert graded["tied_people"] == 1 and graded["together_people"] == 0
+
+
 def test_seen_together_is_another_young_person_at_the_place_within_the_days() -> None:
     person = np.array([0, 0, 1, 2, 3, 3, 4])
     place = np.array([5, 5, 5, 5, 6, 6, 6])

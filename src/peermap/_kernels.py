@@ -477,22 +477,27 @@ def _tied_seen(
     visits: pd.DataFrame,
     tied: npt.NDArray[np.float64],
     met: npt.NDArray[np.float64],
+    person_tied: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], float]:
     """Young people in exploiter ties seen together at each venue, against its footfall.
 
     ``visits``: where and when the young people in exploiter ties are seen
     (:func:`exploiter_visits`); ``tied``, ``met``: per pair of ``wide``, the reliability
     weight of its young person's strongest exploiter tie (0: none) and of the strongest
-    that meets at its place (:func:`_exploiter_meetings`). A young person counts at a
-    place where another young person in an exploiter tie is seen within
+    that meets at its place (:func:`_exploiter_meetings`); ``person_tied``: the first
+    per young person (dataset order). A young person counts at a place where another
+    young person in an exploiter tie of the selection is seen within
     :data:`peermap.ranking.MEET_DAYS` (:func:`peermap.ranking.seen_together`) and
     their own tie does not meet there (that is the exploiter kind's). Returns per pair
     the weight counted, per place the observed sum and the expected one (its young
     people times the share usual among all places,
     :func:`peermap.ranking.footfall_expected`), and the dispersion of the weights.
     """
+    # Visits are those of young people in any exploiter tie of the dataset; a companion
+    # counts only in a tie the window and grade select, as the person counted does.
+    mine = visits[person_tied[visits["person"].to_numpy(dtype=np.intp)] > 0]
     found = ranking.seen_together(
-        visits["person"].to_numpy(), visits["place"].to_numpy(), visits["day"].to_numpy()
+        mine["person"].to_numpy(), mine["place"].to_numpy(), mine["day"].to_numpy()
     )
     together = _onto_pairs(n_places, wide, found, np.ones(len(found))) > 0
     counted = np.where(together & (met <= 0), tied, 0.0)
@@ -658,8 +663,9 @@ class VenueCores(NamedTuple):
     """Each place's concern and q-value, and the (person, place) pairs its excess rests on.
 
     ``resting`` is a mask over the rows of the :class:`WidePairs` it was computed from:
-    the young people harmed at the place, or in exploiter ties that meet there when those
-    stand out there (as ``hotspots()`` counts them for its breadth). ``met``, a mask over
+    the young people harmed at the place, or in exploiter ties that meet there or are seen
+    there together (``together_people``), when those stand out there (as ``hotspots()``
+    counts them for its breadth). ``met``, a mask over
     the same rows: the pairs where an exploiter tie of the young person meets
     (:func:`peermap.ranking.ties_met`), whether that stands out there or not.
     """
@@ -726,13 +732,14 @@ def _venue_score(
     # MEET_DAYS, their own tie not meeting there: one more kind, of half the severity,
     # judged against the same footfall.
     tie_a, tie_b, tie_weight = _exploiter_ties(ds, ties)
-    tied_weight = _exploited(len(ds.people), tie_a, tie_b, tie_weight)[wide.person]
+    person_tied = _exploited(len(ds.people), tie_a, tie_b, tie_weight)
+    tied_weight = person_tied[wide.person]
     exploited = tied_weight > 0
     met_weight, x_obs, x_exp = _exploiter_meetings(n_places, wide, visits, tie_a, tie_b, tie_weight)
     met = met_weight > 0
     x_spread = float((met_weight**2).sum() / met_weight.sum()) if met.any() else 1.0
     tied_counted, t_obs, t_exp, t_spread = _tied_seen(
-        n_places, wide, visits, tied_weight, met_weight
+        n_places, wide, visits, tied_weight, met_weight, person_tied
     )
     n_h = len(ranking.HARM_KINDS)
     severity = ranking.venue_severity()

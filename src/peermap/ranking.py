@@ -137,8 +137,9 @@ EXPLOITER_SEVERITY = 1.0
 TIED_SEVERITY = 0.5
 #: The kinds of harm in the order of the score's columns (abuse contexts).
 HARM_KINDS: tuple[str, ...] = CONTEXTS
-#: The columns venues and contexts are scored on: the kinds of harm, then exploiter
-#: links (young people in exploiter ties at a venue; a context's exploiter ties).
+#: The columns contexts are scored on: the kinds of harm, then exploiter links (a
+#: context's exploiter ties; at a venue, young people whose exploiter tie meets there,
+#: followed for venues by ``tied``: :data:`VENUE_KINDS`).
 SCORED_KINDS: tuple[str, ...] = (*HARM_KINDS, "exploiter")
 #: The columns venues are scored on: :data:`SCORED_KINDS` (``exploiter``: young people
 #: whose exploiter tie meets there), then ``tied``: young people in exploiter ties seen

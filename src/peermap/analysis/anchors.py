@@ -9,8 +9,8 @@ apart, before it splits the graph:
 
 1. every venue whose excess of harm stands out after false discovery rate control
    (q-value at most :data:`ANCHOR_Q`), with the young people its excess rests on
-   (harmed there, or in exploiter ties that meet there when those stand out: as
-   ``hotspots()`` counts them), from the most concerning venue down
+   (harmed there, or in exploiter ties that meet there or are seen there together,
+   when those stand out: as ``hotspots()`` counts them), from the most concerning venue down
    (:func:`venue_anchors`; where those are more than ``max_people``, the two or more
    among them whose exploiter ties meet there; a venue most of whose young people were
    set apart with a more concerning one goes with them), with the remaining young people whose

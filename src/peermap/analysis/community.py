@@ -246,8 +246,9 @@ def contexts(
     weighted by severity and reliability, beyond what their activity would bring at
     the places they use, plus their exploiter ties, weighed by how specific that excess
     is to the group (a group is not concerning because it is big), times the reach
-    across authorities; or the concern of their most concerning own place when that is
-    higher. A community the split cut from a larger network counts its own excess by
+    across authorities; or the concern of the most concerning venue that lends to them
+    (the venue's, where they hold most of the young people its excess rests on) when
+    that is higher. A community the split cut from a larger network counts its own excess by
     how much that stands out (:func:`cut_weight` of its q-value: in full at 0.01 or
     less, half at :data:`peermap.analysis.CUT_Q`, not at all at 0.25 or more), and so
     does a group joined by exploiter ties none of which meets anywhere (its young
@@ -801,7 +802,8 @@ def _context_table(
     # A context the community method cut from a larger network is one of many cuts of
     # the same records, drawn along links that harm weighs: its excess counts by how
     # much it stands out (cut_weight), and where it does not its places speak for it.
-    # Every context is at least as concerning as its most concerning own place: harm
+    # Every context is at least as concerning as the most concerning venue that lends
+    # to it (the group holding most of those its excess rests on): harm
     # concentrated at its hotel counts even when some of those harmed there were
     # grouped with their friends (place_concern, in a share for a venue that does not
     # stand out).

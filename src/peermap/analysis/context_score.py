@@ -331,7 +331,9 @@ def _core(
     set apart as one context, the recruits went into groups with their friends and the
     park's concern with them in small shares. Where the young people a place's excess
     rests on are more than ``max_people``, its core is those in exploiter ties that
-    meet there, when they are two or more.
+    meet there, when they are two or more: not those only seen there together with
+    other young people in exploiter ties, who at a place that busy are many groups'
+    members passing through, where the ties that meet mark the exploiter's own.
     """
     rest = cores.resting
     if max_people is None:
