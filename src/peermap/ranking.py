@@ -127,8 +127,9 @@ SEVERITY: Mapping[str, float] = {
 #: Severity of an exploiter tie (in contexts) and of one that meets at a venue: direct
 #: evidence of exploitation.
 EXPLOITER_SEVERITY = 1.0
-#: Severity, at a venue, of the young people in exploiter ties seen there, whether their
-#: ties meet there or not: half that of a tie that meets there. Records often place the
+#: Severity, at a venue, of the young people in exploiter ties seen there together (with
+#: another young person in an exploiter tie, within :data:`MEET_DAYS`), their own ties
+#: not meeting there: half that of a tie that meets there. Records often place the
 #: young people known to be exploited but not those who exploit them (an adult never
 #: recorded, a tie recorded only as "partner"), and several of them found at one small
 #: place, more than its footfall explains, is where practice looks for the harm (a hotel
@@ -143,7 +144,7 @@ HARM_KINDS: tuple[str, ...] = CONTEXTS
 SCORED_KINDS: tuple[str, ...] = (*HARM_KINDS, "exploiter")
 #: The columns venues are scored on: :data:`SCORED_KINDS` (``exploiter``: young people
 #: whose exploiter tie meets there), then ``tied``: young people in exploiter ties seen
-#: there (:data:`TIED_SEVERITY`).
+#: there together (:data:`TIED_SEVERITY`).
 VENUE_KINDS: tuple[str, ...] = (*SCORED_KINDS, "tied")
 #: Weight of a record by its reliability grade: an unverified record counts a quarter of
 #: a confirmed one, so weak records inform the score without deciding it.
