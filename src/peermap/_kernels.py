@@ -503,10 +503,8 @@ def _tied_seen(
     counted = np.where(together & (met <= 0), tied, 0.0)
     observed = np.bincount(wide.place, weights=counted, minlength=n_places).astype(np.float64)
     footfall = np.bincount(wide.place, minlength=n_places).astype(np.float64)
-    total = float(counted.sum())
-    spread = float((counted**2).sum()) / total if total > 0 else 1.0
     expected = ranking.footfall_expected(observed, footfall)
-    return counted, observed, expected, max(spread, 1e-3)
+    return counted, observed, expected, ranking.dispersion(counted)
 
 
 def _venue_reach(
@@ -737,7 +735,6 @@ def _venue_score(
     exploited = tied_weight > 0
     met_weight, x_obs, x_exp = _exploiter_meetings(n_places, wide, visits, tie_a, tie_b, tie_weight)
     met = met_weight > 0
-    x_spread = float((met_weight**2).sum() / met_weight.sum()) if met.any() else 1.0
     tied_counted, t_obs, t_exp, t_spread = _tied_seen(
         n_places, wide, visits, tied_weight, met_weight, person_tied
     )
@@ -746,7 +743,7 @@ def _venue_score(
     result = ranking.excess(
         np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs, t_obs]),
         np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp, t_exp]),
-        np.append(base.spread, [max(1e-3, x_spread), t_spread]),
+        np.append(base.spread, [ranking.dispersion(met_weight), t_spread]),
         severity,
         specific=True,
     )

@@ -86,6 +86,7 @@ __all__ = [
     "Excess",
     "baseline",
     "breadth",
+    "dispersion",
     "excess",
     "exploitation_met",
     "footfall_expected",
@@ -217,6 +218,18 @@ def scored_severity() -> FloatArray:
 def venue_severity() -> FloatArray:
     """Severity of each of :data:`VENUE_KINDS` (then :data:`TIED_SEVERITY`)."""
     return np.append(scored_severity(), TIED_SEVERITY)
+
+
+def dispersion(weights: FloatArray) -> float:
+    """Give the dispersion of a weighted count relative to a Poisson count.
+
+    ``sum(w**2) / sum(w)`` over the weights of what is counted (reliability weights, say),
+    at least 1e-3; 1 when nothing is counted. As :attr:`Baseline.spread` is per kind of
+    harm: a count of weights varies more than a plain count of as many.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    total = float(w.sum())
+    return max(1e-3, float((w * w).sum()) / total) if total > 0 else 1.0
 
 
 def footfall_expected(observed: FloatArray, footfall: FloatArray) -> FloatArray:

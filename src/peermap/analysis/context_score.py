@@ -354,8 +354,7 @@ class _Exploiter:
         is_exploiter = ties["kind"].to_numpy(dtype=object) == "exploiter"
         self.x = np.where(is_exploiter, weight, 0.0)
         self.rate = self.x.sum() / max(len(ties), 1)
-        total = float(self.x.sum())
-        self.spread = max(1e-3, float((self.x * self.x).sum()) / total) if total > 0 else 1.0
+        self.spread = ranking.dispersion(self.x)
         self.a, self.b = ends
 
 
