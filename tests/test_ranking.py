@@ -154,6 +154,53 @@ def test_specificity_ranks_a_concentrated_excess_above_a_diluted_one() -> None:
     assert specific.p_value.tolist() == plain.p_value.tolist()
 
 
+def test_each_stream_of_evidence_is_specific_in_its_own_right() -> None:
+    # A busy station: its records of harm a little above the usual (330 where 300 were
+    # expected), and four young people whose exploiter ties meet there where half of
+    # one was expected. Pooled, the records' modest excess sets the share of the harm
+    # that is the station's own (a tenth) and dilutes the ties with it; as two streams,
+    # the ties count at their own (seven tenths). A small place whose records and ties
+    # both stand out keeps the pooled share: the prior is paid once, not per stream.
+    a = ranking.SPECIFICITY_PRIOR
+    observed = np.array([[330.0, 4.0], [3.0, 2.0]])
+    expected = np.array([[300.0, 0.5], [0.3, 0.05]])
+    spread, severity = np.ones(2), np.ones(2)
+    pooled = ranking.excess(observed, expected, spread, severity, specific=True)
+    two = ranking.excess(
+        observed, expected, spread, severity, specific=True, streams=np.array([0, 1])
+    )
+    stat = pooled.statistic
+    station_pooled = 1 - (300.5 + a) / (334 + a)
+    assert pooled.score[0] == pytest.approx(stat[0].sum() * station_pooled)
+    assert two.score[0] == pytest.approx(
+        stat[0, 0] * station_pooled + stat[0, 1] * (1 - (0.5 + a) / (4 + a))
+    )
+    assert two.score[0] > 4 * pooled.score[0]
+    # The small place: each stream alone is less specific than both together.
+    assert 1 - (0.3 + a) / (3 + a) < 1 - (0.35 + a) / (5 + a)
+    assert two.score[1] == pytest.approx(pooled.score[1])
+    one = ranking.excess(
+        observed, expected, spread, severity, specific=True, streams=np.array([0, 0])
+    )
+    assert one.score.tolist() == pooled.score.tolist()
+    assert two.p_value.tolist() == pooled.p_value.tolist()
+
+
+def test_exploiter_ties_that_meet_at_a_busy_park_are_not_diluted_by_its_records() -> None:
+    # The park of the hub: eight young people whose exploiter ties meet there over the
+    # summer, among 240 with ordinary records. A flat where two young people were each
+    # recorded once for CSE (reported) stands out by its records at many times the rate
+    # usual for a flat, but an analyst reads the park first.
+    people, places, sightings, ties = _park_hub()
+    places.append(("flat", "residential", A2))
+    for pid, _ in people[100:102]:
+        sightings.append((pid, "flat", "cse", "reported"))
+    table = peermap.hotspots(_dataset(people, places, sightings, ties))
+    assert table["place_id"].tolist()[:2] == ["park", "flat"]
+    flat = table.set_index("place_id").loc["flat"]
+    assert flat["excess_ratio"] > 10
+
+
 def test_severity_orders_the_same_excess() -> None:
     people, places, sightings = _busy_town()
     places += [("flat", "residential", A1), ("hall", "youth_venue", A1)]

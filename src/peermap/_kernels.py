@@ -746,6 +746,9 @@ def _venue_score(
         np.append(base.spread, [ranking.dispersion(met_weight), t_spread]),
         severity,
         specific=True,
+        # Records of harm, then the young people in exploiter ties that meet there or are
+        # seen there together: two streams of evidence, each specific in its own right.
+        streams=np.repeat(np.arange(2, dtype=np.intp), [n_h, 2]),
     )
     # The kinds of harm that stand out at each venue (a tenth of its score or more);
     # without any, the serious kinds recorded there name who was harmed.

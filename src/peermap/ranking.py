@@ -33,7 +33,10 @@ the formula and the reasons at length):
    (:data:`SPECIFICITY_PRIOR`): the share of the harm that a place's footfall, or a
    group's activity, does not explain, so a busy venue's or a large group's modest
    excess over many records does not outrank a small one where most of the harm is
-   the excess.
+   the excess. At a venue, its records of harm and its young people in exploiter ties
+   (below) are two streams of evidence, each weighed by its own specificity or the
+   venue's, whichever is greater: ties that meet at a busy station at many times the
+   usual share are not diluted by its ordinary records.
 5. **Concern** = that x :data:`REACH_FACTOR` of the reach (``distant`` above
    ``neighbours`` above ``single``); for a venue also x :func:`breadth` (half when its
    excess rests on one young person). Venues count the young people whose exploiter
@@ -473,6 +476,7 @@ def excess(
     severity: FloatArray | None = None,
     *,
     specific: bool = False,
+    streams: IntpArray | None = None,
 ) -> Excess:
     """Kulldorff's Poisson log-likelihood ratio of ``observed`` over ``expected`` harm.
 
@@ -493,6 +497,15 @@ def excess(
         otherwise outrank a small one where most of the harm is the excess (4 times
         the usual rate over a dozen records). The product ranks by evidence *and* by
         how specific the harm is to the unit.
+    streams : numpy.ndarray, optional
+        Per kind: the stream of evidence it belongs to (an integer; default one stream).
+        With ``specific``, each stream's statistics are weighed by the specificity of
+        the stream's own kinds in excess, or by that of all the kinds in excess where
+        that is greater (:func:`_stream_specificity`). At a venue the records of harm
+        are one stream and the young people in exploiter ties that meet there or are
+        seen there together another: a busy station's modest excess of ordinary
+        records does not dilute ties that meet there at many times the usual share,
+        and a small place whose records and ties both stand out pays the prior once.
 
     Returns
     -------
@@ -515,10 +528,12 @@ def excess(
     score = weighted.sum(axis=1)
     if specific:
         # One specificity per unit, over the kinds in excess weighted by severity: harm
-        # spread over several kinds is no less specific than harm of one kind.
-        o_up = (np.where(up, o, 0.0) * sev[None, :]).sum(axis=1)
-        e_up = (np.where(up, e, 0.0) * sev[None, :]).sum(axis=1)
-        score = score * np.where(o_up > e_up, 1.0 - (e_up + a) / (o_up + a), 0.0)
+        # spread over several kinds is no less specific than harm of one kind. With
+        # streams of evidence, one per stream, never below the unit's.
+        stream = np.zeros(o.shape[1], np.intp) if streams is None else np.asarray(streams)
+        o_up = np.where(up, o, 0.0) * sev[None, :]
+        e_up = np.where(up, e, 0.0) * sev[None, :]
+        score = _stream_specificity(o_up, e_up, stream, weighted)
     # P(chi2 with 1 df > 2T) = erfc(sqrt(T)); halved for the one-sided test.
     p_kind = np.where(statistic > 0, 0.5 * erfc(np.sqrt(np.maximum(statistic, 0.0))), 1.0)
     p = np.minimum(1.0, p_kind.min(axis=1, initial=1.0) * o.shape[1]) if o.size else np.ones(len(o))
@@ -532,6 +547,33 @@ def excess(
         p,
         leading,
     )
+
+
+def _stream_specificity(
+    o_up: FloatArray, e_up: FloatArray, stream: IntpArray, weighted: FloatArray
+) -> FloatArray:
+    """Sum each stream's weighted statistics times its specificity (see :func:`excess`).
+
+    ``o_up``, ``e_up``: units x kinds, observed and expected harm of the kinds in
+    excess, weighted by severity (0 elsewhere). A stream's specificity is the
+    attributable fraction over its own kinds, or over all kinds where that is greater:
+    the prior weight of "as usual" (:data:`SPECIFICITY_PRIOR`) is paid once per unit,
+    not once per stream. With one stream, the score times the specificity of all the
+    kinds in excess.
+    """
+    a = SPECIFICITY_PRIOR
+
+    def fraction(o_sum: FloatArray, e_sum: FloatArray) -> FloatArray:
+        result: FloatArray = np.where(o_sum > e_sum, 1.0 - (e_sum + a) / (o_sum + a), 0.0)
+        return result
+
+    pooled = fraction(o_up.sum(axis=1), e_up.sum(axis=1))
+    score = np.zeros(len(o_up))
+    for s in np.unique(stream):
+        own = stream == s
+        mine = fraction(o_up[:, own].sum(axis=1), e_up[:, own].sum(axis=1))
+        score = score + weighted[:, own].sum(axis=1) * np.maximum(mine, pooled)
+    return score
 
 
 def q_values(p: FloatArray) -> FloatArray:
