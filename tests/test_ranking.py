@@ -176,14 +176,39 @@ def test_each_stream_of_evidence_is_specific_in_its_own_right() -> None:
         stat[0, 0] * station_pooled + stat[0, 1] * (1 - (0.5 + a) / (4 + a))
     )
     assert two.score[0] > 4 * pooled.score[0]
-    # The small place: each stream alone is less specific than both together.
-    assert 1 - (0.3 + a) / (3 + a) < 1 - (0.35 + a) / (5 + a)
-    assert two.score[1] == pytest.approx(pooled.score[1])
+    # The small place: each stream alone is less specific than both together, so both
+    # are weighed by the pooled share.
+    small_pooled = 1 - (0.35 + a) / (5 + a)
+    assert two.score[1] == pytest.approx(stat[1].sum() * small_pooled)
+    assert pooled.score[1] == pytest.approx(stat[1].sum() * small_pooled)
     one = ranking.excess(
         observed, expected, spread, severity, specific=True, streams=np.array([0, 0])
     )
     assert one.score.tolist() == pooled.score.tolist()
     assert two.p_value.tolist() == pooled.p_value.tolist()
+
+
+def test_a_streams_specificity_is_over_its_own_kinds_weighted_by_severity() -> None:
+    # Three kinds, in streams 1, 0, 1 (the ids need not be in order), of severities 1,
+    # 0.5 and 0.25: stream 1 holds the first and third kinds, weighted by severity in
+    # its specificity as in the pooled one.
+    a = ranking.SPECIFICITY_PRIOR
+    observed, expected = np.array([[40.0, 6.0, 8.0]]), np.array([[30.0, 1.0, 2.0]])
+    severity = np.array([1.0, 0.5, 0.25])
+    result = ranking.excess(
+        observed, expected, np.ones(3), severity, specific=True, streams=np.array([1, 0, 1])
+    )
+    weighted = result.statistic[0] * severity
+    pooled = 1 - (30 + 0.5 + 0.5 + a) / (40 + 3 + 2 + a)
+    own_1 = 1 - (30 + 0.5 + a) / (40 + 2 + a)
+    own_0 = 1 - (0.5 + a) / (3 + a)
+    assert own_1 < pooled < own_0
+    expected_score = (weighted[0] + weighted[2]) * pooled + weighted[1] * own_0
+    assert result.score[0] == pytest.approx(expected_score)
+    with pytest.raises(ValueError, match="one per kind"):
+        ranking.excess(observed, expected, np.ones(3), severity, specific=True, streams=[0, 1])
+    with pytest.raises(ValueError, match="specific=True"):
+        ranking.excess(observed, expected, np.ones(3), severity, streams=np.array([0, 0, 1]))
 
 
 def test_exploiter_ties_that_meet_at_a_busy_park_are_not_diluted_by_its_records() -> None:

@@ -437,8 +437,9 @@ class Excess:
         excess): the share of the harm recorded that is beyond what the unit's
         footfall explains, shrunk when there are few records.
     score : numpy.ndarray
-        Per unit: the statistics summed, weighted by severity (and, when asked, each
-        by its specificity).
+        Per unit: the statistics summed, weighted by severity (and, when asked, by the
+        unit's specificity; with streams of evidence, each stream's sum by the greater
+        of its own specificity and the unit's).
     p_value : numpy.ndarray
         Per unit: the smallest one-sided p of its kinds of harm (chi-square
         approximation with one degree of freedom, halved), times the number of kinds
@@ -489,7 +490,8 @@ def excess(
     severity : numpy.ndarray, optional
         Per kind: its severity (default :data:`SEVERITY` of :data:`HARM_KINDS`).
     specific : bool, default False
-        Weigh the score by the unit's specificity: the attributable fraction of the
+        Weigh the score by the unit's specificity (each stream's, with ``streams``):
+        the attributable fraction of the
         smoothed relative risk, ``1 - (E + a) / (O + a)``, over the kinds in excess
         weighted by severity (see :attr:`Excess.specificity` for each kind's own).
         The log-likelihood ratio grows with the evidence, so a busy unit with a
@@ -512,6 +514,8 @@ def excess(
     Excess
         The statistics, the score, p-values and the leading kind per unit.
     """
+    if streams is not None and not specific:
+        raise ValueError("streams weigh specificity: pass specific=True with them")
     sev = _severity() if severity is None else np.asarray(severity, dtype=float)
     o = np.asarray(observed, dtype=float)
     e = np.maximum(np.asarray(expected, dtype=float), 1e-9)
@@ -530,7 +534,7 @@ def excess(
         # One specificity per unit, over the kinds in excess weighted by severity: harm
         # spread over several kinds is no less specific than harm of one kind. With
         # streams of evidence, one per stream, never below the unit's.
-        stream = np.zeros(o.shape[1], np.intp) if streams is None else np.asarray(streams)
+        stream = np.zeros(o.shape[1], np.intp) if streams is None else _streams(streams, o)
         o_up = np.where(up, o, 0.0) * sev[None, :]
         e_up = np.where(up, e, 0.0) * sev[None, :]
         score = _stream_specificity(o_up, e_up, stream, weighted)
@@ -547,6 +551,17 @@ def excess(
         p,
         leading,
     )
+
+
+def _streams(streams: IntpArray, o: FloatArray) -> IntpArray:
+    """Check ``streams`` (one integer per kind of ``o``'s columns) and return it."""
+    stream = np.asarray(streams)
+    if stream.shape != (o.shape[1],) or not np.issubdtype(stream.dtype, np.integer):
+        raise ValueError(
+            f"streams: expected {o.shape[1]} integers, one per kind; got shape "
+            f"{stream.shape} of {stream.dtype}"
+        )
+    return stream.astype(np.intp)
 
 
 def _stream_specificity(
@@ -568,11 +583,15 @@ def _stream_specificity(
         return result
 
     pooled = fraction(o_up.sum(axis=1), e_up.sum(axis=1))
+    ids = np.unique(stream)
+    if len(ids) <= 1:
+        one: FloatArray = weighted.sum(axis=1) * pooled
+        return one
     score = np.zeros(len(o_up))
-    for s in np.unique(stream):
-        own = stream == s
-        mine = fraction(o_up[:, own].sum(axis=1), e_up[:, own].sum(axis=1))
-        score = score + weighted[:, own].sum(axis=1) * np.maximum(mine, pooled)
+    for s in ids:
+        own = (stream == s)[None, :]
+        mine = fraction(np.where(own, o_up, 0.0).sum(axis=1), np.where(own, e_up, 0.0).sum(axis=1))
+        score = score + np.where(own, weighted, 0.0).sum(axis=1) * np.maximum(mine, pooled)
     return score
 
 
