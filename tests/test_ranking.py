@@ -19,7 +19,7 @@ import pytest
 from scipy.stats import chi2
 
 import peermap
-from peermap import ranking
+from peermap import _plain_words, ranking
 from peermap.analysis import (
     ANCHOR_Q,
     APART_WEIGHT,
@@ -425,7 +425,7 @@ def test_a_venue_where_exploiter_ties_meet_says_so_in_its_reasons() -> None:
     assert hotel["met_people"] == 10 and hotel["tied_people"] == 10
     assert hotel["concern"] > table.drop(index="hotel")["concern"].max()
     assert hotel["reasons"].startswith("10 young people in exploiter ties that meet at this hotel")
-    assert f"; {ranking.times(hotel['exploiter_ratio'])} the share usual" in hotel["reasons"]
+    assert f"; {_plain_words.times(hotel['exploiter_ratio'])} the share usual" in hotel["reasons"]
     assert hotel["exploiter_ratio"] > 1
 
 
@@ -504,7 +504,7 @@ def test_young_people_in_exploiter_ties_found_together_at_a_small_place_stand_ou
     assert flat["concern"] > together.drop(index="flat")["concern"].max()
     assert flat["reasons"].startswith(
         "4 young people in exploiter ties seen together at this residential address; "
-        f"{ranking.times(flat['tied_ratio'])} the share usual among young people seen"
+        f"{_plain_words.times(flat['tied_ratio'])} the share usual among young people seen"
     )
     # The same four at the flat a season apart were not there together.
     apart = _tied_at_flat(["2024-01-05", "2024-04-05", "2024-07-05", "2024-10-05"]).loc["flat"]

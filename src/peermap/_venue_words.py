@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peermap import ranking
+from peermap._plain_words import harm_words, p_words, times
 
 __all__ = ["PLACE_WORDS", "people_words", "tied_words", "venue_reasons"]
 
@@ -38,28 +38,28 @@ def venue_reasons(row: Any) -> str:
     who = people_words(int(row.harmed_people), int(row.harmed_authorities))
     usual = "the share usual among young people seen"
     if records:
-        text = f"{who} recorded for {ranking.harm_words(records)} at this {kind}"
+        text = f"{who} recorded for {harm_words(records)} at this {kind}"
         if met:
             text += f"; {tied_words(met)} that {'meets' if met == 1 else 'meet'} here"
         elif tied:
             text += f"; {tied_words(tied)} seen together here"
         elif row.exploited:
             text += f"; {int(row.exploited)} in exploiter ties"
-        rate = f"{ranking.times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
+        rate = f"{times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
     elif met or tied:
         if met:
             text = f"{tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
-            rate = f"{ranking.times(float(row.exploiter_ratio))} {usual}"
+            rate = f"{times(float(row.exploiter_ratio))} {usual}"
         else:
             text = f"{tied_words(tied)} seen together at this {kind}"
-            rate = f"{ranking.times(float(row.tied_ratio))} {usual}"
+            rate = f"{times(float(row.tied_ratio))} {usual}"
         if row.harmed_people:
             text += f"; {who} with serious records here"
     else:
         return f"{who} with serious records, no more than usual for a {kind} this busy"
     if row.reach == "distant":
         text += "; reached from distant authorities"
-    return f"{text}; {rate} ({ranking.p_words(float(row.q_value))})"
+    return f"{text}; {rate} ({p_words(float(row.q_value))})"
 
 
 def tied_words(people: int) -> str:

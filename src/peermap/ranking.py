@@ -57,7 +57,6 @@ the dask engines share it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -93,7 +92,6 @@ __all__ = [
     "excess",
     "exploitation_met",
     "footfall_expected",
-    "harm_words",
     "per_unit",
     "q_values",
     "reach_factor",
@@ -882,57 +880,3 @@ def breadth(people: IntpArray | FloatArray) -> FloatArray:
 def reach_factor(reach: Sequence[str] | npt.NDArray[np.object_]) -> FloatArray:
     """Multiplier of :data:`REACH_FACTOR` for each reach label."""
     return np.array([REACH_FACTOR.get(str(r), 1.0) for r in reach], dtype=float)
-
-
-_HARM_WORDS: Mapping[str, str] = {
-    "cse": "CSE",
-    "cce": "CCE",
-    "serious_youth_violence": "serious violence",
-    "harmful_sexual_behaviour": "harmful sexual behaviour",
-    "missing_episode": "missing episodes",
-    "gang_association": "gang association",
-    "teenage_relationship_abuse": "relationship abuse",
-    "bullying": "bullying",
-    "image_sharing": "image sharing",
-    "online_harassment": "online harassment",
-    "other": "other concerns",
-    "exploiter": "exploiter ties",
-    "tied": "young people in exploiter ties",
-}
-
-
-def harm_words(kinds: Sequence[str]) -> str:
-    """Name kinds of harm in words, e.g. ``"CSE/CCE and missing episodes"``."""
-    words: list[str] = []
-    for kind in kinds:
-        word = _HARM_WORDS.get(kind, kind)
-        if words and {word, words[-1]} == {"CSE", "CCE"}:
-            words[-1] = "CSE/CCE"
-        else:
-            words.append(word)
-    if not words:
-        return "no harm"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def times(ratio: float) -> str:
-    """Write a ratio for a reason: ``"9×"``, ``"2.5×"``, ``"1.03×"``, ``"just over 1×"``.
-
-    Just above one it keeps two decimals: a harm that stands out at 1.03 times the rate
-    is not written "1.0×", which reads as no excess at all. An infinite ratio is
-    ``"far above"``.
-    """
-    if not math.isfinite(ratio):
-        return "far above"
-    if ratio >= 10:
-        return f"{ratio:.0f}×"
-    if 1.0 < ratio < 1.005:
-        return "just over 1×"
-    return f"{ratio:.2f}×" if 1.0 < ratio < 1.095 else f"{ratio:.1f}×"
-
-
-def p_words(q: float) -> str:
-    """Write a q-value for a reason."""
-    if q < 0.001:
-        return "q < 0.001"
-    return f"q = {q:.2g}"
