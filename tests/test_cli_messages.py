@@ -51,6 +51,7 @@ API_ONLY = {
     ("views/diagrams.py", "context must be a context_id"): "--context is an integer",
     ("ranking.py", "needs a weight"): "internal consistency check of the ranking tables",
     ("ranking.py", "has no weight in"): "the grades are validated when records are read",
+    ("ranking.py", "pass specific=True"): "the CLI never calls ranking.excess",
     ("synthetic/region.py", "boundaries must be a GeoDataFrame"): "peermap demo loads them",
     ("synthetic/region.py", "boundaries lack column"): "peermap demo loads them",
     ("synthetic/region.py", "boundaries have no CRS"): "peermap demo loads them",

@@ -489,9 +489,9 @@ def excess(
         Per kind: its severity (default :data:`SEVERITY` of :data:`HARM_KINDS`).
     specific : bool, default False
         Weigh the score by the unit's specificity (each stream's, with ``streams``):
-        the attributable fraction of the
-        smoothed relative risk, ``1 - (E + a) / (O + a)``, over the kinds in excess
-        weighted by severity (see :attr:`Excess.specificity` for each kind's own).
+        the attributable fraction of the smoothed relative risk, ``1 - (E + a) / (O +
+        a)``, over the kinds in excess weighted by severity (see
+        :attr:`Excess.specificity` for each kind's own).
         The log-likelihood ratio grows with the evidence, so a busy unit with a
         modest excess (1.25 times the usual rate over hundreds of records) would
         otherwise outrank a small one where most of the harm is the excess (4 times
