@@ -448,9 +448,20 @@ def _exploiter_meetings(
         tie_weight,
     )
     met = _onto_pairs(n_places, wide, found, found["weight"].to_numpy(dtype=np.float64))
-    observed = np.bincount(wide.place, weights=met, minlength=n_places).astype(np.float64)
+    return met, *_against_footfall(n_places, wide, met)
+
+
+def _against_footfall(
+    n_places: int, wide: WidePairs, counted: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Sum ``counted`` (per pair of ``wide``) per place, and what its footfall expects.
+
+    The expected sum is the place's young people times the share usual among places
+    (:func:`peermap.ranking.footfall_expected`).
+    """
+    observed = np.bincount(wide.place, weights=counted, minlength=n_places).astype(np.float64)
     footfall = np.bincount(wide.place, minlength=n_places).astype(np.float64)
-    return met, observed, ranking.footfall_expected(observed, footfall)
+    return observed, ranking.footfall_expected(observed, footfall)
 
 
 def _onto_pairs(
@@ -501,10 +512,7 @@ def _tied_seen(
     )
     together = _onto_pairs(n_places, wide, found, np.ones(len(found))) > 0
     counted = np.where(together & (met <= 0), tied, 0.0)
-    observed = np.bincount(wide.place, weights=counted, minlength=n_places).astype(np.float64)
-    footfall = np.bincount(wide.place, minlength=n_places).astype(np.float64)
-    expected = ranking.footfall_expected(observed, footfall)
-    return counted, observed, expected, ranking.dispersion(counted)
+    return counted, *_against_footfall(n_places, wide, counted), ranking.dispersion(counted)
 
 
 def _venue_reach(

@@ -11,10 +11,10 @@ from typing import Any
 
 from peermap._plain_words import harm_words, p_words, times
 
-__all__ = ["PLACE_WORDS", "people_words", "tied_words", "venue_reasons"]
+__all__ = ["people_words", "venue_reasons"]
 
 #: A kind of place in words.
-PLACE_WORDS = {
+_PLACE_WORDS = {
     "school": "school",
     "hotel": "hotel",
     "park": "park",
@@ -29,7 +29,7 @@ PLACE_WORDS = {
 
 def venue_reasons(row: Any) -> str:
     """Put the venue's score in words, for reports and the command line."""
-    kind = PLACE_WORDS.get(str(row.kind), "place")
+    kind = _PLACE_WORDS.get(str(row.kind), "place")
     records = [k for k in row.harm_kinds if k not in ("exploiter", "tied")]
     met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
     tied = int(row.together_people) if "tied" in row.harm_kinds else 0
@@ -40,18 +40,18 @@ def venue_reasons(row: Any) -> str:
     if records:
         text = f"{who} recorded for {harm_words(records)} at this {kind}"
         if met:
-            text += f"; {tied_words(met)} that {'meets' if met == 1 else 'meet'} here"
+            text += f"; {_tied_words(met)} that {'meets' if met == 1 else 'meet'} here"
         elif tied:
-            text += f"; {tied_words(tied)} seen together here"
+            text += f"; {_tied_words(tied)} seen together here"
         elif row.exploited:
             text += f"; {int(row.exploited)} in exploiter ties"
         rate = f"{times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
     elif met or tied:
         if met:
-            text = f"{tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
+            text = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
             rate = f"{times(float(row.exploiter_ratio))} {usual}"
         else:
-            text = f"{tied_words(tied)} seen together at this {kind}"
+            text = f"{_tied_words(tied)} seen together at this {kind}"
             rate = f"{times(float(row.tied_ratio))} {usual}"
         if row.harmed_people:
             text += f"; {who} with serious records here"
@@ -62,7 +62,7 @@ def venue_reasons(row: Any) -> str:
     return f"{text}; {rate} ({p_words(float(row.q_value))})"
 
 
-def tied_words(people: int) -> str:
+def _tied_words(people: int) -> str:
     """Say how many young people are in exploiter ties ("1 young person in an exploiter tie")."""
     if people == 1:
         return "1 young person in an exploiter tie"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from peermap import _plain_words
+from peermap._plain_words import harm_words, p_words, times
 from peermap._venue_words import people_words
 
 __all__ = ["context_reasons"]
@@ -37,9 +37,9 @@ def context_reasons(row: Any, *, around: str = "") -> str:
     text = f"{who}{(', ' if around else ' ') + reach if reach else ''}"
     if row.harm_kinds:
         text += (
-            f"; {_plain_words.harm_words(row.harm_kinds)} at "
-            f"{_plain_words.times(float(row.excess_ratio))} the rate expected for their activity "
-            f"({_plain_words.p_words(float(row.q_value))}" + _cut_words(row, around) + ")"
+            f"; {harm_words(row.harm_kinds)} at "
+            f"{times(float(row.excess_ratio))} the rate expected for their activity "
+            f"({p_words(float(row.q_value))}" + _cut_words(row, around) + ")"
         )
     else:
         text += "; no more harm recorded than expected for their activity"

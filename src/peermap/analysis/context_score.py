@@ -380,9 +380,9 @@ def _excess(
     expected = np.column_stack([expected, n_touch * exploiter.rate])
     # Specific, as a venue's (one specificity: a group's exploiter ties are one kind
     # among its members' records; venues weigh two streams): a group is not concerning
-    # because it is big. A crowd at
-    # 1.5 times the usual rate over hundreds of records has more evidence than six
-    # young people at 4 times over a dozen, but the six are where the harm is theirs.
+    # because it is big. A crowd at 1.5 times the usual rate over hundreds of records
+    # has more evidence than six young people at 4 times over a dozen, but the six are
+    # where the harm is theirs.
     return ranking.excess(
         observed,
         expected,
