@@ -196,6 +196,8 @@ ERROR_PATHS = {
     "since after until": "report {exports} --boundaries {region} -o {out}.html "
     "--since 2024-12-01 --until 2024-01-01",
     "since not a date": "report {exports} --boundaries {region} -o {out}.html --since 2024-02-30",
+    "until with slashes not a date": "report {exports} --boundaries {region} -o {out}.html "
+    "--until 31/02/2024",
     "min-count below one": "report {exports} --boundaries {region} -o {out}.html --min-count -5",
     "round-to zero": "report {exports} --boundaries {region} -o {out}.html --round-to 0",
     "output under a file": "report {exports} --boundaries {region} -o {people}/out.html",
@@ -217,6 +219,7 @@ NAMED = {
     "top below one": "--top",
     "since after until": "--since 2024-12-01 is after --until 2024-01-01",
     "since not a date": "--since 2024-02-30 is not a date",
+    "until with slashes not a date": "--until 31/02/2024 is not a date",
     "min-count below one": "--min-count",
     "round-to zero": "--round-to",
     "output under a file": "people.csv is a file, not a folder",

@@ -78,6 +78,27 @@ def test_a_window_checks_its_bounds_and_grade() -> None:
     assert Window().everything and not Window(since="2024-01-01").everything
 
 
+def test_a_bound_reads_as_records_do_and_a_blank_one_is_refused(ds: peermap.Dataset) -> None:
+    # Records are read day first (DD/MM/YYYY), so a bound typed the same way means the
+    # same day: pandas alone reads 01/06/2024 as the sixth of January.
+    assert Window(since="01/06/2024").since == pd.Timestamp("2024-06-01")
+    pd.testing.assert_frame_equal(
+        filter_sightings(ds, since="01/06/2024", until="30/09/2024"),
+        filter_sightings(ds, since="2024-06-01", until="2024-09-30"),
+    )
+    # A missing date is no bound; text that names no date is refused, not read as a
+    # window that selects nothing ("nothing happened").
+    assert Window(since=pd.NaT, until=None).everything
+    assert len(peermap.contexts(ds, since=pd.NaT)) == len(peermap.contexts(ds))
+    for blank in ("", "  ", "NaT", "31/02/2024", "06/2024"):
+        with pytest.raises(ValueError, match="not a date"):
+            Window(since=blank)
+    from peermap.views.report import build_report
+
+    text = build_report(ds, fmt="markdown", audience="partnership", since="01/06/2024")
+    assert "records dated from 2024-06-01" in text
+
+
 def test_select_keeps_a_context_and_on_request_its_shared_places(ds: peermap.Dataset) -> None:
     table = peermap.contexts(ds)
     row = next(

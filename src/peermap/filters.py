@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from peermap._parsing import parse_date
 from peermap.dataset import Dataset
 from peermap.schema import RELIABILITIES, RELIABILITY_RANK
 
@@ -34,17 +35,42 @@ __all__ = [
     "select_ties",
 ]
 
-#: A date given to a filter: ``YYYY-MM-DD`` text, a date or a timestamp; None for no bound.
+#: A date given to a filter: ``YYYY-MM-DD`` or ``DD/MM/YYYY`` text, a date or a timestamp;
+#: None (or ``pd.NaT``) for no bound.
 DateLike = str | dt.date | pd.Timestamp | None
 
 
 def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
-    if value is None:
+    """Read a bound of a window: None (or a missing date, ``pd.NaT``) is no bound.
+
+    Text is read as records' dates are (:func:`peermap._parsing.parse_date`): a date
+    written with slashes is day first, ``01/06/2024`` the first of June (pandas alone
+    would read it as the sixth of January). Text that names no date (``""``) is
+    refused: a window that silently selected nothing would read as "nothing happened".
+    """
+    if value is None or (not isinstance(value, str) and _missing(value)):
         return None
+    problem = f"{name}={value!r} is not a date (use YYYY-MM-DD)"
+    if isinstance(value, str) and "/" in value:
+        day = parse_date(value.strip())
+        if day is None:
+            raise ValueError(problem)
+        return pd.Timestamp(day)
     try:
-        return pd.Timestamp(value)
+        stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc
+        raise ValueError(problem) from exc
+    if pd.isna(stamp):
+        raise ValueError(problem)
+    return stamp
+
+
+def _missing(value: object) -> bool:
+    """Whether a non-text bound is a missing date (``None``, ``pd.NaT``, ``NaT`` of numpy)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _min_rank(min_reliability: str) -> int:

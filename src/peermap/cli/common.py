@@ -466,8 +466,10 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
     ),
     # map and report options (peermap.views, peermap.disclosure, peermap.filters)
     (r"\baudience='(\w+)'", r"--audience \1"),
-    (r"\bsince='([^']*)'", r"--since \1"),
-    (r"\buntil='([^']*)'", r"--until \1"),
+    (r"\bsince=''", "--since ''"),
+    (r"\buntil=''", "--until ''"),
+    (r"\bsince='([^']+)'", r"--since \1"),
+    (r"\buntil='([^']+)'", r"--until \1"),
     (r"\bmin_count\b", "--min-count"),
     (r"\bround_to\b", "--round-to"),
     (r"\btop must\b", "--top must"),

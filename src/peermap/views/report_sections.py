@@ -19,7 +19,7 @@ import pandas as pd
 from peermap.cell_keys import as_key, people_key, table_key
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
-from peermap.filters import filter_sightings, filter_ties
+from peermap.filters import Window, filter_sightings, filter_ties
 from peermap.measures import venue_stats
 from peermap.networks import data_period
 from peermap.views.map_style import plural
@@ -160,9 +160,11 @@ def period_of(ds: Dataset) -> tuple[Any, Any]:
 
 def _filters_text(filters: dict[str, Any]) -> str:
     parts = []
-    if filters.get("since") is not None or filters.get("until") is not None:
-        since = _date(filters.get("since")) or "the start"
-        until = _date(filters.get("until")) or "the end"
+    # The bounds as the selection read them (a date with slashes is day first).
+    window = Window(since=filters.get("since"), until=filters.get("until"))
+    if window.since is not None or window.until is not None:
+        since = _date(window.since) or "the start"
+        until = _date(window.until) or "the end"
         parts.append(f"records dated from {since} to {until}")
     grade = filters.get("min_reliability", "unverified")
     if grade == "unverified":
