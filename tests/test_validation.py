@@ -284,6 +284,28 @@ def test_in_memory_frames_report_index_labels() -> None:
     problem = next(p for p in report.problems if p.rule == "integer")
     assert problem.row == "r2" and problem.file == "<people frame>"
 
+def test_frames_whose_index_repeats_name_rows_by_position_and_lose_none() -> None:
+    # Two exports joined with pd.concat and no ignore_index: labels 0, 1, ... twice.
+    tables = _tables(GOOD)
+    sightings = tables["sightings"]
+    half = len(sightings) // 2
+    joined = pd.concat([sightings.iloc[:half], sightings.iloc[half:].reset_index(drop=True)])
+    assert not joined.index.is_unique
+    bad = half + 1  # a row of the second export, whose label repeats one of the first's
+    joined.iloc[bad, list(joined.columns).index("context")] = "not a context"
+    ds = read_dataset({**tables, "sightings": joined}, strict=False)
+    # Only the bad row is set aside (by label it would take the first export's row too),
+    # named by its position, and a warning says the rows are so named.
+    assert len(ds.sightings) == len(sightings) - 1
+    assert ds.report.rejected["sightings"].index.tolist() == [bad]
+    problem = next(p for p in ds.report.problems if p.severity == "error")
+    assert problem.row == bad and problem.table == "sightings"
+    warning = next(p for p in ds.report.problems if p.rule == "index")
+    assert warning.severity == "warning" and "by position" in warning.message
+    with pytest.raises(ValidationError, match=f"row {bad}, column"):
+        read_dataset({**tables, "sightings": joined})
+
+
 
 def test_non_utf8_row_is_set_aside_and_the_rest_read(tmp_path: Path) -> None:
     shutil.copytree(GOOD, tmp_path / "d")

@@ -778,7 +778,28 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
     """
     if isinstance(source, pd.DataFrame):
         label = f"<{table} frame>"
-        return _from_frame(source, table, label, list(source.index))
+        if source.index.is_unique:
+            return _from_frame(source, table, label, list(source.index))
+        # Labels that repeat (two exports joined with pd.concat, say) cannot tell rows
+        # apart: a row set aside would take every row of its label with it. Rows are
+        # then named by position, as in a frame with the default index.
+        raw = _from_frame(source, table, label, list(range(len(source))))
+        raw.problems.insert(
+            0,
+            Problem(
+                table,
+                None,
+                None,
+                "",
+                "the frame's index repeats labels, so its rows are named by position (0 "
+                "is the first row, as frame.iloc counts); give each row its own label, "
+                "frame.reset_index(drop=True) say, to keep these numbers",
+                label,
+                "warning",
+                "index",
+            ),
+        )
+        return raw
     path = Path(source)
     what = not_a_file(path)
     if what is not None:

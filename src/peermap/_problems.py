@@ -29,7 +29,8 @@ class Problem:
     row : int or None
         Row number as the user sees it: the spreadsheet row for CSV and Excel (the
         header is row 1, the first record row 2), the 1-based record number for
-        Parquet, the index label for an in-memory frame. ``None`` for a problem
+        Parquet, the index label for an in-memory frame (its position, from 0, when
+        the frame's labels repeat). ``None`` for a problem
         with the table as a whole (a missing column, say).
     column : str or None
         Column as named in the file, or ``None`` for a whole-row problem.
