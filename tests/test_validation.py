@@ -284,6 +284,7 @@ def test_in_memory_frames_report_index_labels() -> None:
     problem = next(p for p in report.problems if p.rule == "integer")
     assert problem.row == "r2" and problem.file == "<people frame>"
 
+
 def test_frames_whose_index_repeats_name_rows_by_position_and_lose_none() -> None:
     # Two exports joined with pd.concat and no ignore_index: labels 0, 1, ... twice.
     tables = _tables(GOOD)
@@ -304,7 +305,6 @@ def test_frames_whose_index_repeats_name_rows_by_position_and_lose_none() -> Non
     assert warning.severity == "warning" and "by position" in warning.message
     with pytest.raises(ValidationError, match=f"row {bad}, column"):
         read_dataset({**tables, "sightings": joined})
-
 
 
 def test_non_utf8_row_is_set_aside_and_the_rest_read(tmp_path: Path) -> None:
