@@ -766,6 +766,42 @@ def test_links_over_the_threshold_only_and_curved_apart(demo_scenario: Any) -> N
             assert shapely.hausdorff_distance(a, b) >= tolerance
 
 
+def test_no_links_drawn_when_asked_for_none_and_limits_below_zero_refused(
+    demo_scenario: Any,
+) -> None:
+    ds = demo_scenario(600, 5).dataset
+    m = make_map(ds, audience="partnership", tiles=None, layers=["links"], max_links=0)
+    assert len(m.info.table("links")) == 0
+    assert any(n.startswith("Drawn: the 0 links") for n in m.info.notes)
+    for limit in ("max_links", "max_venues"):
+        with pytest.raises(ValueError, match=f"{limit}=-1"):
+            make_map(ds, tiles=None, **{limit: -1})
+
+
+def test_online_spaces_alone_without_boundaries_have_no_map_but_a_report() -> None:
+    people = pd.DataFrame(
+        {"person_id": ["yp1", "yp2", "yp3"], "home_authority": ["N", "N", "E"], "age": [14, 15, 16]}
+    )
+    places = pd.DataFrame({"place_id": ["chat1"], "kind": ["online"], "platform": ["snapchat"]})
+    sightings = pd.DataFrame(
+        {
+            "person_id": ["yp1", "yp2", "yp3"],
+            "place_id": "chat1",
+            "date": "2024-03-01",
+            "context": "image_sharing",
+            "source": "school",
+            "reliability": "reported",
+        }
+    )
+    ds = peermap.read_dataset({"people": people, "places": places, "sightings": sightings})
+    for audience in ("public", "partnership"):
+        with pytest.raises(ValueError, match="nothing to map"):
+            make_map(ds, audience=audience, tiles=None)
+        report = peermap.make_report(ds, audience=audience)
+        assert report.map is None and "Map" not in report.info.sections
+        assert "<iframe" not in report.to_html()
+
+
 def test_a_public_map_draws_contexts_as_a_few_pairs_of_authorities(
     demo_scenario: DemoScenario,
 ) -> None:

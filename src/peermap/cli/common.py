@@ -470,6 +470,10 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
     (r"\buntil=''", "--until ''"),
     (r"\bsince='([^']+)'", r"--since \1"),
     (r"\buntil='([^']+)'", r"--until \1"),
+    (
+        r"\bgive boundaries to map the authorities\b",
+        "give --boundaries FILE to map the authorities",
+    ),
     (r"\bmin_count\b", "--min-count"),
     (r"\bround_to\b", "--round-to"),
     (r"\btop must\b", "--top must"),

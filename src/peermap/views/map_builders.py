@@ -502,7 +502,11 @@ def _flow_layer(
         keep = np.zeros(len(table), dtype=bool)
         keep[order[: p.max_links]] = True
         # The exact least count only where counts are exact (partnership maps).
-        least = "" if p.suppressing else f" ({int(table['people'].to_numpy()[keep].min())} or more)"
+        least = (
+            ""
+            if p.suppressing or not keep.any()
+            else f" ({int(table['people'].to_numpy()[keep].min())} or more)"
+        )
         notes.append(
             f"Drawn: the {p.max_links} links of the most young people{least} of "
             f"{len(table)}; the other {len(table) - p.max_links} are listed by peermap.flows"

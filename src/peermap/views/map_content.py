@@ -36,7 +36,7 @@ QUIET_LAYERS: Final = ("links", "relocations")
 #: edge of the view is a place's coordinate.
 PUBLIC_EXTENT_GRID_M = 10_000
 
-__all__ = ["LinkKind", "MapContent", "prepare_map"]
+__all__ = ["LinkKind", "MapContent", "has_extent", "prepare_map"]
 
 LinkKind = Literal["sightings", "ties"]
 
@@ -82,6 +82,17 @@ class MapContent:
     context_text: str
     context_people: list[str]
     dropped: list[str]
+
+
+def has_extent(ds: Dataset) -> bool:
+    """Whether a map of ``ds`` has a view to fit: its boundaries, or a place on the ground.
+
+    Online spaces have no location, and a dataset of those alone read without
+    boundaries has nothing to draw.
+    """
+    if ds.boundaries is not None and len(ds.boundaries):
+        return True
+    return all(math.isfinite(float(v)) for v in ds.places.geometry.total_bounds)
 
 
 def prepare_map(
@@ -148,6 +159,11 @@ def prepare_map(
         )
     if flow_kind not in get_args(LinkKind):
         raise ValueError(f"flow_kind={flow_kind!r}; expected 'sightings' or 'ties'")
+    for name, limit in (("max_venues", max_venues), ("max_links", max_links)):
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise ValueError(f"{name}={limit!r}; expected a whole number, 0 or more, or None")
     if layers is not None:
         unknown = [k for k in layers if k not in LAYERS]
         if unknown:
@@ -192,6 +208,13 @@ def prepare_map(
         bounds = tuple(float(v) for v in shown_bounds.total_bounds)
     else:
         b = ds.places.geometry.total_bounds
+        if not has_extent(ds):
+            # No place on the ground and no boundaries (online spaces only, say): there
+            # is nothing to fit the view to.
+            raise ValueError(
+                "nothing to map: no place has a location on the ground and no boundaries "
+                "were given; give boundaries to map the authorities"
+            )
         if suppressing:
             # Beyond the partnership the view never rests on places (an edge of the box
             # would give a home's easting): it snaps out to a coarse grid.

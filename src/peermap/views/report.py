@@ -46,6 +46,7 @@ from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
 from peermap.getis_ord import check_cell_size
+from peermap.views.map_content import has_extent
 from peermap.views.page import (
     FIGURE_FORMATS,
     View,
@@ -530,7 +531,9 @@ def make_report(
     check_cell_size(gi_cell_size_m, "gi_cell_size_m")
     note = step or (lambda name: None)
     peer_map: PeerMap | None = None
-    if with_map:
+    # A dataset with nothing on the ground and no boundaries has no map to show: the
+    # report is its tables.
+    if with_map and has_extent(ds):
         note("map")
         from peermap.views.maps import make_map  # the [maps] extra, only when drawn
 
