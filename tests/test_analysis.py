@@ -311,3 +311,23 @@ def test_a_sighting_of_someone_outside_the_dataset_stops_hotspots(ds: peermap.Da
     edited = dataclasses.replace(ds, sightings=sightings)
     with pytest.raises(ValueError, match="place_id 'nowhere', which is not among the places"):
         peermap.hotspots(edited)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "value"),
+    [
+        ("min_people", 0),
+        ("max_people", 0),
+        ("max_people", 1),
+        ("max_people", 2.5),
+        ("resolution", 0.0),
+        ("resolution", float("nan")),
+        ("tie_weight", -1.0),
+    ],
+)
+def test_contexts_refuse_sizes_and_weights_they_cannot_mean(
+    ds: peermap.Dataset, keyword: str, value: float
+) -> None:
+    # max_people=0 used to split every group down and still report groups of two.
+    with pytest.raises(ValueError, match=f"{keyword}="):
+        contexts(ds, **{keyword: value})

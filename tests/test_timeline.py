@@ -152,6 +152,11 @@ def test_weeks(history: peermap.Dataset) -> None:
     assert week_of_jan_20 == 1
 
 
+def test_a_period_pandas_does_not_know_is_refused_by_name(history: peermap.Dataset) -> None:
+    with pytest.raises(ValueError, match="freq='fortnightly' is not a period"):
+        timeline_table(history, authority=A, freq="fortnightly", audience="partnership")
+
+
 def test_public_counts_follow_the_rule(history: peermap.Dataset) -> None:
     default = timeline_table(history, authority=A)
     assert default.attrs["audience"] == "public"

@@ -5,6 +5,8 @@ See :func:`contexts` and ``docs/analysis.md`` ("Contexts").
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -363,6 +365,7 @@ def contexts(
           words).
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
+    _check_sizes(min_people, max_people, resolution, tie_weight)
     ds = _in_id_order(ds)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
@@ -502,6 +505,30 @@ def contexts(
         dtype=object,
     )
     return table
+
+
+def _check_sizes(
+    min_people: int, max_people: int | None, resolution: float, tie_weight: float
+) -> None:
+    """Refuse sizes and weights :func:`contexts` cannot mean."""
+
+    def whole(value: object) -> bool:
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+    if not whole(min_people) or min_people < 1:
+        raise ValueError(f"min_people={min_people!r}; expected a whole number, 1 or more")
+    if max_people is not None and (not whole(max_people) or max_people < 2):
+        raise ValueError(
+            f"max_people={max_people!r}; expected None (never split) or a whole number, "
+            "2 or more: the most young people a context holds before it is split"
+        )
+    for name, value, least in (
+        ("resolution", resolution, "above 0"),
+        ("tie_weight", tie_weight, "0 or more"),
+    ):
+        ok = isinstance(value, numbers.Real) and math.isfinite(value)
+        if not ok or (value <= 0 if name == "resolution" else value < 0):
+            raise ValueError(f"{name}={value!r}; expected a number {least}")
 
 
 def _in_id_order(ds: Dataset) -> Dataset:

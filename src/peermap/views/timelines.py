@@ -163,7 +163,13 @@ def _select(
 
 def _bins(dates: Sequence[pd.Timestamp], freq: str) -> pd.DatetimeIndex:
     """Period starts covering the dates: each date falls in [start, next start)."""
-    offset = pd.tseries.frequencies.to_offset(freq)
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"freq={freq!r} is not a period pandas knows: 'MS' (months), 'W' (weeks), "
+            "'QS' (quarters), 'YS' (years) or 'D' (days), say"
+        ) from exc
     lo, hi = min(dates).normalize(), max(dates).normalize()
     start = pd.Timestamp(offset.rollback(lo))
     return pd.date_range(start=start, end=hi, freq=offset)
