@@ -44,3 +44,16 @@ def test_contexts_do_not_hang_on_the_order_of_the_tables(ds: peermap.Dataset) ->
     pd.testing.assert_frame_equal(
         _comparable(peermap.contexts(reordered, seed=0)), _comparable(first)
     )
+
+
+def test_hotspots_do_not_hang_on_the_order_of_the_tables(demo_scenario: DemoScenario) -> None:
+    # 2,000 young people and their places are past BETWEENNESS_EXACT_MAX nodes: the
+    # betweenness column is estimated from a seeded sample of sources, drawn by node.
+    from peermap._kernels import BETWEENNESS_EXACT_MAX
+
+    ds = demo_scenario(2000, 0).dataset
+    assert len(ds.people) + len(ds.places) > BETWEENNESS_EXACT_MAX
+    reordered = ds.replace(people=_shuffled(ds.people, 5), places=_shuffled(ds.places, 6))
+    first = pd.DataFrame(peermap.hotspots(ds)).drop(columns="geometry")
+    again = pd.DataFrame(peermap.hotspots(reordered)).drop(columns="geometry")
+    pd.testing.assert_frame_equal(again, first)

@@ -827,8 +827,9 @@ def _place_betweenness(
 
     The graph is the one :func:`peermap.place_graph` builds (every person and place a
     node, an edge per distinct person-place pair seen), on integer nodes: people first,
-    then places, in dataset order; edges sorted, so the answer does not depend on the
-    order the pairs come in.
+    then places, each in the order of their ids (not of the tables: the sample of
+    sources a large graph's betweenness is estimated from is drawn by node number);
+    edges sorted, so the answer does not depend on the order the pairs come in.
     """
     if sample < 2:
         raise ValueError(f"betweenness_sample={sample}; expected 2 or more")
@@ -838,14 +839,23 @@ def _place_betweenness(
     n = len(people) + len(places)
     if n == 0:
         return pd.Series(dtype=float)
-    u = person.astype(np.int64)
-    v = place.astype(np.int64) + len(people)
+    person_node = _id_ranks(people)
+    place_node = _id_ranks(places) + len(people)
+    u = person_node[person]
+    v = place_node[place]
     order = np.lexsort((v, u))
     u, v = u[order], v[order]
     k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)
     graph = _graph_backends.build(name, n, u, v)
     values = _graph_backends.betweenness(name, graph, k=k, seed=seed)
-    return pd.Series(values[len(people) :], index=places, dtype=float)
+    return pd.Series(np.asarray(values)[place_node], index=places, dtype=float)
+
+
+def _id_ranks(ids: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """Each id's position in the sorted ids (ties kept in table order)."""
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+    return ranks
 
 
 _FLOW_COLUMNS = ["origin", "destination", "people", "events", "within"]
