@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from peermap import _graph_backends
+from peermap import _graph_backends, _lookup
 from peermap._kernels import BETWEENNESS_EXACT_MAX, positions
 from peermap._kernels import ids as id_index
 from peermap.analysis.community import contexts as find_contexts
@@ -126,6 +126,9 @@ def centrality(
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     w = Window(since, until, min_reliability)
+    # Nodes in the order of their ids: betweenness from a sample of sources does not
+    # then move with the order of the tables' rows.
+    ds = _lookup.in_id_order(ds)
     graph = record_graph(ds, w, via)
     if betweenness_sample is not None and betweenness_sample < 2:
         raise ValueError(f"betweenness_sample must be at least 2 or None, got {betweenness_sample}")

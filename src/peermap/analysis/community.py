@@ -366,7 +366,7 @@ def contexts(
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     _check_sizes(min_people, max_people, resolution, tie_weight)
-    ds = _in_id_order(ds)
+    ds = _lookup.in_id_order(ds)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     sightings = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     nodes, u, v, w = _context_edges(
@@ -529,27 +529,6 @@ def _check_sizes(
         ok = isinstance(value, numbers.Real) and math.isfinite(value)
         if not ok or (value <= 0 if name == "resolution" else value < 0):
             raise ValueError(f"{name}={value!r}; expected a number {least}")
-
-
-def _in_id_order(ds: Dataset) -> Dataset:
-    """Give ``ds`` with its young people and places in the order of their ids.
-
-    The graph's nodes are numbered in table order, and what the community method makes
-    of a graph depends on the order of its nodes: the same records exported, or merged,
-    in another order gave other contexts and another top 10 with the same seed. In the
-    order of their ids they give the same. Ties and sightings are counted by id.
-    """
-    people, places = ds.people, ds.places
-    in_order = [
-        frame[column].astype(str).is_monotonic_increasing
-        for frame, column in ((people, "person_id"), (places, "place_id"))
-    ]
-    if all(in_order):
-        return ds
-    return ds.replace(
-        people=people.sort_values("person_id", key=lambda c: c.astype(str), kind="stable"),
-        places=places.sort_values("place_id", key=lambda c: c.astype(str), kind="stable"),
-    )
 
 
 def _split(

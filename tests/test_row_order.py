@@ -1,4 +1,5 @@
-"""The same records give the same contexts, whatever order their tables come in.
+"""The same records give the same contexts, venues and brokers, whatever order their tables
+come in.
 
 Partners export in their own order and a partnership merges files in any order; an
 analyst re-reading the same records must see the same contexts and the same top 10 for
@@ -57,3 +58,12 @@ def test_hotspots_do_not_hang_on_the_order_of_the_tables(demo_scenario: DemoScen
     first = pd.DataFrame(peermap.hotspots(ds)).drop(columns="geometry")
     again = pd.DataFrame(peermap.hotspots(reordered)).drop(columns="geometry")
     pd.testing.assert_frame_equal(again, first)
+
+
+def test_centrality_does_not_hang_on_the_order_of_the_tables(
+    demo_scenario: DemoScenario,
+) -> None:
+    # Betweenness from a sample of sources, past BETWEENNESS_EXACT_MAX nodes.
+    ds = demo_scenario(2000, 0).dataset
+    reordered = ds.replace(people=_shuffled(ds.people, 7), places=_shuffled(ds.places, 8))
+    pd.testing.assert_frame_equal(peermap.centrality(reordered), peermap.centrality(ds))
