@@ -65,7 +65,7 @@ def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
     return stamp
 
 
-def _missing(value: object) -> bool:
+def _missing(value: Any) -> bool:
     """Whether a non-text bound is a missing date (``None``, ``pd.NaT``, ``NaT`` of numpy)."""
     try:
         return bool(pd.isna(value))

@@ -38,9 +38,9 @@ from peermap.analysis.community import (
     STABILITY_JACCARD,
     STABILITY_RUNS,
     context_graph,
-    context_row,
     contexts,
 )
+from peermap.analysis.context_lookup import context_row
 from peermap.analysis.context_score import APART_WEIGHT, CUT_Q, CUT_SPAN, cut_weight
 from peermap.analysis.movement import flow_keys, flow_matrix, flows
 from peermap.analysis.online import online_spaces

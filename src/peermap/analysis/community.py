@@ -66,7 +66,6 @@ __all__ = [
     "STABILITY_JACCARD",
     "STABILITY_RUNS",
     "context_graph",
-    "context_row",
     "contexts",
 ]
 
@@ -851,55 +850,3 @@ def _context_table(
     table["first_date"] = pd.to_datetime(table["first_date"]).astype("datetime64[ns]")
     table["last_date"] = pd.to_datetime(table["last_date"]).astype("datetime64[ns]")
     return table.reset_index(drop=True)[columns]
-
-
-def context_row(
-    ds: Dataset,
-    context_id: int,
-    *,
-    table: pd.DataFrame | None = None,
-    window: Window | None = None,
-) -> pd.Series:
-    """Look up one context of :func:`contexts` by its ``context_id``.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    context_id : int
-        The context's number (1 is the most concerning).
-    table : pandas.DataFrame, optional
-        A table from :func:`contexts` to look it up in, instead of computing one (slow at
-        scale) with ``window``.
-    window : Window, optional
-        Which records count when the table is computed.
-
-    Returns
-    -------
-    pandas.Series
-        The context's row (``people``, ``places``, ``shared_places``, ...), ready for
-        :func:`peermap.select`.
-
-    Raises
-    ------
-    ValueError
-        No such context, or a table without the columns of :func:`contexts`.
-    """
-    if table is None:
-        table = contexts(ds, window=window)
-    missing = {"context_id", "people", "places"} - set(table.columns)
-    if missing:
-        raise ValueError(
-            "contexts_table must be a table from peermap.contexts; it lacks "
-            + ", ".join(sorted(missing))
-        )
-    match = table[table["context_id"] == int(context_id)]
-    if match.empty:
-        ids = [int(i) for i in table["context_id"]]
-        raise ValueError(
-            f"no context {int(context_id)}; this dataset has contexts "
-            + (f"{min(ids)} to {max(ids)}" if ids else "none")
-            + " (see peermap.contexts)"
-        )
-    row: pd.Series = match.iloc[0]
-    return row
