@@ -307,6 +307,31 @@ def test_frames_whose_index_repeats_name_rows_by_position_and_lose_none() -> Non
         read_dataset({**tables, "sightings": joined})
 
 
+def test_index_labels_that_identify_or_cannot_name_a_row_are_not_used() -> None:
+    # An index set on an identifying column (set_index("email")) must not be shown
+    # wherever its rows are named; a MultiIndex cannot name rows. Both: by position.
+    tables = _tables(GOOD)
+    people = tables["people"].copy()
+    secret = ["jane.doe@example.com", "943 476 5919"]
+    people.index = pd.Index(secret + [f"r{i}" for i in range(2, len(people))])
+    people.iloc[0, list(people.columns).index("AGE")] = "fifteen"
+    ds = read_dataset({**tables, "people": people}, strict=False)
+    shown = str(ds.report) + ds.report.to_frame().to_csv()
+    shown += "".join(f.to_csv() for f in ds.report.rejected.values())
+    assert not [s for s in secret if s in shown]
+    assert ds.report.rejected["people"].index.tolist() == [0]
+    warning = next(p for p in ds.report.problems if p.rule == "index")
+    assert "identifying" in warning.message and warning.severity == "warning"
+    with pytest.raises(ValidationError) as refused:
+        read_dataset({**tables, "people": people})
+    assert not [s for s in secret if s in str(refused.value)]
+    levels = tables["people"].copy()
+    levels.index = pd.MultiIndex.from_arrays([["a"] * len(levels), range(len(levels))])
+    levels.iloc[0, list(levels.columns).index("AGE")] = "fifteen"
+    report = validate({**tables, "people": levels})
+    assert next(p for p in report.problems if p.rule == "integer").row == 0
+
+
 def test_non_utf8_row_is_set_aside_and_the_rest_read(tmp_path: Path) -> None:
     shutil.copytree(GOOD, tmp_path / "d")
     path = tmp_path / "d" / "places.csv"

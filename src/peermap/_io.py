@@ -717,6 +717,25 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
     return _finish(table, file, header, _columns(rows, width), numbers, problems, {})
 
 
+def _unusable_labels(index: pd.Index, table: str) -> str | None:
+    """Say why a frame's index labels cannot name its rows in messages, or None.
+
+    They must be single labels (not a MultiIndex), none missing, none repeated, and none
+    that looks like identifying data: a label is shown wherever its row is named.
+    """
+    if isinstance(index, pd.RangeIndex):
+        return None
+    if isinstance(index, pd.MultiIndex):
+        return "has several levels"
+    if not index.is_unique:
+        return "repeats labels"
+    if index.hasnans:
+        return "has missing labels"
+    if any(identifier_rule(v, table=table) is not None for v in pd.unique(index.to_numpy())):
+        return "holds labels that look like identifying data (not shown)"
+    return None
+
+
 def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashable]) -> RawTable:
     header = [str(c) for c in frame.columns]
     converted = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
@@ -778,11 +797,12 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
     """
     if isinstance(source, pd.DataFrame):
         label = f"<{table} frame>"
-        if source.index.is_unique:
+        unusable = _unusable_labels(source.index, table)
+        if unusable is None:
             return _from_frame(source, table, label, list(source.index))
-        # Labels that repeat (two exports joined with pd.concat, say) cannot tell rows
-        # apart: a row set aside would take every row of its label with it. Rows are
-        # then named by position, as in a frame with the default index.
+        # Labels that cannot name rows (two exports joined with pd.concat repeat them; an
+        # index set on an identifying column must not be shown): rows are then named by
+        # position, as in a frame with the default index.
         raw = _from_frame(source, table, label, list(range(len(source))))
         raw.problems.insert(
             0,
@@ -791,8 +811,8 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
                 None,
                 None,
                 "",
-                "the frame's index repeats labels, so its rows are named by position (0 "
-                "is the first row, as frame.iloc counts); give each row its own label, "
+                f"the frame's index {unusable}, so its rows are named by position (0 is "
+                "the first row, as frame.iloc counts); give each row its own plain label, "
                 "frame.reset_index(drop=True) say, to keep these numbers",
                 label,
                 "warning",

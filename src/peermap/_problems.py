@@ -30,7 +30,8 @@ class Problem:
         Row number as the user sees it: the spreadsheet row for CSV and Excel (the
         header is row 1, the first record row 2), the 1-based record number for
         Parquet, the index label for an in-memory frame (its position, from 0, when
-        the frame's labels repeat). ``None`` for a problem
+        the labels cannot name rows: repeated, missing, of several levels, or looking
+        like identifying data). ``None`` for a problem
         with the table as a whole (a missing column, say).
     column : str or None
         Column as named in the file, or ``None`` for a whole-row problem.
