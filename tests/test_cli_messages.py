@@ -39,7 +39,7 @@ PYTHON = re.compile(
 #: Library messages left in Python terms, with why a command-line user cannot meet them:
 #: the command line builds these arguments itself.
 API_ONLY = {
-    ("analysis/community.py", "contexts_table must be"): "the CLI passes no contexts table",
+    ("analysis/context_lookup.py", "contexts_table must be"): "the CLI passes no contexts table",
     ("assignment.py", "boundaries must be polygons"): "the CLI loads boundaries itself",
     ("assignment.py", "places have no CRS"): "the CLI reads places from tables",
     ("assignment.py", "boundaries lack column"): "the CLI loads boundaries itself",

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import struct
 import subprocess
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -634,6 +635,43 @@ def test_anything_the_format_does_not_define_is_refused(
         message = str(err.value)
         assert PHONE not in message and NAME not in message and "07700" not in message
         assert name in message and "Traceback" not in message
+
+
+def test_cells_gdal_would_coerce_and_bytes_not_text_are_refused_unshown(
+    package: Path, key: Any, tmp_path: Path
+) -> None:
+    # Another tool writing the format could store text in a whole-number or date field:
+    # GDAL would read it as 0 or 1970-01-01 and quote it in a warning.
+    email = "jane.doe@example.com"
+    for column, table in (("age", "people"), ("first_seen", "ties")):
+        bad = _copy(package, tmp_path, f"{column}.gpkg")
+        _sql(bad, f"UPDATE {table} SET {column} = '{email}' WHERE fid = 2")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(ValidationError, match=f"column {column}: the value stored") as err:
+                read_package(bad, key=key)
+        assert email not in str(err.value)
+        assert not [w for w in caught if email in str(w.message)]
+    blob = _copy(package, tmp_path, "blob.gpkg")
+    _sql(blob, "UPDATE people SET person_id = CAST(x'ff00' AS TEXT) WHERE fid = 1")
+    with pytest.raises(ValidationError, match="not UTF-8"):
+        read_package(blob, key=key)
+
+
+def test_package_metadata_that_identifies_or_is_no_code_is_refused_unshown(
+    package: Path, key: Any, tmp_path: Path
+) -> None:
+    for name, value in (("producer", "jane.doe@example.com"), ("producer_name", PHONE)):
+        bad = _copy(package, tmp_path, f"{name}.gpkg")
+        _sql(bad, f"UPDATE metadata SET value = '{value}' WHERE key = '{name}'")
+        for read in (exchange.package_metadata, lambda p: read_package(p, key=key)):
+            with pytest.raises(ValidationError) as err:
+                read(bad)
+            assert value not in str(err.value) and name in str(err.value)
+    # A council whose name is also a first name is not a person.
+    fine = _copy(package, tmp_path, "amber.gpkg")
+    _sql(fine, "UPDATE metadata SET value = 'Amber Valley' WHERE key = 'producer_name'")
+    assert exchange.package_metadata(fine)["producer_name"] == "Amber Valley"
 
 
 def test_an_aggregate_package_holds_no_person_level_table(

@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import hmac
 import os
+import re
 import sqlite3
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -36,7 +37,7 @@ from peermap import settings
 from peermap._atomic import clean_leftovers
 from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
-from peermap.exceptions import IntegrityError, PeermapWarning, ValidationError
+from peermap.exceptions import IntegrityError, PeermapWarning, PrivacyError, ValidationError
 from peermap.exchange.canonical import canonical, mac
 from peermap.exchange.layout import (
     AUDIENCES,
@@ -58,6 +59,7 @@ from peermap.exchange.structure import (
 )
 from peermap.merging import PROVENANCE, normalise_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
+from peermap.privacy.identifiers import identifier_rule
 from peermap.schema import (
     DTYPES,
     SCHEMA_VERSION,
@@ -174,11 +176,68 @@ _GDAL_ERRORS = (
 
 
 def _read_layer(path: Path, name: str, label: str) -> tuple[dict[str, Any], pa.Table]:
-    try:
-        meta, table = pyogrio.read_arrow(str(path), layer=name, return_fids=True)
-    except _GDAL_ERRORS as exc:
-        raise ValidationError(f"{label} [layer {name}]: cannot be read ({exc})") from None
+    meta, table = _arrow_layer(path, name, label, return_fids=True)
     return cast(dict[str, Any], meta), table
+
+
+#: What GDAL says of a cell whose stored value is not of its field's type (it then
+#: reads the cell as 0, False or 1970-01-01, and names the value in the warning).
+_INVALID_CONTENT = re.compile(r"Invalid content for record (\d+) in column (\S+?):")
+
+
+def _arrow_layer(path: Path, name: str, label: str, **options: Any) -> tuple[Any, pa.Table]:
+    """Read a layer as Arrow, refusing cells GDAL would coerce and text that is not UTF-8.
+
+    GDAL reads a text cell stored in a whole-number or date field (``'fifteen'`` as an
+    age) as 0 or 1970-01-01 with a warning that quotes the value: the cell is refused
+    here by record and column, its value not shown (it may identify someone).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            meta, table = pyogrio.read_arrow(str(path), layer=name, **options)
+        except _GDAL_ERRORS as exc:
+            raise ValidationError(f"{label} [layer {name}]: cannot be read ({exc})") from None
+    for warning in caught:
+        found = _INVALID_CONTENT.search(str(warning.message))
+        if found is not None:
+            raise ValidationError(
+                f"{label} [layer {name}]: record {found[1]}, column {found[2]}: the value "
+                "stored is not of the column's type (not shown); the file was not written "
+                "by peermap as it is: ask the sender for it again"
+            )
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    try:
+        table.validate(full=True)
+    except pa.ArrowInvalid:
+        raise ValidationError(
+            f"{label} [layer {name}]: a cell holds bytes that are not UTF-8 text; the file "
+            "was not written by peermap as it is: ask the sender for it again"
+        ) from None
+    return meta, table
+
+
+#: Metadata that must be a GSS code, and free text that must not identify anyone (read
+#: as an area's name: "Amber Valley" is a council, not a person).
+_GSS_META = re.compile(r"[A-Z][0-9]{8}")
+_FREE_META = ("producer_name", "boundary_source", "boundary_attribution", "boundary_vintage")
+
+
+def _screen_metadata(meta: Mapping[str, str], label: str) -> None:
+    """Refuse metadata a package cannot hold, without showing it: ``info`` prints it."""
+    producer = meta.get("producer", "")
+    if producer and not _GSS_META.fullmatch(producer):
+        raise ValidationError(
+            f"{label}: metadata 'producer' is not a GSS code, a letter and 8 digits (the "
+            "value is not shown): not a package peermap wrote"
+        )
+    for name in _FREE_META:
+        rule = identifier_rule(meta.get(name, ""), table="places", column="authority_name")
+        if rule is not None:
+            raise PrivacyError(
+                f"{label}: metadata {name!r} holds text that looks like identifying data "
+                f"(rule {rule!r}; not shown): not a package peermap wrote"
+            )
 
 
 def _read_metadata(path: Path, label: str, layer_names: set[str]) -> dict[str, str]:
@@ -201,6 +260,7 @@ def _read_metadata(path: Path, label: str, layer_names: set[str]) -> dict[str, s
         if k in meta:
             raise ValidationError(f"{label} [layer metadata]: key {k!r} is given twice")
         meta[str(k)] = "" if v is None else str(v)
+    _screen_metadata(meta, label)
     return meta
 
 
@@ -228,6 +288,32 @@ def _declared_extras(meta: Mapping[str, str], label: str) -> dict[str, list[str]
             )
         out.setdefault(table, []).append(column)
     return out
+
+
+#: The SQLite storage classes a cell of each kind of column may have (GDAL reads a text
+#: cell in a whole-number column as 0, without a word).
+_STORAGE = {"int": ("integer",), "bool": ("integer",), "float": ("real", "integer")}
+_STORED_AS = {"int": "a whole number", "bool": "true or false", "float": "a number"}
+
+
+def _check_storage(path: Path, layer: Layer, label: str) -> None:
+    """Refuse a number column holding a cell of another type, by row (value not shown)."""
+    where = f"{label} [layer {layer.name}]"
+    with open_readonly(path) as connection:
+        for name, kind in layer.columns:
+            allowed = _STORAGE.get(kind)
+            if allowed is None:
+                continue
+            quoted = ", ".join(f"'{a}'" for a in (*allowed, "null"))
+            found = connection.execute(
+                f'SELECT fid FROM "{layer.name}" WHERE typeof("{name}") NOT IN ({quoted}) LIMIT 1'
+            ).fetchone()
+            if found is not None:
+                raise ValidationError(
+                    f"{where}: record {found[0]}, column {name}: the value stored is not "
+                    f"{_STORED_AS[kind]} (not shown); the file was not written by peermap as "
+                    "it is: ask the sender for it again"
+                )
 
 
 def _check_fields(info: Mapping[str, Any], layer: Layer, label: str) -> None:
@@ -364,6 +450,7 @@ def load(
     for name, layer in layout.items():
         info, table = _read_layer(p, name, where)
         _check_fields(info, layer, where)
+        _check_storage(p, layer, where)
         fids[name] = [int(f) for f in table.column("fid").to_pylist()]
         columns = list(layer.names) + ([GEOMETRY_COLUMN] if layer.geometry else [])
         geometry_name = info.get("geometry_name") or GEOMETRY_COLUMN
@@ -717,8 +804,8 @@ def package_metadata(path: str | os.PathLike[str]) -> dict[str, str] | None:
         layers = {str(name) for name in pyogrio.list_layers(str(path))[:, 0]}
         if "metadata" not in layers:
             return None
-        _, table = pyogrio.read_arrow(str(path), layer="metadata")
-    except (*_GDAL_ERRORS, OSError):
+        _, table = _arrow_layer(Path(path), "metadata", str(path))
+    except (*_GDAL_ERRORS, OSError, ValidationError):
         return None
     if not {"key", "value"} <= set(table.column_names):
         return None
@@ -728,4 +815,7 @@ def package_metadata(path: str | os.PathLike[str]) -> dict[str, str] | None:
             table.column("key").to_pylist(), table.column("value").to_pylist(), strict=True
         )
     }
-    return meta if meta.get("format") == FORMAT else None
+    if meta.get("format") != FORMAT:
+        return None
+    _screen_metadata(meta, str(path))
+    return meta
