@@ -421,3 +421,16 @@ def test_a_tie_given_both_ways_is_one_tie_but_exploitation_is_directed() -> None
     dups = [p for p in ds.report.problems if p.rule == "duplicate_row"]
     assert [p.row for p in dups] == [4]  # the reversed friend tie; the reversed exploiter stays
     assert len(ds.ties) == len(ties) + 1
+
+
+@pytest.mark.parametrize(
+    "source",
+    [None, 42, b"exports", {"people": None}, {"people": pd.Series(["yp-1"])}, "/tmp/" + "a" * 5000],
+    ids=["None", "int", "bytes", "table None", "table Series", "name too long"],
+)
+def test_sources_it_cannot_read_are_refused_by_peermap(source: object) -> None:
+    # Not a TypeError or an OSError from deep inside: the project's own error, saying
+    # what a source may be.
+    for read in (validate, lambda s: read_dataset(s, strict=False)):
+        with pytest.raises(ValidationError):
+            read(source)  # type: ignore[arg-type]

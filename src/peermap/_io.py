@@ -820,8 +820,19 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
             ),
         )
         return raw
+    if not isinstance(source, (str, os.PathLike)):
+        raise ValidationError(
+            f"table '{table}': expected a file (.csv, .xlsx or .parquet) or a DataFrame, got "
+            f"{type(source).__name__}"
+        )
     path = Path(source)
-    what = not_a_file(path)
+    try:
+        what = not_a_file(path)
+    except OSError as exc:  # a name the system cannot take (too long, say)
+        shown = str(path) if len(str(path)) <= 200 else f"{str(path)[:200]}..."
+        raise ValidationError(
+            f"{shown}: cannot be read ({exc.strerror}; table '{table}')"
+        ) from None
     if what is not None:
         said = f"{path} {what}" if what.startswith("is ") else f"{path}: {what}"
         raise ValidationError(f"{said} (table '{table}')")

@@ -90,9 +90,14 @@ def locate_tables(
             found[key] = (value, None)
         where = "the mapping"
     else:
+        if not isinstance(source, (str, os.PathLike)):
+            raise ValidationError(
+                "a dataset is a folder of table files, an .xlsx workbook or a mapping of "
+                f"table name to file or frame; got {type(source).__name__}"
+            )
         path = Path(source)
         where = str(path)
-        if path.is_dir():
+        if _is_dir(path):
             found = _folder_tables(path)
         elif path.is_file() and path.suffix.lower() == ".xlsx":
             by_table, sheets = sheet_tables(path)
@@ -119,6 +124,15 @@ def locate_tables(
             + ", ".join(f"{t} ({t}.csv, .xlsx or .parquet)" for t in missing)
         )
     return found
+
+
+def _is_dir(path: Path) -> bool:
+    """``path.is_dir()``, a name the system cannot take (too long, say) refused by name."""
+    try:
+        return path.is_dir()
+    except OSError as exc:
+        shown = str(path) if len(str(path)) <= 200 else f"{str(path)[:200]}..."
+        raise ValidationError(f"{shown}: cannot be read ({exc.strerror})") from None
 
 
 def find_table(path: str | os.PathLike[str], table: str) -> TableSource:
