@@ -434,3 +434,17 @@ def test_sources_it_cannot_read_are_refused_by_peermap(source: object) -> None:
     for read in (validate, lambda s: read_dataset(s, strict=False)):
         with pytest.raises(ValidationError):
             read(source)  # type: ignore[arg-type]
+
+
+def test_a_row_cut_short_is_kept_and_said(tmp_path: Path) -> None:
+    shutil.copytree(GOOD, tmp_path / "d")
+    path = tmp_path / "d" / "people.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    width = len(lines[0].split(","))
+    cut = ",".join(lines[2].split(",")[:3])  # a file cut off mid-row, say
+    path.write_text("\n".join([*lines[:2], cut, *lines[3:]]) + "\n", encoding="utf-8")
+    report = validate(tmp_path / "d")
+    problem = next(p for p in report.problems if p.rule == "short_row")
+    assert problem.severity == "warning" and problem.row == 3
+    assert f"row has 3 cells but the header has {width}" in problem.message
+    assert len(read_dataset(tmp_path / "d").people) == len(read_dataset(GOOD).people)

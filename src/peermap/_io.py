@@ -626,6 +626,22 @@ def _take(
         )
         bad_rows[line] = list(record)
         return
+    if len(record) < width:
+        # Kept (its last cells read as empty), but said: a file cut short mid-row reads
+        # exactly so.
+        problems.append(
+            Problem(
+                table,
+                line,
+                f"column {len(record) + 1}",  # by position: the first cell missing
+                "",
+                f"row has {len(record)} cells but the header has {width}; the cells after "
+                f"column {len(record)} read as empty (was the file cut short?)",
+                file,
+                "warning",
+                "short_row",
+            )
+        )
     rows.append(record)
     numbers.append(line)
 
