@@ -448,3 +448,18 @@ def test_a_row_cut_short_is_kept_and_said(tmp_path: Path) -> None:
     assert problem.severity == "warning" and problem.row == 3
     assert f"row has 3 cells but the header has {width}" in problem.message
     assert len(read_dataset(tmp_path / "d").people) == len(read_dataset(GOOD).people)
+
+
+def test_a_time_after_the_date_must_be_a_time_of_day(tmp_path: Path) -> None:
+    shutil.copytree(GOOD, tmp_path / "d")
+    path = tmp_path / "d" / "sightings.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    at = header.index("date")
+    for row, time in ((1, "23:59"), (2, "25:00"), (3, "12:60:00")):
+        cells = lines[row].split(",")
+        cells[at] = f"{cells[at]} {time}"
+        lines[row] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = [p.row for p in validate(tmp_path / "d").problems if p.rule == "date"]
+    assert bad == [3, 4]  # spreadsheet rows of the 25:00 and the 12:60:00; 23:59 read

@@ -65,9 +65,9 @@ _CODE_LIKE = re.compile(r"^[A-Za-z][0-9]+$")
 # Digits are ASCII only (re.ASCII): Python's int() and float() would also read
 # Arabic-Indic, full-width and other digits, which no exporting system writes.
 _ISO_DATE = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?", re.ASCII
 )
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?", re.ASCII)
 _INT = re.compile(r"[+-]?(\d+)(?:\.0*)?", re.ASCII)
 # A date written in one of the accepted forms, whether or not the day exists.
 _DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", re.ASCII)
@@ -115,6 +115,9 @@ def parse_date(text: str) -> dt.date | None:
         if not m:
             return None
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    # A time after the date is read past, but it must be one (25:00 is not).
+    if m[4] is not None and (int(m[4]) > 23 or int(m[5]) > 59 or int(m[6] or 0) > 59):
+        return None
     try:
         return dt.date(y, mo, d)
     except ValueError:
