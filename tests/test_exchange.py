@@ -652,6 +652,15 @@ def test_cells_gdal_would_coerce_and_bytes_not_text_are_refused_unshown(
                 read_package(bad, key=key)
         assert email not in str(err.value)
         assert not [w for w in caught if email in str(w.message)]
+    # A date GDAL parses but whose text goes on ("non-conformant content"): its warning
+    # quotes the whole cell.
+    trailing = _copy(package, tmp_path, "trailing.gpkg")
+    _sql(trailing, f"UPDATE ties SET first_seen = '2024-01-05 0:0:0 {email}' WHERE fid = 2")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValidationError, match="column first_seen: the value stored"):
+            read_package(trailing, key=key)
+    assert not [w for w in caught if email in str(w.message)]
     blob = _copy(package, tmp_path, "blob.gpkg")
     _sql(blob, "UPDATE people SET person_id = CAST(x'ff00' AS TEXT) WHERE fid = 1")
     with pytest.raises(ValidationError, match="not UTF-8"):

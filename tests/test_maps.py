@@ -776,6 +776,9 @@ def test_no_links_drawn_when_asked_for_none_and_limits_below_zero_refused(
     for limit in ("max_links", "max_venues"):
         with pytest.raises(ValueError, match=f"{limit}=-1"):
             make_map(ds, tiles=None, **{limit: -1})
+    # A whole number from numpy is a whole number.
+    counted = make_map(ds, tiles=None, max_venues=np.int64(3))
+    assert any("the 3 most concerning" in n for n in counted.info.notes)
 
 
 def test_online_spaces_alone_without_boundaries_have_no_map_but_a_report() -> None:

@@ -325,6 +325,20 @@ def test_index_labels_that_identify_or_cannot_name_a_row_are_not_used() -> None:
     with pytest.raises(ValidationError) as refused:
         read_dataset({**tables, "people": people})
     assert not [s for s in secret if s in str(refused.value)]
+    # A number index is judged too (an NHS number read as a whole number), but the row
+    # numbers a filtered frame keeps are not identifying.
+    numbered = tables["people"].copy()
+    numbered.index = pd.Index([9434765919, *range(1, len(numbered))])
+    numbered.iloc[1, list(numbered.columns).index("AGE")] = "fifteen"
+    numbered_report = validate({**tables, "people": numbered})
+    assert "9434765919" not in str(numbered_report)
+    assert next(p for p in numbered_report.problems if p.rule == "integer").row == 1
+    filtered = tables["people"].copy()
+    filtered.index = pd.Index(range(10, 10 + len(filtered)))
+    filtered.iloc[1, list(filtered.columns).index("AGE")] = "fifteen"
+    report = validate({**tables, "people": filtered})
+    assert next(p for p in report.problems if p.rule == "integer").row == 11
+    assert not [p for p in report.problems if p.rule == "index"]
     levels = tables["people"].copy()
     levels.index = pd.MultiIndex.from_arrays([["a"] * len(levels), range(len(levels))])
     levels.iloc[0, list(levels.columns).index("AGE")] = "fifteen"

@@ -99,6 +99,30 @@ def test_a_bound_reads_as_records_do_and_a_blank_one_is_refused(ds: peermap.Data
     assert "records dated from 2024-06-01" in text
 
 
+def test_every_output_reads_a_bound_given_as_a_keyword_as_the_window_does(
+    ds: peermap.Dataset,
+) -> None:
+    # Relocations, periods and Gi* months read the bounds too: a day-first date, or
+    # pd.NaT, must mean there what it means for sightings and ties.
+    for since in ("01/06/2024", pd.NaT):
+        window = Window(since=since)
+        pd.testing.assert_frame_equal(
+            peermap.authority_counts(ds, since=since),
+            peermap.authority_counts(ds, window=window),
+        )
+        pd.testing.assert_frame_equal(
+            peermap.flows(ds, kind="relocations", since=since),
+            peermap.flows(ds, kind="relocations", window=window),
+        )
+        pd.testing.assert_frame_equal(
+            peermap.timeline_table(ds, audience="partnership", since=since),
+            peermap.timeline_table(ds, audience="partnership", window=window),
+        )
+    assert len(peermap.flows(ds, kind="relocations", since=pd.NaT)) == len(
+        peermap.flows(ds, kind="relocations")
+    )
+
+
 def test_select_keeps_a_context_and_on_request_its_shared_places(ds: peermap.Dataset) -> None:
     table = peermap.contexts(ds)
     row = next(

@@ -747,9 +747,28 @@ def _unusable_labels(index: pd.Index, table: str) -> str | None:
         return "repeats labels"
     if index.hasnans:
         return "has missing labels"
-    if any(identifier_rule(v, table=table) is not None for v in pd.unique(index.to_numpy())):
+    if _identifying_labels(index, table):
         return "holds labels that look like identifying data (not shown)"
     return None
+
+
+def _identifying_labels(index: pd.Index, table: str) -> bool:
+    """Whether any label looks like identifying data (as a cell would be judged).
+
+    Whole numbers shorter than eight digits (the row numbers a filtered frame keeps)
+    cannot be one: only the longer are judged, so ``frame[mask]`` of a million rows is
+    not judged label by label. Dates and times are not.
+    """
+    if isinstance(index, pd.DatetimeIndex | pd.TimedeltaIndex | pd.PeriodIndex):
+        return False
+    values = index.to_numpy()
+    if pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype):
+        numbers = np.asarray(values, dtype=float)
+        values = np.unique(numbers[np.abs(numbers) >= 1e7])
+        labels = [str(int(v)) if float(v).is_integer() else str(v) for v in values]
+    else:
+        labels = list(pd.unique(values))
+    return any(identifier_rule(v, table=table) is not None for v in labels)
 
 
 def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashable]) -> RawTable:

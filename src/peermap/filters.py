@@ -240,9 +240,11 @@ class Window:
     Parameters
     ----------
     since, until : date or str, optional
-        Window bounds, inclusive (``YYYY-MM-DD`` text, a date or a timestamp; None for
-        no bound). A tie counts when its span (``first_seen`` to ``last_seen``, or
-        ``first_seen`` alone) overlaps the window; sightings and relocations by date.
+        Window bounds, inclusive: ``YYYY-MM-DD`` or day-first ``DD/MM/YYYY`` text (as
+        records' dates are read), a date or a timestamp; None or ``pd.NaT`` for no
+        bound; text that is no date is refused. A tie counts when its span
+        (``first_seen`` to ``last_seen``, or ``first_seen`` alone) overlaps the window;
+        sightings and relocations by date.
     min_reliability : str, default "unverified"
         The weakest grade of tie and sighting counted.
 
@@ -324,13 +326,15 @@ class Window:
         """Return the ``since``, ``until`` and ``min_reliability`` a function applies.
 
         What every analysis and view taking ``window=`` and the keyword trio does
-        first: with a window, its bounds and grade; without one, the keywords as given
-        (checked, so a bad date or grade is refused at once). Giving both is refused
+        first: with a window, its bounds and grade; without one, the keywords, read as
+        a window reads them (a day-first date as a day-first date, ``pd.NaT`` as no
+        bound; a bad date or grade is refused at once). Giving both is refused
         (:meth:`of`).
         """
         chosen = cls.of(window, since=since, until=until, min_reliability=min_reliability)
-        if window is None:
-            return since, until, min_reliability
+        # The bounds as the window read them, whichever way they were given: every
+        # consumer (sightings, ties, relocations, periods, the report's header) then
+        # reads a day-first date, or pd.NaT, the same way.
         return chosen.since, chosen.until, chosen.min_reliability
 
     @property

@@ -131,7 +131,7 @@ def context_graph(
     """
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     nodes, u, v, w = _context_edges(
-        ds,
+        _lookup.in_id_order(ds),
         since=since,
         until=until,
         min_reliability=min_reliability,

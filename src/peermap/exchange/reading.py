@@ -180,9 +180,10 @@ def _read_layer(path: Path, name: str, label: str) -> tuple[dict[str, Any], pa.T
     return cast(dict[str, Any], meta), table
 
 
-#: What GDAL says of a cell whose stored value is not of its field's type (it then
-#: reads the cell as 0, False or 1970-01-01, and names the value in the warning).
-_INVALID_CONTENT = re.compile(r"Invalid content for record (\d+) in column (\S+?):")
+#: What GDAL says of a cell whose stored value is not of its field's type ("Invalid
+#: content ...": it then reads 0, False or 1970-01-01) or not in its form ("Non-conformant
+#: content ..., successfully parsed"); both warnings quote the value.
+_INVALID_CONTENT = re.compile(r"content for record (\d+) in column ([^\s,:]+)")
 
 
 def _arrow_layer(path: Path, name: str, label: str, **options: Any) -> tuple[Any, pa.Table]:
@@ -306,7 +307,7 @@ def _check_storage(path: Path, layer: Layer, label: str) -> None:
                 continue
             quoted = ", ".join(f"'{a}'" for a in (*allowed, "null"))
             found = connection.execute(
-                f'SELECT fid FROM "{layer.name}" WHERE typeof("{name}") NOT IN ({quoted}) LIMIT 1'
+                f'SELECT rowid FROM "{layer.name}" WHERE typeof("{name}") NOT IN ({quoted}) LIMIT 1'
             ).fetchone()
             if found is not None:
                 raise ValidationError(
@@ -797,8 +798,17 @@ def package_metadata(path: str | os.PathLike[str]) -> dict[str, str] | None:
     -------
     dict of str to str or None
         Every metadata entry as stored (a missing value as ``""``); None when the file
-        cannot be read by GDAL, has no ``metadata`` layer of keys and values, or its
-        ``format`` is not a peermap package.
+        cannot be read by GDAL, has no ``metadata`` layer of keys and values (readable
+        as UTF-8 text), or its ``format`` is not a peermap package.
+
+    Raises
+    ------
+    ValidationError
+        For a package whose ``producer`` is not a GSS code.
+    PrivacyError
+        For a package whose metadata text (``producer_name``, the boundaries' source,
+        vintage or attribution) looks like identifying data. Neither shows the value:
+        ``peermap info`` prints the metadata it returns.
     """
     try:
         layers = {str(name) for name in pyogrio.list_layers(str(path))[:, 0]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, cast, get_args
@@ -160,9 +161,8 @@ def prepare_map(
     if flow_kind not in get_args(LinkKind):
         raise ValueError(f"flow_kind={flow_kind!r}; expected 'sightings' or 'ties'")
     for name, limit in (("max_venues", max_venues), ("max_links", max_links)):
-        if limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
-        ):
+        whole = isinstance(limit, numbers.Integral) and not isinstance(limit, bool)
+        if limit is not None and (not whole or limit < 0):
             raise ValueError(f"{name}={limit!r}; expected a whole number, 0 or more, or None")
     if layers is not None:
         unknown = [k for k in layers if k not in LAYERS]
