@@ -23,6 +23,7 @@ import pytest
 import peermap
 from peermap import networks, settings
 from peermap.dataset import Dataset
+from peermap.filters import Window
 from peermap.networks import DateLike, filter_sightings, filter_ties
 from peermap.schema import RELIABILITIES, RELIABILITY_RANK
 
@@ -62,14 +63,22 @@ def _person_nodes(ds: Dataset) -> list[tuple[str, dict[str, Any]]]:
     return nodes
 
 
+def _bound(value: DateLike) -> str | None:
+    stamp = Window(since=value).since
+    if stamp is None:
+        return None
+    return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+
+
 def _graph_attrs(
     name: str, since: DateLike, until: DateLike, min_reliability: str
 ) -> dict[str, Any]:
     return {
         "name": name,
         "crs": settings.metric_crs,
-        "since": None if since is None else str(since),
-        "until": None if until is None else str(until),
+        # The bounds as the window reads them (day-first text, pd.NaT as no bound).
+        "since": _bound(since),
+        "until": _bound(until),
         "min_reliability": min_reliability,
     }
 

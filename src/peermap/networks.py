@@ -29,8 +29,9 @@ people, 1 for places)
 
 Graph attributes
 ----------------
-``crs`` (``"EPSG:27700"``), ``name``, and the filter used: ``since``, ``until``,
-``min_reliability`` (and ``window_days`` for co-presence).
+``crs`` (``"EPSG:27700"``), ``name``, and the filter used: ``since``, ``until`` (the
+bounds as the window read them, ``YYYY-MM-DD``, with a time only when one was given;
+None for no bound), ``min_reliability`` (and ``window_days`` for co-presence).
 
 Node keys are the dataset's ids. A person and a place may not share an id in one
 graph: :func:`place_graph` raises ``ValueError`` if they do.
@@ -291,10 +292,18 @@ def _graph_attrs(
     return {
         "name": name,
         "crs": settings.metric_crs,
-        "since": None if since is None else str(since),
-        "until": None if until is None else str(until),
+        "since": _bound_text(since),
+        "until": _bound_text(until),
         "min_reliability": min_reliability,
     }
+
+
+def _bound_text(bound: DateLike) -> str | None:
+    """Write a window bound as the graph records it: ``YYYY-MM-DD``, a time only if any."""
+    if bound is None:
+        return None
+    stamp = pd.Timestamp(bound)
+    return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
 
 
 def peer_graph(
