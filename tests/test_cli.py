@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
@@ -1002,6 +1003,22 @@ def test_info_describes_boundary_files_and_dataset_folders(
     assert main(["info", str(DATA / "bad")]) == 0
     assert "set aside" in capsys.readouterr().out
     assert main(["info", str(exports / "people.csv")]) == 2
+
+
+def test_info_says_a_damaged_geopackage_is_damaged(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A boundary GeoPackage reads; the same file cut short is said to be damaged (it was
+    # "cannot read ... as a boundary file: sqlite3_prepare_v2(...) failed").
+    whole = tmp_path / "region.gpkg"
+    gpd.read_file(_region(exports)).to_file(whole, driver="GPKG")
+    assert main(["info", str(whole)]) == 0
+    assert "authorities      7" in capsys.readouterr().out
+    cut = tmp_path / "cut.gpkg"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2 + 100])
+    assert main(["info", str(cut)]) == 2
+    err = capsys.readouterr().err
+    assert "damaged or truncated" in err and "sqlite3_prepare" not in err
 
 
 def test_demo_writes_a_map_and_a_report_that_need_no_network(

@@ -54,7 +54,7 @@ def add_parsers(add: AddCommand) -> None:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from peermap.exchange import package_metadata
+    from peermap.exchange import check_geopackage, package_metadata
 
     path = Path(args.file)
     if not path.exists():
@@ -65,6 +65,8 @@ def _info(args: argparse.Namespace) -> int:
     if meta is not None:
         boundary_options(args)  # --crs and the like apply to boundary files only
         return _info_package(path, meta, args)
+    if path.suffix.lower() == ".gpkg":
+        check_geopackage(path)  # a damaged file is said to be damaged, not unreadable
     if path.suffix.lower() == ".csv":
         raise UsageError(
             f"{path} is a single table; describe the dataset by giving its folder ({path.parent})"

@@ -57,6 +57,7 @@ from peermap.exchange.layout import (
 from peermap.exchange.reading import (
     AggregatePackage,
     canonical_form,
+    check_geopackage,
     package_metadata,
     read_aggregate,
     read_package,
@@ -74,6 +75,7 @@ __all__ = [
     "AggregatePackage",
     "aggregate_tables",
     "canonical_form",
+    "check_geopackage",
     "package_metadata",
     "read_aggregate",
     "read_anx",

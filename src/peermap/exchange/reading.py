@@ -782,6 +782,27 @@ def read_aggregate(path: str | os.PathLike[str], *, key: KeyLike | None = None) 
     return AggregatePackage(flows, auth, MappingProxyType(meta))
 
 
+def check_geopackage(path: str | os.PathLike[str]) -> None:
+    """Refuse a GeoPackage that is damaged or cut short, whatever it holds.
+
+    The first checks :func:`read_package` makes, for any SQLite file: ``peermap info``
+    says of a damaged file that it is damaged, before trying it as a boundary file.
+    Other files pass (they are not SQLite databases: nothing to say here).
+
+    Raises
+    ------
+    IntegrityError
+        A truncated or damaged database.
+    ValidationError
+        An SQLite database that is not a GeoPackage.
+    """
+    p = Path(path)
+    with open(p, "rb") as fh:
+        head = fh.read(len(_SQLITE_MAGIC))
+    if head == _SQLITE_MAGIC:
+        _check_file(p, str(p))
+
+
 def package_metadata(path: str | os.PathLike[str]) -> dict[str, str] | None:
     """Read the metadata of a peermap package without checking the package.
 
