@@ -37,16 +37,11 @@ from peermap._arrow_csv import (
 )
 from peermap._atomic import atomic_path, write_text_atomic
 from peermap._distinct import per_distinct
+from peermap._frame_labels import unusable_labels
 from peermap._problems import Problem
 from peermap._table_files import not_a_file, sheet_rows, table_sheet
 from peermap.exceptions import ValidationError
-from peermap.privacy.identifiers import (
-    REDACTIONS,
-    find_identifiers,
-    identifier_rule,
-    shown_header,
-    shown_value,
-)
+from peermap.privacy.identifiers import REDACTIONS, identifier_rule, shown_header, shown_value
 from peermap.schema import normalise_column_name
 
 __all__ = [
@@ -739,46 +734,6 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
     return _finish(table, file, header, _columns(rows, width), numbers, problems, {})
 
 
-def _unusable_labels(index: pd.Index, table: str) -> str | None:
-    """Say why a frame's index labels cannot name its rows in messages, or None.
-
-    They must be single labels (not a MultiIndex), none missing, none repeated, and none
-    that looks like identifying data: a label is shown wherever its row is named.
-    """
-    if isinstance(index, pd.RangeIndex):
-        return None
-    if isinstance(index, pd.MultiIndex):
-        return "has several levels"
-    if not index.is_unique:
-        return "repeats labels"
-    if index.hasnans:
-        return "has missing labels"
-    if _identifying_labels(index, table):
-        return "holds labels that look like identifying data (not shown)"
-    return None
-
-
-def _identifying_labels(index: pd.Index, table: str) -> bool:
-    """Whether any label looks like identifying data (as a cell would be judged).
-
-    Whole numbers shorter than eight digits (the row numbers a filtered frame keeps)
-    cannot be one: only the longer are judged, so ``frame[mask]`` of a million rows is
-    not judged label by label. Dates and times are not.
-    """
-    if isinstance(index, pd.DatetimeIndex | pd.TimedeltaIndex | pd.PeriodIndex):
-        return False
-    values = index.to_numpy()
-    if pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype):
-        numbers = np.asarray(values, dtype=float)
-        values = np.unique(numbers[np.abs(numbers) >= 1e7])
-        labels = [str(int(v)) if float(v).is_integer() else str(v) for v in values]
-        return any(identifier_rule(v, table=table) is not None for v in labels)
-    # Text labels: judged as a column of cells is, distinct values at once (RE2 screens
-    # a million labels in a fraction of the time one by one takes).
-    column = pd.DataFrame({"row": pd.Series(pd.unique(values), dtype=object).map(str)})
-    return bool(find_identifiers(column, table=table))
-
-
 def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashable]) -> RawTable:
     header = [str(c) for c in frame.columns]
     converted = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
@@ -840,7 +795,7 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
     """
     if isinstance(source, pd.DataFrame):
         label = f"<{table} frame>"
-        unusable = _unusable_labels(source.index, table)
+        unusable = unusable_labels(source.index, table)
         if unusable is None:
             return _from_frame(source, table, label, list(source.index))
         # Labels that cannot name rows (two exports joined with pd.concat repeat them; an
