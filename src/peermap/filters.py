@@ -48,7 +48,7 @@ def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
     would read it as the sixth of January). Text that names no date (``""``) is
     refused: a window that silently selected nothing would read as "nothing happened".
     """
-    if value is None or (not isinstance(value, str) and _missing(value)):
+    if value is None:
         return None
     problem = f"{name}={value!r} is not a date (use YYYY-MM-DD)"
     if isinstance(value, str) and "/" in value:
@@ -61,16 +61,11 @@ def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
     except (TypeError, ValueError) as exc:
         raise ValueError(problem) from exc
     if pd.isna(stamp):
-        raise ValueError(problem)
+        # A missing date given as such is no bound; text that reads as none is refused.
+        if isinstance(value, str):
+            raise ValueError(problem)
+        return None
     return stamp
-
-
-def _missing(value: Any) -> bool:
-    """Whether a non-text bound is a missing date (``None``, ``pd.NaT``, ``NaT`` of numpy)."""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _min_rank(min_reliability: str) -> int:
