@@ -824,13 +824,7 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
             f"{type(source).__name__}"
         )
     path = Path(source)
-    try:
-        what = not_a_file(path)
-    except OSError as exc:  # a name the system cannot take (too long, say)
-        shown = str(path) if len(str(path)) <= 200 else f"{str(path)[:200]}..."
-        raise ValidationError(
-            f"{shown}: cannot be read ({exc.strerror}; table '{table}')"
-        ) from None
+    what = not_a_file(path)
     if what is not None:
         said = f"{path} {what}" if what.startswith("is ") else f"{path}: {what}"
         raise ValidationError(f"{said} (table '{table}')")

@@ -97,7 +97,10 @@ def locate_tables(
             )
         path = Path(source)
         where = str(path)
-        if _is_dir(path):
+        what = not_a_file(path)
+        if what is not None and what.startswith("cannot be read"):
+            raise ValidationError(f"{path}: {what}")
+        if path.is_dir():
             found = _folder_tables(path)
         elif path.is_file() and path.suffix.lower() == ".xlsx":
             by_table, sheets = sheet_tables(path)
@@ -124,15 +127,6 @@ def locate_tables(
             + ", ".join(f"{t} ({t}.csv, .xlsx or .parquet)" for t in missing)
         )
     return found
-
-
-def _is_dir(path: Path) -> bool:
-    """``path.is_dir()``, a name the system cannot take (too long, say) refused by name."""
-    try:
-        return path.is_dir()
-    except OSError as exc:
-        shown = str(path) if len(str(path)) <= 200 else f"{str(path)[:200]}..."
-        raise ValidationError(f"{shown}: cannot be read ({exc.strerror})") from None
 
 
 def find_table(path: str | os.PathLike[str], table: str) -> TableSource:

@@ -45,8 +45,16 @@ def not_a_file(path: Path) -> str | None:
     -------
     str or None
         ``"is a folder, not a file"``, ``"is a link to nothing (...)"``, ``"is not a
-        regular file"`` or ``"no such file"``; None for a regular file (or a link to one).
+        regular file"``, ``"no such file"`` or ``"cannot be read (...)"`` (a name the
+        system cannot take: too long, say); None for a regular file (or a link to one).
     """
+    try:
+        return _not_a_file(path)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+
+
+def _not_a_file(path: Path) -> str | None:
     if path.is_file():
         return None
     if path.is_dir():
