@@ -17,7 +17,7 @@ import pytest
 import peermap
 from peermap import cluster_identities, encode_identities, link_identities
 from peermap.cli import main
-from peermap.exceptions import KeyMaterialError, ValidationError
+from peermap.exceptions import KeyMaterialError, PrivacyError, ValidationError
 from peermap.linkage.fields import V3_BYTES
 from peermap.linkage.normalise import (
     formal_first_name,
@@ -389,6 +389,61 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ["link", str(source), str(source), "-o", str(tmp_path / "l.csv"), "--threshold", "0"]
     )
     assert status == 2 and "--threshold" in capsys.readouterr().err
+
+
+IDENTIFYING_IDS = {
+    1: "Kayla BROWN 14/03/2009",  # a name and a date of birth
+    3: "kayla.b2009@gmail.com",
+    6: "07700 900123",
+}
+
+
+def test_ids_that_identify_are_refused_at_encoding_and_linking() -> None:
+    # The ids travel with the CLKs to whoever links, and into the links and clusters:
+    # an id that is a name or an email address would leave the partner in clear.
+    a, b = _frames()
+    bad = a.copy()
+    for row, value in IDENTIFYING_IDS.items():
+        bad.loc[row, "person_id"] = value
+    with pytest.raises(PrivacyError) as info:
+        encode_identities(bad, key=KEY)
+    message = str(info.value)
+    assert "column person_id" in message
+    assert "a person's name in row(s) 2" in message
+    assert "an email address in row(s) 4" in message
+    assert "a phone number in row(s) 7" in message
+    for value in [*IDENTIFYING_IDS.values(), "Kayla", "BROWN", "gmail"]:
+        assert value not in message
+    # CLK files made elsewhere (or edited by hand) are screened when linked
+    clks_a, clks_b = encode_identities(a, key=KEY), encode_identities(b, key=KEY)
+    edited = clks_b.copy()
+    edited.loc[2, "person_id"] = "Jayden SMITH"
+    with pytest.raises(PrivacyError, match=r"person_id .*a person's name in row\(s\) 3"):
+        link_identities(clks_a, edited)
+    with pytest.raises(PrivacyError) as clustered:
+        cluster_identities({"north": clks_a, "south": edited})
+    assert "row(s) 3" in str(clustered.value)
+    assert "Jayden" not in str(clustered.value) and "SMITH" not in str(clustered.value)
+    # local ids and pseudonyms pass
+    fine = a.assign(person_id=["yp-0001", "CH 12345", "pmq3x7mzk2abcdefgh", *a.person_id[3:]])
+    assert len(encode_identities(fine, key=KEY)) == len(a)
+
+
+def test_cli_encode_refuses_identifying_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, _ = _frames()
+    a.loc[1, "person_id"] = "kayla.b2009@gmail.com"
+    source = tmp_path / "ids.csv"
+    a.to_csv(source, index=False)
+    key = tmp_path / "linkage.key"
+    assert main(["key", str(key)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "clks.csv"
+    assert main(["encode", str(source), str(out), "--key-file", str(key)]) == 2
+    err = capsys.readouterr().err
+    assert "an email address in row(s) 2" in err and "gmail" not in err
+    assert set(tmp_path.iterdir()) == {source, key}  # nothing written, no copy left
 
 
 def test_known_answers_hold_under_any_key() -> None:

@@ -19,6 +19,7 @@ from peermap.linkage.normalise import (
     normalise_postcode,
     normalise_sex,
 )
+from peermap.linkage.screening import refuse_identifying_ids
 from peermap.privacy.keys import KeyLike, load_key
 
 __all__ = ["encode_identities"]
@@ -131,6 +132,9 @@ def encode_identities(
         If the id column or a named field is missing, an id is blank or repeated, a row
         has no field at all, or a cell cannot be read; the message names columns and
         rows (counted from 1), never a value.
+    PrivacyError
+        If ids look like direct identifiers (a name, an email address, a date of birth
+        ...): the ids travel with the CLKs, so they must be local ids or pseudonyms.
     """
     if version not in (2, 3):
         raise ValueError(f"version={version!r}: CLKs are of version 3 or 2")
@@ -193,6 +197,7 @@ def encode_identities(
             f"cannot encode the identities: {'; '.join(problems)} (rows counted from 1, "
             "the header not counted; values are not shown)"
         )
+    refuse_identifying_ids(texts, column=str(id_column), what="cannot encode the identities")
     clks = (
         encode_v3(loaded, records)
         if version == CLK_VERSION

@@ -60,6 +60,7 @@ from peermap.exceptions import ValidationError
 from peermap.linkage.encoding import CLK_BITS
 from peermap.linkage.evidence import Evidence, reasons, weigh
 from peermap.linkage.fields import CLK_VERSION, Segments, decode, version_of
+from peermap.linkage.screening import refuse_identifying_ids
 
 __all__ = [
     "CANDIDATE_THRESHOLD",
@@ -141,6 +142,8 @@ def checked_clks(frame: pd.DataFrame, what: str) -> tuple[list[str], Segments]:
         When a column is missing, an id blank or repeated, a CLK not base64 of a CLK of
         version 2 or 3, or the frame mixes the two versions (naming rows and versions,
         never values).
+    PrivacyError
+        When ids look like direct identifiers (names, email addresses ...).
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{what} is a DataFrame from encode_identities, not {type(frame).__name__}")
@@ -160,6 +163,7 @@ def checked_clks(frame: pd.DataFrame, what: str) -> tuple[list[str], Segments]:
     if duplicated.any():
         rows = _rows(np.flatnonzero(duplicated))
         raise ValidationError(f"{what}: column person_id repeats an id in row(s) {rows}")
+    refuse_identifying_ids(texts, column="person_id", what=what)
     clk_texts = frame["clk"].tolist()
     bad = [i for i, v in enumerate(clk_texts) if not isinstance(v, str)]
     if bad:
