@@ -235,6 +235,15 @@ def test_precision_and_recall_on_each_labelled_set(name: str) -> None:
     assert scores.precision >= 0.95, scores.disagreements
 
 
+def test_precision_and_recall_on_the_third_held_out_set() -> None:
+    """The third set by other hands (session 25): first measured at precision 0.979 and
+    recall 0.872; 0.981 and 0.921 with the names it found missing. Guard: no step back.
+    """
+    scores = bench.score(bench.load(DATA / "identifier_values_heldout3.csv"))
+    assert scores.recall >= 0.92, scores.disagreements
+    assert scores.precision >= 0.97, scores.disagreements
+
+
 def test_a_date_in_a_person_key_is_found_whatever_the_header_spelling() -> None:
     for column in ("\ufeffPerson_ID ", "PersonID", "Person A"):
         assert _rule("2010-02-03", "people", column) == "date_of_birth", column
@@ -283,3 +292,45 @@ def test_a_key_that_identifies_is_withheld_in_a_links_file_message(tmp_path: Pat
         with pytest.raises(peermap.ValidationError) as info:
             link_people([ds, ds], ["E09000007", "E09000019"], links)
         assert ident not in str(info.value) and "[withheld: looks like" in str(info.value)
+
+
+# Session 25, a held-out identity set: names with accents, names outside the top 300 of
+# any year, a street name in quotes and keys written as names the list does not know
+# went through; they were the names of Irish, Polish, Black African, Somali, Sikh and
+# Turkish children.
+@pytest.mark.parametrize(
+    ("value", "table", "column"),
+    [
+        ("Siobhán O'Donnell", "sightings", "notes"),
+        ("seen with Zofia Wiśniewska", "people", "notes"),
+        ("Łukasz KOWALSKI", "ties", "notes"),
+        ("Jayden 'J' Richards", "ties", "notes"),
+        ("with Harpreet Singh at the park", "sightings", "notes"),
+        ("met Abdirahman Farah", "ties", "notes"),
+        ("Chidera Okafor's brother", "places", "label"),
+        ("Zhiyuan Oyelaran", "people", "person_id"),
+        ("Nguyen Thi Lan", "ties", "person_b"),
+    ],
+)
+def test_names_beyond_the_commonest_and_with_accents_are_found(
+    value: str, table: str, column: str
+) -> None:
+    assert _rule(value, table, column) == "name"
+
+
+@pytest.mark.parametrize(
+    ("value", "table", "column"),
+    [
+        ("Café Nero", "places", "label"),
+        ("Zoë's Café", "places", "label"),
+        ("the 'Red' House", "places", "label"),
+        ("Evelina London Children's Hospital", "places", "label"),
+        ("Looked After", "people", "person_id"),
+        ("Awaiting Allocation", "ties", "person_b"),
+        ("Unknown Adult Male", "ties", "person_b"),
+    ],
+)
+def test_accents_quotes_and_placeholder_keys_are_not_names(
+    value: str, table: str, column: str
+) -> None:
+    assert _rule(value, table, column) is None

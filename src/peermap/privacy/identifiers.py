@@ -290,10 +290,11 @@ def _has_full_name(text: str, context: _Context) -> bool:
     return context.free_text and (has_full_name(text) or (context.person_key and is_name_key(text)))
 
 
-# Every text the name test can find holds one of these (FULL_NAME_PATTERN's pairs too;
-# two words of letters for a name written as a young person's key).
+# Every text the name test can find holds one of these (FULL_NAME_PATTERN's pairs; two
+# words of letters, a key written as a name; a letter beyond ASCII: "Siobhán" is read).
 _NAME_CANDIDATE = re.compile(
     rf"{NAME_PREFILTER}|(?<![A-Za-z'’-])[A-Za-z][A-Za-z'’-]*[A-Za-z][\s,]+[A-Za-z]"
+    r"|[^\x00-\x7f]|[A-Za-z]\s+['\"]"
 )
 
 

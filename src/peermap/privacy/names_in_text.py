@@ -7,8 +7,9 @@ Licence v3.0; its header says which). docs/privacy.md describes the test and its
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["FULL_NAME_PATTERN", "NAME_PREFILTER", "has_full_name", "is_name_key"]
+__all__ = ["FULL_NAME_PATTERN", "NAME_PREFILTER", "as_name_text", "has_full_name", "is_name_key"]
 
 # Overlapping: every capitalised pair is tried ("Met Jayden Smith").
 FULL_NAME_PATTERN = re.compile(
@@ -369,7 +370,9 @@ _KIN_PAIR = re.compile(
 )
 # The capitalised words after a surname ("William Morris Academy", "Elizabeth Garrett
 # Anderson School").
-_NEXT_WORD = re.compile(r"(?:'s|’s|'|’)?,?\s+([A-Z][A-Za-z]+)(?:\s+([A-Z][A-Za-z]+))?")
+_NEXT_WORD = re.compile(
+    r"(?:'s|’s|'|’)?,?\s+([A-Z][A-Za-z]+)(?:'s|’s|s'|s’)?(?:\s+([A-Z][A-Za-z]+))?"
+)
 # Shops named after a title and a name.
 _TITLED_BUSINESSES = frozenset(
     {"miss selfridge", "mr simms", "mr chips", "mr kipling", "mr whippy", "mr softee", "mr bean"}
@@ -416,9 +419,96 @@ _NOT_NAMES_IN_KEYS = frozenset(
         "id",
         "ref",
         "aka",
+        "awaiting",
+        "allocation",
+        "pending",
+        "recorded",
+        "given",
+        "refused",
+        "withheld",
+        "redacted",
+        "unidentified",
+        "identified",
+        "unborn",
+        "baby",
+        "infant",
+        "sibling",
+        "boy",
+        "girl",
+        "man",
+        "woman",
+        "suspect",
+        "victim",
+        "witness",
+        "subject",
+        "associate",
+        "friend",
+        "peer",
+        "group",
+        "the",
+        "of",
+        "and",
+        "looked",
+        "after",
+        "care",
+        "leaver",
+        "in",
+        "to",
+        "be",
+        "confirmed",
+        "missing",
+        "new",
+        "case",
+        "record",
+        "referral",
     }
 )
 _KEY_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+# A word as names are written: capitalised ("Harpreet", "Adeyemi-Johnson", "O'Brien")
+# or in capitals ("SINGH").
+_NAME_CASED = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:['’-](?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+))*")
+# Letters that Unicode does not decompose into an ASCII letter and marks.
+_FOLDED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ħ": "h",
+        "Ħ": "H",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+    }
+)
+# A nickname in quotes between names: "Dwayne 'D' Richards" is Dwayne Richards.
+_QUOTED_NICKNAME = re.compile(r"(?<=[A-Za-z])\s+['‘\"“][^'’\"”\n]{1,20}['’\"”](?=\s+[A-Z])")
+
+
+def as_name_text(text: str) -> str:
+    """Return `text` as the name tests read it: accents dropped, quoted nicknames out.
+
+    ``Siobhán Ó Briain`` is read as ``Siobhan O Briain`` and ``Zofia Wiśniewska`` as
+    ``Zofia Wisniewska`` (Unicode NFKD without the combining marks; ``ł``, ``ø``,
+    ``ß`` and other letters that do not decompose by a table), so a name with accents
+    is found as the same name without them; ``Jayden 'J' Richards`` as ``Jayden
+    Richards``.
+    """
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDED))
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if "'" in text or '"' in text or "‘" in text or "“" in text:
+        text = _QUOTED_NICKNAME.sub("", text)
+    return text
 
 
 def is_name_key(text: str) -> bool:
@@ -426,10 +516,13 @@ def is_name_key(text: str) -> bool:
 
     A pseudonym or a local id is one token or has a number (``p001``, ``yp-000123``,
     ``CH 12345``). Two to four words of letters are a name when one of them is a first
-    name from the shipped list (``Jayden SMITH``, ``kayla-mae o'connor``) or one is a
-    surname in capitals beside a capitalised word (``NGUYEN Thi``); words such as
-    ``Awaiting Allocation`` or ``unknown male`` are not.
+    name from the shipped list (``Jayden SMITH``, ``kayla-mae o'connor``), or when every
+    word is written as names are, capitalised or in capitals (``Harpreet Singh``,
+    ``Nguyen Thi Lan``, ``OKONKWO Chidera``): a key is an id, and an id is not written
+    so. Words such as ``Awaiting Allocation`` or ``unknown male`` are not names.
+    Accents are read as the letters without them (:func:`as_name_text`).
     """
+    text = as_name_text(text)
     if re.search(r"[0-9@]", text):
         return False  # an id with a number, or what another rule finds
     tokens = [t for t in re.split(r"[\s,]+", text.strip()) if t]
@@ -439,11 +532,9 @@ def is_name_key(text: str) -> bool:
     names = _first_names()
     if any(part.lower() in names for w in words for part in w.split("-")):
         return any(w.lower() not in _NOT_NAMES_IN_KEYS for w in words)
-    capitals = [w for w in words if w.isupper() and len(w) >= 2]
-    titled = [w for w in words if w[:1].isupper() and not w.isupper()]
-    return bool(capitals and titled) and not any(
-        w.lower() in _NOT_NAMES_IN_KEYS | _NOT_SURNAMES for w in capitals
-    )
+    if len(words) < len(tokens) or not all(_NAME_CASED.fullmatch(w) for w in words):
+        return False
+    return not any(w.lower() in _NOT_NAMES_IN_KEYS | _NOT_SURNAMES for w in words)
 
 
 def has_full_name(text: str) -> bool:
@@ -465,8 +556,10 @@ def has_full_name(text: str) -> bool:
         first name (``Jayden SMITH``, ``SMITH, Jayden``); a title and a surname
         (``Mr Patel``); a relative and a capitalised pair (``mum Sharon Smith``); a
         cell that is only a name in capitals (``JAYDEN SMITH``) or a surname, a comma
-        and a first name (``Smith, Jayden``).
+        and a first name (``Smith, Jayden``). Accents are read as the letters without
+        them and a quoted nickname between names is left out (:func:`as_name_text`).
     """
+    text = as_name_text(text)
     names = _first_names()
     lowered = text.lower()
     # A business named after a person ("John Lewis Oxford Street") is not a person, and
