@@ -114,17 +114,55 @@ def normalise_name(value: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _canonical_lookup() -> dict[str, frozenset[str]]:
+def _package_lookup() -> dict[str, frozenset[str]]:
     lookup = require("nicknames").NickNamer().canonical_lookup
     return {name: frozenset(formal) for name, formal in lookup.items()}
 
 
 @functools.lru_cache(maxsize=1)
+def _variants() -> dict[str, frozenset[str]]:
+    """Each other spelling of ``peermap/data/name_variants.txt`` and its formal names."""
+    from importlib.resources import files
+
+    text = files("peermap").joinpath("data", "name_variants.txt").read_text(encoding="utf-8")
+    out: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        formal, _, others = line.partition(":")
+        for other in others.split(","):
+            out.setdefault(other.strip(), set()).add(formal.strip())
+    return {name: frozenset(formal) for name, formal in out.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _canonical_lookup() -> dict[str, frozenset[str]]:
+    """Each nickname or other spelling and the formal names it may stand for.
+
+    The ``nicknames`` package's English list, with the spellings of
+    ``peermap/data/name_variants.txt`` (transliterations, short forms of Yoruba and
+    Igbo names, Welsh, Irish and Polish forms) added: a spelling both give formal names
+    for keeps all of them.
+    """
+    out = {name: set(formal) for name, formal in _package_lookup().items()}
+    for name, formal in _variants().items():
+        out.setdefault(name, set()).update(formal)
+    return {name: frozenset(formal) for name, formal in out.items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _nicknames_of() -> dict[str, frozenset[str]]:
     reverse: dict[str, set[str]] = {}
-    for nickname, formal in _canonical_lookup().items():
+    for nickname, formal in _package_lookup().items():
         for name in formal:
             reverse.setdefault(name, set()).add(nickname)
+    # The other spellings join the groups of names the nicknames list does not know
+    # (muhammad, oluwaseun); an English name's group stays the list's (tomasz is read
+    # as thomas by formal_first_name, not added to the group of thomas and tom).
+    listed = _listed()
+    for spelling, formal in _variants().items():
+        for name in formal - listed:
+            reverse.setdefault(name, set()).add(spelling)
     return {name: frozenset(nicks) for name, nicks in reverse.items()}
 
 
@@ -164,6 +202,11 @@ def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
     word = name.split(" ", 1)[0]
     if not word:
         return ()
+    english = _variants().get(word, frozenset()) & _listed()
+    if len(english) == 1 and word not in _listed():
+        # Another spelling of a name of the nicknames list (padraig, wiktoria): the
+        # group of that name, so that the two are one name.
+        return given_name_group(next(iter(english)), unlisted=unlisted)
     formal = _canonical_lookup().get(word, frozenset())
     nicknames = _nicknames_of().get(word, frozenset())
     if formal or nicknames:
@@ -173,7 +216,10 @@ def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _listed() -> frozenset[str]:
-    return frozenset(_canonical_lookup()) | _formal_names()
+    # The nicknames package's names only: the spellings of name_variants.txt include
+    # common surnames (Hussain, Ahmed, Osman), which would turn names round.
+    package = _package_lookup()
+    return frozenset(package).union(*package.values())
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -266,10 +312,16 @@ def formal_first_name(name: str) -> str:
     'sam'
     """
     word, _, rest = name.partition(" ")
-    formal = _canonical_lookup().get(word, frozenset())
-    if len(formal) == 1:
-        return " ".join(filter(None, (*formal, rest)))
-    return name
+    lookup = _canonical_lookup()
+    formal = lookup.get(word, frozenset())
+    if len(formal) != 1:
+        return name
+    (one,) = formal
+    if word in _variants() and len(lookup.get(one, ())) == 1:
+        # Another spelling of a name that is itself replaced (wiktoria, victoria,
+        # vicki): encoded as that name is.
+        (one,) = lookup[one]
+    return " ".join(filter(None, (one, rest)))
 
 
 def normalise_date(value: object) -> dt.date | None:
