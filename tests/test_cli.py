@@ -805,9 +805,17 @@ def test_public_report_ranks_by_concern_without_the_reasons_or_small_counts(
     home = ds.people.set_index("person_id")["home_authority"]
 
     def named(row: Any) -> str:
-        # Only the authorities home to enough of the context's young people are named.
-        homes = home.reindex(list(row.people)).value_counts()
-        shown = [names[a] for a in row.authorities if homes.get(a, 0) >= minimum]
+        # Only the authorities home to enough of the context's young people are named,
+        # by the rule with the noise of those young people's cell.
+        of_home = home.reindex(list(row.people))
+        shown = [
+            names[a]
+            for a in row.authorities
+            if policy.listed(
+                int((of_home == a).sum()),
+                cell_key(record_keys(list(of_home.index[of_home == a])).tolist()),
+            )
+        ]
         others = len(row.authorities) - len(shown)
         more = f"{others} other authorit{'y' if others == 1 else 'ies'}" if others else ""
         return ", ".join(shown) + (" and " if shown and more else "") + more

@@ -577,6 +577,16 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
     codes = sorted(
         set(counts.index.astype(str)) | {str(f["u"]) for f in flows} | {str(f["v"]) for f in flows}
     )
+    if public:
+        # Drawn when its young people may be counted or a drawn link ends there: one young
+        # person homed where nobody else is drew the authority as "c" (someone is there).
+        ends = {str(f[e]) for f in flows if b.rule.shown(f.get("side", f["people"])) for e in "uv"}
+        codes = [
+            code
+            for code in codes
+            if code in ends
+            or isinstance(b.shown(int(counts.get(code, 0)), homed.get(code, [])), int)
+        ]
     colours = authority_colours(
         ds if b.whole is None else b.whole, codes, {str(k): int(v) for k, v in counts.items()}
     )
@@ -640,9 +650,10 @@ def authority_level(b: DiagramBuild) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
             continue
         kept.append(f)
     noun = {"ties": "tie links", "sightings": "sighting links", "relocations": "relocations"}
-    for kind, n in withheld.items():
+    for kind in withheld:
+        # What was left out, not how many (a count of what is too small to show).
         b.notes.append(
-            f"{n} {noun[kind]} between authorities with fewer than {b.rule.min_count} "
+            f"{noun[kind].capitalize()} between authorities with fewer than {b.rule.min_count} "
             + ("young people on either side" if kind == "ties" else "young people")
             + " are not drawn."
         )

@@ -166,7 +166,7 @@ def authorities_layer(p: MapRequest, title: str) -> MapLayer:
                 else f"under {p.rule.min_count}, withheld"
             )
             legend.append(lg.note(f"{p.rule.marker}: {why}"))
-            notes.append(f"{plural(n, 'authority value')} withheld ({measure})")
+            notes.append(f"authority values withheld ({measure})")
     else:
         frame["cls"] = None
         frame["_fill"] = NO_DATA_COLOUR
@@ -291,12 +291,12 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
         )
         hidden = p.policy.hidden_place_kinds
         private = places["kind"].reindex(stats.index).isin(hidden) & ~small
+        # What was left out, never how many: that count is of what is too small to show
+        # (one more young person seen once at a home made "7 private homes" 8).
         if small.any():
-            notes.append(
-                f"Not shown: {plural(int(small.sum()), 'venue')} with under {m} young people"
-            )
+            notes.append(f"Not shown: venues with under {m} young people")
         if private.any():
-            notes.append(f"Not shown: {plural(int(private.sum()), 'private home')} (residential)")
+            notes.append("Not shown: private homes (residential)")
         stats = stats[~small & ~private]
     # Most concerning first (peermap.hotspots), not busiest first: a trap house must
     # be marked before a busy school. Past max_venues, the Gi* layer shows where they are.
@@ -310,8 +310,9 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
     stats["_rank"] = np.arange(1, len(stats) + 1)
     if p.max_venues is not None and len(stats) > p.max_venues:
         notes.append(
-            f"Hotspot venues: the {p.max_venues} most concerning of {plural(len(stats), 'venue')}"
-            " marked; the Gi* layer shows where the others are"
+            f"Hotspot venues: the {p.max_venues} most concerning"
+            + ("" if p.suppressing else f" of {plural(len(stats), 'venue')}")
+            + " marked; the Gi* layer shows where the others are"
         )
         stats = stats.head(p.max_venues)
     # Drawn largest first, so a small marker is never hidden under a large one.
@@ -492,7 +493,7 @@ def _flow_layer(
         )
         if small.any():
             what = "link" if key == "links" else "flow"
-            notes.append(f"Not drawn: {plural(int(small.sum()), what)} of under {m} young people")
+            notes.append(f"Not drawn: {what}s of under {m} young people")
         table, people_key, events_key = table[~small], people_key[~small], events_key[~small]
     directed = kind != "ties"
     if key == "links" and p.max_links is not None and len(table) > p.max_links:
@@ -761,9 +762,7 @@ def _gi_cells(
     )
     notes = [] if cold else ["Gi* cold spots not drawn"]
     if withheld:
-        notes.append(
-            f"Not drawn: {plural(withheld, 'Gi* cell')} about under {p.rule.min_count} young people"
-        )
+        notes.append(f"Not drawn: Gi* cells about under {p.rule.min_count} young people")
     if not len(frame):
         legend.append(lg.note("No significant hot spots."))
     entries = [

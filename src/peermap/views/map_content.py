@@ -217,7 +217,13 @@ def prepare_map(
             )
         if suppressing:
             # Beyond the partnership the view never rests on places (an edge of the box
-            # would give a home's easting): it snaps out to a coarse grid.
+            # would give a home's easting): it snaps out to a coarse grid, around the
+            # places that are not homes (one home 12 km beyond the rest moved the grid's
+            # edge by 10 km).
+            shown = ds.places[~ds.places["kind"].astype(str).isin(policy.hidden_place_kinds)]
+            shown = shown[~shown.geometry.is_empty & shown.geometry.notna()]
+            if len(shown):
+                b = shown.geometry.total_bounds
             g = PUBLIC_EXTENT_GRID_M
             bounds = (
                 math.floor(b[0] / g) * g,

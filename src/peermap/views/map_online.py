@@ -93,10 +93,7 @@ def online_layer(p: MapRequest, title: str) -> MapLayer:
         rows.append({"from": a, "to": b, "people": shown, "_width": 1.5 + min(len(people), 20) / 5})
         geoms.append(shapely.LineString([centroids[a], centroids[b]]))
     if hidden:
-        notes.append(
-            f"Online spaces: {plural(hidden, 'link')} of under {p.rule.min_count} young "
-            "people not drawn"
-        )
+        notes.append(f"Online spaces: links of under {p.rule.min_count} young people not drawn")
     frame = gpd.GeoDataFrame(
         rows or {"from": [], "to": [], "people": [], "_width": []},
         geometry=geoms,
@@ -118,8 +115,12 @@ def online_layer(p: MapRequest, title: str) -> MapLayer:
         what = str(what) if isinstance(what, str) else "online"
         name = what if p.suppressing else f"{place} ({what})"
         listed.append(
-            f"{name}: {p.count(len(people), key)} young people from "
-            f"{plural(int(homes), 'authority').replace('authoritys', 'authorities')}"
+            f"{name}: {p.count(len(people), key)} young people"
+            + (
+                ""  # how many authorities they come from is exact: one more is one child
+                if p.suppressing
+                else f" from {plural(int(homes), 'authority').replace('authoritys', 'authorities')}"
+            )
         )
     parts = [
         lg.note(
@@ -131,9 +132,7 @@ def online_layer(p: MapRequest, title: str) -> MapLayer:
     if len(listed) > ONLINE_LISTED:
         parts.append(lg.note(f"and {len(listed) - ONLINE_LISTED} more (peermap.online_spaces)"))
     if unlisted:
-        parts.append(
-            lg.note(f"Not listed: {plural(unlisted, 'space')} of under {p.rule.min_count}")
-        )
+        parts.append(lg.note(f"Not listed: spaces of under {p.rule.min_count}"))
     entries = [("line", ONLINE_COLOUR, "online space between authorities", 2.0, True)]
     return MapLayer("online", title, frame, lg.section(title, title, parts), notes, entries=entries)
 

@@ -86,10 +86,10 @@ def emerging_section(c: ReportContext) -> Section:
             [False, False, True, False, True],
         )
     if len(cells) > len(shown):
-        section.notes.append(f"The first {len(shown)} are listed; {len(cells):,} qualify.")
+        section.notes.append(f"The first {len(shown)} are listed; {c.number(len(cells))} qualify.")
     if result.withheld:
         section.notes.append(
-            f"Not listed: {result.withheld:,} cells with a pattern about fewer than "
+            f"Not listed: {c.how_many(result.withheld, 'cell')} with a pattern about fewer than "
             f"{c.rule.min_count if c.rule else 0} young people."
         )
     return section

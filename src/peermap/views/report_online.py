@@ -11,7 +11,13 @@ from __future__ import annotations
 import pandas as pd
 
 from peermap.filters import filter_sightings
-from peermap.views.report_sections import WHY, ReportContext, Section, Table
+from peermap.views.report_sections import (
+    WHY,
+    ReportContext,
+    Section,
+    Table,
+    serious_place_keys,
+)
 
 __all__ = ["online_section"]
 
@@ -33,13 +39,14 @@ def online_section(c: ReportContext) -> Section | None:
         return None
     section = Section("Online spaces")
     section.paragraphs.append(
-        f"{len(table):,} online spaces (group chats, platforms) have records. They have no "
+        f"{c.number(len(table))} online spaces (group chats, platforms) have records. They have no "
         "place on the map; they are ranked as venues are, by the harm recorded there beyond "
         "what is usual, weighed by how many authorities their young people come from."
     )
     members = online_members(c, table["place_id"])
     rows: list[list[str]] = []
     hidden = 0
+    serious_keys = serious_place_keys(c) if c.public else {}
     for row in table.to_dict("records"):
         people = members.get(str(row["place_id"]), [])
         key = c.people_key(people)
@@ -53,8 +60,7 @@ def online_section(c: ReportContext) -> Section | None:
                     str(len(rows) + 1),
                     platform or "online",
                     c.count(len(people), key),
-                    f"{int(row['home_authorities']):,}",
-                    c.count(row["serious"]),
+                    c.count(row["serious"], serious_keys.get(row["place_id"])),
                 ]
             )
         else:
@@ -77,8 +83,9 @@ def online_section(c: ReportContext) -> Section | None:
             )
     rows = rows[: c.top]
     if c.public:
-        columns = ["#", "platform", "young people", "home authorities", "serious sightings"]
-        numeric = [True, False, True, True, True]
+        # Not how many home authorities: an exact count, one more is one child.
+        columns = ["#", "platform", "young people", "serious sightings"]
+        numeric = [True, False, True, True]
         section.table = Table(columns, rows, numeric) if rows else None
     else:
         columns = [
@@ -97,7 +104,7 @@ def online_section(c: ReportContext) -> Section | None:
     if hidden:
         rule = c.rule
         section.notes.append(
-            f"Not listed: {hidden:,} online space(s) with fewer than "
+            f"Not listed: {c.how_many(hidden, 'online space')} with fewer than "
             f"{rule.min_count if rule else 0} young people."
         )
     return section

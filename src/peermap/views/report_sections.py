@@ -16,13 +16,21 @@ from typing import Any
 
 import pandas as pd
 
-from peermap.cell_keys import as_key, people_key, table_key
+from peermap.cell_keys import (
+    RECORD_IDENTITY,
+    as_key,
+    cell_key,
+    cell_keys,
+    people_key,
+    record_keys,
+    sighting_keys,
+    table_key,
+)
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
 from peermap.filters import Window, filter_sightings, filter_ties
 from peermap.measures import venue_stats
 from peermap.networks import data_period
-from peermap.views.map_style import plural
 
 __all__ = [
     "ATTENTION_ROWS",
@@ -38,6 +46,7 @@ __all__ = [
     "period_of",
     "quality_section",
     "relocations_section",
+    "serious_place_keys",
 ]
 
 
@@ -111,6 +120,22 @@ class ReportContext:
         """Return the cell key of a list of young people (their pseudonyms)."""
         return people_key(people)
 
+    def how_many(self, count: int, noun: str) -> str:
+        """Return "N nouns" for the partnership; beyond it the plural noun alone.
+
+        How many rows were withheld is itself a count of what is too small to show:
+        one more young person seen once at a home made "7 private homes" 8.
+        """
+        if not self.public:
+            return _n(count, noun)
+        if noun.endswith("y"):
+            return noun[:-1] + "ies"
+        return noun + ("es" if noun.endswith("s") else "s")
+
+    def number(self, count: int, key: Any = None) -> str:
+        """Return a count of things (contexts, places, authorities) as this audience may see it."""
+        return f"{count:,}" if not self.public else self.count(count, key)
+
     def name(self, code: Any) -> str:
         """Return an authority's name ("(outside every authority)" for none)."""
         if code is None or (isinstance(code, float) and pd.isna(code)):
@@ -183,15 +208,23 @@ def overview_section(c: ReportContext) -> Section:
     keys = {name: table_key(ds, name) for name in ("people", "ties", "sightings", "relocations")}
     rows = [
         ["young people", c.count(counts["people"], keys["people"])],
-        ["places", f"{counts['places']:,}"],
+        ["places", c.number(counts["places"], people_key(ds.places["place_id"]))],
         ["ties", c.count(counts["ties"], keys["ties"])],
         ["sightings", c.count(counts["sightings"], keys["sightings"])],
         ["relocations", c.count(counts["relocations"], keys["relocations"])],
     ]
     if ds.boundaries is not None:
         rows.append(["authorities in the boundaries", f"{len(ds.boundaries):,}"])
-    homes = ds.people["home_authority"].nunique()
-    rows.append(["home authorities of the young people", f"{homes:,}"])
+    if c.public:
+        # An authority home to one young person is not counted: one more young person
+        # homed in a new authority made 6 authorities 7.
+        members = ds.people.groupby("home_authority", observed=True)["person_id"]
+        homes = sum(c.listed(len(ids), c.people_key(ids)) for _, ids in members if len(ids))
+        label = f"home authorities of {c.rule.min_count if c.rule else 0} or more young people"
+        rows.append([label, f"{homes:,}"])
+    else:
+        homes = ds.people["home_authority"].nunique()
+        rows.append(["home authorities of the young people", f"{homes:,}"])
     section.table = Table(["", "count"], rows, [False, True])
     if first is not None:
         # Beyond the partnership dates are published to the month, never the day.
@@ -227,10 +260,11 @@ def contexts_section(c: ReportContext) -> Section:
     distant = spanning[spanning["reach"] == "distant"]
     section = Section("Contexts spanning authorities")
     section.paragraphs.append(
-        f"{plural(len(table), 'context')} (connected groups of young people and the places "
-        f"they share) {'was' if len(table) == 1 else 'were'} found; {len(spanning):,} "
+        f"{c.number(len(table))} {'context' if len(table) == 1 else 'contexts'} (connected "
+        f"groups of young people and the places they share) "
+        f"{'was' if len(table) == 1 else 'were'} found; {c.number(len(spanning))} "
         f"{'spans' if len(spanning) == 1 else 'span'} more than one authority, "
-        f"{len(distant):,} of them "
+        f"{c.number(len(distant))} of them "
         "with a link between authorities that do not border each other (a county-lines "
         "pattern). They are listed most concerning first: by the harm recorded about their "
         "young people beyond what their activity would bring, weighted by how serious and how "
@@ -254,8 +288,12 @@ def contexts_section(c: ReportContext) -> Section:
         authorities = ", ".join(c.name(a) for a in row["authorities"])
         if c.public:
             # Name only the authorities home to enough of the context's young people.
-            homes = home.reindex(list(row["people"])).value_counts()
-            named = [a for a in row["authorities"] if c.listed(int(homes.get(a, 0)))]
+            of_home = home.reindex(list(row["people"]))
+            named = [
+                a
+                for a in row["authorities"]
+                if c.listed(int((of_home == a).sum()), c.people_key(of_home.index[of_home == a]))
+            ]
             others = len(row["authorities"]) - len(named)
             authorities = ", ".join(c.name(a) for a in named)
             if others:
@@ -270,8 +308,8 @@ def contexts_section(c: ReportContext) -> Section:
                     authorities,
                     str(row["reach"]),
                     c.count(row["n_people"], key),
-                    f"{row['n_places']:,}",
-                    c.count(row["serious"]),
+                    c.number(row["n_places"], people_key(row["places"])),
+                    c.count(row["serious"], _serious_key(c, row["people"])),
                     _span(row["first_date"], row["last_date"], month=True),
                 ]
             )
@@ -320,11 +358,11 @@ def contexts_section(c: ReportContext) -> Section:
             section.table = Table(columns, rows, numeric, prose=1, names=(4,))
     if len(listed) > len(shown):
         section.notes.append(
-            f"The {len(shown)} most concerning are listed; {len(listed):,} qualify."
+            f"The {len(shown)} most concerning are listed; {c.number(len(listed))} qualify."
         )
     if left_out:
         section.notes.append(
-            f"Not listed: {_n(left_out, 'context')} spanning authorities with fewer than "
+            f"Not listed: {c.how_many(left_out, 'context')} spanning authorities with fewer than "
             f"{c.rule.min_count if c.rule else 0} young people."
         )
     section.notes.append(
@@ -344,7 +382,8 @@ def hotspots_section(c: ReportContext) -> Section:
     table = table[table["people"] > 0]
     section = Section("Hotspot venues")
     section.paragraphs.append(
-        f"{plural(len(table), 'venue')} {'has' if len(table) == 1 else 'have'} sightings. "
+        f"{c.number(len(table))} {'venue' if len(table) == 1 else 'venues'} "
+        f"{'has' if len(table) == 1 else 'have'} sightings. "
         "They are listed most concerning first: by the "
         "harm recorded there, weighted by how serious and how reliable the records are, "
         "beyond what is usual for a place of its kind this busy, weighed by how far the young "
@@ -355,6 +394,7 @@ def hotspots_section(c: ReportContext) -> Section:
         section.paragraphs.append(_WHY_TEXT)
     private = table["kind"].isin(c.audience.hidden_place_kinds)
     stats = venue_stats(c.ds, **c.filters) if c.public else None
+    serious_keys = serious_place_keys(c) if c.public else {}
     keys = (
         stats["people_key"].reindex(table["place_id"].to_numpy()).to_numpy()
         if stats is not None
@@ -384,11 +424,10 @@ def hotspots_section(c: ReportContext) -> Section:
                     kind,
                     where,
                     c.count(people, st["people_key"]),
-                    f"{int(row['home_authorities']):,}",
                     c.share(st["away"], st["known"], st["away_key"], st["known_key"])
                     if int(st["known"])
                     else "z",
-                    c.count(row["serious"]),
+                    c.count(row["serious"], serious_keys.get(row["place_id"])),
                 ]
             )
         else:
@@ -419,11 +458,10 @@ def hotspots_section(c: ReportContext) -> Section:
             "kind",
             "authority",
             "young people",
-            "home authorities",
             "from other authorities",
             "serious sightings",
         ]
-        numeric = [True, False, False, True, True, True, True]
+        numeric = [True, False, False, True, True, True]
     else:
         columns = [
             "#",
@@ -449,11 +487,11 @@ def hotspots_section(c: ReportContext) -> Section:
         n_small = int((small & ~private).sum())
         if n_private:
             section.notes.append(
-                f"Not listed: {_n(n_private, 'private home')} (residential places)."
+                f"Not listed: {c.how_many(n_private, 'private home')} (residential places)."
             )
         if n_small:
             section.notes.append(
-                f"Not listed: {_n(n_small, 'venue')} with fewer than "
+                f"Not listed: {c.how_many(n_small, 'venue')} with fewer than "
                 f"{c.rule.min_count if c.rule else 0} young people."
             )
     return section
@@ -529,11 +567,13 @@ def flows_section(c: ReportContext) -> Section:
             [False, False, False, True, True],
         )
     if len(listed) > len(shown):
-        section.notes.append(f"The {len(shown)} largest are listed; {len(listed):,} qualify.")
+        section.notes.append(
+            f"The {len(shown)} largest are listed; {c.number(len(listed))} qualify."
+        )
     left_out = len(cross) - len(listed)
     if left_out:
         section.notes.append(
-            f"Not listed: {_n(left_out, 'flow')} of fewer than "
+            f"Not listed: {c.how_many(left_out, 'flow')} of fewer than "
             f"{c.rule.min_count if c.rule else 0} young people."
         )
     return section
@@ -543,7 +583,8 @@ def relocations_section(c: ReportContext) -> Section:
     """Build the relocations each authority received and what followed."""
     from peermap.relocations import relocations_received
 
-    table = relocations_received(c.ds)
+    window = Window(**c.filters)
+    table = relocations_received(c.ds, since=window.since, until=window.until)
     section = Section("Relocations received")
     section.paragraphs.append(
         "Young people relocated into each authority (care placements, housing, education, "
@@ -555,7 +596,13 @@ def relocations_section(c: ReportContext) -> Section:
         section.notes.append("The dataset records no relocations.")
         return section
     rows: list[list[str]] = []
+    hidden = 0
     for row in table.to_dict("records"):
+        if c.public and not c.listed(row["received"], row.get("received_key")):
+            # A row about fewer than min_count young people is not listed: one
+            # relocation into an authority added its name, every count withheld.
+            hidden += 1
+            continue
         line = [
             c.name(row["authority"]),
             c.count(row["received"]),
@@ -572,7 +619,13 @@ def relocations_section(c: ReportContext) -> Section:
     if not c.public:
         columns += ["from", "contexts joined"]
         numeric += [False, False]
-    section.table = Table(columns, rows, numeric)
+    if rows:
+        section.table = Table(columns, rows, numeric)
+    if hidden:
+        section.notes.append(
+            f"Not listed: {c.how_many(hidden, 'authority')} receiving fewer than "
+            f"{c.rule.min_count if c.rule else 0} young people."
+        )
     if c.public:
         section.notes.append(
             "Where young people came from and the abuse contexts they were seen in afterwards "
@@ -643,3 +696,40 @@ def attention_section(contexts: Section, venues: Section) -> Section:
     else:
         section.notes.append("No context spans authorities and no venue may be listed.")
     return section
+
+
+def _serious_sightings(c: ReportContext) -> pd.DataFrame:
+    from peermap.analysis import SERIOUS_CONTEXTS
+
+    s = filter_sightings(c.ds, **c.filters)
+    return s[s["context"].astype(str).isin(SERIOUS_CONTEXTS)]
+
+
+def _serious_key(c: ReportContext, people: Any) -> int:
+    """Return the cell key of a context's serious records.
+
+    Its young people's serious sightings and the exploiter ties between them, so that
+    its "serious" count carries the noise of its own records (one record more or less
+    moves it unpredictably).
+    """
+    members = {str(p) for p in people}
+    s = _serious_sightings(c)
+    s = s[s["person_id"].astype(str).isin(members)]
+    t = filter_ties(c.ds, **c.filters)
+    t = t[
+        (t["kind"].astype(str) == "exploiter")
+        & t["person_a"].astype(str).isin(members)
+        & t["person_b"].astype(str).isin(members)
+    ]
+    keys = [*sighting_keys(s).tolist()]
+    if len(t):
+        keys += record_keys(t[list(RECORD_IDENTITY["ties"])]).tolist()
+    return cell_key(keys)
+
+
+def serious_place_keys(c: ReportContext) -> dict[Any, int]:
+    """Return the cell key of each place's serious sightings."""
+    s = _serious_sightings(c)
+    if not len(s):
+        return {}
+    return cell_keys(s["place_id"], sighting_keys(s)).to_dict()

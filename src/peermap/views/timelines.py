@@ -38,7 +38,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap._io import atomic_path
-from peermap.cell_keys import KEY_SPACE, RECORD_IDENTITY, record_keys, sighting_keys
+from peermap.cell_keys import KEY_SPACE, RECORD_IDENTITY, people_key, record_keys, sighting_keys
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.filters import DateLike, Window
@@ -388,14 +388,18 @@ def timeline_table(
     trend: tuple[int | str, int | str] | None = None
     if len(edges) >= 2 * n:
         binned = events["bin"] if len(events) else pd.Series(dtype="int64")
-        recent = events["person"][binned >= len(edges) - n].nunique() if len(events) else 0
-        before = (
-            events["person"][(binned >= len(edges) - 2 * n) & (binned < len(edges) - n)].nunique()
-            if len(events)
-            else 0
+        recent_people: list[object] = (
+            events["person"][binned >= len(edges) - n].unique().tolist() if len(events) else []
         )
-        trend = (int(recent), int(before))
-        trend = (policy.count(trend[0]), policy.count(trend[1]))
+        span = (binned >= len(edges) - 2 * n) & (binned < len(edges) - n)
+        before_people: list[object] = (
+            events["person"][span].unique().tolist() if len(events) else []
+        )
+        # Each with the noise of its own young people's cell, as every public count.
+        trend = (
+            policy.count(len(recent_people), people_key(recent_people)),
+            policy.count(len(before_people), people_key(before_people)),
+        )
 
     table = pd.concat(
         {"people": people, "sightings": sightings, "ties": ties, "relocations": relocations},
@@ -846,8 +850,10 @@ def _draw(
         ax.axvline(first_ts, color="#A50026", lw=0.9, ls=(0, (4, 3)))
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(x=0.01)
+    # Beyond the partnership, months: the day of the first record is one record's.
+    shown_first = f"{first_ts:%b %Y}" if public else f"{first_ts:%-d %b %Y}"
     axes[0].annotate(
-        f"first record {first_ts:%-d %b %Y}",
+        f"first record {shown_first}",
         (first_ts, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(3, -2),
@@ -860,7 +866,8 @@ def _draw(
     axes[-1].xaxis.set_major_locator(locator)
     axes[-1].xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
 
-    bits = [f"Records {pd.Timestamp(first):%-d %b %Y} to {pd.Timestamp(last):%-d %b %Y}"]
+    day = "%b %Y" if public else "%-d %b %Y"
+    bits = [f"Records {pd.Timestamp(first):{day}} to {pd.Timestamp(last):{day}}"]
     if min_reliability != "unverified":
         bits.append(f"{min_reliability} or better")
     bits.append(_trend(table))
