@@ -31,7 +31,8 @@ later by another hand without reading the package's ranking, its generator or th
 session 19), written from the schema and the domain notes only, its first figures
 measured before any change to the ranking; ``--heldout-d`` a fourth
 (``benchmarks/_heldout_d.py``), written the same way by yet another hand.
-``--only a,b,c,d,generator`` runs only those.
+``--heldout-e`` a fifth (``benchmarks/_heldout_e.py``, session 25), again by another hand
+from the schema and the domain notes only. ``--only a,b,c,d,e,generator`` runs only those.
 
 A trap house (or county line) is *found* by the first context, in the table's order,
 whose places hold its place or whose people hold at least half of its planted people
@@ -552,6 +553,7 @@ def print_summary(results: Results) -> int:
         ("held-out B", "held-out B"),
         ("held-out C", "held-out C"),
         ("held-out D", "held-out D"),
+        ("held-out E", "held-out E"),
     ):
         sub = items[items["source"] == source] if len(items) else items
         if not len(sub):
@@ -659,6 +661,12 @@ def run_setting(
             (ds, truth), seconds = _timed(
                 lambda seed=seed: heldout_d_scenario(bounds, n_people=size, seed=seed)
             )
+        elif source == "held-out E":
+            from _heldout_e import heldout_e_scenario
+
+            (ds, truth), seconds = _timed(
+                lambda seed=seed: heldout_e_scenario(bounds, n_people=size, seed=seed)
+            )
         else:
             (ds, truth), seconds = _timed(
                 lambda seed=seed: heldout_scenario(bounds, n_people=size, seed=seed)
@@ -758,9 +766,14 @@ def main() -> int:
         help="also run the fourth held-out scenario (benchmarks/_heldout_d.py), same sizes",
     )
     parser.add_argument(
+        "--heldout-e",
+        action="store_true",
+        help="also run the fifth held-out scenario (benchmarks/_heldout_e.py), same sizes",
+    )
+    parser.add_argument(
         "--only",
         default="",
-        help="run only these sources, a list of generator, a, b, c, d (held-out A, B, C, D)",
+        help="run only these sources, a list of generator, a, b, c, d, e (held-out A to E)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any FAIL")
     args = parser.parse_args()
@@ -790,14 +803,15 @@ def main() -> int:
     )
     results = Results()
     only = {o.strip().lower() for o in args.only.split(",") if o.strip()}
-    if only - {"generator", "a", "b", "c", "d"}:
-        parser.error(f"--only takes generator, a, b, c, d: {args.only}")
+    if only - {"generator", "a", "b", "c", "d", "e"}:
+        parser.error(f"--only takes generator, a, b, c, d, e: {args.only}")
     run = {
         "generator": not only or "generator" in only,
         "held-out": ("a" in only) if only else not args.no_heldout,
         "held-out B": ("b" in only) if only else (args.heldout_b and not args.no_heldout),
         "held-out C": ("c" in only) if only else (args.heldout_c and not args.no_heldout),
         "held-out D": ("d" in only) if only else (args.heldout_d and not args.no_heldout),
+        "held-out E": ("e" in only) if only else (args.heldout_e and not args.no_heldout),
     }
     for name in regions if run["generator"] else []:
         label, bounds = loaded[name]
@@ -812,15 +826,14 @@ def main() -> int:
                 stability_seeds=args.stability_seeds,
                 results=results,
             )
-    if any(run[k] for k in ("held-out", "held-out B", "held-out C", "held-out D")):
+    held_sources = ("held-out", "held-out B", "held-out C", "held-out D", "held-out E")
+    if any(run[k] for k in held_sources):
         held = [n for n in regions if n in ("demo", "london")] or ["demo"]
         held_sizes = [2000] if args.quick else _int_list(args.heldout_people)
         for name in held:
             label, bounds = loaded[name] if name in loaded else load_region(name)
             for size in held_sizes:
-                for source in [
-                    k for k in ("held-out", "held-out B", "held-out C", "held-out D") if run[k]
-                ]:
+                for source in [k for k in held_sources if run[k]]:
                     run_setting(
                         source=source,
                         region=label,
