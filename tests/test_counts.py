@@ -211,3 +211,33 @@ def test_one_young_person_homed_where_nobody_else_is_changes_no_authority_count(
     pd.testing.assert_frame_equal(before, after)
     pd.testing.assert_frame_equal(flows_before, flows_after)
     assert before.set_index("code").loc[code, "people_shown"] == "c"
+
+
+def test_the_flows_list_every_pair_of_the_boundaries_whoever_is_in_the_data(
+    ds: Dataset,
+) -> None:
+    # Differencing: an authority with no record at all (nobody homed there, no place, no
+    # relocation), then one young person homed there. Which rows are listed must not
+    # say that person exists: the flows are the complete grid of the boundaries.
+    assert ds.boundaries is not None
+    codes = ds.boundaries["code"].astype(str).tolist()
+    n = len(codes)
+    code = codes[-1]
+    base = _without_authority(ds, code, places=True)
+    assert code not in set(base.places["authority_code"].dropna())
+    one = _plus_one_person(base, code)
+    flows_before, before = _shown(base)
+    flows_after, after = _shown(one)
+    pd.testing.assert_frame_equal(flows_before, flows_after)
+    pd.testing.assert_frame_equal(before, after)
+    kinds = flows_before["kind"].value_counts().to_dict()
+    assert kinds == {"sightings": n * n + n, "ties": n * (n + 1) // 2, "relocations": n * n}
+    # Seen once elsewhere: the same rows, its own all withheld.
+    place = base.places["place_id"].iloc[0]
+    seen = base.sightings.iloc[[0]].copy()
+    seen["person_id"], seen["place_id"] = "yp-900007", place
+    flows_seen, _ = _shown(one.replace(sightings=pd.concat([base.sightings, seen])))
+    pairs = ["kind", "origin", "destination"]
+    pd.testing.assert_frame_equal(flows_seen[pairs], flows_before[pairs])
+    mine = flows_seen[(flows_seen["origin"] == code) | (flows_seen["destination"] == code)]
+    assert len(mine) and (mine["people_shown"] == "c").all()
