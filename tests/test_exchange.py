@@ -1027,6 +1027,42 @@ def test_aggregate_package_holds_no_records(ds: Dataset, key: Any, tmp_path: Pat
         read_package(path, key=key)
 
 
+def _with_sighting(ds: Dataset, day: str) -> Dataset:
+    """The dataset with one more sighting (of its first young person), dated ``day``."""
+    one = ds.sightings.iloc[[0]].copy()
+    one["date"] = pd.Timestamp(day)
+    return ds.replace(sightings=pd.concat([ds.sightings, one], ignore_index=True))
+
+
+def test_an_aggregate_package_gives_the_period_in_whole_months(
+    ds: Dataset, key: Any, tmp_path: Path
+) -> None:
+    # Differencing: one record dated before (or after) every other moves the period,
+    # but an aggregate package says only its month, never its day (disclosure rule 7).
+    periods = []
+    for n, day in enumerate(["2023-11-20", "2023-11-03", "2025-02-10", "2025-02-27"]):
+        path = write_package(
+            _with_sighting(ds, day),
+            tmp_path / f"agg{n}.gpkg",
+            key=None,
+            producer=PRODUCER,
+            audience="aggregate",
+        )
+        meta = read_aggregate(path).meta
+        periods.append((meta["period_start"], meta["period_end"]))
+    assert periods[0] == periods[1] == ("2023-11-01", "2024-12-31")
+    assert periods[2] == periods[3] == ("2024-01-01", "2025-02-28")
+    # The partnership keeps the exact dates of its records.
+    path = write_package(
+        _with_sighting(ds, "2023-11-20"),
+        tmp_path / "p.gpkg",
+        key=key,
+        producer=PRODUCER,
+        audience="partnership",
+    )
+    assert read_package(path, key=key).meta["period"] == ("2023-11-20", "2024-12-31")
+
+
 def test_aggregate_without_key_and_beyond_the_partnership(
     ds: Dataset, key: Any, tmp_path: Path
 ) -> None:
