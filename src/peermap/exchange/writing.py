@@ -300,6 +300,7 @@ def write_package(
     audience: PackageAudience,
     allow: Iterable[str] = (),
     period: tuple[Any, Any] | None = None,
+    window: Window | None = None,
     verify: bool = True,
     clks: pd.DataFrame | None = None,
 ) -> Path:
@@ -328,11 +329,15 @@ def write_package(
         ``"places.label"``) and extra columns by name (``"people.school_year"``).
     period : tuple of two dates, optional
         The data period to record, as given: the window the records were selected with
-        (``peermap.select(ds, window)``; the command line records ``--since`` and
-        ``--until``). A bound not given (or ``None``) is the first (last) date in the
-        records, for an aggregate package the first day of its month (the last day of
-        its month): public outputs give months, not days. Every record must fall within
-        the period (a tie: be active in it).
+        (:func:`peermap.select`). A bound not given (or ``None``) is the first (last)
+        date in the records, for an aggregate package the first day of its month (the
+        last day of its month): public outputs give months, not days. Every record must
+        fall within the period (a tie: be active in it).
+    window : Window, optional
+        Send only the records in this window (:class:`peermap.Window`: ties active in
+        it, sightings and relocations dated in it, at least as reliable as its grade),
+        selected once with :func:`peermap.select`; its bounds are the period recorded.
+        Give ``window`` or ``period``, not both.
     verify : bool, default True
         Read the written file back before moving it into place: its digest and MAC
         must check, and (partnership) it must read back equal to ``ds``.
@@ -357,8 +362,8 @@ def write_package(
         with another key, or (aggregate) the dataset has no boundaries.
     ValueError
         For an unknown audience, a file name not ending in ``.gpkg``, an allowlist
-        entry naming no column, records outside ``period``, or ``clks`` for an
-        aggregate package (CLKs are personal data).
+        entry naming no column, records outside ``period``, both ``window`` and
+        ``period``, or ``clks`` for an aggregate package (CLKs are personal data).
     """
     target = Path(path)
     if target.suffix.lower() != ".gpkg":
@@ -379,6 +384,14 @@ def write_package(
             f"package would be signed with key {secret.fingerprint}: a receiver could not link "
             "them. Use the key the dataset was pseudonymised with."
         )
+    if window is not None:
+        if period is not None:
+            raise ValueError(
+                "give window= or period=, not both: the window's bounds are the period"
+            )
+        chosen = Window.of(window)
+        ds = select(ds, chosen)
+        period = (chosen.since, chosen.until)
     clk_table = None if clks is None else clk_layer(ds, clks, audience)
     start, end = _period(ds, period, months=audience == "aggregate")
     readback: Dataset | None = None
