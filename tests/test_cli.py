@@ -954,6 +954,67 @@ def test_export_needs_an_audience_a_producer_and_for_records_a_key(
     assert "aggregate" in out_text and "flows" in out_text and "min_count=10" in out_text
 
 
+def test_export_sends_only_the_window_in_every_format(
+    exports: Path, key_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An over-release is the worst bug here: --since/--until/--min-reliability decide
+    # what every format holds, and a package records the window as its period.
+    base = ["export", str(exports), "--boundaries", _region(exports)]
+    window = ["--since", "2024-10-01", "--until", "2024-12-31"]
+    chosen = peermap.Window(since="2024-10-01", until="2024-12-31")
+    ds = peermap.read_dataset(exports, boundaries=_region(exports))
+    q4 = peermap.select(ds, chosen)
+    assert 0 < len(q4.sightings) < len(ds.sightings)
+    agg = tmp_path / "q4.gpkg"
+    producer = ["--producer", "X09000001"]
+    assert main([*base, "-o", str(agg), "--audience", "aggregate", *producer, *window]) == 0
+    capsys.readouterr()
+    assert main(["info", str(agg)]) == 0
+    assert "period           2024-10-01 to 2024-12-31" in capsys.readouterr().out
+    flows, auth = peermap.aggregate_tables(q4)
+    got = peermap.read_aggregate(agg)
+    pd.testing.assert_frame_equal(got.flows, flows)
+    shown = [f"{n}_shown" for n in peermap.counts.AUTHORITY_COUNTS]
+    pd.testing.assert_frame_equal(pd.DataFrame(got.authorities[shown]), pd.DataFrame(auth[shown]))
+    assert not got.flows.equals(peermap.aggregate_tables(ds)[0])
+    # --min-reliability alone: the weaker grades are not counted; the period is the
+    # records' in whole months.
+    sure = tmp_path / "sure.gpkg"
+    grade = ["--min-reliability", "confirmed"]
+    assert main([*base, "-o", str(sure), "--audience", "aggregate", *producer, *grade]) == 0
+    confirmed = peermap.select(ds, peermap.Window(min_reliability="confirmed"))
+    pd.testing.assert_frame_equal(
+        peermap.read_aggregate(sure).flows, peermap.aggregate_tables(confirmed)[0]
+    )
+    # A partnership package: the window's records, and says how many.
+    part = tmp_path / "q4p.gpkg"
+    keyed = ["--key-file", str(key_file)]
+    capsys.readouterr()
+    assert (
+        main([*base, "-o", str(part), "--audience", "partnership", *producer, *keyed, *window]) == 0
+    )
+    assert f"sightings {len(q4.sightings):,}" in capsys.readouterr().out
+    back = peermap.read_package(part, key=peermap.load_key(file=key_file))
+    assert back.meta["period"] == ("2024-10-01", "2024-12-31")
+    assert len(back.sightings) == len(q4.sightings)
+    assert back.sightings["date"].between(chosen.since, chosen.until).all()
+    assert len(back.ties) == len(q4.ties) < len(ds.ties)
+    # GeoJSON: the window's records too.
+    folder = tmp_path / "q4geojson"
+    assert main([*base, "-o", str(folder), "--format", "geojson", *window]) == 0
+    dates = pd.Series(
+        [f["properties"]["date"] for f in _geojson(folder / "sightings.geojson")["features"]]
+    )
+    assert len(dates) == len(q4.sightings)
+    assert dates.between("2024-10-01", "2024-12-31").all()
+
+
+def _geojson(path: Path) -> Any:
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def test_export_graph_and_geojson(
     exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

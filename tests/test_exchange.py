@@ -1027,6 +1027,109 @@ def test_aggregate_package_holds_no_records(ds: Dataset, key: Any, tmp_path: Pat
         read_package(path, key=key)
 
 
+def _with_sighting(ds: Dataset, day: str) -> Dataset:
+    """The dataset with one more sighting (of its first young person), dated ``day``."""
+    one = ds.sightings.iloc[[0]].copy()
+    one["date"] = pd.Timestamp(day)
+    return ds.replace(sightings=pd.concat([ds.sightings, one], ignore_index=True))
+
+
+def test_an_aggregate_package_gives_the_period_in_whole_months(
+    ds: Dataset, key: Any, tmp_path: Path
+) -> None:
+    # Differencing: one record dated before (or after) every other moves the period,
+    # but an aggregate package says only its month, never its day (disclosure rule 7).
+    periods = []
+    for n, day in enumerate(["2023-11-20", "2023-11-03", "2025-02-10", "2025-02-27"]):
+        path = write_package(
+            _with_sighting(ds, day),
+            tmp_path / f"agg{n}.gpkg",
+            key=None,
+            producer=PRODUCER,
+            audience="aggregate",
+        )
+        meta = read_aggregate(path).meta
+        periods.append((meta["period_start"], meta["period_end"]))
+    assert periods[0] == periods[1] == ("2023-11-01", "2024-12-31")
+    assert periods[2] == periods[3] == ("2024-01-01", "2025-02-28")
+    # The partnership keeps the exact dates of its records.
+    path = write_package(
+        _with_sighting(ds, "2023-11-20"),
+        tmp_path / "p.gpkg",
+        key=key,
+        producer=PRODUCER,
+        audience="partnership",
+    )
+    assert read_package(path, key=key).meta["period"] == ("2023-11-20", "2024-12-31")
+
+
+def test_a_window_is_what_a_package_holds_and_its_period(
+    ds: Dataset, key: Any, tmp_path: Path
+) -> None:
+    # An over-release is the worst bug here: a package asked for one quarter holds that
+    # quarter's records (or counts) only, and says so.
+    w = peermap.Window(since="2024-10-01", until="2024-12-31")
+    q4 = peermap.select(ds, w)
+    assert 0 < len(q4.sightings) < len(ds.sightings)
+    path = write_package(
+        ds, tmp_path / "q4.gpkg", key=None, producer=PRODUCER, audience="aggregate", window=w
+    )
+    agg = read_aggregate(path)
+    flows, auth = aggregate_tables(q4)
+    pd.testing.assert_frame_equal(agg.flows, flows)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(agg.authorities.drop(columns="geometry")),
+        pd.DataFrame(auth.drop(columns="geometry")),
+    )
+    whole = read_aggregate(
+        write_package(ds, tmp_path / "all.gpkg", key=None, producer=PRODUCER, audience="aggregate")
+    )
+    assert not agg.flows.equals(whole.flows)
+    assert not agg.authorities["sightings_shown"].equals(whole.authorities["sightings_shown"])
+    assert (agg.meta["period_start"], agg.meta["period_end"]) == ("2024-10-01", "2024-12-31")
+    # The same with the records selected beforehand and the window given as the period.
+    again = write_package(
+        q4,
+        tmp_path / "q4b.gpkg",
+        key=None,
+        producer=PRODUCER,
+        audience="aggregate",
+        period=(w.since, w.until),
+    )
+    pd.testing.assert_frame_equal(read_aggregate(again).flows, agg.flows)
+    # A partnership package: the window's records (ties active in it, some begun before
+    # it), its bounds as the period.
+    path = write_package(
+        ds, tmp_path / "q4p.gpkg", key=key, producer=PRODUCER, audience="partnership", window=w
+    )
+    back = read_package(path, key=key)
+    assert back.meta["period"] == ("2024-10-01", "2024-12-31")
+    assert len(back.sightings) == len(q4.sightings)
+    assert back.sightings["date"].between(w.since, w.until).all()
+    assert len(back.ties) == len(q4.ties) < len(ds.ties)
+    assert (back.ties["first_seen"] < w.since).any()
+    # One bound: the other is the records' (whole months for an aggregate package).
+    late = peermap.Window(since="2024-10-15", min_reliability="corroborated")
+    path = write_package(
+        ds, tmp_path / "late.gpkg", key=None, producer=PRODUCER, audience="aggregate", window=late
+    )
+    meta = read_aggregate(path).meta
+    assert (meta["period_start"], meta["period_end"]) == ("2024-10-15", "2024-12-31")
+    pd.testing.assert_frame_equal(
+        read_aggregate(path).flows, aggregate_tables(peermap.select(ds, late))[0]
+    )
+    with pytest.raises(ValueError, match="not both"):
+        write_package(
+            ds,
+            tmp_path / "x.gpkg",
+            key=None,
+            producer=PRODUCER,
+            audience="aggregate",
+            window=w,
+            period=("2024-01-01", "2024-12-31"),
+        )
+
+
 def test_aggregate_without_key_and_beyond_the_partnership(
     ds: Dataset, key: Any, tmp_path: Path
 ) -> None:

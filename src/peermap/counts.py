@@ -164,8 +164,9 @@ def aggregate_tables(
     What an aggregate package holds: never a pseudonym, a place id or a venue's
     location. Counts go through :mod:`peermap.disclosure` (the rule maps use): a count
     under ``peermap.settings.min_count`` is withheld (``None``, shown as ``c``), others
-    are rounded to ``round_to``. Every pair of the authorities involved is listed, with
-    zero flows withheld like small ones, so a row's presence says nothing.
+    are rounded to ``round_to``. Every pair of the authorities of the boundaries is
+    listed, with zero flows withheld like small ones, so a row's presence says nothing
+    (not even that someone is homed in an authority).
 
     Parameters
     ----------
@@ -190,17 +191,12 @@ def aggregate_tables(
     Raises
     ------
     ValidationError
-        When the dataset was read without boundaries.
+        When the dataset was read without boundaries, or its records name an authority
+        the boundaries do not hold.
     """
     bounds = _require_authorities(ds)
     r = rule if rule is not None else SuppressionRule.from_settings()
-    people, places, relocations = ds.people, ds.places, ds.relocations
-    involved = sorted(
-        {str(c) for c in people["home_authority"].dropna()}
-        | {str(c) for c in places["authority_code"].dropna()}
-        | {str(c) for c in relocations["from_authority"].dropna()}
-        | {str(c) for c in relocations["to_authority"].dropna()}
-    )
+    grid = _grid(ds, bounds)
     rows: list[dict[str, Any]] = []
     for kind in ("sightings", "ties", "relocations"):
         table = flows(ds, kind=kind)
@@ -218,10 +214,10 @@ def aggregate_tables(
             dest = None if d is None or (isinstance(d, float) and math.isnan(d)) else str(d)
             found[(str(o), dest)] = (int(p), int(e))
         pairs: list[tuple[str, str | None]] = [
-            (o, d) for o in involved for d in involved if kind != "ties" or o <= d
+            (o, d) for o in grid for d in grid if kind != "ties" or o <= d
         ]
         if kind == "sightings":
-            pairs += [(o, None) for o in involved]
+            pairs += [(o, None) for o in grid]
         for o, d in pairs:
             p, e = found.get((o, d), (0, 0))
             pk, ek = key_of.get((o, d), (0, 0))
@@ -276,6 +272,32 @@ def aggregate_tables(
     }
     gdf.attrs["suppression"] = dict(out.attrs["suppression"])
     return out, gdf
+
+
+def _grid(ds: Dataset, bounds: gpd.GeoDataFrame) -> list[str]:
+    """Return the authorities the flows are listed between: every one of the boundaries.
+
+    Not only those the records name: a row listed because one young person is homed
+    somewhere (or one place lies there) would say that the person or place exists.
+    Records naming an authority outside the boundaries cannot come from a dataset read
+    with them; such a dataset is refused rather than its flows dropped or listed.
+    """
+    codes = sorted({str(c) for c in bounds["code"]})
+    named = (
+        {str(c) for c in ds.people["home_authority"].dropna()}
+        | {str(c) for c in ds.places["authority_code"].dropna()}
+        | {str(c) for c in ds.relocations["from_authority"].dropna()}
+        | {str(c) for c in ds.relocations["to_authority"].dropna()}
+    )
+    outside = named.difference(codes)
+    if outside:
+        raise ValidationError(
+            f"the records name {len(outside)} authorit{'y' if len(outside) == 1 else 'ies'} "
+            "that the boundaries do not hold (first: "
+            f"{sorted(outside)[0]}): read the dataset with boundaries that hold every "
+            "authority its records name"
+        )
+    return codes
 
 
 def _shown_columns(shown: pd.Series, hidden: pd.Series) -> tuple[pd.Series, pd.Series]:

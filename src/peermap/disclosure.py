@@ -304,7 +304,9 @@ def secondary_suppress(shown: pd.Series, hidden: pd.Series, exact: Any) -> pd.Se
     When a column's total is known (published elsewhere, or the number of young people
     in the data), a lone withheld cell is the total minus the others. The smallest shown
     cell is withheld with it (complementary suppression, as ONS and DfE tables do), so
-    the subtraction gives only the sum of two cells.
+    the subtraction gives only the sum of two cells. Every withheld cell counts alike,
+    whatever its true count: a withheld 0 gets a partner like a withheld 9, or a lone
+    marker would say "0" and a pair of markers "1 to 9".
 
     Parameters
     ----------
@@ -323,8 +325,7 @@ def secondary_suppress(shown: pd.Series, hidden: pd.Series, exact: Any) -> pd.Se
 
     out = hidden.copy()
     counts = np.asarray(exact, dtype=float)
-    lone = int(out.sum()) == 1 and (counts[out.to_numpy()] > 0).all()
-    if lone and (~out).any():
+    if int(out.sum()) == 1 and (~out).any():
         candidates = np.where(out.to_numpy(), np.inf, counts)
         out.iloc[int(np.argmin(candidates))] = True
     return pd.Series(out.to_numpy(dtype=bool), index=shown.index, name=shown.name)

@@ -132,7 +132,7 @@ def _check_package_options(args: argparse.Namespace, fmt: str) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from peermap import to_anx, to_geojson, to_gexf, to_graphml, write_package
+    from peermap import Window, select, to_anx, to_geojson, to_gexf, to_graphml, write_package
 
     fmt = args.format or _EXPORT_SUFFIX.get(Path(args.output).suffix.lower())
     if fmt is None:
@@ -155,15 +155,21 @@ def _export(args: argparse.Namespace) -> int:
         ds = read_source(args, progress, notes)
         progress.step(f"writing {target.name}")
         with arguments_checked():
+            # One window for every format, applied once: --since, --until and
+            # --min-reliability decide what is sent, whatever the format (graphs and
+            # charts select it themselves, and record it).
+            window = Window(**filters(args))
+            chosen = select(ds, window)
             if fmt == "package":
                 key = partnership_key(args.key_file, required=args.audience == "partnership")
                 write_package(
-                    ds,
+                    chosen,
                     target,
                     key=key,
                     producer=args.producer,
                     audience="partnership" if args.audience == "partnership" else "aggregate",
                     allow=allow,
+                    period=(window.since, window.until),
                     clks=None if args.clks is None else read_clk_csv(args.clks),
                 )
                 written = [target]
@@ -176,7 +182,7 @@ def _export(args: argparse.Namespace) -> int:
                     target,
                     graph=args.graph,
                     audience=args.audience or "partnership",
-                    **filters(args),
+                    **window.keywords,
                 )
                 written = [target]
             elif fmt == "anx":
@@ -185,16 +191,18 @@ def _export(args: argparse.Namespace) -> int:
                     target,
                     audience=args.audience or "partnership",
                     allow=allow,
-                    **filters(args),
+                    window=window,
                 )
                 written = [target]
             else:
-                written = list(to_geojson(ds, target, allow=allow, producer=args.producer).values())
+                written = list(
+                    to_geojson(chosen, target, allow=allow, producer=args.producer).values()
+                )
     print_notes(notes)
     if fmt == "package":
         size = f"{target.stat().st_size / 1e3:,.0f} kB"
         if args.audience == "partnership":
-            contents = ", ".join(f"{n} {c:,}" for n, c in ds.counts.items())
+            contents = ", ".join(f"{n} {c:,}" for n, c in chosen.counts.items())
         else:
             contents = "flows and counts between authorities, small counts suppressed"
         print(f"wrote {args.audience} package {target} ({size}) from {args.producer}: {contents}")

@@ -48,7 +48,7 @@ from peermap.exchange.layout import (
     place_points,
 )
 from peermap.exchange.reading import load, read_partnership
-from peermap.filters import data_period
+from peermap.filters import Window, data_period, select
 from peermap.merging import PROVENANCE, differences, with_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
 from peermap.schema import SCHEMA_VERSION, SCHEMA_VERSIONS, TABLE_ORDER, TABLES, content_version
@@ -76,21 +76,40 @@ def _iso(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _period(ds: Dataset, period: tuple[Any, Any] | None) -> tuple[str, str]:
+def _period(ds: Dataset, period: tuple[Any, Any] | None, *, months: bool) -> tuple[str, str]:
+    """Return the period a package records, ``YYYY-MM-DD`` (``""`` when unknown).
+
+    A bound given is recorded as given (the producer chose it: it says nothing about a
+    record). A bound not given is the first (last) date in the records, or with
+    ``months`` (aggregate packages: public outputs give months, not days) the first day
+    of its month (the last day of its month), so one record says only its month.
+    Every record must fall within the period, as a window keeps it: a sighting or a
+    relocation dated in it, a tie active in it (its span overlaps it).
+    """
     first, last = data_period(ds)
     lo = None if first is None else pd.Timestamp(first)
     hi = None if last is None else pd.Timestamp(last)
-    if period is None:
-        return _iso(lo), _iso(hi)
-    start, end = (pd.Timestamp(p) for p in period)
-    if start > end:
+    if months:
+        lo = None if lo is None else lo.to_period("M").start_time
+        hi = None if hi is None else hi.to_period("M").end_time.normalize()
+    given = (None, None) if period is None else period
+    start = _bound(given[0]) or lo
+    end = _bound(given[1]) or hi
+    if start is not None and end is not None and start > end:
         raise ValueError(f"period starts ({start:%Y-%m-%d}) after it ends ({end:%Y-%m-%d})")
-    if lo is not None and hi is not None and (lo < start or hi > end):
+    kept = select(ds, Window(start, end))
+    if any(len(kept.table(n)) != len(ds.table(n)) for n in ("ties", "sightings", "relocations")):
         raise ValueError(
-            f"the records run from {lo:%Y-%m-%d} to {hi:%Y-%m-%d}, outside the period "
-            f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+            f"the records run from {first:%Y-%m-%d} to {last:%Y-%m-%d}, outside the period "
+            f"{_iso(start) or '...'} to {_iso(end) or '...'}"
         )
     return _iso(start), _iso(end)
+
+
+def _bound(value: Any) -> pd.Timestamp | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value)
 
 
 def boundary_meta(boundaries: Boundaries | gpd.GeoDataFrame | None) -> dict[str, str]:
@@ -281,6 +300,7 @@ def write_package(
     audience: PackageAudience,
     allow: Iterable[str] = (),
     period: tuple[Any, Any] | None = None,
+    window: Window | None = None,
     verify: bool = True,
     clks: pd.DataFrame | None = None,
 ) -> Path:
@@ -308,8 +328,16 @@ def write_package(
         Columns to include that are otherwise withheld: free text (``"label"`` or
         ``"places.label"``) and extra columns by name (``"people.school_year"``).
     period : tuple of two dates, optional
-        The data period to record; default the first and last date in the records.
-        Every record must fall within it.
+        The data period to record, as given: the window the records were selected with
+        (:func:`peermap.select`). A bound not given (or ``None``) is the first (last)
+        date in the records, for an aggregate package the first day of its month (the
+        last day of its month): public outputs give months, not days. Every record must
+        fall within the period (a tie: be active in it).
+    window : Window, optional
+        Send only the records in this window (:class:`peermap.Window`: ties active in
+        it, sightings and relocations dated in it, at least as reliable as its grade),
+        selected once with :func:`peermap.select`; its bounds are the period recorded.
+        Give ``window`` or ``period``, not both.
     verify : bool, default True
         Read the written file back before moving it into place: its digest and MAC
         must check, and (partnership) it must read back equal to ``ds``.
@@ -334,8 +362,8 @@ def write_package(
         with another key, or (aggregate) the dataset has no boundaries.
     ValueError
         For an unknown audience, a file name not ending in ``.gpkg``, an allowlist
-        entry naming no column, records outside ``period``, or ``clks`` for an
-        aggregate package (CLKs are personal data).
+        entry naming no column, records outside ``period``, both ``window`` and
+        ``period``, or ``clks`` for an aggregate package (CLKs are personal data).
     """
     target = Path(path)
     if target.suffix.lower() != ".gpkg":
@@ -356,8 +384,16 @@ def write_package(
             f"package would be signed with key {secret.fingerprint}: a receiver could not link "
             "them. Use the key the dataset was pseudonymised with."
         )
+    if window is not None:
+        if period is not None:
+            raise ValueError(
+                "give window= or period=, not both: the window's bounds are the period"
+            )
+        chosen = Window.of(window)
+        ds = select(ds, chosen)
+        period = (chosen.since, chosen.until)
     clk_table = None if clks is None else clk_layer(ds, clks, audience)
-    start, end = _period(ds, period)
+    start, end = _period(ds, period, months=audience == "aggregate")
     readback: Dataset | None = None
     # The oldest version that holds the content: a package without online places and
     # contexts stays readable by readers of schema 1.0 (aggregate packages are the same).
