@@ -205,7 +205,6 @@ _SOCIAL = re.compile(
     rf"|(?i:(?<![\w.]){_PROFILE_HOSTS}/+@?[A-Za-z0-9_][A-Za-z0-9_.+/-]*)"
 )
 _TIME_HANDLE = re.compile(r"(?i)@[0-9]{1,2}(?:[:.][0-9]{2})?(?:am|pm)?$")
-_PERSONAL_COLUMN = re.compile(r"(?:^|_)(?:label|name|venue|place|notes?|desc|description)")
 
 
 @dataclass(frozen=True)
