@@ -36,6 +36,7 @@ from peermap._distinct import encoding
 
 __all__ = [
     "AFTER_NO_NUMBER",
+    "CLK_PADDING",
     "NHS_SCREEN",
     "NINO_SCREEN",
     "PHONE_SCREEN",
@@ -162,6 +163,12 @@ def re2_superset(pattern: str) -> str:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+# What every CLK ends in: the first pattern of the CLK rule's screen, in the alternation
+# of all rules' (its 170 characters in a row, there, made RE2's DFA give up on columns
+# of long letters and digits, pseudonyms' among them, and take seconds).
+CLK_PADDING = "[AEIMQUYcgkosw048]="
 
 
 class DistinctCells:

@@ -27,6 +27,7 @@ import pandas as pd
 from peermap import settings
 from peermap.exceptions import PrivacyError
 from peermap.privacy._arrow_screen import (
+    CLK_PADDING,
     NHS_SCREEN,
     NINO_SCREEN,
     PHONE_SCREEN,
@@ -333,12 +334,8 @@ _VALUE_RULES: tuple[_ValueRule, ...] = (
     _ValueRule("phone", PHONE_CANDIDATE, _has_phone_number, screen=PHONE_SCREEN),
     _ValueRule("vehicle_registration", _VEHICLE, _has_vehicle_registration),
     _ValueRule("social_media", _SOCIAL, _has_handle),
-    _ValueRule(
-        "name",
-        _NAME_CANDIDATE,
-        _has_full_name,
-    ),
-    _ValueRule("clk", _CLK),
+    _ValueRule("name", _NAME_CANDIDATE, _has_full_name),
+    _ValueRule("clk", _CLK, screen=(CLK_PADDING, re2_superset(_CLK.pattern))),
 )
 
 
