@@ -1,6 +1,7 @@
 """Precision and recall of peermap's identifier detector on a labelled set of values.
 
     python benchmarks/bench_identifiers.py [--csv benchmarks/data/identifier_values.csv]
+    python benchmarks/bench_identifiers.py --columns    # only the columns' seconds
 
 Each row of the labelled set is a cell value, the rule a reviewer says it falls under
 (``none`` for values that are not identifiers) and the table and column it sits in.
@@ -9,7 +10,8 @@ output. Prints, for "is an identifier" (any rule) against "is not", the confusio
 counts, precision and recall; then, per rule, the values found under that rule
 (true positives), missed (labelled with the rule, found under none), found under
 another rule, and false alarms; then every disagreement, so that a regression can be
-read off directly.
+read off directly. Then the seconds of long cells, and of whole columns that hold no
+identifier (:func:`columns`).
 """
 
 from __future__ import annotations
@@ -79,7 +81,11 @@ def score(rows: list[dict[str, str]]) -> Scores:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    parser.add_argument("--columns", action="store_true", help="only time whole columns")
     args = parser.parse_args()
+    if args.columns:
+        columns()
+        return
     rows = load(args.csv)
     s = score(rows)
     positives = sum(1 for r in rows if r["rule"] != "none")
@@ -104,6 +110,7 @@ def main() -> None:
         for value, truth, predicted, table, column in s.disagreements:
             print(f"  {value!r} | {truth} | {predicted} | {table}.{column}")
     long_cells()
+    columns()
 
 
 #: Cells of 10,000 characters that make a careless regular expression slow (nested or
@@ -141,6 +148,51 @@ def long_cells() -> None:
     for name, value, table, column in LONG_CELLS:
         took = seconds(value, table, column)
         print(f"  {name:<20}{took:>8.3f} s {took / short:>10,.0f}x")
+
+
+def _column_cases() -> list[tuple[str, list[str], str, str]]:
+    """Whole columns without identifiers: (what, cells, table, column)."""
+    import random
+
+    import pandas as pd
+
+    rng = random.Random(0)
+    base32 = "abcdefghijklmnopqrstuvwxyz234567"
+    pseudonyms = ["pm" + "".join(rng.choice(base32) for _ in range(16)) for _ in range(50_000)]
+    timed = pd.date_range("2025-04-01", periods=62_000, freq="7min").strftime("%Y-%m-%d %H:%M")
+    return [
+        ("local ids (yp-000123)", [f"yp-{i:06d}" for i in range(50_000)], "people", "person_id"),
+        ("peermap pseudonyms", pseudonyms, "people", "person_id"),
+        ("dates with a time", list(timed), "sightings", "date"),
+    ]
+
+
+def columns(repeats: int = 3) -> None:
+    """Print the seconds :func:`find_identifiers` takes on a whole column, and x local ids.
+
+    Each column's values are distinct (50,000 or 62,000 of them), as a read's
+    dictionary holds them; the best of `repeats` runs.
+    """
+    import time
+
+    import pandas as pd
+
+    from peermap.privacy import find_identifiers
+
+    print()
+    print("whole columns, no identifier in them: seconds, and x a column of local ids")
+    base = None
+    for name, cells, table, column in _column_cases():
+        frame = pd.DataFrame({column: pd.Series(cells, dtype="str")})
+        took = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            found = find_identifiers(frame, table=table)
+            took.append(time.perf_counter() - start)
+        assert not found, f"{name}: {found}"
+        best = min(took)
+        base = base or best
+        print(f"  {name:<24}{len(cells):>7,} values {best:>8.3f} s {best / base:>8.1f}x")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,10 @@ LOOK_ALIKES = [
     "pl-07015",
     "E09000007",
     "0.07700900123",
+    "2025-04-01 14:22",  # dates alone, left out of the phone rule's screen
+    "01/04/2025 14:22:05",
+    "2025-04-01T14:22:05.123+01:00",
+    "pmb3xq7rtk2mza6vhd",  # a pseudonym, dropped before the screens
 ]
 ALPHABET = "0123456789" * 4 + " -.,()+@:/_'#abcdxyzABCDEGHJKLMNPQRSTWYZ\t\x0b\x1c\xa0"
 #: (table, column): free text, a venue's label (landlines allowed), a coded column, a key.
@@ -50,6 +54,7 @@ WHERE = [
     ("places", "label"),
     ("people", "home_authority"),
     ("ties", "person_b"),  # a young person's key: dates and names as keys
+    ("people", "age"),  # a column of ages: any date is a date of birth
 ]
 
 

@@ -7,7 +7,13 @@ per-row codes and its distinct values (the read's pyarrow dictionary encoding,
 over the distinct values at once (``pyarrow.compute.match_substring_regex``): one
 alternation of every rule's first pattern, then each rule's on the values it found.
 Only the values a rule's screen finds go on to that rule's Python regular expression
-and confirmation (check digits, phone number parsing...).
+and confirmation (check digits, phone number parsing...). Before the screens, whole
+values in which no rule finds anything are dropped (``skip``: peermap pseudonyms, which
+the scan counts as no content); and a rule's screen leaves out the whole values it can
+never find (``never``: a date or a date-time alone holds no phone number). Each is one
+RE2 pass over whole values; the screens themselves found columns of such values (parts
+of postcodes in a pseudonym's letters and digits, seven digits in a date-time) and
+sent every one of them on to Python.
 
 A screen must find *at least* every value its rule finds, or an identifier would get
 through. :func:`re2_superset` makes one from the rule's Python pattern by keeping
@@ -33,12 +39,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from peermap._distinct import encoding
+from peermap.privacy.phones import DATE_CELL
+from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN
 
 __all__ = [
     "AFTER_NO_NUMBER",
+    "CLK_PADDING",
+    "DATE_ONLY",
     "NHS_SCREEN",
     "NINO_SCREEN",
     "PHONE_SCREEN",
+    "PSEUDONYM_ONLY",
     "DistinctCells",
     "re2_superset",
 ]
@@ -164,6 +175,25 @@ def re2_superset(pattern: str) -> str:
     return "".join(out)
 
 
+def _found(values: pa.Array, pattern: str) -> npt.NDArray[np.bool_]:
+    """Mask of the values in which RE2 finds `pattern`."""
+    found = pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+    return np.asarray(found, dtype=bool)
+
+
+# ---- whole values no rule, or one rule, finds anything in ----------------------------
+# A peermap pseudonym, with the ASCII spaces str.strip() removes (the scan's _screen
+# says it has no content; identifier_rule returns None for it).
+PSEUDONYM_ONLY = rf"^[{_ASCII_SPACE}]*{PSEUDONYM_PATTERN}[{_ASCII_SPACE}]*$"
+# A date or a date-time alone: no phone number (phones.DATE_CELL), and a date of birth
+# only in a young person's key or a column of ages (no birth word can be in it).
+DATE_ONLY = f"^(?:{DATE_CELL})$"
+# What every CLK ends in: the first pattern of the CLK rule's screen, in the alternation
+# of all rules' (its 170 characters in a row, there, made RE2's DFA give up on columns
+# of long letters and digits, pseudonyms' among them, and take seconds).
+CLK_PADDING = "[AEIMQUYcgkosw048]="
+
+
 class DistinctCells:
     """A column's distinct values, with per-row codes, for the identifier scan.
 
@@ -208,6 +238,8 @@ class DistinctCells:
         used = np.zeros(self.size + 1, dtype=bool)
         used[self.codes] = True  # a missing cell's -1 marks the extra last entry
         self.used = np.flatnonzero(used[:-1])
+        #: Positions of the used values :meth:`screen` dropped as `skip` finds them.
+        self.skipped = self.used[:0]
 
     def texts(self, positions: npt.NDArray[np.intp]) -> list[str]:
         """Return the distinct values at `positions` as Python strings."""
@@ -217,7 +249,13 @@ class DistinctCells:
         values: list[str] = self._arrow.take(pa.array(positions, pa.int64())).to_pylist()
         return values
 
-    def screen(self, screens: Mapping[str, tuple[str, ...]]) -> dict[str, npt.NDArray[np.intp]]:
+    def screen(
+        self,
+        screens: Mapping[str, tuple[str, ...]],
+        never: Mapping[str, str] | None = None,
+        *,
+        skip: str | None = PSEUDONYM_ONLY,
+    ) -> dict[str, npt.NDArray[np.intp]]:
         """Return, for each rule, the positions of the used values its screen finds.
 
         Parameters
@@ -225,6 +263,13 @@ class DistinctCells:
         screens : mapping of str to tuple of str
             Rule -> RE2 patterns, all found, in ASCII text, in every value the rule
             finds (:func:`re2_superset`); a value is screened in when all are found.
+        never : mapping of str to str, optional
+            Rule -> RE2 pattern of the ASCII values in which that rule finds nothing
+            (whole values, anchored: :data:`DATE_ONLY`): left out of its screen's.
+        skip : str, optional
+            RE2 pattern of the ASCII values in which no rule finds anything (whole
+            values, anchored), dropped before the screens and kept in
+            :attr:`skipped`; by default :data:`PSEUDONYM_ONLY`.
 
         Returns
         -------
@@ -234,24 +279,35 @@ class DistinctCells:
         """
         if self._arrow is None:
             return dict.fromkeys(screens, self.used)
-        values = self._arrow.take(pa.array(self.used, pa.int64()))
+        used = self.used
+        values = self._arrow.take(pa.array(used, pa.int64()))
         other = ~np.asarray(pc.string_is_ascii(values).to_numpy(zero_copy_only=False), bool)
+        if skip is not None:
+            dropped = _found(values, skip) & ~other
+            if dropped.any():
+                self.skipped, used = used[dropped], used[~dropped]
+                values, other = values.filter(pa.array(~dropped)), other[~dropped]
         # One pass for all rules first (RE2 runs an alternation in one scan; a flag
         # set in a group holds to its end), then each rule on the values it left.
         ascii_values = pc.filter(values, pa.array(~other))
         either = "|".join(f"(?:{patterns[0]})" for patterns in screens.values() if patterns)
-        some = pc.match_substring_regex(ascii_values, either).to_numpy(zero_copy_only=False)
         screened = np.zeros(len(values), dtype=bool)
-        screened[~other] = np.asarray(some, dtype=bool)
+        screened[~other] = _found(ascii_values, either)
+        left_out: dict[str, npt.NDArray[np.bool_]] = {}  # by pattern of `never`
         found = {}
         for rule, patterns in screens.items():
             hit = screened.copy() if patterns else ~other
+            unfound = (never or {}).get(rule)
+            if unfound is not None and hit.any():
+                if unfound not in left_out:
+                    left_out[unfound] = np.zeros(len(values), dtype=bool)
+                    candidates = pc.filter(values, pa.array(screened))
+                    left_out[unfound][screened] = _found(candidates, unfound)
+                hit &= ~left_out[unfound]
             for pattern in patterns:
                 if hit.any():
-                    kept = pc.filter(values, pa.array(hit))
-                    found_ = pc.match_substring_regex(kept, pattern)
-                    hit[hit] = np.asarray(found_.to_numpy(zero_copy_only=False), dtype=bool)
-            found[rule] = self.used[hit | other]
+                    hit[hit] = _found(pc.filter(values, pa.array(hit)), pattern)
+            found[rule] = used[hit | other]
         return found
 
     def rows(self, mask: npt.NDArray[np.bool_]) -> tuple[Hashable, ...]:

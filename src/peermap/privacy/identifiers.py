@@ -27,6 +27,8 @@ import pandas as pd
 from peermap import settings
 from peermap.exceptions import PrivacyError
 from peermap.privacy._arrow_screen import (
+    CLK_PADDING,
+    DATE_ONLY,
     NHS_SCREEN,
     NINO_SCREEN,
     PHONE_SCREEN,
@@ -205,7 +207,6 @@ _SOCIAL = re.compile(
     rf"|(?i:(?<![\w.]){_PROFILE_HOSTS}/+@?[A-Za-z0-9_][A-Za-z0-9_.+/-]*)"
 )
 _TIME_HANDLE = re.compile(r"(?i)@[0-9]{1,2}(?:[:.][0-9]{2})?(?:am|pm)?$")
-_PERSONAL_COLUMN = re.compile(r"(?:^|_)(?:label|name|venue|place|notes?|desc|description)")
 
 
 @dataclass(frozen=True)
@@ -334,12 +335,8 @@ _VALUE_RULES: tuple[_ValueRule, ...] = (
     _ValueRule("phone", PHONE_CANDIDATE, _has_phone_number, screen=PHONE_SCREEN),
     _ValueRule("vehicle_registration", _VEHICLE, _has_vehicle_registration),
     _ValueRule("social_media", _SOCIAL, _has_handle),
-    _ValueRule(
-        "name",
-        _NAME_CANDIDATE,
-        _has_full_name,
-    ),
-    _ValueRule("clk", _CLK),
+    _ValueRule("name", _NAME_CANDIDATE, _has_full_name),
+    _ValueRule("clk", _CLK, screen=(CLK_PADDING, re2_superset(_CLK.pattern))),
 )
 
 
@@ -615,16 +612,18 @@ class IdentifierMemo:
 class _Cells(DistinctCells):
     """A column's distinct values, the ones some rule's screen finds, and verdicts."""
 
-    def __init__(self, series: pd.Series[Any], memo: IdentifierMemo | None = None) -> None:
+    def __init__(self, series: pd.Series[Any], memo: IdentifierMemo | None, context: _Context):
         super().__init__(series)
         self.memo = memo if memo is not None else IdentifierMemo()
+        self.context = context
         self._content: npt.NDArray[np.bool_] | None = None
-        # Per rule, the used values its RE2 screen finds (every value beyond ASCII):
-        # only those can hold what the rule finds, so only those are read into Python.
-        # A screen is a superset of what its rule finds: a column of a few distinct values
-        # skips it (a pyarrow call compiles its regex, dearer than the rules' prefilters).
-        small = self.size <= _SCREEN_FROM
-        hits = dict.fromkeys(_SCREENS, self.used) if small else self.screen(_SCREENS)
+        # Per rule, the used values its RE2 screen finds (every value beyond ASCII; not a
+        # pseudonym, nor a date alone for phones, or birth dates but in a key or an age):
+        # only those can be found, so only those are read into Python. A column of a few
+        # distinct values skips it (a pyarrow call compiles its regex: dearer in a few).
+        dated = ("phone",) if context.person_key or context.age else ("phone", "date_of_birth")
+        never, small = dict.fromkeys(dated, DATE_ONLY), self.size <= _SCREEN_FROM
+        hits = dict.fromkeys(_SCREENS, self.used) if small else self.screen(_SCREENS, never)
         looked = np.unique(np.concatenate([np.asarray(self.used[:0]), *hits.values()]))
         text = dict(zip(looked.tolist(), self.texts(looked), strict=True))
         screens = self.memo._screens
@@ -637,27 +636,28 @@ class _Cells(DistinctCells):
             for i in positions.tolist():
                 if i in self.tried:
                     self.tried[i].append(rule)
-        self._found: dict[_Context, dict[str, npt.NDArray[np.bool_]]] = {}
+        self._found: dict[str, npt.NDArray[np.bool_]] | None = None
 
     @property
     def content(self) -> npt.NDArray[np.bool_]:
         """Mask of the distinct values that are not blank, a pseudonym or a geometry."""
         if self._content is None:
             self._content = np.zeros(self.size, dtype=bool)
-            values = self.texts(self.used)
+            judged = np.setdiff1d(self.used, self.skipped, assume_unique=True)  # not pseudonyms
+            values = self.texts(judged)
             screens = self.memo._screens
             screens.update((v, _screen(v)) for v in set(values) - screens.keys())
-            self._content[self.used] = [screens[v][0] for v in values]
+            self._content[judged] = [screens[v][0] for v in values]
         return self._content
 
-    def matching(self, rule: _ValueRule, context: _Context) -> npt.NDArray[np.bool_]:
+    def matching(self, rule: _ValueRule) -> npt.NDArray[np.bool_]:
         """Mask of the distinct values in which `rule` finds an identifier."""
-        masks = self._found.get(context)
+        masks, context = self._found, self.context
         if masks is None:
             # Every candidate judged once per context (or found judged in the memo),
             # by the rules whose screens found it: the same verdict as by every rule.
             verdicts = self.memo._verdicts.setdefault(context, {})
-            masks = self._found[context] = {}
+            masks = self._found = {}
             fresh = {v: i for i, v in self.candidates.items() if v not in verdicts}
             values = list(fresh)
             tried: dict[str, list[int]] = {}
@@ -771,8 +771,9 @@ def find_identifiers(
     findings: list[IdentifierFinding] = []
     for position in range(frame.shape[1]):
         label = str(frame.columns[position])
-        cells = _Cells(frame.iloc[:, position], memo)
         header = header_rule(label)
+        context = _context(table, label if header is None else "")
+        cells = _Cells(frame.iloc[:, position], memo, context)
         if header is not None:
             # The name is itself an identifier (a file without a header row): withhold it.
             column = shown_header(label, position)
@@ -786,9 +787,8 @@ def find_identifiers(
                 continue  # the whole column is refused; its values need no listing
         if _not_text(frame.dtypes.iloc[position]):
             continue  # coordinates and dates in typed columns are not free text
-        context = _context(table, column if header is None else "")
         for value_rule in _VALUE_RULES:
-            hits = cells.matching(value_rule, context)
+            hits = cells.matching(value_rule)
             if hits.any():
                 findings.append(
                     _value_finding(
