@@ -282,6 +282,32 @@ def test_one_childs_harm_at_a_place_is_that_childs_case_not_a_hotspot() -> None:
     assert ranking.breadth(np.array([0, 1, 2, 3, 40])).tolist() == [0.0, 0.5, 1.0, 1.0, 1.0]
 
 
+def test_a_groomer_and_the_one_child_he_grooms_are_one_case() -> None:
+    # At his own home, an older young person in an exploiter tie with one girl, both
+    # recorded there for CSE: one child's case, counted at half like any venue resting
+    # on one child (the groomer is not a second child harmed).
+    people, places, sightings = _busy_town()
+    places += [("his_home", "residential", A1)]
+    groomer, girl = people[0][0], people[1][0]
+    for pid, day in ((groomer, "2024-05-04"), (girl, "2024-05-04"), (girl, "2024-06-08")):
+        sightings.append((pid, "his_home", "cse", "reported", day))
+    tie = [(groomer, girl, "exploiter", "reported")]
+    tied = peermap.hotspots(_dataset(people, places, sightings, tie)).set_index("place_id")
+    untied = peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+    home = tied.loc["his_home"]
+    assert home["harmed_people"] == 2  # both are recorded there; the reasons say so
+    assert home["concern"] > untied.loc["his_home", "concern"] > 0  # the tie is evidence
+    # Two girls he exploits there are two cases: not discounted.
+    other = people[2][0]
+    both = [*sightings, (other, "his_home", "cse", "reported", "2024-05-18")]
+    ties = [*tie, (groomer, other, "exploiter", "reported")]
+    two = peermap.hotspots(_dataset(people, places, both, ties)).set_index("place_id")
+    # Two girls he grooms there are two cases: the address counts in full, more than
+    # twice the address of one (which counted the groomer as a second child, and was
+    # as concerning as a place of two children's cases).
+    assert two.loc["his_home", "concern"] > 2 * home["concern"]
+
+
 def _fight_and_flat(fight_days: int) -> pd.DataFrame:
     """A fight at a chicken shop puts twelve young people from three authorities on
     record for serious youth violence (confirmed), on one evening or, for the

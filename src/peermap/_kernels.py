@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends, _lookup, ranking
+from peermap._venue_cases import venue_cases
 from peermap._venue_words import venue_reasons
 from peermap.dataset import Dataset
 from peermap.schema import CONTEXTS, is_online
@@ -769,7 +770,7 @@ def _venue_score(
     # The young people the excess rests on: harmed there, or in exploiter ties that
     # meet there, or are seen there, when those stand out at the venue.
     rests = harmed | (met & standing[place, n_h]) | ((tied_counted > 0) & standing[place, n_h + 1])
-    n_resting = np.bincount(place[rests], minlength=n_places)
+    n_resting = venue_cases(n_places, place[rests], wide.person[rests], tie_a, tie_b)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
