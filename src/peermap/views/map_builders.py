@@ -22,7 +22,8 @@ from markupsafe import Markup
 
 from peermap import settings
 from peermap.analysis import flow_keys, flows, hotspots
-from peermap.cell_keys import as_key
+from peermap.cell_keys import as_key, people_key
+from peermap.filters import Window
 from peermap.getis_ord import gi_star
 from peermap.measures import AUTHORITY_MEASURES, people_seen, relocated_into, venue_stats
 from peermap.schema import is_online
@@ -203,7 +204,18 @@ def _measure_values(
     """Per authority: the value shown and the number it is classed by."""
     if measure == "relocations_received":
         received = relocated_into(p.ds, since=p.since, until=p.until)
-        shown = [p.count(int(received.get(c, 0))) for c in codes]
+        # Each with the noise of the cell of the young people it counts.
+        moves = Window(p.since, p.until)
+        r = p.ds.relocations
+        if moves.since is not None:
+            r = r[r["date"] >= moves.since]
+        if moves.until is not None:
+            r = r[r["date"] <= moves.until]
+        keys = {
+            str(code): people_key(group.unique())
+            for code, group in r.groupby("to_authority", observed=True)["person_id"]
+        }
+        shown = [p.count(int(received.get(c, 0)), keys.get(str(c))) for c in codes]
         return shown, [numeric(v) for v in shown]
     seen = people_seen(p.ds, since=p.since, until=p.until, min_reliability=p.min_reliability)
     total, away = seen["people"], seen["from_elsewhere"]
