@@ -245,11 +245,12 @@ def _public_pairs(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
     if left_out:
         notes.append(
             f"Contexts layer: the {MAX_PUBLIC_PAIRS} pairs of authorities crossed by most of "
-            f"those contexts drawn; {plural(left_out, 'other pair')} not drawn"
+            "those contexts drawn; other pairs not drawn"
         )
     if withheld:
+        # What was left out, not how many (a count of what is too small to show).
         notes.append(
-            f"Not drawn: {plural(withheld, 'pair')} of authorities whose contexts hold under "
+            "Not drawn: pairs of authorities whose contexts hold under "
             f"{p.rule.min_count} young people"
         )
     entries = [("line", CONTEXT_COLOURS[1], "contexts between two authorities", 2.5, False)]

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from peermap import settings
 from peermap.emerging import PATTERNS, emerging_hotspots
-from peermap.views.map_style import MapLayer, MapRequest, plural, symbols
+from peermap.views.map_style import MapLayer, MapRequest, symbols
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -104,8 +104,8 @@ def emerging_layer(p: MapRequest, title: str) -> MapLayer | None:
     notes = [] if p.gi_cold_spots else ["Emerging cold spots not drawn"]
     if result.withheld:
         notes.append(
-            f"Not drawn: {plural(result.withheld, 'emerging hot spot cell')} about under "
-            f"{p.rule.min_count} young people"
+            # What was left out, not how many (a count of what is too small to show).
+            f"Not drawn: emerging hot spot cells about under {p.rule.min_count} young people"
         )
     entries = [("patch", PATTERN_COLOURS[c], PATTERNS[c], 0.0, False) for c in codes]
     return MapLayer(
