@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -284,3 +285,11 @@ def demo_scenario(demo_region: gpd.GeoDataFrame) -> DemoScenario:
         return peermap.scenario(demo_region, n_people=n_people, seed=seed)
 
     return make
+
+
+def markdown_section(markdown: str, title: str) -> str:
+    """The section of a Markdown report whose ``## `` heading starts with ``title``."""
+    parts = re.split(r"^## ", markdown, flags=re.M)
+    found = [p for p in parts if p.startswith(title)]
+    assert found, title
+    return found[0]

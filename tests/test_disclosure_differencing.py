@@ -15,17 +15,11 @@ import pandas as pd
 import pytest
 
 from conftest import DemoScenario
+from conftest import markdown_section as _section
 from peermap import Dataset
 from peermap.views.report import build_report
 
 pytestmark = pytest.mark.filterwarnings("ignore::peermap.PeermapWarning")
-
-
-def _section(markdown: str, title: str) -> str:
-    parts = re.split(r"^## ", markdown, flags=re.M)
-    found = [p for p in parts if p.startswith(title)]
-    assert found, title
-    return found[0]
 
 
 def _public(ds: Dataset) -> str:

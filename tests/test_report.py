@@ -7,16 +7,10 @@ import re
 import pytest
 
 from conftest import DemoScenario
+from conftest import markdown_section as _section
 from peermap.views.report import build_report
 
 pytestmark = pytest.mark.filterwarnings("ignore::peermap.PeermapWarning")
-
-
-def _section(markdown: str, title: str) -> str:
-    parts = re.split(r"^## ", markdown, flags=re.M)
-    found = [p for p in parts if p.startswith(title)]
-    assert found, title
-    return found[0]
 
 
 def _rows(section: str) -> list[list[str]]:
