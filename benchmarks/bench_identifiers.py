@@ -160,10 +160,16 @@ def _column_cases() -> list[tuple[str, list[str], str, str]]:
     base32 = "abcdefghijklmnopqrstuvwxyz234567"
     pseudonyms = ["pm" + "".join(rng.choice(base32) for _ in range(16)) for _ in range(50_000)]
     timed = pd.date_range("2025-04-01", periods=62_000, freq="7min").strftime("%Y-%m-%d %H:%M")
+    import uuid
+
+    guids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(50_000)]
+    hexes = [uuid.UUID(int=rng.getrandbits(128)).hex for _ in range(50_000)]
     return [
         ("local ids (yp-000123)", [f"yp-{i:06d}" for i in range(50_000)], "people", "person_id"),
         ("peermap pseudonyms", pseudonyms, "people", "person_id"),
         ("dates with a time", list(timed), "sightings", "date"),
+        ("UUIDs", guids, "people", "person_id"),
+        ("32 hex digits", hexes, "people", "person_id"),
     ]
 
 

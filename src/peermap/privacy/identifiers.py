@@ -40,7 +40,7 @@ from peermap.privacy.birth_dates import BIRTH_DATE_PATTERN, has_birth_date
 from peermap.privacy.checksums import UPN_LETTERS, nhs_check_digit_valid, upn_check_letter
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
 from peermap.privacy.names_in_text import NAME_PREFILTER, has_full_name, is_name_key
-from peermap.privacy.phones import PHONE_CANDIDATE, has_phone_number, prefixed_local_id
+from peermap.privacy.phones import PHONE_CANDIDATE, has_phone_number, is_hex_id, prefixed_local_id
 from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN
 from peermap.schema import DERIVED, TABLES
 
@@ -569,7 +569,7 @@ def _screen(text: str) -> tuple[bool, bool]:
     stripped = text.strip()
     content = bool(stripped) and not _PSEUDONYM.fullmatch(stripped)
     content = content and not _WKT.fullmatch(stripped)
-    return content, content and _ANY_RULE.search(text) is not None
+    return content, content and not is_hex_id(stripped) and _ANY_RULE.search(text) is not None
 
 
 def _verdicts(

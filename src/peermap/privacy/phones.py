@@ -12,6 +12,7 @@ __all__ = [
     "DATE_CELL",
     "PHONE_CANDIDATE",
     "has_phone_number",
+    "is_hex_id",
     "phone_kind",
     "prefixed_local_id",
 ]
@@ -48,9 +49,25 @@ DATE_CELL = (
     rf"|{_DAY}[/.-]{_MONTH}[/.-](?:{_YEAR}|[0-9]{{2}})(?: {_TIME})?){_BLANK}"
 )
 _DATE_CELL = re.compile(DATE_CELL)
+# A system's id alone, a UUID or a long run of hexadecimal digits with a letter among
+# them (a GUID-keyed case system's ids): its digit runs are no phone number, and they
+# sent every such id through phonenumbers (6.7 s for 50,000 UUIDs).
+_HEX_ID_CELL = re.compile(
+    rf"{_BLANK}(?=[^a-fA-F]*[a-fA-F])(?:\{{?[0-9a-fA-F]{{8}}(?:-[0-9a-fA-F]{{4}}){{3}}"
+    rf"-[0-9a-fA-F]{{12}}\}}?|[0-9a-fA-F]{{16,}}){_BLANK}"
+)
 _DATE_START = re.compile(r"\(?[0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{2,4}(?![0-9])")
 _LOCAL_ID_PREFIX = re.compile(r"(?i)(?<![A-Z])([A-Z]+)[-_/#]$")
 _DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
+
+
+def is_hex_id(text: str) -> bool:
+    """Whether a cell is a system's id alone: a UUID, or 16+ hex digits with a letter.
+
+    No identifier rule finds anything in one (its digit runs are the id's), and the
+    scan's union of patterns took 40 µs on each.
+    """
+    return _HEX_ID_CELL.fullmatch(text) is not None
 
 
 def prefixed_local_id(text: str, start: int) -> bool:
@@ -116,8 +133,8 @@ def has_phone_number(text: str, *, venue_text: bool = False) -> bool:
     bool
         True for a mobile anywhere, and a landline except a venue's own.
     """
-    if _DATE_CELL.fullmatch(text):
-        return False  # a date or a date-time alone: its numbers are the date's
+    if _DATE_CELL.fullmatch(text) or is_hex_id(text):
+        return False  # a date or a date-time alone, or an id: its numbers are theirs
     return _has_phone_candidate(text, venue_text=venue_text)
 
 
