@@ -752,3 +752,10 @@ def test_a_whole_dataset_diagram_is_legible(demo_scenario: DemoScenario) -> None
         overlapping = sum(1 for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b))
         assert overlapping == 0, audience
         assert any("weaker" in n for n in d.info.notes)
+
+
+def test_the_period_a_diagram_states_is_its_window(demo_scenario: DemoScenario) -> None:
+    # The subtitle gave the data's last month whatever --until said.
+    ds = demo_scenario(300, 3).dataset
+    page = peer_diagram(ds, until="2024-09-07", audience="partnership").to_html()
+    assert "to 7 Sep 2024" in page and "Dec 2024" not in page

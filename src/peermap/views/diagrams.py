@@ -436,7 +436,7 @@ def peer_diagram(
             "(a larger group or a longer window), or make a partnership diagram "
             "(audience='partnership') for the partnership's eyes only"
         )
-    period = data_period(sub)
+    period = data_period(sub, since=since, until=until, min_reliability=min_reliability)
     if title is None:
         title = "Peer-group diagram" + (f": {selected}" if selected else "")
         if level == "authorities":
