@@ -41,3 +41,16 @@ def test_the_report_opens_on_the_contexts_and_venues_of_most_concern(
         assert "pl-" not in _section(text, "Read first")  # no place ids beyond the partnership
     else:
         assert all(row[2] for row in first)  # every row says why it ranks there
+
+
+@pytest.mark.parametrize("audience", ["partnership", "public"])
+def test_a_contexts_active_months_stay_in_the_window(
+    demo_scenario: DemoScenario, audience: str
+) -> None:
+    # A tie running past --until made a context "active" to December.
+    ds = demo_scenario(300, 3).dataset
+    text = build_report(ds, fmt="markdown", audience=audience, until="2024-09-07")  # type: ignore[arg-type]
+    rows = _rows(_section(text, "Contexts spanning authorities"))
+    assert rows
+    for row in rows:
+        assert not re.search(r"2024-1[0-2]|(Oct|Nov|Dec) 2024", " ".join(row)), row

@@ -178,6 +178,24 @@ def _span(first: Any, last: Any, *, month: bool) -> str:
     return a if a == b else f"{a} to {b}"
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """A window's bounds, to clamp the dates a row states.
+
+    A tie running past ``until`` made a context "active" to December.
+    """
+
+    window: Window
+
+    def clamp(self, first: Any, last: Any) -> tuple[Any, Any]:
+        w = self.window
+        if w.since is not None and first is not None and not pd.isna(first):
+            first = max(pd.Timestamp(first), w.since)
+        if w.until is not None and last is not None and not pd.isna(last):
+            last = min(pd.Timestamp(last), w.until)
+        return first, last
+
+
 def period_of(ds: Dataset) -> tuple[Any, Any]:
     """Return the first and last date of the data."""
     return data_period(ds)
@@ -256,6 +274,7 @@ def contexts_section(c: ReportContext) -> Section:
     from peermap.analysis import CUT_Q, CUT_SPAN, contexts
 
     table = contexts(c.ds, **c.filters)
+    window = _Bounds(Window(**c.filters))
     spanning = table[table["spans_authorities"].astype(bool)]
     distant = spanning[spanning["reach"] == "distant"]
     section = Section("Contexts spanning authorities")
@@ -310,7 +329,7 @@ def contexts_section(c: ReportContext) -> Section:
                     c.count(row["n_people"], key),
                     c.number(row["n_places"], people_key(row["places"])),
                     c.count(row["serious"], _serious_key(c, row["people"])),
-                    _span(row["first_date"], row["last_date"], month=True),
+                    _span(*window.clamp(row["first_date"], row["last_date"]), month=True),
                 ]
             )
         else:
@@ -328,7 +347,7 @@ def contexts_section(c: ReportContext) -> Section:
                     c.count(row["exploiter_ties"]),
                     c.count(row["serious"]),
                     c.count(row["n_relocated"]),
-                    _span(row["first_date"], row["last_date"], month=False),
+                    _span(*window.clamp(row["first_date"], row["last_date"]), month=False),
                 ]
             )
     if c.public:
