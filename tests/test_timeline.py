@@ -308,3 +308,11 @@ def test_without_boundaries_authorities_are_names_as_written(
     assert _col(t, "ties", "exploiter") == [1, 0] and _col(t, "ties", "friend") == [0, 1]
     barnet = timeline_table(ds, authority="Barnet", audience="partnership")
     assert int(barnet["ties"].to_numpy().sum()) == 1
+
+
+def test_a_timeline_page_says_which_grades_it_counts(history: peermap.Dataset) -> None:
+    from peermap.views.timelines import make_timeline
+
+    strict = make_timeline(history, min_reliability="confirmed", audience="public").to_html()
+    every = make_timeline(history, audience="public").to_html()
+    assert "confirmed or better" in strict and "or better" not in every

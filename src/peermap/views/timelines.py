@@ -544,6 +544,9 @@ class Timeline(View):
                 b
                 for b in (
                     period_text(self.info.period, "Records", month=not policy.exact),
+                    ""
+                    if self.info.min_reliability == "unverified"
+                    else f"{self.info.min_reliability} or better",
                     _trend(self.table),
                     policy.heading("timeline"),
                 )
