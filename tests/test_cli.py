@@ -817,7 +817,8 @@ def test_public_report_ranks_by_concern_without_the_reasons_or_small_counts(
             )
         ]
         others = len(row.authorities) - len(shown)
-        more = f"{others} other authorit{'y' if others == 1 else 'ies'}" if others else ""
+        other = " other" if shown else ""  # "5 authorities" when none is named
+        more = f"{others}{other} authorit{'y' if others == 1 else 'ies'}" if others else ""
         return ", ".join(shown) + (" and " if shown and more else "") + more
 
     keys = venue_stats(ds)["people_key"]

@@ -316,7 +316,8 @@ def contexts_section(c: ReportContext) -> Section:
             others = len(row["authorities"]) - len(named)
             authorities = ", ".join(c.name(a) for a in named)
             if others:
-                more = f"{others} other authorit{'y' if others == 1 else 'ies'}"
+                other = " other" if authorities else ""  # "5 authorities" when none is named
+                more = f"{others}{other} authorit{'y' if others == 1 else 'ies'}"
                 authorities = f"{authorities} and {more}" if authorities else more
         key = listed_keys[i - 1]
         if c.public:
