@@ -334,3 +334,16 @@ def test_accents_quotes_and_placeholder_keys_are_not_names(
     value: str, table: str, column: str
 ) -> None:
     assert _rule(value, table, column) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["12 Heol y Coed, Cardiff", "3 Ffordd Las", "lives at 7 Stryd Fawr", "2 Lôn Cefn"]
+)
+def test_a_welsh_street_address_is_found(value: str) -> None:
+    # Welsh streets put the type first (session 25, a held-out identifier set).
+    assert _rule(value, "people", "notes") == "address"
+
+
+@pytest.mark.parametrize("value", ["bus 38 Heol y Coed", "Heol y Coed", "Cafe, 12 Heol y Coed"])
+def test_a_welsh_street_without_a_home_is_not_an_address(value: str) -> None:
+    assert _rule(value, "places", "label") is None

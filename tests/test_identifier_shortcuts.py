@@ -146,6 +146,8 @@ def test_a_column_of_date_times_reaches_no_phone_matcher(
         "on 2025-04-01 14:22 rang 07700 900123",
         "01/04/2025 14:22 rang 020 7946 0000",
         "2025-04-01T14:22:05Z +44 7700 900456",
+        "2025-04-01 14:22 07700 900123",  # the minutes joined the number (session 25)
+        "at 14:22 020 7946 0000",
     ],
 )
 def test_a_phone_number_next_to_a_date_time_is_found(size: int, note: str) -> None:

@@ -89,9 +89,15 @@ _FLAT = (
     r"(?<![\w-])(?i:flat|apartment|apt|unit)\.?\s*[0-9]{1,4}[A-Za-z]?,?\s+"
     rf"(?:{_NAME_WORD}\s+){{1,3}}(?:{_either_case(_BUILDING_TYPES)})(?![\w'’])"
 )
-#: A house number and one to three capitalised words ending in a street type, or a
-#: flat's number and a building's name.
-ADDRESS_PATTERN = re.compile(rf"{_STREET}|{_FLAT}")
+# Welsh streets put the type first: "12 Heol y Coed", "3 Ffordd Las", "7 Stryd Fawr".
+_WELSH_TYPES = ("Heol", "Ffordd", "Stryd", "Lon", "Lôn", "Rhodfa", "Cilgant", "Teras", "Clos")
+_WELSH_STREET = (
+    rf"(?<![\w/.,:£$-]){_NUMBER},?\s+(?:{_either_case(_WELSH_TYPES)})\s+"
+    r"(?:[a-z']{1,3}\s+)?[A-Z][A-Za-z'’-]*(?![\w'’])"
+)
+#: A house number and one to three capitalised words ending in a street type (or, in
+#: Welsh, after one), or a flat's number and a building's name.
+ADDRESS_PATTERN = re.compile(rf"{_STREET}|{_WELSH_STREET}|{_FLAT}")
 # A number after one of these words is not a house number: "bus 38 Finsbury Park Road".
 _NOT_HOUSE = frozenset(
     {

@@ -21,8 +21,9 @@ _NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
 _NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 _NOT_DECIMAL_PART = r"(?<![0-9][.,])"
 # Candidates for phone numbers; phonenumbers' matcher splits and parses them.
+# Not the minutes of a time either ("14:22 07700 900123": the 22 joined the number).
 PHONE_CANDIDATE = re.compile(
-    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}\+?\(?[0-9](?:[ ().-]{{0,3}}[0-9]){{6,}}"
+    rf"{_NOT_AFTER_ALNUM}{_NOT_DECIMAL_PART}(?<![0-9]:)\+?\(?[0-9](?:[ ().-]{{0,3}}[0-9]){{6,}}"
     rf"{_NOT_BEFORE_ALNUM}(?!:[0-9])"
 )
 _DAY = "(?:0?[1-9]|[12][0-9]|3[01])"
