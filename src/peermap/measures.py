@@ -21,7 +21,7 @@ import pandas as pd
 
 from peermap.cell_keys import cell_keys, record_keys, sighting_keys
 from peermap.dataset import Dataset
-from peermap.filters import DateLike, Window, filter_sightings
+from peermap.filters import DateLike, Window, filter_sightings, select
 from peermap.relocations import relocations_received
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "AuthorityMeasure",
     "people_seen",
     "relocated_into",
+    "relocated_into_keys",
     "venue_stats",
 ]
 
@@ -131,6 +132,28 @@ def relocated_into(
         name="received",
     )
     return received
+
+
+def relocated_into_keys(
+    ds: Dataset,
+    *,
+    window: Window | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+) -> pd.Series:
+    """Return the cell key of the young people relocated into each authority.
+
+    The key of the count :func:`relocated_into` gives (its distinct young people, by
+    their pseudonyms: :mod:`peermap.cell_keys`), so that a public count of them carries
+    its cell's noise. Indexed like :func:`relocated_into`; the same window.
+    """
+    since, until, _ = Window.resolve(window, since, until)
+    moves = select(ds, Window(since, until)).relocations.drop_duplicates(
+        ["to_authority", "person_id"]
+    )
+    return cell_keys(
+        moves["to_authority"].astype(str), record_keys(moves["person_id"].astype(str))
+    ).rename_axis("authority")
 
 
 def venue_stats(

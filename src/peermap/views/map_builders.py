@@ -22,10 +22,15 @@ from markupsafe import Markup
 
 from peermap import settings
 from peermap.analysis import flow_keys, flows, hotspots
-from peermap.cell_keys import as_key, people_key
-from peermap.filters import Window
+from peermap.cell_keys import as_key
 from peermap.getis_ord import gi_star
-from peermap.measures import AUTHORITY_MEASURES, people_seen, relocated_into, venue_stats
+from peermap.measures import (
+    AUTHORITY_MEASURES,
+    people_seen,
+    relocated_into,
+    relocated_into_keys,
+    venue_stats,
+)
 from peermap.schema import is_online
 from peermap.views.map_style import (
     CHOROPLETH_COLOURS,
@@ -205,16 +210,7 @@ def _measure_values(
     if measure == "relocations_received":
         received = relocated_into(p.ds, since=p.since, until=p.until)
         # Each with the noise of the cell of the young people it counts.
-        moves = Window(p.since, p.until)
-        r = p.ds.relocations
-        if moves.since is not None:
-            r = r[r["date"] >= moves.since]
-        if moves.until is not None:
-            r = r[r["date"] <= moves.until]
-        keys = {
-            str(code): people_key(group.unique())
-            for code, group in r.groupby("to_authority", observed=True)["person_id"]
-        }
+        keys = relocated_into_keys(p.ds, since=p.since, until=p.until)
         shown = [p.count(int(received.get(c, 0)), keys.get(str(c))) for c in codes]
         return shown, [numeric(v) for v in shown]
     seen = people_seen(p.ds, since=p.since, until=p.until, min_reliability=p.min_reliability)

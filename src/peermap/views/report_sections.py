@@ -29,7 +29,7 @@ from peermap.cell_keys import (
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
 from peermap.filters import Window, filter_sightings, filter_ties
-from peermap.measures import venue_stats
+from peermap.measures import relocated_into_keys, venue_stats
 from peermap.networks import data_period
 
 __all__ = [
@@ -178,22 +178,16 @@ def _span(first: Any, last: Any, *, month: bool) -> str:
     return a if a == b else f"{a} to {b}"
 
 
-@dataclass(frozen=True)
-class _Bounds:
-    """A window's bounds, to clamp the dates a row states.
+def _within(window: Window, first: Any, last: Any) -> tuple[Any, Any]:
+    """Clamp the dates a row states to the window.
 
     A tie running past ``until`` made a context "active" to December.
     """
-
-    window: Window
-
-    def clamp(self, first: Any, last: Any) -> tuple[Any, Any]:
-        w = self.window
-        if w.since is not None and first is not None and not pd.isna(first):
-            first = max(pd.Timestamp(first), w.since)
-        if w.until is not None and last is not None and not pd.isna(last):
-            last = min(pd.Timestamp(last), w.until)
-        return first, last
+    if window.since is not None and first is not None and not pd.isna(first):
+        first = max(pd.Timestamp(first), window.since)
+    if window.until is not None and last is not None and not pd.isna(last):
+        last = min(pd.Timestamp(last), window.until)
+    return first, last
 
 
 def period_of(ds: Dataset) -> tuple[Any, Any]:
@@ -274,7 +268,8 @@ def contexts_section(c: ReportContext) -> Section:
     from peermap.analysis import CUT_Q, CUT_SPAN, contexts
 
     table = contexts(c.ds, **c.filters)
-    window = _Bounds(Window(**c.filters))
+    window = Window(**c.filters)
+    serious = _serious_records(c) if c.public else None
     spanning = table[table["spans_authorities"].astype(bool)]
     distant = spanning[spanning["reach"] == "distant"]
     section = Section("Contexts spanning authorities")
@@ -329,8 +324,10 @@ def contexts_section(c: ReportContext) -> Section:
                     str(row["reach"]),
                     c.count(row["n_people"], key),
                     c.number(row["n_places"], people_key(row["places"])),
-                    c.count(row["serious"], _serious_key(c, row["people"])),
-                    _span(*window.clamp(row["first_date"], row["last_date"]), month=True),
+                    c.count(
+                        row["serious"], _serious_key(row["people"], *serious) if serious else None
+                    ),
+                    _span(*_within(window, row["first_date"], row["last_date"]), month=True),
                 ]
             )
         else:
@@ -348,7 +345,7 @@ def contexts_section(c: ReportContext) -> Section:
                     c.count(row["exploiter_ties"]),
                     c.count(row["serious"]),
                     c.count(row["n_relocated"]),
-                    _span(*window.clamp(row["first_date"], row["last_date"]), month=False),
+                    _span(*_within(window, row["first_date"], row["last_date"]), month=False),
                 ]
             )
     if c.public:
@@ -617,8 +614,9 @@ def relocations_section(c: ReportContext) -> Section:
         return section
     rows: list[list[str]] = []
     hidden = 0
+    keys = relocated_into_keys(c.ds, window=window) if c.public else pd.Series(dtype="int64")
     for row in table.to_dict("records"):
-        if c.public and not c.listed(row["received"], row.get("received_key")):
+        if c.public and not c.listed(row["received"], keys.get(str(row["authority"]))):
             # A row about fewer than min_count young people is not listed: one
             # relocation into an authority added its name, every count withheld.
             hidden += 1
@@ -725,21 +723,23 @@ def _serious_sightings(c: ReportContext) -> pd.DataFrame:
     return s[s["context"].astype(str).isin(SERIOUS_CONTEXTS)]
 
 
-def _serious_key(c: ReportContext, people: Any) -> int:
+def _serious_records(c: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the selection's serious sightings and exploiter ties, selected once."""
+    t = filter_ties(c.ds, **c.filters)
+    return _serious_sightings(c), t[t["kind"].astype(str) == "exploiter"]
+
+
+def _serious_key(people: Any, sightings: pd.DataFrame, ties: pd.DataFrame) -> int:
     """Return the cell key of a context's serious records.
 
-    Its young people's serious sightings and the exploiter ties between them, so that
-    its "serious" count carries the noise of its own records (one record more or less
-    moves it unpredictably).
+    Its young people's serious sightings and the exploiter ties between them (of
+    :func:`_serious_records`), so that its "serious" count carries the noise of its own
+    records (one record more or less moves it unpredictably).
     """
     members = {str(p) for p in people}
-    s = _serious_sightings(c)
-    s = s[s["person_id"].astype(str).isin(members)]
-    t = filter_ties(c.ds, **c.filters)
-    t = t[
-        (t["kind"].astype(str) == "exploiter")
-        & t["person_a"].astype(str).isin(members)
-        & t["person_b"].astype(str).isin(members)
+    s = sightings[sightings["person_id"].astype(str).isin(members)]
+    t = ties[
+        ties["person_a"].astype(str).isin(members) & ties["person_b"].astype(str).isin(members)
     ]
     keys = [*sighting_keys(s).tolist()]
     if len(t):
