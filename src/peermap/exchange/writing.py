@@ -92,9 +92,11 @@ def _period(ds: Dataset, period: tuple[Any, Any] | None, *, months: bool) -> tup
     if months:
         lo = None if lo is None else lo.to_period("M").start_time
         hi = None if hi is None else hi.to_period("M").end_time.normalize()
-    given = (None, None) if period is None else period
-    start = _bound(given[0]) or lo
-    end = _bound(given[1]) or hi
+    # Each bound read as a window reads it (day-first text, None or NaT for none).
+    since = None if period is None else Window(since=period[0]).since
+    until = None if period is None else Window(until=period[1]).until
+    start = lo if since is None else since
+    end = hi if until is None else until
     if start is not None and end is not None and start > end:
         raise ValueError(f"period starts ({start:%Y-%m-%d}) after it ends ({end:%Y-%m-%d})")
     kept = select(ds, Window(start, end))
@@ -104,12 +106,6 @@ def _period(ds: Dataset, period: tuple[Any, Any] | None, *, months: bool) -> tup
             f"{_iso(start) or '...'} to {_iso(end) or '...'}"
         )
     return _iso(start), _iso(end)
-
-
-def _bound(value: Any) -> pd.Timestamp | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value)
 
 
 def boundary_meta(boundaries: Boundaries | gpd.GeoDataFrame | None) -> dict[str, str]:
