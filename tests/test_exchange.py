@@ -851,6 +851,16 @@ def test_period_is_recorded(ds: Dataset, key: Any, tmp_path: Path) -> None:
         period=("2023-04-01", dt.date(2025, 3, 31)),
     )
     assert read_package(path, key=key).meta["period"] == ("2023-04-01", "2025-03-31")
+    # Day first, as records' dates and windows are read.
+    again = write_package(
+        ds,
+        tmp_path / "q.gpkg",
+        key=key,
+        producer=PRODUCER,
+        audience="partnership",
+        period=("01/04/2023", "31/03/2025"),
+    )
+    assert read_package(again, key=key).meta["period"] == ("2023-04-01", "2025-03-31")
 
 
 def test_write_is_atomic(
