@@ -117,7 +117,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -125,6 +125,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from _truth import Decoy, HeldOutTruth, PlantedHub, PlantedLine
 from pyproj import Transformer
 
 import peermap
@@ -160,51 +161,7 @@ StrLike = np.ndarray | str
 # -- truth ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlantedHub:
-    """A venue where young people were exploited."""
-
-    place_id: str
-    kind: str
-    design: str
-    authority: str
-    people: tuple[str, ...]
-    exploiters: tuple[str, ...]
-    authorities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PlantedLine:
-    """A county (or local) line: runners from ``origin`` sent to an address in ``destination``."""
-
-    origin: str
-    destination: str
-    distance_km: float
-    place_id: str
-    people: tuple[str, ...]
-    exploiters: tuple[str, ...]
-    authorities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Decoy:
-    """A one-day serious incident at a busy venue: genuine harm, no exploitation."""
-
-    place_id: str
-    people: tuple[str, ...]
-    kind: str
-    day: date
-
-
-@dataclass(frozen=True)
-class HeldOutCTruth:
-    """What was planted in a held-out C world."""
-
-    trap_houses: tuple[PlantedHub, ...]
-    county_lines: tuple[PlantedLine, ...]
-    decoys: tuple[Decoy, ...]
-    seed: int
-    parameters: dict[str, Any] = field(default_factory=dict)
+HeldOutCTruth = HeldOutTruth
 
 
 # -- designs -------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Written without reading how peermap ranks (its ranking, kernels, analysis, synthetic
 generator, the earlier held-out worlds or the analysis docs): only the record schema, the
 exchange format, the domain notes, the interface of ``docs/synthetic.md`` and the truth
-dataclasses of ``_heldout_c.py`` (so the benchmark reads this truth the same way).
+dataclasses of ``_heldout_c.py`` (so the benchmark reads this truth the same way; they
+now live in ``_truth.py``, shared by the worlds C, D and E).
 
 The world is a partnership's pooled, pseudonymised records over two years (2024-2025):
 
@@ -35,7 +36,6 @@ dependence on hashing).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -43,6 +43,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from _truth import Decoy, HeldOutTruth, PlantedHub, PlantedLine
 from pyproj import Transformer
 
 import peermap
@@ -579,51 +580,7 @@ IntArray = np.ndarray
 # -- truth ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlantedHub:
-    """A venue where young people were exploited."""
-
-    place_id: str
-    kind: str
-    design: str
-    authority: str
-    people: tuple[str, ...]
-    exploiters: tuple[str, ...]
-    authorities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PlantedLine:
-    """A county line: runners from ``origin`` sent to an address in ``destination``."""
-
-    origin: str
-    destination: str
-    distance_km: float
-    place_id: str
-    people: tuple[str, ...]
-    exploiters: tuple[str, ...]
-    authorities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Decoy:
-    """Genuine serious harm that is not exploitation (a fight, a bullying cluster...)."""
-
-    place_id: str
-    people: tuple[str, ...]
-    kind: str
-    day: date
-
-
-@dataclass(frozen=True)
-class HeldOutDTruth:
-    """What was planted in a held-out D world."""
-
-    trap_houses: tuple[PlantedHub, ...]
-    county_lines: tuple[PlantedLine, ...]
-    decoys: tuple[Decoy, ...]
-    seed: int
-    parameters: dict[str, Any] = field(default_factory=dict)
+HeldOutDTruth = HeldOutTruth
 
 
 # -- helpers -------------------------------------------------------------------------------

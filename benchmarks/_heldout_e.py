@@ -6,7 +6,7 @@ docs/geography.md, docs/validation.md, docs/privacy.md (the identifier rules and
 pseudonym format), the interface section of docs/synthetic.md; src/peermap/__init__.py,
 src/peermap/dataset.py, the table specs in src/peermap/schema.py and the opening of
 src/peermap/privacy/pseudonyms.py; benchmarks/_regions.py; and of
-benchmarks/_heldout_d.py only its truth dataclasses (mirrored here), its entry point's
+benchmarks/_heldout_d.py only its truth dataclasses (now shared, ``_truth.py``), its entry point's
 signature and its last 60 lines. Not read: the ranking, the analysis package, the
 kernels, the synthetic generator, the other held-out worlds, the ranking docs. Nothing
 here was tuned on what ``peermap.contexts``/``peermap.hotspots`` return.
@@ -101,7 +101,6 @@ something was recorded (about 45% of places at 10,000 people). Nearly all the ti
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -109,6 +108,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from _truth import Decoy, HeldOutTruth, PlantedHub, PlantedLine
 from pyproj import Transformer
 
 import peermap
@@ -440,51 +440,7 @@ DECOY_KINDS = ("fight", "bullying", "missing_from_care", "party_assault", "gang_
 # -- truth ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlantedHub:
-    """A venue where young people were exploited."""
-
-    place_id: str
-    kind: str
-    design: str
-    authority: str
-    people: tuple[str, ...]
-    exploiters: tuple[str, ...]
-    authorities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PlantedLine:
-    """A county line: runners from ``origin`` sent to an address in ``destination``."""
-
-    origin: str
-    destination: str
-    distance_km: float
-    place_id: str
-    people: tuple[str, ...]
-    exploiters: tuple[str, ...]
-    authorities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Decoy:
-    """Genuine serious harm that is not exploitation (a fight, a bullying cluster...)."""
-
-    place_id: str
-    people: tuple[str, ...]
-    kind: str
-    day: date
-
-
-@dataclass(frozen=True)
-class HeldOutETruth:
-    """What was planted in a held-out E world."""
-
-    trap_houses: tuple[PlantedHub, ...]
-    county_lines: tuple[PlantedLine, ...]
-    decoys: tuple[Decoy, ...]
-    seed: int
-    parameters: dict[str, Any] = field(default_factory=dict)
+HeldOutETruth = HeldOutTruth
 
 
 # -- helpers -------------------------------------------------------------------------------
