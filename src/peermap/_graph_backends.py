@@ -228,3 +228,43 @@ def betweenness(backend: str, graph: Any, *, k: int | None, seed: int) -> npt.ND
     scale[list(sources or [])] = 1.0 / ((k - 1) * (n - 2)) if k > 1 else np.nan
     result: npt.NDArray[np.float64] = raw * scale
     return result
+
+
+def place_betweenness(
+    backend: str,
+    people: npt.NDArray[np.object_],
+    places: npt.NDArray[np.object_],
+    person: npt.NDArray[np.intp],
+    place: npt.NDArray[np.intp],
+    *,
+    k: int,
+    exact_max: int,
+    seed: int,
+) -> npt.NDArray[np.float64]:
+    """Betweenness of each place (in the order of ``places``) in a person-place graph.
+
+    ``people``, ``places``: the ids; ``person``, ``place``: positions of each edge's two
+    ends in them. The graph is on integer nodes: people first, then places, each in the
+    order of their ids (not of the tables: the sample of ``k`` sources a graph of more
+    than ``exact_max`` nodes is estimated from is drawn by node number); edges sorted, so
+    the answer does not depend on the order the pairs come in.
+    """
+    n = len(people) + len(places)
+    if n == 0:
+        return np.zeros(0)
+    person_node = _id_ranks(people)
+    place_node = _id_ranks(places) + len(people)
+    u = person_node[person]
+    v = place_node[place]
+    order = np.lexsort((v, u))
+    graph = build(backend, n, u[order], v[order])
+    values = betweenness(backend, graph, k=None if n <= exact_max else min(k, n), seed=seed)
+    result: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)[place_node]
+    return result
+
+
+def _id_ranks(ids: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """Each id's position in the sorted ids (ties kept in table order)."""
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+    return ranks

@@ -827,36 +827,23 @@ def _place_betweenness(
     """Betweenness of each place in the place graph (its structure, without attributes).
 
     The graph is the one :func:`peermap.place_graph` builds (every person and place a
-    node, an edge per distinct person-place pair seen), on integer nodes: people first,
-    then places, each in the order of their ids (not of the tables: the sample of
-    sources a large graph's betweenness is estimated from is drawn by node number);
-    edges sorted, so the answer does not depend on the order the pairs come in.
+    node, an edge per distinct person-place pair seen); exact up to
+    :data:`BETWEENNESS_EXACT_MAX` nodes (:func:`peermap._graph_backends.place_betweenness`).
     """
     if sample < 2:
         raise ValueError(f"betweenness_sample={sample}; expected 2 or more")
-    name = _graph_backends.resolve(backend)
-    people = ds.people["person_id"].to_numpy(dtype=object)
     places = ds.places["place_id"].to_numpy(dtype=object)
-    n = len(people) + len(places)
-    if n == 0:
-        return pd.Series(dtype=float)
-    person_node = _id_ranks(people)
-    place_node = _id_ranks(places) + len(people)
-    u = person_node[person]
-    v = place_node[place]
-    order = np.lexsort((v, u))
-    u, v = u[order], v[order]
-    k = None if n <= BETWEENNESS_EXACT_MAX else min(sample, n)
-    graph = _graph_backends.build(name, n, u, v)
-    values = _graph_backends.betweenness(name, graph, k=k, seed=seed)
-    return pd.Series(np.asarray(values)[place_node], index=places, dtype=float)
-
-
-def _id_ranks(ids: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
-    """Each id's position in the sorted ids (ties kept in table order)."""
-    ranks = np.empty(len(ids), dtype=np.int64)
-    ranks[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
-    return ranks
+    values = _graph_backends.place_betweenness(
+        _graph_backends.resolve(backend),
+        ds.people["person_id"].to_numpy(dtype=object),
+        places,
+        person,
+        place,
+        k=sample,
+        exact_max=BETWEENNESS_EXACT_MAX,
+        seed=seed,
+    )
+    return pd.Series(values, index=places, dtype=float)
 
 
 _FLOW_COLUMNS = ["origin", "destination", "people", "events", "within"]
