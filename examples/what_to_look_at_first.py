@@ -6,7 +6,8 @@
    recorded, weighted by severity and reliability, beyond what is usual for the places
    involved, times the reach across authorities (``docs/analysis.md``).
 3. The top five of each, with the reasons in words and the parts of the score (for a
-   venue, the young people in exploiter ties that meet there: both seen there), checked
+   venue, the young people in exploiter ties that meet there: both seen there; those
+   seen there while reported missing elsewhere), checked
    against what was planted; then the busiest venues, to show that busy is not the same
    as concerning.
 
@@ -51,9 +52,11 @@ for row in venues.head(5).itertuples(index=False):
     tag = f"  <- {planted[row.place_id]}" if row.place_id in planted else ""
     # Exploiter ties that meet here: both young people of the tie are seen here.
     met = f"; {row.met_people} in exploiter ties that meet here" if row.met_people else ""
+    # Seen here within a day of a missing episode recorded elsewhere (home, care home).
+    away = f"; {row.missing_people} seen here while missing" if row.missing_people else ""
     print(
         f"  {row.rank}. {row.place_id} ({row.kind}, {row.authority_name}): harm "
-        f"{row.harm:.1f} against {row.expected:.1f} expected{met}{tag}"
+        f"{row.harm:.1f} against {row.expected:.1f} expected{met}{away}{tag}"
     )
     show(row.reasons)
 

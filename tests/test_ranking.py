@@ -19,7 +19,7 @@ import pytest
 from scipy.stats import chi2
 
 import peermap
-from peermap import _plain_words, ranking
+from peermap import _plain_words, _while_missing, ranking
 from peermap.analysis import (
     ANCHOR_Q,
     APART_WEIGHT,
@@ -1552,3 +1552,62 @@ def test_online_spaces_are_judged_against_online_spaces() -> None:
     assert ratio[len(ground) - 1] > 5 and p[len(ground) - 1] < 0.001
     before, _ = ratios(with_medium=False)
     assert (before[online] > 1.5).all()  # the reading this replaced
+
+
+def test_seen_while_missing_pairs_a_record_with_a_missing_episode_elsewhere() -> None:
+    # Young person 0: missing from home (place 0) on day 10, seen at the hotel (place 1)
+    # that day and at a park (place 2) three days later. Young person 1: seen at the
+    # hotel the day after being reported missing from home (place 3), the missing
+    # record unverified. Young person 2: a missing episode recorded at the hotel itself.
+    person = np.array([0, 0, 0, 1, 1, 2])
+    place = np.array([0, 1, 2, 3, 1, 1])
+    day = np.array([10, 10, 13, 20, 21, 30], dtype=np.int64)
+    weight = np.array([0.5, 1.0, 1.0, 0.25, 0.8, 1.0])
+    missing = np.array([True, False, False, True, False, True])
+    found = _while_missing.seen_while_missing(person, place, day, weight, missing)
+    assert list(zip(found["person"], found["place"], strict=True)) == [(0, 1), (1, 1)]
+    # The weaker of the two records: seen there (1.0) and missing (0.5); 0.8 and 0.25.
+    assert found["weight"].tolist() == [0.5, 0.25]
+    # Two days apart is not the same episode; none missing, nothing found.
+    assert _while_missing.seen_while_missing(person, place, day, weight, missing, within_days=0)[
+        "person"
+    ].tolist() == [0]
+    assert _while_missing.seen_while_missing(person, place, day, weight, missing & False).empty
+
+
+def _missing_at_hotels(gap_days: int) -> pd.DataFrame:
+    """The busy town and two quiet hotels. Six girls, each reported missing from her home
+    (a residential address) on a Friday, are recorded at the first hotel ``gap_days``
+    later ("other": a welfare check); six other girls are recorded at the second hotel on
+    the same days, with no missing episode. Nothing else harmful at either hotel."""
+    people, places, sightings = _busy_town()
+    places += [("hotel", "hotel", A6), ("hotel2", "hotel", A5)]
+    for k in range(6):
+        missing, other = people[k][0], people[6 + k][0]
+        places.append((f"home{k}", "residential", A1))
+        day = pd.Timestamp("2024-05-03") + pd.Timedelta(days=7 * k)
+        seen = (day + pd.Timedelta(days=gap_days)).strftime("%Y-%m-%d")
+        sightings.append((missing, f"home{k}", "missing_episode", "reported", f"{day:%Y-%m-%d}"))
+        sightings.append((missing, "hotel", "other", "reported", seen))
+        sightings.append((other, "hotel2", "other", "reported", seen))
+    return peermap.hotspots(_dataset(people, places, sightings)).set_index("place_id")
+
+
+def test_a_venue_where_missing_young_people_are_seen_stands_out() -> None:
+    # The episode is recorded where the girls went missing from, and the hotel records
+    # only a welfare check: six girls seen there the night they are reported missing is
+    # where practice looks, though no record at the hotel is of a serious kind.
+    table = _missing_at_hotels(0)
+    hotel, other = table.loc["hotel"], table.loc["hotel2"]
+    assert hotel["missing_people"] == 6 and other["missing_people"] == 0
+    assert "while_missing" in hotel["harm_kinds"] and hotel["missing_ratio"] > 1
+    assert hotel["concern"] > table.drop(index="hotel")["concern"].max()
+    assert other["concern"] < 0.1 * hotel["concern"]  # its "other" records only
+    assert hotel["reasons"].startswith(
+        "6 young people seen here within a day of being reported missing elsewhere at this "
+        f"hotel; {_plain_words.times(hotel['missing_ratio'])} the share usual"
+    )
+    # Seen a week after the report, they were not seen while missing.
+    later = _missing_at_hotels(7).loc["hotel"]
+    assert later["missing_people"] == 0
+    assert later["concern"] == pytest.approx(other["concern"])

@@ -21,6 +21,7 @@ import pandas as pd
 from peermap import _graph_backends, _lookup, ranking
 from peermap._venue_cases import venue_cases
 from peermap._venue_words import venue_reasons
+from peermap._while_missing import VISIT_COLUMNS, missing_visits, seen_while_missing
 from peermap.dataset import Dataset
 from peermap.schema import CONTEXTS, is_online
 
@@ -120,6 +121,7 @@ class HotspotParts(NamedTuple):
     first_date: pd.Series  # per place
     last_date: pd.Series  # per place
     visits: pd.DataFrame  # ``person``, ``place``, ``day``: see :func:`exploiter_visits`
+    missing: pd.DataFrame  # records of young people with a missing episode: missing_visits
 
 
 #: What each (person, place, context) adds up: records, their reliability weights and
@@ -360,7 +362,10 @@ def hotspot_parts(ds: Dataset, s: pd.DataFrame) -> HotspotParts:
         else pd.DataFrame()
     )
     dates = s.groupby("place_id")["date"]
-    return HotspotParts(pairs, by_context, dates.min(), dates.max(), exploiter_visits(ds, s))
+    visits = exploiter_visits(ds, s)
+    return HotspotParts(
+        pairs, by_context, dates.min(), dates.max(), visits, missing_visits(who, where, s)
+    )
 
 
 def exploiter_people(ds: Dataset) -> npt.NDArray[np.bool_]:
@@ -600,7 +605,9 @@ def hotspot_table(
         }
     )
     stats["outside_share"] = n_outside / n_known.where(n_known > 0)
-    score, _, _ = _venue_score(ds, wide, parts.visits, ties, home_code, place_code, uniques)
+    score, _, _ = _venue_score(
+        ds, wide, (parts.visits, parts.missing), ties, home_code, place_code, uniques
+    )
     score.index = place_ids
     table = pd.DataFrame(places.drop(columns="geometry")).set_index("place_id", drop=False)
     table = table.join(stats).join(by_context).join(score)
@@ -687,6 +694,7 @@ def venue_cores(
     ds: Dataset,
     wide: WidePairs,
     visits: pd.DataFrame,
+    missing: pd.DataFrame,
     ties: pd.DataFrame,
     *,
     base: ranking.Baseline | None = None,
@@ -695,14 +703,17 @@ def venue_cores(
 
     ``wide`` holds the (person, place) pairs of the selected sightings
     (:func:`wide_pairs`); ``visits`` where and when those of them in exploiter ties
-    were seen (:func:`exploiter_visits`); ``ties`` the selected ties (for the exploiter
+    were seen (:func:`exploiter_visits`); ``missing`` the records of those with a
+    missing episode (:func:`peermap._while_missing.missing_visits`); ``ties`` the
+    selected ties (for the exploiter
     kind); ``base`` the pairs' baseline when the caller has it
     (:func:`place_baseline` of ``wide``), so it is not
     computed twice. Also returns the pairs of ``wide`` whose young people the excess
     rests on.
     """
     home_code, place_code, uniques = _authority_codes(ds)
-    score, resting, met = _venue_score(ds, wide, visits, ties, home_code, place_code, uniques, base)
+    seen = (visits, missing)
+    score, resting, met = _venue_score(ds, wide, seen, ties, home_code, place_code, uniques, base)
     return VenueCores(
         score["concern"].to_numpy(dtype=np.float64),
         score["q_value"].to_numpy(dtype=np.float64),
@@ -714,7 +725,7 @@ def venue_cores(
 def _venue_score(
     ds: Dataset,
     wide: WidePairs,
-    visits: pd.DataFrame,
+    seen: tuple[pd.DataFrame, pd.DataFrame],
     ties: pd.DataFrame,
     home_code: npt.NDArray[np.intp],
     place_code: npt.NDArray[np.intp],
@@ -723,6 +734,7 @@ def _venue_score(
 ) -> tuple[pd.DataFrame, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Compute each venue's concern score and its parts (see :mod:`peermap.ranking`).
 
+    ``seen``: the exploiter visits and missing visits (:func:`venue_cores`).
     ``home_code``: each young person's home authority (dataset order, -1: none). Also
     returns the masks of the pairs of ``wide`` the excess rests on and of those where an
     exploiter tie of the young person meets (:class:`VenueCores`).
@@ -730,6 +742,7 @@ def _venue_score(
     n_places = len(ds.places)
     place = wide.place
     home = home_code[wide.person]
+    visits, missing = seen
     if base is None:
         base = place_baseline(ds, wide)
     # Exploiter ties that meet at a venue (both young people seen there, within
@@ -747,17 +760,25 @@ def _venue_score(
     tied_counted, t_obs, t_exp, t_spread = _tied_seen(
         n_places, wide, visits, tied_weight, met_weight, person_tied
     )
+    # Young people seen there while missing (a missing episode recorded elsewhere within
+    # MISSING_DAYS): a third stream of evidence, judged against the same footfall.
+    away = seen_while_missing(*(missing[c].to_numpy() for c in VISIT_COLUMNS))
+    away_weight = _onto_pairs(n_places, wide, away, away["weight"].to_numpy(dtype=np.float64))
+    m_obs, m_exp = _against_footfall(n_places, wide, away_weight)
     n_h = len(ranking.HARM_KINDS)
     severity = ranking.venue_severity()
     result = ranking.excess(
-        np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs, t_obs]),
-        np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp, t_exp]),
-        np.append(base.spread, [ranking.dispersion(met_weight), t_spread]),
+        np.column_stack([ranking.per_unit(place, n_places, base.observed), x_obs, t_obs, m_obs]),
+        np.column_stack([ranking.per_unit(place, n_places, base.expected), x_exp, t_exp, m_exp]),
+        np.append(
+            base.spread, [ranking.dispersion(met_weight), t_spread, ranking.dispersion(away_weight)]
+        ),
         severity,
         specific=True,
         # Records of harm, then the young people in exploiter ties that meet there or are
-        # seen there together: two streams of evidence, each specific in its own right.
-        streams=np.repeat(np.arange(2, dtype=np.intp), [n_h, 2]),
+        # seen there together, then the young people seen there while missing: three
+        # streams of evidence, each specific in its own right.
+        streams=np.repeat(np.arange(3, dtype=np.intp), [n_h, 2, 1]),
     )
     # The kinds of harm that stand out at each venue (a tenth of its score or more);
     # without any, the serious kinds recorded there name who was harmed.
@@ -770,7 +791,10 @@ def _venue_score(
     # The young people the excess rests on: harmed there, or in exploiter ties that
     # meet there, or are seen there, when those stand out at the venue.
     rests = harmed | (met & standing[place, n_h]) | ((tied_counted > 0) & standing[place, n_h + 1])
-    n_resting = venue_cases(n_places, place[rests], wide.person[rests], tie_a, tie_b)
+    # Its breadth counts the young people seen there while missing, when that stands out;
+    # the group it lends to is the one holding those harmed or exploited there.
+    cases = rests | ((away_weight > 0) & standing[place, n_h + 2])
+    n_resting = venue_cases(n_places, place[cases], wide.person[cases], tie_a, tie_b)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)
     n_exploited = np.bincount(place[harmed & exploited], minlength=n_places)
@@ -801,15 +825,17 @@ def _venue_score(
             "tied_people": np.bincount(place[exploited], minlength=n_places),
             "together_people": np.bincount(place[tied_counted > 0], minlength=n_places),
             "met_people": np.bincount(place[met], minlength=n_places),
+            "missing_people": np.bincount(place[away_weight > 0], minlength=n_places),
             "reach": reach,
             "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
             "harm": (result.observed[:, :n_h] * named).sum(axis=1),
             "expected": (result.expected[:, :n_h] * named).sum(axis=1),
-            "excess_ratio": result.ratio(np.column_stack([named, np.zeros((n_places, 2), bool)])),
+            "excess_ratio": result.ratio(np.column_stack([named, np.zeros((n_places, 3), bool)])),
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
             "exploiter_ratio": result.ratio(np.arange(len(names)) == n_h),
             "tied_ratio": result.ratio(np.arange(len(names)) == n_h + 1),
+            "missing_ratio": result.ratio(np.arange(len(names)) == n_h + 2),
             "concern": result.score * ranking.reach_factor(reach) * ranking.breadth(n_resting),
         }
     )

@@ -26,6 +26,7 @@ _HARM_WORDS: Mapping[str, str] = {
     "other": "other concerns",
     "exploiter": "exploiter ties",
     "tied": "young people in exploiter ties",
+    "while_missing": "young people seen while missing",
 }
 
 

@@ -30,10 +30,11 @@ _PLACE_WORDS = {
 def venue_reasons(row: Any) -> str:
     """Put the venue's score in words, for reports and the command line."""
     kind = _PLACE_WORDS.get(str(row.kind), "place")
-    records = [k for k in row.harm_kinds if k not in ("exploiter", "tied")]
+    records = [k for k in row.harm_kinds if k not in ("exploiter", "tied", "while_missing")]
     met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
     tied = int(row.together_people) if "tied" in row.harm_kinds else 0
-    if row.harmed_people == 0 and not met and not tied:
+    away = int(row.missing_people) if "while_missing" in row.harm_kinds else 0
+    if row.harmed_people == 0 and not met and not tied and not away:
         return f"no serious harm recorded at this {kind} in the window"
     who = people_words(int(row.harmed_people), int(row.harmed_authorities))
     usual = "the share usual among young people seen"
@@ -46,6 +47,12 @@ def venue_reasons(row: Any) -> str:
         elif row.exploited:
             text += f"; {int(row.exploited)} in exploiter ties"
         rate = f"{times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
+    elif not met and not tied and away:
+        text = f"{_missing_words(away)} at this {kind}"
+        rate = f"{times(float(row.missing_ratio))} {usual}"
+        if row.harmed_people:
+            text += f"; {who} with serious records here"
+        away = 0  # said
     elif met or tied:
         if met:
             text = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
@@ -57,6 +64,8 @@ def venue_reasons(row: Any) -> str:
             text += f"; {who} with serious records here"
     else:
         return f"{who} with serious records, no more than usual for a {kind} this busy"
+    if away:
+        text += f"; {_missing_words(away)}"
     if row.reach == "distant":
         text += "; reached from distant authorities"
     return f"{text}; {rate} ({p_words(float(row.q_value))})"
@@ -67,6 +76,12 @@ def _tied_words(people: int) -> str:
     if people == 1:
         return "1 young person in an exploiter tie"
     return f"{people} young people in exploiter ties"
+
+
+def _missing_words(people: int) -> str:
+    """Say how many young people are seen while missing ("2 young people seen ...")."""
+    who = "1 young person" if people == 1 else f"{people} young people"
+    return f"{who} seen here within a day of being reported missing elsewhere"
 
 
 def people_words(people: int, authorities: int, *, preposition: str = "from") -> str:

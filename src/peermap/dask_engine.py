@@ -48,6 +48,7 @@ from peermap._kernels import (
 )
 from peermap._optional import require
 from peermap._problems import Problem, ValidationReport
+from peermap._while_missing import missing_visits
 from peermap.dataset import Dataset
 from peermap.exceptions import ValidationError
 from peermap.filters import DateLike, filter_ties, select_sightings
@@ -537,6 +538,12 @@ def _tied_rows(part: pd.DataFrame, tied: npt.NDArray[np.bool_]) -> pd.DataFrame:
     return kept
 
 
+def _missing_rows(part: pd.DataFrame, codes: _Codes, away: npt.NDArray[np.bool_]) -> pd.DataFrame:
+    """Give a partition's records of the young people marked in ``away`` (by position)."""
+    who, where = positions(part, codes.people, codes.places)
+    return missing_visits(who, where, part, away)
+
+
 def _meta_codes() -> _Codes:
     empty = pd.Index([], dtype=object)
     none = np.zeros(0, dtype=np.int32)
@@ -666,7 +673,16 @@ def hotspots(
     visits = coded[["person", "place", "date"]].map_partitions(
         _tied_rows, tied, meta=coded[["person", "place", "date"]]._meta
     )
-    pairs, by_context, first, last, visits = compute(pairs, by_context, first, last, visits)
+    # Who has a missing episode in the selection (few rows), for their records after.
+    away_kind = HARM_KINDS.index("missing_episode")
+    away_who = coded["person"][coded["kind"] == away_kind].unique()
+    pairs, by_context, first, last, visits, away_who = compute(
+        pairs, by_context, first, last, visits, away_who
+    )
+    away = np.zeros(len(codes.people), dtype=bool)
+    away[away_who.to_numpy(dtype=np.intp)] = True
+    meta = _missing_rows(sightings._meta, _meta_codes(), away)
+    missing = kept.map_partitions(_missing_rows, _shared(codes), away, meta=meta).compute()
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     if by_context.empty:
         return hotspot_table(
@@ -691,5 +707,6 @@ def hotspots(
             visits["place"].to_numpy(dtype=np.intp),
             visits["date"].to_numpy(),
         ),
+        missing.reset_index(drop=True),
     )
     return hotspot_table(ds, parts, ties, betweenness_sample, seed, backend)

@@ -33,10 +33,11 @@ the formula and the reasons at length):
    (:data:`SPECIFICITY_PRIOR`): the share of the harm that a place's footfall, or a
    group's activity, does not explain, so a busy venue's or a large group's modest
    excess over many records does not outrank a small one where most of the harm is
-   the excess. At a venue, its records of harm and its young people in exploiter ties
-   (below) are two streams of evidence, each weighed by its own specificity or the
-   venue's, whichever is greater: ties that meet at a busy station at many times the
-   usual share are not diluted by its ordinary records.
+   the excess. At a venue, its records of harm, its young people in exploiter ties
+   (below) and its young people seen while missing are three streams of evidence, each
+   weighed by its own specificity or the venue's, whichever is greater: ties that meet
+   at a busy station at many times the usual share are not diluted by its ordinary
+   records.
 5. **Concern** = that x :data:`REACH_FACTOR` of the reach (``distant`` above
    ``neighbours`` above ``single``); for a venue also x :func:`breadth` (half when its
    excess rests on one young person). Venues count the young people whose exploiter
@@ -47,7 +48,9 @@ the formula and the reasons at length):
    count the young people in exploiter ties seen there with another such young person
    within :data:`MEET_DAYS` whose own tie does not meet there (:func:`seen_together`),
    of severity :data:`TIED_SEVERITY`: records place exploited young people more often
-   than those who exploit them.
+   than those who exploit them; and the young people seen there within
+   :data:`MISSING_DAYS` of a missing-episode record of theirs at another place, of
+   severity :data:`MISSING_SEVERITY` (:mod:`peermap._while_missing`).
 
 Each unit also gets a p-value (the smallest one-sided p of its kinds of harm,
 Bonferroni-corrected for their number) and a Benjamini-Hochberg q-value across units.
@@ -75,6 +78,8 @@ __all__ = [
     "EXPLOITER_SEVERITY",
     "HARM_KINDS",
     "MEET_DAYS",
+    "MISSING_DAYS",
+    "MISSING_SEVERITY",
     "PAIR_CAP",
     "REACH_FACTOR",
     "RELIABILITY_WEIGHT",
@@ -144,10 +149,17 @@ HARM_KINDS: tuple[str, ...] = CONTEXTS
 #: context's exploiter ties; at a venue, young people whose exploiter tie meets there,
 #: followed for venues by ``tied``: :data:`VENUE_KINDS`).
 SCORED_KINDS: tuple[str, ...] = (*HARM_KINDS, "exploiter")
+#: Severity, at a venue, of a young person seen there while missing (within
+#: :data:`MISSING_DAYS` of a missing-episode record of theirs at another place): that of
+#: the missing episode, recorded where they went missing from and placed where they were.
+MISSING_SEVERITY = SEVERITY["missing_episode"]
+#: Days from a missing-episode record within which a young person seen elsewhere is seen
+#: while missing (records are dated when made: the day of the report or of the return).
+MISSING_DAYS = 1
 #: The columns venues are scored on: :data:`SCORED_KINDS` (``exploiter``: young people
-#: whose exploiter tie meets there), then ``tied``: young people in exploiter ties seen
-#: there together (:data:`TIED_SEVERITY`).
-VENUE_KINDS: tuple[str, ...] = (*SCORED_KINDS, "tied")
+#: whose exploiter tie meets there), ``tied``: young people in exploiter ties seen there
+#: together (:data:`TIED_SEVERITY`), ``while_missing``: seen there while missing.
+VENUE_KINDS: tuple[str, ...] = (*SCORED_KINDS, "tied", "while_missing")
 #: Weight of a record by its reliability grade: an unverified record counts a quarter of
 #: a confirmed one, so weak records inform the score without deciding it.
 RELIABILITY_WEIGHT: Mapping[str, float] = {
@@ -217,8 +229,8 @@ def scored_severity() -> FloatArray:
 
 
 def venue_severity() -> FloatArray:
-    """Severity of each of :data:`VENUE_KINDS` (then :data:`TIED_SEVERITY`)."""
-    return np.append(scored_severity(), TIED_SEVERITY)
+    """Severity of each of :data:`VENUE_KINDS` (then tied and missing severities)."""
+    return np.append(scored_severity(), [TIED_SEVERITY, MISSING_SEVERITY])
 
 
 def dispersion(weights: FloatArray) -> float:

@@ -30,6 +30,7 @@ from peermap._kernels import (
     venue_cores,
     wide_pairs,
 )
+from peermap._while_missing import missing_visits
 from peermap.analysis.anchors import ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
@@ -141,7 +142,8 @@ class ScoreInputs:
         self.wide = wide_pairs(pairs, len(ds.places))
         self.base = place_baseline(ds, self.wide)
         visits = exploiter_visits(ds, sightings)
-        self.cores = venue_cores(ds, self.wide, visits, ties, base=self.base)
+        away = missing_visits(who, where, sightings)
+        self.cores = venue_cores(ds, self.wide, visits, away, ties, base=self.base)
         self.core = _core(self.cores, self.wide.place, len(ds.places), max_people)
         self.exploiter = _Exploiter(ties, coded.ties(ties))
 

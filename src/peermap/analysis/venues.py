@@ -94,7 +94,10 @@ def hotspots(
         the share of such young people among all those seen would bring),
         ``together_people`` (those seen there within
         :data:`peermap.ranking.MEET_DAYS` days of another young person in an exploiter
-        tie, whose own tie does not meet there) and ``tied_ratio`` (likewise), ``reach``
+        tie, whose own tie does not meet there) and ``tied_ratio`` (likewise),
+        ``missing_people`` (those seen there within
+        :data:`peermap.ranking.MISSING_DAYS` day of a missing-episode record of theirs
+        at another place) and ``missing_ratio`` (likewise), ``reach``
         (``single``, ``neighbours`` or ``distant``, of those young people's homes from
         the place's authority; ``unknown`` without boundaries),
         ``harm`` and ``expected`` (observed and expected harm), ``excess_ratio``,
