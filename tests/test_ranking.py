@@ -1604,10 +1604,38 @@ def test_a_venue_where_missing_young_people_are_seen_stands_out() -> None:
     assert hotel["concern"] > table.drop(index="hotel")["concern"].max()
     assert other["concern"] < 0.1 * hotel["concern"]  # its "other" records only
     assert hotel["reasons"].startswith(
-        "6 young people seen here within a day of being reported missing elsewhere at this "
-        f"hotel; {_plain_words.times(hotel['missing_ratio'])} the share usual"
+        "6 young people seen at this hotel within a day of being reported missing elsewhere; "
+        f"{_plain_words.times(hotel['missing_ratio'])} the share usual"
     )
     # Seen a week after the report, they were not seen while missing.
     later = _missing_at_hotels(7).loc["hotel"]
     assert later["missing_people"] == 0
     assert later["concern"] == pytest.approx(other["concern"])
+
+
+def _one_tie_at_the_park(*, serious: bool) -> pd.Series:
+    """The busy park with one recruit, whose exploiter tie meets there; with ``serious``
+    False, the town's serious records are recorded as bullying instead."""
+    people, places, sightings, ties = _park_hub(recruits=1)
+    if not serious:
+        sightings = [
+            (row[0], row[1], "bullying" if ranking.SEVERITY[row[2]] >= 0.6 else row[2], *row[3:])
+            for row in sightings
+        ]
+    table = peermap.hotspots(_dataset(people, places, sightings, ties))
+    return table.set_index("place_id").loc["park"]
+
+
+def test_one_tie_meeting_at_a_busy_park_is_one_case_whatever_else_is_recorded_there() -> None:
+    # One exploiter tie meets at the park: one child's case, so its excess counts half
+    # (breadth). The park's ordinary serious records, at the rate usual for a park, are
+    # not part of the excess and do not make it rest on more children.
+    serious, plain = _one_tie_at_the_park(serious=True), _one_tie_at_the_park(serious=False)
+    assert serious["harm_kinds"] == plain["harm_kinds"] == ["exploiter"]
+    assert serious["met_people"] == plain["met_people"] == 2
+    assert serious["harmed_people"] > 30  # named in the reasons as those with serious records
+    # Reach is that of the young people harmed there (docs/analysis.md), so it may differ.
+    breadth_and_score = [
+        row["concern"] / ranking.REACH_FACTOR[row["reach"]] for row in (serious, plain)
+    ]
+    assert breadth_and_score[0] == pytest.approx(breadth_and_score[1], rel=0.1)

@@ -788,12 +788,14 @@ def _venue_score(
     serious = np.array([ranking.SEVERITY[k] >= HARMED_SEVERITY for k in ranking.HARM_KINDS])
     named = np.where(records_standing.any(axis=1)[:, None], records_standing, serious[None, :])
     harmed = ((wide.weight > 0) & named[place]).any(axis=1)
-    # The young people the excess rests on: harmed there, or in exploiter ties that
-    # meet there, or are seen there, when those stand out at the venue.
-    rests = harmed | (met & standing[place, n_h]) | ((tied_counted > 0) & standing[place, n_h + 1])
-    # Its breadth counts the young people seen there while missing, when that stands out;
-    # the group it lends to is the one holding those harmed or exploited there.
-    cases = rests | ((away_weight > 0) & standing[place, n_h + 2])
+    # The young people the excess rests on (the group it lends to holds most of them):
+    # harmed there, in exploiter ties that meet or are seen there, when those stand out.
+    ties_standing = (met & standing[place, n_h]) | ((tied_counted > 0) & standing[place, n_h + 1])
+    rests = harmed | ties_standing
+    # Its breadth: those whose evidence stands out (harmed for the kinds that stand out,
+    # not the serious kinds named when none does), and those seen there while missing.
+    harmed_standing = ((wide.weight > 0) & records_standing[place]).any(axis=1)
+    cases = harmed_standing | ties_standing | ((away_weight > 0) & standing[place, n_h + 2])
     n_resting = venue_cases(n_places, place[cases], wide.person[cases], tie_a, tie_b)
     harmed_home = pd.DataFrame({"place": place, "home": home})[harmed & (home >= 0)]
     n_harmed = np.bincount(place[harmed], minlength=n_places)

@@ -48,7 +48,7 @@ def venue_reasons(row: Any) -> str:
             text += f"; {int(row.exploited)} in exploiter ties"
         rate = f"{times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
     elif not met and not tied and away:
-        text = f"{_missing_words(away)} at this {kind}"
+        text = _missing_words(away, f"at this {kind}")
         rate = f"{times(float(row.missing_ratio))} {usual}"
         if row.harmed_people:
             text += f"; {who} with serious records here"
@@ -65,7 +65,7 @@ def venue_reasons(row: Any) -> str:
     else:
         return f"{who} with serious records, no more than usual for a {kind} this busy"
     if away:
-        text += f"; {_missing_words(away)}"
+        text += f"; {_missing_words(away, 'here')}"
     if row.reach == "distant":
         text += "; reached from distant authorities"
     return f"{text}; {rate} ({p_words(float(row.q_value))})"
@@ -78,10 +78,10 @@ def _tied_words(people: int) -> str:
     return f"{people} young people in exploiter ties"
 
 
-def _missing_words(people: int) -> str:
-    """Say how many young people are seen while missing ("2 young people seen ...")."""
+def _missing_words(people: int, where: str) -> str:
+    """Say how many young people are seen ``where`` while missing ("2 young people seen ...")."""
     who = "1 young person" if people == 1 else f"{people} young people"
-    return f"{who} seen here within a day of being reported missing elsewhere"
+    return f"{who} seen {where} within a day of being reported missing elsewhere"
 
 
 def people_words(people: int, authorities: int, *, preposition: str = "from") -> str:
