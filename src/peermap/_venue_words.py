@@ -47,19 +47,17 @@ def venue_reasons(row: Any) -> str:
         elif row.exploited:
             text += f"; {int(row.exploited)} in exploiter ties"
         rate = f"{times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
-    elif not met and not tied and away:
-        text = _missing_words(away, f"at this {kind}")
-        rate = f"{times(float(row.missing_ratio))} {usual}"
-        if row.harmed_people:
-            text += f"; {who} with serious records here"
-        away = 0  # said
-    elif met or tied:
+    elif met or tied or away:
+        # Led by the first stream that stands out; seen while missing is added after.
         if met:
-            text = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
-            rate = f"{times(float(row.exploiter_ratio))} {usual}"
+            lead = f"{_tied_words(met)} that {'meets' if met == 1 else 'meet'} at this {kind}"
+            ratio = row.exploiter_ratio
+        elif tied:
+            lead, ratio = f"{_tied_words(tied)} seen together at this {kind}", row.tied_ratio
         else:
-            text = f"{_tied_words(tied)} seen together at this {kind}"
-            rate = f"{times(float(row.tied_ratio))} {usual}"
+            lead, ratio = _missing_words(away, f"at this {kind}"), row.missing_ratio
+            away = 0
+        text, rate = lead, f"{times(float(ratio))} {usual}"
         if row.harmed_people:
             text += f"; {who} with serious records here"
     else:
