@@ -1,6 +1,6 @@
 """What a held-out world planted: the truth the ranking benchmark reads.
 
-Shared by the held-out worlds C, D and E (each written by another hand, each with the
+Shared by the held-out worlds C, D, E and F (each written by another hand, each with the
 same truth types, so that ``bench_ranking.py`` reads every world's truth one way).
 """
 

@@ -32,7 +32,9 @@ session 19), written from the schema and the domain notes only, its first figure
 measured before any change to the ranking; ``--heldout-d`` a fourth
 (``benchmarks/_heldout_d.py``), written the same way by yet another hand.
 ``--heldout-e`` a fifth (``benchmarks/_heldout_e.py``, session 25), again by another hand
-from the schema and the domain notes only. ``--only a,b,c,d,e,generator`` runs only those.
+from the schema and the domain notes only; ``--heldout-f`` a sixth
+(``benchmarks/_heldout_f.py``, session 27), the same way. ``--only a,b,c,d,e,f,generator``
+runs only those.
 
 A trap house (or county line) is *found* by the first context, in the table's order,
 whose places hold its place or whose people hold at least half of its planted people
@@ -50,6 +52,7 @@ minutes. ``--stability-seeds 0`` skips the seed comparison.
 from __future__ import annotations
 
 import argparse
+import importlib
 import statistics
 import sys
 import time
@@ -79,6 +82,17 @@ from _regions import london as london_boundaries
 
 import peermap
 from peermap.synthetic import scenario
+
+#: The held-out worlds after the first (``benchmarks/_heldout.py``): source name ->
+#: (module, function), each ``function(boundaries, *, n_people, seed)`` returning the
+#: dataset and its truth. Imported when run.
+HELD_OUT: dict[str, tuple[str, str]] = {
+    "held-out B": ("_heldout_b", "heldout_b_scenario"),
+    "held-out C": ("_heldout_c", "heldout_c_scenario"),
+    "held-out D": ("_heldout_d", "heldout_d_scenario"),
+    "held-out E": ("_heldout_e", "heldout_e_scenario"),
+    "held-out F": ("_heldout_f", "heldout_f_scenario"),
+}
 
 NOISES = ("clean", "drop", "spurious", "downgrade", "all", "corroborated")
 NOISE_TARGETS = ("drop", "spurious", "downgrade", "all")
@@ -640,37 +654,15 @@ def run_setting(
     make_seconds = []
     for seed in seeds:
         if source == "generator":
-            (ds, truth), seconds = _timed(
-                lambda seed=seed: scenario(bounds, n_people=size, seed=seed)
-            )
-        elif source == "held-out B":
-            from _heldout_b import heldout_b_scenario
-
-            (ds, truth), seconds = _timed(
-                lambda seed=seed: heldout_b_scenario(bounds, n_people=size, seed=seed)
-            )
-        elif source == "held-out C":
-            from _heldout_c import heldout_c_scenario
-
-            (ds, truth), seconds = _timed(
-                lambda seed=seed: heldout_c_scenario(bounds, n_people=size, seed=seed)
-            )
-        elif source == "held-out D":
-            from _heldout_d import heldout_d_scenario
-
-            (ds, truth), seconds = _timed(
-                lambda seed=seed: heldout_d_scenario(bounds, n_people=size, seed=seed)
-            )
-        elif source == "held-out E":
-            from _heldout_e import heldout_e_scenario
-
-            (ds, truth), seconds = _timed(
-                lambda seed=seed: heldout_e_scenario(bounds, n_people=size, seed=seed)
-            )
+            make = scenario
+        elif source in HELD_OUT:
+            module, function = HELD_OUT[source]
+            make = getattr(importlib.import_module(module), function)
         else:
-            (ds, truth), seconds = _timed(
-                lambda seed=seed: heldout_scenario(bounds, n_people=size, seed=seed)
-            )
+            make = heldout_scenario
+        (ds, truth), seconds = _timed(
+            lambda make=make, seed=seed: make(bounds, n_people=size, seed=seed)
+        )
         make_seconds.append(seconds)
         for kind, _item in _planted(truth):
             counts[kind] += 1
@@ -771,9 +763,14 @@ def main() -> int:
         help="also run the fifth held-out scenario (benchmarks/_heldout_e.py), same sizes",
     )
     parser.add_argument(
+        "--heldout-f",
+        action="store_true",
+        help="also run the sixth held-out scenario (benchmarks/_heldout_f.py), same sizes",
+    )
+    parser.add_argument(
         "--only",
         default="",
-        help="run only these sources, a list of generator, a, b, c, d, e (held-out A to E)",
+        help="run only these sources, a list of generator, a, b, c, d, e, f (held-out A to F)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any FAIL")
     args = parser.parse_args()
@@ -803,8 +800,8 @@ def main() -> int:
     )
     results = Results()
     only = {o.strip().lower() for o in args.only.split(",") if o.strip()}
-    if only - {"generator", "a", "b", "c", "d", "e"}:
-        parser.error(f"--only takes generator, a, b, c, d, e: {args.only}")
+    if only - {"generator", "a", "b", "c", "d", "e", "f"}:
+        parser.error(f"--only takes generator, a, b, c, d, e, f: {args.only}")
     run = {
         "generator": not only or "generator" in only,
         "held-out": ("a" in only) if only else not args.no_heldout,
@@ -812,6 +809,7 @@ def main() -> int:
         "held-out C": ("c" in only) if only else (args.heldout_c and not args.no_heldout),
         "held-out D": ("d" in only) if only else (args.heldout_d and not args.no_heldout),
         "held-out E": ("e" in only) if only else (args.heldout_e and not args.no_heldout),
+        "held-out F": ("f" in only) if only else (args.heldout_f and not args.no_heldout),
     }
     for name in regions if run["generator"] else []:
         label, bounds = loaded[name]
@@ -826,7 +824,7 @@ def main() -> int:
                 stability_seeds=args.stability_seeds,
                 results=results,
             )
-    held_sources = ("held-out", "held-out B", "held-out C", "held-out D", "held-out E")
+    held_sources = ("held-out", *HELD_OUT)
     if any(run[k] for k in held_sources):
         held = [n for n in regions if n in ("demo", "london")] or ["demo"]
         held_sizes = [2000] if args.quick else _int_list(args.heldout_people)
