@@ -564,10 +564,7 @@ def print_summary(results: Results) -> int:
     for source, label in (
         ("generator", "peermap.synthetic scenarios"),
         ("held-out", "held-out"),
-        ("held-out B", "held-out B"),
-        ("held-out C", "held-out C"),
-        ("held-out D", "held-out D"),
-        ("held-out E", "held-out E"),
+        *((name, name) for name in HELD_OUT),
     ):
         sub = items[items["source"] == source] if len(items) else items
         if not len(sub):
