@@ -832,7 +832,9 @@ def _venue_score(
             "harm_kinds": [[k for k, on in zip(names, row, strict=True) if on] for row in standing],
             "harm": (result.observed[:, :n_h] * named).sum(axis=1),
             "expected": (result.expected[:, :n_h] * named).sum(axis=1),
-            "excess_ratio": result.ratio(np.column_stack([named, np.zeros((n_places, 3), bool)])),
+            "excess_ratio": result.ratio(
+                np.column_stack([named, np.zeros((n_places, len(names) - n_h), bool)])
+            ),
             "p_value": result.p_value,
             "q_value": ranking.q_values(result.p_value),
             "exploiter_ratio": result.ratio(np.arange(len(names)) == n_h),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from peermap._plain_words import harm_words, p_words, times
+from peermap.ranking import HARM_KINDS
 
 __all__ = ["people_words", "venue_reasons"]
 
@@ -30,7 +31,7 @@ _PLACE_WORDS = {
 def venue_reasons(row: Any) -> str:
     """Put the venue's score in words, for reports and the command line."""
     kind = _PLACE_WORDS.get(str(row.kind), "place")
-    records = [k for k in row.harm_kinds if k not in ("exploiter", "tied", "while_missing")]
+    records = [k for k in row.harm_kinds if k in HARM_KINDS]  # not the streams of people
     met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
     tied = int(row.together_people) if "tied" in row.harm_kinds else 0
     away = int(row.missing_people) if "while_missing" in row.harm_kinds else 0
