@@ -52,6 +52,10 @@ ONLY_B = [
 ]
 
 
+OTHER_ROWS_A = [(f"a{i}", *r) for i, r in enumerate(OTHERS + ONLY_A)]
+OTHER_ROWS_B = [(f"b{i}", *r) for i, r in enumerate(OTHERS + ONLY_B)]
+
+
 def _link(one: tuple[str, ...], two: tuple[str, ...], key: str) -> pd.DataFrame:
     a = pd.DataFrame(
         [("a-case", *one), *((f"a{i}", *r) for i, r in enumerate(OTHERS + ONLY_A))],
@@ -131,7 +135,44 @@ def test_twins_with_other_first_names_are_never_linked(key: str) -> None:
     )
     assert not _linked(links)
     pair = links[(links["id_a"] == "a-case") & (links["id_b"] == "b-case")]
-    assert (pair["probability"] == 0).all()
+    assert (pair["rule"] == "twins").all() and not pair["match"].any()
+
+
+def test_a_child_known_by_a_middle_name_goes_to_review_not_to_a_match(key: str) -> None:
+    # One partner records the young person by her first name, the other by the middle
+    # name she goes by: to the linker that is a twin (same surname, date of birth and
+    # address, another first name). Not a match, but a reviewer with the case files
+    # can tell, so the pair is in review.
+    links = _link(
+        ("Lily", "Scott", "2011-05-14", "F", "LS6 2QT"),
+        ("Georgina", "Scott", "14/05/2011", "F", "LS6 2QT"),
+        key,
+    )
+    assert not _linked(links)
+    pair = links[(links["id_a"] == "a-case") & (links["id_b"] == "b-case")]
+    assert pair["review"].all() and (pair["rule"] == "twins").all()
+    assert (pair["probability"] >= 0.1).all()  # the fields' own evidence, shown
+
+
+def test_a_twin_goes_to_review_only_when_the_other_twin_is_not_there(key: str) -> None:
+    # Partner B holds both twins: A's twin links to her own record, and her sister's
+    # record is not offered for review against it (one-to-one).
+    a = pd.DataFrame(
+        [("a-twin", "Hamza", "Iqbal", "2012-02-29", "M", "B10 0AA"), *OTHER_ROWS_A],
+        columns=COLUMNS,
+    )
+    b = pd.DataFrame(
+        [
+            ("b-same", "Hamza", "Iqbal", "29/02/2012", "M", "B10 0AA"),
+            ("b-twin", "Bilal", "Iqbal", "29/02/2012", "M", "B10 0AA"),
+            *OTHER_ROWS_B,
+        ],
+        columns=COLUMNS,
+    )
+    links = link_identities(encode_identities(a, key=key), encode_identities(b, key=key))
+    chosen = links[links["match"] | links["review"]]
+    mine = chosen[chosen["id_a"] == "a-twin"]
+    assert mine["id_b"].tolist() == ["b-same"] and mine["match"].all()
 
 
 def test_a_transposed_date_of_birth_with_a_move_links(key: str) -> None:

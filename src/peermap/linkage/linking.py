@@ -400,9 +400,10 @@ def link_identities(
         :data:`RIVAL_FLOOR` of each record's best rival), ``weight`` (version 3: the
         field-aware evidence in bits, :mod:`peermap.linkage.evidence`) and
         ``probability`` (version 3: the probability that the pair is one young
-        person; 0 under the twins rule) and ``rule`` (version 3: why a pair may not
+        person, as its fields weigh it) and ``rule`` (version 3: why a pair may not
         match however likely it is, ``"twins"``, ``"date of birth"`` (more than one
-        slip apart) or ``"names alone"``; empty otherwise). Version 3 gives
+        slip apart) or ``"names alone"``; empty otherwise: such pairs go to review,
+        a pair under the twins rule only on records no other pair took). Version 3 gives
         the pairs of probability from `review_threshold` or Dice score from
         :data:`DEFAULT_REVIEW_THRESHOLD` up; version 2 those of Dice score from
         `review_threshold` up, with ``weight`` and ``probability`` missing. Pairs with
@@ -463,15 +464,19 @@ def link_identities(
         )
         adjusted = _adjusted(scores, sets, recs, weight)
         found = weigh(seg_a, seg_b, recs[0], recs[1])
-        probability = _probability(found).round(9)  # as the links table shows it
-        keep = (probability >= lower) | (scores >= DEFAULT_REVIEW_THRESHOLD)
+        shown = found.probability.round(9)  # as the links table shows it
+        keep = (shown >= lower) | (scores >= DEFAULT_REVIEW_THRESHOLD)
         order = np.flatnonzero(keep)[np.argsort(-found.weight[keep], kind="stable")]
         scores, recs, adjusted = scores[order], recs[:, order], adjusted[order]
-        evidence, probability = found.weight[order], probability[order]
-        doubtful = found.doubtful[order]
+        evidence, probability = found.weight[order], shown[order]
+        doubtful, twins = found.doubtful[order], found.twins[order]
         rule = reasons(found)[order]
-        chosen = _greedy(evidence, probability >= lower, recs)
+        chosen = _greedy(evidence, (probability >= lower) & ~twins, recs)
         match = chosen & (probability >= upper) & ~doubtful
+        # Pairs the twins rule holds back go to review on the records no other pair
+        # took: a child known by a middle name or a short form not in the lists looks
+        # like a twin to the rule, and a reviewer with the case files can tell.
+        chosen |= _greedy(evidence, (probability >= lower) & twins, recs, taken=chosen)
     id_a = np.asarray(ids_a, dtype=object)[recs[0]]
     id_b = np.asarray(ids_b, dtype=object)[recs[1]]
     return pd.DataFrame(
@@ -497,12 +502,19 @@ def _probability(found: Evidence) -> npt.NDArray[np.float64]:
 
 
 def _greedy(
-    weight: npt.NDArray[np.float64], eligible: npt.NDArray[np.bool_], recs: npt.NDArray[np.int64]
+    weight: npt.NDArray[np.float64],
+    eligible: npt.NDArray[np.bool_],
+    recs: npt.NDArray[np.int64],
+    *,
+    taken: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """One-to-one: eligible pairs, heaviest evidence first, each record used once."""
+    """One-to-one: eligible pairs, heaviest evidence first, each record used once.
+
+    ``taken`` marks pairs already chosen: their records are not used again.
+    """
     chosen = np.zeros(len(weight), dtype=bool)
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+    used_a: set[int] = set() if taken is None else {int(x) for x in recs[0, taken]}
+    used_b: set[int] = set() if taken is None else {int(y) for y in recs[1, taken]}
     for i in np.argsort(-weight, kind="stable"):
         if not eligible[i]:
             continue
