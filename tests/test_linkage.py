@@ -609,3 +609,38 @@ def test_name_variants_keep_surnames_and_english_nicknames_as_they_were() -> Non
     assert formal_first_name("wiktoria") == formal_first_name("victoria")
     assert formal_first_name("lizzie") == "elizabeth"
     assert "seun" in given_name_group("oluwaseun")
+
+
+def _partner(prefix: str, offset: int) -> pd.DataFrame:
+    firsts = ["Olivia", "Amelia", "Isla", "Noah", "Oliver", "Leo", "Aisha", "Musa", "Zofia"]
+    lasts = ["Smith", "Jones", "Patel", "Khan", "Okafor", "Nowak", "Evans", "Brown"]
+    rows = [
+        (
+            f"{prefix}{i}",
+            firsts[(i + offset) % len(firsts)],
+            lasts[(3 * i + offset) % len(lasts)],
+            f"20{10 + i % 6}-0{1 + i % 9}-{10 + i % 18}",
+            "",
+            f"E{1 + i % 17} 6AN",
+        )
+        for i in range(60)
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def test_partners_encoded_under_different_keys_are_told_so() -> None:
+    # Under two keys no segment coincides: nothing links, and the user is told why.
+    north, south = _partner("n", 0), _partner("s", 1)
+    a = encode_identities(north, key=generate_key())
+    b = encode_identities(south, key=generate_key())
+    with pytest.warns(peermap.PeermapWarning, match="same key"):
+        links = link_identities(a, b, labels=("north.csv", "south.csv"))
+    assert not links["match"].any()
+    with pytest.warns(peermap.PeermapWarning, match="north.*south.*different linkage keys"):
+        cluster_identities({"north": a, "south": b})
+    # under one key: no warning (warnings are errors in the tests), and the young
+    # people both hold link
+    key = generate_key()
+    both = _partner("s", 0)
+    same = link_identities(encode_identities(north, key=key), encode_identities(both, key=key))
+    assert same["match"].sum() >= 50

@@ -250,3 +250,22 @@ def test_the_command_line_encodes_either_version(tmp_path: Path) -> None:
         str(tmp_path / "l.csv"),
     ]
     assert main(argv) == 2
+
+
+def test_a_spreadsheet_date_with_a_time_of_day_links(key: str) -> None:
+    # A date cell saved as text by a spreadsheet carries midnight after it.
+    links = _link(
+        ("Amara", "Okafor", "2012-03-05 00:00:00", "F", "M14 5RJ"),
+        ("Amara", "Okafor", "05/03/2012", "F", "M14 5RJ"),
+        key,
+    )
+    assert _linked(links)
+
+
+def test_a_month_first_date_of_birth_is_refused_saying_day_first() -> None:
+    frame = pd.DataFrame([("a1", "Amara", "Okafor", "03/25/2012", "F", "M14 5RJ")], columns=COLUMNS)
+    with pytest.raises(ValidationError) as caught:
+        encode_identities(frame, key=generate_key())
+    message = str(caught.value)
+    assert "day first" in message and "row(s) 1" in message
+    assert "03/25/2012" not in message  # the value is never shown

@@ -487,6 +487,7 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
     (r"\braise n_places\b", "raise --people (the demo has a place for every ten)"),
     # linkage (peermap.linkage)
     (r"\bencode_identities\b", "'peermap encode'"),
+    (r"\bid_column=\.\.\.", "--id-column NAME"),
     (r"\breview_threshold=", "--review-threshold "),
     (r"\bthreshold=", "--threshold "),
 )

@@ -93,11 +93,12 @@ def add_parsers(add: AddCommand) -> None:
 
     key = add(
         "key",
-        "write a new random partnership key to a file",
-        "Write a new random 256-bit partnership key to FILE (readable by you only) and "
-        "print its public fingerprint. Share the key only with partners under the "
-        "information-sharing agreement.",
-        examples("peermap key partnership.key"),
+        "write a new random key (a partnership's or a linkage's) to a file",
+        "Write a new random 256-bit key to FILE (readable by you only) and print its "
+        "public fingerprint: a partnership key (pseudonyms, packages) or a linkage key "
+        "(peermap encode), kept apart from each other. Share it only with partners under "
+        "the information-sharing agreement.",
+        examples("peermap key partnership.key", "peermap key linkage.key"),
     )
     key.add_argument("file", help="where to write the key (must not exist)")
 
@@ -210,7 +211,7 @@ def _key(args: argparse.Namespace) -> int:
     from peermap.privacy import write_key
 
     key = write_key(args.file)
-    print(f"wrote a new partnership key to {args.file} (fingerprint {key.fingerprint})")
+    print(f"wrote a new key to {args.file} (fingerprint {key.fingerprint})")
     return 0
 
 

@@ -26,7 +26,11 @@ __all__ = ["encode_identities"]
 
 _MAX_LISTED = 10
 _READERS = {
-    "dob": (normalise_date, "a date of birth as yyyy-mm-dd or dd/mm/yyyy"),
+    "dob": (
+        normalise_date,
+        "a date of birth as yyyy-mm-dd or dd/mm/yyyy (day first: a month-first date such "
+        "as 04/25/2010 is not read)",
+    ),
     "sex": (normalise_sex, "m, f, male, female, x, other, u or unknown"),
     "postcode": (normalise_postcode, "a UK postcode"),
 }
@@ -147,7 +151,10 @@ def encode_identities(
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"encode_identities takes a DataFrame, not {type(frame).__name__}")
     if id_column not in frame.columns:
-        raise ValidationError(f"the table has no column {id_column!r} (the person ids)")
+        raise ValidationError(
+            f"the table has no column {id_column!r} (the person ids): name the column that "
+            "holds them with id_column=..."
+        )
     if fields is None:
         chosen = [f for f in FIELDS if f in frame.columns]
     else:

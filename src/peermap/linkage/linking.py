@@ -56,7 +56,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap._optional import require
-from peermap.exceptions import ValidationError
+from peermap.exceptions import PeermapWarning, ValidationError
 from peermap.linkage.encoding import CLK_BITS
 from peermap.linkage.evidence import Evidence, reasons, weigh
 from peermap.linkage.fields import CLK_VERSION, Segments, decode, version_of
@@ -206,6 +206,44 @@ def _same_version(parts: Sequence[tuple[str, Segments]]) -> int:
             "the same peermap"
         )
     return versions.pop()
+
+
+#: Records each partner must hold before two partners sharing no first name, surname
+#: or date of birth is taken as CLKs made under different keys: two sets of 50 young
+#: people of England share one of them but about once in 100,000 draws (about 5 first
+#: names, 6 surnames and 0.9 dates of birth expected in common).
+KEY_CHECK_RECORDS = 50
+
+
+def _values(rows: npt.NDArray[Any] | None) -> set[bytes]:
+    if rows is None:
+        return set()
+    flat = np.ascontiguousarray(rows).reshape(len(rows), -1)
+    present = flat.any(axis=1)  # a missing field's segment is all zero
+    return {row.tobytes() for row in flat[present]}
+
+
+def _warn_if_other_keys(parts: Sequence[tuple[str, Segments]]) -> None:
+    """Warn when two partners' version 3 CLKs share no exact name or date of birth.
+
+    Under one key a first name, surname or date of birth two partners both hold has
+    one segment at both; under two keys none coincide, and every pair scores as two
+    strangers: nothing links, and without this nothing says why.
+    """
+    for i, (what_a, seg_a) in enumerate(parts):
+        for what_b, seg_b in parts[i + 1 :]:
+            if seg_a.version != 3 or min(len(seg_a.record), len(seg_b.record)) < KEY_CHECK_RECORDS:
+                continue
+            fields = ("first", "last", "dob")
+            if any(_values(getattr(seg_a, f)) & _values(getattr(seg_b, f)) for f in fields):
+                continue
+            warnings.warn(
+                f"{what_a} and {what_b} share no first name, surname or date of birth: "
+                "CLKs encoded under different linkage keys never match. Were both "
+                "encoded with the same key?",
+                PeermapWarning,
+                stacklevel=3,
+            )
 
 
 def _rows(positions: npt.NDArray[Any], limit: int = 10) -> str:
@@ -432,6 +470,7 @@ def link_identities(
     ids_a, seg_a = checked_clks(a, labels[0])
     ids_b, seg_b = checked_clks(b, labels[1])
     version = _same_version([(labels[0], seg_a), (labels[1], seg_b)])
+    _warn_if_other_keys([(labels[0], seg_a), (labels[1], seg_b)])
     upper, lower = _thresholds(threshold, review_threshold, version)
     columns = [
         "id_a",
@@ -679,6 +718,7 @@ def cluster_identities(
     version = _same_version(
         [(f"partner {n!r}", seg) for n, (_, seg) in zip(names, parts, strict=True)]
     )
+    _warn_if_other_keys([(f"partner {n!r}", seg) for n, (_, seg) in zip(names, parts, strict=True)])
     upper, _lower = _thresholds(threshold, threshold, version)
     cluster_of: dict[tuple[int, int], int] = {}
     if version == 3 and all(len(ids) for ids, _ in parts):

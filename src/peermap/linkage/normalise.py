@@ -60,8 +60,11 @@ FIELDS: tuple[str, ...] = ("first_name", "last_name", "dob", "sex", "postcode")
 
 _APOSTROPHES = re.compile("['\u2019\u2018`\u02bc]")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_UK = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+# A time of day may follow the date (what a spreadsheet's date cell becomes as text,
+# ``2010-03-05 00:00:00``), as in the record tables: read past, but it must be one.
+_TIME = r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME, re.ASCII)
+_UK = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})" + _TIME, re.ASCII)
 _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 _SEX = {
     "m": "m",
@@ -327,6 +330,9 @@ def formal_first_name(name: str) -> str:
 def normalise_date(value: object) -> dt.date | None:
     """Read a date of birth in ISO (``yyyy-mm-dd``) or UK (``dd/mm/yyyy``) form.
 
+    A time of day may follow (``2010-03-05 00:00:00``): it is read past, and must be
+    one (``25:00`` is not).
+
     Parameters
     ----------
     value : str or date
@@ -342,14 +348,17 @@ def normalise_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    iso = _ISO.fullmatch(text)
-    if iso:
-        year, month, day = (int(part) for part in iso.groups())
+    found = _ISO.fullmatch(text)
+    if found:
+        year, month, day = (int(part) for part in found.groups()[:3])
     else:
-        uk = _UK.fullmatch(text)
-        if not uk:
+        found = _UK.fullmatch(text)
+        if not found:
             return None
-        day, month, year = (int(part) for part in uk.groups())
+        day, month, year = (int(part) for part in found.groups()[:3])
+    hour, minute, second = (int(part or 0) for part in found.groups()[3:])
+    if hour > 23 or minute > 59 or second > 59:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
