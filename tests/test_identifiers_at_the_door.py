@@ -530,3 +530,32 @@ def test_report_withholds_a_date_of_birth_typed_as_an_age(
     assert "date of birth" in text
     _assert_never_echoed(text, ["03/02/2010"])
     assert not html.exists() or "03/02/2010" not in html.read_text(encoding="utf-8")
+
+
+def test_a_persons_name_typed_as_an_authority_is_refused(tmp_path: Path) -> None:
+    # Read without boundaries an authority is kept as written and shown in reports, so
+    # a name typed there would leave with them.
+    folder = tmp_path / "ds"
+    shutil.copytree(GOOD, folder)
+    people = pd.read_csv(folder / "people.csv", dtype=str)
+    people.loc[1, "home_authority"] = "Jayden Smith"
+    people.to_csv(folder / "people.csv", index=False)
+    with pytest.raises(PrivacyError) as caught:
+        read_dataset(folder, strict=False)
+    message = str(caught.value)
+    assert "Jayden" not in message and "home_authority" in message and "row 3" in message
+
+
+def test_no_english_authority_name_reads_as_a_persons_name(
+    lad_2013_loaded: tuple[pd.DataFrame, list[str]], lad_2024_loaded: tuple[pd.DataFrame, list[str]]
+) -> None:
+    # The name test runs on the record tables' authority columns: every authority of
+    # the ONS files of 2013 and 2024 must pass it.
+    names: set[str] = set()
+    for frame, _warnings in (lad_2013_loaded, lad_2024_loaded):
+        names |= set(frame["name"].astype(str))
+    assert len(names) > 300
+    refused = [
+        n for n in names if identifier_rule(n, table="people", column="home_authority") is not None
+    ]
+    assert refused == []

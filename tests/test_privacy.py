@@ -1179,3 +1179,40 @@ def test_embedded_identifiers_are_found_and_never_echoed(
     with pytest.raises(PrivacyError) as info:
         refuse_identifiers(frame, table="ties", file="notes.csv")
     assert value not in str(info.value)
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isalnum() or c in "@." else c for c in text)
+
+
+# An identifier typed with a non-breaking or thin space, a non-breaking hyphen, split
+# by a zero-width space, or in full-width characters (pasted from a PDF or a phone) is
+# the same identifier to a reader.
+DISGUISED = [
+    ("phone", "07700\u00a0900123"),
+    ("phone", "07700\u2009900123"),
+    ("phone", "07700\u200b 900123"),
+    ("phone", _full_width("07700 900123")),
+    ("postcode", "SW1A\u00a01AA"),
+    ("postcode", "SW1A\u20111AA"),
+    ("postcode", _full_width("SW1A 1AA")),
+    ("nhs_number", "943\u00a0476\u00a05919"),
+    ("nhs_number", "943\u200b 476\u200b 5919"),
+    ("ni_number", "AB\u00a0123456\u00a0C"),
+    ("email", _full_width("jo.bloggs@example.org")),
+    ("name", "Jayden\u200b Smith"),
+]
+
+
+@pytest.mark.parametrize(("rule", "value"), DISGUISED)
+@pytest.mark.parametrize("distinct", [3, 200])  # under and over the RE2 screen's size
+def test_identifiers_in_other_spaces_and_widths_are_found(
+    rule: str, value: str, distinct: int
+) -> None:
+    cells = [f"seen at the park on visit {i}" for i in range(distinct)] + [f"notes {value}"]
+    frame = frame_of("notes", cells)
+    findings = find_identifiers(frame, table="ties")
+    assert rule in {f.rule for f in findings}
+    with pytest.raises(PrivacyError) as info:
+        refuse_identifiers(frame, table="ties", file="notes.csv")
+    assert value not in str(info.value)

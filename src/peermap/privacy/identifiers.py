@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -100,10 +101,21 @@ REDACTIONS: dict[str, str] = {
 (``"[withheld: looks like a phone number]"``)."""
 _REDACTION_TEXTS = frozenset(REDACTIONS.values())
 
-# Schema columns whose values are authorities' codes or names: the free-text name test
-# is not run on them (an authority name such as "Milton Keynes" is not a person). In a
-# column of numbers, dates or categories a person's name is as wrong as anywhere, and
-# it is refused there too.
+# Schema columns whose values are authorities' codes or names: the free-text address
+# test is not run on them, nor the name test on the columns derived from boundary files.
+# The record tables' own authority columns (home_authority, ...) are tested for a
+# person's name: of the 338 names of English authorities in the ONS files of 2013 and
+# 2024 none reads as one ("Milton Keynes" is not a first name and a surname; "Amber
+# Valley" ends in a place word), and without boundaries to check them against, what is
+# typed there is kept as written and shown in reports (session 28). In a column of
+# numbers, dates or categories a person's name is as wrong as anywhere, and it is
+# refused there too.
+_AUTHORITY_COLUMNS = frozenset(
+    column.name
+    for table in TABLES.values()
+    for column in table.columns
+    if column.type == "authority"
+)
 _CODED_SCHEMA_COLUMNS = frozenset(
     {
         column.name
@@ -215,6 +227,9 @@ class _Context:
 
     venue_text: bool = False
     free_text: bool = True
+    # A record table's column of authorities: a person's name there is refused (no
+    # English authority's name reads as one), an address-like area name is not tested.
+    authority: bool = False
     person_key: bool = False
     # A column of ages: a date there is a date of birth.
     age: bool = False
@@ -245,6 +260,7 @@ def _context(table: str, column: str) -> _Context:
     return _Context(
         venue_text=venue_text,
         free_text=not coded,
+        authority=first in _AUTHORITY_COLUMNS,
         person_key=not _PERSON_KEY_COLUMNS.isdisjoint(words),
         age=_is_age_column(words),
     )
@@ -288,7 +304,8 @@ def _has_handle(text: str, context: _Context) -> bool:
 
 
 def _has_full_name(text: str, context: _Context) -> bool:
-    return context.free_text and (has_full_name(text) or (context.person_key and is_name_key(text)))
+    named = context.free_text or context.authority
+    return named and (has_full_name(text) or (context.person_key and is_name_key(text)))
 
 
 # Every text the name test can find holds one of these (FULL_NAME_PATTERN's pairs; two
@@ -340,6 +357,22 @@ _VALUE_RULES: tuple[_ValueRule, ...] = (
 )
 
 
+# Characters that change how a value looks to a regular expression but not to a
+# reader: zero-width and other format characters (U+200B, U+00AD...) are dropped, and
+# NFKC makes full-width letters and digits ASCII and every space a space; the dashes
+# NFKC leaves (U+2010-U+2015, U+2212) read as "-". "07700\u00a0900123" is a phone
+# number, "SW1A\u200b 1AA" a postcode, "Ｊａｙｄｅｎ Ｓｍｉｔｈ" a name.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
+def _fold(text: str) -> str:
+    """Return a value as a reader sees it: what the rules are run on (ASCII unchanged)."""
+    if text.isascii():
+        return text
+    shown = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", shown).translate(_DASHES)
+
+
 def _value_rules_in(text: str, context: _Context | None = None) -> list[str]:
     context = context or _Context()
     return [
@@ -372,7 +405,7 @@ def identifier_rule(value: object, *, table: str = "", column: str = "") -> str 
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return None
-    text = str(value)
+    text = _fold(str(value))
     if not text.strip() or re.fullmatch(PSEUDONYM_PATTERN, text.strip()):
         return None
     if column:
@@ -458,7 +491,7 @@ def is_withheld(shown: str) -> bool:
 
 def header_rule(label: object) -> str | None:
     """Return the rule under which a header is itself an identifier (``Jayden Smith``)."""
-    rules = _value_rules_in(str(label))
+    rules = _value_rules_in(_fold(str(label)))
     return rules[0] if rules else None
 
 
@@ -627,7 +660,7 @@ class _Cells(DistinctCells):
         looked = np.unique(np.concatenate([np.asarray(self.used[:0]), *hits.values()]))
         text = dict(zip(looked.tolist(), self.texts(looked), strict=True))
         screens = self.memo._screens
-        screens.update((v, _screen(v)) for v in set(text.values()) - screens.keys())
+        screens.update((v, _screen(_fold(v))) for v in set(text.values()) - screens.keys())
         # Values with content (not blank, not a pseudonym, not a geometry) that some
         # rule's prefilter finds; and for each, the rules whose screen found it.
         self.candidates = {i: v for i, v in text.items() if screens[v][1]}
@@ -646,7 +679,7 @@ class _Cells(DistinctCells):
             judged = np.setdiff1d(self.used, self.skipped, assume_unique=True)  # not pseudonyms
             values = self.texts(judged)
             screens = self.memo._screens
-            screens.update((v, _screen(v)) for v in set(values) - screens.keys())
+            screens.update((v, _screen(_fold(v))) for v in set(values) - screens.keys())
             self._content[judged] = [screens[v][0] for v in values]
         return self._content
 
@@ -664,7 +697,8 @@ class _Cells(DistinctCells):
             for j, v in enumerate(values):
                 for found in self.tried[fresh[v]]:
                     tried.setdefault(found, []).append(j)
-            verdicts.update(zip(values, _verdicts(values, context, tried), strict=True))
+            folded = [_fold(v) for v in values]
+            verdicts.update(zip(values, _verdicts(folded, context, tried), strict=True))
             for i, v in self.candidates.items():
                 for found in verdicts[v]:
                     if found not in masks:

@@ -20,6 +20,7 @@ FULL_NAME_PATTERN = re.compile(
 _PLACE_WORDS = frozenset(
     [
         "park",
+        "valley",
         "street",
         "st",
         "road",
