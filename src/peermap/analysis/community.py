@@ -333,7 +333,8 @@ def contexts(
           flat his runners work from).
           ``max_distance_km``: the longest link, between authority centroids;
           ``distant_people``: the most young people linking one pair of authorities
-          that do not border each other.
+          that do not border each other, or recorded for exploitation at one address
+          from authorities that do not border it.
         * ``n_ties``, ``exploiter_ties`` (ties between members), one column of
           sightings per abuse context and ``serious`` (sightings in
           :data:`SERIOUS_CONTEXTS` plus exploiter ties): every sighting of the

@@ -23,7 +23,9 @@ DISTANT_MIN_PEOPLE = 2
 #: ... and they are at least this share of its young people whose links cross authorities,
 #: or at least DISTANT_MIN_PEOPLE of them link that pair by exploitation records at one
 #: place far away (:data:`EXPLOITATION_CONTEXTS`: the county-line address), or by
-#: exploiter ties.
+#: exploiter ties. Or at least DISTANT_MIN_PEOPLE young people, from any authorities
+#: that do not border it, have exploitation records at one address (a city's county
+#: line draws its runners from several of its boroughs).
 DISTANT_MIN_SHARE = 0.2
 
 
@@ -89,6 +91,13 @@ def reach_of(
     # not scattered records of missing episodes that happen to fall in one authority.
     per_pair_x = exploited.groupby(["ctx", "lo", "hi", "place"])["person"].nunique()
     n_far_x = per_pair_x.groupby(level=0).max() if len(per_pair_x) else pd.Series(dtype=int)
+    # ... or the same address reached from authorities that do not border it, whichever
+    # they are: a county line from a city draws its runners from several of its
+    # boroughs, each a pair of its own with the county town (young people recorded for
+    # exploitation at one address far from home, each the only one of their borough).
+    at_address = exploited[exploited["place"] >= 0]
+    per_address = at_address.groupby(["ctx", "place"])["person"].nunique()
+    n_address = per_address.groupby(level=0).max() if len(per_address) else pd.Series(dtype=int)
     for ctx in people_crossing.index:
         i = int(ctx)
         if not unknown[ctx]:
@@ -97,9 +106,11 @@ def reach_of(
             continue
         far_km[i] = round(float(far_km_s[ctx]), 1)
         k = int(n_far.get(ctx, 0))
-        distant_people[i] = k
         share = k / max(int(people_crossing[ctx]), 1)
         exploited_route = int(n_far_x.get(ctx, 0)) >= DISTANT_MIN_PEOPLE
+        address = int(n_address.get(ctx, 0))
         distant = k >= DISTANT_MIN_PEOPLE and (share >= DISTANT_MIN_SHARE or exploited_route)
+        distant = distant or address >= DISTANT_MIN_PEOPLE
+        distant_people[i] = max(k, address)
         reach[i] = "distant" if distant else "neighbours"
     return reach, far_km, distant_people
