@@ -792,6 +792,37 @@ def test_a_few_on_an_exploitation_route_make_a_crowd_distant() -> None:
     assert visits["distant_people"] == 2 and visits["reach"] == "neighbours"
 
 
+def _runners_from(homes: tuple[str, ...], record: str) -> peermap.Dataset:
+    """Runners homed in ``homes``, each with a ``record`` at a flat in A6 and a den at
+    home, tied in a chain as associates."""
+    people = [(f"r{i}", home) for i, home in enumerate(homes)]
+    places = [
+        ("flat", "residential", A6),
+        *((f"den{i}", "residential", h) for i, h in enumerate(homes)),
+    ]
+    sightings = [(f"r{i}", "flat", record, "reported") for i in range(len(homes))]
+    sightings += [(f"r{i}", f"den{i}", "other", "reported") for i in range(len(homes))]
+    ties = [(f"r{i}", f"r{i + 1}", "associate", "reported") for i in range(len(homes) - 1)]
+    return _dataset(people, places, sightings, ties)
+
+
+def test_runners_from_two_far_boroughs_at_one_address_are_distant() -> None:
+    # A city's county line draws its runners from several of its boroughs: A1 and A2
+    # each send one to a flat in A6 (neither borders it). No pair of authorities has
+    # two young people, but one address far from both homes has two recorded for CCE.
+    line = peermap.contexts(_runners_from((A1, A2), "cce"), stability_runs=1)
+    row = line[line["places"].map(lambda p: "flat" in p)].iloc[0]
+    assert row["reach"] == "distant" and row["distant_people"] == 2
+    # The same visits with nothing of exploitation recorded: two visits, not a route.
+    visits = peermap.contexts(_runners_from((A1, A2), "other"), stability_runs=1)
+    row = visits[visits["places"].map(lambda p: "flat" in p)].iloc[0]
+    assert row["reach"] == "neighbours"
+    # One of the two from next door (A5 borders A6): one young person from far away.
+    near = peermap.contexts(_runners_from((A1, A5), "cce"), stability_runs=1)
+    row = near[near["places"].map(lambda p: "flat" in p)].iloc[0]
+    assert row["reach"] == "neighbours" and row["distant_people"] == 1
+
+
 def _line_run_from(holder_home: str) -> peermap.Dataset:
     """A flat in A6 where two runners are recorded for CCE, one homed in A1 (not a
     neighbour of A6), one in A5 (a neighbour); the line holder, homed in
