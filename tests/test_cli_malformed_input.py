@@ -311,7 +311,7 @@ def test_a_header_repeated_in_another_column_order_sets_aside_the_rows_after_it(
 
 
 @pytest.mark.parametrize("table", ["people", "sightings"])
-@pytest.mark.parametrize("kind", ["folder", "dangling link"])
+@pytest.mark.parametrize("kind", ["folder", "dangling link", "link to a device", "named pipe"])
 def test_a_table_name_on_a_folder_or_a_dangling_link_says_what_it_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, kind: str
 ) -> None:
@@ -321,9 +321,16 @@ def test_a_table_name_on_a_folder_or_a_dangling_link_says_what_it_is(
     if kind == "folder":
         path.mkdir()
         said = "is a folder, not a file"
-    else:
+    elif kind == "dangling link":
         path.symlink_to(tmp_path / "gone.csv")
         said = f"is a link to nothing (it points to {tmp_path / 'gone.csv'}, which does not exist)"
+    elif kind == "link to a device":
+        # /dev/null exists: it is a device, not "a link to nothing".
+        path.symlink_to("/dev/null")
+        said = "is a link to /dev/null, which is a device, not a regular file"
+    else:
+        os.mkfifo(path)
+        said = "is a named pipe, not a regular file"
     # Said of an optional table too: never read as a table that is absent.
     status, _, err = _run(capsys, "validate", folder)
     assert status == 2
