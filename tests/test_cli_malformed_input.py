@@ -78,6 +78,22 @@ def test_report_says_the_warnings_of_the_dataset_it_read(
     assert status == 0 and "0 error(s), 2 warning(s)" in out
 
 
+def test_validate_warns_of_a_table_file_it_does_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _dataset(tmp_path)
+    (folder / "sightings.csv").rename(folder / "sightings (1).csv")
+    status, out, _ = _run(capsys, "validate", folder)
+    assert status == 0 and "0 error(s), 1 warning(s)" in out
+    assert (
+        "sightings (1).csv is not read: a table is read from sightings.csv, sightings.xlsx "
+        "or sightings.parquet"
+    ) in " ".join(out.split())
+    status, _, err = _run(capsys, "report", folder, "-o", tmp_path / "r.md")
+    assert status == 0
+    assert f"peermap report: warning: {folder / 'sightings (1).csv'}: sightings (1).csv is" in err
+
+
 # --------------------------------------------------------------------------- 2. attribution
 
 

@@ -220,6 +220,53 @@ def test_optional_tables_may_be_absent_and_come_back_empty_and_typed(tmp_path: P
     ]
 
 
+def test_files_named_like_a_table_but_not_read_are_warned_of(tmp_path: Path) -> None:
+    # A second download ("ties (1).csv"), a table saved as text or tab-separated, a
+    # backup: each used to be passed over without a word, its records absent.
+    for name in ("people.csv", "places.csv", "sightings.csv"):
+        shutil.copy(GOOD / name, tmp_path / name)
+    ties = (GOOD / "ties.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "ties (1).csv").write_text(ties)
+    (tmp_path / "relocations.tsv").write_text("person_id\tfrom_authority\n")
+    (tmp_path / "People.CSV.bak").write_text("person_id\n")
+    (tmp_path / "sightings_march.xlsx").write_bytes(b"")
+    # Not tables: no warning.
+    (tmp_path / "README.md").write_text("exports of March\n")
+    (tmp_path / "places_boundaries.geojson").write_text("{}")
+    (tmp_path / "demo_region.geojson").write_text("{}")
+    (tmp_path / "sightings").mkdir()  # a folder of monthly files, read by the dask engine
+    report = validate(tmp_path)
+    assert report.ok
+    said = {Path(p.file).name: p for p in report.warnings}
+    assert set(said) == {
+        "ties (1).csv",
+        "relocations.tsv",
+        "People.CSV.bak",
+        "sightings_march.xlsx",
+    }
+    assert {p.rule for p in said.values()} == {"unread_file"}
+    assert said["ties (1).csv"].table == "ties"
+    assert said["ties (1).csv"].message.startswith(
+        "ties (1).csv is not read: a table is read from ties.csv, ties.xlsx or ties.parquet"
+    )
+    assert said["sightings_march.xlsx"].message.startswith(
+        "sightings_march.xlsx is not read: the sightings table is read from sightings.csv only"
+    )
+    assert said["People.CSV.bak"].table == "people"
+    assert (said["relocations.tsv"].row, said["relocations.tsv"].column) == (None, None)
+    ds = read_dataset(tmp_path)  # warnings do not stop a strict read
+    assert [(p.file, p.message) for p in ds.report.warnings] == [
+        (p.file, p.message) for p in report.warnings
+    ]
+    assert any(str(p).startswith(f"warning: {tmp_path / 'ties (1).csv'}: ") for p in ds.report)
+
+
+def test_a_folder_of_only_the_files_read_has_no_unread_file_warning(tmp_path: Path) -> None:
+    for path in GOOD.iterdir():
+        shutil.copy(path, tmp_path / path.name.upper())  # PEOPLE.CSV is read as people
+    assert not [p for p in validate(tmp_path).problems if p.rule == "unread_file"]
+
+
 def _tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {
         p.stem: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")

@@ -32,7 +32,7 @@ from peermap._io import RawTable, TableSource, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import Problem, ValidationReport
 from peermap._refusals import identifier_problems, privacy_error, withhold_refused
-from peermap._sources import locate_tables
+from peermap._sources import locate_tables, unread_files
 from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, ValidationError
 from peermap.place_rules import check_online_places
@@ -589,7 +589,7 @@ def _run(
     accepted_ids: dict[str, set[str]] = {}
     rejected_ids: dict[str, dict[str, Hashable]] = {}
     files: dict[str, str] = {}
-    report = ValidationReport()
+    report = ValidationReport(problems=unread_files(source, located))
     for name in TABLE_ORDER:
         if name not in located:
             continue
