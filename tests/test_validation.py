@@ -524,3 +524,31 @@ def test_a_time_after_the_date_must_be_a_time_of_day(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     bad = [p.row for p in validate(tmp_path / "d").problems if p.rule == "date"]
     assert bad == [3, 4]  # spreadsheet rows of the 25:00 and the 12:60:00; 23:59 read
+
+
+def test_a_wide_table_with_no_row_set_aside_is_not_redacted_column_by_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # redact_frame scans each column (about a millisecond each): 3,000 empty extra
+    # columns cost seconds for a rejected-rows frame with no row in it.
+    import peermap.validation as validation
+
+    scanned: list[int] = []
+    redact = validation.redact_frame
+
+    def counting(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
+        scanned.append(len(frame))
+        return redact(frame, table=table)
+
+    monkeypatch.setattr(validation, "redact_frame", counting)
+    shutil.copy(GOOD / "places.csv", tmp_path / "places.csv")
+    extra = ",".join(f"c{i}" for i in range(300))
+    rows = [f"yp{i},E09000007,15{',' * 300}" for i in range(5)] + [f"yp9,E09000007,old{',' * 300}"]
+    (tmp_path / "people.csv").write_text(
+        "\n".join([f"person_id,home_authority,age,{extra}", *rows]) + "\n"
+    )
+    ds = read_dataset(tmp_path, strict=False)
+    assert scanned == [1]  # people's one rejected row; places set none aside
+    assert list(ds.report.rejected["places"].columns)[-1] == "rejected_because"
+    assert len(ds.report.rejected["places"]) == 0
+    assert list(ds.report.rejected["people"].index) == [7]
