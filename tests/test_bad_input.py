@@ -123,6 +123,96 @@ def test_parquet_dates_out_of_pandas_range_are_named(
     assert report.counts["sightings"]["accepted"] == len(frame) - 1
 
 
+def _sightings_parquet(folder: Path, dates: pa.Array) -> int:
+    """Replace sightings.csv by a Parquet file whose date column is ``dates``."""
+    frame = pd.read_csv(folder / "sightings.csv", dtype=str)
+    table = pa.table(
+        {c: pa.array(frame[c].tolist(), pa.string()) for c in frame.columns if c != "date"}
+        | {"date": dates}
+    )
+    (folder / "sightings.csv").unlink()
+    pq.write_table(table, folder / "sightings.parquet")
+    return len(frame)
+
+
+@pytest.mark.parametrize(
+    ("arrow_type", "count", "shown"),
+    [
+        (pa.timestamp("s"), -(10**11), "-1199-02-15T14:13:20"),
+        (pa.timestamp("s", tz="UTC"), -(10**11), "-1199-02-15T14:13:20"),
+        (pa.timestamp("ms"), -100_000_137_600_000, "-1199-02-14"),
+        (pa.date32(), -(10**6), "-768-02-04"),
+    ],
+)
+def test_parquet_dates_beyond_python_years_reject_their_row_only(
+    tmp_path: Path, arrow_type: pa.DataType, count: int, shown: str
+) -> None:
+    # A timestamp in year -1199 cannot become a Python datetime: it used to refuse the
+    # whole dataset (lenient too) with pyarrow's words, no row or column named.
+    folder = _copy(tmp_path)
+    n = pd.read_csv(folder / "sightings.csv").shape[0]
+    stamps = pa.array([dt.datetime(2024, 2, 1)] * n, pa.timestamp("s")).cast(pa.int64())
+    ints = stamps.to_pylist()
+    if pa.types.is_date32(arrow_type):
+        ints = [19754] * n
+    else:
+        ints = [i * {"s": 1, "ms": 1000}[arrow_type.unit] for i in ints]
+    ints[2] = count
+    width = pa.int32() if pa.types.is_date32(arrow_type) else pa.int64()
+    _sightings_parquet(folder, pa.array(ints, width).cast(arrow_type))
+    report = assert_agree(folder)
+    [problem] = _errors(report, "date_range")
+    assert (problem.row, problem.column, problem.value) == (3, "date", shown)
+    assert problem.file.endswith("sightings.parquet")
+    # Worded as the CSV reader words a date before 1900.
+    csv_folder = _copy(tmp_path / "csv")
+    path = csv_folder / "ties.csv"
+    path.write_text(path.read_text().replace("2024-01-05", "1066-10-14", 1))
+    [csv_problem] = _errors(validate(csv_folder), "date_range")
+    assert problem.message == csv_problem.message
+    ds = read_dataset(folder, strict=False)
+    assert ds.report.counts["sightings"] == {"read": n, "accepted": n - 1, "rejected": 1}
+    assert ds.report.rejected["sightings"].loc[3, "date"] == shown
+    with pytest.raises(ValidationError, match=r"sightings\.parquet"):
+        read_dataset(folder)
+
+
+def test_parquet_dates_after_year_9999_are_future_dates(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    n = pd.read_csv(folder / "sightings.csv").shape[0]
+    ints = [1706745600] * n
+    ints[0] = 10**13
+    _sightings_parquet(folder, pa.array(ints, pa.int64()).cast(pa.timestamp("s")))
+    [problem] = _errors(assert_agree(folder), "future_date")
+    assert (problem.row, problem.column) == (1, "date")
+    assert problem.value.startswith("318857-05-20")
+
+
+def test_a_parquet_column_written_twice_is_a_duplicate_column(tmp_path: Path) -> None:
+    # pyarrow's dataset reader cannot pick a field whose name matches two: its message
+    # ("Multiple matches for FieldRef.Name(sex) in ...") was the whole refusal.
+    folder = _copy(tmp_path)
+    frame = pd.read_csv(folder / "people.csv", dtype=str, keep_default_na=False)
+    columns = list(frame.columns)
+    arrays = [pa.array(frame[c].tolist(), pa.string()) for c in columns]
+    (folder / "people.csv").unlink()
+    pq.write_table(
+        pa.Table.from_arrays([*arrays, arrays[columns.index("sex")]], names=[*columns, "sex"]),
+        folder / "people.parquet",
+    )
+    csv_folder = _copy(tmp_path / "csv")
+    path = csv_folder / "people.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",sex"] + [line + ",F" for line in lines[1:]]) + "\n")
+    [csv_problem] = _errors(validate(csv_folder), "duplicate_column")
+    report = assert_agree(folder)
+    [problem] = _errors(report, "duplicate_column")
+    assert problem.file.endswith("people.parquet") and problem.row is None
+    assert (problem.column, problem.message) == (csv_problem.column, csv_problem.message)
+    ds = read_dataset(folder, strict=False)
+    assert ds.report.counts["people"]["rejected"] == len(frame)
+
+
 def test_excel_dates_out_of_pandas_range_are_named(tmp_path: Path) -> None:
     from openpyxl import Workbook
 

@@ -78,6 +78,22 @@ def test_report_says_the_warnings_of_the_dataset_it_read(
     assert status == 0 and "0 error(s), 2 warning(s)" in out
 
 
+def test_validate_warns_of_a_table_file_it_does_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _dataset(tmp_path)
+    (folder / "sightings.csv").rename(folder / "sightings (1).csv")
+    status, out, _ = _run(capsys, "validate", folder)
+    assert status == 0 and "0 error(s), 1 warning(s)" in out
+    assert (
+        "sightings (1).csv is not read: a table is read from sightings.csv, sightings.xlsx "
+        "or sightings.parquet"
+    ) in " ".join(out.split())
+    status, _, err = _run(capsys, "report", folder, "-o", tmp_path / "r.md")
+    assert status == 0
+    assert f"peermap report: warning: {folder / 'sightings (1).csv'}: sightings (1).csv is" in err
+
+
 # --------------------------------------------------------------------------- 2. attribution
 
 
@@ -311,7 +327,7 @@ def test_a_header_repeated_in_another_column_order_sets_aside_the_rows_after_it(
 
 
 @pytest.mark.parametrize("table", ["people", "sightings"])
-@pytest.mark.parametrize("kind", ["folder", "dangling link"])
+@pytest.mark.parametrize("kind", ["folder", "dangling link", "link to a device", "named pipe"])
 def test_a_table_name_on_a_folder_or_a_dangling_link_says_what_it_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, kind: str
 ) -> None:
@@ -321,9 +337,16 @@ def test_a_table_name_on_a_folder_or_a_dangling_link_says_what_it_is(
     if kind == "folder":
         path.mkdir()
         said = "is a folder, not a file"
-    else:
+    elif kind == "dangling link":
         path.symlink_to(tmp_path / "gone.csv")
         said = f"is a link to nothing (it points to {tmp_path / 'gone.csv'}, which does not exist)"
+    elif kind == "link to a device":
+        # /dev/null exists: it is a device, not "a link to nothing".
+        path.symlink_to("/dev/null")
+        said = "is a link to /dev/null, which is a device, not a regular file"
+    else:
+        os.mkfifo(path)
+        said = "is a named pipe, not a regular file"
     # Said of an optional table too: never read as a table that is absent.
     status, _, err = _run(capsys, "validate", folder)
     assert status == 2

@@ -220,6 +220,53 @@ def test_optional_tables_may_be_absent_and_come_back_empty_and_typed(tmp_path: P
     ]
 
 
+def test_files_named_like_a_table_but_not_read_are_warned_of(tmp_path: Path) -> None:
+    # A second download ("ties (1).csv"), a table saved as text or tab-separated, a
+    # backup: each used to be passed over without a word, its records absent.
+    for name in ("people.csv", "places.csv", "sightings.csv"):
+        shutil.copy(GOOD / name, tmp_path / name)
+    ties = (GOOD / "ties.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "ties (1).csv").write_text(ties)
+    (tmp_path / "relocations.tsv").write_text("person_id\tfrom_authority\n")
+    (tmp_path / "People.CSV.bak").write_text("person_id\n")
+    (tmp_path / "sightings_march.xlsx").write_bytes(b"")
+    # Not tables: no warning.
+    (tmp_path / "README.md").write_text("exports of March\n")
+    (tmp_path / "places_boundaries.geojson").write_text("{}")
+    (tmp_path / "demo_region.geojson").write_text("{}")
+    (tmp_path / "sightings").mkdir()  # a folder of monthly files, read by the dask engine
+    report = validate(tmp_path)
+    assert report.ok
+    said = {Path(p.file).name: p for p in report.warnings}
+    assert set(said) == {
+        "ties (1).csv",
+        "relocations.tsv",
+        "People.CSV.bak",
+        "sightings_march.xlsx",
+    }
+    assert {p.rule for p in said.values()} == {"unread_file"}
+    assert said["ties (1).csv"].table == "ties"
+    assert said["ties (1).csv"].message.startswith(
+        "ties (1).csv is not read: a table is read from ties.csv, ties.xlsx or ties.parquet"
+    )
+    assert said["sightings_march.xlsx"].message.startswith(
+        "sightings_march.xlsx is not read: the sightings table is read from sightings.csv only"
+    )
+    assert said["People.CSV.bak"].table == "people"
+    assert (said["relocations.tsv"].row, said["relocations.tsv"].column) == (None, None)
+    ds = read_dataset(tmp_path)  # warnings do not stop a strict read
+    assert [(p.file, p.message) for p in ds.report.warnings] == [
+        (p.file, p.message) for p in report.warnings
+    ]
+    assert any(str(p).startswith(f"warning: {tmp_path / 'ties (1).csv'}: ") for p in ds.report)
+
+
+def test_a_folder_of_only_the_files_read_has_no_unread_file_warning(tmp_path: Path) -> None:
+    for path in GOOD.iterdir():
+        shutil.copy(path, tmp_path / path.name.upper())  # PEOPLE.CSV is read as people
+    assert not [p for p in validate(tmp_path).problems if p.rule == "unread_file"]
+
+
 def _tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {
         p.stem: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -477,3 +524,31 @@ def test_a_time_after_the_date_must_be_a_time_of_day(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     bad = [p.row for p in validate(tmp_path / "d").problems if p.rule == "date"]
     assert bad == [3, 4]  # spreadsheet rows of the 25:00 and the 12:60:00; 23:59 read
+
+
+def test_a_wide_table_with_no_row_set_aside_is_not_redacted_column_by_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # redact_frame scans each column (about a millisecond each): 3,000 empty extra
+    # columns cost seconds for a rejected-rows frame with no row in it.
+    import peermap.validation as validation
+
+    scanned: list[int] = []
+    redact = validation.redact_frame
+
+    def counting(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
+        scanned.append(len(frame))
+        return redact(frame, table=table)
+
+    monkeypatch.setattr(validation, "redact_frame", counting)
+    shutil.copy(GOOD / "places.csv", tmp_path / "places.csv")
+    extra = ",".join(f"c{i}" for i in range(300))
+    rows = [f"yp{i},E09000007,15{',' * 300}" for i in range(5)] + [f"yp9,E09000007,old{',' * 300}"]
+    (tmp_path / "people.csv").write_text(
+        "\n".join([f"person_id,home_authority,age,{extra}", *rows]) + "\n"
+    )
+    ds = read_dataset(tmp_path, strict=False)
+    assert scanned == [1]  # people's one rejected row; places set none aside
+    assert list(ds.report.rejected["places"].columns)[-1] == "rejected_because"
+    assert len(ds.report.rejected["places"]) == 0
+    assert list(ds.report.rejected["people"].index) == [7]

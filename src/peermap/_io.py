@@ -38,6 +38,7 @@ from peermap._arrow_csv import (
 from peermap._atomic import atomic_path, write_text_atomic
 from peermap._distinct import per_distinct
 from peermap._frame_labels import unusable_labels
+from peermap._parquet import OutOfRange, read_parquet_frame
 from peermap._problems import Problem
 from peermap._table_files import not_a_file, sheet_rows, table_sheet
 from peermap.exceptions import ValidationError
@@ -734,7 +735,13 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
     return _finish(table, file, header, _columns(rows, width), numbers, problems, {})
 
 
-def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashable]) -> RawTable:
+def _from_frame(
+    frame: pd.DataFrame,
+    table: str,
+    file: str,
+    numbers: list[Hashable],
+    refused: Sequence[OutOfRange] = (),
+) -> RawTable:
     header = [str(c) for c in frame.columns]
     converted = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
     columns = [text for text, _ in converted]
@@ -749,6 +756,24 @@ def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashab
         undecodable |= per_distinct(c, lambda t: _SURROGATE.search(t) is not None)
     problems: list[Problem] = []
     bad_rows: dict[Hashable, list[str]] = {}
+    # Parquet dates no Python date can hold (year -1199) set their row aside, named.
+    position = np.cumsum(filled) - 1
+    aside = np.zeros(len(kept), dtype=bool)
+    for cell in refused:
+        j = int(position[cell.row])
+        problems.append(
+            Problem(
+                table,
+                kept[j],
+                shown_header(header[cell.column], cell.column),
+                shown_value(cell.text),
+                cell.message,
+                file,
+                rule=cell.rule,
+            )
+        )
+        bad_rows[kept[j]] = [str(c[j]) for c in columns]
+        aside[j] = True
     for j in map(int, np.flatnonzero(undecodable)):
         i = next(i for i, c in enumerate(columns) if _SURROGATE.search(c[j]))
         problems.append(
@@ -763,9 +788,10 @@ def _from_frame(frame: pd.DataFrame, table: str, file: str, numbers: list[Hashab
             )
         )
         bad_rows[kept[j]] = [str(c[j]) for c in columns]
-    if undecodable.any():
-        columns = [c[~undecodable] for c in columns]
-        kept = [n for n, u in zip(kept, undecodable, strict=True) if not u]
+    aside |= undecodable
+    if aside.any():
+        columns = [c[~aside] for c in columns]
+        kept = [n for n, u in zip(kept, aside, strict=True) if not u]
     return _finish(table, file, header, columns, kept, problems, bad_rows)
 
 
@@ -834,17 +860,9 @@ def read_raw(source: TableSource, table: str, *, sheet: str | None = None) -> Ra
     if suffix == ".xlsx":
         return _read_xlsx(path, table, sheet)
     if suffix == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            # Timestamps as Python objects: a year such as 1500 is a cell to report,
-            # not a nanosecond overflow that stops the read.
-            frame = pq.read_table(path).to_pandas(timestamp_as_object=True)
-        except (pa.ArrowException, OSError, ValueError) as exc:  # every error pyarrow raises
-            raise ValidationError(f"{path}: cannot read as Parquet ({exc})") from exc
+        frame, refused = read_parquet_frame(path)
         numbers: list[Hashable] = list(range(1, len(frame) + 1))
-        return _from_frame(frame.reset_index(drop=True), table, str(path), numbers)
+        return _from_frame(frame, table, str(path), numbers, refused)
     raise ValidationError(
         f"{path}: cannot read '{suffix}' files for table '{table}'; use one of "
         + ", ".join(SUFFIXES)

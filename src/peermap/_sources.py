@@ -5,21 +5,25 @@ find each table; :func:`find_table` finds one table for a command that reads one
 (``peermap assign``). What is there under a table's name but cannot be read (a folder
 named ``people.csv``, a link to nothing) is said as such, never taken for a table that
 is absent; which sheet of a workbook holds a table is :mod:`peermap._table_files`'s.
+:func:`unread_files` warns of a file in a dataset folder named like a table's that is
+not read (``ties (1).csv``, ``sightings.txt``), so that its records do not vanish unsaid.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from peermap._io import SUFFIXES, TableSource
+from peermap._problems import Problem
 from peermap._table_files import not_a_file, sheet_tables
 from peermap.exceptions import ValidationError
 from peermap.privacy.identifiers import shown_value
 from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
 
-__all__ = ["Located", "find_table", "locate_tables"]
+__all__ = ["Located", "find_table", "locate_tables", "unread_files"]
 
 #: Table name -> (source, sheet name or None).
 Located = dict[str, tuple[TableSource, str | None]]
@@ -51,6 +55,78 @@ def _folder_tables(path: Path) -> Located:
                 + "); keep one"
             )
     return {name: (paths[0], None) for name, paths in files.items()}
+
+
+#: After a table's name, an extension a table may be saved with, anywhere in the rest of
+#: a file's name (``ties (1).csv``, ``People.CSV.bak``, ``people_old.xlsx``): a file
+#: named so is a table that is not read. ``places_boundaries.geojson`` is not one.
+_TABLE_LIKE = re.compile(r".*\.(csv|tsv|tab|txt|xlsx|xlsm|xls|ods|parquet|pq)\b.*")
+
+
+def unread_files(
+    source: str | os.PathLike[str] | Mapping[str, TableSource], located: Located
+) -> list[Problem]:
+    """Warn of each file in a dataset folder named like a table's that is not read.
+
+    A table is read from ``<table>.csv``, ``.xlsx`` or ``.parquet`` only. A file whose
+    name is a table's with another extension (``sightings.txt``, ``relocations.tsv``), or
+    a table's followed by other characters and a table's extension (``ties (1).csv`` as a
+    browser saves a second download, ``People.CSV.bak``), would otherwise be passed over
+    without a word and its records be absent from the dataset.
+
+    Parameters
+    ----------
+    source : path or mapping
+        The dataset's source; only a folder is looked into.
+    located : dict
+        The tables found in it (:func:`locate_tables`): their files are read.
+
+    Returns
+    -------
+    list of Problem
+        One warning (rule ``unread_file``) per such file, naming it and the files the
+        table would be read from; none for a source that is not a folder.
+    """
+    if isinstance(source, Mapping) or not Path(source).is_dir():
+        return []
+    folder = Path(source)
+    read = {Path(src).name for src, _ in located.values() if isinstance(src, str | os.PathLike)}
+    problems: list[Problem] = []
+    for child in sorted(folder.iterdir()):
+        if child.name in read or child.is_dir():
+            continue
+        name = child.name.strip().lower()
+        stem = normalise_column_name(child.stem)
+        tables = [t for t in TABLE_ORDER if name.startswith(t)]
+        if not tables:
+            continue
+        table = max(tables, key=len)
+        if stem != table and not _TABLE_LIKE.fullmatch(name[len(table) :]):
+            continue
+        shown = shown_value(child.name)
+        if table in located:
+            where = (
+                f"the {table} table is read from {Path(str(located[table][0])).name} only; "
+                f"copy any {table} records it holds there"
+            )
+        else:
+            where = (
+                f"a table is read from {table}.csv, {table}.xlsx or {table}.parquet; if it "
+                f"holds the {table} table, give it one of these names"
+            )
+        problems.append(
+            Problem(
+                table,
+                None,
+                None,
+                "",
+                f"{shown} is not read: {where}",
+                str(child),
+                "warning",
+                "unread_file",
+            )
+        )
+    return sorted(problems, key=lambda p: TABLE_ORDER.index(p.table))
 
 
 def locate_tables(

@@ -19,6 +19,7 @@ Which sheet holds a table is decided here, for both kinds of workbook:
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -44,8 +45,9 @@ def not_a_file(path: Path) -> str | None:
     Returns
     -------
     str or None
-        ``"is a folder, not a file"``, ``"is a link to nothing (...)"``, ``"is not a
-        regular file"``, ``"no such file"`` or ``"cannot be read (...)"`` (a name the
+        ``"is a folder, not a file"``, ``"is a link to nothing (...)"``, ``"is a link
+        to /dev/null, which is a device, not a regular file"``, ``"is a named pipe, not
+        a regular file"``, ``"no such file"`` or ``"cannot be read (...)"`` (a name the
         system cannot take: too long, say); None for a regular file (or a link to one).
     """
     try:
@@ -59,15 +61,33 @@ def _not_a_file(path: Path) -> str | None:
         return None
     if path.is_dir():
         return "is a folder, not a file"
+    kind = _special_kind(path)
     if path.is_symlink():
         try:
             target = os.readlink(path)
         except OSError:  # pragma: no cover - a link that vanished meanwhile
             target = "?"
+        if kind is not None:  # a link to /dev/null: it exists, it is a device
+            return f"is a link to {target}, which is {kind}, not a regular file"
         return f"is a link to nothing (it points to {target}, which does not exist)"
-    if path.exists():
-        return "is not a regular file (a device, pipe or socket)"
+    if kind is not None:
+        return f"is {kind}, not a regular file"
     return "no such file"
+
+
+def _special_kind(path: Path) -> str | None:
+    """Say what an existing path that is neither file nor folder is, or None if none is."""
+    try:
+        mode = path.stat().st_mode  # through a link, to what it points at
+    except OSError:  # nothing there (a link to nothing, a loop of links)
+        return None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "neither a file nor a folder"  # pragma: no cover - no other kind on Linux
 
 
 @contextmanager

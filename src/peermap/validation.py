@@ -32,7 +32,7 @@ from peermap._io import RawTable, TableSource, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import Problem, ValidationReport
 from peermap._refusals import identifier_problems, privacy_error, withhold_refused
-from peermap._sources import locate_tables
+from peermap._sources import locate_tables, unread_files
 from peermap.dataset import Dataset
 from peermap.exceptions import PeermapWarning, ValidationError
 from peermap.place_rules import check_online_places
@@ -589,7 +589,7 @@ def _run(
     accepted_ids: dict[str, set[str]] = {}
     rejected_ids: dict[str, dict[str, Hashable]] = {}
     files: dict[str, str] = {}
-    report = ValidationReport()
+    report = ValidationReport(problems=unread_files(source, located))
     for name in TABLE_ORDER:
         if name not in located:
             continue
@@ -687,8 +687,10 @@ def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.
         extra_rows.columns = [headed.get(i, f"column {i + 1}") for i in range(extra_rows.shape[1])]
         verbatim = pd.concat([verbatim, extra_rows])
         verbatim = verbatim.loc[sorted(verbatim.index, key=_row_key)]
-    # Rows set aside are written out verbatim, except the identifiers in them.
-    verbatim = redact_frame(verbatim.astype(object).fillna(""), table=name)
+    # Rows set aside are written out verbatim, except the identifiers in them (with no
+    # row, nothing to scan: each column's scan costs ~1 ms, a wide table's seconds).
+    verbatim = verbatim.astype(object).fillna("")  # .copy(): its blocks consolidated
+    verbatim = redact_frame(verbatim, table=name) if len(verbatim) else verbatim.copy()
     if raw.bad_rows:  # undecodable bytes written out as \xNN escapes
         verbatim = verbatim.map(show_bytes)
     verbatim["rejected_because"] = ["; ".join(p.check.reasons.get(r, [])) for r in verbatim.index]
