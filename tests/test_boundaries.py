@@ -383,7 +383,7 @@ class TestFormats:
         assert list(gdf.columns) == ["code", "name", "geometry"]  # input untouched
 
     def test_missing_file(self, tmp_path: Path) -> None:
-        with pytest.raises(FileNotFoundError):
+        with pytest.raises(BoundaryError, match="boundary file not found"):
             load_boundaries(tmp_path / "nope.gpkg")
 
     def test_unreadable_file(self, tmp_path: Path) -> None:

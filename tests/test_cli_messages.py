@@ -60,6 +60,10 @@ API_ONLY = {
     ("analysis/paths.py", "via='ties' links young people"): "no command asks for a path",
     ("emerging.py", "period='week' is for the partnership"): "peermap map --emerging draws months",
     ("linkage/identities.py", "needs the linkage key"): "peermap encode loads the key first",
+    ("_arguments.py", "needs a peermap.Dataset"): "the CLI passes the dataset it read",
+    ("analysis/brokerage.py", "contexts= takes the table"): "the CLI passes no contexts table",
+    ("analysis/movement.py", "flow_matrix needs a table"): "the CLI passes a table of flows",
+    ("boundary_files.py", "expected a boundary file"): "the CLI gives boundaries as a path",
 }
 
 

@@ -18,6 +18,7 @@ from peermap import settings
 from peermap._optional import missing_dependency
 from peermap._version import __version__
 from peermap.exceptions import (
+    ArgumentError,
     BoundaryError,
     CRSError,
     ExternalAssetError,
@@ -195,6 +196,7 @@ _HOME: dict[str, str] = {name: module for module, names in _LAZY.items() for nam
 __all__ = [
     "SCHEMA_VERSION",
     "AggregatePackage",
+    "ArgumentError",
     "Audience",
     "Boundaries",
     "BoundaryError",

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peermap import settings
+from peermap.exceptions import ArgumentError
 
 IntArray = npt.NDArray[np.int64]
 #: Split a sorted array of nodes into communities: one label (0, 1, ...) per node.
@@ -41,7 +42,7 @@ def resolve(backend: str | None) -> str:
     name = settings.graph_backend if backend is None else backend
     known = ["igraph", "networkx", *sorted(nx.utils.backends.backends)]
     if name not in known:
-        raise ValueError(
+        raise ArgumentError(
             f"backend={name!r} is not available; expected one of {known} "
             "(a networkx backend must be installed to be named)"
         )

@@ -19,10 +19,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends, _lookup, ranking
+from peermap._arguments import whole_number
 from peermap._venue_cases import venue_cases
 from peermap._venue_words import venue_reasons
 from peermap._while_missing import VISIT_COLUMNS, missing_visits, seen_while_missing
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError, ValidationError
 from peermap.schema import CONTEXTS, is_online
 
 __all__ = [
@@ -73,7 +75,7 @@ Engine = Literal["pandas", "dask"]
 def check_engine(engine: str) -> None:
     """Refuse an engine name other than ``"pandas"`` or ``"dask"``."""
     if engine not in ("pandas", "dask"):
-        raise ValueError(f"engine={engine!r}; expected 'pandas' or 'dask'")
+        raise ArgumentError(f"engine={engine!r}; expected 'pandas' or 'dask'")
 
 
 def authority_graph_of(ds: Dataset) -> nx.Graph | None:
@@ -102,7 +104,7 @@ def positions(
     for name, found, column in (("people", who, "person_id"), ("places", where, "place_id")):
         if (found < 0).any():
             first = s[column].to_numpy()[np.flatnonzero(found < 0)[0]]
-            raise ValueError(
+            raise ValidationError(
                 f"sightings refer to {column} {first!r}, which is not among the {name} of the "
                 "dataset given; read the sightings with the people and places they refer to"
             )
@@ -860,8 +862,7 @@ def _place_betweenness(
     node, an edge per distinct person-place pair seen); exact up to
     :data:`BETWEENNESS_EXACT_MAX` nodes (:func:`peermap._graph_backends.place_betweenness`).
     """
-    if sample < 2:
-        raise ValueError(f"betweenness_sample={sample}; expected 2 or more")
+    whole_number(sample, "betweenness_sample", 2)
     places = ds.places["place_id"].to_numpy(dtype=object)
     values = _graph_backends.place_betweenness(
         _graph_backends.resolve(backend),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from peermap.dataset import Dataset
+from peermap.exceptions import ValidationError
 from peermap.schema import is_online
 
 
@@ -19,7 +20,7 @@ def home(ds: Dataset) -> pd.Series:
 def place_authority(ds: Dataset) -> pd.Series:
     """Look up the authority of each place, indexed by ``place_id`` (error without one)."""
     if "authority_code" not in ds.places:
-        raise ValueError(
+        raise ValidationError(
             "places have no authority: read the dataset with boundaries "
             "(peermap.read_dataset(..., boundaries=...)) or call peermap.assign_authorities"
         )

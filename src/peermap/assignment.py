@@ -52,7 +52,7 @@ from pyproj import CRS
 from peermap import settings
 from peermap.authority_names import name_key, strip_affixes
 from peermap.boundaries import Boundaries, metric_boundaries
-from peermap.exceptions import CRSError, PeermapWarning
+from peermap.exceptions import ArgumentError, BoundaryError, CRSError, PeermapWarning
 from peermap.privacy.identifiers import shown_value
 
 __all__ = [
@@ -106,7 +106,7 @@ def _sorted_boundaries(
     geoms = np.asarray(gdf.geometry.values, dtype=object)[order]
     type_ids = shapely.get_type_id(geoms)
     if not np.isin(type_ids, (3, 6)).all():
-        raise ValueError("boundaries must be polygons: read them with peermap.load_boundaries")
+        raise BoundaryError("boundaries must be polygons: read them with peermap.load_boundaries")
     names = gdf["name"].astype(str).to_numpy(dtype=object)[order]
     return codes[order], names, geoms
 
@@ -122,7 +122,7 @@ def _place_points(places: gpd.GeoDataFrame) -> np.ndarray:
     type_ids = shapely.get_type_id(geoms)
     wrong = (type_ids != 0) & (type_ids != -1)
     if wrong.any():
-        raise ValueError(
+        raise ArgumentError(
             f"assign_authorities needs point geometries; {int(wrong.sum())} places are not points"
         )
     metric = CRS.from_user_input(settings.metric_crs)
@@ -279,9 +279,9 @@ def assign_authorities(
         When some places are ``outside``: how many, and their ``place_id`` (or index).
     """
     if not isinstance(places, gpd.GeoDataFrame):
-        raise TypeError(f"places must be a GeoDataFrame of points, got {type(places)}")
+        raise ArgumentError(f"places must be a GeoDataFrame of points, got {type(places)}")
     if not np.isfinite(tolerance_m) or tolerance_m < 0:
-        raise ValueError(
+        raise ArgumentError(
             f"tolerance_m must be a non-negative number of metres, got {tolerance_m!r}"
         )
     codes, names, geoms = _sorted_boundaries(boundaries)
@@ -433,13 +433,13 @@ def resolve_authorities(
         in both columns.
     """
     if not isinstance(values, pd.Series):
-        raise TypeError(f"values must be a pandas Series, got {type(values)}")
+        raise ArgumentError(f"values must be a pandas Series, got {type(values)}")
     region = boundaries if isinstance(boundaries, Boundaries) else None
     if isinstance(boundaries, Boundaries):
         boundaries = boundaries.frame
     for column in ("code", "name"):
         if column not in boundaries.columns:
-            raise ValueError(f"boundaries lack column {column!r}: use peermap.load_boundaries")
+            raise BoundaryError(f"boundaries lack column {column!r}: use peermap.load_boundaries")
     positions, uniques = pd.factorize(values, use_na_sentinel=True)
     by_code, by_name = _lookup(boundaries)
     name_of = dict(

@@ -79,7 +79,7 @@ from peermap.boundary_files import (
     to_metric,
     vintage_from_column,
 )
-from peermap.exceptions import BoundaryError, CRSError, PeermapWarning
+from peermap.exceptions import ArgumentError, BoundaryError, CRSError, PeermapWarning
 from peermap.ons import fetch_ons, ons_datasets
 
 __all__ = [
@@ -247,10 +247,10 @@ def load_boundaries(
 
     Raises
     ------
-    FileNotFoundError
-        The file does not exist.
+    peermap.ArgumentError
+        ``source`` is neither a path nor a GeoDataFrame.
     peermap.BoundaryError
-        Unreadable file, unknown layer or column, missing or duplicate codes,
+        No such file, unreadable file, unknown layer or column, missing or duplicate codes,
         non-polygonal or empty geometries, or overlapping areas.
     peermap.CRSError
         The CRS is missing and the coordinates are not longitude/latitude, or the
@@ -499,7 +499,9 @@ def metric_boundaries(boundaries: Boundaries | gpd.GeoDataFrame, what: str) -> g
     if isinstance(boundaries, Boundaries):
         boundaries = boundaries.frame
     if not isinstance(boundaries, gpd.GeoDataFrame):
-        raise TypeError(f"{what} needs a GeoDataFrame from load_boundaries, got {type(boundaries)}")
+        raise ArgumentError(
+            f"{what} needs a GeoDataFrame from load_boundaries, got {type(boundaries)}"
+        )
     missing = [c for c in ("code", "name") if c not in boundaries.columns]
     if missing:
         raise BoundaryError(
@@ -555,7 +557,7 @@ def authority_graph(
         ``attribution``.
     """
     if not np.isfinite(snap_m) or snap_m < 0:
-        raise ValueError(f"snap_m must be a non-negative number of metres, got {snap_m!r}")
+        raise ArgumentError(f"snap_m must be a non-negative number of metres, got {snap_m!r}")
     bounds = Boundaries.of(boundaries)
     gdf = metric_boundaries(bounds.frame, "authority_graph")
     geoms = np.asarray(gdf.geometry.values, dtype=object)
@@ -683,7 +685,7 @@ class Boundaries:
 
     def __post_init__(self) -> None:
         if not isinstance(self.frame, gpd.GeoDataFrame):
-            raise TypeError(
+            raise ArgumentError(
                 f"Boundaries needs a GeoDataFrame from load_boundaries, got {type(self.frame)}"
             )
         frame_attrs = self.frame.attrs
@@ -736,7 +738,7 @@ class Boundaries:
             )
         if isinstance(boundaries, str | os.PathLike):
             return cls.load(boundaries)
-        raise TypeError(
+        raise ArgumentError(
             "boundaries must be a Boundaries, a GeoDataFrame from peermap.load_boundaries "
             f"or a boundary file, got {type(boundaries).__name__}"
         )

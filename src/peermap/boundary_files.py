@@ -27,7 +27,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from peermap import settings
-from peermap.exceptions import BoundaryError, CRSError, PeermapWarning
+from peermap.exceptions import ArgumentError, BoundaryError, CRSError, PeermapWarning
 
 __all__: list[str] = []  # helpers of peermap.boundaries.load_boundaries, not API
 
@@ -49,9 +49,14 @@ def read_source(
     if isinstance(source, gpd.GeoDataFrame):
         name = str(source.attrs.get("source", "GeoDataFrame"))
         return source.copy(), name, None
+    if not isinstance(source, str | os.PathLike):
+        raise ArgumentError(
+            "boundaries: expected a boundary file (a path) or a GeoDataFrame from "
+            f"peermap.load_boundaries, not {type(source).__name__}"
+        )
     path = Path(source)
     if not path.exists():
-        raise FileNotFoundError(f"boundary file not found: {path}")
+        raise BoundaryError(f"boundary file not found: {path}")
     if path.suffix.lower() in _PARQUET_SUFFIXES:
         try:
             return gpd.read_parquet(path), path.name, None

@@ -37,6 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import settings
+from peermap.exceptions import ArgumentError
 
 __all__ = [
     "KEY_SPACE",
@@ -146,7 +147,7 @@ def perturbation(key: int) -> int:
     """Return the perturbation the published table gives a cell key."""
     k = int(key)
     if not 0 <= k < KEY_SPACE:
-        raise ValueError(f"a cell key is a whole number from 0 to {KEY_SPACE - 1}, got {key!r}")
+        raise ArgumentError(f"a cell key is a whole number from 0 to {KEY_SPACE - 1}, got {key!r}")
     return int(_TABLE[k])
 
 

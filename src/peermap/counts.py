@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from peermap import _lookup, settings
+from peermap._arguments import dataset_argument
 from peermap.analysis import flow_keys, flows
 from peermap.boundaries import as_multipolygons
 from peermap.cell_keys import RECORD_IDENTITY, cell_keys, record_keys, sighting_keys
@@ -89,6 +90,7 @@ def authority_counts(
     ValidationError
         When the dataset was read without boundaries.
     """
+    dataset_argument(ds, "authority_counts")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     bounds = _require_authorities(ds)
     filters: dict[str, Any] = {"since": since, "until": until, "min_reliability": min_reliability}

@@ -35,6 +35,7 @@ from typing import Any, Final
 import pandas as pd
 
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.schema import SOURCES, TABLE_ORDER, TABLES, is_online, normalise_enum_value
 
 __all__ = ["DATE_RULES", "NO_SOURCE", "OPTIONAL_FIELDS", "QualityProfile", "quality"]
@@ -335,7 +336,7 @@ def quality(ds: Dataset) -> QualityProfile:
         :meth:`~QualityProfile.to_html` and a plain-text ``str``.
     """
     if not isinstance(ds, Dataset):
-        raise TypeError(f"quality needs a peermap.Dataset, got {type(ds).__name__}")
+        raise ArgumentError(f"quality needs a peermap.Dataset, got {type(ds).__name__}")
     report = ds.report
     merged = any(_PROVENANCE in ds.table(name).columns for name in TABLE_ORDER)
     errors = [p for p in report.problems if p.severity == "error"]

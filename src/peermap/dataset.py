@@ -18,6 +18,7 @@ import pandas as pd
 
 from peermap._pickling import reduce_frozen
 from peermap._problems import ValidationReport
+from peermap.exceptions import ArgumentError
 from peermap.schema import TABLE_ORDER, TABLES
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class Dataset:
         elif self.boundaries is None:
             object.__setattr__(self, "boundaries", self.region.frame)
         elif self.region.frame is not self.boundaries:
-            raise ValueError(
+            raise ArgumentError(
                 "boundaries= and region= are different boundaries: give one of them "
                 "(or region=Boundaries.of(boundaries))"
             )

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from peermap import settings
+from peermap.exceptions import ArgumentError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -118,9 +119,9 @@ class SuppressionRule:
         for name in ("min_count", "round_to"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+                raise ArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
         if not isinstance(self.marker, str) or not self.marker or self.marker.strip().isdigit():
-            raise ValueError(f"marker must be non-numeric text, got {self.marker!r}")
+            raise ArgumentError(f"marker must be non-numeric text, got {self.marker!r}")
 
     @classmethod
     def from_settings(
@@ -210,13 +211,13 @@ def _missing(value: Any) -> bool:
 
 def _whole(value: Any) -> int:
     if isinstance(value, bool):
-        raise TypeError(f"a count must be a whole number, got {value!r}")
+        raise ArgumentError(f"a count must be a whole number, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"a count must be a whole number, got {value!r}") from None
+        raise ArgumentError(f"a count must be a whole number, got {value!r}") from None
     if not number.is_integer() or number < 0:
-        raise ValueError(f"a count must be a whole number of at least 0, got {value!r}")
+        raise ArgumentError(f"a count must be a whole number of at least 0, got {value!r}")
     return int(number)
 
 
@@ -228,7 +229,7 @@ def _rule(
 ) -> SuppressionRule:
     if rule is not None:
         if (min_count, round_to, marker) != (None, None, None):
-            raise TypeError("give either rule= or min_count/round_to/marker, not both")
+            raise ArgumentError("give either rule= or min_count/round_to/marker, not both")
         return rule
     return SuppressionRule.from_settings(min_count=min_count, round_to=round_to, marker=marker)
 
@@ -286,7 +287,7 @@ def suppress(
     values = series.tolist()
     cell = [None] * len(values) if keys is None else list(keys)
     if len(cell) != len(values):
-        raise ValueError(f"{len(cell)} cell keys for {len(values)} counts")
+        raise ArgumentError(f"{len(cell)} cell keys for {len(values)} counts")
     shown = [
         r.display(v, None if k is None or _missing(k) else int(k))
         for v, k in zip(values, cell, strict=True)
@@ -377,7 +378,7 @@ def suppress_share(
         return NOT_APPLICABLE
     p, w = _whole(part), _whole(whole)
     if p > w:
-        raise ValueError(f"part ({p}) is larger than the whole ({w})")
+        raise ArgumentError(f"part ({p}) is larger than the whole ({w})")
     if w == 0:
         return NOT_APPLICABLE
     if p < r.min_count or w - p < r.min_count:
@@ -473,9 +474,9 @@ class Audience:
 
     def __post_init__(self) -> None:
         if self.name not in AUDIENCE_NAMES:
-            raise ValueError(f"audience={self.name!r}; expected {_choices(AUDIENCE_NAMES)}")
+            raise ArgumentError(f"audience={self.name!r}; expected {_choices(AUDIENCE_NAMES)}")
         if (self.name == "partnership") != (self.rule is None):
-            raise ValueError(
+            raise ArgumentError(
                 "a partnership audience has no small-count rule; every other audience has one"
             )
 
@@ -515,10 +516,10 @@ class Audience:
         """
         choices = tuple(allowed)
         if not isinstance(name, str) or name not in choices:
-            raise ValueError(f"audience={name!r}; expected {_choices(choices)}")
+            raise ArgumentError(f"audience={name!r}; expected {_choices(choices)}")
         if name == "partnership":
             if min_count is not None or round_to is not None:
-                raise ValueError(
+                raise ArgumentError(
                     f"min_count and round_to apply to public {what}s; a partnership {what} "
                     f"shows exact counts (use audience='public' for a suppressed {what})"
                 )

@@ -35,9 +35,11 @@ from numpy.typing import NDArray
 from scipy import sparse, stats
 
 from peermap import settings
+from peermap._arguments import dataset_argument
 from peermap.cell_keys import KEY_SPACE, record_keys, sighting_keys
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.getis_ord import FIT_MAX_CELLS, confidence_levels, fitted_cell_size, grid_shape
 from peermap.schema import ONLINE_PLACE_KINDS
@@ -379,6 +381,7 @@ def emerging_hotspots(
         For an unknown period or audience, fewer than 3 periods, no sightings in the
         window, or a grid of fewer than 4 or more than ``max_cells`` cells.
     """
+    dataset_argument(ds, "emerging_hotspots")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = (
         audience
@@ -392,13 +395,13 @@ def emerging_hotspots(
         )
     )
     if period not in PERIODS:
-        raise ValueError(f"period={period!r}; expected 'month', 'week' or 'quarter'")
+        raise ArgumentError(f"period={period!r}; expected 'month', 'week' or 'quarter'")
     if not policy.exact and period == "week":
-        raise ValueError(
+        raise ArgumentError(
             "period='week' is for the partnership: public results give months or quarters"
         )
     if not isinstance(time_steps, int | np.integer) or time_steps < 0:
-        raise ValueError(f"time_steps={time_steps!r}; expected a whole number, 0 or more")
+        raise ArgumentError(f"time_steps={time_steps!r}; expected a whole number, 0 or more")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     # Sightings at online places (schema 1.1) have no location: in no cell.
     excluded = set(exclude_place_kinds) | set(policy.hidden_place_kinds) | set(ONLINE_PLACE_KINDS)
@@ -407,31 +410,33 @@ def emerging_hotspots(
         kept = ~kinds.reindex(s["place_id"].to_numpy()).isin(excluded).to_numpy(dtype=bool)
         s = s[kept]
     if len(s) == 0:
-        raise ValueError("no sightings in the window: nothing to map")
+        raise ArgumentError("no sightings in the window: nothing to map")
     freq = PERIODS[period]
     dates = pd.DatetimeIndex(s["date"])
     first = pd.Timestamp(since) if since is not None else dates.min()
     last = pd.Timestamp(until) if until is not None else dates.max()
     periods = pd.period_range(first.to_period(freq), last.to_period(freq), freq=freq)
     if len(periods) < 3:
-        raise ValueError(
+        raise ArgumentError(
             f"the window holds {len(periods)} {period}{'' if len(periods) == 1 else 's'}, "
             "and a trend needs at least 3; choose a longer window or a shorter period"
         )
     if time_steps >= len(periods):
-        raise ValueError(f"time_steps={time_steps} reaches back beyond the {len(periods)} periods")
+        raise ArgumentError(
+            f"time_steps={time_steps} reaches back beyond the {len(periods)} periods"
+        )
     xy = ds.places.set_index("place_id")[["easting", "northing"]]
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
     if cell_size_m is None:
         cell_size_m = fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
     x0, y0, nrows, ncols = grid_shape(pts, cell_size_m)
     if nrows * ncols > max_cells:
-        raise ValueError(
+        raise ArgumentError(
             f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells, "
             f"more than the {max_cells:,} allowed; choose a larger cell_size_m"
         )
     if nrows * ncols < 4:
-        raise ValueError(
+        raise ArgumentError(
             f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
             "choose a smaller cell_size_m"
         )

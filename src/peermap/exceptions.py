@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from peermap._problems import ValidationReport
 
 __all__ = [
+    "ArgumentError",
     "BoundaryError",
     "CRSError",
     "ExternalAssetError",
@@ -59,6 +60,16 @@ class KeyMaterialError(ValueError):
     """A partnership key is missing, malformed or too short.
 
     The message never contains the key itself.
+    """
+
+
+class ArgumentError(ValueError, TypeError):
+    """An argument to a peermap function is not one it takes (its type or its value).
+
+    The message names the argument as its keyword (``min_reliability=``), says what was
+    given (its kind, or its value when that is no record) and what is accepted.
+    A subclass of both :class:`ValueError` and :class:`TypeError`, so that callers
+    catching either built-in keep catching it.
     """
 
 

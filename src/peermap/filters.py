@@ -20,8 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from peermap._arguments import dataset_argument, kind_of
 from peermap._parsing import parse_date
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.schema import RELIABILITIES, RELIABILITY_RANK
 
 __all__ = [
@@ -50,27 +52,34 @@ def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
     """
     if value is None:
         return None
-    problem = f"{name}={value!r} is not a date (use YYYY-MM-DD)"
+    shown = repr(value) if isinstance(value, str | dt.date | int | float) else kind_of(value)
+    problem = f"{name}={shown} is not a date (use YYYY-MM-DD)"
     if isinstance(value, str) and "/" in value:
         day = parse_date(value.strip())
         if day is None:
-            raise ValueError(problem)
+            raise ArgumentError(problem)
         return pd.Timestamp(day)
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(problem) from exc
+        raise ArgumentError(problem) from exc
     if pd.isna(stamp):
         # A missing date given as such is no bound; text that reads as none is refused.
         if isinstance(value, str):
-            raise ValueError(problem)
+            raise ArgumentError(problem)
         return None
     return stamp
 
 
 def _min_rank(min_reliability: str) -> int:
+    if not isinstance(min_reliability, str):
+        # A list or a number (unhashable, or never a grade) is named by its kind.
+        raise ArgumentError(
+            f"min_reliability= takes one grade as text, one of {', '.join(RELIABILITIES)}; "
+            f"got {kind_of(min_reliability)}"
+        )
     if min_reliability not in RELIABILITY_RANK:
-        raise ValueError(
+        raise ArgumentError(
             f"min_reliability={min_reliability!r}; expected one of {', '.join(RELIABILITIES)}"
         )
     return RELIABILITY_RANK[min_reliability]
@@ -268,7 +277,7 @@ class Window:
         start, end = _timestamp(since, "since"), _timestamp(until, "until")
         _min_rank(min_reliability)
         if start is not None and end is not None and start > end:
-            raise ValueError(f"since={since!r} is after until={until!r}")
+            raise ArgumentError(f"since={since!r} is after until={until!r}")
         object.__setattr__(self, "since", start)
         object.__setattr__(self, "until", end)
         object.__setattr__(self, "min_reliability", min_reliability)
@@ -293,7 +302,7 @@ class Window:
         if window is None:
             return cls(since, until, "unverified" if min_reliability is None else min_reliability)
         if not isinstance(window, Window):
-            raise TypeError(f"window must be a peermap.Window, not {type(window).__name__}")
+            raise ArgumentError(f"window must be a peermap.Window, not {type(window).__name__}")
         given = [
             name
             for name, value in (
@@ -304,7 +313,7 @@ class Window:
             if value is not None and not (name == "min_reliability" and value == "unverified")
         ]
         if given:
-            raise ValueError(
+            raise ArgumentError(
                 f"give window= or {', '.join(given)}=, not both (the window already says "
                 "which records count)"
             )
@@ -379,6 +388,7 @@ def select(
     ValueError
         A context naming young people not in the dataset, or an empty one.
     """
+    dataset_argument(ds, "select")
     w = Window() if window is None else Window.of(window)
     ties = select_ties(ds.ties, w.since, w.until, w.min_reliability)
     sightings = select_sightings(ds.sightings, w.since, w.until, w.min_reliability)
@@ -419,16 +429,16 @@ def _context_members(
             venues |= {str(p) for p in context.get("shared_places", [])}
         return members, venues
     if isinstance(context, (str, bytes)) or not isinstance(context, Iterable):
-        raise TypeError(
+        raise ArgumentError(
             "context must be a row of peermap.contexts or a list of person_id values, "
             f"not {type(context).__name__}"
         )
     members = {str(p) for p in context}
     if not members:
-        raise ValueError("context is an empty list of young people")
+        raise ArgumentError("context is an empty list of young people")
     unknown = members - set(ds.people["person_id"])
     if unknown:
-        raise ValueError(
+        raise ArgumentError(
             f"{len(unknown)} of the {len(members)} young people given are not in the "
             "dataset's people table"
         )

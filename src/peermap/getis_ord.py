@@ -18,8 +18,10 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from peermap import settings
+from peermap._arguments import dataset_argument, whole_number
 from peermap.cell_keys import KEY_SPACE, record_keys, sighting_keys
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.schema import ONLINE_PLACE_KINDS
 
@@ -137,9 +139,9 @@ def _gi_cells(
     from esda.getisord import G_Local
 
     if inference not in ("permutation", "analytical"):
-        raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
-    if permutations < 1:
-        raise ValueError(f"permutations={permutations}; at least 1 is needed")
+        raise ArgumentError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
+    whole_number(permutations, "permutations", 1)
+    whole_number(seed, "seed")
     y = np.asarray(y, dtype=float)
     # permutations=0: esda's analytical moments only; the permutations are counted below
     gi = G_Local(y, weights, transform="B", permutations=0, star=True)
@@ -201,11 +203,11 @@ def check_cell_size(cell_size_m: float | None, name: str = "cell_size_m") -> Non
     try:
         size = float(cell_size_m)
     except (TypeError, ValueError):
-        raise ValueError(
+        raise ArgumentError(
             f"{name} must be a positive number of metres, got {cell_size_m!r}"
         ) from None
     if not (math.isfinite(size) and size > 0):
-        raise ValueError(f"{name} must be a positive number of metres, got {cell_size_m!r}")
+        raise ArgumentError(f"{name} must be a positive number of metres, got {cell_size_m!r}")
 
 
 def grid_shape(pts: NDArray[np.float64], cell_size_m: float) -> tuple[float, float, int, int]:
@@ -329,13 +331,19 @@ def gi_star(
         (cells equal to every permutation: p = 1) and ``discordant`` (significant cells
         binned 0 because their tail disagrees with z; always 0 in analytical mode).
     """
+    dataset_argument(ds, "gi_star")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
+    whole_number(permutations, "permutations", 1)
+    whole_number(seed, "seed")
+    whole_number(max_cells, "max_cells", 4)
     from libpysal.weights import lat2W
 
     if inference not in ("permutation", "analytical"):
-        raise ValueError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
+        raise ArgumentError(f"inference={inference!r}; expected 'permutation' or 'analytical'")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     # Sightings at online places (schema 1.1) have no location: not in any cell.
+    if isinstance(exclude_place_kinds, str):  # one kind named, not its letters
+        exclude_place_kinds = [exclude_place_kinds]
     excluded = set(exclude_place_kinds) | set(ONLINE_PLACE_KINDS)
     if excluded:
         kinds = ds.places.set_index("place_id")["kind"].astype(str)
@@ -344,18 +352,18 @@ def gi_star(
     xy = ds.places.set_index("place_id")[["easting", "northing"]]
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
     if len(pts) == 0:
-        raise ValueError("no sightings in the window: nothing to map")
+        raise ArgumentError("no sightings in the window: nothing to map")
     if cell_size_m is None:
         cell_size_m = fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
     x0, y0, nrows, ncols = grid_shape(pts, cell_size_m)
     if nrows * ncols > max_cells:
-        raise ValueError(
+        raise ArgumentError(
             f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells, "
             f"more than the {max_cells:,} allowed; choose a larger cell_size_m "
             "(or None to fit it to the sightings)"
         )
     if nrows * ncols < 4:
-        raise ValueError(
+        raise ArgumentError(
             f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
             "choose a smaller cell_size_m"
         )

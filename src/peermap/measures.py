@@ -19,8 +19,10 @@ from typing import Final, Literal, get_args
 
 import pandas as pd
 
+from peermap._arguments import dataset_argument
 from peermap.cell_keys import cell_keys, record_keys, sighting_keys
 from peermap.dataset import Dataset
+from peermap.exceptions import ValidationError
 from peermap.filters import DateLike, Window, filter_sightings, select
 from peermap.relocations import relocations_received
 
@@ -74,9 +76,10 @@ def people_seen(
     ValueError
         When the places have no authorities.
     """
+    dataset_argument(ds, "people_seen")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if "authority_code" not in ds.places:
-        raise ValueError("places have no authorities (read the dataset with boundaries=...)")
+        raise ValidationError("places have no authorities (read the dataset with boundaries=...)")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     place_auth = ds.places.set_index("place_id")["authority_code"]
     home = ds.people.set_index("person_id")["home_authority"]
@@ -124,6 +127,7 @@ def relocated_into(
         :func:`peermap.relocations_received`); authorities that received nobody are
         absent.
     """
+    dataset_argument(ds, "relocated_into")
     since, until, _ = Window.resolve(window, since, until)
     table = relocations_received(ds, since=since, until=until)
     received = pd.Series(
@@ -147,6 +151,7 @@ def relocated_into_keys(
     their pseudonyms: :mod:`peermap.cell_keys`), so that a public count of them carries
     its cell's noise. Indexed like :func:`relocated_into`; the same window.
     """
+    dataset_argument(ds, "relocated_into_keys")
     since, until, _ = Window.resolve(window, since, until)
     moves = select(ds, Window(since, until)).relocations.drop_duplicates(
         ["to_authority", "person_id"]
@@ -196,6 +201,7 @@ def venue_stats(
         ``away_key``, ``known_key``: :mod:`peermap.cell_keys`) and, with ``people=True``,
         ``seen`` (sorted ``person_id`` values).
     """
+    dataset_argument(ds, "venue_stats")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     home = ds.people.set_index("person_id")["home_authority"]

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from peermap.dataset import Dataset
-from peermap.exceptions import ValidationError
+from peermap.exceptions import ArgumentError, ValidationError
 from peermap.privacy.identifiers import redact, shown_value
 
 __all__ = ["LINKED_IDS", "LinksLike", "link_people"]
@@ -120,7 +120,7 @@ def _pairs(
     frame: pd.DataFrame, label: str, from_file: bool, people: list[set[str]], names: list[str]
 ) -> _Groups:
     if len(people) != 2:
-        raise ValueError(
+        raise ArgumentError(
             f"{label}: a pairs table (id_a, id_b) links exactly two datasets, the first (id_a) "
             f"and the second (id_b); {len(people)} given. Link several with cluster_identities"
         )

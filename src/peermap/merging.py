@@ -54,7 +54,7 @@ from peermap import settings
 from peermap._problems import Problem
 from peermap.boundaries import Boundaries
 from peermap.dataset import Dataset
-from peermap.exceptions import ValidationError
+from peermap.exceptions import ArgumentError, ValidationError
 from peermap.merge_links import LINKED_IDS, LinksLike, link_people
 from peermap.privacy.identifiers import shown_value
 from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, cast_column, check_readable
@@ -653,12 +653,12 @@ def merge(
     """
     items = list(datasets)
     if not items:
-        raise ValueError("merge needs at least one dataset")
+        raise ArgumentError("merge needs at least one dataset")
     for i, ds in enumerate(items):
         if not isinstance(ds, Dataset):
-            raise TypeError(f"merge takes peermap Datasets; item {i} is {type(ds).__name__}")
+            raise ArgumentError(f"merge takes peermap Datasets; item {i} is {type(ds).__name__}")
     if producers is not None and len(producers) != len(items):
-        raise ValueError(f"{len(producers)} producers given for {len(items)} datasets")
+        raise ArgumentError(f"{len(producers)} producers given for {len(items)} datasets")
     fingerprints = sorted(
         {str(ds.meta["key_fingerprint"]) for ds in items if ds.meta.get("key_fingerprint")}
     )

@@ -57,7 +57,9 @@ import numpy as np
 import pandas as pd
 
 from peermap import settings
+from peermap._arguments import dataset_argument, whole_number
 from peermap.dataset import Dataset
+from peermap.exceptions import ValidationError
 from peermap.filters import DateLike, Window, data_period, filter_sightings, filter_ties
 from peermap.graph_frames import graph_from_gdfs, graph_to_gdfs
 from peermap.schema import RELIABILITIES, RELIABILITY_RANK
@@ -335,6 +337,7 @@ def peer_graph(
         Every young person as a node (also those with no tie in the window), one edge
         per tie; attributes as documented in :mod:`peermap.networks`.
     """
+    dataset_argument(ds, "peer_graph")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     ties = filter_ties(ds, since=since, until=until, min_reliability=min_reliability)
     graph = nx.MultiGraph()
@@ -546,11 +549,12 @@ def place_graph(
     ValueError
         When a person and a place share an id.
     """
+    dataset_argument(ds, "place_graph")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     people_ids = ds.people["person_id"]
     clash = set(people_ids[people_ids.isin(ds.places["place_id"])].tolist())
     if clash:
-        raise ValueError(
+        raise ValidationError(
             "a person and a place share an id ("
             + ", ".join(sorted(clash)[:5])
             + "); node keys must be unique in the place graph"
@@ -661,9 +665,9 @@ def copresence_graph(
         Young people as nodes (all of them), co-presence edges with ``count``,
         ``places``, ``first`` and ``last``.
     """
+    dataset_argument(ds, "copresence_graph")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
-    if window_days < 0:
-        raise ValueError(f"window_days={window_days}; expected 0 or more")
+    whole_number(window_days, "window_days")
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     graph = nx.Graph()
     with _gc_paused():

@@ -25,7 +25,7 @@ import platformdirs
 import pyogrio
 import pyogrio.errors
 
-from peermap.exceptions import BoundaryError
+from peermap.exceptions import ArgumentError, BoundaryError
 
 __all__ = ["fetch_ons", "ons_datasets"]
 
@@ -165,7 +165,7 @@ def fetch_ons(
     if name not in datasets:
         close = difflib.get_close_matches(name, list(datasets), n=3)
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ValueError(
+        raise ArgumentError(
             f"unknown ONS dataset {name!r}.{hint} Known datasets: {', '.join(sorted(datasets))}"
         )
     entry = datasets[name]

@@ -70,6 +70,7 @@ import pandas as pd
 import scipy.sparse
 from scipy.special import erfc
 
+from peermap.exceptions import ArgumentError, ValidationError
 from peermap.schema import CONTEXTS, RELIABILITIES
 
 __all__ = [
@@ -214,7 +215,7 @@ def reliability_weight(reliability: pd.Series) -> FloatArray:
     if (codes < 0).any() or np.isnan(table[codes]).any():
         used = uniques[np.unique(codes[codes >= 0])]
         bad = [u for u in used if str(u) not in RELIABILITY_WEIGHT] or [None]
-        raise ValueError(f"reliability {bad[0]!r} has no weight in peermap.ranking")
+        raise ValidationError(f"reliability {bad[0]!r} has no weight in peermap.ranking")
     result: FloatArray = np.asarray(table[codes], dtype=np.float64)
     return result
 
@@ -525,7 +526,7 @@ def excess(
         The statistics, the score, p-values and the leading kind per unit.
     """
     if streams is not None and not specific:
-        raise ValueError("streams weigh specificity: pass specific=True with them")
+        raise ArgumentError("streams weigh specificity: pass specific=True with them")
     sev = _severity() if severity is None else np.asarray(severity, dtype=float)
     o = np.asarray(observed, dtype=float)
     e = np.maximum(np.asarray(expected, dtype=float), 1e-9)
@@ -567,7 +568,7 @@ def _streams(streams: IntpArray, o: FloatArray) -> IntpArray:
     """Check ``streams`` (one integer per kind of ``o``'s columns) and return it."""
     stream = np.asarray(streams)
     if stream.shape != (o.shape[1],) or not np.issubdtype(stream.dtype, np.integer):
-        raise ValueError(
+        raise ArgumentError(
             f"streams: expected {o.shape[1]} integers, one per kind; got shape "
             f"{stream.shape} of {stream.dtype}"
         )

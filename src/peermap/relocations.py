@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 
 from peermap import _lookup
+from peermap._arguments import dataset_argument
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
 
 __all__ = ["host_notifications", "relocation_exposure", "relocations_received"]
@@ -58,6 +60,7 @@ def relocation_exposure(
     ties (both ends) and the sightings of the young people moved, the joined rows
     filtered by date and authority, and the survivors counted per relocation.
     """
+    dataset_argument(ds, "relocation_exposure")
     since, until, _ = Window.resolve(window, since, until)
     r = _moves(ds, since, until).reset_index(drop=True)
     n = len(r)
@@ -163,6 +166,7 @@ def relocations_received(
     ValueError
         When ``since`` or ``until`` is not a date.
     """
+    dataset_argument(ds, "relocations_received")
     since, until, _ = Window.resolve(window, since, until)
     exposure = relocation_exposure(ds, since=since, until=until)
     columns = [
@@ -225,7 +229,7 @@ def _moves(ds: Dataset, since: DateLike, until: DateLike) -> pd.DataFrame:
         try:
             bound = pd.Timestamp(value)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc
+            raise ArgumentError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc
         dates = r["date"]
         keep &= (dates >= bound if name == "since" else dates <= bound).to_numpy(dtype=bool)
     return r[keep]

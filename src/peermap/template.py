@@ -23,6 +23,7 @@ from typing import Any
 from peermap import settings
 from peermap._io import atomic_path
 from peermap._optional import require
+from peermap.exceptions import ArgumentError
 from peermap.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, ColumnSpec
 
 __all__ = ["BOOLEAN_VALUES", "GUIDANCE_SHEET", "TEMPLATE_ROWS", "template_lists", "write_template"]
@@ -317,9 +318,9 @@ def write_template(
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise ValueError(f"{target}: the template is an Excel workbook; name it ....xlsx")
+        raise ArgumentError(f"{target}: the template is an Excel workbook; name it ....xlsx")
     if rows < 1:
-        raise ValueError(f"rows must be at least 1, got {rows}")
+        raise ArgumentError(f"rows must be at least 1, got {rows}")
     names: list[str] = []
     if boundaries is not None:
         from peermap.boundaries import Boundaries, load_boundaries

@@ -19,11 +19,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends, _lookup
+from peermap._arguments import dataset_argument, kind_of, whole_number
 from peermap._kernels import BETWEENNESS_EXACT_MAX, positions
 from peermap._kernels import ids as id_index
 from peermap.analysis.community import contexts as find_contexts
 from peermap.analysis.paths import RecordGraph, Via, record_graph
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
 
 __all__ = ["BETWEENNESS_SAMPLE", "CENTRALITY_COLUMNS", "brokers", "centrality"]
@@ -124,14 +126,19 @@ def centrality(
     >>> bool(table["broker"].any())
     True
     """
+    dataset_argument(ds, "centrality")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
+    if betweenness_sample is not None:
+        whole_number(betweenness_sample, "betweenness_sample", 2)
+    if contexts is not None and not isinstance(contexts, pd.DataFrame):
+        raise ArgumentError(
+            f"contexts= takes the table of peermap.contexts (or None), got {kind_of(contexts)}"
+        )
     w = Window(since, until, min_reliability)
     # Nodes in the order of their ids: betweenness from a sample of sources does not
     # then move with the order of the tables' rows.
     ds = _lookup.in_id_order(ds)
     graph = record_graph(ds, w, via)
-    if betweenness_sample is not None and betweenness_sample < 2:
-        raise ValueError(f"betweenness_sample must be at least 2 or None, got {betweenness_sample}")
     if contexts is None:
         contexts = find_contexts(ds, window=w)
     g = graph.igraph()
@@ -169,7 +176,7 @@ def _context_labels(
     """Return the ``context_id`` of each young person, then each place (-1 for none)."""
     missing = {"context_id", "people", "places"} - set(contexts.columns)
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"contexts: expected the table of peermap.contexts, without {sorted(missing)}"
         )
     labels = np.full(len(people) + len(places), -1, dtype=np.int64)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap import _graph_backends, _lookup, ranking
+from peermap._arguments import dataset_argument
 from peermap._kernels import (
     SERIOUS_CONTEXTS,
     authority_graph_of,
@@ -51,6 +52,7 @@ from peermap.analysis.reach import (
     reach_of,
 )
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 from peermap.schema import CONTEXTS, is_online
 
@@ -129,6 +131,7 @@ def context_graph(
     networkx.Graph
         Every young person as a node; edges with a ``weight`` attribute.
     """
+    dataset_argument(ds, "context_graph")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     nodes, u, v, w = _context_edges(
         _lookup.in_id_order(ds),
@@ -364,6 +367,7 @@ def contexts(
           same young people, Jaccard >= 0.5, comes out) and ``reasons`` (the score in
           words).
     """
+    dataset_argument(ds, "contexts")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     _check_sizes(min_people, max_people, resolution, tie_weight)
     ds = _lookup.in_id_order(ds)
@@ -516,9 +520,9 @@ def _check_sizes(
         return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
     if not whole(min_people) or min_people < 1:
-        raise ValueError(f"min_people={min_people!r}; expected a whole number, 1 or more")
+        raise ArgumentError(f"min_people={min_people!r}; expected a whole number, 1 or more")
     if max_people is not None and (not whole(max_people) or max_people < 2):
-        raise ValueError(
+        raise ArgumentError(
             f"max_people={max_people!r}; expected None (never split) or a whole number, "
             "2 or more: the most young people a context holds before it is split"
         )
@@ -528,7 +532,7 @@ def _check_sizes(
     ):
         ok = isinstance(value, numbers.Real) and math.isfinite(value)
         if not ok or (value <= 0 if name == "resolution" else value < 0):
-            raise ValueError(f"{name}={value!r}; expected a number {least}")
+            raise ArgumentError(f"{name}={value!r}; expected a number {least}")
 
 
 def _split(

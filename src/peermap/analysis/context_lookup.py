@@ -10,6 +10,7 @@ import pandas as pd
 
 from peermap.analysis.community import contexts
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.filters import Window
 
 __all__ = ["context_row"]
@@ -51,14 +52,14 @@ def context_row(
         table = contexts(ds, window=window)
     missing = {"context_id", "people", "places"} - set(table.columns)
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             "contexts_table must be a table from peermap.contexts; it lacks "
             + ", ".join(sorted(missing))
         )
     match = table[table["context_id"] == int(context_id)]
     if match.empty:
         ids = [int(i) for i in table["context_id"]]
-        raise ValueError(
+        raise ArgumentError(
             f"no context {int(context_id)}; this dataset has contexts "
             + (f"{min(ids)} to {max(ids)}" if ids else "none")
             + " (see peermap.contexts)"

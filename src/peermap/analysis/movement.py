@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from peermap import _lookup
+from peermap._arguments import dataset_argument, kind_of
 from peermap._kernels import Engine, FlowKind, check_engine, flow_table, record_positions
 from peermap.cell_keys import cell_keys, record_keys
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
 
 __all__ = [
@@ -61,6 +63,7 @@ def flows(
         ties or relocations), ``within`` (origin equals destination: kept and marked),
         sorted by people then events, largest first.
     """
+    dataset_argument(ds, "flows")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     check_engine(engine)
     if kind == "sightings" and engine == "dask":
@@ -109,6 +112,7 @@ def flow_keys(
         young people) and ``events_key`` (of the records), for the disclosure rule of
         public outputs.
     """
+    dataset_argument(ds, "flow_keys")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     frame, people_cols = _flow_records(ds, kind, since, until, min_reliability)
     index = pd.MultiIndex.from_arrays([[], []], names=["origin", "destination"])
@@ -197,7 +201,7 @@ def _flow_records(
         )
         people_cols = ["person"]
     else:
-        raise ValueError(f"kind={kind!r}; expected 'sightings', 'ties' or 'relocations'")
+        raise ArgumentError(f"kind={kind!r}; expected 'sightings', 'ties' or 'relocations'")
     return frame, people_cols
 
 
@@ -223,6 +227,15 @@ def flow_matrix(
     pandas.DataFrame
         Rows are origins, columns destinations, zero where no flow; square.
     """
+    if not isinstance(table, pd.DataFrame):
+        raise ArgumentError(f"flow_matrix needs a table from peermap.flows, got {kind_of(table)}")
+    if value not in ("people", "events"):
+        raise ArgumentError(f"value={value!r}; expected 'people' or 'events'")
+    missing = sorted({"origin", "destination", value} - set(table.columns))
+    if missing:
+        raise ArgumentError(
+            f"flow_matrix needs a table from peermap.flows; this one has no {', '.join(missing)}"
+        )
     table = table.dropna(subset=["origin", "destination"])
     codes = (
         list(authorities)

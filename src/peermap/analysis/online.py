@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from peermap import _lookup
+from peermap._arguments import dataset_argument
 from peermap._kernels import Engine
 from peermap.analysis.venues import place_table, section
 from peermap.dataset import Dataset
@@ -86,6 +87,7 @@ def online_spaces(
         engine=engine,
     )
     part = pd.DataFrame(section(table, online=True))
+    dataset_argument(ds, "online_spaces")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     s = s[s["place_id"].isin(part["place_id"])]

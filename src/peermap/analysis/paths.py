@@ -28,10 +28,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from peermap._arguments import dataset_argument
 from peermap._kernels import ids as id_index
 from peermap._kernels import positions
 from peermap.dataset import Dataset
-from peermap.exceptions import PeermapWarning, ValidationError
+from peermap.exceptions import ArgumentError, PeermapWarning, ValidationError
 from peermap.filters import DateLike, Window, select
 from peermap.schema import RELIABILITIES, RELIABILITY_DTYPE, SOURCES, TIE_KINDS
 
@@ -138,7 +139,7 @@ class RecordGraph:
             return int(at)
         at = self._places.get_indexer(pd.Index([key]))[0]
         if at >= 0 and self.n == self.n_people:
-            raise ValueError(
+            raise ArgumentError(
                 f"{role} {key!r} is a place; via='ties' links young people only "
                 "(use via='all' to go through places)"
             )
@@ -285,7 +286,7 @@ def _build(ds: Dataset, window: Window, via: str) -> RecordGraph:
 
 def _check_via(via: str) -> None:
     if via not in VIA:
-        raise ValueError(f"via={via!r}; expected 'all' or 'ties'")
+        raise ArgumentError(f"via={via!r}; expected 'all' or 'ties'")
 
 
 def find_path(
@@ -366,6 +367,7 @@ def find_path(
     >>> list(steps.columns)
     ['from_id', 'to_id', 'link', 'date', 'source', 'reliability']
     """
+    dataset_argument(ds, "find_path")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     _check_via(via)
     graph = record_graph(ds, Window(since, until, min_reliability), via)
@@ -550,11 +552,12 @@ def connecting_network(
     ValidationError
         When an id is not in the dataset.
     """
+    dataset_argument(ds, "connecting_network")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     _check_via(via)
     graph = record_graph(ds, Window(since, until, min_reliability), via)
     if isinstance(ids, str) or not len(ids):
-        raise ValueError("ids: give a list of at least one person_id or place_id")
+        raise ArgumentError("ids: give a list of at least one person_id or place_id")
     terminals = sorted({graph.node(value, "id") for value in ids})
     g = graph.igraph()
     membership = np.asarray(g.connected_components().membership, dtype=np.int64)

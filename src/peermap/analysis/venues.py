@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 
+from peermap._arguments import dataset_argument
 from peermap._kernels import Engine, check_engine, hotspot_parts, hotspot_table
 from peermap.dataset import Dataset
 from peermap.filters import DateLike, Window, filter_sightings, filter_ties
@@ -106,6 +107,7 @@ def hotspots(
         Online places (schema 1.1), which have no location, are not listed: they are
         ranked the same way, in their own section, by :func:`peermap.online_spaces`.
     """
+    dataset_argument(ds, "hotspots")
     table = place_table(
         ds,
         window=window,
@@ -145,6 +147,7 @@ def place_table(
     engine: Engine = "pandas",
 ) -> gpd.GeoDataFrame:
     """Rank every place, venues and online places together (see :func:`hotspots`)."""
+    dataset_argument(ds, "place_table")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if engine == "dask":
         from peermap import dask_engine

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from peermap.disclosure import Audience
 from peermap.exceptions import (
+    ArgumentError,
     BoundaryError,
     CRSError,
     KeyMaterialError,
@@ -80,6 +81,7 @@ class UsageError(Exception):
 
 #: Bad input: the command prints one paragraph and exits with status 2.
 BAD_INPUT: tuple[type[BaseException], ...] = (
+    ArgumentError,
     ValidationError,
     PrivacyError,
     KeyMaterialError,
@@ -474,6 +476,8 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
         r"\bgive boundaries to map the authorities\b",
         "give --boundaries FILE to map the authorities",
     ),
+    (r"\btiles=None\b", "--tiles none"),
+    (r"\btiles='([^']*)'", r"--tiles '\1'"),
     (r"\bmin_count\b", "--min-count"),
     (r"\bround_to\b", "--round-to"),
     (r"\btop must\b", "--top must"),

@@ -41,11 +41,12 @@ import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped]
 import numpy as np
 import pandas as pd
 
+from peermap._arguments import dataset_argument
 from peermap._atomic import atomic_path
 from peermap._version import __version__
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience
-from peermap.exceptions import ValidationError
+from peermap.exceptions import ArgumentError, ValidationError
 from peermap.exchange.graphs import person_level
 from peermap.filters import DateLike, Window, select
 from peermap.merging import PROVENANCE
@@ -165,6 +166,7 @@ def to_anx(
     """
     person_level(audience, "an i2 chart (.anx)")
     labels = _labels_allowed(allow)
+    dataset_argument(ds, "to_anx")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     sub = select(ds, Window(since, until, min_reliability))
     root = _chart(sub, labels)
@@ -178,7 +180,7 @@ def _labels_allowed(allow: Iterable[str]) -> bool:
     chosen = [str(a) for a in allow]
     for item in chosen:
         if item != "places.label":
-            raise ValueError(
+            raise ArgumentError(
                 f"allow={item!r}: an i2 chart holds the schema's columns; the one free-text "
                 "column it can hold is 'places.label'"
             )

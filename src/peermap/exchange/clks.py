@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from peermap.dataset import Dataset
-from peermap.exceptions import ValidationError
+from peermap.exceptions import ArgumentError, ValidationError
 from peermap.exchange.layout import CLK_LAYER, Layer, arrow_table
 from peermap.exchange.reading import load
 from peermap.linkage.linking import checked_clks
@@ -53,7 +53,7 @@ def clk_layer(ds: Dataset, clks: pd.DataFrame, audience: str) -> tuple[Layer, pa
         person the package does not hold (naming the row, never a CLK).
     """
     if audience != "partnership":
-        raise ValueError(
+        raise ArgumentError(
             "CLKs are personal data (anyone holding the linkage key can test a guessed "
             "name against one): they travel only in a partnership package, never in an "
             f"{audience} package; leave clks= out"

@@ -14,8 +14,10 @@ import pyogrio
 from pyproj import CRS
 
 from peermap import settings
+from peermap._arguments import dataset_argument
 from peermap._atomic import atomic_path
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 from peermap.exchange.layout import GEOMETRY_COLUMN, Layer
 from peermap.exchange.writing import boundary_meta, gdal_target, gss_code, record_layers
 from peermap.schema import SCHEMA_VERSION
@@ -83,7 +85,13 @@ def to_geojson(
     dict of str to pathlib.Path
         Layer name (and ``metadata``) to file.
     """
+    dataset_argument(ds, "to_geojson")
     out_dir = Path(folder)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ArgumentError(
+            f"{out_dir} exists and is a file, not a folder: to_geojson writes a folder of "
+            "files, so the file is not overwritten; give a folder"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     code = None if producer is None else gss_code(producer, "producer")
     layers, extras, withheld, _ = record_layers(ds, code, allow)

@@ -20,6 +20,7 @@ import pandas as pd
 from peermap._atomic import atomic_path
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
 from peermap.merging import PROVENANCE
 
@@ -34,7 +35,7 @@ def person_level(audience: str, what: str) -> Audience:
     them, so those audiences are refused with the reason and what to share instead.
     """
     if audience in ("public", "aggregate"):
-        raise ValueError(
+        raise ArgumentError(
             f"audience={audience!r}: {what} shows each young person by pseudonym, with their "
             "ties and sightings, so it is for the partnership only (audience='partnership'). "
             "For the public, make a public map, diagram or report; for partners outside the "
@@ -93,10 +94,10 @@ def _build_graph(
 
     if isinstance(source, nx.Graph):
         if (since, until, min_reliability) != (None, None, "unverified"):
-            raise ValueError("since/until/min_reliability apply when exporting a Dataset")
+            raise ArgumentError("since/until/min_reliability apply when exporting a Dataset")
         return source
     if not isinstance(source, Dataset):
-        raise TypeError(
+        raise ArgumentError(
             f"export a peermap Dataset or a networkx graph, not {type(source).__name__}"
         )
     filters = {"since": since, "until": until, "min_reliability": min_reliability}
@@ -105,7 +106,7 @@ def _build_graph(
     elif graph == "place":
         g = place_graph(source, **filters)
     else:
-        raise ValueError(f"graph={graph!r}; expected 'peer' or 'place'")
+        raise ArgumentError(f"graph={graph!r}; expected 'peer' or 'place'")
     if PROVENANCE in source.people:
         for pid, prov in zip(source.people["person_id"], source.people[PROVENANCE], strict=True):
             if pid in g:

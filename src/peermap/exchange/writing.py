@@ -32,7 +32,7 @@ from peermap.boundaries import Boundaries, as_multipolygons
 from peermap.counts import aggregate_tables
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, PackageAudience, SuppressionRule
-from peermap.exceptions import KeyMaterialError, ValidationError
+from peermap.exceptions import ArgumentError, KeyMaterialError, ValidationError
 from peermap.exchange.canonical import canonical, mac
 from peermap.exchange.clks import clk_layer
 from peermap.exchange.layout import (
@@ -98,10 +98,10 @@ def _period(ds: Dataset, period: tuple[Any, Any] | None, *, months: bool) -> tup
     start = lo if since is None else since
     end = hi if until is None else until
     if start is not None and end is not None and start > end:
-        raise ValueError(f"period starts ({start:%Y-%m-%d}) after it ends ({end:%Y-%m-%d})")
+        raise ArgumentError(f"period starts ({start:%Y-%m-%d}) after it ends ({end:%Y-%m-%d})")
     kept = select(ds, Window(start, end))
     if any(len(kept.table(n)) != len(ds.table(n)) for n in ("ties", "sightings", "relocations")):
-        raise ValueError(
+        raise ArgumentError(
             f"the records run from {first:%Y-%m-%d} to {last:%Y-%m-%d}, outside the period "
             f"{_iso(start) or '...'} to {_iso(end) or '...'}"
         )
@@ -163,7 +163,7 @@ def _allowed(ds: Dataset, allow: Iterable[str]) -> tuple[dict[str, list[str]], l
             options = [f"{t}.{c}" for t, c in text_columns] + [
                 f"{t}.{c}" for t in TABLE_ORDER for c in present[t]
             ]
-            raise ValueError(
+            raise ArgumentError(
                 f"allow={item!r}: no free-text or extra column of that name; columns that can "
                 "be allowlisted: " + (", ".join(options) or "none")
             )
@@ -363,7 +363,7 @@ def write_package(
     """
     target = Path(path)
     if target.suffix.lower() != ".gpkg":
-        raise ValueError(f"{target}: a GeoPackage's file name ends in .gpkg")
+        raise ArgumentError(f"{target}: a GeoPackage's file name ends in .gpkg")
     policy = Audience.of(audience, allowed=AUDIENCES, what="package")
     code = gss_code(producer, "producer")
     secret = None if key is None else load_key(key)
@@ -382,7 +382,7 @@ def write_package(
         )
     if window is not None:
         if period is not None:
-            raise ValueError(
+            raise ArgumentError(
                 "give window= or period=, not both: the window's bounds are the period"
             )
         chosen = Window.of(window)
@@ -403,7 +403,9 @@ def write_package(
         suppression = ""
     else:
         if list(allow):
-            raise ValueError("an aggregate package holds no record columns: allow= does not apply")
+            raise ArgumentError(
+                "an aggregate package holds no record columns: allow= does not apply"
+            )
         layers, suppression = _aggregate_layers(ds, policy.rule)
         extras, withheld = {}, []
     meta: dict[str, str] = {

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from peermap.exceptions import KeyMaterialError, ValidationError
+from peermap.exceptions import ArgumentError, KeyMaterialError, ValidationError
 from peermap.linkage.encoding import Encoder, to_base64
 from peermap.linkage.fields import CLK_VERSION, encode_v3
 from peermap.linkage.normalise import (
@@ -141,7 +141,7 @@ def encode_identities(
         ...): the ids travel with the CLKs, so they must be local ids or pseudonyms.
     """
     if version not in (2, 3):
-        raise ValueError(f"version={version!r}: CLKs are of version 3 or 2")
+        raise ArgumentError(f"version={version!r}: CLKs are of version 3 or 2")
     if key is None:
         raise KeyMaterialError(
             "encode_identities needs the linkage key: pass key=... (a partnership key made "
@@ -149,7 +149,7 @@ def encode_identities(
         )
     loaded = load_key(key)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"encode_identities takes a DataFrame, not {type(frame).__name__}")
+        raise ArgumentError(f"encode_identities takes a DataFrame, not {type(frame).__name__}")
     if id_column not in frame.columns:
         raise ValidationError(
             f"the table has no column {id_column!r} (the person ids): name the column that "

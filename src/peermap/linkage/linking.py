@@ -56,7 +56,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from peermap._optional import require
-from peermap.exceptions import PeermapWarning, ValidationError
+from peermap.exceptions import ArgumentError, PeermapWarning, ValidationError
 from peermap.linkage.encoding import CLK_BITS
 from peermap.linkage.evidence import Evidence, reasons, weigh
 from peermap.linkage.fields import CLK_VERSION, Segments, decode, version_of
@@ -146,7 +146,9 @@ def checked_clks(frame: pd.DataFrame, what: str) -> tuple[list[str], Segments]:
         When ids look like direct identifiers (names, email addresses ...).
     """
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} is a DataFrame from encode_identities, not {type(frame).__name__}")
+        raise ArgumentError(
+            f"{what} is a DataFrame from encode_identities, not {type(frame).__name__}"
+        )
     missing = [c for c in ("person_id", "clk") if c not in frame.columns]
     if missing:
         raise ValidationError(
@@ -342,9 +344,9 @@ def _thresholds(
     upper = default_upper if threshold is None else float(threshold)
     lower = min(default_lower, upper) if review_threshold is None else float(review_threshold)
     if not 0.0 < upper <= 1.0:
-        raise ValueError(f"threshold={upper} must be above 0 and at most 1")
+        raise ArgumentError(f"threshold={upper} must be above 0 and at most 1")
     if not 0.0 < lower <= upper:
-        raise ValueError(
+        raise ArgumentError(
             f"review_threshold={lower} must be above 0 and at most threshold ({upper})"
         )
     return upper, lower
@@ -387,7 +389,7 @@ def _adjusted(
 def _weight(rival_weight: float | None) -> float:
     weight = RIVAL_WEIGHT if rival_weight is None else float(rival_weight)
     if not 0.0 <= weight <= 1.0:
-        raise ValueError(f"rival_weight={weight} must be between 0 and 1")
+        raise ArgumentError(f"rival_weight={weight} must be between 0 and 1")
     return weight
 
 
@@ -706,11 +708,11 @@ def cluster_identities(
         else {str(i): frame for i, frame in enumerate(encodings)}
     )
     if len(named) < 2:
-        raise ValueError("cluster_identities links at least two partners' encodings")
+        raise ArgumentError("cluster_identities links at least two partners' encodings")
     names = [str(name) for name in named]
     for name in names:
         if not _NAME.fullmatch(name):
-            raise ValueError("a partner's name must not be blank")
+            raise ArgumentError("a partner's name must not be blank")
     parts = [
         checked_clks(frame, f"partner {name!r}")
         for name, frame in zip(names, named.values(), strict=True)

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from peermap.exceptions import ArgumentError
 from peermap.schema import CONTEXTS, RELIABILITIES, SOURCES, TIE_KINDS
 from peermap.schema import PHYSICAL_PLACE_KINDS as PLACE_KINDS
 from peermap.synthetic.constants import (
@@ -60,15 +61,15 @@ _GROUP_PREFIX = "grp-"
 
 def _check_count(name: str, value: int, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
+        raise ArgumentError(f"{name} must be a whole number, got {value!r}")
     if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+        raise ArgumentError(f"{name} must be at least {minimum}, got {value}")
     return int(value)
 
 
 def _check_share(name: str, value: float) -> float:
     if not np.isfinite(value) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be a share between 0 and 1, got {value!r}")
+        raise ArgumentError(f"{name} must be a share between 0 and 1, got {value!r}")
     return float(value)
 
 
@@ -76,7 +77,7 @@ def _as_date(name: str, value: dt.date) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if not isinstance(value, dt.date):
-        raise TypeError(f"{name} must be a datetime.date, got {value!r}")
+        raise ArgumentError(f"{name} must be a datetime.date, got {value!r}")
     return value
 
 
@@ -180,17 +181,17 @@ def scenario(
     looked_after_share = _check_share("looked_after_share", looked_after_share)
     out_of_area_share = _check_share("out_of_area_share", out_of_area_share)
     if not np.isfinite(beta) or beta < 0:
-        raise ValueError(f"beta must be a non-negative number, got {beta!r}")
+        raise ArgumentError(f"beta must be a non-negative number, got {beta!r}")
     start, end = _as_date("start", start), _as_date("end", end)
     if end < start:
-        raise ValueError(f"end ({end}) is before start ({start})")
+        raise ArgumentError(f"end ({end}) is before start ({start})")
     if end > dt.date.today():
-        raise ValueError(f"end ({end}) is in the future: dates in a dataset may not be")
+        raise ArgumentError(f"end ({end}) is in the future: dates in a dataset may not be")
     clock = time.perf_counter()
     region = make_region(boundaries, weight, float(beta))
     k = region.k
     if n_trap_houses and k < 3:
-        raise ValueError(
+        raise ArgumentError(
             f"a trap house draws on three or more authorities; the boundaries have {k} "
             "(set n_trap_houses=0)"
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from peermap.exceptions import ArgumentError
 from peermap.schema import CONTEXTS, RELIABILITIES, SOURCES, TIE_KINDS
 from peermap.schema import PHYSICAL_PLACE_KINDS as PLACE_KINDS
 from peermap.synthetic.constants import (
@@ -111,7 +112,7 @@ class Planter:
         ]
         pool = pool[~self.used[pool]]
         if len(pool) < count:
-            raise ValueError(
+            raise ArgumentError(
                 f"too few young people in {self.region.codes[authority]} to plant the "
                 "exploitation contexts: raise n_people, or lower n_trap_houses/n_county_lines"
             )
@@ -147,7 +148,7 @@ class Planter:
             if len(hits):
                 return int(self.rng.choice(hits))
         if not len(in_auth):
-            raise ValueError(
+            raise ArgumentError(
                 f"no place left in {self.region.codes[authority]} for a planted context: "
                 "raise n_places"
             )
@@ -234,7 +235,7 @@ class Planter:
             & (linked.sum(axis=1) >= TRAP_AUTHORITIES[0] - 1)
         )
         if not host_ok.any():
-            raise ValueError(
+            raise ArgumentError(
                 "too few young people to plant a trap house drawing on three authorities "
                 f"that are neighbours or within {TRAP_REACH_KM:g} km of each other: raise "
                 "n_people, or lower n_trap_houses"
@@ -314,7 +315,7 @@ class Planter:
         )
         origin_ok = (room >= lo) & far.any(axis=1)
         if not origin_ok.any():
-            raise ValueError(
+            raise ArgumentError(
                 "cannot plant a county line: it needs an authority with enough young people "
                 f"and another authority that is not its neighbour, within {far_km:g} km, with "
                 "a place (set n_county_lines=0)"
@@ -376,7 +377,7 @@ class Planter:
         if not fight and not venue.any():  # no hub left: any busy kind of venue
             venue = self.free_places(taken, DECOY_PLACE_KINDS) & (room >= 2)[places.authority]
         if not venue.any():
-            raise ValueError(
+            raise ArgumentError(
                 "too few young people or places left to plant the decoy incidents: raise "
                 "n_people or n_places, or lower n_decoys"
             )

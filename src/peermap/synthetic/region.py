@@ -17,6 +17,7 @@ import shapely
 from pyproj import CRS
 
 from peermap import settings
+from peermap.exceptions import ArgumentError, BoundaryError, CRSError
 from peermap.synthetic.constants import DISTANCE_FLOOR_KM
 from peermap.synthetic.sampling import BoolArray, FloatArray
 
@@ -45,25 +46,25 @@ def make_region(boundaries: gpd.GeoDataFrame, weight: str | None, beta: float) -
     from peermap.boundaries import authority_graph
 
     if not isinstance(boundaries, gpd.GeoDataFrame):
-        raise TypeError(
+        raise ArgumentError(
             f"boundaries must be a GeoDataFrame from peermap.load_boundaries, got "
             f"{type(boundaries).__name__}"
         )
     missing = [c for c in ("code", "name") if c not in boundaries.columns]
     if missing:
-        raise ValueError(
+        raise BoundaryError(
             f"boundaries lack column(s) {missing}: read them with peermap.load_boundaries"
         )
     if len(boundaries) == 0:
-        raise ValueError("boundaries hold no authority")
+        raise BoundaryError("boundaries hold no authority")
     if boundaries.crs is None:
-        raise ValueError("boundaries have no CRS: read them with peermap.load_boundaries")
+        raise CRSError("boundaries have no CRS: read them with peermap.load_boundaries")
     bounds = boundaries
     if not CRS.from_user_input(bounds.crs).equals(CRS.from_user_input(settings.metric_crs)):
         bounds = bounds.to_crs(settings.metric_crs)
     codes = bounds["code"].astype(str).to_numpy(dtype=object)
     if len(set(codes)) != len(codes):
-        raise ValueError("boundaries have duplicate codes: read them with load_boundaries")
+        raise BoundaryError("boundaries have duplicate codes: read them with load_boundaries")
     order = np.argsort(codes.astype(str), kind="stable")
     bounds = bounds.iloc[order].reset_index(drop=True)
     codes = codes[order]
@@ -73,15 +74,15 @@ def make_region(boundaries: gpd.GeoDataFrame, weight: str | None, beta: float) -
         w = np.asarray(area, dtype=float)
     else:
         if weight not in bounds.columns:
-            raise ValueError(
+            raise ArgumentError(
                 f"weight column {weight!r} is not in the boundaries; columns: "
                 + ", ".join(str(c) for c in bounds.columns if c != bounds.geometry.name)
             )
         w = pd.to_numeric(bounds[weight], errors="coerce").to_numpy(dtype=float)
         if not np.isfinite(w).all() or (w < 0).any():
-            raise ValueError(f"weight column {weight!r} must hold non-negative numbers")
+            raise ArgumentError(f"weight column {weight!r} must hold non-negative numbers")
     if w.sum() <= 0:
-        raise ValueError("the weights of the authorities sum to zero")
+        raise ArgumentError("the weights of the authorities sum to zero")
     w = w / w.sum()
     centroids = shapely.centroid(geoms)
     cx, cy = shapely.get_x(centroids), shapely.get_y(centroids)
@@ -111,7 +112,7 @@ def mixture(region: Region, cross: float, allowed: BoolArray) -> FloatArray:
     dead = m.sum(axis=1) <= 0
     if dead.any():  # nowhere allowed reachable by gravity: go to the nearest allowed
         if not allowed.any():
-            raise ValueError("no authority is allowed as a destination")
+            raise ArgumentError("no authority is allowed as a destination")
         d = np.where(allowed[None, :], region.dist_km, np.inf)
         nearest = np.argmin(d, axis=1)
         for i in np.flatnonzero(dead):

@@ -47,8 +47,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from peermap._arguments import dataset_argument
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, data_period, select
 from peermap.views.diagram_build import (
     DiagramBuild,
@@ -180,6 +182,7 @@ def context_subset(
         For an unknown context or young person, or a contexts table without the
         columns of :func:`peermap.contexts`.
     """
+    dataset_argument(ds, "context_subset")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     window = Window.of(since=since, until=until, min_reliability=min_reliability)
     if context is None:
@@ -192,7 +195,7 @@ def context_subset(
     if isinstance(context, Sequence) and not isinstance(context, str | bytes):
         members = [str(p) for p in context]
         return select(ds, window, context=members), f"{len(set(members))} young people"
-    raise TypeError(
+    raise ArgumentError(
         "context must be a context_id (int) of peermap.contexts or a list of "
         f"person_id values, not {type(context).__name__}"
     )
@@ -366,20 +369,21 @@ def peer_diagram(
         For an unknown audience or context, ``min_count``/``round_to`` with a
         partnership diagram, ``collapse=False`` with a public one, or nothing to draw.
     """
+    dataset_argument(ds, "peer_diagram")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="diagram"
     )
     if not isinstance(ds, Dataset):
-        raise TypeError(f"peer_diagram needs a peermap.Dataset, got {type(ds).__name__}")
+        raise ArgumentError(f"peer_diagram needs a peermap.Dataset, got {type(ds).__name__}")
     public = not policy.exact
     if public and collapse is False:
-        raise ValueError(
+        raise ArgumentError(
             "a public diagram never shows young people: it is always collapsed into "
             "authorities (use audience='partnership' for a record-level diagram)"
         )
     if max_nodes < 1:
-        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+        raise ArgumentError(f"max_nodes must be at least 1, got {max_nodes}")
     rule = policy.rule or SuppressionRule.from_settings()
     if contexts_table is None and isinstance(context, int) and not public:
         # Computed once: to find the context and to frame the contexts drawn.
@@ -393,7 +397,7 @@ def peer_diagram(
         min_reliability=min_reliability,
     )
     if not len(sub.people):
-        raise ValueError("there are no young people to draw")
+        raise ArgumentError("there are no young people to draw")
     b = DiagramBuild(
         ds=sub,
         audience=policy,
@@ -429,7 +433,7 @@ def peer_diagram(
     else:
         nodes, edges, colours = authority_level(b)
     if public and edges.empty and (nodes["shown"].astype(str) == rule.marker).all():
-        raise ValueError(
+        raise ArgumentError(
             f"a public diagram of {selected or 'these records'} would show nothing: every "
             f"authority has fewer than {rule.min_count} young people in it and no link between "
             f"authorities reaches {rule.min_count} (the small-count rule). Choose more records "

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from peermap import settings
 from peermap.analysis import flow_keys, flows, hotspots
 from peermap.cell_keys import as_key
+from peermap.exceptions import ArgumentError
 from peermap.getis_ord import gi_star
 from peermap.measures import (
     AUTHORITY_MEASURES,
@@ -232,7 +233,7 @@ def _measure_values(
                 )
             )
         return out, [numeric(v) for v in out]
-    raise ValueError(
+    raise ArgumentError(
         f"choropleth={measure!r}; expected one of {', '.join(AUTHORITY_MEASURES)} or None"
     )
 

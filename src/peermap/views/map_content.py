@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, cast, get_args
 
@@ -20,9 +20,11 @@ import pandas as pd
 from pyproj import Transformer
 
 from peermap import settings
+from peermap._arguments import kind_of
 from peermap.analysis import context_row
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, data_period, select
 from peermap.getis_ord import check_cell_size
 from peermap.measures import AUTHORITY_MEASURES
@@ -150,24 +152,31 @@ def prepare_map(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="map"
     )
     if not isinstance(ds, Dataset):
-        raise TypeError(f"make_map needs a peermap.Dataset, got {type(ds).__name__}")
+        raise ArgumentError(f"make_map needs a peermap.Dataset, got {kind_of(ds)}")
     check_cell_size(gi_cell_size_m, "gi_cell_size_m")
     suppressing = not policy.exact
     rule = policy.rule or SuppressionRule.from_settings()
     if choropleth is not None and choropleth not in AUTHORITY_MEASURES:
-        raise ValueError(
+        raise ArgumentError(
             f"choropleth={choropleth!r}; expected one of {', '.join(AUTHORITY_MEASURES)} or None"
         )
     if flow_kind not in get_args(LinkKind):
-        raise ValueError(f"flow_kind={flow_kind!r}; expected 'sightings' or 'ties'")
+        raise ArgumentError(f"flow_kind={flow_kind!r}; expected 'sightings' or 'ties'")
     for name, limit in (("max_venues", max_venues), ("max_links", max_links)):
         whole = isinstance(limit, numbers.Integral) and not isinstance(limit, bool)
         if limit is not None and (not whole or limit < 0):
-            raise ValueError(f"{name}={limit!r}; expected a whole number, 0 or more, or None")
+            raise ArgumentError(f"{name}={limit!r}; expected a whole number, 0 or more, or None")
+    if isinstance(layers, str):  # one layer named, not its letters
+        layers = [layers]
+    if layers is not None and not isinstance(layers, Iterable):
+        raise ArgumentError(
+            f"layers= takes layer names (or None for every layer), got {kind_of(layers)}"
+        )
     if layers is not None:
+        layers = list(layers)
         unknown = [k for k in layers if k not in LAYERS]
         if unknown:
-            raise ValueError(f"unknown layer(s) {unknown}; choose from {', '.join(LAYERS)}")
+            raise ArgumentError(f"unknown layer(s) {unknown}; choose from {', '.join(LAYERS)}")
     boundaries = ds.boundaries
     has_auth = boundaries is not None and "authority_code" in ds.places
     row: pd.Series | None = None
@@ -191,12 +200,12 @@ def prepare_map(
         for k in layers:
             reason = LAYER_REGISTRY[k].possible(ds, context)
             if reason is not None:
-                raise ValueError(f"cannot draw layer {k!r}: {reason}")
+                raise ArgumentError(f"cannot draw layer {k!r}: {reason}")
         wanted = [k for k in LAYERS if k in layers]
     if choropleth is not None and "authorities" not in wanted:
-        raise ValueError("choropleth needs the 'authorities' layer")
+        raise ArgumentError("choropleth needs the 'authorities' layer")
     if choropleth in ("people_seen", "cross_border_share") and not has_auth:
-        raise ValueError(f"choropleth={choropleth!r} needs places assigned to authorities")
+        raise ArgumentError(f"choropleth={choropleth!r} needs places assigned to authorities")
 
     # Extent and the zoom it is shown at.
     shown_bounds: gpd.GeoDataFrame | None = None
@@ -211,7 +220,7 @@ def prepare_map(
         if not has_extent(ds):
             # No place on the ground and no boundaries (online spaces only, say): there
             # is nothing to fit the view to.
-            raise ValueError(
+            raise ArgumentError(
                 "nothing to map: no place has a location on the ground and no boundaries "
                 "were given; give boundaries to map the authorities"
             )

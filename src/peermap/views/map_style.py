@@ -30,6 +30,7 @@ from peermap import settings
 from peermap.boundary_files import make_valid, polygonal
 from peermap.dataset import Dataset
 from peermap.disclosure import Audience, SuppressionRule
+from peermap.exceptions import ArgumentError
 from peermap.networks import DateLike
 from peermap.views.page import macros
 
@@ -428,7 +429,7 @@ class MapRequest:
         reason, _, advice = str(error).partition("; ")
         advice = re.sub(r"\bcell_size_m\b", "gi_cell_size_m", advice)
         if self.requested:
-            raise ValueError(
+            raise ArgumentError(
                 f"cannot draw layer {layer!r}: {reason}" + (f"; {advice}" if advice else "")
             ) from error
         self.dropped.append(f"{title} not drawn: {reason}.")

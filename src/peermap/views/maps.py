@@ -49,8 +49,10 @@ from folium.template import Template
 from pyproj import Transformer
 
 from peermap import _assets, settings
+from peermap._arguments import dataset_argument, kind_of
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, ViewAudience
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
 from peermap.measures import AuthorityMeasure
 from peermap.schema import CONTEXTS, PLACE_KINDS
@@ -240,7 +242,7 @@ class PeerMap(folium.Map, View):
             For a map not made by :func:`make_map`.
         """
         if self._content is None:
-            raise ValueError("only a map made by make_map can be plotted")
+            raise ArgumentError("only a map made by make_map can be plotted")
         return _draw(self._content, figsize=figsize, dpi=dpi)
 
     def save(self, path: str | os.PathLike[str], **kwargs: Any) -> Path:  # type: ignore[override]
@@ -451,6 +453,21 @@ def _config(content: MapContent, tables: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- public API
 
 
+def _peer_map(zoom: int, location: list[float], tiles: str | None) -> PeerMap:
+    """Start the map on its basemap; a basemap folium does not know is refused by name."""
+    if tiles is not None and not isinstance(tiles, str):
+        raise ArgumentError(
+            f"tiles= takes the name of a basemap (or None for none), got {kind_of(tiles)}"
+        )
+    try:
+        return PeerMap(location=location, zoom_start=zoom, tiles=tiles, control_scale=True)
+    except ValueError as exc:  # folium: a name it does not know is read as a tile URL
+        raise ArgumentError(
+            f"tiles={tiles!r} is not a basemap folium knows: name one such as "
+            "'OpenStreetMap' or 'CartoDB positron', or give tiles=None for no basemap"
+        ) from exc
+
+
 def make_map(
     ds: Dataset,
     *,
@@ -560,6 +577,7 @@ def make_map(
         For an unknown audience, layer, measure or context, a layer the data cannot
         give, or ``min_count``/``round_to`` with a partnership map.
     """
+    dataset_argument(ds, "make_map")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     content = prepare_map(
         ds,
@@ -582,12 +600,7 @@ def make_map(
         emerging=emerging,
     )
     west, south, east, north = _wgs84_bounds(content.bounds_bng)
-    m = PeerMap(
-        location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=content.zoom,
-        tiles=tiles,
-        control_scale=True,
-    )
+    m = _peer_map(content.zoom, [(south + north) / 2, (west + east) / 2], tiles)
     root = m.get_root()
     assert isinstance(root, Figure)
     root.title = html.escape(content.title)
@@ -722,6 +735,7 @@ def plot_static(
     matplotlib.figure.Figure
         The figure.
     """
+    dataset_argument(ds, "plot_static")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     content = prepare_map(
         ds,
@@ -743,7 +757,7 @@ def plot_static(
     )
     fig = _draw(content, figsize=figsize, dpi=dpi)
     if path is not None:
-        save_figure(fig, path)
+        save_figure(fig, path, "map")
     return fig
 
 

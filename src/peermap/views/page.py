@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from peermap import _assets
 from peermap._io import atomic_path
 from peermap.dataset import Dataset
+from peermap.exceptions import ArgumentError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -283,7 +284,7 @@ def write_page(path: str | os.PathLike[str], page: str) -> Path:
     return final
 
 
-def save_figure(fig: MplFigure, path: str | os.PathLike[str]) -> Path:
+def save_figure(fig: MplFigure, path: str | os.PathLike[str], noun: str = "figure") -> Path:
     """Save a matplotlib figure atomically; the suffix chooses the format (default PNG).
 
     Parameters
@@ -291,7 +292,9 @@ def save_figure(fig: MplFigure, path: str | os.PathLike[str]) -> Path:
     fig : matplotlib.figure.Figure
         The figure.
     path : str or path-like
-        Destination.
+        Destination: ``.png`` (or no suffix), ``.svg`` or ``.pdf``.
+    noun : str, default "figure"
+        What the figure is, for the refusal of another suffix.
 
     Returns
     -------
@@ -300,6 +303,8 @@ def save_figure(fig: MplFigure, path: str | os.PathLike[str]) -> Path:
     """
     final = Path(path)
     fmt = final.suffix.lstrip(".").lower() or "png"
+    if f".{fmt}" not in FIGURE_FORMATS:
+        raise ArgumentError(f"cannot save a {noun} as {final.suffix!r}: use .png, .svg or .pdf")
     with atomic_path(final) as tmp:
         fig.savefig(tmp, format=fmt)
     return final
@@ -350,7 +355,7 @@ class View:
             return write_page(final, self.to_html())
         if suffix in FIGURE_FORMATS:
             return save_figure(self.plot(), final)
-        raise ValueError(
+        raise ArgumentError(
             f"cannot save a {self.noun} as {final.suffix!r}: use .html, .png, .svg or .pdf"
         )
 

@@ -40,10 +40,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote
 
+from peermap._arguments import dataset_argument
 from peermap._io import write_text_atomic
 from peermap._version import __version__
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
 from peermap.getis_ord import check_cell_size
 from peermap.views.map_content import has_extent
@@ -124,7 +126,7 @@ def report_format(path: str | os.PathLike[str]) -> Format:
     """
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(
+        raise ArgumentError(
             f"{path}: a report is written as .html (self-contained page) or .md (Markdown); "
             f"the file name ends in {suffix or 'nothing'}"
         )
@@ -262,9 +264,10 @@ def build_report(
         For an unknown format or audience, or a small-count rule with a partnership
         report.
     """
+    dataset_argument(ds, "build_report")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     if fmt not in ("html", "markdown"):
-        raise ValueError(f"fmt={fmt!r}; expected 'html' or 'markdown'")
+        raise ArgumentError(f"fmt={fmt!r}; expected 'html' or 'markdown'")
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
@@ -415,7 +418,7 @@ class Report(View):
             For a report made without a map.
         """
         if self.map is None:
-            raise ValueError("this report was made without a map (make_report(with_map=True))")
+            raise ArgumentError("this report was made without a map (make_report(with_map=True))")
         return self.map.plot(figsize=figsize, dpi=dpi)
 
     def save(
@@ -455,7 +458,7 @@ class Report(View):
         had_map = False
         if map_path is not None:
             if self.map is None:
-                raise ValueError("this report was made without a map to save at map_path")
+                raise ArgumentError("this report was made without a map to save at map_path")
             from peermap.views.maps import save_map  # the [maps] extra, only when drawn
 
             had_map = Path(map_path).exists()
@@ -522,12 +525,13 @@ def make_report(
         ``.to_html()``, ``.to_markdown()`` and ``.save(path)`` render it; ``.map`` is
         its map.
     """
+    dataset_argument(ds, "make_report")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=AUDIENCES, what="report"
     )
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
-        raise ValueError(f"top must be a whole number of at least 1, got {top!r}")
+        raise ArgumentError(f"top must be a whole number of at least 1, got {top!r}")
     check_cell_size(gi_cell_size_m, "gi_cell_size_m")
     note = step or (lambda name: None)
     peer_map: PeerMap | None = None
@@ -613,6 +617,7 @@ def write_report(
     pathlib.Path
         The report written.
     """
+    dataset_argument(ds, "write_report")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     fmt = report_format(path)
     report = make_report(

@@ -30,21 +30,21 @@ import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Final, cast
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from peermap._io import atomic_path
+from peermap._arguments import dataset_argument
 from peermap.cell_keys import KEY_SPACE, RECORD_IDENTITY, people_key, record_keys, sighting_keys
 from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
+from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
 from peermap.schema import CONTEXTS, TIE_KINDS
 from peermap.views.diagrams import TIE_COLOURS, ContextLike, context_subset
-from peermap.views.page import View, authority_names, period_text, render
+from peermap.views.page import View, authority_names, period_text, render, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -104,7 +104,7 @@ def _resolve_authority(ds: Dataset, authority: str) -> tuple[str, str]:
     if text.casefold() in folded:
         code = folded[text.casefold()]
         return code, names.get(code, code)
-    raise ValueError(
+    raise ArgumentError(
         f"authority {authority!r} is not in the dataset; give a GSS code or a name such as "
         + ", ".join(sorted(names.values())[:5] or sorted(known)[:5])
     )
@@ -122,7 +122,7 @@ def _select(
 ) -> tuple[Dataset, str, set[str]]:
     """Return the records shown, what they are ("" for all) and the area's authorities."""
     if context is not None and authority is not None:
-        raise ValueError("give context or authority, not both")
+        raise ArgumentError("give context or authority, not both")
     sub, label = context_subset(
         ds,
         context=context,
@@ -166,7 +166,7 @@ def _bins(dates: Sequence[pd.Timestamp], freq: str) -> pd.DatetimeIndex:
     try:
         offset = pd.tseries.frequencies.to_offset(freq)
     except (TypeError, ValueError) as exc:
-        raise ValueError(
+        raise ArgumentError(
             f"freq={freq!r} is not a period pandas knows: 'MS' (months), 'W' (weeks), "
             "'QS' (quarters), 'YS' (years) or 'D' (days), say"
         ) from exc
@@ -279,6 +279,7 @@ def timeline_table(
     ValueError
         For an unknown context or authority, both given, or an unknown audience.
     """
+    dataset_argument(ds, "timeline_table")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="timeline"
@@ -653,6 +654,7 @@ def timeline(
         category as their label; the counts drawn are those of :func:`timeline_table`
         with the same arguments.
     """
+    dataset_argument(ds, "timeline")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     view = make_timeline(
         ds,
@@ -710,6 +712,7 @@ def make_timeline(
         figure of :func:`timeline`, ``.to_html()`` gives a page with the figure and the
         table, ``.save(path)`` writes either.
     """
+    dataset_argument(ds, "make_timeline")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     table = timeline_table(
         ds,
@@ -890,10 +893,5 @@ def _trend(table: pd.DataFrame) -> str:
 
 def _finish(fig: MplFigure, path: str | os.PathLike[str] | None) -> MplFigure:
     if path is not None:
-        final = Path(path)
-        fmt = final.suffix.lstrip(".").lower() or "png"
-        if fmt not in ("png", "svg", "pdf"):
-            raise ValueError(f"cannot save a timeline as {final.suffix!r}: use .png, .svg or .pdf")
-        with atomic_path(final) as tmp:
-            fig.savefig(tmp, format=fmt)
+        save_figure(fig, path, "timeline")
     return fig
