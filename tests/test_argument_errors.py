@@ -188,3 +188,13 @@ def test_messages_name_the_keyword_and_what_is_accepted(hand_worked: peermap.Dat
         peermap.flow_matrix(peermap.flows(hand_worked), value="bogus")
     with pytest.raises(ArgumentError, match=r"contexts needs a peermap\.Dataset.*got None"):
         peermap.contexts(None)  # type: ignore[arg-type]
+
+
+def test_privacy_and_reading_arguments_are_refused_as_the_projects_own(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": ["x"]})
+    with pytest.raises(peermap.ArgumentError, match="PartnershipKey, bytes or str"):
+        peermap.pseudonymise(frame, "a", key=123)  # type: ignore[arg-type]
+    with pytest.raises(peermap.ArgumentError, match="DataFrame"):
+        peermap.privacy.find_identifiers("x", table="ties")  # type: ignore[arg-type]
+    with pytest.raises(peermap.ArgumentError, match="strict='no'; expected True or False"):
+        peermap.read_dataset(tmp_path, strict="no")  # type: ignore[arg-type]

@@ -34,7 +34,7 @@ from peermap._problems import Problem, ValidationReport
 from peermap._refusals import identifier_problems, privacy_error, withhold_refused
 from peermap._sources import locate_tables, unread_files
 from peermap.dataset import Dataset
-from peermap.exceptions import PeermapWarning, ValidationError
+from peermap.exceptions import ArgumentError, PeermapWarning, ValidationError
 from peermap.place_rules import check_online_places
 from peermap.privacy.identifiers import IdentifierMemo, redact_frame, shown_value
 from peermap.schema import (
@@ -817,6 +817,8 @@ def read_dataset(
         When ``strict`` and any error is found; the message lists the first problems
         and the total, and ``err.report`` holds them all.
     """
+    if not isinstance(strict, bool):
+        raise ArgumentError(f"strict={strict!r}; expected True or False")
     with returning_memory():
         return _read_dataset(source, boundaries=boundaries, strict=strict)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, SupportsIndex, TypeAlias
 
 from peermap import settings
-from peermap.exceptions import KeyMaterialError
+from peermap.exceptions import ArgumentError, KeyMaterialError
 
 __all__ = [
     "KeyLike",
@@ -254,8 +254,8 @@ def load_key(
         neither hex nor base64 (for example a passphrase), or the key is shorter
         than :data:`peermap.settings.min_key_bits`. The message says where the key
         came from and, when too short, how many bits it has; never the key.
-    TypeError
-        If `key` is of another type.
+    ArgumentError
+        If `key` is of another type (a :class:`TypeError` too).
 
     Notes
     -----
@@ -281,7 +281,7 @@ def load_key(
     if isinstance(key, str):
         return _key_from_text(key, "the key given as a string")
     if key is not None:
-        raise TypeError(
+        raise ArgumentError(
             f"a partnership key is a PartnershipKey, bytes or str, not {type(key).__name__}"
         )
     if file is not None:
