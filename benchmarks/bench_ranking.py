@@ -34,7 +34,10 @@ measured before any change to the ranking; ``--heldout-d`` a fourth
 ``--heldout-e`` a fifth (``benchmarks/_heldout_e.py``, session 25), again by another hand
 from the schema and the domain notes only; ``--heldout-f`` a sixth
 (``benchmarks/_heldout_f.py``, session 27), the same way. ``--only a,b,c,d,e,f,generator``
-runs only those.
+runs only those. The held-out worlds run on the demo region and London among
+``--regions``; ``--heldout-regions england`` (or any of demo, london, england) runs
+them there instead (session 28: on all of England, where a city's county line draws its
+runners from several boroughs).
 
 A trap house (or county line) is *found* by the first context, in the table's order,
 whose places hold its place or whose people hold at least half of its planted people
@@ -738,6 +741,12 @@ def main() -> int:
     parser.add_argument(
         "--heldout-people", default="2000,10000", help="sizes of the held-out scenarios"
     )
+    parser.add_argument(
+        "--heldout-regions",
+        default="",
+        help="regions of the held-out worlds, of demo, london, england "
+        "(default: the demo region and London among --regions)",
+    )
     parser.add_argument("--no-heldout", action="store_true")
     parser.add_argument(
         "--heldout-b",
@@ -776,7 +785,8 @@ def main() -> int:
     if args.quick:
         regions, sizes, seeds = ["demo", "london"], [2000], [0, 1]
     noises = [n.strip() for n in args.noise.split(",") if n.strip()]
-    unknown = [r for r in regions if r not in ("demo", "london", "england")]
+    held_named = [r.strip() for r in args.heldout_regions.split(",") if r.strip()]
+    unknown = [r for r in regions + held_named if r not in ("demo", "london", "england")]
     unknown += [n for n in noises if n not in NOISES]
     if unknown:
         parser.error(f"unknown region or noise setting: {', '.join(unknown)}")
@@ -823,7 +833,10 @@ def main() -> int:
             )
     held_sources = ("held-out", *HELD_OUT)
     if any(run[k] for k in held_sources):
-        held = [n for n in regions if n in ("demo", "london")] or ["demo"]
+        held = [n.strip() for n in args.heldout_regions.split(",") if n.strip()] or [
+            n for n in regions if n in ("demo", "london")
+        ]
+        held = held or ["demo"]
         held_sizes = [2000] if args.quick else _int_list(args.heldout_people)
         for name in held:
             label, bounds = loaded[name] if name in loaded else load_region(name)
