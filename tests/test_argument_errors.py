@@ -198,3 +198,11 @@ def test_privacy_and_reading_arguments_are_refused_as_the_projects_own(tmp_path:
         peermap.privacy.find_identifiers("x", table="ties")  # type: ignore[arg-type]
     with pytest.raises(peermap.ArgumentError, match="strict='no'; expected True or False"):
         peermap.read_dataset(tmp_path, strict="no")  # type: ignore[arg-type]
+
+
+def test_a_path_with_a_nul_character_is_a_validation_error(tmp_path: Path) -> None:
+    # The operating system refuses such a path with Python's own ValueError.
+    with pytest.raises(ValidationError, match="holds a NUL character"):
+        peermap.read_dataset(str(tmp_path) + "\x00x")
+    with pytest.raises(ValidationError, match=r"table 'people'.*NUL"):
+        peermap.validate({"people": str(tmp_path / "p\x00.csv"), "places": tmp_path / "x.csv"})

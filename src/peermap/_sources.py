@@ -129,6 +129,16 @@ def unread_files(
     return sorted(problems, key=lambda p: TABLE_ORDER.index(p.table))
 
 
+def _refuse_nul(path: str | os.PathLike[str], what: str) -> None:
+    """Refuse a path with a NUL character in it (no file has one; the OS refuses it)."""
+    text = os.fspath(path)
+    if "\x00" in str(text):
+        shown = str(text).replace("\x00", "\\0")
+        raise ValidationError(
+            f"{what}: the path '{shown}' holds a NUL character; no file is named so"
+        )
+
+
 def locate_tables(
     source: str | os.PathLike[str] | Mapping[str, TableSource],
 ) -> Located:
@@ -163,6 +173,8 @@ def locate_tables(
                 raise ValidationError(
                     f"unknown table '{name}'; schema v1 has " + ", ".join(TABLE_ORDER)
                 )
+            if isinstance(value, str | os.PathLike):
+                _refuse_nul(value, f"table '{name}'")
             found[key] = (value, None)
         where = "the mapping"
     else:
@@ -171,6 +183,7 @@ def locate_tables(
                 "a dataset is a folder of table files, an .xlsx workbook or a mapping of "
                 f"table name to file or frame; got {type(source).__name__}"
             )
+        _refuse_nul(source, "the dataset")
         path = Path(source)
         where = str(path)
         what = not_a_file(path)
