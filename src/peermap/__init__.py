@@ -27,6 +27,7 @@ from peermap.exceptions import (
     MissingDependencyError,
     PeermapWarning,
     PrivacyError,
+    UnknownNameError,
     ValidationError,
 )
 
@@ -223,6 +224,7 @@ __all__ = [
     "Scenario",
     "Timeline",
     "TimelineInfo",
+    "UnknownNameError",
     "ValidationError",
     "ValidationReport",
     "Window",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from peermap._pickling import reduce_frozen
 from peermap._problems import ValidationReport
-from peermap.exceptions import ArgumentError
+from peermap.exceptions import ArgumentError, UnknownNameError
 from peermap.schema import TABLE_ORDER, TABLES
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ class Dataset:
     def table(self, name: str) -> pd.DataFrame:
         """Return a table by its schema name (``"people"``, ``"places"``, ...)."""
         if name not in TABLES:
-            raise KeyError(f"no table {name!r}")
+            raise UnknownNameError(f"no table {name!r}")
         frame: pd.DataFrame = getattr(self, name)
         return frame
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from peermap import settings
-from peermap.exceptions import ArgumentError
+from peermap.exceptions import ArgumentError, UnknownNameError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -422,7 +422,7 @@ def suppress_frame(
     withheld: dict[str, int] = {}
     for column in columns:
         if column not in frame.columns:
-            raise KeyError(f"no column {column!r} to suppress")
+            raise UnknownNameError(f"no column {column!r} to suppress")
         display, hidden = suppress(frame[column], rule=r)
         out[column] = display
         withheld[column] = int(hidden.sum())

@@ -22,6 +22,7 @@ __all__ = [
     "MissingDependencyError",
     "PeermapWarning",
     "PrivacyError",
+    "UnknownNameError",
     "ValidationError",
 ]
 
@@ -71,6 +72,18 @@ class ArgumentError(ValueError, TypeError):
     A subclass of both :class:`ValueError` and :class:`TypeError`, so that callers
     catching either built-in keep catching it.
     """
+
+
+class UnknownNameError(ArgumentError, KeyError):
+    """A name asked for is not there: a table of a dataset, a layer of a map, a column.
+
+    A subclass of :class:`ArgumentError` and of :class:`KeyError`, so that a lookup by
+    name fails as a mapping's does and as the project's own.
+    """
+
+    def __str__(self) -> str:
+        # KeyError quotes its message; this one is a sentence.
+        return str(self.args[0]) if self.args else ""
 
 
 class BoundaryError(ValueError):

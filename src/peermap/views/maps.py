@@ -52,7 +52,7 @@ from peermap import _assets, settings
 from peermap._arguments import dataset_argument, kind_of
 from peermap.dataset import Dataset
 from peermap.disclosure import SuppressionRule, ViewAudience
-from peermap.exceptions import ArgumentError
+from peermap.exceptions import ArgumentError, UnknownNameError
 from peermap.filters import DateLike, Window
 from peermap.measures import AuthorityMeasure
 from peermap.schema import CONTEXTS, PLACE_KINDS
@@ -170,7 +170,9 @@ class MapInfo:
             for points.
         """
         if layer not in self.layers:
-            raise KeyError(f"the map has no layer {layer!r}; it has {', '.join(self.layers)}")
+            raise UnknownNameError(
+                f"the map has no layer {layer!r}; it has {', '.join(self.layers)}"
+            )
         decode = {short: (name, table) for name, (short, table) in PROPERTY_KEYS[layer].items()}
         rows = []
         for feature in self.layers[layer]["features"]:
