@@ -206,3 +206,12 @@ def test_a_path_with_a_nul_character_is_a_validation_error(tmp_path: Path) -> No
         peermap.read_dataset(str(tmp_path) + "\x00x")
     with pytest.raises(ValidationError, match=r"table 'people'.*NUL"):
         peermap.validate({"people": str(tmp_path / "p\x00.csv"), "places": tmp_path / "x.csv"})
+
+
+def test_a_name_that_is_not_there_is_the_projects_own_and_a_key_error(
+    hand_worked: peermap.Dataset,
+) -> None:
+    with pytest.raises(peermap.UnknownNameError, match="no table 'victims'") as caught:
+        hand_worked.table("victims")
+    assert isinstance(caught.value, KeyError) and isinstance(caught.value, ArgumentError)
+    assert str(caught.value) == "no table 'victims'"  # a sentence, not a quoted key
