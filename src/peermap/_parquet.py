@@ -25,13 +25,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from peermap._problems import early_date_message, future_date_message
 from peermap.exceptions import ValidationError
 
 __all__ = ["OutOfRange", "read_parquet_frame"]
-
-#: The first year of the dates read (``peermap._parsing.EARLIEST_DATE``; the messages
-#: below are the CSV reader's, checked equal in ``tests/test_bad_input.py``).
-_EARLIEST_YEAR = 1900
 
 
 @dataclass(frozen=True)
@@ -79,14 +76,9 @@ def _out_of_range(
         if text.endswith("T00:00:00"):
             text = text[: -len("T00:00:00")]
         if years[row] < 1:
-            message = (
-                f"date before {_EARLIEST_YEAR}: check the year (write all four digits, "
-                "such as 24/02/2024)"
-            )
-            rule = "date_range"
+            message, rule = early_date_message(), "date_range"
         else:
-            message = f"date is in the future (today is {dt.date.today().isoformat()})"
-            rule = "future_date"
+            message, rule = future_date_message(dt.date.today()), "future_date"
         found.append(OutOfRange(row, position, text, message, rule))
     emptied = pc.if_else(pa.array(bad), pa.scalar(None, column.type), column.combine_chunks())
     return pa.chunked_array([emptied], column.type), found

@@ -28,7 +28,13 @@ import pyarrow.compute as pc
 from peermap import settings
 from peermap._distinct import arrow_text, distinct, encoding, remember
 from peermap._io import MAX_CELL_CHARS, RawTable
-from peermap._problems import Problem, Severity
+from peermap._problems import (
+    EARLIEST_DATE,
+    Problem,
+    Severity,
+    early_date_message,
+    future_date_message,
+)
 from peermap.place_rules import all_online, place_geometry
 from peermap.privacy.identifiers import is_withheld, shown_header, shown_value
 from peermap.schema import (
@@ -54,9 +60,6 @@ __all__ = [
     "typed_frame",
 ]
 
-#: Dates before this are refused (rule ``date_range``): a year typed short (``24``)
-#: or wrong (``1066``), never a date of these records.
-EARLIEST_DATE = dt.date(1900, 1, 1)
 #: Whole numbers longer than this many digits are refused (rule ``integer``).
 MAX_INT_DIGITS = 15
 
@@ -547,8 +550,7 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
             early,
             name,
             raw,
-            f"date before {EARLIEST_DATE.year}: check the year (write all four digits, "
-            "such as 24/02/2024)",
+            early_date_message(),
             "date_range",
         )
         today = dt.date.today()
@@ -560,7 +562,7 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
             future,
             name,
             raw,
-            f"date is in the future (today is {today.isoformat()})",
+            future_date_message(today),
             "future_date",
         )
         # Only dates in range go on: every one of them is a date pandas can hold.

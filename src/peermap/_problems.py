@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterator
@@ -10,7 +11,33 @@ from typing import Literal
 
 import pandas as pd
 
-__all__ = ["WITHHELD", "Problem", "ValidationReport"]
+__all__ = [
+    "EARLIEST_DATE",
+    "WITHHELD",
+    "Problem",
+    "ValidationReport",
+    "early_date_message",
+    "future_date_message",
+]
+
+#: Dates before this are refused (rule ``date_range``): a year typed short (``24``)
+#: or wrong (``1066``), never a date of these records. Here, below the CSV and
+#: Parquet readers, so that both tell such a date alike.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def early_date_message() -> str:
+    """Return what a date before :data:`EARLIEST_DATE` is told (rule ``date_range``)."""
+    return (
+        f"date before {EARLIEST_DATE.year}: check the year (write all four digits, "
+        "such as 24/02/2024)"
+    )
+
+
+def future_date_message(today: dt.date) -> str:
+    """Return what a date after ``today`` is told (rule ``future_date``)."""
+    return f"date is in the future (today is {today.isoformat()})"
+
 
 Severity = Literal["error", "warning"]
 
