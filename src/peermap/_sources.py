@@ -110,8 +110,9 @@ def unread_files(
                 f"copy any {table} records it holds there"
             )
         else:
+            names = [f"{table}{suffix}" for suffix in SUFFIXES]
             where = (
-                f"a table is read from {table}.csv, {table}.xlsx or {table}.parquet; if it "
+                f"a table is read from {', '.join(names[:-1])} or {names[-1]}; if it "
                 f"holds the {table} table, give it one of these names"
             )
         problems.append(
