@@ -154,20 +154,16 @@ class RawTable:
         n = len(self.frame)
         by_position = {i: self.frame[name].to_numpy() for name, i in self.positions.items()}
         by_position.update(self.unheaded)
-        blank = np.full(n, "", dtype=object)
-        grid = pd.DataFrame(
-            {i: by_position.get(i, blank) for i in range(width)},
-            index=self.frame.index,
-            dtype=object,
-        )
-        if self.bad_rows:
-            aside = pd.DataFrame.from_dict(
-                {r: c + [""] * (width - len(c)) for r, c in self.bad_rows.items()},
-                orient="index",
-                dtype=object,
-            )
-            aside.columns = list(range(width))
-            grid = pd.concat([grid, aside])
+        # One block of objects, filled column by column and row by row: a ragged line
+        # of 100,000 cells is 100,000 columns, which a frame built per column pays for.
+        rows = list(self.bad_rows.items())
+        block = np.full((n + len(rows), width), "", dtype=object)
+        for i, values in by_position.items():
+            block[:n, i] = values
+        for k, (_, row_cells) in enumerate(rows, start=n):
+            block[k, : len(row_cells)] = row_cells
+        index = self.frame.index.append(pd.Index([r for r, _ in rows]))
+        grid = pd.DataFrame(block, index=index if rows else self.frame.index, dtype=object)
         grid.columns = self.labels(width)
         grid.index.name = self.frame.index.name
         return grid

@@ -675,11 +675,10 @@ def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.
     # identifier, by its position in the file).
     verbatim = verbatim.rename(columns={c: p.check.header(c) for c in raw.headers})
     width = max((len(v) for v in raw.bad_rows.values()), default=0)
-    extra_rows = pd.DataFrame.from_dict(
-        {r: v + [""] * (width - len(v)) for r, v in raw.bad_rows.items()},
-        orient="index",
-        dtype=object,
-    )
+    block = np.full((len(raw.bad_rows), width), "", dtype=object)
+    for k, v in enumerate(raw.bad_rows.values()):
+        block[k, : len(v)] = v
+    extra_rows = pd.DataFrame(block, index=pd.Index(list(raw.bad_rows)), dtype=object)
     if len(extra_rows):
         # Each cell under the header of its position; one under a blank or repeated
         # header, or beyond the last, as "column N" (as the identifier scan names it).
@@ -692,7 +691,8 @@ def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.
     verbatim = verbatim.astype(object).fillna("")  # .copy(): its blocks consolidated
     verbatim = redact_frame(verbatim, table=name) if len(verbatim) else verbatim.copy()
     if raw.bad_rows:  # undecodable bytes written out as \xNN escapes
-        verbatim = verbatim.map(show_bytes)
+        shown = np.frompyfunc(show_bytes, 1, 1)(verbatim.to_numpy(dtype=object))
+        verbatim = pd.DataFrame(shown, index=verbatim.index, columns=verbatim.columns, dtype=object)
     verbatim["rejected_because"] = ["; ".join(p.check.reasons.get(r, [])) for r in verbatim.index]
     verbatim.index.name = "row"
     report.rejected[name] = verbatim

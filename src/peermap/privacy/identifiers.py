@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +41,13 @@ from peermap.privacy.addresses import ADDRESS_PATTERN, has_street_address
 from peermap.privacy.birth_dates import BIRTH_DATE_PATTERN, has_birth_date
 from peermap.privacy.checksums import nhs_check_digit_valid, upn_check_letter
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
+from peermap.privacy.findings import (
+    DESCRIPTIONS,
+    IdentifierFinding,
+    header_finding,
+    name_finding,
+    value_finding,
+)
 from peermap.privacy.names_in_text import NAME_PREFILTER, has_full_name, is_name_key
 from peermap.privacy.phones import PHONE_CANDIDATE, has_phone_number, is_hex_id, prefixed_local_id
 from peermap.privacy.pseudonyms import PSEUDONYM_PATTERN
@@ -104,23 +111,8 @@ IDENTIFIER_RULES: tuple[str, ...] = (
 )
 """Every rule an :class:`IdentifierFinding` may name."""
 
-_DESCRIPTIONS = {
-    "name": "a person's name",
-    "date_of_birth": "a date of birth",
-    "address": "an address",
-    "postcode": "a full postcode",
-    "phone": "a phone number",
-    "email": "an email address",
-    "nhs_number": "an NHS number",
-    "pupil_number": "a pupil or learner number (UPN/ULN)",
-    "ni_number": "a National Insurance number",
-    "vehicle_registration": "a vehicle registration",
-    "social_media": "a social-media handle",
-    "clk": "an encoded identity (CLK)",
-}
-
 REDACTIONS: dict[str, str] = {
-    rule: f"[withheld: looks like {description}]" for rule, description in _DESCRIPTIONS.items()
+    rule: f"[withheld: looks like {description}]" for rule, description in DESCRIPTIONS.items()
 }
 """What :func:`redact` shows instead of a value, by rule
 (``"[withheld: looks like a phone number]"``)."""
@@ -440,65 +432,6 @@ def shown_header(label: str, position: int | None) -> str:
     return REDACTIONS[rule] if position is None else f"column {position + 1}"
 
 
-# ---- findings -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IdentifierFinding:
-    """One column of a table that carries direct identifiers.
-
-    Attributes
-    ----------
-    table : str
-        The table, as given to :func:`find_identifiers`.
-    column : str
-        The column name; or ``"column N"`` (1-based position) when the name itself
-        looks like an identifier and is withheld.
-    rule : str
-        What was found, one of :data:`IDENTIFIER_RULES`.
-    kind : {"column_name", "value"}
-        ``"column_name"``: the column's name says it holds identifiers;
-        ``"value"``: some values look like identifiers.
-    rows : tuple
-        Index labels of the offending rows: for ``"value"``, the rows whose value
-        matches the rule; for ``"column_name"``, the rows holding non-empty values
-        that are not pseudonyms.
-    message : str
-        Says the table, column, rule, how many rows and how to fix it. Never
-        contains an offending value.
-    """
-
-    table: str
-    column: str
-    rule: str
-    kind: Literal["column_name", "value"]
-    rows: tuple[Hashable, ...]
-    message: str
-
-
-_ROWS_SHOWN = 5
-
-
-def _rows_hold(rows: tuple[Hashable, ...]) -> str:
-    """``"1 row (row 7) holds"`` / ``"3 rows (rows 2, 5, 9) hold"``."""
-    count = len(rows)
-    noun, verb = ("row", "holds") if count == 1 else ("rows", "hold")
-    shown = rows[:_ROWS_SHOWN]
-    if not all(isinstance(r, int | np.integer) and not isinstance(r, bool) for r in shown):
-        # Only row numbers are shown: an index of other labels might itself identify.
-        return f"{count} {noun} {verb}"
-    listed = ", ".join(str(r) for r in shown)
-    more = f" and {count - len(shown)} more" if count > len(shown) else ""
-    return f"{count} {noun} ({noun} {listed}{more}) {verb}"
-
-
-def _fix(column: str) -> str:
-    return (
-        f"pseudonymise it with the partnership key: peermap.pseudonymise(frame, [{column!r}], "
-        "key=...) in Python, or the `peermap pseudonymise` command"
-    )
-
-
 #: A geometry as well-known text: a type, then only numbers and brackets.
 WKT_PATTERN = (
     r"(?i)(?:MULTI)?(?:POINT|LINESTRING|POLYGON)(?:\s+(?:Z|M|ZM))?\s*"
@@ -641,56 +574,6 @@ class _Cells(DistinctCells):
         return hits if hits is not None else np.zeros(self.size, dtype=bool)
 
 
-def _header_finding(
-    table: str, column: str, rule: str, rows: tuple[Hashable, ...]
-) -> IdentifierFinding:
-    message = (
-        f"table {table!r}, {column}: the column's name looks like {_DESCRIPTIONS[rule]} "
-        f"(rule {rule!r}), so it is not shown; {_rows_hold(rows)} values. If the file has "
-        "no header row, add one; otherwise rename the column."
-    )
-    return IdentifierFinding(table, column, rule, "column_name", rows, message)
-
-
-def _name_finding(
-    table: str, column: str, rule: str, rows: tuple[Hashable, ...]
-) -> IdentifierFinding:
-    message = (
-        f"table {table!r}, column {column!r}: the column name looks like "
-        f"{_DESCRIPTIONS[rule]} (rule {rule!r}) and {_rows_hold(rows)} values that are not "
-        f"peermap pseudonyms. Remove the column, or {_fix(column)}."
-    )
-    return IdentifierFinding(table, column, rule, "column_name", rows, message)
-
-
-def _value_finding(
-    table: str, column: str, rule: str, rows: tuple[Hashable, ...], *, name_withheld: bool
-) -> IdentifierFinding:
-    partial = {
-        "postcode": " (a partial postcode, such as the district, is allowed)",
-        "address": " (a street without the house number is allowed, and in a place's label "
-        "a venue's own address next to its name)",
-        "date_of_birth": " (an age in years is allowed)",
-    }.get(rule, "")
-    if name_withheld:
-        where = f"table {table!r}, {column}"
-        fix = (
-            f"Remove it from those cells{partial}; first add a header row to the file, or "
-            "rename the column, as its name also looks like an identifier."
-        )
-    else:
-        where = f"table {table!r}, column {column!r}"
-        fix = (
-            f"Remove it from those cells{partial}, remove the column, or, if the column holds "
-            f"identifiers, {_fix(column)}."
-        )
-    message = (
-        f"{where}: {_rows_hold(rows)} text that looks like {_DESCRIPTIONS[rule]} "
-        f"(rule {rule!r}). {fix}"
-    )
-    return IdentifierFinding(table, column, rule, "value", rows, message)
-
-
 def find_identifiers(
     frame: pd.DataFrame, *, table: str, memo: IdentifierMemo | None = None
 ) -> list[IdentifierFinding]:
@@ -739,38 +622,104 @@ def find_identifiers(
         raise ArgumentError(
             f"find_identifiers needs a pandas DataFrame of the table's cells, got {kind_of(frame)}"
         )
-    findings: list[IdentifierFinding] = []
-    for position in range(frame.shape[1]):
-        label = str(frame.columns[position])
-        header = header_rule(label)
-        context = _context(table, label if header is None else "")
+    return [finding for _, found in _scan(frame, table, memo) for finding in found]
+
+
+_BATCH_CELLS = 1_000_000  #: free-text columns scanned together, up to this many cells
+#: How a column beyond the header is named ("column 7"): no identifier by its name.
+_POSITION_LABEL = re.compile(r"column [0-9]+")
+
+
+def _scan(
+    frame: pd.DataFrame, table: str, memo: IdentifierMemo | None
+) -> list[tuple[int, list[IdentifierFinding]]]:
+    """Each column's findings, by position, in column order.
+
+    Free-text columns whose names say nothing (a wide table's extra columns, the cells
+    of a ragged row) are scanned as one column per context: a column's set-up costs
+    about a millisecond, and a line of 20,000 cells is 20,000 columns.
+    """
+    found: dict[int, list[IdentifierFinding]] = {}
+    plain: dict[tuple[_Context, str], list[int]] = {}
+    labels, dtypes = [str(c) for c in frame.columns], list(frame.dtypes)
+    typed = {dtype: _not_text(dtype) for dtype in set(dtypes)}
+    for position, label in enumerate(labels):
+        if _POSITION_LABEL.fullmatch(label):  # a cell beyond the header, named by peermap
+            header, context, rule = None, _context(table, "column"), None
+        else:
+            header = header_rule(label)
+            context = _context(table, label if header is None else "")
+            rule = column_name_rule(label, table=table) if header is None else None
+        text = not typed[dtypes[position]]  # typed coordinates and dates hold no text
+        if header is None and rule is None:
+            if text:
+                plain.setdefault((context, str(dtypes[position])), []).append(position)
+            continue
         cells = _Cells(frame.iloc[:, position], memo, context)
+        column, findings = label, found.setdefault(position, [])
         if header is not None:
             # The name is itself an identifier (a file without a header row): withhold it.
             column = shown_header(label, position)
-            findings.append(_header_finding(table, column, header, cells.rows(cells.content)))
-        else:
-            column = label
-            rule = column_name_rule(label, table=table)
-            rows = cells.rows(cells.content) if rule is not None else ()
-            if rule is not None and rows:
-                findings.append(_name_finding(table, column, rule, rows))
-                continue  # the whole column is refused; its values need no listing
-        if _not_text(frame.dtypes.iloc[position]):
-            continue  # coordinates and dates in typed columns are not free text
-        for value_rule in _VALUE_RULES:
-            hits = cells.matching(value_rule)
-            if hits.any():
-                findings.append(
-                    _value_finding(
-                        table,
-                        column,
-                        value_rule.rule,
-                        cells.rows(hits),
-                        name_withheld=header is not None,
-                    )
-                )
-    return findings
+            findings.append(header_finding(table, column, header, cells.rows(cells.content)))
+        elif rows := cells.rows(cells.content):
+            findings.append(name_finding(table, column, rule or "", rows))
+            continue  # the whole column is refused; its values need no listing
+        if text:
+            findings += _value_findings(cells, table, column, withheld=header is not None)
+    step = max(1, _BATCH_CELLS // max(1, len(frame)))
+    for (context, _), positions in plain.items():
+        for start in range(0, len(positions), step):
+            chunk = positions[start : start + step]
+            found.update(_plain_findings(frame, chunk, labels, table, context, memo))
+    return sorted(found.items())
+
+
+def _plain_findings(
+    frame: pd.DataFrame,
+    positions: list[int],
+    labels: list[str],
+    table: str,
+    context: _Context,
+    memo: IdentifierMemo | None,
+) -> dict[int, list[IdentifierFinding]]:
+    """Return the value findings of free-text columns of one context, read as one column."""
+    n = len(frame)
+    if n == 0:
+        return {}
+    if len(positions) == 1:
+        cells = _Cells(frame.iloc[:, positions[0]], memo, context)
+        return {positions[0]: _value_findings(cells, table, labels[positions[0]], withheld=False)}
+    # Column after column: cell k is row k % n of the (k // n)th column.
+    cells_in_order = frame.iloc[:, positions].to_numpy(dtype=object).ravel(order="F")
+    column = pd.Series(cells_in_order, dtype=object)  # bytes that were not UTF-8 kept
+    cells = _Cells(column, memo, context)
+    present = cells.codes >= 0
+    found: dict[int, list[IdentifierFinding]] = {}
+    for value_rule in _VALUE_RULES:
+        hits = cells.matching(value_rule)
+        if not hits.any():
+            continue
+        selected = np.zeros(len(cells.codes), dtype=bool)
+        selected[present] = hits[cells.codes[present]]
+        cell = np.flatnonzero(selected)
+        owner = cell // n
+        for j in np.unique(owner).tolist():
+            rows = tuple(frame.index[cell[owner == j] % n].tolist())
+            label = labels[positions[j]]
+            finding = value_finding(table, label, value_rule.rule, rows, name_withheld=False)
+            found.setdefault(positions[j], []).append(finding)
+    return found
+
+
+def _value_findings(
+    cells: _Cells, table: str, column: str, *, withheld: bool
+) -> list[IdentifierFinding]:
+    """Return one column's value findings, rule by rule."""
+    return [
+        value_finding(table, column, rule.rule, cells.rows(hits), name_withheld=withheld)
+        for rule in _VALUE_RULES
+        if (hits := cells.matching(rule)).any()
+    ]
 
 
 def _not_text(dtype: Any) -> bool:
@@ -846,8 +795,7 @@ def redact_frame(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
     """
     out = frame.copy()
     labels: list[Hashable] = list(frame.columns)
-    for position in range(frame.shape[1]):
-        findings = find_identifiers(frame.iloc[:, [position]], table=table)
+    for position, findings in _scan(frame, table, None):
         if not findings:
             continue
         # A name that is itself an identifier (a file without a header row) is withheld;
