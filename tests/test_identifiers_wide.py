@@ -67,8 +67,10 @@ def test_the_wide_scan_finds_what_each_column_alone_finds(seed: int, table: str)
 
 def test_typed_columns_beside_text_ones_are_scanned_as_before() -> None:
     frame = _wide_frame(3, rows=20, columns=40)
-    frame["count"] = range(20)  # numbers: an NHS number typed as a number is one
+    for name in ("count", "visits", "score"):  # typed numbers, scanned together
+        frame[name] = range(20)  # an NHS number typed as a number is one
     frame.loc[5, "count"] = 9434765919  # a valid NHS number's digits
+    frame["ratio"] = [0.5] * 19 + [7700900123.0]
     frame["when"] = pd.Timestamp("2024-01-01")  # dates hold no free text
     wide = find_identifiers(frame, table="sightings")
     assert wide == _column_by_column(frame, "sightings")
