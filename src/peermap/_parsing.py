@@ -761,8 +761,10 @@ def typed_frame(p: ParsedTable, keep: pd.Index) -> pd.DataFrame:
         values = values.reindex(keep) if p.usable else values
         out[col.name] = _cast(values.reset_index(drop=True), col.dtype)
     frame = pd.DataFrame(out)
-    for extra in p.extras:
-        frame[extra] = p.check.raw.frame[extra].reindex(keep).astype("str").to_numpy()
+    if p.extras:  # kept as text, joined at once (a frame grown column by column is slow)
+        raw = p.check.raw.frame
+        extras = {e: raw[e].reindex(keep).astype("str").to_numpy() for e in p.extras}
+        frame = pd.concat([frame, pd.DataFrame(extras, index=frame.index)], axis=1)
     return frame.reset_index(drop=True)
 
 
