@@ -33,11 +33,12 @@ measured before any change to the ranking; ``--heldout-d`` a fourth
 (``benchmarks/_heldout_d.py``), written the same way by yet another hand.
 ``--heldout-e`` a fifth (``benchmarks/_heldout_e.py``, session 25), again by another hand
 from the schema and the domain notes only; ``--heldout-f`` a sixth
-(``benchmarks/_heldout_f.py``, session 27), the same way. ``--only a,b,c,d,e,f,generator``
-runs only those. The held-out worlds run on the demo region and London among
-``--regions``; ``--heldout-regions england`` (or any of demo, london, england) runs
-them there instead (session 28: on all of England, where a city's county line draws its
-runners from several boroughs).
+(``benchmarks/_heldout_f.py``, session 27), the same way; ``--heldout-g`` a seventh
+(``benchmarks/_heldout_g.py``, session 29), the same way, its hubs of designs the others
+lack. ``--only a,b,c,d,e,f,g,generator`` runs only those. The held-out worlds run on the
+demo region and London among ``--regions``; ``--heldout-regions england`` (or any of
+demo, london, england) runs them there instead (session 28: on all of England, where a
+city's county line draws its runners from several boroughs).
 
 A trap house (or county line) is *found* by the first context, in the table's order,
 whose places hold its place or whose people hold at least half of its planted people
@@ -95,6 +96,7 @@ HELD_OUT: dict[str, tuple[str, str]] = {
     "held-out D": ("_heldout_d", "heldout_d_scenario"),
     "held-out E": ("_heldout_e", "heldout_e_scenario"),
     "held-out F": ("_heldout_f", "heldout_f_scenario"),
+    "held-out G": ("_heldout_g", "heldout_g_scenario"),
 }
 
 NOISES = ("clean", "drop", "spurious", "downgrade", "all", "corroborated")
@@ -774,9 +776,14 @@ def main() -> int:
         help="also run the sixth held-out scenario (benchmarks/_heldout_f.py), same sizes",
     )
     parser.add_argument(
+        "--heldout-g",
+        action="store_true",
+        help="also run the seventh held-out scenario (benchmarks/_heldout_g.py), same sizes",
+    )
+    parser.add_argument(
         "--only",
         default="",
-        help="run only these sources, a list of generator, a, b, c, d, e, f (held-out A to F)",
+        help="run only these sources, a list of generator, a, b, c, d, e, f, g (held-out A to G)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any FAIL")
     args = parser.parse_args()
@@ -807,8 +814,8 @@ def main() -> int:
     )
     results = Results()
     only = {o.strip().lower() for o in args.only.split(",") if o.strip()}
-    if only - {"generator", "a", "b", "c", "d", "e", "f"}:
-        parser.error(f"--only takes generator, a, b, c, d, e, f: {args.only}")
+    if only - {"generator", "a", "b", "c", "d", "e", "f", "g"}:
+        parser.error(f"--only takes generator, a, b, c, d, e, f, g: {args.only}")
     run = {
         "generator": not only or "generator" in only,
         "held-out": ("a" in only) if only else not args.no_heldout,
@@ -817,6 +824,7 @@ def main() -> int:
         "held-out D": ("d" in only) if only else (args.heldout_d and not args.no_heldout),
         "held-out E": ("e" in only) if only else (args.heldout_e and not args.no_heldout),
         "held-out F": ("f" in only) if only else (args.heldout_f and not args.no_heldout),
+        "held-out G": ("g" in only) if only else (args.heldout_g and not args.no_heldout),
     }
     for name in regions if run["generator"] else []:
         label, bounds = loaded[name]
