@@ -1117,20 +1117,32 @@ def test_demo_writes_a_map_and_a_report_that_need_no_network(
 def test_identifier_problems_name_the_command_not_python(
     exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A phone number in a stray cell: validate and map refuse it, redacted, and say what
-    # to do in command-line terms ('peermap pseudonymise', --key-file), not in Python.
+    # A phone number in a column of notes: validate and map refuse it, redacted, and say
+    # what to do in command-line terms ('peermap pseudonymise', --key-file), not in
+    # Python. In a stray cell beyond the header there is no column to pseudonymise: the
+    # fix is the row's.
     import shutil
 
     folder = tmp_path / "exports"
     shutil.copytree(exports, folder)
     people = (folder / "people.csv").read_text(encoding="utf-8").splitlines()
-    people[3] += ",07700 900123"
+    people = [people[0] + ",notes", *(line + "," for line in people[1:])]
+    people[3] += "07700 900123"
     (folder / "people.csv").write_text("\n".join(people) + "\n", encoding="utf-8")
     for argv in (["validate", str(folder)], ["map", str(folder), "-o", str(tmp_path / "m.html")]):
         capsys.readouterr()
         assert main(argv) == 2
         out = "".join(capsys.readouterr())
         assert "peermap pseudonymise" in out and "--key-file" in out, argv
+        assert "--columns 'notes'" in out, argv
         for python in ("key=...", "peermap.pseudonymise(", "in Python", "strict=False"):
             assert python not in out, (argv, python)
         assert "07700" not in out and "900123" not in out
+    stray = (exports / "people.csv").read_text(encoding="utf-8").splitlines()
+    stray[3] += ",07700 900123"
+    (folder / "people.csv").write_text("\n".join(stray) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 2
+    out = "".join(capsys.readouterr())
+    assert "The column has no name in the file" in out and "07700" not in out
+    assert "peermap pseudonymise" not in out and "in Python" not in out

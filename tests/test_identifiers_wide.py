@@ -102,6 +102,9 @@ def test_each_cell_of_a_long_ragged_line_is_named_by_its_position(tmp_path: Path
     report = peermap.validate(tmp_path)
     found = {(p.rule, p.row, p.column) for p in report.problems if p.rule in REDACTIONS}
     assert found == {("phone", 2, "column 3000"), ("postcode", 3, "column 5")}
+    # A cell beyond the header has no column to pseudonymise: the fix is the row's.
+    message = next(p.message for p in report.problems if p.rule == "phone")
+    assert "unquoted comma" in message and "pseudonymise" not in message
     rejected = report.rejected["people"]
     assert rejected.loc[2, "column 3000"] == REDACTIONS["phone"]
     assert rejected.loc[3, "column 5"] == REDACTIONS["postcode"]

@@ -8,11 +8,15 @@ from :mod:`peermap.privacy.identifiers` (its size limit), which re-exports
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+
+#: How peermap names a column without a header ("column 7").
+_UNNAMED = re.compile(r"column [0-9]+")
 
 __all__ = [
     "DESCRIPTIONS",
@@ -135,6 +139,15 @@ def value_finding(
         fix = (
             f"Remove it from those cells{partial}; first add a header row to the file, or "
             "rename the column, as its name also looks like an identifier."
+        )
+    elif _UNNAMED.fullmatch(column):
+        # A cell under a blank header, or beyond the last (a ragged row): no column to
+        # pseudonymise by name.
+        where = f"table {table!r}, {column}"
+        fix = (
+            f"Remove it from those cells{partial}. The column has no name in the file: a "
+            "blank header, or cells beyond the last one (check those rows for an unquoted "
+            "comma)."
         )
     else:
         where = f"table {table!r}, column {column!r}"
