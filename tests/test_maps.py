@@ -247,6 +247,32 @@ def test_public_counts_are_never_small_and_never_zero(public: PeerMap) -> None:
                     assert value % 5 == 0, (layer, key, value)
 
 
+def test_labels_holding_template_tags_are_drawn_as_written(make_dataset: MakeDataset) -> None:
+    # folium renders a map's scripts again as Jinja templates: a label "{{ ... }}" ran
+    # there (any Python, from a CSV cell), and one naming nothing stopped the map with
+    # Jinja's error. Every label reaches the page as written, for the browser to show.
+    labels = {
+        "V1": "chicken {{ 7*7 }} shop",
+        "V2": "{% if true %}park{% endif %}",
+        "V3": "{{ nosuch.attr }} flat",
+        "V4": "{# a note #} school {{{",
+    }
+    people = [f"a{i:02d}" for i in range(1, 13)]
+    sightings = [s for place in labels for s in _seen(place, people, 3)]
+    ds = make_dataset(
+        people=[(p, A, 14, "no") for p in people],
+        places=[(v, "other", *POINTS[v], label) for v, label in labels.items()],
+        sightings=sightings,
+    )
+    page = _page(make_map(ds, audience="partnership", tiles=None, gi_permutations=0))
+    assert "chicken 49 shop" not in page
+    strings = [
+        json.loads(f'"{literal}"') for literal in re.findall(r'"((?:[^"\\\n]|\\.)*)"', _ours(page))
+    ]
+    for label in labels.values():
+        assert label in strings, label
+
+
 def test_public_map_carries_no_pseudonym_no_place_id_and_no_label(
     ds: peermap.Dataset, public: PeerMap
 ) -> None:

@@ -92,13 +92,19 @@ _ENV.globals.update(static=_static_markup, leaflet=_leaflet_markup)
 _ENV.filters.update(nobreak_hyphens=_nobreak_hyphens, nobreak=_nobreak)
 
 
+#: The start of a Jinja tag: a brace before another brace, a percent sign or a hash.
+_TEMPLATE_OPENING = re.compile(r"\{(?=[{%#])")
+
+
 def script_json(value: Any) -> Markup:
     r"""Return compact JSON that is safe inside a ``<script>`` element.
 
     ``<``, ``>`` and ``&`` are written as ``\u003c``, ``\u003e`` and ``\u0026``, so
     no ``</script>`` or ``<!--`` can end the element early and nothing reads as an
-    entity; U+2028 and U+2029 (line breaks in older JavaScript) are escaped too. NaN and
-    infinities are refused.
+    entity; U+2028 and U+2029 (line breaks in older JavaScript) are escaped too, and a
+    brace that opens a Jinja tag (``{{``, ``{%``, ``{#``) as ``\u007b``: folium's
+    scripts are rendered again as Jinja templates, where a label holding a tag would
+    run. NaN and infinities are refused.
 
     Parameters
     ----------
@@ -111,13 +117,17 @@ def script_json(value: Any) -> Markup:
         The JSON, marked safe for the page templates.
     """
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return Markup(
+    text = (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    # branca renders a map's scripts twice, the second time as a Jinja template: a
+    # label "{{ ... }}" would run. In compact JSON "{{", "{%" and "{#" occur only inside
+    # strings, where the brace can be written as an escape.
+    return Markup(_TEMPLATE_OPENING.sub("\\\\u007b", text))
 
 
 @functools.cache
