@@ -318,9 +318,28 @@ def test_names_beyond_the_commonest_and_with_accents_are_found(
     assert _rule(value, table, column) == "name"
 
 
+# Session 29, a blind round of malformed files: a name in quotes ('Jayden Smith', in a
+# note or typed as an authority) went through, as the tests read a quote before a word
+# as the apostrophe of O'Brien.
 @pytest.mark.parametrize(
     ("value", "table", "column"),
     [
+        ("'Jayden Smith'", "people", "home_authority"),
+        ("seen with 'Kayla Brown' at the park", "people", "notes"),
+        ("‘Jayden SMITH’", "ties", "notes"),
+        ("spoke to 'Mr Patel' at the door", "sightings", "notes"),
+        ("with mum 'Sharon Smith'", "ties", "notes"),
+    ],
+)
+def test_names_in_quotes_are_found(value: str, table: str, column: str) -> None:
+    assert _rule(value, table, column) == "name"
+
+
+@pytest.mark.parametrize(
+    ("value", "table", "column"),
+    [
+        ("Rock 'n' Roll Club", "places", "label"),
+        ("O'Brien's Bar", "places", "label"),
         ("Café Nero", "places", "label"),
         ("Zoë's Café", "places", "label"),
         ("the 'Red' House", "places", "label"),

@@ -322,6 +322,29 @@ def test_parquet_rows_are_numbered_from_one(tmp_path: Path) -> None:
     assert problem.row == 2 and problem.file.endswith("people.parquet")
 
 
+def test_parquet_lists_and_structures_are_refused_not_read_as_text(tmp_path: Path) -> None:
+    # A list or a structure in a cell read as text was "['yp-1']": a key nothing matches,
+    # or a name in brackets the identifier rules read past (session 29).
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = _tables(GOOD)
+    for name, frame in tables.items():
+        frame.to_parquet(tmp_path / f"{name}.parquet")
+    people = pa.Table.from_pandas(tables["people"], preserve_index=False)
+    n = people.num_rows
+    keys = pa.array([[v] for v in people.column(0).to_pylist()])
+    people = people.set_column(0, people.column_names[0], keys)
+    people = people.append_column("extra", pa.array([{"code": "x"}] * n))
+    pq.write_table(people, tmp_path / "people.parquet")
+    for read in (read_dataset, validate):
+        with pytest.raises(peermap.ValidationError) as info:
+            read(tmp_path)
+        message = str(info.value)
+        assert "people.parquet" in message and "lists or structures" in message
+        assert repr(people.column_names[0]) in message and "'extra'" in message
+
+
 def test_in_memory_frames_report_index_labels() -> None:
     tables = _tables(GOOD)
     people = tables["people"].copy()

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from peermap._problems import early_date_message, future_date_message
 from peermap.exceptions import ValidationError
+from peermap.privacy.identifiers import shown_header
 
 __all__ = ["OutOfRange", "read_parquet_frame"]
 
@@ -106,6 +107,23 @@ def read_parquet_frame(path: Path) -> tuple[pd.DataFrame, list[OutOfRange]]:
     """
     try:
         table = pq.ParquetFile(path).read()
+    except (pa.ArrowException, OSError, ValueError) as exc:  # every error pyarrow raises
+        raise ValidationError(f"{path}: cannot read as Parquet ({exc})") from exc
+    nested = [
+        shown_header(name, i)
+        for i, (name, kind) in enumerate(zip(table.column_names, table.schema.types, strict=True))
+        if pa.types.is_nested(kind)
+        or (pa.types.is_dictionary(kind) and pa.types.is_nested(kind.value_type))
+    ]
+    if nested:
+        # A list or a structure in a cell is not a value a record holds: read as text it
+        # would be "['yp-1']", a key no other table matches, or a name in brackets.
+        raise ValidationError(
+            f"{path}: column(s) {', '.join(repr(c) for c in nested)} hold lists or "
+            "structures (Parquet nested types), not one value per cell, so the table "
+            "cannot be read; write each as a plain column of text, numbers or dates"
+        )
+    try:
         columns: list[pa.ChunkedArray] = []
         found: list[OutOfRange] = []
         for i, column in enumerate(table.columns):

@@ -13,7 +13,7 @@ __all__ = ["FULL_NAME_PATTERN", "NAME_PREFILTER", "as_name_text", "has_full_name
 
 # Overlapping: every capitalised pair is tried ("Met Jayden Smith").
 FULL_NAME_PATTERN = re.compile(
-    r"(?<![\w'’-])(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+"
+    r"(?<![\w-])(?<!\w['’])(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+"
     r"((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:'s|’s|'|’)?(?![\w'’]))"
 )
 # A capitalised word after a first name that makes the pair a place, not a person.
@@ -256,12 +256,12 @@ def _first_names() -> frozenset[str]:
 
 # A first name and a surname in capitals, as police records write it: "Jayden SMITH".
 _FIRST_CAPS = re.compile(
-    r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}"
+    r"(?<![\w-])(?<!\w['’])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}"
     r"(?:-[A-Z]{2,})?)(?:'S|’S|'s|’s|'|’)?(?![\w'’])"
 )
 # The surname first, in capitals: "SMITH Jayden", "SMITH, Jayden".
 _CAPS_FIRST = re.compile(
-    r"(?<![\w'’-])((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}(?:-[A-Z]{2,})?),?\s+"
+    r"(?<![\w-])(?<!\w['’])((?:MC|MAC|O'|O’|D'|D’)?[A-Z]{2,}(?:-[A-Z]{2,})?),?\s+"
     r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’])"
 )
 # A whole cell that is a name in capitals ("JAYDEN SMITH") or the surname first with a
@@ -357,17 +357,17 @@ _NOT_SURNAMES = frozenset(
 # A title and a surname: "Mr Patel", "Mrs Denise Walker", "Ms K. O'Connor" (title case:
 # "MS Teams", "MR TO ATTEND" are not titles).
 _TITLED = re.compile(
-    r"(?<![\w'’-])(Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:[A-Z]\.\s*)*"
-    r"((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,})(?![\w'’])"
+    r"(?<![\w-])(?<!\w['’])(Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:[A-Z]\.\s*)*"
+    r"((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,})(?:'s|’s|'|’)?(?![\w'’])"
 )
 # A relative or partner, written in lower case as in a note, then a capitalised pair:
 # "mum Sharon Smith", "aunt, Denise Walsh" (parents' names are older than the list's).
 _KIN_PAIR = re.compile(
-    r"(?<![\w'’-])(?:mum|mother|mom|dad|father|step-?(?:mum|dad|father|mother)|aunt|auntie"
+    r"(?<![\w-])(?<!\w['’])(?:mum|mother|mom|dad|father|step-?(?:mum|dad|father|mother)|aunt|auntie"
     r"|uncle|nan|nana|gran|granny|grandma|grandad|grandmother|grandfather|brother|sister"
-    r"|cousin|boyfriend|girlfriend|partner|carer|foster\s+carer|guardian)[\s(,:–—-]+"
+    r"|cousin|boyfriend|girlfriend|partner|carer|foster\s+carer|guardian)[\s(,:–—'‘\"“-]+"
     r"((?:Mc|Mac|O'|O’)?[A-Z][a-z]+)\s+((?:Mc|Mac|O'|O’|D'|D’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
-    r"(?![\w'’])"
+    r"(?:'s|’s|'|’)?(?![\w'’])"
 )
 # The capitalised words after a surname ("William Morris Academy", "Elizabeth Garrett
 # Anderson School").
