@@ -242,6 +242,55 @@ def test_pseudonymise_replaces_columns_with_the_partnership_pseudonyms(
     assert key.read_text().strip() not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # One cell too many: pandas made the first cell the index and shifted the row one
+        # column left, so CH-1001 was lost, its age pseudonymised and the phone number
+        # written in clear under "age" (session 29).
+        ("local_id,age\nCH-1001,15,07700 900123\nCH-1002,16\n", "row 2, column 3"),
+        ('local_id,age\n"CH-1001,15\nCH-1002,16\n', "row 2, local_id"),
+        ("local_id,age,local_id\nCH-1001,15,CH-9\n", "the header, local_id"),
+        ("local_id,age\nCH-10\xff1,15\n", "row 2"),
+    ],
+)
+def test_pseudonymise_refuses_a_file_it_cannot_lay_out_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    key = tmp_path / "k"
+    main(["key", str(key)])
+    src = tmp_path / "in.csv"
+    src.write_bytes(text.encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff"))
+    out = tmp_path / "out.csv"
+    capsys.readouterr()
+    argv = ["pseudonymise", str(src), str(out), "--columns", "local_id", "--key-file", str(key)]
+    assert main(argv) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert said in err and "nothing was written" in err, err
+    assert "CH-10" not in err and "07700" not in err  # no value of the file is shown
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "k"]
+
+
+def test_link_says_a_clk_file_of_a_header_alone_holds_no_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = tmp_path / "k"
+    main(["key", str(key)])
+    src = tmp_path / "ids.csv"
+    src.write_text("local_id,first_name,last_name,dob\nCH-1,Amy,Vexley,2011-01-02\n")
+    clks = tmp_path / "a.csv"
+    assert (
+        main(["encode", str(src), str(clks), "--key-file", str(key), "--id-column", "local_id"])
+        == 0
+    )
+    empty = tmp_path / "b.csv"
+    empty.write_text(clks.read_text().splitlines()[0] + "\n")
+    capsys.readouterr()
+    assert main(["link", str(clks), str(empty), "-o", str(tmp_path / "links.csv")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "b.csv: holds no records" in err and "version" not in err, err
+
+
 def test_no_command_overwrites_a_key_file(
     tmp_path: Path, exports: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

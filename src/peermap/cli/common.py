@@ -35,6 +35,7 @@ from peermap.exceptions import (
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
+    import pandas as pd
 
     from peermap.dataset import Dataset
     from peermap.privacy import PartnershipKey
@@ -828,3 +829,38 @@ def partnership_warning() -> str:
     banner = Audience.of("partnership").banner_ascii
     assert banner is not None
     return banner
+
+
+def read_records_csv(path: str) -> pd.DataFrame:
+    """Read a file of records in clear ('peermap pseudonymise', 'encode'; CLKs for 'link').
+
+    Read as ``peermap validate`` reads a table: a row with more cells than the header, a
+    quote not closed on its line, bytes that are not text or a header given twice refuse
+    the file, naming the row and the column. pandas laid a row of one cell too many out
+    one column to the left (the first cell made the index and dropped), so a local id
+    was lost, the age pseudonymised in its place and the extra cell written in clear.
+    No value is shown: these files hold identifiers by design.
+    """
+    from peermap._io import read_raw
+
+    with open(path, "rb"):  # not there, a folder, not readable: the system says so
+        pass
+    raw = read_raw(path, Path(path).stem or "input")
+    if not raw.header:
+        raise ValidationError(f"{path}: the file is empty: it has no header row")
+    errors = [p for p in raw.problems if p.severity == "error"]
+    if errors:
+        shown = [
+            f"{'the header' if p.row is None else f'row {p.row}'}"
+            f"{f', {p.column}' if p.column else ''}: {p.message}"
+            for p in errors[:5]
+        ]
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise ValidationError(
+            f"{path}: {len(errors)} problem(s) in how the file is laid out ("
+            + "; ".join(shown)
+            + f"{more}), so nothing was written; fix the file and run again (no value is "
+            "shown: the file holds identifiers)"
+        )
+    frame = raw.frame.rename(columns=raw.headers).reset_index(drop=True)
+    return frame.astype(object)

@@ -13,6 +13,7 @@ from peermap.cli.common import (
     output_path,
     partnership_key,
     read_paths,
+    read_records_csv,
     same_path,
 )
 from peermap.exceptions import ValidationError
@@ -110,9 +111,7 @@ def add_parsers(add: AddCommand) -> None:
 
 
 def _read_csv(path: str) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return read_records_csv(path)
 
 
 def read_clk_csv(path: str) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from peermap.cli.common import (
     output_path,
     read_boundaries,
     read_paths,
+    read_records_csv,
 )
 
 __all__ = ["COMMANDS", "add_parsers"]
@@ -188,7 +189,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _pseudonymise(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from peermap import key_fingerprint, load_key, pseudonymise
     from peermap._io import atomic_path
@@ -196,7 +196,7 @@ def _pseudonymise(args: argparse.Namespace) -> int:
     target = output_path(args.output, *read_paths(args))
     key = load_key(file=args.key_file) if args.key_file else load_key()
     columns = [c.strip() for c in args.columns.split(",") if c.strip()]
-    frame = pd.read_csv(args.input, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = read_records_csv(args.input)
     out = pseudonymise(frame, columns, key=key)
     with atomic_path(target) as tmp:
         out.to_csv(tmp, index=False, encoding="utf-8")

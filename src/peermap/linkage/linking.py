@@ -170,6 +170,8 @@ def checked_clks(frame: pd.DataFrame, what: str) -> tuple[list[str], Segments]:
     bad = [i for i, v in enumerate(clk_texts) if not isinstance(v, str)]
     if bad:
         raise ValidationError(f"{what}: column clk is blank in row(s) {_rows(np.asarray(bad))}")
+    if not clk_texts:  # a header alone: no version to tell, nothing to link
+        raise ValidationError(f"{what}: holds no records (a header and no rows), so no CLKs")
     segments = decode(clk_texts)
     if isinstance(segments, list):
         found = {i: version_of(clk_texts[i]) for i in segments}

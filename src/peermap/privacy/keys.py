@@ -76,8 +76,8 @@ class PartnershipKey:
     ------
     KeyMaterialError
         If the key is too short.
-    TypeError
-        If `secret` is not bytes.
+    ArgumentError
+        If `secret` is not bytes (an ArgumentError is a TypeError).
 
     See Also
     --------
@@ -91,7 +91,7 @@ class PartnershipKey:
 
     def __init__(self, secret: bytes) -> None:
         if not isinstance(secret, bytes | bytearray):
-            raise TypeError(f"a PartnershipKey is made from bytes, not {type(secret).__name__}")
+            raise ArgumentError(f"a PartnershipKey is made from bytes, not {type(secret).__name__}")
         raw = bytes(secret)
         _check_length(raw, "the key")
         object.__setattr__(self, "_secret", raw)

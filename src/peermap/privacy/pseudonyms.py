@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from peermap.exceptions import ArgumentError, UnknownNameError
 from peermap.privacy.keys import KeyLike, PartnershipKey, load_key
 
 __all__ = ["PSEUDONYM_PATTERN", "is_pseudonym", "pseudonym", "pseudonymise"]
@@ -89,17 +90,18 @@ def pseudonym(value: str, *, key: KeyLike | None) -> str:
 
     Raises
     ------
-    ValueError
-        If the value is empty or only whitespace.
+    ArgumentError
+        If the value is not a str, or is empty or only whitespace (an ArgumentError is
+        a ValueError and a TypeError).
     KeyMaterialError
         If the key cannot be loaded.
     """
     if not isinstance(value, str):
-        raise TypeError(f"an identifier to pseudonymise is a str, not {type(value).__name__}")
+        raise ArgumentError(f"an identifier to pseudonymise is a str, not {type(value).__name__}")
     loaded = load_key(key)
     normalised = _normalise_identifier(value)
     if not normalised:
-        raise ValueError("an empty or all-whitespace identifier has no pseudonym")
+        raise ArgumentError("an empty or all-whitespace identifier has no pseudonym")
     return _pseudonyms_of(loaded, [normalised])[0]
 
 
@@ -131,8 +133,9 @@ def pseudonymise(
 
     Raises
     ------
-    ValueError
-        If a named column is not in the frame.
+    UnknownNameError
+        If a named column is not in the frame (an ArgumentError, ValueError and
+        KeyError).
     KeyMaterialError
         If the key cannot be loaded.
 
@@ -148,7 +151,9 @@ def pseudonymise(
     for column in wanted:
         found = [i for i, label in enumerate(labels) if _same_label(label, column)]
         if not found:
-            raise ValueError(f"cannot pseudonymise column {column!r}: the frame has no such column")
+            raise UnknownNameError(
+                f"cannot pseudonymise column {column!r}: the frame has no such column"
+            )
         positions.extend(i for i in found if i not in positions)
 
     out = frame.copy(deep=True)
