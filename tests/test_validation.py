@@ -345,6 +345,41 @@ def test_parquet_lists_and_structures_are_refused_not_read_as_text(tmp_path: Pat
         assert repr(people.column_names[0]) in message and "'extra'" in message
 
 
+def test_a_formatted_empty_cell_in_the_last_column_reads_as_nothing(tmp_path: Path) -> None:
+    # Excel keeps formatting out to column XFD: every row was read 16,384 cells wide
+    # (seconds per thousand rows); the table reads as without it, nothing set aside.
+    import openpyxl
+    from openpyxl.styles import Font
+
+    tables = _tables(GOOD)
+    for name, frame in tables.items():
+        frame.to_excel(tmp_path / f"{name}.xlsx", index=False)
+    wb = openpyxl.load_workbook(tmp_path / "people.xlsx")
+    ws = wb.active
+    assert ws is not None
+    ws["XFD2"].font = Font(bold=True)  # on a record's row
+    ws[f"XFD{ws.max_row + 3}"].font = Font(bold=True)  # below the table
+    wb.save(tmp_path / "people.xlsx")
+    report = validate(tmp_path)
+    assert report.problems == []
+    assert report.counts["people"]["accepted"] == len(tables["people"])
+    _assert_same_dataset(read_dataset(tmp_path), read_dataset(GOOD))
+
+
+def test_each_row_set_aside_while_reading_keeps_its_own_reason(tmp_path: Path) -> None:
+    tables = _tables(GOOD)
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    lines = (tmp_path / "sightings.csv").read_text().splitlines()
+    lines[1] += ",extra"  # row 2: a cell beyond the header
+    lines[2] = '"' + lines[2]  # row 3: a quote not closed
+    (tmp_path / "sightings.csv").write_text("\n".join(lines) + "\n")
+    rejected = validate(tmp_path).rejected["sightings"]
+    reasons = rejected["rejected_because"]
+    assert "header has" in reasons.loc[2] and "not closed" not in reasons.loc[2]
+    assert "not closed" in reasons.loc[3] and "header has" not in reasons.loc[3]
+
+
 def test_in_memory_frames_report_index_labels() -> None:
     tables = _tables(GOOD)
     people = tables["people"].copy()

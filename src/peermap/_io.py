@@ -718,6 +718,8 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
                     cells[i] = formula
         if not any(c.strip() for c in cells):
             continue
+        while cells and cells[-1] == "":  # a formatted empty cell far to the right
+            cells.pop()
         if header is None:
             header = cells
             continue

@@ -637,11 +637,13 @@ def parse_table(raw: RawTable, spec: TableSpec) -> ParsedTable:
             check.reasons[row] = [said]
         return ParsedTable(check, {}, [], usable=False)
     check.problems.extend(raw.problems)
+    first: dict[Hashable, str] = {}  # each row's first problem, found in one pass
+    for problem in raw.problems:
+        if problem.row is not None:
+            first.setdefault(problem.row, problem.message)
     for row in raw.bad_rows:
         check.bad.add(row)
-        check.reasons.setdefault(row, []).append(
-            next(p.message for p in raw.problems if p.row == row)
-        )
+        check.reasons.setdefault(row, []).append(first[row])
     for problem in raw.problems:
         row = problem.row
         if row is not None and problem.severity == "error" and row not in raw.bad_rows:

@@ -130,6 +130,10 @@ def sheet_rows(path: Path, sheet: str | None, *, data_only: bool) -> list[tuple[
     """Return every row of a sheet (the first when ``sheet`` is None) as cell values."""
     with open_workbook(path, data_only=data_only) as wb:
         ws = wb.worksheets[0] if sheet is None else wb[sheet]
+        # A sheet's stated size counts formatted empty cells: one in the last column
+        # (XFD) made every row 16,384 cells wide, minutes for a small table. Each row
+        # is read as far as its own last cell (the reader pads rows to the widest).
+        ws.reset_dimensions()
         return list(ws.iter_rows(values_only=True))
 
 
