@@ -54,3 +54,19 @@ def test_a_contexts_active_months_stay_in_the_window(
     assert rows
     for row in rows:
         assert not re.search(r"2024-1[0-2]|(Oct|Nov|Dec) 2024", " ".join(row)), row
+
+
+def test_html_in_a_name_is_shown_not_run_in_the_markdown_report(
+    demo_scenario: DemoScenario,
+) -> None:
+    # A Markdown viewer runs raw HTML: an authority's or a venue's name, or the title,
+    # holding a tag is written as text (session 29); "q < 0.001" reads as written.
+    ds = demo_scenario(800, 3).dataset
+    places = ds.places.copy()
+    places.loc[places.index[0], "label"] = "<img src=x onerror=alert(1)>"
+    ds = ds.replace(places=places)
+    title = "<script>alert(1)</script> report"
+    text = build_report(ds, fmt="markdown", audience="partnership", title=title)
+    assert "<img" not in text and "<script" not in text
+    assert "&lt;script>alert(1)&lt;/script> report" in text
+    assert "q < 0.001" in text

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -153,8 +154,21 @@ def _link_md(link: tuple[str, str]) -> str:
     return f"[{label}]({quote(href)})"
 
 
+#: What opens raw HTML in Markdown (CommonMark): "<" before a letter, "/", "!" or "?".
+_MD_HTML = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _md_text(value: str) -> str:
+    """Text as Markdown shows it: a name holding HTML (``<img onerror=...>``) is not run.
+
+    Only a "<" that could open a tag is escaped: "q < 0.001" reads as written.
+    """
+    return _MD_HTML.sub("&lt;", value)
+
+
 def _md_cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    text = value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _md_text(text)
 
 
 def _table_md(table: Table) -> str:
@@ -180,24 +194,24 @@ def _render_html(doc: _Document) -> str:
 
 
 def _render_markdown(doc: _Document) -> str:
-    parts = [f"# {doc.title}", "", f"> **{doc.banner}**", ""]
+    parts = [f"# {_md_text(doc.title)}", "", f"> **{_md_text(doc.banner)}**", ""]
     for section in doc.sections:
         if section.own_heading:
-            parts += [section.markdown.rstrip(), ""]
+            parts += [_md_text(section.markdown.rstrip()), ""]
         else:
-            parts += [f"## {section.title}", ""]
+            parts += [f"## {_md_text(section.title)}", ""]
         for paragraph in section.paragraphs:
-            parts += [paragraph, ""]
+            parts += [_md_text(paragraph), ""]
         if section.link is not None:
             parts += [_link_md(section.link), ""]
         if section.table is not None:
             parts += [_table_md(section.table), ""]
         if section.markdown and not section.own_heading:
-            parts += [section.markdown.rstrip(), ""]
+            parts += [_md_text(section.markdown.rstrip()), ""]
         for note in section.notes:
-            parts += [f"*{note}*", ""]
+            parts += [f"*{_md_text(note)}*", ""]
     parts += ["---", ""]
-    parts += [f"{line}  " for line in doc.footer]
+    parts += [f"{_md_text(line)}  " for line in doc.footer]
     return "\n".join(parts).rstrip() + "\n"
 
 
