@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -582,6 +583,33 @@ def test_a_time_after_the_date_must_be_a_time_of_day(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     bad = [p.row for p in validate(tmp_path / "d").problems if p.rule == "date"]
     assert bad == [3, 4]  # spreadsheet rows of the 25:00 and the 12:60:00; 23:59 read
+
+
+def test_a_date_time_with_a_zone_reads_as_its_date(tmp_path: Path) -> None:
+    # Police and case systems export ISO date-times in UTC ("Z") or with an offset: the
+    # rows were refused (session 29). The date is read as written.
+    from peermap._parsing import parse_date
+
+    day = dt.date(2024, 1, 5)
+    for text in ("2024-01-05T10:00:00Z", "2024-01-05T23:30:00.123-05:00", "2024-01-05 10:00+0100"):
+        assert parse_date(text) == day, text
+    for text in ("2024-01-05Z", "2024-01-05T25:00Z", "2024-01-05T10:00:00+5"):
+        assert parse_date(text) is None, text
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = _tables(GOOD)
+    for name, frame in tables.items():
+        frame.to_parquet(tmp_path / f"{name}.parquet")
+    sightings = pq.read_table(tmp_path / "sightings.parquet")
+    at = sightings.column_names.index("date")
+    stamps = pa.array(
+        [dt.datetime(2024, 1, 5, 10, tzinfo=dt.timezone.utc)] * sightings.num_rows,
+        pa.timestamp("s", tz="UTC"),
+    )
+    pq.write_table(sightings.set_column(at, "date", stamps), tmp_path / "sightings.parquet")
+    ds = read_dataset(tmp_path)
+    assert set(ds.sightings["date"].dt.date) == {day}
 
 
 def test_a_wide_table_with_no_row_set_aside_is_not_redacted_column_by_column(

@@ -67,8 +67,12 @@ _GSS = re.compile(r"^[A-Z][0-9]{8}$")
 _CODE_LIKE = re.compile(r"^[A-Za-z][0-9]+$")
 # Digits are ASCII only (re.ASCII): Python's int() and float() would also read
 # Arabic-Indic, full-width and other digits, which no exporting system writes.
+# A time may end in UTC's "Z" or an offset ("+01:00"), as systems export date-times: the
+# date is read as written, in the zone the record was made in.
 _ISO_DATE = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?", re.ASCII
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?: ?(?:Z|[+-]\d{2}(?::?\d{2})?))?)?",
+    re.ASCII,
 )
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?", re.ASCII)
 _INT = re.compile(r"[+-]?(\d+)(?:\.0*)?", re.ASCII)
