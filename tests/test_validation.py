@@ -585,6 +585,19 @@ def test_a_time_after_the_date_must_be_a_time_of_day(tmp_path: Path) -> None:
     assert bad == [3, 4]  # spreadsheet rows of the 25:00 and the 12:60:00; 23:59 read
 
 
+def test_a_file_saved_twice_with_a_byte_order_mark_reads_as_once(tmp_path: Path) -> None:
+    # Decoding drops one BOM; a second one stayed on the first header ("\ufeffperson_id"),
+    # so its column was missing and every row was set aside (session 29).
+    shutil.copytree(GOOD, tmp_path / "d")
+    path = tmp_path / "d" / "people.csv"
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    report = validate(tmp_path / "d")
+    assert report.counts["people"] == validate(GOOD).counts["people"]
+    assert [p for p in report.problems if p.table == "people"] == [
+        p for p in validate(GOOD).problems if p.table == "people"
+    ]
+
+
 def test_a_date_time_with_a_zone_reads_as_its_date(tmp_path: Path) -> None:
     # Police and case systems export ISO date-times in UTC ("Z") or with an offset: the
     # rows were refused (session 29). The date is read as written.

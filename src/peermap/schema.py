@@ -660,9 +660,15 @@ def normalise_column_name(name: object) -> str:
     Returns
     -------
     str
-        ``" Person_ID "`` becomes ``"person_id"``.
+        ``" Person_ID "`` becomes ``"person_id"``. A byte-order mark left at either end
+        (a file saved twice with one, so that decoding drops only the first) goes as
+        spaces do.
     """
-    return str(name).strip().lower()
+    return _HEADER_EDGES.sub("", str(name)).lower()
+
+
+#: Spaces and byte-order marks around a header.
+_HEADER_EDGES = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")
 
 
 def normalise_enum_value(value: str, *, allowed: tuple[str, ...]) -> str:
