@@ -51,6 +51,7 @@ __all__ = [
     "RawTable",
     "atomic_path",
     "cell_text",
+    "padded_rows",
     "read_csv_stdlib",
     "read_raw",
     "show_bytes",
@@ -156,17 +157,28 @@ class RawTable:
         by_position.update(self.unheaded)
         # One block of objects, filled column by column and row by row: a ragged line
         # of 100,000 cells is 100,000 columns, which a frame built per column pays for.
-        rows = list(self.bad_rows.items())
-        block = np.full((n + len(rows), width), "", dtype=object)
+        block = np.full((n, width), "", dtype=object)
         for i, values in by_position.items():
-            block[:n, i] = values
-        for k, (_, row_cells) in enumerate(rows, start=n):
-            block[k, : len(row_cells)] = row_cells
-        index = self.frame.index.append(pd.Index([r for r, _ in rows]))
-        grid = pd.DataFrame(block, index=index if rows else self.frame.index, dtype=object)
+            block[:, i] = values
+        if self.bad_rows:
+            block = np.vstack([block, padded_rows(list(self.bad_rows.values()), width)])
+        index = self.frame.index.append(pd.Index(list(self.bad_rows)))
+        grid = pd.DataFrame(block, index=index if self.bad_rows else self.frame.index, dtype=object)
         grid.columns = self.labels(width)
         grid.index.name = self.frame.index.name
         return grid
+
+
+def padded_rows(rows: Sequence[list[str]], width: int) -> npt.NDArray[np.object_]:
+    """Return rows of cells as one block of objects, each padded with ``""`` to `width`.
+
+    One block, not a frame built column by column: a ragged line of 100,000 cells is
+    100,000 columns.
+    """
+    block = np.full((len(rows), width), "", dtype=object)
+    for k, cells in enumerate(rows):
+        block[k, : len(cells)] = cells
+    return block
 
 
 def cell_text(value: Any) -> str:

@@ -28,7 +28,7 @@ import pyarrow as pa
 from peermap import settings
 from peermap._arrow_memory import returning_memory
 from peermap._distinct import distinct, forget, member, text_codes
-from peermap._io import RawTable, TableSource, read_raw, show_bytes
+from peermap._io import RawTable, TableSource, padded_rows, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import Problem, ValidationReport
 from peermap._refusals import identifier_problems, privacy_error, withhold_refused
@@ -675,9 +675,7 @@ def _report_table(report: ValidationReport, name: str, p: ParsedTable, keep: pd.
     # identifier, by its position in the file).
     verbatim = verbatim.rename(columns={c: p.check.header(c) for c in raw.headers})
     width = max((len(v) for v in raw.bad_rows.values()), default=0)
-    block = np.full((len(raw.bad_rows), width), "", dtype=object)
-    for k, v in enumerate(raw.bad_rows.values()):
-        block[k, : len(v)] = v
+    block = padded_rows(list(raw.bad_rows.values()), width)
     extra_rows = pd.DataFrame(block, index=pd.Index(list(raw.bad_rows)), dtype=object)
     if len(extra_rows):
         # Each cell under the header of its position; one under a blank or repeated

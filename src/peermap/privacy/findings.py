@@ -15,11 +15,12 @@ from typing import Literal
 
 import numpy as np
 
-#: How peermap names a column without a header ("column 7").
-_UNNAMED = re.compile(r"column [0-9]+")
+#: How peermap names a column without a header ("column 7"): a position, no name.
+UNNAMED_COLUMN = re.compile(r"column [0-9]+")
 
 __all__ = [
     "DESCRIPTIONS",
+    "UNNAMED_COLUMN",
     "IdentifierFinding",
     "header_finding",
     "name_finding",
@@ -140,7 +141,7 @@ def value_finding(
             f"Remove it from those cells{partial}; first add a header row to the file, or "
             "rename the column, as its name also looks like an identifier."
         )
-    elif _UNNAMED.fullmatch(column):
+    elif UNNAMED_COLUMN.fullmatch(column):
         # A cell under a blank header, or beyond the last (a ragged row): no column to
         # pseudonymise by name.
         where = f"table {table!r}, {column}"

@@ -43,6 +43,7 @@ from peermap.privacy.checksums import nhs_check_digit_valid, upn_check_letter
 from peermap.privacy.column_names import column_name_rule, column_words, is_places_table
 from peermap.privacy.findings import (
     DESCRIPTIONS,
+    UNNAMED_COLUMN,
     IdentifierFinding,
     header_finding,
     name_finding,
@@ -626,8 +627,6 @@ def find_identifiers(
 
 
 _BATCH_CELLS = 1_000_000  #: free-text columns scanned together, up to this many cells
-#: How a column beyond the header is named ("column 7"): no identifier by its name.
-_POSITION_LABEL = re.compile(r"column [0-9]+")
 
 
 def _scan(
@@ -644,7 +643,7 @@ def _scan(
     labels, dtypes = [str(c) for c in frame.columns], list(frame.dtypes)
     typed = {dtype: _not_text(dtype) for dtype in set(dtypes)}
     for position, label in enumerate(labels):
-        if _POSITION_LABEL.fullmatch(label):  # a cell beyond the header, named by peermap
+        if UNNAMED_COLUMN.fullmatch(label):  # a cell beyond the header, named by peermap
             header, context, rule = None, _context(table, "column"), None
         else:
             header = header_rule(label)
