@@ -36,6 +36,7 @@ from peermap._arrow_csv import (
     utf16_text,
 )
 from peermap._atomic import atomic_path, write_text_atomic
+from peermap._csv_cells import undo_marks, undo_marks_text
 from peermap._distinct import per_distinct
 from peermap._frame_labels import unusable_labels
 from peermap._parquet import OutOfRange, read_parquet_frame
@@ -251,12 +252,20 @@ def _finish(
     numbers: list[Hashable] | npt.NDArray[np.int64],
     problems: list[Problem],
     bad_rows: dict[Hashable, list[str]],
+    *,
+    marked: bool = False,
 ) -> RawTable:
     """Build a RawTable from a header and one sequence of cell text per column.
 
     A row with a value under no header (a blank header cell, or a cell beyond the last
     header) is set aside with its value named: the value cannot be placed in a column.
+    ``marked`` (CSV files): the apostrophe a spreadsheet-safe writer puts before a cell
+    that would run as a formula is dropped (:mod:`peermap._csv_cells`).
     """
+    if marked:
+        header = [undo_marks_text(h) for h in header]
+        columns = [undo_marks(c) for c in columns]
+        bad_rows.update({k: undo_marks(v) for k, v in bad_rows.items()})
     columns = [_text_array(c) for c in columns]
     if isinstance(numbers, np.ndarray):
         # Row numbers as an array (the fast path): the index is built from it at once,
@@ -466,7 +475,7 @@ def _from_records(fast: ArrowRecords, table: str, file: str) -> RawTable:
     if blank.any():
         columns = [c[~blank] for c in columns]
         lines = lines[~blank]
-    return _finish(table, file, fast.header, columns, lines, problems, bad_rows)
+    return _finish(table, file, fast.header, columns, lines, problems, bad_rows, marked=True)
 
 
 def _text_array(values: Any) -> Any:
@@ -583,12 +592,14 @@ def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTabl
     finally:
         csv.field_size_limit(limit)
     if header is None:
-        return _finish(table, file, [], [], [], problems, bad_rows)
+        return _finish(table, file, [], [], [], problems, bad_rows, marked=True)
     if any(_SURROGATE.search(h) for h in header):
         raise ValidationError(
             f"{file}, row 1: the header is not valid UTF-8 text; save the file as 'CSV UTF-8'"
         )
-    return _finish(table, file, header, _columns(rows, len(header)), numbers, problems, bad_rows)
+    return _finish(
+        table, file, header, _columns(rows, len(header)), numbers, problems, bad_rows, marked=True
+    )
 
 
 def _take(

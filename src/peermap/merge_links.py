@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from peermap._csv_cells import undo_marks_text
 from peermap.dataset import Dataset
 from peermap.exceptions import ArgumentError, ValidationError
 from peermap.privacy.identifiers import redact, shown_value
@@ -60,6 +61,9 @@ def _read(links: LinksLike) -> tuple[pd.DataFrame, str, bool]:
         raise ValidationError(f"{path}: no such links file") from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise ValidationError(f"{path}: cannot be read as a CSV links table ({exc})") from None
+    # 'peermap link' marks a cell a spreadsheet would run as a formula: unmarked here.
+    frame = frame.map(lambda v: undo_marks_text(v) if isinstance(v, str) else v)
+    frame.columns = [undo_marks_text(str(c)) for c in frame.columns]
     return frame, str(path), True
 
 

@@ -137,7 +137,7 @@ def _read_clks(path: str, key_file: str | None) -> tuple[pd.DataFrame, str]:
 
 def _encode(args: argparse.Namespace) -> int:
     from peermap import encode_identities
-    from peermap._io import atomic_path
+    from peermap._csv_cells import write_csv
 
     target = output_path(args.output, *read_paths(args))
     key = partnership_key(args.key_file, required=True)
@@ -153,8 +153,7 @@ def _encode(args: argparse.Namespace) -> int:
         )
     except ValidationError as exc:  # name the file: the library names rows and columns
         raise ValidationError(f"{args.input}: {exc}") from None
-    with atomic_path(target) as tmp:
-        out.to_csv(tmp, index=False, encoding="utf-8")
+    write_csv(out, target)
     print(
         f"encoded {len(out)} record(s) -> {target} (key fingerprint "
         f"{out.attrs['key_fingerprint']}); CLKs are personal data: share them only within "
@@ -165,7 +164,7 @@ def _encode(args: argparse.Namespace) -> int:
 
 def _link(args: argparse.Namespace) -> int:
     from peermap import cluster_identities, link_identities
-    from peermap._io import atomic_path
+    from peermap._csv_cells import write_csv
 
     if len(args.files) < 2:
         raise UsageError("give at least two CLK files to link")
@@ -195,11 +194,9 @@ def _link(args: argparse.Namespace) -> int:
         )
         matched = links[links["match"]]
         review = links[links["review"]]
-        with atomic_path(target) as tmp:
-            links.to_csv(tmp, index=False, encoding="utf-8")
+        write_csv(links, target)
         if review_target is not None:
-            with atomic_path(review_target) as tmp:
-                review.to_csv(tmp, index=False, encoding="utf-8")
+            write_csv(review, review_target)
         print(
             f"{len(matched)} match(es), {len(review)} pair(s) for clerical review -> {target}"
             + (f" (review: {review_target})" if review_target else "")
@@ -213,8 +210,7 @@ def _link(args: argparse.Namespace) -> int:
         dict(zip(partners, frames, strict=True)),
         threshold=args.threshold,
     )
-    with atomic_path(target) as tmp:
-        clusters.to_csv(tmp, index=False, encoding="utf-8")
+    write_csv(clusters, target)
     linked = int((clusters.groupby("cluster").size() > 1).sum())
     print(
         f"{clusters['cluster'].nunique()} young people in {len(clusters)} record(s), "

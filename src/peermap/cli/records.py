@@ -154,7 +154,7 @@ def _template(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from peermap import validate
-    from peermap._io import atomic_path
+    from peermap._csv_cells import write_csv
     from peermap.schema import TABLE_ORDER
 
     targets: dict[str, Path] = {}
@@ -182,8 +182,7 @@ def _validate(args: argparse.Namespace) -> int:
     for table, frame in report.rejected.items():
         if len(frame) and table in targets:
             target = targets[table]
-            with atomic_path(target) as tmp:
-                frame.to_csv(tmp, encoding="utf-8")
+            write_csv(frame, target, index=True)
             print(f"wrote {len(frame)} rejected row(s) to {target}")
     return 0 if report.ok else 2
 
@@ -191,15 +190,14 @@ def _validate(args: argparse.Namespace) -> int:
 def _pseudonymise(args: argparse.Namespace) -> int:
 
     from peermap import key_fingerprint, load_key, pseudonymise
-    from peermap._io import atomic_path
+    from peermap._csv_cells import write_csv
 
     target = output_path(args.output, *read_paths(args))
     key = load_key(file=args.key_file) if args.key_file else load_key()
     columns = [c.strip() for c in args.columns.split(",") if c.strip()]
     frame = read_records_csv(args.input)
     out = pseudonymise(frame, columns, key=key)
-    with atomic_path(target) as tmp:
-        out.to_csv(tmp, index=False, encoding="utf-8")
+    write_csv(out, target)
     print(
         f"pseudonymised {', '.join(columns)} in {len(out)} row(s) -> {target} "
         f"(key fingerprint {key_fingerprint(key)})"
@@ -219,7 +217,7 @@ def _assign(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from peermap import PeermapWarning, assign_authorities, read_dataset
-    from peermap._io import atomic_path
+    from peermap._csv_cells import write_csv
     from peermap._sources import find_table
     from peermap.schema import TABLES
 
@@ -241,8 +239,7 @@ def _assign(args: argparse.Namespace) -> int:
         progress.step(f"writing {target.name}")
         columns = [*TABLES["places"].names, "authority_code", "authority_name", "assignment"]
         frame = pd.DataFrame(assigned.drop(columns="geometry"))[columns]
-        with atomic_path(target) as tmp:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
+        write_csv(frame, target)
     counts = assigned["assignment"].value_counts()
     total = len(assigned)
     located = int(assigned["assignment"].notna().sum())

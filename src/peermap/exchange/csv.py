@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap._atomic import atomic_path
+from peermap._csv_cells import write_csv
 from peermap.dataset import Dataset
 from peermap.schema import TABLE_ORDER, TABLES
 
@@ -44,7 +44,6 @@ def to_csv(ds: Dataset, folder: str | os.PathLike[str]) -> dict[str, Path]:
             if col.type == "date" and col.name in out:
                 out[col.name] = out[col.name].dt.strftime("%Y-%m-%d")
         target = out_dir / f"{name}.csv"
-        with atomic_path(target) as tmp:
-            out.to_csv(tmp, index=False, encoding="utf-8")
+        write_csv(out, target)
         written[name] = target
     return written
