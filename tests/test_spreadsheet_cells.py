@@ -151,3 +151,21 @@ def test_pseudonymised_records_keep_their_other_cells_and_run_none(tmp_path: Pat
     written = pd.read_csv(out, dtype=str)
     assert written["note"].tolist() == ["'" + HYPERLINK, "'-2+3"]
     assert written["lon"].tolist() == ["-0.12", "-1.5"]  # numbers stay numbers
+
+
+def test_a_template_lists_an_authority_named_like_a_formula_as_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from peermap.boundaries import demo_region_file
+
+    region = tmp_path / "region.geojson"
+    region.write_text(
+        demo_region_file()
+        .read_text(encoding="utf-8")
+        .replace("Northmere", HYPERLINK.replace('"', "'")),
+        encoding="utf-8",
+    )
+    path = tmp_path / "collection.xlsx"
+    assert main(["template", str(path), "--boundaries", str(region)]) == 0
+    cells = [c for c in load_workbook(path)["authority_list"]["A"] if str(c.value).startswith("=")]
+    assert len(cells) == 1 and cells[0].data_type == "s"  # text, not a formula

@@ -366,7 +366,9 @@ def write_template(
     if names:
         ws_auth = wb.create_sheet(AUTHORITY_SHEET)
         for i, name in enumerate(names, start=1):
-            ws_auth.cell(row=i, column=1, value=name)
+            cell = ws_auth.cell(row=i, column=1, value=name)
+            # A name from a boundary file is text, never a formula ("=..." would run).
+            cell.data_type = "s"
         ws_auth.sheet_state = "hidden"
     wb.active = 0
     with atomic_path(target) as tmp:
