@@ -472,6 +472,45 @@ def test_utf16_files_are_read_with_a_warning(tmp_path: Path, encoding: str) -> N
     assert any(p.rule == "encoding" and p.table == "people" for p in report.warnings)
 
 
+@pytest.mark.parametrize(
+    ("encoding", "damage"),
+    [
+        ("utf-16", "surrogate"),  # with a byte-order mark
+        ("utf-16-le", "surrogate"),  # as Excel's 'Unicode Text' writes it, no mark
+        ("utf-16-be", "surrogate"),
+        ("utf-16", "cut"),  # the last byte of the file lost
+    ],
+)
+def test_a_damaged_character_in_a_utf16_file_sets_aside_its_row_not_the_file(
+    tmp_path: Path, encoding: str, damage: str
+) -> None:
+    folder = _copy(tmp_path)
+    _write_people(folder, _people(6))
+    path = folder / "people.csv"
+    text = path.read_text(encoding="utf-8")
+    if damage == "cut":
+        raw = text.rstrip("\n").encode(encoding)[:-1]  # row 7 loses half its last character
+        row, expected = 7, {"read": 6, "accepted": 5, "rejected": 1}
+    else:
+        # An unpaired surrogate (half a character) before row 3's id, as an editor that
+        # cut an emoji in two leaves it.
+        at = text.index("yp002")
+        units = "utf-16-be" if encoding == "utf-16-be" else "utf-16-le"  # "utf-16": LE, BOM
+        lone = "\ud83d".encode(units, "surrogatepass")
+        raw = text[:at].encode(encoding) + lone + text[at:].encode(units)
+        row, expected = 3, {"read": 6, "accepted": 5, "rejected": 1}
+    path.write_bytes(raw)
+    report = assert_agree(folder)
+    [problem] = _errors(report, "encoding")
+    assert (problem.table, problem.row) == ("people", row)
+    assert "not text in the file's encoding" in problem.message
+    assert report.counts["people"] == expected
+    if damage == "surrogate":
+        # yp002's tie points at the row set aside, not at "no such person".
+        [tie] = [p for p in report.errors if p.table == "ties"]
+        assert tie.rule == "rejected_reference" and "row 3" in tie.message
+
+
 # --------------------------------------------------------------------------- Parquet
 
 

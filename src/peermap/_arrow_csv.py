@@ -67,31 +67,45 @@ class ArrowRecords:
     others: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
+def _damaged_utf16(error: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: a damaged UTF-16 character as the lone surrogates of its bytes.
+
+    An unpaired surrogate (a character cut in two by an editor) or a last byte left
+    alone is kept as the surrogate escapes of its bytes from 0x80 up (``\udcd8``), as
+    undecodable UTF-8 bytes are, so that only the row holding it is set aside, saying
+    so, and every other row is read.
+    """
+    if not isinstance(error, UnicodeDecodeError):  # pragma: no cover - decoding only
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + b) for b in bad if b >= 0x80) or "\udc80", error.end
+
+
+codecs.register_error("peermap-utf16", _damaged_utf16)
+
+
 def utf16_text(raw: bytes) -> tuple[str, str] | None:
     """Decode a CSV file's bytes if they are UTF-16 text; None if they are not.
 
     With a BOM, or without one when every other byte of the text is NUL (as Excel's
-    'Unicode Text' writes it).
+    'Unicode Text' writes it). A damaged character is kept as lone surrogates
+    (:func:`_damaged_utf16`): its row is set aside, not the file.
     """
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if raw.startswith(bom):
-            try:
-                return raw[len(bom) :].decode(codec), "UTF-16"
-            except UnicodeDecodeError:
-                break
+            return raw[len(bom) :].decode(codec, errors="peermap-utf16"), "UTF-16"
     head = raw[:4096]
     if len(head) >= 4 and len(raw) % 2 == 0:
         even, odd = head[0::2], head[1::2]
         guess: str | None = None
-        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+        # A damaged character (a lone surrogate, b"\x00\xdc") may put a NUL among
+        # the other bytes: a few are allowed.
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= len(even) // 100:
             guess = "utf-16-le"
-        elif even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+        elif even.count(0) >= 0.9 * len(even) and odd.count(0) <= len(odd) // 100:
             guess = "utf-16-be"
         if guess is not None:
-            try:
-                return raw.decode(guess), "UTF-16"
-            except UnicodeDecodeError:
-                pass
+            return raw.decode(guess, errors="peermap-utf16"), "UTF-16"
     return None
 
 

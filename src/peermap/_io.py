@@ -595,7 +595,8 @@ def read_csv_stdlib(path: Path, table: str, raw: bytes | None = None) -> RawTabl
         return _finish(table, file, [], [], [], problems, bad_rows, marked=True)
     if any(_SURROGATE.search(h) for h in header):
         raise ValidationError(
-            f"{file}, row 1: the header is not valid UTF-8 text; save the file as 'CSV UTF-8'"
+            f"{file}, row 1: the header holds bytes that are not text in the file's encoding; "
+            "save the file as 'CSV UTF-8'"
         )
     return _finish(
         table, file, header, _columns(rows, len(header)), numbers, problems, bad_rows, marked=True
@@ -640,7 +641,9 @@ def _take(
                 line,
                 f"column {bad[0] + 1}",  # by position: the header may hold the same bytes
                 shown_cell(record[bad[0]]),
-                "row is not valid UTF-8 text; save the file as 'CSV UTF-8'",
+                "row holds bytes that are not text in the file's encoding (a character "
+                "saved in another encoding, or damaged; shown as \\xNN); save the file as "
+                "'CSV UTF-8'",
                 file,
                 rule="encoding",
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import warnings
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
@@ -52,6 +53,9 @@ __all__ = ["Problem", "ValidationReport", "read_dataset", "validate"]
 
 Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, TableSource]"
 BoundariesLike: TypeAlias = "Boundaries | gpd.GeoDataFrame | str | os.PathLike[str] | None"
+
+#: Bytes of a cell that were not text, kept as lone surrogates by the readers.
+_DAMAGED = re.compile(r"[\ud800-\udfff]")
 
 
 def _check_people(p: ParsedTable) -> None:
@@ -646,8 +650,11 @@ def _referenced_ids(
         for row, cells in raw.bad_rows.items():
             if position is not None and position < len(cells):
                 value = cells[position].strip()
-                if value and value not in accepted_ids[name]:
-                    rejected_ids[name].setdefault(value, row)
+                # An id holding a damaged byte (kept as a lone surrogate) is also
+                # known without it: rows written before the damage refer to it so.
+                for form in dict.fromkeys((value, _DAMAGED.sub("", value).strip())):
+                    if form and form not in accepted_ids[name]:
+                        rejected_ids[name].setdefault(form, row)
 
 
 def _report(parsed: dict[str, ParsedTable], keeps: dict[str, pd.Index]) -> ValidationReport:
