@@ -450,6 +450,18 @@ def test_nul_and_control_characters_in_an_id_are_named(tmp_path: Path) -> None:
     assert found == {(4, "person_id", "yp0\\x0003"), (5, "home_authority", "E090\\x1b00007")}
 
 
+def test_rows_referring_to_an_id_damaged_by_a_control_character_point_at_its_row(
+    tmp_path: Path,
+) -> None:
+    folder = _copy(tmp_path)
+    rows = _people(3)
+    rows[1] = rows[1].replace("yp002", "yp\x0b002")  # a vertical tab pasted into the id
+    _write_people(folder, rows)
+    report = assert_agree(folder)
+    [tie] = [p for p in report.errors if p.table == "ties"]
+    assert tie.rule == "rejected_reference" and "row 3" in tie.message, tie.message
+
+
 def test_a_huge_cell_rejects_its_row_not_the_file(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     rows = _people(3)

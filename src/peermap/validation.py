@@ -54,8 +54,9 @@ __all__ = ["Problem", "ValidationReport", "read_dataset", "validate"]
 Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, TableSource]"
 BoundariesLike: TypeAlias = "Boundaries | gpd.GeoDataFrame | str | os.PathLike[str] | None"
 
-#: Bytes of a cell that were not text, kept as lone surrogates by the readers.
-_DAMAGED = re.compile(r"[\ud800-\udfff]")
+#: What damages an id without being part of it: bytes that were not text (kept as lone
+#: surrogates by the readers) and control characters.
+_DAMAGED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _check_people(p: ParsedTable) -> None:
@@ -640,21 +641,33 @@ def _referenced_ids(
     accepted_ids[name] = set(ids.reindex(keep).dropna()) if p.usable else set()
     rejected_ids[name] = {}
     if p.usable:
+        written = raw.frame.get(key, None)
         for row in index[index.isin(list(p.check.bad))]:
             value = ids.get(row)
-            if isinstance(value, str) and value not in accepted_ids[name]:
-                rejected_ids[name].setdefault(value, row)
+            if not isinstance(value, str) and written is not None:
+                value = written.get(row)  # an id refused for what it holds: as written
+            if isinstance(value, str):
+                _rejected_id(value.strip(), row, accepted_ids[name], rejected_ids[name])
         # Rows set aside before parsing (bad bytes, too many cells, a stray
         # quote) still name their id: rows referring to it point at them.
         position = raw.positions.get(key)
         for row, cells in raw.bad_rows.items():
             if position is not None and position < len(cells):
-                value = cells[position].strip()
-                # An id holding a damaged byte (kept as a lone surrogate) is also
-                # known without it: rows written before the damage refer to it so.
-                for form in dict.fromkeys((value, _DAMAGED.sub("", value).strip())):
-                    if form and form not in accepted_ids[name]:
-                        rejected_ids[name].setdefault(form, row)
+                _rejected_id(cells[position].strip(), row, accepted_ids[name], rejected_ids[name])
+
+
+def _rejected_id(
+    value: str, row: Hashable, accepted: set[str], rejected: dict[str, Hashable]
+) -> None:
+    r"""Record a rejected row's id, and the id without what damaged it, for its references.
+
+    An id holding a damaged byte or a control character (``yp\x0b-004``) is also known
+    without it: rows written before the damage refer to it so, and point at its row
+    rather than at "no such person".
+    """
+    for form in dict.fromkeys((value, _DAMAGED.sub("", value).strip())):
+        if form and form not in accepted:
+            rejected.setdefault(form, row)
 
 
 def _report(parsed: dict[str, ParsedTable], keeps: dict[str, pd.Index]) -> ValidationReport:
