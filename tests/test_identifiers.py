@@ -207,3 +207,14 @@ def test_a_lone_at_sign_and_a_letter_or_two_is_not_a_handle() -> None:
         assert identifier_rule(value, table="ties", column="notes") is None, value
     for value in ("@abc", "@jay_99", "snap: kd"):
         assert identifier_rule(value, table="ties", column="notes") == "social_media", value
+
+
+def test_a_platform_named_with_a_hyphen_is_not_a_handle_but_its_handle_is() -> None:
+    # "Snap-Chat group" names a platform (as an online place's label may), not an account:
+    # refusing it refused the whole input. A handle after such a name is still found.
+    from peermap.privacy import identifier_rule
+
+    for value in ("Snap-Chat", "Snap-Chat group", "via Tik-Tok live", "X-box party", "Face-book"):
+        assert identifier_rule(value, table="places", column="label") is None, value
+    for value in ("Snap-Chat: kaylz05", "Tik-Tok - jay_99", "insta-gram: j.x", "snap - kaylz"):
+        assert identifier_rule(value, table="places", column="label") == "social_media", value

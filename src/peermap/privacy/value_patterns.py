@@ -88,9 +88,11 @@ VEHICLE_PATTERN = re.compile(
     rf"|{_NOT_AFTER_ALNUM}[A-HJ-PR-Y]{{3}} ?[1-9][0-9]{{0,2}}[A-HJ-NPR-Y]{_NOT_BEFORE_ALNUM}"
 )
 _PLATFORMS = (
-    r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik ?tok|tt|twitter|fb|facebook|discord|telegram"
-    r"|kik|yubo|threads|psn|xbox|gamertag|handle"
+    r"snap(?:[ -]?chat)?|sc|insta(?:[ -]?gram)?|ig|tik[ -]?tok|tt|twitter|fb|face[ -]?book"
+    r"|discord|telegram|kik|yubo|threads|psn|x[ -]?box|gamertag|handle"
 )
+# The rest of a platform's name written apart ("Snap-Chat", "Tik-Tok") is no handle.
+_NAME_REST = r"(?!(?:chat|tok|gram|book|box)(?![\w.]))"
 # A CLK of peermap.linkage: base64 of 1024 bits (version 2, 128 bytes: 171 characters
 # and "=") or of version 3's 335 bytes (447 characters and "=").
 CLK_PATTERN = re.compile(
@@ -104,7 +106,8 @@ _PROFILE_HOSTS = (
 )
 SOCIAL_PATTERN = re.compile(
     r"(?<![\w@.])@(?=[\w.]*[A-Za-z])[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@])"
-    rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=–—-]\s*@?[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
+    rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s*[:=–—-]\s*@?{_NAME_REST}"
+    r"[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.#]*)"
     # "Snapchat username kaylz_x05": a platform, "username" or "handle", and a handle
     # with a digit, underscore or dot in it (not "Snapchat handle unknown").
     rf"|(?i:(?<![\w])(?:{_PLATFORMS})\s+(?:user\s?name|handle|name|id|account)\s*[:=-]?\s*@?"
