@@ -218,3 +218,18 @@ def test_a_platform_named_with_a_hyphen_is_not_a_handle_but_its_handle_is() -> N
         assert identifier_rule(value, table="places", column="label") is None, value
     for value in ("Snap-Chat: kaylz05", "Tik-Tok - jay_99", "insta-gram: j.x", "snap - kaylz"):
         assert identifier_rule(value, table="places", column="label") == "social_media", value
+
+
+def test_a_name_written_as_one_token_is_refused_in_a_key_and_in_free_text() -> None:
+    # Some systems key young people as user names are written: "jayden_smith".
+    from peermap.privacy import identifier_rule
+
+    for value in ("jayden_smith", "Jayden.Smith", "JaydenSmith", "kayla-brown", "SMITH_JAYDEN"):
+        assert identifier_rule(value, table="people", column="person_id") == "name", value
+    for value in ("seen with Jayden_Smith", "kayla_brown's flat"):
+        assert identifier_rule(value, table="places", column="label") == "name", value
+    # Ids, words and first names alone are not names.
+    for value in ("CH-ABC", "north-east", "grace_park", "kayla-mae", "yp-jayden", "case_open"):
+        assert identifier_rule(value, table="people", column="person_id") is None, value
+    for value in ("drop-off point", "Grace.Academy", "first_seen", "jordan_road"):
+        assert identifier_rule(value, table="places", column="label") is None, value

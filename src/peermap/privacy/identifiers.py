@@ -239,6 +239,9 @@ def _has_full_name(text: str, context: _Context) -> bool:
 _NAME_CANDIDATE = re.compile(
     rf"{NAME_PREFILTER}|(?<![A-Za-z'’-])[A-Za-z][A-Za-z'’-]*[A-Za-z][\s,]+[A-Za-z]"
     r"|[^\x00-\x7f]|[A-Za-z]\s+['\"]"
+    # A name written as one token: "jayden_smith", "Jayden.Smith", "JaydenSmith".
+    # (first names and surnames of three letters or more: "person_id" is not tried).
+    r"|[A-Za-z]{3}[_.-][A-Za-z]{3}|[a-z][A-Z][a-z]"
 )
 
 

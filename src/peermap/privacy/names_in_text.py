@@ -512,6 +512,30 @@ def as_name_text(text: str) -> str:
     return text
 
 
+# Where the words of a name written as one token meet: "jayden_smith", "Jayden.Smith",
+# "kayla-brown", "JaydenSmith" (as user names and some systems' keys are written).
+_KEY_JOINS = re.compile(r"(?<=[A-Za-z])(?:[_.-]|(?<=[a-z])(?=[A-Z][a-z]))(?=[A-Za-z])")
+# Two words joined by an underscore in free text ("seen with Jayden_Smith").
+_UNDERSCORED = re.compile(r"(?<![\w.])([A-Za-z][a-z]+)_([A-Za-z][a-z'’]+)(?![\w])")
+
+
+def _joined_name(parts: list[str]) -> bool:
+    """Whether two or three words read as one token are a first name and a surname.
+
+    One word a first name from the shipped list, and the others not: surnames of three
+    letters or more, none a place word (``jayden_smith``, ``kayla_mae_brown``; not
+    ``grace_park``, nor first names alone, ``kayla-mae``).
+    """
+    if not 2 <= len(parts) <= 3 or not all(_KEY_WORD.fullmatch(p) for p in parts):
+        return False
+    names = _first_names()
+    others = [p for p in parts if p.lower() not in names]
+    if len(others) == len(parts) or not others:
+        return False
+    not_surnames = _NOT_NAMES_IN_KEYS | _NOT_SURNAMES | _PLACE_WORDS
+    return all(len(p) >= 3 and p.lower() not in not_surnames for p in others)
+
+
 def is_name_key(text: str) -> bool:
     """Whether a young person's key is written as a name: not a pseudonym.
 
@@ -527,6 +551,10 @@ def is_name_key(text: str) -> bool:
     if re.search(r"[0-9@]", text):
         return False  # an id with a number, or what another rule finds
     tokens = [t for t in re.split(r"[\s,]+", text.strip()) if t]
+    if len(tokens) == 1:
+        # One token: a name only with its words joined (``jayden_smith``); never by the
+        # case of its words alone (``CH-ABC`` is an id).
+        return _joined_name(_KEY_JOINS.sub(" ", tokens[0]).split())
     words = [t for t in tokens if _KEY_WORD.fullmatch(t)]
     if not 2 <= len(words) <= 4 or len(words) < len(tokens) - 2:
         return False
@@ -596,6 +624,8 @@ def has_full_name(text: str) -> bool:
         m.group(1).lower() not in not_names and m.group(2).lower() not in not_names
         for m in _KIN_PAIR.finditer(text)
     ):
+        return True
+    if "_" in text and any(_joined_name([*m.groups()]) for m in _UNDERSCORED.finditer(text)):
         return True
     for pattern in (_CAPS_CELL, _COMMA_CELL):
         whole = pattern.fullmatch(text)
