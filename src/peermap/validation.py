@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-import re
 import warnings
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
@@ -28,7 +27,8 @@ import pyarrow as pa
 
 from peermap import settings
 from peermap._arrow_memory import returning_memory
-from peermap._distinct import distinct, forget, member, text_codes
+from peermap._distinct import forget, text_codes
+from peermap._id_checks import referenced_ids, references, similar_ids, unique_key
 from peermap._io import RawTable, TableSource, padded_rows, read_raw, show_bytes
 from peermap._parsing import Checker, ParsedTable, parse_table, places_frame, typed_frame
 from peermap._problems import Problem, ValidationReport
@@ -53,10 +53,6 @@ __all__ = ["Problem", "ValidationReport", "read_dataset", "validate"]
 
 Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, TableSource]"
 BoundariesLike: TypeAlias = "Boundaries | gpd.GeoDataFrame | str | os.PathLike[str] | None"
-
-#: What damages an id without being part of it: bytes that were not text (kept as lone
-#: surrogates by the readers) and control characters.
-_DAMAGED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _check_people(p: ParsedTable) -> None:
@@ -315,129 +311,6 @@ def _exact_duplicates(p: ParsedTable) -> None:
         )
 
 
-def _unique_key(p: ParsedTable) -> None:
-    check = p.check
-    if not p.usable or not p.check.spec.key:
-        return
-    key = p.check.spec.key[0]
-    ids = p.columns[key]
-    ok = ids.notna() & ~ids.index.isin(list(check.bad))
-    dup = ids[ok].duplicated(keep=False)
-    if not dup.any():
-        return
-    rows_of = ids[ok][dup].groupby(ids[ok][dup], sort=False).groups
-    for value, rows in rows_of.items():
-        listed = ", ".join(str(r) for r in rows)
-        check.add(
-            list(rows),
-            key,
-            [str(value)] * len(rows),
-            f"'{key}' must be unique; '{check.shown(str(value), key)}' is on rows {listed} with "
-            "different contents",
-            "duplicate_id",
-        )
-
-
-def _id_form(value: str) -> str:
-    """Return an id as compared for near-duplicates: no spaces anywhere, case folded."""
-    return "".join(value.split()).casefold()
-
-
-def _similar_ids(p: ParsedTable) -> None:
-    """Warn on ids that differ only in case or spaces (``yp001``, ``YP001``, ``yp 001``).
-
-    They are read as two people (or places), as written; the warning asks whether
-    they are one.
-    """
-    check = p.check
-    if not p.usable or not check.spec.key:
-        return
-    key = check.spec.key[0]
-    ids = p.columns[key]
-    ok = ids.notna() & ~ids.index.isin(list(check.bad))
-    # Each distinct id's form once: only the rows of forms written more than one way
-    # are looked at, row by row.
-    codes, uniques = distinct(ids)
-    forms = [_id_form(str(u)) for u in uniques]
-    ways: dict[str, int] = {}
-    for i in np.unique(codes[ok.to_numpy() & (codes >= 0)]):
-        ways[forms[i]] = ways.get(forms[i], 0) + 1
-    shared = np.array([ways.get(f, 0) > 1 for f in forms] + [False], dtype=bool)
-    if not shared.any():
-        return
-    looked = ok & shared[codes]
-    first: dict[str, tuple[str, Hashable]] = {}
-    for row, value in ids[looked].items():
-        form = _id_form(str(value))
-        seen = first.setdefault(form, (str(value), row))
-        if seen[0] != value:
-            check.add(
-                [row],
-                key,
-                [str(value)],
-                f"differs from '{check.shown(seen[0], key)}' (row {seen[1]}) only in case or "
-                "spaces: "
-                "read as "
-                f"two different {check.spec.noun}s; write them alike if they are one",
-                "similar_id",
-                "warning",
-            )
-
-
-def _references(
-    p: ParsedTable,
-    column: str,
-    accepted: set[str],
-    rejected: Mapping[str, Hashable],
-    target: str,
-    target_file: str,
-) -> None:
-    """Flag rows referring to ids not among the accepted rows of ``target``."""
-    if column not in p.columns:
-        return
-    ids = p.columns[column]
-    check = p.check
-    present = ids.notna()
-    known = member(ids, accepted)
-    was_rejected = member(ids, rejected)
-    cells = check.raw.frame[column].astype(str)
-    check.flag(
-        present & ~known & was_rejected,
-        column,
-        cells,
-        lambda v: (
-            f"refers to {target} '{check.shown(v.strip(), column)}' whose row "
-            f"{rejected[v.strip()]} in "
-            f"{target_file} was rejected; this row is set aside with it"
-        ),
-        "rejected_reference",
-    )
-    unknown = present & ~known & ~was_rejected
-    forms: dict[str, str] = {}
-    if unknown.any():
-        for value in accepted:
-            forms.setdefault(_id_form(value), value)
-
-    # A table with no row read (every row rejected, or the table unusable: a missing
-    # column, a file separated by semicolons) is the cause: said, so that the analyst
-    # mends that file first rather than every row that refers to it.
-    nothing_read = not accepted and not rejected
-    unread = f", none of whose rows could be read (mend {target_file} first)"
-
-    def no_such(value: str) -> str:
-        if nothing_read:
-            return f"no such {target} in {target_file}{unread}"
-        near = forms.get(_id_form(value))
-        hint = (
-            f" (did you mean '{check.shown(near, column)}'? ids must match exactly)"
-            if near is not None
-            else ""
-        )
-        return f"no such {target} in {target_file}{hint}"
-
-    check.flag(unknown, column, cells, no_such, f"unknown_{target.replace(' ', '_')}")
-
-
 def _resolve_authorities(p: ParsedTable, boundaries: gpd.GeoDataFrame | None) -> None:
     if boundaries is None:
         return
@@ -528,7 +401,7 @@ def _check_table(
         _self_and_same(p)
         _resolve_authorities(p, boundaries)
         for fk in TABLES[name].foreign_keys:
-            _references(
+            references(
                 p,
                 fk.column,
                 accepted_ids[fk.table],
@@ -537,8 +410,8 @@ def _check_table(
                 files[fk.table],
             )
         _exact_duplicates(p)
-        _unique_key(p)
-        _similar_ids(p)
+        unique_key(p)
+        similar_ids(p)
 
 
 def sightings_part(
@@ -609,7 +482,7 @@ def _run(
         keep = index[~index.isin(list(p.check.bad))]
         keeps[name] = keep
         if name in REFERENCED:
-            _referenced_ids(name, p, raw, keep, accepted_ids, rejected_ids)
+            referenced_ids(name, p, raw, keep, accepted_ids, rejected_ids)
         _report_table(report, name, p, keep)
         if name != "places":
             if frames is not None:
@@ -624,50 +497,6 @@ def _run(
     del memo
     report.problems = withhold_refused(report.problems, privacy)
     return parsed, keeps, privacy, report
-
-
-def _referenced_ids(
-    name: str,
-    p: ParsedTable,
-    raw: RawTable,
-    keep: pd.Index,
-    accepted_ids: dict[str, set[str]],
-    rejected_ids: dict[str, dict[str, Hashable]],
-) -> None:
-    """Record the ids of a table others refer to: accepted, and rejected with a row."""
-    index = raw.frame.index
-    key = TABLES[name].key[0]
-    ids = p.columns.get(key, pd.Series(dtype=object))
-    accepted_ids[name] = set(ids.reindex(keep).dropna()) if p.usable else set()
-    rejected_ids[name] = {}
-    if p.usable:
-        written = raw.frame.get(key, None)
-        for row in index[index.isin(list(p.check.bad))]:
-            value = ids.get(row)
-            if not isinstance(value, str) and written is not None:
-                value = written.get(row)  # an id refused for what it holds: as written
-            if isinstance(value, str):
-                _rejected_id(value.strip(), row, accepted_ids[name], rejected_ids[name])
-        # Rows set aside before parsing (bad bytes, too many cells, a stray
-        # quote) still name their id: rows referring to it point at them.
-        position = raw.positions.get(key)
-        for row, cells in raw.bad_rows.items():
-            if position is not None and position < len(cells):
-                _rejected_id(cells[position].strip(), row, accepted_ids[name], rejected_ids[name])
-
-
-def _rejected_id(
-    value: str, row: Hashable, accepted: set[str], rejected: dict[str, Hashable]
-) -> None:
-    r"""Record a rejected row's id, and the id without what damaged it, for its references.
-
-    An id holding a damaged byte or a control character (``yp\x0b-004``) is also known
-    without it: rows written before the damage refer to it so, and point at its row
-    rather than at "no such person".
-    """
-    for form in dict.fromkeys((value, _DAMAGED.sub("", value).strip())):
-        if form and form not in accepted:
-            rejected.setdefault(form, row)
 
 
 def _report(parsed: dict[str, ParsedTable], keeps: dict[str, pd.Index]) -> ValidationReport:
