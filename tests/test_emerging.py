@@ -272,6 +272,17 @@ def test_window_keywords_and_window_agree(lattice: peermap.Dataset) -> None:
     pd.testing.assert_frame_equal(a.bins, b.bins)
 
 
+def test_months_the_records_do_not_cover_are_not_empty_months(lattice: peermap.Dataset) -> None:
+    # A window reaching far beyond the records (a typed year, "until" a year ahead) adds
+    # no period: before, 0001-01-01 asked for 24,000 months and a 4 GiB matrix, and
+    # months after the last record read as a fall in every cell.
+    plain = emerging_hotspots(lattice, cell_size_m=1000)
+    wide = emerging_hotspots(lattice, cell_size_m=1000, since="0001-01-01", until="9999-12-31")
+    assert list(wide.periods) == list(plain.periods)
+    pd.testing.assert_frame_equal(wide.bins, plain.bins)
+    pd.testing.assert_frame_equal(wide.cells, plain.cells)
+
+
 def test_sightings_at_online_places_are_in_no_cell() -> None:
     # Schema 1.1: a group chat has no location, so its sightings fall in no cell; the
     # rest are counted as before (this raised on NaN coordinates when they were kept).

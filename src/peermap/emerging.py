@@ -339,7 +339,9 @@ def emerging_hotspots(
     period : {"month", "week", "quarter"}, default "month"
         The time step: calendar months, weeks (Monday to Sunday) or quarters. The
         periods run from ``since`` (or the first sighting) to ``until`` (or the last),
-        empty ones included. A public result takes months or quarters only.
+        empty ones included, but never before the first or after the last sighting of
+        the dataset (of any grade): what was not recorded is not an empty period. A
+        public result takes months or quarters only.
     time_steps : int, default 1
         How many earlier periods a bin's neighbourhood reaches back (ArcGIS's
         *Neighborhood Time Step*); 0 compares each period on its own.
@@ -413,8 +415,13 @@ def emerging_hotspots(
         raise ArgumentError("no sightings in the window: nothing to map")
     freq = PERIODS[period]
     dates = pd.DatetimeIndex(s["date"])
-    first = pd.Timestamp(since) if since is not None else dates.min()
-    last = pd.Timestamp(until) if until is not None else dates.max()
+    # The periods run over the window, but not beyond what the records cover: a month
+    # before the first sighting of any kind, or after the last, was not recorded, and
+    # is no empty month (a window from 0001-01-01 was 24,000 of them, and a months x
+    # months matrix of 4 GiB; "until" a year ahead made every cell "diminishing").
+    recorded = pd.DatetimeIndex(ds.sightings["date"]).dropna()
+    first = max(pd.Timestamp(since), recorded.min()) if since is not None else dates.min()
+    last = min(pd.Timestamp(until), recorded.max()) if until is not None else dates.max()
     periods = pd.period_range(first.to_period(freq), last.to_period(freq), freq=freq)
     if len(periods) < 3:
         raise ArgumentError(
