@@ -370,3 +370,71 @@ def test_too_few_people_for_the_demo_is_said_with_the_option(
     assert err.startswith("peermap demo: --people 20: too few young people"), err
     assert "raise --people" in err
     assert "n_people" not in err and "ValueError" not in err
+
+
+def test_a_window_date_of_no_calendar_year_is_refused_by_its_option(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.md"
+    assert main(_report(exports, "-o", str(out), "--since=-2024-01-01")) == 2  # a stray minus
+    err = capsys.readouterr().err
+    assert err.startswith("peermap report: --since -2024-01-01 is not a date of years 1 to 9999")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "text", "said"),
+    [
+        ("--title", "Jo Bloggs 07700 900123", "the title holds text that looks like a phone"),
+        (
+            "--title",
+            "Referrals for Jayden Smith",
+            "the title holds text that looks like a person's name",
+        ),
+        ("--attribution", "call jo@example.org", "attribution (credit line) holds text that"),
+    ],
+)
+def test_identifying_text_typed_onto_a_report_or_map_is_refused_unshown(
+    exports: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    text: str,
+    said: str,
+) -> None:
+    region = str(exports / "demo_region.geojson")
+    for command, out in (("report", tmp_path / "r.html"), ("map", tmp_path / "m.html")):
+        argv = [command, str(exports), "--boundaries", region, "-o", str(out), option, text]
+        assert main(argv) == 2, command
+        err = capsys.readouterr().err
+        assert said in err and text not in err and "07700" not in err, err
+        assert not out.exists() and list(tmp_path.iterdir()) == []
+    # Text that names no one is drawn.
+    out = tmp_path / "ok.md"
+    assert main(_report(exports, "-o", str(out), "--title", "Camden and Islington, Q3 2024")) == 0
+    assert "Camden and Islington, Q3 2024" in out.read_text()
+
+
+def test_a_producer_typed_as_an_email_is_withheld_from_the_error(
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "p.gpkg"
+    region = str(exports / "demo_region.geojson")
+    argv = ["export", str(exports), "--boundaries", region, "-o", str(out)]
+    assert main([*argv, "--audience", "aggregate", "--producer", "jo@example.org"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a GSS code" in err and "jo@example.org" not in err and "withheld" in err
+
+
+def test_ctrl_c_says_so_in_one_line_without_a_traceback(
+    exports: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from peermap.cli import COMMANDS
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(COMMANDS, "report", interrupted)
+    assert main(_report(exports, "-o", "r.md")) == 130
+    err = capsys.readouterr().err
+    assert err == "peermap report: interrupted; no output was left half-written\n"

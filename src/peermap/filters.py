@@ -68,6 +68,10 @@ def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
         if isinstance(value, str):
             raise ArgumentError(problem)
         return None
+    if not 1 <= stamp.year <= 9999:
+        # "-2024-01-01" (a stray minus) is year -2024 to pandas, a date no calendar
+        # output can write.
+        raise ArgumentError(f"{name}={shown} is not a date of years 1 to 9999 (use YYYY-MM-DD)")
     return stamp
 
 

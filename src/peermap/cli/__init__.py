@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 success, 2 bad input, 1 other failure.
+        Exit status: 0 success, 2 bad input, 1 other failure, 130 interrupted (Ctrl-C).
     """
     parser = _parser()
     args = parser.parse_args(argv)
@@ -237,6 +237,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Whatever read the output went away (``peermap ... | head``): stop quietly.
             _silence_stdout()
             return 1
+        except KeyboardInterrupt:
+            # Ctrl-C: every write is atomic, so what was under way left nothing behind.
+            if args.debug:
+                raise
+            print(
+                f"peermap {args.command}: interrupted; no output was left half-written",
+                file=sys.stderr,
+            )
+            return 130
         except ImportError as exc:
             missing = missing_dependency(exc)
             if missing is None or args.debug:

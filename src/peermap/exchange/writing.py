@@ -51,6 +51,7 @@ from peermap.exchange.reading import load, read_partnership
 from peermap.filters import Window, data_period, select
 from peermap.merging import PROVENANCE, differences, with_provenance
 from peermap.privacy import KeyLike, PartnershipKey, load_key
+from peermap.privacy.identifiers import shown_value
 from peermap.schema import SCHEMA_VERSION, SCHEMA_VERSIONS, TABLE_ORDER, TABLES, content_version
 
 __all__ = ["write_package"]
@@ -64,8 +65,13 @@ def gss_code(value: object, what: str) -> str:
     """Return a GSS code upper-cased, or raise ValidationError naming ``what``."""
     text = str(value).strip().upper() if isinstance(value, str) else ""
     if not _GSS.match(text):
+        # shown_value: a value that looks like an identifier (an email typed for the
+        # producer) is withheld, not echoed.
+        shown = repr(value)
+        if isinstance(value, str) and shown_value(value) != value:
+            shown = shown_value(value)
         raise ValidationError(
-            f"{what} {value!r} is not a GSS code: a letter and 8 digits, such as E09000007 (Camden)"
+            f"{what} {shown} is not a GSS code: a letter and 8 digits, such as E09000007 (Camden)"
         )
     return text
 

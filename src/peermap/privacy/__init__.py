@@ -65,6 +65,7 @@ from peermap.privacy.identifiers import (
     identifier_rule,
     redact,
     redact_frame,
+    refuse_identifier_text,
     refuse_identifiers,
 )
 from peermap.privacy.keys import (
@@ -95,6 +96,7 @@ __all__ = [
     "pseudonymise",
     "redact",
     "redact_frame",
+    "refuse_identifier_text",
     "refuse_identifiers",
     "upn_check_letter",
     "write_key",

@@ -90,6 +90,7 @@ __all__ = [
     "is_withheld",
     "redact",
     "redact_frame",
+    "refuse_identifier_text",
     "refuse_identifiers",
     "shown_header",
     "shown_value",
@@ -773,6 +774,34 @@ def refuse_identifiers(
         "to match. Pseudonymised data is still personal data (ICO): handle it as such."
     )
     raise PrivacyError("\n".join(lines))
+
+
+def refuse_identifier_text(text: object, *, what: str) -> None:
+    """Refuse free text given for an output (a title, a credit line) that holds an identifier.
+
+    Maps, reports and diagrams carry no identifying data, so what an analyst types onto
+    them is screened as a free-text cell is (``Jayden Smith``, ``07700 900123``).
+
+    Parameters
+    ----------
+    text : object
+        The text (``None`` and non-text are left to the caller's own checks).
+    what : str
+        What the text is, as the message names it ("the title").
+
+    Raises
+    ------
+    PrivacyError
+        Naming what the text looks like, never the text.
+    """
+    if not isinstance(text, str):
+        return
+    rule = identifier_rule(text, column="notes")
+    if rule is not None:
+        raise PrivacyError(
+            f"{what} holds text that looks like {DESCRIPTIONS[rule]} (not shown): maps, "
+            "reports and diagrams carry no identifying data; remove it"
+        )
 
 
 def redact_frame(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:

@@ -52,6 +52,7 @@ from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, data_period, select
+from peermap.privacy import refuse_identifier_text
 from peermap.views.diagram_build import (
     DiagramBuild,
     DiagramInfo,
@@ -370,6 +371,7 @@ def peer_diagram(
         partnership diagram, ``collapse=False`` with a public one, or nothing to draw.
     """
     dataset_argument(ds, "peer_diagram")
+    refuse_identifier_text(title, what="the title")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     policy = Audience.of(
         audience, min_count=min_count, round_to=round_to, allowed=VIEW_AUDIENCES, what="diagram"
@@ -457,6 +459,7 @@ def peer_diagram(
         from peermap.boundaries import boundary_attribution
 
         attribution = boundary_attribution(ds.boundaries)
+        refuse_identifier_text(attribution, what="the boundaries' attribution (credit line)")
     codes = [c for c in nodes["authority"].dropna().unique().tolist() if isinstance(c, str)]
     authorities = pd.DataFrame(
         {

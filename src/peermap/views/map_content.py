@@ -28,6 +28,7 @@ from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, data_period, select
 from peermap.getis_ord import check_cell_size
 from peermap.measures import AUTHORITY_MEASURES
+from peermap.privacy import refuse_identifier_text
 from peermap.views.map_layers import LAYER_REGISTRY, LAYERS
 from peermap.views.map_style import MapLayer, MapRequest, fit_zoom, metres_per_px
 from peermap.views.page import authority_names, period_text
@@ -153,6 +154,7 @@ def prepare_map(
     )
     if not isinstance(ds, Dataset):
         raise ArgumentError(f"make_map needs a peermap.Dataset, got {kind_of(ds)}")
+    refuse_identifier_text(title, what="the title")
     check_cell_size(gi_cell_size_m, "gi_cell_size_m")
     suppressing = not policy.exact
     rule = policy.rule or SuppressionRule.from_settings()
@@ -256,6 +258,7 @@ def prepare_map(
 
         graph = ds.region.neighbour_graph() if ds.region is not None else None
         attribution = boundary_attribution(ds.region or boundaries)
+        refuse_identifier_text(attribution, what="the boundaries' attribution (credit line)")
     prep = MapRequest(
         ds=ds,
         audience=audience,

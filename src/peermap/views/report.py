@@ -49,6 +49,7 @@ from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAu
 from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
 from peermap.getis_ord import check_cell_size
+from peermap.privacy import refuse_identifier_text
 from peermap.views.map_content import has_extent
 from peermap.views.page import (
     FIGURE_FORMATS,
@@ -300,6 +301,7 @@ def _document(
     step: Step | None,
 ) -> _Document:
     """Compute every section of a report (the map section is added when rendering)."""
+    refuse_identifier_text(title, what="the title")
     c = ReportContext(ds, policy, authority_names(ds, places=False), filters, top)
     note = step or (lambda name: None)
     overview = overview_section(c)
@@ -331,6 +333,7 @@ def _document(
     )
     footer = []
     attribution = "" if ds.region is None else str(ds.region.attribution or "")
+    refuse_identifier_text(attribution, what="the boundaries' attribution (credit line)")
     if attribution:
         footer.append(f"Boundaries: {attribution}")
     footer.append(f"Made with peermap {__version__} on {dt.date.today():%Y-%m-%d}.")
