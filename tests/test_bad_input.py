@@ -655,3 +655,51 @@ def test_nothing_but_peermap_errors_escape_on_random_damage(tmp_path: Path) -> N
 
 def test_public_names_still_resolve() -> None:
     assert peermap.read_dataset is read_dataset and peermap.validate is validate
+
+
+def test_an_id_with_its_accent_encoded_apart_is_the_same_young_person(tmp_path: Path) -> None:
+    # "é" as one character (NFC) in people.csv and as "e" and a combining accent (NFD,
+    # as macOS and some web forms write it) in ties.csv: one young person, as it reads.
+    folder = _copy(tmp_path)
+    rows = _people(3)
+    rows[1] = rows[1].replace("yp002", "yp-\u00e9002")
+    _write_people(folder, rows)
+    (folder / "ties.csv").write_text(
+        "person_a,person_b,kind,first_seen,last_seen,source,reliability\n"
+        "yp001,yp-e\u0301002,friend,2024-01-05,,school,confirmed\n"
+    )
+    report = assert_agree(folder)
+    assert report.ok, [p.message for p in report.errors]
+    ds = read_dataset(folder)
+    assert set(ds.ties["person_b"]) <= set(ds.people["person_id"])
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u200d", "\u200b", "\u202e", "\ufeff", "\u00ad"],
+    ids=["zwj", "zwsp", "rlo", "bom", "shy"],
+)
+def test_an_invisible_character_in_an_id_rejects_its_row(tmp_path: Path, hidden: str) -> None:
+    # "yp00\u200d3" looks like "yp003" and would be another young person.
+    folder = _copy(tmp_path)
+    rows = _people(3)
+    rows[2] = rows[2].replace("yp003", f"yp00{hidden}3")
+    _write_people(folder, rows)
+    report = assert_agree(folder)
+    [problem] = _errors(report, "control_character")
+    assert (problem.row, problem.column) == (4, "person_id")
+    assert "\\u" in problem.value or "\\x" in problem.value  # shown, not invisible
+    assert report.counts["people"] == {"read": 3, "accepted": 2, "rejected": 1}
+
+
+def test_a_label_may_hold_an_emoji_joined_by_a_zero_width_joiner(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    places = (folder / "places.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = places[0].split(",")
+    assert "label" in header
+    cells = places[1].split(",")
+    cells[header.index("label")] = "family \U0001f468\u200d\U0001f469\u200d\U0001f466 cafe"
+    places[1] = ",".join(cells)
+    (folder / "places.csv").write_text("\n".join(places) + "\n", encoding="utf-8")
+    report = assert_agree(folder)
+    assert not _errors(report, "control_character")

@@ -81,7 +81,12 @@ _DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", re.ASCI
 _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 # Control characters (C0, DEL, C1): no cell holds them, except tab and line breaks in
 # free text. Lone surrogates stand for bytes that were not UTF-8.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# In ids, codes, numbers and dates also the invisible format characters (zero-width
+# space and joiners, soft hyphen, byte-order mark, the bidirectional overrides that show
+# "yp-\u202e990000" reversed): "yp-00\u200d0099" looks like "yp-000099" and is another
+# person. Written as the characters themselves: pyarrow's RE2 has no \u escape.
+_FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f" + _FORMAT_CHARS + "]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -414,9 +419,14 @@ def _bad_cells(
         ),
         (
             controls,
-            "cell holds a control character (such as NUL, shown as \\x00) that no "
-            + ("text" if free_text else "id, code, number or date")
-            + " holds; remove it",
+            (
+                "cell holds a control character (such as NUL, shown as \\x00) that no text "
+                "holds; remove it"
+                if free_text
+                else "cell holds a control or invisible character (such as NUL or a "
+                "zero-width space, shown as \\x00, \\u200b) that no id, code, number or "
+                "date holds; remove it"
+            ),
             "control_character",
         ),
         (
@@ -454,6 +464,20 @@ def _text_rows(d: _Distinct, out: pd.Series, keep: npt.NDArray[np.bool_]) -> pd.
     return series
 
 
+def _composed(values: pd.Series) -> pd.Series:
+    """Return ids with their accents composed (Unicode NFC), as most systems write them.
+
+    ``yp-é001`` typed on one system (``e`` + a combining accent: NFD, as macOS file
+    names and some web forms give it) and on another (``é``: NFC) looks the same and is
+    one young person; read raw, the two were two people and a sighting naming the one
+    "no such person". Ids all in ASCII (nearly all) are returned as they are.
+    """
+    arrow = arrow_text(values)
+    if arrow is not None and pc.all(pc.string_is_ascii(arrow)).as_py() is not False:
+        return values
+    return values.str.normalize("NFC")
+
+
 def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Series:
     """Parse one column, flagging bad cells; returns parsed values (NA where bad/empty).
 
@@ -468,7 +492,7 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
         d.flag(check, empty, name, raw, f"'{name}' is required ({spec.description})", "required")
     filled = ~empty & ~_bad_cells(check, name, d, utext, free_text=spec.type == "text")
     if spec.type in ("id", "text", "authority"):
-        out = utext
+        out = _composed(utext) if spec.type == "id" else utext
         if spec.type == "authority":
             upper = utext.str.upper()
             gss = _bools(upper.str.match(_GSS))
