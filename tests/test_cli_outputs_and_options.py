@@ -438,3 +438,22 @@ def test_ctrl_c_says_so_in_one_line_without_a_traceback(
     assert main(_report(exports, "-o", "r.md")) == 130
     err = capsys.readouterr().err
     assert err == "peermap report: interrupted; no output was left half-written\n"
+
+
+def test_demo_out_never_writes_its_fictional_tables_over_real_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    real = "person_id,home_authority,age,sex,looked_after\nREAL-0001,X09000001,15,F,no\n"
+    (folder / "people.csv").write_text(real)
+    argv = ["demo", "--people", "60", "--no-views", "--out", str(folder)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "already holds people.csv" in err and "--force" in err
+    assert (folder / "people.csv").read_text() == real
+    assert sorted(p.name for p in folder.iterdir()) == ["people.csv"]
+    # An earlier demo's own tables are replaced without asking; real ones with --force.
+    assert main([*argv, "--force"]) == 0
+    assert "REAL-0001" not in (folder / "people.csv").read_text()
+    assert main([*argv, "--seed", "2"]) == 0

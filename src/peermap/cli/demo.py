@@ -101,6 +101,12 @@ def add_parsers(add: AddCommand) -> None:
         help="write the tables to DIR/<table>.csv (and the fictional region to "
         "DIR/demo_region.geojson)",
     )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="with --out, replace table files in DIR that an earlier demo did not write "
+        "(they may hold real records)",
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -109,6 +115,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     reads = read_paths(args)
     out = output_path(args.out, *reads, folder=True, option="--out") if args.out else None
+    if out is not None:
+        _refuse_real_tables(out, force=args.force)  # before the scenario is drawn
     views = (
         None
         if args.no_views
@@ -191,10 +199,39 @@ def write_views(
     return [map_path, report_path]
 
 
+#: The file ``peermap demo --out`` leaves beside its tables: their records are synthetic.
+DEMO_MARKER = ".peermap-demo"
+_MARKER_TEXT = (
+    "The tables in this folder were written by 'peermap demo': fictional young people, "
+    "not records.\n"
+)
+
+
+def _refuse_real_tables(out: Path, *, force: bool) -> None:
+    """Refuse to write over table files an earlier demo did not write, unless forced.
+
+    A folder of exports is where an authority's own records live too (``peermap
+    validate exports/``); the demo's tables written over them would lose them.
+    """
+    from peermap.schema import TABLE_ORDER
+
+    if force or not out.is_dir() or (out / DEMO_MARKER).is_file():
+        return
+    files = [f"{name}.csv" for name in TABLE_ORDER if (out / f"{name}.csv").exists()]
+    if files:
+        raise UsageError(
+            f"--out {out}: the folder already holds {', '.join(files)}, which an earlier "
+            "'peermap demo' did not write: they may hold real records, and the demo's "
+            "fictional tables would replace them. Choose another folder, or pass --force "
+            "to replace them"
+        )
+
+
 def _write_exports(
     ds: Dataset, out: Path, *, region: bool, reads: Sequence[str] = ()
 ) -> list[Path]:
     """Write the CSV exports (and a copy of the fictional region), none over a key or input."""
+    from peermap._atomic import write_text_atomic
     from peermap._io import atomic_path
     from peermap.boundaries import demo_region_file
     from peermap.exchange import to_csv
@@ -203,6 +240,7 @@ def _write_exports(
     for name in TABLE_ORDER:
         output_path(str(out / f"{name}.csv"), *reads, option=f"--out {out}:")
     written = list(to_csv(ds, out).values())
+    write_text_atomic(out / DEMO_MARKER, _MARKER_TEXT)
     if region:
         target = output_path(str(out / "demo_region.geojson"), *reads, option=f"--out {out}:")
         with atomic_path(target) as tmp:
