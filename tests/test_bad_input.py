@@ -703,3 +703,35 @@ def test_a_label_may_hold_an_emoji_joined_by_a_zero_width_joiner(tmp_path: Path)
     (folder / "places.csv").write_text("\n".join(places) + "\n", encoding="utf-8")
     report = assert_agree(folder)
     assert not _errors(report, "control_character")
+
+
+def _people_parquet(folder: Path, frame: pd.DataFrame) -> None:
+    (folder / "people.csv").unlink()
+    frame.to_parquet(folder / "people.parquet")
+
+
+def test_a_parquet_table_saved_with_a_column_as_its_index_keeps_the_column(
+    tmp_path: Path,
+) -> None:
+    folder = _copy(tmp_path)
+    people = pd.read_csv(folder / "people.csv", dtype=str, encoding="utf-8-sig")
+    people.columns = [c.strip().lower() for c in people.columns]
+    _people_parquet(folder, people.set_index("person_id"))  # as pandas users often save
+    report = assert_agree(folder)
+    assert report.ok and report.counts["people"]["accepted"] == len(people)
+    # A frame filtered before saving stores its row labels: they are no column.
+    folder = _copy(tmp_path / "filtered")
+    _people_parquet(folder, people[people.index % 2 == 0])
+    report = assert_agree(folder)
+    assert not report.warnings and report.counts["people"]["read"] == (len(people) + 1) // 2
+
+
+def test_phone_numbers_saved_as_a_parquet_index_are_refused(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    people = pd.read_csv(folder / "people.csv", dtype=str, encoding="utf-8-sig")
+    people.columns = [c.strip().lower() for c in people.columns]
+    people["mobile"] = [f"07700 900{i:03d}" for i in range(len(people))]
+    _people_parquet(folder, people.set_index("mobile"))
+    with pytest.raises(PrivacyError, match="column 'mobile'") as caught:
+        read_dataset(folder, strict=False)
+    assert "07700" not in str(caught.value)

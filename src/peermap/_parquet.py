@@ -43,6 +43,10 @@ class OutOfRange:
     rule: str
 
 
+#: How pandas names an unnamed index it stores as a Parquet column.
+_ROW_LABELS = re.compile(r"__index_level_\d+__")
+
+
 def _unit(kind: pa.DataType) -> str | None:
     """Return the numpy unit a date or timestamp type counts in, or None for other types."""
     if pa.types.is_timestamp(kind):
@@ -133,14 +137,24 @@ def read_parquet_frame(path: Path) -> tuple[pd.DataFrame, list[OutOfRange]]:
         if found:
             table = pa.Table.from_arrays(columns, names=table.column_names)
         # Timestamps as Python objects: a year such as 1500 is a cell to report, not a
-        # nanosecond overflow that stops the read.
-        frame = table.to_pandas(timestamp_as_object=True, date_as_object=True)
+        # nanosecond overflow that stops the read. The columns as stored, pandas'
+        # metadata ignored: a frame saved with a column as its index
+        # (df.set_index("person_id").to_parquet()) keeps it as a column, where before
+        # it became the index and was dropped ("required column 'person_id' is
+        # missing"; an index of phone numbers passed unscanned).
+        frame = table.to_pandas(timestamp_as_object=True, date_as_object=True, ignore_metadata=True)
     except (pa.ArrowException, OSError, ValueError) as exc:  # every error pyarrow raises
         raise ValidationError(f"{path}: cannot read as Parquet ({exc})") from exc
-    frame = frame.reset_index(drop=True)
     for cell in found:
         column = frame.iloc[:, cell.column]
         if column.dtype != object:
             frame.isetitem(cell.column, column.astype(object))
         frame.iat[cell.row, cell.column] = cell.text
-    return frame, found
+    # An unnamed index of whole numbers is pandas' row labels (a frame filtered before
+    # it was saved), not a column of the records.
+    labels = [
+        name
+        for name in frame.columns
+        if _ROW_LABELS.fullmatch(str(name)) and pd.api.types.is_integer_dtype(frame[name])
+    ]
+    return frame.drop(columns=labels), found
