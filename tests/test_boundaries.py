@@ -841,3 +841,14 @@ def test_attribution_credits_the_ons_only_on_evidence(tmp_path: Path) -> None:
     )
     given = load_boundaries(unknown, attribution="County GIS team, OGL").attrs["attribution"]
     assert given == "County GIS team, OGL"
+
+
+def test_a_boundary_file_whose_names_are_not_utf8_is_refused_naming_it(tmp_path: Path) -> None:
+    from peermap.boundaries import demo_region_file, load_boundaries
+
+    region = json.loads(demo_region_file().read_text(encoding="utf-8"))
+    region["features"][0]["properties"]["name"] = "Northm\u00e9re"
+    path = tmp_path / "latin1.geojson"
+    path.write_bytes(json.dumps(region, ensure_ascii=False).encode("latin-1"))
+    with pytest.raises(BoundaryError, match=r"latin1\.geojson: its text is not UTF-8"):
+        load_boundaries(path)

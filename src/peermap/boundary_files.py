@@ -93,6 +93,14 @@ def read_source(
         gdf = gpd.read_file(path, layer=chosen, engine="pyogrio")
     except pyogrio.errors.DataSourceError as exc:
         raise BoundaryError(f"cannot read {path.name}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        # GeoJSON is UTF-8 by definition (RFC 7946); a name saved as Latin-1 by an old
+        # GIS export or a spreadsheet is a byte GDAL hands on undecoded.
+        raise BoundaryError(
+            f"cannot read {path.name}: its text is not UTF-8 (byte 0x{exc.object[exc.start]:02x} "
+            "in a name or other attribute, as a file saved as Latin-1 or Windows-1252 "
+            "holds); save it as UTF-8"
+        ) from exc
     return gdf, path.name, chosen if len(layers) > 1 or layer is not None else None
 
 
