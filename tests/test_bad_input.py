@@ -735,3 +735,30 @@ def test_phone_numbers_saved_as_a_parquet_index_are_refused(tmp_path: Path) -> N
     with pytest.raises(PrivacyError, match="column 'mobile'") as caught:
         read_dataset(folder, strict=False)
     assert "07700" not in str(caught.value)
+
+
+@pytest.mark.parametrize("extra", ["people (2)", "Sheet1"])
+def test_a_sheet_of_records_that_is_not_read_is_said(tmp_path: Path, extra: str) -> None:
+    # Excel names a copied sheet "people (2)"; records pasted into a "Sheet1" beside the
+    # table's own sheet are as easily missed. Both were passed over without a word.
+    from openpyxl import Workbook
+
+    folder = _copy(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "people"
+    ws.append(PEOPLE_HEADER.split(","))
+    for row in _people(3):
+        ws.append(row.split(","))
+    more = wb.create_sheet(extra)
+    more.append(PEOPLE_HEADER.split(","))
+    more.append(["yp009", "E09000007", 14, "F", "no"])
+    guide = wb.create_sheet("Guidance")  # text, no records: passed over
+    guide.append(["Fill in one row per young person."])
+    (folder / "people.csv").unlink()
+    wb.save(folder / "people.xlsx")
+    _write_ties(folder)
+    report = assert_agree(folder)
+    [warning] = [p for p in report.warnings if p.rule == "unread_file"]
+    assert warning.table == "people" and f"sheet '{extra}' is not read" in warning.message
+    assert report.counts["people"]["read"] == 3

@@ -422,8 +422,9 @@ def test_demo_out_writes_exports_that_validate_cleanly(
     exports: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert sorted(p.name for p in exports.iterdir()) == sorted(
-        [*(f"{t}.csv" for t in TABLE_ORDER), "demo_region.geojson"]
+        [*(f"{t}.csv" for t in TABLE_ORDER), "demo_region.geojson", ".peermap-demo"]
     )
+    assert "fictional young people" in (exports / ".peermap-demo").read_text()
     people = pd.read_csv(exports / "people.csv", dtype=str)
     assert list(people.columns) == list(TABLES["people"].names)
     assert len(people) == 400

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from peermap._io import SUFFIXES, TableSource
 from peermap._problems import Problem
-from peermap._table_files import not_a_file, sheet_tables
+from peermap._table_files import not_a_file, sheet_tables, table_sheet, unread_sheets
 from peermap.exceptions import ValidationError
 from peermap.privacy.identifiers import shown_value
 from peermap.schema import TABLE_ORDER, TABLES, normalise_column_name
@@ -87,11 +87,11 @@ def unread_files(
         One warning (rule ``unread_file``) per such file, naming it and the files the
         table would be read from; none for a source that is not a folder.
     """
+    problems = _unread_sheets(located)
     if isinstance(source, Mapping) or not Path(source).is_dir():
-        return []
+        return problems
     folder = Path(source)
     read = {Path(src).name for src, _ in located.values() if isinstance(src, str | os.PathLike)}
-    problems: list[Problem] = []
     for child in sorted(folder.iterdir()):
         if child.name in read or child.is_dir():
             continue
@@ -128,6 +128,47 @@ def unread_files(
             )
         )
     return sorted(problems, key=lambda p: TABLE_ORDER.index(p.table))
+
+
+def _unread_sheets(located: Located) -> list[Problem]:
+    """Warn of each sheet of a workbook read that holds a table's records and is not read.
+
+    Excel names a copied sheet ``sightings (2)``; records pasted into a ``Sheet1`` beside
+    ``people`` are another table's: either would be passed over without a word.
+    """
+    read: dict[Path, list[str | None]] = {}
+    for table, (src, sheet) in located.items():
+        if not isinstance(src, str | os.PathLike) or Path(src).suffix.lower() != ".xlsx":
+            continue
+        path = Path(src)
+        if sheet is None and read.get(path) is None:
+            try:
+                sheet = table_sheet(path, table)
+            except ValidationError:  # said when the table is read
+                continue
+        read.setdefault(path, []).append(sheet)
+    problems: list[Problem] = []
+    for path, sheets in read.items():
+        try:
+            unread = unread_sheets(path, sheets)
+        except ValidationError:  # a damaged workbook: said when its tables are read
+            continue
+        for sheet, table in unread:
+            problems.append(
+                Problem(
+                    table,
+                    None,
+                    None,
+                    "",
+                    f"sheet '{shown_value(sheet)}' is not read: it looks like {table} records, "
+                    f"and a table is read from the one sheet named after it; copy its "
+                    f"records into that sheet, or delete it",
+                    str(path),
+                    "warning",
+                    "unread_file",
+                )
+            )
+    return problems
 
 
 def _refuse_nul(path: str | os.PathLike[str], what: str) -> None:

@@ -223,3 +223,64 @@ def table_sheet(path: Path, table: str) -> str | None:
             f"'{table}', or delete the others"
         )
     return chosen[0] if chosen else None
+
+
+#: The key column of each table: a sheet whose header holds one holds that table's records.
+_KEYS = {"person_id": "people", "place_id": "places", "person_a": "ties"}
+
+
+def _records_of(ws: Any) -> str | None:
+    """Return the table a sheet's first non-empty row is the header of, if any.
+
+    A header holding ``person_a`` is the ties table's, one holding ``person_id`` and
+    ``place_id`` the sightings', ``from_authority`` the relocations'; ``person_id`` alone
+    the people's, ``place_id`` alone the places'.
+    """
+    for row in ws.iter_rows(values_only=True, max_row=20):
+        cells = {normalise_column_name(str(v)) for v in row if v is not None and str(v).strip()}
+        if not cells:
+            continue
+        if "person_a" in cells:
+            return "ties"
+        if "from_authority" in cells or "to_authority" in cells:
+            return "relocations"
+        if "person_id" in cells and "place_id" in cells:
+            return "sightings"
+        for key, table in _KEYS.items():
+            if key in cells:
+                return table
+        return None
+    return None
+
+
+def unread_sheets(path: Path, read: Sequence[str | None]) -> list[tuple[str, str]]:
+    """Sheets of a workbook that hold a table's records but are not read.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An ``.xlsx`` file a dataset is read from.
+    read : sequence of str or None
+        The sheets read from it (None: its first sheet).
+
+    Returns
+    -------
+    list of (str, str)
+        Each sheet not read whose name begins with a table's (``sightings (2)``, as
+        Excel names a copied sheet) or whose header is a table's (a ``Sheet1`` of
+        sightings beside ``people``), and that table. Guidance sheets, hidden lists and
+        empty sheets are passed over.
+    """
+    found: list[tuple[str, str]] = []
+    with open_workbook(path) as wb:
+        titles = [ws.title for ws in wb.worksheets]
+        taken = {titles[0] if name is None else name for name in read if titles}
+        for ws in wb.worksheets:
+            if ws.title in taken or getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            name = normalise_column_name(ws.title)
+            named = [t for t in TABLES if name.startswith(t)]
+            table = max(named, key=len) if named else _records_of(ws)
+            if table is not None and _holds_data(ws):
+                found.append((ws.title, table))
+    return found
