@@ -762,3 +762,27 @@ def test_a_sheet_of_records_that_is_not_read_is_said(tmp_path: Path, extra: str)
     [warning] = [p for p in report.warnings if p.rule == "unread_file"]
     assert warning.table == "people" and f"sheet '{extra}' is not read" in warning.message
     assert report.counts["people"]["read"] == 3
+
+
+def test_an_id_stored_as_a_number_too_long_for_excel_rejects_its_row(tmp_path: Path) -> None:
+    # Excel keeps 15 digits of a number: a 20-digit id reads as 1.234567890123457e+19,
+    # which two different ids can both become.
+    from openpyxl import Workbook
+
+    folder = _copy(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(PEOPLE_HEADER.split(","))
+    ws.append(["yp001", "E09000007", 14, "F", "no"])
+    ws.append(["yp002", "E09000007", 14, "F", "no"])
+    ws.append([12345678901234567890, "E09000007", 15, "M", "no"])
+    ws.append([123456789012345, "E09000007", 15, "M", "no"])  # 15 digits: kept whole
+    (folder / "people.csv").unlink()
+    wb.save(folder / "people.xlsx")
+    _write_ties(folder)
+    report = assert_agree(folder)
+    [problem] = _errors(report, "number_id")
+    assert (problem.row, problem.column) == (4, "person_id")
+    assert "format the column as Text" in problem.message
+    ds = read_dataset(folder, strict=False)
+    assert "123456789012345" in set(ds.people["person_id"])

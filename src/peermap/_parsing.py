@@ -89,6 +89,9 @@ _FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f" + _FORMAT_CHARS + "]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A number written by Python's repr in scientific notation: what a numeric cell of 16
+# digits or more reads as (peermap._io.cell_text).
+_FLOAT_ID = r"[+-]?[0-9](?:\.[0-9]+)?e[+-][0-9]+"
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
 
@@ -491,6 +494,22 @@ def parse_column(check: Checker, spec: ColumnSpec, cells: pd.Series) -> pd.Serie
     if spec.required:
         d.flag(check, empty, name, raw, f"'{name}' is required ({spec.description})", "required")
     filled = ~empty & ~_bad_cells(check, name, d, utext, free_text=spec.type == "text")
+    if spec.type == "id":
+        # An id typed into Excel as a number of 16 digits or more: Excel keeps 15 of
+        # them, and the cell reads back as 1.234567890123457e+19, another id (or the
+        # same as another's).
+        lost = filled & _bools(utext.str.fullmatch(_FLOAT_ID))
+        d.flag(
+            check,
+            lost,
+            name,
+            raw,
+            "the id was stored as a number too long for a spreadsheet (it keeps 15 digits "
+            "and shows the rest as an exponent), so the id is lost; format the column as "
+            "Text and type the ids again",
+            "number_id",
+        )
+        filled = filled & ~lost
     if spec.type in ("id", "text", "authority"):
         out = _composed(utext) if spec.type == "id" else utext
         if spec.type == "authority":
