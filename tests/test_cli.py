@@ -77,6 +77,21 @@ def test_validate_bad_folder_exits_two_and_writes_rejected_rows(
     assert not list((tmp_path / "rej").glob(".*.part"))  # no temporary files left behind
 
 
+def test_rejected_rows_mended_since_an_earlier_run_are_no_longer_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rejected = tmp_path / "rej"
+    assert main(["validate", str(DATA / "bad"), "--rejected", str(rejected)]) == 2
+    assert (rejected / "people.csv").exists()
+    (rejected / "notes.csv").write_text("row,rejected_because\n3,kept: not peermap's file\n")
+    (rejected / "ties.csv").write_text("person_a,person_b\nmine,not peermap's\n")
+    capsys.readouterr()
+    assert main(["validate", str(DATA / "good"), "--rejected", str(rejected)]) == 0
+    assert "removed" in capsys.readouterr().out
+    # The earlier run's rows are gone; files peermap did not write are left alone.
+    assert sorted(p.name for p in rejected.iterdir()) == ["notes.csv", "ties.csv"]
+
+
 def test_bad_input_prints_one_paragraph_without_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

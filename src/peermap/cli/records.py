@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import warnings
 from pathlib import Path
 
@@ -179,12 +180,27 @@ def _validate(args: argparse.Namespace) -> int:
     if report.problems:
         print()
         print(in_cli_terms(report.format(limit=None if args.all else 50)))
-    for table, frame in report.rejected.items():
-        if len(frame) and table in targets:
-            target = targets[table]
+    for table, target in targets.items():
+        frame = report.rejected.get(table)
+        if frame is not None and len(frame):
             write_csv(frame, target, index=True)
             print(f"wrote {len(frame)} rejected row(s) to {target}")
+        elif _rejected_rows_file(target):
+            # An earlier run's rows, mended since: left there, they would still read
+            # as rejected.
+            target.unlink()
+            print(f"removed {target}: an earlier run's rejected rows; none are rejected now")
     return 0 if report.ok else 2
+
+
+def _rejected_rows_file(path: Path) -> bool:
+    """Whether ``path`` is a rejected-rows file an earlier ``validate --rejected`` wrote."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return bool(header) and header[0] == "row" and header[-1] == "rejected_because"
 
 
 def _pseudonymise(args: argparse.Namespace) -> int:
