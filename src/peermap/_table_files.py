@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import stat
+import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -134,7 +135,12 @@ def sheet_rows(path: Path, sheet: str | None, *, data_only: bool) -> list[tuple[
         # (XFD) made every row 16,384 cells wide, minutes for a small table. Each row
         # is read as far as its own last cell (the reader pads rows to the widest).
         ws.reset_dimensions()
-        return list(ws.iter_rows(values_only=True))
+        with warnings.catch_warnings():
+            # openpyxl warns of a date serial beyond year 9999 ("Cell C2 is marked as a
+            # date but ...", naming no file) and reads it as an error value: the reader
+            # reports that cell in its row, naming file, row and column.
+            warnings.filterwarnings("ignore", message=r"Cell .* is marked as a date")
+            return list(ws.iter_rows(values_only=True))
 
 
 def _quoted(sheets: Sequence[str]) -> str:

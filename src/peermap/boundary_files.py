@@ -61,6 +61,12 @@ def read_source(
         try:
             return gpd.read_parquet(path), path.name, None
         except (ValueError, OSError) as exc:
+            if "Missing geo metadata" in str(exc):
+                raise BoundaryError(
+                    f"cannot read {path.name} as boundaries: it is a plain Parquet table, "
+                    "without the geometry metadata of GeoParquet; save the boundaries as "
+                    "GeoParquet, GeoPackage or GeoJSON"
+                ) from exc
             raise BoundaryError(f"cannot read GeoParquet file {path.name}: {exc}") from exc
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(path)]

@@ -490,7 +490,12 @@ _CLI_TERMS: tuple[tuple[str, str], ...] = (
         "raise --people",
     ),
     (r"\braise n_places\b", "raise --people (the demo has a place for every ten)"),
+    (r"\(set n_county_lines=0\)", "(raise --people)"),
     # linkage (peermap.linkage)
+    (
+        r"link the frames encode_identities returns \(person_id, clk\)",
+        "give files 'peermap encode' writes (columns person_id and clk, separated by commas)",
+    ),
     (r"\bencode_identities\b", "'peermap encode'"),
     (r"\bid_column=\.\.\.", "--id-column NAME"),
     (r"\breview_threshold=", "--review-threshold "),
