@@ -852,3 +852,26 @@ def test_a_boundary_file_whose_names_are_not_utf8_is_refused_naming_it(tmp_path:
     path.write_bytes(json.dumps(region, ensure_ascii=False).encode("latin-1"))
     with pytest.raises(BoundaryError, match=r"latin1\.geojson: its text is not UTF-8"):
         load_boundaries(path)
+
+
+@pytest.mark.parametrize("damage", [float("nan"), 1e300])
+def test_a_boundary_vertex_that_is_no_number_or_absurdly_far_is_refused(
+    tmp_path: Path, damage: float
+) -> None:
+    from peermap.boundaries import demo_region_file, load_boundaries
+
+    region = json.loads(demo_region_file().read_text(encoding="utf-8"))
+    feature = region["features"][1]
+    ring = feature["geometry"]["coordinates"]
+    while isinstance(ring[0][0], list):  # down to the first ring of the first part
+        ring = ring[0]
+    ring[1] = [damage, ring[1][1]]
+    path = tmp_path / "damaged.geojson"
+    path.write_text(json.dumps(region), encoding="utf-8")  # NaN as JSON readers write it
+    code = feature["properties"].get("code") or feature["properties"].get("LAD24CD")
+    with pytest.raises(
+        BoundaryError, match=r"damaged\.geojson: 1 vertices of 1 area\(s\)"
+    ) as caught:
+        load_boundaries(path)
+    if code:
+        assert str(code) in str(caught.value)

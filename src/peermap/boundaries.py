@@ -317,6 +317,7 @@ def load_boundaries(
             f"(gdf.dissolve(by={code_col or name_col!r}))."
         )
 
+    _refuse_damaged_coordinates(gdf, codes, source_name)
     gdf, crs_assumed = settle_crs(gdf, crs, source_name)
     gdf = to_metric(gdf, source_name)
 
@@ -632,6 +633,32 @@ _METADATA: Final[dict[str, Any]] = {
     "name_column": None,
     "fictional": False,
 }
+
+
+#: No coordinate of an English boundary, in degrees or metres of any projection in use
+#: (British National Grid, Web Mercator), is this large: a vertex beyond it is damage.
+_FAR = 1e8
+
+
+def _refuse_damaged_coordinates(gdf: gpd.GeoDataFrame, codes: pd.Series, source: str) -> None:
+    """Refuse areas with a vertex that is not a number, or is absurdly far away.
+
+    A vertex at NaN or at 1e300 (a damaged export) gave numpy's overflow warnings as
+    peermap's, and an extent of 10^297 km.
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not present.any():
+        return
+    coords, owner = shapely.get_coordinates(geoms[present], return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1) | (np.abs(coords) > _FAR).any(axis=1)
+    if bad.any():
+        areas = codes.to_numpy()[np.flatnonzero(present)[np.unique(owner[bad])]]
+        raise BoundaryError(
+            f"{source}: {int(bad.sum())} vertices of {len(areas)} area(s) are not numbers or "
+            f"lie absurdly far away (a damaged export): {list_some([str(c) for c in areas])}; "
+            "export the boundaries again"
+        )
 
 
 def _vintage(value: Any) -> int | None:

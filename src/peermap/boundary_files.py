@@ -96,7 +96,10 @@ def read_source(
             )
         chosen = layer
     try:
-        gdf = gpd.read_file(path, layer=chosen, engine="pyogrio")
+        # A vertex that is no number warns in shapely's reader; the area holding it is
+        # refused by name when the boundaries are checked.
+        with np.errstate(invalid="ignore", over="ignore"):
+            gdf = gpd.read_file(path, layer=chosen, engine="pyogrio")
     except pyogrio.errors.DataSourceError as exc:
         raise BoundaryError(f"cannot read {path.name}: {exc}") from exc
     except UnicodeDecodeError as exc:
