@@ -1342,3 +1342,27 @@ def test_round_trip_on_real_ons_boundaries(lad_2024_path: Path, key: Any, tmp_pa
     assert all(back.boundaries.geometry.geom_equals_exact(boundaries.geometry, 0))
     assert back.boundaries.attrs["vintage"] == 2024
     assert "Open Government Licence" in back.boundaries.attrs["attribution"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"period_start": "2025-01-01", "period_end": "2023-01-01"}, "'period_start' is after"),
+        ({"created": "yesterday"}, "'created' is not an ISO date-time"),
+        ({"period_end": "31/12/2024"}, "'period_end' is not an ISO date"),
+    ],
+)
+def test_a_package_whose_dates_cannot_be_is_refused(
+    package: Path, key: Any, tmp_path: Path, changes: dict[str, str], said: str
+) -> None:
+    agg = write_package(
+        read_package(package, key=key),
+        tmp_path / "agg.gpkg",
+        key=key,
+        producer=PRODUCER,
+        audience="aggregate",
+    )
+    _resign_without_key(agg, **changes)  # digest recomputed: only the dates are wrong
+    with pytest.raises(ValidationError, match=said) as err:
+        read_aggregate(agg)
+    assert "yesterday" not in str(err.value) and "31/12" not in str(err.value)

@@ -232,6 +232,7 @@ def _screen_metadata(meta: Mapping[str, str], label: str) -> None:
             f"{label}: metadata 'producer' is not a GSS code, a letter and 8 digits (the "
             "value is not shown): not a package peermap wrote"
         )
+    _check_dates_meta(meta, label)
     for name in _FREE_META:
         rule = identifier_rule(meta.get(name, ""), table="places", column="authority_name")
         if rule is not None:
@@ -239,6 +240,37 @@ def _screen_metadata(meta: Mapping[str, str], label: str) -> None:
                 f"{label}: metadata {name!r} holds text that looks like identifying data "
                 f"(rule {rule!r}; not shown): not a package peermap wrote"
             )
+
+
+def _check_dates_meta(meta: Mapping[str, str], label: str) -> None:
+    """Refuse a package whose dates cannot be: not dates, or a period ending before it starts.
+
+    peermap writes ``created`` as an ISO date-time and the period as ISO dates in order;
+    anything else was written by hand, and an output stating "2025-01-01 to 2023-01-01"
+    would be stating nonsense.
+    """
+    import datetime as dt
+
+    def parsed(name: str, kind: type[dt.date]) -> dt.date | None:
+        text = meta.get(name) or ""
+        if not text:
+            return None
+        try:
+            return kind.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(
+                f"{label}: metadata {name!r} is not an ISO "
+                f"{'date-time' if kind is dt.datetime else 'date'} (the value is not "
+                "shown): not a package peermap wrote"
+            ) from None
+
+    parsed("created", dt.datetime)
+    start, end = parsed("period_start", dt.date), parsed("period_end", dt.date)
+    if start is not None and end is not None and start > end:
+        raise ValidationError(
+            f"{label}: metadata 'period_start' is after 'period_end': not a package "
+            "peermap wrote"
+        )
 
 
 def _read_metadata(path: Path, label: str, layer_names: set[str]) -> dict[str, str]:
