@@ -73,7 +73,14 @@ def read_source(
     except pyogrio.errors.DataSourceError as exc:
         # GDAL's own advice (a driver prefix on the path) is for GDAL's users, not ours.
         reason = str(exc).split("; It might help", 1)[0].rstrip(". ")
-        if "not recognized as being in a supported file format" in reason:
+        if "database disk image is malformed" in reason or "file is not a database" in reason:
+            reason = "it is damaged (a GeoPackage cut short or corrupted); export it again"
+        elif "readonly database" in reason:
+            reason = (
+                "SQLite must first finish an interrupted write to it (a '-journal' file "
+                "lies beside it); open it once in QGIS, or copy it without that file"
+            )
+        elif "not recognized as being in a supported file format" in reason:
             reason = (
                 "it is empty, or not in a format GDAL reads (GeoPackage, GeoJSON, shapefile, ...)"
             )
