@@ -875,3 +875,13 @@ def test_a_boundary_vertex_that_is_no_number_or_absurdly_far_is_refused(
         load_boundaries(path)
     if code:
         assert str(code) in str(caught.value)
+
+
+def test_a_folder_given_as_boundaries_is_refused_as_a_folder(tmp_path: Path) -> None:
+    # GDAL reads a folder of CSV files (a dataset) as a source of layers.
+    from peermap.boundaries import load_boundaries
+
+    (tmp_path / "people.csv").write_text("person_id\np1\n")
+    (tmp_path / "places.csv").write_text("place_id\nx\n")
+    with pytest.raises(BoundaryError, match="is a folder, not a boundary file"):
+        load_boundaries(tmp_path)

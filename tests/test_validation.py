@@ -606,7 +606,12 @@ def test_a_date_time_with_a_zone_reads_as_its_date(tmp_path: Path) -> None:
     day = dt.date(2024, 1, 5)
     for text in ("2024-01-05T10:00:00Z", "2024-01-05T23:30:00.123-05:00", "2024-01-05 10:00+0100"):
         assert parse_date(text) == day, text
-    for text in ("2024-01-05Z", "2024-01-05T25:00Z", "2024-01-05T10:00:00+5"):
+    for text in (
+        "2024-01-05Z",
+        "2024-01-05T25:00Z",
+        "2024-01-05T10:00:00+5",
+        "2024-01-05T10:00+25:00",
+    ):
         assert parse_date(text) is None, text
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -71,7 +71,9 @@ _CODE_LIKE = re.compile(r"^[A-Za-z][0-9]+$")
 # date is read as written, in the zone the record was made in.
 _ISO_DATE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?: ?(?:Z|[+-]\d{2}(?::?\d{2})?))?)?",
+    # An offset from UTC is at most 14 hours (Kiribati); +25:00 is no time zone.
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"(?: ?(?:Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?))?)?",
     re.ASCII,
 )
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?", re.ASCII)

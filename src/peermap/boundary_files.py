@@ -57,6 +57,13 @@ def read_source(
     path = Path(source)
     if not path.exists():
         raise BoundaryError(f"boundary file not found: {path}")
+    if path.is_dir() and not any(path.glob("*.shp")):
+        # GDAL reads a folder of CSV files as layers: a dataset given where its
+        # boundaries belong was "a boundary file with 5 layers: choose one".
+        raise BoundaryError(
+            f"{path.name} is a folder, not a boundary file: give the file itself (.geojson, "
+            ".gpkg, .shp, ...)"
+        )
     if path.suffix.lower() in _PARQUET_SUFFIXES:
         try:
             return gpd.read_parquet(path), path.name, None
