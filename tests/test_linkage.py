@@ -259,6 +259,18 @@ def test_errors_name_rows_and_columns_never_values() -> None:
         assert value not in message
 
 
+def test_a_date_of_birth_in_the_future_is_refused_by_row() -> None:
+    # A typed year (2031 for 2013) would encode a birth no partner's record shares.
+    import datetime as dt
+
+    a, _ = _frames()
+    bad = a.copy()
+    bad.loc[2, "dob"] = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    bad.loc[4, "dob"] = "1899-12-31"
+    with pytest.raises(ValidationError, match=r"column dob .* from 1900 to today.* row\(s\) 3, 5"):
+        encode_identities(bad, key=KEY)
+
+
 def test_missing_columns_and_empty_rows() -> None:
     a, _ = _frames()
     with pytest.raises(ValidationError, match="no column 'person_id'"):

@@ -268,8 +268,7 @@ def _check_dates_meta(meta: Mapping[str, str], label: str) -> None:
     start, end = parsed("period_start", dt.date), parsed("period_end", dt.date)
     if start is not None and end is not None and start > end:
         raise ValidationError(
-            f"{label}: metadata 'period_start' is after 'period_end': not a package "
-            "peermap wrote"
+            f"{label}: metadata 'period_start' is after 'period_end': not a package peermap wrote"
         )
 
 

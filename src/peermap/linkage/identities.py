@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -25,11 +26,25 @@ from peermap.privacy.keys import KeyLike, load_key
 __all__ = ["encode_identities"]
 
 _MAX_LISTED = 10
+
+
+def _birth_date(value: object) -> dt.date | None:
+    """Read a date of birth (:func:`normalise_date`), None for one after today or before 1900.
+
+    A birth date in the future is a typed year (2031 for 2013): encoded, it would match
+    no one, and the record would be silently unlinkable.
+    """
+    day = normalise_date(value)
+    if day is None or day > dt.date.today() or day.year < 1900:
+        return None
+    return day
+
+
 _READERS = {
     "dob": (
-        normalise_date,
-        "a date of birth as yyyy-mm-dd or dd/mm/yyyy (day first: a month-first date such "
-        "as 04/25/2010 is not read)",
+        _birth_date,
+        "a date of birth as yyyy-mm-dd or dd/mm/yyyy, from 1900 to today (day first: a "
+        "month-first date such as 04/25/2010 is not read)",
     ),
     "sex": (normalise_sex, "m, f, male, female, x, other, u or unknown"),
     "postcode": (normalise_postcode, "a UK postcode"),
