@@ -287,6 +287,15 @@ def test_a_damaged_workbook_is_named(tmp_path: Path, content: bytes) -> None:
         validate(tmp_path / "book.xlsx")
 
 
+def test_a_password_protected_workbook_is_said_to_be_one(tmp_path: Path) -> None:
+    # Excel stores an encrypted workbook as an OLE file; "save it again" keeps the password.
+    folder = _copy(tmp_path)
+    (folder / "people.csv").unlink()
+    (folder / "people.xlsx").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+    with pytest.raises(ValidationError, match=r"people\.xlsx: .* it is password-protected"):
+        read_dataset(folder)
+
+
 def test_a_zip_that_is_not_a_workbook_is_named(tmp_path: Path) -> None:
     import zipfile
 

@@ -18,6 +18,7 @@ Which sheet holds a table is decided here, for both kinds of workbook:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import warnings
@@ -33,6 +34,10 @@ from peermap.privacy.identifiers import shown_value
 from peermap.schema import TABLES, normalise_column_name
 
 __all__ = ["not_a_file", "open_workbook", "sheet_rows", "sheet_tables", "table_sheet"]
+
+
+#: The first bytes of an OLE compound file: an encrypted workbook, or an old .xls.
+_OLE = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def not_a_file(path: Path) -> str | None:
@@ -102,6 +107,15 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Iterator[Any]:
     require("openpyxl")
     from openpyxl import load_workbook
 
+    with contextlib.suppress(OSError), path.open("rb") as handle:
+        if handle.read(8) == _OLE:
+            # An encrypted workbook is stored as an OLE file, as an old .xls is: saving
+            # it again in Excel keeps the password.
+            raise ValidationError(
+                f"{path}: cannot read as an Excel workbook (.xlsx): it is password-protected "
+                "(or an old .xls workbook); remove the password in Excel (File > Info > "
+                "Protect Workbook > Encrypt with Password, left empty) and save it as .xlsx"
+            )
     try:
         wb = load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, OSError) as exc:
