@@ -795,3 +795,14 @@ def test_an_id_stored_as_a_number_too_long_for_excel_rejects_its_row(tmp_path: P
     assert "format the column as Text" in problem.message
     ds = read_dataset(folder, strict=False)
     assert "123456789012345" in set(ds.people["person_id"])
+
+
+def test_a_header_of_thousands_of_characters_is_cut_in_messages(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    rows = [f"{row},1" for row in _people(3)]
+    long = "x" * 100_000
+    (folder / "people.csv").write_text("\n".join([f"{PEOPLE_HEADER},{long}", *rows]) + "\n")
+    _write_ties(folder)
+    report = assert_agree(folder)
+    said = " ".join(f"{p.column} {p.message}" for p in report.problems)
+    assert long not in said and "a header of 100,000 characters" in said

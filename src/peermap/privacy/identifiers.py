@@ -425,6 +425,10 @@ def header_rule(label: object) -> str | None:
     return rules[0] if rules else None
 
 
+#: Headers longer than this are cut in messages, with their length said.
+_LONGEST_SHOWN_HEADER = 200
+
+
 def shown_header(label: str, position: int | None) -> str:
     """Return a header as messages and files show it, never an identifier.
 
@@ -433,6 +437,10 @@ def shown_header(label: str, position: int | None) -> str:
     """
     rule = header_rule(label)
     if rule is None:
+        if len(label) > _LONGEST_SHOWN_HEADER:
+            # A header of 100,000 characters was echoed whole in every message naming
+            # its column, as a long cell is not.
+            return f"{label[:60]}... (a header of {len(label):,} characters)"
         return label
     return REDACTIONS[rule] if position is None else f"column {position + 1}"
 
