@@ -806,3 +806,20 @@ def test_a_header_of_thousands_of_characters_is_cut_in_messages(tmp_path: Path) 
     report = assert_agree(folder)
     said = " ".join(f"{p.column} {p.message}" for p in report.problems)
     assert long not in said and "a header of 100,000 characters" in said
+
+
+def test_a_reference_in_the_other_accent_form_to_a_rejected_id_points_at_its_row(
+    tmp_path: Path,
+) -> None:
+    # The id composed (NFC) on a row rejected for its age; the tie names it decomposed.
+    folder = _copy(tmp_path)
+    rows = _people(3)
+    rows[1] = "yp-\u00e9002,E09000007,fifteen,F,no"
+    _write_people(folder, rows)
+    (folder / "ties.csv").write_text(
+        "person_a,person_b,kind,first_seen,last_seen,source,reliability\n"
+        "yp001,yp-e\u0301002,friend,2024-01-05,,school,confirmed\n"
+    )
+    report = assert_agree(folder)
+    [tie] = [p for p in report.errors if p.table == "ties"]
+    assert tie.rule == "rejected_reference" and "row 3" in tie.message

@@ -9,6 +9,7 @@ row was rejected (``rejected_reference``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Hashable, Mapping
 
 import numpy as np
@@ -16,14 +17,14 @@ import pandas as pd
 
 from peermap._distinct import distinct, member
 from peermap._io import RawTable
-from peermap._parsing import ParsedTable
+from peermap._parsing import FORMAT_CHARS, ParsedTable
 from peermap.schema import TABLES
 
 __all__ = ["referenced_ids", "references", "similar_ids", "unique_key"]
 
 #: What damages an id without being part of it: bytes that were not text (kept as lone
 #: surrogates by the readers) and control characters.
-_DAMAGED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_DAMAGED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + FORMAT_CHARS + "]")
 
 
 def unique_key(p: ParsedTable) -> None:
@@ -118,7 +119,7 @@ def references(
         cells,
         lambda v: (
             f"refers to {target} '{check.shown(v.strip(), column)}' whose row "
-            f"{rejected[v.strip()]} in "
+            f"{rejected.get(_composed(v), rejected.get(v.strip()))} in "
             f"{target_file} was rejected; this row is set aside with it"
         ),
         "rejected_reference",
@@ -188,6 +189,12 @@ def _rejected_id(
     without it: rows written before the damage refer to it so, and point at its row
     rather than at "no such person".
     """
-    for form in dict.fromkeys((value, _DAMAGED.sub("", value).strip())):
+    for form in dict.fromkeys((value, _composed(value), _composed(_DAMAGED.sub("", value)))):
         if form and form not in accepted:
             rejected.setdefault(form, row)
+
+
+def _composed(value: str) -> str:
+    """Return an id as the reader keeps it: stripped, its accents composed (NFC)."""
+    value = value.strip()
+    return value if value.isascii() else unicodedata.normalize("NFC", value)

@@ -48,6 +48,7 @@ from peermap.schema import (
 
 __all__ = [
     "EARLIEST_DATE",
+    "FORMAT_CHARS",
     "Checker",
     "ParsedTable",
     "check_cells",
@@ -87,8 +88,8 @@ _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASC
 # space and joiners, soft hyphen, byte-order mark, the bidirectional overrides that show
 # "yp-\u202e990000" reversed): "yp-00\u200d0099" looks like "yp-000099" and is another
 # person. Written as the characters themselves: pyarrow's RE2 has no \u escape.
-_FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f" + _FORMAT_CHARS + "]")
+FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f" + FORMAT_CHARS + "]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A number written by Python's repr in scientific notation: what a numeric cell of 16

@@ -515,8 +515,6 @@ def as_name_text(text: str) -> str:
 # Where the words of a name written as one token meet: "jayden_smith", "Jayden.Smith",
 # "kayla-brown", "JaydenSmith" (as user names and some systems' keys are written).
 _KEY_JOINS = re.compile(r"(?<=[A-Za-z])(?:[_.-]|(?<=[a-z])(?=[A-Z][a-z]))(?=[A-Za-z])")
-# Two words joined by an underscore in free text ("seen with Jayden_Smith").
-_UNDERSCORED = re.compile(r"(?<![\w.])([A-Za-z][a-z]+)_([A-Za-z][a-z'’]+)(?![\w])")
 
 
 def _joined_name(parts: list[str]) -> bool:
@@ -624,8 +622,6 @@ def has_full_name(text: str) -> bool:
         m.group(1).lower() not in not_names and m.group(2).lower() not in not_names
         for m in _KIN_PAIR.finditer(text)
     ):
-        return True
-    if "_" in text and any(_joined_name([*m.groups()]) for m in _UNDERSCORED.finditer(text)):
         return True
     for pattern in (_CAPS_CELL, _COMMA_CELL):
         whole = pattern.fullmatch(text)
