@@ -394,6 +394,12 @@ class TestPseudonym:
             == pseudonym("LA\u00a00000123", key=load_key(RAW))
         )
 
+    def test_an_accent_typed_as_a_letter_and_a_mark_is_the_same_identifier(self) -> None:
+        # "é" as one character (NFC) and as "e" and a combining accent (NFD, as macOS
+        # and some web forms write it): one young person, one pseudonym, at every partner.
+        assert pseudonym("LA-\u00e9123", key=RAW) == pseudonym("LA-e\u0301123", key=RAW)
+        assert pseudonym("LA-\u00e9123", key=RAW) != pseudonym("LA-e123", key=RAW)
+
     def test_punctuation_is_kept(self) -> None:
         assert pseudonym("LA-0000123", key=RAW) != pseudonym("LA0000123", key=RAW)
 

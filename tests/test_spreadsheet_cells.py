@@ -123,6 +123,23 @@ def test_a_partners_file_marked_by_a_spreadsheet_safe_exporter_reads_as_meant(
     pd.testing.assert_frame_equal(read.places, expected)
 
 
+def test_links_with_an_id_written_decomposed_merge_with_the_composed_record(
+    tmp_path: Path,
+) -> None:
+    # A partner's system writes "é" as "e" and a combining accent; the datasets keep ids
+    # composed (NFC): the link still names the record.
+    north, south = _pair()
+    composed = {"n-1": "n-\u00e91"}
+    frames = {name: north.table(name).replace(composed) for name in ("people", "ties", "sightings")}
+    north = peermap.merging.with_provenance(
+        peermap.read_dataset({**frames, "places": north.table("places")}), "X09000001"
+    )
+    path = tmp_path / "links.csv"
+    LINKS.assign(id_a=["n-e\u03011", "n-2"]).to_csv(path, index=False)
+    merged = merge([north, south], links=path)
+    assert len(merged.people) == 3  # n-é1 and s-7 are one young person
+
+
 def test_links_marked_for_a_spreadsheet_merge_as_the_links_they_are(tmp_path: Path) -> None:
     north, south = _pair()
     path = tmp_path / "links.csv"

@@ -26,6 +26,7 @@ GSS code of the dataset that holds the record), ``local_id`` (that partner's id)
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,10 @@ def _flag(value: object, where: str) -> bool:
 def _text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return str(value).strip()
+    text = str(value).strip()
+    # Ids are read with their accents composed (NFC): a link naming one decomposed
+    # (as another system typed it) names the same record.
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 class _Groups:

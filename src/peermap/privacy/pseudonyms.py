@@ -9,6 +9,7 @@ tells pseudonyms from other values.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -29,6 +30,10 @@ _PSEUDONYM_BYTES = 10  # 80 bits = 16 base32 characters, no padding
 
 
 def _normalise_identifier(value: str) -> str:
+    # Accents composed (NFC) as the reader keeps ids: "yp-é1" typed with a combining
+    # accent on one system is the same young person, with the same pseudonym.
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
     return "".join(value.split()).casefold()
 
 
@@ -74,9 +79,10 @@ def pseudonym(value: str, *, key: KeyLike | None) -> str:
     Parameters
     ----------
     value : str
-        A local identifier. It is normalised first: all whitespace removed
-        (anywhere), then case-folded, so ``" ab 12 "`` and ``"AB12"`` give the same
-        pseudonym.
+        A local identifier. It is normalised first: accents composed (Unicode NFC),
+        all whitespace removed (anywhere), then case-folded, so ``" ab 12 "`` and
+        ``"AB12"`` give the same pseudonym, and so do an accent typed as one
+        character or as a letter and a combining mark.
     key : PartnershipKey, bytes, str or None
         The partnership key, as for :func:`load_key`; None reads it from the
         environment.
