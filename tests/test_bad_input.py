@@ -762,7 +762,7 @@ def test_a_sheet_of_records_that_is_not_read_is_said(tmp_path: Path, extra: str)
     more = wb.create_sheet(extra)
     more.append(PEOPLE_HEADER.split(","))
     more.append(["yp009", "E09000007", 14, "F", "no"])
-    guide = wb.create_sheet("Guidance")  # text, no records: passed over
+    guide = wb.create_sheet("People notes")  # text, no records: passed over
     guide.append(["Fill in one row per young person."])
     (folder / "people.csv").unlink()
     wb.save(folder / "people.xlsx")
@@ -795,6 +795,12 @@ def test_an_id_stored_as_a_number_too_long_for_excel_rejects_its_row(tmp_path: P
     assert "format the column as Text" in problem.message
     ds = read_dataset(folder, strict=False)
     assert "123456789012345" in set(ds.people["person_id"])
+    # Saved as CSV by Excel, the same id reads 1.23457E+19; an id such as 2E3 is text.
+    rows = _people(2) + ["1.23457E+19,E09000007,15,M,no", "2E3,E09000007,15,M,no"]
+    folder = _copy(tmp_path / "csv")
+    _write_people(folder, rows)
+    [problem] = _errors(assert_agree(folder), "number_id")
+    assert problem.row == 4
 
 
 def test_a_header_of_thousands_of_characters_is_cut_in_messages(tmp_path: Path) -> None:

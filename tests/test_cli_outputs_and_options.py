@@ -457,3 +457,13 @@ def test_demo_out_never_writes_its_fictional_tables_over_real_ones(
     assert main([*argv, "--force"]) == 0
     assert "REAL-0001" not in (folder / "people.csv").read_text()
     assert main([*argv, "--seed", "2"]) == 0
+    # Real records copied in after a demo are not the demo's, whatever its marker says;
+    # nor is a table in another form the reader would take beside the demo's CSVs.
+    (folder / "people.csv").write_text(real)
+    assert main([*argv, "--seed", "3"]) == 2
+    assert (folder / "people.csv").read_text() == real
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "Places.parquet").write_bytes(b"PAR1")
+    assert main(["demo", "--people", "60", "--no-views", "--out", str(other)]) == 2
+    assert "Places.parquet" in capsys.readouterr().err

@@ -92,9 +92,9 @@ FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f" + FORMAT_CHARS + "]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-# A number written by Python's repr in scientific notation: what a numeric cell of 16
-# digits or more reads as (peermap._io.cell_text).
-_FLOAT_ID = r"[+-]?[0-9](?:\.[0-9]+)?e[+-][0-9]+"
+# A whole number in scientific notation: what a numeric cell of 16 digits or more reads
+# as (peermap._io.cell_text), and what Excel writes for it in a CSV (1.23457E+19).
+_FLOAT_ID = r"(?i)[+-]?[0-9](?:\.[0-9]+)?e\+?[0-9]{2,}"
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
 

@@ -286,9 +286,9 @@ def unread_sheets(path: Path, read: Sequence[str | None]) -> list[tuple[str, str
     Returns
     -------
     list of (str, str)
-        Each sheet not read whose name begins with a table's (``sightings (2)``, as
-        Excel names a copied sheet) or whose header is a table's (a ``Sheet1`` of
-        sightings beside ``people``), and that table. Guidance sheets, hidden lists and
+        Each visible sheet not read whose header is a table's (``sightings (2)``, as
+        Excel names a copied sheet, or a ``Sheet1`` of sightings beside ``people``),
+        and that table. Guidance sheets (text, whatever their name), hidden lists and
         empty sheets are passed over.
     """
     found: list[tuple[str, str]] = []
@@ -298,9 +298,8 @@ def unread_sheets(path: Path, read: Sequence[str | None]) -> list[tuple[str, str
         for ws in wb.worksheets:
             if ws.title in taken or getattr(ws, "sheet_state", "visible") != "visible":
                 continue
-            name = normalise_column_name(ws.title)
-            named = [t for t in TABLES if name.startswith(t)]
-            table = max(named, key=len) if named else _records_of(ws)
-            if table is not None and _holds_data(ws):
+            # Headed as a table's: a sheet of guidance named "People notes" holds text.
+            table = _records_of(ws)
+            if table is not None:
                 found.append((ws.title, table))
     return found

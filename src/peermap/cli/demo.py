@@ -199,31 +199,60 @@ def write_views(
     return [map_path, report_path]
 
 
-#: The file ``peermap demo --out`` leaves beside its tables: their records are synthetic.
+#: The file ``peermap demo --out`` leaves beside its tables: their records are synthetic,
+#: and the SHA-256 of each file it wrote.
 DEMO_MARKER = ".peermap-demo"
 _MARKER_TEXT = (
     "The tables in this folder were written by 'peermap demo': fictional young people, "
-    "not records.\n"
+    "not records. SHA-256 of each file as written:\n"
 )
 
 
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _demo_files(out: Path) -> dict[str, str]:
+    """Return the files an earlier demo wrote into ``out``, by name, with their SHA-256."""
+    try:
+        lines = (out / DEMO_MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    pairs = (line.split("  ", 1) for line in lines[1:] if "  " in line)
+    return {name: digest for digest, name in pairs}
+
+
 def _refuse_real_tables(out: Path, *, force: bool) -> None:
-    """Refuse to write over table files an earlier demo did not write, unless forced.
+    """Refuse to write into a folder holding table files an earlier demo did not write.
 
     A folder of exports is where an authority's own records live too (``peermap
-    validate exports/``); the demo's tables written over them would lose them.
+    validate exports/``): the demo's tables written over them would lose them, and
+    written beside them (a ``people.xlsx``, a ``People.csv``) make the folder hold
+    each table twice. A file is the demo's own when the marker it left records that
+    file as it still is.
     """
+    from peermap._io import SUFFIXES
     from peermap.schema import TABLE_ORDER
 
-    if force or not out.is_dir() or (out / DEMO_MARKER).is_file():
+    if force or not out.is_dir():
         return
-    files = [f"{name}.csv" for name in TABLE_ORDER if (out / f"{name}.csv").exists()]
+    ours = _demo_files(out)
+    tables = {f"{name}{suffix}" for name in TABLE_ORDER for suffix in SUFFIXES}
+    files = sorted(
+        child.name
+        for child in out.iterdir()
+        if child.name.strip().lower() in tables
+        and child.is_file()
+        and ours.get(child.name) != _sha256(child)
+    )
     if files:
         raise UsageError(
             f"--out {out}: the folder already holds {', '.join(files)}, which an earlier "
-            "'peermap demo' did not write: they may hold real records, and the demo's "
-            "fictional tables would replace them. Choose another folder, or pass --force "
-            "to replace them"
+            "'peermap demo' did not write (or which changed since): they may hold real "
+            "records, and the demo's fictional tables would replace them or stand beside "
+            "them. Choose another folder, or pass --force to write there anyway"
         )
 
 
@@ -240,12 +269,14 @@ def _write_exports(
     for name in TABLE_ORDER:
         output_path(str(out / f"{name}.csv"), *reads, option=f"--out {out}:")
     written = list(to_csv(ds, out).values())
-    write_text_atomic(out / DEMO_MARKER, _MARKER_TEXT)
+    written_files = [*written]
     if region:
         target = output_path(str(out / "demo_region.geojson"), *reads, option=f"--out {out}:")
         with atomic_path(target) as tmp:
             tmp.write_bytes(demo_region_file().read_bytes())
         written.append(target)
+    listed = "".join(f"{_sha256(path)}  {path.name}\n" for path in written_files)
+    write_text_atomic(out / DEMO_MARKER, _MARKER_TEXT + listed)
     return written
 
 

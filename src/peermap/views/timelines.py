@@ -42,6 +42,7 @@ from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience, SuppressionRule, ViewAudience
 from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window
+from peermap.privacy import refuse_identifier_text
 from peermap.schema import CONTEXTS, TIE_KINDS
 from peermap.views.diagrams import TIE_COLOURS, ContextLike, context_subset
 from peermap.views.page import View, authority_names, period_text, render, save_figure
@@ -655,6 +656,7 @@ def timeline(
         with the same arguments.
     """
     dataset_argument(ds, "timeline")
+    refuse_identifier_text(title, what="the title")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     view = make_timeline(
         ds,
@@ -713,6 +715,7 @@ def make_timeline(
         table, ``.save(path)`` writes either.
     """
     dataset_argument(ds, "make_timeline")
+    refuse_identifier_text(title, what="the title")
     since, until, min_reliability = Window.resolve(window, since, until, min_reliability)
     table = timeline_table(
         ds,
