@@ -316,3 +316,12 @@ def test_a_timeline_page_says_which_grades_it_counts(history: peermap.Dataset) -
     strict = make_timeline(history, min_reliability="confirmed", audience="public").to_html()
     every = make_timeline(history, audience="public").to_html()
     assert "confirmed or better" in strict and "or better" not in every
+
+
+def test_a_title_holding_identifying_text_is_refused_unshown(history: peermap.Dataset) -> None:
+    from peermap.views.timelines import make_timeline, timeline
+
+    for draw in (timeline, make_timeline):
+        with pytest.raises(peermap.PrivacyError, match="the title holds text") as caught:
+            draw(history, title="Jayden Smith 07700 900123")
+        assert "07700" not in str(caught.value) and "Jayden" not in str(caught.value)
