@@ -796,7 +796,7 @@ def test_an_id_stored_as_a_number_too_long_for_excel_rejects_its_row(tmp_path: P
     ds = read_dataset(folder, strict=False)
     assert "123456789012345" in set(ds.people["person_id"])
     # Saved as CSV by Excel, the same id reads 1.23457E+19; an id such as 2E3 is text.
-    rows = _people(2) + ["1.23457E+19,E09000007,15,M,no", "2E3,E09000007,15,M,no"]
+    rows = [*_people(2), "1.23457E+19,E09000007,15,M,no", "2E3,E09000007,15,M,no"]
     folder = _copy(tmp_path / "csv")
     _write_people(folder, rows)
     [problem] = _errors(assert_agree(folder), "number_id")
