@@ -115,18 +115,7 @@ def unread_files(
                 f"a table is read from {', '.join(names[:-1])} or {names[-1]}; if it "
                 f"holds the {table} table, give it one of these names"
             )
-        problems.append(
-            Problem(
-                table,
-                None,
-                None,
-                "",
-                f"{shown} is not read: {where}",
-                str(child),
-                "warning",
-                "unread_file",
-            )
-        )
+        problems.append(_unread(table, f"{shown} is not read: {where}", child))
     return sorted(problems, key=lambda p: TABLE_ORDER.index(p.table))
 
 
@@ -155,20 +144,20 @@ def _unread_sheets(located: Located) -> list[Problem]:
             continue
         for sheet, table in unread:
             problems.append(
-                Problem(
+                _unread(
                     table,
-                    None,
-                    None,
-                    "",
                     f"sheet '{shown_value(sheet)}' is not read: it looks like {table} records, "
-                    f"and a table is read from the one sheet named after it; copy its "
-                    f"records into that sheet, or delete it",
-                    str(path),
-                    "warning",
-                    "unread_file",
+                    "and a table is read from the one sheet named after it; copy its "
+                    "records into that sheet, or delete it",
+                    path,
                 )
             )
     return problems
+
+
+def _unread(table: str, message: str, path: str | os.PathLike[str]) -> Problem:
+    """Return the warning (rule ``unread_file``) that records in ``path`` are not read."""
+    return Problem(table, None, None, "", message, str(path), "warning", "unread_file")
 
 
 def _refuse_nul(path: str | os.PathLike[str], what: str) -> None:
