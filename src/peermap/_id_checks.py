@@ -9,7 +9,6 @@ row was rejected (``rejected_reference``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Hashable, Mapping
 
 import numpy as np
@@ -17,14 +16,14 @@ import pandas as pd
 
 from peermap._distinct import distinct, member
 from peermap._io import RawTable
-from peermap._parsing import FORMAT_CHARS, ParsedTable
-from peermap.schema import TABLES
+from peermap._parsing import ID_CONTROL_CHARS, ParsedTable
+from peermap.schema import TABLES, composed_id
 
 __all__ = ["referenced_ids", "references", "similar_ids", "unique_key"]
 
-#: What damages an id without being part of it: bytes that were not text (kept as lone
-#: surrogates by the readers) and control characters.
-_DAMAGED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + FORMAT_CHARS + "]")
+#: What damages an id without being part of it: control and invisible characters, and
+#: bytes that were not text (kept as lone surrogates by the readers).
+_DAMAGED = re.compile(f"[{ID_CONTROL_CHARS}\\ud800-\\udfff]")
 
 
 def unique_key(p: ParsedTable) -> None:
@@ -119,7 +118,7 @@ def references(
         cells,
         lambda v: (
             f"refers to {target} '{check.shown(v.strip(), column)}' whose row "
-            f"{rejected.get(_composed(v), rejected.get(v.strip()))} in "
+            f"{rejected.get(composed_id(v), rejected.get(v.strip()))} in "
             f"{target_file} was rejected; this row is set aside with it"
         ),
         "rejected_reference",
@@ -189,12 +188,6 @@ def _rejected_id(
     without it: rows written before the damage refer to it so, and point at its row
     rather than at "no such person".
     """
-    for form in dict.fromkeys((value, _composed(value), _composed(_DAMAGED.sub("", value)))):
+    for form in dict.fromkeys((value, composed_id(value), composed_id(_DAMAGED.sub("", value)))):
         if form and form not in accepted:
             rejected.setdefault(form, row)
-
-
-def _composed(value: str) -> str:
-    """Return an id as the reader keeps it: stripped, its accents composed (NFC)."""
-    value = value.strip()
-    return value if value.isascii() else unicodedata.normalize("NFC", value)

@@ -48,7 +48,7 @@ from peermap.schema import (
 
 __all__ = [
     "EARLIEST_DATE",
-    "FORMAT_CHARS",
+    "ID_CONTROL_CHARS",
     "Checker",
     "ParsedTable",
     "check_cells",
@@ -88,8 +88,10 @@ _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASC
 # space and joiners, soft hyphen, byte-order mark, the bidirectional overrides that show
 # "yp-\u202e990000" reversed): "yp-00\u200d0099" looks like "yp-000099" and is another
 # person. Written as the characters themselves: pyarrow's RE2 has no \u escape.
-FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f" + FORMAT_CHARS + "]")
+_FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+#: What no id, code, number or date holds, as the inside of a character class.
+ID_CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + _FORMAT_CHARS
+_CONTROL = re.compile(f"[{ID_CONTROL_CHARS}]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A whole number in scientific notation: what a numeric cell of 16 digits or more reads
@@ -471,7 +473,7 @@ def _text_rows(d: _Distinct, out: pd.Series, keep: npt.NDArray[np.bool_]) -> pd.
 
 
 def _composed(values: pd.Series) -> pd.Series:
-    """Return ids with their accents composed (Unicode NFC), as most systems write them.
+    """Return ids with their accents composed (Unicode NFC): :func:`peermap.schema.composed_id`.
 
     ``yp-é001`` typed on one system (``e`` + a combining accent: NFD, as macOS file
     names and some web forms give it) and on another (``é``: NFC) looks the same and is

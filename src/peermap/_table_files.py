@@ -245,31 +245,22 @@ def table_sheet(path: Path, table: str) -> str | None:
     return chosen[0] if chosen else None
 
 
-#: The key column of each table: a sheet whose header holds one holds that table's records.
-_KEYS = {"person_id": "people", "place_id": "places", "person_a": "ties"}
-
-
 def _records_of(ws: Any) -> str | None:
     """Return the table a sheet's first non-empty row is the header of, if any.
 
-    A header holding ``person_a`` is the ties table's, one holding ``person_id`` and
-    ``place_id`` the sightings', ``from_authority`` the relocations'; ``person_id`` alone
-    the people's, ``place_id`` alone the places'.
+    The table of the schema whose columns the row holds the most of, two at least and
+    more than of any other table's: a people sheet's header holds all five of the people
+    table's columns and one of the sightings'; a sheet of guidance holds none.
     """
     for row in ws.iter_rows(values_only=True, max_row=20):
         cells = {normalise_column_name(str(v)) for v in row if v is not None and str(v).strip()}
         if not cells:
             continue
-        if "person_a" in cells:
-            return "ties"
-        if "from_authority" in cells or "to_authority" in cells:
-            return "relocations"
-        if "person_id" in cells and "place_id" in cells:
-            return "sightings"
-        for key, table in _KEYS.items():
-            if key in cells:
-                return table
-        return None
+        held = sorted(
+            ((len(cells & set(spec.names)), t) for t, spec in TABLES.items()), reverse=True
+        )
+        (most, table), (second, _) = held[0], held[1]
+        return table if most >= 2 and most > second else None
     return None
 
 

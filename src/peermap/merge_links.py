@@ -26,7 +26,6 @@ GSS code of the dataset that holds the record), ``local_id`` (that partner's id)
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from peermap._csv_cells import undo_marks_text
 from peermap.dataset import Dataset
 from peermap.exceptions import ArgumentError, ValidationError
 from peermap.privacy.identifiers import redact, shown_value
+from peermap.schema import composed_id
 
 __all__ = ["LINKED_IDS", "LinksLike", "link_people"]
 
@@ -86,10 +86,9 @@ def _flag(value: object, where: str) -> bool:
 def _text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
-    text = str(value).strip()
-    # Ids are read with their accents composed (NFC): a link naming one decomposed
-    # (as another system typed it) names the same record.
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    # Ids are kept with their accents composed: a link naming one decomposed (as
+    # another system typed it) names the same record.
+    return composed_id(str(value))
 
 
 class _Groups:

@@ -24,6 +24,7 @@ none of 1.1's values is written as version 1 and read by every peermap) and
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -647,6 +648,18 @@ def content_version(tables: Mapping[str, pd.DataFrame]) -> str:
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def composed_id(text: str) -> str:
+    """Return an id as records keep it: stripped, its accents composed (Unicode NFC).
+
+    ``yp-é1`` typed as ``e`` and a combining accent (NFD, as macOS and some web forms
+    write it) and as ``é`` is one id. The reader keeps ids so
+    (:func:`peermap._parsing.parse_column`); links, pseudonyms and references compare
+    ids in this form too.
+    """
+    text = text.strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def normalise_column_name(name: object) -> str:

@@ -110,13 +110,9 @@ def add_parsers(add: AddCommand) -> None:
     )
 
 
-def _read_csv(path: str) -> pd.DataFrame:
-    return read_records_csv(path)
-
-
 def read_clk_csv(path: str) -> pd.DataFrame:
     """Read a CLK file ('peermap encode' output) as text; errors name it by ``attrs``."""
-    frame = _read_csv(path)
+    frame = read_records_csv(path)
     frame.attrs["source"] = path
     return frame
 
@@ -146,7 +142,7 @@ def _encode(args: argparse.Namespace) -> int:
         fields = [f.strip() for f in args.fields.split(",") if f.strip()]
         if not fields:
             raise UsageError("--fields names no column")
-    frame = _read_csv(args.input)
+    frame = read_records_csv(args.input)
     try:
         out = encode_identities(
             frame, key=key, id_column=args.id_column, fields=fields, version=args.clk_version

@@ -12,6 +12,7 @@ counts its metadata lists, and a content matching its MAC (with the key) or dige
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -249,7 +250,6 @@ def _check_dates_meta(meta: Mapping[str, str], label: str) -> None:
     anything else was written by hand, and an output stating "2025-01-01 to 2023-01-01"
     would be stating nonsense.
     """
-    import datetime as dt
 
     def parsed(name: str, kind: type[dt.date]) -> dt.date | None:
         text = meta.get(name) or ""

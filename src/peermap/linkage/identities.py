@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from peermap._problems import EARLIEST_DATE
 from peermap.exceptions import ArgumentError, KeyMaterialError, ValidationError
 from peermap.linkage.encoding import Encoder, to_base64
 from peermap.linkage.fields import CLK_VERSION, encode_v3
@@ -35,7 +36,7 @@ def _birth_date(value: object) -> dt.date | None:
     no one, and the record would be silently unlinkable.
     """
     day = normalise_date(value)
-    if day is None or day > dt.date.today() or day.year < 1900:
+    if day is None or not EARLIEST_DATE <= day <= dt.date.today():
         return None
     return day
 

@@ -9,7 +9,6 @@ tells pseudonyms from other values.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -19,6 +18,7 @@ import pandas as pd
 
 from peermap.exceptions import ArgumentError, UnknownNameError
 from peermap.privacy.keys import KeyLike, PartnershipKey, load_key
+from peermap.schema import composed_id
 
 __all__ = ["PSEUDONYM_PATTERN", "is_pseudonym", "pseudonym", "pseudonymise"]
 
@@ -30,11 +30,9 @@ _PSEUDONYM_BYTES = 10  # 80 bits = 16 base32 characters, no padding
 
 
 def _normalise_identifier(value: str) -> str:
-    # Accents composed (NFC) as the reader keeps ids: "yp-é1" typed with a combining
-    # accent on one system is the same young person, with the same pseudonym.
-    if not value.isascii():
-        value = unicodedata.normalize("NFC", value)
-    return "".join(value.split()).casefold()
+    # Accents composed as the reader keeps ids: "yp-é1" typed with a combining accent
+    # on one system is the same young person, with the same pseudonym.
+    return "".join(composed_id(value).split()).casefold()
 
 
 _BASE32_ALPHABET = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
