@@ -930,6 +930,11 @@ def test_report_refuses_unknown_formats_and_same_names(
     same = str(tmp_path / "r.html")
     assert main([*base, "-o", same, "--map", same]) == 2
     assert main([*base, "-o", str(tmp_path / "r.html"), "--round-to", "0"]) == 2
+    capsys.readouterr()
+    huge = "99999999999999999999"
+    assert main([*base, "-o", str(tmp_path / "r.html"), "--round-to", huge]) == 2
+    assert "--round-to must be at most --min-count or 10" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_lenient_reading_reports_rows_set_aside(

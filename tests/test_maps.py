@@ -169,6 +169,17 @@ def test_rounded_counts_never_fall_below_the_threshold() -> None:
     assert rule.floor == 10
 
 
+def test_rounding_never_shows_a_count_far_above_the_records() -> None:
+    # Rounding to a multiple far above the threshold would show 12 young people as
+    # 100000 in a public report; the rule refuses it and keeps the usual ones.
+    with pytest.raises(ValueError, match="round_to must be at most min_count or 10"):
+        SuppressionRule(min_count=10, round_to=100000, marker="c")
+    with pytest.raises(ValueError, match="round_to"):
+        suppress([12], min_count=10, round_to=11)
+    assert SuppressionRule(min_count=3, round_to=10, marker="c").display(3) == 10
+    assert SuppressionRule(min_count=50, round_to=50, marker="c").display(60) == 50
+
+
 def test_suppress_follows_settings_and_keeps_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings, "min_count", 5)
     monkeypatch.setattr(settings, "round_to", 2)

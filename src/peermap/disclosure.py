@@ -97,6 +97,11 @@ PARTNERSHIP_BANNER: Final = (
 )
 
 
+#: The largest ``round_to`` allowed where ``min_count`` is smaller: rounding to a multiple
+#: above both shows a count just over the threshold as a number far above it.
+ROUND_TO_CAP: Final = 10
+
+
 @dataclass(frozen=True)
 class SuppressionRule:
     """A small-count suppression rule.
@@ -106,7 +111,8 @@ class SuppressionRule:
     min_count : int
         Counts below this are suppressed (at least 1).
     round_to : int
-        Shown counts are rounded to a multiple of this (1 = exact).
+        Shown counts are rounded to a multiple of this (1 = exact); at most ``min_count``
+        or :data:`ROUND_TO_CAP` (10), whichever is larger.
     marker : str
         What a suppressed count shows as.
     """
@@ -120,6 +126,13 @@ class SuppressionRule:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
+        most = max(int(self.min_count), ROUND_TO_CAP)
+        if self.round_to > most:
+            raise ArgumentError(
+                f"round_to must be at most min_count or {ROUND_TO_CAP}, whichever is larger "
+                f"(here {most}), got {self.round_to!r}: a count just over the threshold would "
+                "show as a number far above what the records hold"
+            )
         if not isinstance(self.marker, str) or not self.marker or self.marker.strip().isdigit():
             raise ArgumentError(f"marker must be non-numeric text, got {self.marker!r}")
 
