@@ -661,6 +661,12 @@ def test_cells_gdal_would_coerce_and_bytes_not_text_are_refused_unshown(
         with pytest.raises(ValidationError, match="column first_seen: the value stored"):
             read_package(trailing, key=key)
     assert not [w for w in caught if email in str(w.message)]
+    # A BOOLEAN cell holding 2: GDAL reads it as true, so the young person would be
+    # counted as looked after on another tool's word.
+    two = _copy(package, tmp_path, "two.gpkg")
+    _sql(two, "UPDATE people SET looked_after = 2 WHERE fid = 2")
+    with pytest.raises(ValidationError, match="column looked_after: the value stored is not true"):
+        read_package(two, key=key)
     blob = _copy(package, tmp_path, "blob.gpkg")
     _sql(blob, "UPDATE people SET person_id = CAST(x'ff00' AS TEXT) WHERE fid = 1")
     with pytest.raises(ValidationError, match="not UTF-8"):

@@ -337,8 +337,12 @@ def _check_storage(path: Path, layer: Layer, label: str) -> None:
             if allowed is None:
                 continue
             quoted = ", ".join(f"'{a}'" for a in (*allowed, "null"))
+            # A BOOLEAN column holds 0 or 1 (GeoPackage; GDAL reads any other whole
+            # number in it as true, without a word).
+            other = f' OR "{name}" NOT IN (0, 1)' if kind == "bool" else ""
             found = connection.execute(
-                f'SELECT rowid FROM "{layer.name}" WHERE typeof("{name}") NOT IN ({quoted}) LIMIT 1'
+                f'SELECT rowid FROM "{layer.name}" WHERE typeof("{name}") NOT IN ({quoted})'
+                f"{other} LIMIT 1"
             ).fetchone()
             if found is not None:
                 raise ValidationError(
