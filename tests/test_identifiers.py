@@ -226,6 +226,12 @@ def test_a_name_written_as_one_token_is_refused_in_a_key_and_in_free_text() -> N
 
     for value in ("jayden_smith", "Jayden.Smith", "JaydenSmith", "kayla-brown", "SMITH_JAYDEN"):
         assert identifier_rule(value, table="people", column="person_id") == "name", value
+    # Many surnames are first names too (Ali, James, Thomas): joined as user names are,
+    # two first names are a full name; joined by a hyphen they are a double first name.
+    for value in ("mohammed_ali", "Thomas.James", "AliHassan", "ALI_MOHAMMED"):
+        assert identifier_rule(value, table="people", column="person_id") == "name", value
+    for value in ("kayla-mae", "rose-mae", "mo_ali"):
+        assert identifier_rule(value, table="people", column="person_id") is None, value
     # Ids, words and first names alone are not names; nor, in a place's key or label,
     # places named after people (the first-name list holds Crystal, Ruby, Summer, ...).
     for value in ("CH-ABC", "north-east", "grace_park", "kayla-mae", "yp-jayden", "case_open"):

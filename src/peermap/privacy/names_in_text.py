@@ -517,18 +517,24 @@ def as_name_text(text: str) -> str:
 _KEY_JOINS = re.compile(r"(?<=[A-Za-z])(?:[_.-]|(?<=[a-z])(?=[A-Z][a-z]))(?=[A-Za-z])")
 
 
-def _joined_name(parts: list[str]) -> bool:
+def _joined_name(parts: list[str], *, hyphens_only: bool = False) -> bool:
     """Whether two or three words read as one token are a first name and a surname.
 
     One word a first name from the shipped list, and the others not: surnames of three
     letters or more, none a place word (``jayden_smith``, ``kayla_mae_brown``; not
-    ``grace_park``, nor first names alone, ``kayla-mae``).
+    ``grace_park``). Every word a first name is a name too when they are joined as user
+    names are (``mohammed_ali``, ``Thomas.James``, ``AliHassan``: many surnames are first
+    names), but not by hyphens alone, which join a double first name (``kayla-mae``).
     """
     if not 2 <= len(parts) <= 3 or not all(_KEY_WORD.fullmatch(p) for p in parts):
         return False
     names = _first_names()
     others = [p for p in parts if p.lower() not in names]
-    if len(others) == len(parts) or not others:
+    if not others:
+        return not hyphens_only and all(
+            len(p) >= 3 and p.lower() not in _NOT_NAMES_IN_KEYS for p in parts
+        )
+    if len(others) == len(parts):
         return False
     not_surnames = _NOT_NAMES_IN_KEYS | _NOT_SURNAMES | _PLACE_WORDS
     return all(len(p) >= 3 and p.lower() not in not_surnames for p in others)
@@ -552,7 +558,9 @@ def is_name_key(text: str) -> bool:
     if len(tokens) == 1:
         # One token: a name only with its words joined (``jayden_smith``); never by the
         # case of its words alone (``CH-ABC`` is an id).
-        return _joined_name(_KEY_JOINS.sub(" ", tokens[0]).split())
+        joins = _KEY_JOINS.findall(tokens[0])
+        hyphens_only = bool(joins) and all(j == "-" for j in joins)
+        return _joined_name(_KEY_JOINS.sub(" ", tokens[0]).split(), hyphens_only=hyphens_only)
     words = [t for t in tokens if _KEY_WORD.fullmatch(t)]
     if not 2 <= len(words) <= 4 or len(words) < len(tokens) - 2:
         return False
