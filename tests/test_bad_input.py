@@ -773,6 +773,40 @@ def test_a_sheet_of_records_that_is_not_read_is_said(tmp_path: Path, extra: str)
     assert report.counts["people"]["read"] == 3
 
 
+def test_merged_cells_in_a_sheet_read_are_said_beside_the_blanks_they_leave(
+    tmp_path: Path,
+) -> None:
+    # A worker keeping a sheet by hand merges a home authority down the rows of one
+    # family: Excel keeps the value in the first cell only, and the rows below read
+    # with that cell blank. The rejection alone ("home_authority is required") does not
+    # say why a cell the worker can see filled is blank.
+    from openpyxl import Workbook
+
+    folder = _copy(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "people"
+    ws.append(PEOPLE_HEADER.split(","))
+    ws.append(["yp001", "E09000007", 14, "F", "no"])
+    ws.append(["yp002", None, 15, "F", "no"])
+    ws.append(["yp003", None, 13, "M", "no"])
+    ws.merge_cells("B2:B4")
+    ws.merge_cells("A6:B6")  # a merged note below the table: said too
+    (folder / "people.csv").unlink()
+    wb.save(folder / "people.xlsx")
+    _write_ties(folder)
+    report = assert_agree(folder)
+    [warning] = [p for p in report.warnings if p.rule == "merged_cells"]
+    assert warning.table == "people" and warning.file.endswith("people.xlsx")
+    assert "cells B2:B4, A6:B6 are merged" in warning.message
+    assert {p.row for p in report.errors if p.column == "home_authority"} == {3, 4}
+    # A sheet without merged cells gets no such warning.
+    ws.unmerge_cells("B2:B4")
+    ws.unmerge_cells("A6:B6")
+    wb.save(folder / "people.xlsx")
+    assert not [p for p in peermap.validate(folder).warnings if p.rule == "merged_cells"]
+
+
 def test_an_id_stored_as_a_number_too_long_for_excel_rejects_its_row(tmp_path: Path) -> None:
     # Excel keeps 15 digits of a number: a 20-digit id reads as 1.234567890123457e+19,
     # which two different ids can both become.

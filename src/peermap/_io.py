@@ -41,7 +41,7 @@ from peermap._distinct import per_distinct
 from peermap._frame_labels import unusable_labels
 from peermap._parquet import OutOfRange, read_parquet_frame
 from peermap._problems import Problem
-from peermap._table_files import not_a_file, sheet_rows, table_sheet
+from peermap._table_files import merged_ranges, merged_warning, not_a_file, sheet_rows, table_sheet
 from peermap.exceptions import ValidationError
 from peermap.privacy.identifiers import REDACTIONS, identifier_rule, shown_header, shown_value
 from peermap.schema import normalise_column_name
@@ -751,6 +751,8 @@ def _read_xlsx(path: Path, table: str, sheet: str | None = None) -> RawTable:
             continue
         rows.append(cells)
         numbers.append(number)
+    if merged := merged_ranges(path, sheet):
+        problems.append(merged_warning(table, file, merged))
     if header is None:
         return _finish(table, file, [], [], [], problems, {})
     # Cells beyond the header that hold values are read under blank headers.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import warnings
 import zipfile
@@ -27,13 +28,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from peermap._optional import require
+from peermap._problems import Problem
 from peermap.exceptions import MissingDependencyError, ValidationError
 from peermap.privacy.identifiers import shown_value
 from peermap.schema import TABLES, normalise_column_name
 
-__all__ = ["not_a_file", "open_workbook", "sheet_rows", "sheet_tables", "table_sheet"]
+__all__ = [
+    "merged_ranges",
+    "merged_warning",
+    "not_a_file",
+    "open_workbook",
+    "sheet_rows",
+    "sheet_tables",
+    "table_sheet",
+]
 
 
 #: The first bytes of an OLE compound file: an encrypted workbook, or an old .xls.
@@ -294,3 +305,91 @@ def unread_sheets(path: Path, read: Sequence[str | None]) -> list[tuple[str, str
             if table is not None:
                 found.append((ws.title, table))
     return found
+
+
+#: A merged range in a sheet's XML (``<mergeCell ref="A2:A5"/>``, any prefix).
+_MERGE_CELL = re.compile(
+    rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"'
+)
+
+
+def _sheet_member(archive: zipfile.ZipFile, sheet: str | None) -> str | None:
+    """Return the zip member holding a sheet's cells (the first sheet's for None)."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    entries = [e for e in book.iter() if e.tag.rpartition("}")[2] == "sheet"]
+    chosen = [e for e in entries if sheet is None or e.get("name") == sheet][:1]
+    if not chosen:
+        return None
+    rid = next((v for k, v in chosen[0].attrib.items() if k.rpartition("}")[2] == "id"), None)
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next((e.get("Target") for e in rels.iter() if e.get("Id") == rid), None)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _first_cell(ref: str) -> tuple[int, int]:
+    """Order a range by its first cell: row, then column (``B2`` before ``A3``)."""
+    cell = re.match(r"([A-Z]+)([0-9]+)", ref)
+    assert cell is not None  # the pattern above
+    column = 0
+    for letter in cell.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(cell.group(2)), column
+
+
+def merged_ranges(path: Path, sheet: str | None) -> list[str]:
+    """Return the merged ranges of a sheet (``A2:A5``), in the order the file lists them.
+
+    Excel keeps a merged range's value in its first cell only; the others read as
+    blank, so a column merged down a table's rows reads as one value and blanks. Read
+    from the sheet's XML (openpyxl's read-only sheets do not give them); a workbook
+    this cannot read gives none (its damage is said when its rows are read).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An ``.xlsx`` workbook.
+    sheet : str or None
+        The sheet's name (None: the first sheet).
+
+    Returns
+    -------
+    list of str
+        The ranges, as Excel writes them.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, sheet)
+            if member is None:
+                return []
+            found: list[str] = []
+            tail = b""
+            with archive.open(member) as handle:
+                # The ranges follow the cells, in a sheet that can be hundreds of MB.
+                while chunk := handle.read(1 << 20):
+                    text = tail + chunk
+                    ends = text.rfind(b"<")
+                    whole, tail = (text[:ends], text[ends:]) if ends >= 0 else (text, b"")
+                    found.extend(m.decode() for m in _MERGE_CELL.findall(whole))
+                found.extend(m.decode() for m in _MERGE_CELL.findall(tail))
+            return sorted(found, key=_first_cell)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
+
+
+def merged_warning(table: str, file: str, merged: Sequence[str]) -> Problem:
+    """Return the warning (rule ``merged_cells``) that a sheet read has merged cells."""
+    shown = ", ".join(merged[:5]) + (f" and {len(merged) - 5} more" if len(merged) > 5 else "")
+    return Problem(
+        table,
+        None,
+        None,
+        "",
+        f"cells {shown} are merged: Excel keeps a merged range's value in its first cell "
+        "only, so the other cells read as blank (a row whose required cell is blank is "
+        "rejected); unmerge them (Home > Merge & Center) and fill the value into each cell",
+        file,
+        "warning",
+        "merged_cells",
+    )
