@@ -185,6 +185,42 @@ def test_keyboard_interrupt_mid_write_leaves_nothing(
     assert target.read_bytes() == before
 
 
+@pytest.mark.parametrize("full", [True, False])
+def test_a_full_disk_under_gdal_is_said_as_a_full_disk(
+    tmp_path: Path, ds: Dataset, key: Any, monkeypatch: pytest.MonkeyPatch, full: bool
+) -> None:
+    # GDAL's SQLite says a full disk as "sqlite3_exec(INSERT INTO gpkg_contents ...)
+    # failed": the user is told the disk is full, as for any other write, and the old
+    # package is kept. Another GDAL failure with space left is not called a full disk.
+    import errno
+    import shutil
+
+    target = tmp_path / "a.gpkg"
+    write_package(ds, target, key=key, producer=PRODUCER, audience="partnership")
+    before = target.read_bytes()
+    real = pyogrio.write_arrow
+    calls = {"n": 0}
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        real(*args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise pyogrio.errors.DataLayerError("sqlite3_exec(INSERT INTO gpkg_contents) failed")
+
+    monkeypatch.setattr(pyogrio, "write_arrow", failing)
+    if full:
+        space = shutil.disk_usage(tmp_path)
+        monkeypatch.setattr(shutil, "disk_usage", lambda _: space._replace(free=4096))
+        with pytest.raises(OSError) as err:
+            write_package(ds, target, key=key, producer="X09000002", audience="partnership")
+        assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
+    else:
+        with pytest.raises(pyogrio.errors.DataLayerError):
+            write_package(ds, target, key=key, producer="X09000002", audience="partnership")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.gpkg"]
+    assert target.read_bytes() == before
+
+
 def test_a_write_under_way_is_not_cleaned(tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     with atomic_path(target) as tmp:

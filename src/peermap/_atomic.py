@@ -18,6 +18,7 @@ re-creates its output) private too.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -205,6 +206,18 @@ def clean_leftovers(folder: str | os.PathLike[str]) -> int:
     return removed
 
 
+#: Space left below which a failed write is taken to have found the disk full.
+_FULL_BELOW = 1 << 20
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether the disk holding ``folder`` has (next to) no space left for a write."""
+    try:
+        return shutil.disk_usage(folder).free < _FULL_BELOW
+    except OSError:
+        return False
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a private temporary path for ``path``; move it into place only on success.
@@ -246,7 +259,14 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.rename(fresh, staging)
         tmp = staging / final.name
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        yield tmp
+        try:
+            yield tmp
+        except Exception as exc:
+            # A writer that is not Python's (GDAL's SQLite) says a full disk in its own
+            # words ("sqlite3_exec(INSERT ...) failed"): said as the system says it.
+            if not isinstance(exc, OSError) and _disk_full(staging):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(final)) from exc
+            raise
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         # The file is private while written; give it the permissions any new file would
