@@ -336,6 +336,8 @@ def test_normalisation() -> None:
     assert "elizabeth" in given_name_group("lizzie")
     assert formal_first_name("lizzie") == "elizabeth"
     assert formal_first_name("sam") == "sam"  # samuel, samantha, ...: kept as written
+    assert formal_first_name("soph") == "soph"  # sophie, sophia: in both groups
+    assert {"sophie", "sophia"} <= set(given_name_group("soph"))
     assert normalise_date("14/03/2009") == normalise_date("2009-03-14")
     assert normalise_date("14.3.2009") == normalise_date("2009-03-14")
     assert normalise_date("2009-02-30") is None
@@ -568,10 +570,11 @@ def test_a_twin_does_not_join_the_other_twin_held_by_two_partners() -> None:
 
 
 def test_a_record_corroborated_by_two_partners_joins_them() -> None:
-    # A young person at three partners: B and C agree; A's record has a nickname and no
-    # date of birth, and resembles each of theirs only in the review band. Two partners
-    # alone do not link it; the third corroborating, it joins them.
-    a = pd.DataFrame([("a0", "Becca", "Oyelaran", "", "F", "SE15 4PL")], columns=COLUMNS)
+    # A young person at three partners: B and C agree; A's record has a slip in the
+    # surname, no date of birth and another postcode of the sector, and resembles each
+    # of theirs only in the review band. Two partners alone do not link it; the third
+    # corroborating, it joins them.
+    a = pd.DataFrame([("a0", "Rebecca", "Oyelaren", "", "F", "SE15 6AB")], columns=COLUMNS)
     b = pd.DataFrame(
         [("b0", "Rebecca", "Oyelaran", "16/03/2011", "F", "SE15 4PL")], columns=COLUMNS
     )
@@ -596,6 +599,12 @@ VARIANT_PAIRS = [
     (("Chukwuemeka", "Obi"), ("Emeka", "Obi")),
     (("Wiktoria", "Nowak"), ("Victoria", "Nowak")),
     (("Dafydd", "Evans"), ("David", "Evans")),
+    # British short forms the nicknames list lacks
+    (("Liv", "Walker"), ("Olivia", "Walker")),
+    (("Bex", "Hughes"), ("Rebecca", "Hughes")),
+    (("Alfie", "Green"), ("Alfred", "Green")),
+    (("Mo", "Hassan"), ("Mohammed", "Hassan")),
+    (("Jazz", "Kaur"), ("Jasmine", "Kaur")),
 ]
 
 

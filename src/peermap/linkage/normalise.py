@@ -11,8 +11,9 @@ for the similarity of the encodings (:mod:`peermap.linkage.encoding`) to absorb:
   (hyphens, spaces, dots, digits) one space (``Smith-Jones`` is ``smith jones``);
 - **nicknames**: the first word of a name looked up in the list of the ``nicknames``
   package (hand-curated English given names and nicknames, Apache-2.0, shipped in the
-  package). A nickname with one formal name is replaced by it (``lizzie`` is
-  ``elizabeth``: :func:`formal_first_name`, first names only);
+  package), with the British short forms it lacks (``liv``, ``bex``, ``alfie``;
+  ``peermap/data/short_forms.txt``). A nickname with one formal name is replaced by it
+  (``lizzie`` is ``elizabeth``: :func:`formal_first_name`, first names only);
   every name in the list also gets its **group**, the formal names it may stand for
   and the nicknames that may stand for it (``sam``: samantha, samuel, ...; any other
   name is its own group: :func:`given_name_group`). A first name that is not in the
@@ -116,18 +117,11 @@ def normalise_name(value: str) -> str:
     return _NOT_LETTERS.sub(" ", plain).strip()
 
 
-@functools.lru_cache(maxsize=1)
-def _package_lookup() -> dict[str, frozenset[str]]:
-    lookup = require("nicknames").NickNamer().canonical_lookup
-    return {name: frozenset(formal) for name, formal in lookup.items()}
-
-
-@functools.lru_cache(maxsize=1)
-def _variants() -> dict[str, frozenset[str]]:
-    """Each other spelling of ``peermap/data/name_variants.txt`` and its formal names."""
+def _name_file(name: str) -> dict[str, set[str]]:
+    """Each other form in a ``formal: other, ...`` file of ``peermap/data``, its formal names."""
     from importlib.resources import files
 
-    text = files("peermap").joinpath("data", "name_variants.txt").read_text(encoding="utf-8")
+    text = files("peermap").joinpath("data", name).read_text(encoding="utf-8")
     out: dict[str, set[str]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -135,7 +129,32 @@ def _variants() -> dict[str, frozenset[str]]:
         formal, _, others = line.partition(":")
         for other in others.split(","):
             out.setdefault(other.strip(), set()).add(formal.strip())
-    return {name: frozenset(formal) for name, formal in out.items()}
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _short_forms() -> dict[str, frozenset[str]]:
+    """Each British short form of ``peermap/data/short_forms.txt`` and its formal names."""
+    return {name: frozenset(f) for name, f in _name_file("short_forms.txt").items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _package_lookup() -> dict[str, frozenset[str]]:
+    """Return the English nicknames: the ``nicknames`` package's and the short forms.
+
+    The package's list is American and of older names; the British short forms of
+    ``peermap/data/short_forms.txt`` (``liv``, ``bex``, ``alfie``) join it as its own.
+    """
+    lookup = {k: set(v) for k, v in require("nicknames").NickNamer().canonical_lookup.items()}
+    for name, formal in _short_forms().items():
+        lookup.setdefault(name, set()).update(formal)
+    return {name: frozenset(formal) for name, formal in lookup.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _variants() -> dict[str, frozenset[str]]:
+    """Each other spelling of ``peermap/data/name_variants.txt`` and its formal names."""
+    return {name: frozenset(f) for name, f in _name_file("name_variants.txt").items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -219,10 +238,11 @@ def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _listed() -> frozenset[str]:
-    # The nicknames package's names only: the spellings of name_variants.txt include
-    # common surnames (Hussain, Ahmed, Osman), which would turn names round.
-    package = _package_lookup()
-    return frozenset(package).union(*package.values())
+    # The nicknames package's names and the short forms only: the spellings of
+    # name_variants.txt include common surnames (Hussain, Ahmed, Osman), and so do some
+    # formal names of the short forms (Stanley, Tyler), which would turn names round.
+    package = require("nicknames").NickNamer().canonical_lookup
+    return frozenset(package).union(*package.values(), _short_forms())
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
