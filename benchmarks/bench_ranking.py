@@ -18,7 +18,8 @@ For each, side by side, peermap and the baselines:
 - contexts: ``peermap.contexts``; plain Louvain and Leiden (modularity) communities of
   the peer graph of ties, ordered by exploiter ties inside, then serious sightings;
 - venues: ``peermap.hotspots``; places by distinct young people, by serious records
-  (cse, cce, serious youth violence, harmful sexual behaviour), by cse + cce records.
+  (cse, cce, serious youth violence, harmful sexual behaviour, image sharing), by cse + cce
+  records.
 
 It prints trap-house MRR and recall@5 (contexts and venues), membership Jaccard, county
 lines classified ``distant`` and their rank, the best rank of a decoy (if the scenario

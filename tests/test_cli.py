@@ -406,6 +406,8 @@ def test_demo_shows_what_to_look_at_first_with_the_reasons(
     planted = {t.place_id for t in truth.trap_houses} | {c.place_id for c in truth.county_lines}
     first = re.search(r"^\s+1\. (\S+)", venues_part, re.MULTILINE)
     assert first is not None and first.group(1) in planted
+    # The reasons quote q-values: the analyst is told what q is, and what sets the order.
+    assert _in_order(venues_part, ["The order is by concern score.", "q is the false discovery"])
     # Readable in a terminal of 100 columns.
     assert (
         max(len(line) for line in demo_output.split("What to look at first")[1].splitlines()) <= 100

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
@@ -662,7 +663,7 @@ def test_a_park_that_stands_out_by_meetings_alone_sets_apart_those_who_meet_ther
     assert sorted(top["people"]) == sorted(met)
     assert "park" in top["places"]
     assert top["concern"] == pytest.approx(park["concern"])
-    assert "harmed at a hotspot venue or linked to it by exploiter ties" in top["reasons"]
+    assert "grouped around a hotspot venue" in top["reasons"]
 
 
 def test_ties_met_finds_where_both_young_people_are_seen_at_the_same_time() -> None:
@@ -1030,7 +1031,7 @@ def test_a_cut_groups_excess_counts_by_how_much_it_stands_out(
     q = table.loc[weighted, "q_value"]
     assert (q > CUT_Q / CUT_SPAN).all()
     # Groups joined by exploiter ties that meet nowhere count at least APART_WEIGHT.
-    tied = table.loc[weighted, "reasons"].str.contains("joined by exploiter ties", regex=False)
+    tied = table.loc[weighted, "reasons"].str.contains("grouped around exploiter ties", regex=False)
     least = np.where(tied, APART_WEIGHT, 0.0)
     np.testing.assert_allclose(
         table.loc[weighted, "excess_weight"], np.maximum(cut_weight(q), least)
@@ -1112,7 +1113,7 @@ def test_a_cut_group_counted_in_part_says_how_much() -> None:
 
     ds, _ = scenario(peermap.demo_boundaries(), n_people=2000, seed=8)
     table = peermap.contexts(ds, stability_runs=1)
-    cut = ~table["reasons"].str.contains("joined by exploiter ties", regex=False)
+    cut = ~table["reasons"].str.contains("grouped around exploiter ties", regex=False)
     part = table[cut & (table["excess_weight"] > 0) & (table["excess_weight"] < 1)]
     assert len(part) > 0  # this town has such groups
     for row in part.itertuples():
@@ -1296,6 +1297,46 @@ def test_a_small_group_whose_harm_is_its_own_ranks_above_a_crowd_with_a_little_m
     assert scored["concern"][1] / scored["concern"][0] == pytest.approx(specific[1] / specific[0])
 
 
+def test_what_a_venue_calls_serious_records_is_what_its_serious_column_counts() -> None:
+    """Image sharing weighs as harmful sexual behaviour: the young people a venue's
+    reasons count "with serious records here" and its ``serious`` sightings (and the
+    report's column) are of one set of kinds, so the two never disagree on a row."""
+    # The serious kinds: as severe as harmful sexual behaviour or more.
+    kinds = {
+        k for k, v in ranking.SEVERITY.items() if v >= ranking.SEVERITY["harmful_sexual_behaviour"]
+    }
+    people, places, sightings = _busy_town(120)
+    sightings += [(pid, "park", "image_sharing", "reported") for pid, _ in people[:9]]
+    ds = _dataset(people, places, sightings)
+    seen = ds.sightings
+    for row in peermap.hotspots(ds).itertuples():
+        serious = seen[(seen["place_id"] == row.place_id) & seen["context"].isin(kinds)]
+        assert row.serious == len(serious)
+        said = re.search(r"(\d+) young people (?:from \d+ authorities )?with serious", row.reasons)
+        if said:
+            assert int(said.group(1)) == serious["person_id"].nunique() == row.harmed_people
+    assert "image_sharing" in kinds
+
+
+def test_a_busy_venue_that_does_not_stand_out_lends_two_of_its_harmed_only_their_share() -> None:
+    """Two young people whose exploiter tie meets at a busy chip shop, among over fifty
+    with ordinary serious records there, nothing there standing out (q = 1): their group
+    is lent the shop's concern in the share of its harmed it holds (2 of them), not the
+    whole of it, as if the shop's excess rested on the two."""
+    people, places, sightings = _busy_town(330)
+    a, b = people[5][0], people[11][0]
+    sightings += [(a, "chips", "cce", "reported", "2024-04-02")]
+    sightings += [(b, "chips", "cce", "reported", "2024-04-03")]
+    ds = _dataset(people, places, sightings, [(a, b, "exploiter", "reported")])
+    chips = peermap.hotspots(ds).set_index("place_id").loc["chips"]
+    assert chips["q_value"] > ANCHOR_Q and chips["met_people"] == 2
+    assert chips["harmed_people"] > 50  # more than max_people
+    table = peermap.contexts(ds)
+    pair = table[table["people"].map(lambda p: a in p)].iloc[0]
+    assert set(pair["people"]) == {a, b}
+    assert pair["place_concern"] <= chips["concern"] * 2 / chips["harmed_people"] + 1e-12
+
+
 def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_groups() -> None:
     """Six young people from six friend groups are exploited at one hotel, by one older
     young person seen there: the context around the hotel holds all seven, first, and
@@ -1314,8 +1355,11 @@ def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_gr
     top = table.iloc[0]
     assert top["places"] == ["hotel"]
     assert set(top["people"]) == {*victims, exploiter}
-    assert top["reasons"].startswith("7 young people in")
-    assert "harmed at a hotspot venue" in top["reasons"]
+    # Where they live, not where their places are.
+    homes = {dict(people)[p] for p in (*victims, exploiter)}
+    assert top["n_home_authorities"] == len(homes) > 1
+    assert top["reasons"].startswith(f"7 young people from {len(homes)} authorities")
+    assert "grouped around a hotspot venue" in top["reasons"]
     assert top["stability"] == 1.0  # no seed decides who is in it
     # Their friends are grouped without them, and the hotel is no other context's own.
     rest = table.iloc[1:]
@@ -1325,7 +1369,7 @@ def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_gr
     # case, not a context around the hotel.
     one = [s for s in sightings if s[1] != "hotel" or s[0] == victims[0]]
     alone = peermap.contexts(_dataset(people, places, one, ties))
-    assert not alone["reasons"].str.contains("harmed at a hotspot venue", regex=False).any()
+    assert not alone["reasons"].str.contains("grouped around a hotspot venue", regex=False).any()
 
 
 def test_a_venue_whose_young_people_were_set_apart_with_another_goes_with_them() -> None:
@@ -1377,7 +1421,7 @@ def test_a_line_holder_never_seen_at_the_hotel_is_in_its_context() -> None:
     ties += [(other, people[k][0], "exploiter", "reported") for k in (120, 121)]
     table = peermap.contexts(_dataset(people, places, sightings, ties))
     top = table.iloc[0]
-    assert top["places"] == ["hotel"] and "harmed at a hotspot venue" in top["reasons"]
+    assert top["places"] == ["hotel"] and "grouped around a hotspot venue" in top["reasons"]
     assert set(top["people"]) == {*victims, holder}
     assert top["exploiter_ties"] == 4
     mates = table[table["people"].map(lambda p: friends[0] in p)].iloc[0]
@@ -1411,7 +1455,10 @@ def test_an_exploiter_and_those_they_exploit_are_one_context_with_their_flat() -
         # (which stands out for its exploiter ties).
         assert hit["places"] == (["bedsit", "flat"] if meet else ["bedsit"])
         if not meet:
-            words = "4 young people in 4 authorities joined by exploiter ties, reaching"
+            # three homes among the four (the exploiter's flat and bedsit are a fourth
+            # authority's, not a home)
+            homes = {dict(people)[p] for p in (*exploited, exploiter)}
+            words = f"4 young people from {len(homes)} authorities grouped around exploiter ties"
             assert words in hit["reasons"]
         for g in groups:  # each friend group without the one exploited
             rows = table[table["people"].map(lambda p, f=g[0]: f in p)]
@@ -1670,3 +1717,30 @@ def test_one_tie_meeting_at_a_busy_park_is_one_case_whatever_else_is_recorded_th
         row["concern"] / ranking.REACH_FACTOR[row["reach"]] for row in (serious, plain)
     ]
     assert breadth_and_score[0] == pytest.approx(breadth_and_score[1], rel=0.1)
+
+
+def test_reasons_read_as_an_analyst_writes_them() -> None:
+    """Ratios round as they are read (9.96 is "10×", as 10.2 is; never "10.0×"); a
+    ratio just over one is not "1.0×"; one young person in an exploiter tie is not
+    "1 in exploiter ties"; a context counts its young people's homes, not the
+    authorities of the places they share."""
+    times = _plain_words.times
+    assert [times(r) for r in (9.96, 10.2, 9.94, 1.03, 1.001, 2.5)] == [
+        "10×",
+        "10×",
+        "9.9×",
+        "1.03×",
+        "just over 1×",
+        "2.5×",
+    ]
+    people, places, sightings = _busy_town(330)
+    a, b = people[5][0], people[11][0]  # one home authority
+    sightings += [(a, "chips", "cce", "reported", "2024-04-02")]
+    sightings += [(b, "chips", "cce", "reported", "2024-04-03")]
+    ds = _dataset(people, places, sightings, [(a, b, "exploiter", "reported")])
+    reasons = " ".join(peermap.hotspots(ds)["reasons"])
+    assert "; 1 in exploiter ties" not in reasons and "1 of them in an exploiter tie" in reasons
+    pair = peermap.contexts(ds).set_index("context_id")
+    pair = pair[pair["people"].map(lambda p: a in p)].iloc[0]
+    assert pair["n_home_authorities"] == 1 and pair["n_authorities"] > 1
+    assert pair["reasons"].startswith("2 young people grouped around exploiter ties")

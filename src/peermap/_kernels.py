@@ -57,12 +57,15 @@ __all__ = [
 ]
 
 
-#: Contexts that weigh most when ranking contexts (exploitation and serious harm).
+#: The serious kinds of harm (exploitation and serious harm): those of severity at least
+#: :data:`HARMED_SEVERITY`, so that what a table counts as ``serious`` is what a venue's
+#: reasons call "serious records" (image sharing weighs as harmful sexual behaviour).
 SERIOUS_CONTEXTS: tuple[str, ...] = (
     "cse",
     "cce",
     "serious_youth_violence",
     "harmful_sexual_behaviour",
+    "image_sharing",
 )
 
 

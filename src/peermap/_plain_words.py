@@ -53,7 +53,7 @@ def times(ratio: float) -> str:
     """
     if not math.isfinite(ratio):
         return "far above"
-    if ratio >= 10:
+    if ratio >= 9.95:  # 9.96 would read "10.0×" beside "10×" for 10.2
         return f"{ratio:.0f}×"
     if 1.0 < ratio < 1.005:
         return "just over 1×"

@@ -46,7 +46,8 @@ def venue_reasons(row: Any) -> str:
         elif tied:
             text += f"; {_tied_words(tied)} seen together here"
         elif row.exploited:
-            text += f"; {int(row.exploited)} in exploiter ties"
+            n = int(row.exploited)
+            text += f"; {n} of them in {'an exploiter tie' if n == 1 else 'exploiter ties'}"
         rate = f"{times(float(row.excess_ratio))} the rate usual for a {kind} this busy"
     elif met or tied or away:
         # Led by the first stream that stands out; seen while missing is added after.
@@ -83,13 +84,9 @@ def _missing_words(people: int, where: str) -> str:
     return f"{who} seen {where} within a day of being reported missing elsewhere"
 
 
-def people_words(people: int, authorities: int, *, preposition: str = "from") -> str:
-    """Say how many young people, from how many authorities ("3 young people from 2 ...").
-
-    ``preposition="in"`` for the authorities a context spans (its young people's homes
-    and its places), which are not all homes.
-    """
+def people_words(people: int, authorities: int) -> str:
+    """Say how many young people, from how many home authorities ("3 young people from 2 ...")."""
     who = "1 young person" if people == 1 else f"{people} young people"
     if authorities > 1:
-        who += f" {preposition} {authorities} authorities"
+        who += f" from {authorities} authorities"
     return who

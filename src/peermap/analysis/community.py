@@ -320,7 +320,9 @@ def contexts(
           were seen, so a place shows with every context that uses it.
           ``authorities``: the young people's home authorities and those of the
           context's places, own and shared.
-        * ``n_people``, ``n_places``, ``n_authorities``, ``spans_authorities``.
+        * ``n_people``, ``n_places``, ``n_authorities``, ``spans_authorities``;
+          ``n_home_authorities``: the young people's home authorities alone (the
+          reasons say "from" these: the places' authorities are not homes).
         * ``reach``: ``single``; ``neighbours``; ``distant`` (at least
           :data:`DISTANT_MIN_PEOPLE` young people link the same two authorities that
           do not border each other, and either they are at least
@@ -757,8 +759,8 @@ def _context_table(
     auth_of = {p: a for p, a in place_auth.items() if isinstance(a, str)}
     count_rows = s_counts.to_numpy(dtype=np.int64)
     for i, (people, places) in enumerate(kept):
-        auths_i = {home_of[p] for p in people if p in home_of}
-        auths_i |= {auth_of[p] for p in (*places, *shared.get(i, [])) if p in auth_of}
+        homes_i = {home_of[p] for p in people if p in home_of}
+        auths_i = homes_i | {auth_of[p] for p in (*places, *shared.get(i, [])) if p in auth_of}
         authorities = sorted(auths_i)
         counts = dict(zip(CONTEXTS, count_rows[i].tolist(), strict=True))
         exploiter = int(n_exploit.get(i, 0))
@@ -777,6 +779,7 @@ def _context_table(
                 "n_people": len(people),
                 "n_places": len(places),
                 "n_authorities": len(authorities),
+                "n_home_authorities": len(homes_i),
                 "spans_authorities": not single,
                 "reach": "single" if single else reach[i],
                 "max_distance_km": 0.0 if single else float(far_km[i]),
@@ -800,6 +803,7 @@ def _context_table(
         "n_people",
         "n_places",
         "n_authorities",
+        "n_home_authorities",
         "spans_authorities",
         "reach",
         "max_distance_km",
@@ -821,6 +825,7 @@ def _context_table(
         dtypes: dict[str, Any] = {"spans_authorities": bool, "max_distance_km": float}
         dtypes |= {c: "datetime64[ns]" for c in ("first_date", "last_date")}
         counted = ["context_id", "n_people", "n_places", "n_authorities", "n_ties"]
+        counted += ["n_home_authorities"]
         counted += ["exploiter_ties", *CONTEXTS, "serious", "n_relocated", "distant_people"]
         counted += ["outside_sightings"]
         dtypes |= {c: int for c in counted}

@@ -24,12 +24,12 @@ def context_reasons(row: Any, *, around: str = "") -> str:
     ``around``: ``"venue"`` or ``"exploiter"`` for a context set apart around a hotspot
     venue or exploiter ties (:mod:`peermap.analysis.anchors`).
     """
-    # The authorities it spans: its young people's homes and its places.
-    who = people_words(int(row.n_people), int(row.n_authorities), preposition="in")
+    # Where its young people live: the authorities of its places are not homes.
+    who = people_words(int(row.n_people), int(row.n_home_authorities))
     if around == "venue":
-        who += " harmed at a hotspot venue or linked to it by exploiter ties"
+        who += " grouped around a hotspot venue"
     elif around == "exploiter":
-        who += " joined by exploiter ties"
+        who += " grouped around exploiter ties"
     reach = {
         "distant": f"reaching distant authorities (up to {row.max_distance_km:.0f} km)",
         "neighbours": "across neighbouring authorities",

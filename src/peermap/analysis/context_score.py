@@ -31,7 +31,7 @@ from peermap._kernels import (
     wide_pairs,
 )
 from peermap._while_missing import missing_visits
-from peermap.analysis.anchors import ATTACH_SHARE
+from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE
 from peermap.analysis.consensus import run_matches
 from peermap.dataset import Dataset
 
@@ -123,7 +123,8 @@ class ScoreInputs:
         its excess rests on.
     core : numpy.ndarray
         Mask over the pairs of ``wide``: the young people each place's excess rests on
-        (``cores.resting``), except at a place where they are more than ``max_people``
+        (``cores.resting``), except at a place that stands out (q-value at most
+        :data:`~peermap.analysis.ANCHOR_Q`) where they are more than ``max_people``
         and two or more of them are in exploiter ties that meet there: there, those
         two or more (:func:`_core`).
     """
@@ -331,18 +332,26 @@ def _core(
     A busy park where an exploiter meets his recruits stands out by the exploiter ties
     that meet there, among dozens with an ordinary serious record there: too many to
     set apart as one context, the recruits went into groups with their friends and the
-    park's concern with them in small shares. Where the young people a place's excess
-    rests on are more than ``max_people``, its core is those in exploiter ties that
-    meet there, when they are two or more: not those only seen there together with
-    other young people in exploiter ties, who at a place that busy are many groups'
-    members passing through, where the ties that meet mark the exploiter's own.
+    park's concern with them in small shares. Where the young people the excess of a
+    place that stands out rests on are more than ``max_people``, its core is those in
+    exploiter ties that meet there, when they are two or more: not those only seen
+    there together with other young people in exploiter ties, who at a place that busy
+    are many groups' members passing through, where the ties that meet mark the
+    exploiter's own.
     """
     rest = cores.resting
     if max_people is None:
         return rest
     met = rest & cores.met
-    narrow = (np.bincount(place[rest], minlength=n_places) > max_people) & (
-        np.bincount(place[met], minlength=n_places) >= 2
+    # Only a venue that stands out (q-value at most ANCHOR_Q, as one set apart): at a
+    # busy takeaway whose 46 young people recorded for CSE or CCE do not stand out
+    # (q = 1), two whose ties meet there took its whole concern to their own group of
+    # two, 5th of the contexts, though they are 2 of the 55 it rests on.
+    stands = cores.q_value <= ANCHOR_Q
+    narrow = (
+        stands
+        & (np.bincount(place[rest], minlength=n_places) > max_people)
+        & (np.bincount(place[met], minlength=n_places) >= 2)
     )
     core: npt.NDArray[np.bool_] = rest & (~narrow[place] | met)
     return core

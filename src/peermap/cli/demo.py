@@ -297,9 +297,11 @@ def analysis_summary(ds: Dataset, found: pd.DataFrame, spots: pd.DataFrame, *, t
     ]
     for row in spanning.head(top).to_dict("records"):
         auths = ", ".join(names.get(str(a), str(a)) for a in row["authorities"])
+        people, places = int(row["n_people"]), int(row["n_places"])
         lines.append(
-            f"  #{row['context_id']:<4} {row['n_people']:>3} young people, "
-            f"{row['n_places']:>2} places, {row['serious']:>3} serious ({row['reach']}): {auths}"
+            f"  #{row['context_id']:<4} {people:>3} young {'person' if people == 1 else 'people'}, "
+            f"{places:>2} place{'' if places == 1 else 's'}, {row['serious']:>3} serious "
+            f"({row['reach']}): {auths}"
         )
     lines.append("hotspot venues:")
     for spot in spots.head(top).to_dict("records"):
@@ -357,6 +359,13 @@ def look_first(ds: Dataset, found: pd.DataFrame, spots: pd.DataFrame, *, top: in
         where = _authority(names, spot.get("authority_code"))
         head = f"{spot['rank']}. {_venue_name(spot)} in {where}"
         lines += _wrapped(head, str(spot["reasons"]))
+    if not (concerning.empty and venues.empty):
+        note = (
+            "The order is by concern score. q is the false discovery rate: how often an "
+            "excess this strong would be chance, among all the places and groups tested; "
+            "under 0.05 stands out, and q = 1 is no evidence beyond the records themselves."
+        )
+        lines += ["", *textwrap.wrap(note, TEXT_WIDTH, initial_indent="  ", subsequent_indent="  ")]
     return "\n".join(lines)
 
 

@@ -519,7 +519,7 @@ def _flow_layer(
         )
         notes.append(
             f"Drawn: the {p.max_links} links of the most young people{least} of "
-            f"{len(table)}; the other {len(table) - p.max_links} are listed by peermap.flows"
+            f"{len(table)}; the other {len(table) - p.max_links} are not drawn"
         )
         table, people_key, events_key = table[keep], people_key[keep], events_key[keep]
     shown = [p.count(v, as_key(k)) for v, k in zip(table["people"], people_key, strict=True)]

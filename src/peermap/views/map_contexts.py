@@ -111,8 +111,8 @@ def _top_contexts(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
         colour = CONTEXT_COLOURS[(rank - 1) % len(CONTEXT_COLOURS)]
         why = _reason(row.get("reasons"))
         short = (
-            f"Context {row['context_id']}: {int(row['n_people'])} young people, "
-            f"{len(row['authorities'])} authorities ({row['reach']})"
+            f"Context {row['context_id']}: {plural(int(row['n_people']), 'young person')}, "
+            f"{plural(len(row['authorities']), 'authority')} ({row['reach']})"
         )
         items.append((rank, colour, short, why))
         base = {"rank": rank, "context": int(row["context_id"]), "why": why}
@@ -141,7 +141,11 @@ def _top_contexts(p: MapRequest, title: str, spanning: pd.DataFrame) -> MapLayer
             if end.distance(hub) < 1.0:
                 continue
             rows.append(
-                {**base, "kind": SPOKE, "what": f"{int(n)} young people from {p.name(str(code))}"}
+                {
+                    **base,
+                    "kind": SPOKE,
+                    "what": f"{plural(int(n), 'young person')} from {p.name(str(code))}",
+                }
             )
             geoms.append(shapely.LineString([hub, end]))
         for place, point in zip(ids, points, strict=True):

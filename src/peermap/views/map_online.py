@@ -119,7 +119,7 @@ def online_layer(p: MapRequest, title: str) -> MapLayer:
             + (
                 ""  # how many authorities they come from is exact: one more is one child
                 if p.suppressing
-                else f" from {plural(int(homes), 'authority').replace('authoritys', 'authorities')}"
+                else f" from {plural(int(homes), 'authority')}"
             )
         )
     parts = [
@@ -130,7 +130,8 @@ def online_layer(p: MapRequest, title: str) -> MapLayer:
     ]
     parts += [lg.note(text) for text in listed[:ONLINE_LISTED]]
     if len(listed) > ONLINE_LISTED:
-        parts.append(lg.note(f"and {len(listed) - ONLINE_LISTED} more (peermap.online_spaces)"))
+        more = len(listed) - ONLINE_LISTED
+        parts.append(lg.note(f"and {more} more (the report's online spaces section lists them)"))
     if unlisted:
         parts.append(lg.note(f"Not listed: spaces of under {p.rule.min_count}"))
     entries = [("line", ONLINE_COLOUR, "online space between authorities", 2.0, True)]

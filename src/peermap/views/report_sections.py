@@ -384,9 +384,9 @@ def contexts_section(c: ReportContext) -> Section:
         )
     section.notes.append(
         "'serious' counts sightings of child sexual or criminal exploitation, serious youth "
-        "violence and harmful sexual behaviour, plus exploiter ties. A context is only as "
-        "complete as the records: treat it as a lead for a peer-group or location "
-        "assessment, not as fact."
+        "violence, harmful sexual behaviour and image sharing, plus exploiter ties. A "
+        "context is only as complete as the records: treat it as a lead for a peer-group "
+        "or location assessment, not as fact."
     )
     return section
 
