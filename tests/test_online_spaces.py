@@ -232,6 +232,38 @@ def test_an_online_place_joins_its_members_into_one_distant_context(
     assert row["reach"] == "distant"
 
 
+def test_a_busy_online_space_gives_a_group_no_reach_to_where_its_other_users_live(
+    make_dataset: Any,
+) -> None:
+    # Four friends from Northmere and Harrowfield (neighbours), exploited at a hotel in
+    # Northmere and in a gaming server that ninety young people of Eastwick Vale also
+    # use. The server stands, for the friends' reach, in their own homes (Northmere),
+    # not in Eastwick Vale where most of its users live: the friends are not a
+    # "distant" route to a borough none of them lives in.
+    friends = [("a0", A, 15), ("a1", A, 15), ("a2", A, 15), ("b0", B, 15)]
+    others = [(f"c{i}", C, 15) for i in range(90)]
+    places = PLACES.assign(kind=["hotel", "online"], platform=[None, "gaming"])
+    sightings = [
+        (f"c{i}", "G", f"2024-03-{1 + i % 28:02d}", "online_harassment", "school", "reported")
+        for i in range(90)
+    ]
+    for pid, _, _ in friends:
+        sightings += [
+            (pid, "G", "2024-03-05", "cce", "police", "confirmed"),
+            (pid, "H", "2024-03-06", "cce", "police", "confirmed"),
+            (pid, "H", "2024-04-06", "cse", "police", "confirmed"),
+        ]
+    pairs = [("a0", "a1"), ("a1", "a2"), ("a2", "b0"), ("a0", "b0")]
+    pairs += [(f"c{i}", f"c{(i + 1) % 90}") for i in range(90)]
+    ties = [(a, b, "friend", "2024-01-01", None, "school", "confirmed") for a, b in pairs]
+    ds = make_dataset(friends + others, places, ties, sightings)
+    table = peermap.contexts(ds)
+    row = table[table["people"].map(lambda p: "a0" in p)].iloc[0]
+    assert sorted(row["people"]) == ["a0", "a1", "a2", "b0"] and "G" in row["places"]
+    assert row["reach"] == "neighbours" and "distant" not in row["reasons"]
+    assert row["max_distance_km"] < 10  # Northmere to Harrowfield, not to Eastwick Vale
+
+
 def test_without_the_online_place_nobody_is_joined(online: peermap.Dataset) -> None:
     venues_only = online.replace(
         places=online.places[online.places["kind"] != "online"],

@@ -49,7 +49,9 @@ from peermap.analysis.reach import (
     DISTANT_MIN_PEOPLE,
     DISTANT_MIN_SHARE,
     EXPLOITATION_CONTEXTS,
+    online_stand_in,
     reach_of,
+    standing_authority,
 )
 from peermap.dataset import Dataset
 from peermap.exceptions import ArgumentError
@@ -710,6 +712,9 @@ def _context_table(
         exploited_at[["ctx", "person", "place"]].drop_duplicates(), on=["ctx", "person"]
     )
     holders = routes["holder"].to_numpy(dtype=np.intp)
+    stand_in = online_stand_in(ds, place_index, linked, homes)
+    linked_b = standing_authority(stand_in, linked, auths)
+    routes_b = standing_authority(stand_in, routes, auths)
     links = pd.concat(
         [
             pd.DataFrame(
@@ -717,7 +722,7 @@ def _context_table(
                     "ctx": routes["ctx"].to_numpy(dtype=np.int64),
                     "person": holders,
                     "a": homes[holders],
-                    "b": auths[routes["place"].to_numpy(dtype=np.intp)],
+                    "b": routes_b,
                     "exploitation": np.ones(len(routes), dtype=bool),
                     "place": routes["place"].to_numpy(dtype=np.int64),
                 }
@@ -727,7 +732,7 @@ def _context_table(
                     "ctx": linked["ctx"].to_numpy(),
                     "person": linked["person"].to_numpy(),
                     "a": homes[linked["person"].to_numpy()],
-                    "b": auths[linked["place"].to_numpy()],
+                    "b": linked_b,
                     "exploitation": linked["context"].isin(EXPLOITATION_CONTEXTS).to_numpy(),
                     "place": linked["place"].to_numpy(),
                 }
