@@ -9,6 +9,7 @@ out instead.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -159,6 +160,38 @@ def test_a_group_above_max_people_with_no_smaller_group_in_it_stays_whole() -> N
     assert peermap.contexts(clique)["n_people"].tolist() == [51]
 
 
+def test_a_clique_that_shares_places_is_not_lost_to_a_split(tmp_path: Path) -> None:
+    # Sixty friends all tied to each other, each recorded at one of three places: a
+    # split found three groups of three around the places and left 51 alone, dropped as
+    # too few to be contexts, and the list came out empty (120: 30 lost; 300: empty).
+    for n in (60, 120):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        ids = [f"yp{i:04d}" for i in range(n)]
+        people = "".join(f"{p},{CODES[i % 3]},14\n" for i, p in enumerate(ids))
+        (folder / "people.csv").write_text("person_id,home_authority,age\n" + people)
+        ties = "".join(
+            f"{a},{b},friend,2024-03-01,school,reported\n"
+            for a, b in itertools.combinations(ids, 2)
+        )
+        (folder / "ties.csv").write_text(
+            "person_a,person_b,kind,first_seen,source,reliability\n" + ties
+        )
+        places = "".join(
+            f"pl{k},{kind},{POINTS[CODES[k]][0]},{POINTS[CODES[k]][1]}\n"
+            for k, kind in enumerate(("school", "park", "hotel"))
+        )
+        (folder / "places.csv").write_text("place_id,kind,easting,northing\n" + places)
+        seen = "".join(
+            f"{p},pl{i % 3},2024-03-02,bullying,school,reported\n" for i, p in enumerate(ids)
+        )
+        (folder / "sightings.csv").write_text(
+            "person_id,place_id,date,context,source,reliability\n" + seen
+        )
+        table = peermap.contexts(peermap.read_dataset(folder, boundaries=BOUNDS))
+        assert table["n_people"].sum() == n, n  # every one of them in a context
+
+
 def test_report_sentences_count_one_and_none_in_words(tmp_path: Path) -> None:
     two = _tied(2, [(0, 1)], "friend")
     text = peermap.make_report(two, audience="partnership", with_map=False).to_markdown()
@@ -183,3 +216,57 @@ def test_validate_warns_of_a_place_outside_every_authority_as_reading_does() -> 
     assert report.ok  # a warning: the place is kept
     read = peermap.read_dataset(tables, boundaries=BOUNDS).report.problems
     assert [p.value for p in read if p.rule == "outside_boundaries"] == ["out"]
+
+
+def test_odd_shapes_get_true_sentences_and_advice_that_can_work(tmp_path: Path) -> None:
+    # One hotel with one young person's records: its concern is 0, not -0.0; the public
+    # report's grammar does not give "c venue has sightings" away as one; Gi* does not
+    # advise a smaller cell for sightings all at one spot, which no cell size can map.
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "people.csv").write_text("person_id,home_authority,age\nyp001,X09000001,13\n")
+    x, y = POINTS[CODES[0]]
+    (folder / "places.csv").write_text(f"place_id,kind,easting,northing\npl1,hotel,{x},{y}\n")
+    (folder / "sightings.csv").write_text(
+        "person_id,place_id,date,context,source,reliability\n"
+        "yp001,pl1,2024-01-01,cse,police,confirmed\n"
+        "yp001,pl1,2024-02-01,cce,police,confirmed\n"
+        "yp001,pl1,2024-03-01,missing_episode,police,confirmed\n"
+    )
+    ds = peermap.read_dataset(folder, boundaries=BOUNDS)
+    concern = float(peermap.hotspots(ds)["concern"].iloc[0])
+    assert concern >= 0 and str(concern) != "-0.0"
+    public = peermap.make_report(ds, audience="public", with_map=False).to_markdown()
+    assert "venues have sightings" in public and "venue has" not in public
+    partnership = peermap.make_report(ds, audience="partnership", with_map=False).to_markdown()
+    assert "1 venue has sightings" in partnership and "-0.0" not in partnership
+    with pytest.raises(peermap.ArgumentError, match="all at one spot") as err:
+        peermap.gi_star(ds, cell_size_m=50)
+    assert "smaller" not in str(err.value)
+
+
+def test_flows_do_not_say_young_people_stayed_home_when_nobody_was_in_an_authority(
+    tmp_path: Path,
+) -> None:
+    # Every record in a group chat: no sighting is in any authority, so "every young
+    # person was seen only in their home authority" would be false, and the emerging hot
+    # spots say the sightings cannot be mapped, not that there are none.
+    folder = tmp_path / "online"
+    folder.mkdir()
+    people = "".join(f"yp{i:03d},{CODES[i % 3]},14\n" for i in range(30))
+    (folder / "people.csv").write_text("person_id,home_authority,age\n" + people)
+    (folder / "places.csv").write_text("place_id,kind,platform\nchat,online,snapchat\n")
+    seen = "".join(
+        f"yp{i:03d},chat,2024-0{1 + i % 9}-10,image_sharing,school,reported\n" for i in range(30)
+    )
+    (folder / "sightings.csv").write_text(
+        "person_id,place_id,date,context,source,reliability\n" + seen
+    )
+    ds = peermap.read_dataset(folder, boundaries=BOUNDS)
+    for audience in ("public", "partnership"):
+        text = " ".join(
+            peermap.make_report(ds, audience=audience, with_map=False).to_markdown().split()
+        )
+        assert "seen only in their home authority" not in text
+        assert "No sighting is at a place inside an authority" in text
+        assert "none of the sightings in the window is at a place that can be mapped" in text

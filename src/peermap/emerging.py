@@ -41,7 +41,13 @@ from peermap.dataset import Dataset
 from peermap.disclosure import VIEW_AUDIENCES, Audience
 from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings
-from peermap.getis_ord import FIT_MAX_CELLS, confidence_levels, fitted_cell_size, grid_shape
+from peermap.getis_ord import (
+    FIT_MAX_CELLS,
+    confidence_levels,
+    fitted_cell_size,
+    grid_shape,
+    nothing_to_map,
+)
 from peermap.schema import ONLINE_PLACE_KINDS
 
 __all__ = [
@@ -407,12 +413,13 @@ def emerging_hotspots(
     s = filter_sightings(ds, since=since, until=until, min_reliability=min_reliability)
     # Sightings at online places (schema 1.1) have no location: in no cell.
     excluded = set(exclude_place_kinds) | set(policy.hidden_place_kinds) | set(ONLINE_PLACE_KINDS)
+    in_window = len(s)
     if excluded:
         kinds = ds.places.set_index("place_id")["kind"].astype(str)
         kept = ~kinds.reindex(s["place_id"].to_numpy()).isin(excluded).to_numpy(dtype=bool)
         s = s[kept]
     if len(s) == 0:
-        raise ArgumentError("no sightings in the window: nothing to map")
+        raise ArgumentError(nothing_to_map(in_window))
     freq = PERIODS[period]
     dates = pd.DatetimeIndex(s["date"])
     # The periods run over the window, but not beyond what the records cover: a month
@@ -443,6 +450,12 @@ def emerging_hotspots(
             f"more than the {max_cells:,} allowed; choose a larger cell_size_m"
         )
     if nrows * ncols < 4:
+        if np.ptp(pts, axis=0).max() == 0:  # one spot: no cell size makes a map
+            raise ArgumentError(
+                "the sightings are all at one spot (one place, or places at the same "
+                "coordinates): a hot spot is a cell against its neighbours, and there "
+                "is no neighbour to compare it with"
+            )
         raise ArgumentError(
             f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
             "choose a smaller cell_size_m"

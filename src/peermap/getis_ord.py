@@ -25,7 +25,7 @@ from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.schema import ONLINE_PLACE_KINDS
 
-__all__ = ["FIT_MAX_CELLS", "check_cell_size", "gi_star"]
+__all__ = ["FIT_MAX_CELLS", "check_cell_size", "gi_star", "nothing_to_map"]
 
 #: Most cells of a grid whose cell size is fitted to the sightings (``cell_size_m=None``):
 #: Gi* on such a grid takes a few seconds and its significant cells stay few.
@@ -345,6 +345,7 @@ def gi_star(
     if isinstance(exclude_place_kinds, str):  # one kind named, not its letters
         exclude_place_kinds = [exclude_place_kinds]
     excluded = set(exclude_place_kinds) | set(ONLINE_PLACE_KINDS)
+    in_window = len(s)
     if excluded:
         kinds = ds.places.set_index("place_id")["kind"].astype(str)
         kept = ~kinds.reindex(s["place_id"].to_numpy()).isin(excluded).to_numpy(dtype=bool)
@@ -352,7 +353,7 @@ def gi_star(
     xy = ds.places.set_index("place_id")[["easting", "northing"]]
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
     if len(pts) == 0:
-        raise ArgumentError("no sightings in the window: nothing to map")
+        raise ArgumentError(nothing_to_map(in_window))
     if cell_size_m is None:
         cell_size_m = fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
     x0, y0, nrows, ncols = grid_shape(pts, cell_size_m)
@@ -363,6 +364,12 @@ def gi_star(
             "(or None to fit it to the sightings)"
         )
     if nrows * ncols < 4:
+        if np.ptp(pts, axis=0).max() == 0:  # one spot: no cell size makes a map
+            raise ArgumentError(
+                "the sightings are all at one spot (one place, or places at the same "
+                "coordinates): a hot spot is a cell against its neighbours, and there "
+                "is no neighbour to compare it with"
+            )
         raise ArgumentError(
             f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
             "choose a smaller cell_size_m"
@@ -424,3 +431,14 @@ def gi_star(
         discordant=gi.discordant,
     )
     return grid
+
+
+def nothing_to_map(in_window: int) -> str:
+    """Say why there is nothing to map: no sightings, or none at a place on the map."""
+    if in_window == 0:
+        return "no sightings in the window: nothing to map"
+    return (
+        "none of the sightings in the window is at a place that can be mapped, so there "
+        "is nothing to map (online places have no location, and private homes and the "
+        "kinds left out are not counted)"
+    )

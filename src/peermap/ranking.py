@@ -549,6 +549,8 @@ def excess(
         o_up = np.where(up, o, 0.0) * sev[None, :]
         e_up = np.where(up, e, 0.0) * sev[None, :]
         score = _stream_specificity(o_up, e_up, stream, weighted)
+    # Never below zero, nor -0.0 (a lone venue's concern printed "-0.0" in a report).
+    score = np.where(score < 0, 0.0, score) + 0.0
     # P(chi2 with 1 df > 2T) = erfc(sqrt(T)); halved for the one-sided test.
     p_kind = np.where(statistic > 0, 0.5 * erfc(np.sqrt(np.maximum(statistic, 0.0))), 1.0)
     p = np.minimum(1.0, p_kind.min(axis=1, initial=1.0) * o.shape[1]) if o.size else np.ones(len(o))

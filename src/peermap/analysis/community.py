@@ -549,8 +549,9 @@ def _split(
 
     Modularity has a resolution limit: on a large graph its communities grow with the
     graph, so a community still too large is split again on its own subgraph. A split
-    that finds at most one group of two or more young people, the rest alone, is not
-    made (nodes below ``n_people`` are young people, the others places).
+    that finds at most one group of two or more young people, the rest alone, or that
+    leaves most of the young people alone, is not made (nodes below ``n_people`` are
+    young people, the others places).
     """
     out: list[npt.NDArray[np.int64]] = []
     stack = [nodes]
@@ -566,10 +567,14 @@ def _split(
         order = np.argsort(label, kind="stable")
         bounds = np.flatnonzero(np.diff(label[order])) + 1
         parts = np.split(current[order], bounds)
-        if sum(int((part < n_people).sum()) >= 2 for part in parts) <= 1:
+        people = [int((part < n_people).sum()) for part in parts]
+        alone = sum(n for n in people if n < 2)
+        if sum(n >= 2 for n in people) <= 1 or 2 * alone > sum(people):
             # The split falls apart into young people alone, but for one group at most
             # (a clique, or one older young person and the dozens he exploits, at a
-            # high resolution): there are no smaller groups in it, and the young people
+            # high resolution), or for a few small groups around places with most of
+            # them left alone (a clique of 60 who share three places: three groups of
+            # three, 51 alone): there are no smaller groups in it, and the young people
             # left alone would be dropped as too few to be a context. It stays whole,
             # above max_people, rather than vanish.
             out.append(current)

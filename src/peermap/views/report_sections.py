@@ -132,6 +132,14 @@ class ReportContext:
             return noun[:-1] + "ies"
         return noun + ("es" if noun.endswith("s") else "s")
 
+    def agree(self, count: int, one: str, many: str) -> str:
+        """Return the word that agrees with a count shown by :meth:`number`.
+
+        Beyond the partnership the plural whatever the count: "c venue has" would give a
+        withheld count away as exactly one.
+        """
+        return one if count == 1 and not self.public else many
+
     def number(self, count: int, key: Any = None) -> str:
         """Return a count of things (contexts, places, authorities) as this audience may see it."""
         return f"{count:,}" if not self.public else self.count(count, key)
@@ -274,10 +282,10 @@ def contexts_section(c: ReportContext) -> Section:
     distant = spanning[spanning["reach"] == "distant"]
     section = Section("Contexts spanning authorities")
     section.paragraphs.append(
-        f"{c.number(len(table))} {'context' if len(table) == 1 else 'contexts'} (connected "
+        f"{c.number(len(table))} {c.agree(len(table), 'context', 'contexts')} (connected "
         f"groups of young people and the places they share) "
-        f"{'was' if len(table) == 1 else 'were'} found; {c.number(len(spanning))} "
-        f"{'spans' if len(spanning) == 1 else 'span'} more than one authority, "
+        f"{c.agree(len(table), 'was', 'were')} found; {c.number(len(spanning))} "
+        f"{c.agree(len(spanning), 'spans', 'span')} more than one authority, "
         f"{c.number(len(distant))} of them "
         "with a link between authorities that do not border each other (a county-lines "
         "pattern). They are listed most concerning first: by the harm recorded about their "
@@ -399,8 +407,8 @@ def hotspots_section(c: ReportContext) -> Section:
     table = table[table["people"] > 0]
     section = Section("Hotspot venues")
     section.paragraphs.append(
-        f"{c.number(len(table))} {'venue' if len(table) == 1 else 'venues'} "
-        f"{'has' if len(table) == 1 else 'have'} sightings. "
+        f"{c.number(len(table))} {c.agree(len(table), 'venue', 'venues')} "
+        f"{c.agree(len(table), 'has', 'have')} sightings. "
         "They are listed most concerning first: by the "
         "harm recorded there, weighted by how serious and how reliable the records are, "
         "beyond what is usual for a place of its kind this busy, weighed by how far the young "
@@ -553,7 +561,13 @@ def flows_section(c: ReportContext) -> Section:
         return section
     cross = table[~table["within"].astype(bool) & table["destination"].notna()]
     if cross.empty:
-        section.notes.append("Every young person was seen only in their home authority.")
+        if table["destination"].notna().any():
+            section.notes.append("Every young person was seen only in their home authority.")
+        else:  # nobody was seen in any authority: "only at home" would be false
+            section.notes.append(
+                "No sighting is at a place inside an authority (the places are online, or "
+                "outside every authority of the boundaries): there are no flows to count."
+            )
         return section
     reach = _reach_of(c)
     keys = flow_keys(c.ds, kind="sightings", **c.filters)
