@@ -163,22 +163,27 @@ def test_the_next_write_cleans_what_a_killed_write_left(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.gpkg"]
 
 
+def _fail_at_layer(monkeypatch: pytest.MonkeyPatch, n: int, exc: BaseException) -> None:
+    """Make GDAL's ``n``-th layer write raise ``exc`` once the layer is written."""
+    real = pyogrio.write_arrow
+    calls = {"n": 0}
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        real(*args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise exc
+
+    monkeypatch.setattr(pyogrio, "write_arrow", failing)
+
+
 def test_keyboard_interrupt_mid_write_leaves_nothing(
     tmp_path: Path, ds: Dataset, key: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "a.gpkg"
     write_package(ds, target, key=key, producer=PRODUCER, audience="partnership")
     before = target.read_bytes()
-    real = pyogrio.write_arrow
-    calls = {"n": 0}
-
-    def interrupted(*args: Any, **kwargs: Any) -> None:
-        real(*args, **kwargs)
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(pyogrio, "write_arrow", interrupted)
+    _fail_at_layer(monkeypatch, 3, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         write_package(ds, target, key=key, producer="X09000002", audience="partnership")
     assert [p.name for p in tmp_path.iterdir()] == ["a.gpkg"]
@@ -198,16 +203,8 @@ def test_a_full_disk_under_gdal_is_said_as_a_full_disk(
     target = tmp_path / "a.gpkg"
     write_package(ds, target, key=key, producer=PRODUCER, audience="partnership")
     before = target.read_bytes()
-    real = pyogrio.write_arrow
-    calls = {"n": 0}
-
-    def failing(*args: Any, **kwargs: Any) -> None:
-        real(*args, **kwargs)
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise pyogrio.errors.DataLayerError("sqlite3_exec(INSERT INTO gpkg_contents) failed")
-
-    monkeypatch.setattr(pyogrio, "write_arrow", failing)
+    gdal_says = "sqlite3_exec(INSERT INTO gpkg_contents) failed"
+    _fail_at_layer(monkeypatch, 2, pyogrio.errors.DataLayerError(gdal_says))
     if full:
         space = shutil.disk_usage(tmp_path)
         monkeypatch.setattr(shutil, "disk_usage", lambda _: space._replace(free=4096))
