@@ -907,6 +907,12 @@ def test_contexts_are_connected_and_stability_is_a_share(planted) -> None:  # ty
     weighed = (table["stability"].round(2) < 1) & (table["concern"] > table["place_concern"])
     says = table["reasons"].str.contains("which weighs its concern", regex=False)
     assert (says == weighed).all()
+    # What a venue lends, averaged over the runs, is a share of those harmed there that
+    # the context holds: never above all of them ("for the 642% of those harmed").
+    lent = table["place_share"].dropna()
+    assert len(lent) and lent.between(0.0, 1.0).all()
+    shares = table["reasons"].str.findall(r"for the (\d+)% of those").explode().dropna()
+    assert shares.astype(int).le(100).all()
 
 
 def test_stability_runs_are_independent_and_whole_components_always_come_out(

@@ -297,8 +297,11 @@ def context_score(
         # Lent the same in every run: the same, not a rounding away from it.
         mean_lent = np.where(np.isclose(mean_lent, place_concern), place_concern, mean_lent)
         with np.errstate(divide="ignore", invalid="ignore"):
-            place_share = np.where(
-                place_concern > 0, place_share * mean_lent / place_concern, place_share
+            # A share of those it holds: never above all of them (a group lent more in
+            # some runs than by its own venue read "for the 642% of those harmed").
+            place_share = np.minimum(
+                np.where(place_concern > 0, place_share * mean_lent / place_concern, place_share),
+                1.0,
             )
         place_concern = mean_lent
         stability = found / len(runs)
