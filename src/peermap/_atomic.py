@@ -210,8 +210,20 @@ def clean_leftovers(folder: str | os.PathLike[str]) -> int:
 _FULL_BELOW = 1 << 20
 
 
-def _disk_full(folder: Path) -> bool:
-    """Whether the disk holding ``folder`` has (next to) no space left for a write."""
+#: The libraries that write files in their own words (GDAL through pyogrio, SQLite).
+_WRITERS = frozenset({"pyogrio", "sqlite3", "_sqlite3", "osgeo", "fiona"})
+
+
+def _library_disk_full(exc: BaseException, folder: Path) -> bool:
+    """Whether a file library's error (not Python's, nor peermap's) is a full disk.
+
+    SQLite says "database or disk is full"; GDAL wraps it, or says only that a statement
+    failed, after its journal is gone: then the space left on the disk says it.
+    """
+    if isinstance(exc, OSError) or type(exc).__module__.split(".")[0] not in _WRITERS:
+        return False
+    if "disk is full" in str(exc) or "No space left" in str(exc):
+        return True
     try:
         return shutil.disk_usage(folder).free < _FULL_BELOW
     except OSError:
@@ -264,7 +276,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         except Exception as exc:
             # A writer that is not Python's (GDAL's SQLite) says a full disk in its own
             # words ("sqlite3_exec(INSERT ...) failed"): said as the system says it.
-            if not isinstance(exc, OSError) and _disk_full(staging):
+            if _library_disk_full(exc, staging):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(final)) from exc
             raise
         with open(tmp, "rb") as fh:

@@ -57,16 +57,10 @@ __all__ = [
 ]
 
 
-#: The serious kinds of harm (exploitation and serious harm): those of severity at least
-#: :data:`HARMED_SEVERITY`, so that what a table counts as ``serious`` is what a venue's
-#: reasons call "serious records" (image sharing weighs as harmful sexual behaviour).
-SERIOUS_CONTEXTS: tuple[str, ...] = (
-    "cse",
-    "cce",
-    "serious_youth_violence",
-    "harmful_sexual_behaviour",
-    "image_sharing",
-)
+#: The serious kinds of harm: of severity at least :data:`HARMED_SEVERITY`, what a
+#: venue's reasons call "serious records" (image sharing weighs as HSB).
+SERIOUS_CONTEXTS: tuple[str, ...] = ("cse", "cce", "serious_youth_violence")
+SERIOUS_CONTEXTS += ("harmful_sexual_behaviour", "image_sharing")
 
 
 FlowKind = Literal["sightings", "ties", "relocations"]

@@ -309,8 +309,11 @@ def unread_sheets(path: Path, read: Sequence[str | None]) -> list[tuple[str, str
 
 #: A merged range in a sheet's XML (``<mergeCell ref="A2:A5"/>``, any prefix).
 _MERGE_CELL = re.compile(
-    rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"'
+    rb"<(?:\w+:)?mergeCell\b[^>]{0,200}?\sref=[\"']"
+    rb"([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})[\"']"
 )
+#: The longest tag worth carrying from one chunk of a sheet to the next.
+_LONGEST_TAG = 256
 
 
 def _sheet_member(archive: zipfile.ZipFile, sheet: str | None) -> str | None:
@@ -356,7 +359,7 @@ def merged_ranges(path: Path, sheet: str | None) -> list[str]:
     Returns
     -------
     list of str
-        The ranges, as Excel writes them.
+        The ranges, as Excel writes them, by their first cell (row, then column).
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -370,11 +373,15 @@ def merged_ranges(path: Path, sheet: str | None) -> list[str]:
                 while chunk := handle.read(1 << 20):
                     text = tail + chunk
                     ends = text.rfind(b"<")
-                    whole, tail = (text[:ends], text[ends:]) if ends >= 0 else (text, b"")
+                    # Carry an unfinished tag to the next chunk; text without one (or
+                    # a tag too long to be a merged range) is not carried, so a sheet
+                    # of long text is read once, not again with every chunk.
+                    carry = ends >= 0 and len(text) - ends <= _LONGEST_TAG
+                    whole, tail = (text[:ends], text[ends:]) if carry else (text, b"")
                     found.extend(m.decode() for m in _MERGE_CELL.findall(whole))
                 found.extend(m.decode() for m in _MERGE_CELL.findall(tail))
             return sorted(found, key=_first_cell)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+    except Exception:  # a hint only: a workbook this cannot read says so when read
         return []
 
 

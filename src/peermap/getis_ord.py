@@ -366,9 +366,8 @@ def gi_star(
     if nrows * ncols < 4:
         if np.ptp(pts, axis=0).max() == 0:  # one spot: no cell size makes a map
             raise ArgumentError(
-                "the sightings are all at one spot (one place, or places at the same "
-                "coordinates): a hot spot is a cell against its neighbours, and there "
-                "is no neighbour to compare it with"
+                "the sightings are all at one spot: a hot spot is a cell against its "
+                "neighbours, and there is no neighbour to compare it with"
             )
         raise ArgumentError(
             f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "

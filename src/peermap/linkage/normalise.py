@@ -237,12 +237,18 @@ def given_name_group(name: str, *, unlisted: bool = True) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def _package_names() -> frozenset[str]:
+    """Return the ``nicknames`` package's names: what a slip of the keyboard is read as."""
+    package = require("nicknames").NickNamer().canonical_lookup
+    return frozenset(package).union(*package.values())
+
+
+@functools.lru_cache(maxsize=1)
 def _listed() -> frozenset[str]:
     # The nicknames package's names and the short forms only: the spellings of
     # name_variants.txt include common surnames (Hussain, Ahmed, Osman), and so do some
-    # formal names of the short forms (Stanley, Tyler), which would turn names round.
-    package = require("nicknames").NickNamer().canonical_lookup
-    return frozenset(package).union(*package.values(), _short_forms())
+    # formal names of the short forms (Stanley), which would turn names round.
+    return _package_names().union(_short_forms())
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -254,10 +260,11 @@ _MIN_CORRECTED = 4
 def listed_given_name(word: str) -> str | None:
     """Return the given name of the list a first word is, or is one slip of the keyboard from.
 
-    A word in the ``nicknames`` list is itself. A word of four letters or more that is
-    not in it, but is one edit (a letter changed, dropped, added, or two neighbours
-    swapped: Damerau-Levenshtein distance 1) from exactly one listed name, is taken for
-    a misspelling of that name (``olvia`` is ``olivia``); a word near none or several
+    A word in the ``nicknames`` list (or a British short form) is itself. A word of four
+    letters or more that is not in it, but is one edit (a letter changed, dropped, added,
+    or two neighbours swapped: Damerau-Levenshtein distance 1) from exactly one listed
+    name, is taken for a misspelling of that name (``olvia`` is ``olivia``; never of a
+    short form: ``abid`` is not ``abi``, a name of its own); a word near none or several
     (``mai``: mia, may, ...) is no listed name.
 
     Parameters
@@ -285,7 +292,7 @@ def listed_given_name(word: str) -> str | None:
             near.add(head + letter + tail)
             if tail:
                 near.add(head + letter + tail[1:])
-    found = sorted(near & listed)
+    found = sorted(near & _package_names())
     return found[0] if len(found) == 1 else None
 
 
