@@ -108,7 +108,7 @@ display = monthly.map(rule.display)
 fig = Figure(figsize=(9, 4.8), layout="constrained")
 ax = fig.add_subplot()
 bottom = np.zeros(len(monthly))
-colours = ["#762a83", "#af8dc3", "#7fbf7b", "#1b7837"]
+colours = ["#762a83", "#af8dc3", "#7fbf7b", "#1b7837", "#d9f0d3"]
 for context, colour in zip(SERIOUS_CONTEXTS, colours, strict=True):
     heights = display[context].map(lambda v: 0 if v == rule.marker else v).to_numpy(dtype=float)
     ax.bar(
