@@ -52,12 +52,9 @@ def reach_authority(ds: Dataset) -> pd.Series:
             "person": s["person_id"].to_numpy(dtype=object),
         }
     ).dropna()
-    members = members.drop_duplicates(["place", "person"])
     if members.empty:
         return at
-    counts = members.groupby(["place", "home"]).size().reset_index(name="n")
-    counts = counts.sort_values(["place", "n", "home"], ascending=[True, False, True])
-    base = counts.drop_duplicates("place").set_index("place")["home"]
+    base = most_common_home(members, ["place"])
     out = at.copy()
     out.loc[base.index] = base.to_numpy(dtype=object)
     return out
@@ -83,3 +80,17 @@ def in_id_order(ds: Dataset) -> Dataset:
         people=people.sort_values("person_id", key=lambda c: c.astype(str), kind="stable"),
         places=places.sort_values("place_id", key=lambda c: c.astype(str), kind="stable"),
     )
+
+
+def most_common_home(members: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Return the home authority of most of the young people of each group of ``keys``.
+
+    ``members`` has the ``keys`` columns, ``person`` and ``home`` (rows without a home
+    are passed over, and a young person counts once per group). The lowest code wins a
+    tie. Indexed by ``keys``.
+    """
+    members = members.dropna().drop_duplicates([*keys, "person"])
+    counts = members.groupby([*keys, "home"]).size().reset_index(name="n")
+    order = [True] * len(keys) + [False, True]
+    counts = counts.sort_values([*keys, "n", "home"], ascending=order)
+    return counts.drop_duplicates(keys).set_index(keys)["home"]

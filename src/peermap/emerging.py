@@ -42,11 +42,9 @@ from peermap.disclosure import VIEW_AUDIENCES, Audience
 from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.getis_ord import (
-    FIT_MAX_CELLS,
     confidence_levels,
-    fitted_cell_size,
-    grid_shape,
     nothing_to_map,
+    sighting_grid,
 )
 from peermap.schema import ONLINE_PLACE_KINDS
 
@@ -441,24 +439,7 @@ def emerging_hotspots(
         )
     xy = ds.places.set_index("place_id")[["easting", "northing"]]
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
-    if cell_size_m is None:
-        cell_size_m = fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
-    x0, y0, nrows, ncols = grid_shape(pts, cell_size_m)
-    if nrows * ncols > max_cells:
-        raise ArgumentError(
-            f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells, "
-            f"more than the {max_cells:,} allowed; choose a larger cell_size_m"
-        )
-    if nrows * ncols < 4:
-        if np.ptp(pts, axis=0).max() == 0:  # one spot: no cell size makes a map
-            raise ArgumentError(
-                "the sightings are all at one spot: a hot spot is a cell against its "
-                "neighbours, and there is no neighbour to compare it with"
-            )
-        raise ArgumentError(
-            f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
-            "choose a smaller cell_size_m"
-        )
+    cell_size_m, x0, y0, nrows, ncols = sighting_grid(pts, cell_size_m, max_cells)
     grid_cell = ((pts[:, 1] - y0) // cell_size_m).astype(np.int64) * ncols + (
         (pts[:, 0] - x0) // cell_size_m
     ).astype(np.int64)

@@ -25,7 +25,7 @@ from peermap.exceptions import ArgumentError
 from peermap.filters import DateLike, Window, filter_sightings
 from peermap.schema import ONLINE_PLACE_KINDS
 
-__all__ = ["FIT_MAX_CELLS", "check_cell_size", "gi_star", "nothing_to_map"]
+__all__ = ["FIT_MAX_CELLS", "check_cell_size", "gi_star", "nothing_to_map", "sighting_grid"]
 
 #: Most cells of a grid whose cell size is fitted to the sightings (``cell_size_m=None``):
 #: Gi* on such a grid takes a few seconds and its significant cells stay few.
@@ -230,6 +230,37 @@ def fitted_cell_size(pts: NDArray[np.float64], max_cells: int) -> float:
         size += _BASE_CELL_M
 
 
+def sighting_grid(
+    pts: NDArray[np.float64], cell_size_m: float | None, max_cells: int
+) -> tuple[float, float, float, int, int]:
+    """Return the grid sightings are counted on: cell size, south-west corner, rows, columns.
+
+    Fitted to the sightings when ``cell_size_m`` is None (:func:`fitted_cell_size`).
+    A grid of more than ``max_cells`` cells, or of fewer than 4 (no hot spot without
+    neighbours), is refused, saying what would make one, or that nothing would.
+    """
+    if cell_size_m is None:
+        cell_size_m = fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
+    x0, y0, nrows, ncols = grid_shape(pts, cell_size_m)
+    if nrows * ncols > max_cells:
+        raise ArgumentError(
+            f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells, "
+            f"more than the {max_cells:,} allowed; choose a larger cell_size_m "
+            "(or None to fit it to the sightings)"
+        )
+    if nrows * ncols < 4:
+        if np.ptp(pts, axis=0).max() == 0:  # one spot: no cell size makes a map
+            raise ArgumentError(
+                "the sightings are all at one spot: a hot spot is a cell against its "
+                "neighbours, and there is no neighbour to compare it with"
+            )
+        raise ArgumentError(
+            f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
+            "choose a smaller cell_size_m"
+        )
+    return cell_size_m, x0, y0, nrows, ncols
+
+
 def gi_star(
     ds: Dataset,
     *,
@@ -354,25 +385,7 @@ def gi_star(
     pts = xy.reindex(s["place_id"].to_numpy()).to_numpy(dtype=float)
     if len(pts) == 0:
         raise ArgumentError(nothing_to_map(in_window))
-    if cell_size_m is None:
-        cell_size_m = fitted_cell_size(pts, min(max_cells, FIT_MAX_CELLS))
-    x0, y0, nrows, ncols = grid_shape(pts, cell_size_m)
-    if nrows * ncols > max_cells:
-        raise ArgumentError(
-            f"a {cell_size_m:g} m grid over these sightings has {nrows * ncols:,} cells, "
-            f"more than the {max_cells:,} allowed; choose a larger cell_size_m "
-            "(or None to fit it to the sightings)"
-        )
-    if nrows * ncols < 4:
-        if np.ptp(pts, axis=0).max() == 0:  # one spot: no cell size makes a map
-            raise ArgumentError(
-                "the sightings are all at one spot: a hot spot is a cell against its "
-                "neighbours, and there is no neighbour to compare it with"
-            )
-        raise ArgumentError(
-            f"the sightings fit in fewer than 4 cells of {cell_size_m:g} m; "
-            "choose a smaller cell_size_m"
-        )
+    cell_size_m, x0, y0, nrows, ncols = sighting_grid(pts, cell_size_m, max_cells)
     col = ((pts[:, 0] - x0) // cell_size_m).astype(int)
     row = ((pts[:, 1] - y0) // cell_size_m).astype(int)
     cell_of = row * ncols + col

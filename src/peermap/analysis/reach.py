@@ -6,13 +6,13 @@ See :func:`peermap.contexts` (``reach``) and ``docs/analysis.md`` ("Reach").
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from peermap._lookup import most_common_home
 from peermap.dataset import Dataset
 from peermap.schema import is_online
 
@@ -129,7 +129,7 @@ def reach_of(
 
 def online_stand_in(
     ds: Dataset, place_index: pd.Index, linked: pd.DataFrame, homes: npt.NDArray[np.object_]
-) -> dict[tuple[int, int], Any]:
+) -> pd.Series:
     """Where each context's online places stand for its reach: its own members' homes.
 
     An online place has no authority: for a context's reach it stands in the home
@@ -139,13 +139,10 @@ def online_stand_in(
     home of a group that meets in a borough-wide gaming server: a Barnet group's five
     members there were linked to Croydon, where 16 of its 97 users live, and the group
     read "reaching distant authorities (up to 30 km)".
-    Keyed by (context, place position).
+    Indexed by (context, place position).
     """
     online = is_online(ds.places.set_index("place_id")["kind"].reindex(place_index))
-    at_online = online.to_numpy(dtype=bool)[linked["place"].to_numpy(dtype=np.intp)]
-    if not at_online.any():
-        return {}
-    rows = linked[at_online]
+    rows = linked[online.to_numpy(dtype=bool)[linked["place"].to_numpy(dtype=np.intp)]]
     members = pd.DataFrame(
         {
             "ctx": rows["ctx"].to_numpy(dtype=np.int64),
@@ -153,28 +150,18 @@ def online_stand_in(
             "person": rows["person"].to_numpy(dtype=np.int64),
             "home": homes[rows["person"].to_numpy(dtype=np.intp)],
         }
-    ).dropna()
-    members = members.drop_duplicates(["ctx", "place", "person"])
-    counts = members.groupby(["ctx", "place", "home"]).size().reset_index(name="n")
-    counts = counts.sort_values(["ctx", "place", "n", "home"], ascending=[True, True, False, True])
-    first = counts.drop_duplicates(["ctx", "place"])
-    return dict(
-        zip(
-            zip(first["ctx"].tolist(), first["place"].tolist(), strict=True),
-            first["home"].tolist(),
-            strict=True,
-        )
     )
+    return most_common_home(members, ["ctx", "place"])
 
 
 def standing_authority(
-    stand_in: dict[tuple[int, int], Any], frame: pd.DataFrame, auths: npt.NDArray[np.object_]
+    stand_in: pd.Series, frame: pd.DataFrame, auths: npt.NDArray[np.object_]
 ) -> npt.NDArray[np.object_]:
     """Each row's place authority for reach: a context's own stand-in for online places."""
     place = frame["place"].to_numpy(dtype=np.intp)
     out: npt.NDArray[np.object_] = auths[place]
-    if stand_in and len(place):
+    if len(stand_in) and len(place):
         keys = pd.MultiIndex.from_arrays([frame["ctx"].to_numpy(dtype=np.int64), place])
-        found = pd.Series(stand_in).reindex(keys).to_numpy(dtype=object)
+        found = stand_in.reindex(keys).to_numpy(dtype=object)
         out = np.where(pd.notna(found), found, out)
     return out
