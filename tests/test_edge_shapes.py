@@ -192,6 +192,21 @@ def test_a_clique_that_shares_places_is_not_lost_to_a_split(tmp_path: Path) -> N
         assert table["n_people"].sum() == n, n  # every one of them in a context
 
 
+def test_counted_nouns_have_one_plural_everywhere() -> None:
+    # Reports, maps and legends count with one helper: the partnership report's
+    # "Not listed: 3 authoritys receiving fewer than ..." came from a second one.
+    from peermap._plain_words import plural, plural_noun
+
+    assert plural(3, "authority") == "3 authorities" and plural(1, "authority") == "1 authority"
+    assert plural(1_200, "young person") == "1,200 young people"
+    assert plural(1, "young person") == "1 young person"
+    assert [plural_noun(n) for n in ("private home", "day", "flow")] == [
+        "private homes",
+        "days",
+        "flows",
+    ]
+
+
 def test_report_sentences_count_one_and_none_in_words(tmp_path: Path) -> None:
     two = _tied(2, [(0, 1)], "friend")
     text = peermap.make_report(two, audience="partnership", with_map=False).to_markdown()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-__all__ = ["harm_words", "p_words", "times"]
+__all__ = ["harm_words", "p_words", "plural", "plural_noun", "times"]
 
 _HARM_WORDS: Mapping[str, str] = {
     "cse": "CSE",
@@ -65,3 +65,19 @@ def p_words(q: float) -> str:
     if q < 0.001:
         return "q < 0.001"
     return f"q = {q:.2g}"
+
+
+def plural_noun(noun: str) -> str:
+    """Return the plural of a noun: ``venues``, ``authorities``, ``young people``."""
+    if noun.endswith("person"):
+        return noun[: -len("person")] + "people"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def plural(count: int, noun: str) -> str:
+    """Return a count and its noun: ``1 venue``, ``3 venues``, ``1,200 young people``."""
+    return f"{count:,} {noun if count == 1 else plural_noun(noun)}"

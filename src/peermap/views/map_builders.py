@@ -21,6 +21,7 @@ import shapely
 from markupsafe import Markup
 
 from peermap import settings
+from peermap._plain_words import plural
 from peermap.analysis import flow_keys, flows, hotspots
 from peermap.cell_keys import as_key
 from peermap.exceptions import ArgumentError
@@ -62,7 +63,6 @@ from peermap.views.map_style import (
     number_text,
     numeric,
     palette,
-    plural,
     simplify,
     symbols,
     trim,

@@ -26,10 +26,11 @@ import scipy.sparse.csgraph
 import shapely
 
 from peermap import settings
+from peermap._plain_words import plural
 from peermap.analysis import contexts
 from peermap.cell_keys import people_key
 from peermap.filters import Window
-from peermap.views.map_style import MapLayer, MapRequest, plural, simplify, symbols
+from peermap.views.map_style import MapLayer, MapRequest, simplify, symbols
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

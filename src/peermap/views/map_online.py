@@ -18,11 +18,12 @@ import pandas as pd
 import shapely
 
 from peermap import settings
+from peermap._plain_words import plural
 from peermap.cell_keys import people_key
 from peermap.dataset import Dataset
 from peermap.filters import filter_sightings
 from peermap.schema import is_online
-from peermap.views.map_style import MapLayer, MapRequest, plural, symbols
+from peermap.views.map_style import MapLayer, MapRequest, symbols
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

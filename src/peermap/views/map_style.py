@@ -296,17 +296,6 @@ def arrow(points: np.ndarray, length: float, width: float) -> tuple[Any, Any]:
     return shaft, head
 
 
-def plural(count: int, noun: str) -> str:
-    """``3 venues``, ``1 venue``; ``2 young people``, ``2 authorities``."""
-    if count == 1:
-        return f"{count:,} {noun}"
-    if noun.endswith("person"):
-        return f"{count:,} {noun[: -len('person')]}people"
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return f"{count:,} {noun[:-1]}ies"
-    return f"{count:,} {noun}s"
-
-
 #: The first rows of the tooltip of a flow (links and relocations).
 FLOW_ROWS: Final = [["p", "Young people"], ["n", "Between", "", "reach"]]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from peermap._plain_words import plural, plural_noun
 from peermap.cell_keys import (
     RECORD_IDENTITY,
     as_key,
@@ -126,11 +127,7 @@ class ReportContext:
         How many rows were withheld is itself a count of what is too small to show:
         one more young person seen once at a home made "7 private homes" 8.
         """
-        if not self.public:
-            return _n(count, noun)
-        if noun.endswith("y"):
-            return noun[:-1] + "ies"
-        return noun + ("es" if noun.endswith("s") else "s")
+        return plural(count, noun) if not self.public else plural_noun(noun)
 
     def agree(self, count: int, one: str, many: str) -> str:
         """Return the word that agrees with a count shown by :meth:`number`.
@@ -166,10 +163,6 @@ def _q(value: Any) -> str:
 def _concern(value: Any) -> str:
     """Show a concern score in a table cell."""
     return "z" if value is None or pd.isna(value) else f"{float(value):.1f}"
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _date(value: Any, *, month: bool = False) -> str:
