@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -308,21 +309,34 @@ def test_a_zip_that_is_not_a_workbook_is_named(tmp_path: Path) -> None:
 
 
 def test_formula_without_saved_result_is_named_not_read_as_empty(tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
     folder = _copy(tmp_path)
-    wb = Workbook()
-    ws = wb.active
-    ws.append(PEOPLE_HEADER.split(","))
-    ws.append(["yp001", "E09000007", 14, "F", "no"])
-    ws.append(["yp002", "E09000007", "=C2+1", "F", "no"])  # openpyxl saves no result
-    (folder / "people.csv").unlink()
+    wb, _ = _people_workbook(
+        folder,
+        [
+            ("yp001", "E09000007", 14, "F", "no"),
+            ("yp002", "E09000007", "=C2+1", "F", "no"),  # openpyxl saves no result
+        ],
+    )
     wb.save(folder / "people.xlsx")
     _write_ties(folder)
     report = assert_agree(folder)
     [problem] = _errors(report, "formula")
     assert (problem.row, problem.column, problem.value) == (3, "age", "=C2+1")
     assert not _errors(report, "required")
+
+
+def _people_workbook(folder: Path, rows: list[Any]) -> tuple[Any, Any]:
+    """A people sheet of ``rows`` under the header, in place of people.csv (save it)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "people"
+    ws.append(PEOPLE_HEADER.split(","))
+    for row in rows:
+        ws.append(list(row))
+    (folder / "people.csv").unlink()
+    return wb, ws
 
 
 def _write_ties(folder: Path) -> None:
@@ -750,21 +764,13 @@ def test_phone_numbers_saved_as_a_parquet_index_are_refused(tmp_path: Path) -> N
 def test_a_sheet_of_records_that_is_not_read_is_said(tmp_path: Path, extra: str) -> None:
     # Excel names a copied sheet "people (2)"; records pasted into a "Sheet1" beside the
     # table's own sheet are as easily missed. Both were passed over without a word.
-    from openpyxl import Workbook
-
     folder = _copy(tmp_path)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "people"
-    ws.append(PEOPLE_HEADER.split(","))
-    for row in _people(3):
-        ws.append(row.split(","))
+    wb, _ = _people_workbook(folder, [row.split(",") for row in _people(3)])
     more = wb.create_sheet(extra)
     more.append(PEOPLE_HEADER.split(","))
     more.append(["yp009", "E09000007", 14, "F", "no"])
     guide = wb.create_sheet("People notes")  # text, no records: passed over
     guide.append(["Fill in one row per young person."])
-    (folder / "people.csv").unlink()
     wb.save(folder / "people.xlsx")
     _write_ties(folder)
     report = assert_agree(folder)
@@ -780,19 +786,11 @@ def test_merged_cells_in_a_sheet_read_are_said_beside_the_blanks_they_leave(
     # family: Excel keeps the value in the first cell only, and the rows below read
     # with that cell blank. The rejection alone ("home_authority is required") does not
     # say why a cell the worker can see filled is blank.
-    from openpyxl import Workbook
-
     folder = _copy(tmp_path)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "people"
-    ws.append(PEOPLE_HEADER.split(","))
-    ws.append(["yp001", "E09000007", 14, "F", "no"])
-    ws.append(["yp002", None, 15, "F", "no"])
-    ws.append(["yp003", None, 13, "M", "no"])
+    rows = [("yp001", "E09000007", 14, "F", "no"), ("yp002", None, 15, "F", "no")]
+    wb, ws = _people_workbook(folder, [*rows, ("yp003", None, 13, "M", "no")])
     ws.merge_cells("B2:B4")
     ws.merge_cells("A6:B6")  # a merged note below the table: said too
-    (folder / "people.csv").unlink()
     wb.save(folder / "people.xlsx")
     _write_ties(folder)
     report = assert_agree(folder)
@@ -810,17 +808,16 @@ def test_merged_cells_in_a_sheet_read_are_said_beside_the_blanks_they_leave(
 def test_an_id_stored_as_a_number_too_long_for_excel_rejects_its_row(tmp_path: Path) -> None:
     # Excel keeps 15 digits of a number: a 20-digit id reads as 1.234567890123457e+19,
     # which two different ids can both become.
-    from openpyxl import Workbook
-
     folder = _copy(tmp_path)
-    wb = Workbook()
-    ws = wb.active
-    ws.append(PEOPLE_HEADER.split(","))
-    ws.append(["yp001", "E09000007", 14, "F", "no"])
-    ws.append(["yp002", "E09000007", 14, "F", "no"])
-    ws.append([12345678901234567890, "E09000007", 15, "M", "no"])
-    ws.append([123456789012345, "E09000007", 15, "M", "no"])  # 15 digits: kept whole
-    (folder / "people.csv").unlink()
+    wb, _ = _people_workbook(
+        folder,
+        [
+            ("yp001", "E09000007", 14, "F", "no"),
+            ("yp002", "E09000007", 14, "F", "no"),
+            (12345678901234567890, "E09000007", 15, "M", "no"),
+            (123456789012345, "E09000007", 15, "M", "no"),  # 15 digits: kept whole
+        ],
+    )
     wb.save(folder / "people.xlsx")
     _write_ties(folder)
     report = assert_agree(folder)

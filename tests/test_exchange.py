@@ -711,6 +711,17 @@ def test_an_aggregate_package_holds_no_person_level_table(
     assert str(ds.people["person_id"].iloc[0]) not in str(err.value)
 
 
+def _aggregate_of(package: Path, key: Any, tmp_path: Path) -> Path:
+    """Write the aggregate package of a partnership package's records."""
+    return write_package(
+        read_package(package, key=key),
+        tmp_path / "agg.gpkg",
+        key=key,
+        producer=PRODUCER,
+        audience="aggregate",
+    )
+
+
 def _resign_without_key(path: Path, **changes: str) -> None:
     """Blank the key fingerprint and MAC (and set ``changes``), recomputing the digest."""
     con = sqlite3.connect(path)
@@ -741,13 +752,7 @@ def test_a_partnership_package_stripped_of_its_signature_is_refused(
     _resign_without_key(half, key_fingerprint=key.fingerprint)
     with pytest.raises(IntegrityError, match="no mac"):
         read_package(half)
-    agg = write_package(
-        read_package(package, key=key),
-        tmp_path / "agg.gpkg",
-        key=key,
-        producer=PRODUCER,
-        audience="aggregate",
-    )
+    agg = _aggregate_of(package, key, tmp_path)
     _resign_without_key(agg, key_fingerprint=key.fingerprint)
     with pytest.raises(IntegrityError, match="no mac"):
         read_aggregate(agg)
@@ -1361,13 +1366,7 @@ def test_round_trip_on_real_ons_boundaries(lad_2024_path: Path, key: Any, tmp_pa
 def test_a_package_whose_dates_cannot_be_is_refused(
     package: Path, key: Any, tmp_path: Path, changes: dict[str, str], said: str
 ) -> None:
-    agg = write_package(
-        read_package(package, key=key),
-        tmp_path / "agg.gpkg",
-        key=key,
-        producer=PRODUCER,
-        audience="aggregate",
-    )
+    agg = _aggregate_of(package, key, tmp_path)
     _resign_without_key(agg, **changes)  # digest recomputed: only the dates are wrong
     with pytest.raises(ValidationError, match=said) as err:
         read_aggregate(agg)

@@ -58,12 +58,17 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _copy_of(exports: Path, tmp_path: Path, table: str) -> tuple[Path, pd.DataFrame]:
+    """A copy of the demo's files to edit, and one table of it as text cells."""
+    folder = tmp_path / "exports"
+    shutil.copytree(exports, folder)
+    return folder, pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
 def test_an_export_holds_no_formula_and_reads_back_every_label_as_it_was(
     exports: Path, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "exports"
-    shutil.copytree(exports, folder)
-    places = pd.read_csv(folder / "places.csv", dtype=str, keep_default_na=False)
+    folder, places = _copy_of(exports, tmp_path, "places")
     places.loc[places.index[: len(TRICKY)], "label"] = TRICKY
     places.to_csv(folder / "places.csv", index=False)  # as a partner's export holds them
     first = peermap.read_dataset(folder)
@@ -84,9 +89,7 @@ def test_an_export_holds_no_formula_and_reads_back_every_label_as_it_was(
 def test_rejected_rows_are_written_so_a_spreadsheet_runs_none_of_their_cells(
     exports: Path, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "exports"
-    shutil.copytree(exports, folder)
-    people = pd.read_csv(folder / "people.csv", dtype=str, keep_default_na=False)
+    folder, people = _copy_of(exports, tmp_path, "people")
     people.loc[0, "age"] = HYPERLINK  # not an age: the row is set aside with its cells
     people.loc[1, "sex"] = "=1+1"
     people.to_csv(folder / "people.csv", index=False)
