@@ -285,6 +285,8 @@ def test_hotspots_list_venues_and_online_spaces_are_their_own_section(
     assert g["platform"] == "snapchat" and g["reach"] == "distant" and g["rank"] == 1
     assert (g["cce"], g["image_sharing"]) == (4, 1)
     assert "geometry" not in spaces and "authority_code" not in spaces
+    # Its reasons call it what it is, not "this place".
+    assert "this online space" in g["reasons"], g["reasons"]
 
 
 def test_exploitation_online_weighs_as_at_a_venue(make_dataset: Any) -> None:

@@ -663,7 +663,9 @@ def test_a_park_that_stands_out_by_meetings_alone_sets_apart_those_who_meet_ther
     assert sorted(top["people"]) == sorted(met)
     assert "park" in top["places"]
     assert top["concern"] == pytest.approx(park["concern"])
-    assert "grouped around a hotspot venue" in top["reasons"]
+    # The venue is named, as the analyst finds it in hotspots() and on the map.
+    assert "grouped around hotspot venue park (park)" in top["reasons"]
+    assert top["lending_place"] == "park" and "that venue sets its concern" in top["reasons"]
 
 
 def test_ties_met_finds_where_both_young_people_are_seen_at_the_same_time() -> None:
@@ -973,10 +975,15 @@ def test_a_context_is_at_least_as_concerning_as_its_own_places(
             full = row.place_concern / row.place_share
             assert np.isclose(venues["concern"], full).any()
             shared += row.place_share < 1
+            # The venue named is the one that lends it: its concern, in that share.
+            lender = venues.loc[row.lending_place]
+            assert lender["concern"] * row.place_share == pytest.approx(row.place_concern)
+        else:
+            assert pd.isna(row.lending_place)
         if row.place_concern > 0 and row.place_concern >= row.concern:
             decided_by_place += 1
-            said = "a venue where its young people are harmed or exploited sets its concern"
-            assert said in row.reasons
+            assert f"{row.lending_place} (" in row.reasons and "sets its concern" in row.reasons
+            assert "a venue where" not in row.reasons
     assert decided_by_place > 0 and shared > 0  # the rules do something on this data
     assert table["concern"].is_monotonic_decreasing
 
@@ -1365,7 +1372,7 @@ def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_gr
     homes = {dict(people)[p] for p in (*victims, exploiter)}
     assert top["n_home_authorities"] == len(homes) > 1
     assert top["reasons"].startswith(f"7 young people from {len(homes)} authorities")
-    assert "grouped around a hotspot venue" in top["reasons"]
+    assert "grouped around hotspot venue hotel (hotel)" in top["reasons"]
     assert top["stability"] == 1.0  # no seed decides who is in it
     # Their friends are grouped without them, and the hotel is no other context's own.
     rest = table.iloc[1:]
@@ -1375,7 +1382,7 @@ def test_a_hotels_victims_and_exploiter_are_one_context_whatever_their_friend_gr
     # case, not a context around the hotel.
     one = [s for s in sightings if s[1] != "hotel" or s[0] == victims[0]]
     alone = peermap.contexts(_dataset(people, places, one, ties))
-    assert not alone["reasons"].str.contains("grouped around a hotspot venue", regex=False).any()
+    assert not alone["reasons"].str.contains("around hotspot venue", regex=False).any()
 
 
 def test_a_venue_whose_young_people_were_set_apart_with_another_goes_with_them() -> None:
@@ -1427,7 +1434,7 @@ def test_a_line_holder_never_seen_at_the_hotel_is_in_its_context() -> None:
     ties += [(other, people[k][0], "exploiter", "reported") for k in (120, 121)]
     table = peermap.contexts(_dataset(people, places, sightings, ties))
     top = table.iloc[0]
-    assert top["places"] == ["hotel"] and "grouped around a hotspot venue" in top["reasons"]
+    assert top["places"] == ["hotel"] and "grouped around hotspot venue hotel" in top["reasons"]
     assert set(top["people"]) == {*victims, holder}
     assert top["exploiter_ties"] == 4
     mates = table[table["people"].map(lambda p: friends[0] in p)].iloc[0]

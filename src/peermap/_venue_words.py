@@ -12,7 +12,7 @@ from typing import Any
 from peermap._plain_words import harm_words, p_words, times
 from peermap.ranking import HARM_KINDS
 
-__all__ = ["people_words", "venue_reasons"]
+__all__ = ["people_words", "place_words", "venue_reasons"]
 
 #: A kind of place in words.
 _PLACE_WORDS = {
@@ -25,12 +25,18 @@ _PLACE_WORDS = {
     "residential": "residential address",
     "youth_venue": "youth venue",
     "other": "place",
+    "online": "online space",
 }
+
+
+def place_words(kind: str) -> str:
+    """Say a kind of place in words ("fast-food shop"); "place" for one not known."""
+    return _PLACE_WORDS.get(str(kind), "place")
 
 
 def venue_reasons(row: Any) -> str:
     """Put the venue's score in words, for reports and the command line."""
-    kind = _PLACE_WORDS.get(str(row.kind), "place")
+    kind = place_words(row.kind)
     records = [k for k in row.harm_kinds if k in HARM_KINDS]  # not the streams of people
     met = int(row.met_people) if "exploiter" in row.harm_kinds else 0
     tied = int(row.together_people) if "tied" in row.harm_kinds else 0

@@ -24,6 +24,7 @@ from peermap._kernels import (
     record_positions,
 )
 from peermap.analysis.anchors import (
+    ANCHOR_Q,
     attach_places,
     exploiter_anchors,
     meeting_places,
@@ -358,7 +359,8 @@ def contexts(
           ``place_share`` (1 when the context holds most of the young people that
           venue's excess rests on, harmed or exploited there; else the share of them
           it holds; with runs, its mean over them; NaN where
-          ``place_concern`` is 0), ``excess_concern``
+          ``place_concern`` is 0), ``lending_place`` (the ``place_id`` of that venue,
+          in the grouping found; missing where none lends), ``excess_concern``
           (the excess weighed by its specificity, averaged over all the runs with 0
           where the context does not come out, times the reach factor),
           ``excess_weight`` (how much of it counts: 1; for a community cut from a
@@ -502,10 +504,22 @@ def contexts(
         table["stability"] = 1.0  # nothing to split: every context comes out whole
     first = ids(ds)[0].get_indexer(pd.Index([p[0] for p in table["people"]]))
     anchor_of = anchored[first] if len(table) else np.zeros(0, dtype=np.int64)
+    # Venues are named in the reasons: the most concerning one a group was set apart
+    # around, and the one that lends it its concern (``lending_place``).
+    place_ids = ds.places["place_id"].astype(str).to_numpy(dtype=object)
+    kinds = dict(zip(place_ids, ds.places["kind"].astype(str), strict=True))
+    standing = np.where(inputs.cores.q_value <= ANCHOR_Q, inputs.cores.concern, -1.0)
+    lead = [
+        str(place_ids[v[np.argmax(standing[v])]])
+        for v in (a[a >= n_people] - n_people for a in anchors[:n_venue_anchors])
+    ]
     table["reasons"] = pd.Series(
         [
             context_reasons(
-                row, around="venue" if 0 <= a < n_venue_anchors else "exploiter" if a >= 0 else ""
+                row,
+                around="venue" if 0 <= a < n_venue_anchors else "exploiter" if a >= 0 else "",
+                venue=lead[a] if 0 <= a < n_venue_anchors else None,
+                kinds=kinds,
             )
             for row, a in zip(table.itertuples(index=False), anchor_of.tolist(), strict=True)
         ],
@@ -840,7 +854,7 @@ def _context_table(
         counted += ["outside_sightings"]
         dtypes |= {c: int for c in counted}
         scored = (*SCORE_COLUMNS, "excess_concern", "excess_weight")
-        dtypes |= {c: float for c in scored if c != "harm_kinds"}
+        dtypes |= {c: float for c in scored if c not in ("harm_kinds", "lending_place")}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     table = pd.DataFrame(rows)
     table = pd.concat([table, score.reset_index(drop=True)], axis=1)

@@ -10,24 +10,39 @@ exploiter ties, what venues lend it and how often the community runs find it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from peermap._plain_words import harm_words, p_words, times
-from peermap._venue_words import people_words
+from peermap._venue_words import people_words, place_words
 
 __all__ = ["context_reasons"]
 
 
-def context_reasons(row: Any, *, around: str = "") -> str:
+def context_reasons(
+    row: Any, *, around: str = "", venue: str | None = None, kinds: Mapping[str, str] = {}
+) -> str:
     """Put a context's score in words, for reports and the command line.
 
     ``around``: ``"venue"`` or ``"exploiter"`` for a context set apart around a hotspot
-    venue or exploiter ties (:mod:`peermap.analysis.anchors`).
+    venue or exploiter ties (:mod:`peermap.analysis.anchors`); ``venue``: the place id
+    of that hotspot venue (the most concerning one it was set apart around). Venues
+    are named by place id and kind (``kinds``: the kind of each place id), so that the
+    analyst finds them in :func:`peermap.hotspots` and on the map: the hotspot venue,
+    and the venue that sets the concern (``lending_place``).
     """
+
+    def named(place: str) -> str:
+        return f"{place} ({place_words(kinds.get(place, 'other'))})"
+
     # Where its young people live: the authorities of its places are not homes.
     who = people_words(int(row.n_people), int(row.n_home_authorities))
     if around == "venue":
-        who += " grouped around a hotspot venue"
+        who += (
+            f" grouped around hotspot venue {named(venue)}"
+            if venue
+            else (" grouped around a hotspot venue")
+        )
     elif around == "exploiter":
         who += " grouped around exploiter ties"
     reach = {
@@ -46,7 +61,14 @@ def context_reasons(row: Any, *, around: str = "") -> str:
     if row.exploiter_ties:
         text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
     if row.place_concern > 0 and row.place_concern >= row.concern:
-        text += "; a venue where its young people are harmed or exploited sets its concern"
+        lender = row.lending_place if isinstance(row.lending_place, str) else None
+        if lender is not None and lender == venue and around == "venue":
+            text += "; that venue sets its concern"
+        elif lender is not None:
+            text += f"; {named(lender)}, where its young people are harmed or exploited, "
+            text += "sets its concern"
+        else:
+            text += "; a venue where its young people are harmed or exploited sets its concern"
         if row.place_share < 1:
             share = "under 1%" if row.place_share < 0.01 else f"{row.place_share:.0%}"
             runs = isinstance(row.stability, float) and not math.isnan(row.stability)

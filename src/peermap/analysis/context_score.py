@@ -77,6 +77,7 @@ SCORE_COLUMNS = (
     "q_value",
     "place_concern",
     "place_share",
+    "lending_place",
     "concern",
     "stability",
 )
@@ -150,8 +151,8 @@ class ScoreInputs:
 
     def place_concern(
         self, person_ctx: npt.NDArray[np.intp], place_ctx: npt.NDArray[np.intp], n_ctx: int
-    ) -> tuple[FloatArray, FloatArray]:
-        """Give each group what venues lend it: a venue concern, and its share.
+    ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]:
+        """Give each group what venues lend it: a venue concern, its share, and the venue.
 
         A venue lends to the group that holds most of the young people its excess rests
         on (harmed there, or in exploiter ties that meet there or are seen there
@@ -166,8 +167,8 @@ class ScoreInputs:
         detection put it with, often that of its other visitors: a gym whose four
         exploited boys form a group of their own, and whose other visitors another,
         lends to the boys. Of the venues that lend to a group the one that lends the
-        most counts. Returns that concern (0: none lends any) and its share (NaN where
-        the concern is 0).
+        most counts. Returns that concern (0: none lends any), its share (NaN where
+        the concern is 0) and that venue's position (-1 where none lends any).
         """
         n_places = len(self.cores.concern)
         rest = self.core
@@ -186,6 +187,7 @@ class ScoreInputs:
         share = np.where(whole, 1.0, share)
         concern = self.cores.concern * share
         out, out_share = np.zeros(n_ctx), np.full(n_ctx, np.nan)
+        out_place = np.full(n_ctx, -1, dtype=np.intp)
         lends = np.flatnonzero((lender >= 0) & (concern > 0))
         if len(lends):
             # The most concerning venue of each group: sort by group, then concern from
@@ -195,7 +197,8 @@ class ScoreInputs:
             best = order[first]
             out[lender[best]] = concern[best]
             out_share[lender[best]] = share[best]
-        return out, out_share
+            out_place[lender[best]] = best
+        return out, out_share, out_place
 
     def exploiter_ends(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """Give the two young people (positions, -1: unknown) of each exploiter tie."""
@@ -265,7 +268,7 @@ def context_score(
     if inputs is None:
         inputs = ScoreInputs(ds, sightings, ties)
     wide, base, exploiter = inputs.wide, inputs.base, inputs.exploiter
-    place_concern, place_share = inputs.place_concern(person_ctx, place_ctx, n_ctx)
+    place_concern, place_share, lending = inputs.place_concern(person_ctx, place_ctx, n_ctx)
     result = _excess(person_ctx, n_ctx, wide, base, exploiter)
     concern = result.score
     stability = np.full(n_ctx, np.nan)
@@ -282,7 +285,7 @@ def context_score(
             total[hit] += score[match.best[hit]]
             # What venues lend the run's group, as for the contexts themselves.
             place_unit = cast(IntArray, match.place_unit)  # asked for above
-            run_lent, _ = inputs.place_concern(match.unit, place_unit, match.n_units)
+            run_lent, _, _ = inputs.place_concern(match.unit, place_unit, match.n_units)
             lent[hit] += run_lent[match.best[hit]]
             found += hit
         # The mean over *all* runs, a run in which the context does not come out
@@ -305,6 +308,8 @@ def context_score(
             )
         place_concern = mean_lent
         stability = found / len(runs)
+    lending = np.where(place_concern > 0, lending, -1)
+    place_ids = ds.places["place_id"].to_numpy(dtype=object)
     names = ranking.SCORED_KINDS
     weighted = result.statistic * _SEVERITY[None, :]
     standing = (weighted > 0) & (weighted >= 0.1 * result.score[:, None])
@@ -318,6 +323,10 @@ def context_score(
             "q_value": ranking.q_values(result.p_value),
             "place_concern": place_concern,
             "place_share": place_share,
+            # The venue that lends it the most (in the grouping found; None: none lends).
+            "lending_place": np.array(
+                [None if i < 0 else str(place_ids[i]) for i in lending.tolist()], dtype=object
+            ),
             "concern": concern,
             "stability": stability,
         }
