@@ -27,6 +27,7 @@ import peermap
 from peermap.synthetic import scenario
 from peermap.views.map_builders import MAX_LINKS
 from peermap.views.map_content import QUIET_LAYERS
+from peermap.views.map_style import NUMBERED_RING_MIN
 from peermap.views.maps import LAYERS, make_map, save_map
 from peermap.views.report import write_report
 
@@ -158,6 +159,20 @@ def test_demo_map_opens_offline_with_every_layer(
         for key in LAYERS:
             n = len(m.info.layers[key]["features"])
             assert page.js(f"PM.count({key!r})") == (0 if key in QUIET_LAYERS else n), key
+        # Each numbered venue wears a ring that a quiet place's small marker does not
+        # shrink: a trap house is as plain to see as a busy school.
+        numbered = [
+            f["properties"]["r"]
+            for f in m.info.layers["hotspots"]["features"]
+            if f["properties"].get("r")
+        ]
+        rings = page.js(
+            "(() => { var out = []; PM.layers.hotspots.eachLayer(l => {"
+            " if (!l.feature && l instanceof L.CircleMarker) { out.push(l.options.radius); }"
+            " }); return out; })()"
+        )
+        assert sorted(numbered) == [1, 2, 3, 4, 5] and len(rings) == len(numbered)
+        assert min(rings) >= NUMBERED_RING_MIN
         control = page.js(
             "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays span'))"
             ".map(e => e.textContent.trim())"

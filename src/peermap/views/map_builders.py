@@ -61,6 +61,7 @@ from peermap.views.map_style import (
     classify,
     head_size,
     number_text,
+    numbered_ring,
     numeric,
     palette,
     simplify,
@@ -396,8 +397,8 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
     ranks = stats["_rank"].to_numpy()
     frame["rank"] = [int(r) if r <= NUMBERED_VENUES else None for r in ranks]
     frame["label"] = [str(int(r)) if r <= NUMBERED_VENUES else None for r in ranks]
-    # The number sits above-right of its marker (at the first zoom), not on it.
-    offsets = [(VENUE_RADII[size] + 7) * p.mpp for size in frame["_size"]]
+    # The number sits above-right of its ring (at the first zoom), not on it.
+    offsets = [(numbered_ring(VENUE_RADII[size]) + 3) * p.mpp for size in frame["_size"]]
     frame["label_at"] = [
         shapely.Point(pt.x + d, pt.y + d) if r <= NUMBERED_VENUES else None
         for pt, r, d in zip(frame.geometry, ranks, offsets, strict=True)
@@ -408,8 +409,9 @@ def hotspots_layer(p: MapRequest, title: str) -> MapLayer:
     if (frame["rank"].notna()).any():
         rows.append(
             lg.note(
-                f"Numbered, with a black ring: the {NUMBERED_VENUES} most concerning "
-                "(1 first): harm beyond what is usual for a place of that kind that busy"
+                f"Numbered, in a black ring whatever their size: the {NUMBERED_VENUES} "
+                "most concerning (1 first): harm beyond what is usual for a place of that "
+                "kind that busy"
             )
         )
     rows.append(lg.note("Size: distinct young people seen there"))

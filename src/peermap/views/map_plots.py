@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 import geopandas as gpd
 import numpy as np
 
-from peermap.views.map_style import MapLayer
+from peermap.views.map_style import MapLayer, numbered_ring
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -110,6 +110,17 @@ def plot_hotspots(ax: Axes, layer: MapLayer) -> None:
         zorder=5,
     )
     if ranked is not None and ranked.any():
+        # The ring of each numbered venue, whatever its footfall, as on the web map.
+        rings = np.asarray([numbered_ring(r) for r in radius[ranked]])
+        ax.scatter(
+            frame.geometry.x.to_numpy()[ranked],
+            frame.geometry.y.to_numpy()[ranked],
+            s=(rings * 1.2) ** 2,
+            facecolors="none",
+            edgecolors="#000",
+            linewidths=1.6,
+            zorder=7,
+        )
         for x, y, r in zip(
             frame.geometry.x[ranked], frame.geometry.y[ranked], frame["rank"][ranked], strict=True
         ):

@@ -61,6 +61,16 @@ LINE_WIDTHS: Final = (1.2, 2.4, 4.0, 6.0)
 VENUE_RADII: Final = (2.5, 4.0, 5.5, 7.5, 10.0)
 VENUE_STEPS: Final = (1.0, 2.5, 5.0, 10.0)
 SHARE_BREAKS: Final = (20.0, 40.0, 60.0, 80.0)
+#: The ring around each numbered (most concerning) venue: this many px outside its
+#: marker and never under :data:`NUMBERED_RING_MIN` px in radius, whatever its footfall,
+#: so a quiet trap house is as plain to see as the busiest place on the map.
+NUMBERED_RING_GAP: Final = 4.0
+NUMBERED_RING_MIN: Final = 12.0
+
+
+def numbered_ring(radius: float) -> float:
+    """Give the radius (px) of the ring around a numbered venue whose marker is ``radius``."""
+    return max(radius + NUMBERED_RING_GAP, NUMBERED_RING_MIN)
 
 
 #: Relocation arrows whose count is written on the map (the largest); all have tooltips.

@@ -72,6 +72,8 @@ from peermap.views.map_style import (
     MAX_LEGEND_PSEUDONYMS,
     NEIGHBOUR_COLOUR,
     NO_DATA_COLOUR,
+    NUMBERED_RING_GAP,
+    NUMBERED_RING_MIN,
     RELOCATION_COLOUR,
     SHARE_BREAKS,
     SHARE_COLOURS,
@@ -440,6 +442,7 @@ def _config(content: MapContent, tables: Mapping[str, Any]) -> dict[str, Any]:
         "dash": DISTANT_DASH,
         "widths": list(LINE_WIDTHS),
         "radii": list(VENUE_RADII),
+        "ring": [NUMBERED_RING_GAP, NUMBERED_RING_MIN],
         "contextColours": list(CONTEXT_COLOURS),
         "names": {layer.key: layer.name for layer in content.layers},
         "tables": {

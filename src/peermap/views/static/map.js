@@ -47,6 +47,13 @@ function (map, cfg) {
     o.renderer = canvas;
     return L.polygon([at(len, half), b, at(len, -half)], o);
   }
+  // A black ring around a numbered venue, a few pixels outside its marker and never
+  // small, whatever its footfall: a quiet trap house is as plain as a busy school.
+  function ring(l, style) {
+    return L.circleMarker(l.getLatLng(), {
+      renderer: canvas, className: "pm-hotspots", interactive: false, fill: false,
+      radius: Math.max(style.radius + cfg.ring[0], cfg.ring[1]), color: "#000", weight: 3});
+  }
   var styles = {
     authorities: function (p) {
       return {className: "pm-authorities", color: p.spans ? "#111" : "#555",
@@ -92,9 +99,9 @@ function (map, cfg) {
       var size = typeof p.p === "number" ? classOf(p.p, cfg.venueSteps) : 0;
       var colour = typeof p.o === "number" ? classOf(p.o, cfg.shareBreaks)
         : (p.o === cfg.marker ? -1 : null);
-      // The most concerning venues (numbered) wear a black ring.
+      // The most concerning venues (numbered) also wear a ring of their own (ring()).
       return {className: "pm-hotspots", radius: cfg.radii[size], color: p.r ? "#000" : "#222",
-              weight: p.r ? 3 : 0.8, fillColor: shade(cfg.share, colour), fillOpacity: 0.92};
+              weight: p.r ? 1.5 : 0.8, fillColor: shade(cfg.share, colour), fillOpacity: 0.92};
     }
   };
   function lookup(table, v) {
@@ -138,6 +145,7 @@ function (map, cfg) {
     options.onEachFeature = function (f, l) {
       var p = f.properties;
       if (p.d) { extra.push(arrow(l, styles[key](p), "pm-" + key)); }
+      if (key === "hotspots" && p.r) { extra.push(ring(l, styles[key](p))); }
       if (given(p.label) && p.at) {
         // Labels are markers with a DivIcon: placing them needs no layout reads, unlike
         // permanent tooltips, which matters with thousands of paths on the page.
