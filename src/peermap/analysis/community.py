@@ -364,7 +364,8 @@ def contexts(
           (the excess weighed by its specificity, averaged over all the runs with 0
           where the context does not come out, times the reach factor),
           ``excess_weight`` (how much of it counts: 1; for a community cut from a
-          larger component :func:`cut_weight` of its q-value; for a group joined by
+          larger component :func:`cut_weight` of its q-value, averaged over the runs
+          (each run's group by its own q-value) when runs are made; for a group joined by
           exploiter ties that meet nowhere that or
           :data:`peermap.analysis.APART_WEIGHT`, the larger), ``concern``
           (``excess_weight * excess_concern``, or ``place_concern`` when that is
@@ -868,9 +869,12 @@ def _context_table(
     # concentrated at its hotel counts even when some of those harmed there were
     # grouped with their friends (place_concern, in a share for a venue that does not
     # stand out).
-    table["excess_weight"] = np.maximum(
-        cut_weight(table["q_value"].to_numpy()), np.asarray(kept_least, dtype=float)
-    )
+    # With community runs the weight is averaged over them as the excess is (each run's
+    # group by its own q-value, weighed by its score): one grouping's q-value moves
+    # with a young person or two where the mean over forty does not.
+    run_weight = table.pop("run_weight").to_numpy(dtype=float)
+    weight = np.where(np.isnan(run_weight), cut_weight(table["q_value"].to_numpy()), run_weight)
+    table["excess_weight"] = np.maximum(weight, np.asarray(kept_least, dtype=float))
     table["concern"] = np.maximum(
         table["excess_weight"] * table["excess_concern"], table["place_concern"]
     )

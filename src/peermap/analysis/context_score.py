@@ -32,7 +32,7 @@ from peermap._kernels import (
 )
 from peermap._while_missing import missing_visits
 from peermap.analysis.anchors import ANCHOR_Q, ATTACH_SHARE
-from peermap.analysis.consensus import run_matches
+from peermap.analysis.consensus import RunMatch, run_matches
 from peermap.dataset import Dataset
 
 __all__ = [
@@ -272,8 +272,10 @@ def context_score(
     result = _excess(person_ctx, n_ctx, wide, base, exploiter)
     concern = result.score
     stability = np.full(n_ctx, np.nan)
+    run_weight = np.full(n_ctx, np.nan)
     if runs:
         total, found, lent = np.zeros(n_ctx), np.zeros(n_ctx), np.zeros(n_ctx)
+        weighed = np.zeros(n_ctx)  # the run's score times the cut weight of its q-value
         for match in run_matches(
             np.asarray(person_ctx, dtype=np.int64),
             n_ctx,
@@ -281,8 +283,14 @@ def context_score(
             np.asarray(place_ctx, dtype=np.int64),
         ):
             hit = match.found
-            score = _excess(match.unit, match.n_units, wide, base, exploiter).score
+            scored = _excess(match.unit, match.n_units, wide, base, exploiter)
+            score = scored.score
             total[hit] += score[match.best[hit]]
+            # How much of the run's group's excess counts, by its own q-value among the
+            # run's groups (false discovery rate over the groups the run has).
+            weighed[hit] += (
+                _run_cut_weight(match, scored.p_value)[match.best[hit]] * (score[match.best[hit]])
+            )
             # What venues lend the run's group, as for the contexts themselves.
             place_unit = cast(IntArray, match.place_unit)  # asked for above
             run_lent, _, _ = inputs.place_concern(match.unit, place_unit, match.n_units)
@@ -308,6 +316,8 @@ def context_score(
             )
         place_concern = mean_lent
         stability = found / len(runs)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            run_weight = np.where((found > 0) & (total > 0), weighed / total, np.nan)
     lending = np.where(place_concern > 0, lending, -1)
     place_ids = ds.places["place_id"].to_numpy(dtype=object)
     names = ranking.SCORED_KINDS
@@ -329,8 +339,22 @@ def context_score(
             ),
             "concern": concern,
             "stability": stability,
+            "run_weight": run_weight,
         }
     )
+
+
+def _run_cut_weight(match: RunMatch, p_value: FloatArray) -> FloatArray:
+    """Give each group of one run the cut weight of its q-value (:func:`cut_weight`).
+
+    The q-values are Benjamini-Hochberg over the run's groups that hold anyone (its
+    parts of the components it split, and every other context whole), as those of the
+    contexts are over the contexts.
+    """
+    held = np.bincount(match.unit[match.unit >= 0], minlength=match.n_units) > 0
+    q = np.ones(match.n_units)
+    q[held] = ranking.q_values(p_value[held])
+    return cut_weight(q)
 
 
 _SEVERITY = ranking.scored_severity()
