@@ -293,3 +293,20 @@ def markdown_section(markdown: str, title: str) -> str:
     found = [p for p in parts if p.startswith(title)]
     assert found, title
     return found[0]
+
+
+def fail_at_layer(monkeypatch: pytest.MonkeyPatch, n: int, exc: BaseException) -> None:
+    """Make GDAL's ``n``-th layer write (``pyogrio.write_arrow``) raise ``exc`` once the
+    layer is written: a write that fails part-way, interrupted or out of space."""
+    import pyogrio
+
+    real = pyogrio.write_arrow
+    calls = {"n": 0}
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        real(*args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise exc
+
+    monkeypatch.setattr(pyogrio, "write_arrow", failing)

@@ -22,6 +22,7 @@ import pyogrio
 import pytest
 
 import peermap
+from conftest import fail_at_layer
 from peermap._atomic import atomic_path, clean_leftovers
 from peermap.dataset import Dataset
 from peermap.exchange import read_package, write_package
@@ -163,27 +164,13 @@ def test_the_next_write_cleans_what_a_killed_write_left(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.gpkg"]
 
 
-def _fail_at_layer(monkeypatch: pytest.MonkeyPatch, n: int, exc: BaseException) -> None:
-    """Make GDAL's ``n``-th layer write raise ``exc`` once the layer is written."""
-    real = pyogrio.write_arrow
-    calls = {"n": 0}
-
-    def failing(*args: Any, **kwargs: Any) -> None:
-        real(*args, **kwargs)
-        calls["n"] += 1
-        if calls["n"] == n:
-            raise exc
-
-    monkeypatch.setattr(pyogrio, "write_arrow", failing)
-
-
 def test_keyboard_interrupt_mid_write_leaves_nothing(
     tmp_path: Path, ds: Dataset, key: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "a.gpkg"
     write_package(ds, target, key=key, producer=PRODUCER, audience="partnership")
     before = target.read_bytes()
-    _fail_at_layer(monkeypatch, 3, KeyboardInterrupt())
+    fail_at_layer(monkeypatch, 3, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         write_package(ds, target, key=key, producer="X09000002", audience="partnership")
     assert [p.name for p in tmp_path.iterdir()] == ["a.gpkg"]
@@ -204,7 +191,7 @@ def test_a_full_disk_under_gdal_is_said_as_a_full_disk(
     write_package(ds, target, key=key, producer=PRODUCER, audience="partnership")
     before = target.read_bytes()
     gdal_says = "sqlite3_exec(INSERT INTO gpkg_contents) failed"
-    _fail_at_layer(monkeypatch, 2, pyogrio.errors.DataLayerError(gdal_says))
+    fail_at_layer(monkeypatch, 2, pyogrio.errors.DataLayerError(gdal_says))
     if full:
         space = shutil.disk_usage(tmp_path)
         monkeypatch.setattr(shutil, "disk_usage", lambda _: space._replace(free=4096))
@@ -212,7 +199,7 @@ def test_a_full_disk_under_gdal_is_said_as_a_full_disk(
             write_package(ds, target, key=key, producer="X09000002", audience="partnership")
         assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
         # A failure of peermap's own or of Python's on a nearly full disk is what it is.
-        _fail_at_layer(monkeypatch, 1, ValueError("a bug, not the disk"))
+        fail_at_layer(monkeypatch, 1, ValueError("a bug, not the disk"))
         with pytest.raises(ValueError, match="a bug"):
             write_package(ds, target, key=key, producer="X09000002", audience="partnership")
     else:

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermap
-from conftest import examples
+from conftest import examples, fail_at_layer
 from peermap import exchange
 from peermap.dataset import Dataset
 from peermap.exceptions import IntegrityError, KeyMaterialError, PrivacyError, ValidationError
@@ -880,16 +880,7 @@ def test_write_is_atomic(
     path = tmp_path / "a.gpkg"
     write_package(ds, path, key=key, producer=PRODUCER, audience="partnership")
     before = path.read_bytes()
-    real = pyogrio.write_arrow
-    calls = {"n": 0}
-
-    def failing(*args: Any, **kwargs: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise OSError("disk full")
-        real(*args, **kwargs)
-
-    monkeypatch.setattr(pyogrio, "write_arrow", failing)
+    fail_at_layer(monkeypatch, 4, OSError("disk full"))
     with pytest.raises(OSError, match="disk full"):
         write_package(ds, path, key=key, producer="X09000002", audience="partnership")
     assert path.read_bytes() == before
