@@ -41,7 +41,7 @@ def context_reasons(
         who += (
             f" grouped around hotspot venue {named(venue)}"
             if venue
-            else (" grouped around a hotspot venue")
+            else " grouped around a hotspot venue"
         )
     elif around == "exploiter":
         who += " grouped around exploiter ties"
@@ -62,7 +62,7 @@ def context_reasons(
         text += f"; {int(row.exploiter_ties)} exploiter tie{'s' if row.exploiter_ties > 1 else ''}"
     if row.place_concern > 0 and row.place_concern >= row.concern:
         lender = row.lending_place if isinstance(row.lending_place, str) else None
-        if lender is not None and lender == venue and around == "venue":
+        if lender is not None and lender == venue:  # named above, as the one it is around
             text += "; that venue sets its concern"
         elif lender is not None:
             text += f"; {named(lender)}, where its young people are harmed or exploited, "

@@ -283,18 +283,16 @@ def context_score(
             np.asarray(place_ctx, dtype=np.int64),
         ):
             hit = match.found
+            best = match.best[hit]
             scored = _excess(match.unit, match.n_units, wide, base, exploiter)
-            score = scored.score
-            total[hit] += score[match.best[hit]]
+            total[hit] += scored.score[best]
             # How much of the run's group's excess counts, by its own q-value among the
             # run's groups (false discovery rate over the groups the run has).
-            weighed[hit] += (
-                _run_cut_weight(match, scored.p_value)[match.best[hit]] * (score[match.best[hit]])
-            )
+            weighed[hit] += _run_cut_weight(match, scored.p_value)[best] * scored.score[best]
             # What venues lend the run's group, as for the contexts themselves.
             place_unit = cast(IntArray, match.place_unit)  # asked for above
             run_lent, _, _ = inputs.place_concern(match.unit, place_unit, match.n_units)
-            lent[hit] += run_lent[match.best[hit]]
+            lent[hit] += run_lent[best]
             found += hit
         # The mean over *all* runs, a run in which the context does not come out
         # counting 0 (a context found in none counts as found once, with its own
